@@ -1,0 +1,189 @@
+"""The codebook: all knowledge of one negotiation, as validated data.
+
+A codebook is a YAML file (see ``codebooks/russia-ukraine.yaml`` and the README's "Codebook" section):
+actors with aliases, dated titles, metonyms and whom they speak for; issues with a 0-100 scale, anchor points
+and cue phrases; stance cues. No actor, country or issue name is written in Python code: extractors and the
+negotiation builder read them from here.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from zopa.errors import CodebookError
+
+ActorKind = Literal["person", "state", "organisation", "alliance", "group"]
+STANCE_CUE_KEYS = ("demand", "reject", "accept", "offer", "conditional", "threat", "plan", "red_line")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class DatedRef(_Model):
+    """A value that holds between two dates (inclusive start, exclusive end; open when missing)."""
+
+    start: date | None = Field(default=None, alias="from")
+    end: date | None = Field(default=None, alias="to")
+
+    def holds_on(self, day: date | None) -> bool:
+        if day is None:
+            return self.end is None  # undated article: the current holder
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+
+
+class Title(DatedRef):
+    """A title that names this actor during a period: "the Russian president"."""
+
+    title: str
+
+
+class SpeaksFor(DatedRef):
+    """The party a person speaks for during a period."""
+
+    party: str
+
+
+class Actor(_Model):
+    id: str
+    name: str
+    kind: ActorKind
+    aliases: tuple[str, ...] = ()
+    titles: tuple[Title, ...] = ()
+    metonyms: tuple[str, ...] = ()  # "Moscow", "the Kremlin" -> the state
+    speaks_for: tuple[SpeaksFor, ...] = ()
+    capability: float | None = None  # default weight in the negotiation (e.g. CINC for states)
+    capability_source: str | None = None
+    party: bool | None = None  # a negotiating party; default: every non-person actor
+
+    @property
+    def is_party(self) -> bool:
+        return self.party if self.party is not None else self.kind != "person"
+
+    def party_on(self, day: date | None) -> str | None:
+        """The party this actor speaks for on ``day`` (itself, for a party)."""
+        if self.kind != "person":
+            return self.id
+        for ref in self.speaks_for:
+            if ref.holds_on(day):
+                return ref.party
+        return self.speaks_for[-1].party if self.speaks_for and day is None else None
+
+
+class Anchor(_Model):
+    """A point on an issue's 0-100 scale, its meaning, and phrases that put a statement there."""
+
+    value: float = Field(ge=0, le=100)
+    meaning: str
+    cues: tuple[str, ...] = ()  # regular expressions (case-insensitive)
+
+
+class Issue(_Model):
+    id: str
+    label: str
+    description: str = ""
+    cues: tuple[str, ...] = ()  # regular expressions (case-insensitive) that tie a sentence to the issue
+    anchors: tuple[Anchor, ...] = ()
+    status_quo: float | None = Field(default=None, ge=0, le=100)
+
+    @field_validator("cues")
+    @classmethod
+    def _cues_compile(cls, cues: tuple[str, ...]) -> tuple[str, ...]:
+        for cue in cues:
+            try:
+                re.compile(cue)
+            except re.error as exc:
+                raise ValueError(f"cue {cue!r} is not a valid regular expression: {exc}") from exc
+        return cues
+
+
+class StanceCues(_Model):
+    """Phrases (regular expressions, case-insensitive) that signal each stance."""
+
+    demand: tuple[str, ...] = ()
+    reject: tuple[str, ...] = ()
+    accept: tuple[str, ...] = ()
+    offer: tuple[str, ...] = ()
+    conditional: tuple[str, ...] = ()
+    threat: tuple[str, ...] = ()
+    plan: tuple[str, ...] = ()
+    red_line: tuple[str, ...] = ()
+
+
+class Codebook(_Model):
+    name: str
+    description: str = ""
+    version: str = "1"
+    actors: tuple[Actor, ...]
+    issues: tuple[Issue, ...]
+    stance_cues: StanceCues = StanceCues()
+    speech_verbs: tuple[str, ...] = ()  # word forms: said, says, told, warned, ...
+
+    @model_validator(mode="after")
+    def _check_references(self) -> Codebook:
+        seen: set[str] = set()
+        for i, actor in enumerate(self.actors):
+            if actor.id in seen:
+                raise ValueError(f"actors[{i}].id: duplicate actor id {actor.id!r}")
+            seen.add(actor.id)
+        for i, actor in enumerate(self.actors):
+            for j, ref in enumerate(actor.speaks_for):
+                if ref.party not in seen:
+                    raise ValueError(
+                        f"actors[{i}].speaks_for[{j}].party: {ref.party!r} is not an actor id in this codebook"
+                    )
+        issue_ids: set[str] = set()
+        for i, issue in enumerate(self.issues):
+            if issue.id in issue_ids:
+                raise ValueError(f"issues[{i}].id: duplicate issue id {issue.id!r}")
+            issue_ids.add(issue.id)
+        return self
+
+    @cached_property
+    def actor_by_id(self) -> dict[str, Actor]:
+        return {a.id: a for a in self.actors}
+
+    @cached_property
+    def issue_by_id(self) -> dict[str, Issue]:
+        return {i.id: i for i in self.issues}
+
+    def parties(self) -> list[Actor]:
+        return [a for a in self.actors if a.is_party]
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    """Read and validate a codebook file; raise :class:`CodebookError` naming the file and the field."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CodebookError(f"{path}: no such codebook file") from None
+    except UnicodeDecodeError:
+        raise CodebookError(f"{path}: not UTF-8 text") from None
+    except yaml.YAMLError as exc:
+        raise CodebookError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    return parse_codebook(data, source=str(path))
+
+
+def parse_codebook(data: object, *, source: str = "<codebook>") -> Codebook:
+    if not isinstance(data, dict):
+        raise CodebookError(f"{source}: a codebook must be a mapping with 'name', 'actors' and 'issues'")
+    try:
+        return Codebook.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        msg = err["msg"].removeprefix("Value error, ")
+        raise CodebookError(f"{source}: field {where}: {msg}") from None
+
+
+def default_codebook_path() -> Path:
+    """The shipped Russia-Ukraine codebook."""
+    return Path(__file__).parent / "codebooks" / "russia-ukraine.yaml"

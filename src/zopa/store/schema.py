@@ -1,0 +1,166 @@
+"""Database tables (SQLAlchemy Core). Changes go through a named Alembic migration in ``migrations/``."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("label", Text, nullable=False),
+    Column("first_published", DateTime, nullable=True),
+    Column("last_published", DateTime, nullable=True),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("outlet", Text, nullable=True),
+    Column("published", DateTime, nullable=True),
+    Column("url", Text, nullable=True),
+    Column("format", String(16), nullable=False),
+    Column("text", Text, nullable=False),  # cleaned text: every span refers to it
+    Column("raw", Text, nullable=False),  # the original as read
+    Column("content_hash", String(64), nullable=False, unique=True),
+    Column("signature", LargeBinary, nullable=True),  # MinHash signature, for near-duplicate detection
+    Column("duplicate_of", Integer, ForeignKey("documents.id"), nullable=True),
+    Column("story_id", Integer, ForeignKey("stories.id"), nullable=True),
+    Column("words", Integer, nullable=False, default=0),
+    Column("ingested_at", DateTime, nullable=False),
+    Index("ix_documents_published", "published"),
+    Index("ix_documents_story", "story_id"),
+)
+
+# MinHash LSH bands: a near-duplicate lookup is an indexed equality query, never a scan of all documents.
+document_bands = Table(
+    "document_bands",
+    metadata,
+    Column("band", Integer, primary_key=True),
+    Column("hash", String(40), primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+)
+
+actors = Table(
+    "actors",
+    metadata,
+    Column("id", String(200), primary_key=True),  # codebook id, or "ner:<Name>"
+    Column("name", Text, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("origin", String(16), nullable=False),  # codebook | ner
+)
+
+
+def _evidence_columns() -> list[Column]:  # type: ignore[type-arg]
+    return [
+        Column("id", Integer, primary_key=True),
+        Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+        Column("start", Integer, nullable=False),
+        Column("end", Integer, nullable=False),
+        Column("extractor", String(64), nullable=False),
+        Column("confidence", Float, nullable=False),
+    ]
+
+
+mentions = Table(
+    "mentions",
+    metadata,
+    *_evidence_columns(),
+    Column("actor", String(200), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("how", String(16), nullable=False),
+    Index("ix_mentions_document", "document_id"),
+    Index("ix_mentions_actor", "actor"),
+)
+
+quotes = Table(
+    "quotes",
+    metadata,
+    *_evidence_columns(),
+    Column("speaker", String(200), nullable=True),
+    Column("text", Text, nullable=False),
+    Column("cue", Text, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Index("ix_quotes_document", "document_id"),
+    Index("ix_quotes_speaker", "speaker"),
+)
+
+statements = Table(
+    "statements",
+    metadata,
+    *_evidence_columns(),
+    Column("speaker", String(200), nullable=True),
+    Column("text", Text, nullable=False),
+    Column("cue", Text, nullable=False),
+    Index("ix_statements_document", "document_id"),
+)
+
+positions = Table(
+    "positions",
+    metadata,
+    *_evidence_columns(),
+    Column("actor", String(200), nullable=False),
+    Column("issue", String(100), nullable=False),
+    Column("stance", String(16), nullable=False),
+    Column("value", Float, nullable=True),
+    Column("conditional_on", String(100), nullable=True),
+    Column("red_line", Boolean, nullable=False, default=False),
+    Column("speaker", String(200), nullable=True),
+    Column("evidence", Text, nullable=False),
+    Index("ix_positions_document", "document_id"),
+    Index("ix_positions_actor_issue", "actor", "issue"),
+    Index("ix_positions_issue", "issue"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    *_evidence_columns(),
+    Column("what", Text, nullable=False),
+    Column("count", Float, nullable=True),
+    Column("unit", Text, nullable=True),
+    Column("place", Text, nullable=True),
+    Column("when", Text, nullable=True),
+    Column("claimed_by", String(200), nullable=True),
+    Index("ix_events_document", "document_id"),
+)
+
+# Which extractor version and codebook produced a document's evidence: a codebook change re-runs only the
+# documents whose stored run used another codebook hash.
+extraction_runs = Table(
+    "extraction_runs",
+    metadata,
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("stage", String(32), primary_key=True),  # actors | quotes | speech | positions | events
+    Column("extractor", String(64), nullable=False),
+    Column("codebook_hash", String(64), nullable=False),
+    Column("run_at", DateTime, nullable=False),
+)
+
+EVIDENCE_TABLES = {"mentions": mentions, "quotes": quotes, "statements": statements, "positions": positions,
+                   "events": events}
