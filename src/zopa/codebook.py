@@ -58,6 +58,8 @@ class Actor(_Model):
     aliases: tuple[str, ...] = ()
     titles: tuple[Title, ...] = ()
     metonyms: tuple[str, ...] = ()  # "Moscow", "the Kremlin" -> the state
+    # Adjectives that stand for the actor before a people noun ("Russian officials", "European leaders").
+    adjectives: tuple[str, ...] = ()
     speaks_for: tuple[SpeaksFor, ...] = ()
     capability: float | None = None  # default weight in the negotiation (e.g. CINC for states)
     capability_source: str | None = None
@@ -83,6 +85,9 @@ class Anchor(_Model):
     value: float = Field(ge=0, le=100)
     meaning: str
     cues: tuple[str, ...] = ()  # regular expressions (case-insensitive)
+    # On a no-deal issue: what this outcome implies on other issues if talks fail (issue id -> 0-100), read by
+    # the negotiation builder to turn threat/plan statements into each party's BATNA.
+    implies: dict[str, float] = Field(default_factory=dict)
 
 
 class Issue(_Model):
@@ -92,6 +97,15 @@ class Issue(_Model):
     cues: tuple[str, ...] = ()  # regular expressions (case-insensitive) that tie a sentence to the issue
     anchors: tuple[Anchor, ...] = ()
     status_quo: float | None = Field(default=None, ge=0, le=100)
+    # The alternative to agreement ("what happens if talks fail"), not an issue to negotiate: statements on it
+    # set BATNAs on the issues in ``affects`` (or in its anchors' ``implies``), never a table position.
+    no_deal: bool = False
+    affects: tuple[str, ...] = ()
+    # How a stance on this issue is read (extraction): e.g. on a no-deal issue, "prepared to keep fighting"
+    # (offer) or "said the war will go on" (statement) is a threat. Keys and values are stances.
+    stance_map: dict[str, str] = Field(default_factory=dict)
+    # A catch-all issue ("the talks"): chosen only when no other issue is cued in a sentence.
+    catch_all: bool = False
 
     @field_validator("cues")
     @classmethod
@@ -115,6 +129,9 @@ class StanceCues(_Model):
     threat: tuple[str, ...] = ()
     plan: tuple[str, ...] = ()
     red_line: tuple[str, ...] = ()
+    # Reporting phrases that make a report a statement of position ("emphasized", "reiterated"); a plain
+    # "said" about an issue is not a position by itself.
+    statement: tuple[str, ...] = ()
 
 
 class Codebook(_Model):
@@ -125,6 +142,10 @@ class Codebook(_Model):
     issues: tuple[Issue, ...]
     stance_cues: StanceCues = StanceCues()
     speech_verbs: tuple[str, ...] = ()  # word forms: said, says, told, warned, ...
+    # Event figures (extraction): word forms of the verbs and nouns that make a number an event figure
+    # ("launched", "intercepted"; "drones", "people"), added to the extractor's general English lexicon.
+    event_verbs: tuple[str, ...] = ()
+    event_nouns: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _check_references(self) -> Codebook:
@@ -137,13 +158,38 @@ class Codebook(_Model):
             for j, ref in enumerate(actor.speaks_for):
                 if ref.party not in seen:
                     raise ValueError(
-                        f"actors[{i}].speaks_for[{j}].party: {ref.party!r} is not an actor id in this codebook"
+                        f"actors[{i}].speaks_for[{j}].party: {ref.party!r} is not an actor id in this "
+                        "codebook"
                     )
         issue_ids: set[str] = set()
         for i, issue in enumerate(self.issues):
             if issue.id in issue_ids:
                 raise ValueError(f"issues[{i}].id: duplicate issue id {issue.id!r}")
             issue_ids.add(issue.id)
+        stances = (*STANCE_CUE_KEYS[:-1], "statement")
+        for i, issue in enumerate(self.issues):
+            for key, value in issue.stance_map.items():
+                if key not in stances or value not in stances:
+                    raise ValueError(
+                        f"issues[{i}].stance_map: {key!r} -> {value!r}: "
+                        f"both must be one of {', '.join(stances)}"
+                    )
+            for j, anchor in enumerate(issue.anchors):
+                for cue in anchor.cues:
+                    try:
+                        re.compile(cue)
+                    except re.error as exc:
+                        raise ValueError(
+                            f"issues[{i}].anchors[{j}].cues: {cue!r} is not a valid regular expression: {exc}"
+                        ) from exc
+        for key in (*STANCE_CUE_KEYS, "statement"):
+            for cue in getattr(self.stance_cues, key):
+                try:
+                    re.compile(cue)
+                except re.error as exc:
+                    raise ValueError(
+                        f"stance_cues.{key}: {cue!r} is not a valid regular expression: {exc}"
+                    ) from exc
         return self
 
     @cached_property
@@ -182,6 +228,13 @@ def parse_codebook(data: object, *, source: str = "<codebook>") -> Codebook:
         where = ".".join(str(p) for p in err["loc"]) or "(top level)"
         msg = err["msg"].removeprefix("Value error, ")
         raise CodebookError(f"{source}: field {where}: {msg}") from None
+
+
+def codebook_hash(codebook: Codebook) -> str:
+    """A stable hash of a codebook's content: stored with extraction runs to know what a change affects."""
+    import hashlib
+
+    return hashlib.sha256(codebook.model_dump_json(by_alias=True).encode()).hexdigest()
 
 
 def default_codebook_path() -> Path:

@@ -1,3 +1,341 @@
-"""Commands: filled by the owning stage."""
+"""Evidence commands: ``quotes``, ``positions``, ``events``, ``extract``, ``eval``, ``report``, ``codebook``.
 
-from zopa.cli._app import app  # noqa: F401
+Each command parses its options and calls one library function; ``--json`` prints the record's ``as_dict()``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from zopa.cli._app import DbOption, JsonOption, app, console, db_default, print_json
+from zopa.errors import InputError
+
+SinceOption = Annotated[
+    str | None,
+    typer.Option("--since", help="Only evidence from articles published on or after this date (YYYY-MM-DD)."),
+]
+LimitOption = Annotated[int | None, typer.Option("--limit", help="Show at most this many items.", min=1)]
+CodebookOption = Annotated[
+    Path | None,
+    typer.Option("--codebook", help="Codebook YAML file (default: the shipped Russia-Ukraine codebook)."),
+]
+
+
+def _since(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value).date() if "T" in value else date.fromisoformat(value)
+    except ValueError:
+        raise InputError("--since", f"{value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def _db(db: str | None) -> Any:
+    from zopa.store.db import open_db
+
+    return open_db(db or db_default())
+
+
+def _codebook(path: Path | None) -> Any:
+    from zopa.codebook import default_codebook_path, load_codebook
+
+    return load_codebook(path if path is not None else default_codebook_path())
+
+
+def _page_json(page: Any) -> dict[str, Any]:
+    return {"total": page.total, "items": [row.as_dict() for row in page.items]}
+
+
+def _day(value: datetime | None) -> str:
+    return value.date().isoformat() if value is not None else ""
+
+
+@app.command("quotes")
+def quotes_cmd(
+    speaker: Annotated[str | None, typer.Option("--speaker", help="Speaker: actor id or name.")] = None,
+    since: SinceOption = None,
+    outlet: Annotated[str | None, typer.Option("--outlet", help="Only articles from this outlet.")] = None,
+    limit: LimitOption = None,
+    db: DbOption = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Direct quotes with their speakers and sources.
+
+    Example: zopa quotes --speaker putin --since 2025-12-01 --json
+    """
+    from zopa.store.queries import list_quotes
+
+    page = list_quotes(_db(db), speaker=speaker, outlet=outlet, since=_since(since), limit=limit)
+    if as_json:
+        print_json(_page_json(page))
+        return
+    table = Table(title=f"Quotes ({page.total})")
+    for column in ("speaker", "quote", "kind", "source", "date", "doc"):
+        table.add_column(column)
+    for q in page.items:
+        table.add_row(
+            q.speaker_name or q.speaker or "?",
+            q.text,
+            q.kind,
+            q.outlet or q.title,
+            _day(q.published),
+            str(q.document),
+        )
+    console.print(table)
+
+
+@app.command("positions")
+def positions_cmd(
+    actor: Annotated[str | None, typer.Option("--actor", help="Party: actor id or name.")] = None,
+    issue: Annotated[str | None, typer.Option("--issue", help="Codebook issue id.")] = None,
+    since: SinceOption = None,
+    rows: Annotated[
+        bool, typer.Option("--list", help="List each position with its evidence sentence.")
+    ] = False,
+    limit: LimitOption = None,
+    db: DbOption = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Party x issue matrix: dominant stance and evidence count per cell (or, with --list, every position).
+
+    Example: zopa positions --issue nato-membership --list --json
+    """
+    from zopa.store.queries import list_positions, position_matrix
+
+    database = _db(db)
+    if rows:
+        page = list_positions(database, actor=actor, issue=issue, since=_since(since), limit=limit)
+        if as_json:
+            print_json(_page_json(page))
+            return
+        table = Table(title=f"Positions ({page.total})")
+        for column in ("party", "issue", "stance", "red line", "speaker", "evidence", "doc"):
+            table.add_column(column)
+        for p in page.items:
+            table.add_row(
+                p.actor_name or p.actor,
+                p.issue,
+                p.stance + (f" if {p.conditional_on}" if p.conditional_on else ""),
+                "yes" if p.red_line else "",
+                p.speaker_name or "",
+                p.evidence,
+                str(p.document),
+            )
+        console.print(table)
+        return
+    matrix = position_matrix(database, actor=actor, issue=issue, since=_since(since))
+    if as_json:
+        print_json(matrix.as_dict())
+        return
+    table = Table(title="Positions: dominant stance (evidence count)")
+    table.add_column("party")
+    for i in matrix.issues:
+        table.add_column(i)
+    for a in matrix.actors:
+        cells = []
+        for i in matrix.issues:
+            cell = matrix.cell(a, i)
+            cells.append(
+                "" if cell is None else f"{cell.stance} ({cell.total}){' RL' if cell.red_line else ''}"
+            )
+        table.add_row(matrix.actor_names.get(a, a), *cells)
+    console.print(table)
+
+
+@app.command("events")
+def events_cmd(
+    what: Annotated[
+        str | None, typer.Option("--what", help="Only events whose description contains this.")
+    ] = None,
+    since: SinceOption = None,
+    outlet: Annotated[str | None, typer.Option("--outlet", help="Only articles from this outlet.")] = None,
+    limit: LimitOption = None,
+    db: DbOption = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Reported figures (people injured, drones launched, ...) with place, time and who claims them.
+
+    Example: zopa events --what drones --json
+    """
+    from zopa.store.queries import list_events
+
+    page = list_events(_db(db), what=what, outlet=outlet, since=_since(since), limit=limit)
+    if as_json:
+        print_json(_page_json(page))
+        return
+    table = Table(title=f"Events ({page.total})")
+    for column in ("count", "what", "unit", "place", "when", "claimed by", "doc"):
+        table.add_column(column)
+    for e in page.items:
+        count = "" if e.count is None else f"{e.count:g}"
+        table.add_row(
+            count, e.what, e.unit or "", e.place or "", e.when or "", e.claimed_by or "", str(e.document)
+        )
+    console.print(table)
+
+
+@app.command("extract")
+def extract_cmd(
+    codebook: CodebookOption = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Re-run on every document, changed codebook or not.")
+    ] = False,
+    db: DbOption = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Re-run extraction on stored documents whose evidence came from another codebook (all with --force).
+
+    Example: zopa extract --codebook my-codebook.yaml --json
+    """
+    from zopa.pipeline import extract_stored
+
+    result = extract_stored(_db(db), codebook=_codebook(codebook), force=force)
+    if as_json:
+        print_json(result.as_dict())
+        return
+    for key, value in result.as_dict().items():
+        console.print(f"{key}: {value}")
+
+
+@app.command("eval")
+def eval_cmd(
+    annotations: Annotated[
+        Path, typer.Argument(help="Annotation YAML file (see the README for its format).")
+    ],
+    articles: Annotated[
+        Path | None, typer.Option("--articles", help="Folder of the articles (default: beside the YAML).")
+    ] = None,
+    codebook: CodebookOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Precision, recall and F1 of quotes, positions and events against hand annotations (no database).
+
+    Example: zopa eval ../shared/seeds/gold.yaml --json
+    """
+    from zopa.evaluate import evaluate
+
+    report = evaluate(annotations, articles_dir=articles, codebook=_codebook(codebook))
+    if as_json:
+        print_json(report.as_dict())
+        return
+    table = Table(title=f"Evaluation against {annotations}")
+    for column in ("article", "metric", "tp", "fp", "fn", "precision", "recall", "F1"):
+        table.add_column(column)
+    for name, scores in [*((a.name, a.scores) for a in report.articles), ("OVERALL", report.overall)]:
+        for metric, s in scores.items():
+            table.add_row(
+                name,
+                metric,
+                str(s.tp),
+                str(s.fp),
+                str(s.fn),
+                f"{s.precision:.2f}",
+                f"{s.recall:.2f}",
+                f"{s.f1:.2f}",
+            )
+    console.print(table)
+    console.print(f"annotated non-quotes taken as quotes: {report.not_quotes_taken}")
+    for a in report.articles:
+        for metric, items in a.missed.items():
+            for item in items:
+                console.print(f"[red]missed[/red] {a.name} {metric}: {item}")
+
+
+@app.command("report")
+def report_cmd(
+    html: Annotated[Path, typer.Option("--html", help="Write the report to this HTML file.")],
+    since: SinceOption = None,
+    codebook: CodebookOption = None,
+    title: Annotated[str, typer.Option("--title", help="Page title.")] = "zopa report",
+    db: DbOption = "",
+    as_json: JsonOption = False,
+) -> None:
+    """One self-contained HTML page: positions matrix, quotes by speaker, events, stories, each linked.
+
+    Example: zopa report --html report.html
+    """
+    from zopa.report import write_report
+
+    info = write_report(_db(db), html, since=_since(since), title=title, codebook=_codebook(codebook))
+    if as_json:
+        print_json(info.as_dict())
+        return
+    console.print(f"wrote {info.path} ({info.bytes:,} bytes; {info.documents} documents)")
+
+
+codebook_app = typer.Typer(help="Check and show codebooks.", no_args_is_help=True)
+app.add_typer(codebook_app, name="codebook")
+
+
+@codebook_app.command("validate")
+def codebook_validate(
+    file: Annotated[Path, typer.Argument(help="Codebook YAML file.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Check a codebook; an invalid one fails with the field that is wrong.
+
+    Example: zopa codebook validate codebooks/russia-ukraine.yaml
+    """
+    from zopa.codebook import codebook_hash, load_codebook
+
+    book = load_codebook(file)
+    summary = {
+        "file": str(file),
+        "name": book.name,
+        "valid": True,
+        "actors": len(book.actors),
+        "issues": len(book.issues),
+        "hash": codebook_hash(book),
+    }
+    if as_json:
+        print_json(summary)
+        return
+    console.print(
+        f"{file}: valid codebook {book.name!r} ({len(book.actors)} actors, {len(book.issues)} issues)"
+    )
+
+
+@codebook_app.command("show")
+def codebook_show(
+    file: Annotated[Path, typer.Argument(help="Codebook YAML file.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Actors (names, titles, metonyms, party) and issues (scale anchors, cues) of a codebook.
+
+    Example: zopa codebook show codebooks/russia-ukraine.yaml --json
+    """
+    from zopa.codebook import load_codebook
+
+    book = load_codebook(file)
+    if as_json:
+        print_json(book.model_dump(mode="json", by_alias=True))
+        return
+    actors = Table(title=f"{book.name}: actors")
+    for column in ("id", "name", "kind", "aliases", "titles", "metonyms", "speaks for"):
+        actors.add_column(column)
+    for a in book.actors:
+        titles = "; ".join(
+            f"{t.title} ({t.start or '…'}–{t.end or '…'})" if t.start or t.end else t.title for t in a.titles
+        )
+        actors.add_row(
+            a.id,
+            a.name,
+            a.kind,
+            ", ".join(a.aliases),
+            titles,
+            ", ".join(a.metonyms),
+            ", ".join(s.party for s in a.speaks_for),
+        )
+    console.print(actors)
+    issues = Table(title=f"{book.name}: issues")
+    for column in ("id", "label", "anchors", "cues"):
+        issues.add_column(column)
+    for i in book.issues:
+        anchors = "; ".join(f"{a.value:g}: {a.meaning}" for a in i.anchors)
+        issues.add_row(i.id, i.label, anchors, str(len(i.cues)))
+    console.print(issues)

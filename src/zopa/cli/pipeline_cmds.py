@@ -1,3 +1,326 @@
-"""Commands: filled by the owning stage."""
+"""Pipeline commands: ``analyze``, ``ingest``, ``stories``, ``show``, ``export``.
 
-from zopa.cli._app import app  # noqa: F401
+Each command parses its options and calls one library function (``zopa.pipeline`` or ``zopa.store.queries``);
+``--json`` prints the returned record's ``as_dict()``. Inputs that cannot be read are printed one line each on
+standard error (``zopa: error: SOURCE: problem``) after the good ones are stored, and the exit status is 1.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from zopa.cli._app import DbOption, JsonOption, app, console, db_default, err_console, print_json
+
+PathsArgument = Annotated[
+    list[str],
+    typer.Argument(
+        help="Files, folders (read recursively), '-' for standard input, or http(s) URLs.", show_default=False
+    ),
+]
+MaxMbOption = Annotated[
+    float, typer.Option("--max-mb", help="Refuse any document larger than this many megabytes.", min=0.001)
+]
+CodebookOption = Annotated[
+    Path | None,
+    typer.Option("--codebook", help="Codebook YAML file (default: the shipped Russia-Ukraine codebook)."),
+]
+
+
+def _open(db: str | None) -> Any:
+    from zopa.store.db import open_db
+
+    return open_db(db or db_default())
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Any]:
+    """A Rich progress bar on standard error while a long run goes on (only on a terminal)."""
+    if not enabled or not err_console.is_terminal:
+        yield None
+        return
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[label]}", style="dim"),
+    )
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(stage: str, done: int, total: int | None, label: str) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total, label="")
+            bar.update(tasks[stage], completed=done, total=total, label=label[-60:])
+
+        yield update
+
+
+def _report_errors(errors: Any) -> None:
+    for problem in errors:
+        err_console.print(
+            f"zopa: error: {problem.source}: {problem.problem}", markup=False, highlight=False, soft_wrap=True
+        )
+
+
+def _options(cls: Any, max_mb: float, progress: Any, **extra: Any) -> Any:
+    return cls(max_bytes=int(max_mb * 1024 * 1024), progress=progress, **extra)
+
+
+@app.command("analyze")
+def analyze_cmd(
+    paths: PathsArgument,
+    codebook: CodebookOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Re-extract every stored document.")] = False,
+    max_mb: MaxMbOption = 20.0,
+    db: DbOption = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Ingest articles, extract evidence with the codebook, group stories, and print a summary (the main job).
+
+    Example: zopa analyze ../shared/seeds --db zopa.db
+    """
+    from zopa.codebook import default_codebook_path, load_codebook
+    from zopa.pipeline import AnalyzeOptions, analyze
+
+    book = load_codebook(codebook if codebook is not None else default_codebook_path())
+    database = _open(db)
+    with _progress(not as_json) as progress:
+        report = analyze(
+            paths,
+            database,
+            codebook=book,
+            options=_options(AnalyzeOptions, max_mb, progress, force_extract=force),
+        )
+    if as_json:
+        print_json(report.as_dict() | {"ok": report.ok})
+    else:
+        ing, ext, st = report.ingest, report.extract, report.stats
+        table = Table(title=f"zopa analyze: {database.url}", show_header=False)
+        table.add_column("what")
+        table.add_column("count", justify="right")
+        rows = [
+            ("documents added", len(ing.added)),
+            ("  of which near-duplicates", len(ing.near_duplicates)),
+            ("already stored (skipped)", len(ing.duplicates)),
+            ("documents extracted", len(ext.extracted)),
+            ("quotes found", ext.counts.get("quotes", 0)),
+            ("positions found", ext.counts.get("positions", 0)),
+            ("event figures found", ext.counts.get("events", 0)),
+            ("inputs with errors", len(report.errors)),
+            ("database: documents", st.documents),
+            ("database: stories", st.stories),
+            ("database: quotes", st.quotes),
+            ("database: positions", st.positions),
+            ("database: events", st.events),
+        ]
+        for what, count in rows:
+            table.add_row(what, str(count))
+        console.print(table)
+        console.print(
+            "Next: [bold]zopa positions[/], [bold]zopa quotes[/], [bold]zopa stories[/], "
+            "[bold]zopa show DOC[/]"
+        )
+    _report_errors(report.errors)
+    if not report.ok:
+        sys.exit(1)
+
+
+@app.command("ingest")
+def ingest_cmd(
+    paths: PathsArgument,
+    max_mb: MaxMbOption = 20.0,
+    db: DbOption = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Read, clean, de-duplicate and store articles, and group them into stories (no extraction).
+
+    Example: zopa ingest articles/ feed.xml https://example.org/story.html --db zopa.db
+    """
+    from zopa.pipeline import IngestOptions, ingest
+
+    database = _open(db)
+    with _progress(not as_json) as progress:
+        report = ingest(paths, database, options=_options(IngestOptions, max_mb, progress))
+    if as_json:
+        print_json(report.as_dict())
+    else:
+        table = Table(title=f"Ingested into {database.url}")
+        for column in ("doc", "status", "title", "source", "story"):
+            table.add_column(column)
+        for o in report.documents:
+            status = o.status + (f" of {o.duplicate_of}" if o.duplicate_of else "")
+            table.add_row(str(o.document_id), status, o.title, o.source, str(o.story or ""))
+        console.print(table)
+        console.print(
+            f"{len(report.added)} added, {len(report.duplicates)} already stored, "
+            f"{len(report.errors)} with errors"
+        )
+    _report_errors(report.errors)
+    if not report.ok:
+        sys.exit(1)
+
+
+@app.command("stories")
+def stories_cmd(
+    search: Annotated[
+        str | None, typer.Option("--search", help="Only stories whose label contains this.")
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", help="Show at most this many stories.", min=1)
+    ] = None,
+    db: DbOption = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Stories: groups of articles covering the same event, newest first.
+
+    Example: zopa stories --json
+    """
+    from zopa.store.queries import list_stories
+
+    page = list_stories(_open(db), search=search, limit=limit)
+    if as_json:
+        print_json({"total": page.total, "items": [s.as_dict() for s in page.items]})
+        return
+    table = Table(title=f"Stories ({page.total})")
+    for column in ("story", "label", "documents", "titles", "dates"):
+        table.add_column(column)
+    for s in page.items:
+        dates = " - ".join(sorted({d.date().isoformat() for d in (s.first_published, s.last_published) if d}))
+        table.add_row(str(s.id), s.label, ", ".join(map(str, s.documents)), "\n".join(s.titles), dates)
+    console.print(table)
+
+
+_STYLES = {
+    "mention": "green",
+    "event": "bold magenta",
+    "position": "on grey23",
+    "quote": "bold cyan",
+    "statement": "italic",
+}
+
+
+def marked_text(evidence: Any) -> Text:
+    """The cleaned text with evidence spans styled (quotes, positions, events, reported speech, mentions)."""
+    text = Text(evidence.document.text)
+    layers = [
+        ("position", evidence.positions),
+        ("statement", evidence.statements),
+        ("mention", evidence.mentions),
+        ("event", evidence.events),
+        ("quote", evidence.quotes),
+    ]
+    for kind, items in layers:
+        for item in items:
+            if 0 <= item.start < item.end <= len(text):
+                text.stylize(_STYLES[kind], item.start, item.end)
+    return text
+
+
+@app.command("show")
+def show_cmd(
+    doc: Annotated[str, typer.Argument(help="Document id, source path/URL, or content-hash prefix.")],
+    plain: Annotated[bool, typer.Option("--plain", help="The cleaned text without marks.")] = False,
+    marked: Annotated[bool, typer.Option("--marked", help="Mark the evidence spans (the default).")] = True,
+    raw: Annotated[bool, typer.Option("--raw", help="The original text as ingested.")] = False,
+    db: DbOption = "",
+    as_json: JsonOption = False,
+) -> None:
+    """One document: its cleaned text with quotes, positions and event figures marked, then the evidence.
+
+    Example: zopa show 2 --marked
+    """
+    from zopa.store.queries import document_evidence, find_document
+
+    database = _open(db)
+    found = find_document(database, doc)
+    evidence = document_evidence(database, found.id)
+    if as_json:
+        print_json(evidence.as_dict())
+        return
+    d = evidence.document
+    meta = " · ".join(
+        x for x in (d.outlet, d.published.date().isoformat() if d.published else None, d.source) if x
+    )
+    console.print(f"[bold]{d.title}[/]", highlight=False)
+    console.print(
+        f"[dim]document {d.id} · {meta}"
+        + (f" · duplicate of {d.duplicate_of}" if d.duplicate_of else "")
+        + (f" · story {d.story}: {d.story_label}" if d.story else "")
+        + "[/]",
+        highlight=False,
+    )
+    console.print()
+    if raw or plain or not marked:
+        sys.stdout.write((d.raw if raw else d.text) + "\n")
+        return
+    console.print(marked_text(evidence), highlight=False, soft_wrap=True)
+    console.print()
+    legend = Text("marks: ")
+    for kind, style in _STYLES.items():
+        legend.append(kind, style=style)
+        legend.append("  ")
+    console.print(legend)
+    if evidence.positions:
+        table = Table(title="Positions")
+        for column in ("actor", "issue", "stance", "speaker", "span"):
+            table.add_column(column)
+        for p in evidence.positions:
+            table.add_row(
+                p.actor,
+                p.issue,
+                p.stance + (" (red line)" if p.red_line else ""),
+                p.speaker or "",
+                f"{p.start}-{p.end}",
+            )
+        console.print(table)
+    if evidence.quotes:
+        table = Table(title="Quotes")
+        for column in ("speaker", "quote", "span"):
+            table.add_column(column)
+        for q in evidence.quotes:
+            table.add_row(q.speaker_name or q.speaker or "?", q.text, f"{q.start}-{q.end}")
+        console.print(table)
+    if evidence.events:
+        table = Table(title="Event figures")
+        for column in ("count", "what", "place", "when", "span"):
+            table.add_column(column)
+        for e in evidence.events:
+            count = "" if e.count is None else f"{e.count:g}"
+            table.add_row(count, e.what, e.place or "", e.when or "", f"{e.start}-{e.end}")
+        console.print(table)
+
+
+@app.command("export")
+def export_cmd(
+    csv: Annotated[
+        Path | None, typer.Option("--csv", help="Write one CSV file per list into this folder.")
+    ] = None,
+    db: DbOption = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Everything stored: documents, quotes, positions, events, stories (JSON on standard output by default).
+
+    Example: zopa export --json > zopa.json; zopa export --csv out/
+    """
+    from zopa.store.queries import export_all, export_csv
+
+    database = _open(db)
+    if csv is not None:
+        written = export_csv(database, csv)
+        if as_json:
+            print_json({"written": [str(p) for p in written]})
+        else:
+            for path in written:
+                console.print(str(path), highlight=False)
+        return
+    print_json(export_all(database))

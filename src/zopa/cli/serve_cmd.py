@@ -1,3 +1,44 @@
-"""Commands: filled by the owning stage."""
+"""``zopa serve``: the web dashboard and HTTP API (``zopa.web``)."""
 
-from zopa.cli._app import app  # noqa: F401
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from zopa.cli._app import DEFAULT_DB, DbOption, app
+
+
+@app.command("serve")
+def serve(
+    db: DbOption = DEFAULT_DB,
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port.", min=0, max=65535)] = 8000,
+    get: Annotated[
+        str | None,
+        typer.Option(
+            "--get", metavar="PATH", help="Print the response to one GET request and exit (no server)."
+        ),
+    ] = None,
+) -> None:
+    """Serve the dashboard and the JSON API (/api/v1/) over a zopa database.
+
+    Read-only unless the environment variable ZOPA_TOKEN is set; then ingest pages and endpoints accept
+    requests that send it (Authorization: Bearer <token>, or the form field "token").
+
+    Example:
+        ZOPA_TOKEN=change-me zopa serve --db zopa.db --port 8000
+        zopa serve --db zopa.db --get /api/v1/positions/matrix
+    """
+    from zopa.web.app import fetch
+    from zopa.web.app import serve as run_server
+
+    if get is not None:
+        response = fetch(db, get)
+        sys.stdout.write(response.body if response.body.endswith("\n") else response.body + "\n")
+        if response.status >= 400:
+            print(f"zopa: error: GET {get} answered HTTP {response.status}", file=sys.stderr)
+            raise SystemExit(1)
+        return
+    run_server(db, host=host, port=port)

@@ -1,0 +1,92 @@
+"""Evidence extraction: ``extract(article, codebook) -> Evidence``, a pure function of its inputs.
+
+Stages, in order, each a versioned extractor:
+
+1. segmentation into paragraphs and sentences (``_nlp.segment``);
+2. actor mentions (``actors.v1``): codebook forms everywhere, then named entities in the sentences that can
+   hold evidence, then "he"/"she";
+3. direct quotes with speakers (``quotes.v1``) and reported speech (``speech.v1``);
+4. positions (``positions.v1``), using the speakers of quotes and statements;
+5. event figures (``events.v1``).
+
+Selective parsing: spaCy runs only on sentences that can hold evidence (a quotation mark, a speech verb, an
+issue cue with a stance cue, a lead-in ending with a colon). ``ExtractOptions(parse_all=True)`` parses every
+sentence up front instead (the baseline for ``bench/analyze_throughput.py``); extraction output is the same
+either way, because every extractor reads the same per-sentence parses and named entities are taken only
+from candidate sentences in both modes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from zopa.codebook import Codebook
+from zopa.extract import actors, events, positions, quotes, speech
+from zopa.extract._nlp import QUOTE_CHARS, DocContext
+from zopa.records import Article, Evidence
+
+__all__ = ["EXTRACTORS", "DocContext", "ExtractOptions", "candidate_sentences", "extract"]
+
+EXTRACTORS: dict[str, str] = {
+    "actors": actors.EXTRACTOR,
+    "quotes": quotes.EXTRACTOR,
+    "speech": speech.EXTRACTOR,
+    "positions": positions.EXTRACTOR,
+    "events": events.EXTRACTOR,
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExtractOptions:
+    """How to run extraction.
+
+    ``parse_all``: parse every sentence with spaCy (the baseline) instead of only the candidates.
+    ``stages``: which stages to run (mentions always run; positions use quotes and statements when present).
+    """
+
+    parse_all: bool = False
+    stages: tuple[str, ...] = ("quotes", "speech", "positions", "events")
+
+
+def candidate_sentences(ctx: DocContext) -> frozenset[int]:
+    """Sentences that can hold evidence: quotation marks, a speech verb, a position cue pair, or a lead-in."""
+    cues = positions.compiled_cues(ctx.codebook)
+    out: set[int] = set()
+    for s in ctx.sentences:
+        text = s.text
+        if (
+            any(ch in text for ch in QUOTE_CHARS)
+            or (cues.speech is not None and cues.speech.search(text))
+            or positions.may_hold_position(cues, text)
+            or (text.rstrip().endswith(":") and not ctx.paragraphs[s.paragraph].heading)
+        ):
+            out.add(s.index)
+    return frozenset(out)
+
+
+def extract(article: Article, codebook: Codebook, *, options: ExtractOptions | None = None) -> Evidence:
+    """Everything ``codebook`` lets us find in ``article``; each item carries its span and extractor name."""
+    options = options or ExtractOptions()
+    ctx = DocContext.build(article, codebook)
+    ctx.candidates = candidate_sentences(ctx)
+    if options.parse_all:
+        ctx.parse(range(len(ctx.sentences)))
+    else:
+        ctx.parse(ctx.candidates)
+    actors.resolve_mentions(ctx, ctx.candidates)
+    found_quotes = quotes.find_quotes(ctx) if "quotes" in options.stages else []
+    found_statements = speech.find_statements(ctx) if "speech" in options.stages else []
+    found_positions = (
+        positions.find_positions(ctx, found_quotes, found_statements) if "positions" in options.stages else []
+    )
+    found_events = events.find_events(ctx) if "events" in options.stages else []
+    used = {"actors": EXTRACTORS["actors"]}
+    used.update({stage: EXTRACTORS[stage] for stage in options.stages if stage in EXTRACTORS})
+    return Evidence(
+        mentions=tuple(ctx.mentions),
+        quotes=tuple(found_quotes),
+        statements=tuple(found_statements),
+        positions=tuple(found_positions),
+        events=tuple(found_events),
+        extractors=used,
+    )

@@ -1,4 +1,9 @@
-"""Models by versioned name: ``"median.v1"``, ``"bdm.v1"``. A name never changes meaning; new behaviour is ``.v2``."""
+"""Models by versioned name: ``"median.v1"``, ``"bdm.v1"``. A name never changes meaning; new behaviour is ``.v2``.
+
+A model is a function ``fn(table, **params) -> ModelResult``. A model may also register a *batch* version,
+``fn(batch: TableBatch, table, **params) -> ndarray (draws, issues)``, which Monte Carlo uses to run many draws at
+once with NumPy (see :mod:`zopa.models.montecarlo`); models without one run draw by draw in a process pool.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,22 @@ from typing import Any
 import numpy as np
 
 from zopa.errors import ModelInputError
-from zopa.models.table import Negotiation
+from zopa.models.table import Negotiation, TableBatch
+
+
+def plain(v: Any) -> Any:
+    """NumPy values, tuples and nested dicts as plain JSON-ready Python (NaN becomes None)."""
+    if isinstance(v, np.ndarray):
+        return plain(v.tolist())
+    if isinstance(v, np.generic):
+        return plain(v.item())
+    if isinstance(v, float) and v != v:
+        return None
+    if isinstance(v, dict):
+        return {str(k): plain(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [plain(x) for x in v]
+    return v
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
@@ -18,23 +38,12 @@ class ModelResult:
 
     model: str  # versioned name
     params: dict[str, Any]
-    forecast: dict[str, float]  # issue id -> outcome on 0-100
+    forecast: dict[str, float]  # issue id -> outcome on the issue's scale
     history: list[dict[str, Any]] = field(default_factory=list)  # one entry per round/state
     diagnostics: dict[str, Any] = field(default_factory=dict)
     inputs: str = ""  # the negotiation's name (and hash) it ran on, for traceability
 
     def as_dict(self) -> dict[str, Any]:
-        def plain(v: Any) -> Any:
-            if isinstance(v, np.ndarray):
-                return v.tolist()
-            if isinstance(v, np.generic):
-                return v.item()
-            if isinstance(v, dict):
-                return {str(k): plain(x) for k, x in v.items()}
-            if isinstance(v, list | tuple):
-                return [plain(x) for x in v]
-            return v
-
         return {
             "model": self.model,
             "params": plain(self.params),
@@ -46,7 +55,9 @@ class ModelResult:
 
 
 ModelFn = Callable[..., ModelResult]
+BatchFn = Callable[..., np.ndarray]
 _REGISTRY: dict[str, ModelFn] = {}
+_BATCH: dict[str, BatchFn] = {}
 
 
 def register(name: str) -> Callable[[ModelFn], ModelFn]:
@@ -54,6 +65,18 @@ def register(name: str) -> Callable[[ModelFn], ModelFn]:
         if name in _REGISTRY:
             raise ValueError(f"model {name!r} registered twice")
         _REGISTRY[name] = fn
+        return fn
+
+    return deco
+
+
+def register_batch(name: str) -> Callable[[BatchFn], BatchFn]:
+    """Register the vectorised version of model ``name``: ``fn(batch, table, **params) -> (draws, issues)``."""
+
+    def deco(fn: BatchFn) -> BatchFn:
+        if name in _BATCH:
+            raise ValueError(f"batch model {name!r} registered twice")
+        _BATCH[name] = fn
         return fn
 
     return deco
@@ -67,14 +90,48 @@ def get_model(name: str) -> ModelFn:
         raise ModelInputError(f"unknown model {name!r}; known: {', '.join(sorted(_REGISTRY))}") from None
 
 
+def get_batch(name: str) -> BatchFn | None:
+    """The vectorised version of a model, or None if it has none."""
+    _load_builtin()
+    get_model(name)
+    return _BATCH.get(name)
+
+
 def model_names() -> list[str]:
     _load_builtin()
     return sorted(_REGISTRY)
 
 
+def model_summary(name: str) -> str:
+    """First line of the model's docstring."""
+    doc = (get_model(name).__doc__ or "").strip()
+    return doc.splitlines()[0] if doc else ""
+
+
 def run_model(name: str, table: Negotiation, /, **params: Any) -> ModelResult:
     """Run a model by name on a validated table. ``params`` are the model's keyword options."""
     return get_model(name)(table.validate(), **params)
+
+
+def forecast_array(result: ModelResult, table: Negotiation) -> np.ndarray:
+    """The forecast as an array in the table's issue order."""
+    return np.array([float(result.forecast[i]) for i in table.issue_ids])
+
+
+__all__ = [
+    "BatchFn",
+    "ModelFn",
+    "ModelResult",
+    "TableBatch",
+    "forecast_array",
+    "get_batch",
+    "get_model",
+    "model_names",
+    "model_summary",
+    "register",
+    "register_batch",
+    "run_model",
+]
 
 
 def _load_builtin() -> None:

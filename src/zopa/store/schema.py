@@ -66,6 +66,26 @@ document_bands = Table(
     Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
 )
 
+# Key terms (names, places, rare words) of each document: stories are found by an indexed lookup of documents
+# sharing terms, never by comparing every pair of documents.
+document_terms = Table(
+    "document_terms",
+    metadata,
+    Column("term", String(100), primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("weight", Float, nullable=False, default=1.0),
+    Index("ix_document_terms_document", "document_id"),
+)
+
+# How many documents hold each key term (document frequency): story grouping weighs shared terms by rarity and
+# looks candidates up by rare terms only, without counting over document_terms.
+term_counts = Table(
+    "term_counts",
+    metadata,
+    Column("term", String(100), primary_key=True),
+    Column("documents", Integer, nullable=False),
+)
+
 actors = Table(
     "actors",
     metadata,

@@ -1,0 +1,104 @@
+"""Stance classification and source finding on the PLOVER gold-standard records.
+
+For every PLOVER record coded DEMAND, REJECT, THREATEN, CONCEDE or AGREE, the sentence is run through
+``zopa.extract.extract`` with a generic codebook: no actors at all (PLOVER's actors are not in any codebook, so
+sources must come from named-entity recognition and affiliations), one catch-all issue, and the stance cues and
+speech verbs of the shipped Russia-Ukraine codebook (the stance lexicon is general, not tuned to one war).
+
+Figures printed:
+* stance accuracy: the strongest position's stance equals PLOVER's category (DEMAND -> demand, REJECT -> reject,
+  THREATEN -> threat, CONCEDE -> offer (or conditional), AGREE -> accept); no position counts as wrong;
+* source found: that position's actor matches one of PLOVER's source actor texts (one contains the other, or
+  they share a capitalised word);
+* the same two figures per category, and the majority-class baseline for stance.
+
+Usage: python bench/plover.py [--show-misses]
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+from zopa.codebook import Codebook, Issue, default_codebook_path, load_codebook
+from zopa.extract import ExtractOptions, extract
+from zopa.extract.positions import STANCE_ORDER
+from zopa.records import Article
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+GSR = SHARED / "benchmarks" / "plover-gsr" / "PLOVER_GSR_CAMEO.json"
+CATEGORY = {"DEMAND": "demand", "REJECT": "reject", "THREATEN": "threat", "CONCEDE": "offer", "AGREE": "accept"}
+_RANK = {s: i for i, s in enumerate(STANCE_ORDER)}
+
+
+def generic_codebook() -> Codebook:
+    """No actors, one catch-all issue, and the shipped codebook's general stance lexicon."""
+    shipped = load_codebook(default_codebook_path())
+    return Codebook(
+        name="plover-generic",
+        description="bench-only: any sentence, any actor",
+        actors=(),
+        issues=(Issue(id="any", label="anything", cues=(r"\w+",), catch_all=True),),
+        stance_cues=shipped.stance_cues,
+        speech_verbs=shipped.speech_verbs,
+    )
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[A-Z][\w-]+", text)} - {"The", "the", "President", "Minister"}
+
+
+def source_matches(actor: str, sources: list[str]) -> bool:
+    name = actor.removeprefix("ner:").lower()
+    for source in sources:
+        s = source.lower()
+        if name in s or s in name or (_words(actor.removeprefix("ner:")) & _words(source)):
+            return True
+    return False
+
+
+def main() -> int:
+    if not GSR.exists():
+        print(f"skipped: {GSR} not found (the shared benchmarks folder must sit beside the repository)")
+        return 0
+    show = "--show-misses" in sys.argv
+    records = [r for r in json.loads(GSR.read_text(encoding="utf-8")) if r.get("event") in CATEGORY]
+    codebook = generic_codebook()
+    options = ExtractOptions(stages=("positions",))
+    stance_ok: Counter[str] = Counter()
+    source_ok: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for record in records:
+        event, text = record["event"], record["text"]
+        sources = [s.get("actorText", "") for s in record.get("source", []) if s.get("actorText")]
+        evidence = extract(Article(source=record["id"], title="", text=text, raw=text), codebook, options=options)
+        total[event] += 1
+        if not evidence.positions:
+            if show:
+                print(f"MISS {event:9} (no position) {text[:120]}")
+            continue
+        best = min(evidence.positions, key=lambda p: (_RANK.get(p.stance, 9) if p.stance != "conditional"
+                                                      else _RANK["offer"], -p.confidence))
+        stance = "offer" if best.stance == "conditional" else best.stance
+        good_stance = stance == CATEGORY[event]
+        good_source = any(source_matches(p.actor, sources) for p in evidence.positions if p.stance == best.stance)
+        stance_ok[event] += good_stance
+        source_ok[event] += good_source
+        if show and not (good_stance and good_source):
+            print(f"MISS {event:9} got {stance:9} by {best.actor:28} want {sources} | {text[:110]}")
+    n = sum(total.values())
+    print(f"PLOVER GSR: {n} sentences (DEMAND, REJECT, THREATEN, CONCEDE, AGREE)")
+    for event in CATEGORY:
+        t = total[event] or 1
+        print(f"  {event:9} n={total[event]:3}  stance {stance_ok[event] / t:.2f}  source {source_ok[event] / t:.2f}")
+    majority = max(total.values()) / n
+    print(f"stance accuracy {sum(stance_ok.values()) / n:.3f} (majority-class baseline {majority:.3f}; target 0.7)")
+    print(f"source found    {sum(source_ok.values()) / n:.3f} (target 0.7)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

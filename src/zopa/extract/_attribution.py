@@ -1,0 +1,633 @@
+"""Who said it: shared machinery for direct quotes (``quotes.py``) and reported speech (``speech.py``).
+
+Everything here is grammar, not domain knowledge: quotation marks, paragraph and sentence layout, English
+reporting verbs, and personal pronouns. Which names denote which actor comes from the mentions the actor
+extractor found with the codebook (``Mention.actor`` is a codebook id or ``"ner:<Name>"``).
+
+Offsets are character offsets into the document text; quotation contents are *masked* (replaced by a
+placeholder of the same length) so that sentence splitting and verb matching never look inside a quotation.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from zopa.extract._nlp import DocContext
+
+Parser = Callable[[int], "tuple[Doc, int] | None"]
+
+# English reporting verbs (word forms: without a tagger there are no lemmas). A codebook may add more in its
+# ``speech_verbs``. Multi-word cues are regular expressions.
+REPORTING_VERBS: tuple[str, ...] = (
+    "said",
+    "says",
+    "say",
+    "saying",
+    "told",
+    "tells",
+    "tell",
+    "telling",
+    "added",
+    "adds",
+    "adding",
+    "stated",
+    "states",
+    "declared",
+    "declares",
+    "announced",
+    "announces",
+    "warned",
+    "warns",
+    "warning",
+    "insisted",
+    "insists",
+    "noted",
+    "notes",
+    "wrote",
+    "writes",
+    "asked",
+    "asks",
+    "replied",
+    "replies",
+    "explained",
+    "explains",
+    "argued",
+    "argues",
+    "claimed",
+    "claims",
+    "stressed",
+    "stresses",
+    "emphasized",
+    "emphasised",
+    "emphasizes",
+    "emphasises",
+    "urged",
+    "urges",
+    "acknowledged",
+    "acknowledges",
+    "admitted",
+    "admits",
+    "continued",
+    "remarked",
+    "posted",
+    "tweeted",
+    "recalled",
+    "concluded",
+    "observed",
+    "suggested",
+    "suggests",
+    "confirmed",
+    "confirms",
+    "denied",
+    "denies",
+    "vowed",
+    "vows",
+    "pledged",
+    "pledges",
+    "promised",
+    "promises",
+    "conceded",
+    "concedes",
+    "predicted",
+    "cautioned",
+    "complained",
+    "answered",
+    "responded",
+    "commented",
+    "mentioned",
+    "reiterated",
+    "reiterates",
+    "reiterating",
+    "repeated",
+    "boasted",
+    "boasts",
+    "insisting",
+    "stressing",
+    "declaring",
+    "announcing",
+    "signaled",
+    "signalled",
+    "signals",
+    "indicated",
+    "indicates",
+    "threatened",
+    "threatens",
+    "demanded",
+    "demands",
+    "proposed",
+    "proposes",
+    "maintained",
+    "maintains",
+    "described",
+    "describes",
+    "describing",
+    "called",
+    "calls",
+    "calling",
+    "termed",
+    "dubbed",
+    "labelled",
+    "labeled",
+    "framed",
+    "frames",
+    "portrayed",
+    "portrays",
+    "portraying",
+    "characterized",
+    "characterised",
+    "accused",
+    "accuses",
+    "urging",
+    "telling",
+    "writing",
+    "asserted",
+    "asserts",
+    "contended",
+    "retorted",
+    "shouted",
+    "joked",
+    # base forms, for plural subjects ("officials warn", "his remarks suggest")
+    "warn",
+    "insist",
+    "suggest",
+    "argue",
+    "claim",
+    "stress",
+    "emphasize",
+    "emphasise",
+    "note",
+    "indicate",
+    "signal",
+    "acknowledge",
+    "admit",
+    "deny",
+    "confirm",
+    "announce",
+    "declare",
+    "reiterate",
+)
+MULTIWORD_CUES: tuple[str, ...] = (
+    r"according\s+to",
+    r"made\s+(?:it\s+)?clear",
+    r"makes?\s+(?:it\s+)?clear",
+    r"making\s+(?:it\s+)?clear",
+    r"spelled\s+out",
+    r"spelt\s+out",
+    r"spells\s+out",
+    r"laid\s+out",
+    r"put\s+it",
+    r"went\s+on",
+    r"pointed\s+out",
+    r"points\s+out",
+    r"called\s+for",
+    r"calls\s+for",
+    r"in\s+the\s+words\s+of",
+)
+# Verbs that characterise rather than report (they take a short quoted label: "called it 'a farce'").
+CHARACTERISING = frozenset(
+    {
+        "described",
+        "describes",
+        "describing",
+        "called",
+        "calls",
+        "calling",
+        "termed",
+        "dubbed",
+        "labelled",
+        "labeled",
+        "framed",
+        "frames",
+        "portrayed",
+        "portrays",
+        "portraying",
+        "characterized",
+        "characterised",
+    }
+)
+SUBJECT_PRONOUNS = frozenset({"he", "she"})
+# Nouns that stand for what someone said: "Putin's remarks suggest ...", "his statement".
+SPEECH_NOUNS = frozenset(
+    {
+        "statement",
+        "statements",
+        "remarks",
+        "remark",
+        "comments",
+        "comment",
+        "words",
+        "message",
+        "speech",
+        "language",
+        "rhetoric",
+        "address",
+        "letter",
+        "post",
+        "response",
+        "terms",
+        "warning",
+        "answer",
+    }
+)
+
+# Forms that are as often nouns as verbs ("his demands", "member states"): a subject must stand right before.
+AMBIGUOUS_FORMS = frozenset(
+    {
+        "demands",
+        "claims",
+        "promises",
+        "pledges",
+        "calls",
+        "vows",
+        "notes",
+        "states",
+        "answers",
+        "replies",
+        "signals",
+        "proposes",
+        "stresses",
+        "threatens",
+        "warning",
+        "saying",
+        "calling",
+    }
+)
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+OPENING = {"“": "”", "„": "“", "«": "»", '"': '"', "‘": "’", "'": "'"}
+_WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’\-.]*")
+_TERMINAL = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteMark:
+    """A quotation: ``open``/``close`` are the positions of the marks; the words lie between them."""
+
+    open: int
+    close: int  # position of the closing mark (== paragraph end when the quote runs on)
+    double: bool
+
+    @property
+    def inner(self) -> Span:
+        return Span(self.open + 1, self.close)
+
+
+@dataclass(frozen=True, slots=True)
+class MentionRef:
+    actor: str
+    start: int
+    end: int
+    how: str
+    person: bool
+
+
+@dataclass(frozen=True, slots=True)
+class VerbHit:
+    start: int
+    end: int
+    form: str  # lower-cased words of the cue
+
+
+def paragraphs_of(text: str) -> list[Span]:
+    """Non-empty lines, stripped of surrounding whitespace (a line is a paragraph in cleaned text)."""
+    out: list[Span] = []
+    pos = 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped:
+            lead = len(line) - len(line.lstrip())
+            out.append(Span(pos + lead, pos + lead + len(stripped)))
+        pos += len(line) + 1
+    return out
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum()
+
+
+def find_quote_marks(text: str, para: Span) -> list[QuoteMark]:
+    """Quotations inside one paragraph: curly and straight double quotes, then single quotes outside them.
+
+    An opening double mark with no closing mark in the paragraph runs to the paragraph's end (the convention
+    for a quotation that continues in the next paragraph). Apostrophes (``Putin’s``, ``don't``) are not
+    quotes.
+    """
+    marks: list[QuoteMark] = []
+    i, end = para.start, para.end
+    while i < end:
+        ch = text[i]
+        if ch in "“„«":
+            close_ch = OPENING[ch]
+            j = text.find(close_ch, i + 1, end)
+            if ch == "„" and j < 0:
+                j = text.find("”", i + 1, end)
+            close = j if j >= 0 else end
+            marks.append(QuoteMark(i, close, True))
+            i = close + 1
+            continue
+        if ch == '"':
+            prev = text[i - 1] if i > para.start else " "
+            if not _is_word_char(prev):
+                j = text.find('"', i + 1, end)
+                close = j if j >= 0 else end
+                marks.append(QuoteMark(i, close, True))
+                i = close + 1
+                continue
+        i += 1
+    doubles = list(marks)
+    # Single quotes, only outside double quotes (nested single quotes belong to the outer quotation).
+    i = para.start
+    for q in [*doubles, QuoteMark(end, end, True)]:
+        marks.extend(_single_quotes(text, i, q.open))
+        i = q.close + 1
+    return sorted(marks, key=lambda m: m.open)
+
+
+def _single_quotes(text: str, lo: int, hi: int) -> list[QuoteMark]:
+    out: list[QuoteMark] = []
+    i = lo
+    while i < hi:
+        ch = text[i]
+        if ch in "‘'":
+            prev = text[i - 1] if i > 0 else " "
+            nxt = text[i + 1] if i + 1 < len(text) else " "
+            if not _is_word_char(prev) and (_is_word_char(nxt)):
+                close_ch = "’" if ch == "‘" else "'"
+                j = i + 1
+                found = -1
+                while j < hi:
+                    c = text[j]
+                    if c == close_ch or (ch == "‘" and c == "'"):
+                        after = text[j + 1] if j + 1 < len(text) else " "
+                        before = text[j - 1]
+                        if not _is_word_char(after) and not before.isspace():
+                            found = j
+                            break
+                    j += 1
+                if found > 0:
+                    out.append(QuoteMark(i, found, False))
+                    i = found + 1
+                    continue
+        i += 1
+    return out
+
+
+def mask_quotes(text: str, marks: Iterable[QuoteMark]) -> str:
+    """The text with every quotation's contents replaced by ``\u2063`` characters (same length)."""
+    chars = list(text)
+    for m in marks:
+        for k in range(m.open + 1, m.close):
+            chars[k] = "\u2063"
+    return "".join(chars)
+
+
+_SENT_END = re.compile(r"(?<=[.!?…])[\"'”’»)]*\s+(?=[\"“‘'(\[A-Z0-9\u2063])")
+_ABBREV = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Sen|Rep|Gov|St|Jr|Sr|No|vs|etc|approx)|\b[A-Z])\.$"
+)
+
+
+def sentences(masked: str, para: Span) -> list[Span]:
+    """Sentences of a paragraph, split on the masked text (never inside a quotation)."""
+    out: list[Span] = []
+    start = para.start
+    for m in _SENT_END.finditer(masked, para.start, para.end):
+        head = masked[start : m.start()]
+        if _ABBREV.search(head.rstrip("\"'”’»)")):
+            continue
+        if m.start() > start:
+            out.append(Span(start, m.start()))
+        start = m.end()
+    if start < para.end:
+        out.append(Span(start, para.end))
+    return out
+
+
+def is_heading(text: str, para: Span) -> bool:
+    """A heading line: no sentence-final punctuation, short, and mostly capitalised words (or no verb-like
+    lower-case run). Headings and headlines hold labels, not quotations."""
+    line = text[para.start : para.end].strip()
+    if not line or _TERMINAL.search(line):
+        return False
+    words = _WORD.findall(line)
+    if not words or len(words) > 20:
+        return False
+    if line[0] in "•-–—*·▪●" or line[:2].strip().isdigit():
+        return False  # a list item
+    significant = [w for w in words if len(w) > 3]
+    if not significant:
+        return True
+    capitalised = sum(1 for w in significant if w[0].isupper())
+    return capitalised / len(significant) >= 0.6
+
+
+def title_case(words: Sequence[str]) -> bool:
+    significant = [w for w in words if len(w) > 3 or w[0].isupper()]
+    return len(significant) >= 1 and all(w[0].isupper() for w in significant)
+
+
+class Attributor:
+    """Finds the speaker of a cue: the actor mention (or pronoun) that is the subject of a reporting verb."""
+
+    def __init__(
+        self,
+        text: str,
+        mentions: Iterable[MentionRef],
+        *,
+        extra_verbs: Iterable[str] = (),
+    ) -> None:
+        self.text = text
+        self.mentions = sorted(mentions, key=lambda m: (m.start, -m.end))
+        self._starts = [m.start for m in self.mentions]
+        self._ends = sorted(m.end for m in self.mentions)
+        self._by_end = sorted(self.mentions, key=lambda m: m.end)
+        self._persons = [m for m in self.mentions if m.person and m.how != "pronoun"]
+        self._person_starts = [m.start for m in self._persons]
+        forms = {v.lower() for v in (*REPORTING_VERBS, *extra_verbs) if v.strip()}
+        single = sorted((re.escape(f) for f in forms if " " not in f), key=len, reverse=True)
+        multi = [*MULTIWORD_CUES, *(r"\s+".join(map(re.escape, f.split())) for f in forms if " " in f)]
+        self.verb_re = re.compile(r"\b(?:" + "|".join([*multi, *single]) + r")\b", re.IGNORECASE)
+
+    # -- lookups ---------------------------------------------------------------------------------------
+    def verbs(self, masked: str, lo: int, hi: int) -> list[VerbHit]:
+        out = []
+        for m in self.verb_re.finditer(masked, lo, hi):
+            out.append(VerbHit(m.start(), m.end(), " ".join(m.group(0).lower().split())))
+        return out
+
+    def mentions_in(self, lo: int, hi: int) -> list[MentionRef]:
+        i = bisect_left(self._starts, lo)
+        out = []
+        while i < len(self.mentions) and self.mentions[i].start < hi:
+            if self.mentions[i].end <= hi:
+                out.append(self.mentions[i])
+            i += 1
+        return _outermost(out)
+
+    def focus_person(self, pos: int) -> MentionRef | None:
+        """The person in focus at ``pos``: the most recent person named (not a pronoun) before it."""
+        i = bisect_right(self._person_starts, pos) - 1
+        while i >= 0:
+            m = self._persons[i]
+            if m.end <= pos:
+                return m
+            i -= 1
+        return None
+
+    def _pronoun(self, lo: int, hi: int) -> MentionRef | None:
+        """A subject pronoun (he/she) inside [lo, hi), resolved to the person in focus."""
+        for m in re.finditer(r"\b(?:he|she)\b", self.text[lo:hi], re.IGNORECASE):
+            start = lo + m.start()
+            for known in self.mentions_in(start, lo + m.end()):
+                if known.how == "pronoun":
+                    return known
+            focus = self.focus_person(start)
+            if focus is not None:
+                return MentionRef(focus.actor, start, lo + m.end(), "pronoun", True)
+        return None
+
+    def _candidates(self, lo: int, hi: int) -> list[MentionRef]:
+        found = list(self.mentions_in(lo, hi))
+        covered = {(m.start, m.end) for m in found}
+        for m in re.finditer(r"\b(?:he|she)\b", self.text[lo:hi], re.IGNORECASE):
+            s, e = lo + m.start(), lo + m.end()
+            if any(a <= s < b for a, b in covered):
+                continue
+            pron = self._pronoun(s, e)
+            if pron is not None:
+                found.append(pron)
+        return sorted(found, key=lambda m: m.start)
+
+    # -- subject search --------------------------------------------------------------------------------
+    def subject_before(self, masked: str, verb: VerbHit, lo: int) -> MentionRef | None:
+        """The nearest actor mention or pronoun before the verb, in the same clause (``lo`` bounds it)."""
+        cands = [m for m in self._candidates(lo, verb.start) if m.end <= verb.start]
+        if not cands:
+            return None
+        best = cands[-1]
+        gap = masked[best.end : verb.start]
+        gap_words = [w.lower() for w in _WORD.findall(re.sub(r"^['’]s?\b", "", gap))]
+        if "\u2063" in gap or len(gap_words) > 8:
+            return None
+        if verb.form in AMBIGUOUS_FORMS and (len(gap_words) > 2 or _POSSESSIVE.search(best_text(self, best))):
+            return None  # "Moscow's core demands remain": a noun, not a verb
+        if _POSSESSIVE.search(best_text(self, best)) and (not gap_words or gap_words[0] not in SPEECH_NOUNS):
+            return None  # "Trump's push for peace has added ...": the possessor is not the subject
+        # Prefer a person named in the same noun phrase ("Russian President Vladimir Putin", "Putin's").
+        if not best.person:
+            for m in reversed(cands[:-1]):
+                between = masked[m.end : best.start]
+                if m.person and len(_WORD.findall(between)) <= 2 and "," not in between:
+                    return m
+        return best
+
+    def subject_after(self, masked: str, verb: VerbHit, hi: int) -> MentionRef | None:
+        """Inverted order: ``said Putin``, ``according to the Kremlin``, ``added the Russian president``."""
+        cands = [m for m in self._candidates(verb.end, hi) if m.start >= verb.end]
+        if not cands:
+            return None
+        first = cands[0]
+        gap = masked[verb.end : first.start]
+        if "\u2063" in gap or re.search(r"[,;:.!?]", gap) or len(_WORD.findall(gap)) > 4:
+            return None
+        return first
+
+    def is_person(self, mention: MentionRef) -> bool:
+        return mention.person
+
+
+def best_text(att: Attributor, mention: MentionRef) -> str:
+    """The mention's text with a possessive ending when the text has one right after it."""
+    end = mention.end
+    if att.text[end : end + 2] in ("'s", "’s"):
+        end += 2
+    return att.text[mention.start : end]
+
+
+def _outermost(ms: list[MentionRef]) -> list[MentionRef]:
+    """Drop mentions nested inside a longer one ("Putin" inside "Vladimir Putin")."""
+    out: list[MentionRef] = []
+    for m in ms:
+        if out and m.start >= out[-1].start and m.end <= out[-1].end:
+            continue
+        out.append(m)
+    return out
+
+
+def word_count(s: str) -> int:
+    return len(_WORD.findall(s))
+
+
+def attributor_for(ctx: DocContext) -> Attributor:
+    """An :class:`Attributor` over the context's actor mentions and the codebook's speech verbs."""
+    refs = [MentionRef(m.actor, m.start, m.end, m.how, ctx.is_person(m.actor)) for m in ctx.mentions]
+    return Attributor(ctx.text, refs, extra_verbs=ctx.codebook.speech_verbs)
+
+
+def paragraph_spans(ctx: DocContext) -> list[Span]:
+    return [Span(p.start, p.end) for p in ctx.paragraphs]
+
+
+def parser_for(ctx: DocContext) -> Parser:
+    """``parse(offset)``: the spaCy parse of the context's sentence holding ``offset`` and that sentence's
+    start, or None (parsing is lazy and cached by the context)."""
+
+    def parse(offset: int) -> tuple[Doc, int] | None:
+        sent = ctx.sentence_at(offset)
+        if sent is None:
+            return None
+        return ctx.doc(sent.index), sent.start
+
+    return parse
+
+
+def parsed_subject(parse: Parser | None, att: Attributor, verb: VerbHit) -> MentionRef | None:
+    """The nominal subject of ``verb`` in the dependency parse, when it is an actor: a mention at the head of
+    the subject ("the Russian president said"), the possessor of a speech noun ("Putin's remarks suggest"),
+    or a PERSON entity the codebook does not know."""
+    if parse is None:
+        return None
+    parsed = parse(verb.start)
+    if parsed is None:
+        return None
+    doc, base = parsed
+    for token in doc:
+        if not (verb.start <= base + token.idx < verb.end):
+            continue
+        for child in token.children:
+            if child.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            head_at = base + child.idx
+            for m in att.mentions_in(base + child.left_edge.idx, head_at + len(child.text)):
+                if m.start <= head_at < m.end:
+                    return m
+            if child.text.lower() in SPEECH_NOUNS:
+                for poss in child.children:
+                    if poss.dep_ == "poss":
+                        found = [
+                            m
+                            for m in att.mentions_in(
+                                base + poss.left_edge.idx, base + poss.idx + len(poss.text) + 2
+                            )
+                        ]
+                        if found:
+                            return found[-1]
+            for ent in doc.ents:
+                if ent.label_ == "PERSON" and ent.start <= child.i < ent.end:
+                    name = " ".join(ent.text.split())
+                    return MentionRef(f"ner:{name}", base + ent.start_char, base + ent.end_char, "ner", True)
+        break
+    return None

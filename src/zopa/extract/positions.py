@@ -1,0 +1,508 @@
+"""Positions: which party holds which stance on which codebook issue, with the sentence that shows it.
+
+Extractor ``positions.v1``. All vocabulary comes from the codebook (issue cues, anchor cues, stance cues,
+speech verbs); the rules are grammar:
+
+1. A sentence is considered when it has an issue cue and either a stance cue, a speech verb, or a speaker (it
+   lies in a quotation or reported statement whose speaker is known). Headings are skipped.
+2. Each stance cue is given a holder: a party named right before a nominal cue ("Russia's demands", "the U.S.
+   push for"), else the grammatical subject found by walking up the dependency parse from the cue (through
+   complement clauses and passives, not out of "if"-clauses, and dropping hypotheticals under can/could/
+   might/may). First-person subjects in a quotation are its speaker. A person is mapped to the party they
+   speak for at the article's date. Cues whose subject is not an actor ("the opposing side refuses") are
+   dropped.
+3. Per holder and sentence one position: the strongest stance (threat > reject > demand > offer > accept >
+   plan > statement); an offer or acceptance with a condition ("if", "provided that", "in exchange for")
+   becomes ``conditional`` with ``conditional_on`` the issue named in the condition, which is also recorded
+   as a ``demand``. The issue is the one whose cue lies nearest the stance cue (overlapping cues: the longer
+   wins). The issue's ``stance_map`` may re-read the stance (e.g. offering to keep fighting is a threat).
+4. ``red_line`` when a red-line cue is in the sentence ("never", "non-negotiable", "red line").
+5. ``value`` from the issue's anchor cues in the sentence (not for rejections).
+6. A list under a lead-in ("Putin's terms for peace:") or a heading naming an actor and a stance
+   ("Russia's demands: ...") gives each list item as a position of that actor with that stance.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from zopa.codebook import Codebook
+from zopa.extract._nlp import DocContext, Paragraph, Sentence
+from zopa.records import Mention, Position, Quote, Statement
+
+EXTRACTOR = "positions.v1"
+STANCE_ORDER = ("threat", "reject", "demand", "offer", "accept", "plan", "statement")
+_RANK = {s: i for i, s in enumerate(STANCE_ORDER)}
+_FIRST_PERSON = frozenset({"i", "we", "us", "me", "our", "my"})
+_HYPOTHETICAL = frozenset({"can", "could", "might", "may", "ca"})
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+_CLIMB_THROUGH = frozenset(
+    {
+        "ccomp",
+        "xcomp",
+        "conj",
+        "acomp",
+        "oprd",
+        "dobj",
+        "pobj",
+        "prep",
+        "attr",
+        "amod",
+        "acl",
+        "relcl",
+        "npadvmod",
+        "advmod",
+        "aux",
+        "auxpass",
+        "neg",
+        "compound",
+        "appos",
+    }
+)
+# People nouns after an adjective make it an actor ("Russian officials"); anything else does not ("Russian
+# territory"). General English, not domain knowledge.
+_PEOPLE_NOUNS = re.compile(
+    r"\s+(?:officials?|leaders?|leadership|government|governments|authorities|diplomats?|negotiators?|"
+    r"delegation|delegates|side|president|ministers?|ministry|forces|troops|military|army|commanders?|"
+    r"envoys?|spokes\w+|administration|capitals|allies|lawmakers|parliament|politicians|counterparts|"
+    r"team|state|states|regime|officers?)\b"
+)
+_NOMINAL_GAP = re.compile(r"^(?:['’]s?)?\s+(?:[a-z][\w-]*\s+){0,2}$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    start: int
+    end: int
+    key: str  # stance or issue id
+
+
+@dataclass
+class CompiledCues:
+    """A codebook's cue patterns compiled once."""
+
+    catch_all: frozenset[str]
+    issues: list[tuple[str, re.Pattern[str]]]
+    anchors: dict[str, list[tuple[float, re.Pattern[str]]]]
+    stances: list[tuple[str, re.Pattern[str]]]
+    conditional: re.Pattern[str] | None
+    red_line: re.Pattern[str] | None
+    speech: re.Pattern[str] | None
+    any_issue: re.Pattern[str] | None
+    any_stance: re.Pattern[str] | None
+
+
+def _alternation(patterns: Sequence[str]) -> re.Pattern[str] | None:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
+
+
+_COMPILED: dict[int, tuple[Codebook, CompiledCues]] = {}
+
+
+def compiled_cues(codebook: Codebook) -> CompiledCues:
+    cached = _COMPILED.get(id(codebook))
+    if cached is not None and cached[0] is codebook:
+        return cached[1]
+    issues = [(i.id, p) for i in codebook.issues if (p := _alternation(i.cues)) is not None]
+    anchors = {
+        i.id: [(a.value, p) for a in i.anchors if (p := _alternation(a.cues)) is not None]
+        for i in codebook.issues
+    }
+    sc = codebook.stance_cues
+    stances = [(key, p) for key in STANCE_ORDER if (p := _alternation(getattr(sc, key))) is not None]
+    speech_forms = sorted(codebook.speech_verbs, key=len, reverse=True)
+    speech = (
+        re.compile(
+            r"\b(?:" + "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in speech_forms) + r")\b",
+            re.IGNORECASE,
+        )
+        if speech_forms
+        else None
+    )
+    all_issue = [c for i in codebook.issues for c in i.cues]
+    all_stance = [c for key in (*STANCE_ORDER, "conditional", "red_line") for c in getattr(sc, key)]
+    catch_all = frozenset(i.id for i in codebook.issues if i.catch_all)
+    cues = CompiledCues(
+        catch_all=catch_all,
+        issues=issues,
+        anchors=anchors,
+        stances=stances,
+        conditional=_alternation(sc.conditional),
+        red_line=_alternation(sc.red_line),
+        speech=speech,
+        any_issue=_alternation(all_issue),
+        any_stance=_alternation(all_stance),
+    )
+    _COMPILED[id(codebook)] = (codebook, cues)
+    return cues
+
+
+def may_hold_position(cues: CompiledCues, text: str) -> bool:
+    """Whether a sentence can hold a position (an issue cue plus a stance cue or a speech verb)."""
+    if cues.any_issue is None or not cues.any_issue.search(text):
+        return False
+    return bool(
+        (cues.any_stance and cues.any_stance.search(text)) or (cues.speech and cues.speech.search(text))
+    )
+
+
+def _issue_hits(cues: CompiledCues, text: str, base: int) -> list[_Hit]:
+    hits = [
+        _Hit(base + m.start(), base + m.end(), issue)
+        for issue, pattern in cues.issues
+        for m in pattern.finditer(text)
+        if m.end() > m.start()
+    ]
+    hits.sort(key=lambda h: (-(h.end - h.start), h.start))
+    kept: list[_Hit] = []
+    for h in hits:  # overlapping cues: the longer one wins
+        if all(h.end <= k.start or k.end <= h.start for k in kept):
+            kept.append(h)
+    if any(h.key not in cues.catch_all for h in kept):
+        kept = [h for h in kept if h.key not in cues.catch_all]
+    return sorted(kept, key=lambda h: h.start)
+
+
+def _stance_hits(cues: CompiledCues, text: str, base: int) -> list[_Hit]:
+    hits = [
+        _Hit(base + m.start(), base + m.end(), stance)
+        for stance, pattern in cues.stances
+        for m in pattern.finditer(text)
+        if m.end() > m.start()
+    ]
+    hits.sort(key=lambda h: (h.start, _RANK[h.key]))
+    kept: list[_Hit] = []
+    for h in hits:  # one stance per stretch of text: "refusal" is not also "refuse" + ...
+        if kept and h.start < kept[-1].end:
+            if _RANK[h.key] < _RANK[kept[-1].key]:
+                kept[-1] = h
+            continue
+        kept.append(h)
+    return kept
+
+
+def _nearest_issue(issues: list[_Hit], at: _Hit, *, exclude: str | None = None) -> _Hit | None:
+    best: tuple[int, _Hit] | None = None
+    for h in issues:
+        if h.key == exclude:
+            continue
+        distance = (
+            h.start - at.end if h.start >= at.end else (at.start - h.end) * 2 + 1
+        )  # prefer what follows
+        distance = max(distance, 0)
+        if best is None or distance < best[0]:
+            best = (distance, h)
+    return best[1] if best else None
+
+
+class _SentenceReader:
+    """Holders of stance cues in one sentence, from mentions and the dependency parse."""
+
+    def __init__(self, ctx: DocContext, sentence: Sentence, speaker: str | None) -> None:
+        self.ctx = ctx
+        self.sentence = sentence
+        self.speaker = speaker
+        self.mentions = [m for m in ctx.mentions_in(sentence.start, sentence.end) if self._counts(m)]
+        self._doc: Any = None
+
+    def _counts(self, m: Mention) -> bool:
+        if m.how != "adjective":
+            return True
+        return bool(_PEOPLE_NOUNS.match(self.ctx.text, m.end, self.sentence.end))
+
+    @property
+    def doc(self) -> Any:
+        if self._doc is None:
+            self._doc = self.ctx.doc(self.sentence.index)
+        return self._doc
+
+    def party(self, actor: str | None) -> str | None:
+        return self.ctx.party_of(actor)
+
+    def _token_at(self, offset: int) -> Any:
+        base = self.sentence.start
+        for t in self.doc:
+            if base + t.idx + len(t.text) > offset:
+                return t
+        return None
+
+    def nominal_holder(self, hit: _Hit) -> Mention | None:
+        """ "Russia's demands", "the U.S. push for": a party that modifies the cue noun."""
+        token = self._token_at(hit.start)
+        if token is None or token.dep_ in {
+            "ROOT",
+            "aux",
+            "auxpass",
+            "conj",
+            "xcomp",
+            "ccomp",
+            "advcl",
+            "relcl",
+        }:
+            return None
+        base = self.sentence.start
+        for child in token.children:
+            if child.dep_ not in {"poss", "compound", "amod", "nmod"} or child.i > token.i:
+                continue
+            left = base + min(t.idx for t in child.subtree)
+            right = base + max(t.idx + len(t.text) for t in child.subtree)
+            for m in self.ctx.mentions_in(left, right):
+                if self.party(m.actor) is not None:
+                    return m
+        return None
+
+    def _mention_in(self, start: int, end: int, head_start: int) -> Mention | None:
+        inside = [m for m in self.mentions if m.start >= start and m.end <= end]
+        if not inside:
+            return None
+        covering = [m for m in inside if m.start <= head_start < m.end]
+        return covering[0] if covering else inside[0]
+
+    def subject_holder(self, hit: _Hit) -> tuple[str, str | None] | None:
+        """('actor', id) for the cue's subject, ('none', None) when its subject is not an actor, or None."""
+        doc = self.doc
+        base = self.sentence.start
+        token = None
+        for t in doc:
+            if base + t.idx <= hit.start < base + t.idx + len(t.text) or base + t.idx >= hit.start:
+                token = t
+                break
+        if token is None:
+            return None
+        seen = 0
+        while seen < 8:
+            seen += 1
+            hypothetical = any(
+                c.dep_ in {"aux", "auxpass"} and c.text.lower() in _HYPOTHETICAL for c in token.children
+            )
+            if hypothetical and not any(c.dep_ == "neg" for c in token.children):
+                return ("none", None)
+            subjects = [c for c in token.children if c.dep_ in _SUBJECT_DEPS]
+            if subjects:
+                subj = subjects[0]
+                left = min(t.idx for t in subj.subtree)
+                right = max(t.idx + len(t.text) for t in subj.subtree)
+                if subj.text.lower() in _FIRST_PERSON and self.speaker is not None:
+                    return ("actor", self.speaker)
+                mention = self._mention_in(base + left, base + right, base + subj.idx)
+                if mention is not None:
+                    return ("actor", mention.actor)
+                if subj.dep_ != "nsubjpass" and token.dep_ not in {"ccomp", "xcomp", "relcl", "acl"}:
+                    return ("none", None)
+            if token.dep_ == "advcl" and any(
+                c.dep_ == "mark" and c.text.lower() in {"if", "unless", "when", "whether"}
+                for c in token.children
+            ):
+                return ("none", None)
+            if token.head is token:
+                return None
+            if token.dep_ not in _CLIMB_THROUGH and token.dep_ not in {"advcl", "ROOT", "pcomp", "nmod"}:
+                # climbing further would leave the phrase that holds the cue
+                pass
+            token = token.head
+        return None
+
+
+@dataclass
+class _Claim:
+    party: str
+    speaker: str | None
+    stance: str
+    cue: _Hit
+    confidence: float
+
+
+def _speaker_spans(items: Sequence[Quote] | Sequence[Statement]) -> list[tuple[int, int, str]]:
+    return [(q.start, q.end, q.speaker) for q in items if q.speaker]
+
+
+def _speaker_for(sentence: Sentence, spans: list[tuple[int, int, str]]) -> str | None:
+    best: tuple[int, str] | None = None
+    for start, end, speaker in spans:
+        overlap = min(end, sentence.end) - max(start, sentence.start)
+        covers = overlap > 0 and overlap * 2 >= min(end - start, sentence.end - sentence.start)
+        if covers and (best is None or overlap > best[0]):
+            best = (overlap, speaker)
+    return best[1] if best else None
+
+
+def _value(cues: CompiledCues, issue: str, text: str, stance: str) -> float | None:
+    if stance == "reject":
+        return None
+    values = {value for value, pattern in cues.anchors.get(issue, ()) if pattern.search(text)}
+    return values.pop() if len(values) == 1 else None
+
+
+def _list_context(
+    ctx: DocContext, paragraph: Paragraph, cues: CompiledCues
+) -> tuple[str, str, str | None] | None:
+    """For a list item: (party, stance, speaker) from the lead-in paragraph (or the heading above it)."""
+    p = paragraph.index - 1
+    while p >= 0 and ctx.paragraphs[p].bullet:
+        p -= 1
+    if p < 0 or not ctx.paragraphs[p].lead_in:
+        return None
+    lead = ctx.paragraphs[p]
+    sources = [lead] + ([ctx.paragraphs[p - 1]] if p >= 1 and ctx.paragraphs[p - 1].heading else [])
+    party = speaker = stance = None
+    for source in sources:
+        for m in ctx.mentions_in(source.start, source.end):
+            got = ctx.party_of(m.actor)
+            if got is not None and party is None:
+                party, speaker = got, (m.actor if ctx.is_person(m.actor) else None)
+        for key, pattern in cues.stances:
+            if stance is None and pattern.search(source.text):
+                stance = key
+    if party is None or stance is None:
+        return None
+    return party, stance, speaker
+
+
+def find_positions(
+    ctx: DocContext, quotes: Sequence[Quote] = (), statements: Sequence[Statement] = ()
+) -> list[Position]:
+    """Positions in the article (see the module docstring for the rules)."""
+    cues = compiled_cues(ctx.codebook)
+    quoted = _speaker_spans(quotes)
+    reported = _speaker_spans(statements)
+    out: list[Position] = []
+    for sentence in ctx.sentences:
+        paragraph = ctx.paragraphs[sentence.paragraph]
+        if paragraph.heading:
+            continue
+        issues = _issue_hits(cues, sentence.text, sentence.start)
+        if not issues:
+            continue
+        if paragraph.bullet:
+            listed = _list_context(ctx, paragraph, cues)
+            if listed is not None:
+                out.append(_list_position(ctx, cues, sentence, issues, *listed))
+                continue
+        speaker = _speaker_for(sentence, quoted)
+        reporter = speaker or _speaker_for(sentence, reported)
+        out.extend(_sentence_positions(ctx, cues, sentence, issues, speaker, reporter))
+    return out
+
+
+def _list_position(
+    ctx: DocContext,
+    cues: CompiledCues,
+    sentence: Sentence,
+    issues: list[_Hit],
+    party: str,
+    stance: str,
+    speaker: str | None,
+) -> Position:
+    issue = issues[0].key
+    stance = ctx.codebook.issue_by_id[issue].stance_map.get(stance, stance)
+    return Position(
+        actor=party,
+        issue=issue,
+        stance=stance,
+        value=_value(cues, issue, sentence.text, stance),
+        red_line=bool(cues.red_line and cues.red_line.search(sentence.text)),
+        speaker=speaker,
+        evidence=sentence.text,
+        start=sentence.start,
+        end=sentence.end,
+        extractor=EXTRACTOR,
+        confidence=0.75,
+    )
+
+
+def _sentence_positions(
+    ctx: DocContext,
+    cues: CompiledCues,
+    sentence: Sentence,
+    issues: list[_Hit],
+    speaker: str | None,
+    reporter: str | None,
+) -> list[Position]:
+    """Positions in one sentence; ``speaker``: of a quotation it lies in, ``reporter``: of reported speech."""
+    stance_hits = _stance_hits(cues, sentence.text, sentence.start)
+    if not stance_hits and speaker is None:
+        return []
+    reader = _SentenceReader(ctx, sentence, ctx.party_of(speaker) and speaker)
+    claims: list[_Claim] = []
+    for hit in stance_hits:
+        nominal = reader.nominal_holder(hit)
+        if nominal is not None and hit.key != "statement":
+            party = reader.party(nominal.actor)
+            if party is not None:
+                person = nominal.actor if ctx.is_person(nominal.actor) else None
+                claims.append(_Claim(party, person, hit.key, hit, 0.7))
+                continue
+        found = reader.subject_holder(hit)
+        if found is None:
+            if reporter is not None and reader.party(reporter) is not None:
+                claims.append(_Claim(reader.party(reporter) or "", reporter, hit.key, hit, 0.6))
+            continue
+        kind, actor = found
+        if kind == "actor" and actor is not None:
+            party = reader.party(actor)
+            if party is not None:
+                person = actor if ctx.is_person(actor) else speaker
+                claims.append(_Claim(party, person, hit.key, hit, 0.8))
+    if not claims and speaker is not None and reader.party(speaker) is not None:
+        claims.append(_Claim(reader.party(speaker) or "", speaker, "statement", issues[0], 0.5))
+    by_party: dict[str, list[_Claim]] = {}
+    for claim in claims:
+        by_party.setdefault(claim.party, []).append(claim)
+    conditional = [m for m in cues.conditional.finditer(sentence.text)] if cues.conditional else []
+    red_line = bool(cues.red_line and cues.red_line.search(sentence.text))
+    out: list[Position] = []
+    for party, party_claims in by_party.items():
+        best = min(party_claims, key=lambda c: (_RANK[c.stance], c.cue.start))
+        stance = best.stance
+        issue_hit = _nearest_issue(issues, best.cue)
+        if issue_hit is None:
+            continue
+        conditional_on: str | None = None
+        extra: Position | None = None
+        if stance in {"offer", "accept"} and conditional:
+            cond_start = sentence.start + conditional[0].start()
+            after = [h for h in issues if h.start >= cond_start and h.key != issue_hit.key]
+            before = [h for h in issues if h.start < cond_start]
+            if before and after:
+                main = _nearest_issue(before, best.cue) or issue_hit
+                issue_hit = main
+                conditional_on = after[0].key
+                stance = "conditional"
+        issue = issue_hit.key
+        stance = ctx.codebook.issue_by_id[issue].stance_map.get(stance, stance)
+        if conditional_on is not None:
+            extra = Position(
+                actor=party,
+                issue=conditional_on,
+                stance="demand",
+                value=_value(cues, conditional_on, sentence.text, "demand"),
+                red_line=False,
+                speaker=best.speaker,
+                evidence=sentence.text,
+                start=sentence.start,
+                end=sentence.end,
+                extractor=EXTRACTOR,
+                confidence=round(best.confidence * 0.8, 3),
+            )
+        out.append(
+            Position(
+                actor=party,
+                issue=issue,
+                stance=stance,
+                value=_value(cues, issue, sentence.text, stance),
+                conditional_on=conditional_on,
+                red_line=red_line,
+                speaker=best.speaker,
+                evidence=sentence.text,
+                start=sentence.start,
+                end=sentence.end,
+                extractor=EXTRACTOR,
+                confidence=best.confidence,
+            )
+        )
+        if extra is not None:
+            out.append(extra)
+    return out

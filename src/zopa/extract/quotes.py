@@ -1,0 +1,283 @@
+"""Direct quotations and who said them.
+
+Rules (grammar only; who is who comes from the codebook through the actor mentions):
+
+* quotation marks: curly and straight double quotes, single quotes outside them (apostrophes are not quotes);
+* inline attribution in the same sentence: ``"...," X said`` / ``said X`` / ``X told reporters: "..."`` /
+  ``according to X``; the subject of the reporting verb is the nearest actor mention in its clause, or a
+  pronoun (he/she) resolved to the person in focus;
+* partial quotes: a short quoted fragment is kept only when a reporting or characterising verb in its sentence
+  has a speaker (``X described the plan as "not perfect" but "very workable"`` gives two quotes by X);
+* block quotes (a paragraph that is only a quotation): the speaker is the subject of the previous paragraph
+  when it ends with a colon, the speaker of the block quote just before, or else the person in focus one to
+  three paragraphs back;
+* not quotes: quotations in headings and headlines, short fragments with no speaker cue (scare quotes such as
+  This is what "negotiations" look like), fragments after "so-called", and quoted titles (Title Case).
+
+The dependency parse is used only for sentences where the surface rules find a reporting verb but no
+speaker: the subject of the verb is looked up among the named entities.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from zopa.extract._attribution import (
+    CHARACTERISING,
+    Attributor,
+    MentionRef,
+    Parser,
+    QuoteMark,
+    Span,
+    VerbHit,
+    attributor_for,
+    find_quote_marks,
+    is_heading,
+    mask_quotes,
+    paragraph_spans,
+    paragraphs_of,
+    parsed_subject,
+    parser_for,
+    sentences,
+    title_case,
+    word_count,
+)
+from zopa.records import Quote
+
+if TYPE_CHECKING:
+    from zopa.extract._nlp import DocContext
+
+EXTRACTOR = "quotes.v1"
+FRAGMENT_WORDS = 4  # a quotation of at most this many words is a fragment: it needs a speaker cue beside it
+MAX_BLOCK_LOOKBACK = 3  # paragraphs searched for the person in focus before a block quote
+_SO_CALLED = re.compile(r"(?:so[- ]called|the\s+(?:word|term|phrase|label)|quote[- ]unquote)\s*$", re.I)
+_CLAUSE_LINK = re.compile(
+    r"\b(?:and|but|or|while|because|although|though|which|who|whom|that|if|when)\b", re.IGNORECASE
+)
+_WORDS = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’\-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class _Attribution:
+    speaker: MentionRef | None
+    cue: str
+    confidence: float
+
+
+def find_quotes(ctx: DocContext) -> list[Quote]:
+    """Direct quotations in a document with their speakers (see the module docstring for the rules)."""
+    return quotes_in_text(
+        ctx.text, attributor_for(ctx), paras=paragraph_spans(ctx), title=ctx.title, parse=parser_for(ctx)
+    )
+
+
+def quotes_in_text(
+    text: str,
+    att: Attributor,
+    *,
+    paras: list[Span] | None = None,
+    title: str = "",
+    parse: Parser | None = None,
+) -> list[Quote]:
+    """The rules of :func:`find_quotes` on plain text with a ready :class:`Attributor`."""
+    paras = paragraphs_of(text) if paras is None else paras
+    all_marks = {i: find_quote_marks(text, p) for i, p in enumerate(paras)}
+    masked = mask_quotes(text, [m for ms in all_marks.values() for m in ms])
+    title_norm = " ".join(title.split()).lower()
+    heading = [is_heading(text, p) or _same_line(text, p, title_norm) for p in paras]
+    out: list[Quote] = []
+    block_speaker: dict[int, _Attribution] = {}  # paragraph index -> attribution of its block quote
+    for pi, para in enumerate(paras):
+        marks = all_marks[pi]
+        if not marks or heading[pi]:
+            continue
+        whole = word_count(_outside(masked, para, marks)) == 0
+        sents = sentences(masked, para)
+        prev_attr: _Attribution | None = None
+        prev_sent: Span | None = None
+        for k, mark in enumerate(marks):
+            inner = _strip(text, mark.inner)
+            words = _WORDS.findall(text[inner.start : inner.end])
+            if not words:
+                continue
+            sent = next((s for s in sents if s.start <= mark.open < s.end), Span(para.start, para.end))
+            fragment = len(words) <= FRAGMENT_WORDS
+            lead = masked[max(sent.start, mark.open - 30) : mark.open]
+            if _SO_CALLED.search(lead):
+                continue
+            attr: _Attribution | None = None
+            kind = "direct"
+            if whole:
+                attr = _block(text, masked, att, paras, heading, all_marks, block_speaker, pi)
+                kind = "block"
+            else:
+                attr = _inline(masked, att, sent, marks, k, parse)
+                if attr is None and prev_attr is not None and prev_attr.speaker is not None:
+                    between = masked[marks[k - 1].close + 1 : mark.open]
+                    same_sentence = prev_sent == sent
+                    if (same_sentence and not att.verbs(masked, marks[k - 1].close + 1, mark.open)) or (
+                        not same_sentence and word_count(_outside(masked, sent, marks)) == 0
+                    ):
+                        attr = _Attribution(prev_attr.speaker, "continues the quotation before", 0.8)
+                    del between
+                if words[0][0].islower():
+                    kind = "partial"  # embedded in the reporter's sentence
+            if fragment and not whole:
+                if attr is None or attr.speaker is None:
+                    continue  # scare quote or label: no speaker cue in its sentence
+                titled = title_case(words) and len(words) > 1
+                if titled and not _after_characterising(masked, att, mark, sent):
+                    continue  # a quoted title
+            if attr is None and title_case(words):
+                continue
+            if whole and fragment and (attr is None or attr.speaker is None):
+                continue
+            speaker = attr.speaker.actor if attr and attr.speaker else None
+            if whole and attr is not None:
+                block_speaker[pi] = attr
+            out.append(
+                Quote(
+                    speaker=speaker,
+                    text=text[inner.start : inner.end],
+                    start=inner.start,
+                    end=inner.end,
+                    cue=attr.cue if attr else "no speaker found",
+                    kind=kind,
+                    extractor=EXTRACTOR,
+                    confidence=attr.confidence if attr else 0.3,
+                )
+            )
+            prev_attr, prev_sent = attr, sent
+    return out
+
+
+def _strip(text: str, span: Span) -> Span:
+    """Without surrounding spaces and a trailing comma (the reporter's punctuation: '"...," he said')."""
+    s, e = span.start, span.end
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and (text[e - 1].isspace() or text[e - 1] == ","):
+        e -= 1
+    return Span(s, e)
+
+
+def _outside(masked: str, span: Span, marks: list[QuoteMark]) -> str:
+    """The words of ``span`` outside quotation marks."""
+    return masked[span.start : span.end].replace("\u2063", " ")
+
+
+def _same_line(text: str, para: Span, title_norm: str) -> bool:
+    return bool(title_norm) and " ".join(text[para.start : para.end].split()).lower() == title_norm
+
+
+def _after_characterising(masked: str, att: Attributor, mark: QuoteMark, sent: Span) -> bool:
+    """The fragment directly follows "as", "it" or a characterising verb ("called it 'X'", "dubbed 'X'")."""
+    before = masked[sent.start : mark.open].rstrip()
+    if re.search(r"\b(?:as|it|them|him|her)$", before):
+        return True
+    last = att.verbs(masked, sent.start, mark.open)
+    return bool(last) and last[-1].form in CHARACTERISING and last[-1].end >= sent.start + len(before) - 1
+
+
+def _speaker_for_verb(masked: str, att: Attributor, verb: VerbHit, lo: int, hi: int) -> MentionRef | None:
+    if verb.form.startswith("according") or verb.form.startswith("in the words"):
+        return att.subject_after(masked, verb, hi)
+    return att.subject_before(masked, verb, lo) or att.subject_after(masked, verb, hi)
+
+
+def _inline(
+    masked: str, att: Attributor, sent: Span, marks: list[QuoteMark], k: int, parse: Parser | None
+) -> _Attribution | None:
+    """Attribution inside the quotation's own sentence: a reporting verb after it, else before it."""
+    mark = marks[k]
+    right_hi = sent.end
+    if k + 1 < len(marks) and marks[k + 1].open < right_hi:
+        right_hi = marks[k + 1].open
+    right_lo = mark.close + 1
+    for verb in att.verbs(masked, right_lo, right_hi):
+        lead = masked[right_lo : verb.start]
+        if word_count(lead) > 6 or _CLAUSE_LINK.search(lead):
+            break  # the verb belongs to another clause ("... 'a trap' and Peskov called it ...")
+        speaker = _speaker_for_verb(masked, att, verb, right_lo, right_hi)
+        if speaker is None:
+            speaker = parsed_subject(parse, att, verb)
+        if speaker is not None:
+            return _Attribution(speaker, f"quote then {verb.form!r}", 0.95)
+    left_lo = sent.start
+    if k > 0 and marks[k - 1].close >= sent.start:
+        left_lo = marks[k - 1].close + 1
+    for verb in reversed(att.verbs(masked, left_lo, mark.open)):
+        speaker = _speaker_for_verb(masked, att, verb, sent.start, mark.open)
+        if speaker is None:
+            speaker = parsed_subject(parse, att, verb)
+        if speaker is not None:
+            return _Attribution(speaker, f"{verb.form!r} then quote", 0.9)
+    return None
+
+
+def _block(
+    text: str,
+    masked: str,
+    att: Attributor,
+    paras: list[Span],
+    heading: list[bool],
+    all_marks: dict[int, list[QuoteMark]],
+    block_speaker: dict[int, _Attribution],
+    pi: int,
+) -> _Attribution | None:
+    """Speaker of a paragraph that is only a quotation, from the paragraphs before it."""
+    back = 0
+    j = pi - 1
+    while j >= 0 and back < MAX_BLOCK_LOOKBACK:
+        if heading[j]:
+            j -= 1
+            continue
+        back += 1
+        para = paras[j]
+        if back == 1:
+            if j in block_speaker and block_speaker[j].speaker is not None:
+                return _Attribution(block_speaker[j].speaker, "block: continues the quotation before", 0.85)
+            sent = sentences(masked, para)[-1]
+            if text[para.start : para.end].rstrip().endswith(":"):
+                who = _introducer(masked, att, sent)
+                if who is not None:
+                    return _Attribution(who, "block: previous paragraph ends with a colon", 0.9)
+            for verb in reversed(att.verbs(masked, sent.start, sent.end)):
+                who = _speaker_for_verb(masked, att, verb, sent.start, sent.end)
+                if who is not None:
+                    return _Attribution(who, f"block: {verb.form!r} in the previous paragraph", 0.85)
+        who = _topic_person(masked, att, para)
+        if who is not None:
+            where = "previous paragraph" if back == 1 else f"{back} paragraphs back"
+            return _Attribution(who, f"block: person in focus, {where}", max(0.5, 0.8 - 0.1 * (back - 1)))
+        j -= 1
+    return None
+
+
+def _introducer(masked: str, att: Attributor, sent: Span) -> MentionRef | None:
+    """Who introduces the quotation in a sentence ending with a colon."""
+    verbs = att.verbs(masked, sent.start, sent.end)
+    for verb in reversed(verbs):
+        who = _speaker_for_verb(masked, att, verb, sent.start, sent.end)
+        if who is not None:
+            return who
+    cands = att._candidates(sent.start, sent.end)
+    persons = [m for m in cands if m.person]
+    if persons:
+        return persons[0]
+    return cands[0] if cands else None
+
+
+def _topic_person(masked: str, att: Attributor, para: Span) -> MentionRef | None:
+    """The person a paragraph is about: a person opening a sentence (possibly possessive), scanning from the
+    last sentence back; else the last person named in it."""
+    sents = sentences(masked, para)
+    for sent in reversed(sents):
+        cands = [m for m in att._candidates(sent.start, sent.end) if m.person]
+        for m in cands:
+            if word_count(masked[sent.start : m.start]) <= 3:
+                return m
+    cands = [m for m in att._candidates(para.start, para.end) if m.person]
+    return cands[-1] if cands else None

@@ -1,0 +1,607 @@
+"""Reading articles: plain text, HTML, JSON Lines, RSS/Atom feeds, folders, standard input and URLs.
+
+:func:`read_inputs` turns what a user names (paths, ``-``, ``http(s)://`` URLs) into cleaned
+:class:`zopa.records.Article` records. It never stops at a bad input: each problem is yielded as an
+:class:`zopa.errors.InputError` naming the input, and the next input is read.
+
+- ``.txt`` (and ``.text``, ``.md``): the first non-empty line is the headline, the rest the article.
+- ``.html`` / ``.htm``: trafilatura extracts the article text and its metadata (title, date, site name, URL).
+- ``.jsonl`` / ``.ndjson``: one article per line with ``title``, ``text`` or ``html``, ``url``, ``published``,
+  ``outlet``; the source of line N is ``path#N``.
+- ``.xml`` / ``.rss`` / ``.atom`` / ``.rdf``: feeds through feedparser; entry N's source is ``feed#N``.
+- ``.gz`` of any of these is read transparently (the size limit applies to the uncompressed text).
+- Folders are read recursively (files with the extensions above; hidden files and others are skipped).
+  A file named explicitly with another extension, standard input, and URLs are recognised by their content.
+- URLs go through a :class:`Fetcher` (default: httpx); tests use :class:`CannedFetcher` (no network).
+
+Every input is checked before it is parsed: the size limit (default 20 MB, checked on the file size before
+reading), binary content, and the encoding (UTF-8, else detected by charset-normalizer; UTF-8 with corrupt
+byte sequences is refused rather than silently mangled).
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any, BinaryIO, Protocol
+
+from zopa.clean import clean_text
+from zopa.dedupe import content_hash
+from zopa.errors import InputError
+from zopa.records import Article
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+FEED_SUFFIXES = {".xml", ".rss", ".atom", ".rdf"}
+KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES | FEED_SUFFIXES
+
+_VALID_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+
+# --- fetching --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """What a fetcher got for a URL: the final URL, the content type and the body."""
+
+    url: str
+    body: bytes
+    content_type: str = ""
+    status: int = 200
+
+
+class Fetcher(Protocol):
+    """Gets a URL's body, refusing bodies over ``max_bytes``; raises :class:`InputError` on failure."""
+
+    def __call__(self, url: str, *, max_bytes: int) -> FetchResult: ...
+
+
+class HttpxFetcher:
+    """The default fetcher: httpx, following redirects, streaming so an oversized body is refused early."""
+
+    def __init__(self, *, timeout: float = 20.0, user_agent: str = "zopa (news analysis)") -> None:
+        self.timeout = timeout
+        self.user_agent = user_agent
+
+    def __call__(self, url: str, *, max_bytes: int) -> FetchResult:
+        import httpx
+
+        try:
+            with (
+                httpx.Client(
+                    follow_redirects=True, timeout=self.timeout, headers={"User-Agent": self.user_agent}
+                ) as client,
+                client.stream("GET", url) as resp,
+            ):
+                if resp.status_code >= 400:
+                    raise InputError(url, f"HTTP {resp.status_code} {resp.reason_phrase}")
+                declared = resp.headers.get("content-length")
+                if declared and declared.isdigit() and int(declared) > max_bytes:
+                    raise InputError(url, f"too large ({int(declared):,} bytes; the limit is {max_bytes:,})")
+                chunks = bytearray()
+                for chunk in resp.iter_bytes():
+                    chunks.extend(chunk)
+                    if len(chunks) > max_bytes:
+                        raise InputError(url, f"too large (over the limit of {max_bytes:,} bytes)")
+                return FetchResult(
+                    url=str(resp.url),
+                    body=bytes(chunks),
+                    content_type=resp.headers.get("content-type", ""),
+                    status=resp.status_code,
+                )
+        except httpx.HTTPError as exc:
+            raise InputError(url, f"cannot fetch ({type(exc).__name__}: {exc})") from None
+
+
+class CannedFetcher:
+    """Answers from a mapping URL -> body (bytes, str) or :class:`FetchResult`: for tests and offline runs.
+
+    A URL not in the mapping is an :class:`InputError` ("HTTP 404"), as a server would answer.
+    """
+
+    def __init__(self, responses: Mapping[str, FetchResult | bytes | str]) -> None:
+        self.responses = dict(responses)
+        self.requested: list[str] = []
+
+    def __call__(self, url: str, *, max_bytes: int) -> FetchResult:
+        self.requested.append(url)
+        if url not in self.responses:
+            raise InputError(url, "HTTP 404 Not Found")
+        found = self.responses[url]
+        if isinstance(found, FetchResult):
+            result = found
+        else:
+            body = found.encode("utf-8") if isinstance(found, str) else found
+            result = FetchResult(url=url, body=body)
+        if result.status >= 400:
+            raise InputError(url, f"HTTP {result.status}")
+        if len(result.body) > max_bytes:
+            raise InputError(url, f"too large ({len(result.body):,} bytes; the limit is {max_bytes:,})")
+        return result
+
+
+# --- options ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReadOptions:
+    """How inputs are read: the per-document size limit, the fetcher for URLs, standard input."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+    fetcher: Fetcher | None = None  # None: HttpxFetcher, created on first URL
+    stdin: BinaryIO | None = None  # None: sys.stdin.buffer
+    favor_precision: bool = False  # passed to trafilatura for HTML
+
+
+@dataclass(frozen=True, slots=True)
+class InputItem:
+    """One thing to read: a file, standard input or a URL, before it is parsed."""
+
+    source: str
+    path: Path | None = None
+    url: str | None = None
+    stdin: bool = False
+    fmt: str | None = None  # known format from the file name, None: sniff the content
+
+
+# --- expanding inputs ------------------------------------------------------------------------------------
+
+
+def _format_for(path: Path) -> str | None:
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    last = suffixes[-1] if suffixes else ""
+    if last in TEXT_SUFFIXES:
+        return "text"
+    if last in HTML_SUFFIXES:
+        return "html"
+    if last in JSONL_SUFFIXES:
+        return "jsonl"
+    if last in FEED_SUFFIXES:
+        return "feed"
+    return None
+
+
+def expand_inputs(inputs: Iterable[str | Path]) -> Iterator[InputItem | InputError]:
+    """Files, folders (recursive, known extensions only), ``-`` and URLs, in a stable order."""
+    for given in inputs:
+        raw = str(given)
+        if raw == "-":
+            yield InputItem(source="-", stdin=True)
+            continue
+        if raw.lower().startswith(("http://", "https://")):
+            yield InputItem(source=raw, url=raw)
+            continue
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            found = False
+            for child in sorted(path.rglob("*")):
+                rel = child.relative_to(path)
+                if any(part.startswith(".") for part in rel.parts) or not child.is_file():
+                    continue
+                fmt = _format_for(child)
+                if fmt is None:
+                    continue
+                found = True
+                yield InputItem(source=str(child), path=child, fmt=fmt)
+            if not found:
+                yield InputError(str(path), "folder holds no articles (.txt, .html, .jsonl, feeds)")
+        elif path.is_file():
+            yield InputItem(source=str(path), path=path, fmt=_format_for(path))
+        elif path.exists():
+            yield InputError(str(path), "not a regular file")
+        else:
+            yield InputError(str(path), "no such file or folder")
+
+
+# --- bytes to text ---------------------------------------------------------------------------------------
+
+
+def _read_limited(stream: BinaryIO, source: str, max_bytes: int) -> bytes:
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError(source, f"too large (over the limit of {max_bytes:,} bytes)")
+    return data
+
+
+def _read_bytes(item: InputItem, options: ReadOptions) -> tuple[bytes, str, str | None, str | None]:
+    """(body, source, url, content type) for an input, with the size limit applied before reading."""
+    if item.stdin:
+        stream = options.stdin if options.stdin is not None else sys.stdin.buffer
+        return _read_limited(stream, item.source, options.max_bytes), item.source, None, None
+    if item.url is not None:
+        fetcher = options.fetcher if options.fetcher is not None else HttpxFetcher()
+        result = fetcher(item.url, max_bytes=options.max_bytes)
+        return result.body, item.source, result.url, result.content_type
+    assert item.path is not None
+    path = item.path
+    try:
+        size = path.stat().st_size
+        if path.suffix.lower() == ".gz":
+            with gzip.open(path, "rb") as fh:
+                return _read_limited(fh, item.source, options.max_bytes), item.source, None, None
+        if size > options.max_bytes:
+            raise InputError(item.source, f"too large ({size:,} bytes; the limit is {options.max_bytes:,})")
+        with path.open("rb") as fh:
+            return _read_limited(fh, item.source, options.max_bytes), item.source, None, None
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise InputError(item.source, f"cannot read ({exc.__class__.__name__}: {exc})") from None
+
+
+def decode(data: bytes, source: str) -> str:
+    """Bytes to text: refuse empty and binary input; UTF-8 first, else what charset-normalizer finds."""
+    if not data.strip():
+        raise InputError(source, "empty file (no text)")
+    has_bom = data.startswith(_BOMS)
+    if not has_bom and b"\x00" in data[:8192]:
+        raise InputError(source, "binary file, not text (it contains NUL bytes)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if _VALID_UTF8_MULTIBYTE.search(data) and not has_bom:
+            raise InputError(
+                source,
+                f"invalid UTF-8 (corrupt byte sequence at byte {exc.start}); re-save the file as UTF-8",
+            ) from None
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        if best is None:
+            raise InputError(source, "binary file, not text (no text encoding fits it)") from None
+        text = str(best)
+    sample = text[:8192]
+    if sample and len(_CONTROL.findall(sample)) > max(8, len(sample) // 100):
+        raise InputError(source, "binary file, not text (too many control characters)")
+    return text
+
+
+def _sniff(text: str, content_type: str | None) -> str:
+    ctype = (content_type or "").lower()
+    if "html" in ctype:
+        return "html"
+    if any(k in ctype for k in ("rss", "atom", "xml")):
+        return "feed"
+    if "json" in ctype:
+        return "jsonl"
+    head = text.lstrip()[:512].lower()
+    if head.startswith(("<!doctype html", "<html")) or "<body" in head or "<head" in head:
+        return "html"
+    if head.startswith("<?xml") or head.startswith(("<rss", "<feed", "<rdf")):
+        return "html" if "<html" in head else "feed"
+    if head.startswith("{"):
+        return "jsonl"
+    return "text"
+
+
+# --- dates -----------------------------------------------------------------------------------------------
+
+
+def parse_published(value: Any, source: str) -> datetime | None:
+    """An ISO 8601 date/time or an RFC 2822 date (as in feeds) -> naive UTC datetime; None when empty."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, date):
+        parsed = datetime(value.year, value.month, value.day)
+    elif isinstance(value, int | float):
+        parsed = datetime.fromtimestamp(float(value), tz=UTC)
+    else:
+        raw = str(value).strip()
+        try:
+            parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        except ValueError:
+            try:
+                parsed = parsedate_to_datetime(raw)
+            except (TypeError, ValueError, IndexError):
+                raise InputError(
+                    source, f"published: {raw!r} is not a date (use ISO 8601, e.g. 2025-12-17)"
+                ) from None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed
+
+
+# --- building articles -----------------------------------------------------------------------------------
+
+
+def make_article(
+    *,
+    source: str,
+    title: str | None,
+    body: str,
+    raw: str,
+    fmt: str,
+    outlet: str | None = None,
+    published: datetime | None = None,
+    url: str | None = None,
+) -> Article:
+    """Clean the body and build the record; refuse an article without text."""
+    cleaned = clean_text(body).text
+    headline = " ".join((title or "").split())
+    if not headline:
+        first, _, rest = cleaned.partition("\n")
+        headline, cleaned = first.strip(), rest.strip("\n") if rest.strip() else cleaned
+    if not cleaned.strip():
+        raise InputError(source, "no article text (only boilerplate or a headline)")
+    return Article(
+        source=source,
+        title=headline[:500],
+        text=cleaned,
+        raw=raw,
+        outlet=(outlet or None),
+        published=published,
+        url=url,
+        format=fmt,
+        content_hash=content_hash(cleaned),
+    )
+
+
+def parse_text(text: str, source: str) -> Article:
+    """Plain text: the first non-empty line is the headline."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    index = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if index is None:
+        raise InputError(source, "empty file (no text)")
+    title = lines[index].strip()
+    body = "\n".join(lines[index + 1 :])
+    if not body.strip():
+        raise InputError(source, "only a headline, no article text")
+    return make_article(source=source, title=title, body=body, raw=text, fmt="text")
+
+
+def parse_html(
+    html: str,
+    source: str,
+    *,
+    url: str | None = None,
+    favor_precision: bool = False,
+    outlet: str | None = None,
+    title: str | None = None,
+    published: datetime | None = None,
+) -> Article:
+    """HTML through trafilatura: the article text, title, date, site name and URL."""
+    import trafilatura
+
+    try:
+        doc = trafilatura.bare_extraction(
+            html,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            favor_precision=favor_precision,
+        )
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise InputError(source, f"HTML cannot be parsed ({exc})") from None
+    text = getattr(doc, "text", None) if doc is not None else None
+    if not text or not text.strip():
+        raise InputError(source, "no article text found in the HTML")
+    when = published
+    if when is None and getattr(doc, "date", None):
+        try:
+            when = parse_published(doc.date, source)
+        except InputError:
+            when = None
+    return make_article(
+        source=source,
+        title=title or getattr(doc, "title", None),
+        body=text,
+        raw=html,
+        fmt="html",
+        outlet=outlet or getattr(doc, "sitename", None),
+        published=when,
+        url=url or getattr(doc, "url", None),
+    )
+
+
+def parse_jsonl(text: str, source: str, *, favor_precision: bool = False) -> Iterator[Article | InputError]:
+    """JSON Lines, one article a line: ``title``, ``text`` or ``html``, ``url``, ``published``, ``outlet``."""
+    any_line = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        any_line = True
+        where = f"{source}#{number}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield InputError(where, f"not valid JSON ({exc.msg} at column {exc.colno})")
+            continue
+        if not isinstance(obj, dict):
+            yield InputError(where, "each line must be a JSON object with 'title' and 'text' or 'html'")
+            continue
+        try:
+            published = parse_published(obj.get("published"), where)
+            title = obj.get("title")
+            if title is not None and not isinstance(title, str):
+                raise InputError(where, "title must be a string")
+            outlet = obj.get("outlet") if isinstance(obj.get("outlet"), str) else None
+            url = obj.get("url") if isinstance(obj.get("url"), str) else None
+            if isinstance(obj.get("text"), str) and obj["text"].strip():
+                body = obj["text"]
+                if title is None:
+                    yield parse_text(body, where)
+                    continue
+                yield make_article(
+                    source=where,
+                    title=title,
+                    body=body,
+                    raw=line,
+                    fmt="jsonl",
+                    outlet=outlet,
+                    published=published,
+                    url=url,
+                )
+            elif isinstance(obj.get("html"), str) and obj["html"].strip():
+                yield parse_html(
+                    obj["html"],
+                    where,
+                    url=url,
+                    favor_precision=favor_precision,
+                    outlet=outlet,
+                    title=title,
+                    published=published,
+                )
+            else:
+                yield InputError(where, "no 'text' or 'html' field with an article")
+        except InputError as exc:
+            yield exc
+    if not any_line:
+        yield InputError(source, "empty file (no JSON lines)")
+
+
+def _html_fragment_text(fragment: str) -> str:
+    """Text of an HTML fragment (a feed entry's content), one paragraph per block element."""
+    if "<" not in fragment:
+        return fragment
+    import lxml.html
+
+    try:
+        root = lxml.html.fromstring(f"<div>{fragment}</div>")
+    except (ValueError, lxml.etree.ParserError):
+        return re.sub(r"<[^>]+>", " ", fragment)
+    for tag in root.iter("script", "style"):
+        tag.drop_tree()
+    for block in root.iter("p", "div", "br", "li", "h1", "h2", "h3", "h4", "blockquote"):
+        block.tail = "\n\n" + (block.tail or "")
+    return root.text_content()
+
+
+def parse_feed(data: bytes, source: str) -> Iterator[Article | InputError]:
+    """RSS/Atom: each entry with text (content or summary) is an article; a malformed feed is refused."""
+    import feedparser
+
+    parsed = feedparser.parse(data)
+    bozo = parsed.get("bozo_exception")
+    benign = (feedparser.CharacterEncodingOverride,)
+    if parsed.get("bozo") and bozo is not None and not isinstance(bozo, benign):
+        raise InputError(source, f"malformed or truncated feed ({bozo})")
+    if not parsed.get("version") and not parsed.entries:
+        raise InputError(source, "not an RSS or Atom feed")
+    if not parsed.entries:
+        raise InputError(source, "feed has no entries")
+    outlet = parsed.feed.get("title") or None
+    for number, entry in enumerate(parsed.entries, start=1):
+        where = f"{source}#{number}"
+        contents = entry.get("content") or []
+        html = contents[0].get("value", "") if contents else ""
+        html = html or entry.get("summary", "") or entry.get("description", "")
+        try:
+            body = _html_fragment_text(html)
+            when = None
+            for key in ("published", "updated", "created"):
+                if entry.get(key):
+                    try:
+                        when = parse_published(entry.get(key), where)
+                    except InputError:
+                        when = None
+                    if when is not None:
+                        break
+            yield make_article(
+                source=where,
+                title=entry.get("title"),
+                body=body,
+                raw=html,
+                fmt="feed",
+                outlet=outlet,
+                published=when,
+                url=entry.get("link"),
+            )
+        except InputError as exc:
+            yield exc
+
+
+def read_item(item: InputItem, options: ReadOptions) -> Iterator[Article | InputError]:
+    """Read one input; errors are yielded, never raised."""
+    try:
+        data, source, url, ctype = _read_bytes(item, options)
+        if item.fmt == "feed" or (item.fmt is None and _sniff(data[:512].decode("latin-1"), ctype) == "feed"):
+            yield from parse_feed(data, source)
+            return
+        text = decode(data, source)
+        fmt = item.fmt or _sniff(text, ctype)
+        if fmt == "html":
+            yield parse_html(text, source, url=url, favor_precision=options.favor_precision)
+        elif fmt == "jsonl":
+            yield from parse_jsonl(text, source, favor_precision=options.favor_precision)
+        else:
+            article = parse_text(text, source)
+            yield article if url is None else _with_url(article, url)
+    except InputError as exc:
+        yield exc
+
+
+def _with_url(article: Article, url: str) -> Article:
+    data = {k: getattr(article, k) for k in article.__dataclass_fields__}
+    data["url"] = url
+    return Article(**data)
+
+
+def read_inputs(
+    inputs: Iterable[str | Path],
+    options: ReadOptions | None = None,
+    *,
+    on_item: Callable[[InputItem], None] | None = None,
+) -> Iterator[Article | InputError]:
+    """Every article in ``inputs`` (cleaned), and an :class:`InputError` for each unreadable input."""
+    options = options or ReadOptions()
+    for item in expand_inputs(inputs):
+        if isinstance(item, InputError):
+            yield item
+            continue
+        if on_item is not None:
+            on_item(item)
+        yield from read_item(item, options)
+
+
+def read_one(text_or_bytes: str | bytes, *, source: str = "<text>", fmt: str | None = None) -> list[Article]:
+    """Parse an in-memory document (an upload, pasted text); raises the first :class:`InputError`."""
+    data = text_or_bytes.encode("utf-8") if isinstance(text_or_bytes, str) else text_or_bytes
+    out: list[Article] = []
+    for result in read_item(
+        InputItem(source=source, stdin=True, fmt=fmt),
+        ReadOptions(stdin=io.BytesIO(data), max_bytes=max(len(data), 1)),
+    ):
+        if isinstance(result, InputError):
+            raise result
+        out.append(result)
+    return out
+
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "CannedFetcher",
+    "FetchResult",
+    "Fetcher",
+    "HttpxFetcher",
+    "InputItem",
+    "ReadOptions",
+    "decode",
+    "expand_inputs",
+    "make_article",
+    "parse_feed",
+    "parse_html",
+    "parse_jsonl",
+    "parse_published",
+    "parse_text",
+    "read_inputs",
+    "read_item",
+    "read_one",
+]

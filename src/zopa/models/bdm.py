@@ -1,0 +1,324 @@
+"""``bdm.v1``: Bueno de Mesquita's expected-utility (challenge) model, as specified by Scholz, Calbert & Smith
+(2011), "Unravelling Bueno De Mesquita's group decision model", *J. Theoretical Politics* 23(4).
+
+Each issue is modelled on its own. Per round, for the actors taking part in the issue (capability ``c``,
+salience ``s`` in [0, 1], position ``x``; distances ``d`` divided by the range of the starting positions):
+
+1. **Votes** of actor ``k`` between positions ``x_i`` and ``x_j``: ``v_k(i, j) = c_k s_k (d_kj^r_k - d_ki^r_k)``.
+2. **Probability of success** of ``i`` against ``j``: ``P_ij = sum_k max(0, v_k(i, j)) / sum_k |v_k(i, j)|``
+   (the votes for ``i`` over all votes cast on that pair); ``P_ij = 0`` where ``x_i == x_j``.
+3. **Utilities**, from the viewpoint of an actor with risk exponent ``r``: success
+   ``U_s = 2 - 4 (0.5 - 0.5 d)^r``, failure ``U_f = 2 - 4 (0.5 + 0.5 d)^r``, status quo ``U_sq = 2 - 4 (0.5)^r``,
+   better / worse ``U_b, U_w = 2 - 4 (0.5 -/+ 0.25 (|x_i - mu| + d))^r`` (``mu`` the weighted mean).
+4. **Expected utility of challenge** of ``i`` against ``j``:
+   ``EU = s_j (P_ij U_s + (1 - P_ij) U_f) + (1 - s_j) U_s - Q U_sq - (1 - Q) (T U_b + (1 - T) U_w)``.
+5. **Risk exponents, recomputed every round**: with all ``r = 1``, actor ``i``'s exposure is the sum of the
+   others' expected utilities of challenging it; ``R_i = (2 e_i - e_max - e_min) / (e_max - e_min)`` and
+   ``r_i = (1 - R_i / 3) / (1 + R_i / 3)`` (in [0.5, 2]).
+6. **Offers.** Actor ``i`` assesses, with its own ``r_i``, ``EU_ij`` (it challenging ``j``) and ``EU_ji``
+   (``j`` challenging it). It receives from ``j`` a *confrontation* when ``EU_ji > EU_ij > 0`` (it would lose:
+   it moves to ``x_j``); a *compromise* when ``EU_ji > 0 > EU_ij`` and ``EU_ji > |EU_ij|`` (it moves towards
+   ``x_j`` by the fraction ``|EU_ij / EU_ji|``); a *capitulation* when ``EU_ji > 0 > EU_ij`` and
+   ``EU_ji < |EU_ij|`` (it moves to ``x_j``). It accepts one offer; all actors move at once.
+7. Rounds repeat until no position moves (by more than ``tol``) or ``rounds`` is reached. The forecast is the
+   weighted median (the position that beats every other in pairwise votes, risk-neutral) of the final positions.
+
+Named options where public reimplementations disagree. The defaults are the ones that reproduce the paper's
+published round-by-round table on the EC emissions case (8.4, 9.6 [9.9 published], 9.9, 9.9, 9.9, 7.4, 8.8,
+9.6 after truncation to one decimal; see ``bench/bdm_ec.py``), i.e. the paper's own code rather than its text:
+
+- ``probability``: ``"all_votes"`` (default; the denominator is the sum of all votes over every pair of
+  actors, as Scholz's code does according to ``jmckib/bdm-scholz``) or ``"pairwise"`` (the formula as printed:
+  votes for ``i`` over the votes cast on the pair ``i, j``).
+- ``offer_choice``: ``"by_type"`` (default; confrontation before compromise before capitulation, among
+  compromises the one whose EU-weighted point is lowest, as Scholz's code per ``jmckib``), ``"least_move"``
+  (the text: the offer that requires the smallest change), ``"max_eu"`` (the offer whose sender expects most,
+  as ``dmasad``'s replication).
+- ``capitulation_bug``: ``False``. ``True`` reproduces the published reimplementation whose capitulation test
+  compares ``EU_ji`` with its own absolute value, so capitulation never fires.
+- ``votes_use_risk``: ``True`` (votes use each voter's risk exponent, as in both codes); ``False``: linear.
+- ``q`` (probability that the status quo holds absent a challenge), ``t`` (probability that a change improves
+  things): 1.0 and 1.0 as in both codes; with ``q = 1`` the ``U_b, U_w`` terms vanish.
+- ``distance_scale``: ``"positions"`` (range of the starting positions, both codes) or ``"issue"`` (the
+  issue's 0-100 scale).
+- ``forecast``: ``"median"`` (default) or ``"mean"`` (capability x salience weighted mean).
+
+Everything within a round is NumPy over actor x actor matrices: the vote sums use prefix sums over actors
+sorted by position (``O(n^2)`` per round, not ``O(n^3)``), with no Python loop over actor pairs.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import numpy as np
+
+from zopa.errors import ModelInputError
+from zopa.models.registry import ModelResult, register
+from zopa.models.table import Negotiation
+
+Probability = Literal["pairwise", "all_votes"]
+OfferChoice = Literal["least_move", "by_type", "max_eu"]
+
+CONFRONTATION, COMPROMISE, CAPITULATION = 1, 2, 3
+OFFER_NAMES = {0: "none", CONFRONTATION: "confrontation", COMPROMISE: "compromise", CAPITULATION: "capitulation"}
+
+
+def weighted_median(x: np.ndarray, w: np.ndarray) -> float:
+    """The position that beats every other in risk-neutral pairwise votes: the weighted median of ``x``."""
+    order = np.argsort(x, kind="stable")
+    cum = np.cumsum(w[order])
+    k = int(np.searchsorted(cum, cum[-1] / 2.0, side="left"))
+    return float(x[order][min(k, len(x) - 1)])
+
+
+def _split(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Sort order and, per pair, how many actors lie strictly left of / left of or on the pair's midpoint."""
+    order = np.argsort(x, kind="stable")
+    xs = x[order]
+    mid = (x[:, None] + x[None, :]) / 2.0
+    return order, np.searchsorted(xs, mid, side="left"), np.searchsorted(xs, mid, side="right"), xs
+
+
+def win_probability(x: np.ndarray, w: np.ndarray, r: np.ndarray | None, scale: float, how: Probability,
+                    split: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """``P[i, j]``: probability that ``x_i`` beats ``x_j`` given votes ``w_k (d_kj^r_k - d_ki^r_k)``.
+
+    Voters nearer ``x_i`` than ``x_j`` are exactly those on ``x_i``'s side of the midpoint, so with actors sorted
+    by position each sum is a difference of prefix sums: ``O(n^2)`` memory and time.
+    """
+    n = len(x)
+    d = np.abs(x[:, None] - x[None, :]) / scale
+    a = w[:, None] * (d if r is None else d ** r[:, None])  # a[k, j] = w_k d_kj^r_k (r None: all 1)
+    order, lo, hi, _ = split if split is not None else _split(x)
+    c = np.zeros((n + 1, n))
+    np.cumsum(a[order], axis=0, out=c[1:])
+    total = c[-1]
+    col_i = np.broadcast_to(np.arange(n)[:, None], (n, n))
+    col_j = col_i.T
+    left = c[lo, col_j] - c[lo, col_i]  # sum over left voters of (a_kj - a_ki) >= 0 when x_i < x_j
+    right = (total[col_i] - c[hi, col_i]) - (total[col_j] - c[hi, col_j])  # right voters: (a_ki - a_kj)
+    i_left = x[:, None] < x[None, :]
+    pos = np.where(i_left, left, -right)
+    neg = np.where(i_left, right, -left)
+    pos = np.maximum(pos, 0.0)
+    neg = np.maximum(neg, 0.0)
+    if how == "pairwise":
+        den = pos + neg
+    else:
+        srt = np.sort(a, axis=1)
+        coef = 2.0 * np.arange(n) - n + 1.0
+        den = np.full((n, n), 2.0 * float((srt * coef).sum()))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.where(den > 0, pos / np.where(den > 0, den, 1.0), 0.0)
+    p[x[:, None] == x[None, :]] = 0.0
+    return p
+
+
+def expected_utilities(
+    x: np.ndarray, s: np.ndarray, p: np.ndarray, r_view: np.ndarray | None, scale: float, mu: float, q: float,
+    t: float,
+) -> np.ndarray:
+    """``EU[e, a, b]`` would be cubic; this returns ``EU[a, b]`` seen with exponent ``r_view[a]`` or ``r_view``
+    broadcast as given: ``r_view`` of shape ``(n, 1)`` (row actor's view) or ``(1, n)`` (column actor's view)."""
+    d = np.abs(x[:, None] - x[None, :]) / scale
+    if r_view is None:  # risk neutral: no powers to take
+        us, uf, usq = 2.0 - 4.0 * (0.5 - 0.5 * d), 2.0 - 4.0 * (0.5 + 0.5 * d), np.zeros(1)
+    else:
+        us = 2.0 - 4.0 * (0.5 - 0.5 * d) ** r_view
+        uf = 2.0 - 4.0 * (0.5 + 0.5 * d) ** r_view
+        usq = 2.0 - 4.0 * 0.5**r_view
+    eu = s[None, :] * (p * us + (1.0 - p) * uf) + (1.0 - s[None, :]) * us - q * usq
+    if q != 1.0:
+        spread = np.clip(0.25 * (np.abs(x[:, None] - mu) / scale + d), 0.0, 0.5)
+        rv = 1.0 if r_view is None else r_view
+        ub = 2.0 - 4.0 * (0.5 - spread) ** rv
+        uw = 2.0 - 4.0 * (0.5 + spread) ** rv
+        eu = eu - (1.0 - q) * (t * ub + (1.0 - t) * uw)
+    return eu
+
+
+def offer_utilities(x: np.ndarray, s: np.ndarray, p: np.ndarray, r: np.ndarray, scale: float, mu: float,
+                    q: float, t: float) -> tuple[np.ndarray, np.ndarray]:
+    """``EU_ij`` (``i`` challenges ``j``) and ``EU_ji`` (``j`` challenges ``i``), both seen by ``i`` with its own
+    exponent ``r_i``. Distances are symmetric, so both share the same two matrices of powers."""
+    d = np.abs(x[:, None] - x[None, :]) / scale
+    rv = r[:, None]
+    us = 2.0 - 4.0 * (0.5 - 0.5 * d) ** rv
+    uf = 2.0 - 4.0 * (0.5 + 0.5 * d) ** rv
+    usq = 2.0 - 4.0 * 0.5**rv
+    eu_ij = s[None, :] * (p * us + (1.0 - p) * uf) + (1.0 - s[None, :]) * us - q * usq
+    pt = p.T
+    eu_ji = s[:, None] * (pt * us + (1.0 - pt) * uf) + (1.0 - s[:, None]) * us - q * usq
+    if q != 1.0:
+        for eu, own in ((eu_ij, x[:, None]), (eu_ji, x[None, :])):
+            spread = np.clip(0.25 * (np.abs(own - mu) / scale + d), 0.0, 0.5)
+            eu -= (1.0 - q) * (t * (2.0 - 4.0 * (0.5 - spread) ** rv) + (1.0 - t) * (2.0 - 4.0 * (0.5 + spread) ** rv))
+    return eu_ij, eu_ji
+
+
+def risk_exponents(x: np.ndarray, w: np.ndarray, s: np.ndarray, scale: float, how: Probability, mu: float,
+                   q: float, t: float, split: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None,
+                   ) -> np.ndarray:
+    """Scholz et al. section 5: exposure to challenges with all ``r = 1``, mapped to ``r`` in [0.5, 2]."""
+    ones = np.ones(len(x))
+    p = win_probability(x, w, None, scale, how, split)
+    eu = expected_utilities(x, s, p, None, scale, mu, q, t)
+    np.fill_diagonal(eu, 0.0)
+    exposure = eu.sum(axis=0)  # sum over challengers a of EU[a, i]
+    hi, lo = exposure.max(), exposure.min()
+    if hi - lo <= 1e-15:
+        return ones
+    big_r = (2.0 * exposure - hi - lo) / (hi - lo)
+    return (1.0 - big_r / 3.0) / (1.0 + big_r / 3.0)
+
+
+def one_round(
+    x: np.ndarray, c: np.ndarray, s: np.ndarray, scale: float, *, how: Probability, offer_choice: OfferChoice,
+    capitulation_bug: bool, votes_use_risk: bool, q: float, t: float,
+) -> dict[str, np.ndarray]:
+    """One round of challenges and offers for one issue; returns new positions and what happened."""
+    n = len(x)
+    w = c * s
+    mu = float((w * x).sum() / w.sum()) if w.sum() > 0 else float(x.mean())
+    split = _split(x)
+    r = risk_exponents(x, w, s, scale, how, mu, q, t, split)
+    p = win_probability(x, w, r if votes_use_risk else None, scale, how, split)
+    eu_ij, eu_ji = offer_utilities(x, s, p, r, scale, mu, q, t)
+    differ = x[:, None] != x[None, :]
+    conf = differ & (eu_ji > eu_ij) & (eu_ij > 0)
+    yield_ = differ & (eu_ji > 0) & (eu_ij < 0)
+    comp = yield_ & (eu_ji > np.abs(eu_ij))
+    cap = yield_ & ((eu_ji < np.abs(eu_ji)) if capitulation_bug else (eu_ji < np.abs(eu_ij)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frac = np.where(comp, np.abs(eu_ij) / np.where(comp, eu_ji, 1.0), 0.0)
+    target = np.where(comp, x[:, None] + (x[None, :] - x[:, None]) * frac, x[None, :])
+    kind = np.select([conf, comp, cap], [CONFRONTATION, COMPROMISE, CAPITULATION], 0)
+    has = kind > 0
+    move = np.abs(target - x[:, None])
+    if offer_choice == "least_move":
+        score = np.where(has, move, np.inf)
+    elif offer_choice == "max_eu":
+        score = np.where(has, -eu_ji + 1e-12 * move, np.inf)
+    else:
+        tot = np.abs(eu_ij) + np.abs(eu_ji)
+        weighted = (np.abs(eu_ij) * x[:, None] + np.abs(eu_ji) * x[None, :]) / np.where(tot > 0, tot, 1.0)
+        key = np.where(kind == COMPROMISE, weighted, move)
+        best_type = np.where(has, kind, 99).min(axis=1, keepdims=True)
+        score = np.where(has & (kind == best_type), key, np.inf)
+    pick = np.argmin(score, axis=1)
+    rows = np.arange(n)
+    got = np.isfinite(score[rows, pick])
+    new_x = np.where(got, target[rows, pick], x)
+    return {
+        "x": new_x, "r": r, "offer_from": np.where(got, pick, -1), "offer_kind": np.where(got, kind[rows, pick], 0),
+        "eu_ij": eu_ij, "eu_ji": eu_ji, "p": p, "mean": np.asarray(mu),
+    }
+
+
+@register("bdm.v1")
+def bdm_model(
+    table: Negotiation,
+    *,
+    rounds: int = 100,
+    tol: float = 1e-9,
+    probability: Probability = "all_votes",
+    offer_choice: OfferChoice = "by_type",
+    capitulation_bug: bool = False,
+    votes_use_risk: bool = True,
+    q: float = 1.0,
+    t: float = 1.0,
+    distance_scale: Literal["positions", "issue"] = "positions",
+    forecast: Literal["median", "mean"] = "median",
+    keep_offers: bool = True,
+    seed: int | None = None,
+) -> ModelResult:
+    """Bueno de Mesquita's challenge model per Scholz, Calbert & Smith (2011); options in the module docstring.
+
+    ``seed`` is accepted for the common model signature; the model is deterministic. ``keep_offers`` records
+    each round's accepted offers (who moved, towards whom, which kind) in the history.
+    """
+    if rounds < 1:
+        raise ModelInputError(f"bdm.v1: rounds must be >= 1, got {rounds}")
+    for name, val, allowed in (("probability", probability, ("pairwise", "all_votes")),
+                               ("offer_choice", offer_choice, ("least_move", "by_type", "max_eu")),
+                               ("distance_scale", distance_scale, ("positions", "issue")),
+                               ("forecast", forecast, ("median", "mean"))):
+        if val not in allowed:
+            raise ModelInputError(f"bdm.v1: {name} must be one of {allowed}, got {val!r}")
+    if not (0.0 <= q <= 1.0 and 0.0 <= t <= 1.0):
+        raise ModelInputError(f"bdm.v1: q and t are probabilities in [0, 1], got q={q}, t={t}")
+    pos = np.asarray(table.position, dtype=float)
+    cap = np.broadcast_to(np.asarray(table.capability, dtype=float), pos.shape)
+    sal = np.asarray(table.salience, dtype=float)
+    ids = table.issue_ids
+    na, ni = pos.shape
+    current = pos.copy()
+    per_issue: dict[str, Any] = {}
+    history: list[dict[str, Any]] = []
+    rounds_run = np.zeros(ni, dtype=int)
+    traces: list[list[dict[str, Any]]] = []
+    for k, spec in enumerate(table.issues):
+        inv = ~np.isnan(pos[:, k])
+        idx = np.flatnonzero(inv)
+        x = pos[idx, k].copy()
+        c, s = cap[idx, k], sal[idx, k]
+        w = c * s
+        scale = float(x.max() - x.min()) if distance_scale == "positions" else float(spec.hi - spec.lo)
+        trace: list[dict[str, Any]] = [{"round": 0, "x": x.copy(), "median": weighted_median(x, w),
+                                        "mean": float((w * x).sum() / w.sum()) if w.sum() > 0 else float(x.mean())}]
+        if scale <= 0:
+            traces.append(trace)
+            per_issue[spec.id] = {"start_median": trace[0]["median"], "start_mean": trace[0]["mean"]}
+            continue
+        for rnd in range(1, rounds + 1):
+            out = one_round(x, c, s, scale, how=probability, offer_choice=offer_choice,
+                            capitulation_bug=capitulation_bug, votes_use_risk=votes_use_risk, q=q, t=t)
+            new_x = out["x"]
+            step: dict[str, Any] = {"round": rnd, "x": new_x.copy(), "r": out["r"],
+                                    "median": weighted_median(new_x, w),
+                                    "mean": float((w * new_x).sum() / w.sum()) if w.sum() > 0 else float(new_x.mean())}
+            if keep_offers:
+                moved = np.flatnonzero(out["offer_kind"] > 0)
+                step["offers"] = [
+                    {"actor": table.actors[idx[m]], "from": table.actors[idx[out["offer_from"][m]]],
+                     "kind": OFFER_NAMES[int(out["offer_kind"][m])], "old": float(x[m]), "new": float(new_x[m])}
+                    for m in moved
+                ]
+            trace.append(step)
+            rounds_run[k] = rnd
+            stable = np.max(np.abs(new_x - x)) <= tol
+            x = new_x
+            if stable:
+                break
+        current[idx, k] = x
+        traces.append(trace)
+        per_issue[spec.id] = {"start_median": trace[0]["median"], "start_mean": trace[0]["mean"],
+                              "rounds": int(rounds_run[k]), "stable": bool(len(trace) <= rounds),
+                              "risk_exponents": {table.actors[i]: float(v) for i, v in zip(idx, trace[1]["r"],
+                                                                                          strict=True)}
+                              if len(trace) > 1 else {}}
+    longest = max(len(tr) for tr in traces)
+    for rnd in range(longest):
+        entry: dict[str, Any] = {"round": rnd, "positions": {}, "median": {}, "mean": {}}
+        for k, spec in enumerate(table.issues):
+            tr = traces[k][min(rnd, len(traces[k]) - 1)]
+            idx = np.flatnonzero(~np.isnan(pos[:, k]))
+            entry["positions"][spec.id] = {table.actors[i]: float(v) for i, v in zip(idx, tr["x"], strict=True)}
+            entry["median"][spec.id] = tr["median"]
+            entry["mean"][spec.id] = tr["mean"]
+            if "offers" in tr and rnd < len(traces[k]):
+                entry.setdefault("offers", {})[spec.id] = tr["offers"]
+        history.append(entry)
+    final = history[-1]
+    result = {i: float(final[forecast][i]) for i in ids}
+    return ModelResult(
+        model="bdm.v1",
+        params={"rounds": rounds, "tol": tol, "probability": probability, "offer_choice": offer_choice,
+                "capitulation_bug": capitulation_bug, "votes_use_risk": votes_use_risk, "q": q, "t": t,
+                "distance_scale": distance_scale, "forecast": forecast, "seed": seed},
+        forecast=result,
+        history=history,
+        diagnostics={"issues": per_issue, "final_positions": current},
+        inputs=table.name,
+    )

@@ -1,0 +1,357 @@
+"""``exchange.v1``: Stokman's exchange model, in Decide's equal-gain variant.
+
+Actors trade positions across pairs of issues: actor *i* moves on the issue it cares less about (its *supply*
+issue) towards *j*, and *j* does the same on the other issue, so that each gains on the issue it cares more
+about (its *demand* issue). The outcome of an issue is its Nash bargaining solution (NBS), the
+capability x salience weighted mean of positions; the shift of the NBS when actor *a* moves by ``dx`` is the
+*exchange ratio* ``dx * s_a * c_a / sum(s * c)``.
+
+One round (Decide's ``ModelLoop``), as implemented by ``foarsitter/decide-exchange-model``:
+
+1. NBS per issue; an actor is *left* of an issue when its position is below the NBS.
+2. For each pair of issues ``(p, q)`` (file order), actors are grouped by side (A: right on both, B: left on
+   ``p`` only, C: left on ``q`` only, D: left on both); exchanges are possible between A and D, and B and C.
+   The actor whose ratio ``s_p / s_q`` is larger demands ``p`` and supplies ``q``.
+3. Equal gain: the demand-issue shift ``dp`` and supply-issue shift ``dq`` satisfy
+   ``dp (s_ip + s_jp) = dq (s_iq + s_jq)``, so both gain ``dp s_ip - dq s_iq = dq s_jq - dp s_jp``. First *j* moves
+   all the way to *i*'s position; if *i*'s matching move would overshoot *j*'s position, *i* moves all the way
+   instead and *j* by the matching amount. A move must keep the position on the scale, be non-zero, and point the
+   same way as the actor's earlier moves on that issue; if the exchange would push the NBS past the partner's
+   position, the move is cut to bring the NBS exactly there.
+4. The exchange with the highest gain is realised; every other exchange sharing an actor's supply issue or
+   demand position is recalculated (positions updated, NBS shifts recorded), and dropped if no longer valid.
+   Repeat until no exchange is left.
+5. At the end of a round actors adopt their new positions; the next round starts from them.
+
+Options (where reimplementations differ): ``rounds`` (Decide's command line runs several; default 1 round,
+the published COP21 comparison), ``tie_break`` (exchanges with exactly equal gain: ``"random"`` as Decide,
+seeded; ``"first"`` keeps creation order; Decide's own tie code can list an exchange twice, which is not
+reproduced). Decide's NBS cut (``adjusted_nbs_by_position``) looks like it returns a position but, because a deep
+copy defeats its identity test, it returns the *shift* that puts the NBS on the partner's position; the shift is
+what is used here (:meth:`_Exchange._cut_shift`). Forecast: the NBS of every issue after the last round.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from zopa.errors import ModelInputError
+from zopa.models.registry import ModelResult, register
+from zopa.models.table import Negotiation
+
+_EPS_MOVE = 1e-10
+
+
+@dataclass(slots=True, eq=False)
+class _Side:
+    """One actor in an exchange: it moves on ``supply`` and gains on ``demand``."""
+
+    actor: int
+    supply: int
+    demand: int
+    supply_pos: float
+    demand_pos: float
+    start_position: float
+    y: float = 0.0
+    move: float = 0.0
+    moves: list[float] = field(default_factory=list)
+    nbs_0: float = 0.0
+    nbs_1: float = 0.0
+    other: _Side | None = None
+
+
+class _Round:
+    """Shared data of one round: original positions, saliences, capabilities, NBS denominators."""
+
+    def __init__(self, pos: np.ndarray, sal: np.ndarray, cap: np.ndarray) -> None:
+        self.pos, self.sal, self.cap = pos, sal, cap
+        self.inv = ~np.isnan(pos)
+        sc = np.where(self.inv, sal * cap, 0.0)
+        self.sc = sc
+        self.den = sc.sum(axis=0)
+        self.nbs = np.where(self.den > 0, np.nansum(np.where(self.inv, pos, 0.0) * sc, axis=0) / np.where(
+            self.den > 0, self.den, 1.0), np.nan)
+
+    def sc_of(self, s: _Side) -> float:
+        return float(self.sc[s.actor, s.supply])
+
+
+class _Exchange:
+    def __init__(self, rnd: _Round, a: int, b: int, p: int, q: int, *, cut_from_start: bool = True) -> None:
+        self.r = rnd
+        self.cut_from_start = cut_from_start
+        self.p, self.q = p, q
+        self.gain = 0.0
+        self.is_valid = True
+        self.dp = 0.0
+        self.dq = 0.0
+        self.updates: dict[int, dict[int, float]] = {}
+        s = rnd.sal
+        if s[a, p] / s[a, q] < s[b, p] / s[b, q]:
+            self.i, self.j = self._side(b, supply=q, demand=p), self._side(a, supply=p, demand=q)
+        else:
+            self.i, self.j = self._side(a, supply=q, demand=p), self._side(b, supply=p, demand=q)
+        self.i.other, self.j.other = self.j, self.i
+
+    def _side(self, actor: int, *, supply: int, demand: int) -> _Side:
+        x = float(self.r.pos[actor, supply])
+        return _Side(actor, supply, demand, x, float(self.r.pos[actor, demand]), x)
+
+    # -- helpers mirroring Decide's calculations -------------------------------------------------------
+    def _nbs_with(self, s: _Side, position: float) -> float:
+        """NBS of ``s``'s supply issue with recorded updates, ``s`` placed at ``position``."""
+        r, k = self.r, s.supply
+        x = np.where(r.inv[:, k], r.pos[:, k], 0.0).copy()
+        for actor, value in self.updates.get(k, {}).items():
+            if r.inv[actor, k]:
+                x[actor] = value
+        x[s.actor] = position
+        return float((x * r.sc[:, k]).sum() / r.den[k])
+
+    def _cut_shift(self, s: _Side, target_nbs: float, ref: float) -> float:
+        """Shift of ``s`` from ``ref`` that brings its supply issue's NBS exactly to ``target_nbs``."""
+        r, k = self.r, s.supply
+        x = np.where(r.inv[:, k], r.pos[:, k], 0.0).copy()
+        x[s.actor] = ref
+        for actor, value in self.updates.get(k, {}).items():
+            if r.inv[actor, k]:
+                x[actor] = value
+        total = float((x * r.sc[:, k]).sum())
+        return (target_nbs * float(r.den[k]) - total) / r.sc_of(s)
+
+    def _ratio(self, s: _Side, shift: float) -> float:
+        """NBS shift (exchange ratio) when ``s`` moves by ``shift``."""
+        return shift * self.r.sc_of(s) / float(self.r.den[s.supply])
+
+    def _reverse(self, s: _Side, ratio: float) -> float:
+        return ratio * float(self.r.den[s.supply]) / self.r.sc_of(s)
+
+    def _matching(self, s: _Side, ratio: float) -> float:
+        """Equal-gain ratio on the partner's supply issue given ``s``'s supply ratio."""
+        o = s.other
+        assert o is not None
+        sal = self.r.sal
+        return (sal[s.actor, s.supply] + sal[o.actor, o.demand]) / (
+            sal[s.actor, s.demand] + sal[o.actor, o.supply]) * ratio
+
+    def _eu(self, s: _Side, own_supply_ratio: float, other_ratio: float) -> float:
+        sal = self.r.sal
+        return abs(other_ratio * sal[s.actor, s.demand] - own_supply_ratio * sal[s.actor, s.supply])
+
+    @staticmethod
+    def _valid(s: _Side, move: float) -> bool:
+        if abs(move) > 100 or abs(move) <= _EPS_MOVE:
+            return False
+        if not 0 <= s.supply_pos + move <= 100:
+            return False
+        if sum(s.moves) > 100 + _EPS_MOVE:  # Decide works in Decimal, where 44.13 + 55.87 is exactly 100
+            return False
+        lo, hi = min(s.moves), max(s.moves)
+        return (lo < 0 and hi < 0) or (lo > 0 and hi > 0)
+
+    # -- Decide's EqualGainExchange.calculate ---------------------------------------------------------
+    def calculate(self) -> None:
+        i, j = self.i, self.j
+        self.dp = self._ratio(j, abs(i.demand_pos - j.supply_pos))
+        self.dq = self._matching(j, self.dp)
+        i.move = self._reverse(i, self.dq)
+        j.move = abs(i.demand_pos - j.supply_pos)
+        if abs(i.move) > abs(j.demand_pos - i.supply_pos):
+            self.dq = self._ratio(i, abs(j.demand_pos - i.supply_pos))
+            self.dp = self._matching(i, self.dq)
+            i.move = abs(j.demand_pos - i.supply_pos)
+            j.move = self._reverse(j, self.dp)
+        if i.supply_pos > j.demand_pos:
+            i.move *= -1
+        if j.supply_pos > i.demand_pos:
+            j.move *= -1
+        i.moves.append(i.move)
+        j.moves.append(j.move)
+        i.y, j.y = i.supply_pos + i.move, j.supply_pos + j.move
+        self.gain = self._eu(i, self.dq, self.dp)
+        self.is_valid = self._valid(i, i.move) and self._valid(j, j.move)
+        if self.gain < 1e-10:
+            self.is_valid = False
+        if not self.is_valid:
+            return
+        self._check_nbs(i)
+        self._check_nbs(j)
+        self.is_valid = self._valid(i, i.move) and self._valid(j, j.move)
+
+    def _check_nbs(self, s: _Side) -> None:
+        """Cut the exchange when it would push ``s``'s supply-issue NBS past the partner's position."""
+        o = s.other
+        assert o is not None
+        ref = s.start_position if self.cut_from_start else s.supply_pos
+        s.nbs_0 = self._nbs_with(s, ref)
+        s.nbs_1 = self._nbs_with(s, s.y)
+        x = o.demand_pos
+        if (x - s.nbs_0 >= 0 and x - s.nbs_1 >= 0) or (x - s.nbs_0 <= 0 and x - s.nbs_1 <= 0):
+            return
+        delta = abs(self._cut_shift(s, x, ref))
+        ratio_s = self._ratio(s, delta)
+        ratio_o = self._matching(s, ratio_s)
+        self.dp, self.dq = ratio_s, ratio_o
+        o.move = abs(self._reverse(o, ratio_o))
+        s.move = delta
+        if o.supply_pos > s.demand_pos:
+            o.move *= -1
+        if s.supply_pos > o.demand_pos:
+            s.move *= -1
+        o.moves[-1] = o.move
+        s.moves[-1] = s.move
+        o.y, s.y = o.supply_pos + o.move, s.supply_pos + s.move
+        self.gain = self._eu(o, ratio_o, ratio_s)
+        self.is_valid = self._valid(o, o.move) and self._valid(s, s.move)
+        s.nbs_1 = self._nbs_with(s, s.y)
+
+    # -- Decide's AbstractExchange.recalculate --------------------------------------------------------
+    def _drop_last_moves(self) -> None:
+        self.i.moves.pop()
+        self.j.moves.pop()
+
+    def _take_supply(self, done: _Exchange) -> bool:
+        """Adopt the realised move of an actor on the same supply issue: its last tentative move is replaced
+        by the realised one (the move history Decide's published COP21 run used; a later Decide refactor
+        appends before dropping and so loses the realised move, which rejects exchange 37 of that run)."""
+        hit = False
+        for mine in (self.i, self.j):
+            for theirs in (done.i, done.j):
+                if mine.actor == theirs.actor and mine.supply == theirs.supply:
+                    mine.supply_pos = theirs.y
+                    self._drop_last_moves()
+                    mine.moves.append(theirs.moves[-1])
+                    hit = True
+                    break
+        return hit
+
+    def _record(self, mover: _Side, issue: int) -> None:
+        upd = self.updates.setdefault(issue, {})
+        if mover.actor in upd:
+            old = upd[mover.actor]
+            if mover.start_position <= old:
+                upd[mover.actor] = old if old < mover.y else mover.y
+            else:
+                upd[mover.actor] = old if old > mover.y else mover.y
+        else:
+            upd[mover.actor] = mover.y
+
+    def recalculate(self, done: _Exchange) -> None:
+        again = self._take_supply(done)
+        for partner, mover in ((done.j, done.i), (done.i, done.j)):
+            if any(partner.actor == mine.actor and partner.demand == mine.demand for mine in (self.i, self.j)):
+                self._record(mover, partner.demand)
+                if not again:
+                    self._drop_last_moves()
+                    again = True
+        if again:
+            self.calculate()
+
+    def as_row(self, names: tuple[str, ...], issues: tuple[str, ...]) -> dict[str, Any]:
+        i, j = self.i, self.j
+        return {
+            "actor_i": names[i.actor], "issue_i": issues[i.supply], "actor_j": names[j.actor],
+            "issue_j": issues[j.supply], "gain": self.gain,
+            "i_from": i.supply_pos, "i_shift": i.move, "i_to": i.y,
+            "j_from": j.supply_pos, "j_shift": j.move, "j_to": j.y,
+        }
+
+
+def _one_round(pos: np.ndarray, sal: np.ndarray, cap: np.ndarray, rng: np.random.Generator | None,
+               cut_from_start: bool) -> tuple[list[_Exchange], _Round]:
+    rnd = _Round(pos, sal, cap)
+    na, ni = pos.shape
+    left = np.where(rnd.inv, pos < rnd.nbs, False)
+    pending: list[_Exchange] = []
+    for p in range(ni):
+        for q in range(p + 1, ni):
+            both = rnd.inv[:, p] & rnd.inv[:, q]
+            group = np.where(both, left[:, p].astype(int) | (left[:, q].astype(int) * 2), -1)
+            for g1, g2 in ((0, 3), (1, 2)):
+                for a in np.flatnonzero(group == g1):
+                    for b in np.flatnonzero(group == g2):
+                        ex = _Exchange(rnd, int(a), int(b), p, q, cut_from_start=cut_from_start)
+                        ex.calculate()
+                        pending.append(ex)
+    realised: list[_Exchange] = []
+    while pending:
+        pending.sort(key=lambda e: e.gain, reverse=True)
+        pick = 0
+        if rng is not None and len(pending) > 1 and pending[0].gain == pending[1].gain:
+            tied = [k for k, e in enumerate(pending) if e.gain == pending[0].gain]
+            pick = int(rng.choice(tied))
+        done = pending.pop(pick)
+        if not done.is_valid:
+            continue
+        keep = []
+        for ex in pending:
+            if ex.is_valid:
+                ex.recalculate(done)
+                if ex.is_valid:
+                    keep.append(ex)
+        pending = keep
+        realised.append(done)
+    return realised, rnd
+
+
+@register("exchange.v1")
+def exchange_model(
+    table: Negotiation,
+    *,
+    rounds: int = 1,
+    tie_break: Literal["random", "first"] = "first",
+    nbs_cut_from: Literal["start", "current"] = "start",
+    seed: int | None = None,
+) -> ModelResult:
+    """Stokman's exchange model, Decide's equal-gain variant (see the module docstring).
+
+    ``rounds``: rounds of exchanges; each starts from the positions the previous one ended with (Decide's
+    ``ModelLoop``; the published COP21 comparison is one round). ``tie_break``: how exchanges with exactly equal
+    gain are ordered (``"first"``: creation order, which is what the published COP21 run shows at its one tie,
+    exchange 34; ``"random"``: Decide's coin flip, drawn from ``seed``). ``nbs_cut_from``: where the NBS test
+    and cut for an actor that already moved on its supply issue this round are measured from: ``"start"`` (the
+    round's start position; reproduces the published run, e.g. exchange 100, EU28/AOSIS, whose shift 3.1106
+    only follows from AOSIS at 100) or ``"current"`` (its current position, as Decide's present source reads).
+    """
+    if nbs_cut_from not in ("start", "current"):
+        raise ModelInputError(f"exchange.v1: nbs_cut_from must be 'start' or 'current', got {nbs_cut_from!r}")
+    if rounds < 1:
+        raise ModelInputError(f"exchange.v1: rounds must be >= 1, got {rounds}")
+    if tie_break not in ("random", "first"):
+        raise ModelInputError(f"exchange.v1: tie_break must be 'random' or 'first', got {tie_break!r}")
+    pos = np.array(table.position, dtype=float)
+    sal = np.array(table.salience, dtype=float)
+    cap = np.broadcast_to(np.asarray(table.capability, dtype=float), pos.shape).copy()
+    zero = ~np.isnan(pos) & (sal <= 0)
+    pos[zero] = np.nan  # Decide drops rows with salience 0
+    rng = np.random.default_rng(seed) if tie_break == "random" else None
+    ids = table.issue_ids
+    history: list[dict[str, Any]] = []
+    rnd = _Round(pos, sal, cap)
+    history.append({"round": 0, "positions": pos.copy(), "nbs": dict(zip(ids, rnd.nbs.tolist(), strict=True))})
+    all_rows: list[dict[str, Any]] = []
+    for r in range(1, rounds + 1):
+        realised, _ = _one_round(pos, sal, cap, rng, nbs_cut_from == "start")
+        rows = [e.as_row(table.actors, ids) for e in realised]
+        all_rows.extend({"round": r, **row} for row in rows)
+        for e in realised:
+            pos[e.i.actor, e.i.supply] = e.i.y
+            pos[e.j.actor, e.j.supply] = e.j.y
+        rnd = _Round(pos, sal, cap)
+        history.append({"round": r, "positions": pos.copy(), "nbs": dict(zip(ids, rnd.nbs.tolist(), strict=True)),
+                        "exchanges": rows})
+        if not realised:
+            break
+    forecast = {k: float(v) for k, v in zip(ids, rnd.nbs, strict=True)}
+    return ModelResult(
+        model="exchange.v1",
+        params={"rounds": rounds, "tie_break": tie_break, "nbs_cut_from": nbs_cut_from, "seed": seed},
+        forecast=forecast,
+        history=history,
+        diagnostics={"exchanges": all_rows, "n_exchanges": len(all_rows),
+                     "start_nbs": history[0]["nbs"]},
+        inputs=table.name,
+    )

@@ -1,0 +1,358 @@
+"""``nash.v1``: the asymmetric Nash bargaining solution (NBS) over one or several issues.
+
+The outcome ``x`` (one value per issue) maximises ``sum_a beta_a * log(u_a(x) - d_a)`` over the outcomes every
+actor prefers to no agreement (``u_a(x) > d_a`` for all ``a``): the asymmetric Nash product.
+
+Utility (positions rescaled to [0, 1] on each issue's scale; ``s`` = salience):
+- ``utility="quadratic"`` (default): ``u_a(x) = 1 - sum_i w_ai (x_i - p_ai)^2`` with ``w_ai = s_ai / sum_i s_ai``
+  over the issues actor ``a`` takes part in: salience decides which issues the actor gives on.
+- ``utility="ktab"``: KTAB's ``bvUtil``: ``d = sqrt(sum_i s_ai^2 (x_i - p_ai)^2 / sum_i s_ai^2)``, ``v = 1 - d``,
+  ``u = v + R_a v (1 - v)`` with the actor's risk attitude ``R_a`` (``(1 + R_a) v`` when ``v < 0``).
+
+Disagreement point ``d_a``:
+- ``disagreement="batna"`` (default): the utility of the actor's BATNA, where the table has none the issue's
+  status quo; an actor for whom neither is known falls back to the conflict lottery below.
+- ``"status_quo"``: the utility of the status quo for everyone (every issue needs one).
+- ``"conflict"``: the expected utility of a contest that each actor wins with probability proportional to its
+  capability, the winner's positions becoming the outcome (KTAB's demo); where the winner takes no part in an
+  issue the capability x salience weighted mean stands in.
+
+Bargaining power ``beta_a``: ``power="capability"`` (default; the actor's mean capability, normalised) or
+``"equal"`` (the symmetric NBS). ``bargain="joint"`` (default) looks for one outcome; ``bargain="split"`` lets every
+actor adopt its own position, each actor's utility being its mean utility over the adopted positions (KTAB's
+"8D bargains"); the forecast is then the power-weighted mean of the adopted positions.
+
+When no outcome gives every actor more than no agreement, the NBS is the disagreement point: the forecast is the
+status quo (or, without one, the capability x salience weighted mean), ``diagnostics["agreement"]`` is false and
+``diagnostics["blocking_actors"]`` names the actors whose gain cannot be made positive together.
+With the quadratic utility the compromise model is the limit of this NBS as no agreement becomes very costly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy.optimize import minimize
+
+from zopa.errors import ModelInputError
+from zopa.models._spatial import weighted_mean
+from zopa.models.registry import ModelResult, register, register_batch
+from zopa.models.table import Negotiation, TableBatch
+
+NAME = "nash.v1"
+_CHOICES = {
+    "utility": ("quadratic", "ktab"),
+    "disagreement": ("batna", "status_quo", "conflict"),
+    "power": ("capability", "equal"),
+    "bargain": ("joint", "split"),
+}
+_DEFAULTS = {"utility": "quadratic", "disagreement": "batna", "power": "capability", "bargain": "joint"}
+
+
+class BatchUnsupported(ModelInputError):
+    """The vectorised version does not cover these options; Monte Carlo then runs draw by draw."""
+
+
+def _options(params: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(params) - set(_DEFAULTS) - {"starts"}
+    if unknown:
+        raise ModelInputError(f"{NAME}: unknown option(s) {sorted(unknown)}; known: {', '.join(_DEFAULTS)}, starts")
+    opts: dict[str, Any] = {k: params.get(k, v) for k, v in _DEFAULTS.items()}
+    for k, allowed in _CHOICES.items():
+        if opts[k] not in allowed:
+            raise ModelInputError(f"{NAME}: {k} must be one of {', '.join(allowed)}, not {opts[k]!r}")
+    opts["starts"] = int(params.get("starts", 4))
+    if opts["starts"] < 1:
+        raise ModelInputError(f"{NAME}: starts must be >= 1")
+    return opts
+
+
+@dataclass(frozen=True, slots=True)
+class _Problem:
+    """A table rescaled to [0, 1] per issue, ready for the utility functions."""
+
+    p: np.ndarray  # (A, I) positions in [0,1], NaN = not involved
+    w: np.ndarray  # (A, I) quadratic weights, rows sum to 1 over involved issues
+    s2: np.ndarray  # (A, I) squared saliences (ktab), 0 where not involved
+    risk: np.ndarray  # (A,)
+    utility: str
+
+    def util(self, x: np.ndarray) -> np.ndarray:
+        """Utilities of outcome(s) ``x`` (..., I) for every actor: (..., A)."""
+        diff = np.nan_to_num(x[..., None, :] - self.p, nan=0.0)
+        if self.utility == "quadratic":
+            return 1.0 - np.einsum("ai,...ai->...a", self.w, diff * diff)
+        tot = self.s2.sum(axis=1)
+        d = np.sqrt(np.einsum("ai,...ai->...a", self.s2, diff * diff) / np.where(tot > 0, tot, 1.0) + 1e-18)
+        v = 1.0 - d
+        return np.where(v > 0, v + self.risk * v * (1.0 - v), (1.0 + self.risk) * v)
+
+
+def _problem(table: Negotiation, utility: str) -> _Problem:
+    lo = np.array([i.lo for i in table.issues])
+    p = (table.position - lo) / table.spans()
+    inv = table.involved()
+    s = np.where(inv, table.salience, 0.0)
+    tot = s.sum(axis=1, keepdims=True)
+    w = np.where(tot > 0, s / np.where(tot > 0, tot, 1.0), inv / np.maximum(inv.sum(axis=1, keepdims=True), 1))
+    s2 = np.where(s.sum(axis=1, keepdims=True) > 0, s * s, inv.astype(float))
+    risk = table.risk if table.risk is not None else np.zeros(table.n_actors)
+    return _Problem(p=p, w=w, s2=s2, risk=np.asarray(risk, dtype=float), utility=utility)
+
+
+def _mean_capability(table: Negotiation) -> np.ndarray:
+    cap = np.where(table.involved(), table.capability_matrix(), np.nan)
+    return np.nanmean(cap, axis=1)
+
+
+def _disagreement(table: Negotiation, prob: _Problem, mode: str) -> tuple[np.ndarray, list[str]]:
+    """Each actor's utility of no agreement, and the actors that fell back to the conflict lottery."""
+    lo = np.array([i.lo for i in table.issues])
+    inv = table.involved()
+    cbar = _mean_capability(table)
+    fill = (weighted_mean(table.position, table.weights()) - lo) / table.spans()
+    winners = np.where(np.isnan(prob.p), fill, prob.p)  # (A, I): the outcome if actor b wins
+    lottery = (cbar / cbar.sum()) @ prob.util(winners)  # (A,)
+    if mode == "conflict":
+        return lottery, list(table.actors)
+    if mode == "status_quo":
+        sq = table.status_quo_vector()
+        missing = [table.issue_ids[i] for i in range(table.n_issues) if np.isnan(sq[i])]
+        if missing:
+            raise ModelInputError(
+                f"{table.name}: {NAME} with disagreement='status_quo' needs a status quo on issue {missing[0]!r}; "
+                "give one or use disagreement='batna' or 'conflict'"
+            )
+        return prob.util((sq - lo) / table.spans()), []
+    nd = (table.no_deal() - lo) / table.spans()  # (A, I)
+    known = ~np.any(inv & np.isnan(nd), axis=1)
+    own = np.array([prob.util(np.nan_to_num(nd[a]))[a] for a in range(table.n_actors)])
+    fallback = [table.actors[a] for a in range(table.n_actors) if not known[a]]
+    return np.where(known, own, lottery), fallback
+
+
+def _solve_joint(prob: _Problem, d: np.ndarray, beta: np.ndarray, box: np.ndarray, starts: list[np.ndarray]
+                 ) -> tuple[np.ndarray | None, float, np.ndarray]:
+    """Maximise sum beta log(u - d) over the box. Returns (x or None if no zone, objective, gains at best)."""
+    n = box.shape[0]
+    bounds = [tuple(b) for b in box]
+
+    def gains(x: np.ndarray) -> np.ndarray:
+        return prob.util(x) - d
+
+    best_x: np.ndarray | None = None
+    best_val = -np.inf
+    best_g = np.full(d.shape, -np.inf)
+    for x0 in starts:
+        x0 = np.clip(x0, box[:, 0], box[:, 1])
+        g0 = gains(x0)
+        if g0.min() <= 1e-12:  # phase 1: maximise the smallest gain
+            z0 = np.append(x0, g0.min())
+            r1 = minimize(lambda z: -z[-1], z0, method="SLSQP", bounds=[*bounds, (None, None)],
+                          constraints=[{"type": "ineq", "fun": lambda z: gains(z[:-1]) - z[-1]}],
+                          options={"maxiter": 300, "ftol": 1e-12})
+            x0 = np.clip(r1.x[:-1], box[:, 0], box[:, 1])
+            g0 = gains(x0)
+            if g0.min() <= 1e-12:
+                if best_x is None and g0.min() > best_g.min():
+                    best_g = g0
+                continue
+
+        def obj(x: np.ndarray) -> float:
+            g = gains(x)
+            return float(-np.sum(beta * np.log(np.maximum(g, 1e-300))))
+
+        r2 = minimize(obj, x0, method="SLSQP", bounds=bounds,
+                      constraints=[{"type": "ineq", "fun": lambda x: gains(x) - 1e-13}],
+                      options={"maxiter": 500, "ftol": 1e-14})
+        x = np.clip(r2.x, box[:, 0], box[:, 1])
+        if gains(x).min() <= 0:
+            x = x0
+        val = -obj(x)
+        if val > best_val:
+            best_x, best_val, best_g = x, val, gains(x)
+    return best_x, best_val, best_g
+
+
+def _solve_split(prob: _Problem, d: np.ndarray, beta: np.ndarray, box: np.ndarray, starts: list[np.ndarray]
+                 ) -> tuple[np.ndarray | None, float, np.ndarray]:
+    """Every actor adopts its own position; utility = mean utility over the adopted positions."""
+    na, ni = prob.p.shape
+    bounds = [tuple(b) for b in np.tile(box, (na, 1))]
+
+    def gains(z: np.ndarray) -> np.ndarray:
+        return prob.util(z.reshape(na, ni)).mean(axis=0) - d
+
+    def obj(z: np.ndarray) -> float:
+        return float(-np.sum(beta * np.log(np.maximum(gains(z), 1e-300))))
+
+    best: tuple[np.ndarray | None, float, np.ndarray] = (None, -np.inf, np.full(d.shape, -np.inf))
+    for z0 in starts:
+        z0 = np.clip(z0.reshape(na, ni), box[:, 0], box[:, 1]).ravel()
+        if gains(z0).min() <= 1e-12:
+            y0 = np.append(z0, gains(z0).min())
+            r1 = minimize(lambda y: -y[-1], y0, method="SLSQP", bounds=[*bounds, (None, None)],
+                          constraints=[{"type": "ineq", "fun": lambda y: gains(y[:-1]) - y[-1]}],
+                          options={"maxiter": 300, "ftol": 1e-12})
+            z0 = r1.x[:-1]
+            if gains(z0).min() <= 1e-12:
+                continue
+        r2 = minimize(obj, z0, method="SLSQP", bounds=bounds,
+                      constraints=[{"type": "ineq", "fun": lambda z: gains(z) - 1e-13}],
+                      options={"maxiter": 1000, "ftol": 1e-15})
+        z = r2.x if gains(r2.x).min() > 0 else z0
+        if -obj(z) > best[1]:
+            best = (z.reshape(na, ni), -obj(z), gains(z))
+    return best
+
+
+@register(NAME)
+def nash(table: Negotiation, **params: Any) -> ModelResult:
+    """Asymmetric Nash bargaining solution with a disagreement point (BATNA, status quo or conflict)."""
+    opts = _options(params)
+    prob = _problem(table, opts["utility"])
+    d, fallback = _disagreement(table, prob, opts["disagreement"])
+    cbar = _mean_capability(table)
+    beta = cbar / cbar.sum() if opts["power"] == "capability" else np.full(table.n_actors, 1.0 / table.n_actors)
+    box = np.stack([np.nanmin(prob.p, axis=0), np.nanmax(prob.p, axis=0)], axis=1)
+    lo = np.array([i.lo for i in table.issues])
+    span = table.spans()
+    comp = (weighted_mean(table.position, table.weights()) - lo) / span
+    rng = np.random.default_rng(0)  # fixed: the model stays a pure function of its inputs
+    filled = np.where(np.isnan(prob.p), comp, prob.p)
+    adopted: np.ndarray | None = None
+    if opts["bargain"] == "joint":
+        starts = [comp, (comp + box.mean(axis=1)) / 2]
+        starts += [rng.uniform(box[:, 0], box[:, 1]) for _ in range(max(0, opts["starts"] - 2))]
+        x, val, g = _solve_joint(prob, d, beta, box, starts[: max(1, opts["starts"])])
+    else:
+        starts = [(filled + comp) / 2, np.tile(comp, (table.n_actors, 1))]
+        starts += [rng.uniform(box[:, 0], box[:, 1], size=filled.shape) for _ in range(max(0, opts["starts"] - 2))]
+        adopted, val, g = _solve_split(prob, d, beta, box, starts[: max(1, opts["starts"])])
+        x = None if adopted is None else beta @ adopted
+    agreement = x is not None
+    if x is None:
+        sq = table.status_quo_vector()
+        fc = np.where(np.isnan(sq), comp * span + lo, sq)
+        blocking = [table.actors[a] for a in np.argsort(g)[: max(2, int(np.sum(g <= 1e-12)))] if g[a] <= 1e-9]
+    else:
+        fc = x * span + lo
+        blocking = []
+    diag: dict[str, Any] = {
+        "agreement": agreement,
+        "nash_objective": float(val) if agreement else None,
+        "gain": {a: float(g[k]) for k, a in enumerate(table.actors)},
+        "disagreement_utility": {a: float(d[k]) for k, a in enumerate(table.actors)},
+        "power": {a: float(beta[k]) for k, a in enumerate(table.actors)},
+        "conflict_fallback_actors": fallback if opts["disagreement"] == "batna" else [],
+        "blocking_actors": blocking,
+    }
+    if adopted is not None:
+        diag["adopted"] = {a: {iid: float(adopted[k, i] * span[i] + lo[i]) for i, iid in enumerate(table.issue_ids)}
+                           for k, a in enumerate(table.actors)}
+    return ModelResult(
+        model=NAME,
+        params={k: v for k, v in opts.items()},
+        forecast={iid: float(fc[i]) for i, iid in enumerate(table.issue_ids)},
+        diagnostics=diag,
+        inputs=table.label(),
+    )
+
+
+def _batch_disagreement(batch: TableBatch, table: Negotiation, pn: np.ndarray, w: np.ndarray, cbar: np.ndarray,
+                        lo: np.ndarray, span: np.ndarray, mode: str) -> np.ndarray:
+    """(D, A) utilities of no agreement, for the quadratic utility."""
+
+    def util(x: np.ndarray) -> np.ndarray:  # x (D, A, I) per actor -> (D, A)
+        diff = np.nan_to_num(x - pn, nan=0.0)
+        return 1.0 - np.einsum("dai,dai->da", w, diff * diff)
+
+    comp = (weighted_mean(batch.position, batch.weights()) - lo) / span  # (D, I)
+    winners = np.where(np.isnan(pn), comp[:, None, :], pn)  # (D, B, I)
+    pi = cbar / cbar.sum(axis=1, keepdims=True)  # (D, B)
+    # E_b[u_a(P_b)] = 1 - sum_i w_ai (Var_b + (mean_b - p_ai)^2), with the lottery's mean and variance per issue
+    m = np.einsum("db,dbi->di", pi, winners)
+    var = np.einsum("db,dbi->di", pi, winners * winners) - m * m
+    diff = np.nan_to_num(m[:, None, :] - pn, nan=0.0)
+    lottery = 1.0 - np.einsum("dai,dai->da", w, diff * diff + np.maximum(var, 0.0)[:, None, :])
+    if mode == "conflict":
+        return lottery
+    sq = (batch.status_quo - lo) / span  # (D, I)
+    if mode == "status_quo":
+        if np.isnan(sq).any():
+            raise BatchUnsupported(f"{NAME}: an issue has no status quo")
+        return util(np.broadcast_to(sq[:, None, :], pn.shape))
+    nd = np.where(np.isnan(batch.batna), batch.status_quo[:, None, :], batch.batna)
+    nd = (nd - lo) / span
+    known = ~np.any(~np.isnan(pn) & np.isnan(nd), axis=2)
+    return np.where(known, util(np.nan_to_num(nd)), lottery)
+
+
+@register_batch(NAME)
+def nash_batch(batch: TableBatch, table: Negotiation, **params: Any) -> np.ndarray:
+    """Vectorised NBS for the quadratic utility and a joint bargain.
+
+    The first-order condition of the Nash product makes the NBS a weighted mean of positions with weights
+    ``beta_a w_ai / (u_a(x) - d_a)``; iterating that map from a point every actor prefers to no deal converges to
+    the NBS. Draws where no such start is found are solved one by one with the exact solver.
+    """
+    opts = _options(params)
+    if opts["utility"] != "quadratic" or opts["bargain"] != "joint":
+        raise BatchUnsupported(f"{NAME}: the vectorised version covers utility='quadratic', bargain='joint'")
+    lo = np.array([i.lo for i in table.issues])
+    span = table.spans()
+    pn = (batch.position - lo) / span  # (D, A, I)
+    inv = ~np.isnan(pn)
+    s = np.where(inv, batch.salience, 0.0)
+    tot = s.sum(axis=2, keepdims=True)
+    w = np.where(tot > 0, s / np.where(tot > 0, tot, 1.0), inv / np.maximum(inv.sum(axis=2, keepdims=True), 1))
+    capm = np.where(inv, batch.capability, np.nan)
+    cbar = np.nanmean(capm, axis=2)  # (D, A)
+    beta = cbar / cbar.sum(axis=1, keepdims=True) if opts["power"] == "capability" else np.ones_like(cbar)
+    d = _batch_disagreement(batch, table, pn, w, cbar, lo, span, opts["disagreement"])
+    p0 = np.nan_to_num(pn)
+
+    def gains(x: np.ndarray) -> np.ndarray:  # x (D, I) -> (D, A)
+        diff = np.where(inv, x[:, None, :] - p0, 0.0)
+        return 1.0 - np.einsum("dai,dai->da", w, diff * diff) - d
+
+    # start: the exact NBS of the unperturbed table, else the lottery mean (always >= no deal in conflict mode)
+    base = nash(table, **{k: opts[k] for k in _DEFAULTS})
+    x = np.broadcast_to((np.array([base.forecast[i] for i in table.issue_ids]) - lo) / span, pn[:, 0, :].shape).copy()
+    g = gains(x)
+    pi = cbar / cbar.sum(axis=1, keepdims=True)
+    comp = (weighted_mean(batch.position, batch.weights()) - lo) / span
+    alt = np.einsum("db,dbi->di", pi, np.where(inv, p0, comp[:, None, :]))
+    bad = g.min(axis=1) <= 1e-12
+    if bad.any():
+        x[bad] = alt[bad]
+        g = gains(x)
+    ok = g.min(axis=1) > 1e-12
+    for _ in range(200):
+        k = np.where(inv, beta[:, :, None] * w / np.maximum(g, 1e-300)[:, :, None], 0.0)
+        ksum = k.sum(axis=1)
+        target = np.einsum("dai,dai->di", k, p0) / np.where(ksum > 0, ksum, 1.0)
+        target = np.where(ksum > 0, target, x)
+        step = 1.0
+        new = x + step * (target - x)
+        g_new = gains(new)
+        for _ in range(20):  # keep every draw inside the zone
+            out = g_new.min(axis=1) <= 0
+            if not out.any():
+                break
+            step_d = np.where(out, 0.5, 1.0)[:, None]
+            new = x + step_d * (new - x)
+            g_new = gains(new)
+        moved = np.abs(new - x).max()
+        x = np.where(ok[:, None], new, x)
+        g = gains(x)
+        if moved < 1e-10:
+            break
+    out = x * span + lo
+    for dd in np.flatnonzero(~ok):  # no start inside the zone: solve this draw exactly
+        one = batch.table(int(dd), table)
+        r = nash(one, **{k: opts[k] for k in _DEFAULTS})
+        out[dd] = [r.forecast[i] for i in table.issue_ids]
+    return out

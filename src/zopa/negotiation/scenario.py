@@ -1,0 +1,472 @@
+"""What-if runs and "if talks fail": each party's BATNA as a function of time, and when the zone opens.
+
+A scenario file (YAML) holds the assumptions, apart from the evidence and the codebook::
+
+    name: "If talks fail"
+    months: 36                 # how far to look ahead
+    horizon_months: 12         # a party compares a deal now with fighting on for this long
+    start: {donetsk-control: 70}   # the outcome on the ground now (default: the codebook's status quo,
+                                   # else the midpoint of the parties' positions)
+    parties:
+      russia:
+        advance:               # expected movement of the outcome per month if fighting goes on
+          donetsk-control: {per_month: 1.5, toward: 100}   # toward: default the party's BATNA from evidence
+        cost_per_month: 0.010  # utility lost per month of fighting (on the 0-1 utility scale)
+        cost_growth: 0.02      # the monthly cost grows 2 % a month (exhaustion)
+        source: "why these numbers"
+    what_if:
+      - name: "Washington presses Kyiv"
+        changes:
+          - {actor: united-states, field: capability, value: 0.2}
+          - {actor: ukraine, issue: donetsk-control, field: red_line, value: null}
+
+**The "if talks fail" model** (documented in the README too). For party *a*, issue *i*, month *t*:
+
+* expected outcome if fighting goes on: ``e[a,i](t) = x0[i] + sign(T - x0[i]) * min(|T - x0[i]|, v[a,i] * t)``
+  where ``x0`` is the start, ``T`` the party's target (``toward``, else its BATNA from the evidence, else its
+  position) and ``v`` its expected advance per month; an issue without an ``advance`` stays at the party's
+  BATNA from the evidence (or at ``x0`` when it has none).
+* utility of an outcome: ``U[a](x) = sum_i s[a,i] * (1 - |x[i] - p[a,i]| / 100) / sum_i s[a,i]`` over the
+  issues the party takes part in (salience-weighted linear loss, in [0, 1]).
+* value of no deal at month *t*: fight on ``H = horizon_months`` more months, then hold what fighting gave:
+  ``B[a](t) = U[a](e[a](t + H)) - sum_{k=t}^{t+H-1} c[a] * (1 + g[a]) ** k``.
+* the zone is open at month *t* when some outcome ``x`` gives every scenario party ``U[a](x) >= B[a](t)``: the
+  largest smallest margin ``max_x min_a U[a](x) - B[a](t)`` is found by linear programming (SciPy HiGHS),
+  once over the whole scale and once inside every party's stated red lines. The first month it is >= 0 is
+  when a mutually hurting stalemate (Zartman) makes a deal better for all than fighting on; ``None``: not
+  within ``months``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+from scipy.optimize import linprog
+
+from zopa.errors import InputError, ModelInputError
+from zopa.models.table import Negotiation
+from zopa.negotiation.overrides import Override, _parse_entry
+from zopa.records import _Record
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Advance(_Record):
+    issue: str
+    per_month: float
+    toward: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PartyAssumptions(_Record):
+    actor: str
+    advance: tuple[Advance, ...] = ()
+    cost_per_month: float = 0.0
+    cost_growth: float = 0.0
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WhatIf(_Record):
+    name: str
+    changes: tuple[Override, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Scenario(_Record):
+    name: str
+    description: str = ""
+    months: int = 36
+    horizon_months: int = 12
+    start: tuple[tuple[str, float], ...] = ()
+    parties: tuple[PartyAssumptions, ...] = ()
+    what_if: tuple[WhatIf, ...] = ()
+    path: str | None = None
+
+    def assumptions(self) -> list[str]:
+        """The scenario's assumptions as sentences, to print beside every result."""
+        out = [
+            f"look ahead {self.months} months; each party weighs a deal against {self.horizon_months} more "
+            "months of fighting"
+        ]
+        out += [f"outcome on the ground now: {i} = {v:g}" for i, v in self.start]
+        for p in self.parties:
+            adv = (
+                ", ".join(
+                    f"{a.issue} {a.per_month:+g}/month"
+                    + (f" toward {a.toward:g}" if a.toward is not None else "")
+                    for a in p.advance
+                )
+                or "no territorial change expected"
+            )
+            src = f" (source: {p.source})" if p.source else ""
+            out.append(
+                f"{p.actor}: {adv}; cost {p.cost_per_month:g}/month growing {p.cost_growth:.1%}/month{src}"
+            )
+        return out
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and check a scenario file; raise :class:`InputError` naming the file and the field."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(str(path), "no such scenario file") from None
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise InputError(str(path), f"not a readable YAML file ({str(exc).splitlines()[0]})") from None
+    return parse_scenario(data, source=str(path))
+
+
+def _num(raw: Any, where: str, lo: float = -math.inf, hi: float = math.inf) -> float:
+    if isinstance(raw, bool) or not isinstance(raw, int | float) or not lo <= float(raw) <= hi:
+        raise InputError(where, f"expected a number in [{lo:g}, {hi:g}], not {raw!r}")
+    return float(raw)
+
+
+def parse_scenario(data: Any, *, source: str = "<scenario>") -> Scenario:
+    if not isinstance(data, dict) or not isinstance(data.get("name"), str):
+        raise InputError(source, "a scenario is a mapping with at least 'name'")
+    known = {"name", "description", "months", "horizon_months", "start", "parties", "what_if"}
+    if set(data) - known:
+        raise InputError(source, f"unknown key {sorted(set(data) - known)[0]!r}")
+    months = int(_num(data.get("months", 36), f"{source}: months", 1, 600))
+    horizon = int(_num(data.get("horizon_months", 12), f"{source}: horizon_months", 1, 600))
+    start = data.get("start") or {}
+    if not isinstance(start, dict):
+        raise InputError(source, "'start' maps issue ids to outcomes on the 0-100 scale")
+    start_t = tuple((str(k), _num(v, f"{source}: start.{k}", 0, 100)) for k, v in start.items())
+    parties = []
+    raw_parties = data.get("parties") or {}
+    if not isinstance(raw_parties, dict):
+        raise InputError(source, "'parties' maps party ids to their assumptions")
+    for actor, spec in raw_parties.items():
+        where = f"{source}: parties.{actor}"
+        if not isinstance(spec, dict):
+            raise InputError(where, "expected a mapping (advance, cost_per_month, cost_growth, source)")
+        if set(spec) - {"advance", "cost_per_month", "cost_growth", "source"}:
+            raise InputError(where, f"unknown key {sorted(set(spec) - {'advance'})[0]!r}")
+        adv = []
+        for issue, a in (spec.get("advance") or {}).items():
+            w = f"{where}.advance.{issue}"
+            if not isinstance(a, dict) or "per_month" not in a:
+                raise InputError(w, "expected {per_month: N, toward: N (optional)}")
+            toward = a.get("toward")
+            adv.append(
+                Advance(
+                    issue=str(issue),
+                    per_month=_num(a["per_month"], w + ".per_month", 0, 100),
+                    toward=None if toward is None else _num(toward, w + ".toward", 0, 100),
+                )
+            )
+        parties.append(
+            PartyAssumptions(
+                actor=str(actor),
+                advance=tuple(adv),
+                cost_per_month=_num(spec.get("cost_per_month", 0.0), where + ".cost_per_month", 0, 1),
+                cost_growth=_num(spec.get("cost_growth", 0.0), where + ".cost_growth", -0.5, 1),
+                source=str(spec.get("source") or ""),
+            )
+        )
+    what_ifs = []
+    for n, w in enumerate(data.get("what_if") or [], start=1):
+        where = f"{source}: what_if#{n}"
+        if (
+            not isinstance(w, dict)
+            or not isinstance(w.get("name"), str)
+            or not isinstance(w.get("changes"), list)
+        ):
+            raise InputError(where, "each what-if has a 'name' and a list of 'changes'")
+        changes = []
+        for k, c in enumerate(w["changes"], start=1):
+            if isinstance(c, dict):
+                c = {"reason": f"what-if: {w['name']}", **c}
+            changes.append(_parse_entry(c, f"{where}.changes#{k}"))
+        what_ifs.append(WhatIf(name=w["name"], changes=tuple(changes)))
+    return Scenario(
+        name=data["name"],
+        description=str(data.get("description") or ""),
+        months=months,
+        horizon_months=horizon,
+        start=start_t,
+        parties=tuple(parties),
+        what_if=tuple(what_ifs),
+        path=source,
+    )
+
+
+# ------------------------------------------------------------------------------------------- what-if changes
+
+
+def apply_changes(table: Negotiation, changes: tuple[Override, ...] | list[Override]) -> Negotiation:
+    """A copy of ``table`` with the changes applied (capability, salience, position, red line, BATNA)."""
+    position, salience = table.position.copy(), table.salience.copy()
+    capability = (
+        np.broadcast_to(table.capability, (table.n_actors,)).copy()
+        if table.capability.ndim <= 1
+        else table.capability.copy()
+    )
+    red = (
+        table.red_line.copy()
+        if table.red_line is not None
+        else np.full((table.n_actors, table.n_issues, 2), np.nan)
+    )
+    batna = (
+        table.batna.copy() if table.batna is not None else np.full((table.n_actors, table.n_issues), np.nan)
+    )
+    prov = dict(table.provenance)
+    for ch in changes:
+        if ch.actor not in table.actors:
+            raise InputError(
+                ch.source, f"actor {ch.actor!r} is not in the negotiation ({', '.join(table.actors)})"
+            )
+        a = table.actors.index(ch.actor)
+        if ch.field == "capability":
+            capability[a] = float(ch.value)  # type: ignore[arg-type]
+            prov[f"{ch.actor}/*/capability"] = f"scenario: {ch.reason}"
+            continue
+        if ch.issue not in table.issue_ids:
+            raise InputError(ch.source, f"issue {ch.issue!r} is not in the modeled negotiation")
+        i = table.issue_ids.index(ch.issue)
+        if ch.field == "position":
+            position[a, i] = float(ch.value)  # type: ignore[arg-type]
+        elif ch.field == "salience":
+            salience[a, i] = float(ch.value)  # type: ignore[arg-type]
+        elif ch.field == "red_line":
+            red[a, i] = ch.value if ch.value is not None else (np.nan, np.nan)
+        elif ch.field == "batna":
+            batna[a, i] = float(ch.value) if ch.value is not None else np.nan  # type: ignore[arg-type]
+        prov[f"{ch.actor}/{ch.issue}/{ch.field}"] = f"scenario: {ch.reason}"
+    return replace(
+        table,
+        position=position,
+        salience=salience,
+        capability=capability,
+        red_line=red,
+        batna=batna,
+        provenance=prov,
+    ).validate()
+
+
+# ------------------------------------------------------------------------------------------- if talks fail
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MonthState(_Record):
+    month: int
+    expected: dict[str, dict[str, float]]  # party -> issue -> expected outcome after `horizon` more months
+    no_deal_value: dict[str, float]  # party -> B(t)
+    best_margin: float  # max over outcomes of the smallest margin over no deal (>= 0: zone open)
+    best_deal: dict[str, float]  # the outcome achieving it
+    best_margin_red_lines: float | None  # the same inside stated red lines; None when they collide
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TalksFail(_Record):
+    scenario: str
+    assumptions: tuple[str, ...]
+    parties: tuple[str, ...]
+    issues: tuple[str, ...]
+    start: dict[str, float]
+    start_source: dict[str, str]
+    months: tuple[MonthState, ...]
+    opens_at: int | None  # first month the zone opens (utility only)
+    opens_at_with_red_lines: int | None
+    colliding_red_lines: tuple[dict[str, Any], ...]
+
+    def summary(self) -> str:
+        if self.opens_at is None:
+            return (
+                f"no zone of agreement within {len(self.months) - 1} months: fighting on stays better for "
+                "at least one party"
+            )
+        text = f"the zone of agreement opens at month {self.opens_at} (mutually hurting stalemate)"
+        if self.colliding_red_lines and self.opens_at_with_red_lines is None:
+            issues = ", ".join(sorted({c["issue"] for c in self.colliding_red_lines}))
+            text += f", but stated red lines still collide on {issues}"
+        elif self.opens_at_with_red_lines is not None and self.opens_at_with_red_lines != self.opens_at:
+            text += f"; inside stated red lines at month {self.opens_at_with_red_lines}"
+        return text
+
+
+def _utility_terms(table: Negotiation, a: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    inv = ~np.isnan(table.position[a])
+    s = np.where(inv, table.salience[a], 0.0)
+    total = s.sum()
+    w = s / total if total > 0 else inv / max(inv.sum(), 1)
+    return inv, w, np.nan_to_num(table.position[a], nan=0.0)
+
+
+def utility(table: Negotiation, a: int, outcome: np.ndarray) -> float:
+    """``U[a](x)``: salience-weighted linear loss in [0, 1] (see the module docstring)."""
+    inv, w, p = _utility_terms(table, a)
+    return float(np.sum(np.where(inv, w * (1 - np.abs(outcome - p) / 100), 0.0)))
+
+
+def colliding_red_lines(table: Negotiation) -> list[dict[str, Any]]:
+    """Issues whose stated red lines leave no outcome acceptable to all, with the parties and ranges."""
+    out = []
+    if table.red_line is None:
+        return out
+    for i, spec in enumerate(table.issues):
+        rl = table.red_line[:, i, :]
+        has = ~np.isnan(rl[:, 0])
+        if has.sum() < 2:
+            continue
+        lo, hi = np.nanmax(rl[has, 0]), np.nanmin(rl[has, 1])
+        if lo > hi:
+            out.append(
+                {
+                    "issue": spec.id,
+                    "parties": {
+                        table.actors[a]: [float(rl[a, 0]), float(rl[a, 1])] for a in np.flatnonzero(has)
+                    },
+                }
+            )
+    return out
+
+
+def best_deal(
+    table: Negotiation, parties: list[int], floor: np.ndarray, *, red_lines: bool
+) -> tuple[float, np.ndarray] | None:
+    """``max_x min_a U[a](x) - floor[a]`` over outcomes ``x`` (LP); None when red lines leave no outcome."""
+    ni = table.n_issues
+    bounds_x = []
+    for i in range(ni):
+        lo, hi = table.issues[i].lo, table.issues[i].hi
+        if red_lines and table.red_line is not None:
+            rl = table.red_line[:, i, :]
+            has = ~np.isnan(rl[:, 0])
+            if has.any():
+                lo, hi = max(lo, float(np.max(rl[has, 0]))), min(hi, float(np.min(rl[has, 1])))
+        if lo > hi:
+            return None
+        bounds_x.append((lo, hi))
+    terms = [(a, *_utility_terms(table, a)) for a in parties]
+    # variables: x (ni), d (one per party-issue involved), z
+    d_index: list[tuple[int, int]] = [
+        (k, i) for k, (_, inv, _, _) in enumerate(terms) for i in np.flatnonzero(inv)
+    ]
+    nv = ni + len(d_index) + 1
+    a_ub, b_ub = [], []
+    for j, (k, i) in enumerate(d_index):
+        p = terms[k][3][i]
+        row = np.zeros(nv)
+        row[i], row[ni + j] = 1.0, -1.0  # x - d <= p
+        a_ub.append(row)
+        b_ub.append(p)
+        row = np.zeros(nv)
+        row[i], row[ni + j] = -1.0, -1.0  # -x - d <= -p
+        a_ub.append(row)
+        b_ub.append(-p)
+    for k, (_a, _inv, w, _) in enumerate(terms):
+        # z <= sum_i w_i (1 - d_i / 100) - floor  <=>  z + sum_i w_i d_i / 100 <= sum_i w_i - floor
+        row = np.zeros(nv)
+        row[-1] = 1.0
+        for j, (kk, i) in enumerate(d_index):
+            if kk == k:
+                row[ni + j] = w[i] / 100
+        a_ub.append(row)
+        b_ub.append(float(w.sum()) - float(floor[k]))
+    c = np.zeros(nv)
+    c[-1] = -1.0
+    bounds = bounds_x + [(0, None)] * len(d_index) + [(None, None)]
+    res = linprog(c, A_ub=np.array(a_ub), b_ub=np.array(b_ub), bounds=bounds, method="highs")
+    if res.status != 0:
+        raise ModelInputError(f"{table.name}: best-deal linear program failed ({res.message})")
+    return float(-res.fun), np.asarray(res.x[:ni])
+
+
+def talks_fail(table: Negotiation, scenario: Scenario) -> TalksFail:
+    """Each scenario party's value of no deal month by month, and when (if ever) the zone opens."""
+    ids = table.issue_ids
+    for p in scenario.parties:
+        if p.actor not in table.actors:
+            raise InputError(
+                scenario.path or scenario.name,
+                f"party {p.actor!r} is not in the modeled negotiation ({', '.join(table.actors)})",
+            )
+        for adv in p.advance:
+            if adv.issue not in ids:
+                raise InputError(
+                    scenario.path or scenario.name,
+                    f"parties.{p.actor}.advance: issue {adv.issue!r} is not in the modeled negotiation",
+                )
+    if len(scenario.parties) < 2:
+        raise InputError(scenario.path or scenario.name, "name at least two parties under 'parties'")
+    start_given = dict(scenario.start)
+    for k in start_given:
+        if k not in ids:
+            raise InputError(
+                scenario.path or scenario.name, f"start: issue {k!r} is not in the modeled negotiation"
+            )
+    x0 = np.empty(table.n_issues)
+    start_source = {}
+    for i, spec in enumerate(table.issues):
+        if spec.id in start_given:
+            x0[i], start_source[spec.id] = start_given[spec.id], "scenario file"
+        elif spec.status_quo is not None:
+            x0[i], start_source[spec.id] = spec.status_quo, "codebook status quo"
+        else:
+            x0[i] = float(np.nanmean([np.nanmin(table.position[:, i]), np.nanmax(table.position[:, i])]))
+            start_source[spec.id] = "assumed: midpoint of the parties' positions"
+    parties = [table.actors.index(p.actor) for p in scenario.parties]
+    batna = table.batna if table.batna is not None else np.full(table.position.shape, np.nan)
+    speed = np.zeros((len(parties), table.n_issues))
+    target = np.empty((len(parties), table.n_issues))
+    for k, (a, p) in enumerate(zip(parties, scenario.parties, strict=True)):
+        target[k] = np.where(np.isnan(batna[a]), x0, batna[a])
+        for adv in p.advance:
+            i = ids.index(adv.issue)
+            speed[k, i] = adv.per_month
+            if adv.toward is not None:
+                target[k, i] = adv.toward
+            elif np.isnan(batna[a, i]):
+                target[k, i] = table.position[a, i] if not np.isnan(table.position[a, i]) else x0[i]
+    moving = speed > 0
+    h = scenario.horizon_months
+    collide = colliding_red_lines(table)
+    months = []
+    opens = opens_rl = None
+    for t in range(scenario.months + 1):
+        step = np.minimum(np.abs(target - x0), speed * (t + h))
+        expected = np.where(moving, x0 + np.sign(target - x0) * step, target)
+        floor = np.empty(len(parties))
+        for k, (a, p) in enumerate(zip(parties, scenario.parties, strict=True)):
+            cost = p.cost_per_month * sum((1 + p.cost_growth) ** m for m in range(t, t + h))
+            floor[k] = utility(table, a, expected[k]) - cost
+        margin, deal = best_deal(table, parties, floor, red_lines=False)  # type: ignore[misc]
+        rl = best_deal(table, parties, floor, red_lines=True)
+        months.append(
+            MonthState(
+                month=t,
+                expected={
+                    table.actors[a]: {ids[i]: round(float(expected[k, i]), 3) for i in range(len(ids))}
+                    for k, a in enumerate(parties)
+                },
+                no_deal_value={table.actors[a]: round(float(floor[k]), 5) for k, a in enumerate(parties)},
+                best_margin=round(margin, 5),
+                best_deal={ids[i]: round(float(deal[i]), 2) for i in range(len(ids))},
+                best_margin_red_lines=None if rl is None else round(rl[0], 5),
+            )
+        )
+        if opens is None and margin >= -1e-9:
+            opens = t
+        if opens_rl is None and rl is not None and rl[0] >= -1e-9:
+            opens_rl = t
+    return TalksFail(
+        scenario=scenario.name,
+        assumptions=tuple(scenario.assumptions()),
+        parties=tuple(table.actors[a] for a in parties),
+        issues=ids,
+        start={ids[i]: float(x0[i]) for i in range(len(ids))},
+        start_source=start_source,
+        months=tuple(months),
+        opens_at=opens,
+        opens_at_with_red_lines=opens_rl,
+        colliding_red_lines=tuple(collide),
+    )

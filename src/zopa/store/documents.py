@@ -1,0 +1,107 @@
+"""Writing documents: the row, its MinHash LSH bands and its key terms, on a connection inside a transaction.
+
+The pipeline calls these inside one write transaction per document (document + bands + terms + evidence), so
+a crash leaves each document either fully stored or absent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from zopa.records import Article
+from zopa.store import schema
+
+d = schema.documents
+bands_t = schema.document_bands
+terms_t = schema.document_terms
+
+
+def _naive_utc(value: datetime | None) -> datetime | None:
+    if value is None or value.tzinfo is None:
+        return value
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+def document_id_by_hash(conn: Connection, content_hash: str) -> int | None:
+    """The id of the stored document with this content hash, if any."""
+    return conn.execute(select(d.c.id).where(d.c.content_hash == content_hash)).scalar_one_or_none()
+
+
+def insert_document(
+    conn: Connection,
+    article: Article,
+    *,
+    signature: bytes | None = None,
+    bands: Iterable[tuple[int, str]] = (),
+    terms: Mapping[str, float] | None = None,
+    duplicate_of: int | None = None,
+    story_id: int | None = None,
+) -> int:
+    """Insert one document with its LSH ``bands`` (band number, hash) and key ``terms``; return its id."""
+    row: dict[str, Any] = {
+        "source": article.source,
+        "title": article.title,
+        "outlet": article.outlet,
+        "published": _naive_utc(article.published),
+        "url": article.url,
+        "format": article.format,
+        "text": article.text,
+        "raw": article.raw,
+        "content_hash": article.content_hash,
+        "signature": signature,
+        "duplicate_of": duplicate_of,
+        "story_id": story_id,
+        "words": len(article.text.split()),
+        "ingested_at": datetime.now(UTC).replace(tzinfo=None),
+    }
+    document_id = int(conn.execute(insert(d).returning(d.c.id), row).scalar_one())
+    band_rows = [{"band": band, "hash": value, "document_id": document_id} for band, value in bands]
+    if band_rows:
+        conn.execute(insert(bands_t), band_rows)
+    if terms:
+        conn.execute(
+            insert(terms_t),
+            [{"term": term, "document_id": document_id, "weight": float(w)} for term, w in terms.items()],
+        )
+    return document_id
+
+
+def documents_sharing_bands(
+    conn: Connection, bands: Iterable[tuple[int, str]], *, limit: int = 50
+) -> list[int]:
+    """Ids of stored documents that share at least one LSH band with ``bands`` (an indexed lookup)."""
+    pairs = list(bands)
+    if not pairs:
+        return []
+    from sqlalchemy import and_, or_, tuple_
+
+    if conn.dialect.name in {"postgresql", "sqlite"}:
+        cond = tuple_(bands_t.c.band, bands_t.c.hash).in_(pairs)
+    else:  # pragma: no cover
+        cond = or_(*(and_(bands_t.c.band == b, bands_t.c.hash == h) for b, h in pairs))
+    stmt = (
+        select(bands_t.c.document_id, func.count().label("shared"))
+        .where(cond)
+        .group_by(bands_t.c.document_id)
+        .order_by(func.count().desc(), bands_t.c.document_id)
+        .limit(limit)
+    )
+    return [int(r[0]) for r in conn.execute(stmt)]
+
+
+def set_story(conn: Connection, document_ids: Iterable[int], story_id: int | None) -> None:
+    ids = list(document_ids)
+    if ids:
+        conn.execute(update(d).where(d.c.id.in_(ids)).values(story_id=story_id))
+
+
+def delete_document(conn: Connection, document_id: int) -> None:
+    """Remove one document and everything that refers to it."""
+    for table in (*schema.EVIDENCE_TABLES.values(), schema.extraction_runs, bands_t, terms_t):
+        conn.execute(delete(table).where(table.c.document_id == document_id))
+    conn.execute(update(d).where(d.c.duplicate_of == document_id).values(duplicate_of=None))
+    conn.execute(delete(d).where(d.c.id == document_id))

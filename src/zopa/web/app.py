@@ -1,0 +1,212 @@
+"""The zopa web application: dashboard pages and the ``/api/v1/`` JSON API over one zopa database.
+
+``create_app(db_url)`` opens the database (migrations applied) and returns a FastAPI application; ``serve``
+runs it with uvicorn; ``fetch`` answers one request in-process without a server (``zopa serve --get``).
+
+Everything the pages need (CSS, JavaScript, plotly.js from the installed ``plotly`` package) is served by
+zopa itself from memory: no CDN, and no request path ever reaches the file system.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import mimetypes
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import plotly
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from zopa.codebook import default_codebook_path, load_codebook
+from zopa.errors import InputError, NotFoundError, StorageError, ZopaError
+from zopa.ingest import Fetcher
+from zopa.store.db import open_db
+from zopa.web import api, pages
+from zopa.web.security import BodyLimit, SecurityHeaders
+
+DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024  # bytes; the same as the per-document ingest limit
+STATIC_DIR = Path(__file__).parent / "static"
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+@dataclass(frozen=True, slots=True)
+class StaticFile:
+    body: bytes
+    media_type: str
+    etag: str
+
+
+def load_static() -> dict[str, StaticFile]:
+    """The files served under ``/static/``, read once: zopa's own CSS and JS, and the bundled plotly.js."""
+    paths = {p.name: p for p in STATIC_DIR.iterdir() if p.is_file()}
+    paths["plotly.min.js"] = PLOTLY_JS
+    files = {}
+    for name, path in paths.items():
+        body = path.read_bytes()
+        media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        if media_type.startswith("text/") or media_type.endswith("javascript"):
+            media_type += "; charset=utf-8"
+        files[name] = StaticFile(body, media_type, '"' + hashlib.sha256(body).hexdigest()[:32] + '"')
+    return files
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def create_app(
+    db_url: str | Path | None = None,
+    *,
+    token: str | None = None,
+    max_upload: int = DEFAULT_MAX_UPLOAD,
+    codebook: str | Path | None = None,
+    fetcher: Fetcher | None = None,
+) -> FastAPI:
+    """The dashboard and API over the database at ``db_url`` (a SQLite path or a database URL).
+
+    Writing (ingest) is allowed only with ``token`` (default: ``$ZOPA_TOKEN``) sent by the request; without a
+    token the application is read-only. Request bodies over ``max_upload`` bytes are refused with 413.
+    Ingested articles are analysed with ``codebook`` (default: the shipped one); feed URLs are read through
+    ``fetcher`` (default: httpx; tests pass canned responses).
+    """
+    if max_upload < 1:
+        raise InputError("max_upload", f"must be a positive number of bytes, not {max_upload}")
+    db = open_db(db_url)
+    app = FastAPI(
+        title="zopa",
+        summary="Sourced evidence of who wants what in a negotiation, from news coverage.",
+        version="1",
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,  # the stock docs pages load scripts from a CDN; /api renders the schema instead
+        redoc_url=None,
+    )
+    app.state.db = db
+    app.state.token = token if token is not None else (os.environ.get("ZOPA_TOKEN") or None)
+    app.state.max_upload = max_upload
+    app.state.static = load_static()
+    app.state.fetcher = fetcher
+    codebook_path = Path(codebook) if codebook is not None else default_codebook_path()
+    if not codebook_path.is_file():
+        raise InputError(str(codebook_path), "codebook file not found")
+    app.state.codebook = functools.cache(lambda: load_codebook(codebook_path))
+    app.include_router(api.router)
+    app.include_router(pages.router)
+
+    @app.get("/static/{name}", include_in_schema=False)
+    def static(name: str, request: Request) -> Response:
+        found: StaticFile | None = request.app.state.static.get(name)
+        if found is None:
+            raise StarletteHTTPException(404, f"no static file {name!r}")
+        headers = {"ETag": found.etag, "Cache-Control": "public, max-age=3600"}
+        if request.headers.get("if-none-match") == found.etag:
+            return Response(status_code=304, headers=headers)
+        return Response(found.body, media_type=found.media_type, headers=headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        headers = getattr(exc, "headers", None)
+        if _wants_json(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
+        return pages.error_page(request, exc.status_code, str(exc.detail), headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        errors = [{k: v for k, v in err.items() if k in ("loc", "msg", "type")} for err in exc.errors()]
+        if _wants_json(request):
+            return JSONResponse({"detail": errors}, status_code=422)
+        problems = "; ".join(
+            f"{'.'.join(str(x) for x in err['loc'][1:]) or 'request'}: {err['msg']}" for err in errors
+        )
+        return pages.error_page(request, 422, f"bad request: {problems}")
+
+    @app.exception_handler(NotFoundError)
+    async def not_found(request: Request, exc: NotFoundError) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": str(exc)}, status_code=404)
+        return pages.error_page(request, 404, str(exc))
+
+    @app.exception_handler(InputError)
+    async def bad_input(request: Request, exc: InputError) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": str(exc)}, status_code=422)
+        return pages.error_page(request, 422, str(exc))
+
+    @app.exception_handler(StorageError)
+    async def storage_error(request: Request, exc: StorageError) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": str(exc)}, status_code=503)
+        return pages.error_page(request, 503, str(exc))
+
+    @app.exception_handler(ZopaError)
+    async def zopa_error(request: Request, exc: ZopaError) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": str(exc)}, status_code=400)
+        return pages.error_page(request, 400, str(exc))
+
+    default_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = default_openapi()
+            schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
+            schemes["bearer"] = {"type": "http", "scheme": "bearer", "description": "The server's ZOPA_TOKEN."}
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    app.add_middleware(BodyLimit, limit=max_upload)
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+@dataclass(frozen=True, slots=True)
+class WebResponse:
+    """One response of the application, as ``zopa serve --get`` prints it."""
+
+    status: int
+    content_type: str
+    body: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "content_type": self.content_type, "body": self.body}
+
+
+def fetch(db_url: str | Path | None, path: str) -> WebResponse:
+    """Answer one GET request for ``path`` in-process, without starting a server."""
+    import asyncio
+
+    import httpx
+
+    if not path.startswith("/"):
+        raise InputError(path, "a path to get must start with '/' (for example /api/v1/documents)")
+    app = create_app(db_url)
+
+    async def get() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://zopa.local") as client:
+            return await client.get(path)
+
+    try:
+        response = asyncio.run(get())
+    finally:
+        app.state.db.close()
+    return WebResponse(response.status_code, response.headers.get("content-type", ""), response.text)
+
+
+def serve(db_url: str | Path | None, *, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Run the dashboard with uvicorn until interrupted."""
+    import uvicorn
+
+    if not 0 <= port <= 65535:
+        raise InputError(str(port), "not a TCP port (0-65535)")
+    app = create_app(db_url)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+    finally:
+        app.state.db.close()

@@ -1,0 +1,411 @@
+"""Dashboard pages: server-rendered Jinja2 templates (autoescape on) over :mod:`zopa.store.queries`.
+
+Form fields arrive as strings (an empty field means "no filter"), so pages parse their filters here and answer
+422 with a readable page on a bad value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from starlette.exceptions import HTTPException
+
+from zopa.records import STANCES
+from zopa.store import queries
+from zopa.store.db import Database
+from zopa.web.api import MAX_ID, MAX_OFFSET
+from zopa.web.forms import read_ingest_request, run_ingest
+from zopa.web.highlight import Highlight, render_highlighted
+
+PAGE_SIZE = 25
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+
+_env = Environment(
+    loader=FileSystemLoader(TEMPLATES_DIR),
+    autoescape=True,  # every value is escaped unless marked safe by zopa (the highlighter escapes the text)
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def http_url(value: str | None) -> str | None:
+    """The URL when it is an http(s) address, else None: a stored ``javascript:`` URL never becomes a link."""
+    if value and value.strip().lower().startswith(("http://", "https://")):
+        return value.strip()
+    return None
+
+
+_env.filters["http_url"] = http_url
+templates = Jinja2Templates(env=_env)
+
+router = APIRouter(include_in_schema=False)
+
+
+def _db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    context.setdefault("charts", False)
+    context.setdefault("nav", "")
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def error_page(
+    request: Request, status_code: int, detail: str, *, headers: Mapping[str, str] | None = None
+) -> Response:
+    titles = {
+        400: "Bad request",
+        401: "Token needed",
+        403: "Forbidden",
+        404: "Not found",
+        405: "Method not allowed",
+        413: "Upload too large",
+        422: "Bad request",
+        503: "Database unavailable",
+    }
+    response = render(
+        request,
+        "error.html",
+        status_code=status_code,
+        title=titles.get(status_code, "Error"),
+        detail=detail,
+        code=status_code,
+    )
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+# --- parsing form filters --------------------------------------------------------------------------------
+
+
+def _text(params: Mapping[str, str], name: str) -> str | None:
+    value = params.get(name, "").strip()
+    if len(value) > 200 or "\x00" in value:
+        raise HTTPException(422, f"{name}: at most 200 characters, no NUL")
+    return value or None
+
+
+def _day(params: Mapping[str, str], name: str) -> date | None:
+    value = _text(params, name)
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise HTTPException(422, f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _int(params: Mapping[str, str], name: str, *, low: int, high: int) -> int | None:
+    value = _text(params, name)
+    if value is None:
+        return None
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise HTTPException(422, f"{name}: {value!r} is not a whole number from {low} to {high}")
+    return int(value)
+
+
+def _offset(params: Mapping[str, str]) -> int:
+    return _int(params, "offset", low=0, high=MAX_OFFSET) or 0
+
+
+def _linker(path: str, params: Mapping[str, str]) -> Callable[[int], str]:
+    kept = {k: v for k, v in params.items() if k != "offset" and v}
+
+    def url(offset: int) -> str:
+        query = urlencode({**kept, "offset": offset} if offset else kept)
+        return f"{path}?{query}" if query else path
+
+    return url
+
+
+# --- pages -----------------------------------------------------------------------------------------------
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview(request: Request) -> Response:
+    params = request.query_params
+    db = _db(request)
+    search = _text(params, "q")
+    outlet = _text(params, "outlet")
+    since, until = _day(params, "since"), _day(params, "until")
+    offset = _offset(params)
+    docs = queries.list_documents(
+        db, search=search, outlet=outlet, since=since, until=until, limit=PAGE_SIZE, offset=offset
+    )
+    filtered = any((search, outlet, since, until, offset))
+    return render(
+        request,
+        "overview.html",
+        nav="Overview",
+        title="Overview",
+        stories=queries.list_stories(db, limit=10) if not filtered else None,
+        stats=queries.stats(db),
+        documents=docs,
+        outlets=queries.list_outlets(db),
+        filters={
+            "q": search or "",
+            "outlet": outlet or "",
+            "since": params.get("since", ""),
+            "until": params.get("until", ""),
+        },
+        page_url=_linker("/", params),
+    )
+
+
+def _highlights(evidence: queries.DocumentEvidence) -> list[Highlight]:
+    marks: list[Highlight] = []
+    for s in evidence.statements:
+        who = s.speaker_name or s.speaker or "unknown speaker"
+        marks.append(
+            Highlight(
+                key=f"statement-{s.id}",
+                kind="statement",
+                start=s.start,
+                end=s.end,
+                title=f"Reported speech by {who} ({s.cue})",
+                data={"speaker": s.speaker or "", "speaker-name": who},
+            )
+        )
+    for p in evidence.positions:
+        parts = [f"Position: {p.actor_name or p.actor} — {p.stance} on {p.issue}"]
+        if p.value is not None:
+            parts.append(f"value {p.value:g} on the issue's 0-100 scale")
+        if p.conditional_on:
+            parts.append(f"conditional on {p.conditional_on}")
+        if p.red_line:
+            parts.append("red line")
+        if p.speaker:
+            parts.append(f"said by {p.speaker_name or p.speaker}")
+        marks.append(
+            Highlight(
+                key=f"position-{p.id}",
+                kind="position",
+                start=p.start,
+                end=p.end,
+                title="; ".join(parts),
+                data={"actor": p.actor, "issue": p.issue, "stance": p.stance},
+            )
+        )
+    for q in evidence.quotes:
+        who = q.speaker_name or q.speaker or "unknown speaker"
+        marks.append(
+            Highlight(
+                key=f"quote-{q.id}",
+                kind="quote",
+                start=q.start,
+                end=q.end,
+                title=f"Quote by {who} (found by: {q.cue})",
+                data={"speaker": q.speaker or "", "speaker-name": who},
+            )
+        )
+    for e in evidence.events:
+        figure = f"{e.count:g}" if e.count is not None else "figure"
+        parts = [f"Event figure: {figure} {e.unit or ''} {e.what}".replace("  ", " ")]
+        if e.place:
+            parts.append(f"in {e.place}")
+        if e.when:
+            parts.append(f"when: {e.when}")
+        if e.claimed_by:
+            parts.append(f"claimed by {e.claimed_by}")
+        marks.append(
+            Highlight(
+                key=f"event-{e.id}",
+                kind="event",
+                start=e.start,
+                end=e.end,
+                title="; ".join(parts),
+                data={"count": f"{e.count:g}" if e.count is not None else "", "what": e.what},
+            )
+        )
+    return marks
+
+
+@router.get("/documents/{document_id}", response_class=HTMLResponse)
+def article(request: Request, document_id: int) -> Response:
+    if not 1 <= document_id <= MAX_ID:
+        raise HTTPException(404, f"document {document_id}: no such document")
+    evidence = queries.document_evidence(_db(request), document_id)
+    doc = evidence.document
+    actors = sorted({(m.actor, m.actor_name or m.actor) for m in evidence.mentions}, key=lambda x: x[1])
+    return render(
+        request,
+        "article.html",
+        nav="Overview",
+        title=doc.title,
+        doc=doc,
+        evidence=evidence,
+        marked_text=render_highlighted(doc.text, _highlights(evidence)),
+        actors=actors,
+    )
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+def story(request: Request, story_id: int) -> Response:
+    if not 1 <= story_id <= MAX_ID:
+        raise HTTPException(404, f"story {story_id}: no such story")
+    db = _db(request)
+    found = queries.get_story(db, story_id)
+    docs = queries.list_documents(db, story=story_id, limit=200)
+    return render(request, "story.html", nav="Overview", title=found.label, story=found, documents=docs)
+
+
+@router.get("/positions", response_class=HTMLResponse)
+def positions(request: Request) -> Response:
+    params = request.query_params
+    outlet = _text(params, "outlet")
+    since, until = _day(params, "since"), _day(params, "until")
+    matrix = queries.position_matrix(_db(request), outlet=outlet, since=since, until=until)
+    cells = {(c.actor, c.issue): c for c in matrix.cells}
+    return render(
+        request,
+        "positions.html",
+        nav="Positions",
+        title="Positions",
+        matrix=matrix,
+        cells=cells,
+        filters={"outlet": outlet or "", "since": params.get("since", ""), "until": params.get("until", "")},
+    )
+
+
+@router.get("/positions/evidence", response_class=HTMLResponse)
+def position_evidence(request: Request) -> Response:
+    params = request.query_params
+    actor, issue = _text(params, "actor"), _text(params, "issue")
+    stance = _text(params, "stance")
+    if stance is not None and stance not in STANCES:
+        raise HTTPException(422, f"stance: {stance!r} is not one of {', '.join(STANCES)}")
+    offset = _offset(params)
+    found = queries.list_positions(
+        _db(request), actor=actor, issue=issue, stance=stance, limit=PAGE_SIZE, offset=offset
+    )
+    return render(
+        request,
+        "evidence.html",
+        nav="Positions",
+        title="Evidence",
+        actor=actor,
+        issue=issue,
+        stance=stance,
+        positions=found,
+        page_url=_linker("/positions/evidence", params),
+    )
+
+
+@router.get("/quotes", response_class=HTMLResponse)
+def quotes(request: Request) -> Response:
+    params = request.query_params
+    db = _db(request)
+    filters = {name: _text(params, name) for name in ("speaker", "issue", "outlet", "q")}
+    since, until = _day(params, "since"), _day(params, "until")
+    offset = _offset(params)
+    found = queries.list_quotes(
+        db,
+        speaker=filters["speaker"],
+        issue=filters["issue"],
+        outlet=filters["outlet"],
+        search=filters["q"],
+        since=since,
+        until=until,
+        limit=PAGE_SIZE,
+        offset=offset,
+    )
+    return render(
+        request,
+        "quotes.html",
+        nav="Quotes",
+        title="Quotes",
+        quotes=found,
+        filters={
+            **{k: v or "" for k, v in filters.items()},
+            "since": params.get("since", ""),
+            "until": params.get("until", ""),
+        },
+        speakers=queries.list_speakers(db),
+        issues=queries.position_matrix(db).issues,
+        outlets=queries.list_outlets(db),
+        page_url=_linker("/quotes", params),
+    )
+
+
+@router.get("/events", response_class=HTMLResponse)
+def events(request: Request) -> Response:
+    params = request.query_params
+    what, place, outlet = _text(params, "what"), _text(params, "place"), _text(params, "outlet")
+    since, until = _day(params, "since"), _day(params, "until")
+    found = queries.list_events(
+        _db(request),
+        what=what,
+        place=place,
+        outlet=outlet,
+        since=since,
+        until=until,
+        limit=PAGE_SIZE,
+        offset=_offset(params),
+    )
+    return render(
+        request,
+        "events.html",
+        nav="Events",
+        title="Events",
+        events=found,
+        filters={
+            "what": what or "",
+            "place": place or "",
+            "outlet": outlet or "",
+            "since": params.get("since", ""),
+            "until": params.get("until", ""),
+        },
+        page_url=_linker("/events", params),
+    )
+
+
+@router.get("/api", response_class=HTMLResponse)
+def api_docs(request: Request) -> Response:
+    schema = request.app.openapi()
+    endpoints = []
+    for path, methods in schema.get("paths", {}).items():
+        for method, op in methods.items():
+            params = [
+                {
+                    "name": prm["name"],
+                    "in": prm["in"],
+                    "required": prm.get("required", False),
+                    "description": prm.get("description", ""),
+                    "schema": prm.get("schema", {}),
+                }
+                for prm in op.get("parameters", [])
+            ]
+            endpoints.append(
+                {"method": method.upper(), "path": path, "summary": op.get("summary", ""), "params": params}
+            )
+    return render(request, "api.html", nav="API", title="API", endpoints=endpoints)
+
+
+@router.get("/ingest", response_class=HTMLResponse)
+def ingest_form(request: Request) -> Response:
+    return render(
+        request, "ingest.html", nav="Ingest", title="Ingest", writable=bool(request.app.state.token),
+        max_upload=request.app.state.max_upload, report=None,
+    )
+
+
+@router.post("/ingest", response_class=HTMLResponse)
+async def ingest_submit(request: Request) -> Response:
+    job = await read_ingest_request(request)
+    report = await run_ingest(request, job)
+    return render(
+        request, "ingest.html", nav="Ingest", title="Ingest", writable=True,
+        max_upload=request.app.state.max_upload, report=report,
+    )

@@ -1,0 +1,191 @@
+"""Ingest from the web: uploaded files, pasted text and a feed or article URL, analysed like ``zopa analyze``.
+
+Uploads are parsed from memory (``zopa.ingest.read_one``): the name a browser sends is only a label (it
+becomes the document's ``source`` as ``upload:<name>`` after being reduced to a plain file name) and never
+reaches the file system. A URL goes through the pipeline's fetcher (http and https only). Each document is
+extracted with the codebook and stored with its evidence in one transaction (``zopa.pipeline.store_article``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import TYPE_CHECKING
+
+from zopa.errors import InputError
+from zopa.ingest import (
+    FEED_SUFFIXES,
+    HTML_SUFFIXES,
+    JSONL_SUFFIXES,
+    TEXT_SUFFIXES,
+    Fetcher,
+    make_article,
+    read_inputs,
+    read_one,
+)
+from zopa.pipeline import (
+    AnalyzeOptions,
+    AnalyzeReport,
+    DocumentOutcome,
+    ExtractReport,
+    IngestReport,
+    InputProblem,
+    store_article,
+)
+from zopa.records import Article
+
+if TYPE_CHECKING:
+    from zopa.codebook import Codebook
+    from zopa.store.db import Database
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """One uploaded file, in memory: the name the client gave (a label only) and its bytes."""
+
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Pasted:
+    """Text pasted into the form, with optional headline, outlet and publication date."""
+
+    text: str
+    title: str | None = None
+    outlet: str | None = None
+    published: datetime | None = None
+    url: str | None = None
+
+
+def upload_label(filename: str) -> str:
+    """``upload:<name>``: the last path component of what the client sent, reduced to safe characters."""
+    name = PureWindowsPath(PurePosixPath(filename or "").name).name
+    name = _UNSAFE.sub("_", name).strip(" .")[:100]
+    return f"upload:{name or 'unnamed'}"
+
+
+def _format_of(filename: str) -> str | None:
+    suffix = PurePosixPath(filename.lower()).suffix
+    for fmt, suffixes in (
+        ("text", TEXT_SUFFIXES),
+        ("html", HTML_SUFFIXES),
+        ("jsonl", JSONL_SUFFIXES),
+        ("feed", FEED_SUFFIXES),
+    ):
+        if suffix in suffixes:
+            return fmt
+    return None  # sniffed from the content
+
+
+def ingest_web(
+    db: Database,
+    *,
+    codebook: Codebook,
+    uploads: Sequence[Upload] = (),
+    pasted: Pasted | None = None,
+    url: str | None = None,
+    options: AnalyzeOptions | None = None,
+) -> AnalyzeReport:
+    """Analyse what a web form or API call sent: files, pasted text and/or one http(s) URL (a feed or an
+    article). Unreadable inputs are reported in ``errors``; the others are stored with their evidence.
+    Only the new documents are extracted (unlike ``analyze``, stored documents are left as they are)."""
+    from zopa.codebook import codebook_hash
+    from zopa.extract import extract
+    from zopa.store.evidence import record_codebook_actors
+    from zopa.store.queries import stats
+
+    options = options or AnalyzeOptions()
+    if not uploads and pasted is None and not url:
+        raise InputError("ingest", "nothing to ingest: send a file, paste text or give a feed URL")
+    articles: list[Article] = []
+    errors: list[InputProblem] = []
+    for upload in uploads:
+        label = upload_label(upload.filename)
+        if len(upload.data) > options.max_bytes:
+            errors.append(
+                InputProblem(source=label, problem=f"larger than the limit of {options.max_bytes} bytes")
+            )
+            continue
+        try:
+            articles.extend(read_one(upload.data, source=label, fmt=_format_of(upload.filename)))
+        except InputError as exc:
+            errors.append(InputProblem(source=label, problem=exc.problem))
+    if pasted is not None:
+        try:
+            articles.append(
+                make_article(
+                    source="pasted",
+                    title=pasted.title,
+                    body=pasted.text,
+                    raw=pasted.text,
+                    fmt="text",
+                    outlet=pasted.outlet,
+                    published=pasted.published,
+                    url=pasted.url,
+                )
+            )
+        except InputError as exc:
+            errors.append(InputProblem(source="pasted", problem=exc.problem))
+
+    if url:
+        if not url.lower().startswith(("http://", "https://")):
+            errors.append(
+                InputProblem(source=url[:200], problem="only http:// and https:// URLs can be fetched")
+            )
+        else:
+            for result in read_inputs([url], options.read_options()):
+                if isinstance(result, InputError):
+                    errors.append(InputProblem(source=result.source, problem=result.problem))
+                else:
+                    articles.append(result)
+
+    cb_hash = codebook_hash(codebook)
+    record_codebook_actors(db, codebook)
+    outcomes: list[DocumentOutcome] = []
+    extracted: list[int] = []
+    extract_errors: list[InputProblem] = []
+    counts = dict.fromkeys(("mentions", "quotes", "statements", "positions", "events"), 0)
+    for article in articles:
+        try:
+            evidence = extract(article, codebook)
+        except Exception as exc:  # an extractor bug must not lose the document: store it, report it
+            extract_errors.append(
+                InputProblem(
+                    source=article.source, problem=f"extraction failed ({type(exc).__name__}: {exc})"
+                )
+            )
+            evidence = None
+        outcome = store_article(
+            db,
+            article,
+            options,
+            evidence=evidence,
+            codebook=codebook,
+            codebook_hash=cb_hash if evidence is not None else None,
+        )
+        outcomes.append(outcome)
+        if evidence is not None and outcome.status != "duplicate":
+            extracted.append(outcome.document_id)
+            for key in counts:
+                counts[key] += len(getattr(evidence, key))
+
+    return AnalyzeReport(
+        ingest=IngestReport(documents=tuple(outcomes), errors=tuple(errors)),
+        extract=ExtractReport(
+            extracted=tuple(sorted(set(extracted))),
+            up_to_date=(),
+            errors=tuple(extract_errors),
+            codebook_hash=cb_hash,
+            counts=counts,
+        ),
+        stats=stats(db),
+    )
+
+
+__all__ = ["Fetcher", "Pasted", "Upload", "ingest_web", "upload_label"]

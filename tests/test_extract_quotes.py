@@ -1,0 +1,192 @@
+"""Direct quotes and their speakers, on short texts of our own (each pattern and the misses that matter)."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from evidence_fixtures import context
+from zopa.extract._attribution import Attributor, find_quote_marks, paragraphs_of
+from zopa.extract.quotes import find_quotes, quotes_in_text
+
+
+def quotes(text: str, title: str = "Test article") -> list[tuple[str, str | None]]:
+    return [(q.text, q.speaker) for q in find_quotes(context(text, title))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“We will not give up our land,” Putin said.",
+        "“We will not give up our land,” said Putin.",
+        "Putin said: “We will not give up our land.”",
+        '"We will not give up our land," Putin told reporters in Moscow.',
+        "“We will not give up our land,” the Russian president added on Tuesday.",
+        "“We will not give up our land,” according to Putin.",
+        "According to Putin, “we will not give up our land.”",
+    ],
+)
+def test_inline_attribution_patterns(text: str) -> None:
+    found = find_quotes(context(text))
+    assert [q.speaker for q in found] == ["putin"]
+    assert found[0].text.lower().startswith("we will not give up our land")
+
+
+def test_trailing_comma_is_not_part_of_the_quote() -> None:
+    assert quotes("“We are ready for talks,” Zelenskyy said.") == [("We are ready for talks", "zelenskyy")]
+
+
+def test_pronoun_resolved_to_person_in_focus() -> None:
+    text = "Zelenskyy met European leaders in Berlin. “We are ready for a ceasefire tomorrow,” he said."
+    assert quotes(text) == [("We are ready for a ceasefire tomorrow", "zelenskyy")]
+
+
+def test_pronoun_follows_the_latest_person() -> None:
+    text = (
+        "Putin spoke first. Zelenskyy answered an hour later.\n\n"
+        "“No territory will be handed over to anyone,” she said."
+    )
+    assert quotes(text)[0][1] == "zelenskyy"
+
+
+def test_partial_quotes_after_a_characterising_verb() -> None:
+    text = "Zelenskyy described the draft plan as “not perfect” but “very workable.”"
+    found = find_quotes(context(text))
+    assert [(q.text, q.speaker, q.kind) for q in found] == [
+        ("not perfect", "zelenskyy", "partial"),
+        ("very workable.", "zelenskyy", "partial"),
+    ]
+
+
+def test_single_quote_partials_and_apostrophes() -> None:
+    text = "Putin’s aide said the West’s offer was ‘a trap’ and Peskov called it ‘dead on arrival’."
+    found = quotes(text)
+    assert found == [("dead on arrival", "peskov")]  # "a trap": the aide is no known actor; not Peskov
+    assert all("’s" not in t for t, _ in found)
+
+
+def test_scare_quotes_are_not_quotes() -> None:
+    assert quotes("This is what “negotiations” look like from the Ukrainian side.") == []
+    assert quotes("The so-called “peace plan” was rejected in Kyiv before Putin said anything.") == []
+
+
+def test_quoted_title_is_not_a_quote() -> None:
+    assert quotes("Putin once praised the novel “War and Peace” in an interview.") == []
+
+
+def test_headline_fragments_are_not_quotes() -> None:
+    text = (
+        "Zelenskyy’s Response: “Not Perfect” But “Workable”\n\n"
+        "The Kremlin’s “Accelerate the Tempo” Strategy\n\n"
+        "Putin spoke to the generals on Wednesday and the talks went on."
+    )
+    assert quotes(text, title="Putin Says “No” to the Plan") == []
+
+
+def test_title_line_inside_text_is_not_a_quote() -> None:
+    title = "Putin: “We Will Win” as Talks Stall"
+    assert quotes(f"{title}\n\nThe talks stalled again on Monday.", title=title) == []
+
+
+def test_block_quote_after_colon_paragraph() -> None:
+    text = (
+        "The talks ended without result.\n\n"
+        "But Zelenskyy drew a hard line on territory:\n\n"
+        "“I rejected the push for Ukraine to cede control over the eastern region.”"
+    )
+    found = find_quotes(context(text))
+    assert [(q.speaker, q.kind) for q in found] == [("zelenskyy", "block")]
+    assert "colon" in found[0].cue
+
+
+def test_block_quote_after_lead_in_with_title() -> None:
+    text = (
+        "Speaking to officers on Wednesday, the Russian president made clear: accept our terms.\n\n"
+        "“If the other side refuses to talk, Russia will take its historical lands by force.”"
+    )
+    assert quotes(text)[0][1] == "putin"
+
+
+def test_block_quote_speaker_in_the_sentence_before() -> None:
+    text = (
+        "Putin’s most ominous statement wasn’t about territory. It was about capability.\n\n"
+        "“Our troops are different now, they are battle-hardened and there is no such army.”"
+    )
+    assert quotes(text) == [
+        ("Our troops are different now, they are battle-hardened and there is no such army.", "putin")
+    ]
+
+
+def test_block_quote_speaker_two_paragraphs_back() -> None:
+    text = (
+        "Zelenskyy spoke for an hour in parliament on Wednesday.\n\n"
+        "The hall was full and the deputies listened in silence.\n\n"
+        "“Our army is stronger than ever before in our history.”"
+    )
+    found = find_quotes(context(text))
+    assert [q.speaker for q in found] == ["zelenskyy"]
+    assert "2 paragraphs back" in found[0].cue
+
+
+def test_consecutive_block_quotes_keep_the_speaker() -> None:
+    text = (
+        "Peskov told reporters:\n\n"
+        "“The talks have reached a dead end for the moment.”\n\n"
+        "“We will return to them when the other side is ready.”"
+    )
+    assert [s for _, s in quotes(text)] == ["peskov", "peskov"]
+
+
+def test_quote_continued_after_attribution() -> None:
+    text = "“We will not retreat,” Putin said. “Our goals will be achieved in full, one way or another.”"
+    assert [s for _, s in quotes(text)] == ["putin", "putin"]
+
+
+def test_unknown_person_speaker_from_named_entities() -> None:
+    text = "“The front line is holding for now,” said Oleksandr Kovalenko, a military analyst in Kyiv."
+    speakers = [s for _, s in quotes(text)]
+    assert speakers and speakers[0] is not None and speakers[0].startswith("ner:")
+    assert "Kovalenko" in speakers[0]
+
+
+def test_organisation_speaker_by_metonym() -> None:
+    assert quotes("“There will be no ceasefire before the spring,” the Kremlin said.")[0][1] == "russia"
+
+
+def test_unattributed_long_quote_has_no_speaker_and_low_confidence() -> None:
+    found = find_quotes(context("The sign read “no entry for anyone after dark at all”, and so on."))
+    assert [q.speaker for q in found] == [None]
+    assert found[0].confidence < 0.5
+
+
+# --- property: spans always point at the quoted words ----------------------------------------------------
+
+_pieces = st.sampled_from(
+    ["Putin said", "“", "”", '"', "‘", "’", "'", " ", "\n\n", ", ", ". ", "he added", "We will win", "talks",
+     "Zelenskyy", ":", "according to", "Kyiv", "don’t", "a", "Not Perfect"]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_pieces, max_size=30))
+def test_quote_spans_lie_in_the_text_and_match_it(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    att = Attributor(text, [])
+    for q in quotes_in_text(text, att):
+        assert 0 <= q.start <= q.end <= len(text)
+        assert text[q.start : q.end] == q.text
+        assert q.text == q.text.strip()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet="ab “”\"‘’'\n.,", max_size=60))
+def test_quote_marks_never_overlap(text: str) -> None:
+    for para in paragraphs_of(text):
+        marks = find_quote_marks(text, para)
+        for a, b in itertools.pairwise(marks):
+            assert a.close < b.open
+        for m in marks:
+            assert para.start <= m.open < m.close <= para.end

@@ -1,0 +1,89 @@
+"""Reported speech (statements) with speakers, on short texts of our own."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from evidence_fixtures import context
+from zopa.extract._attribution import Attributor
+from zopa.extract.speech import find_statements, statements_in_text
+
+
+def statements(text: str) -> list[tuple[str | None, str, str]]:
+    return [(s.speaker, s.cue, s.text) for s in find_statements(context(text))]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        ("Putin said that Russia would keep fighting until its goals are met.", "putin",
+         "Russia would keep fighting until its goals are met"),
+        ("Putin warned on Wednesday that military force would be used if talks fail.", "putin",
+         "military force would be used if talks fail"),
+        ("Zelenskyy insisted Ukraine would never give up the eastern regions.", "zelenskyy",
+         "Ukraine would never give up the eastern regions"),
+        ("Putin framed the conflict as an existential struggle for historical lands.", "putin",
+         "the conflict as an existential struggle for historical lands"),
+        ("The Kremlin made it clear that concessions by Ukraine are non-negotiable.", "russia",
+         "concessions by Ukraine are non-negotiable"),
+        ("Peskov told reporters in Moscow that the talks had reached a dead end.", "peskov",
+         "the talks had reached a dead end"),
+        ("Zelenskyy vowed to defend every village in the Donbas.", "zelenskyy",
+         "to defend every village in the Donbas"),
+    ],
+)
+def test_reporting_patterns(text: str, speaker: str, content: str) -> None:
+    found = statements(text)
+    assert found, text
+    assert found[0][0] == speaker
+    assert found[0][2] == content
+
+
+def test_pronoun_speaker_resolved_to_person_in_focus() -> None:
+    text = "Putin met his generals. He made it clear that Moscow views concessions as impossible."
+    assert statements(text) == [("putin", "made it clear", "Moscow views concessions as impossible")]
+
+
+def test_possessive_speech_noun_gives_the_speaker() -> None:
+    text = "Putin’s remarks suggest that Moscow remains unconvinced by the American pressure."
+    assert statements(text)[0][0] == "putin"
+
+
+def test_leading_participle_clause_takes_the_main_subject() -> None:
+    text = "Putin met the generals. By reiterating that these regions must be ceded, he hardened his stance."
+    assert statements(text) == [("putin", "reiterating", "these regions must be ceded")]
+
+
+def test_nouns_that_look_like_verbs_are_not_statements() -> None:
+    assert statements("Moscow’s core demands remain unchanged despite pressure from the West.") == []
+    assert statements("Russia’s demands appear firmly entrenched after the meeting in Geneva.") == []
+
+
+def test_possessor_of_a_non_speech_noun_is_not_the_speaker() -> None:
+    assert statements("Putin’s push for a deal has added a new dynamic to the talks in Geneva.") == []
+
+
+def test_direct_quote_is_not_a_statement() -> None:
+    assert statements("Putin said: “We will never give back the lands we have taken.”") == []
+
+
+def test_no_speaker_no_statement() -> None:
+    assert statements("Western analysts said that the front line would hold through the winter.") == []
+
+
+def test_nested_report_is_part_of_the_outer_statement() -> None:
+    text = "Putin framed the war as a struggle tied to what he described as Russia’s historical lands."
+    found = statements(text)
+    assert len(found) == 1 and found[0][1] == "framed"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["Putin", " said", " that", " the", " talks", " failed", ". ", ", ", "“",
+                                 "”", " he", " warned", "\n\n", " as", " framed"]), max_size=30))
+def test_statement_spans_lie_in_the_text(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    for s in statements_in_text(text, Attributor(text, [])):
+        assert 0 <= s.start < s.end <= len(text)
+        assert text[s.start : s.end] == s.text

@@ -1,0 +1,253 @@
+"""Storage on SQLite and PostgreSQL: migrations, transactions, evidence replacement, the read API."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+
+from zopa.errors import InputError, NotFoundError, StorageError
+from zopa.records import Article, Evidence, EventFact, Mention, Position, Quote, Statement
+from zopa.store import queries, schema
+from zopa.store.db import current_revision, head_revision, open_db
+from zopa.store.documents import documents_sharing_bands, insert_document
+from zopa.store.evidence import replace_evidence
+
+TEXT = (
+    "Ministers of Arland and Beltia met in Cedarport on Monday.\n\n"
+    "\u201cWe will never give up the northern valley,\u201d said Arland's foreign minister Dana Holt.\n\n"
+    "Beltia offered to lift tariffs if Arland opened its ports. 12 ships were stopped at the border."
+)
+
+
+def _article(n: int = 0, *, published: datetime | None = datetime(2025, 3, 1, 9, 0)) -> Article:
+    body = TEXT + ("" if n == 0 else f"\n\nUpdate number {n}.")
+    return Article(source=f"example-{n}.txt", title=f"Talks in Cedarport {n}", text=body, raw=body,
+                   outlet="Example Times", published=published, url=None, format="text",
+                   content_hash=f"{n:064x}")
+
+
+def _evidence(text_: str) -> Evidence:
+    q_start = text_.index("We will never")
+    q_end = text_.index(",\u201d said")
+    s_start = text_.index("\u201cWe")
+    s_end = text_.index("Holt.") + len("Holt.")
+    e_start = text_.index("12 ships")
+    return Evidence(
+        mentions=(Mention(actor="arland", text="Arland", start=13, end=19, how="alias"),
+                  Mention(actor="ner:Dana Holt", text="Dana Holt", start=s_end - 10, end=s_end - 1, how="ner")),
+        quotes=(Quote(speaker="ner:Dana Holt", text=text_[q_start:q_end], start=q_start, end=q_end,
+                      cue="said X"),),
+        statements=(Statement(speaker="beltia", text="lift tariffs", start=e_start - 60, end=e_start - 2,
+                              cue="offered"),),
+        positions=(Position(actor="arland", issue="northern-valley", stance="reject", red_line=True,
+                            speaker="ner:Dana Holt", evidence=text_[s_start:s_end], start=s_start, end=s_end),
+                   Position(actor="beltia", issue="tariffs", stance="offer", conditional_on="ports",
+                            evidence="Beltia offered", start=e_start - 60, end=e_start - 2, value=20.0)),
+        events=(EventFact(what="ships stopped", count=12, unit="ships", place="the border", start=e_start,
+                          end=e_start + 8),),
+        extractors={"quotes": "quotes.v1", "positions": "positions.v1"},
+    )
+
+
+def _store(db, n: int = 0, **kw) -> int:  # type: ignore[no-untyped-def]
+    article = _article(n, **kw)
+    with db.transaction() as conn:
+        doc_id = insert_document(conn, article, bands=[(0, f"h{n}"), (1, "shared")], terms={"cedarport": 2.0})
+    replace_evidence(db, doc_id, _evidence(article.text), codebook_hash="cb1")
+    return doc_id
+
+
+def _count(db, table) -> int:  # type: ignore[no-untyped-def]
+    with db.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def test_open_db_applies_migrations_once(db_url: str) -> None:
+    db = open_db(db_url)
+    assert current_revision(db) == head_revision()
+    assert db.dialect in {"sqlite", "postgresql"}
+    db.close()
+    again = open_db(db_url)  # already at head: nothing to do, nothing lost
+    assert current_revision(again) == head_revision()
+    again.close()
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_url: str) -> None:
+    with open_db(sqlite_url) as db, db.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_zopa_db_environment_variable_names_the_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "from-env.db"
+    monkeypatch.setenv("ZOPA_DB", str(target))
+    with open_db() as db:
+        assert db.path == target
+    assert target.exists()
+
+
+def test_default_is_zopa_db_in_the_working_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ZOPA_DB", raising=False)
+    monkeypatch.chdir(tmp_path)
+    with open_db():
+        pass
+    assert (tmp_path / "zopa.db").exists()
+
+
+def test_file_that_is_not_a_database_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    bogus = tmp_path / "notes.db"
+    bogus.write_bytes(b"these are my notes, not a database\n" * 20)
+    before = bogus.read_bytes()
+    with pytest.raises(StorageError, match="notes.db.*not a database"):
+        open_db(bogus)
+    assert bogus.read_bytes() == before
+
+
+def test_sqlite_file_with_a_corrupt_body_is_a_storage_error(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.db"
+    broken.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
+    with pytest.raises(StorageError, match="broken.db"):
+        open_db(broken)
+
+
+def test_unknown_schema_revision_is_refused(sqlite_url: str) -> None:
+    open_db(sqlite_url).close()
+    con = sqlite3.connect(sqlite_url)
+    con.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    con.commit()
+    con.close()
+    with pytest.raises(StorageError, match="9999_future"):
+        open_db(sqlite_url)
+
+
+def test_unsupported_url_and_missing_folder_are_storage_errors(tmp_path: Path) -> None:
+    with pytest.raises(StorageError, match="unsupported"):
+        open_db("mysql://somewhere/db")
+    with pytest.raises(StorageError, match="does not exist"):
+        open_db(tmp_path / "no" / "such" / "folder.db")
+    with pytest.raises(StorageError, match="folder"):
+        open_db(tmp_path)
+
+
+def test_transaction_rolls_back_on_error(db_url: str) -> None:
+    db = open_db(db_url)
+    with pytest.raises(RuntimeError), db.transaction() as conn:
+        insert_document(conn, _article(1))
+        raise RuntimeError("crash in the middle of a unit of work")
+    assert _count(db, schema.documents) == 0
+    db.close()
+
+
+def test_replace_evidence_stores_then_replaces_everything(db_url: str) -> None:
+    db = open_db(db_url)
+    doc_id = _store(db)
+    assert _count(db, schema.quotes) == 1
+    assert _count(db, schema.positions) == 2
+    assert _count(db, schema.extraction_runs) == 2
+    # replacing with less evidence removes the old rows, in one go
+    replace_evidence(db, doc_id, Evidence(quotes=_evidence(TEXT).quotes), codebook_hash="cb2")
+    assert _count(db, schema.quotes) == 1
+    assert _count(db, schema.positions) == 0
+    assert _count(db, schema.events) == 0
+    with db.connect() as conn:
+        runs = conn.execute(select(schema.extraction_runs.c.codebook_hash)).scalars().all()
+    assert runs == ["cb2"]
+    # NER actors were recorded as actors
+    assert "ner:Dana Holt" in {actor.id for actor in queries.list_actors(db)}
+    with pytest.raises(NotFoundError):
+        replace_evidence(db, 999_999, Evidence(), codebook_hash="cb2")
+    db.close()
+
+
+def test_queries_return_traceable_rows(db_url: str) -> None:
+    db = open_db(db_url)
+    old = _store(db, 1, published=datetime(2024, 1, 5))
+    new = _store(db, 2, published=datetime(2025, 6, 1))
+    undated = _store(db, 3, published=None)
+
+    docs = queries.list_documents(db)
+    assert [row.id for row in docs.items] == [new, old, undated]  # newest first, undated last
+    assert docs.total == 3
+    page = queries.list_documents(db, limit=1, offset=1)
+    assert [row.id for row in page.items] == [old] and page.total == 3
+    assert queries.list_documents(db, search="update number 2").total == 1
+    assert queries.list_documents(db, search="100%").total == 0  # wildcards are escaped
+
+    positions = queries.list_positions(db, actor="arland", issue="northern-valley")
+    assert positions.total == 3
+    first = positions.items[0]
+    assert first.document == new and first.published == datetime(2025, 6, 1)
+    stored = queries.get_document(db, first.document).text
+    assert stored[first.start : first.end] == first.evidence
+    assert first.red_line is True and first.stance == "reject"
+    assert queries.list_positions(db, since=date(2025, 1, 1)).total == 2
+    assert queries.list_positions(db, until=date(2024, 1, 5)).total == 2
+    assert queries.list_positions(db, stance="offer").items[0].conditional_on == "ports"
+    with pytest.raises(InputError, match="stance"):
+        queries.list_positions(db, stance="maybe")
+    with pytest.raises(InputError, match="limit"):
+        queries.list_positions(db, limit=-1)
+
+    quotes = queries.list_quotes(db, speaker="Dana Holt")  # by name as well as by id
+    assert quotes.total == 3
+    assert queries.list_quotes(db, issue="northern-valley").total == 3  # quote inside the position's sentence
+    assert queries.list_quotes(db, issue="tariffs").total == 0
+    assert queries.list_quotes(db, outlet="example times", since=date(2025, 1, 1)).total == 1
+
+    events = queries.list_events(db, what="ships")
+    assert events.total == 3 and events.items[0].count == 12
+
+    matrix = queries.position_matrix(db)
+    cell = matrix.cell("arland", "northern-valley")
+    assert cell is not None and cell.counts == {"reject": 3} and cell.stance == "reject" and cell.red_line
+    assert cell.latest == datetime(2025, 6, 1)
+
+    full = queries.document_evidence(db, old)
+    assert full.document.id == old
+    assert len(full.quotes) == 1 and len(full.mentions) == 2 and len(full.statements) == 1
+    with pytest.raises(NotFoundError):
+        queries.get_document(db, 424242)
+    assert queries.find_document(db, "example-1.txt").id == old
+    assert queries.stats(db).documents == 3
+    db.close()
+
+
+def test_near_duplicates_do_not_count_twice(db_url: str) -> None:
+    db = open_db(db_url)
+    original = _store(db, 1)
+    article = _article(2)
+    with db.transaction() as conn:
+        dup = insert_document(conn, article, duplicate_of=original)
+    replace_evidence(db, dup, _evidence(article.text), codebook_hash="cb1")
+    assert queries.list_positions(db, actor="arland").total == 1
+    assert queries.list_positions(db, actor="arland", include_duplicates=True).total == 2
+    assert queries.position_matrix(db).cell("arland", "northern-valley").total == 1  # type: ignore[union-attr]
+    db.close()
+
+
+def test_band_lookup_finds_documents_sharing_a_band(db_url: str) -> None:
+    db = open_db(db_url)
+    a = _store(db, 1)
+    b = _store(db, 2)
+    with db.connect() as conn:
+        assert set(documents_sharing_bands(conn, [(1, "shared")])) == {a, b}
+        assert documents_sharing_bands(conn, [(0, "h1")]) == [a]
+        assert documents_sharing_bands(conn, [(5, "nothing")]) == []
+    db.close()
+
+
+def test_export_has_the_promised_fields(db_url: str) -> None:
+    db = open_db(db_url)
+    _store(db, 1)
+    exported = queries.export_all(db)
+    for name, fields in queries.EXPORT_FIELDS.items():
+        assert name in exported
+        for item in exported[name]:
+            assert list(item)[: len(fields)] == list(fields), name
+    assert exported["documents"][0]["published"] == "2025-03-01T09:00:00"
+    assert exported["positions"][0]["red_line"] is True
+    db.close()
