@@ -1,8 +1,8 @@
 """Shared fixtures that build real things: SQLite files, a private PostgreSQL server, a seeded database.
 
 - ``sqlite_url``: a fresh SQLite file under the test's ``tmp_path`` (a plain path, which ``open_db`` accepts).
-- ``pg_url``: a fresh, empty database on a PostgreSQL server: ``$ZOPA_TEST_PG_URL`` if set (a URL whose user may
-  create databases), otherwise a private cluster started once per test session (``initdb -A trust`` and
+- ``pg_url``: a fresh, empty database on a PostgreSQL server: ``$ZOPA_TEST_PG_URL`` if set (a URL whose user
+  may create databases), otherwise a private cluster started once per test session (``initdb -A trust`` and
   ``pg_ctl`` on a free port in a temporary folder; as root, both run as the ``postgres`` user) and stopped at
   the end. Without PostgreSQL installed the test is skipped, except under ``CI=true``, where it fails.
 - ``db_url``: parametrised over both (``sqlite`` and ``postgres``): storage tests run on each.
@@ -66,10 +66,21 @@ class _PrivatePostgres:
         subprocess.run([*self.as_user, *args], check=True, capture_output=True, timeout=120)
 
     def start(self) -> str:
-        self._run(str(self.bin_dir / "initdb"), "-A", "trust", "-U", "zopa", "-E", "UTF8", "-D", str(self.data))
+        self._run(
+            str(self.bin_dir / "initdb"), "-A", "trust", "-U", "zopa", "-E", "UTF8", "-D", str(self.data)
+        )
         options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
-        self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-o", options,
-                  "-l", str(self.folder / "log"), "-w", "start")
+        self._run(
+            str(self.bin_dir / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.folder / "log"),
+            "-w",
+            "start",
+        )
         return f"postgresql+psycopg://zopa@127.0.0.1:{self.port}/postgres"
 
     def stop(self) -> None:

@@ -51,8 +51,8 @@ RSS = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>Example Wire</title><link>https://wire.example.org</link>
 <item><title>Border to reopen</title><link>https://wire.example.org/1</link>
 <pubDate>Tue, 04 Mar 2025 10:00:00 GMT</pubDate>
-<description>&lt;p&gt;Ministers agreed to reopen the crossing at Cedarport.&lt;/p&gt;&lt;p&gt;Lorries waited for
-three months.&lt;/p&gt;</description></item>
+<description>&lt;p&gt;Ministers agreed to reopen the crossing at Cedarport.&lt;/p&gt;
+&lt;p&gt;Lorries waited for three months.&lt;/p&gt;</description></item>
 <item><title>Harbour strike ends</title><link>https://wire.example.org/2</link>
 <pubDate>Wed, 05 Mar 2025 08:30:00 GMT</pubDate>
 <description>Dock workers accepted a pay offer after ten days on strike.</description></item>
@@ -63,7 +63,8 @@ ATOM = """<?xml version="1.0" encoding="utf-8"?>
 <updated>2025-03-04T10:00:00Z</updated>
 <entry><title>Customs checks resume</title><id>urn:example:1</id><link href="https://atom.example.org/1"/>
 <updated>2025-03-06T09:00:00Z</updated>
-<content type="html">&lt;p&gt;Customs checks resumed at the Cedarport crossing on Thursday.&lt;/p&gt;</content></entry>
+<content type="html">&lt;p&gt;Customs checks resumed at the Cedarport crossing on Thursday.&lt;/p&gt;
+</content></entry>
 </feed>"""
 
 
@@ -103,8 +104,15 @@ def test_html_goes_through_trafilatura_with_metadata(tmp_path: Path) -> None:
 def test_jsonl_one_article_per_line_and_bad_lines_reported(tmp_path: Path) -> None:
     path = tmp_path / "batch.jsonl"
     lines = [
-        json.dumps({"title": "Border to reopen", "text": BODY, "url": "https://x.example/1",
-                    "published": "2025-03-04T10:00:00+01:00", "outlet": "Example Times"}),
+        json.dumps(
+            {
+                "title": "Border to reopen",
+                "text": BODY,
+                "url": "https://x.example/1",
+                "published": "2025-03-04T10:00:00+01:00",
+                "outlet": "Example Times",
+            }
+        ),
         "",
         json.dumps({"title": "From HTML", "html": HTML, "outlet": "Example News"}),
         "{not json",
@@ -146,15 +154,17 @@ def test_folders_are_read_recursively_skipping_other_files(tmp_path: Path) -> No
     (tmp_path / "a" / "three.txt.gz").write_bytes(gzip.compress(("Three\n\n" + BODY + " Three.").encode()))
     articles = _articles(list(read_inputs([tmp_path / "a"])))
     assert sorted(a.title for a in articles) == ["Border to reopen at Cedarport", "One", "Three"]
-    assert [a.format for a in articles] == ["text", "html", "text"]  # sorted paths: a/b/two.htm after a/one?
+    assert [a.format for a in articles] == ["html", "text", "text"]  # sorted paths: a/b/two.htm first
     assert all("Hidden" not in a.title for a in articles)
 
 
 def test_empty_folder_and_missing_path_are_errors(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     errors = _errors(list(read_inputs([tmp_path / "empty", tmp_path / "missing.txt"])))
-    assert [e.problem for e in errors] == ["folder holds no articles (.txt, .html, .jsonl, feeds)",
-                                           "no such file or folder"]
+    assert [e.problem for e in errors] == [
+        "folder holds no articles (.txt, .html, .jsonl, feeds)",
+        "no such file or folder",
+    ]
 
 
 def test_standard_input_is_sniffed() -> None:
@@ -167,15 +177,23 @@ def test_standard_input_is_sniffed() -> None:
 
 
 def test_urls_go_through_the_injected_fetcher() -> None:
-    fetcher = CannedFetcher({
-        "https://news.example.org/border": FetchResult(url="https://news.example.org/border-reopens",
-                                                       body=HTML.encode(), content_type="text/html"),
-        "https://wire.example.org/feed": FetchResult(url="https://wire.example.org/feed", body=RSS.encode(),
-                                                     content_type="application/rss+xml"),
-        "https://plain.example.org/a.txt": "Plain headline\n\n" + BODY,
-    })
-    urls = ["https://news.example.org/border", "https://wire.example.org/feed", "https://plain.example.org/a.txt",
-            "https://missing.example.org/"]
+    fetcher = CannedFetcher(
+        {
+            "https://news.example.org/border": FetchResult(
+                url="https://news.example.org/border-reopens", body=HTML.encode(), content_type="text/html"
+            ),
+            "https://wire.example.org/feed": FetchResult(
+                url="https://wire.example.org/feed", body=RSS.encode(), content_type="application/rss+xml"
+            ),
+            "https://plain.example.org/a.txt": "Plain headline\n\n" + BODY,
+        }
+    )
+    urls = [
+        "https://news.example.org/border",
+        "https://wire.example.org/feed",
+        "https://plain.example.org/a.txt",
+        "https://missing.example.org/",
+    ]
     results = list(read_inputs(urls, ReadOptions(fetcher=fetcher)))
     articles = _articles(results)
     assert [a.format for a in articles] == ["html", "feed", "feed", "text"]
@@ -194,9 +212,11 @@ def test_url_body_over_the_limit_is_refused() -> None:
 
 def test_encodings_are_detected(tmp_path: Path) -> None:
     latin = tmp_path / "latin.txt"
-    latin.write_bytes("Caf\u00e9 talks in Gen\u00e8ve\n\nThe d\u00e9l\u00e9gation arriv\u00e9e \u00e0 Gen\u00e8ve "
-                      "mardi a propos\u00e9 une tr\u00eave; les n\u00e9gociateurs ont salu\u00e9 "
-                      "l'\u00e9tape.".encode("cp1252"))
+    latin.write_bytes(
+        "Caf\u00e9 talks in Gen\u00e8ve\n\nThe d\u00e9l\u00e9gation arriv\u00e9e \u00e0 Gen\u00e8ve "
+        "mardi a propos\u00e9 une tr\u00eave; les n\u00e9gociateurs ont salu\u00e9 "
+        "l'\u00e9tape.".encode("cp1252")
+    )
     utf16 = tmp_path / "utf16.txt"
     utf16.write_bytes(("Headline in UTF-16\n\n" + BODY).encode("utf-16"))
     first, second = _articles(list(read_inputs([latin, utf16])))
@@ -223,7 +243,7 @@ def test_size_limit_is_checked_before_reading(tmp_path: Path) -> None:
 def test_read_one_parses_in_memory_uploads() -> None:
     [article] = read_one("Pasted headline\n\n" + BODY, source="upload.txt")
     assert article.title == "Pasted headline" and article.source == "upload.txt"
-    with pytest.raises(InputError, match="upload.bin"):
+    with pytest.raises(InputError, match=r"upload\.bin"):
         read_one(b"\x00\x01\x02binary", source="upload.bin")
 
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from zopa.errors import InputError, NotFoundError, StorageError
-from zopa.records import Article, Evidence, EventFact, Mention, Position, Quote, Statement
+from zopa.records import Article, EventFact, Evidence, Mention, Position, Quote, Statement
 from zopa.store import queries, schema
 from zopa.store.db import current_revision, head_revision, open_db
 from zopa.store.documents import documents_sharing_bands, insert_document
@@ -25,9 +25,17 @@ TEXT = (
 
 def _article(n: int = 0, *, published: datetime | None = datetime(2025, 3, 1, 9, 0)) -> Article:
     body = TEXT + ("" if n == 0 else f"\n\nUpdate number {n}.")
-    return Article(source=f"example-{n}.txt", title=f"Talks in Cedarport {n}", text=body, raw=body,
-                   outlet="Example Times", published=published, url=None, format="text",
-                   content_hash=f"{n:064x}")
+    return Article(
+        source=f"example-{n}.txt",
+        title=f"Talks in Cedarport {n}",
+        text=body,
+        raw=body,
+        outlet="Example Times",
+        published=published,
+        url=None,
+        format="text",
+        content_hash=f"{n:064x}",
+    )
 
 
 def _evidence(text_: str) -> Evidence:
@@ -37,18 +45,50 @@ def _evidence(text_: str) -> Evidence:
     s_end = text_.index("Holt.") + len("Holt.")
     e_start = text_.index("12 ships")
     return Evidence(
-        mentions=(Mention(actor="arland", text="Arland", start=13, end=19, how="alias"),
-                  Mention(actor="ner:Dana Holt", text="Dana Holt", start=s_end - 10, end=s_end - 1, how="ner")),
-        quotes=(Quote(speaker="ner:Dana Holt", text=text_[q_start:q_end], start=q_start, end=q_end,
-                      cue="said X"),),
-        statements=(Statement(speaker="beltia", text="lift tariffs", start=e_start - 60, end=e_start - 2,
-                              cue="offered"),),
-        positions=(Position(actor="arland", issue="northern-valley", stance="reject", red_line=True,
-                            speaker="ner:Dana Holt", evidence=text_[s_start:s_end], start=s_start, end=s_end),
-                   Position(actor="beltia", issue="tariffs", stance="offer", conditional_on="ports",
-                            evidence="Beltia offered", start=e_start - 60, end=e_start - 2, value=20.0)),
-        events=(EventFact(what="ships stopped", count=12, unit="ships", place="the border", start=e_start,
-                          end=e_start + 8),),
+        mentions=(
+            Mention(actor="arland", text="Arland", start=13, end=19, how="alias"),
+            Mention(actor="ner:Dana Holt", text="Dana Holt", start=s_end - 10, end=s_end - 1, how="ner"),
+        ),
+        quotes=(
+            Quote(speaker="ner:Dana Holt", text=text_[q_start:q_end], start=q_start, end=q_end, cue="said X"),
+        ),
+        statements=(
+            Statement(
+                speaker="beltia", text="lift tariffs", start=e_start - 60, end=e_start - 2, cue="offered"
+            ),
+        ),
+        positions=(
+            Position(
+                actor="arland",
+                issue="northern-valley",
+                stance="reject",
+                red_line=True,
+                speaker="ner:Dana Holt",
+                evidence=text_[s_start:s_end],
+                start=s_start,
+                end=s_end,
+            ),
+            Position(
+                actor="beltia",
+                issue="tariffs",
+                stance="offer",
+                conditional_on="ports",
+                evidence="Beltia offered",
+                start=e_start - 60,
+                end=e_start - 2,
+                value=20.0,
+            ),
+        ),
+        events=(
+            EventFact(
+                what="ships stopped",
+                count=12,
+                unit="ships",
+                place="the border",
+                start=e_start,
+                end=e_start + 8,
+            ),
+        ),
         extractors={"quotes": "quotes.v1", "positions": "positions.v1"},
     )
 
@@ -82,7 +122,9 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_url: str) -> None:
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
 
 
-def test_zopa_db_environment_variable_names_the_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_zopa_db_environment_variable_names_the_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "from-env.db"
     monkeypatch.setenv("ZOPA_DB", str(target))
     with open_db() as db:
@@ -102,7 +144,7 @@ def test_file_that_is_not_a_database_is_refused_and_left_untouched(tmp_path: Pat
     bogus = tmp_path / "notes.db"
     bogus.write_bytes(b"these are my notes, not a database\n" * 20)
     before = bogus.read_bytes()
-    with pytest.raises(StorageError, match="notes.db.*not a database"):
+    with pytest.raises(StorageError, match=r"notes\.db.*not a database"):
         open_db(bogus)
     assert bogus.read_bytes() == before
 
@@ -110,7 +152,7 @@ def test_file_that_is_not_a_database_is_refused_and_left_untouched(tmp_path: Pat
 def test_sqlite_file_with_a_corrupt_body_is_a_storage_error(tmp_path: Path) -> None:
     broken = tmp_path / "broken.db"
     broken.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
-    with pytest.raises(StorageError, match="broken.db"):
+    with pytest.raises(StorageError, match=r"broken\.db"):
         open_db(broken)
 
 

@@ -341,7 +341,8 @@ def test_oversized_upload_is_413(writable: SyncASGIClient) -> None:
     page_response = writable.post("/ingest", files=[("files", ("big.txt", big))], data={"token": TOKEN})
     assert page_response.status_code == 413
 
-    async def chunks() -> object:  # no Content-Length: the streamed body is counted
+    async def chunks() -> object:  # no Content-Length: the streamed body is counted as it arrives
+        yield b'--b\r\nContent-Disposition: form-data; name="files"; filename="a.txt"\r\n\r\n'
         for _ in range(20):
             yield b"x" * 5_000
 
@@ -356,7 +357,8 @@ def test_oversized_upload_is_413(writable: SyncASGIClient) -> None:
 
 def test_ingest_bad_requests(writable: SyncASGIClient) -> None:
     auth = {"Authorization": f"Bearer {TOKEN}"}
-    assert writable.post("/api/v1/ingest", data={}, headers=auth).status_code == 422
+    assert writable.post("/api/v1/ingest", data={"title": ""}, headers=auth).status_code == 422
+    assert writable.post("/api/v1/ingest", headers=auth).status_code == 415
     assert writable.post("/api/v1/ingest", json={"text": "x"}, headers=auth).status_code == 415
     bad_date = writable.post("/api/v1/ingest", data={"text": "a\n\nb", "published": "soon"}, headers=auth)
     assert bad_date.status_code == 422

@@ -347,8 +347,11 @@ def score_article(gold: GoldArticle, evidence: Evidence, codebook: Codebook) -> 
         if e.count is not None and surplus[float(e.count)]
     )
 
+    # A non-quote "taken" is an extracted quote that matches no annotated quote but an annotated non-quote
+    # (the same words may be both: a headline fragment "Not Perfect" and the quote "not perfect" below it).
     bad = {normalise_quote(t) for t in gold.not_quotes}
-    taken = tuple(q.text for q in evidence.quotes if normalise_quote(q.text) in bad)
+    _, _, unmatched = _match_pairs([g[1] for g in gold_q], [f[1] for f in found_q], _same_quote)
+    taken = tuple(evidence.quotes[i].text for i in unmatched if found_q[i][1] in bad)
     return ArticleEval(gold.name, scores, missed, extra, taken)
 
 

@@ -39,6 +39,10 @@ from zopa.errors import InputError
 from zopa.records import Article
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+# HTML whose extracted text is shorter than this, or has no line of at least this many words, holds no article
+# (trafilatura falls back to whatever text a page has: menus, captions).
+MIN_HTML_WORDS = 12
+MIN_HTML_LINE_WORDS = 6
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -50,6 +54,7 @@ _VALID_UTF8_MULTIBYTE = re.compile(
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+_PREFERRED_LEGACY = ("cp1252", "latin_1", "iso8859_15")
 
 
 # --- fetching --------------------------------------------------------------------------------------------
@@ -261,10 +266,16 @@ def decode(data: bytes, source: str) -> str:
             ) from None
         from charset_normalizer import from_bytes
 
-        best = from_bytes(data).best()
-        if best is None:
+        matches = list(from_bytes(data))
+        if not matches:
             raise InputError(source, "binary file, not text (no text encoding fits it)") from None
+        # Ties are common on short texts: prefer windows-1252, the web's usual legacy encoding (WHATWG).
+        top = min((m.chaos, -m.coherence) for m in matches)
+        tied = [m for m in matches if (m.chaos, -m.coherence) == top]
+        best = next((m for m in tied if m.encoding in _PREFERRED_LEGACY), tied[0])
         text = str(best)
+    if not text.strip():
+        raise InputError(source, "empty file (no text)")
     sample = text[:8192]
     if sample and len(_CONTROL.findall(sample)) > max(8, len(sample) // 100):
         raise InputError(source, "binary file, not text (too many control characters)")
@@ -393,6 +404,10 @@ def parse_html(
     text = getattr(doc, "text", None) if doc is not None else None
     if not text or not text.strip():
         raise InputError(source, "no article text found in the HTML")
+    longest = max((len(line.split()) for line in text.splitlines()), default=0)
+    if len(text.split()) < MIN_HTML_WORDS or longest < MIN_HTML_LINE_WORDS:
+        raise InputError(source, f"no article text found in the HTML (only {len(text.split())} words of "
+                                 "menus or captions)")
     when = published
     if when is None and getattr(doc, "date", None):
         try:

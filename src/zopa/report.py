@@ -12,6 +12,7 @@ matrix, quotes by speaker, events and stories. Other stages add their own sectio
         return ctx.figure(fig)         # plotly.js is inlined with the first figure only
 
     html = render_report(db, sections=(*DEFAULT_SECTIONS, ReportSection("gap", "Gap chart", gap_chart)))
+    register_section(ReportSection("gap", "Gap chart", gap_chart))  # or: part of every `zopa report`
 
 Every evidence item links to its sentence: ``ctx.link(document, start, end, label)`` returns the link and
 records the span; after the sections, the page carries the text of every linked document, HTML-escaped, with
@@ -288,6 +289,23 @@ DEFAULT_SECTIONS: tuple[ReportSection, ...] = (
 )
 
 
+_REGISTERED: list[ReportSection] = []
+
+
+def register_section(section: ReportSection) -> None:
+    """Add a section to those ``zopa report`` renders by default (after :data:`DEFAULT_SECTIONS`); a section
+    registered again under the same id replaces the earlier one."""
+    _REGISTERED[:] = [s for s in _REGISTERED if s.id != section.id]
+    if any(s.id == section.id for s in DEFAULT_SECTIONS):
+        raise ValueError(f"report section id {section.id!r} is taken by a default section")
+    _REGISTERED.append(section)
+
+
+def report_sections() -> tuple[ReportSection, ...]:
+    """The sections rendered by default: :data:`DEFAULT_SECTIONS`, then the registered ones in order."""
+    return (*DEFAULT_SECTIONS, *_REGISTERED)
+
+
 # --- the page --------------------------------------------------------------------------------------------
 
 
@@ -325,12 +343,14 @@ def _documents_appendix(ctx: ReportContext) -> str:
 def render_report(
     db: Database,
     *,
-    sections: Sequence[ReportSection] = DEFAULT_SECTIONS,
+    sections: Sequence[ReportSection] | None = None,
     title: str = "zopa report",
     since: date | datetime | None = None,
     issue_labels: dict[str, str] | None = None,
 ) -> str:
-    """The whole report page as one HTML string (see the module docstring)."""
+    """The whole report page as one HTML string (see the module docstring); ``sections`` default to
+    :func:`report_sections`."""
+    sections = report_sections() if sections is None else tuple(sections)
     ctx = ReportContext(db=db, since=since, issue_labels=dict(issue_labels or {}))
     body = []
     for section in sections:
@@ -354,7 +374,7 @@ def write_report(
     db: Database,
     path: str | Path,
     *,
-    sections: Sequence[ReportSection] = DEFAULT_SECTIONS,
+    sections: Sequence[ReportSection] | None = None,
     title: str = "zopa report",
     since: date | datetime | None = None,
     codebook: Any = None,
@@ -366,6 +386,7 @@ def write_report(
     if not target.parent.exists():
         raise InputError(str(target), f"folder {target.parent} does not exist")
     labels = {i.id: i.label for i in codebook.issues} if codebook is not None else {}
+    sections = report_sections() if sections is None else tuple(sections)
     page = render_report(db, sections=sections, title=title, since=since, issue_labels=labels)
     data = page.encode("utf-8")
     target.write_bytes(data)

@@ -31,6 +31,7 @@ from zopa.store import schema
 DEFAULT_WINDOW_DAYS = 7
 DEFAULT_THRESHOLD = 0.3
 MAX_TERMS = 30
+MIN_WORD_LENGTH = 5  # shorter lower-case words are never key terms
 MAX_TERM_LENGTH = 100
 CANDIDATE_TERM_MAX_DF = 500  # terms held by more documents than this do not fetch candidates (still score)
 MAX_CANDIDATES = 40
@@ -91,7 +92,7 @@ def key_terms(title: str, text: str, *, limit: int = MAX_TERMS) -> dict[str, flo
                     name_counts[token] += 1
             else:
                 lower_seen.add(low)
-                if low not in STOPWORDS and len(low) >= 6 and "-" not in low:
+                if low not in STOPWORDS and len(low) >= MIN_WORD_LENGTH and "-" not in low:
                     word_counts[low] += 1
     names = {n: c for n, c in name_counts.items() if n.lower() not in lower_seen}
     for token in heading_caps:  # a capitalised sentence start counts when it is a name elsewhere

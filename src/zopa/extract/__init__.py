@@ -56,9 +56,9 @@ def candidate_sentences(ctx: DocContext) -> frozenset[int]:
         text = s.text
         if (
             any(ch in text for ch in QUOTE_CHARS)
+            or (text.rstrip().endswith(":") and not ctx.paragraphs[s.paragraph].heading)
             or (cues.speech is not None and cues.speech.search(text))
             or positions.may_hold_position(cues, text)
-            or (text.rstrip().endswith(":") and not ctx.paragraphs[s.paragraph].heading)
         ):
             out.add(s.index)
     return frozenset(out)

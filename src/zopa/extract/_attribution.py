@@ -386,15 +386,21 @@ def _single_quotes(text: str, lo: int, hi: int) -> list[QuoteMark]:
 
 
 def mask_quotes(text: str, marks: Iterable[QuoteMark]) -> str:
-    """The text with every quotation's contents replaced by ``\u2063`` characters (same length)."""
+    """The text with every quotation's contents replaced by ``\u2063`` characters (same length), except a
+    final ``.``, ``!`` or ``?`` (so that a sentence still ends after '..."')."""
     chars = list(text)
     for m in marks:
+        last = m.close - 1
+        while last > m.open and text[last].isspace():
+            last -= 1
         for k in range(m.open + 1, m.close):
+            if k == last and text[k] in ".!?…":
+                continue
             chars[k] = "\u2063"
     return "".join(chars)
 
 
-_SENT_END = re.compile(r"(?<=[.!?…])[\"'”’»)]*\s+(?=[\"“‘'(\[A-Z0-9\u2063])")
+_SENT_END = re.compile(r"(?<=[.!?…])([\"'”’»)]*)\s+(?=[\"“‘'(\[A-Z0-9\u2063])")
 _ABBREV = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Sen|Rep|Gov|St|Jr|Sr|No|vs|etc|approx)|\b[A-Z])\.$"
 )
@@ -406,27 +412,31 @@ def sentences(masked: str, para: Span) -> list[Span]:
     start = para.start
     for m in _SENT_END.finditer(masked, para.start, para.end):
         head = masked[start : m.start()]
-        if _ABBREV.search(head.rstrip("\"'”’»)")):
+        if _ABBREV.search(head):
             continue
-        if m.start() > start:
-            out.append(Span(start, m.start()))
+        end = m.start() + len(m.group(1))  # closing quotation marks belong to the sentence
+        if end > start:
+            out.append(Span(start, end))
         start = m.end()
     if start < para.end:
         out.append(Span(start, para.end))
     return out
 
 
-def is_heading(text: str, para: Span) -> bool:
-    """A heading line: no sentence-final punctuation, short, and mostly capitalised words (or no verb-like
-    lower-case run). Headings and headlines hold labels, not quotations."""
+def is_heading(text: str, para: Span, *, bullet: bool = False) -> bool:
+    """A heading, headline, byline or caption: a line of at most 20 words without sentence-final punctuation
+    (a list item is not a heading). A line that is only a quotation is a heading only in Title Case (a
+    quotation without its final period is still a block quote). Headings hold labels, not quotations."""
     line = text[para.start : para.end].strip()
-    if not line or _TERMINAL.search(line):
+    if bullet or not line or _TERMINAL.search(line):
         return False
     words = _WORD.findall(line)
     if not words or len(words) > 20:
         return False
     if line[0] in "•-–—*·▪●" or line[:2].strip().isdigit():
         return False  # a list item
+    if line[0] not in OPENING:
+        return True
     significant = [w for w in words if len(w) > 3]
     if not significant:
         return True
@@ -544,6 +554,11 @@ class Attributor:
         if "\u2063" in gap or re.search(r"[,;:.!?]", gap) or len(_WORD.findall(gap)) > 4:
             return None
         return first
+
+    def adjacent(self, masked: str, mention: MentionRef, verb: VerbHit) -> bool:
+        """The mention stands right before the verb (at most two words between, no comma, no quotation)."""
+        gap = re.sub(r"^['’]s?\b", "", masked[mention.end : verb.start])
+        return "," not in gap and "\u2063" not in gap and len(_WORD.findall(gap)) <= 2
 
     def is_person(self, mention: MentionRef) -> bool:
         return mention.person

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from zopa.codebook import Codebook
+from zopa.extract._cues import CueSet
+from zopa.extract.actors import _trie_regex
 from zopa.extract._nlp import DocContext, Paragraph, Sentence
 from zopa.records import Mention, Position, Quote, Statement
 
@@ -39,6 +41,9 @@ _RANK = {s: i for i, s in enumerate(STANCE_ORDER)}
 _FIRST_PERSON = frozenset({"i", "we", "us", "me", "our", "my"})
 _HYPOTHETICAL = frozenset({"can", "could", "might", "may", "ca"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+_CONDITION_MARKS = frozenset({"if", "unless", "when", "whether", "once"})
+# Deontic cues: their subject is the one asked to act, not the one asking.
+_DEONTIC = re.compile(r"(?:must|should|has to|have to|had to|needs? to|ought to)\b", re.IGNORECASE)
 _CLIMB_THROUGH = frozenset(
     {
         "ccomp",
@@ -82,17 +87,16 @@ class _Hit:
 
 @dataclass
 class CompiledCues:
-    """A codebook's cue patterns compiled once."""
+    """A codebook's cue patterns compiled once (see ``_cues.CueSet``)."""
 
     catch_all: frozenset[str]
-    issues: list[tuple[str, re.Pattern[str]]]
+    issues: CueSet
     anchors: dict[str, list[tuple[float, re.Pattern[str]]]]
-    stances: list[tuple[str, re.Pattern[str]]]
+    stances: CueSet
     conditional: re.Pattern[str] | None
     red_line: re.Pattern[str] | None
     speech: re.Pattern[str] | None
-    any_issue: re.Pattern[str] | None
-    any_stance: re.Pattern[str] | None
+    any_stance: CueSet
 
 
 def _alternation(patterns: Sequence[str]) -> re.Pattern[str] | None:
@@ -106,35 +110,24 @@ def compiled_cues(codebook: Codebook) -> CompiledCues:
     cached = _COMPILED.get(id(codebook))
     if cached is not None and cached[0] is codebook:
         return cached[1]
-    issues = [(i.id, p) for i in codebook.issues if (p := _alternation(i.cues)) is not None]
     anchors = {
         i.id: [(a.value, p) for a in i.anchors if (p := _alternation(a.cues)) is not None]
         for i in codebook.issues
     }
     sc = codebook.stance_cues
-    stances = [(key, p) for key in STANCE_ORDER if (p := _alternation(getattr(sc, key))) is not None]
-    speech_forms = sorted(codebook.speech_verbs, key=len, reverse=True)
+    speech_forms = [" ".join(v.lower().split()) for v in codebook.speech_verbs]
     speech = (
-        re.compile(
-            r"\b(?:" + "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in speech_forms) + r")\b",
-            re.IGNORECASE,
-        )
-        if speech_forms
-        else None
+        re.compile(r"\b(?:" + _trie_regex(speech_forms) + r")\b", re.IGNORECASE) if speech_forms else None
     )
-    all_issue = [c for i in codebook.issues for c in i.cues]
-    all_stance = [c for key in (*STANCE_ORDER, "conditional", "red_line") for c in getattr(sc, key)]
-    catch_all = frozenset(i.id for i in codebook.issues if i.catch_all)
     cues = CompiledCues(
-        catch_all=catch_all,
-        issues=issues,
+        catch_all=frozenset(i.id for i in codebook.issues if i.catch_all),
+        issues=CueSet((i.id, i.cues) for i in codebook.issues),
         anchors=anchors,
-        stances=stances,
+        stances=CueSet((key, getattr(sc, key)) for key in STANCE_ORDER),
         conditional=_alternation(sc.conditional),
         red_line=_alternation(sc.red_line),
         speech=speech,
-        any_issue=_alternation(all_issue),
-        any_stance=_alternation(all_stance),
+        any_stance=CueSet(("any", getattr(sc, key)) for key in (*STANCE_ORDER, "conditional", "red_line")),
     )
     _COMPILED[id(codebook)] = (codebook, cues)
     return cues
@@ -142,18 +135,15 @@ def compiled_cues(codebook: Codebook) -> CompiledCues:
 
 def may_hold_position(cues: CompiledCues, text: str) -> bool:
     """Whether a sentence can hold a position (an issue cue plus a stance cue or a speech verb)."""
-    if cues.any_issue is None or not cues.any_issue.search(text):
+    if not cues.issues.search(text):
         return False
-    return bool(
-        (cues.any_stance and cues.any_stance.search(text)) or (cues.speech and cues.speech.search(text))
-    )
+    return bool((cues.speech and cues.speech.search(text)) or cues.any_stance.search(text))
 
 
 def _issue_hits(cues: CompiledCues, text: str, base: int) -> list[_Hit]:
     hits = [
         _Hit(base + m.start(), base + m.end(), issue)
-        for issue, pattern in cues.issues
-        for m in pattern.finditer(text)
+        for issue, m in cues.issues.finditer(text)
         if m.end() > m.start()
     ]
     hits.sort(key=lambda h: (-(h.end - h.start), h.start))
@@ -169,8 +159,7 @@ def _issue_hits(cues: CompiledCues, text: str, base: int) -> list[_Hit]:
 def _stance_hits(cues: CompiledCues, text: str, base: int) -> list[_Hit]:
     hits = [
         _Hit(base + m.start(), base + m.end(), stance)
-        for stance, pattern in cues.stances
-        for m in pattern.finditer(text)
+        for stance, m in cues.stances.finditer(text)
         if m.end() > m.start()
     ]
     hits.sort(key=lambda h: (h.start, _RANK[h.key]))
@@ -262,26 +251,28 @@ class _SentenceReader:
         return covering[0] if covering else inside[0]
 
     def subject_holder(self, hit: _Hit) -> tuple[str, str | None] | None:
-        """('actor', id) for the cue's subject, ('none', None) when its subject is not an actor, or None."""
-        doc = self.doc
-        base = self.sentence.start
-        token = None
-        for t in doc:
-            if base + t.idx <= hit.start < base + t.idx + len(t.text) or base + t.idx >= hit.start:
-                token = t
-                break
+        """('actor', id) for the cue's holder, ('none', None) when its subject is not an actor, or None.
+
+        Walks up the parse from the cue to the first verb with a subject. A deontic cue ("must", "should")
+        names what its subject is to do, so that subject is the target: the holder is the subject of the
+        verb above ("Russia said Sudan must return ..." -> Russia) or the speaker.
+        """
+        token = self._token_at(hit.start)
         if token is None:
             return None
-        seen = 0
-        while seen < 8:
-            seen += 1
+        skip_subject = _DEONTIC.match(self.ctx.text, hit.start, hit.end) is not None
+        threat = hit.key == "threat"
+        base = self.sentence.start
+        for _ in range(10):
             hypothetical = any(
                 c.dep_ in {"aux", "auxpass"} and c.text.lower() in _HYPOTHETICAL for c in token.children
             )
-            if hypothetical and not any(c.dep_ == "neg" for c in token.children):
+            if hypothetical and not threat and not any(c.dep_ == "neg" for c in token.children):
                 return ("none", None)
             subjects = [c for c in token.children if c.dep_ in _SUBJECT_DEPS]
-            if subjects:
+            if subjects and skip_subject:
+                skip_subject = False
+            elif subjects:
                 subj = subjects[0]
                 left = min(t.idx for t in subj.subtree)
                 right = max(t.idx + len(t.text) for t in subj.subtree)
@@ -293,15 +284,11 @@ class _SentenceReader:
                 if subj.dep_ != "nsubjpass" and token.dep_ not in {"ccomp", "xcomp", "relcl", "acl"}:
                     return ("none", None)
             if token.dep_ == "advcl" and any(
-                c.dep_ == "mark" and c.text.lower() in {"if", "unless", "when", "whether"}
-                for c in token.children
+                c.dep_ == "mark" and c.text.lower() in _CONDITION_MARKS for c in token.children
             ):
                 return ("none", None)
             if token.head is token:
                 return None
-            if token.dep_ not in _CLIMB_THROUGH and token.dep_ not in {"advcl", "ROOT", "pcomp", "nmod"}:
-                # climbing further would leave the phrase that holds the cue
-                pass
             token = token.head
         return None
 
@@ -313,6 +300,26 @@ class _Claim:
     stance: str
     cue: _Hit
     confidence: float
+
+
+def _main_claims(reader: _SentenceReader, claims: list[_Claim]) -> list[_Claim]:
+    """Drop a party's cues that sit under another of its cues ("conceded to demands": conceded); lower the
+    confidence of cues embedded under another party's cue ("Greece demanded that its partners refuse")."""
+    if len(claims) < 2:
+        return claims
+    tokens = [reader._token_at(c.cue.start) for c in claims]
+    out: list[_Claim] = []
+    for i, claim in enumerate(claims):
+        token = tokens[i]
+        ancestors = {a.i for a in token.ancestors} if token is not None else set()
+        above = [j for j, t in enumerate(tokens) if j != i and t is not None and t.i in ancestors]
+        above = [j for j in above if claims[j].stance != "statement"]  # a reporting frame, not a stance
+        if any(claims[j].party == claim.party for j in above):
+            continue
+        if above:
+            claim = _Claim(claim.party, claim.speaker, claim.stance, claim.cue, round(claim.confidence - 0.15, 3))
+        out.append(claim)
+    return out
 
 
 def _speaker_spans(items: Sequence[Quote] | Sequence[Statement]) -> list[tuple[int, int, str]]:
@@ -353,8 +360,8 @@ def _list_context(
             got = ctx.party_of(m.actor)
             if got is not None and party is None:
                 party, speaker = got, (m.actor if ctx.is_person(m.actor) else None)
-        for key, pattern in cues.stances:
-            if stance is None and pattern.search(source.text):
+        for key in cues.stances.keys:
+            if stance is None and cues.stances.pattern_matches(key, source.text):
                 stance = key
     if party is None or stance is None:
         return None
@@ -448,6 +455,7 @@ def _sentence_positions(
                 claims.append(_Claim(party, person, hit.key, hit, 0.8))
     if not claims and speaker is not None and reader.party(speaker) is not None:
         claims.append(_Claim(reader.party(speaker) or "", speaker, "statement", issues[0], 0.5))
+    claims = _main_claims(reader, claims)
     by_party: dict[str, list[_Claim]] = {}
     for claim in claims:
         by_party.setdefault(claim.party, []).append(claim)

@@ -21,7 +21,7 @@ speaker: the subject of the verb is looked up among the named entities.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from zopa.extract._attribution import (
@@ -68,8 +68,14 @@ class _Attribution:
 
 def find_quotes(ctx: DocContext) -> list[Quote]:
     """Direct quotations in a document with their speakers (see the module docstring for the rules)."""
+    bullets = frozenset(p.index for p in ctx.paragraphs if p.bullet)
     return quotes_in_text(
-        ctx.text, attributor_for(ctx), paras=paragraph_spans(ctx), title=ctx.title, parse=parser_for(ctx)
+        ctx.text,
+        attributor_for(ctx),
+        paras=paragraph_spans(ctx),
+        bullets=bullets,
+        title=ctx.title,
+        parse=parser_for(ctx),
     )
 
 
@@ -78,22 +84,27 @@ def quotes_in_text(
     att: Attributor,
     *,
     paras: list[Span] | None = None,
+    bullets: frozenset[int] = frozenset(),
     title: str = "",
     parse: Parser | None = None,
 ) -> list[Quote]:
-    """The rules of :func:`find_quotes` on plain text with a ready :class:`Attributor`."""
+    """The rules of :func:`find_quotes` on plain text with a ready :class:`Attributor` (``bullets``: indices
+    of paragraphs that are list items)."""
     paras = paragraphs_of(text) if paras is None else paras
     all_marks = {i: find_quote_marks(text, p) for i, p in enumerate(paras)}
     masked = mask_quotes(text, [m for ms in all_marks.values() for m in ms])
     title_norm = " ".join(title.split()).lower()
-    heading = [is_heading(text, p) or _same_line(text, p, title_norm) for p in paras]
+    heading = [is_heading(text, p, bullet=i in bullets) or _same_line(text, p, title_norm)
+               for i, p in enumerate(paras)]
     out: list[Quote] = []
     block_speaker: dict[int, _Attribution] = {}  # paragraph index -> attribution of its block quote
+    inline_first: dict[int, _Attribution] = {}  # paragraph index -> inline attribution of its first quote
+    runs_on: dict[int, int] = {}  # index in `out` of a quote left open at its paragraph's end -> paragraph
     for pi, para in enumerate(paras):
         marks = all_marks[pi]
         if not marks or heading[pi]:
             continue
-        whole = word_count(_outside(masked, para, marks)) == 0
+        whole = word_count(_outside(masked, para)) == 0
         sents = sentences(masked, para)
         prev_attr: _Attribution | None = None
         prev_sent: Span | None = None
@@ -109,19 +120,23 @@ def quotes_in_text(
                 continue
             attr: _Attribution | None = None
             kind = "direct"
+            alone = word_count(_outside(masked, sent)) == 0  # the sentence is only this quotation
             if whole:
-                attr = _block(text, masked, att, paras, heading, all_marks, block_speaker, pi)
+                attr = _block(text, masked, att, paras, heading, block_speaker, pi)
                 kind = "block"
             else:
-                attr = _inline(masked, att, sent, marks, k, parse)
+                later = [s for s in sents if s.start >= sent.end]
+                attr = _inline(masked, att, sent, marks, k, parse, later[0] if later else None)
+                if attr is not None and k == 0:
+                    inline_first[pi] = attr
                 if attr is None and prev_attr is not None and prev_attr.speaker is not None:
-                    between = masked[marks[k - 1].close + 1 : mark.open]
                     same_sentence = prev_sent == sent
-                    if (same_sentence and not att.verbs(masked, marks[k - 1].close + 1, mark.open)) or (
-                        not same_sentence and word_count(_outside(masked, sent, marks)) == 0
-                    ):
+                    between = (marks[k - 1].close + 1, mark.open)
+                    # same sentence and no one else named in between ("said ... 'X' but warned that 'Y'")
+                    if (same_sentence and not att._candidates(*between)) or (not same_sentence and alone):
                         attr = _Attribution(prev_attr.speaker, "continues the quotation before", 0.8)
-                    del between
+                if attr is None and alone and not fragment:
+                    attr = _sentence_alone(masked, att, para, sent, paras, heading, block_speaker, pi, text)
                 if words[0][0].islower():
                     kind = "partial"  # embedded in the reporter's sentence
             if fragment and not whole:
@@ -137,6 +152,8 @@ def quotes_in_text(
             speaker = attr.speaker.actor if attr and attr.speaker else None
             if whole and attr is not None:
                 block_speaker[pi] = attr
+            if mark.close >= para.end:
+                runs_on[len(out)] = pi
             out.append(
                 Quote(
                     speaker=speaker,
@@ -150,7 +167,46 @@ def quotes_in_text(
                 )
             )
             prev_attr, prev_sent = attr, sent
+    # A quotation left open at the end of its paragraph continues in the next one, where the speaker is named
+    # ("“First part.<new paragraph>“Second part,” she said."): that speaker is the speaker of both.
+    for index, pi in runs_on.items():
+        nxt = inline_first.get(pi + 1)
+        marks = all_marks.get(pi + 1, [])
+        if nxt is None or nxt.speaker is None or not marks or marks[0].open != paras[pi + 1].start:
+            continue
+        if out[index].speaker != nxt.speaker.actor:
+            out[index] = replace(
+                out[index], speaker=nxt.speaker.actor, cue="quotation continues in the next paragraph",
+                confidence=0.85,
+            )
     return out
+
+
+def _sentence_alone(
+    masked: str,
+    att: Attributor,
+    para: Span,
+    sent: Span,
+    paras: list[Span],
+    heading: list[bool],
+    block_speaker: dict[int, _Attribution],
+    pi: int,
+    text: str,
+) -> _Attribution | None:
+    """A quotation that is a whole sentence inside a paragraph: the speaker introduced by the sentence before
+    (ending with a colon or holding a reporting verb), else the person in focus earlier in the paragraph."""
+    before = [s for s in sentences(masked, para) if s.end <= sent.start]
+    if before:
+        last = before[-1]
+        if text[last.start : last.end].rstrip().endswith(":"):
+            who = _introducer(masked, att, last)
+            if who is not None:
+                return _Attribution(who, "sentence before ends with a colon", 0.85)
+        who = _topic_person(masked, att, Span(para.start, last.end))
+        if who is not None:
+            return _Attribution(who, "person in focus, same paragraph", 0.6)
+        return None
+    return _block(text, masked, att, paras, heading, block_speaker, pi)
 
 
 def _strip(text: str, span: Span) -> Span:
@@ -163,7 +219,7 @@ def _strip(text: str, span: Span) -> Span:
     return Span(s, e)
 
 
-def _outside(masked: str, span: Span, marks: list[QuoteMark]) -> str:
+def _outside(masked: str, span: Span) -> str:
     """The words of ``span`` outside quotation marks."""
     return masked[span.start : span.end].replace("\u2063", " ")
 
@@ -181,18 +237,40 @@ def _after_characterising(masked: str, att: Attributor, mark: QuoteMark, sent: S
     return bool(last) and last[-1].form in CHARACTERISING and last[-1].end >= sent.start + len(before) - 1
 
 
-def _speaker_for_verb(masked: str, att: Attributor, verb: VerbHit, lo: int, hi: int) -> MentionRef | None:
+def _speaker_for_verb(
+    masked: str, att: Attributor, verb: VerbHit, lo: int, hi: int, parse: Parser | None = None
+) -> MentionRef | None:
     if verb.form.startswith("according") or verb.form.startswith("in the words"):
         return att.subject_after(masked, verb, hi)
-    return att.subject_before(masked, verb, lo) or att.subject_after(masked, verb, hi)
+    before = att.subject_before(masked, verb, lo)
+    if before is not None and not att.adjacent(masked, before, verb):
+        # "Trump, speaking to reporters at the White House, said": the parse knows the subject
+        parsed = parsed_subject(parse, att, verb)
+        if parsed is not None:
+            return parsed
+    return before or att.subject_after(masked, verb, hi)
 
 
 def _inline(
-    masked: str, att: Attributor, sent: Span, marks: list[QuoteMark], k: int, parse: Parser | None
+    masked: str,
+    att: Attributor,
+    sent: Span,
+    marks: list[QuoteMark],
+    k: int,
+    parse: Parser | None,
+    next_sent: Span | None = None,
 ) -> _Attribution | None:
-    """Attribution inside the quotation's own sentence: a reporting verb after it, else before it."""
+    """Attribution inside the quotation's own sentence: a reporting verb after it, else before it. A short
+    sentence right after a quotation that ends its sentence also counts ('"Why not?" Putin asked.')."""
     mark = marks[k]
     right_hi = sent.end
+    if (
+        next_sent is not None
+        and word_count(_outside(masked, Span(mark.close + 1, sent.end))) == 0
+        and "\u2063" not in masked[next_sent.start : next_sent.end]
+        and word_count(masked[next_sent.start : next_sent.end]) <= 8
+    ):
+        right_hi = next_sent.end
     if k + 1 < len(marks) and marks[k + 1].open < right_hi:
         right_hi = marks[k + 1].open
     right_lo = mark.close + 1
@@ -200,7 +278,7 @@ def _inline(
         lead = masked[right_lo : verb.start]
         if word_count(lead) > 6 or _CLAUSE_LINK.search(lead):
             break  # the verb belongs to another clause ("... 'a trap' and Peskov called it ...")
-        speaker = _speaker_for_verb(masked, att, verb, right_lo, right_hi)
+        speaker = _speaker_for_verb(masked, att, verb, right_lo, right_hi, parse)
         if speaker is None:
             speaker = parsed_subject(parse, att, verb)
         if speaker is not None:
@@ -209,7 +287,7 @@ def _inline(
     if k > 0 and marks[k - 1].close >= sent.start:
         left_lo = marks[k - 1].close + 1
     for verb in reversed(att.verbs(masked, left_lo, mark.open)):
-        speaker = _speaker_for_verb(masked, att, verb, sent.start, mark.open)
+        speaker = _speaker_for_verb(masked, att, verb, sent.start, mark.open, parse)
         if speaker is None:
             speaker = parsed_subject(parse, att, verb)
         if speaker is not None:
@@ -223,7 +301,6 @@ def _block(
     att: Attributor,
     paras: list[Span],
     heading: list[bool],
-    all_marks: dict[int, list[QuoteMark]],
     block_speaker: dict[int, _Attribution],
     pi: int,
 ) -> _Attribution | None:

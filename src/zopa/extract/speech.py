@@ -115,7 +115,9 @@ _PREPOSITION = re.compile(
     r"last|this|yesterday|today|repeatedly|again|also|publicly|privately)\b",
     re.I,
 )
+_NEED_THAT = frozenset({"told", "tells", "tell", "asked", "reminded", "informed", "assured", "promised"})
 _THAT = re.compile(r"\bthat\b")
+_ATTRIBUTES_QUOTE = re.compile("[\u2063][\"'”’»]?[,.!?]?[\"'”’»]?\\s*(?:[-–—]\\s*)?$")
 
 
 def find_statements(ctx: DocContext) -> list[Statement]:
@@ -141,6 +143,8 @@ def statements_in_text(
             for verb in att.verbs(masked, sent.start, sent.end):
                 if verb.form in _NOT_STATEMENT or verb.start < covered_until:
                     continue
+                if _ATTRIBUTES_QUOTE.search(masked[sent.start : verb.start]):
+                    continue  # '"...," said X': the verb attributes a direct quote
                 content = _content(masked, verb, sent)
                 if content is None:
                     continue
@@ -184,6 +188,8 @@ def _content(masked: str, verb: VerbHit, sent: Span) -> Span | None:
         if word_count(before_that) <= 6 and "," not in before_that.strip(", "):
             return _trim(masked, rest_lo + that.end(), end)
     form = verb.form
+    if form in _NEED_THAT:
+        return None  # "told the Financial Times": an object, not what was said
     if form in _CHARACTERISING:
         as_at = re.search(r"\bas\b", rest)
         if as_at is None or word_count(rest[: as_at.start()]) > 10:
@@ -210,6 +216,10 @@ def _speaker(
     clause_lo = sent.start
     found = att.subject_before(masked, verb, clause_lo)
     if found is not None:
+        if not att.adjacent(masked, found, verb):
+            parsed = parsed_subject(parse, att, verb)
+            if parsed is not None:
+                return parsed
         return found
     if verb.form.endswith("ing"):
         # "By reiterating that ..., he reinforced ...": the subject of the main clause after the comma

@@ -49,6 +49,7 @@ sorted by position (``O(n^2)`` per round, not ``O(n^3)``), with no Python loop o
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -72,84 +73,91 @@ def weighted_median(x: np.ndarray, w: np.ndarray) -> float:
     return float(x[order][min(k, len(x) - 1)])
 
 
-def _split(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Sort order and, per pair, how many actors lie strictly left of / left of or on the pair's midpoint."""
-    order = np.argsort(x, kind="stable")
-    xs = x[order]
-    mid = (x[:, None] + x[None, :]) / 2.0
-    return order, np.searchsorted(xs, mid, side="left"), np.searchsorted(xs, mid, side="right"), xs
+@dataclass(frozen=True, slots=True)
+class _Pairs:
+    """Per-round pair geometry for actors sorted by position (computed once, used by every vote sum)."""
+
+    d: np.ndarray  # |x_i - x_j| / scale
+    log_d: np.ndarray  # log d (-inf on the diagonal): powers d^r as exp(r log d), shared by every use
+    log_near: np.ndarray  # log(0.5 - 0.5 d)
+    log_far: np.ndarray  # log(0.5 + 0.5 d)
+    i_left: np.ndarray  # x_i < x_j
+    same: np.ndarray  # x_i == x_j
+    lo_i: np.ndarray  # flat indices into the (n + 1, n) prefix-sum table: row lo[i, j], column i
+    lo_j: np.ndarray
+    hi_i: np.ndarray
+    hi_j: np.ndarray
+
+
+def _pairs(x: np.ndarray, scale: float) -> _Pairs:
+    """``x`` must be sorted. ``lo``/``hi``: how many actors lie strictly left of / left of or on each midpoint."""
+    n = len(x)
+    mid = ((x[:, None] + x[None, :]) / 2.0).ravel()  # rows are sorted: searchsorted runs fast
+    lo = np.searchsorted(x, mid, side="left").reshape(n, n) * n
+    hi = np.searchsorted(x, mid, side="right").reshape(n, n) * n
+    col = np.arange(n)
+    d = np.abs(x[:, None] - x[None, :]) / scale
+    with np.errstate(divide="ignore"):
+        log_d, log_near = np.log(d), np.log(np.maximum(0.5 - 0.5 * d, 0.0))
+    return _Pairs(
+        d=d, log_d=log_d, log_near=log_near, log_far=np.log(0.5 + 0.5 * d), i_left=x[:, None] < x[None, :], same=x[:, None] == x[None, :],
+        lo_i=lo + col[:, None], lo_j=lo + col[None, :], hi_i=hi + col[:, None], hi_j=hi + col[None, :],
+    )
 
 
 def win_probability(x: np.ndarray, w: np.ndarray, r: np.ndarray | None, scale: float, how: Probability,
-                    split: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+                    pairs: _Pairs | None = None) -> np.ndarray:
     """``P[i, j]``: probability that ``x_i`` beats ``x_j`` given votes ``w_k (d_kj^r_k - d_ki^r_k)``.
 
     Voters nearer ``x_i`` than ``x_j`` are exactly those on ``x_i``'s side of the midpoint, so with actors sorted
-    by position each sum is a difference of prefix sums: ``O(n^2)`` memory and time.
+    by position each sum is a difference of prefix sums: ``O(n^2)`` memory and time. ``x`` unsorted is sorted
+    here and the result returned in the caller's order.
     """
     n = len(x)
-    d = np.abs(x[:, None] - x[None, :]) / scale
-    a = w[:, None] * (d if r is None else d ** r[:, None])  # a[k, j] = w_k d_kj^r_k (r None: all 1)
-    order, lo, hi, _ = split if split is not None else _split(x)
+    if pairs is None:
+        order = np.argsort(x, kind="stable")
+        inv = np.empty(n, dtype=int)
+        inv[order] = np.arange(n)
+        ps = win_probability(x[order], w[order], None if r is None else r[order], scale, how, _pairs(x[order], scale))
+        return ps[np.ix_(inv, inv)]
+    g = pairs
+    a = w[:, None] * (g.d if r is None else np.exp(r[:, None] * g.log_d))  # a[k, j] = w_k d_kj^r_k
     c = np.zeros((n + 1, n))
-    np.cumsum(a[order], axis=0, out=c[1:])
+    np.cumsum(a, axis=0, out=c[1:])
     total = c[-1]
-    col_i = np.broadcast_to(np.arange(n)[:, None], (n, n))
-    col_j = col_i.T
-    left = c[lo, col_j] - c[lo, col_i]  # sum over left voters of (a_kj - a_ki) >= 0 when x_i < x_j
-    right = (total[col_i] - c[hi, col_i]) - (total[col_j] - c[hi, col_j])  # right voters: (a_ki - a_kj)
-    i_left = x[:, None] < x[None, :]
-    pos = np.where(i_left, left, -right)
-    neg = np.where(i_left, right, -left)
-    pos = np.maximum(pos, 0.0)
-    neg = np.maximum(neg, 0.0)
+    cf = c.ravel()
+    left = cf[g.lo_j] - cf[g.lo_i]  # sum over voters left of the midpoint of (a_kj - a_ki)
+    right = (total[:, None] - cf[g.hi_i]) - (total[None, :] - cf[g.hi_j])  # voters right of it: (a_ki - a_kj)
+    pos = np.maximum(np.where(g.i_left, left, -right), 0.0)
+    neg = np.maximum(np.where(g.i_left, right, -left), 0.0)
     if how == "pairwise":
         den = pos + neg
+        den[den <= 0] = np.inf
     else:
-        srt = np.sort(a, axis=1)
         coef = 2.0 * np.arange(n) - n + 1.0
-        den = np.full((n, n), 2.0 * float((srt * coef).sum()))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = np.where(den > 0, pos / np.where(den > 0, den, 1.0), 0.0)
-    p[x[:, None] == x[None, :]] = 0.0
+        den = 2.0 * float((np.sort(a, axis=1) * coef).sum())
+        if den <= 0:
+            den = np.inf
+    p = pos / den
+    p[g.same] = 0.0
     return p
 
 
-def expected_utilities(
-    x: np.ndarray, s: np.ndarray, p: np.ndarray, r_view: np.ndarray | None, scale: float, mu: float, q: float,
-    t: float,
-) -> np.ndarray:
-    """``EU[e, a, b]`` would be cubic; this returns ``EU[a, b]`` seen with exponent ``r_view[a]`` or ``r_view``
-    broadcast as given: ``r_view`` of shape ``(n, 1)`` (row actor's view) or ``(1, n)`` (column actor's view)."""
-    d = np.abs(x[:, None] - x[None, :]) / scale
-    if r_view is None:  # risk neutral: no powers to take
-        us, uf, usq = 2.0 - 4.0 * (0.5 - 0.5 * d), 2.0 - 4.0 * (0.5 + 0.5 * d), np.zeros(1)
-    else:
-        us = 2.0 - 4.0 * (0.5 - 0.5 * d) ** r_view
-        uf = 2.0 - 4.0 * (0.5 + 0.5 * d) ** r_view
-        usq = 2.0 - 4.0 * 0.5**r_view
-    eu = s[None, :] * (p * us + (1.0 - p) * uf) + (1.0 - s[None, :]) * us - q * usq
-    if q != 1.0:
-        spread = np.clip(0.25 * (np.abs(x[:, None] - mu) / scale + d), 0.0, 0.5)
-        rv = 1.0 if r_view is None else r_view
-        ub = 2.0 - 4.0 * (0.5 - spread) ** rv
-        uw = 2.0 - 4.0 * (0.5 + spread) ** rv
-        eu = eu - (1.0 - q) * (t * ub + (1.0 - t) * uw)
-    return eu
-
-
-def offer_utilities(x: np.ndarray, s: np.ndarray, p: np.ndarray, r: np.ndarray, scale: float, mu: float,
-                    q: float, t: float) -> tuple[np.ndarray, np.ndarray]:
+def offer_utilities(pairs: _Pairs, x: np.ndarray, s: np.ndarray, p: np.ndarray, r: np.ndarray | None, mu: float,
+                    q: float, t: float, scale: float) -> tuple[np.ndarray, np.ndarray]:
     """``EU_ij`` (``i`` challenges ``j``) and ``EU_ji`` (``j`` challenges ``i``), both seen by ``i`` with its own
-    exponent ``r_i``. Distances are symmetric, so both share the same two matrices of powers."""
-    d = np.abs(x[:, None] - x[None, :]) / scale
-    rv = r[:, None]
-    us = 2.0 - 4.0 * (0.5 - 0.5 * d) ** rv
-    uf = 2.0 - 4.0 * (0.5 + 0.5 * d) ** rv
-    usq = 2.0 - 4.0 * 0.5**rv
-    eu_ij = s[None, :] * (p * us + (1.0 - p) * uf) + (1.0 - s[None, :]) * us - q * usq
-    pt = p.T
-    eu_ji = s[:, None] * (pt * us + (1.0 - pt) * uf) + (1.0 - s[:, None]) * us - q * usq
+    exponent ``r_i`` (``None``: all 1). Distances are symmetric, so both share the same two power matrices."""
+    d = pairs.d
+    if r is None:
+        us, uf, usq, rv = 2.0 - 4.0 * (0.5 - 0.5 * d), 2.0 - 4.0 * (0.5 + 0.5 * d), 0.0, 1.0
+    else:
+        rv = r[:, None]
+        us = 2.0 - 4.0 * np.exp(rv * pairs.log_near)
+        uf = 2.0 - 4.0 * np.exp(rv * pairs.log_far)
+        usq = 2.0 - 4.0 * 0.5**rv
+    diff = us - uf
+    eu_ij = s[None, :] * (p * diff + uf - us) + us - q * usq
+    eu_ji = s[:, None] * (p.T * diff + uf - us) + us - q * usq
     if q != 1.0:
         for eu, own in ((eu_ij, x[:, None]), (eu_ji, x[None, :])):
             spread = np.clip(0.25 * (np.abs(own - mu) / scale + d), 0.0, 0.5)
@@ -157,18 +165,16 @@ def offer_utilities(x: np.ndarray, s: np.ndarray, p: np.ndarray, r: np.ndarray, 
     return eu_ij, eu_ji
 
 
-def risk_exponents(x: np.ndarray, w: np.ndarray, s: np.ndarray, scale: float, how: Probability, mu: float,
-                   q: float, t: float, split: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None,
-                   ) -> np.ndarray:
+def risk_exponents(pairs: _Pairs, x: np.ndarray, w: np.ndarray, s: np.ndarray, scale: float, how: Probability,
+                   mu: float, q: float, t: float) -> np.ndarray:
     """Scholz et al. section 5: exposure to challenges with all ``r = 1``, mapped to ``r`` in [0.5, 2]."""
-    ones = np.ones(len(x))
-    p = win_probability(x, w, None, scale, how, split)
-    eu = expected_utilities(x, s, p, None, scale, mu, q, t)
-    np.fill_diagonal(eu, 0.0)
-    exposure = eu.sum(axis=0)  # sum over challengers a of EU[a, i]
+    p = win_probability(x, w, None, scale, how, pairs)
+    _, eu_ji = offer_utilities(pairs, x, s, p, None, mu, q, t, scale)  # eu_ji[i, j]: j challenges i
+    np.fill_diagonal(eu_ji, 0.0)
+    exposure = eu_ji.sum(axis=1)
     hi, lo = exposure.max(), exposure.min()
     if hi - lo <= 1e-15:
-        return ones
+        return np.ones(len(x))
     big_r = (2.0 * exposure - hi - lo) / (hi - lo)
     return (1.0 - big_r / 3.0) / (1.0 + big_r / 3.0)
 
@@ -179,12 +185,14 @@ def one_round(
 ) -> dict[str, np.ndarray]:
     """One round of challenges and offers for one issue; returns new positions and what happened."""
     n = len(x)
+    order = np.argsort(x, kind="stable")
+    x_in, x, c, s = x, x[order], c[order], s[order]
     w = c * s
     mu = float((w * x).sum() / w.sum()) if w.sum() > 0 else float(x.mean())
-    split = _split(x)
-    r = risk_exponents(x, w, s, scale, how, mu, q, t, split)
-    p = win_probability(x, w, r if votes_use_risk else None, scale, how, split)
-    eu_ij, eu_ji = offer_utilities(x, s, p, r, scale, mu, q, t)
+    pairs = _pairs(x, scale)
+    r = risk_exponents(pairs, x, w, s, scale, how, mu, q, t)
+    p = win_probability(x, w, r if votes_use_risk else None, scale, how, pairs)
+    eu_ij, eu_ji = offer_utilities(pairs, x, s, p, r, mu, q, t, scale)
     differ = x[:, None] != x[None, :]
     conf = differ & (eu_ji > eu_ij) & (eu_ij > 0)
     yield_ = differ & (eu_ji > 0) & (eu_ij < 0)
@@ -209,10 +217,13 @@ def one_round(
     pick = np.argmin(score, axis=1)
     rows = np.arange(n)
     got = np.isfinite(score[rows, pick])
-    new_x = np.where(got, target[rows, pick], x)
+    back = np.empty(n, dtype=int)
+    back[order] = rows  # sorted index of each input actor
+    new_x = np.where(got, target[rows, pick], x)[back]
+    assert new_x.shape == x_in.shape
     return {
-        "x": new_x, "r": r, "offer_from": np.where(got, pick, -1), "offer_kind": np.where(got, kind[rows, pick], 0),
-        "eu_ij": eu_ij, "eu_ji": eu_ji, "p": p, "mean": np.asarray(mu),
+        "x": new_x, "r": r[back], "offer_from": np.where(got, order[pick], -1)[back],
+        "offer_kind": np.where(got, kind[rows, pick], 0)[back], "mean": np.asarray(mu),
     }
 
 
@@ -249,7 +260,7 @@ def bdm_model(
     if not (0.0 <= q <= 1.0 and 0.0 <= t <= 1.0):
         raise ModelInputError(f"bdm.v1: q and t are probabilities in [0, 1], got q={q}, t={t}")
     pos = np.asarray(table.position, dtype=float)
-    cap = np.broadcast_to(np.asarray(table.capability, dtype=float), pos.shape)
+    cap = table.capability_matrix()
     sal = np.asarray(table.salience, dtype=float)
     ids = table.issue_ids
     na, ni = pos.shape

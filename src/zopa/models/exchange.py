@@ -34,6 +34,7 @@ what is used here (:meth:`_Exchange._cut_shift`). Forecast: the NBS of every iss
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any, Literal
 
 import numpy as np
@@ -43,6 +44,8 @@ from zopa.models.registry import ModelResult, register
 from zopa.models.table import Negotiation
 
 _EPS_MOVE = 1e-10
+_TIE = 1e-12  # relative: gains this close are a tie (Decide compares Decimals exactly)
+TieChooser = Callable[[list[dict[str, Any]], int], int]
 
 
 @dataclass(slots=True, eq=False)
@@ -192,6 +195,8 @@ class _Exchange:
         if (x - s.nbs_0 >= 0 and x - s.nbs_1 >= 0) or (x - s.nbs_0 <= 0 and x - s.nbs_1 <= 0):
             return
         delta = abs(self._cut_shift(s, x, ref))
+        if self.cut_from_start and delta >= abs(s.move):
+            return  # measured from the start, the "crossing" is the actor's earlier move: a cut never lengthens
         ratio_s = self._ratio(s, delta)
         ratio_o = self._matching(s, ratio_s)
         self.dp, self.dq = ratio_s, ratio_o
@@ -261,7 +266,8 @@ class _Exchange:
 
 
 def _one_round(pos: np.ndarray, sal: np.ndarray, cap: np.ndarray, rng: np.random.Generator | None,
-               cut_from_start: bool) -> tuple[list[_Exchange], _Round]:
+               cut_from_start: bool, chooser: TieChooser | str, names: tuple[str, ...], issues: tuple[str, ...],
+               ) -> tuple[list[_Exchange], _Round]:
     rnd = _Round(pos, sal, cap)
     na, ni = pos.shape
     left = np.where(rnd.inv, pos < rnd.nbs, False)
@@ -280,9 +286,13 @@ def _one_round(pos: np.ndarray, sal: np.ndarray, cap: np.ndarray, rng: np.random
     while pending:
         pending.sort(key=lambda e: e.gain, reverse=True)
         pick = 0
-        if rng is not None and len(pending) > 1 and pending[0].gain == pending[1].gain:
-            tied = [k for k, e in enumerate(pending) if e.gain == pending[0].gain]
-            pick = int(rng.choice(tied))
+        if len(pending) > 1 and abs(pending[0].gain - pending[1].gain) <= _TIE * max(1.0, pending[0].gain):
+            tied = [k for k, e in enumerate(pending) if abs(e.gain - pending[0].gain) <= _TIE * max(1.0, e.gain)]
+            if callable(chooser):
+                rows = [e.as_row(names, issues) for e in (pending[k] for k in tied)]
+                pick = tied[int(chooser(rows, len(realised)))]
+            elif rng is not None:
+                pick = int(rng.choice(tied))
         done = pending.pop(pick)
         if not done.is_valid:
             continue
@@ -302,7 +312,7 @@ def exchange_model(
     table: Negotiation,
     *,
     rounds: int = 1,
-    tie_break: Literal["random", "first"] = "first",
+    tie_break: Literal["random", "first"] | TieChooser = "first",
     nbs_cut_from: Literal["start", "current"] = "start",
     seed: int | None = None,
 ) -> ModelResult:
@@ -320,21 +330,22 @@ def exchange_model(
         raise ModelInputError(f"exchange.v1: nbs_cut_from must be 'start' or 'current', got {nbs_cut_from!r}")
     if rounds < 1:
         raise ModelInputError(f"exchange.v1: rounds must be >= 1, got {rounds}")
-    if tie_break not in ("random", "first"):
+    if not callable(tie_break) and tie_break not in ("random", "first"):
         raise ModelInputError(f"exchange.v1: tie_break must be 'random' or 'first', got {tie_break!r}")
     pos = np.array(table.position, dtype=float)
     sal = np.array(table.salience, dtype=float)
-    cap = np.broadcast_to(np.asarray(table.capability, dtype=float), pos.shape).copy()
+    cap = table.capability_matrix().copy()
     zero = ~np.isnan(pos) & (sal <= 0)
     pos[zero] = np.nan  # Decide drops rows with salience 0
     rng = np.random.default_rng(seed) if tie_break == "random" else None
+    chooser: TieChooser | str = tie_break
     ids = table.issue_ids
     history: list[dict[str, Any]] = []
     rnd = _Round(pos, sal, cap)
     history.append({"round": 0, "positions": pos.copy(), "nbs": dict(zip(ids, rnd.nbs.tolist(), strict=True))})
     all_rows: list[dict[str, Any]] = []
     for r in range(1, rounds + 1):
-        realised, _ = _one_round(pos, sal, cap, rng, nbs_cut_from == "start")
+        realised, _ = _one_round(pos, sal, cap, rng, nbs_cut_from == "start", chooser, table.actors, ids)
         rows = [e.as_row(table.actors, ids) for e in realised]
         all_rows.extend({"round": r, **row} for row in rows)
         for e in realised:
@@ -348,7 +359,7 @@ def exchange_model(
     forecast = {k: float(v) for k, v in zip(ids, rnd.nbs, strict=True)}
     return ModelResult(
         model="exchange.v1",
-        params={"rounds": rounds, "tie_break": tie_break, "nbs_cut_from": nbs_cut_from, "seed": seed},
+        params={"rounds": rounds, "tie_break": tie_break if isinstance(tie_break, str) else "callable", "nbs_cut_from": nbs_cut_from, "seed": seed},
         forecast=forecast,
         history=history,
         diagnostics={"exchanges": all_rows, "n_exchanges": len(all_rows),

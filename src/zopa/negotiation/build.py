@@ -184,6 +184,7 @@ class NegotiationModel:
     linked_offers: tuple[LinkedOffer, ...] = ()
     overrides: tuple[AppliedOverride, ...] = ()
     skipped: tuple[str, ...] = ()  # statements or issues left out, and why
+    resolved_rejects: dict[int, float] = field(default_factory=dict)  # statement id -> the value it rejects
     statements_used: int = 0
     as_of: date | None = None
     options: BuildOptions = field(default_factory=BuildOptions)
@@ -346,6 +347,13 @@ def build_negotiation(
     for (actor, issue), stmts in by_pair.items():
         if not issues_by_id[issue].no_deal:
             b.position(actor, issue, stmts)
+    # A rejection without a scale value rejects what another party put on the table (two passes: parties
+    # without a position of their own first, so the others can be measured against them).
+    for has_position in (False, True):
+        changed = _resolve_unvalued_rejects(by_pair, b, opts, issues_by_id, has_position=has_position)
+        for actor, issue in changed:
+            if (actor, issue, "position") not in b.values:
+                b.position(actor, issue, by_pair[(actor, issue)])
     for (actor, issue), stmts in by_pair.items():
         if not issues_by_id[issue].no_deal:
             b.red_lines(actor, issue, stmts)
@@ -361,7 +369,7 @@ def build_negotiation(
         if ov.override.actor not in actor_order:
             actor_order.append(ov.override.actor)
 
-    involved_issues = {k[1] for k in b.values if k[2] in ("position", "batna")}
+    involved_issues = {k[1] for k in b.values if k[2] == "position"}
     issues = [iss for iss in table_issues if iss.id in involved_issues]
     for iss in table_issues:
         if iss.id in {r.position.issue for r in usable} and iss.id not in involved_issues:
@@ -375,10 +383,65 @@ def build_negotiation(
         overrides=tuple(applied),
         skipped=tuple(skipped),
         statements_used=len(usable),
+        resolved_rejects=dict(b.resolved_rejects),
         as_of=as_of,
         options=opts,
         codebook_name=codebook.name,
     )
+
+
+def _resolve_unvalued_rejects(
+    by_pair: dict[tuple[str, str], list[tuple[StatementRow, float]]],
+    b: _Builder,
+    opts: BuildOptions,
+    issues: dict[str, Issue],
+    *,
+    has_position: bool,
+) -> list[tuple[str, str]]:
+    """Give unvalued rejections the value they reject; returns the (party, issue) pairs changed.
+
+    A party without a position of its own rejects the newest valued demand/offer/statement of another party on
+    the issue; a party with a position rejects the other party's position furthest from its own, when that is
+    more than ``contradiction_gap`` away (otherwise the rejection says nothing about the scale).
+    """
+    changed = []
+    for (actor, issue), stmts in by_pair.items():
+        if issues[issue].no_deal or not any(
+            r.position.stance == "reject" and r.position.value is None for r, _ in stmts
+        ):
+            continue
+        own = b.pos(actor, issue)
+        if math.isnan(own) != (not has_position):
+            continue
+        target: float | None = None
+        if math.isnan(own):
+            offers = [
+                (r, w)
+                for (other, iss), other_stmts in by_pair.items()
+                if iss == issue and other != actor
+                for r, w in other_stmts
+                if r.position.stance in POSITION_STANCES and r.position.value is not None
+            ]
+            if offers:
+                target = float(_newest(offers)[0].position.value)  # type: ignore[arg-type]
+        else:
+            others = [b.pos(other, iss) for (other, iss) in by_pair if iss == issue and other != actor]
+            far = [v for v in others if not math.isnan(v) and abs(v - own) > opts.contradiction_gap]
+            if far:
+                target = max(far, key=lambda v: abs(v - own))
+        if target is None:
+            continue
+        for r, _ in stmts:
+            if r.position.stance == "reject" and r.position.value is None and r.id is not None:
+                b.resolved_rejects[r.id] = target
+        by_pair[(actor, issue)] = [
+            (replace(r, position=replace(r.position, value=target)), w)
+            if r.position.stance == "reject" and r.position.value is None
+            else (r, w)
+            for r, w in stmts
+        ]
+        changed.append((actor, issue))
+    return changed
 
 
 def _refs(
@@ -449,6 +512,7 @@ class _Builder:
         self.linked_offers: list[LinkedOffer] = []
         self._batna_candidates: dict[tuple[str, str], list[tuple[float, StatementRow, float, str]]] = {}
         self.position_sd: dict[tuple[str, str], float] = {}
+        self.resolved_rejects: dict[int, float] = {}
 
     def put(
         self,
@@ -566,7 +630,7 @@ class _Builder:
             return
         lo = max(rng[0] for rng, _, _ in ranges)
         hi = min(rng[1] for rng, _, _ in ranges)
-        stmts_used = [s for _, s, _ in ranges]
+        stmts_used = sorted((s for _, s, _ in ranges), key=lambda s: (not s[0].position.red_line, -s[1]))
         detail = "; ".join(sorted({d for _, _, d in ranges}))
         flags: tuple[str, ...] = ()
         if lo > hi:
@@ -645,7 +709,10 @@ class _Builder:
                 else cands[0][0]
             )
             detail = "; ".join(sorted({how for _, _, _, how in cands}))
-            refs = tuple(EvidenceRef.from_row(r, w) for _, r, w, _ in cands)
+            refs = tuple(
+                EvidenceRef.from_row(r, w)
+                for _, r, w, _ in sorted(cands, key=lambda c: (c[1].position.value is None, -c[2]))
+            )
             self.put(actor, target, "batna", round(value, 6), "evidence", detail, refs)
 
     # salience

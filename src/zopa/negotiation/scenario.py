@@ -90,8 +90,8 @@ class Scenario(_Record):
     def assumptions(self) -> list[str]:
         """The scenario's assumptions as sentences, to print beside every result."""
         out = [
-            f"look ahead {self.months} months; each party weighs a deal against {self.horizon_months} more "
-            "months of fighting"
+            f"look ahead {self.months} months; each party weighs a deal now against {self.horizon_months} "
+            "more months without one"
         ]
         out += [f"outcome on the ground now: {i} = {v:g}" for i, v in self.start]
         for p in self.parties:
@@ -101,7 +101,7 @@ class Scenario(_Record):
                     + (f" toward {a.toward:g}" if a.toward is not None else "")
                     for a in p.advance
                 )
-                or "no territorial change expected"
+                or "expects no change on the ground"
             )
             src = f" (source: {p.source})" if p.source else ""
             out.append(
@@ -470,3 +470,129 @@ def talks_fail(table: Negotiation, scenario: Scenario) -> TalksFail:
         opens_at_with_red_lines=opens_rl,
         colliding_red_lines=tuple(collide),
     )
+
+
+# ------------------------------------------------------------------------------------------- scenario runs
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Movement(_Record):
+    """One number before and after a what-if change."""
+
+    what: str  # "forecast compromise.v1 valley", "zone min margin", "acceptance north", "zone opens (month)"
+    before: float | None
+    after: float | None
+
+    @property
+    def delta(self) -> float | None:
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WhatIfResult(_Record):
+    name: str
+    changes: tuple[Override, ...]
+    movements: tuple[Movement, ...]
+    zone_before: bool
+    zone_after: bool
+    errors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScenarioReport(_Record):
+    scenario: Scenario
+    negotiation: str
+    talks_fail: TalksFail | None
+    what_if: tuple[WhatIfResult, ...]
+
+
+def _point_forecasts(table: Negotiation, models: list[str]) -> tuple[dict[str, dict[str, float]], list[str]]:
+    from zopa.errors import ZopaError
+    from zopa.models.registry import run_model
+
+    out, errors = {}, []
+    for name in models:
+        try:
+            out[name] = dict(run_model(name, table).forecast)
+        except ZopaError as exc:
+            errors.append(f"{name}: {exc}")
+    return out, errors
+
+
+def what_if(
+    table: Negotiation,
+    change: WhatIf,
+    *,
+    scenario: Scenario | None = None,
+    plan: dict[str, float] | None = None,
+    models: list[str] | None = None,
+) -> WhatIfResult:
+    """Apply one what-if change set and report what moves: forecasts, the zone, plan acceptance, and when the
+    zone opens if talks fail."""
+    from zopa.models.agreement import score_plan, zone_of_agreement
+    from zopa.models.registry import model_names
+
+    after = apply_changes(table, change.changes)
+    names = models or model_names()
+    f0, e0 = _point_forecasts(table, names)
+    f1, e1 = _point_forecasts(after, names)
+    moves: list[Movement] = []
+    for name in names:
+        for iid in table.issue_ids:
+            if name in f0 and name in f1:
+                moves.append(
+                    Movement(what=f"forecast {name} {iid}", before=f0[name][iid], after=f1[name][iid])
+                )
+    z0, z1 = zone_of_agreement(table), zone_of_agreement(after)
+    moves.append(
+        Movement(what="zone: smallest margin over no deal", before=z0.min_margin, after=z1.min_margin)
+    )
+    moves.append(
+        Movement(what="zone: concession needed to open it", before=z0.concession, after=z1.concession)
+    )
+    if plan is not None:
+        p0, p1 = score_plan(table, plan), score_plan(after, plan)
+        for s0, s1 in zip(p0.actors, p1.actors, strict=True):
+            moves.append(
+                Movement(what=f"plan acceptance {s0.actor}", before=s0.acceptance, after=s1.acceptance)
+            )
+    if scenario is not None and len(scenario.parties) >= 2:
+        t0, t1 = talks_fail(table, scenario), talks_fail(after, scenario)
+        moves.append(
+            Movement(
+                what="if talks fail: zone opens (month)",
+                before=None if t0.opens_at is None else float(t0.opens_at),
+                after=None if t1.opens_at is None else float(t1.opens_at),
+            )
+        )
+    return WhatIfResult(
+        name=change.name,
+        changes=change.changes,
+        movements=tuple(moves),
+        zone_before=z0.exists,
+        zone_after=z1.exists,
+        errors=tuple(sorted(set(e0 + e1))),
+    )
+
+
+def run_scenario(model: Any, scenario: Scenario, *, plan: Any = None, options: Any = None) -> ScenarioReport:
+    """ "If talks fail" over time (when the scenario names parties) and every what-if of the scenario.
+
+    ``model`` is a :class:`~zopa.negotiation.build.NegotiationModel`; ``plan`` an optional
+    :class:`~zopa.negotiation.analysis.Plan` whose acceptance each what-if reports.
+    """
+    table = model.modeled()
+    fail = talks_fail(table, scenario) if scenario.parties else None
+    plan_outcomes = None
+    if plan is not None:
+        from zopa.negotiation.analysis import negotiation_plan
+
+        plan_outcomes = negotiation_plan(model, plan).scored
+    models = list(options.models) if options is not None and options.models else None
+    results = tuple(
+        what_if(table, w, scenario=scenario if scenario.parties else None, plan=plan_outcomes, models=models)
+        for w in scenario.what_if
+    )
+    return ScenarioReport(scenario=scenario, negotiation=table.name, talks_fail=fail, what_if=results)

@@ -4,19 +4,20 @@ For each party and issue, the statements are taken in order of publication; afte
 position is re-estimated from everything said up to that day, with the builder's rule and time decay
 (``build.estimate_position``, reference date = that day). A point is marked ``moved`` when
 the estimate first appears or shifts by at least ``move_threshold`` points; its statements are the ones that
-moved it. Statements on the no-deal issue (threats, plans) are listed on their own track without a position.
+moved it. A rejection without a scale value takes the value the builder gives it (what it rejects, in the
+whole negotiation). Statements on the no-deal issue (threats, plans) are listed on their own track without a position.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from zopa.codebook import Codebook
-from zopa.negotiation.build import BuildOptions, decay_weight, estimate_position
+from zopa.negotiation.build import BuildOptions, build_negotiation, decay_weight, estimate_position
 from zopa.negotiation.evidence import EvidenceRef, StatementRow
 from zopa.records import _Record
 
@@ -68,6 +69,13 @@ def build_timeline(
 ) -> Timeline:
     """Every party's track on every issue (or only ``actor`` / ``issue``), oldest date first."""
     opts = options or BuildOptions()
+    rows = list(rows)
+    # Unvalued rejections get the value they reject from the whole negotiation (the builder's rule).
+    resolved = build_negotiation(rows, codebook, options=opts).resolved_rejects
+    rows = [
+        replace(r, position=replace(r.position, value=resolved[r.id])) if r.id in resolved else r
+        for r in rows
+    ]
     issues = codebook.issue_by_id
     parties = {a.id for a in codebook.actors if a.is_party}
     pairs: dict[tuple[str, str], list[StatementRow]] = defaultdict(list)

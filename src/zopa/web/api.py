@@ -403,7 +403,7 @@ _INGEST_FIELDS = {
     "type": "object",
     "properties": {
         "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
-        "text": {"type": "string", "description": "Article text (first line: headline, unless title is given)."},
+        "text": {"type": "string", "description": "Text (first line: headline, unless title is given)."},
         "title": {"type": "string"},
         "outlet": {"type": "string"},
         "published": {"type": "string", "format": "date"},

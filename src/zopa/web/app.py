@@ -155,7 +155,7 @@ def create_app(
         if app.openapi_schema is None:
             schema = default_openapi()
             schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
-            schemes["bearer"] = {"type": "http", "scheme": "bearer", "description": "The server's ZOPA_TOKEN."}
+            schemes["bearer"] = {"type": "http", "scheme": "bearer", "description": "ZOPA_TOKEN"}
             app.openapi_schema = schema
         return app.openapi_schema
 

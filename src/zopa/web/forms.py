@@ -1,8 +1,8 @@
 """Reading an ingest request (the dashboard's form or ``POST /api/v1/ingest``), after checking its token.
 
-The same multipart or urlencoded fields serve both: ``files`` (any number of files), ``text`` with optional
-``title``, ``outlet``, ``published`` (YYYY-MM-DD) and ``source_url``, ``url`` (a feed or article to fetch), and
-``token`` when the client cannot send an ``Authorization: Bearer`` header.
+The same multipart or urlencoded fields serve both: ``files`` (any number of files), ``text`` with
+optional ``title``, ``outlet``, ``published`` (YYYY-MM-DD) and ``source_url``, ``url`` (a feed or article
+to fetch), and ``token`` when the client cannot send an ``Authorization: Bearer`` header.
 """
 
 from __future__ import annotations
@@ -50,9 +50,19 @@ async def read_ingest_request(request: Request) -> IngestRequest:
     max_upload: int = request.app.state.max_upload
     content_type = request.headers.get("content-type", "")
     if not content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
-        check_token(expected, None)  # a client with no token learns that first
+        if header_token is None:
+            check_token(expected, None)  # a client with no token learns that first
         raise HTTPException(415, "send the ingest fields as multipart/form-data or a urlencoded form")
     form = await request.form(max_files=MAX_FILES, max_fields=MAX_FILES, max_part_size=max_upload)
+    try:
+        return await _read_fields(form, expected, header_token, max_upload)
+    finally:
+        await form.close()
+
+
+async def _read_fields(
+    form: Any, expected: str | None, header_token: str | None, max_upload: int
+) -> IngestRequest:
     if header_token is None:
         check_token(expected, _field(form, "token"))
     uploads = []

@@ -1,0 +1,177 @@
+"""Fast matching of many cue patterns: a literal trigger word per pattern, found in one pass.
+
+Python's regular expressions try every alternative at every position, so one big alternation of a codebook's
+cues is slow. Each cue pattern is reduced to the literal words it must start with (its triggers: ``demand``
+for ``\\bdemand(?:s|ed)?\\b``, ``cede``/``ceding`` for ``\\b(?:cede|ceding)\\s+...``); one prefix-sharing
+regular expression finds the triggers in a text, and only the patterns whose trigger occurs are run. A pattern
+with no literal start is always run. The result is exactly what running every pattern would give.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+_LITERAL = re.compile(r"[A-Za-z0-9' -]")
+
+
+def _split_top(body: str) -> list[str] | None:
+    """Split a group body on top-level ``|``; None if brackets do not balance."""
+    parts, depth, cur, i = [], 0, [], 0
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\":
+            cur.append(body[i : i + 2])
+            i += 2
+            continue
+        if ch == "[":
+            end = body.find("]", i + 1)
+            if end < 0:
+                return None
+            cur.append(body[i : end + 1])
+            i = end + 1
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        if ch == "|" and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+        i += 1
+    parts.append("".join(cur))
+    return parts
+
+
+def triggers(pattern: str) -> list[str] | None:
+    """Lower-case literal prefixes one of which every match of ``pattern`` starts with (None: no such set)."""
+    p = pattern
+    while p.startswith("\\b"):
+        p = p[2:]
+    if p.startswith("(?:"):
+        depth, end = 0, -1
+        i = 0
+        while i < len(p):
+            if p[i] == "\\":
+                i += 2
+                continue
+            if p[i] == "[":
+                close = p.find("]", i + 1)
+                if close < 0:
+                    return None
+                i = close + 1
+                continue
+            if p[i] == "(":
+                depth += 1
+            elif p[i] == ")":
+                depth -= 1
+                if depth == 0:
+                    end = i
+                    break
+            i += 1
+        if end < 0 or p[end + 1 : end + 2] in {"?", "*", "{"}:
+            return None
+        alternatives = _split_top(p[3:end])
+        if alternatives is None:
+            return None
+        out: list[str] = []
+        for alternative in alternatives:
+            got = triggers(alternative + p[end + 1 :]) if not alternative else triggers(alternative)
+            if not got:
+                return None
+            out.extend(got)
+        return out
+    literal = []
+    i = 0
+    while i < len(p) and _LITERAL.match(p[i]):
+        literal.append(p[i])
+        i += 1
+    if i < len(p) and p[i] in "?*{" and literal:
+        literal.pop()  # the last character is optional
+    word = "".join(literal).lower().rstrip()
+    if " " in word:
+        word = word.split(" ", 1)[0]
+    return [word] if len(word) >= 2 else None
+
+
+def _trie(words: Iterable[str]) -> str:
+    trie: dict[str, dict] = {}
+    for word in set(words):
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + build(node[ch]) for ch in sorted(k for k in node if k)]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return "(?:" + body + ")?" if "" in node else body
+
+    return build(trie)
+
+
+class CueSet:
+    """Named groups of case-insensitive cue patterns, matched through their trigger words."""
+
+    def __init__(self, groups: Iterable[tuple[str, Iterable[str]]]) -> None:
+        self.keys: list[str] = []
+        self._patterns: dict[str, list[re.Pattern[str]]] = {}
+        self._by_trigger: dict[str, set[tuple[str, int]]] = {}
+        self._always: set[tuple[str, int]] = set()
+        for key, cues in groups:
+            if key not in self._patterns:
+                self.keys.append(key)
+                self._patterns[key] = []
+            for cue in cues:
+                index = len(self._patterns[key])
+                self._patterns[key].append(re.compile(cue, re.IGNORECASE))
+                found = triggers(cue)
+                if found is None:
+                    self._always.add((key, index))
+                else:
+                    for word in found:
+                        self._by_trigger.setdefault(word, set()).add((key, index))
+        prefixes = sorted(self._by_trigger)
+        self._finder = re.compile(r"\b(?:" + _trie(prefixes) + ")", re.IGNORECASE) if prefixes else None
+        self._prefixes = prefixes
+
+    def _active(self, text: str) -> set[tuple[str, int]]:
+        active = set(self._always)
+        if self._finder is None:
+            return active
+        for m in self._finder.finditer(text):
+            found = m.group().lower()
+            # a trigger found may be a prefix of a longer one: take every trigger that the text starts with
+            for word in self._prefixes_of(text, m.start(), found):
+                active |= self._by_trigger[word]
+        return active
+
+    def _prefixes_of(self, text: str, start: int, found: str) -> list[str]:
+        out = []
+        lowered = text[start : start + 40].lower()
+        for n in range(2, len(lowered) + 1):
+            if lowered[:n] in self._by_trigger:
+                out.append(lowered[:n])
+        return out or ([found] if found in self._by_trigger else [])
+
+    def finditer(self, text: str) -> Iterator[tuple[str, re.Match[str]]]:
+        """(key, match) for every match of every pattern, grouped by key in declaration order."""
+        active = self._active(text)
+        for key in self.keys:
+            for index, pattern in enumerate(self._patterns[key]):
+                if (key, index) in active:
+                    for m in pattern.finditer(text):
+                        yield key, m
+
+    def search(self, text: str) -> bool:
+        """Whether any pattern matches."""
+        active = self._active(text)
+        return any(self._patterns[key][index].search(text) for key, index in active)
+
+    def pattern_matches(self, key: str, text: str) -> bool:
+        active = self._active(text)
+        return any(self._patterns[k][i].search(text) for k, i in active if k == key)

@@ -1,0 +1,131 @@
+"""The dashboard in a real browser: ``zopa serve`` in a subprocess over the seeds, driven by Playwright with
+Debian's Chromium (headless). Screenshots are saved under ``test-artifacts/``.
+
+Without Chromium (or Playwright) the tests are skipped, except under ``CI=true``, where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from web_server import running_server
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+def _missing(message: str) -> None:
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        pytest.fail(f"CI=true but {message}")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        _missing(f"{CHROMIUM} not found; `bash .ci/run` installs Debian's chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("playwright is not installed (pip install -e '.[test]')")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def server(seeded_db: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with running_server(seeded_db.path, tmp_path_factory.mktemp("serve")) as base:
+        yield base
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    tab = context.new_page()
+    problems: list[str] = []
+    tab.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+    tab.on("pageerror", lambda exc: problems.append(str(exc)))
+    tab.problems = problems
+    yield tab
+    context.close()
+
+
+def shot(page: Any, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def test_positions_cell_opens_its_evidence(page: Any, server: str, seeded_db: Any) -> None:
+    from zopa.store import queries
+
+    newest = queries.list_positions(seeded_db, actor="russia", issue="donetsk-control", limit=1).items
+    assert newest, "the seeds hold Russia's demand on Donetsk"
+    page.goto(server + "/positions")
+    cell = page.locator('td.cell[data-actor="russia"][data-issue="donetsk-control"]')
+    assert cell.count() == 1
+    cell.click()
+    evidence = page.locator("#evidence-list li.evidence").first
+    evidence.wait_for(state="visible", timeout=10_000)
+    assert newest[0].evidence in evidence.inner_text()
+    link = evidence.locator("a").first
+    assert link.get_attribute("href").startswith(f"/documents/{newest[0].document}#mark-position-")
+    shot(page, "positions-evidence.png")
+    link.click()
+    page.wait_for_url(f"**/documents/{newest[0].document}**")
+    assert page.locator(f"#mark-position-{newest[0].id}").is_visible()
+    assert page.problems == []
+
+
+def test_article_shows_a_quote_highlighted_with_its_speaker(page: Any, server: str, seeded_db: Any) -> None:
+    from zopa.store import queries
+
+    quote = next(q for q in queries.list_quotes(seeded_db).items if q.speaker_name)
+    page.goto(f"{server}/documents/{quote.document}")
+    mark = page.locator(f'mark.ev-quote[data-ev="quote-{quote.id}"]').first
+    assert mark.is_visible()
+    assert mark.get_attribute("data-speaker") == quote.speaker
+    assert quote.speaker_name in mark.get_attribute("title")
+    assert quote.text[:20] in page.locator(f"#mark-quote-{quote.id}").inner_text()
+    mark.click()
+    detail = page.locator("#ev-detail")
+    detail.wait_for(state="visible", timeout=5_000)
+    assert quote.speaker_name in detail.inner_text()
+    shot(page, "article-quote.png")
+    assert page.problems == []
+
+
+def test_overview_search_and_quotes_filter(page: Any, server: str) -> None:
+    page.goto(server + "/")
+    assert page.locator("#documents tbody tr").count() == 2
+    shot(page, "overview.png")
+    page.fill('input[name="q"]', "Belousov")
+    page.click('form.filters button[type="submit"]')
+    page.wait_for_url("**/?q=Belousov**")
+    assert page.locator("#documents tbody tr").count() == 1
+    page.goto(server + "/quotes")
+    page.select_option('select[name="speaker"]', "zelenskyy")
+    page.click('form.filters button[type="submit"]')
+    page.wait_for_url("**speaker=zelenskyy**")
+    speakers = page.locator("#quotes tbody tr td:first-child strong").all_inner_texts()
+    assert speakers and set(speakers) == {"Volodymyr Zelenskyy"}
+    shot(page, "quotes.png")
+    assert page.problems == []
