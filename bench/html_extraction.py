@@ -2,11 +2,11 @@
 
 Each of the 181 pages goes through zopa's real ingestion path (``zopa.ingest.read_inputs`` on the
 ``.html.gz`` file: decoding, trafilatura, boilerplate cleaning) and the article text is compared with the
-hand-made ``articleBody`` by the benchmark's own metric: 4-token shingles of ``\\w+`` tokens; per page, true and
-false positives and negatives normalised by their sum; precision and recall averaged over pages; F1 from the
-two averages. Baselines measured in the same run: trafilatura called directly (``trafilatura.extract``) and the
-whole page's text. zopa must stay within 0.01 of trafilatura's published 0.958; the script exits with status 1
-when it does not.
+hand-made ``articleBody`` by the benchmark's own metric: 4-token shingles of ``\\w+`` tokens; per page,
+true and false positives and negatives normalised by their sum; precision and recall averaged over pages; F1
+from the two averages. Baselines measured in the same run: trafilatura called directly
+(``trafilatura.extract``) and the whole page's text. zopa must stay within 0.01 of trafilatura's published
+0.958; the script exits with status 1 when it does not.
 
     python3 bench/html_extraction.py [--limit N] [--json]
 """
@@ -134,12 +134,21 @@ def main() -> int:
         for name in ("zopa", "trafilatura_direct", "whole_page_text"):
             s = figures[name]
             print(f"  {name:<20} F1={s['f1']:.3f}  precision={s['precision']:.3f}  recall={s['recall']:.3f}")  # type: ignore[index]
-        print(f"  published trafilatura F1 {PUBLISHED_TRAFILATURA_F1:.3f}; zopa - published = {gap:+.3f} "
-              f"(must be >= -{TOLERANCE}); zopa / direct trafilatura = {figures['ratio_to_direct_trafilatura']:.3f}")
-        print(f"  pages where zopa found no article: {len(failed)}; "
-              f"zopa {figures['zopa_pages_per_second']:.1f} pages/s, "
-              f"trafilatura {figures['trafilatura_pages_per_second']:.1f} pages/s")
-        print("  OK" if ok else "  FAIL: zopa's HTML ingestion is more than 0.01 below trafilatura's published F1")
+        print(
+            f"  published trafilatura F1 {PUBLISHED_TRAFILATURA_F1:.3f}; zopa - published = {gap:+.3f} "
+            f"(must be >= -{TOLERANCE}); "
+            f"zopa / direct trafilatura = {figures['ratio_to_direct_trafilatura']:.3f}"
+        )
+        print(
+            f"  pages where zopa found no article: {len(failed)}; "
+            f"zopa {figures['zopa_pages_per_second']:.1f} pages/s, "
+            f"trafilatura {figures['trafilatura_pages_per_second']:.1f} pages/s"
+        )
+        print(
+            "  OK"
+            if ok
+            else "  FAIL: zopa's HTML ingestion is more than 0.01 below trafilatura's published F1"
+        )
     return 0 if ok else 1
 
 

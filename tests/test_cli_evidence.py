@@ -67,6 +67,8 @@ def test_positions_matrix_and_list(seeded_db: Database) -> None:
     rows = run_json("positions", "--db", str(seeded_db.path), "--list", "--issue", "nato-membership")
     assert rows["total"] >= 2 and {r["issue"] for r in rows["items"]} == {"nato-membership"}
     assert all("evidence" in r and r["end"] > r["start"] for r in rows["items"])
+    by_name = run_json("positions", "--db", str(seeded_db.path), "--list", "--actor", "United States")
+    assert by_name["total"] >= 1 and {r["actor"] for r in by_name["items"]} == {"united-states"}
     table = runner.invoke(app, ["positions", "--db", str(seeded_db.path), "--actor", "ukraine"])
     assert table.exit_code == 0 and "Ukraine" in table.stdout
 

@@ -153,3 +153,11 @@ def test_evaluate_end_to_end(tmp_path: Path) -> None:
     data = report.as_dict()
     assert data["articles"][0]["article"] == "talks.txt"
     assert set(data["overall"]) == {"quotes", "quote_text", "positions", "events"}
+
+
+def test_unknown_speaker_matches_by_surname() -> None:
+    gold = GoldArticle("a.txt", (GoldQuote("Andrii Sybiha", "We have seen this before."),), (), (), ())
+    evidence = Evidence(quotes=(_quote("We have seen this before", "ner:Sybiha"),))
+    assert score_article(gold, evidence, mini_codebook()).scores["quotes"] == Score(tp=1, fp=0, fn=0)
+    other = Evidence(quotes=(_quote("We have seen this before", "ner:Andrii Kovalenko"),))
+    assert score_article(gold, other, mini_codebook()).scores["quotes"] == Score(tp=0, fp=1, fn=1)

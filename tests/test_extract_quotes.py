@@ -190,3 +190,66 @@ def test_quote_marks_never_overlap(text: str) -> None:
             assert a.close < b.open
         for m in marks:
             assert para.start <= m.open < m.close <= para.end
+
+
+def test_parse_finds_the_subject_behind_an_interrupting_phrase() -> None:
+    text = "Trump, speaking to reporters at the White House, said: “I think we are very close to a deal.”"
+    assert quotes(text) == [("I think we are very close to a deal.", "trump")]
+
+
+def test_attribution_in_the_middle_of_a_quotation() -> None:
+    text = "“We are ready to talk,” Putin said, “but not at any price and not on these terms.”"
+    assert [s for _, s in quotes(text)] == ["putin", "putin"]
+
+
+def test_attribution_in_the_short_sentence_after_a_question() -> None:
+    assert quotes("“Why should we stop now when we are winning?” Putin asked.")[0][1] == "putin"
+
+
+def test_second_fragment_after_but_warned_keeps_the_speaker() -> None:
+    text = "Peskov said the talks were “a step forward” but warned that “nothing is agreed yet.”"
+    assert [s for _, s in quotes(text)] == ["peskov", "peskov"]
+
+
+def test_quotation_running_over_two_paragraphs() -> None:
+    text = (
+        "The Kremlin spokesman spoke for an hour.\n\n"
+        "“Without guarantees, any truce will simply give the other side time to regroup.\n\n"
+        "“We have seen this before, many times,” Zelenskyy told the newspaper."
+    )
+    assert [s for _, s in quotes(text)] == ["zelenskyy", "zelenskyy"]
+
+
+def test_sentence_case_heading_with_a_quote_is_not_a_quote() -> None:
+    text = "Kremlin rejects troop plan as “out of the question”\n\nRussia rejected the plan on Thursday."
+    assert quotes(text, title="Other title") == []
+
+
+def test_statement_does_not_swallow_an_inverted_attribution() -> None:
+    from zopa.extract.speech import find_statements
+
+    ctx = context("“We are ready to work with anyone who wants peace,” said Peskov, the Kremlin spokesman.")
+    assert find_statements(ctx) == []
+
+
+def test_british_single_quotes_with_apostrophes_inside() -> None:
+    text = "'It's a disgrace, and everyone in Europe knows it,' said Peskov."
+    assert quotes(text) == [("It's a disgrace, and everyone in Europe knows it", "peskov")]
+
+
+def test_spokesman_of_an_organisation_speaks_for_it() -> None:
+    assert quotes("The Kremlin's spokesman called the remarks 'provocative'.") == [("provocative", "russia")]
+
+
+def test_dash_attribution_and_dash_parenthesis() -> None:
+    assert quotes("“We will not retreat from our positions in the east” — Zelenskyy.") == [
+        ("We will not retreat from our positions in the east", "zelenskyy")
+    ]
+    assert quotes("The “peace plan” — which Moscow rejected — was drafted in Miami last month.") == []
+
+
+def test_pronoun_prefers_the_subject_of_the_sentence_before() -> None:
+    text = "Zelenskyy spoke after meeting Trump in Washington. “We are ready for peace talks,” he said."
+    assert quotes(text) == [("We are ready for peace talks", "zelenskyy")]
+    text = "The talks with Trump ended late on Friday. “We are ready for peace talks,” he said."
+    assert quotes(text) == [("We are ready for peace talks", "trump")]

@@ -283,3 +283,17 @@ def test_decode_either_returns_text_or_raises_input_error(data: bytes) -> None:
         assert exc.source == "blob"
     else:
         assert isinstance(text, str) and text.strip()
+
+
+def test_html_article_in_a_script_without_spaces_is_not_taken_for_a_menu(tmp_path: Path) -> None:
+    # regression: Japanese articles of the article-extraction benchmark were refused as "only N words"
+    sentence = "港のストライキは十日ぶりに終わった。"
+    html = (
+        "<html><head><title>\u6e2f</title></head><body><article>"
+        + "".join(f"<p>{sentence * 3}</p>" for _ in range(4))
+        + "</article></body></html>"
+    )
+    path = tmp_path / "ja.html"
+    path.write_text(html, encoding="utf-8")
+    [article] = _articles(list(read_inputs([path])))
+    assert sentence in article.text

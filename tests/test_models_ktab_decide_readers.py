@@ -13,61 +13,33 @@ from zopa.errors import ModelInputError
 from zopa.models.decide import read_decide
 from zopa.models.ktab import read_ktab, read_ktab_csv, read_ktab_xml
 
-KTAB_CSV = """Harbour scenario, Three actors on two dimensions, 3, 2,
-Actor,Description,Influence,Dues Position,Dues Salience,Hours Position,Hours Salience,
-A,Arland port,100,20,40,70,30,
-B,Beltia shippers,50,80,20,10,60,
-C,City council,25,50,50,50,10,
+KTAB_CSV = """Harbour scenario, Three actors on two dimensions, 3, 2, Actor,Description,Influence,Dues
+Position,Dues Salience,Hours Position,Hours Salience, A,Arland port,100,20,40,70,30, B,Beltia
+shippers,50,80,20,10,60, C,City council,25,50,50,50,10,
 """
 
-KTAB_XML = """\ufeff<?xml version="1.0" encoding="UTF-8"?>
-<Scenario>
-  <name>Harbour</name>
-  <desc>Three actors</desc>
-  <prngSeed>12345</prngSeed>
-  <ModelParameters>
-    <VictoryProbModel>Square</VictoryProbModel>
-    <PCEModel>MarkovIncentive</PCEModel>
-    <StateTransitions>Deterministic</StateTransitions>
-    <VotingRule>PropCbc</VotingRule>
-    <BigRAdjust>Half</BigRAdjust>
-    <BigRRange>Max</BigRRange>
-    <ThirdPartyCommit>FullCommit</ThirdPartyCommit>
-    <InterVecBrgn>S1P1</InterVecBrgn>
-    <BargnModel>PWCompInterp</BargnModel>
-  </ModelParameters>
-  <Dimensions><dName>Dues</dName><dName>Hours</dName></Dimensions>
-  <Actors>
-    <Actor><name>A</name><description>Arland</description><capability>100</capability>
-      <Position><dCoord>20</dCoord><dCoord></dCoord></Position>
-      <Salience><dSal>40</dSal><dSal>30</dSal></Salience></Actor>
-    <Actor><name>B</name><description>Beltia</description><capability>50</capability>
-      <Position><dCoord>80</dCoord><dCoord>10</dCoord></Position>
-      <Salience><dSal>20</dSal><dSal>60</dSal></Salience></Actor>
-  </Actors>
-  <IdealAdjustment><iaPair><adjustingIdeal>A</adjustingIdeal><referencePos>B</referencePos>
-    <adjust>0.25</adjust></iaPair></IdealAdjustment>
-</Scenario>
+KTAB_XML = """\ufeff<?xml version="1.0" encoding="UTF-8"?> <Scenario> <name>Harbour</name> <desc>Three
+actors</desc> <prngSeed>12345</prngSeed> <ModelParameters> <VictoryProbModel>Square</VictoryProbModel>
+<PCEModel>MarkovIncentive</PCEModel> <StateTransitions>Deterministic</StateTransitions>
+<VotingRule>PropCbc</VotingRule> <BigRAdjust>Half</BigRAdjust> <BigRRange>Max</BigRRange>
+<ThirdPartyCommit>FullCommit</ThirdPartyCommit> <InterVecBrgn>S1P1</InterVecBrgn>
+<BargnModel>PWCompInterp</BargnModel> </ModelParameters>
+<Dimensions><dName>Dues</dName><dName>Hours</dName></Dimensions> <Actors>
+<Actor><name>A</name><description>Arland</description><capability>100</capability>
+<Position><dCoord>20</dCoord><dCoord></dCoord></Position>
+<Salience><dSal>40</dSal><dSal>30</dSal></Salience></Actor>
+<Actor><name>B</name><description>Beltia</description><capability>50</capability>
+<Position><dCoord>80</dCoord><dCoord>10</dCoord></Position>
+<Salience><dSal>20</dSal><dSal>60</dSal></Salience></Actor> </Actors>
+<IdealAdjustment><iaPair><adjustingIdeal>A</adjustingIdeal><referencePos>B</referencePos>
+<adjust>0.25</adjust></iaPair></IdealAdjustment> </Scenario>
 """
 
-DECIDE_CSV = """#O;Harbour talks;;;;
-#/;ID;Full name;;;
-#A;Arland;Arland port;;;
-#A;Beltia;Beltia shippers;;;
-#A;City_Council;City council;;;
-#P;dues;harbour dues;;;
-#P;hours;opening hours;;;
-#M;dues;0;no dues;;
-#M;dues;50;half dues;;
-#M;dues;200;double dues;;
-#M;hours;0;closed at night;;
-#M;hours;100;open all night;;
-#D;Arland;dues;100;0.75;0.5
-#D;Beltia;dues;200;0.25;0.3
-#D;CityCouncil;dues;0;0.5;0.2
-#D;Arland;hours;20;0.4;0.5
-#D;Beltia;hours;90;0;0.3
-#D;City_Council;hours;60;0.6;0.2
+DECIDE_CSV = """#O;Harbour talks;;;; #/;ID;Full name;;; #A;Arland;Arland port;;; #A;Beltia;Beltia shippers;;;
+#A;City_Council;City council;;; #P;dues;harbour dues;;; #P;hours;opening hours;;; #M;dues;0;no dues;;
+#M;dues;50;half dues;; #M;dues;200;double dues;; #M;hours;0;closed at night;; #M;hours;100;open all night;;
+#D;Arland;dues;100;0.75;0.5 #D;Beltia;dues;200;0.25;0.3 #D;CityCouncil;dues;0;0.5;0.2
+#D;Arland;hours;20;0.4;0.5 #D;Beltia;hours;90;0;0.3 #D;City_Council;hours;60;0.6;0.2
 """
 
 
@@ -108,7 +80,7 @@ def test_ktab_errors_name_the_file_and_problem(tmp_path: Path) -> None:
     short.write_text(KTAB_CSV.replace(", 3, 2,", ", 4, 2,"))
     with pytest.raises(ModelInputError, match="announces 4 actors but the file has 3"):
         read_ktab_csv(short)
-    with pytest.raises(ModelInputError, match="expected .csv or .xml"):
+    with pytest.raises(ModelInputError, match=r"expected \.csv or \.xml"):
         read_ktab(tmp_path / "x.txt")
     broken = tmp_path / "broken.xml"
     broken.write_text("<Scenario><name>x</name>")
@@ -131,9 +103,15 @@ def test_decide_csv_normalises_scale_keeps_meanings_and_skips_zero_salience(tmp_
 
 
 def test_decide_tab_format(tmp_path: Path) -> None:
-    rows = ["'#A'\t'Arland'\t'Arland'\t''", "'#A'\t'Beltia'\t'Beltia'\t''", "'#P'\t'dues'\t'dues'\t''",
-            "'#M'\t'dues'\t0", "'#M'\t'dues'\t100", "'#D'\t'Arland'\t'dues'\t30.0\t0.5\t1.0",
-            "'#D'\t'Beltia'\t'dues'\t70.0\t0.9\t2.0"]
+    rows = [
+        "'#A'\t'Arland'\t'Arland'\t''",
+        "'#A'\t'Beltia'\t'Beltia'\t''",
+        "'#P'\t'dues'\t'dues'\t''",
+        "'#M'\t'dues'\t0",
+        "'#M'\t'dues'\t100",
+        "'#D'\t'Arland'\t'dues'\t30.0\t0.5\t1.0",
+        "'#D'\t'Beltia'\t'dues'\t70.0\t0.9\t2.0",
+    ]
     f = tmp_path / "t.tsv"
     f.write_text("\n".join(rows) + "\n")
     t = read_decide(f)
@@ -165,7 +143,9 @@ def test_benchmark_files_read_and_validate(benchmarks_dir: Path) -> None:
     assert cop.issues[1].anchors[65.0] == "International Assessment and Review (IAR)"
     tab = read_decide(d / "cop21_decide-format.tsv")
     # the tab copy lists the same groups in another order (and spelling): compare per issue, order-free
-    np.testing.assert_allclose(np.sort(np.nan_to_num(tab.position), axis=0), np.sort(np.nan_to_num(cop.position), axis=0))
+    np.testing.assert_allclose(
+        np.sort(np.nan_to_num(tab.position), axis=0), np.sort(np.nan_to_num(cop.position), axis=0)
+    )
     for table in (cop, tab, read_decide(d / "copenhagen_decide-format.tsv")):
         table.validate()
 
@@ -178,15 +158,28 @@ names = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8)
     actors=st.lists(names, min_size=2, max_size=6, unique=True),
     data=st.data(),
 )
-def test_ktab_csv_roundtrip_property(tmp_path_factory: pytest.TempPathFactory, actors: list[str],
-                                     data: st.DataObject) -> None:
+def test_ktab_csv_roundtrip_property(
+    tmp_path_factory: pytest.TempPathFactory, actors: list[str], data: st.DataObject
+) -> None:
     n_dim = data.draw(st.integers(1, 3))
-    pos = data.draw(st.lists(st.lists(st.integers(0, 100), min_size=n_dim, max_size=n_dim),
-                             min_size=len(actors), max_size=len(actors)))
-    sal = data.draw(st.lists(st.lists(st.integers(0, 30), min_size=n_dim, max_size=n_dim),
-                             min_size=len(actors), max_size=len(actors)))
-    lines = [f"S,desc,{len(actors)},{n_dim},", "Actor,Description,Influence," +
-             ",".join(f"D{d} Position,D{d} Salience" for d in range(n_dim)) + ","]
+    pos = data.draw(
+        st.lists(
+            st.lists(st.integers(0, 100), min_size=n_dim, max_size=n_dim),
+            min_size=len(actors),
+            max_size=len(actors),
+        )
+    )
+    sal = data.draw(
+        st.lists(
+            st.lists(st.integers(0, 30), min_size=n_dim, max_size=n_dim),
+            min_size=len(actors),
+            max_size=len(actors),
+        )
+    )
+    lines = [
+        f"S,desc,{len(actors)},{n_dim},",
+        "Actor,Description,Influence," + ",".join(f"D{d} Position,D{d} Salience" for d in range(n_dim)) + ",",
+    ]
     for a, p, s in zip(actors, pos, sal, strict=True):
         lines.append(f"{a},x,10," + ",".join(f"{p[d]},{s[d]}" for d in range(n_dim)) + ",")
     f = tmp_path_factory.mktemp("k") / "s.csv"

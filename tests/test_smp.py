@@ -21,7 +21,7 @@ def reference_positions(path: Path) -> dict[tuple[str, str], list[float]]:
     lines = path.read_text().splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("History of actor positions"))
     out: dict[tuple[str, str], list[float]] = {}
-    for line in lines[start + 1:]:
+    for line in lines[start + 1 :]:
         if line.startswith("History of actors"):
             break
         head, values = line.split(":", 1)
@@ -30,11 +30,16 @@ def reference_positions(path: Path) -> dict[tuple[str, str], list[float]]:
     return out
 
 
-@pytest.mark.parametrize(("csv_name", "log_name", "n_states"), [
-    ("dummyData_3Dim.csv", "20170530_ref-dummyData_3Dim.txt", 11),
-    ("SOE-Pol-Comp.csv", "20170530_ref-SOE-Pol-Comp.txt", 28),
-])
-def test_reproduces_ktab_reference_run(benchmarks_dir: Path, csv_name: str, log_name: str, n_states: int) -> None:
+@pytest.mark.parametrize(
+    ("csv_name", "log_name", "n_states"),
+    [
+        ("dummyData_3Dim.csv", "20170530_ref-dummyData_3Dim.txt", 11),
+        ("SOE-Pol-Comp.csv", "20170530_ref-SOE-Pol-Comp.txt", 28),
+    ],
+)
+def test_reproduces_ktab_reference_run(
+    benchmarks_dir: Path, csv_name: str, log_name: str, n_states: int
+) -> None:
     ktab = benchmarks_dir / "ktab-smp"
     result = smp_model(read_ktab(ktab / csv_name))
     ref = reference_positions(ktab / "reference-runs" / log_name)
@@ -48,11 +53,14 @@ def test_reproduces_ktab_reference_run(benchmarks_dir: Path, csv_name: str, log_
 
 
 def test_first_state_risk_attitudes_match_the_log(benchmarks_dir: Path) -> None:
-    """KTAB prints the inferred risk attitudes of state 0: -0.500 -0.459 -0.499 -0.274 +1.000 -0.232 -0.430."""
+    """KTAB prints the inferred risk attitudes of state 0: -0.500 -0.459 -0.499 -0.274 +1.000 -0.232
+    -0.430."""
     result = smp_model(read_ktab(benchmarks_dir / "ktab-smp" / "dummyData_3Dim.csv"))
     r = [result.history[0]["risk"][f"SActor-0{i}"] for i in range(7)]
     np.testing.assert_allclose(r, [-0.500, -0.459, -0.499, -0.274, 1.000, -0.232, -0.430], atol=5e-4)
-    first = result.history[0]["challenges"][0]  # "actor 0 has most advantageous target 6 worth 0.095", P 0.7643
+    first = result.history[0]["challenges"][
+        0
+    ]  # "actor 0 has most advantageous target 6 worth 0.095", P 0.7643
     assert (first["init"], first["target"]) == ("SActor-00", "SActor-06")
     assert first["p"] == pytest.approx(0.7643, abs=5e-5) and first["gain"] == pytest.approx(0.0947, abs=5e-5)
 
@@ -98,10 +106,14 @@ def test_bargain_interpolation_s2p2_by_hand() -> None:
 
 def _table(pos: list[list[float]], sal: list[list[float]], cap: list[float]) -> Negotiation:
     n, m = len(pos), len(pos[0])
-    return Negotiation(name="t", actors=tuple(f"a{i}" for i in range(n)),
-                       issues=tuple(IssueSpec(id=f"i{k}") for k in range(m)),
-                       position=np.array(pos, dtype=float), salience=np.array(sal, dtype=float),
-                       capability=np.array(cap, dtype=float))
+    return Negotiation(
+        name="t",
+        actors=tuple(f"a{i}" for i in range(n)),
+        issues=tuple(IssueSpec(id=f"i{k}") for k in range(m)),
+        position=np.array(pos, dtype=float),
+        salience=np.array(sal, dtype=float),
+        capability=np.array(cap, dtype=float),
+    )
 
 
 def test_unanimity_gives_that_position() -> None:
@@ -117,12 +129,28 @@ def test_options_are_checked_and_missing_positions_refused() -> None:
     pos = t.position.copy()
     pos[1, 0] = np.nan
     with pytest.raises(ModelInputError, match="actor 'a1' has no position on issue 'i0'"):
-        smp_model(Negotiation(name="t", actors=t.actors, issues=t.issues, position=pos, salience=t.salience,
-                              capability=t.capability))
+        smp_model(
+            Negotiation(
+                name="t",
+                actors=t.actors,
+                issues=t.issues,
+                position=pos,
+                salience=t.salience,
+                capability=t.capability,
+            )
+        )
     # every option value spelled as in KTAB's XML is accepted
-    r = smp_model(t, victory_prob="Octic", pce_model="MarkovIncentive", voting_rule="PropBin",
-                  big_r_adjust="Full", big_r_range="Min", third_party_commit="NoCommit",
-                  inter_vec_bargain="S2PMax", bargain_model="PWCompInterp")
+    r = smp_model(
+        t,
+        victory_prob="Octic",
+        pce_model="MarkovIncentive",
+        voting_rule="PropBin",
+        big_r_adjust="Full",
+        big_r_range="Min",
+        third_party_commit="NoCommit",
+        inter_vec_bargain="S2PMax",
+        bargain_model="PWCompInterp",
+    )
     assert 10 <= r.forecast["i0"] <= 90
 
 
@@ -135,8 +163,14 @@ def test_stochastic_transitions_reproducible_from_seed() -> None:
 
 def test_scaling_capabilities_changes_nothing(benchmarks_dir: Path) -> None:
     t = read_ktab(benchmarks_dir / "ktab-smp" / "dummyData_3Dim.csv")
-    scaled = Negotiation(name=t.name, actors=t.actors, issues=t.issues, position=t.position,
-                         salience=t.salience, capability=t.capability * 7.0)
+    scaled = Negotiation(
+        name=t.name,
+        actors=t.actors,
+        issues=t.issues,
+        position=t.position,
+        salience=t.salience,
+        capability=t.capability * 7.0,
+    )
     a, b = smp_model(t), smp_model(scaled)
     assert a.forecast == pytest.approx(b.forecast, abs=1e-6)
 
@@ -149,8 +183,13 @@ def test_forecast_within_positions_and_relabelling_invariant(data: st.DataObject
     # distinct coordinates: equal positions make exactly tied bargains, whose pick follows list order
     cols = [data.draw(st.lists(st.integers(0, 100), min_size=n, max_size=n, unique=True)) for _ in range(m)]
     pos = [[float(cols[k][i]) for k in range(m)] for i in range(n)]
-    sal = data.draw(st.lists(st.lists(st.integers(5, 45).map(lambda v: v / 100), min_size=m, max_size=m),
-                             min_size=n, max_size=n))
+    sal = data.draw(
+        st.lists(
+            st.lists(st.integers(5, 45).map(lambda v: v / 100), min_size=m, max_size=m),
+            min_size=n,
+            max_size=n,
+        )
+    )
     cap = data.draw(st.lists(st.integers(1, 50).map(float), min_size=n, max_size=n))
     t = _table(pos, sal, cap)
     r = smp_model(t)

@@ -402,3 +402,33 @@ def test_ingest_files_text_and_feed_are_analysed(writable: SyncASGIClient) -> No
     )
     assert again.status_code == 200 and "1 already stored" in again.text
     assert writable.get("/api/v1/documents").json()["total"] == 6
+
+
+def test_cached_aggregates_follow_database_changes(sqlite_url: str) -> None:
+    from zopa.records import Evidence, Position
+    from zopa.store.evidence import replace_evidence
+
+    db, data = build_web_db(sqlite_url)
+    app = create_app(sqlite_url)
+    with web_client(app) as client:
+        before = client.get("/api/v1/positions/matrix").json()
+        assert "ceasefire" not in before["issues"]
+        assert client.get("/api/v1/positions/matrix").json() == before  # served from the cache
+        replace_evidence(  # another process (the CLI) re-extracts a document
+            db,
+            data.undated,
+            Evidence(
+                positions=(
+                    Position(
+                        actor="ukraine", issue="ceasefire", stance="offer", evidence="A note", start=0, end=6
+                    ),
+                )
+            ),
+            codebook_hash="other",
+        )
+        after = client.get("/api/v1/positions/matrix").json()
+        assert "ceasefire" in after["issues"]
+        assert 'data-issue="ceasefire"' in page(client, "/positions")
+        assert '<option value="ceasefire"' in page(client, "/quotes")
+    app.state.db.close()
+    db.close()

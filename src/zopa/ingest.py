@@ -54,6 +54,7 @@ _VALID_UTF8_MULTIBYTE = re.compile(
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _PREFERRED_LEGACY = ("cp1252", "latin_1", "iso8859_15")
 
 
@@ -377,6 +378,11 @@ def parse_text(text: str, source: str) -> Article:
     return make_article(source=source, title=title, body=body, raw=text, fmt="text")
 
 
+def _word_count(text: str) -> int:
+    """Words, counting each Chinese, Japanese or Korean character as one (those scripts use no spaces)."""
+    return len(text.split()) + len(_CJK.findall(text))
+
+
 def parse_html(
     html: str,
     source: str,
@@ -404,10 +410,11 @@ def parse_html(
     text = getattr(doc, "text", None) if doc is not None else None
     if not text or not text.strip():
         raise InputError(source, "no article text found in the HTML")
-    longest = max((len(line.split()) for line in text.splitlines()), default=0)
-    if len(text.split()) < MIN_HTML_WORDS or longest < MIN_HTML_LINE_WORDS:
-        raise InputError(source, f"no article text found in the HTML (only {len(text.split())} words of "
-                                 "menus or captions)")
+    longest = max((_word_count(line) for line in text.splitlines()), default=0)
+    if _word_count(text) < MIN_HTML_WORDS or longest < MIN_HTML_LINE_WORDS:
+        raise InputError(
+            source, f"no article text found in the HTML (only {_word_count(text)} words of menus or captions)"
+        )
     when = published
     if when is None and getattr(doc, "date", None):
         try:

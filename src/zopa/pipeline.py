@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from sqlalchemy import Connection, select
+from sqlalchemy.exc import IntegrityError
 
 from zopa.dedupe import DEFAULT_NUM_PERM, DEFAULT_THRESHOLD, Fingerprint, fingerprint, similarity
-from zopa.errors import InputError, NotFoundError, ZopaError
+from zopa.errors import InputError, NotFoundError, StorageError, ZopaError
 from zopa.ingest import DEFAULT_MAX_BYTES, Fetcher, InputItem, ReadOptions, expand_inputs, read_item
 from zopa.records import Article, Evidence
 from zopa.store import schema
@@ -195,6 +196,34 @@ def store_article(
     """Store one article (and its evidence) in one transaction; an exact duplicate is left as it is."""
     fp = fingerprint(article.text, threshold=options.near_duplicate_threshold, num_perm=options.num_perm)
     terms = key_terms(article.title, article.text)
+    try:
+        return _store(
+            db, article, options, fp, terms, evidence=evidence, codebook=codebook, codebook_hash=codebook_hash
+        )
+    except StorageError as exc:
+        # another process stored the same text between our check and our insert (PostgreSQL runs writers
+        # side by side; SQLite's BEGIN IMMEDIATE serialises them): that is a duplicate, not a failure
+        if isinstance(exc.__cause__, IntegrityError) and _is_stored(db, article.content_hash) is not None:
+            return DocumentOutcome(
+                source=article.source,
+                title=article.title,
+                status="duplicate",
+                document_id=int(_is_stored(db, article.content_hash) or 0),
+            )
+        raise
+
+
+def _store(
+    db: Database,
+    article: Article,
+    options: IngestOptions,
+    fp: Fingerprint,
+    terms: dict[str, float],
+    *,
+    evidence: Evidence | None,
+    codebook: Codebook | None,
+    codebook_hash: str | None,
+) -> DocumentOutcome:
     with db.transaction() as conn:
         existing = document_id_by_hash(conn, article.content_hash)
         if existing is not None:

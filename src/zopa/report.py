@@ -154,7 +154,7 @@ def positions_section(ctx: ReportContext) -> str:
     if not matrix.cells:
         return "<p>No positions extracted.</p>"
     names = matrix.actor_names
-    head = "".join(f"<th>{esc(ctx.issue(i))}</th>" for i in matrix.issues)
+    head = "".join(f'<th title="{esc(ctx.issue(i))}">{esc(i)}</th>' for i in matrix.issues)
     rows = []
     for actor in matrix.actors:
         cells = []

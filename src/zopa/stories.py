@@ -33,8 +33,13 @@ DEFAULT_THRESHOLD = 0.3
 MAX_TERMS = 30
 MIN_WORD_LENGTH = 5  # shorter lower-case words are never key terms
 MAX_TERM_LENGTH = 100
-CANDIDATE_TERM_MAX_DF = 500  # terms held by more documents than this do not fetch candidates (still score)
-MAX_CANDIDATES = 40
+# Only rarer terms fetch candidates (all shared terms still count in the score): a term fetches candidates
+# when at most max(CANDIDATE_TERM_MIN_CAP, CANDIDATE_TERM_MAX_SHARE * corpus) documents hold it, never more
+# than CANDIDATE_TERM_MAX_DF. This bounds each lookup, so grouping grows linearly with the corpus.
+CANDIDATE_TERM_MAX_DF = 200
+CANDIDATE_TERM_MIN_CAP = 20
+CANDIDATE_TERM_MAX_SHARE = 0.02
+MAX_CANDIDATES = 20
 LABEL_NAMES = 3
 LABEL_KEYWORDS = 2
 
@@ -165,7 +170,8 @@ def find_matches(
         row[0]: int(row[1])
         for row in conn.execute(select(tc.c.term, tc.c.documents).where(tc.c.term.in_(terms)))
     }
-    rare = [t for t in terms if df.get(t, 1) <= CANDIDATE_TERM_MAX_DF]
+    cap = min(CANDIDATE_TERM_MAX_DF, max(CANDIDATE_TERM_MIN_CAP, int(n * CANDIDATE_TERM_MAX_SHARE)))
+    rare = [t for t in terms if df.get(t, 1) <= cap]
     if not rare:
         return []
     conds: list[Any] = [dt.c.term.in_(rare), dt.c.document_id != document_id, d.c.duplicate_of.is_(None)]
@@ -188,24 +194,21 @@ def find_matches(
     ]
     if not candidates:
         return []
+    idf: dict[str, float] = {t: _idf(df.get(t, 1), n) for t in terms}
     their_terms: dict[int, dict[str, float]] = {c: {} for c in candidates}
     for row in conn.execute(
-        select(dt.c.document_id, dt.c.term, dt.c.weight).where(dt.c.document_id.in_(candidates))
+        select(dt.c.document_id, dt.c.term, dt.c.weight, tc.c.documents)
+        .select_from(dt.join(tc, tc.c.term == dt.c.term))
+        .where(dt.c.document_id.in_(candidates))
     ):
         their_terms[int(row[0])][row[1]] = float(row[2])
-    all_terms = {t for ts in their_terms.values() for t in ts} - set(df)
-    if all_terms:
-        for row in conn.execute(select(tc.c.term, tc.c.documents).where(tc.c.term.in_(all_terms))):
-            df[row[0]] = int(row[1])
-
-    def mass(ts: dict[str, float]) -> float:
-        return sum(w * _idf(df.get(t, 1), n) for t, w in ts.items())
-
-    own = mass(terms)
+        if row[1] not in idf:
+            idf[row[1]] = _idf(int(row[3]), n)
+    own = sum(w * idf[t] for t, w in terms.items())
     matches = []
     for cand, ts in their_terms.items():
-        shared = sum(min(w, ts[t]) * _idf(df.get(t, 1), n) for t, w in terms.items() if t in ts)
-        smaller = min(own, mass(ts))
+        shared = sum(min(w, ts[t]) * idf[t] for t, w in terms.items() if t in ts)
+        smaller = min(own, sum(w * idf[t] for t, w in ts.items()))
         score = shared / smaller if smaller > 0 else 0.0
         if score >= threshold:
             matches.append(StoryMatch(cand, round(score, 4)))

@@ -47,6 +47,19 @@ def _codebook(path: Path | None) -> Any:
     return load_codebook(path if path is not None else default_codebook_path())
 
 
+def _actor_id(database: Any, value: str | None) -> str | None:
+    """An actor id from an id or a name ("russia", "Russia", "Vladimir Putin")."""
+    if value is None:
+        return None
+    from zopa.store.queries import list_actors
+
+    wanted = " ".join(value.split()).casefold()
+    for actor in list_actors(database):
+        if actor.id.casefold() == wanted or actor.name.casefold() == wanted:
+            return actor.id
+    return value
+
+
 def _page_json(page: Any) -> dict[str, Any]:
     return {"total": page.total, "items": [row.as_dict() for row in page.items]}
 
@@ -109,7 +122,9 @@ def positions_cmd(
 
     database = _db(db)
     if rows:
-        page = list_positions(database, actor=actor, issue=issue, since=_since(since), limit=limit)
+        page = list_positions(
+            database, actor=_actor_id(database, actor), issue=issue, since=_since(since), limit=limit
+        )
         if as_json:
             print_json(_page_json(page))
             return
@@ -128,7 +143,7 @@ def positions_cmd(
             )
         console.print(table)
         return
-    matrix = position_matrix(database, actor=actor, issue=issue, since=_since(since))
+    matrix = position_matrix(database, actor=_actor_id(database, actor), issue=issue, since=_since(since))
     if as_json:
         print_json(matrix.as_dict())
         return

@@ -421,8 +421,11 @@ def plan_cmd(
     for iid, v in p.scored.items():
         why = p.filled.get(iid) or p.plan.terms.get(iid, "")
         console.print(f"  {iid} = {v:.0f}  [dim]{why}[/dim]")
+    by_reason: dict[str, list[str]] = {}
     for iid, why in p.not_modeled.items():
-        console.print(f"  [dim]{iid}: not scored ({why})[/dim]")
+        by_reason.setdefault(why, []).append(iid)
+    for why, iids in by_reason.items():
+        console.print(f"  [dim]not scored ({why}): {', '.join(iids)}[/dim]")
     table = Table()
     for col in ("party", "utility", "no deal", "margin", "acceptance", "red lines broken"):
         table.add_column(col)

@@ -14,6 +14,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -257,9 +258,57 @@ AMBIGUOUS_FORMS = frozenset(
         "warning",
         "saying",
         "calling",
+        "claim",
+        "note",
+        "signal",
+        "stress",
+        "deny",
+        "admit",
+        "confirm",
+        "declare",
+        "announce",
     }
 )
 _POSSESSIVE = re.compile(r"['’]s?$")
+
+# People who speak for an organisation or state: "the Kremlin's spokesman", "Ukraine's foreign ministry".
+ROLE_NOUNS = frozenset(
+    {
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "spokespeople",
+        "office",
+        "ministry",
+        "government",
+        "embassy",
+        "mission",
+        "envoy",
+        "envoys",
+        "negotiator",
+        "negotiators",
+        "delegation",
+        "representative",
+        "representatives",
+        "official",
+        "officials",
+        "foreign",
+        "defence",
+        "defense",
+        "press",
+        "leadership",
+        "president",
+        "presidency",
+        "administration",
+        "cabinet",
+        "military",
+        "army",
+        "command",
+        "diplomats",
+    }
+)
+
+_SENTENCE_BREAK = re.compile(r"[.!?…][\"'”’»)]*\s")
 
 OPENING = {"“": "”", "„": "“", "«": "»", '"': '"', "‘": "’", "'": "'"}
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’\-.]*")
@@ -449,6 +498,15 @@ def title_case(words: Sequence[str]) -> bool:
     return len(significant) >= 1 and all(w[0].isupper() for w in significant)
 
 
+@lru_cache(maxsize=32)
+def _verb_pattern(extra: tuple[str, ...]) -> re.Pattern[str]:
+    """One regular expression for the reporting verbs plus a codebook's own (compiled once per codebook)."""
+    forms = {v.lower() for v in (*REPORTING_VERBS, *extra)}
+    single = sorted((re.escape(f) for f in forms if " " not in f), key=len, reverse=True)
+    multi = [*MULTIWORD_CUES, *(r"\s+".join(map(re.escape, f.split())) for f in forms if " " in f)]
+    return re.compile(r"\b(?:" + "|".join([*multi, *single]) + r")\b", re.IGNORECASE)
+
+
 class Attributor:
     """Finds the speaker of a cue: the actor mention (or pronoun) that is the subject of a reporting verb."""
 
@@ -466,10 +524,7 @@ class Attributor:
         self._by_end = sorted(self.mentions, key=lambda m: m.end)
         self._persons = [m for m in self.mentions if m.person and m.how != "pronoun"]
         self._person_starts = [m.start for m in self._persons]
-        forms = {v.lower() for v in (*REPORTING_VERBS, *extra_verbs) if v.strip()}
-        single = sorted((re.escape(f) for f in forms if " " not in f), key=len, reverse=True)
-        multi = [*MULTIWORD_CUES, *(r"\s+".join(map(re.escape, f.split())) for f in forms if " " in f)]
-        self.verb_re = re.compile(r"\b(?:" + "|".join([*multi, *single]) + r")\b", re.IGNORECASE)
+        self.verb_re = _verb_pattern(tuple(sorted({v.lower().strip() for v in extra_verbs if v.strip()})))
 
     # -- lookups ---------------------------------------------------------------------------------------
     def verbs(self, masked: str, lo: int, hi: int) -> list[VerbHit]:
@@ -501,6 +556,9 @@ class Attributor:
         """A subject pronoun (he/she) inside [lo, hi), resolved to the person in focus."""
         for m in re.finditer(r"\b(?:he|she)\b", self.text[lo:hi], re.IGNORECASE):
             start = lo + m.start()
+            subject = self.subject_in_focus(start)
+            if subject is not None:
+                return MentionRef(subject.actor, start, lo + m.end(), "pronoun", True)
             for known in self.mentions_in(start, lo + m.end()):
                 if known.how == "pronoun":
                     return known
@@ -509,8 +567,27 @@ class Attributor:
                 return MentionRef(focus.actor, start, lo + m.end(), "pronoun", True)
         return None
 
+    def subject_in_focus(self, pos: int) -> MentionRef | None:
+        """The person who is the subject of the latest sentence naming a person before ``pos``: the person
+        named at its start ("Zelenskyy spoke after meeting Trump. He said ..." -> Zelenskyy), or None when
+        that sentence does not open with a person."""
+        last = self.focus_person(pos)
+        if last is None:
+            return None
+        window = max(0, last.start - 400)
+        lo = self.text.rfind("\n", 0, last.start) + 1
+        for brk in _SENTENCE_BREAK.finditer(self.text, window, last.start):
+            lo = max(lo, brk.end())
+        for m in self._persons[bisect_left(self._person_starts, lo) :]:
+            if m.start > last.start:
+                break
+            if len(_WORD.findall(self.text[lo : m.start])) <= 3:
+                return m
+            break
+        return None
+
     def _candidates(self, lo: int, hi: int) -> list[MentionRef]:
-        found = list(self.mentions_in(lo, hi))
+        found = [m for m in self.mentions_in(lo, hi) if m.how != "pronoun"]  # pronouns: resolved below
         covered = {(m.start, m.end) for m in found}
         for m in re.finditer(r"\b(?:he|she)\b", self.text[lo:hi], re.IGNORECASE):
             s, e = lo + m.start(), lo + m.end()
@@ -535,6 +612,8 @@ class Attributor:
         if verb.form in AMBIGUOUS_FORMS and (len(gap_words) > 2 or _POSSESSIVE.search(best_text(self, best))):
             return None  # "Moscow's core demands remain": a noun, not a verb
         if _POSSESSIVE.search(best_text(self, best)) and (not gap_words or gap_words[0] not in SPEECH_NOUNS):
+            if gap_words and gap_words[0] in ROLE_NOUNS and not best.person and len(gap_words) <= 3:
+                return best  # "the Kremlin's spokesman said": someone speaking for the possessor
             return None  # "Trump's push for peace has added ...": the possessor is not the subject
         # Prefer a person named in the same noun phrase ("Russian President Vladimir Putin", "Putin's").
         if not best.person:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from zopa.codebook import Codebook, DatedRef
+from zopa.extract._cues import trie_regex as _trie_regex
 from zopa.extract._nlp import DocContext
 from zopa.records import Mention
 
@@ -161,32 +162,6 @@ def _form_table(codebook: Codebook) -> _FormTable:
     return table
 
 
-def _trie_regex(words: list[str]) -> str:
-    """One regular expression for many literal forms, sharing prefixes (much faster than a flat alternation);
-    longer forms are tried first at every branch, and a space matches any run of whitespace."""
-    trie: dict[str, dict] = {}
-    for word in set(words):
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict[str, dict]) -> str:
-        branches = []
-        optional = "" in node
-        for ch in sorted(k for k in node if k):
-            piece = r"\s+" if ch == " " else re.escape(ch)
-            branches.append(piece + build(node[ch]))
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if optional:
-            return "(?:" + body + ")?"
-        return body
-
-    return build(trie)
-
-
 def find_mentions(ctx: DocContext) -> list[Mention]:
     """Codebook mentions in the whole text (titles, aliases, metonyms, adjectives); sets ``ctx.mentions``."""
     ctx.mentions = ctx.resolver.find(ctx.text)
@@ -195,10 +170,17 @@ def find_mentions(ctx: DocContext) -> list[Mention]:
 
 def add_ner_mentions(ctx: DocContext, indices: Iterable[int]) -> list[Mention]:
     """Named entities in these sentences that the codebook does not cover, as ``ner:<Name>`` mentions."""
+    from zopa.extract.positions import compiled_cues
+
+    cues = compiled_cues(ctx.codebook)
     added: list[Mention] = []
     taken = [(m.start, m.end) for m in ctx.mentions]
     for i in sorted(indices):
         sentence = ctx.sentences[i]
+        # a name inside an issue cue is what is negotiated ("Crimea", "Donetsk"), not who negotiates
+        topics = [
+            (sentence.start + m.start(), sentence.start + m.end()) for _, m in issues.finditer(sentence.text)
+        ]
         for ent in ctx.doc(i).ents:
             if ent.label_ not in _NER_LABELS:
                 continue
@@ -208,7 +190,9 @@ def add_ner_mentions(ctx: DocContext, indices: Iterable[int]) -> list[Mention]:
             name = re.sub(r"^(?:the|The)\s+", "", name).strip(" \"“”‘’'-—–,")
             if not name or any(ch.isdigit() for ch in name) or not name[0].isupper():
                 continue
-            if any(s < end and start < e for s, e in taken):
+            if any(s < end and start < e for s, e in taken) or any(
+                s <= start and end <= e for s, e in topics
+            ):
                 continue  # the codebook wins where both match ("Kyiv" tagged PERSON)
             if ctx.resolver.lookup(name) is not None or name.split()[0].lower() in {"he", "she", "it"}:
                 continue

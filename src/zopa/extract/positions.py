@@ -31,7 +31,7 @@ from typing import Any
 
 from zopa.codebook import Codebook
 from zopa.extract._cues import CueSet
-from zopa.extract.actors import _trie_regex
+from zopa.extract._cues import trie_regex as _trie_regex
 from zopa.extract._nlp import DocContext, Paragraph, Sentence
 from zopa.records import Mention, Position, Quote, Statement
 
@@ -196,6 +196,7 @@ class _SentenceReader:
         self.speaker = speaker
         self.mentions = [m for m in ctx.mentions_in(sentence.start, sentence.end) if self._counts(m)]
         self._doc: Any = None
+        self.reporter: str | None = None  # set by subject_holder: a person reporting the holder's stance
 
     def _counts(self, m: Mention) -> bool:
         if m.how != "adjective":
@@ -250,6 +251,22 @@ class _SentenceReader:
         covering = [m for m in inside if m.start <= head_start < m.end]
         return covering[0] if covering else inside[0]
 
+    def _person_above(self, token: Any) -> str | None:
+        """A person who is the subject of a verb above ``token`` ("X said the union was willing ...")."""
+        base = self.sentence.start
+        for _ in range(10):
+            for c in token.children:
+                if c.dep_ in _SUBJECT_DEPS:
+                    left = min(t.idx for t in c.subtree)
+                    right = max(t.idx + len(t.text) for t in c.subtree)
+                    mention = self._mention_in(base + left, base + right, base + c.idx)
+                    if mention is not None and self.ctx.is_person(mention.actor):
+                        return mention.actor
+            if token.head is token:
+                return None
+            token = token.head
+        return None
+
     def subject_holder(self, hit: _Hit) -> tuple[str, str | None] | None:
         """('actor', id) for the cue's holder, ('none', None) when its subject is not an actor, or None.
 
@@ -260,6 +277,8 @@ class _SentenceReader:
         token = self._token_at(hit.start)
         if token is None:
             return None
+        if token.dep_ == "mark" and token.head.dep_ == "advcl":
+            token = token.head.head  # "..., unless/if ...": the cue qualifies the main clause
         skip_subject = _DEONTIC.match(self.ctx.text, hit.start, hit.end) is not None
         threat = hit.key == "threat"
         base = self.sentence.start
@@ -269,6 +288,10 @@ class _SentenceReader:
             )
             if hypothetical and not threat and not any(c.dep_ == "neg" for c in token.children):
                 return ("none", None)
+            if token.dep_ == "advcl" and any(
+                c.dep_ == "mark" and c.text.lower() in _CONDITION_MARKS for c in token.children
+            ):
+                return ("none", None)  # a cue inside an if/unless clause is not the holder's stance
             subjects = [c for c in token.children if c.dep_ in _SUBJECT_DEPS]
             if subjects and skip_subject:
                 skip_subject = False
@@ -279,7 +302,17 @@ class _SentenceReader:
                 if subj.text.lower() in _FIRST_PERSON and self.speaker is not None:
                     return ("actor", self.speaker)
                 mention = self._mention_in(base + left, base + right, base + subj.idx)
+                if (
+                    mention is not None
+                    and token.dep_ in {"ccomp", "xcomp"}
+                    and any(
+                        c.dep_ in {"aux", "auxpass"} and c.text.lower() in _HYPOTHETICAL
+                        for c in token.head.children
+                    )
+                ):
+                    return ("none", None)  # "he can't make Putin accept ...": a hypothetical about another
                 if mention is not None:
+                    self.reporter = None if token.head is token else self._person_above(token.head)
                     return ("actor", mention.actor)
                 if subj.dep_ != "nsubjpass" and token.dep_ not in {"ccomp", "xcomp", "relcl", "acl"}:
                     return ("none", None)
@@ -317,7 +350,9 @@ def _main_claims(reader: _SentenceReader, claims: list[_Claim]) -> list[_Claim]:
         if any(claims[j].party == claim.party for j in above):
             continue
         if above:
-            claim = _Claim(claim.party, claim.speaker, claim.stance, claim.cue, round(claim.confidence - 0.15, 3))
+            claim = _Claim(
+                claim.party, claim.speaker, claim.stance, claim.cue, round(claim.confidence - 0.15, 3)
+            )
         out.append(claim)
     return out
 
@@ -378,8 +413,8 @@ def find_positions(
     out: list[Position] = []
     for sentence in ctx.sentences:
         paragraph = ctx.paragraphs[sentence.paragraph]
-        if paragraph.heading:
-            continue
+        if paragraph.heading or not (paragraph.bullet or sentence.index in ctx.candidates):
+            continue  # a position needs cues that make a sentence a candidate (list items: their lead-in)
         issues = _issue_hits(cues, sentence.text, sentence.start)
         if not issues:
             continue
@@ -451,7 +486,9 @@ def _sentence_positions(
         if kind == "actor" and actor is not None:
             party = reader.party(actor)
             if party is not None:
-                person = actor if ctx.is_person(actor) else speaker
+                person = actor if ctx.is_person(actor) else (reader.reporter or speaker)
+                if person is not None and ctx.party_of(person) != party:
+                    person = None  # a reporter from another side is not this party's speaker
                 claims.append(_Claim(party, person, hit.key, hit, 0.8))
     if not claims and speaker is not None and reader.party(speaker) is not None:
         claims.append(_Claim(reader.party(speaker) or "", speaker, "statement", issues[0], 0.5))

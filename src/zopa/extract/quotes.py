@@ -56,6 +56,7 @@ _SO_CALLED = re.compile(r"(?:so[- ]called|the\s+(?:word|term|phrase|label)|quote
 _CLAUSE_LINK = re.compile(
     r"\b(?:and|but|or|while|because|although|though|which|who|whom|that|if|when)\b", re.IGNORECASE
 )
+_DASH_ATTRIBUTION = re.compile(r"[,.]?\s*[—–]\s*|[,.]?\s+-{1,2}\s+")
 _WORDS = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’\-]*")
 
 
@@ -94,8 +95,10 @@ def quotes_in_text(
     all_marks = {i: find_quote_marks(text, p) for i, p in enumerate(paras)}
     masked = mask_quotes(text, [m for ms in all_marks.values() for m in ms])
     title_norm = " ".join(title.split()).lower()
-    heading = [is_heading(text, p, bullet=i in bullets) or _same_line(text, p, title_norm)
-               for i, p in enumerate(paras)]
+    heading = [
+        is_heading(text, p, bullet=i in bullets) or _same_line(text, p, title_norm)
+        for i, p in enumerate(paras)
+    ]
     out: list[Quote] = []
     block_speaker: dict[int, _Attribution] = {}  # paragraph index -> attribution of its block quote
     inline_first: dict[int, _Attribution] = {}  # paragraph index -> inline attribution of its first quote
@@ -176,7 +179,9 @@ def quotes_in_text(
             continue
         if out[index].speaker != nxt.speaker.actor:
             out[index] = replace(
-                out[index], speaker=nxt.speaker.actor, cue="quotation continues in the next paragraph",
+                out[index],
+                speaker=nxt.speaker.actor,
+                cue="quotation continues in the next paragraph",
                 confidence=0.85,
             )
     return out
@@ -274,6 +279,16 @@ def _inline(
     if k + 1 < len(marks) and marks[k + 1].open < right_hi:
         right_hi = marks[k + 1].open
     right_lo = mark.close + 1
+    dash = _DASH_ATTRIBUTION.match(masked, right_lo, right_hi)
+    if dash is not None:
+        # '"...," — Zelenskyy, speaking in Berlin': the name right after a dash
+        after = [m for m in att._candidates(dash.end(), right_hi) if m.start >= dash.end()]
+        if (
+            after
+            and re.fullmatch(r"\s*(?:the\s+)?", masked[dash.end() : after[0].start], re.IGNORECASE)
+            and re.match(r"\s*(?:[,.;]|$)", masked[after[0].end : right_hi])
+        ):
+            return _Attribution(after[0], "quote — speaker", 0.85)
     for verb in att.verbs(masked, right_lo, right_hi):
         lead = masked[right_lo : verb.start]
         if word_count(lead) > 6 or _CLAUSE_LINK.search(lead):

@@ -387,7 +387,8 @@ def trades(table: Negotiation, *, top: int = 20) -> list[Trade]:
         k = (wa_j + wb_j) / np.maximum(wa_i + wb_i, 1e-300)  # b's move on i per unit of a's move on j
         xmove = np.minimum(dist_j, dist_i / np.maximum(k, 1e-300))
         gain = xmove * det / np.maximum(wa_i + wb_i, 1e-300)
-        ok = (det > 1e-15) & (dist_i > 0) & (dist_j > 0) & (gain > 1e-12)
+        upper = np.triu(np.ones(det.shape, dtype=bool), 1)  # each pair of actors once
+        ok = upper & (det > 1e-15) & (dist_i > 0) & (dist_j > 0) & (gain > 1e-12)
         for ia, ib in zip(*np.nonzero(ok), strict=True):
             out.append(Trade(actor_a=table.actors[idx[ia]], actor_b=table.actors[idx[ib]],
                              a_gives_on=table.issue_ids[j], b_gives_on=table.issue_ids[i],

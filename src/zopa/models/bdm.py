@@ -4,24 +4,26 @@
 Each issue is modelled on its own. Per round, for the actors taking part in the issue (capability ``c``,
 salience ``s`` in [0, 1], position ``x``; distances ``d`` divided by the range of the starting positions):
 
-1. **Votes** of actor ``k`` between positions ``x_i`` and ``x_j``: ``v_k(i, j) = c_k s_k (d_kj^r_k - d_ki^r_k)``.
+1. **Votes** of actor ``k`` between positions ``x_i`` and ``x_j``: ``v_k(i, j) = c_k s_k (d_kj^r_k -
+   d_ki^r_k)``.
 2. **Probability of success** of ``i`` against ``j``: ``P_ij = sum_k max(0, v_k(i, j)) / sum_k |v_k(i, j)|``
    (the votes for ``i`` over all votes cast on that pair); ``P_ij = 0`` where ``x_i == x_j``.
-3. **Utilities**, from the viewpoint of an actor with risk exponent ``r``: success
-   ``U_s = 2 - 4 (0.5 - 0.5 d)^r``, failure ``U_f = 2 - 4 (0.5 + 0.5 d)^r``, status quo ``U_sq = 2 - 4 (0.5)^r``,
-   better / worse ``U_b, U_w = 2 - 4 (0.5 -/+ 0.25 (|x_i - mu| + d))^r`` (``mu`` the weighted mean).
-4. **Expected utility of challenge** of ``i`` against ``j``:
-   ``EU = s_j (P_ij U_s + (1 - P_ij) U_f) + (1 - s_j) U_s - Q U_sq - (1 - Q) (T U_b + (1 - T) U_w)``.
+3. **Utilities**, from the viewpoint of an actor with risk exponent ``r``: success ``U_s = 2 - 4 (0.5 - 0.5
+   d)^r``, failure ``U_f = 2 - 4 (0.5 + 0.5 d)^r``, status quo ``U_sq = 2 - 4 (0.5)^r``, better / worse ``U_b,
+   U_w = 2 - 4 (0.5 -/+ 0.25 (|x_i - mu| + d))^r`` (``mu`` the weighted mean).
+4. **Expected utility of challenge** of ``i`` against ``j``: ``EU = s_j (P_ij U_s + (1 - P_ij) U_f) + (1 -
+   s_j) U_s - Q U_sq - (1 - Q) (T U_b + (1 - T) U_w)``.
 5. **Risk exponents, recomputed every round**: with all ``r = 1``, actor ``i``'s exposure is the sum of the
-   others' expected utilities of challenging it; ``R_i = (2 e_i - e_max - e_min) / (e_max - e_min)`` and
-   ``r_i = (1 - R_i / 3) / (1 + R_i / 3)`` (in [0.5, 2]).
+   others' expected utilities of challenging it; ``R_i = (2 e_i - e_max - e_min) / (e_max - e_min)`` and ``r_i
+   = (1 - R_i / 3) / (1 + R_i / 3)`` (in [0.5, 2]).
 6. **Offers.** Actor ``i`` assesses, with its own ``r_i``, ``EU_ij`` (it challenging ``j``) and ``EU_ji``
    (``j`` challenging it). It receives from ``j`` a *confrontation* when ``EU_ji > EU_ij > 0`` (it would lose:
    it moves to ``x_j``); a *compromise* when ``EU_ji > 0 > EU_ij`` and ``EU_ji > |EU_ij|`` (it moves towards
-   ``x_j`` by the fraction ``|EU_ij / EU_ji|``); a *capitulation* when ``EU_ji > 0 > EU_ij`` and
-   ``EU_ji < |EU_ij|`` (it moves to ``x_j``). It accepts one offer; all actors move at once.
+   ``x_j`` by the fraction ``|EU_ij / EU_ji|``); a *capitulation* when ``EU_ji > 0 > EU_ij`` and ``EU_ji <
+   |EU_ij|`` (it moves to ``x_j``). It accepts one offer; all actors move at once.
 7. Rounds repeat until no position moves (by more than ``tol``) or ``rounds`` is reached. The forecast is the
-   weighted median (the position that beats every other in pairwise votes, risk-neutral) of the final positions.
+   weighted median (the position that beats every other in pairwise votes, risk-neutral) of the final
+   positions.
 
 Named options where public reimplementations disagree. The defaults are the ones that reproduce the paper's
 published round-by-round table on the EC emissions case (8.4, 9.6 [9.9 published], 9.9, 9.9, 9.9, 7.4, 8.8,
@@ -62,7 +64,12 @@ Probability = Literal["pairwise", "all_votes"]
 OfferChoice = Literal["least_move", "by_type", "max_eu"]
 
 CONFRONTATION, COMPROMISE, CAPITULATION = 1, 2, 3
-OFFER_NAMES = {0: "none", CONFRONTATION: "confrontation", COMPROMISE: "compromise", CAPITULATION: "capitulation"}
+OFFER_NAMES = {
+    0: "none",
+    CONFRONTATION: "confrontation",
+    COMPROMISE: "compromise",
+    CAPITULATION: "capitulation",
+}
 
 
 def weighted_median(x: np.ndarray, w: np.ndarray) -> float:
@@ -90,7 +97,8 @@ class _Pairs:
 
 
 def _pairs(x: np.ndarray, scale: float) -> _Pairs:
-    """``x`` must be sorted. ``lo``/``hi``: how many actors lie strictly left of / left of or on each midpoint."""
+    """``x`` must be sorted. ``lo``/``hi``: how many actors lie strictly left of / left of or on each
+    midpoint."""
     n = len(x)
     mid = ((x[:, None] + x[None, :]) / 2.0).ravel()  # rows are sorted: searchsorted runs fast
     lo = np.searchsorted(x, mid, side="left").reshape(n, n) * n
@@ -100,25 +108,41 @@ def _pairs(x: np.ndarray, scale: float) -> _Pairs:
     with np.errstate(divide="ignore"):
         log_d, log_near = np.log(d), np.log(np.maximum(0.5 - 0.5 * d, 0.0))
     return _Pairs(
-        d=d, log_d=log_d, log_near=log_near, log_far=np.log(0.5 + 0.5 * d), i_left=x[:, None] < x[None, :], same=x[:, None] == x[None, :],
-        lo_i=lo + col[:, None], lo_j=lo + col[None, :], hi_i=hi + col[:, None], hi_j=hi + col[None, :],
+        d=d,
+        log_d=log_d,
+        log_near=log_near,
+        log_far=np.log(0.5 + 0.5 * d),
+        i_left=x[:, None] < x[None, :],
+        same=x[:, None] == x[None, :],
+        lo_i=lo + col[:, None],
+        lo_j=lo + col[None, :],
+        hi_i=hi + col[:, None],
+        hi_j=hi + col[None, :],
     )
 
 
-def win_probability(x: np.ndarray, w: np.ndarray, r: np.ndarray | None, scale: float, how: Probability,
-                    pairs: _Pairs | None = None) -> np.ndarray:
+def win_probability(
+    x: np.ndarray,
+    w: np.ndarray,
+    r: np.ndarray | None,
+    scale: float,
+    how: Probability,
+    pairs: _Pairs | None = None,
+) -> np.ndarray:
     """``P[i, j]``: probability that ``x_i`` beats ``x_j`` given votes ``w_k (d_kj^r_k - d_ki^r_k)``.
 
-    Voters nearer ``x_i`` than ``x_j`` are exactly those on ``x_i``'s side of the midpoint, so with actors sorted
-    by position each sum is a difference of prefix sums: ``O(n^2)`` memory and time. ``x`` unsorted is sorted
-    here and the result returned in the caller's order.
+    Voters nearer ``x_i`` than ``x_j`` are exactly those on ``x_i``'s side of the midpoint, so with actors
+    sorted by position each sum is a difference of prefix sums: ``O(n^2)`` memory and time. ``x`` unsorted is
+    sorted here and the result returned in the caller's order.
     """
     n = len(x)
     if pairs is None:
         order = np.argsort(x, kind="stable")
         inv = np.empty(n, dtype=int)
         inv[order] = np.arange(n)
-        ps = win_probability(x[order], w[order], None if r is None else r[order], scale, how, _pairs(x[order], scale))
+        ps = win_probability(
+            x[order], w[order], None if r is None else r[order], scale, how, _pairs(x[order], scale)
+        )
         return ps[np.ix_(inv, inv)]
     g = pairs
     a = w[:, None] * (g.d if r is None else np.exp(r[:, None] * g.log_d))  # a[k, j] = w_k d_kj^r_k
@@ -143,10 +167,20 @@ def win_probability(x: np.ndarray, w: np.ndarray, r: np.ndarray | None, scale: f
     return p
 
 
-def offer_utilities(pairs: _Pairs, x: np.ndarray, s: np.ndarray, p: np.ndarray, r: np.ndarray | None, mu: float,
-                    q: float, t: float, scale: float) -> tuple[np.ndarray, np.ndarray]:
-    """``EU_ij`` (``i`` challenges ``j``) and ``EU_ji`` (``j`` challenges ``i``), both seen by ``i`` with its own
-    exponent ``r_i`` (``None``: all 1). Distances are symmetric, so both share the same two power matrices."""
+def offer_utilities(
+    pairs: _Pairs,
+    x: np.ndarray,
+    s: np.ndarray,
+    p: np.ndarray,
+    r: np.ndarray | None,
+    mu: float,
+    q: float,
+    t: float,
+    scale: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``EU_ij`` (``i`` challenges ``j``) and ``EU_ji`` (``j`` challenges ``i``), both seen by ``i`` with its
+    own exponent ``r_i`` (``None``: all 1). Distances are symmetric, so both share the same two power
+    matrices."""
     d = pairs.d
     if r is None:
         us, uf, usq, rv = 2.0 - 4.0 * (0.5 - 0.5 * d), 2.0 - 4.0 * (0.5 + 0.5 * d), 0.0, 1.0
@@ -161,12 +195,23 @@ def offer_utilities(pairs: _Pairs, x: np.ndarray, s: np.ndarray, p: np.ndarray, 
     if q != 1.0:
         for eu, own in ((eu_ij, x[:, None]), (eu_ji, x[None, :])):
             spread = np.clip(0.25 * (np.abs(own - mu) / scale + d), 0.0, 0.5)
-            eu -= (1.0 - q) * (t * (2.0 - 4.0 * (0.5 - spread) ** rv) + (1.0 - t) * (2.0 - 4.0 * (0.5 + spread) ** rv))
+            eu -= (1.0 - q) * (
+                t * (2.0 - 4.0 * (0.5 - spread) ** rv) + (1.0 - t) * (2.0 - 4.0 * (0.5 + spread) ** rv)
+            )
     return eu_ij, eu_ji
 
 
-def risk_exponents(pairs: _Pairs, x: np.ndarray, w: np.ndarray, s: np.ndarray, scale: float, how: Probability,
-                   mu: float, q: float, t: float) -> np.ndarray:
+def risk_exponents(
+    pairs: _Pairs,
+    x: np.ndarray,
+    w: np.ndarray,
+    s: np.ndarray,
+    scale: float,
+    how: Probability,
+    mu: float,
+    q: float,
+    t: float,
+) -> np.ndarray:
     """Scholz et al. section 5: exposure to challenges with all ``r = 1``, mapped to ``r`` in [0.5, 2]."""
     p = win_probability(x, w, None, scale, how, pairs)
     _, eu_ji = offer_utilities(pairs, x, s, p, None, mu, q, t, scale)  # eu_ji[i, j]: j challenges i
@@ -180,8 +225,17 @@ def risk_exponents(pairs: _Pairs, x: np.ndarray, w: np.ndarray, s: np.ndarray, s
 
 
 def one_round(
-    x: np.ndarray, c: np.ndarray, s: np.ndarray, scale: float, *, how: Probability, offer_choice: OfferChoice,
-    capitulation_bug: bool, votes_use_risk: bool, q: float, t: float,
+    x: np.ndarray,
+    c: np.ndarray,
+    s: np.ndarray,
+    scale: float,
+    *,
+    how: Probability,
+    offer_choice: OfferChoice,
+    capitulation_bug: bool,
+    votes_use_risk: bool,
+    q: float,
+    t: float,
 ) -> dict[str, np.ndarray]:
     """One round of challenges and offers for one issue; returns new positions and what happened."""
     n = len(x)
@@ -222,8 +276,11 @@ def one_round(
     new_x = np.where(got, target[rows, pick], x)[back]
     assert new_x.shape == x_in.shape
     return {
-        "x": new_x, "r": r[back], "offer_from": np.where(got, order[pick], -1)[back],
-        "offer_kind": np.where(got, kind[rows, pick], 0)[back], "mean": np.asarray(mu),
+        "x": new_x,
+        "r": r[back],
+        "offer_from": np.where(got, order[pick], -1)[back],
+        "offer_kind": np.where(got, kind[rows, pick], 0)[back],
+        "mean": np.asarray(mu),
     }
 
 
@@ -244,17 +301,20 @@ def bdm_model(
     keep_offers: bool = True,
     seed: int | None = None,
 ) -> ModelResult:
-    """Bueno de Mesquita's challenge model per Scholz, Calbert & Smith (2011); options in the module docstring.
+    """Bueno de Mesquita's challenge model per Scholz, Calbert & Smith (2011); options in the module
+    docstring.
 
     ``seed`` is accepted for the common model signature; the model is deterministic. ``keep_offers`` records
     each round's accepted offers (who moved, towards whom, which kind) in the history.
     """
     if rounds < 1:
         raise ModelInputError(f"bdm.v1: rounds must be >= 1, got {rounds}")
-    for name, val, allowed in (("probability", probability, ("pairwise", "all_votes")),
-                               ("offer_choice", offer_choice, ("least_move", "by_type", "max_eu")),
-                               ("distance_scale", distance_scale, ("positions", "issue")),
-                               ("forecast", forecast, ("median", "mean"))):
+    for name, val, allowed in (
+        ("probability", probability, ("pairwise", "all_votes")),
+        ("offer_choice", offer_choice, ("least_move", "by_type", "max_eu")),
+        ("distance_scale", distance_scale, ("positions", "issue")),
+        ("forecast", forecast, ("median", "mean")),
+    ):
         if val not in allowed:
             raise ModelInputError(f"bdm.v1: {name} must be one of {allowed}, got {val!r}")
     if not (0.0 <= q <= 1.0 and 0.0 <= t <= 1.0):
@@ -263,7 +323,7 @@ def bdm_model(
     cap = table.capability_matrix()
     sal = np.asarray(table.salience, dtype=float)
     ids = table.issue_ids
-    na, ni = pos.shape
+    ni = pos.shape[1]
     current = pos.copy()
     per_issue: dict[str, Any] = {}
     history: list[dict[str, Any]] = []
@@ -276,24 +336,49 @@ def bdm_model(
         c, s = cap[idx, k], sal[idx, k]
         w = c * s
         scale = float(x.max() - x.min()) if distance_scale == "positions" else float(spec.hi - spec.lo)
-        trace: list[dict[str, Any]] = [{"round": 0, "x": x.copy(), "median": weighted_median(x, w),
-                                        "mean": float((w * x).sum() / w.sum()) if w.sum() > 0 else float(x.mean())}]
+        trace: list[dict[str, Any]] = [
+            {
+                "round": 0,
+                "x": x.copy(),
+                "median": weighted_median(x, w),
+                "mean": float((w * x).sum() / w.sum()) if w.sum() > 0 else float(x.mean()),
+            }
+        ]
         if scale <= 0:
             traces.append(trace)
             per_issue[spec.id] = {"start_median": trace[0]["median"], "start_mean": trace[0]["mean"]}
             continue
         for rnd in range(1, rounds + 1):
-            out = one_round(x, c, s, scale, how=probability, offer_choice=offer_choice,
-                            capitulation_bug=capitulation_bug, votes_use_risk=votes_use_risk, q=q, t=t)
+            out = one_round(
+                x,
+                c,
+                s,
+                scale,
+                how=probability,
+                offer_choice=offer_choice,
+                capitulation_bug=capitulation_bug,
+                votes_use_risk=votes_use_risk,
+                q=q,
+                t=t,
+            )
             new_x = out["x"]
-            step: dict[str, Any] = {"round": rnd, "x": new_x.copy(), "r": out["r"],
-                                    "median": weighted_median(new_x, w),
-                                    "mean": float((w * new_x).sum() / w.sum()) if w.sum() > 0 else float(new_x.mean())}
+            step: dict[str, Any] = {
+                "round": rnd,
+                "x": new_x.copy(),
+                "r": out["r"],
+                "median": weighted_median(new_x, w),
+                "mean": float((w * new_x).sum() / w.sum()) if w.sum() > 0 else float(new_x.mean()),
+            }
             if keep_offers:
                 moved = np.flatnonzero(out["offer_kind"] > 0)
                 step["offers"] = [
-                    {"actor": table.actors[idx[m]], "from": table.actors[idx[out["offer_from"][m]]],
-                     "kind": OFFER_NAMES[int(out["offer_kind"][m])], "old": float(x[m]), "new": float(new_x[m])}
+                    {
+                        "actor": table.actors[idx[m]],
+                        "from": table.actors[idx[out["offer_from"][m]]],
+                        "kind": OFFER_NAMES[int(out["offer_kind"][m])],
+                        "old": float(x[m]),
+                        "new": float(new_x[m]),
+                    }
                     for m in moved
                 ]
             trace.append(step)
@@ -304,18 +389,24 @@ def bdm_model(
                 break
         current[idx, k] = x
         traces.append(trace)
-        per_issue[spec.id] = {"start_median": trace[0]["median"], "start_mean": trace[0]["mean"],
-                              "rounds": int(rounds_run[k]), "stable": bool(len(trace) <= rounds),
-                              "risk_exponents": {table.actors[i]: float(v) for i, v in zip(idx, trace[1]["r"],
-                                                                                          strict=True)}
-                              if len(trace) > 1 else {}}
+        per_issue[spec.id] = {
+            "start_median": trace[0]["median"],
+            "start_mean": trace[0]["mean"],
+            "rounds": int(rounds_run[k]),
+            "stable": bool(len(trace) <= rounds),
+            "risk_exponents": {table.actors[i]: float(v) for i, v in zip(idx, trace[1]["r"], strict=True)}
+            if len(trace) > 1
+            else {},
+        }
     longest = max(len(tr) for tr in traces)
     for rnd in range(longest):
         entry: dict[str, Any] = {"round": rnd, "positions": {}, "median": {}, "mean": {}}
         for k, spec in enumerate(table.issues):
             tr = traces[k][min(rnd, len(traces[k]) - 1)]
             idx = np.flatnonzero(~np.isnan(pos[:, k]))
-            entry["positions"][spec.id] = {table.actors[i]: float(v) for i, v in zip(idx, tr["x"], strict=True)}
+            entry["positions"][spec.id] = {
+                table.actors[i]: float(v) for i, v in zip(idx, tr["x"], strict=True)
+            }
             entry["median"][spec.id] = tr["median"]
             entry["mean"][spec.id] = tr["mean"]
             if "offers" in tr and rnd < len(traces[k]):
@@ -325,9 +416,19 @@ def bdm_model(
     result = {i: float(final[forecast][i]) for i in ids}
     return ModelResult(
         model="bdm.v1",
-        params={"rounds": rounds, "tol": tol, "probability": probability, "offer_choice": offer_choice,
-                "capitulation_bug": capitulation_bug, "votes_use_risk": votes_use_risk, "q": q, "t": t,
-                "distance_scale": distance_scale, "forecast": forecast, "seed": seed},
+        params={
+            "rounds": rounds,
+            "tol": tol,
+            "probability": probability,
+            "offer_choice": offer_choice,
+            "capitulation_bug": capitulation_bug,
+            "votes_use_risk": votes_use_risk,
+            "q": q,
+            "t": t,
+            "distance_scale": distance_scale,
+            "forecast": forecast,
+            "seed": seed,
+        },
         forecast=result,
         history=history,
         diagnostics={"issues": per_issue, "final_positions": current},

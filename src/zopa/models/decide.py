@@ -4,11 +4,12 @@ Rows are tagged in the first column (semicolon CSV, or the tab format with ``'``
 
 - ``#A;id;name;comment``: an actor; ``#P;id;name;comment``: an issue (dimension);
 - ``#M;issue;value;meaning``: a point of the issue's scale and what it means (a real codebook). The lowest and
-  highest ``#M`` values define the scale, which is mapped onto 0-100 (Decide's own normalisation); the meanings
-  become :attr:`IssueSpec.anchors` keyed by the normalised value;
-- ``#D;actor;issue;position;salience;power``: an actor's position, salience and power on an issue. A salience of
-  exactly ``0`` means the actor takes no part in the issue (Decide skips such rows); salience on 0-1 is kept,
-  on 0-100 (any value above 1) divided by 100. Power is per actor and issue (capability ``(actors, issues)``);
+  highest ``#M`` values define the scale, which is mapped onto 0-100 (Decide's own normalisation); the
+  meanings become :attr:`IssueSpec.anchors` keyed by the normalised value;
+- ``#D;actor;issue;position;salience;power``: an actor's position, salience and power on an issue. A salience
+  of exactly ``0`` means the actor takes no part in the issue (Decide skips such rows); salience on 0-1 is
+  kept, on 0-100 (any value above 1) divided by 100. Power is per actor and issue (capability ``(actors,
+  issues)``);
 - ``#/`` comments and ``#O`` the scenario title.
 
 Actors and issues are matched as Decide does: by their id with everything but letters and digits removed,
@@ -87,8 +88,16 @@ def read_decide(path: str | Path) -> Negotiation:
             if row[4] == "0":
                 continue
             sal = _num(row[4], f"{where}: actor {row[1]!r}, issue {row[2]!r} salience")
-            data.append((n, a, i, _num(row[3], f"{where}: actor {row[1]!r}, issue {row[2]!r} position"), sal,
-                         _num(row[5], f"{where}: actor {row[1]!r}, issue {row[2]!r} power")))
+            data.append(
+                (
+                    n,
+                    a,
+                    i,
+                    _num(row[3], f"{where}: actor {row[1]!r}, issue {row[2]!r} position"),
+                    sal,
+                    _num(row[5], f"{where}: actor {row[1]!r}, issue {row[2]!r} power"),
+                )
+            )
     if not actors or not issues:
         raise ModelInputError(f"{path}: no #A actors or no #P issues found; is this a Decide file?")
     a_idx = {k: n for n, k in enumerate(actors)}
@@ -131,5 +140,9 @@ def read_decide(path: str | Path) -> Negotiation:
         salience=sal,
         capability=cap,
         provenance=prov,
-        meta={"source": str(path), "format": "decide", "salience_scale": "0-100" if saliences_0_100 else "0-1"},
+        meta={
+            "source": str(path),
+            "format": "decide",
+            "salience_scale": "0-100" if saliences_0_100 else "0-1",
+        },
     )

@@ -2,9 +2,9 @@
 
 Actors trade positions across pairs of issues: actor *i* moves on the issue it cares less about (its *supply*
 issue) towards *j*, and *j* does the same on the other issue, so that each gains on the issue it cares more
-about (its *demand* issue). The outcome of an issue is its Nash bargaining solution (NBS), the
-capability x salience weighted mean of positions; the shift of the NBS when actor *a* moves by ``dx`` is the
-*exchange ratio* ``dx * s_a * c_a / sum(s * c)``.
+about (its *demand* issue). The outcome of an issue is its Nash bargaining solution (NBS), the capability x
+salience weighted mean of positions; the shift of the NBS when actor *a* moves by ``dx`` is the *exchange
+ratio* ``dx * s_a * c_a / sum(s * c)``.
 
 One round (Decide's ``ModelLoop``), as implemented by ``foarsitter/decide-exchange-model``:
 
@@ -12,29 +12,30 @@ One round (Decide's ``ModelLoop``), as implemented by ``foarsitter/decide-exchan
 2. For each pair of issues ``(p, q)`` (file order), actors are grouped by side (A: right on both, B: left on
    ``p`` only, C: left on ``q`` only, D: left on both); exchanges are possible between A and D, and B and C.
    The actor whose ratio ``s_p / s_q`` is larger demands ``p`` and supplies ``q``.
-3. Equal gain: the demand-issue shift ``dp`` and supply-issue shift ``dq`` satisfy
-   ``dp (s_ip + s_jp) = dq (s_iq + s_jq)``, so both gain ``dp s_ip - dq s_iq = dq s_jq - dp s_jp``. First *j* moves
-   all the way to *i*'s position; if *i*'s matching move would overshoot *j*'s position, *i* moves all the way
-   instead and *j* by the matching amount. A move must keep the position on the scale, be non-zero, and point the
-   same way as the actor's earlier moves on that issue; if the exchange would push the NBS past the partner's
-   position, the move is cut to bring the NBS exactly there.
+3. Equal gain: the demand-issue shift ``dp`` and supply-issue shift ``dq`` satisfy ``dp (s_ip + s_jp) = dq
+   (s_iq + s_jq)``, so both gain ``dp s_ip - dq s_iq = dq s_jq - dp s_jp``. First *j* moves all the way to
+   *i*'s position; if *i*'s matching move would overshoot *j*'s position, *i* moves all the way instead and
+   *j* by the matching amount. A move must keep the position on the scale, be non-zero, and point the same way
+   as the actor's earlier moves on that issue; if the exchange would push the NBS past the partner's position,
+   the move is cut to bring the NBS exactly there.
 4. The exchange with the highest gain is realised; every other exchange sharing an actor's supply issue or
    demand position is recalculated (positions updated, NBS shifts recorded), and dropped if no longer valid.
    Repeat until no exchange is left.
 5. At the end of a round actors adopt their new positions; the next round starts from them.
 
-Options (where reimplementations differ): ``rounds`` (Decide's command line runs several; default 1 round,
-the published COP21 comparison), ``tie_break`` (exchanges with exactly equal gain: ``"random"`` as Decide,
-seeded; ``"first"`` keeps creation order; Decide's own tie code can list an exchange twice, which is not
-reproduced). Decide's NBS cut (``adjusted_nbs_by_position``) looks like it returns a position but, because a deep
-copy defeats its identity test, it returns the *shift* that puts the NBS on the partner's position; the shift is
-what is used here (:meth:`_Exchange._cut_shift`). Forecast: the NBS of every issue after the last round.
+Options (where reimplementations differ): ``rounds`` (Decide's command line runs several; default 1 round, the
+published COP21 comparison), ``tie_break`` (exchanges with exactly equal gain; Decide flips an unseeded coin,
+and its tie code can list an exchange twice, which is not reproduced), ``nbs_cut_from`` (see
+:func:`exchange_model`). Decide's NBS cut (``adjusted_nbs_by_position``) looks like it returns a position but,
+because a deep copy defeats its identity test, it returns the *shift* that puts the NBS on the partner's
+position; the shift is what is used here (:meth:`_Exchange._cut_shift`). Forecast: the NBS of every issue
+after the last round.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
@@ -75,8 +76,11 @@ class _Round:
         sc = np.where(self.inv, sal * cap, 0.0)
         self.sc = sc
         self.den = sc.sum(axis=0)
-        self.nbs = np.where(self.den > 0, np.nansum(np.where(self.inv, pos, 0.0) * sc, axis=0) / np.where(
-            self.den > 0, self.den, 1.0), np.nan)
+        self.nbs = np.where(
+            self.den > 0,
+            np.nansum(np.where(self.inv, pos, 0.0) * sc, axis=0) / np.where(self.den > 0, self.den, 1.0),
+            np.nan,
+        )
 
     def sc_of(self, s: _Side) -> float:
         return float(self.sc[s.actor, s.supply])
@@ -137,8 +141,11 @@ class _Exchange:
         o = s.other
         assert o is not None
         sal = self.r.sal
-        return (sal[s.actor, s.supply] + sal[o.actor, o.demand]) / (
-            sal[s.actor, s.demand] + sal[o.actor, o.supply]) * ratio
+        return (
+            (sal[s.actor, s.supply] + sal[o.actor, o.demand])
+            / (sal[s.actor, s.demand] + sal[o.actor, o.supply])
+            * ratio
+        )
 
     def _eu(self, s: _Side, own_supply_ratio: float, other_ratio: float) -> float:
         sal = self.r.sal
@@ -196,7 +203,8 @@ class _Exchange:
             return
         delta = abs(self._cut_shift(s, x, ref))
         if self.cut_from_start and delta >= abs(s.move):
-            return  # measured from the start, the "crossing" is the actor's earlier move: a cut never lengthens
+            # measured from the start, the "crossing" is the actor's earlier move: a cut never lengthens
+            return
         ratio_s = self._ratio(s, delta)
         ratio_o = self._matching(s, ratio_s)
         self.dp, self.dq = ratio_s, ratio_o
@@ -247,7 +255,9 @@ class _Exchange:
     def recalculate(self, done: _Exchange) -> None:
         again = self._take_supply(done)
         for partner, mover in ((done.j, done.i), (done.i, done.j)):
-            if any(partner.actor == mine.actor and partner.demand == mine.demand for mine in (self.i, self.j)):
+            if any(
+                partner.actor == mine.actor and partner.demand == mine.demand for mine in (self.i, self.j)
+            ):
                 self._record(mover, partner.demand)
                 if not again:
                     self._drop_last_moves()
@@ -258,18 +268,32 @@ class _Exchange:
     def as_row(self, names: tuple[str, ...], issues: tuple[str, ...]) -> dict[str, Any]:
         i, j = self.i, self.j
         return {
-            "actor_i": names[i.actor], "issue_i": issues[i.supply], "actor_j": names[j.actor],
-            "issue_j": issues[j.supply], "gain": self.gain,
-            "i_from": i.supply_pos, "i_shift": i.move, "i_to": i.y,
-            "j_from": j.supply_pos, "j_shift": j.move, "j_to": j.y,
+            "actor_i": names[i.actor],
+            "issue_i": issues[i.supply],
+            "actor_j": names[j.actor],
+            "issue_j": issues[j.supply],
+            "gain": self.gain,
+            "i_from": i.supply_pos,
+            "i_shift": i.move,
+            "i_to": i.y,
+            "j_from": j.supply_pos,
+            "j_shift": j.move,
+            "j_to": j.y,
         }
 
 
-def _one_round(pos: np.ndarray, sal: np.ndarray, cap: np.ndarray, rng: np.random.Generator | None,
-               cut_from_start: bool, chooser: TieChooser | str, names: tuple[str, ...], issues: tuple[str, ...],
-               ) -> tuple[list[_Exchange], _Round]:
+def _one_round(
+    pos: np.ndarray,
+    sal: np.ndarray,
+    cap: np.ndarray,
+    rng: np.random.Generator | None,
+    cut_from_start: bool,
+    chooser: TieChooser | str,
+    names: tuple[str, ...],
+    issues: tuple[str, ...],
+) -> tuple[list[_Exchange], _Round]:
     rnd = _Round(pos, sal, cap)
-    na, ni = pos.shape
+    ni = pos.shape[1]
     left = np.where(rnd.inv, pos < rnd.nbs, False)
     pending: list[_Exchange] = []
     for p in range(ni):
@@ -287,7 +311,9 @@ def _one_round(pos: np.ndarray, sal: np.ndarray, cap: np.ndarray, rng: np.random
         pending.sort(key=lambda e: e.gain, reverse=True)
         pick = 0
         if len(pending) > 1 and abs(pending[0].gain - pending[1].gain) <= _TIE * max(1.0, pending[0].gain):
-            tied = [k for k, e in enumerate(pending) if abs(e.gain - pending[0].gain) <= _TIE * max(1.0, e.gain)]
+            tied = [
+                k for k, e in enumerate(pending) if abs(e.gain - pending[0].gain) <= _TIE * max(1.0, e.gain)
+            ]
             if callable(chooser):
                 rows = [e.as_row(names, issues) for e in (pending[k] for k in tied)]
                 pick = tied[int(chooser(rows, len(realised)))]
@@ -319,12 +345,15 @@ def exchange_model(
     """Stokman's exchange model, Decide's equal-gain variant (see the module docstring).
 
     ``rounds``: rounds of exchanges; each starts from the positions the previous one ended with (Decide's
-    ``ModelLoop``; the published COP21 comparison is one round). ``tie_break``: how exchanges with exactly equal
-    gain are ordered (``"first"``: creation order, which is what the published COP21 run shows at its one tie,
-    exchange 34; ``"random"``: Decide's coin flip, drawn from ``seed``). ``nbs_cut_from``: where the NBS test
-    and cut for an actor that already moved on its supply issue this round are measured from: ``"start"`` (the
-    round's start position; reproduces the published run, e.g. exchange 100, EU28/AOSIS, whose shift 3.1106
-    only follows from AOSIS at 100) or ``"current"`` (its current position, as Decide's present source reads).
+    ``ModelLoop``; the published COP21 comparison is one round). ``tie_break``: what happens when exchanges
+    have exactly equal gain: ``"first"`` (creation order), ``"random"`` (Decide's coin flip, drawn from
+    ``seed``), or a callable ``(tied_rows, n_realised) -> index`` that picks one of the tied exchanges (e.g.
+    to replay the coin flips of a published run). ``nbs_cut_from``: where the test "would this exchange push
+    the NBS past the partner's position" and the cut are measured from, for an actor that already moved on its
+    supply issue this round: ``"start"`` (default; the round's start position, and a cut never lengthens a
+    move; inferred from the published COP21 run, whose exchange 100 (EU28/AOSIS, shift 3.1106) only follows
+    from AOSIS at 100, not at its current 81.63) or ``"current"`` (its current position, as Decide's present
+    source reads). See ``bench/exchange_cop21.py``.
     """
     if nbs_cut_from not in ("start", "current"):
         raise ModelInputError(f"exchange.v1: nbs_cut_from must be 'start' or 'current', got {nbs_cut_from!r}")
@@ -342,7 +371,9 @@ def exchange_model(
     ids = table.issue_ids
     history: list[dict[str, Any]] = []
     rnd = _Round(pos, sal, cap)
-    history.append({"round": 0, "positions": pos.copy(), "nbs": dict(zip(ids, rnd.nbs.tolist(), strict=True))})
+    history.append(
+        {"round": 0, "positions": pos.copy(), "nbs": dict(zip(ids, rnd.nbs.tolist(), strict=True))}
+    )
     all_rows: list[dict[str, Any]] = []
     for r in range(1, rounds + 1):
         realised, _ = _one_round(pos, sal, cap, rng, nbs_cut_from == "start", chooser, table.actors, ids)
@@ -352,17 +383,27 @@ def exchange_model(
             pos[e.i.actor, e.i.supply] = e.i.y
             pos[e.j.actor, e.j.supply] = e.j.y
         rnd = _Round(pos, sal, cap)
-        history.append({"round": r, "positions": pos.copy(), "nbs": dict(zip(ids, rnd.nbs.tolist(), strict=True)),
-                        "exchanges": rows})
+        history.append(
+            {
+                "round": r,
+                "positions": pos.copy(),
+                "nbs": dict(zip(ids, rnd.nbs.tolist(), strict=True)),
+                "exchanges": rows,
+            }
+        )
         if not realised:
             break
     forecast = {k: float(v) for k, v in zip(ids, rnd.nbs, strict=True)}
     return ModelResult(
         model="exchange.v1",
-        params={"rounds": rounds, "tie_break": tie_break if isinstance(tie_break, str) else "callable", "nbs_cut_from": nbs_cut_from, "seed": seed},
+        params={
+            "rounds": rounds,
+            "tie_break": tie_break if isinstance(tie_break, str) else "callable",
+            "nbs_cut_from": nbs_cut_from,
+            "seed": seed,
+        },
         forecast=forecast,
         history=history,
-        diagnostics={"exchanges": all_rows, "n_exchanges": len(all_rows),
-                     "start_nbs": history[0]["nbs"]},
+        diagnostics={"exchanges": all_rows, "n_exchanges": len(all_rows), "start_nbs": history[0]["nbs"]},
         inputs=table.name,
     )

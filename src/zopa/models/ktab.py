@@ -1,17 +1,18 @@
 """Readers for KTAB's Spatial Model of Politics inputs (CSV and XML) -> :class:`Negotiation`.
 
-KTAB CSV (``smpc --csv``): line 1 ``scenario name, description, nActors, nDims``; line 2 a header
-``Actor, Description, Influence, <dim> Position, <dim> Salience, ...``; then one line per actor. Positions and
+KTAB CSV (``smpc --csv``): line 1 ``scenario name, description, nActors, nDims``; line 2 a header ``Actor,
+Description, Influence, <dim> Position, <dim> Salience, ...``; then one line per actor. Positions and
 saliences are on 0-100; saliences are divided by 100 here (zopa's convention). Trailing commas are allowed.
 
 KTAB XML (``smpc --xml``, schema ``smpSchema.xsd``): ``<Scenario>`` with ``name``, ``desc``, ``prngSeed``,
 optional ``<ModelParameters>`` (the SMP options: ``VictoryProbModel``, ``PCEModel``, ``StateTransitions``,
 ``VotingRule``, ``BigRAdjust``, ``BigRRange``, ``ThirdPartyCommit``, ``InterVecBrgn``, ``BargnModel``),
-``<Dimensions>`` and ``<Actors>``; an empty ``<dCoord>`` means the actor takes no part in that dimension (NaN).
-``<IdealAdjustment>`` pairs are returned in the parameters (``ideal_adjust``) for reference.
+``<Dimensions>`` and ``<Actors>``; an empty ``<dCoord>`` means the actor takes no part in that dimension
+(NaN). ``<IdealAdjustment>`` pairs are returned in the parameters (``ideal_adjust``) for reference.
 
-The model parameters found in a file are returned as keyword options of ``smp.v1`` (see :mod:`zopa.models.smp`)
-and kept in ``table.meta["smp_params"]``; the scenario's seed in ``table.meta["seed"]``.
+The model parameters found in a file are returned as keyword options of ``smp.v1`` (see
+:mod:`zopa.models.smp`) and kept in ``table.meta["smp_params"]``; the scenario's seed in
+``table.meta["seed"]``.
 """
 
 from __future__ import annotations
@@ -75,7 +76,9 @@ def read_ktab_csv(path: str | Path) -> Negotiation:
     name, desc = head[0], head[1]
     header = rows[1]
     if len(header) < 3 + 2 * n_dim:
-        raise ModelInputError(f"{path}: header has {len(header)} columns, {3 + 2 * n_dim} needed for {n_dim} dims")
+        raise ModelInputError(
+            f"{path}: header has {len(header)} columns, {3 + 2 * n_dim} needed for {n_dim} dims"
+        )
     dims = [_dim_name(header[3 + 2 * d]) for d in range(n_dim)]
     body = rows[2:]
     if len(body) != n_act:
@@ -106,8 +109,13 @@ def read_ktab_csv(path: str | Path) -> Negotiation:
         salience=sal,
         capability=np.repeat(cap[:, None], len(dims), axis=1),
         provenance=prov,
-        meta={"description": desc, "source": str(path), "format": "ktab-csv",
-              "descriptions": [r[1] for r in body], "smp_params": {}},
+        meta={
+            "description": desc,
+            "source": str(path),
+            "format": "ktab-csv",
+            "descriptions": [r[1] for r in body],
+            "smp_params": {},
+        },
     )
 
 
@@ -159,7 +167,11 @@ def read_ktab_xml(path: str | Path) -> tuple[Negotiation, dict[str, Any]]:
             pos[a, d] = _num(coords[d], where + " position")
             sal[a, d] = _num(sals[d], where + " salience") / 100.0
     ideal = [
-        (_text(p.find("adjustingIdeal")), _text(p.find("referencePos")), _num(_text(p.find("adjust")), str(path)))
+        (
+            _text(p.find("adjustingIdeal")),
+            _text(p.find("referencePos")),
+            _num(_text(p.find("adjust")), str(path)),
+        )
         for p in root.iterfind("IdealAdjustment/iaPair")
     ]
     if ideal:
@@ -173,8 +185,14 @@ def read_ktab_xml(path: str | Path) -> tuple[Negotiation, dict[str, Any]]:
         salience=sal,
         capability=np.repeat(cap[:, None], len(dims), axis=1),
         provenance={f"{n}/{d}/position": str(path) for n in names for d in dims},
-        meta={"description": _text(root.find("desc")), "source": str(path), "format": "ktab-xml",
-              "descriptions": descs, "seed": seed, "smp_params": dict(params)},
+        meta={
+            "description": _text(root.find("desc")),
+            "source": str(path),
+            "format": "ktab-xml",
+            "descriptions": descs,
+            "seed": seed,
+            "smp_params": dict(params),
+        },
     )
     return table, params
 

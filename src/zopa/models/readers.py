@@ -186,7 +186,12 @@ def negotiation_from_dict(data: Mapping[str, Any], *, source: str = "<dict>") ->
         risk=risk, provenance=provenance, meta={"source": source, "description": str(data.get("description") or "")},
         uncertainty=None if unc.is_empty() else unc,
     )
-    return table.validate()
+    try:
+        return table.validate()
+    except ModelInputError as exc:
+        msg = str(exc)
+        msg = msg[len(name) + 2:] if msg.startswith(name + ": ") else msg
+        raise ModelInputError(f"{source}: {msg}") from None
 
 
 def read_yaml(path: str | Path) -> Negotiation:

@@ -113,6 +113,34 @@ def run_model(name: str, table: Negotiation, /, **params: Any) -> ModelResult:
     return get_model(name)(table.validate(), **params)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class Comparison:
+    """Every model's forecast on one table, side by side; a model that cannot run gives its error instead."""
+
+    inputs: str
+    issues: list[str]
+    results: dict[str, ModelResult]
+    errors: dict[str, str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"inputs": self.inputs, "issues": self.issues,
+                "forecasts": {m: plain(r.forecast) for m, r in self.results.items()},
+                "results": {m: r.as_dict() for m, r in self.results.items()}, "errors": self.errors}
+
+
+def compare_models(table: Negotiation, *, models: list[str] | None = None) -> Comparison:
+    """Run every registered model (or ``models``) with its default options on the table."""
+    table.validate()
+    results: dict[str, ModelResult] = {}
+    errors: dict[str, str] = {}
+    for name in models or model_names():
+        try:
+            results[name] = run_model(name, table)
+        except ModelInputError as exc:
+            errors[name] = str(exc)
+    return Comparison(inputs=table.label(), issues=list(table.issue_ids), results=results, errors=errors)
+
+
 def forecast_array(result: ModelResult, table: Negotiation) -> np.ndarray:
     """The forecast as an array in the table's issue order."""
     return np.array([float(result.forecast[i]) for i in table.issue_ids])
@@ -120,9 +148,11 @@ def forecast_array(result: ModelResult, table: Negotiation) -> np.ndarray:
 
 __all__ = [
     "BatchFn",
+    "Comparison",
     "ModelFn",
     "ModelResult",
     "TableBatch",
+    "compare_models",
     "forecast_array",
     "get_batch",
     "get_model",

@@ -1,23 +1,23 @@
 """``smp.v1``: KTAB's Spatial Model of Politics (KAPSARC, MIT licence), reimplemented in NumPy.
 
-Positions and saliences are on [0, 1] (table values / 100); capability ``c_i``. One *state* holds every actor's
-position (a vector over the issues); each step to the next state runs:
+Positions and saliences are on [0, 1] (table values / 100); capability ``c_i``. One *state* holds every
+actor's position (a vector over the issues); each step to the next state runs:
 
 1. **Distances and utilities.** ``d_ij = sqrt(sum_k (s_ik (x_ik - x_jk))^2 / sum_k s_ik^2)`` (actor ``i``'s
-   salience-weighted distance from its ideal to ``j``'s position); utility ``u = v + R v (1 - v)`` with
-   ``v = 1 - d`` and risk attitude ``R`` in [-1, 1] (``bsUtil``).
-2. **Risk attitudes from outcome probabilities.** With ``R = 0``, every actor votes (capability-weighted, by the
-   *voting rule*) between every pair of positions; coalition strengths give pairwise *victory probabilities*
-   (``victory_prob``: Linear ``c_ij / (c_ij + c_ji)``, Square, Quartic, Octic, Binary) and a probability per
-   position from a *probabilistic Condorcet election* (``pce_model``: Conditional, MarkovIncentive,
-   MarkovUniform). ``R_i`` rises with the probability of ``i``'s own position (``big_r_range``: Min, Mid, Max).
-   Actor ``h`` estimates ``i``'s attitude as a blend of ``R_h`` and ``R_i`` (``big_r_adjust``: Full, TwoThirds,
-   Half, OneThird, No), giving ``h``'s utility matrix ``U^h``.
-3. **Challenges.** Actor ``i`` estimates, for every target ``j``, the probability that it wins ``i:j`` (its own
-   and ``j``'s votes, then each third party joining the side it prefers in the little three-actor contest,
-   ``third_party_commit``: No, Semi, Full) and its expected gain over the status quo
-   ``(1 - s_j) U(i wins) + s_j [P U(i wins) + (1 - P) U(j wins)] - U(status quo)``. It challenges the target with
-   the largest positive gain (above 1e-5).
+   salience-weighted distance from its ideal to ``j``'s position); utility ``u = v + R v (1 - v)`` with ``v =
+   1 - d`` and risk attitude ``R`` in [-1, 1] (``bsUtil``).
+2. **Risk attitudes from outcome probabilities.** With ``R = 0``, every actor votes (capability-weighted, by
+   the *voting rule*) between every pair of positions; coalition strengths give pairwise *victory
+   probabilities* (``victory_prob``: Linear ``c_ij / (c_ij + c_ji)``, Square, Quartic, Octic, Binary) and a
+   probability per position from a *probabilistic Condorcet election* (``pce_model``: Conditional,
+   MarkovIncentive, MarkovUniform). ``R_i`` rises with the probability of ``i``'s own position
+   (``big_r_range``: Min, Mid, Max). Actor ``h`` estimates ``i``'s attitude as a blend of ``R_h`` and ``R_i``
+   (``big_r_adjust``: Full, TwoThirds, Half, OneThird, No), giving ``h``'s utility matrix ``U^h``.
+3. **Challenges.** Actor ``i`` estimates, for every target ``j``, the probability that it wins ``i:j`` (its
+   own and ``j``'s votes, then each third party joining the side it prefers in the little three-actor contest,
+   ``third_party_commit``: No, Semi, Full) and its expected gain over the status quo ``(1 - s_j) U(i wins) +
+   s_j [P U(i wins) + (1 - P) U(j wins)] - U(status quo)``. It challenges the target with the largest positive
+   gain (above 1e-5).
 4. **Bargains.** A challenge becomes a bargain: both sides move towards each other, per issue, with weights
    ``s^n P^m`` (``inter_vec_bargain``: S1P1, S2P2, S2PMax), rounded to 1e-4 as KTAB does. ``bargain_model``:
    InitOnlyInterp (the initiator's view), InitRcvrInterp (both views: KTAB passes the receiver's *expected
@@ -26,10 +26,10 @@ position (a vector over the issues); each step to the next state runs:
    is put to a probabilistic Condorcet election in which every actor values a bargain by the mean utility of
    the resulting positions; ``state_transitions`` Deterministic takes the most probable bargain, Stochastic
    draws one (from NumPy's generator seeded with ``seed``: KTAB's own PRNG stream is not reproduced).
-6. **Ideals** follow positions (identity accommodation) unless ``ideal_adjust`` pairs ``(actor, towards, rate)``
-   are given (KTAB XML ``<IdealAdjustment>``).
-7. **Stop** (KTAB ``smpStopFn``): at least 2 and at most ``max_states - 1`` steps; stop once the summed movement
-   of a step is below 2% of the first step's (+1e-4).
+6. **Ideals** follow positions (identity accommodation) unless ``ideal_adjust`` pairs ``(actor, towards,
+   rate)`` are given (KTAB XML ``<IdealAdjustment>``).
+7. **Stop** (KTAB ``smpStopFn``): at least 2 and at most ``max_states - 1`` steps; stop once the summed
+   movement of a step is below 2% of the first step's (+1e-4).
 
 The forecast per issue is the position that the final state's probabilistic Condorcet election (every actor
 with its own utilities, proportional voting, as KTAB's ``pDist(-1)``) makes most probable; diagnostics add the
@@ -86,7 +86,9 @@ def victory_probability(model: str, c_ij: np.ndarray, c_ji: np.ndarray) -> np.nd
     if model == "Binary":
         r = c_ij / (c_ij + c_ji)
         p = (r * 2.1 - 1.0) / 0.1
-        p = np.where(c_ij >= 1.1 * c_ji, 1.0 / (1.0 + 1e-6), np.where(c_ji >= 1.1 * c_ij, 1e-6 / (1.0 + 1e-6), p))
+        p = np.where(
+            c_ij >= 1.1 * c_ji, 1.0 / (1.0 + 1e-6), np.where(c_ji >= 1.1 * c_ij, 1e-6 / (1.0 + 1e-6), p)
+        )
         return p
     power = {"Linear": 1, "Square": 2, "Quartic": 4, "Octic": 8}[model]
     a, b = c_ij**power, c_ji**power
@@ -169,8 +171,13 @@ def big_r(p: np.ndarray, rng_mode: str) -> np.ndarray:
 def est_r(rh: np.ndarray, ri: np.ndarray, adjust: str) -> np.ndarray:
     """``r[h, i]``: ``h``'s estimate of ``i``'s risk attitude (KTAB ``Model::estNRA``)."""
     rh, ri = rh[:, None], ri[None, :]
-    return {"Full": ri + 0 * rh, "TwoThirds": (rh + 2.0 * ri) / 3.0, "Half": (rh + ri) / 2.0,
-            "OneThird": (2.0 * rh + ri) / 3.0, "No": rh + 0 * ri}[adjust]
+    return {
+        "Full": ri + 0 * rh,
+        "TwoThirds": (rh + 2.0 * ri) / 3.0,
+        "Half": (rh + ri) / 2.0,
+        "OneThird": (2.0 * rh + ri) / 3.0,
+        "No": rh + 0 * ri,
+    }[adjust]
 
 
 def salience_distance(a: np.ndarray, b: np.ndarray, s: np.ndarray) -> np.ndarray:
@@ -194,8 +201,13 @@ class _Params:
     bargain_model: str
 
 
-def _state_utils(pos: np.ndarray, ideal: np.ndarray, sal: np.ndarray, cap: np.ndarray, o: _Params,
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _state_utils(
+    pos: np.ndarray,
+    ideal: np.ndarray,
+    sal: np.ndarray,
+    cap: np.ndarray,
+    o: _Params,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Risk attitudes and every actor's utility matrix ``A[h, i, j]`` (KTAB ``setAllAUtil``)."""
     d = salience_distance(ideal, pos, sal)
     rn = util(d, 0.0)
@@ -207,8 +219,12 @@ def _state_utils(pos: np.ndarray, ideal: np.ndarray, sal: np.ndarray, cap: np.nd
     return r, a, d
 
 
-def _challenges(a: np.ndarray, sal_sum: np.ndarray, cap: np.ndarray, o: _Params,
-                ) -> tuple[np.ndarray, np.ndarray]:
+def _challenges(
+    a: np.ndarray,
+    sal_sum: np.ndarray,
+    cap: np.ndarray,
+    o: _Params,
+) -> tuple[np.ndarray, np.ndarray]:
     """For every ``i`` (estimating for itself) and target ``j``: P(i beats j) and i's expected gain.
 
     Vectorised KTAB ``probEduChlg(i, i, i, j)`` including the third-party little contests.
@@ -242,7 +258,12 @@ def _challenges(a: np.ndarray, sal_sum: np.ndarray, cap: np.ndarray, o: _Params,
     elif o.third_party_commit == "SemiCommit":
         u_ik_def_j, u_j_def_ik, u_i_def_jk, u_jk_def_i = 2 * uni + unn, 3 * unj, 3 * uni, 2 * unj + unn
     else:
-        u_ik_def_j, u_j_def_ik, u_i_def_jk, u_jk_def_i = 2 * uni + unn, 2 * unj + unn, 2 * uni + unn, 2 * unj + unn
+        u_ik_def_j, u_j_def_ik, u_i_def_jk, u_jk_def_i = (
+            2 * uni + unn,
+            2 * unj + unn,
+            2 * uni + unn,
+            2 * unj + unn,
+        )
     u_ik_j = pin * u_ik_def_j + pjn * u_j_def_ik
     u_i_jk = pin * u_i_def_jk + pjn * u_jk_def_i
     vk = vote(o.voting_rule, wn, u_ik_j - u_i_jk)
@@ -260,8 +281,9 @@ def _challenges(a: np.ndarray, sal_sum: np.ndarray, cap: np.ndarray, o: _Params,
     return p, gain
 
 
-def _gain_one(a: np.ndarray, sal_sum: np.ndarray, cap: np.ndarray, o: _Params, h: int, k: int, i: int,
-              j: int) -> tuple[float, float]:
+def _gain_one(
+    a: np.ndarray, sal_sum: np.ndarray, cap: np.ndarray, o: _Params, h: int, k: int, i: int, j: int
+) -> tuple[float, float]:
     """KTAB ``probEduChlg(h, k, i, j)`` for one quadruple (used for the receiver's view of a bargain)."""
     ah = a[h]
     w = sal_sum * cap
@@ -296,8 +318,9 @@ def _round4(x: np.ndarray) -> np.ndarray:
     return np.floor(0.5 + x * 10000.0) / 10000.0
 
 
-def interpolate(ti: np.ndarray, si: np.ndarray, pi: float, tj: np.ndarray, sj: np.ndarray, pj: float,
-                how: str) -> tuple[np.ndarray, np.ndarray]:
+def interpolate(
+    ti: np.ndarray, si: np.ndarray, pi: float, tj: np.ndarray, sj: np.ndarray, pj: float, how: str
+) -> tuple[np.ndarray, np.ndarray]:
     """KTAB ``SMPActor::interpolateBrgn``: where ``i`` and ``j`` would each move in a bargain, per issue."""
     if how == "S2PMax":
         di, dj = max(pj - pi, 0.0), max(pi - pj, 0.0)
@@ -307,8 +330,10 @@ def interpolate(ti: np.ndarray, si: np.ndarray, pi: float, tj: np.ndarray, sj: n
     n = 1 if how == "S1P1" else 2
     wi = si**n * pi**n
     wj = sj**n * pj**n
-    return (_round4(((wi + 1e-6) * ti + wj * tj) / (wi + 1e-6 + wj)),
-            _round4((wi * ti + (1e-6 + wj) * tj) / (wi + 1e-6 + wj)))
+    return (
+        _round4(((wi + 1e-6) * ti + wj * tj) / (wi + 1e-6 + wj)),
+        _round4((wi * ti + (1e-6 + wj) * tj) / (wi + 1e-6 + wj)),
+    )
 
 
 def _pdist(a: np.ndarray, pos: np.ndarray, cap: np.ndarray, o: _Params) -> tuple[np.ndarray, list[int]]:
@@ -352,9 +377,9 @@ def smp_model(
     """KTAB's Spatial Model of Politics; options named as in KTAB's XML ``<ModelParameters>``.
 
     ``max_states``: KTAB stops after 100 steps (101 states). ``min_steps``, ``min_delta_ratio``: KTAB's
-    ``smpStopFn`` (2 and 0.02). ``ideal_adjust``: ``(actor, reference actor, rate)`` triples; default identity.
-    ``seed``: only used by ``state_transitions="Stochastic"``. Actors must take part in every issue (KTAB's
-    SMP has no missing positions).
+    ``smpStopFn`` (2 and 0.02). ``ideal_adjust``: ``(actor, reference actor, rate)`` triples; default
+    identity. ``seed``: only used by ``state_transitions="Stochastic"``. Actors must take part in every issue
+    (KTAB's SMP has no missing positions).
     """
     big_r_adjust = big_r_adjust.removesuffix("RA")
     o = _Params(
@@ -373,8 +398,10 @@ def smp_model(
     missing = np.argwhere(np.isnan(table.position))
     if len(missing):
         a, i = missing[0]
-        raise ModelInputError(f"smp.v1: actor {table.actors[a]!r} has no position on issue "
-                              f"{table.issues[i].id!r}; KTAB's SMP needs every actor on every issue")
+        raise ModelInputError(
+            f"smp.v1: actor {table.actors[a]!r} has no position on issue "
+            f"{table.issues[i].id!r}; KTAB's SMP needs every actor on every issue"
+        )
     pos = np.asarray(table.position, dtype=float) / 100.0
     sal = np.asarray(table.salience, dtype=float)
     cap2 = table.capability_matrix()
@@ -385,8 +412,10 @@ def smp_model(
         if cap[a] <= 0 or sal[a].sum() <= 0:
             raise ModelInputError(f"smp.v1: actor {table.actors[a]!r} needs positive capability and salience")
         if sal[a].sum() > 1.0 + 1e-9:
-            raise ModelInputError(f"smp.v1: actor {table.actors[a]!r} has total salience {sal[a].sum() * 100:.1f}"
-                                  " > 100 across issues")
+            raise ModelInputError(
+                f"smp.v1: actor {table.actors[a]!r} has total salience {sal[a].sum() * 100:.1f}"
+                " > 100 across issues"
+            )
     na = len(cap)
     accom = np.eye(na)
     names = {n: k for k, n in enumerate(table.actors)}
@@ -404,7 +433,9 @@ def smp_model(
         r, a, _ = _state_utils(pos, ideal, sal, cap, o)
         p_win, gain = _challenges(a, sal_sum, cap, o)
         # bargains: per actor, list of (init, rcvr, pos_init, pos_rcvr); index 0 is the status quo
-        lists: list[list[tuple[int, int, np.ndarray, np.ndarray]]] = [[(k, k, pos[k], pos[k])] for k in range(na)]
+        lists: list[list[tuple[int, int, np.ndarray, np.ndarray]]] = [
+            [(k, k, pos[k], pos[k])] for k in range(na)
+        ]
         challenges = []
         for i in range(na):
             ok = gain[i] > MIN_GAIN
@@ -413,8 +444,9 @@ def smp_model(
             j = int(np.argmax(np.where(ok, gain[i], -np.inf)))
             piij = float(p_win[i, j])
             bi, bj = interpolate(pos[i], sal[i], piij, pos[j], sal[j], 1 - piij, o.inter_vec_bargain)
-            challenges.append({"init": table.actors[i], "target": table.actors[j], "p": piij,
-                               "gain": float(gain[i, j])})
+            challenges.append(
+                {"init": table.actors[i], "target": table.actors[j], "p": piij, "gain": float(gain[i, j])}
+            )
             bargains = []
             if o.bargain_model == "InitOnlyInterp":
                 bargains.append((i, j, bi, bj))
@@ -472,26 +504,44 @@ def smp_model(
     mean = (w * pos).sum(axis=0) / w.sum(axis=0)
     history = []
     for t, (hp, st) in enumerate(zip(history_pos, states, strict=True)):
-        history.append({
-            "state": t,
-            "positions": {table.actors[i]: {ids[k]: float(100 * hp[i, k]) for k in range(len(ids))}
-                          for i in range(na)},
-            "risk": {table.actors[i]: float(st["r"][i]) for i in range(na)},
-            "position_probability": {table.actors[u]: float(p) for u, p in zip(st["unique"], st["p_unique"],
-                                                                               strict=True)},
-            "challenges": st["challenges"],
-        })
+        history.append(
+            {
+                "state": t,
+                "positions": {
+                    table.actors[i]: {ids[k]: float(100 * hp[i, k]) for k in range(len(ids))}
+                    for i in range(na)
+                },
+                "risk": {table.actors[i]: float(st["r"][i]) for i in range(na)},
+                "position_probability": {
+                    table.actors[u]: float(p) for u, p in zip(st["unique"], st["p_unique"], strict=True)
+                },
+                "challenges": st["challenges"],
+            }
+        )
     return ModelResult(
         model="smp.v1",
-        params={"victory_prob": o.victory_prob, "pce_model": o.pce_model, "state_transitions": o.state_transitions,
-                "voting_rule": o.voting_rule, "big_r_adjust": o.big_r_adjust, "big_r_range": o.big_r_range,
-                "third_party_commit": o.third_party_commit, "inter_vec_bargain": o.inter_vec_bargain,
-                "bargain_model": o.bargain_model, "max_states": max_states, "min_steps": min_steps,
-                "min_delta_ratio": min_delta_ratio, "ideal_adjust": list(ideal_adjust or []), "seed": seed},
+        params={
+            "victory_prob": o.victory_prob,
+            "pce_model": o.pce_model,
+            "state_transitions": o.state_transitions,
+            "voting_rule": o.voting_rule,
+            "big_r_adjust": o.big_r_adjust,
+            "big_r_range": o.big_r_range,
+            "third_party_commit": o.third_party_commit,
+            "inter_vec_bargain": o.inter_vec_bargain,
+            "bargain_model": o.bargain_model,
+            "max_states": max_states,
+            "min_steps": min_steps,
+            "min_delta_ratio": min_delta_ratio,
+            "ideal_adjust": list(ideal_adjust or []),
+            "seed": seed,
+        },
         forecast={ids[k]: float(100 * pos[best, k]) for k in range(len(ids))},
         history=history,
-        diagnostics={"states": len(history_pos), "weighted_mean": {ids[k]: float(100 * mean[k])
-                                                                   for k in range(len(ids))},
-                     "most_probable_actor": table.actors[best]},
+        diagnostics={
+            "states": len(history_pos),
+            "weighted_mean": {ids[k]: float(100 * mean[k]) for k in range(len(ids))},
+            "most_probable_actor": table.actors[best],
+        },
         inputs=table.name,
     )

@@ -275,6 +275,7 @@ class TalksFail(_Record):
     start_source: dict[str, str]
     months: tuple[MonthState, ...]
     opens_at: int | None  # first month the zone opens (utility only)
+    open_months: tuple[int, ...]  # every month the zone is open (it can close again as expectations move)
     opens_at_with_red_lines: int | None
     colliding_red_lines: tuple[dict[str, Any], ...]
 
@@ -467,6 +468,7 @@ def talks_fail(table: Negotiation, scenario: Scenario) -> TalksFail:
         start_source=start_source,
         months=tuple(months),
         opens_at=opens,
+        open_months=tuple(m.month for m in months if m.best_margin >= -1e-9),
         opens_at_with_red_lines=opens_rl,
         colliding_red_lines=tuple(collide),
     )

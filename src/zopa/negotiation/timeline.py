@@ -5,7 +5,8 @@ position is re-estimated from everything said up to that day, with the builder's
 (``build.estimate_position``, reference date = that day). A point is marked ``moved`` when
 the estimate first appears or shifts by at least ``move_threshold`` points; its statements are the ones that
 moved it. A rejection without a scale value takes the value the builder gives it (what it rejects, in the
-whole negotiation). Statements on the no-deal issue (threats, plans) are listed on their own track without a position.
+whole negotiation). Statements on the no-deal issue (threats, plans) are listed on their own track without
+a position.
 """
 
 from __future__ import annotations

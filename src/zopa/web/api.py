@@ -322,6 +322,7 @@ def positions(
 
 @router.get("/positions/matrix", response_model=MatrixOut, summary="The party x issue matrix")
 def positions_matrix(
+    request: Request,
     db: DbDep,
     actor: Annotated[str | None, Query(**_TEXT)] = None,
     issue: Annotated[str | None, Query(**_TEXT)] = None,
@@ -329,6 +330,11 @@ def positions_matrix(
     since: Since = None,
     until: Until = None,
 ) -> queries.PositionMatrix:
+    if not (actor or issue or outlet or since or until):
+        matrix: queries.PositionMatrix = request.app.state.cache.get(
+            "matrix", lambda: queries.position_matrix(db)
+        )
+        return matrix
     return queries.position_matrix(
         db, actor=actor or None, issue=issue or None, outlet=outlet or None, since=since, until=until
     )

@@ -28,6 +28,7 @@ from zopa.errors import InputError, NotFoundError, StorageError, ZopaError
 from zopa.ingest import Fetcher
 from zopa.store.db import open_db
 from zopa.web import api, pages
+from zopa.web.cache import AggregateCache
 from zopa.web.security import BodyLimit, SecurityHeaders
 
 DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024  # bytes; the same as the per-document ingest limit
@@ -90,6 +91,7 @@ def create_app(
     app.state.token = token if token is not None else (os.environ.get("ZOPA_TOKEN") or None)
     app.state.max_upload = max_upload
     app.state.static = load_static()
+    app.state.cache = AggregateCache(db)
     app.state.fetcher = fetcher
     codebook_path = Path(codebook) if codebook is not None else default_codebook_path()
     if not codebook_path.is_file():

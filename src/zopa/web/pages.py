@@ -55,6 +55,11 @@ def _db(request: Request) -> Database:
     return db
 
 
+def cached(request: Request, name: str, compute: Callable[[], Any]) -> Any:
+    """A whole-database aggregate, recomputed only when the database changed (see ``zopa.web.cache``)."""
+    return request.app.state.cache.get(name, compute)
+
+
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     context.setdefault("charts", False)
     context.setdefault("nav", "")
@@ -150,10 +155,12 @@ def overview(request: Request) -> Response:
         "overview.html",
         nav="Overview",
         title="Overview",
-        stories=queries.list_stories(db, limit=10) if not filtered else None,
-        stats=queries.stats(db),
+        stories=cached(request, "stories", lambda: queries.list_stories(db, limit=10))
+        if not filtered
+        else None,
+        stats=cached(request, "stats", lambda: queries.stats(db)),
         documents=docs,
-        outlets=queries.list_outlets(db),
+        outlets=cached(request, "outlets", lambda: queries.list_outlets(db)),
         filters={
             "q": search or "",
             "outlet": outlet or "",
@@ -266,7 +273,11 @@ def positions(request: Request) -> Response:
     params = request.query_params
     outlet = _text(params, "outlet")
     since, until = _day(params, "since"), _day(params, "until")
-    matrix = queries.position_matrix(_db(request), outlet=outlet, since=since, until=until)
+    db = _db(request)
+    if outlet is None and since is None and until is None:
+        matrix = cached(request, "matrix", lambda: queries.position_matrix(db))
+    else:
+        matrix = queries.position_matrix(db, outlet=outlet, since=since, until=until)
     cells = {(c.actor, c.issue): c for c in matrix.cells}
     return render(
         request,
@@ -332,9 +343,9 @@ def quotes(request: Request) -> Response:
             "since": params.get("since", ""),
             "until": params.get("until", ""),
         },
-        speakers=queries.list_speakers(db),
-        issues=queries.position_matrix(db).issues,
-        outlets=queries.list_outlets(db),
+        speakers=cached(request, "speakers", lambda: queries.list_speakers(db)),
+        issues=cached(request, "matrix", lambda: queries.position_matrix(db)).issues,
+        outlets=cached(request, "outlets", lambda: queries.list_outlets(db)),
         page_url=_linker("/quotes", params),
     )
 
@@ -396,8 +407,13 @@ def api_docs(request: Request) -> Response:
 @router.get("/ingest", response_class=HTMLResponse)
 def ingest_form(request: Request) -> Response:
     return render(
-        request, "ingest.html", nav="Ingest", title="Ingest", writable=bool(request.app.state.token),
-        max_upload=request.app.state.max_upload, report=None,
+        request,
+        "ingest.html",
+        nav="Ingest",
+        title="Ingest",
+        writable=bool(request.app.state.token),
+        max_upload=request.app.state.max_upload,
+        report=None,
     )
 
 
@@ -406,6 +422,11 @@ async def ingest_submit(request: Request) -> Response:
     job = await read_ingest_request(request)
     report = await run_ingest(request, job)
     return render(
-        request, "ingest.html", nav="Ingest", title="Ingest", writable=True,
-        max_upload=request.app.state.max_upload, report=report,
+        request,
+        "ingest.html",
+        nav="Ingest",
+        title="Ingest",
+        writable=True,
+        max_upload=request.app.state.max_upload,
+        report=report,
     )

@@ -144,7 +144,8 @@ def check_token(expected: str | None, given: str | None) -> None:
         raise HTTPException(403, "this server is read-only: start it with ZOPA_TOKEN set to allow ingest")
     if not given:
         raise HTTPException(
-            401, "a token is needed: send Authorization: Bearer <token>",
+            401,
+            "a token is needed: send Authorization: Bearer <token>",
             headers={"WWW-Authenticate": "Bearer"},
         )
     if not token_matches(expected, given):

@@ -1,0 +1,142 @@
+"""Codebook schema: shipped codebooks validate; invalid ones raise CodebookError naming the field."""
+
+from __future__ import annotations
+
+import csv
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from zopa.codebook import default_codebook_path, load_codebook, parse_codebook
+from zopa.errors import CodebookError
+from zopa.extract.actors import ActorResolver
+
+CODEBOOKS = Path(__file__).resolve().parents[1] / "src" / "zopa" / "codebooks"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+REQUIRED_ISSUES = {
+    "donetsk-control", "annexed-regions-recognition", "crimea-recognition", "other-territory", "nato-membership",
+    "foreign-troops", "security-guarantees", "army-size", "sanctions", "frozen-assets", "ceasefire",
+    "prisoner-exchange", "elections", "zaporizhzhia-npp", "root-causes", "talks-process", "peace-plan",
+    "territorial-legitimacy", "no-deal-alternative",
+}
+
+
+def _minimal() -> dict:
+    return {
+        "name": "t",
+        "actors": [
+            {"id": "a", "name": "Aland", "kind": "state"},
+            {"id": "p", "name": "Pat Doe", "kind": "person", "speaks_for": [{"party": "a"}]},
+        ],
+        "issues": [{"id": "i", "label": "I", "cues": [r"\bthing\b"]}],
+    }
+
+
+@pytest.mark.parametrize("path", sorted(CODEBOOKS.glob("*.yaml")), ids=lambda p: p.name)
+def test_shipped_codebooks_validate(path: Path) -> None:
+    codebook = load_codebook(path)
+    assert codebook.actors and codebook.issues
+    for issue in codebook.issues:
+        for anchor in issue.anchors:
+            assert 0 <= anchor.value <= 100 and anchor.meaning
+
+
+def test_top_level_codebooks_folder_is_the_package_folder() -> None:
+    top = Path(__file__).resolve().parents[1] / "codebooks" / "russia-ukraine.yaml"
+    assert top.exists() and top.resolve() == default_codebook_path().resolve()
+
+
+def test_russia_ukraine_has_required_issues_and_parties() -> None:
+    codebook = load_codebook(default_codebook_path())
+    assert REQUIRED_ISSUES <= {i.id for i in codebook.issues}
+    names = {a.name for a in codebook.parties()}
+    assert {"Russia", "Ukraine", "United States", "European Union", "NATO", "United Nations"} <= names
+    for issue in codebook.issues:
+        assert issue.cues, issue.id
+        assert len(issue.anchors) >= 2, issue.id
+        assert {a.value for a in issue.anchors} >= {0, 100}, issue.id
+    no_deal = codebook.issue_by_id["no-deal-alternative"]
+    assert no_deal.no_deal and no_deal.affects
+    for key in ("demand", "reject", "accept", "offer", "conditional", "threat", "plan", "red_line", "statement"):
+        assert getattr(codebook.stance_cues, key), key
+    for party in codebook.parties():
+        assert party.capability is not None and party.capability_source, party.id
+
+
+@pytest.mark.parametrize(
+    ("title", "day", "who"),
+    [
+        ("the Russian president", date(2025, 12, 17), "putin"),
+        ("Russian President", date(2005, 1, 1), "putin"),
+        ("the Russian president", date(2010, 6, 1), "medvedev"),
+        ("the U.S. president", date(2022, 3, 1), "biden"),
+        ("the U.S. president", date(2025, 6, 1), "trump"),
+        ("the Ukrainian foreign minister", date(2023, 1, 1), "kuleba"),
+        ("the Ukrainian foreign minister", date(2025, 1, 1), "sybiha"),
+        ("NATO Secretary General", date(2023, 1, 1), "stoltenberg"),
+        ("NATO Secretary General", date(2025, 1, 1), "rutte"),
+    ],
+)
+def test_titles_resolve_at_the_article_date(title: str, day: date, who: str) -> None:
+    resolver = ActorResolver.for_codebook(load_codebook(default_codebook_path()), day)
+    assert resolver.lookup(title) == who
+
+
+def test_people_speak_for_their_party_only_in_office() -> None:
+    codebook = load_codebook(default_codebook_path())
+    assert codebook.actor_by_id["lavrov"].party_on(date(2024, 1, 1)) == "russia"
+    assert codebook.actor_by_id["biden"].party_on(date(2025, 6, 1)) is None
+    assert codebook.actor_by_id["trump"].party_on(date(2025, 6, 1)) == "united-states"
+
+
+def test_state_capabilities_are_cinc_2016() -> None:
+    nmc = SHARED / "benchmarks" / "cow-nmc" / "NMC-60-abridged.csv"
+    if not nmc.exists():
+        pytest.skip(f"{nmc} not found: the shared benchmarks folder must sit beside the repository")
+    with nmc.open(encoding="utf-8") as fh:
+        cinc = {r["stateabb"]: float(r["cinc"]) for r in csv.DictReader(fh) if r["year"] == "2016"}
+    codebook = load_codebook(default_codebook_path())
+    for actor in codebook.actors:
+        source = actor.capability_source or ""
+        m = re.search(r"CINC 2016 \(([A-Z]{3})\)", source)
+        if m:
+            assert actor.capability == pytest.approx(cinc[m.group(1)], abs=5e-5), actor.id
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda d: d["actors"].append({"id": "a", "name": "Again", "kind": "state"}), "actors[2].id"),
+        (lambda d: d["actors"][1]["speaks_for"].__setitem__(0, {"party": "nobody"}), "speaks_for[0].party"),
+        (lambda d: d["issues"][0]["cues"].append("(unclosed"), "issues.0.cues"),
+        (lambda d: d["issues"][0].__setitem__("anchors", [{"value": 150, "meaning": "x"}]), "issues.0.anchors.0.value"),
+        (lambda d: d["issues"][0].__setitem__("stance_map", {"offer": "surrender"}), "issues[0].stance_map"),
+        (lambda d: d.__setitem__("stance_cues", {"demand": ["[bad"]}), "stance_cues.demand"),
+        (lambda d: d["actors"][0].__setitem__("kind", "planet"), "actors.0.kind"),
+        (lambda d: d["actors"][0].pop("name"), "actors.0.name"),
+        (lambda d: d["actors"][0].__setitem__("nickname", "x"), "actors.0.nickname"),
+    ],
+)
+def test_invalid_codebook_error_names_the_field(change, field: str) -> None:  # type: ignore[no-untyped-def]
+    data = _minimal()
+    change(data)
+    with pytest.raises(CodebookError) as err:
+        parse_codebook(data, source="bad.yaml")
+    assert "bad.yaml" in str(err.value)
+    assert field in str(err.value)
+
+
+def test_unreadable_codebook_files(tmp_path: Path) -> None:
+    with pytest.raises(CodebookError, match="no such codebook"):
+        load_codebook(tmp_path / "missing.yaml")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("name: [unclosed\n", encoding="utf-8")
+    with pytest.raises(CodebookError, match="not valid YAML"):
+        load_codebook(broken)
+    listy = tmp_path / "list.yaml"
+    listy.write_text(yaml.safe_dump([1, 2]), encoding="utf-8")
+    with pytest.raises(CodebookError, match="must be a mapping"):
+        load_codebook(listy)

@@ -1,0 +1,122 @@
+"""Actor mentions: aliases, dated titles, metonyms, adjectives, NER for unknown names, pronouns, affiliations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from zopa.codebook import Codebook, default_codebook_path, load_codebook
+from zopa.extract import candidate_sentences
+from zopa.extract._nlp import DocContext, segment, split_sentences
+from zopa.extract.actors import resolve_mentions
+from zopa.records import Article
+
+
+@cache
+def codebook() -> Codebook:
+    return load_codebook(default_codebook_path())
+
+
+def context(text: str, day: datetime | None = datetime(2025, 12, 17)) -> DocContext:
+    article = Article(source="t", title=text.splitlines()[0], text=text, raw=text, published=day)
+    ctx = DocContext.build(article, codebook())
+    ctx.candidates = candidate_sentences(ctx)
+    resolve_mentions(ctx, ctx.candidates)
+    return ctx
+
+
+def found(ctx: DocContext) -> list[tuple[str, str, str]]:
+    return [(m.text, m.actor, m.how) for m in ctx.mentions]
+
+
+def test_aliases_metonyms_and_titles() -> None:
+    ctx = context("Talks\n\nThe Kremlin said Moscow was ready, and the Russian president met Zelensky in Kyiv.")
+    got = found(ctx)
+    assert ("Kremlin", "russia", "metonym") in got
+    assert ("Moscow", "russia", "metonym") in got
+    assert ("the Russian president", "putin", "title") in got
+    assert ("Zelensky", "zelenskyy", "alias") in got
+    assert ("Kyiv", "ukraine", "metonym") in got
+
+
+def test_title_resolves_at_the_article_date() -> None:
+    text = "Talks\n\nThe Russian president said talks would continue."
+    assert [m.actor for m in context(text, datetime(2010, 5, 1)).mentions] == ["medvedev"]
+    assert [m.actor for m in context(text, datetime(2024, 5, 1)).mentions] == ["putin"]
+
+
+def test_title_and_name_side_by_side_are_one_mention() -> None:
+    ctx = context("Talks\n\nRussian President Vladimir Putin spoke on Wednesday.")
+    assert found(ctx) == [("Russian President Vladimir Putin", "putin", "alias")]
+
+
+def test_possessive_and_case_sensitive_aliases() -> None:
+    ctx = context("Talks\n\nPutin’s envoy met US officials; us reporters waited.")
+    actors = [(m.text, m.actor) for m in ctx.mentions]
+    assert ("Putin", "putin") in actors
+    assert ("US", "united-states") in actors
+    assert all(m.text != "us" for m in ctx.mentions)
+
+
+def test_unknown_person_found_by_ner_and_pronoun_resolved() -> None:
+    text = "Talks\n\nJohn Harrington, a former diplomat, said the plan was fair.\n\nHe said it could work."
+    ctx = context(text)
+    people = {m.actor for m in ctx.mentions if m.how == "ner"}
+    assert "ner:John Harrington" in people
+    pronoun = next(m for m in ctx.mentions if m.how == "pronoun")
+    assert pronoun.text == "He" and pronoun.actor == "ner:John Harrington"
+
+
+def test_codebook_wins_over_ner_place_names() -> None:
+    ctx = context("Talks\n\nZelenskyy said Kyiv and Zaporizhzhia would not be given up.")
+    assert not any(m.how == "ner" and m.text in {"Kyiv", "Zelenskyy"} for m in ctx.mentions)
+
+
+def test_unknown_official_speaks_for_the_party_named_with_them() -> None:
+    ctx = context("Talks\n\nRussian Deputy Foreign Minister Sergei Ryabkov said the proposal was unacceptable.")
+    ryabkov = next(m.actor for m in ctx.mentions if m.how == "ner" and "Ryabkov" in m.text)
+    assert ctx.party_of(ryabkov) == "russia"
+
+
+def test_pronoun_without_a_person_in_focus_is_not_a_mention() -> None:
+    ctx = context("Talks\n\nThe weather was cold.\n\nHe said nothing.")
+    assert not any(m.how == "pronoun" for m in ctx.mentions)
+
+
+def test_segmentation_keeps_abbreviations_and_bullets() -> None:
+    text = "Title line\n\nThe U.S. envoy met Gen. Smith in Kyiv. They talked.\n\n  • First point\n  • Second point"
+    paragraphs, sentences = segment(text)
+    assert [p.heading for p in paragraphs] == [True, False, False, False]
+    assert [p.bullet for p in paragraphs] == [False, False, True, True]
+    assert [s.text for s in sentences][1:] == [
+        "The U.S. envoy met Gen. Smith in Kyiv.", "They talked.", "First point", "Second point"
+    ]
+
+
+def test_closing_quote_stays_with_its_sentence() -> None:
+    text = "“We will win.” He left. “Maybe,” she said."
+    spans = split_sentences(text)
+    assert [text[a:b] for a, b in spans] == ["“We will win.”", "He left.", "“Maybe,” she said."]
+
+
+_WORDS = st.sampled_from(
+    ["Putin", "the Kremlin", "said", "Kyiv", "the Russian president", "U.S.", "talks", "He", "drones", ".", ",",
+     "\n\n", "•", "“", "”", "Zelenskyy’s", "Moscow", "NATO", "and", "Mr.", "69"]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_WORDS, min_size=1, max_size=40))
+def test_spans_are_exact_and_inside_the_text(words: list[str]) -> None:
+    text = " ".join(words)
+    paragraphs, sentences = segment(text)
+    for item in (*paragraphs, *sentences):
+        assert 0 <= item.start <= item.end <= len(text)
+        assert text[item.start : item.end] == item.text
+    ctx = DocContext.build(Article(source="h", title="", text=text, raw=text), codebook())
+    resolve_mentions(ctx, ())
+    for m in ctx.mentions:
+        assert text[m.start : m.end] == m.text

@@ -1,0 +1,163 @@
+"""Positions: stance, holder, issue, value, conditions, red lines, lists; and the seed-article quality gate."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+import pytest
+import yaml
+
+from zopa.codebook import Codebook, default_codebook_path, load_codebook
+from zopa.extract import ExtractOptions, extract
+from zopa.records import Article, Position
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+@cache
+def codebook() -> Codebook:
+    return load_codebook(default_codebook_path())
+
+
+def positions(body: str, day: datetime | None = datetime(2025, 12, 17)) -> list[Position]:
+    text = "Headline\n\n" + body
+    article = Article(source="t", title="Headline", text=text, raw=text, published=day)
+    return list(extract(article, codebook()).positions)
+
+
+def triples(body: str, day: datetime | None = datetime(2025, 12, 17)) -> set[tuple[str, str, str]]:
+    return {(p.actor, p.issue, p.stance) for p in positions(body, day)}
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("Russia demanded that Ukraine withdraw from the Donetsk region.", ("russia", "donetsk-control", "demand")),
+        ("Kyiv rejected any territorial concessions.", ("ukraine", "donetsk-control", "reject")),
+        ("Zelenskyy welcomed the draft peace plan.", ("ukraine", "peace-plan", "accept")),
+        ("Moscow offered a prisoner exchange.", ("russia", "prisoner-exchange", "offer")),
+        ("The Kremlin threatened new strikes unless the sanctions are lifted.", ("russia", "sanctions", "threat")),
+        ("Belousov outlined plans to push deeper into the region.", ("russia", "no-deal-alternative", "plan")),
+        ("The United Nations stressed the need for dialogue.", ("united-nations", "talks-process", "statement")),
+        ("European leaders remain wary of a ceasefire that freezes the war.", ("european-union", "ceasefire", "reject")),
+    ],
+)
+def test_each_stance(body: str, expected: tuple[str, str, str]) -> None:
+    assert expected in triples(body)
+
+
+def test_conditional_offer_names_the_linked_issue_and_the_demand() -> None:
+    got = positions("Zelenskyy is willing to drop the NATO bid if the West provides security guarantees.")
+    conditional = next(p for p in got if p.stance == "conditional")
+    assert (conditional.actor, conditional.issue, conditional.conditional_on) == (
+        "ukraine", "nato-membership", "security-guarantees"
+    )
+    assert conditional.speaker == "zelenskyy"
+    assert any((p.issue, p.stance) == ("security-guarantees", "demand") for p in got)
+
+
+def test_in_exchange_for_is_a_condition() -> None:
+    got = positions("Russia offered a ceasefire in exchange for sanctions relief.")
+    assert any(p.stance == "conditional" and p.conditional_on == "sanctions" for p in got)
+
+
+def test_red_line_and_anchor_value() -> None:
+    got = positions("Putin insisted that recognition of Crimea is non-negotiable.")
+    crimea = next(p for p in got if p.issue == "crimea-recognition")
+    assert crimea.stance == "demand" and crimea.red_line and crimea.value == 100
+    assert crimea.speaker == "putin"
+
+
+def test_person_maps_to_party_at_the_article_date() -> None:
+    body = "Biden rejected any talk of sanctions relief."
+    assert ("united-states", "sanctions", "reject") in triples(body, datetime(2023, 3, 1))
+    assert not triples(body, datetime(2025, 6, 1))  # no longer speaks for the United States
+
+
+def test_reported_must_is_the_reporters_demand() -> None:
+    assert triples("Lavrov said Ukraine must abandon its NATO bid.") == {("russia", "nato-membership", "demand")}
+
+
+def test_nominal_stance_of_another_party() -> None:
+    got = triples("Zelenskyy rejected the U.S. push for Ukraine to cede control of Donetsk.")
+    assert ("ukraine", "donetsk-control", "reject") in got
+    assert ("united-states", "donetsk-control", "demand") in got
+
+
+def test_hypotheticals_and_non_actor_subjects_are_not_positions() -> None:
+    assert not triples("But he can't make Putin accept a ceasefire.")
+    assert not triples("If the opposing side refuses a ceasefire, analysts expect more fighting.")
+    assert not triples("Zelenskyy said the draft plan could be finalized within days.")
+    assert not triples("Russian territory was hit by drones on Sunday.")
+
+
+def test_adjective_counts_only_before_a_people_noun() -> None:
+    assert ("russia", "ceasefire", "reject") in triples("Russian officials rejected a ceasefire.")
+
+
+def test_list_under_a_lead_in_gives_each_item() -> None:
+    body = (
+        "Putin’s terms for peace haven’t changed:\n\n"
+        "  • Recognition of Crimea\n  • Ukraine must abandon its NATO bid\n  • No NATO troops in Ukraine"
+    )
+    got = triples(body)
+    assert {
+        ("russia", "crimea-recognition", "demand"),
+        ("russia", "nato-membership", "demand"),
+        ("russia", "foreign-troops", "demand"),
+    } <= got
+
+
+def test_headings_are_not_positions() -> None:
+    assert not positions("Putin Rejects Ukraine Compromise On Donetsk")
+
+
+def test_no_deal_statements_are_threats() -> None:
+    got = triples("He emphasized that military force would be used if talks fail, Putin said.")
+    assert ("russia", "no-deal-alternative", "threat") in got
+
+
+def test_positions_point_at_their_sentence() -> None:
+    text = "Headline\n\nNothing here. Moscow rejected the peace plan. More text."
+    article = Article(source="t", title="Headline", text=text, raw=text)
+    for p in extract(article, codebook()).positions:
+        assert text[p.start : p.end] == p.evidence == "Moscow rejected the peace plan."
+        assert p.extractor == "positions.v1" and 0 < p.confidence <= 1
+
+
+def _gold_scores() -> tuple[float, float]:
+    gold = yaml.safe_load((SEEDS / "gold.yaml").read_text(encoding="utf-8"))["articles"]
+    tp = fp = fn = 0
+    for name, annotation in gold.items():
+        text = (SEEDS / name).read_text(encoding="utf-8")
+        article = Article(source=name, title=text.splitlines()[0], text=text, raw=text)
+        got = {
+            (codebook().actor_by_id[p.actor].name, p.issue, p.stance)
+            for p in extract(article, codebook()).positions
+            if p.actor in codebook().actor_by_id
+        }
+        want = {(x["actor"], x["issue"], x["stance"]) for x in annotation["positions"]}
+        tp, fp, fn = tp + len(got & want), fp + len(got - want), fn + len(want - got)
+    return tp / (tp + fp), tp / (tp + fn)
+
+
+def test_seed_positions_quality_gate() -> None:
+    if not (SEEDS / "gold.yaml").exists():
+        pytest.skip(f"{SEEDS} not found: the shared seeds folder must sit beside the repository")
+    precision, recall = _gold_scores()
+    assert recall >= 0.8 and precision >= 0.7, (precision, recall)
+
+
+def test_selective_parsing_gives_the_same_output_as_parsing_everything() -> None:
+    text = (
+        "Headline\n\nThe weather was mild. Russia demanded recognition of Crimea, Peskov said.\n\n"
+        "“We will never give up Donetsk,” Zelenskyy told reporters. Markets were calm.\n\n"
+        "Overnight, 40 drones were launched and air defences intercepted 31."
+    )
+    article = Article(source="t", title="Headline", text=text, raw=text)
+    selective = extract(article, codebook())
+    baseline = extract(article, codebook(), options=ExtractOptions(parse_all=True))
+    assert selective == baseline
+    assert selective.positions and selective.events and selective.quotes
