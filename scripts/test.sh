@@ -17,4 +17,5 @@ fi
 
 python3 -m pip install -q --disable-pip-version-check -e '.[web,test]'
 python3 -m ruff check src tests bench
-python3 -m pytest -q -n 2 "$@"
+# -p no:benchmark: pytest-benchmark, when installed, warns under xdist, and warnings are errors here
+python3 -m pytest -q -n 2 -p no:benchmark "$@"

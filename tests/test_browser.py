@@ -26,7 +26,10 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+PLAN = ROOT / "examples" / "plan-us-framework-2025.yaml"
+SCENARIO = ROOT / "examples" / "russia-ukraine-scenario.yaml"
 
 
 def _missing(message: str) -> None:
@@ -53,7 +56,8 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def server(seeded_db: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with running_server(seeded_db.path, tmp_path_factory.mktemp("serve")) as base:
+    args = ("--plan", str(PLAN), "--scenario", str(SCENARIO))
+    with running_server(seeded_db.path, tmp_path_factory.mktemp("serve"), args=args) as base:
         yield base
 
 
@@ -128,4 +132,18 @@ def test_overview_search_and_quotes_filter(page: Any, server: str) -> None:
     speakers = page.locator("#quotes tbody tr td:first-child strong").all_inner_texts()
     assert speakers and set(speakers) == {"Volodymyr Zelenskyy"}
     shot(page, "quotes.png")
+    assert page.problems == []
+
+
+def test_negotiation_page_draws_its_charts(page: Any, server: str) -> None:
+    page.set_default_timeout(180_000)  # the first visit builds the negotiation and runs the models
+    page.goto(server + "/negotiation", timeout=180_000)
+    page.locator("#chart-gap-donetsk-control .main-svg").first.wait_for(state="visible")
+    assert "No zone of agreement" in page.locator("#zone-verdict").inner_text()
+    assert page.locator('#zone-table tr[data-issue="donetsk-control"] .zone-empty').inner_text() == "empty"
+    assert page.locator("#plan-table tbody tr").count() >= 2
+    assert page.locator("#chart-talks-fail .main-svg").count() >= 1
+    evidence = page.locator('#zone-table a[href^="/documents/"]')
+    assert evidence.count() >= 1
+    shot(page, "negotiation.png")
     assert page.problems == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import re
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -17,11 +18,31 @@ from zopa.extract.actors import ActorResolver
 CODEBOOKS = Path(__file__).resolve().parents[1] / "src" / "zopa" / "codebooks"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 REQUIRED_ISSUES = {
-    "donetsk-control", "annexed-regions-recognition", "crimea-recognition", "other-territory", "nato-membership",
-    "foreign-troops", "security-guarantees", "army-size", "sanctions", "frozen-assets", "ceasefire",
-    "prisoner-exchange", "elections", "zaporizhzhia-npp", "root-causes", "talks-process", "peace-plan",
-    "territorial-legitimacy", "no-deal-alternative",
+    "donetsk-control",
+    "annexed-regions-recognition",
+    "crimea-recognition",
+    "other-territory",
+    "nato-membership",
+    "foreign-troops",
+    "security-guarantees",
+    "army-size",
+    "sanctions",
+    "frozen-assets",
+    "ceasefire",
+    "prisoner-exchange",
+    "elections",
+    "zaporizhzhia-npp",
+    "root-causes",
+    "talks-process",
+    "peace-plan",
+    "territorial-legitimacy",
+    "no-deal-alternative",
 }
+
+
+@cache
+def shipped():  # type: ignore[no-untyped-def]
+    return load_codebook(default_codebook_path())
 
 
 def _minimal() -> dict:
@@ -51,7 +72,7 @@ def test_top_level_codebooks_folder_is_the_package_folder() -> None:
 
 def test_russia_ukraine_has_required_issues_and_parties() -> None:
     codebook = load_codebook(default_codebook_path())
-    assert REQUIRED_ISSUES <= {i.id for i in codebook.issues}
+    assert {i.id for i in codebook.issues} >= REQUIRED_ISSUES
     names = {a.name for a in codebook.parties()}
     assert {"Russia", "Ukraine", "United States", "European Union", "NATO", "United Nations"} <= names
     for issue in codebook.issues:
@@ -60,7 +81,17 @@ def test_russia_ukraine_has_required_issues_and_parties() -> None:
         assert {a.value for a in issue.anchors} >= {0, 100}, issue.id
     no_deal = codebook.issue_by_id["no-deal-alternative"]
     assert no_deal.no_deal and no_deal.affects
-    for key in ("demand", "reject", "accept", "offer", "conditional", "threat", "plan", "red_line", "statement"):
+    for key in (
+        "demand",
+        "reject",
+        "accept",
+        "offer",
+        "conditional",
+        "threat",
+        "plan",
+        "red_line",
+        "statement",
+    ):
         assert getattr(codebook.stance_cues, key), key
     for party in codebook.parties():
         assert party.capability is not None and party.capability_source, party.id
@@ -81,12 +112,12 @@ def test_russia_ukraine_has_required_issues_and_parties() -> None:
     ],
 )
 def test_titles_resolve_at_the_article_date(title: str, day: date, who: str) -> None:
-    resolver = ActorResolver.for_codebook(load_codebook(default_codebook_path()), day)
+    resolver = ActorResolver.for_codebook(shipped(), day)
     assert resolver.lookup(title) == who
 
 
 def test_people_speak_for_their_party_only_in_office() -> None:
-    codebook = load_codebook(default_codebook_path())
+    codebook = shipped()
     assert codebook.actor_by_id["lavrov"].party_on(date(2024, 1, 1)) == "russia"
     assert codebook.actor_by_id["biden"].party_on(date(2025, 6, 1)) is None
     assert codebook.actor_by_id["trump"].party_on(date(2025, 6, 1)) == "united-states"
@@ -112,7 +143,10 @@ def test_state_capabilities_are_cinc_2016() -> None:
         (lambda d: d["actors"].append({"id": "a", "name": "Again", "kind": "state"}), "actors[2].id"),
         (lambda d: d["actors"][1]["speaks_for"].__setitem__(0, {"party": "nobody"}), "speaks_for[0].party"),
         (lambda d: d["issues"][0]["cues"].append("(unclosed"), "issues.0.cues"),
-        (lambda d: d["issues"][0].__setitem__("anchors", [{"value": 150, "meaning": "x"}]), "issues.0.anchors.0.value"),
+        (
+            lambda d: d["issues"][0].__setitem__("anchors", [{"value": 150, "meaning": "x"}]),
+            "issues.0.anchors.0.value",
+        ),
         (lambda d: d["issues"][0].__setitem__("stance_map", {"offer": "surrender"}), "issues[0].stance_map"),
         (lambda d: d.__setitem__("stance_cues", {"demand": ["[bad"]}), "stance_cues.demand"),
         (lambda d: d["actors"][0].__setitem__("kind", "planet"), "actors.0.kind"),

@@ -1,4 +1,4 @@
-"""Actor mentions: aliases, dated titles, metonyms, adjectives, NER for unknown names, pronouns, affiliations."""
+"""Actor mentions: aliases, dated titles, metonyms, adjectives, NER, pronouns, affiliations."""
 
 from __future__ import annotations
 
@@ -33,7 +33,9 @@ def found(ctx: DocContext) -> list[tuple[str, str, str]]:
 
 
 def test_aliases_metonyms_and_titles() -> None:
-    ctx = context("Talks\n\nThe Kremlin said Moscow was ready, and the Russian president met Zelensky in Kyiv.")
+    ctx = context(
+        "Talks\n\nThe Kremlin said Moscow was ready, and the Russian president met Zelensky in Kyiv."
+    )
     got = found(ctx)
     assert ("Kremlin", "russia", "metonym") in got
     assert ("Moscow", "russia", "metonym") in got
@@ -76,7 +78,9 @@ def test_codebook_wins_over_ner_place_names() -> None:
 
 
 def test_unknown_official_speaks_for_the_party_named_with_them() -> None:
-    ctx = context("Talks\n\nRussian Deputy Foreign Minister Sergei Ryabkov said the proposal was unacceptable.")
+    ctx = context(
+        "Talks\n\nRussian Deputy Foreign Minister Sergei Ryabkov said the proposal was unacceptable."
+    )
     ryabkov = next(m.actor for m in ctx.mentions if m.how == "ner" and "Ryabkov" in m.text)
     assert ctx.party_of(ryabkov) == "russia"
 
@@ -87,12 +91,18 @@ def test_pronoun_without_a_person_in_focus_is_not_a_mention() -> None:
 
 
 def test_segmentation_keeps_abbreviations_and_bullets() -> None:
-    text = "Title line\n\nThe U.S. envoy met Gen. Smith in Kyiv. They talked.\n\n  • First point\n  • Second point"
+    text = (
+        "Title line\n\nThe U.S. envoy met Gen. Smith in Kyiv. They talked.\n\n"
+        "  • First point\n  • Second point"
+    )
     paragraphs, sentences = segment(text)
     assert [p.heading for p in paragraphs] == [True, False, False, False]
     assert [p.bullet for p in paragraphs] == [False, False, True, True]
     assert [s.text for s in sentences][1:] == [
-        "The U.S. envoy met Gen. Smith in Kyiv.", "They talked.", "First point", "Second point"
+        "The U.S. envoy met Gen. Smith in Kyiv.",
+        "They talked.",
+        "First point",
+        "Second point",
     ]
 
 
@@ -103,8 +113,29 @@ def test_closing_quote_stays_with_its_sentence() -> None:
 
 
 _WORDS = st.sampled_from(
-    ["Putin", "the Kremlin", "said", "Kyiv", "the Russian president", "U.S.", "talks", "He", "drones", ".", ",",
-     "\n\n", "•", "“", "”", "Zelenskyy’s", "Moscow", "NATO", "and", "Mr.", "69"]
+    [
+        "Putin",
+        "the Kremlin",
+        "said",
+        "Kyiv",
+        "the Russian president",
+        "U.S.",
+        "talks",
+        "He",
+        "drones",
+        ".",
+        ",",
+        "\n\n",
+        "•",
+        "“",
+        "”",
+        "Zelenskyy’s",
+        "Moscow",
+        "NATO",
+        "and",
+        "Mr.",
+        "69",
+    ]
 )
 
 

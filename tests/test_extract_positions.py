@@ -1,4 +1,4 @@
-"""Positions: stance, holder, issue, value, conditions, red lines, lists; and the seed-article quality gate."""
+"""Positions: stance, holder, issue, value, conditions, red lines, lists; the seed quality gate."""
 
 from __future__ import annotations
 
@@ -34,14 +34,29 @@ def triples(body: str, day: datetime | None = datetime(2025, 12, 17)) -> set[tup
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ("Russia demanded that Ukraine withdraw from the Donetsk region.", ("russia", "donetsk-control", "demand")),
+        (
+            "Russia demanded that Ukraine withdraw from the Donetsk region.",
+            ("russia", "donetsk-control", "demand"),
+        ),
         ("Kyiv rejected any territorial concessions.", ("ukraine", "donetsk-control", "reject")),
         ("Zelenskyy welcomed the draft peace plan.", ("ukraine", "peace-plan", "accept")),
         ("Moscow offered a prisoner exchange.", ("russia", "prisoner-exchange", "offer")),
-        ("The Kremlin threatened new strikes unless the sanctions are lifted.", ("russia", "sanctions", "threat")),
-        ("Belousov outlined plans to push deeper into the region.", ("russia", "no-deal-alternative", "plan")),
-        ("The United Nations stressed the need for dialogue.", ("united-nations", "talks-process", "statement")),
-        ("European leaders remain wary of a ceasefire that freezes the war.", ("european-union", "ceasefire", "reject")),
+        (
+            "The Kremlin threatened new strikes unless the sanctions are lifted.",
+            ("russia", "sanctions", "threat"),
+        ),
+        (
+            "Belousov outlined plans to push deeper into the region.",
+            ("russia", "no-deal-alternative", "plan"),
+        ),
+        (
+            "The United Nations stressed the need for dialogue.",
+            ("united-nations", "talks-process", "statement"),
+        ),
+        (
+            "European leaders remain wary of a ceasefire that freezes the war.",
+            ("european-union", "ceasefire", "reject"),
+        ),
     ],
 )
 def test_each_stance(body: str, expected: tuple[str, str, str]) -> None:
@@ -52,7 +67,9 @@ def test_conditional_offer_names_the_linked_issue_and_the_demand() -> None:
     got = positions("Zelenskyy is willing to drop the NATO bid if the West provides security guarantees.")
     conditional = next(p for p in got if p.stance == "conditional")
     assert (conditional.actor, conditional.issue, conditional.conditional_on) == (
-        "ukraine", "nato-membership", "security-guarantees"
+        "ukraine",
+        "nato-membership",
+        "security-guarantees",
     )
     assert conditional.speaker == "zelenskyy"
     assert any((p.issue, p.stance) == ("security-guarantees", "demand") for p in got)
@@ -77,7 +94,9 @@ def test_person_maps_to_party_at_the_article_date() -> None:
 
 
 def test_reported_must_is_the_reporters_demand() -> None:
-    assert triples("Lavrov said Ukraine must abandon its NATO bid.") == {("russia", "nato-membership", "demand")}
+    assert triples("Lavrov said Ukraine must abandon its NATO bid.") == {
+        ("russia", "nato-membership", "demand")
+    }
 
 
 def test_nominal_stance_of_another_party() -> None:

@@ -253,3 +253,39 @@ def test_pronoun_prefers_the_subject_of_the_sentence_before() -> None:
     assert quotes(text) == [("We are ready for peace talks", "zelenskyy")]
     text = "The talks with Trump ended late on Friday. “We are ready for peace talks,” he said."
     assert quotes(text) == [("We are ready for peace talks", "trump")]
+
+
+def test_mixed_straight_and_curly_marks_close_each_other() -> None:
+    text = '"These guards are not the only ones who should stand trial,” Putin said.'
+    assert quotes(text) == [("These guards are not the only ones who should stand trial", "putin")]
+
+
+def test_name_and_appositive_before_the_verb() -> None:
+    text = "“The simulation is a success,” Dylan Nelson, a fellow at the Max Planck Institute, said."
+    assert quotes(text) == [("The simulation is a success", "ner:Dylan Nelson")]
+
+
+def test_surname_links_to_the_person_named_in_full() -> None:
+    text = (
+        "Ryan Suter scored twice on Tuesday.\n\n"
+        "“It’s hard not to look at the standings, though,” Suter acknowledged."
+    )
+    assert quotes(text)[0][1] == "ner:Ryan Suter"
+
+
+def test_no_guess_after_an_unattributed_quote() -> None:
+    text = (
+        "Taylor Swift criticised the label.\n\n"
+        "“We were shocked to see her statements,” the statement read. “At no point did we block her special.”"
+    )
+    assert [s for _, s in quotes(text)] == [None, None]
+
+
+def test_block_quotes_continue_across_a_caption_line() -> None:
+    text = (
+        "Peskov said in a statement:\n\n"
+        "“The talks have reached a dead end for the moment.”\n\n"
+        "— Kremlin press service (@KremlinRussia) November 20, 2025\n\n"
+        "“We will return to them when the other side is ready.”"
+    )
+    assert [s for _, s in quotes(text)] == ["peskov", "peskov"]

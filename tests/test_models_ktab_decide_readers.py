@@ -13,33 +13,61 @@ from zopa.errors import ModelInputError
 from zopa.models.decide import read_decide
 from zopa.models.ktab import read_ktab, read_ktab_csv, read_ktab_xml
 
-KTAB_CSV = """Harbour scenario, Three actors on two dimensions, 3, 2, Actor,Description,Influence,Dues
-Position,Dues Salience,Hours Position,Hours Salience, A,Arland port,100,20,40,70,30, B,Beltia
-shippers,50,80,20,10,60, C,City council,25,50,50,50,10,
+KTAB_CSV = """Harbour scenario, Three actors on two dimensions, 3, 2,
+Actor,Description,Influence,Dues Position,Dues Salience,Hours Position,Hours Salience,
+A,Arland port,100,20,40,70,30,
+B,Beltia shippers,50,80,20,10,60,
+C,City council,25,50,50,50,10,
 """
 
-KTAB_XML = """\ufeff<?xml version="1.0" encoding="UTF-8"?> <Scenario> <name>Harbour</name> <desc>Three
-actors</desc> <prngSeed>12345</prngSeed> <ModelParameters> <VictoryProbModel>Square</VictoryProbModel>
-<PCEModel>MarkovIncentive</PCEModel> <StateTransitions>Deterministic</StateTransitions>
-<VotingRule>PropCbc</VotingRule> <BigRAdjust>Half</BigRAdjust> <BigRRange>Max</BigRRange>
-<ThirdPartyCommit>FullCommit</ThirdPartyCommit> <InterVecBrgn>S1P1</InterVecBrgn>
-<BargnModel>PWCompInterp</BargnModel> </ModelParameters>
-<Dimensions><dName>Dues</dName><dName>Hours</dName></Dimensions> <Actors>
-<Actor><name>A</name><description>Arland</description><capability>100</capability>
-<Position><dCoord>20</dCoord><dCoord></dCoord></Position>
-<Salience><dSal>40</dSal><dSal>30</dSal></Salience></Actor>
-<Actor><name>B</name><description>Beltia</description><capability>50</capability>
-<Position><dCoord>80</dCoord><dCoord>10</dCoord></Position>
-<Salience><dSal>20</dSal><dSal>60</dSal></Salience></Actor> </Actors>
-<IdealAdjustment><iaPair><adjustingIdeal>A</adjustingIdeal><referencePos>B</referencePos>
-<adjust>0.25</adjust></iaPair></IdealAdjustment> </Scenario>
+KTAB_XML = """\ufeff<?xml version="1.0" encoding="UTF-8"?>
+<Scenario>
+  <name>Harbour</name>
+  <desc>Three actors</desc>
+  <prngSeed>12345</prngSeed>
+  <ModelParameters>
+    <VictoryProbModel>Square</VictoryProbModel>
+    <PCEModel>MarkovIncentive</PCEModel>
+    <StateTransitions>Deterministic</StateTransitions>
+    <VotingRule>PropCbc</VotingRule>
+    <BigRAdjust>Half</BigRAdjust>
+    <BigRRange>Max</BigRRange>
+    <ThirdPartyCommit>FullCommit</ThirdPartyCommit>
+    <InterVecBrgn>S1P1</InterVecBrgn>
+    <BargnModel>PWCompInterp</BargnModel>
+  </ModelParameters>
+  <Dimensions><dName>Dues</dName><dName>Hours</dName></Dimensions>
+  <Actors>
+    <Actor><name>A</name><description>Arland</description><capability>100</capability>
+      <Position><dCoord>20</dCoord><dCoord></dCoord></Position>
+      <Salience><dSal>40</dSal><dSal>30</dSal></Salience></Actor>
+    <Actor><name>B</name><description>Beltia</description><capability>50</capability>
+      <Position><dCoord>80</dCoord><dCoord>10</dCoord></Position>
+      <Salience><dSal>20</dSal><dSal>60</dSal></Salience></Actor>
+  </Actors>
+  <IdealAdjustment><iaPair><adjustingIdeal>A</adjustingIdeal><referencePos>B</referencePos>
+    <adjust>0.25</adjust></iaPair></IdealAdjustment>
+</Scenario>
 """
 
-DECIDE_CSV = """#O;Harbour talks;;;; #/;ID;Full name;;; #A;Arland;Arland port;;; #A;Beltia;Beltia shippers;;;
-#A;City_Council;City council;;; #P;dues;harbour dues;;; #P;hours;opening hours;;; #M;dues;0;no dues;;
-#M;dues;50;half dues;; #M;dues;200;double dues;; #M;hours;0;closed at night;; #M;hours;100;open all night;;
-#D;Arland;dues;100;0.75;0.5 #D;Beltia;dues;200;0.25;0.3 #D;CityCouncil;dues;0;0.5;0.2
-#D;Arland;hours;20;0.4;0.5 #D;Beltia;hours;90;0;0.3 #D;City_Council;hours;60;0.6;0.2
+DECIDE_CSV = """#O;Harbour talks;;;;
+#/;ID;Full name;;;
+#A;Arland;Arland port;;;
+#A;Beltia;Beltia shippers;;;
+#A;City_Council;City council;;;
+#P;dues;harbour dues;;;
+#P;hours;opening hours;;;
+#M;dues;0;no dues;;
+#M;dues;50;half dues;;
+#M;dues;200;double dues;;
+#M;hours;0;closed at night;;
+#M;hours;100;open all night;;
+#D;Arland;dues;100;0.75;0.5
+#D;Beltia;dues;200;0.25;0.3
+#D;CityCouncil;dues;0;0.5;0.2
+#D;Arland;hours;20;0.4;0.5
+#D;Beltia;hours;90;0;0.3
+#D;City_Council;hours;60;0.6;0.2
 """
 
 

@@ -1,4 +1,4 @@
-"""The same extraction pipeline on a different negotiation: a transit labour dispute (codebook + own article)."""
+"""The same extraction pipeline on another negotiation: a transit labour dispute (codebook + article)."""
 
 from __future__ import annotations
 
@@ -15,11 +15,13 @@ CODEBOOK = Path(__file__).resolve().parents[1] / "src" / "zopa" / "codebooks" / 
 
 ARTICLE = """Riverton bus drivers set strike deadline as contract talks stall
 
-The Riverton Transit Workers Union demanded an 8% pay raise for each of the next three years, union leaders said on Monday.
+The Riverton Transit Workers Union demanded an 8% pay raise for each of the next three years,
+union leaders said on Monday.
 
 The Transit Authority rejected the wage demand and offered 2%, calling anything more unaffordable.
 
-Union president Maria Okafor said the union was willing to accept a smaller raise if the authority paid all pension contributions.
+Union president Maria Okafor said the union was willing to accept a smaller raise if the authority
+paid all pension contributions.
 
 "We will strike on Friday unless management puts a serious offer on the table," Okafor told reporters.
 
@@ -38,8 +40,13 @@ def codebook() -> Codebook:
 
 @pytest.fixture(scope="module")
 def evidence(codebook: Codebook):  # type: ignore[no-untyped-def]
-    article = Article(source="riverton.txt", title=ARTICLE.splitlines()[0], text=ARTICLE, raw=ARTICLE,
-                      published=datetime(2026, 3, 2))
+    article = Article(
+        source="riverton.txt",
+        title=ARTICLE.splitlines()[0],
+        text=ARTICLE,
+        raw=ARTICLE,
+        published=datetime(2026, 3, 2),
+    )
     return extract(article, codebook)
 
 
@@ -65,7 +72,9 @@ def test_positions_in_a_labour_dispute(evidence) -> None:  # type: ignore[no-unt
 
 
 def test_wage_demand_gets_its_anchor_value(evidence) -> None:  # type: ignore[no-untyped-def]
-    demand = next(p for p in evidence.positions if (p.actor, p.issue, p.stance) == ("union", "wages", "demand"))
+    demand = next(
+        p for p in evidence.positions if (p.actor, p.issue, p.stance) == ("union", "wages", "demand")
+    )
     assert demand.value == 0
 
 

@@ -203,3 +203,33 @@ def test_forecast_within_positions_and_relabelling_invariant(data: st.DataObject
     final_p = {f"a{perm.index(i)}": rp.history[-1]["positions"][f"a{perm.index(i)}"] for i in range(n)}
     for i in range(n):
         assert final[f"a{i}"] == pytest.approx(final_p[f"a{perm.index(i)}"], abs=1e-6)
+
+
+def test_options_named_in_the_xml_file_are_used(tmp_path: Path) -> None:
+    xml = """<?xml version="1.0" encoding="UTF-8"?>
+<Scenario><name>Harbour</name><desc>d</desc><prngSeed>1</prngSeed>
+  <ModelParameters><VictoryProbModel>Square</VictoryProbModel><PCEModel>MarkovUniform</PCEModel>
+    <StateTransitions>Deterministic</StateTransitions><VotingRule>PropCbc</VotingRule>
+    <BigRAdjust>Half</BigRAdjust><BigRRange>Max</BigRRange><ThirdPartyCommit>FullCommit</ThirdPartyCommit>
+    <InterVecBrgn>S1P1</InterVecBrgn><BargnModel>InitRcvrInterp</BargnModel></ModelParameters>
+  <Dimensions><dName>Dues</dName></Dimensions>
+  <Actors>
+    <Actor><name>A</name><description>a</description><capability>100</capability>
+      <Position><dCoord>20</dCoord></Position><Salience><dSal>40</dSal></Salience></Actor>
+    <Actor><name>B</name><description>b</description><capability>50</capability>
+      <Position><dCoord>80</dCoord></Position><Salience><dSal>60</dSal></Salience></Actor>
+    <Actor><name>C</name><description>c</description><capability>70</capability>
+      <Position><dCoord>45</dCoord></Position><Salience><dSal>50</dSal></Salience></Actor>
+  </Actors>
+</Scenario>
+"""
+    f = tmp_path / "h.xml"
+    f.write_text(xml)
+    r = smp_model(read_ktab(f))
+    assert (r.params["victory_prob"], r.params["bargain_model"], r.params["big_r_adjust"]) == (
+        "Square",
+        "InitRcvrInterp",
+        "Half",
+    )
+    assert smp_model(read_ktab(f), victory_prob="Linear").params["victory_prob"] == "Linear"  # explicit wins
+    assert 20 <= r.forecast["Dues"] <= 80

@@ -28,13 +28,15 @@ def zopa_command(*args: str) -> list[str]:
 
 
 @contextlib.contextmanager
-def running_server(db_path: str | Path, log_dir: Path, *, env: dict[str, str] | None = None) -> Iterator[str]:
-    """Start ``zopa serve --db DB --port P``; yield its base URL once it answers; stop it afterwards."""
+def running_server(
+    db_path: str | Path, log_dir: Path, *, args: tuple[str, ...] = (), env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """Start ``zopa serve --db DB --port P [args]``; yield its base URL once it answers; stop it after."""
     port = free_port()
     log_path = log_dir / f"zopa-serve-{port}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            zopa_command("serve", "--db", str(db_path), "--host", "127.0.0.1", "--port", str(port)),
+            zopa_command("serve", "--db", str(db_path), "--host", "127.0.0.1", "--port", str(port), *args),
             stdout=log,
             stderr=subprocess.STDOUT,
             env={**os.environ, **(env or {})},

@@ -33,12 +33,10 @@ DEFAULT_THRESHOLD = 0.3
 MAX_TERMS = 30
 MIN_WORD_LENGTH = 5  # shorter lower-case words are never key terms
 MAX_TERM_LENGTH = 100
-# Only rarer terms fetch candidates (all shared terms still count in the score): a term fetches candidates
-# when at most max(CANDIDATE_TERM_MIN_CAP, CANDIDATE_TERM_MAX_SHARE * corpus) documents hold it, never more
-# than CANDIDATE_TERM_MAX_DF. This bounds each lookup, so grouping grows linearly with the corpus.
-CANDIDATE_TERM_MAX_DF = 200
-CANDIDATE_TERM_MIN_CAP = 20
-CANDIDATE_TERM_MAX_SHARE = 0.02
+# Only rarer terms fetch candidates (all shared terms still count in the score): a term held by more than
+# CANDIDATE_TERM_MAX_DF documents fetches none. This bounds each lookup whatever the corpus size, so grouping
+# costs the same per document in a large database as in a small one.
+CANDIDATE_TERM_MAX_DF = 60
 MAX_CANDIDATES = 20
 LABEL_NAMES = 3
 LABEL_KEYWORDS = 2
@@ -170,8 +168,7 @@ def find_matches(
         row[0]: int(row[1])
         for row in conn.execute(select(tc.c.term, tc.c.documents).where(tc.c.term.in_(terms)))
     }
-    cap = min(CANDIDATE_TERM_MAX_DF, max(CANDIDATE_TERM_MIN_CAP, int(n * CANDIDATE_TERM_MAX_SHARE)))
-    rare = [t for t in terms if df.get(t, 1) <= cap]
+    rare = [t for t in terms if df.get(t, 1) <= CANDIDATE_TERM_MAX_DF]
     if not rare:
         return []
     conds: list[Any] = [dt.c.term.in_(rare), dt.c.document_id != document_id, d.c.duplicate_of.is_(None)]

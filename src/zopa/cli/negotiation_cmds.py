@@ -263,6 +263,14 @@ def gap_cmd(
                 extra += f" ({src})"
             line.append(extra)
             console.print(line)
+        for p in g.parties:
+            batna = p.sources.get("batna")
+            if batna and batna.get("evidence"):
+                e = batna["evidence"][0]
+                console.print(
+                    f'[dim]  ✕ {p.actor} expects {p.batna:g} if talks fail: "{e["sentence"]}" '
+                    f"({e['cite']})[/dim]"
+                )
         for f in g.forecasts:
             line = Text(f"{f.model[:13]:<14}")
             if f.error:

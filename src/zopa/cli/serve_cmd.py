@@ -15,6 +15,14 @@ def serve(
     db: DbOption = DEFAULT_DB,
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="TCP port.", min=0, max=65535)] = 8000,
+    plan: Annotated[
+        str | None,
+        typer.Option("--plan", metavar="PLAN.yaml", help="A plan to score on the negotiation page."),
+    ] = None,
+    scenario: Annotated[
+        str | None,
+        typer.Option("--scenario", metavar="SCENARIO.yaml", help='Assumptions for "if talks fail".'),
+    ] = None,
     get: Annotated[
         str | None,
         typer.Option(
@@ -29,16 +37,18 @@ def serve(
 
     Example:
         ZOPA_TOKEN=change-me zopa serve --db zopa.db --port 8000
+        zopa serve --plan examples/plan-us-framework-2025.yaml
+        zopa serve --scenario examples/russia-ukraine-scenario.yaml
         zopa serve --db zopa.db --get /api/v1/positions/matrix
     """
     from zopa.web.app import fetch
     from zopa.web.app import serve as run_server
 
     if get is not None:
-        response = fetch(db, get)
+        response = fetch(db, get, plan=plan, scenario=scenario)
         sys.stdout.write(response.body if response.body.endswith("\n") else response.body + "\n")
         if response.status >= 400:
             print(f"zopa: error: GET {get} answered HTTP {response.status}", file=sys.stderr)
             raise SystemExit(1)
         return
-    run_server(db, host=host, port=port)
+    run_server(db, host=host, port=port, plan=plan, scenario=scenario)

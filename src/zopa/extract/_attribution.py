@@ -15,7 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -310,6 +310,11 @@ ROLE_NOUNS = frozenset(
 
 _SENTENCE_BREAK = re.compile(r"[.!?…][\"'”’»)]*\s")
 
+_DOUBLE_OPEN = re.compile('[“„«"]')
+_SINGLE_OPEN = re.compile("[‘']")
+_SINGLE_CLOSE_CURLY = re.compile("[’']")
+_SINGLE_CLOSE_STRAIGHT = re.compile("'")
+
 OPENING = {"“": "”", "„": "“", "«": "»", '"': '"', "‘": "’", "'": "'"}
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’\-.]*")
 _TERMINAL = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$")
@@ -376,26 +381,26 @@ def find_quote_marks(text: str, para: Span) -> list[QuoteMark]:
     """
     marks: list[QuoteMark] = []
     i, end = para.start, para.end
-    while i < end:
+    while True:
+        found = _DOUBLE_OPEN.search(text, i, end)
+        if found is None:
+            break
+        i = found.start()
         ch = text[i]
-        if ch in "“„«":
-            close_ch = OPENING[ch]
-            j = text.find(close_ch, i + 1, end)
-            if ch == "„" and j < 0:
-                j = text.find("”", i + 1, end)
-            close = j if j >= 0 else end
-            marks.append(QuoteMark(i, close, True))
-            i = close + 1
+        if ch == '"' and i > para.start and _is_word_char(text[i - 1]):
+            i += 1  # 5'10" and the like
             continue
         if ch == '"':
-            prev = text[i - 1] if i > para.start else " "
-            if not _is_word_char(prev):
-                j = text.find('"', i + 1, end)
-                close = j if j >= 0 else end
-                marks.append(QuoteMark(i, close, True))
-                i = close + 1
-                continue
-        i += 1
+            j = text.find('"', i + 1, end)
+            if j < 0:
+                j = text.find("”", i + 1, end)  # mixed marks: "...”
+        else:
+            j = text.find(OPENING[ch], i + 1, end)
+            if j < 0 and ch in "“„":
+                j = text.find('"' if ch == "“" else "”", i + 1, end)  # mixed marks: “..." or „...”
+        close = j if j >= 0 else end
+        marks.append(QuoteMark(i, close, True))
+        i = close + 1
     doubles = list(marks)
     # Single quotes, only outside double quotes (nested single quotes belong to the outer quotation).
     i = para.start
@@ -406,31 +411,34 @@ def find_quote_marks(text: str, para: Span) -> list[QuoteMark]:
 
 
 def _single_quotes(text: str, lo: int, hi: int) -> list[QuoteMark]:
+    """Single quotations in [lo, hi): an opening mark after a non-word character and before a word
+    character, closed by a mark after a non-space and before a non-word character."""
     out: list[QuoteMark] = []
     i = lo
-    while i < hi:
+    while True:
+        found = _SINGLE_OPEN.search(text, i, hi)
+        if found is None:
+            break
+        i = found.start()
         ch = text[i]
-        if ch in "‘'":
-            prev = text[i - 1] if i > 0 else " "
-            nxt = text[i + 1] if i + 1 < len(text) else " "
-            if not _is_word_char(prev) and (_is_word_char(nxt)):
-                close_ch = "’" if ch == "‘" else "'"
-                j = i + 1
-                found = -1
-                while j < hi:
-                    c = text[j]
-                    if c == close_ch or (ch == "‘" and c == "'"):
-                        after = text[j + 1] if j + 1 < len(text) else " "
-                        before = text[j - 1]
-                        if not _is_word_char(after) and not before.isspace():
-                            found = j
-                            break
-                    j += 1
-                if found > 0:
-                    out.append(QuoteMark(i, found, False))
-                    i = found + 1
-                    continue
-        i += 1
+        prev = text[i - 1] if i > 0 else " "
+        nxt = text[i + 1] if i + 1 < len(text) else " "
+        if _is_word_char(prev) or not _is_word_char(nxt):
+            i += 1
+            continue
+        closer = _SINGLE_CLOSE_CURLY if ch == "‘" else _SINGLE_CLOSE_STRAIGHT
+        close = -1
+        for c in closer.finditer(text, i + 1, hi):
+            j = c.start()
+            after = text[j + 1] if j + 1 < len(text) else " "
+            if not _is_word_char(after) and not text[j - 1].isspace():
+                close = j
+                break
+        if close < 0:
+            i += 1
+            continue
+        out.append(QuoteMark(i, close, False))
+        i = close + 1
     return out
 
 
@@ -482,7 +490,7 @@ def is_heading(text: str, para: Span, *, bullet: bool = False) -> bool:
     words = _WORD.findall(line)
     if not words or len(words) > 20:
         return False
-    if line[0] in "•-–—*·▪●" or line[:2].strip().isdigit():
+    if line[0] in "•*·▪●":
         return False  # a list item
     if line[0] not in OPENING:
         return True
@@ -507,6 +515,35 @@ def _verb_pattern(extra: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join([*multi, *single]) + r")\b", re.IGNORECASE)
 
 
+# Capitalised words that are not names when they head a subject.
+_NOT_NAMES = frozenset(
+    {
+        "i",
+        "we",
+        "they",
+        "it",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "here",
+        "officials",
+        "police",
+        "analysts",
+        "critics",
+        "experts",
+        "sources",
+        "reports",
+        "state",
+        "media",
+        "the",
+        "a",
+        "an",
+    }
+)
+
+
 class Attributor:
     """Finds the speaker of a cue: the actor mention (or pronoun) that is the subject of a reporting verb."""
 
@@ -524,13 +561,27 @@ class Attributor:
         self._by_end = sorted(self.mentions, key=lambda m: m.end)
         self._persons = [m for m in self.mentions if m.person and m.how != "pronoun"]
         self._person_starts = [m.start for m in self._persons]
+        self._verb_hits: dict[str, tuple[list[int], list[VerbHit]]] = {}
         self.verb_re = _verb_pattern(tuple(sorted({v.lower().strip() for v in extra_verbs if v.strip()})))
 
     # -- lookups ---------------------------------------------------------------------------------------
     def verbs(self, masked: str, lo: int, hi: int) -> list[VerbHit]:
+        """Reporting verbs lying in [lo, hi) of ``masked`` (the whole text is scanned once, then cached)."""
+        cached = self._verb_hits.get(masked)
+        if cached is None:
+            hits = [
+                VerbHit(m.start(), m.end(), " ".join(m.group(0).lower().split()))
+                for m in self.verb_re.finditer(masked)
+            ]
+            cached = ([h.start for h in hits], hits)
+            self._verb_hits[masked] = cached
+        starts, hits = cached
         out = []
-        for m in self.verb_re.finditer(masked, lo, hi):
-            out.append(VerbHit(m.start(), m.end(), " ".join(m.group(0).lower().split())))
+        for k in range(bisect_left(starts, lo), len(hits)):
+            if hits[k].start >= hi:
+                break
+            if hits[k].end <= hi:
+                out.append(hits[k])
         return out
 
     def mentions_in(self, lo: int, hi: int) -> list[MentionRef]:
@@ -639,6 +690,18 @@ class Attributor:
         gap = re.sub(r"^['’]s?\b", "", masked[mention.end : verb.start])
         return "," not in gap and "\u2063" not in gap and len(_WORD.findall(gap)) <= 2
 
+    def person_named(self, name: str, start: int, end: int) -> MentionRef:
+        """A person by name: a codebook or NER person named before whose name ends with it (a surname),
+        else ``ner:<name>``."""
+        last = name.split()[-1]
+        for m in reversed(self._persons):
+            if m.start >= start:
+                continue
+            known = m.actor[4:] if m.actor.startswith("ner:") else self.text[m.start : m.end]
+            if known.split() and known.split()[-1] == last:
+                return MentionRef(m.actor, start, end, "ner", True)
+        return MentionRef(f"ner:{name}", start, end, "ner", True)
+
     def is_person(self, mention: MentionRef) -> bool:
         return mention.person
 
@@ -691,7 +754,8 @@ def parser_for(ctx: DocContext) -> Parser:
 def parsed_subject(parse: Parser | None, att: Attributor, verb: VerbHit) -> MentionRef | None:
     """The nominal subject of ``verb`` in the dependency parse, when it is an actor: a mention at the head of
     the subject ("the Russian president said"), the possessor of a speech noun ("Putin's remarks suggest"),
-    or a PERSON entity the codebook does not know."""
+    a PERSON entity, or a capitalised name (a surname links to the person named in full before). A verb
+    conjoined to another ("said ... and added") takes the first verb's subject."""
     if parse is None:
         return None
     parsed = parse(verb.start)
@@ -701,27 +765,41 @@ def parsed_subject(parse: Parser | None, att: Attributor, verb: VerbHit) -> Ment
     for token in doc:
         if not (verb.start <= base + token.idx < verb.end):
             continue
-        for child in token.children:
-            if child.dep_ not in ("nsubj", "nsubjpass"):
-                continue
-            head_at = base + child.idx
-            for m in att.mentions_in(base + child.left_edge.idx, head_at + len(child.text)):
-                if m.start <= head_at < m.end:
-                    return m
-            if child.text.lower() in SPEECH_NOUNS:
-                for poss in child.children:
-                    if poss.dep_ == "poss":
-                        found = [
-                            m
-                            for m in att.mentions_in(
-                                base + poss.left_edge.idx, base + poss.idx + len(poss.text) + 2
-                            )
-                        ]
-                        if found:
-                            return found[-1]
-            for ent in doc.ents:
-                if ent.label_ == "PERSON" and ent.start <= child.i < ent.end:
-                    name = " ".join(ent.text.split())
-                    return MentionRef(f"ner:{name}", base + ent.start_char, base + ent.end_char, "ner", True)
+        for _ in range(3):
+            subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if subjects or token.dep_ != "conj" or token.head is token:
+                break
+            token = token.head
+        for child in subjects:
+            found = _subject_actor(att, doc, base, child)
+            if found is not None:
+                return found
         break
+    return None
+
+
+def _subject_actor(att: Attributor, doc: Doc, base: int, child: Any) -> MentionRef | None:
+    head_at = base + child.idx
+    for m in att.mentions_in(base + child.left_edge.idx, head_at + len(child.text)):
+        if m.start <= head_at < m.end and m.how != "pronoun":
+            return m
+    if child.text.lower() in SUBJECT_PRONOUNS:
+        return att._pronoun(head_at, head_at + len(child.text))
+    if child.text.lower() in SPEECH_NOUNS:
+        for poss in child.children:
+            if poss.dep_ == "poss":
+                found = att.mentions_in(base + poss.left_edge.idx, base + poss.idx + len(poss.text) + 2)
+                if found:
+                    return found[-1]
+    for ent in doc.ents:
+        if ent.label_ == "PERSON" and ent.start <= child.i < ent.end:
+            return att.person_named(" ".join(ent.text.split()), base + ent.start_char, base + ent.end_char)
+    # A capitalised name the entity recogniser missed ("Suter acknowledged"): the name tokens of the subject
+    name_deps = ("compound", "nsubj", "nsubjpass")
+    names = [t for t in child.subtree if t.dep_ in name_deps and t.text[:1].isupper()]
+    if names and names[-1] is child and child.i > 0 and 1 <= len(names) <= 3 and child.text.isalpha():
+        words = [t.text for t in names]
+        if not any(w.lower() in _NOT_NAMES for w in words):
+            start = base + names[0].idx
+            return att.person_named(" ".join(words), start, base + child.idx + len(child.text))
     return None

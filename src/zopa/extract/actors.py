@@ -179,7 +179,9 @@ def add_ner_mentions(ctx: DocContext, indices: Iterable[int]) -> list[Mention]:
         sentence = ctx.sentences[i]
         # a name inside an issue cue is what is negotiated ("Crimea", "Donetsk"), not who negotiates
         topics = [
-            (sentence.start + m.start(), sentence.start + m.end()) for _, m in issues.finditer(sentence.text)
+            (sentence.start + m.start(), sentence.start + m.end())
+            for issue, m in cues.issues.finditer(sentence.text)
+            if issue not in cues.catch_all
         ]
         for ent in ctx.doc(i).ents:
             if ent.label_ not in _NER_LABELS:
@@ -246,6 +248,7 @@ _TITLE_WORDS = (
     r"commander|leader|head|premier|chancellor|of|the|for|to|and)"
 )
 _AFFILIATION_BEFORE = re.compile(r"^(?:['’]s)?(?:\s+(?:[A-Z][\w.-]*|" + _TITLE_WORDS + r")){0,6}\s+$")
+_ORG_OF = re.compile(r"^(?:['’]s)?\s+$")
 _AFFILIATION_AFTER = re.compile(r"^,\s+(?:the\s+|a\s+|an\s+)?$")
 
 
@@ -253,16 +256,20 @@ def link_affiliations(ctx: DocContext) -> None:
     """Unknown people speak for the party named with them: "Russian envoy X", "X, Ukraine's ambassador"."""
     mentions = ctx.mentions
     for k, m in enumerate(mentions):
-        if m.how != "ner" or ctx.ner_labels.get((m.start, m.end)) != "PERSON" or m.actor in ctx.affiliations:
+        label = ctx.ner_labels.get((m.start, m.end))
+        if m.how != "ner" or label not in {"PERSON", "ORG"} or m.actor in ctx.affiliations:
             continue
         party: str | None = None
         for prev in reversed(mentions[:k]):
             if prev.end > m.start:
                 continue
-            if _AFFILIATION_BEFORE.match(ctx.text[prev.end : m.start]) and prev.actor != m.actor:
+            gap = ctx.text[prev.end : m.start]
+            if label == "ORG" and not _ORG_OF.match(gap):
+                break  # an organisation belongs to a party only as "Russia's Defence Ministry"
+            if _AFFILIATION_BEFORE.match(gap) and prev.actor != m.actor:
                 party = _party_only(ctx, prev.actor)
             break
-        if party is None:
+        if party is None and label == "PERSON":
             for nxt in mentions[k + 1 : k + 3]:
                 if _AFFILIATION_AFTER.match(ctx.text[m.end : nxt.start]):
                     party = _party_only(ctx, nxt.actor)

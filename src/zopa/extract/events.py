@@ -186,9 +186,13 @@ _TIME = re.compile(
     re.IGNORECASE,
 )
 _PLACE = re.compile(
-    r"\b(?:in|on|at|near|over|across|around|into)\s+(?:the\s+)?([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)"
+    r"\b(?:in|on|at|near|over|across|around|into)\s+(?:the\s+)?"
+    r"(?:(?:[a-z]+\s+)?(?:city|town|village|region|port) of\s+)?"
+    r"([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?)"
 )
-_CLAIM = re.compile(r"\baccording to\b|\b(?:said|says|claimed|claims|reported|reports|announced|stated)\b")
+_CLAIM = re.compile(
+    r"\baccording to\b|\b(?:said|says|claimed|claims|reported|reports|announced|stated)\b", re.IGNORECASE
+)
 
 
 @dataclass
@@ -303,9 +307,12 @@ def _figure(
         phrase, noun_end = noun
         unit = phrase.split()[-1].lower()
         unit = _UNITS.get(unit, unit)
-        verb = (
-            next((v for v in verb_hits if v.start() >= noun_end - base), None) or verb_before or verb_hits[0]
-        )
+        after = noun_end - base
+
+        def distance(v: re.Match[str]) -> int:
+            return v.start() - after if v.start() >= after else m.start() - v.end()
+
+        verb = min(verb_hits, key=distance)  # the event verb nearest the figure
         what = f"{phrase} {verb.group().lower()}" if verb.start() >= noun_end - base else f"{phrase}"
         if verb.start() < noun_end - base:
             what = f"{verb.group().lower()} {phrase}"

@@ -75,7 +75,11 @@ _PEOPLE_NOUNS = re.compile(
     r"envoys?|spokes\w+|administration|capitals|allies|lawmakers|parliament|politicians|counterparts|"
     r"team|state|states|regime|officers?)\b"
 )
-_NOMINAL_GAP = re.compile(r"^(?:['’]s?)?\s+(?:[a-z][\w-]*\s+){0,2}$")
+_NEGATED = re.compile(
+    r"\b(?:not|no|never|without|barred|bars?|ban\w*|prevent\w*|block\w*|against|refus\w*|reject\w*|"
+    r"oppos\w*|rul\w+ out|n[’']t)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,12 +168,15 @@ def _stance_hits(cues: CompiledCues, text: str, base: int) -> list[_Hit]:
     ]
     hits.sort(key=lambda h: (h.start, _RANK[h.key]))
     kept: list[_Hit] = []
-    for h in hits:  # one stance per stretch of text: "refusal" is not also "refuse" + ...
-        if kept and h.start < kept[-1].end:
+    stretch_end = -1
+    for h in hits:  # one stance per stretch of overlapping cues: "would not accept" is a rejection only
+        if kept and h.start < stretch_end:
             if _RANK[h.key] < _RANK[kept[-1].key]:
                 kept[-1] = h
+            stretch_end = max(stretch_end, h.end)
             continue
         kept.append(h)
+        stretch_end = h.end
     return kept
 
 
@@ -288,10 +295,10 @@ class _SentenceReader:
             )
             if hypothetical and not threat and not any(c.dep_ == "neg" for c in token.children):
                 return ("none", None)
-            if token.dep_ == "advcl" and any(
+            if token.dep_ in {"advcl", "ccomp"} and any(
                 c.dep_ == "mark" and c.text.lower() in _CONDITION_MARKS for c in token.children
             ):
-                return ("none", None)  # a cue inside an if/unless clause is not the holder's stance
+                return ("none", None)  # a cue inside an if/unless/whether clause is not the holder's stance
             subjects = [c for c in token.children if c.dep_ in _SUBJECT_DEPS]
             if subjects and skip_subject:
                 skip_subject = False
@@ -374,7 +381,11 @@ def _speaker_for(sentence: Sentence, spans: list[tuple[int, int, str]]) -> str |
 def _value(cues: CompiledCues, issue: str, text: str, stance: str) -> float | None:
     if stance == "reject":
         return None
-    values = {value for value, pattern in cues.anchors.get(issue, ()) if pattern.search(text)}
+    values = set()
+    for value, pattern in cues.anchors.get(issue, ()):
+        for m in pattern.finditer(text):
+            if not _NEGATED.search(text, max(0, m.start() - 30), m.start()):
+                values.add(value)  # "barred from joining NATO" does not put the speaker at "joins NATO"
     return values.pop() if len(values) == 1 else None
 
 
@@ -499,12 +510,21 @@ def _sentence_positions(
     conditional = [m for m in cues.conditional.finditer(sentence.text)] if cues.conditional else []
     red_line = bool(cues.red_line and cues.red_line.search(sentence.text))
     out: list[Position] = []
+    groups: list[tuple[str, _Claim, _Hit]] = []
     for party, party_claims in by_party.items():
-        best = min(party_claims, key=lambda c: (_RANK[c.stance], c.cue.start))
+        if any(c.stance != "statement" for c in party_claims):
+            party_claims = [c for c in party_claims if c.stance != "statement"]  # a frame, not a stance
+        by_issue: dict[str, list[tuple[_Claim, _Hit]]] = {}
+        for claim in party_claims:
+            hit = _nearest_issue(issues, claim.cue)
+            if hit is not None:
+                by_issue.setdefault(hit.key, []).append((claim, hit))
+        for pairs in by_issue.values():  # per party and issue, the strongest stance
+            claim, hit = min(pairs, key=lambda ch: (_RANK[ch[0].stance], ch[0].cue.start))
+            groups.append((party, claim, hit))
+    taken: set[tuple[str, str]] = set()
+    for party, best, issue_hit in groups:
         stance = best.stance
-        issue_hit = _nearest_issue(issues, best.cue)
-        if issue_hit is None:
-            continue
         conditional_on: str | None = None
         extra: Position | None = None
         if stance in {"offer", "accept"} and conditional:
@@ -517,6 +537,9 @@ def _sentence_positions(
                 conditional_on = after[0].key
                 stance = "conditional"
         issue = issue_hit.key
+        if (party, issue) in taken:
+            continue
+        taken.add((party, issue))
         stance = ctx.codebook.issue_by_id[issue].stance_map.get(stance, stance)
         if conditional_on is not None:
             extra = Position(
@@ -550,4 +573,7 @@ def _sentence_positions(
         )
         if extra is not None:
             out.append(extra)
-    return out
+    unique: dict[tuple[str, str, str], Position] = {}
+    for position in out:
+        unique.setdefault((position.actor, position.issue, position.stance), position)
+    return list(unique.values())

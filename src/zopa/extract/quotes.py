@@ -57,6 +57,7 @@ _CLAUSE_LINK = re.compile(
     r"\b(?:and|but|or|while|because|although|though|which|who|whom|that|if|when)\b", re.IGNORECASE
 )
 _DASH_ATTRIBUTION = re.compile(r"[,.]?\s*[—–]\s*|[,.]?\s+-{1,2}\s+")
+_CLAUSE_VERB = re.compile(r"\b(?:who|which|that)\b", re.IGNORECASE)
 _WORDS = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’\-]*")
 
 
@@ -138,7 +139,7 @@ def quotes_in_text(
                     # same sentence and no one else named in between ("said ... 'X' but warned that 'Y'")
                     if (same_sentence and not att._candidates(*between)) or (not same_sentence and alone):
                         attr = _Attribution(prev_attr.speaker, "continues the quotation before", 0.8)
-                if attr is None and alone and not fragment:
+                if attr is None and alone and not fragment and prev_sent is None:
                     attr = _sentence_alone(masked, att, para, sent, paras, heading, block_speaker, pi, text)
                 if words[0][0].islower():
                     kind = "partial"  # embedded in the reporter's sentence
@@ -185,6 +186,24 @@ def quotes_in_text(
                 confidence=0.85,
             )
     return out
+
+
+def _named_then_verb(masked: str, att: Attributor, lo: int, hi: int) -> _Attribution | None:
+    """'"...," Dylan Nelson, a fellow at the institute, said.': a person named right after the quotation,
+    then an appositive, then the reporting verb."""
+    head = re.match(r"[\s,]*", masked[lo:hi])
+    at = lo + (head.end() if head else 0)
+    cands = [m for m in att._candidates(at, hi) if m.start >= at and word_count(masked[at : m.start]) <= 2]
+    persons = [m for m in cands if m.person]
+    if not persons or not masked[persons[0].end : hi].lstrip().startswith(","):
+        return None
+    who = persons[0]
+    for verb in att.verbs(masked, who.end, hi):
+        between = masked[who.end : verb.start]
+        if between.rstrip().endswith(",") and word_count(between) <= 20 and not _CLAUSE_VERB.search(between):
+            return _Attribution(who, f"quote, name, {verb.form!r}", 0.9)
+        break
+    return None
 
 
 def _sentence_alone(
@@ -289,6 +308,9 @@ def _inline(
             and re.match(r"\s*(?:[,.;]|$)", masked[after[0].end : right_hi])
         ):
             return _Attribution(after[0], "quote — speaker", 0.85)
+    named = _named_then_verb(masked, att, right_lo, right_hi)
+    if named is not None:
+        return named
     for verb in att.verbs(masked, right_lo, right_hi):
         lead = masked[right_lo : verb.start]
         if word_count(lead) > 6 or _CLAUSE_LINK.search(lead):
@@ -328,9 +350,9 @@ def _block(
             continue
         back += 1
         para = paras[j]
+        if j in block_speaker and block_speaker[j].speaker is not None:
+            return _Attribution(block_speaker[j].speaker, "block: continues the quotation before", 0.85)
         if back == 1:
-            if j in block_speaker and block_speaker[j].speaker is not None:
-                return _Attribution(block_speaker[j].speaker, "block: continues the quotation before", 0.85)
             sent = sentences(masked, para)[-1]
             if text[para.start : para.end].rstrip().endswith(":"):
                 who = _introducer(masked, att, sent)

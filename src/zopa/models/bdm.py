@@ -92,17 +92,14 @@ class _Pairs:
     same: np.ndarray  # x_i == x_j
     lo_i: np.ndarray  # flat indices into the (n + 1, n) prefix-sum table: row lo[i, j], column i
     lo_j: np.ndarray
-    hi_i: np.ndarray
-    hi_j: np.ndarray
 
 
 def _pairs(x: np.ndarray, scale: float) -> _Pairs:
-    """``x`` must be sorted. ``lo``/``hi``: how many actors lie strictly left of / left of or on each
-    midpoint."""
+    """``x`` must be sorted. ``lo[i, j]``: how many actors lie strictly left of the midpoint of ``x_i, x_j``
+    (an actor exactly on the midpoint is indifferent, so it may count on either side)."""
     n = len(x)
     mid = ((x[:, None] + x[None, :]) / 2.0).ravel()  # rows are sorted: searchsorted runs fast
     lo = np.searchsorted(x, mid, side="left").reshape(n, n) * n
-    hi = np.searchsorted(x, mid, side="right").reshape(n, n) * n
     col = np.arange(n)
     d = np.abs(x[:, None] - x[None, :]) / scale
     with np.errstate(divide="ignore"):
@@ -116,8 +113,6 @@ def _pairs(x: np.ndarray, scale: float) -> _Pairs:
         same=x[:, None] == x[None, :],
         lo_i=lo + col[:, None],
         lo_j=lo + col[None, :],
-        hi_i=hi + col[:, None],
-        hi_j=hi + col[None, :],
     )
 
 
@@ -150,8 +145,10 @@ def win_probability(
     np.cumsum(a, axis=0, out=c[1:])
     total = c[-1]
     cf = c.ravel()
-    left = cf[g.lo_j] - cf[g.lo_i]  # sum over voters left of the midpoint of (a_kj - a_ki)
-    right = (total[:, None] - cf[g.hi_i]) - (total[None, :] - cf[g.hi_j])  # voters right of it: (a_ki - a_kj)
+    # voters left of the midpoint: sum of (a_kj - a_ki); right of it: sum of (a_ki - a_kj), which is the
+    # difference of the totals plus the left sum
+    left = cf[g.lo_j] - cf[g.lo_i]
+    right = total[:, None] - total[None, :] + left
     pos = np.maximum(np.where(g.i_left, left, -right), 0.0)
     neg = np.maximum(np.where(g.i_left, right, -left), 0.0)
     if how == "pairwise":
@@ -214,9 +211,12 @@ def risk_exponents(
 ) -> np.ndarray:
     """Scholz et al. section 5: exposure to challenges with all ``r = 1``, mapped to ``r`` in [0.5, 2]."""
     p = win_probability(x, w, None, scale, how, pairs)
-    _, eu_ji = offer_utilities(pairs, x, s, p, None, mu, q, t, scale)  # eu_ji[i, j]: j challenges i
-    np.fill_diagonal(eu_ji, 0.0)
-    exposure = eu_ji.sum(axis=1)
+    if q == 1.0:  # r = 1: U_s = 2d, U_f = -2d, U_sq = 0, so EU[a, i] = 2 d (1 - 2 s_i (1 - P_ai))
+        exposure = 2.0 * (pairs.d * (1.0 - 2.0 * s[:, None] * (1.0 - p.T))).sum(axis=1)
+    else:
+        _, eu_ji = offer_utilities(pairs, x, s, p, None, mu, q, t, scale)  # eu_ji[i, j]: j challenges i
+        np.fill_diagonal(eu_ji, 0.0)
+        exposure = eu_ji.sum(axis=1)
     hi, lo = exposure.max(), exposure.min()
     if hi - lo <= 1e-15:
         return np.ones(len(x))
@@ -247,24 +247,25 @@ def one_round(
     r = risk_exponents(pairs, x, w, s, scale, how, mu, q, t)
     p = win_probability(x, w, r if votes_use_risk else None, scale, how, pairs)
     eu_ij, eu_ji = offer_utilities(pairs, x, s, p, r, mu, q, t, scale)
-    differ = x[:, None] != x[None, :]
+    differ = ~pairs.same
+    abs_ij = np.abs(eu_ij)
     conf = differ & (eu_ji > eu_ij) & (eu_ij > 0)
     yield_ = differ & (eu_ji > 0) & (eu_ij < 0)
-    comp = yield_ & (eu_ji > np.abs(eu_ij))
-    cap = yield_ & ((eu_ji < np.abs(eu_ji)) if capitulation_bug else (eu_ji < np.abs(eu_ij)))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        frac = np.where(comp, np.abs(eu_ij) / np.where(comp, eu_ji, 1.0), 0.0)
-    target = np.where(comp, x[:, None] + (x[None, :] - x[:, None]) * frac, x[None, :])
-    kind = np.select([conf, comp, cap], [CONFRONTATION, COMPROMISE, CAPITULATION], 0)
+    comp = yield_ & (eu_ji > abs_ij)
+    cap = yield_ & ((eu_ji < np.abs(eu_ji)) if capitulation_bug else (eu_ji < abs_ij))
+    frac = np.divide(abs_ij, eu_ji, out=np.zeros_like(abs_ij), where=comp)
+    dx = x[None, :] - x[:, None]
+    target = x[:, None] + dx * np.where(comp, frac, 1.0)
+    kind = conf * CONFRONTATION + comp * COMPROMISE + cap * CAPITULATION  # the three are exclusive
     has = kind > 0
-    move = np.abs(target - x[:, None])
+    move = np.abs(dx) * np.where(comp, frac, 1.0)
     if offer_choice == "least_move":
         score = np.where(has, move, np.inf)
     elif offer_choice == "max_eu":
         score = np.where(has, -eu_ji + 1e-12 * move, np.inf)
     else:
-        tot = np.abs(eu_ij) + np.abs(eu_ji)
-        weighted = (np.abs(eu_ij) * x[:, None] + np.abs(eu_ji) * x[None, :]) / np.where(tot > 0, tot, 1.0)
+        tot = abs_ij + np.abs(eu_ji)
+        weighted = (abs_ij * x[:, None] + np.abs(eu_ji) * x[None, :]) / np.where(tot > 0, tot, 1.0)
         key = np.where(kind == COMPROMISE, weighted, move)
         best_type = np.where(has, kind, 99).min(axis=1, keepdims=True)
         score = np.where(has & (kind == best_type), key, np.inf)

@@ -301,7 +301,7 @@ def nash_batch(batch: TableBatch, table: Negotiation, **params: Any) -> np.ndarr
     ``beta_a w_ai / (u_a(x) - d_a)``; iterating that map from a point every actor prefers to no deal (the exact
     NBS of the unperturbed table, else the conflict lottery's mean, else the compromise point), halving a step
     that would leave the zone, converges to the NBS. A draw where none of those starts gives every actor a gain
-    is treated as having no zone: its forecast is the status quo (the compromise point where there is none).
+    is solved by the exact solver (``batch_info["exact_draws"]`` counts them).
     """
     opts = _options(params)
     max_iter, tol = 50, 1e-9
@@ -379,7 +379,9 @@ def nash_batch(batch: TableBatch, table: Negotiation, **params: Any) -> np.ndarr
         active &= moved > tol
         if not active.any():
             break
-    batch_info.update(iterations=iterations, no_zone_draws=int((~ok).sum()))
-    sq = (batch.status_quo - lo) / span
-    fallback = np.where(np.isnan(sq), comp, sq)
-    return np.where(ok[:, None], x, fallback) * span + lo
+    batch_info.update(iterations=iterations, exact_draws=int((~ok).sum()))
+    out = x * span + lo
+    for dd in np.flatnonzero(~ok):  # no start inside the zone: this draw goes to the exact solver
+        r = nash(batch.table(int(dd), table), **{k: opts[k] for k in _DEFAULTS})
+        out[dd] = [r.forecast[i] for i in table.issue_ids]
+    return out

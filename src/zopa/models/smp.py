@@ -41,7 +41,7 @@ option values use KTAB's XML spellings.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -355,49 +355,138 @@ def _check(name: str, value: str, allowed: Sequence[str]) -> str:
     return value
 
 
+def _per_issue(table: Negotiation, options: dict[str, Any]) -> ModelResult:
+    """One 1-D SMP per issue over the actors involved in it; histories merged state by state."""
+    results: dict[str, ModelResult] = {}
+    for k, spec in enumerate(table.issues):
+        keep = np.flatnonzero(~np.isnan(table.position[:, k]) & (np.asarray(table.salience)[:, k] > 0))
+        if len(keep) < 2:
+            raise ModelInputError(f"smp.v1: issue {spec.id!r} has fewer than two actors with a position")
+        sub = Negotiation(
+            name=f"{table.name} / {spec.id}",
+            actors=tuple(table.actors[i] for i in keep),
+            issues=(spec,),
+            position=table.position[keep][:, [k]],
+            salience=np.asarray(table.salience)[keep][:, [k]],
+            capability=table.capability_matrix()[keep][:, [k]],
+            meta=dict(table.meta),
+        )
+        results[spec.id] = smp_model(sub, missing="error", **options)
+    longest = max(len(r.history) for r in results.values())
+    history: list[dict[str, Any]] = []
+    for s in range(longest):
+        positions: dict[str, dict[str, float]] = {}
+        prob: dict[str, dict[str, float]] = {}
+        for iid, r in results.items():
+            h = r.history[min(s, len(r.history) - 1)]
+            for actor, pos in h["positions"].items():
+                positions.setdefault(actor, {})[iid] = pos[iid]
+            prob[iid] = h["position_probability"]
+        history.append({"state": s, "positions": positions, "position_probability": prob})
+    first = next(iter(results.values()))
+    return ModelResult(
+        model="smp.v1",
+        params={**first.params, "missing": "per_issue"},
+        forecast={iid: r.forecast[iid] for iid, r in results.items()},
+        history=history,
+        diagnostics={
+            "states": {iid: r.diagnostics["states"] for iid, r in results.items()},
+            "weighted_mean": {iid: r.diagnostics["weighted_mean"][iid] for iid, r in results.items()},
+            "per_issue": True,
+        },
+        inputs=table.name,
+    )
+
+
+KTAB_DEFAULTS = {
+    "victory_prob": "Linear",
+    "pce_model": "Conditional",
+    "state_transitions": "Deterministic",
+    "voting_rule": "Proportional",
+    "big_r_adjust": "OneThird",
+    "big_r_range": "Mid",
+    "third_party_commit": "SemiCommit",
+    "inter_vec_bargain": "S2P2",
+    "bargain_model": "InitOnlyInterp",
+}
+
+
 @register("smp.v1")
 def smp_model(
     table: Negotiation,
     *,
-    victory_prob: str = "Linear",
-    pce_model: str = "Conditional",
-    state_transitions: str = "Deterministic",
-    voting_rule: str = "Proportional",
-    big_r_adjust: str = "OneThird",
-    big_r_range: str = "Mid",
-    third_party_commit: str = "SemiCommit",
-    inter_vec_bargain: str = "S2P2",
-    bargain_model: str = "InitOnlyInterp",
+    victory_prob: str | None = None,
+    pce_model: str | None = None,
+    state_transitions: str | None = None,
+    voting_rule: str | None = None,
+    big_r_adjust: str | None = None,
+    big_r_range: str | None = None,
+    third_party_commit: str | None = None,
+    inter_vec_bargain: str | None = None,
+    bargain_model: str | None = None,
     max_states: int = 101,
     min_steps: int = 2,
     min_delta_ratio: float = 0.02,
     ideal_adjust: Sequence[tuple[str, str, float]] | None = None,
+    missing: Literal["per_issue", "error"] = "per_issue",
     seed: int | None = None,
 ) -> ModelResult:
     """KTAB's Spatial Model of Politics; options named as in KTAB's XML ``<ModelParameters>``.
 
-    ``max_states``: KTAB stops after 100 steps (101 states). ``min_steps``, ``min_delta_ratio``: KTAB's
-    ``smpStopFn`` (2 and 0.02). ``ideal_adjust``: ``(actor, reference actor, rate)`` triples; default
-    identity. ``seed``: only used by ``state_transitions="Stochastic"``. Actors must take part in every issue
-    (KTAB's SMP has no missing positions).
+    KTAB's SMP needs every actor on every issue. ``missing``: when some actor takes no part in some issue,
+    ``"per_issue"`` runs one one-dimensional SMP per issue with the actors involved in it (as separate KTAB
+    scenarios would); ``"error"`` refuses the table.
+
+    An option left at ``None`` takes the value the input file named (``table.meta["smp_params"]``, filled by
+    the KTAB XML reader), else KTAB's default for CSV input (:data:`KTAB_DEFAULTS`). ``max_states``: KTAB
+    stops after 100 steps (101 states). ``min_steps``, ``min_delta_ratio``: KTAB's ``smpStopFn`` (2 and 0.02).
+    ``ideal_adjust``: ``(actor, reference actor, rate)`` triples (default: the file's, else identity).
+    ``seed``: only used by ``state_transitions="Stochastic"``. Actors must take part in every issue (KTAB's
+    SMP has no missing positions).
     """
-    big_r_adjust = big_r_adjust.removesuffix("RA")
+    given = {
+        "victory_prob": victory_prob,
+        "pce_model": pce_model,
+        "state_transitions": state_transitions,
+        "voting_rule": voting_rule,
+        "big_r_adjust": big_r_adjust,
+        "big_r_range": big_r_range,
+        "third_party_commit": third_party_commit,
+        "inter_vec_bargain": inter_vec_bargain,
+        "bargain_model": bargain_model,
+    }
+    from_file = table.meta.get("smp_params", {}) if isinstance(table.meta, dict) else {}
+    opt = {k: (v if v is not None else str(from_file.get(k, KTAB_DEFAULTS[k]))) for k, v in given.items()}
+    if ideal_adjust is None and from_file.get("ideal_adjust"):
+        ideal_adjust = [tuple(x) for x in from_file["ideal_adjust"]]  # type: ignore[misc]
     o = _Params(
-        victory_prob=_check("victory_prob", victory_prob, VICTORY),
-        pce_model=_check("pce_model", pce_model, PCE),
-        state_transitions=_check("state_transitions", state_transitions, TRANSITIONS),
-        voting_rule=_check("voting_rule", voting_rule, VOTING),
-        big_r_adjust=_check("big_r_adjust", big_r_adjust, BIG_R_ADJUST),
-        big_r_range=_check("big_r_range", big_r_range, BIG_R_RANGE),
-        third_party_commit=_check("third_party_commit", third_party_commit, THIRD_PARTY),
-        inter_vec_bargain=_check("inter_vec_bargain", inter_vec_bargain, INTER_VEC),
-        bargain_model=_check("bargain_model", bargain_model, BARGAIN),
+        victory_prob=_check("victory_prob", opt["victory_prob"], VICTORY),
+        pce_model=_check("pce_model", opt["pce_model"], PCE),
+        state_transitions=_check("state_transitions", opt["state_transitions"], TRANSITIONS),
+        voting_rule=_check("voting_rule", opt["voting_rule"], VOTING),
+        big_r_adjust=_check("big_r_adjust", opt["big_r_adjust"].removesuffix("RA"), BIG_R_ADJUST),
+        big_r_range=_check("big_r_range", opt["big_r_range"], BIG_R_RANGE),
+        third_party_commit=_check("third_party_commit", opt["third_party_commit"], THIRD_PARTY),
+        inter_vec_bargain=_check("inter_vec_bargain", opt["inter_vec_bargain"], INTER_VEC),
+        bargain_model=_check("bargain_model", opt["bargain_model"], BARGAIN),
     )
     if max_states < 2:
         raise ModelInputError(f"smp.v1: max_states must be >= 2, got {max_states}")
-    missing = np.argwhere(np.isnan(table.position))
-    if len(missing):
-        a, i = missing[0]
+    absent = np.argwhere(np.isnan(table.position) | (np.asarray(table.salience) <= 0))
+    if len(absent) and missing == "per_issue" and table.n_issues > 1:
+        return _per_issue(
+            table,
+            {
+                **opt,
+                "max_states": max_states,
+                "min_steps": min_steps,
+                "min_delta_ratio": min_delta_ratio,
+                "seed": seed,
+            },
+        )
+    missing_pos = np.argwhere(np.isnan(table.position))
+    if len(missing_pos):
+        a, i = missing_pos[0]
         raise ModelInputError(
             f"smp.v1: actor {table.actors[a]!r} has no position on issue "
             f"{table.issues[i].id!r}; KTAB's SMP needs every actor on every issue"
@@ -534,6 +623,7 @@ def smp_model(
             "min_steps": min_steps,
             "min_delta_ratio": min_delta_ratio,
             "ideal_adjust": list(ideal_adjust or []),
+            "missing": missing,
             "seed": seed,
         },
         forecast={ids[k]: float(100 * pos[best, k]) for k in range(len(ids))},

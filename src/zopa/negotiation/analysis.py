@@ -33,6 +33,7 @@ from zopa.models.montecarlo import simulate
 from zopa.models.registry import get_batch, model_names, run_model
 from zopa.models.table import Negotiation
 from zopa.negotiation.build import LinkedOffer, NegotiationModel, SourcedValue
+from zopa.negotiation.evidence import EvidenceRef
 from zopa.records import _Record
 
 
@@ -46,6 +47,8 @@ class AnalysisOptions:
     seed: int = 0
     level: float = 0.8
     top_deals: int = 10
+    max_evidence: int = 5  # sentences shown per value (the heaviest by time decay); the count is always given
+    max_conditional: int = 10  # conditional packages scored (the best-attested offers first)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -57,15 +60,19 @@ class AnalysisOptions:
         }
 
 
-def _sourced(v: SourcedValue | None) -> dict[str, Any] | None:
+def _sourced(v: SourcedValue | None, max_evidence: int = 5) -> dict[str, Any] | None:
     if v is None:
         return None
+    # the heaviest statements (time decay), in the builder's order (red-line and valued statements first)
+    keep = sorted(sorted(range(len(v.support)), key=lambda k: -v.support[k][1])[:max_evidence])
+    evidence = [EvidenceRef.from_row(*v.support[k]) for k in keep]
     return {
         "value": list(v.value) if isinstance(v.value, tuple) else v.value,
         "source": v.source,
         "detail": v.detail,
         "replaced": list(v.replaced) if isinstance(v.replaced, tuple) else v.replaced,
         "flags": list(v.flags),
+        "statements": len(v.support),
         "evidence": [
             {
                 "cite": e.cite(),
@@ -79,7 +86,7 @@ def _sourced(v: SourcedValue | None) -> dict[str, Any] | None:
                 "red_line": e.red_line,
                 "weight": e.weight,
             }
-            for e in v.evidence
+            for e in evidence
         ],
     }
 
@@ -184,15 +191,18 @@ def _forecasts(table: Negotiation, opts: AnalysisOptions) -> dict[str, dict[str,
     return out
 
 
-def _stand(model: NegotiationModel, table: Negotiation, a: int, i: int) -> PartyStand:
+def _stand(model: NegotiationModel, table: Negotiation, a: int, i: int, max_evidence: int) -> PartyStand:
     actor, iid = table.actors[a], table.issue_ids[i]
     rl = None
     if table.red_line is not None and not np.isnan(table.red_line[a, i, 0]):
         rl = (float(table.red_line[a, i, 0]), float(table.red_line[a, i, 1]))
     batna = None if table.batna is None or np.isnan(table.batna[a, i]) else float(table.batna[a, i])
     cap = table.capability_matrix()[a, i]
-    sources = {f: _sourced(model.value(actor, iid, f)) for f in ("position", "salience", "red_line", "batna")}
-    sources["capability"] = _sourced(model.value(actor, None, "capability"))
+    sources = {
+        f: _sourced(model.value(actor, iid, f), max_evidence)
+        for f in ("position", "salience", "red_line", "batna")
+    }
+    sources["capability"] = _sourced(model.value(actor, None, "capability"), max_evidence)
     return PartyStand(
         actor=actor,
         position=float(table.position[a, i]),
@@ -212,7 +222,7 @@ def negotiation_gap(model: NegotiationModel, *, options: AnalysisOptions | None 
     issues = []
     for i, spec in enumerate(table.issues):
         involved = [a for a in range(table.n_actors) if not np.isnan(table.position[a, i])]
-        stands = tuple(_stand(model, table, a, i) for a in involved)
+        stands = tuple(_stand(model, table, a, i, opts.max_evidence) for a in involved)
         lo_a = min(stands, key=lambda s: s.position)
         hi_a = max(stands, key=lambda s: s.position)
         lines = [s.red_line for s in stands if s.red_line is not None]
@@ -343,6 +353,7 @@ class DealsAnalysis(_Record):
     candidates: int
     accepted: int
     conditional: tuple[ConditionalPackage, ...]
+    conditional_not_scored: int  # conditional offers beyond max_conditional
     utility: str
 
 
@@ -353,9 +364,9 @@ def negotiation_deals(model: NegotiationModel, *, options: AnalysisOptions | Non
     report = package_deals(table, top=opts.top_deals, seed=opts.seed)
     zone = zone_of_agreement(table)
     conditional = []
-    for offer in model.linked_offers:
-        if offer.issue not in table.issue_ids or offer.value is None:
-            continue
+    offers = [o for o in model.linked_offers if o.issue in table.issue_ids and o.value is not None]
+    offers.sort(key=lambda o: -sum(e.weight for e in o.evidence))
+    for offer in offers[: opts.max_conditional]:
         package = dict(zone.balanced_deal)
         package[offer.issue] = float(offer.value)
         if offer.conditional_on in package and offer.requires is not None:
@@ -380,6 +391,7 @@ def negotiation_deals(model: NegotiationModel, *, options: AnalysisOptions | Non
         candidates=report.candidates,
         accepted=report.accepted,
         conditional=tuple(conditional),
+        conditional_not_scored=max(0, len(offers) - opts.max_conditional),
         utility=zone.utility,
     )
 

@@ -128,7 +128,8 @@ class SourcedValue(_Record):
     value: Value
     source: str  # evidence | inferred | codebook | default | override
     detail: str  # the rule or formula applied, the codebook field, or the override's reason
-    evidence: tuple[EvidenceRef, ...] = ()
+    # the statements behind the value with their time-decay weights; `evidence` turns them into references
+    support: tuple[tuple[StatementRow, float], ...] = field(default=(), repr=False, compare=False)
     replaced: Value = None  # for an override: the value the evidence gave
     flags: tuple[str, ...] = ()  # "contradiction", ...
 
@@ -136,13 +137,32 @@ class SourcedValue(_Record):
     def key(self) -> str:
         return f"{self.actor}/{self.issue or '*'}/{self.field}"
 
+    @property
+    def evidence(self) -> tuple[EvidenceRef, ...]:
+        """The sentences behind the value (document, span, sentence, stance, value, decay weight)."""
+        return tuple(EvidenceRef.from_row(r, w) for r, w in self.support)
+
     def describe(self) -> str:
         """The provenance line stored in ``Negotiation.provenance``."""
         if self.source in ("evidence", "inferred"):
-            cites = "; ".join(e.cite() for e in self.evidence[:3])
-            more = f" (+{len(self.evidence) - 3} more)" if len(self.evidence) > 3 else ""
+            cites = "; ".join(EvidenceRef.from_row(r, w).cite() for r, w in self.support[:3])
+            more = f" (+{len(self.support) - 3} more)" if len(self.support) > 3 else ""
             return f"{self.source}: {self.detail} [{cites}{more}]"
         return f"{self.source}: {self.detail}"
+
+    def as_dict(self) -> dict[str, Any]:
+        plain = lambda v: list(v) if isinstance(v, tuple) else v  # noqa: E731
+        return {
+            "actor": self.actor,
+            "issue": self.issue,
+            "field": self.field,
+            "value": plain(self.value),
+            "source": self.source,
+            "detail": self.detail,
+            "evidence": [e.as_dict() for e in self.evidence],
+            "replaced": plain(self.replaced),
+            "flags": list(self.flags),
+        }
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -331,8 +351,13 @@ def build_negotiation(
             skipped.append(f"{len(late)} statements published after {as_of.isoformat()} (as_of)")
     oldest = min((r.day for r in usable if r.day is not None), default=as_of)
 
+    weight_of_day: dict[date | None, float] = {}
+
     def decay(row: StatementRow) -> float:
-        return decay_weight(row.day or oldest, as_of, opts.half_life_days)
+        day = row.day or oldest
+        if day not in weight_of_day:
+            weight_of_day[day] = decay_weight(day, as_of, opts.half_life_days)
+        return weight_of_day[day]
 
     # Group by party and issue (no-deal issues feed BATNAs, never positions).
     by_pair: dict[tuple[str, str], list[tuple[StatementRow, float]]] = defaultdict(list)
@@ -371,8 +396,9 @@ def build_negotiation(
 
     involved_issues = {k[1] for k in b.values if k[2] == "position"}
     issues = [iss for iss in table_issues if iss.id in involved_issues]
+    stated_issues = {r.position.issue for r in usable}
     for iss in table_issues:
-        if iss.id in {r.position.issue for r in usable} and iss.id not in involved_issues:
+        if iss.id in stated_issues and iss.id not in involved_issues:
             skipped.append(f"issue {iss.id!r}: statements but no scale value for any party")
     table = _assemble(b, codebook, actor_order, issues, name or codebook.name, as_of)
     return NegotiationModel(
@@ -444,13 +470,6 @@ def _resolve_unvalued_rejects(
     return changed
 
 
-def _refs(
-    stmts: Sequence[tuple[StatementRow, float]], weights: Sequence[float] | None = None
-) -> tuple[EvidenceRef, ...]:
-    ws = weights if weights is not None else [w for _, w in stmts]
-    return tuple(EvidenceRef.from_row(r, w) for (r, _), w in zip(stmts, ws, strict=True))
-
-
 def _newest(stmts: Sequence[tuple[StatementRow, float]]) -> tuple[StatementRow, float]:
     return max(stmts, key=lambda s: (s[1], s[0].id or 0))
 
@@ -507,12 +526,23 @@ class _Builder:
         self.codebook = codebook
         self.skipped = skipped
         self.values: dict[tuple[str, str | None, str], SourcedValue] = {}
-        self.raw_salience: dict[tuple[str, str], tuple[float, tuple[EvidenceRef, ...]]] = {}
+        self.raw_salience: dict[tuple[str, str], tuple[float, tuple[tuple[StatementRow, float], ...]]] = {}
         self.contradictions: list[Contradiction] = []
         self.linked_offers: list[LinkedOffer] = []
         self._batna_candidates: dict[tuple[str, str], list[tuple[float, StatementRow, float, str]]] = {}
         self.position_sd: dict[tuple[str, str], float] = {}
         self.resolved_rejects: dict[int, float] = {}
+        self._ref_cache: dict[int, EvidenceRef] = {}
+
+    def refs(self, stmts: Sequence[tuple[StatementRow, float]]) -> tuple[EvidenceRef, ...]:
+        """One :class:`EvidenceRef` per statement (weight = its time-decay weight), made once and shared."""
+        out = []
+        for r, w in stmts:
+            ref = self._ref_cache.get(id(r))
+            if ref is None:
+                ref = self._ref_cache[id(r)] = EvidenceRef.from_row(r, w)
+            out.append(ref)
+        return tuple(out)
 
     def put(
         self,
@@ -522,7 +552,7 @@ class _Builder:
         value: Value,
         source: str,
         detail: str,
-        evidence: tuple[EvidenceRef, ...] = (),
+        support: Sequence[tuple[StatementRow, float]] = (),
         flags: tuple[str, ...] = (),
     ) -> None:
         self.values[(actor, issue, field_name)] = SourcedValue(
@@ -532,7 +562,7 @@ class _Builder:
             value=value,
             source=source,
             detail=detail,
-            evidence=evidence,
+            support=tuple(support),
             flags=flags,
         )
 
@@ -568,7 +598,7 @@ class _Builder:
                         issue=issue,
                         kind="positions",
                         values=(vals[used.index(lo)], vals[used.index(hi)]),
-                        evidence=_refs([lo, hi]),
+                        evidence=self.refs([lo, hi]),
                         resolution=resolution,
                     )
                 )
@@ -588,12 +618,12 @@ class _Builder:
                         issue=issue,
                         kind="demand-and-reject",
                         values=tuple(float(r.position.value) for r, _ in pair),  # type: ignore[arg-type]
-                        evidence=_refs(pair),
+                        evidence=self.refs(pair),
                         resolution="position kept from the positive statements, flagged",
                     )
                 )
                 flags = ("contradiction",)
-        self.put(actor, issue, "position", round(value, 6), source, detail, _refs(used), flags)
+        self.put(actor, issue, "position", round(value, 6), source, detail, used, flags)
 
     # red lines
     def red_lines(self, actor: str, issue: str, stmts: list[tuple[StatementRow, float]]) -> None:
@@ -642,7 +672,7 @@ class _Builder:
                     issue=issue,
                     kind="red-lines",
                     values=tuple(x for rng, _, _ in ranges for x in rng),
-                    evidence=_refs(stmts_used),
+                    evidence=self.refs(stmts_used),
                     resolution=f"the ranges do not overlap; took the newest [{lo:g}, {hi:g}]",
                 )
             )
@@ -654,7 +684,7 @@ class _Builder:
             (round(lo, 6), round(hi, 6)),
             "evidence",
             detail,
-            _refs(stmts_used),
+            stmts_used,
             flags,
         )
 
@@ -709,16 +739,15 @@ class _Builder:
                 else cands[0][0]
             )
             detail = "; ".join(sorted({how for _, _, _, how in cands}))
-            refs = tuple(
-                EvidenceRef.from_row(r, w)
-                for _, r, w, _ in sorted(cands, key=lambda c: (c[1].position.value is None, -c[2]))
-            )
-            self.put(actor, target, "batna", round(value, 6), "evidence", detail, refs)
+            support = [
+                (r, w) for _, r, w, _ in sorted(cands, key=lambda c: (c[1].position.value is None, -c[2]))
+            ]
+            self.put(actor, target, "batna", round(value, 6), "evidence", detail, support)
 
     # salience
     def salience_raw(self, actor: str, issue: str, stmts: list[tuple[StatementRow, float]]) -> None:
         weights = [w * self.o.force(r.position) for r, w in stmts]
-        self.raw_salience[(actor, issue)] = (sum(weights), _refs(stmts, weights))
+        self.raw_salience[(actor, issue)] = (sum(weights), tuple(stmts))
 
     def normalise_salience(self) -> None:
         self.finish_batnas()
@@ -752,7 +781,7 @@ class _Builder:
                     value=row.position.value,
                     conditional_on=linked_issue,
                     requires=None if math.isnan(req) else req,
-                    evidence=_refs(group),
+                    evidence=self.refs(group),
                 )
             )
 
@@ -813,7 +842,7 @@ def _apply_overrides(
             value=ov.value,
             source="override",
             detail=ov.reason + (f" (by {ov.by})" if ov.by else "") + f" [{where}]",
-            evidence=old.evidence if old is not None else (),
+            support=old.support if old is not None else (),
             replaced=replaced,
         )
         if ov.field == "position" and (ov.actor, ov.issue, "salience") not in b.values:

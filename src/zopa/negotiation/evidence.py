@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from zopa.store.db import Database
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class StatementRow(_Record):
     """One position with the document it came from (its id in ``positions``, when stored)."""
 
@@ -64,7 +64,7 @@ class StatementRow(_Record):
         return self.published.date() if self.published is not None else None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(slots=True, kw_only=True)
 class EvidenceRef(_Record):
     """A pointer to the sentence behind a value: document, span, the sentence, and how much it counted."""
 
@@ -110,59 +110,59 @@ class EvidenceRef(_Record):
 def load_statements(db: Database, *, until: datetime | None = None) -> list[StatementRow]:
     """Every stored position of a non-duplicate document (published up to ``until``), oldest first."""
     p, d = schema.positions, schema.documents
-    query = (
-        select(
-            p.c.id,
-            p.c.document_id,
-            p.c.start,
-            p.c.end,
-            p.c.extractor,
-            p.c.confidence,
-            p.c.actor,
-            p.c.issue,
-            p.c.stance,
-            p.c.value,
-            p.c.conditional_on,
-            p.c.red_line,
-            p.c.speaker,
-            p.c.evidence,
-            d.c.title,
-            d.c.outlet,
-            d.c.published,
-            d.c.url,
-        )
-        .join(d, d.c.id == p.c.document_id)
-        .where(d.c.duplicate_of.is_(None))
-        .order_by(d.c.published, p.c.document_id, p.c.start, p.c.id)
+    doc_query = select(d.c.id, d.c.title, d.c.outlet, d.c.published, d.c.url).where(
+        d.c.duplicate_of.is_(None)
     )
     if until is not None:
-        query = query.where(d.c.published <= until)
+        doc_query = doc_query.where(d.c.published <= until)
+    query = select(
+        p.c.id,
+        p.c.document_id,
+        p.c.start,
+        p.c.end,
+        p.c.extractor,
+        p.c.confidence,
+        p.c.actor,
+        p.c.issue,
+        p.c.stance,
+        p.c.value,
+        p.c.conditional_on,
+        p.c.red_line,
+        p.c.speaker,
+        p.c.evidence,
+    ).order_by(p.c.document_id, p.c.start, p.c.id)
     with db.connect() as conn:
+        docs = {r[0]: tuple(r[1:]) for r in conn.execute(doc_query)}
         rows = conn.execute(query).all()
-    return [_row(r._mapping) for r in rows]
-
-
-def _row(m: Any) -> StatementRow:
-    position = Position(
-        actor=m["actor"],
-        issue=m["issue"],
-        stance=m["stance"],
-        value=m["value"],
-        conditional_on=m["conditional_on"],
-        red_line=bool(m["red_line"]),
-        speaker=m["speaker"],
-        evidence=m["evidence"],
-        start=m["start"],
-        end=m["end"],
-        extractor=m["extractor"],
-        confidence=m["confidence"],
-    )
-    return StatementRow(
-        id=m["id"],
-        position=position,
-        document_id=m["document_id"],
-        title=m["title"],
-        outlet=m["outlet"],
-        published=m["published"],
-        url=m["url"],
-    )
+    out = []
+    for r in rows:
+        doc = docs.get(r[1])
+        if doc is None:  # a duplicate, or published after `until`
+            continue
+        position = Position(
+            actor=r[6],
+            issue=r[7],
+            stance=r[8],
+            value=r[9],
+            conditional_on=r[10],
+            red_line=bool(r[11]),
+            speaker=r[12],
+            evidence=r[13],
+            start=r[2],
+            end=r[3],
+            extractor=r[4],
+            confidence=r[5],
+        )
+        out.append(
+            StatementRow(
+                id=r[0],
+                position=position,
+                document_id=r[1],
+                title=doc[0],
+                outlet=doc[1],
+                published=doc[2],
+                url=doc[3],
+            )
+        )
+    out.sort(key=lambda row: (row.published is not None, row.published or datetime.min))
+    return out

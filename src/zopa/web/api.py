@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
+from starlette.concurrency import run_in_threadpool
 
 from zopa.records import Stance
 from zopa.store import queries
@@ -454,3 +455,44 @@ async def ingest(request: Request) -> dict[str, Any]:
         "extracted": list(report.extract.extracted),
         "counts": report.extract.counts,
     }
+
+
+class NegotiationOut(_Out):
+    """The negotiation built from the stored evidence; a part is null when not available (``problems``)."""
+
+    gap: dict[str, Any] | None
+    zone: dict[str, Any] | None
+    deals: dict[str, Any] | None
+    plan: dict[str, Any] | None
+    talks_fail: dict[str, Any] | None
+    timeline: dict[str, Any] | None
+    problems: dict[str, str]
+
+
+@router.get(
+    "/negotiation",
+    response_model=NegotiationOut,
+    summary="The negotiation: gap and forecasts, zone of agreement, deals, plan, if talks fail, timeline",
+)
+async def negotiation(request: Request) -> dict[str, Any]:
+    from zopa.web.pages import negotiation_data
+
+    view = await run_in_threadpool(negotiation_data, request)
+    return view.as_dict()
+
+
+@router.get(
+    "/negotiation/{part}",
+    summary="One part of the negotiation",
+    responses={404: {"model": ErrorOut, "description": "That part is not available (the reason is given)"}},
+)
+async def negotiation_part(
+    request: Request, part: Literal["gap", "zone", "deals", "plan", "talks_fail", "timeline"]
+) -> dict[str, Any]:
+    from zopa.web.pages import negotiation_data
+
+    view = await run_in_threadpool(negotiation_data, request)
+    found = view.part(part)
+    if found is None:
+        raise HTTPException(404, view.problems.get(part, f"{part}: not available"))
+    return found

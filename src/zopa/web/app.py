@@ -26,6 +26,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from zopa.codebook import default_codebook_path, load_codebook
 from zopa.errors import InputError, NotFoundError, StorageError, ZopaError
 from zopa.ingest import Fetcher
+from zopa.negotiation.analysis import load_plan
+from zopa.negotiation.scenario import load_scenario
 from zopa.store.db import open_db
 from zopa.web import api, pages
 from zopa.web.cache import AggregateCache
@@ -68,13 +70,16 @@ def create_app(
     max_upload: int = DEFAULT_MAX_UPLOAD,
     codebook: str | Path | None = None,
     fetcher: Fetcher | None = None,
+    plan: str | Path | None = None,
+    scenario: str | Path | None = None,
 ) -> FastAPI:
     """The dashboard and API over the database at ``db_url`` (a SQLite path or a database URL).
 
     Writing (ingest) is allowed only with ``token`` (default: ``$ZOPA_TOKEN``) sent by the request; without a
     token the application is read-only. Request bodies over ``max_upload`` bytes are refused with 413.
     Ingested articles are analysed with ``codebook`` (default: the shipped one); feed URLs are read through
-    ``fetcher`` (default: httpx; tests pass canned responses).
+    ``fetcher`` (default: httpx; tests pass canned responses). The negotiation page scores ``plan`` (a plan
+    YAML file) and runs "if talks fail" from ``scenario`` (a scenario YAML file) when given.
     """
     if max_upload < 1:
         raise InputError("max_upload", f"must be a positive number of bytes, not {max_upload}")
@@ -97,6 +102,8 @@ def create_app(
     if not codebook_path.is_file():
         raise InputError(str(codebook_path), "codebook file not found")
     app.state.codebook = functools.cache(lambda: load_codebook(codebook_path))
+    app.state.plan = load_plan(plan) if plan is not None else None
+    app.state.scenario = load_scenario(scenario) if scenario is not None else None
     app.include_router(api.router)
     app.include_router(pages.router)
 
@@ -179,7 +186,13 @@ class WebResponse:
         return {"status": self.status, "content_type": self.content_type, "body": self.body}
 
 
-def fetch(db_url: str | Path | None, path: str) -> WebResponse:
+def fetch(
+    db_url: str | Path | None,
+    path: str,
+    *,
+    plan: str | Path | None = None,
+    scenario: str | Path | None = None,
+) -> WebResponse:
     """Answer one GET request for ``path`` in-process, without starting a server."""
     import asyncio
 
@@ -187,7 +200,7 @@ def fetch(db_url: str | Path | None, path: str) -> WebResponse:
 
     if not path.startswith("/"):
         raise InputError(path, "a path to get must start with '/' (for example /api/v1/documents)")
-    app = create_app(db_url)
+    app = create_app(db_url, plan=plan, scenario=scenario)
 
     async def get() -> httpx.Response:
         transport = httpx.ASGITransport(app=app)
@@ -201,13 +214,20 @@ def fetch(db_url: str | Path | None, path: str) -> WebResponse:
     return WebResponse(response.status_code, response.headers.get("content-type", ""), response.text)
 
 
-def serve(db_url: str | Path | None, *, host: str = "127.0.0.1", port: int = 8000) -> None:
+def serve(
+    db_url: str | Path | None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    plan: str | Path | None = None,
+    scenario: str | Path | None = None,
+) -> None:
     """Run the dashboard with uvicorn until interrupted."""
     import uvicorn
 
     if not 0 <= port <= 65535:
         raise InputError(str(port), "not a TCP port (0-65535)")
-    app = create_app(db_url)
+    app = create_app(db_url, plan=plan, scenario=scenario)
     try:
         uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
     finally:

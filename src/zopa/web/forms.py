@@ -45,7 +45,7 @@ async def read_ingest_request(request: Request) -> IngestRequest:
     """Check the token (401/403), then read the fields; 422 when a field is bad or nothing was sent."""
     expected: str | None = request.app.state.token
     header_token = bearer_token(request.headers)
-    if not expected or header_token is not None:
+    if header_token is not None:
         check_token(expected, header_token)
     max_upload: int = request.app.state.max_upload
     content_type = request.headers.get("content-type", "")

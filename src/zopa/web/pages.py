@@ -16,6 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from zopa.records import STANCES
@@ -24,6 +25,13 @@ from zopa.store.db import Database
 from zopa.web.api import MAX_ID, MAX_OFFSET
 from zopa.web.forms import read_ingest_request, run_ingest
 from zopa.web.highlight import Highlight, render_highlighted
+from zopa.web.negotiation import (
+    NegotiationView,
+    gap_figure,
+    negotiation_view,
+    talks_fail_figure,
+    timeline_figures,
+)
 
 PAGE_SIZE = 25
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -429,4 +437,46 @@ async def ingest_submit(request: Request) -> Response:
         writable=True,
         max_upload=request.app.state.max_upload,
         report=report,
+    )
+
+
+def negotiation_data(request: Request) -> NegotiationView:
+    """The negotiation answers, recomputed only when the stored evidence changed."""
+    state = request.app.state
+    db = _db(request)
+    return cached(
+        request,
+        "negotiation",
+        lambda: negotiation_view(db, state.codebook(), plan=state.plan, scenario=state.scenario),
+    )
+
+
+@router.get("/negotiation", response_class=HTMLResponse)
+async def negotiation(request: Request) -> Response:
+    view = await run_in_threadpool(negotiation_data, request)
+    codebook = await run_in_threadpool(request.app.state.codebook)
+    names = {a.id: a.name for a in codebook.actors}
+    charts = []
+    if view.gap is not None:
+        charts += [(f"chart-gap-{issue.issue}", gap_figure(issue, names)) for issue in view.gap.issues]
+    talks_fail_chart = None
+    if view.talks_fail is not None:
+        talks_fail_chart = ("chart-talks-fail", talks_fail_figure(view.talks_fail, names))
+        charts.append(talks_fail_chart)
+    timeline_charts = []
+    if view.timeline is not None:
+        timeline_charts = [
+            (f"chart-timeline-{issue}", fig) for issue, fig in timeline_figures(view.timeline, names)
+        ]
+        charts += timeline_charts
+    return render(
+        request,
+        "negotiation.html",
+        nav="Negotiation",
+        title="Negotiation",
+        view=view,
+        names=names,
+        charts=charts,
+        talks_fail_chart=talks_fail_chart,
+        timeline_charts=timeline_charts,
     )

@@ -139,14 +139,13 @@ def token_matches(expected: str | None, given: str | None) -> bool:
 
 
 def check_token(expected: str | None, given: str | None) -> None:
-    """Allow a write, or raise 403 (the server is read-only, or the token is wrong) / 401 (no token sent)."""
+    """Allow a write, or raise 401 (no token sent) / 403 (the server is read-only, or the token is wrong)."""
+    if not given:
+        why = "a token is needed: send Authorization: Bearer <token>"
+        if not expected:
+            why += " (this server is read-only: start it with ZOPA_TOKEN set to allow ingest)"
+        raise HTTPException(401, why, headers={"WWW-Authenticate": "Bearer"})
     if not expected:
         raise HTTPException(403, "this server is read-only: start it with ZOPA_TOKEN set to allow ingest")
-    if not given:
-        raise HTTPException(
-            401,
-            "a token is needed: send Authorization: Bearer <token>",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
     if not token_matches(expected, given):
         raise HTTPException(403, "wrong token")
