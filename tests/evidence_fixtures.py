@@ -44,7 +44,8 @@ def article(text: str, title: str = "Test article") -> Article:
 
 
 def context(text: str, title: str = "Test article", codebook: Codebook | None = None) -> DocContext:
-    """A document context with every sentence parsed for named entities (tests are short)."""
+    """A document context in which every sentence is a candidate (parsed, with named entities)."""
     ctx = DocContext.build(article(text, title), codebook or mini_codebook())
-    resolve_mentions(ctx, range(len(ctx.sentences)))
+    ctx.candidates = frozenset(range(len(ctx.sentences)))
+    resolve_mentions(ctx, ctx.candidates)
     return ctx

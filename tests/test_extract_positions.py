@@ -180,3 +180,25 @@ def test_selective_parsing_gives_the_same_output_as_parsing_everything() -> None
     baseline = extract(article, codebook(), options=ExtractOptions(parse_all=True))
     assert selective == baseline
     assert selective.positions and selective.events and selective.quotes
+
+
+def test_negated_acceptance_is_a_rejection() -> None:
+    got = triples("Merz said Europe would not accept a deal that forces Ukraine to give up territory.")
+    assert ("germany", "donetsk-control", "reject") in got
+    assert not any(stance == "accept" for _, _, stance in got)
+
+
+def test_whether_clause_is_not_a_position() -> None:
+    assert not triples("It is unclear whether Trump would lift sanctions on Russia.")
+
+
+def test_value_is_not_taken_from_a_negated_anchor_cue() -> None:
+    [p] = positions("Russia has long insisted that Ukraine be barred from joining NATO.")
+    assert (p.actor, p.issue, p.stance, p.value) == ("russia", "nato-membership", "demand", None)
+
+
+def test_two_issues_of_one_party_in_one_sentence() -> None:
+    got = triples(
+        "Zelenskyy said Kyiv would never recognise occupied territory and called for tougher sanctions."
+    )
+    assert {("ukraine", "territorial-legitimacy", "reject"), ("ukraine", "sanctions", "demand")} <= got

@@ -87,3 +87,27 @@ def test_statement_spans_lie_in_the_text(pieces: list[str]) -> None:
     for s in statements_in_text(text, Attributor(text, [])):
         assert 0 <= s.start < s.end <= len(text)
         assert text[s.start : s.end] == s.text
+
+
+def test_passive_is_not_a_report_by_the_subject() -> None:
+    assert statements("Russia has been accused of blocking the delivery of aid to the camp.") == []
+
+
+def test_participle_modifying_a_noun_is_not_a_report() -> None:
+    assert statements("Moscow denounced a court ruling declaring the sanctions unlawful in Europe.") == []
+
+
+def test_verbs_whose_bare_object_is_not_a_report() -> None:
+    assert statements("Zelenskyy told the Financial Times in an interview on Monday.") == []
+    assert statements("Putin added 25 new regiments to the army in the south.") == []
+    assert statements("Zelenskyy explained them to me at length in Kyiv.") == []
+
+
+def test_subject_is_not_taken_across_a_clause() -> None:
+    text = "While the front near Kyiv has stabilised in recent days, analysts say the war is far from over."
+    assert statements(text) == []
+
+
+def test_possessive_with_a_modified_speech_noun() -> None:
+    text = "Putin’s latest comments make clear that Moscow is prepared to sustain the conflict."
+    assert statements(text) == [("putin", "make clear", "Moscow is prepared to sustain the conflict")]

@@ -237,3 +237,97 @@ def test_position_lies_within_the_stated_values(statements, half_life):
     values = [v for v, _ in statements]
     assert min(values) - 1e-6 <= _cell(model, "north", "sanctions") <= max(values) + 1e-6
     assert np.nanmax(model.table.salience) <= 1.0
+
+
+def test_load_statements_reads_stored_positions_on_sqlite_and_postgres(db_url):
+    from datetime import datetime
+
+    from zopa.negotiation.evidence import load_statements
+    from zopa.records import Article, Evidence, Position
+    from zopa.store.db import open_db
+    from zopa.store.documents import insert_document
+    from zopa.store.evidence import replace_evidence
+
+    db = open_db(db_url)
+    try:
+        ids = []
+        for n, (day, text) in enumerate(
+            [
+                ("2025-12-17", "North said the valley is non-negotiable."),
+                ("2025-11-01", "South rejected any proposal to cede the valley."),
+            ]
+        ):
+            article = Article(
+                source=f"a{n}.txt",
+                title=f"Article {n}",
+                text=text,
+                raw=text,
+                published=datetime.fromisoformat(day),
+                content_hash=f"h{n}",
+            )
+            with db.transaction() as conn:
+                ids.append(insert_document(conn, article))
+        replace_evidence(
+            db,
+            ids[0],
+            Evidence(
+                positions=(
+                    Position(
+                        actor="north",
+                        issue="valley",
+                        stance="demand",
+                        value=100,
+                        red_line=True,
+                        evidence="North said the valley is non-negotiable.",
+                        start=0,
+                        end=40,
+                    ),
+                )
+            ),
+            codebook_hash="x",
+        )
+        replace_evidence(
+            db,
+            ids[1],
+            Evidence(
+                positions=(
+                    Position(
+                        actor="south",
+                        issue="valley",
+                        stance="reject",
+                        value=None,
+                        evidence="South rejected any proposal to cede the valley.",
+                        start=0,
+                        end=47,
+                    ),
+                )
+            ),
+            codebook_hash="x",
+        )
+        rows = load_statements(db)
+        assert [r.position.actor for r in rows] == ["south", "north"]  # oldest first
+        assert rows[1].title == "Article 0" and rows[1].position.red_line is True
+        model = build_negotiation(rows, codebook())
+        assert model.value("south", "valley", "position").value == 0.0  # rejects North's 100
+        assert model.value("north", "valley", "red_line").evidence[0].document_id == ids[0]
+        assert load_statements(db, until=datetime(2025, 11, 30))[0].position.actor == "south"
+        assert len(load_statements(db, until=datetime(2025, 11, 30))) == 1
+    finally:
+        db.close()
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_the_order_of_statements_does_not_change_the_table(rnd):
+    rows = talks_rows()
+    shuffled = list(rows)
+    rnd.shuffle(shuffled)
+    a, b = build_negotiation(rows, codebook()).table, build_negotiation(shuffled, codebook()).table
+    assert a.actors == b.actors and a.issue_ids == b.issue_ids
+    for x, y in (
+        (a.position, b.position),
+        (a.salience, b.salience),
+        (a.red_line, b.red_line),
+        (a.batna, b.batna),
+    ):
+        np.testing.assert_allclose(x, y, equal_nan=True)

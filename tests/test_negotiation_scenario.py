@@ -114,6 +114,22 @@ def test_colliding_red_lines_keep_the_zone_shut_inside_them():
     assert all(m.best_margin_red_lines is None for m in result.months)
 
 
+def test_a_party_hurting_enough_drops_its_red_lines():
+    table = build_negotiation(talks_rows(), codebook()).modeled()
+    parties = json.loads(json.dumps(SCENARIO["parties"]))
+    parties["south"]["drops_red_lines_below"] = 0.6  # south's value of no deal is below this from the start
+    result = talks_fail(table, parse_scenario(dict(SCENARIO, parties=parties)))
+    assert result.months[0].red_lines_dropped == ("south",)
+    assert result.opens_at_with_red_lines is not None
+    assert any(
+        "drops its red lines when its value of no deal falls below 0.6" in a for a in result.assumptions
+    )
+    assert (
+        "once south drops its red lines" in result.summary()
+        or result.opens_at_with_red_lines == result.opens_at
+    )
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.floats(0, 100), min_size=2, max_size=2), st.floats(-0.5, 0.5), st.floats(-0.5, 0.5))
 def test_best_deal_is_at_least_as_good_as_any_outcome(x, f0, f1):

@@ -233,3 +233,32 @@ def test_options_named_in_the_xml_file_are_used(tmp_path: Path) -> None:
     )
     assert smp_model(read_ktab(f), victory_prob="Linear").params["victory_prob"] == "Linear"  # explicit wins
     assert 20 <= r.forecast["Dues"] <= 80
+
+
+def test_actor_missing_from_an_issue_runs_per_issue() -> None:
+    pos = np.array([[10.0, 80.0], [90.0, np.nan], [50.0, 20.0], [30.0, 60.0]])
+    sal = np.array([[0.4, 0.3], [0.5, 0.0], [0.3, 0.3], [0.2, 0.5]])
+    t = Negotiation(
+        name="t",
+        actors=("a", "b", "c", "d"),
+        issues=(IssueSpec(id="x"), IssueSpec(id="y")),
+        position=pos,
+        salience=sal,
+        capability=np.array([3.0, 2.0, 1.0, 2.0]),
+    )
+    r = run_model("smp.v1", t)
+    assert r.params["missing"] == "per_issue" and r.diagnostics["per_issue"]
+    alone = smp_model(
+        Negotiation(
+            name="y",
+            actors=("a", "c", "d"),
+            issues=(IssueSpec(id="y"),),
+            position=pos[[0, 2, 3]][:, [1]],
+            salience=sal[[0, 2, 3]][:, [1]],
+            capability=np.array([3.0, 1.0, 2.0]),
+        )
+    )
+    assert r.forecast["y"] == pytest.approx(alone.forecast["y"])  # same as a scenario of its own
+    assert "b" not in r.history[-1]["positions"] or "y" not in r.history[-1]["positions"]["b"]
+    with pytest.raises(ModelInputError, match="actor 'b' has no position on issue 'y'"):
+        smp_model(t, missing="error")

@@ -432,3 +432,26 @@ def test_cached_aggregates_follow_database_changes(sqlite_url: str) -> None:
         assert '<option value="ceasefire"' in page(client, "/quotes")
     app.state.db.close()
     db.close()
+
+
+def test_negotiation_page_and_api(site: tuple[SyncASGIClient, WebData]) -> None:
+    client, _ = site
+    html = page(client, "/negotiation")
+    assert_inert(html)
+    assert 'id="chart-gap-donetsk-control"' in html
+    assert (
+        '<script type="application/json" class="chart-data" data-target="chart-gap-donetsk-control">' in html
+    )
+    assert "<script>" not in html.split("application/json", 1)[1]  # figure JSON cannot close its element
+    assert "Not available: no plan to score" in html
+    data = client.get("/api/v1/negotiation").json()
+    issues = {i["issue"]: i for i in data["gap"]["issues"]}
+    parties = {p["actor"]: p for p in issues["donetsk-control"]["parties"]}
+    assert parties["russia"]["position"] > parties["ukraine"]["position"]
+    evidence = parties["russia"]["sources"]["position"]["evidence"]
+    assert any("Russia demands that Ukraine withdraw" in e["sentence"] for e in evidence)
+    assert data["plan"] is None and "--plan" in data["problems"]["plan"]
+    assert client.get("/api/v1/negotiation/zone").json()["issues"]
+    missing = client.get("/api/v1/negotiation/plan")
+    assert missing.status_code == 404 and "--plan" in missing.json()["detail"]
+    assert client.get("/api/v1/negotiation/everything").status_code == 422

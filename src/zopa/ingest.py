@@ -219,7 +219,7 @@ def expand_inputs(inputs: Iterable[str | Path]) -> Iterator[InputItem | InputErr
 # --- bytes to text ---------------------------------------------------------------------------------------
 
 
-def _read_limited(stream: BinaryIO, source: str, max_bytes: int) -> bytes:
+def _read_limited(stream: BinaryIO | io.BufferedIOBase, source: str, max_bytes: int) -> bytes:
     data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise InputError(source, f"too large (over the limit of {max_bytes:,} bytes)")
@@ -416,9 +416,10 @@ def parse_html(
             source, f"no article text found in the HTML (only {_word_count(text)} words of menus or captions)"
         )
     when = published
-    if when is None and getattr(doc, "date", None):
+    found_date = getattr(doc, "date", None)
+    if when is None and found_date:
         try:
-            when = parse_published(doc.date, source)
+            when = parse_published(found_date, source)
         except InputError:
             when = None
     return make_article(

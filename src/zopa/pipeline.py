@@ -85,6 +85,7 @@ class AnalyzeOptions(IngestOptions):
     """Ingest options plus extraction: ``force_extract`` re-runs extraction on every stored document."""
 
     force_extract: bool = False
+    extract_options: Any = None  # zopa.extract.ExtractOptions (e.g. parse_all=True: the benchmark baseline)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -269,10 +270,12 @@ def _run(
     codebook: Codebook | None,
     codebook_hash: str | None,
 ) -> tuple[IngestReport, list[InputProblem], dict[str, int]]:
-    extract_fn = None
+    extract_fn: Callable[[Article, Codebook], Evidence] | None = None
     counts = dict.fromkeys(EVIDENCE_KINDS, 0)
     if codebook is not None:
-        from zopa.extract import extract as extract_fn
+        from zopa.extract import extract
+
+        extract_fn = extract
     items = list(expand_inputs(paths))
     total = len(items)
     outcomes: list[DocumentOutcome] = []
@@ -300,7 +303,7 @@ def _run(
                     )
                     continue
                 try:
-                    evidence = extract_fn(result, codebook)
+                    evidence = extract_fn(result, codebook, options=getattr(options, "extract_options", None))
                 except Exception as exc:  # an extractor bug must not lose the document: store it, report it
                     extract_errors.append(
                         InputProblem(

@@ -7,9 +7,10 @@ elsewhere) and content words that recur in the text or appear in the headline. T
 
 A new document is compared only with the documents that share one of its *rarer* terms (an indexed lookup,
 capped per term), published within ``window_days`` of it (undated documents are compared with all
-candidates). The score is the rarity-weighted overlap of the two term sets, divided by the smaller set's
-weight; at ``threshold`` or above the documents join one story (two stories that a document bridges are
-merged). The story label is made of the names and terms its documents share most.
+candidates). The score is the rarity-weighted overlap of the two term sets (rarity: ``log((N+1)/df)``, so a
+term every document holds counts for nothing), divided by the smaller set's weight; with at least two shared
+rare terms and a score at ``threshold`` or above, the documents join one story (two stories that a document
+bridges are merged). The story label is made of the names and terms its documents share most.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 from zopa.store import schema
 
 DEFAULT_WINDOW_DAYS = 7
-DEFAULT_THRESHOLD = 0.3
+DEFAULT_THRESHOLD = 0.2
+MIN_SHARED_RARE_TERMS = 2  # a match needs at least this many shared terms that fetch candidates
 MAX_TERMS = 30
 MIN_WORD_LENGTH = 5  # shorter lower-case words are never key terms
 MAX_TERM_LENGTH = 100
@@ -119,18 +121,11 @@ def _upsert_counts(conn: Connection, terms: list[str]) -> None:
         return
     rows = [{"term": t, "documents": 1} for t in terms]
     table = schema.term_counts
-    if conn.dialect.name == "postgresql":
-        stmt = pg_dialect.insert(table)
-        conn.execute(
-            stmt.on_conflict_do_update(index_elements=["term"], set_={"documents": table.c.documents + 1}),
-            rows,
-        )
-    else:
-        stmt = sqlite_dialect.insert(table)
-        conn.execute(
-            stmt.on_conflict_do_update(index_elements=["term"], set_={"documents": table.c.documents + 1}),
-            rows,
-        )
+    insert_for: Any = pg_dialect.insert if conn.dialect.name == "postgresql" else sqlite_dialect.insert
+    stmt = insert_for(table)
+    conn.execute(
+        stmt.on_conflict_do_update(index_elements=["term"], set_={"documents": table.c.documents + 1}), rows
+    )
 
 
 def record_terms(conn: Connection, document_id: int, terms: dict[str, float]) -> None:
@@ -145,7 +140,8 @@ def record_terms(conn: Connection, document_id: int, terms: dict[str, float]) ->
 
 
 def _idf(df: int, n: int) -> float:
-    return math.log(1.0 + n / max(df, 1))
+    """Rarity of a term held by ``df`` of ``n`` documents: 0 for a term every document holds."""
+    return math.log((n + 1) / min(max(df, 1), n + 1))
 
 
 def find_matches(
@@ -203,7 +199,10 @@ def find_matches(
             idf[row[1]] = _idf(int(row[3]), n)
     own = sum(w * idf[t] for t, w in terms.items())
     matches = []
+    rare_set = set(rare)
     for cand, ts in their_terms.items():
+        if sum(1 for t in rare_set if t in ts) < MIN_SHARED_RARE_TERMS:
+            continue
         shared = sum(min(w, ts[t]) * idf[t] for t, w in terms.items() if t in ts)
         smaller = min(own, sum(w * idf[t] for t, w in ts.items()))
         score = shared / smaller if smaller > 0 else 0.0

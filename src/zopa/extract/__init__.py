@@ -18,6 +18,7 @@ from candidate sentences in both modes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from zopa.codebook import Codebook
@@ -48,8 +49,14 @@ class ExtractOptions:
     stages: tuple[str, ...] = ("quotes", "speech", "positions", "events")
 
 
+# Someone who can be a speaker: a capitalised word after the first one, or a personal pronoun. "Economists
+# say ..." and "repeated damage" need no parse.
+_SPEAKER_LIKE = re.compile(r"\s[A-Z]|\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|I|[Ww]e)\b")
+
+
 def candidate_sentences(ctx: DocContext) -> frozenset[int]:
-    """Sentences that can hold evidence: quotation marks, a speech verb, a position cue pair, or a lead-in."""
+    """Sentences that can hold evidence: quotation marks, a lead-in ending with a colon, a speech verb with
+    someone who can be its speaker, or an issue cue with a stance cue or speech verb."""
     cues = positions.compiled_cues(ctx.codebook)
     out: set[int] = set()
     for s in ctx.sentences:
@@ -57,7 +64,7 @@ def candidate_sentences(ctx: DocContext) -> frozenset[int]:
         if (
             any(ch in text for ch in QUOTE_CHARS)
             or (text.rstrip().endswith(":") and not ctx.paragraphs[s.paragraph].heading)
-            or (cues.speech is not None and cues.speech.search(text))
+            or (cues.speech is not None and cues.speech.search(text) and _SPEAKER_LIKE.search(text))
             or positions.may_hold_position(cues, text)
         ):
             out.add(s.index)

@@ -308,6 +308,7 @@ ROLE_NOUNS = frozenset(
     }
 )
 
+_BARE_PRONOUN = re.compile(r"\b(?:he|she|they|it|i|we|you)\b", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"[.!?…][\"'”’»)]*\s")
 
 _DOUBLE_OPEN = re.compile('[“„«"]')
@@ -507,12 +508,17 @@ def title_case(words: Sequence[str]) -> bool:
 
 
 @lru_cache(maxsize=32)
-def _verb_pattern(extra: tuple[str, ...]) -> re.Pattern[str]:
-    """One regular expression for the reporting verbs plus a codebook's own (compiled once per codebook)."""
+@lru_cache(maxsize=32)
+def _verb_forms(extra: tuple[str, ...]) -> tuple[frozenset[str], re.Pattern[str]]:
+    """Single-word reporting verbs (a set, looked up word by word) and one expression for the multi-word
+    cues, with a codebook's own verbs added (built once per codebook)."""
     forms = {v.lower() for v in (*REPORTING_VERBS, *extra)}
-    single = sorted((re.escape(f) for f in forms if " " not in f), key=len, reverse=True)
+    single = frozenset(f for f in forms if " " not in f)
     multi = [*MULTIWORD_CUES, *(r"\s+".join(map(re.escape, f.split())) for f in forms if " " in f)]
-    return re.compile(r"\b(?:" + "|".join([*multi, *single]) + r")\b", re.IGNORECASE)
+    return single, re.compile(r"\b(?:" + "|".join(multi) + r")\b", re.IGNORECASE)
+
+
+_ANY_WORD = re.compile(r"[A-Za-z]+")
 
 
 # Capitalised words that are not names when they head a subject.
@@ -562,17 +568,27 @@ class Attributor:
         self._persons = [m for m in self.mentions if m.person and m.how != "pronoun"]
         self._person_starts = [m.start for m in self._persons]
         self._verb_hits: dict[str, tuple[list[int], list[VerbHit]]] = {}
-        self.verb_re = _verb_pattern(tuple(sorted({v.lower().strip() for v in extra_verbs if v.strip()})))
+        self.verb_words, self.verb_re = _verb_forms(
+            tuple(sorted({v.lower().strip() for v in extra_verbs if v.strip()}))
+        )
 
     # -- lookups ---------------------------------------------------------------------------------------
     def verbs(self, masked: str, lo: int, hi: int) -> list[VerbHit]:
         """Reporting verbs lying in [lo, hi) of ``masked`` (the whole text is scanned once, then cached)."""
         cached = self._verb_hits.get(masked)
         if cached is None:
-            hits = [
+            multi = [
                 VerbHit(m.start(), m.end(), " ".join(m.group(0).lower().split()))
                 for m in self.verb_re.finditer(masked)
             ]
+            taken = {k for h in multi for k in range(h.start, h.end)}
+            words = self.verb_words
+            single = [
+                VerbHit(m.start(), m.end(), m.group(0).lower())
+                for m in _ANY_WORD.finditer(masked)
+                if m.group(0).lower() in words and m.start() not in taken
+            ]
+            hits = sorted([*multi, *single], key=lambda h: h.start)
             cached = ([h.start for h in hits], hits)
             self._verb_hits[masked] = cached
         starts, hits = cached
@@ -657,12 +673,18 @@ class Attributor:
             return None
         best = cands[-1]
         gap = masked[best.end : verb.start]
+        if _BARE_PRONOUN.search(gap):
+            return None  # "charges he threatened": the subject is a pronoun we cannot resolve
+        if "," in gap and _WORD.search(gap[gap.rfind(",") + 1 :]) and not re.fullmatch(
+            r"[^,]*,[^,]*,\s*(?:\w+ly\s+)?", gap
+        ):
+            return None  # "Delhi has improved, analysts say": another clause; an appositive ends at its comma
         gap_words = [w.lower() for w in _WORD.findall(re.sub(r"^['’]s?\b", "", gap))]
         if "\u2063" in gap or len(gap_words) > 8:
             return None
         if verb.form in AMBIGUOUS_FORMS and (len(gap_words) > 2 or _POSSESSIVE.search(best_text(self, best))):
             return None  # "Moscow's core demands remain": a noun, not a verb
-        if _POSSESSIVE.search(best_text(self, best)) and (not gap_words or gap_words[0] not in SPEECH_NOUNS):
+        if _POSSESSIVE.search(best_text(self, best)) and not any(w in SPEECH_NOUNS for w in gap_words[:3]):
             if gap_words and gap_words[0] in ROLE_NOUNS and not best.person and len(gap_words) <= 3:
                 return best  # "the Kremlin's spokesman said": someone speaking for the possessor
             return None  # "Trump's push for peace has added ...": the possessor is not the subject
@@ -730,7 +752,13 @@ def word_count(s: str) -> int:
 
 def attributor_for(ctx: DocContext) -> Attributor:
     """An :class:`Attributor` over the context's actor mentions and the codebook's speech verbs."""
-    refs = [MentionRef(m.actor, m.start, m.end, m.how, ctx.is_person(m.actor)) for m in ctx.mentions]
+    labels = ctx.ner_labels_by_actor  # built once here: ctx.is_person rebuilds it on every call
+    kinds = {a.id: a.kind for a in ctx.codebook.actors}
+
+    def person(actor: str) -> bool:
+        return labels.get(actor) == "PERSON" if actor.startswith("ner:") else kinds.get(actor) == "person"
+
+    refs = [MentionRef(m.actor, m.start, m.end, m.how, person(m.actor)) for m in ctx.mentions]
     return Attributor(ctx.text, refs, extra_verbs=ctx.codebook.speech_verbs)
 
 
@@ -740,12 +768,13 @@ def paragraph_spans(ctx: DocContext) -> list[Span]:
 
 def parser_for(ctx: DocContext) -> Parser:
     """``parse(offset)``: the spaCy parse of the context's sentence holding ``offset`` and that sentence's
-    start, or None (parsing is lazy and cached by the context)."""
+    start, or None when that sentence is not a candidate (``ctx.candidates``: the sentences that can hold
+    evidence; parses are cached by the context)."""
 
     def parse(offset: int) -> tuple[Doc, int] | None:
         sent = ctx.sentence_at(offset)
-        if sent is None:
-            return None
+        if sent is None or sent.index not in ctx.candidates:
+            return None  # only sentences that can hold evidence are parsed
         return ctx.doc(sent.index), sent.start
 
     return parse

@@ -115,9 +115,23 @@ _PREPOSITION = re.compile(
     r"last|this|yesterday|today|repeatedly|again|also|publicly|privately)\b",
     re.I,
 )
-_NEED_THAT = frozenset({"told", "tells", "tell", "asked", "reminded", "informed", "assured", "promised"})
+# Verbs whose bare object is not a report ("told the Financial Times", "added 25 points", "admitted
+# refugees"): they report only with "that" (or a quotation).
+_NEED_THAT = frozenset(
+    {"told", "tells", "tell", "asked", "reminded", "informed", "assured", "promised", "added", "adds",
+     "adding", "admitted", "admits", "admit", "acknowledged", "acknowledges", "acknowledge", "outlined",
+     "recalled", "maintained", "maintains", "maintain", "confirmed", "confirms", "confirm", "announced",
+     "announces", "announce", "noted", "notes"}
+)
+_OBJECT_WORDS = frozenset(
+    {"them", "him", "me", "us", "you", "nothing", "something", "anything", "so", "this"}
+)
+_PASSIVE = re.compile(r"\b(?:been|being|be|is|are|was|were|get|got|gets)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _THAT = re.compile(r"\bthat\b")
-_ATTRIBUTES_QUOTE = re.compile("[\u2063][\"'”’»]?[,.!?]?[\"'”’»]?\\s*(?:[-–—]\\s*)?$")
+# '"...," said X' and '"...," he said': the verb attributes the direct quote before it
+_ATTRIBUTES_QUOTE = re.compile(
+    "[\u2063][,.!?…]?[\"'”’»]?[,.!?]?[\"'”’»]?\\s*(?:[-–—]\\s*)?(?:[\\w.’'-]+\\s+){0,3}$"
+)
 
 
 def find_statements(ctx: DocContext) -> list[Statement]:
@@ -179,15 +193,25 @@ def _content(masked: str, verb: VerbHit, sent: Span) -> Span | None:
     if rest.lstrip()[:1] in ",.;!?" or re.match(r"\s*(?:or|and|but)\b", rest):
         return None
     lead = masked[sent.start : verb.start]
-    if verb.form.endswith("ing") and re.search(r"(?:^|\b(?:by|while|after|in)\s+)$", lead, re.I):
-        comma = masked.find(",", verb.end, end)
-        end = comma if comma > 0 else end  # a leading participle clause ends at its comma
+    if _PASSIVE.search(lead):
+        return None  # "have been accused of": the subject is not the speaker
+    if verb.form.endswith("ing"):
+        if re.search(r"(?:^|\b(?:by|while|after|in)\s+)$", lead, re.I):
+            comma = masked.find(",", verb.end, end)
+            end = comma if comma > 0 else end  # a leading participle clause ends at its comma
+        elif not re.search(r"[,;:—–-]\s*$", lead):
+            return None  # "a court ruling declaring ...": a participle modifying a noun, not a report
+    first = re.match(r"\s*([A-Za-z]+|\d)", rest)
+    if first is not None and (first.group(1).lower() in _OBJECT_WORDS or first.group(1).isdigit()):
+        return None  # "explained them to me", "added 25 points"
     that = _THAT.search(rest)
+    form = verb.form
+    if form in _CHARACTERISING:
+        that = None  # "a poorly described article that ...": characterising needs "as"
     if that is not None and rest_lo + that.start() < end:
         before_that = rest[: that.start()]
         if word_count(before_that) <= 6 and "," not in before_that.strip(", "):
             return _trim(masked, rest_lo + that.end(), end)
-    form = verb.form
     if form in _NEED_THAT:
         return None  # "told the Financial Times": an object, not what was said
     if form in _CHARACTERISING:

@@ -239,7 +239,9 @@ def one_round(
 ) -> dict[str, np.ndarray]:
     """One round of challenges and offers for one issue; returns new positions and what happened."""
     n = len(x)
-    order = np.argsort(x, kind="stable")
+    # actors sharing a position are ordered by capability and salience, not by label, so that the sums (and
+    # the float noise in them) do not depend on how the actors are listed
+    order = np.lexsort((s, c, x))
     x_in, x, c, s = x, x[order], c[order], s[order]
     w = c * s
     mu = float((w * x).sum() / w.sum()) if w.sum() > 0 else float(x.mean())

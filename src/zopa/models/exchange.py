@@ -155,7 +155,7 @@ class _Exchange:
     def _valid(s: _Side, move: float) -> bool:
         if abs(move) > 100 or abs(move) <= _EPS_MOVE:
             return False
-        if not 0 <= s.supply_pos + move <= 100:
+        if not -_EPS_MOVE <= s.supply_pos + move <= 100 + _EPS_MOVE:
             return False
         if sum(s.moves) > 100 + _EPS_MOVE:  # Decide works in Decimal, where 44.13 + 55.87 is exactly 100
             return False
@@ -199,7 +199,10 @@ class _Exchange:
         s.nbs_0 = self._nbs_with(s, ref)
         s.nbs_1 = self._nbs_with(s, s.y)
         x = o.demand_pos
-        if (x - s.nbs_0 >= 0 and x - s.nbs_1 >= 0) or (x - s.nbs_0 <= 0 and x - s.nbs_1 <= 0):
+        # Decide compares Decimals, where an NBS landing exactly on x is exactly x; ignore float noise
+        d0 = 0.0 if abs(x - s.nbs_0) < _EPS_MOVE else x - s.nbs_0
+        d1 = 0.0 if abs(x - s.nbs_1) < _EPS_MOVE else x - s.nbs_1
+        if (d0 >= 0 and d1 >= 0) or (d0 <= 0 and d1 <= 0):
             return
         delta = abs(self._cut_shift(s, x, ref))
         if self.cut_from_start and delta >= abs(s.move):
@@ -308,7 +311,8 @@ def _one_round(
                         pending.append(ex)
     realised: list[_Exchange] = []
     while pending:
-        pending.sort(key=lambda e: e.gain, reverse=True)
+        # gains equal up to float noise keep creation order (Decide's Decimals tie exactly)
+        pending.sort(key=lambda e: round(e.gain, 12), reverse=True)
         pick = 0
         if len(pending) > 1 and abs(pending[0].gain - pending[1].gain) <= _TIE * max(1.0, pending[0].gain):
             tied = [

@@ -13,6 +13,7 @@ A scenario file (YAML) holds the assumptions, apart from the evidence and the co
           donetsk-control: {per_month: 1.5, toward: 100}   # toward: default the party's BATNA from evidence
         cost_per_month: 0.010  # utility lost per month of fighting (on the 0-1 utility scale)
         cost_growth: 0.02      # the monthly cost grows 2 % a month (exhaustion)
+        drops_red_lines_below: 0.3   # optional: gives up its red lines when no deal is worth less
         source: "why these numbers"
     what_if:
       - name: "Washington presses Kyiv"
@@ -35,6 +36,8 @@ A scenario file (YAML) holds the assumptions, apart from the evidence and the co
   once over the whole scale and once inside every party's stated red lines. The first month it is >= 0 is
   when a mutually hurting stalemate (Zartman) makes a deal better for all than fighting on; ``None``: not
   within ``months``.
+* a party with ``drops_red_lines_below: B*`` keeps its stated red lines only while ``B[a](t) >= B*``: hurting
+  enough, it gives them up (ripeness); the zone inside the red lines is computed with the remaining ones.
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ class PartyAssumptions(_Record):
     advance: tuple[Advance, ...] = ()
     cost_per_month: float = 0.0
     cost_growth: float = 0.0
+    drops_red_lines_below: float | None = None  # its red lines bind while its value of no deal stays >= this
     source: str = ""
 
 
@@ -104,6 +108,11 @@ class Scenario(_Record):
                 or "expects no change on the ground"
             )
             src = f" (source: {p.source})" if p.source else ""
+            if p.drops_red_lines_below is not None:
+                src = (
+                    f"; drops its red lines when its value of no deal falls below {p.drops_red_lines_below:g}"
+                    + src
+                )
             out.append(
                 f"{p.actor}: {adv}; cost {p.cost_per_month:g}/month growing {p.cost_growth:.1%}/month{src}"
             )
@@ -148,8 +157,9 @@ def parse_scenario(data: Any, *, source: str = "<scenario>") -> Scenario:
         where = f"{source}: parties.{actor}"
         if not isinstance(spec, dict):
             raise InputError(where, "expected a mapping (advance, cost_per_month, cost_growth, source)")
-        if set(spec) - {"advance", "cost_per_month", "cost_growth", "source"}:
-            raise InputError(where, f"unknown key {sorted(set(spec) - {'advance'})[0]!r}")
+        known_keys = {"advance", "cost_per_month", "cost_growth", "drops_red_lines_below", "source"}
+        if set(spec) - known_keys:
+            raise InputError(where, f"unknown key {sorted(set(spec) - known_keys)[0]!r}")
         adv = []
         for issue, a in (spec.get("advance") or {}).items():
             w = f"{where}.advance.{issue}"
@@ -169,6 +179,9 @@ def parse_scenario(data: Any, *, source: str = "<scenario>") -> Scenario:
                 advance=tuple(adv),
                 cost_per_month=_num(spec.get("cost_per_month", 0.0), where + ".cost_per_month", 0, 1),
                 cost_growth=_num(spec.get("cost_growth", 0.0), where + ".cost_growth", -0.5, 1),
+                drops_red_lines_below=None
+                if spec.get("drops_red_lines_below") is None
+                else _num(spec["drops_red_lines_below"], where + ".drops_red_lines_below", -10, 10),
                 source=str(spec.get("source") or ""),
             )
         )
@@ -263,6 +276,7 @@ class MonthState(_Record):
     best_margin: float  # max over outcomes of the smallest margin over no deal (>= 0: zone open)
     best_deal: dict[str, float]  # the outcome achieving it
     best_margin_red_lines: float | None  # the same inside stated red lines; None when they collide
+    red_lines_dropped: tuple[str, ...] = ()  # parties hurting enough to drop their red lines this month
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -291,6 +305,10 @@ class TalksFail(_Record):
             text += f", but stated red lines still collide on {issues}"
         elif self.opens_at_with_red_lines is not None and self.opens_at_with_red_lines != self.opens_at:
             text += f"; inside stated red lines at month {self.opens_at_with_red_lines}"
+            dropped = self.months[self.opens_at_with_red_lines].red_lines_dropped
+            if dropped:
+                verb = "drops its" if len(dropped) == 1 else "drop their"
+                text += f" (once {', '.join(dropped)} {verb} red lines)"
         return text
 
 
@@ -332,9 +350,17 @@ def colliding_red_lines(table: Negotiation) -> list[dict[str, Any]]:
 
 
 def best_deal(
-    table: Negotiation, parties: list[int], floor: np.ndarray, *, red_lines: bool
+    table: Negotiation,
+    parties: list[int],
+    floor: np.ndarray,
+    *,
+    red_lines: bool,
+    dropped: frozenset[int] = frozenset(),
 ) -> tuple[float, np.ndarray] | None:
-    """``max_x min_a U[a](x) - floor[a]`` over outcomes ``x`` (LP); None when red lines leave no outcome."""
+    """``max_x min_a U[a](x) - floor[a]`` over outcomes ``x`` (LP); None when red lines leave no outcome.
+
+    With ``red_lines``, every party's red lines bound the outcomes except those of the parties in ``dropped``.
+    """
     ni = table.n_issues
     bounds_x = []
     for i in range(ni):
@@ -342,6 +368,8 @@ def best_deal(
         if red_lines and table.red_line is not None:
             rl = table.red_line[:, i, :]
             has = ~np.isnan(rl[:, 0])
+            for a in dropped:
+                has[a] = False
             if has.any():
                 lo, hi = max(lo, float(np.max(rl[has, 0]))), min(hi, float(np.min(rl[has, 1])))
         if lo > hi:
@@ -441,7 +469,12 @@ def talks_fail(table: Negotiation, scenario: Scenario) -> TalksFail:
             cost = p.cost_per_month * sum((1 + p.cost_growth) ** m for m in range(t, t + h))
             floor[k] = utility(table, a, expected[k]) - cost
         margin, deal = best_deal(table, parties, floor, red_lines=False)  # type: ignore[misc]
-        rl = best_deal(table, parties, floor, red_lines=True)
+        dropped = frozenset(
+            a
+            for k, (a, p) in enumerate(zip(parties, scenario.parties, strict=True))
+            if p.drops_red_lines_below is not None and floor[k] < p.drops_red_lines_below
+        )
+        rl = best_deal(table, parties, floor, red_lines=True, dropped=dropped)
         months.append(
             MonthState(
                 month=t,
@@ -453,6 +486,7 @@ def talks_fail(table: Negotiation, scenario: Scenario) -> TalksFail:
                 best_margin=round(margin, 5),
                 best_deal={ids[i]: round(float(deal[i]), 2) for i in range(len(ids))},
                 best_margin_red_lines=None if rl is None else round(rl[0], 5),
+                red_lines_dropped=tuple(table.actors[a] for a in sorted(dropped)),
             )
         )
         if opens is None and margin >= -1e-9:

@@ -106,13 +106,16 @@ def _track(
     days = sorted(by_day, key=lambda d: (d is not None, d or date.min))
     dated = [d for d in days if d is not None]
     oldest = dated[0] if dated else None
-    seen: list[StatementRow] = []
+    # Decay weights relative to the last day: re-basing them on an earlier day multiplies all of them by the
+    # same factor, which leaves every weighted mean (and which statement is newest) unchanged.
+    last = dated[-1] if dated else None
+    weight = {id(r): decay_weight(r.day or oldest, last, opts.half_life_days) for r in stmts}
+    weighted: list[tuple[StatementRow, float]] = []
     points = []
     previous: float | None = None
     for day in days:
-        seen.extend(by_day[day])
+        weighted.extend((r, weight[id(r)]) for r in by_day[day])
         ref_day = day or oldest
-        weighted = [(r, decay_weight(r.day or oldest, ref_day, opts.half_life_days)) for r in seen]
         est = None if no_deal else estimate_position(weighted, opts)
         value = round(est[0], 4) if est else None
         moved = value is not None and (previous is None or abs(value - previous) >= threshold)

@@ -78,7 +78,9 @@ def documents_sharing_bands(
     if not pairs:
         return []
     from sqlalchemy import and_, or_, tuple_
+    from sqlalchemy.sql.elements import ColumnElement
 
+    cond: ColumnElement[bool]
     if conn.dialect.name in {"postgresql", "sqlite"}:
         cond = tuple_(bands_t.c.band, bands_t.c.hash).in_(pairs)
     else:  # pragma: no cover

@@ -893,12 +893,11 @@ def export_all(db: Database) -> dict[str, Any]:
             out.append(ordered)
         return out
 
-    all_docs = {"include_duplicates": True}
     exported = {
         "documents": documents,
-        "quotes": evidence(list_quotes(db, **all_docs).items, EXPORT_FIELDS["quotes"]),
-        "positions": evidence(list_positions(db, **all_docs).items, EXPORT_FIELDS["positions"]),
-        "events": evidence(list_events(db, **all_docs).items, EXPORT_FIELDS["events"]),
+        "quotes": evidence(list_quotes(db, include_duplicates=True).items, EXPORT_FIELDS["quotes"]),
+        "positions": evidence(list_positions(db, include_duplicates=True).items, EXPORT_FIELDS["positions"]),
+        "events": evidence(list_events(db, include_duplicates=True).items, EXPORT_FIELDS["events"]),
         "stories": [
             {
                 "id": story.id,
@@ -984,8 +983,12 @@ def list_outlets(db: Database) -> tuple[OutletRow, ...]:
     )
     with db.connect() as conn:
         return tuple(
-            OutletRow(outlet=r["outlet"], documents=int(r["n"]), first_published=r["first"],
-                      last_published=r["last"])
+            OutletRow(
+                outlet=r["outlet"],
+                documents=int(r["n"]),
+                first_published=r["first"],
+                last_published=r["last"],
+            )
             for r in conn.execute(stmt).mappings()
         )
 
