@@ -4,17 +4,21 @@ Run: ``python bench/deu3.py`` (reads ``../shared/benchmarks/deu3/deu3.csv``; abo
 
 Capability definitions (printed with each figure):
 - ``council``: Council voting power of the treaty regime in force at the decision date (``bench/
-  eu_council_weights.yaml``: Amsterdam weights to 31 Oct 2004, Nice weights to 31 Oct 2014, then population under
+  eu_council_weights.yaml``: Amsterdam weights to 31 Oct 2004, Nice weights to 31 Oct 2014, then population
+  under
   Lisbon's double majority); Commission and Parliament = the largest member state. Decision date = ``finact``;
-  this copy stores some as ``YYYY-MM-DD`` with day and two-digit year swapped (e.g. ``1930-05-01`` = 30 May 2001),
+  this copy stores some as ``YYYY-MM-DD`` with day and two-digit year swapped (e.g. ``1930-05-01`` = 30 May
+  2001),
   decoded here; where it is missing (``999``) the proposal's ``intro`` date stands in.
 - ``gdp``: the GDP row of the file; ``equal``: capability 1 for everyone.
 Issues: every issue with a valid outcome and at least two actors with position and salience (353); the
 published 22.99 used 351 (at least three actors); both are printed for the compromise model.
 
 Then a cross-validated variant: ``compromise.v1`` with ``salience_power``, ``capability_power`` and
-``status_quo_weight`` chosen on a grid by minimising the MAE on the training proposals, 10-fold cross-validation
-grouped by proposal (issues of one proposal never straddle training and test), folds assigned by a seeded shuffle
+``status_quo_weight`` chosen on a grid by minimising the MAE on the training proposals, 10-fold
+cross-validation
+grouped by proposal (issues of one proposal never straddle training and test), folds assigned by a seeded
+shuffle
 of proposals. The held-out MAE is the mean over all issues of the error of the fold's model.
 """
 
@@ -78,8 +82,10 @@ def council_capability(actors: Sequence[str], meta: Mapping[str, Any]) -> np.nda
         elif a in w:
             out.append(w[a])
         else:
-            raise ModelInputError(f"DEU III issue {meta.get('isnr')!r}: actor {a!r} has no weight in "
-                                  f"the {regime(decision_date(meta))} regime")
+            raise ModelInputError(
+                f"DEU III issue {meta.get('isnr')!r}: actor {a!r} has no weight in "
+                f"the {regime(decision_date(meta))} regime"
+            )
     return np.array(out, dtype=float)
 
 
@@ -114,8 +120,17 @@ def by_proposal(tables: list[Negotiation]) -> list[Negotiation]:
                 pos[j, i], sal[j, i] = t.position[k, 0], t.salience[k, 0]
                 cap[j, i] = t.capability_matrix()[k, 0]
         issues = tuple(IssueSpec(id=t.issue_ids[0], status_quo=t.issues[0].status_quo) for t in ts)
-        out.append(Negotiation(name=prnr, actors=tuple(actors), issues=issues, position=pos, salience=sal,
-                               capability=cap, meta={"outcome": {t.issue_ids[0]: t.meta["outcome"] for t in ts}}))
+        out.append(
+            Negotiation(
+                name=prnr,
+                actors=tuple(actors),
+                issues=issues,
+                position=pos,
+                salience=sal,
+                capability=cap,
+                meta={"outcome": {t.issue_ids[0]: t.meta["outcome"] for t in ts}},
+            )
+        )
     return out
 
 
@@ -135,8 +150,15 @@ def cross_validated(tables: list[Negotiation], *, folds: int = 10, seed: int = 0
     grid = list(itertools.product([0.0, 0.5, 1.0, 2.0, 3.0], [0.0, 0.5, 1.0, 1.5], [0.0, 0.1, 0.25, 0.5]))
     fn = get_model("compromise.v1")
     outcome = np.array([t.meta["outcome"] for t in tables])
-    fc = np.array([[fn(t, salience_power=s, capability_power=c, status_quo_weight=q).forecast[t.issue_ids[0]]
-                    for (s, c, q) in grid] for t in tables])  # (issues, grid)
+    fc = np.array(
+        [
+            [
+                fn(t, salience_power=s, capability_power=c, status_quo_weight=q).forecast[t.issue_ids[0]]
+                for (s, c, q) in grid
+            ]
+            for t in tables
+        ]
+    )  # (issues, grid)
     err = np.abs(fc - outcome[:, None])
     props = sorted({str(t.meta.get("prnr")) for t in tables})
     rng = np.random.default_rng(seed)
@@ -151,18 +173,28 @@ def cross_validated(tables: list[Negotiation], *, folds: int = 10, seed: int = 0
         chosen.append(grid[best])
         held[test] = err[test, best]
     in_sample = int(np.argmin(err.mean(axis=0)))
-    return {"held_out_mae": float(held.mean()), "chosen": chosen, "in_sample_best": grid[in_sample],
-            "in_sample_mae": float(err[:, in_sample].mean()), "grid_size": len(grid), "folds": folds,
-            "proposals": len(props)}
+    return {
+        "held_out_mae": float(held.mean()),
+        "chosen": chosen,
+        "in_sample_best": grid[in_sample],
+        "in_sample_mae": float(err[:, in_sample].mean()),
+        "grid_size": len(grid),
+        "folds": folds,
+        "proposals": len(props),
+    }
 
 
 def main() -> int:
     if not DEU.exists():
-        print(f"DEU III not found at {DEU}: needs ../shared/benchmarks beside the repository", file=sys.stderr)
+        print(
+            f"DEU III not found at {DEU}: needs ../shared/benchmarks beside the repository", file=sys.stderr
+        )
         return 1
     t0 = time.perf_counter()
-    tables = {cap: read_deu3(DEU, capability=fn) for cap, fn in
-              (("council", council_capability), ("gdp", "gdp"), ("equal", "equal"))}
+    tables = {
+        cap: read_deu3(DEU, capability=fn)
+        for cap, fn in (("council", council_capability), ("gdp", "gdp"), ("equal", "equal"))
+    }
     n = len(tables["council"])
     regimes: dict[str, int] = {}
     for t in tables["council"]:
@@ -172,16 +204,31 @@ def main() -> int:
     print("\nMean absolute error vs actual outcome (0-100 scale), one table per issue:")
     print(f"{'model':<16}{'council':>10}{'gdp':>10}{'equal':>10}   issues run (council)")
     for model in model_names():
+        t1 = time.perf_counter()
         row = [mae(tables[c], model) for c in ("council", "gdp", "equal")]
-        note = f"   {row[0][1]}" + (f" ({len(row[0][2])} refused: {row[0][2][0][:70]}...)" if row[0][2] else "")
-        print(f"{model:<16}" + "".join(f"{r[0]:>10.2f}" for r in row) + note)
+        note = f"   {row[0][1]}" + (
+            f" ({len(row[0][2])} refused: {row[0][2][0][:70]}...)" if row[0][2] else ""
+        )
+        note += f"  [{time.perf_counter() - t1:.0f} s]"
+        print(f"{model:<16}" + "".join(f"{r[0]:>10.2f}" for r in row) + note, flush=True)
     three = [t for t in tables["council"] if t.n_actors >= 3]
-    print(f"\ncompromise.v1, council weights, {len(three)} issues with >= 3 actors: "
-          f"{mae(three, 'compromise.v1')[0]:.2f} (published 22.99 on 351)")
-    print(f"compromise.v1, GDP row, {n} issues: {mae(tables['gdp'], 'compromise.v1')[0]:.2f} (published 23.22)")
+    print(
+        f"\ncompromise.v1, council weights, {len(three)} issues with >= 3 actors: "
+        f"{mae(three, 'compromise.v1')[0]:.2f} (published 22.99 on 351)"
+    )
+    print(
+        f"compromise.v1, GDP row, {n} issues: {mae(tables['gdp'], 'compromise.v1')[0]:.2f} (published 23.22)"
+    )
     for opts in ({"disagreement": "conflict"}, {"disagreement": "status_quo"}):
-        m = mae([t for t in tables["council"] if t.issues[0].status_quo is not None or opts["disagreement"] ==
-                 "conflict"], "nash.v1", **opts)
+        m = mae(
+            [
+                t
+                for t in tables["council"]
+                if t.issues[0].status_quo is not None or opts["disagreement"] == "conflict"
+            ],
+            "nash.v1",
+            **opts,
+        )
         print(f"nash.v1 {opts}: {m[0]:.2f} on {m[1]} issues")
     groups = by_proposal(tables["council"])
     print(f"\nOne table per proposal ({len(groups)} proposals; models bargain across a proposal's issues):")
@@ -189,10 +236,16 @@ def main() -> int:
         m = mae_by_proposal(groups, model)
         print(f"{model:<16}{m[0]:>10.2f}   on {m[1]} issues")
     cv = cross_validated(tables["council"])
-    print("\nCross-validated compromise variant (salience_power x capability_power x status_quo_weight, "
-          f"{cv['grid_size']} settings, {cv['folds']}-fold CV grouped by proposal over {cv['proposals']} proposals):")
-    print(f"  held-out MAE {cv['held_out_mae']:.2f} vs compromise.v1 {mae(tables['council'], 'compromise.v1')[0]:.2f}"
-          f" on the same {n} issues")
+    print(
+        "\nCross-validated compromise variant (salience_power x capability_power x status_quo_weight, "
+        f"{cv['grid_size']} settings, {cv['folds']}-fold CV grouped by proposal over "
+        f"{cv['proposals']} proposals):"
+    )
+    print(
+        f"  held-out MAE {cv['held_out_mae']:.2f} vs compromise.v1 "
+        f"{mae(tables['council'], 'compromise.v1')[0]:.2f}"
+        f" on the same {n} issues"
+    )
     print(f"  settings chosen per fold: {sorted(set(cv['chosen']))}")
     print(f"  (in-sample best {cv['in_sample_best']}: {cv['in_sample_mae']:.2f}, optimistic, not a result)")
     print(f"\n[{time.perf_counter() - t0:.0f} s]")

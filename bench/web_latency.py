@@ -46,10 +46,29 @@ PARTIES = [
 PEOPLE = [f"person-{i}" for i in range(40)]
 ISSUES = [f"issue-{i}" for i in range(19)]
 OUTLETS = [f"Outlet {i}" for i in range(60)]
-WORDS = (
-    "talks ceasefire border troops sanctions guarantees envoy summit drones region offensive treaty "
-    "minister president delegation proposal framework security referendum exchange prisoners"
-).split()
+WORDS = [
+    "talks",
+    "ceasefire",
+    "border",
+    "troops",
+    "sanctions",
+    "guarantees",
+    "envoy",
+    "summit",
+    "drones",
+    "region",
+    "offensive",
+    "treaty",
+    "minister",
+    "president",
+    "delegation",
+    "proposal",
+    "framework",
+    "security",
+    "referendum",
+    "exchange",
+    "prisoners",
+]
 BATCH = 5_000
 
 
@@ -120,12 +139,12 @@ def generate(path: Path, documents: int, seed: int = 7) -> dict[str, int]:
                 offsets.append((pos, pos + len(p)))
                 pos += len(p) + 2
 
-            def base(span: tuple[int, int], extractor: str) -> dict[str, Any]:
+            def base(span: tuple[int, int], extractor: str, document: int = doc_id) -> dict[str, Any]:
                 nonlocal ev_id
                 ev_id += 1
                 return {
                     "id": ev_id,
-                    "document_id": doc_id,
+                    "document_id": document,
                     "start": span[0],
                     "end": span[1],
                     "extractor": extractor,
@@ -252,47 +271,73 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
+def _timed(path: Path, documents: int, requests: int) -> dict[str, list[float]]:
+    app = create_app(path)
+    try:
+        return asyncio.run(measure(app, documents, requests))
+    finally:
+        app.state.db.close()
+
+
+def _ensure(path: Path, documents: int) -> None:
+    if path.exists():
+        print(f"using {path}")
+        return
+    t0 = time.perf_counter()
+    counts = generate(path, documents)
+    print(
+        f"generated {path} in {time.perf_counter() - t0:.1f} s: "
+        + ", ".join(f"{v:,} {k}" for k, v in counts.items())
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--documents", type=int, default=100_000)
+    parser.add_argument(
+        "--baseline-documents",
+        type=int,
+        default=1_000,
+        help="a small database measured in the same run: the ratio column is large p95 / small p95",
+    )
     parser.add_argument("--requests", type=int, default=30, help="timed requests per route")
     parser.add_argument("--db", type=Path, help="database file (generated when missing)")
-    parser.add_argument("--keep", action="store_true", help="keep the generated database file")
+    parser.add_argument("--keep", action="store_true", help="keep the generated database files")
     args = parser.parse_args(argv)
-    folder = tempfile.mkdtemp(prefix="zopa-web-bench-")
-    path = args.db or Path(folder) / "web-bench.db"
-    if not path.exists():
-        t0 = time.perf_counter()
-        counts = generate(path, args.documents)
-        print(
-            f"generated {path} in {time.perf_counter() - t0:.1f} s: "
-            + ", ".join(f"{v:,} {k}" for k, v in counts.items())
-        )
-    else:
-        print(f"using {path}")
-    app = create_app(path)
-    try:
-        timings = asyncio.run(measure(app, args.documents, args.requests))
-    finally:
-        app.state.db.close()
-    print(f"\n{'route':32} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+    folder = Path(tempfile.mkdtemp(prefix="zopa-web-bench-"))
+    path = args.db or folder / "web-bench.db"
+    small = folder / "web-bench-baseline.db"
+    _ensure(path, args.documents)
+    _ensure(small, args.baseline_documents)
+    timings = _timed(path, args.documents, args.requests)
+    baseline = _timed(small, args.baseline_documents, args.requests)
+    print(
+        f"\n{args.documents:,} articles (baseline: {args.baseline_documents:,}), "
+        f"{args.requests} requests per route, in-process (httpx -> ASGI)"
+    )
+    print(f"{'route':28} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'base p95':>9} {'ratio':>6}")
     worst = 0.0
     for name, samples in timings.items():
         p95 = percentile(samples, 0.95)
+        base = percentile(baseline[name], 0.95)
         worst = max(worst, p95)
         flag = "" if p95 < TARGET_P95_MS else "  over target"
-        print(f"{name:32} {statistics.median(samples):8.1f} {p95:8.1f} {max(samples):8.1f}{flag}")
+        print(
+            f"{name:28} {statistics.median(samples):8.1f} {p95:8.1f} {max(samples):8.1f} {base:9.1f} "
+            f"{p95 / base:6.1f}{flag}"
+        )
     all_samples = [s for samples in timings.values() for s in samples]
     print(
-        f"\nall routes: p50 {statistics.median(all_samples):.1f} ms, p95 {percentile(all_samples, 0.95):.1f} ms; "
+        f"\nall routes: p50 {statistics.median(all_samples):.1f} ms, "
+        f"p95 {percentile(all_samples, 0.95):.1f} ms; "
         f"worst route p95 {worst:.1f} ms (target {TARGET_P95_MS:.0f} ms)"
     )
-    if not args.keep and args.db is None:
-        for file in Path(folder).iterdir():
+    if not args.keep:
+        for file in folder.iterdir():
             file.unlink()
-        Path(folder).rmdir()
+        folder.rmdir()
     return 0
 
 

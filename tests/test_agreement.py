@@ -18,17 +18,27 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "negotiation.yaml"
 
 def two_issue(red: np.ndarray | None = None, batna: np.ndarray | None = None) -> Negotiation:
     return Negotiation(
-        name="two", actors=("A", "B"),
+        name="two",
+        actors=("A", "B"),
         issues=(IssueSpec(id="x", status_quo=50.0), IssueSpec(id="y", status_quo=50.0)),
-        position=np.array([[100.0, 0.0], [0.0, 100.0]]), salience=np.array([[0.9, 0.1], [0.1, 0.9]]),
-        capability=np.array([1.0, 1.0]), red_line=red, batna=batna,
+        position=np.array([[100.0, 0.0], [0.0, 100.0]]),
+        salience=np.array([[0.9, 0.1], [0.1, 0.9]]),
+        capability=np.array([1.0, 1.0]),
+        red_line=red,
+        batna=batna,
     )
 
 
 def test_single_issue_zone_and_collision() -> None:
-    t = Negotiation(name="one", actors=("L", "R"), issues=(IssueSpec(id="x"),),
-                    position=np.array([[20.0], [80.0]]), salience=np.ones((2, 1)), capability=np.ones(2),
-                    red_line=np.array([[[np.nan, 40.0]], [[60.0, np.nan]]]))
+    t = Negotiation(
+        name="one",
+        actors=("L", "R"),
+        issues=(IssueSpec(id="x"),),
+        position=np.array([[20.0], [80.0]]),
+        salience=np.ones((2, 1)),
+        capability=np.ones(2),
+        red_line=np.array([[[np.nan, 40.0]], [[60.0, np.nan]]]),
+    )
     z = zone_of_agreement(t)
     iz = z.issues[0]
     assert iz.empty and set(iz.colliding) == {"L", "R"}

@@ -1,4 +1,5 @@
-"""`zopa model ...` commands: each runs, prints, has --json and an Example in its help; errors are one line."""
+"""`zopa model ...` commands: each runs, prints, has --json and an Example in its help; errors are one
+line."""
 
 from __future__ import annotations
 
@@ -28,13 +29,23 @@ def invoke(*args: str) -> str:
 
 def test_run_single_and_monte_carlo_json() -> None:
     out = json.loads(invoke("model", "run", EXAMPLE, "--model", "compromise.v1", "--json"))
-    assert out["model"] == "compromise.v1" and set(out["forecast"]) == {"pay-rise", "night-shifts", "training-fund"}
-    mc = json.loads(invoke("model", "run", EXAMPLE, "-m", "nash.v1", "--draws", "200", "--seed", "3", "--json"))
+    assert out["model"] == "compromise.v1" and set(out["forecast"]) == {
+        "pay-rise",
+        "night-shifts",
+        "training-fund",
+    }
+    mc = json.loads(
+        invoke("model", "run", EXAMPLE, "-m", "nash.v1", "--draws", "200", "--seed", "3", "--json")
+    )
     assert mc["draws"] == 200 and mc["seed"] == 3
     assert all(mc["lo"][i] <= mc["median"][i] <= mc["hi"][i] for i in mc["median"])
-    again = json.loads(invoke("model", "run", EXAMPLE, "-m", "nash.v1", "--draws", "200", "--seed", "3", "--json"))
+    again = json.loads(
+        invoke("model", "run", EXAMPLE, "-m", "nash.v1", "--draws", "200", "--seed", "3", "--json")
+    )
     assert again == mc
-    opt = json.loads(invoke("model", "run", EXAMPLE, "-m", "nash.v1", "-p", "disagreement=conflict", "--json"))
+    opt = json.loads(
+        invoke("model", "run", EXAMPLE, "-m", "nash.v1", "-p", "disagreement=conflict", "--json")
+    )
     assert opt["params"]["disagreement"] == "conflict"
     assert "pay-rise" in invoke("model", "run", EXAMPLE, "--draws", "100")
 
@@ -63,11 +74,21 @@ def test_every_command_has_an_example_and_a_readme_entry(cmd: str) -> None:
 
 def test_bad_input_is_one_line_on_stderr(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text("issues: [{id: x}]\nactors: [{name: A, positions: {x: 10}}, {name: B, positions: {x: 300}}]\n")
-    res = subprocess.run([sys.executable, "-c", "from zopa.cli import main; main()", "model", "run", str(bad)],
-                         capture_output=True, text=True, check=False)
+    bad.write_text(
+        "issues: [{id: x}]\nactors: [{name: A, positions: {x: 10}}, {name: B, positions: {x: 300}}]\n"
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", "from zopa.cli import main; main()", "model", "run", str(bad)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert res.returncode == 1
     assert res.stderr.strip().count("\n") == 0 and "actor 'B', issue 'x': position 300" in res.stderr
-    res = subprocess.run([sys.executable, "-c", "from zopa.cli import main; main()", "model", "run", EXAMPLE,
-                          "-m", "nope.v9"], capture_output=True, text=True, check=False)
+    res = subprocess.run(
+        [sys.executable, "-c", "from zopa.cli import main; main()", "model", "run", EXAMPLE, "-m", "nope.v9"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert res.returncode == 1 and "unknown model 'nope.v9'" in res.stderr

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from zopa.codebook import Codebook, default_codebook_path, load_codebook
 from zopa.extract import ExtractOptions, extract
-from zopa.records import Article, Position
+from zopa.records import STANCES, Article, Position
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
@@ -202,3 +204,57 @@ def test_two_issues_of_one_party_in_one_sentence() -> None:
         "Zelenskyy said Kyiv would never recognise occupied territory and called for tougher sanctions."
     )
     assert {("ukraine", "territorial-legitimacy", "reject"), ("ukraine", "sanctions", "demand")} <= got
+
+
+_FRAGMENTS = st.sampled_from(
+    [
+        "Russia",
+        "demanded",
+        "Kyiv",
+        "rejected",
+        "a ceasefire",
+        "if",
+        "security guarantees",
+        "the NATO bid",
+        "Putin said",
+        "must",
+        "never",
+        "“",
+        "”",
+        "offered",
+        "sanctions",
+        "Moscow’s demands:",
+        "\n\n",
+        "  • ",
+        "the U.S. push for",
+        "Donetsk",
+        ".",
+        ",",
+        "He",
+        "warned",
+        "unless",
+        "could",
+        "accept",
+        "plans to",
+    ]
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_FRAGMENTS, min_size=1, max_size=30))
+def test_positions_are_well_formed_on_any_text(fragments: list[str]) -> None:
+    text = "Headline\n\n" + " ".join(fragments)
+    article = Article(source="h", title="Headline", text=text, raw=text)
+    cb = codebook()
+    for p in extract(article, cb).positions:
+        assert 0 <= p.start < p.end <= len(text) and text[p.start : p.end] == p.evidence
+        assert p.stance in STANCES and p.issue in cb.issue_by_id
+        assert p.actor in cb.actor_by_id or p.actor.startswith("ner:")
+        assert p.conditional_on is None or p.conditional_on in cb.issue_by_id
+        assert p.value is None or 0 <= p.value <= 100
+
+
+def test_would_not_agree_is_a_rejection() -> None:
+    got = triples("Ryabkov said Moscow would not agree to a ceasefire until the West stopped arming Kyiv.")
+    assert ("russia", "ceasefire", "reject") in got
+    assert ("russia", "ceasefire", "accept") not in got

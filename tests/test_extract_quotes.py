@@ -289,3 +289,35 @@ def test_block_quotes_continue_across_a_caption_line() -> None:
         "“We will return to them when the other side is ready.”"
     )
     assert [s for _, s in quotes(text)] == ["peskov", "peskov"]
+
+
+_NAMES = {"Putin": "putin", "Zelenskyy": "zelenskyy", "the Kremlin": "russia"}
+_rich_pieces = st.sampled_from(
+    [*_NAMES, " said", " told reporters", ", according to ", " he", " she", " warned that", "“", "”", '"',
+     "‘", "’", ": ", ", ", ". ", "\n\n", " We will win", " talks failed", " — ", " described it as",
+     " so-called", " Not Perfect", " it’s", " and added,"]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_rich_pieces, max_size=40))
+def test_attribution_never_breaks_and_names_known_speakers(pieces: list[str]) -> None:
+    import re as _re
+
+    from zopa.extract._attribution import MentionRef
+    from zopa.extract.speech import statements_in_text
+
+    text = "".join(pieces)
+    mentions = [
+        MentionRef(actor, m.start(), m.end(), "alias", actor != "russia")
+        for name, actor in _NAMES.items()
+        for m in _re.finditer(_re.escape(name), text)
+    ]
+    att = Attributor(text, mentions)
+    for q in quotes_in_text(text, att):
+        assert text[q.start : q.end] == q.text and q.text
+        assert q.speaker in {None, *_NAMES.values()}
+        assert 0 < q.confidence <= 1
+    for s in statements_in_text(text, att):
+        assert text[s.start : s.end] == s.text
+        assert s.speaker in _NAMES.values()

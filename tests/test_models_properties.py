@@ -20,19 +20,31 @@ def tables(draw: st.DrawFn, unanimous: bool = False, continuous: bool = False) -
     ni = draw(st.integers(1, 3))
     # positions on a 5-point grid (many exact ties), or continuous values (ties improbable): models that break
     # exact ties by actor order (exchange order, challenge order) are checked for relabelling on the latter
-    grid = (st.floats(0, 100, allow_nan=False).map(lambda v: round(v, 4)) if continuous
-            else st.integers(0, 20).map(lambda v: v * 5.0))
+    grid = (
+        st.floats(0, 100, allow_nan=False).map(lambda v: round(v, 4))
+        if continuous
+        else st.integers(0, 20).map(lambda v: v * 5.0)
+    )
     if unanimous:
         common = draw(st.lists(grid, min_size=ni, max_size=ni))
         pos = np.tile(np.array(common), (na, 1))
     else:
         pos = np.array(draw(st.lists(st.lists(grid, min_size=ni, max_size=ni), min_size=na, max_size=na)))
-    sal = np.array(draw(st.lists(st.lists(st.integers(1, 10), min_size=ni, max_size=ni), min_size=na,
-                                 max_size=na))) / 10.0
+    sal = (
+        np.array(
+            draw(st.lists(st.lists(st.integers(1, 10), min_size=ni, max_size=ni), min_size=na, max_size=na))
+        )
+        / 10.0
+    )
     cap = np.array(draw(st.lists(st.integers(1, 10), min_size=na, max_size=na)), dtype=float)
-    return Negotiation(name="h", actors=tuple(f"a{k}" for k in range(na)),
-                       issues=tuple(IssueSpec(id=f"i{k}") for k in range(ni)), position=pos, salience=sal,
-                       capability=cap)
+    return Negotiation(
+        name="h",
+        actors=tuple(f"a{k}" for k in range(na)),
+        issues=tuple(IssueSpec(id=f"i{k}") for k in range(ni)),
+        position=pos,
+        salience=sal,
+        capability=cap,
+    )
 
 
 def _run(name: str, t: Negotiation) -> dict[str, float] | None:
@@ -72,8 +84,12 @@ def test_unanimity_gives_that_position(name: str, t: Negotiation) -> None:
 @given(t=tables(continuous=True), data=st.data())
 def test_relabelling_actors_changes_nothing(name: str, t: Negotiation, data: st.DataObject) -> None:
     perm = np.array(data.draw(st.permutations(list(range(t.n_actors)))))
-    u = t.replace(actors=tuple(f"b{k}" for k in perm), position=t.position[perm], salience=t.salience[perm],
-                  capability=t.capability[perm])
+    u = t.replace(
+        actors=tuple(f"b{k}" for k in perm),
+        position=t.position[perm],
+        salience=t.salience[perm],
+        capability=t.capability[perm],
+    )
     a, b = _run(name, t), _run(name, u)
     if a is None or b is None:
         assert a is None and b is None

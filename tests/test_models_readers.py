@@ -51,9 +51,11 @@ def test_yaml_round_trip(tmp_path: Path) -> None:
 
 def test_csv_format(tmp_path: Path) -> None:
     p = tmp_path / "t.csv"
-    p.write_text("# name: Tiny talk\nactor,issue,position,salience,capability,status_quo,red_line_lo,batna\n"
-                 "A,x,10,80,2,0,5,\nB,x,90,50,1,0,,40\nA,y,30,20,2,,,\nB,y,,,1,,,\nC,y,70,100,1,,,\n"
-                 "C,x,50,10,1,0,,\n")
+    p.write_text(
+        "# name: Tiny talk\nactor,issue,position,salience,capability,status_quo,red_line_lo,batna\n"
+        "A,x,10,80,2,0,5,\nB,x,90,50,1,0,,40\nA,y,30,20,2,,,\nB,y,,,1,,,\nC,y,70,100,1,,,\n"
+        "C,x,50,10,1,0,,\n"
+    )
     assert detect_format(p) == "csv"
     t = read_negotiation(p)
     assert t.name == "Tiny talk" and t.actors == ("A", "B", "C")
@@ -65,20 +67,37 @@ def test_csv_format(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("issues: [{id: x}]\nactors: [{name: A, positions: {x: 10}}, {name: A, positions: {x: 20}}]",
-         "duplicate actor name 'A'"),
-        ("issues: [{id: x}]\nactors: [{name: A, positions: {x: 10}}, {name: B, positions: {z: 20}}]",
-         "actor 'B', issue 'z': unknown issue"),
-        ("issues: [{id: x}]\nactors: [{name: A, positions: {x: 10}}, {name: B, positions: {x: 120}}]",
-         "actor 'B', issue 'x': position 120"),
-        ("issues: [{id: x}]\nactors: [{name: A, positions: {x: {position: 10, salience: 300}}}, "
-         "{name: B, positions: {x: 1}}]", "actor 'A', issue 'x': salience 300"),
+        (
+            "issues: [{id: x}]\nactors: [{name: A, positions: {x: 10}}, {name: A, positions: {x: 20}}]",
+            "duplicate actor name 'A'",
+        ),
+        (
+            "issues: [{id: x}]\nactors: [{name: A, positions: {x: 10}}, {name: B, positions: {z: 20}}]",
+            "actor 'B', issue 'z': unknown issue",
+        ),
+        (
+            "issues: [{id: x}]\nactors: [{name: A, positions: {x: 10}}, {name: B, positions: {x: 120}}]",
+            "actor 'B', issue 'x': position 120",
+        ),
+        (
+            "issues: [{id: x}]\nactors: [{name: A, positions: {x: {position: 10, salience: 300}}}, "
+            "{name: B, positions: {x: 1}}]",
+            "actor 'A', issue 'x': salience 300",
+        ),
         ("issues: [{id: x}]\nactors: [{name: A, positions: {x: 10}}]", "issue 'x' has fewer than two actors"),
-        ("issues: [{id: x}]\nactors: [{name: A, capability: 0, positions: {x: 10}}, {name: B, positions: {x: 1}}]",
-         "actor 'A' has zero capability"),
-        ("issues: [{id: x}]\nactors: [{name: A, positions: {x: .nan}}, {name: B, positions: {x: 1}}]",
-         "actor 'A', issue 'x': position: value is NaN"),
-        ("issues: [{id: x}]\nactors: [{name: A, positions: {x: {salience: 5}}}]", "actor 'A', issue 'x': missing"),
+        (
+            "issues: [{id: x}]\nactors: [{name: A, capability: 0, positions: {x: 10}}, "
+            "{name: B, positions: {x: 1}}]",
+            "actor 'A' has zero capability",
+        ),
+        (
+            "issues: [{id: x}]\nactors: [{name: A, positions: {x: .nan}}, {name: B, positions: {x: 1}}]",
+            "actor 'A', issue 'x': position: value is NaN",
+        ),
+        (
+            "issues: [{id: x}]\nactors: [{name: A, positions: {x: {salience: 5}}}]",
+            "actor 'A', issue 'x': missing",
+        ),
         ("[1, 2", "not valid YAML"),
     ],
 )
@@ -91,7 +110,11 @@ def test_yaml_errors_name_actor_and_issue(tmp_path: Path, text: str, message: st
 
 
 def test_plan_reader(tmp_path: Path) -> None:
-    assert read_plan(ROOT / "examples" / "plan.yaml") == {"pay-rise": 45, "night-shifts": 40, "training-fund": 50}
+    assert read_plan(ROOT / "examples" / "plan.yaml") == {
+        "pay-rise": 45,
+        "night-shifts": 40,
+        "training-fund": 50,
+    }
     p = tmp_path / "p.yaml"
     p.write_text("x: high\n")
     with pytest.raises(ModelInputError, match="issue 'x'"):
@@ -124,10 +147,15 @@ def test_deu3_reader_matches_the_published_counts_and_errors() -> None:
         read_negotiation(_bench("deu3/deu3.csv"))
 
 
-@pytest.mark.parametrize(("name", "fmt"), [("ktab-smp/SOE-Policy.csv", "ktab-csv"),
-                                            ("ktab-smp/dummyData_3Dim.xml", "ktab-xml"),
-                                            ("decide-exchange/cop21_decide-format.tsv", "decide"),
-                                            ("decide-exchange/CoP21_2015-10-02_full.csv", "decide")])
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [
+        ("ktab-smp/SOE-Policy.csv", "ktab-csv"),
+        ("ktab-smp/dummyData_3Dim.xml", "ktab-xml"),
+        ("decide-exchange/cop21_decide-format.tsv", "decide"),
+        ("decide-exchange/CoP21_2015-10-02_full.csv", "decide"),
+    ],
+)
 def test_dispatcher_reads_other_formats(name: str, fmt: str) -> None:
     p = _bench(name)
     assert detect_format(p) == fmt
@@ -137,13 +165,18 @@ def test_dispatcher_reads_other_formats(name: str, fmt: str) -> None:
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.tuples(st.floats(0, 100), st.floats(0, 100), st.floats(0.1, 50)), min_size=2, max_size=6))
-def test_yaml_reader_property(tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[float, float, float]]
-                              ) -> None:
+def test_yaml_reader_property(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[float, float, float]]
+) -> None:
     import yaml
 
-    data = {"issues": [{"id": "x"}],
-            "actors": [{"name": f"a{k}", "capability": c, "positions": {"x": {"position": p, "salience": s}}}
-                       for k, (p, s, c) in enumerate(rows)]}
+    data = {
+        "issues": [{"id": "x"}],
+        "actors": [
+            {"name": f"a{k}", "capability": c, "positions": {"x": {"position": p, "salience": s}}}
+            for k, (p, s, c) in enumerate(rows)
+        ],
+    }
     path = tmp_path_factory.mktemp("y") / "t.yaml"
     path.write_text(yaml.safe_dump(data))
     t = read_negotiation(path)

@@ -35,7 +35,7 @@ def test_interval_brackets_the_median(table, model: str) -> None:  # type: ignor
     assert r.method == "vectorised"
     for iid in table.issue_ids:
         assert r.lo[iid] <= r.median[iid] <= r.hi[iid]
-        assert 0 <= r.lo[iid] and r.hi[iid] <= 100
+        assert r.lo[iid] >= 0 and r.hi[iid] <= 100
     assert any(r.hi[i] - r.lo[i] > 1 for i in table.issue_ids)
 
 
@@ -55,8 +55,12 @@ def test_draws_respect_ranges_scales_and_involvement(table) -> None:  # type: ig
 def test_vectorised_nash_matches_the_exact_solver_draw_by_draw(table) -> None:  # type: ignore[no-untyped-def]
     r = simulate(table, "nash.v1", draws=40, seed=5)
     batch = sample_tables(table, draws=40, seed=5)
-    exact = np.array([[get_model("nash.v1")(batch.table(d, table)).forecast[i] for i in table.issue_ids]
-                      for d in range(40)])
+    exact = np.array(
+        [
+            [get_model("nash.v1")(batch.table(d, table)).forecast[i] for i in table.issue_ids]
+            for d in range(40)
+        ]
+    )
     assert np.abs(np.asarray(r.samples) - exact).max() < 0.05
 
 
@@ -67,8 +71,9 @@ def test_per_draw_fallback_and_process_pool_give_the_same_answer(table) -> None:
 
 
 def test_explicit_spread_and_bad_arguments(table) -> None:  # type: ignore[no-untyped-def]
-    none = simulate(table, "compromise.v1", draws=50, seed=0,
-                    spread={"position": 0, "salience": 0, "capability": 0})
+    none = simulate(
+        table, "compromise.v1", draws=50, seed=0, spread={"position": 0, "salience": 0, "capability": 0}
+    )
     assert none.median != none.point  # the table's own spreads still apply
     with pytest.raises(ModelInputError, match="draws"):
         simulate(table, draws=0)

@@ -11,8 +11,14 @@ import pytest
 from zopa.models.registry import run_model
 from zopa.models.table import IssueSpec, Negotiation
 
-REF = (Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "ktab-smp" / "reference-runs"
-       / "2015-02-20-examples-of-4D-Nash-bargaining.txt")
+REF = (
+    Path(__file__).resolve().parents[2]
+    / "shared"
+    / "benchmarks"
+    / "ktab-smp"
+    / "reference-runs"
+    / "2015-02-20-examples-of-4D-Nash-bargaining.txt"
+)
 
 
 def _vec(line: str) -> list[float]:
@@ -49,9 +55,13 @@ def test_reference_file_has_six_cases() -> None:
 def test_ktab_4d_nash_bargains_reproduced(k: int) -> None:
     c = reference_cases()[k]
     t = Negotiation(
-        name=f"ktab-4d-{k}", actors=("i", "j"), issues=tuple(IssueSpec(id=f"d{n}") for n in range(4)),
-        position=np.array([c["ti"], c["tj"]]) * 100, salience=np.array([c["si"], c["sj"]]),
-        capability=np.array([c["pi"], c["pj"]]), risk=np.array([c["ri"], c["rj"]]),
+        name=f"ktab-4d-{k}",
+        actors=("i", "j"),
+        issues=tuple(IssueSpec(id=f"d{n}") for n in range(4)),
+        position=np.array([c["ti"], c["tj"]]) * 100,
+        salience=np.array([c["si"], c["sj"]]),
+        capability=np.array([c["pi"], c["pj"]]),
+        risk=np.array([c["ri"], c["rj"]]),
     )
     r = run_model("nash.v1", t, utility="ktab", disagreement="conflict", power="equal", bargain="split")
     g = r.diagnostics["gain"]
@@ -69,16 +79,28 @@ def test_ktab_4d_nash_bargains_reproduced(k: int) -> None:
 
 def test_nash_with_status_quo_and_no_zone_returns_status_quo() -> None:
     # two actors on opposite sides of the status quo: no outcome helps both
-    t = Negotiation(name="n", actors=("L", "R"), issues=(IssueSpec(id="x", status_quo=50.0),),
-                    position=np.array([[10.0], [90.0]]), salience=np.ones((2, 1)), capability=np.array([1.0, 1.0]))
+    t = Negotiation(
+        name="n",
+        actors=("L", "R"),
+        issues=(IssueSpec(id="x", status_quo=50.0),),
+        position=np.array([[10.0], [90.0]]),
+        salience=np.ones((2, 1)),
+        capability=np.array([1.0, 1.0]),
+    )
     r = run_model("nash.v1", t)
     assert r.forecast["x"] == 50.0 and r.diagnostics["agreement"] is False
     assert set(r.diagnostics["blocking_actors"]) == {"L", "R"}
 
 
 def test_symmetric_nash_meets_in_the_middle_and_power_shifts_it() -> None:
-    t = Negotiation(name="n", actors=("L", "R"), issues=(IssueSpec(id="x", status_quo=0.0),),
-                    position=np.array([[40.0], [80.0]]), salience=np.ones((2, 1)), capability=np.array([1.0, 1.0]))
+    t = Negotiation(
+        name="n",
+        actors=("L", "R"),
+        issues=(IssueSpec(id="x", status_quo=0.0),),
+        position=np.array([[40.0], [80.0]]),
+        salience=np.ones((2, 1)),
+        capability=np.array([1.0, 1.0]),
+    )
     r = run_model("nash.v1", t, disagreement="conflict")
     assert r.forecast["x"] == pytest.approx(60.0, abs=1e-3)
     strong = t.replace(capability=np.array([1.0, 3.0]))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from negotiation_fixtures import codebook, talks_rows
 from zopa.errors import InputError
@@ -151,3 +154,37 @@ def test_duplicate_override_and_unreadable_file(tmp_path):
     with pytest.raises(InputError, match="not a readable YAML"):
         load_overrides(bad)
     assert len(parse_overrides(None)) == 0
+
+
+_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 200) | st.floats(allow_nan=True) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
+_entries = st.fixed_dictionaries(
+    {},
+    optional={
+        "actor": st.sampled_from(["north", "", 3]),
+        "issue": st.sampled_from(["valley", None, "weather"]),
+        "field": st.sampled_from(["position", "salience", "capability", "red_line", "batna", "x"]),
+        "value": _values,
+        "reason": st.sampled_from(["why", "", None]),
+    },
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(_values, st.fixed_dictionaries({"overrides": st.lists(_entries, max_size=4)})))
+def test_any_overrides_input_parses_or_is_an_input_error(data):
+    from zopa.negotiation.analysis import parse_plan
+    from zopa.negotiation.scenario import parse_scenario
+
+    for parse in (parse_overrides, parse_plan, parse_scenario):
+        with contextlib.suppress(InputError):  # anything else (TypeError, KeyError, ...) fails the test
+            parse(data)
+    try:
+        overrides = parse_overrides(data)
+    except InputError:
+        return
+    with contextlib.suppress(InputError):
+        build_negotiation(talks_rows(), codebook(), overrides=overrides)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 
@@ -278,3 +279,42 @@ def test_timeline_marks_the_statements_that_moved_a_position():
     assert [(t.actor, t.issue) for t in only.tracks] == [("south", "sanctions")]
     json.dumps(tl.as_dict())
     assert not math.isnan(track.points[-1].position)
+
+
+_any = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 40) | st.floats(allow_nan=True) | st.text(max_size=6),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.fixed_dictionaries(
+        {"name": st.text(max_size=5)},
+        optional={
+            "months": _any,
+            "horizon_months": _any,
+            "start": _any,
+            "parties": st.one_of(
+                _any,
+                st.dictionaries(
+                    st.sampled_from(["north", "south"]),
+                    st.fixed_dictionaries(
+                        {}, optional={"advance": _any, "cost_per_month": _any, "drops_red_lines_below": _any}
+                    ),
+                    max_size=2,
+                ),
+            ),
+            "what_if": _any,
+        },
+    )
+)
+def test_any_scenario_input_parses_or_is_an_input_error(data):
+    try:
+        scenario = parse_scenario(data)
+    except InputError:
+        return
+    table = build_negotiation(talks_rows(), codebook()).modeled()
+    with contextlib.suppress(InputError):  # anything else fails the test
+        talks_fail(table, scenario)

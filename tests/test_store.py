@@ -293,3 +293,15 @@ def test_export_has_the_promised_fields(db_url: str) -> None:
     assert exported["documents"][0]["published"] == "2025-03-01T09:00:00"
     assert exported["positions"][0]["red_line"] is True
     db.close()
+
+
+def test_wal_lets_a_writer_commit_while_a_reader_is_open(sqlite_url: str) -> None:
+    db = open_db(sqlite_url)
+    _store(db, 1)
+    count = select(func.count()).select_from(schema.documents)
+    with db.connect() as reader:
+        assert reader.execute(count).scalar_one() == 1
+        _store(db, 2)  # another connection writes while the read transaction is open: no "database is locked"
+        assert reader.execute(count).scalar_one() == 1  # the reader keeps its snapshot
+    assert _count(db, schema.documents) == 2
+    db.close()

@@ -61,6 +61,13 @@ mark{background:#fcf3cf}mark:target,a.anchor:target+mark{background:#f9e79f;outl
 details{margin:.3rem 0}summary{cursor:pointer}ul.ev{margin:.2rem 0 .6rem}
 """
 
+# Opens the evidence list a matrix cell links to (a <details> element) when its link is followed.
+SCRIPT = (
+    "function zopaOpen(){var e=document.getElementById(decodeURIComponent(location.hash.slice(1)));"
+    "if(e&&e.tagName==='DETAILS'){e.open=true;}}"
+    "window.addEventListener('hashchange',zopaOpen);zopaOpen();"
+)
+
 
 @dataclass
 class ReportContext:
@@ -154,11 +161,12 @@ def positions_section(ctx: ReportContext) -> str:
     if not matrix.cells:
         return "<p>No positions extracted.</p>"
     names = matrix.actor_names
-    head = "".join(f'<th title="{esc(ctx.issue(i))}">{esc(i)}</th>' for i in matrix.issues)
+    # issues as rows, parties as columns (few parties, many issues)
+    head = "".join(f"<th>{esc(names.get(a, a))}</th>" for a in matrix.actors)
     rows = []
-    for actor in matrix.actors:
+    for issue in matrix.issues:
         cells = []
-        for issue in matrix.issues:
+        for actor in matrix.actors:
             cell = matrix.cell(actor, issue)
             if cell is None:
                 cells.append("<td></td>")
@@ -169,8 +177,9 @@ def positions_section(ctx: ReportContext) -> str:
                 f'<td title="{esc(counts)}">{stance_badge(cell.stance)} '
                 f'<a href="#pos-{esc(actor)}-{esc(issue)}">{cell.total}</a>{red}</td>'
             )
-        rows.append(f"<tr><th>{esc(names.get(actor, actor))}</th>{''.join(cells)}</tr>")
-    table = f"<table><tr><th>party \\ issue</th>{head}</tr>{''.join(rows)}</table>"
+        label = f'<th title="{esc(issue)}">{esc(ctx.issue(issue))}</th>'
+        rows.append(f"<tr>{label}{''.join(cells)}</tr>")
+    table = f"<table><tr><th>issue \\ party</th>{head}</tr>{''.join(rows)}</table>"
 
     positions = list_positions(ctx.db, since=ctx.since).items
     chart = _stance_chart(ctx, positions, names)
@@ -366,7 +375,8 @@ def render_report(
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{esc(title)}</title><style>{CSS}</style></head><body>"
         f"<header><h1>{esc(title)}</h1><p>Generated {esc(generated)}{esc(scope)} · every item links to "
-        f"its sentence</p></header><nav>{nav}</nav><main>{''.join(body)}</main></body></html>\n"
+        f"its sentence</p></header><nav>{nav}</nav><main>{''.join(body)}</main><script>{SCRIPT}</script>"
+        "</body></html>\n"
     )
 
 

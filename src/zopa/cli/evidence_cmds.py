@@ -147,18 +147,21 @@ def positions_cmd(
     if as_json:
         print_json(matrix.as_dict())
         return
-    table = Table(title="Positions: dominant stance (evidence count)")
-    table.add_column("party")
-    for i in matrix.issues:
-        table.add_column(i)
+    if not matrix.cells:
+        console.print("No positions found.")
+        return
+    # issues as rows and parties as columns: there are few parties and many issues
+    table = Table(title="Positions: dominant stance (evidence count; RL = red line)")
+    table.add_column("issue")
     for a in matrix.actors:
+        table.add_column(matrix.actor_names.get(a, a))
+    for i in matrix.issues:
         cells = []
-        for i in matrix.issues:
+        for a in matrix.actors:
             cell = matrix.cell(a, i)
-            cells.append(
-                "" if cell is None else f"{cell.stance} ({cell.total}){' RL' if cell.red_line else ''}"
-            )
-        table.add_row(matrix.actor_names.get(a, a), *cells)
+            red = " RL" if cell is not None and cell.red_line else ""
+            cells.append("" if cell is None else f"{cell.stance} ({cell.total}){red}")
+        table.add_row(i, *cells)
     console.print(table)
 
 
@@ -267,16 +270,43 @@ def report_cmd(
     since: SinceOption = None,
     codebook: CodebookOption = None,
     title: Annotated[str, typer.Option("--title", help="Page title.")] = "zopa report",
+    plan: Annotated[
+        Path | None,
+        typer.Option("--plan", help="Negotiation: also score this plan (YAML)."),
+    ] = None,
+    scenario: Annotated[
+        Path | None,
+        typer.Option("--scenario", help="Negotiation: 'if talks fail' scenario (YAML)."),
+    ] = None,
+    overrides: Annotated[
+        Path | None, typer.Option("--overrides", help="Negotiation: analyst overrides (YAML) with reasons.")
+    ] = None,
     db: DbOption = "",
     as_json: JsonOption = False,
 ) -> None:
-    """One self-contained HTML page: positions matrix, quotes by speaker, events, stories, each linked.
+    """One self-contained HTML page: positions matrix, quotes by speaker, events, stories, each linked;
+    then the negotiation built from them (gap charts, zone of agreement, deals, plan scorecard, if talks
+    fail, timeline).
 
-    Example: zopa report --html report.html
+    Example: zopa report --html report.html --plan examples/plan-us-framework-2025.yaml
     """
-    from zopa.report import write_report
+    from zopa.negotiation.analysis import load_plan
+    from zopa.negotiation.overrides import load_overrides
+    from zopa.negotiation.report import negotiation_sections
+    from zopa.negotiation.scenario import load_scenario
+    from zopa.report import report_sections, write_report
 
-    info = write_report(_db(db), html, since=_since(since), title=title, codebook=_codebook(codebook))
+    book = _codebook(codebook)
+    sections = (
+        *report_sections(),
+        *negotiation_sections(
+            book,
+            plan=load_plan(plan) if plan is not None else None,
+            scenario=load_scenario(scenario) if scenario is not None else None,
+            overrides=load_overrides(overrides) if overrides is not None else None,
+        ),
+    )
+    info = write_report(_db(db), html, sections=sections, since=_since(since), title=title, codebook=book)
     if as_json:
         print_json(info.as_dict())
         return

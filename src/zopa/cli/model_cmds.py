@@ -19,12 +19,18 @@ from zopa.models.montecarlo import simulate
 from zopa.models.readers import FORMATS, read_negotiation, read_plan
 from zopa.models.registry import compare_models, model_names, model_summary, run_model
 
-model_app = typer.Typer(help="Negotiation models on a table file: forecasts, zone of agreement, deals, plans.",
-                        no_args_is_help=True)
+model_app = typer.Typer(
+    help="Negotiation models on a table file: forecasts, zone of agreement, deals, plans.",
+    no_args_is_help=True,
+)
 app.add_typer(model_app, name="model")
 
-FileArg = Annotated[Path, typer.Argument(help="Negotiation table: zopa YAML/CSV, KTAB CSV/XML or Decide file.")]
-FormatOption = Annotated[str | None, typer.Option("--format", help=f"Force the file format: {', '.join(FORMATS)}.")]
+FileArg = Annotated[
+    Path, typer.Argument(help="Negotiation table: zopa YAML/CSV, KTAB CSV/XML or Decide file.")
+]
+FormatOption = Annotated[
+    str | None, typer.Option("--format", help=f"Force the file format: {', '.join(FORMATS)}.")
+]
 
 
 def _params(items: list[str] | None) -> dict[str, Any]:
@@ -44,16 +50,24 @@ def _fmt(v: float | None) -> str:
 @model_app.command("run")
 def run_cmd(
     file: FileArg,
-    model: Annotated[str, typer.Option("--model", "-m", help="Model name, e.g. compromise.v1 (see `zopa model list`).")]
-    = "compromise.v1",
-    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="Model option KEY=VALUE (repeatable).")]
-    = None,
+    model: Annotated[
+        str, typer.Option("--model", "-m", help="Model name, e.g. compromise.v1 (see `zopa model list`).")
+    ] = "compromise.v1",
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="Model option KEY=VALUE (repeatable).")
+    ] = None,
     draws: Annotated[int, typer.Option("--draws", help="Monte Carlo draws (0 = a single run).", min=0)] = 0,
     seed: Annotated[int, typer.Option("--seed", help="Random seed for Monte Carlo.")] = 0,
-    spread: Annotated[float | None, typer.Option("--spread", help="Position spread (sd, points) for values "
-                                                 "without their own.")] = None,
-    workers: Annotated[int, typer.Option("--workers", help="Processes for models without a vectorised version "
-                                         "(0 = all cores).", min=0)] = 1,
+    spread: Annotated[
+        float | None,
+        typer.Option("--spread", help="Position spread (sd, points) for values without their own."),
+    ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers", help="Processes for models without a vectorised version (0 = all cores).", min=0
+        ),
+    ] = 1,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -131,16 +145,24 @@ def zopa_cmd(file: FileArg, fmt: FormatOption = None, as_json: JsonOption = Fals
     console.print(t)
     deal = ", ".join(f"{k} {v:.1f}" for k, v in z.balanced_deal.items())
     if z.exists:
-        console.print(f"A package every actor prefers to no deal exists; most balanced: {deal} "
-                      f"(smallest margin {z.min_margin:.3f})")
+        console.print(
+            f"A package every actor prefers to no deal exists; most balanced: {deal} "
+            f"(smallest margin {z.min_margin:.3f})"
+        )
     else:
-        console.print(f"No package every actor accepts. Colliding: {', '.join(z.colliding)}; smallest total "
-                      f"concession {z.concession:.1f} points ({deal})")
+        console.print(
+            f"No package every actor accepts. Colliding: {', '.join(z.colliding)}; smallest total "
+            f"concession {z.concession:.1f} points ({deal})"
+        )
 
 
 @model_app.command("deals")
-def deals_cmd(file: FileArg, top: Annotated[int, typer.Option("--top", min=1)] = 10, fmt: FormatOption = None,
-              as_json: JsonOption = False) -> None:
+def deals_cmd(
+    file: FileArg,
+    top: Annotated[int, typer.Option("--top", min=1)] = 10,
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+) -> None:
     """Package deals every actor prefers to no deal, ranked by the Nash product, and possible trades.
 
     Example: zopa model deals examples/negotiation.yaml --top 5
@@ -157,18 +179,26 @@ def deals_cmd(file: FileArg, top: Annotated[int, typer.Option("--top", min=1)] =
     t.add_column("log Nash product", justify="right")
     t.add_column("smallest margin", justify="right")
     for k, d in enumerate(rep.deals, 1):
-        t.add_row(str(k), *[_fmt(d.outcome[i]) for i in issues], f"{d.nash_log_product:.2f}", f"{d.min_margin:.3f}")
+        t.add_row(
+            str(k), *[_fmt(d.outcome[i]) for i in issues], f"{d.nash_log_product:.2f}", f"{d.min_margin:.3f}"
+        )
     console.print(t)
     if not rep.deals:
         console.print("No package found that every actor prefers to no deal (see `zopa model zopa`).")
     for tr in rep.trades[:top]:
-        console.print(f"trade: {tr.actor_a} gives {tr.a_moves:.1f} on {tr.a_gives_on}, {tr.actor_b} gives "
-                      f"{tr.b_moves:.1f} on {tr.b_gives_on}: each gains {tr.gain:.3f}")
+        console.print(
+            f"trade: {tr.actor_a} gives {tr.a_moves:.1f} on {tr.a_gives_on}, {tr.actor_b} gives "
+            f"{tr.b_moves:.1f} on {tr.b_gives_on}: each gains {tr.gain:.3f}"
+        )
 
 
 @model_app.command("score-plan")
-def score_plan_cmd(file: FileArg, plan: Annotated[Path, typer.Argument(help="Plan YAML: issue id -> outcome.")],
-                   fmt: FormatOption = None, as_json: JsonOption = False) -> None:
+def score_plan_cmd(
+    file: FileArg,
+    plan: Annotated[Path, typer.Argument(help="Plan YAML: issue id -> outcome.")],
+    fmt: FormatOption = None,
+    as_json: JsonOption = False,
+) -> None:
     """Each actor's utility, margin over no deal, red lines broken and likely acceptance of a proposal.
 
     Example: zopa model score-plan examples/negotiation.yaml examples/plan.yaml
@@ -181,11 +211,19 @@ def score_plan_cmd(file: FileArg, plan: Annotated[Path, typer.Argument(help="Pla
     for col in ("actor", "utility", "no deal", "margin", "red lines broken", "acceptance"):
         t.add_column(col, justify="left" if col in ("actor", "red lines broken") else "right")
     for a in score.actors:
-        t.add_row(a.actor, f"{a.utility:.3f}", f"{a.no_deal_utility:.3f}", f"{a.margin:+.3f}",
-                  ", ".join(a.red_lines_broken) or "-", f"{a.acceptance:.2f}")
+        t.add_row(
+            a.actor,
+            f"{a.utility:.3f}",
+            f"{a.no_deal_utility:.3f}",
+            f"{a.margin:+.3f}",
+            ", ".join(a.red_lines_broken) or "-",
+            f"{a.acceptance:.2f}",
+        )
     console.print(t)
-    console.print(f"accepted by {len(score.accepted_by)} of {len(score.actors)} (capability share "
-                  f"{score.support_share:.0%}); chance all accept {score.all_accept:.2f}")
+    console.print(
+        f"accepted by {len(score.accepted_by)} of {len(score.actors)} (capability share "
+        f"{score.support_share:.0%}); chance all accept {score.all_accept:.2f}"
+    )
 
 
 @model_app.command("list")

@@ -312,6 +312,7 @@ _BARE_PRONOUN = re.compile(r"\b(?:he|she|they|it|i|we|you)\b", re.IGNORECASE)
 _SENTENCE_BREAK = re.compile(r"[.!?…][\"'”’»)]*\s")
 
 _DOUBLE_OPEN = re.compile('[“„«"]')
+_CURLY_CLOSE = re.compile("”|’’|''")
 _SINGLE_OPEN = re.compile("[‘']")
 _SINGLE_CLOSE_CURLY = re.compile("[’']")
 _SINGLE_CLOSE_STRAIGHT = re.compile("'")
@@ -334,10 +335,16 @@ class QuoteMark:
     open: int
     close: int  # position of the closing mark (== paragraph end when the quote runs on)
     double: bool
+    width: int = 1  # characters of the closing mark ("’’" and "\'\'" close a double quotation too)
 
     @property
     def inner(self) -> Span:
         return Span(self.open + 1, self.close)
+
+    @property
+    def after(self) -> int:
+        """The first position after the closing mark."""
+        return self.close + self.width
 
 
 @dataclass(frozen=True, slots=True)
@@ -391,23 +398,28 @@ def find_quote_marks(text: str, para: Span) -> list[QuoteMark]:
         if ch == '"' and i > para.start and _is_word_char(text[i - 1]):
             i += 1  # 5'10" and the like
             continue
+        width = 1
         if ch == '"':
             j = text.find('"', i + 1, end)
             if j < 0:
                 j = text.find("”", i + 1, end)  # mixed marks: "...”
+        elif ch == "“":
+            # ” closes, and so do ’’ or '' (typewriter doubles) and, failing those, a straight " (mixed marks)
+            found = _CURLY_CLOSE.search(text, i + 1, end)
+            j, width = (found.start(), len(found.group())) if found else (text.find('"', i + 1, end), 1)
         else:
             j = text.find(OPENING[ch], i + 1, end)
-            if j < 0 and ch in "“„":
-                j = text.find('"' if ch == "“" else "”", i + 1, end)  # mixed marks: “..." or „...”
+            if j < 0 and ch == "„":
+                j = text.find("”", i + 1, end)
         close = j if j >= 0 else end
-        marks.append(QuoteMark(i, close, True))
-        i = close + 1
+        marks.append(QuoteMark(i, close, True, width if j >= 0 else 1))
+        i = close + width
     doubles = list(marks)
     # Single quotes, only outside double quotes (nested single quotes belong to the outer quotation).
     i = para.start
     for q in [*doubles, QuoteMark(end, end, True)]:
         marks.extend(_single_quotes(text, i, q.open))
-        i = q.close + 1
+        i = q.after
     return sorted(marks, key=lambda m: m.open)
 
 
@@ -483,23 +495,14 @@ def sentences(masked: str, para: Span) -> list[Span]:
 
 def is_heading(text: str, para: Span, *, bullet: bool = False) -> bool:
     """A heading, headline, byline or caption: a line of at most 20 words without sentence-final punctuation
-    (a list item is not a heading). A line that is only a quotation is a heading only in Title Case (a
-    quotation without its final period is still a block quote). Headings hold labels, not quotations."""
+    (a list item is not a heading), including a line that is only a quotation (block quotes end with their
+    sentence's punctuation; a quoted line without it is a subheading). Headings hold labels, not
+    quotations."""
     line = text[para.start : para.end].strip()
     if bullet or not line or _TERMINAL.search(line):
         return False
     words = _WORD.findall(line)
-    if not words or len(words) > 20:
-        return False
-    if line[0] in "•*·▪●":
-        return False  # a list item
-    if line[0] not in OPENING:
-        return True
-    significant = [w for w in words if len(w) > 3]
-    if not significant:
-        return True
-    capitalised = sum(1 for w in significant if w[0].isupper())
-    return capitalised / len(significant) >= 0.6
+    return bool(words) and len(words) <= 20 and line[0] not in "•*·▪●"  # "•": a list item
 
 
 def title_case(words: Sequence[str]) -> bool:
@@ -563,8 +566,6 @@ class Attributor:
         self.text = text
         self.mentions = sorted(mentions, key=lambda m: (m.start, -m.end))
         self._starts = [m.start for m in self.mentions]
-        self._ends = sorted(m.end for m in self.mentions)
-        self._by_end = sorted(self.mentions, key=lambda m: m.end)
         self._persons = [m for m in self.mentions if m.person and m.how != "pronoun"]
         self._person_starts = [m.start for m in self._persons]
         self._verb_hits: dict[str, tuple[list[int], list[VerbHit]]] = {}
@@ -619,7 +620,7 @@ class Attributor:
             i -= 1
         return None
 
-    def _pronoun(self, lo: int, hi: int) -> MentionRef | None:
+    def pronoun(self, lo: int, hi: int) -> MentionRef | None:
         """A subject pronoun (he/she) inside [lo, hi), resolved to the person in focus."""
         for m in re.finditer(r"\b(?:he|she)\b", self.text[lo:hi], re.IGNORECASE):
             start = lo + m.start()
@@ -653,14 +654,14 @@ class Attributor:
             break
         return None
 
-    def _candidates(self, lo: int, hi: int) -> list[MentionRef]:
+    def candidates(self, lo: int, hi: int) -> list[MentionRef]:
         found = [m for m in self.mentions_in(lo, hi) if m.how != "pronoun"]  # pronouns: resolved below
         covered = {(m.start, m.end) for m in found}
         for m in re.finditer(r"\b(?:he|she)\b", self.text[lo:hi], re.IGNORECASE):
             s, e = lo + m.start(), lo + m.end()
             if any(a <= s < b for a, b in covered):
                 continue
-            pron = self._pronoun(s, e)
+            pron = self.pronoun(s, e)
             if pron is not None:
                 found.append(pron)
         return sorted(found, key=lambda m: m.start)
@@ -668,7 +669,7 @@ class Attributor:
     # -- subject search --------------------------------------------------------------------------------
     def subject_before(self, masked: str, verb: VerbHit, lo: int) -> MentionRef | None:
         """The nearest actor mention or pronoun before the verb, in the same clause (``lo`` bounds it)."""
-        cands = [m for m in self._candidates(lo, verb.start) if m.end <= verb.start]
+        cands = [m for m in self.candidates(lo, verb.start) if m.end <= verb.start]
         if not cands:
             return None
         best = cands[-1]
@@ -698,7 +699,7 @@ class Attributor:
 
     def subject_after(self, masked: str, verb: VerbHit, hi: int) -> MentionRef | None:
         """Inverted order: ``said Putin``, ``according to the Kremlin``, ``added the Russian president``."""
-        cands = [m for m in self._candidates(verb.end, hi) if m.start >= verb.end]
+        cands = [m for m in self.candidates(verb.end, hi) if m.start >= verb.end]
         if not cands:
             return None
         first = cands[0]
@@ -813,7 +814,7 @@ def _subject_actor(att: Attributor, doc: Doc, base: int, child: Any) -> MentionR
         if m.start <= head_at < m.end and m.how != "pronoun":
             return m
     if child.text.lower() in SUBJECT_PRONOUNS:
-        return att._pronoun(head_at, head_at + len(child.text))
+        return att.pronoun(head_at, head_at + len(child.text))
     if child.text.lower() in SPEECH_NOUNS:
         for poss in child.children:
             if poss.dep_ == "poss":

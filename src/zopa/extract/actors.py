@@ -139,8 +139,10 @@ def _form_table(codebook: Codebook) -> _FormTable:
             literal.append(name)
         for metonym in actor.metonyms:
             core = _title_core(metonym) if metonym[:4].lower() == "the " else metonym
-            exact.setdefault(core, []).append(_Form(actor.id, "metonym", None))
-            literal.append(core)
+            # datelines write places in capitals: "MOSCOW (Reuters) -"
+            for form in {core, core.upper()} if " " not in core and len(core) > 3 else {core}:
+                exact.setdefault(form, []).append(_Form(actor.id, "metonym", None))
+                literal.append(form)
         for adjective in actor.adjectives:
             exact.setdefault(adjective, []).append(_Form(actor.id, "adjective", None))
             literal.append(adjective)

@@ -342,16 +342,30 @@ class _Claim:
     confidence: float
 
 
+def _governors(token: Any) -> set[int]:
+    """Indices of the tokens above ``token`` up to a coordination: "never recognise X and called for Y" has two
+    coordinated stances, neither under the other."""
+    out: set[int] = set()
+    while token is not None and token.head is not token:
+        if token.dep_ == "conj":
+            break
+        token = token.head
+        out.add(token.i)
+    return out
+
+
 def _main_claims(reader: _SentenceReader, claims: list[_Claim]) -> list[_Claim]:
     """Drop a party's cues that sit under another of its cues ("conceded to demands": conceded); lower the
     confidence of cues embedded under another party's cue ("Greece demanded that its partners refuse")."""
     if len(claims) < 2:
         return claims
     tokens = [reader._token_at(c.cue.start) for c in claims]
+    # an auxiliary or negation belongs to its verb: "would not agree" is one verb group, not two levels
+    tokens = [t.head if t is not None and t.dep_ in {"aux", "auxpass", "neg"} else t for t in tokens]
     out: list[_Claim] = []
     for i, claim in enumerate(claims):
         token = tokens[i]
-        ancestors = {a.i for a in token.ancestors} if token is not None else set()
+        ancestors = _governors(token)
         above = [j for j, t in enumerate(tokens) if j != i and t is not None and t.i in ancestors]
         above = [j for j in above if claims[j].stance != "statement"]  # a reporting frame, not a stance
         if any(claims[j].party == claim.party for j in above):

@@ -1,21 +1,28 @@
-"""Direct quotations and who said them.
+"""Direct quotations and who said them (extractor ``quotes.v1``).
 
 Rules (grammar only; who is who comes from the codebook through the actor mentions):
 
-* quotation marks: curly and straight double quotes, single quotes outside them (apostrophes are not quotes);
+* quotation marks: curly and straight double quotes (mixed pairs too), single quotes outside them
+  (apostrophes are not quotes); a quotation left open at the end of a paragraph continues in the next one;
 * inline attribution in the same sentence: ``"...," X said`` / ``said X`` / ``X told reporters: "..."`` /
-  ``according to X``; the subject of the reporting verb is the nearest actor mention in its clause, or a
-  pronoun (he/she) resolved to the person in focus;
+  ``according to X`` / ``"...," X, a fellow at ..., said`` / ``"..." — X``, and a short sentence right
+  after the quotation (``"Why not?" Putin asked.``); the subject of the reporting verb is the nearest actor
+  mention in its clause ("the Kremlin's spokesman" speaks for the Kremlin), or a pronoun (he/she) resolved to
+  the subject of the sentence before, else the person last named;
+* when the surface rules find a reporting verb whose subject is not right before it, the dependency parse of
+  that sentence (only of candidate sentences) gives the subject: a mention, a PERSON entity, or a capitalised
+  name (a surname links to the person named in full earlier);
 * partial quotes: a short quoted fragment is kept only when a reporting or characterising verb in its sentence
   has a speaker (``X described the plan as "not perfect" but "very workable"`` gives two quotes by X);
-* block quotes (a paragraph that is only a quotation): the speaker is the subject of the previous paragraph
-  when it ends with a colon, the speaker of the block quote just before, or else the person in focus one to
-  three paragraphs back;
-* not quotes: quotations in headings and headlines, short fragments with no speaker cue (scare quotes such as
-  This is what "negotiations" look like), fragments after "so-called", and quoted titles (Title Case).
-
-The dependency parse is used only for sentences where the surface rules find a reporting verb but no
-speaker: the subject of the verb is looked up among the named entities.
+* a quotation after another in the same sentence with nobody else named in between, or alone in the next
+  sentence, continues the one before;
+* block quotes (a paragraph that is only a quotation): the speaker of the block quote before (headings and
+  captions in between are skipped), the speaker introduced by the previous paragraph (ending with a colon, or
+  holding a reporting verb), else the person in focus one to three paragraphs back; a quotation alone in its
+  sentence inside a paragraph is introduced by the sentence before it in the same way;
+* not quotes: quotations in headings and headlines (short lines without final punctuation), short fragments
+  with no speaker cue (scare quotes such as This is what "negotiations" look like), fragments after
+  "so-called", and quoted titles (Title Case).
 """
 
 from __future__ import annotations
@@ -135,9 +142,9 @@ def quotes_in_text(
                     inline_first[pi] = attr
                 if attr is None and prev_attr is not None and prev_attr.speaker is not None:
                     same_sentence = prev_sent == sent
-                    between = (marks[k - 1].close + 1, mark.open)
+                    between = (marks[k - 1].after, mark.open)
                     # same sentence and no one else named in between ("said ... 'X' but warned that 'Y'")
-                    if (same_sentence and not att._candidates(*between)) or (not same_sentence and alone):
+                    if (same_sentence and not att.candidates(*between)) or (not same_sentence and alone):
                         attr = _Attribution(prev_attr.speaker, "continues the quotation before", 0.8)
                 if attr is None and alone and not fragment and prev_sent is None:
                     attr = _sentence_alone(masked, att, para, sent, paras, heading, block_speaker, pi, text)
@@ -193,7 +200,7 @@ def _named_then_verb(masked: str, att: Attributor, lo: int, hi: int) -> _Attribu
     then an appositive, then the reporting verb."""
     head = re.match(r"[\s,]*", masked[lo:hi])
     at = lo + (head.end() if head else 0)
-    cands = [m for m in att._candidates(at, hi) if m.start >= at and word_count(masked[at : m.start]) <= 2]
+    cands = [m for m in att.candidates(at, hi) if m.start >= at and word_count(masked[at : m.start]) <= 2]
     persons = [m for m in cands if m.person]
     if not persons or not masked[persons[0].end : hi].lstrip().startswith(","):
         return None
@@ -290,18 +297,18 @@ def _inline(
     right_hi = sent.end
     if (
         next_sent is not None
-        and word_count(_outside(masked, Span(mark.close + 1, sent.end))) == 0
+        and word_count(_outside(masked, Span(mark.after, sent.end))) == 0
         and "\u2063" not in masked[next_sent.start : next_sent.end]
         and word_count(masked[next_sent.start : next_sent.end]) <= 8
     ):
         right_hi = next_sent.end
     if k + 1 < len(marks) and marks[k + 1].open < right_hi:
         right_hi = marks[k + 1].open
-    right_lo = mark.close + 1
+    right_lo = mark.after
     dash = _DASH_ATTRIBUTION.match(masked, right_lo, right_hi)
     if dash is not None:
         # '"...," — Zelenskyy, speaking in Berlin': the name right after a dash
-        after = [m for m in att._candidates(dash.end(), right_hi) if m.start >= dash.end()]
+        after = [m for m in att.candidates(dash.end(), right_hi) if m.start >= dash.end()]
         if (
             after
             and re.fullmatch(r"\s*(?:the\s+)?", masked[dash.end() : after[0].start], re.IGNORECASE)
@@ -322,7 +329,7 @@ def _inline(
             return _Attribution(speaker, f"quote then {verb.form!r}", 0.95)
     left_lo = sent.start
     if k > 0 and marks[k - 1].close >= sent.start:
-        left_lo = marks[k - 1].close + 1
+        left_lo = marks[k - 1].after
     for verb in reversed(att.verbs(masked, left_lo, mark.open)):
         speaker = _speaker_for_verb(masked, att, verb, sent.start, mark.open, parse)
         if speaker is None:
@@ -377,7 +384,7 @@ def _introducer(masked: str, att: Attributor, sent: Span) -> MentionRef | None:
         who = _speaker_for_verb(masked, att, verb, sent.start, sent.end)
         if who is not None:
             return who
-    cands = att._candidates(sent.start, sent.end)
+    cands = att.candidates(sent.start, sent.end)
     persons = [m for m in cands if m.person]
     if persons:
         return persons[0]
@@ -389,9 +396,9 @@ def _topic_person(masked: str, att: Attributor, para: Span) -> MentionRef | None
     last sentence back; else the last person named in it."""
     sents = sentences(masked, para)
     for sent in reversed(sents):
-        cands = [m for m in att._candidates(sent.start, sent.end) if m.person]
+        cands = [m for m in att.candidates(sent.start, sent.end) if m.person]
         for m in cands:
             if word_count(masked[sent.start : m.start]) <= 3:
                 return m
-    cands = [m for m in att._candidates(para.start, para.end) if m.person]
+    cands = [m for m in att.candidates(para.start, para.end) if m.person]
     return cands[-1] if cands else None

@@ -249,7 +249,7 @@ def _speaker(
         # "By reiterating that ..., he reinforced ...": the subject of the main clause after the comma
         comma = masked.find(",", content.start, sent.end)
         if comma >= 0:
-            after = [m for m in att._candidates(comma, sent.end) if m.start > comma]
+            after = [m for m in att.candidates(comma, sent.end) if m.start > comma]
             if after and word_count(masked[comma : after[0].start]) <= 2:
                 return after[0]
     return parsed_subject(parse, att, verb)

@@ -1,17 +1,22 @@
 """Agreement analysis: the zone of possible agreement, package deals, trades, and plan scoring.
 
 Utility used throughout (documented, simple, comparable across actors): for an outcome ``x`` (one value per
-issue) actor ``a`` gets ``u_a(x) = 1 - sum_i w_ai |x_i - p_ai| / span_i`` over the issues it takes part in, with
-``w_ai`` its salience normalised to sum 1 over those issues. Its *no deal* outcome on an issue is its BATNA, else
+issue) actor ``a`` gets ``u_a(x) = 1 - sum_i w_ai |x_i - p_ai| / span_i`` over the issues it takes part in,
+with
+``w_ai`` its salience normalised to sum 1 over those issues. Its *no deal* outcome on an issue is its BATNA,
+else
 the issue's status quo; an issue where neither is known does not enter the actor's comparison with no deal.
 ``margin_a(x) = u_a(x) - u_a(no deal)``. Red lines ``[lo, hi]`` bound the outcomes an actor can accept.
 
 - :func:`zone_of_agreement`: per issue (each issue settled alone) and across issues (a package): the outcomes
   with ``margin_a >= 0`` for every actor and no red line broken. When empty: the colliding actors and the
-  smallest total concession (in points of the 0-100 scale, salience-weighted) that opens it (a linear programme).
-- :func:`package_deals`: cross-issue combinations every actor prefers to no deal, ranked by the Nash product of
+  smallest total concession (in points of the 0-100 scale, salience-weighted) that opens it (a linear
+  programme).
+- :func:`package_deals`: cross-issue combinations every actor prefers to no deal, ranked by the Nash product
+of
   the margins, plus :func:`trades` that salience differences make possible.
-- :func:`score_plan`: each actor's utility, margin over no deal, red lines broken and a likely-acceptance score.
+- :func:`score_plan`: each actor's utility, margin over no deal, red lines broken and a likely-acceptance
+score.
 """
 
 from __future__ import annotations
@@ -31,8 +36,8 @@ from zopa.models._spatial import weighted_mean
 from zopa.models.registry import plain
 from zopa.models.table import Negotiation
 
-
 # ---------------------------------------------------------------------------------------------- records
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class IssueZone:
@@ -66,12 +71,20 @@ class ZoneReport:
     utility: str = "1 - sum_i w_ai |x_i - p_ai| / span_i; no deal = BATNA else status quo"
 
     def as_dict(self) -> dict[str, Any]:
-        return plain({
-            "negotiation": self.negotiation, "exists": self.exists, "issues": [z.as_dict() for z in self.issues],
-            "balanced_deal": self.balanced_deal, "min_margin": self.min_margin, "ranges": self.ranges,
-            "colliding": self.colliding, "concession": self.concession, "concessions": self.concessions,
-            "utility": self.utility,
-        })
+        return plain(
+            {
+                "negotiation": self.negotiation,
+                "exists": self.exists,
+                "issues": [z.as_dict() for z in self.issues],
+                "balanced_deal": self.balanced_deal,
+                "min_margin": self.min_margin,
+                "ranges": self.ranges,
+                "colliding": self.colliding,
+                "concession": self.concession,
+                "concessions": self.concessions,
+                "utility": self.utility,
+            }
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -87,7 +100,7 @@ class Deal:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Trade:
-    """``giver_a`` moves toward ``giver_b`` on ``issue_a`` and ``giver_b`` moves toward ``giver_a`` on ``issue_b``."""
+    """``actor_a`` gives on ``a_gives_on``, ``actor_b`` on ``b_gives_on``."""
 
     actor_a: str
     actor_b: str
@@ -110,8 +123,13 @@ class DealReport:
     accepted: int  # of which every actor prefers to no deal
 
     def as_dict(self) -> dict[str, Any]:
-        return {"negotiation": self.negotiation, "candidates": self.candidates, "accepted": self.accepted,
-                "deals": [d.as_dict() for d in self.deals], "trades": [t.as_dict() for t in self.trades]}
+        return {
+            "negotiation": self.negotiation,
+            "candidates": self.candidates,
+            "accepted": self.accepted,
+            "deals": [d.as_dict() for d in self.deals],
+            "trades": [t.as_dict() for t in self.trades],
+        }
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -139,12 +157,27 @@ class PlanScore:
     temperature: float
 
     def as_dict(self) -> dict[str, Any]:
-        return plain({**{k: getattr(self, k) for k in ("negotiation", "plan", "accepted_by", "rejected_by",
-                                                       "support_share", "all_accept", "temperature")},
-                      "actors": [a.as_dict() for a in self.actors]})
+        return plain(
+            {
+                **{
+                    k: getattr(self, k)
+                    for k in (
+                        "negotiation",
+                        "plan",
+                        "accepted_by",
+                        "rejected_by",
+                        "support_share",
+                        "all_accept",
+                        "temperature",
+                    )
+                },
+                "actors": [a.as_dict() for a in self.actors],
+            }
+        )
 
 
 # ---------------------------------------------------------------------------------------------- utilities
+
 
 @dataclass(frozen=True, slots=True)
 class _Lin:
@@ -161,7 +194,9 @@ def _lin(table: Negotiation) -> _Lin:
     inv = table.involved()
     s = np.where(inv, table.salience, 0.0)
     tot = s.sum(axis=1, keepdims=True)
-    w = np.where(tot > 0, s / np.where(tot > 0, tot, 1.0), inv / np.maximum(inv.sum(axis=1, keepdims=True), 1))
+    w = np.where(
+        tot > 0, s / np.where(tot > 0, tot, 1.0), inv / np.maximum(inv.sum(axis=1, keepdims=True), 1)
+    )
     span = table.spans()
     b = table.no_deal()
     rl = table.red_line if table.red_line is not None else np.full((*table.position.shape, 2), np.nan)
@@ -191,18 +226,19 @@ def _red_broken(lin: _Lin, x: np.ndarray) -> np.ndarray:
 
 # ---------------------------------------------------------------------------------------------- zone
 
+
 def _acceptable_interval(lin: _Lin, a: int, i: int, lo: float, hi: float) -> tuple[float, float]:
     """What actor a accepts on issue i settled alone: inside its red line and no worse than its no deal."""
-    l, h = lo, hi
+    lo_, h = lo, hi
     if lin.known[a, i]:
         r = abs(lin.b[a, i] - lin.p[a, i])
-        l, h = max(l, lin.p[a, i] - r), min(h, lin.p[a, i] + r)
+        lo_, h = max(lo_, lin.p[a, i] - r), min(h, lin.p[a, i] + r)
     rlo, rhi = lin.rl[a, i]
     if not np.isnan(rlo):
-        l = max(l, rlo)
+        lo_ = max(lo_, rlo)
     if not np.isnan(rhi):
         h = min(h, rhi)
-    return l, h
+    return lo_, h
 
 
 def _issue_zone(table: Negotiation, lin: _Lin, i: int) -> IssueZone:
@@ -217,29 +253,42 @@ def _issue_zone(table: Negotiation, lin: _Lin, i: int) -> IssueZone:
     cands = sorted({v for pair in iv.values() for v in pair})
 
     def total(x: float) -> float:
-        return sum(max(0.0, l - x, x - h) for l, h in iv.values())
+        return sum(max(0.0, lo_ - x, x - h) for lo_, h in iv.values())
 
     best = min(cands, key=total)
     conc = {table.actors[a]: float(max(0.0, iv[a][0] - best, best - iv[a][1])) for a in actors}
-    colliding = sorted({table.actors[a] for a in actors if iv[a][0] == lo} |
-                       {table.actors[a] for a in actors if iv[a][1] == hi})
-    return IssueZone(issue=spec.id, lo=None, hi=None, colliding=colliding, concession=float(total(best)),
-                     concessions={k: v for k, v in conc.items() if v > 0}, opening_point=float(best))
+    colliding = sorted(
+        {table.actors[a] for a in actors if iv[a][0] == lo}
+        | {table.actors[a] for a in actors if iv[a][1] == hi}
+    )
+    return IssueZone(
+        issue=spec.id,
+        lo=None,
+        hi=None,
+        colliding=colliding,
+        concession=float(total(best)),
+        concessions={k: v for k, v in conc.items() if v > 0},
+        opening_point=float(best),
+    )
 
 
-def _joint_lp(table: Negotiation, lin: _Lin, *, objective: str, issue: int = -1, sign: float = 1.0
-              ) -> tuple[np.ndarray, np.ndarray, float]:
+def _joint_lp(
+    table: Negotiation, lin: _Lin, *, objective: str, issue: int = -1, sign: float = 1.0
+) -> tuple[np.ndarray, np.ndarray, float]:
     """Linear programmes over x (I), e (|a,i| known), plus t (maximin) or slacks (least concession).
 
     objective "maximin": max t s.t. margin_a >= t, red lines hard.
-    objective "concession": min sum 100*slack_a + sum 100*(red-line relaxations)/span s.t. margin_a + slack_a >= 0.
+    objective "concession": min sum 100*slack_a + sum 100*(red-line relaxations)/span s.t. margin_a + slack_a
+    >= 0.
     objective "range": min/max x_issue s.t. margin_a >= 0, red lines hard.
     Returns (x, per-actor concession or margins, objective value).
     """
     na, ni = lin.p.shape
     pairs = np.argwhere(lin.known)
     ne = len(pairs)
-    rl_pairs = [(a, i, k) for a in range(na) for i in range(ni) for k in (0, 1) if not np.isnan(lin.rl[a, i, k])]
+    rl_pairs = [
+        (a, i, k) for a in range(na) for i in range(ni) for k in (0, 1) if not np.isnan(lin.rl[a, i, k])
+    ]
     nr = len(rl_pairs) if objective == "concession" else 0
     n_extra = na if objective == "concession" else (1 if objective == "maximin" else 0)
     nv = ni + ne + n_extra + nr
@@ -273,7 +322,9 @@ def _joint_lp(table: Negotiation, lin: _Lin, *, objective: str, issue: int = -1,
             rows.append(r)
             cols.append(ni + ne + a)
             vals.append(-1.0)
-        rhs.append(float(sum(lin.w[a, pairs[k][1]] * abs(lin.b[a, pairs[k][1]] - lin.p[a, pairs[k][1]]) for k in ks)))
+        rhs.append(
+            float(sum(lin.w[a, pairs[k][1]] * abs(lin.b[a, pairs[k][1]] - lin.p[a, pairs[k][1]]) for k in ks))
+        )
         r += 1
     bounds: list[tuple[float | None, float | None]] = []
     for i, spec in enumerate(table.issues):
@@ -308,7 +359,7 @@ def _joint_lp(table: Negotiation, lin: _Lin, *, objective: str, issue: int = -1,
     if objective == "maximin":
         c[ni + ne] = -1.0
     elif objective == "concession":
-        c[ni + ne: ni + ne + na] = 100.0
+        c[ni + ne : ni + ne + na] = 100.0
         for k, (_a, i, _s) in enumerate(rl_pairs):
             c[ni + ne + na + k] = 100.0 / lin.span[i]
     else:
@@ -320,7 +371,7 @@ def _joint_lp(table: Negotiation, lin: _Lin, *, objective: str, issue: int = -1,
     x = res.x[:ni]
     extra = np.zeros(na)
     if objective == "concession":
-        extra = 100.0 * res.x[ni + ne: ni + ne + na]
+        extra = 100.0 * res.x[ni + ne : ni + ne + na]
         for k, (a, i, _s) in enumerate(rl_pairs):
             extra[a] += 100.0 * res.x[ni + ne + na + k] / lin.span[i]
     return x, extra, float(res.fun)
@@ -331,10 +382,16 @@ def zone_of_agreement(table: Negotiation) -> ZoneReport:
     lin = _lin(table)
     issue_zones = [_issue_zone(table, lin, i) for i in range(table.n_issues)]
     ids = table.issue_ids
-    red_ok = all(lo <= hi for lo, hi in (
-        (max([table.issues[i].lo, *[v for v in lin.rl[:, i, 0] if not np.isnan(v)]]),
-         min([table.issues[i].hi, *[v for v in lin.rl[:, i, 1] if not np.isnan(v)]]))
-        for i in range(table.n_issues)))
+    red_ok = all(
+        lo <= hi
+        for lo, hi in (
+            (
+                max([table.issues[i].lo, *[v for v in lin.rl[:, i, 0] if not np.isnan(v)]]),
+                min([table.issues[i].hi, *[v for v in lin.rl[:, i, 1] if not np.isnan(v)]]),
+            )
+            for i in range(table.n_issues)
+        )
+    )
     x = None
     t = -math.inf
     if red_ok:
@@ -347,31 +404,47 @@ def zone_of_agreement(table: Negotiation) -> ZoneReport:
             lo_x, _, _ = _joint_lp(table, lin, objective="range", issue=i, sign=1.0)
             hi_x, _, _ = _joint_lp(table, lin, objective="range", issue=i, sign=-1.0)
             ranges[iid] = (float(lo_x[i]), float(hi_x[i]))
-        return ZoneReport(negotiation=table.name, issues=issue_zones, exists=True,
-                          balanced_deal={iid: float(x[i]) for i, iid in enumerate(ids)},
-                          min_margin=float(t), ranges=ranges, colliding=[], concession=0.0, concessions={})
+        return ZoneReport(
+            negotiation=table.name,
+            issues=issue_zones,
+            exists=True,
+            balanced_deal={iid: float(x[i]) for i, iid in enumerate(ids)},
+            min_margin=float(t),
+            ranges=ranges,
+            colliding=[],
+            concession=0.0,
+            concessions={},
+        )
     xc, conc, total = _joint_lp(table, lin, objective="concession")
     margins = _margins(lin, np.nan_to_num(xc)[None])[0]
     broken = _red_broken(lin, np.nan_to_num(xc)[None])[0].any(axis=1)
     colliding = [table.actors[a] for a in range(table.n_actors) if conc[a] > 1e-9 or broken[a]]
-    return ZoneReport(negotiation=table.name, issues=issue_zones, exists=False,
-                      balanced_deal={iid: float(xc[i]) for i, iid in enumerate(ids)},
-                      min_margin=float(margins.min()), ranges={}, colliding=colliding,
-                      concession=float(total) if math.isfinite(total) else math.inf,
-                      concessions={table.actors[a]: float(conc[a]) for a in range(table.n_actors) if conc[a] > 1e-9})
+    return ZoneReport(
+        negotiation=table.name,
+        issues=issue_zones,
+        exists=False,
+        balanced_deal={iid: float(xc[i]) for i, iid in enumerate(ids)},
+        min_margin=float(margins.min()),
+        ranges={},
+        colliding=colliding,
+        concession=float(total) if math.isfinite(total) else math.inf,
+        concessions={table.actors[a]: float(conc[a]) for a in range(table.n_actors) if conc[a] > 1e-9},
+    )
 
 
 # ---------------------------------------------------------------------------------------------- deals
+
 
 def trades(table: Negotiation, *, top: int = 20) -> list[Trade]:
     """Pairwise trades that salience differences make possible, best (largest equal gain) first.
 
     Actor ``a`` concedes on the issue it cares less about (``j``) while ``b`` concedes on ``i``; possible when
-    ``w_ai w_bj > w_aj w_bi``. Moves are sized so both gain the same utility (Decide's equal-gain idea), at most
+    ``w_ai w_bj > w_aj w_bi``. Moves are sized so both gain the same utility (Decide's equal-gain idea), at
+    most
     the distance between the two actors' positions on each issue.
     """
     lin = _lin(table)
-    na, ni = lin.p.shape
+    ni = lin.p.shape[1]
     out: list[Trade] = []
     p = lin.p
     for i, j in itertools.permutations(range(ni), 2):  # a gives on j, b gives on i
@@ -390,16 +463,24 @@ def trades(table: Negotiation, *, top: int = 20) -> list[Trade]:
         upper = np.triu(np.ones(det.shape, dtype=bool), 1)  # each pair of actors once
         ok = upper & (det > 1e-15) & (dist_i > 0) & (dist_j > 0) & (gain > 1e-12)
         for ia, ib in zip(*np.nonzero(ok), strict=True):
-            out.append(Trade(actor_a=table.actors[idx[ia]], actor_b=table.actors[idx[ib]],
-                             a_gives_on=table.issue_ids[j], b_gives_on=table.issue_ids[i],
-                             a_moves=float(xmove[ia, ib]), b_moves=float(xmove[ia, ib] * k[ia, ib]),
-                             gain=float(gain[ia, ib])))
+            out.append(
+                Trade(
+                    actor_a=table.actors[idx[ia]],
+                    actor_b=table.actors[idx[ib]],
+                    a_gives_on=table.issue_ids[j],
+                    b_gives_on=table.issue_ids[i],
+                    a_moves=float(xmove[ia, ib]),
+                    b_moves=float(xmove[ia, ib] * k[ia, ib]),
+                    gain=float(gain[ia, ib]),
+                )
+            )
     out.sort(key=lambda t: (-t.gain, t.actor_a, t.actor_b, t.a_gives_on))
     return out[:top]
 
 
-def package_deals(table: Negotiation, *, top: int = 10, max_candidates: int = 50_000, seed: int = 0
-                  ) -> DealReport:
+def package_deals(
+    table: Negotiation, *, top: int = 10, max_candidates: int = 50_000, seed: int = 0
+) -> DealReport:
     """Cross-issue packages every actor prefers to no deal, ranked by the Nash product of their margins.
 
     Candidate values per issue: the actors' positions, the status quo, the compromise point and the balanced
@@ -415,7 +496,7 @@ def package_deals(table: Negotiation, *, top: int = 10, max_candidates: int = 50
         v |= {float(comp[i]), float(zone.balanced_deal[spec.id])}
         if spec.status_quo is not None:
             v.add(float(spec.status_quo))
-        for lo, hi in ([zone.ranges[spec.id]] if spec.id in zone.ranges else []):
+        for lo, hi in [zone.ranges[spec.id]] if spec.id in zone.ranges else []:
             v |= {lo, hi, (lo + hi) / 2}
         values.append(np.array(sorted({round(x, 6) for x in v})))
     n_comb = math.prod(len(v) for v in values)
@@ -437,21 +518,33 @@ def package_deals(table: Negotiation, *, top: int = 10, max_candidates: int = 50
         if key in seen:
             continue
         seen.add(key)
-        deals.append(Deal(outcome={iid: float(cand[k, i]) for i, iid in enumerate(table.issue_ids)},
-                          margins={a: float(m[k, n]) for n, a in enumerate(table.actors)},
-                          nash_log_product=float(score[k]), min_margin=float(m[k].min())))
+        deals.append(
+            Deal(
+                outcome={iid: float(cand[k, i]) for i, iid in enumerate(table.issue_ids)},
+                margins={a: float(m[k, n]) for n, a in enumerate(table.actors)},
+                nash_log_product=float(score[k]),
+                min_margin=float(m[k].min()),
+            )
+        )
         if len(deals) >= top:
             break
-    return DealReport(negotiation=table.name, deals=deals, trades=trades(table), candidates=int(len(grid)),
-                      accepted=int(ok.sum()))
+    return DealReport(
+        negotiation=table.name,
+        deals=deals,
+        trades=trades(table),
+        candidates=len(grid),
+        accepted=int(ok.sum()),
+    )
 
 
 # ---------------------------------------------------------------------------------------------- plans
 
+
 def score_plan(table: Negotiation, plan: Mapping[str, float], *, temperature: float = 0.05) -> PlanScore:
     """Score a proposal (an outcome per issue) for every actor.
 
-    ``acceptance = 1 / (1 + exp(-margin / temperature))`` (0.5 at indifference; ``temperature`` 0.05 = five points
+    ``acceptance = 1 / (1 + exp(-margin / temperature))`` (0.5 at indifference; ``temperature`` 0.05 = five
+    points
     of salience-weighted movement on a 0-100 scale), and 0 when the plan breaks one of the actor's red lines.
     """
     lin = _lin(table)
@@ -466,7 +559,9 @@ def score_plan(table: Negotiation, plan: Mapping[str, float], *, temperature: fl
     x = np.array([float(plan[i]) for i in table.issue_ids])
     for i, spec in enumerate(table.issues):
         if not spec.lo <= x[i] <= spec.hi:
-            raise ModelInputError(f"plan: issue {spec.id!r}: outcome {x[i]:g} outside the scale {spec.lo:g}-{spec.hi:g}")
+            raise ModelInputError(
+                f"plan: issue {spec.id!r}: outcome {x[i]:g} outside the scale {spec.lo:g}-{spec.hi:g}"
+            )
     u = _utilities(lin, x[None])[0]
     m = _margins(lin, x[None])[0]
     broken = _red_broken(lin, x[None])[0]
@@ -474,12 +569,26 @@ def score_plan(table: Negotiation, plan: Mapping[str, float], *, temperature: fl
     for a, name in enumerate(table.actors):
         br = [table.issue_ids[i] for i in range(table.n_issues) if broken[a, i]]
         acc = 0.0 if br else 1.0 / (1.0 + math.exp(-float(m[a]) / temperature))
-        scores.append(ActorScore(actor=name, utility=float(u[a]), no_deal_utility=float(u[a] - m[a]),
-                                 margin=float(m[a]), red_lines_broken=br, acceptance=acc))
+        scores.append(
+            ActorScore(
+                actor=name,
+                utility=float(u[a]),
+                no_deal_utility=float(u[a] - m[a]),
+                margin=float(m[a]),
+                red_lines_broken=br,
+                acceptance=acc,
+            )
+        )
     accepted = [s.actor for s in scores if s.margin > 0 and not s.red_lines_broken]
     cap = np.nanmean(np.where(table.involved(), table.capability_matrix(), np.nan), axis=1)
     share = float(sum(cap[a] for a, s in enumerate(scores) if s.actor in accepted) / cap.sum())
-    return PlanScore(negotiation=table.name, plan={k: float(v) for k, v in plan.items()}, actors=scores,
-                     accepted_by=accepted, rejected_by=[s.actor for s in scores if s.actor not in accepted],
-                     support_share=share, all_accept=float(np.prod([s.acceptance for s in scores])),
-                     temperature=temperature)
+    return PlanScore(
+        negotiation=table.name,
+        plan={k: float(v) for k, v in plan.items()},
+        actors=scores,
+        accepted_by=accepted,
+        rejected_by=[s.actor for s in scores if s.actor not in accepted],
+        support_share=share,
+        all_accept=float(np.prod([s.acceptance for s in scores])),
+        temperature=temperature,
+    )

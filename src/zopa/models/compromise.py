@@ -1,8 +1,10 @@
 """``compromise.v1``: Achen's compromise model, the capability x salience weighted mean of positions.
 
 The limit of the Nash bargaining solution with quadratic utilities when no deal is very costly (Achen 2006);
-the model that Thomson et al. (2006) found hard to beat on EU decisions. Options (defaults give the plain model):
-``salience_power`` and ``capability_power`` (exponents on salience and capability in the weight, default 1) and
+the model that Thomson et al. (2006) found hard to beat on EU decisions. Options (defaults give the plain
+model):
+``salience_power`` and ``capability_power`` (exponents on salience and capability in the weight, default 1)
+and
 ``status_quo_weight`` (the status quo joins as a pseudo-actor with this share of the total weight, default 0).
 An issue where every weight is 0 falls back to equal weights over its actors.
 """
@@ -32,8 +34,13 @@ def _options(params: dict[str, Any]) -> dict[str, float]:
     return opts
 
 
-def _forecast(position: np.ndarray, salience: np.ndarray, capability: np.ndarray, status_quo: np.ndarray,
-              opts: dict[str, float]) -> np.ndarray:
+def _forecast(
+    position: np.ndarray,
+    salience: np.ndarray,
+    capability: np.ndarray,
+    status_quo: np.ndarray,
+    opts: dict[str, float],
+) -> np.ndarray:
     sal = salience if opts["salience_power"] == 1 else np.power(salience, opts["salience_power"])
     cap = capability if opts["capability_power"] == 1 else np.power(capability, opts["capability_power"])
     fc = weighted_mean(position, cap * sal)
@@ -47,8 +54,13 @@ def _forecast(position: np.ndarray, salience: np.ndarray, capability: np.ndarray
 def compromise(table: Negotiation, **params: Any) -> ModelResult:
     """Capability x salience weighted mean of positions (Achen's compromise model)."""
     opts = _options(params)
-    fc = _forecast(table.position, np.where(table.involved(), table.salience, 0.0), table.capability_matrix(),
-                   table.status_quo_vector(), opts)
+    fc = _forecast(
+        table.position,
+        np.where(table.involved(), table.salience, 0.0),
+        table.capability_matrix(),
+        table.status_quo_vector(),
+        opts,
+    )
     w = effective_weights(table.position, table.weights())
     share = w / np.maximum(w.sum(axis=0, keepdims=True), 1e-300)
     return ModelResult(
@@ -57,8 +69,10 @@ def compromise(table: Negotiation, **params: Any) -> ModelResult:
         forecast={iid: float(fc[i]) for i, iid in enumerate(table.issue_ids)},
         diagnostics={
             "weight": "capability^capability_power x salience^salience_power",
-            "weight_share": {a: {iid: float(share[k, i]) for i, iid in enumerate(table.issue_ids)}
-                             for k, a in enumerate(table.actors)},
+            "weight_share": {
+                a: {iid: float(share[k, i]) for i, iid in enumerate(table.issue_ids)}
+                for k, a in enumerate(table.actors)
+            },
         },
         inputs=table.label(),
     )

@@ -34,7 +34,9 @@ def median(table: Negotiation, **params: Any) -> ModelResult:
     fc = weighted_median(table.position, w, tie=tie)
     share = w / np.maximum(w.sum(axis=0, keepdims=True), 1e-300)
     median_actor = {
-        iid: table.actors[int(np.nanargmin(np.where(table.involved()[:, i], np.abs(table.position[:, i] - fc[i]), np.nan)))]
+        iid: table.actors[
+            int(np.nanargmin(np.where(table.involved()[:, i], np.abs(table.position[:, i] - fc[i]), np.nan)))
+        ]
         for i, iid in enumerate(table.issue_ids)
     }
     return ModelResult(
@@ -44,8 +46,10 @@ def median(table: Negotiation, **params: Any) -> ModelResult:
         diagnostics={
             "weight": "capability x salience",
             "median_actor": median_actor,
-            "weight_share": {a: {iid: float(share[k, i]) for i, iid in enumerate(table.issue_ids)}
-                             for k, a in enumerate(table.actors)},
+            "weight_share": {
+                a: {iid: float(share[k, i]) for i, iid in enumerate(table.issue_ids)}
+                for k, a in enumerate(table.actors)
+            },
         },
         inputs=table.label(),
     )

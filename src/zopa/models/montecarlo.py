@@ -2,11 +2,15 @@
 
 Each draw perturbs every known value: positions and salience by a normal spread (or a uniform draw within an
 explicit range), capability by a relative normal spread; draws are clipped to the issue's scale, salience to
-[0, 1], capability to >= 0. Spreads come from the table (:class:`~zopa.models.table.Uncertainty`, read from the
-file's ``spread``/``*_range`` fields); values without one take the default ``spread`` given to :func:`simulate`.
-All draws are generated up front from ``seed`` with NumPy, so the result depends only on (table, model, params,
+[0, 1], capability to >= 0. Spreads come from the table (:class:`~zopa.models.table.Uncertainty`, read from
+the
+file's ``spread``/``*_range`` fields); values without one take the default ``spread`` given to
+:func:`simulate`.
+All draws are generated up front from ``seed`` with NumPy, so the result depends only on (table, model,
+params,
 draws, seed, spread), not on ``workers``. Models with a vectorised version (``compromise.v1``, ``median.v1``,
-``nash.v1`` with its default utility) run all draws at once; the others run draw by draw, in a process pool when
+``nash.v1`` with its default utility) run all draws at once; the others run draw by draw, in a process pool
+when
 ``workers > 1``.
 """
 
@@ -46,27 +50,51 @@ class UncertainForecast:
     samples: np.ndarray = field(repr=False)  # (draws, issues)
 
     def as_dict(self) -> dict[str, Any]:
-        return plain({k: getattr(self, k) for k in ("model", "params", "inputs", "draws", "seed", "spread", "level",
-                                                    "method", "point", "median", "lo", "hi", "mean")})
+        return plain(
+            {
+                k: getattr(self, k)
+                for k in (
+                    "model",
+                    "params",
+                    "inputs",
+                    "draws",
+                    "seed",
+                    "spread",
+                    "level",
+                    "method",
+                    "point",
+                    "median",
+                    "lo",
+                    "hi",
+                    "mean",
+                )
+            }
+        )
 
 
 def _spreads(spread: float | Mapping[str, float] | None, table: Negotiation) -> dict[str, float]:
     if spread is None:
-        return dict(DEFAULT_SPREAD) if table.uncertainty is None else {"position": 0.0, "salience": 0.0,
-                                                                       "capability": 0.0}
+        return (
+            dict(DEFAULT_SPREAD)
+            if table.uncertainty is None
+            else {"position": 0.0, "salience": 0.0, "capability": 0.0}
+        )
     if isinstance(spread, int | float):
         return {"position": float(spread), "salience": 0.0, "capability": 0.0}
     unknown = set(spread) - set(DEFAULT_SPREAD)
     if unknown:
-        raise ModelInputError(f"simulate: unknown spread key(s) {sorted(unknown)}; known: position, salience, capability")
+        raise ModelInputError(
+            f"simulate: unknown spread key(s) {sorted(unknown)}; known: position, salience, capability"
+        )
     out = {k: float(spread.get(k, 0.0)) for k in DEFAULT_SPREAD}
     if any(v < 0 for v in out.values()):
         raise ModelInputError("simulate: spreads must be >= 0")
     return out
 
 
-def sample_tables(table: Negotiation, *, draws: int, seed: int, spread: float | Mapping[str, float] | None = None
-                  ) -> TableBatch:
+def sample_tables(
+    table: Negotiation, *, draws: int, seed: int, spread: float | Mapping[str, float] | None = None
+) -> TableBatch:
     """``draws`` perturbed copies of the table as one :class:`TableBatch` (vectorised, reproducible)."""
     if draws < 1:
         raise ModelInputError("simulate: draws must be >= 1")
@@ -85,7 +113,9 @@ def sample_tables(table: Negotiation, *, draws: int, seed: int, spread: float | 
             base = np.where(np.isnan(own), base, own)
         return base
 
-    def draw(value: np.ndarray, sd: np.ndarray, rng_pair: np.ndarray | None, lo_b: Any, hi_b: Any) -> np.ndarray:
+    def draw(
+        value: np.ndarray, sd: np.ndarray, rng_pair: np.ndarray | None, lo_b: Any, hi_b: Any
+    ) -> np.ndarray:
         out: np.ndarray
         if np.any(sd > 0):
             out = value + sd * rng.standard_normal((draws, *value.shape))
@@ -120,10 +150,13 @@ def sample_tables(table: Negotiation, *, draws: int, seed: int, spread: float | 
         factor = np.where(has, uni, factor)
     capability = np.broadcast_to(cap_base[None] * np.asarray(factor)[:, :, None], (draws, na, ni))
     sq = np.broadcast_to(table.status_quo_vector(), (draws, ni))
-    batna = np.broadcast_to(table.batna if table.batna is not None else np.full((na, ni), np.nan), (draws, na, ni))
+    batna = np.broadcast_to(
+        table.batna if table.batna is not None else np.full((na, ni), np.nan), (draws, na, ni)
+    )
     risk = np.broadcast_to(table.risk if table.risk is not None else np.zeros(na), (draws, na))
-    return TableBatch(position=position, salience=salience, capability=capability, status_quo=sq, batna=batna,
-                      risk=risk)
+    return TableBatch(
+        position=position, salience=salience, capability=capability, status_quo=sq, batna=batna, risk=risk
+    )
 
 
 def _run_chunk(args: tuple[str, dict[str, Any], list[Negotiation]]) -> np.ndarray:
@@ -131,14 +164,25 @@ def _run_chunk(args: tuple[str, dict[str, Any], list[Negotiation]]) -> np.ndarra
     return np.array([forecast_array(get_model(name)(t, **params), t) for t in tables])
 
 
-def simulate(table: Negotiation, model: str = "compromise.v1", *, draws: int = 1000, seed: int = 0,
-             spread: float | Mapping[str, float] | None = None, workers: int = 1,
-             params: Mapping[str, Any] | None = None, level: float = 0.8) -> UncertainForecast:
+def simulate(
+    table: Negotiation,
+    model: str = "compromise.v1",
+    *,
+    draws: int = 1000,
+    seed: int = 0,
+    spread: float | Mapping[str, float] | None = None,
+    workers: int = 1,
+    params: Mapping[str, Any] | None = None,
+    level: float = 0.8,
+) -> UncertainForecast:
     """Run ``model`` on ``draws`` perturbed copies of ``table``; median and ``level`` interval per issue.
 
-    ``spread``: None = the table's own spreads (or, if it has none, 5 points on positions, 0.05 on salience and
-    10% on capability); a number = that standard deviation on every position; a mapping with keys ``position``,
-    ``salience`` (0-1 units) and ``capability`` (relative). ``workers``: processes for models without a vectorised
+    ``spread``: None = the table's own spreads (or, if it has none, 5 points on positions, 0.05 on salience
+    and
+    10% on capability); a number = that standard deviation on every position; a mapping with keys
+    ``position``,
+    ``salience`` (0-1 units) and ``capability`` (relative). ``workers``: processes for models without a
+    vectorised
     version (0 = all cores).
     """
     if not 0 < level < 1:
@@ -174,6 +218,19 @@ def simulate(table: Negotiation, model: str = "compromise.v1", *, draws: int = 1
     def d(v: np.ndarray) -> dict[str, float]:
         return {iid: float(v[i]) for i, iid in enumerate(ids)}
 
-    return UncertainForecast(model=model, params=base.params, inputs=table.label(), draws=draws, seed=seed,
-                             spread=_spreads(spread, table), level=level, point=dict(base.forecast), median=d(med),
-                             lo=d(lo_q), hi=d(hi_q), mean=d(samples.mean(axis=0)), method=method, samples=samples)
+    return UncertainForecast(
+        model=model,
+        params=base.params,
+        inputs=table.label(),
+        draws=draws,
+        seed=seed,
+        spread=_spreads(spread, table),
+        level=level,
+        point=dict(base.forecast),
+        median=d(med),
+        lo=d(lo_q),
+        hi=d(hi_q),
+        mean=d(samples.mean(axis=0)),
+        method=method,
+        samples=samples,
+    )

@@ -4,9 +4,11 @@ The outcome ``x`` (one value per issue) maximises ``sum_a beta_a * log(u_a(x) - 
 actor prefers to no agreement (``u_a(x) > d_a`` for all ``a``): the asymmetric Nash product.
 
 Utility (positions rescaled to [0, 1] on each issue's scale; ``s`` = salience):
-- ``utility="quadratic"`` (default): ``u_a(x) = 1 - sum_i w_ai (x_i - p_ai)^2`` with ``w_ai = s_ai / sum_i s_ai``
+- ``utility="quadratic"`` (default): ``u_a(x) = 1 - sum_i w_ai (x_i - p_ai)^2`` with ``w_ai = s_ai / sum_i
+s_ai``
   over the issues actor ``a`` takes part in: salience decides which issues the actor gives on.
-- ``utility="ktab"``: KTAB's ``bvUtil``: ``d = sqrt(sum_i s_ai^2 (x_i - p_ai)^2 / sum_i s_ai^2)``, ``v = 1 - d``,
+- ``utility="ktab"``: KTAB's ``bvUtil``: ``d = sqrt(sum_i s_ai^2 (x_i - p_ai)^2 / sum_i s_ai^2)``, ``v = 1 -
+d``,
   ``u = v + R_a v (1 - v)`` with the actor's risk attitude ``R_a`` (``(1 + R_a) v`` when ``v < 0``).
 
 Disagreement point ``d_a``:
@@ -18,12 +20,15 @@ Disagreement point ``d_a``:
   issue the capability x salience weighted mean stands in.
 
 Bargaining power ``beta_a``: ``power="capability"`` (default; the actor's mean capability, normalised) or
-``"equal"`` (the symmetric NBS). ``bargain="joint"`` (default) looks for one outcome; ``bargain="split"`` lets every
+``"equal"`` (the symmetric NBS). ``bargain="joint"`` (default) looks for one outcome; ``bargain="split"`` lets
+every
 actor adopt its own position, each actor's utility being its mean utility over the adopted positions (KTAB's
 "8D bargains"); the forecast is then the power-weighted mean of the adopted positions.
 
-When no outcome gives every actor more than no agreement, the NBS is the disagreement point: the forecast is the
-status quo (or, without one, the capability x salience weighted mean), ``diagnostics["agreement"]`` is false and
+When no outcome gives every actor more than no agreement, the NBS is the disagreement point: the forecast is
+the
+status quo (or, without one, the capability x salience weighted mean), ``diagnostics["agreement"]`` is false
+and
 ``diagnostics["blocking_actors"]`` names the actors whose gain cannot be made positive together.
 With the quadratic utility the compromise model is the limit of this NBS as no agreement becomes very costly.
 """
@@ -58,7 +63,9 @@ class BatchUnsupported(ModelInputError):
 def _options(params: dict[str, Any]) -> dict[str, Any]:
     unknown = set(params) - set(_DEFAULTS) - {"starts"}
     if unknown:
-        raise ModelInputError(f"{NAME}: unknown option(s) {sorted(unknown)}; known: {', '.join(_DEFAULTS)}, starts")
+        raise ModelInputError(
+            f"{NAME}: unknown option(s) {sorted(unknown)}; known: {', '.join(_DEFAULTS)}, starts"
+        )
     opts: dict[str, Any] = {k: params.get(k, v) for k, v in _DEFAULTS.items()}
     for k, allowed in _CHOICES.items():
         if opts[k] not in allowed:
@@ -96,7 +103,9 @@ def _problem(table: Negotiation, utility: str) -> _Problem:
     inv = table.involved()
     s = np.where(inv, table.salience, 0.0)
     tot = s.sum(axis=1, keepdims=True)
-    w = np.where(tot > 0, s / np.where(tot > 0, tot, 1.0), inv / np.maximum(inv.sum(axis=1, keepdims=True), 1))
+    w = np.where(
+        tot > 0, s / np.where(tot > 0, tot, 1.0), inv / np.maximum(inv.sum(axis=1, keepdims=True), 1)
+    )
     s2 = np.where(s.sum(axis=1, keepdims=True) > 0, s * s, inv.astype(float))
     risk = table.risk if table.risk is not None else np.zeros(table.n_actors)
     return _Problem(p=p, w=w, s2=s2, risk=np.asarray(risk, dtype=float), utility=utility)
@@ -122,7 +131,8 @@ def _disagreement(table: Negotiation, prob: _Problem, mode: str) -> tuple[np.nda
         missing = [table.issue_ids[i] for i in range(table.n_issues) if np.isnan(sq[i])]
         if missing:
             raise ModelInputError(
-                f"{table.name}: {NAME} with disagreement='status_quo' needs a status quo on issue {missing[0]!r}; "
+                f"{table.name}: {NAME} with disagreement='status_quo' needs a status quo on issue "
+                f"{missing[0]!r}; "
                 "give one or use disagreement='batna' or 'conflict'"
             )
         return prob.util((sq - lo) / table.spans()), []
@@ -133,10 +143,10 @@ def _disagreement(table: Negotiation, prob: _Problem, mode: str) -> tuple[np.nda
     return np.where(known, own, lottery), fallback
 
 
-def _solve_joint(prob: _Problem, d: np.ndarray, beta: np.ndarray, box: np.ndarray, starts: list[np.ndarray]
-                 ) -> tuple[np.ndarray | None, float, np.ndarray]:
+def _solve_joint(
+    prob: _Problem, d: np.ndarray, beta: np.ndarray, box: np.ndarray, starts: list[np.ndarray]
+) -> tuple[np.ndarray | None, float, np.ndarray]:
     """Maximise sum beta log(u - d) over the box. Returns (x or None if no zone, objective, gains at best)."""
-    n = box.shape[0]
     bounds = [tuple(b) for b in box]
 
     def gains(x: np.ndarray) -> np.ndarray:
@@ -150,9 +160,14 @@ def _solve_joint(prob: _Problem, d: np.ndarray, beta: np.ndarray, box: np.ndarra
         g0 = gains(x0)
         if g0.min() <= 1e-12:  # phase 1: maximise the smallest gain
             z0 = np.append(x0, g0.min())
-            r1 = minimize(lambda z: -z[-1], z0, method="SLSQP", bounds=[*bounds, (None, None)],
-                          constraints=[{"type": "ineq", "fun": lambda z: gains(z[:-1]) - z[-1]}],
-                          options={"maxiter": 300, "ftol": 1e-12})
+            r1 = minimize(
+                lambda z: -z[-1],
+                z0,
+                method="SLSQP",
+                bounds=[*bounds, (None, None)],
+                constraints=[{"type": "ineq", "fun": lambda z: gains(z[:-1]) - z[-1]}],
+                options={"maxiter": 300, "ftol": 1e-12},
+            )
             x0 = np.clip(r1.x[:-1], box[:, 0], box[:, 1])
             g0 = gains(x0)
             if g0.min() <= 1e-12:
@@ -164,9 +179,14 @@ def _solve_joint(prob: _Problem, d: np.ndarray, beta: np.ndarray, box: np.ndarra
             g = gains(x)
             return float(-np.sum(beta * np.log(np.maximum(g, 1e-300))))
 
-        r2 = minimize(obj, x0, method="SLSQP", bounds=bounds,
-                      constraints=[{"type": "ineq", "fun": lambda x: gains(x) - 1e-13}],
-                      options={"maxiter": 500, "ftol": 1e-14})
+        r2 = minimize(
+            obj,
+            x0,
+            method="SLSQP",
+            bounds=bounds,
+            constraints=[{"type": "ineq", "fun": lambda x: gains(x) - 1e-13}],
+            options={"maxiter": 500, "ftol": 1e-14},
+        )
         x = np.clip(r2.x, box[:, 0], box[:, 1])
         if gains(x).min() <= 0:
             x = x0
@@ -176,8 +196,9 @@ def _solve_joint(prob: _Problem, d: np.ndarray, beta: np.ndarray, box: np.ndarra
     return best_x, best_val, best_g
 
 
-def _solve_split(prob: _Problem, d: np.ndarray, beta: np.ndarray, box: np.ndarray, starts: list[np.ndarray]
-                 ) -> tuple[np.ndarray | None, float, np.ndarray]:
+def _solve_split(
+    prob: _Problem, d: np.ndarray, beta: np.ndarray, box: np.ndarray, starts: list[np.ndarray]
+) -> tuple[np.ndarray | None, float, np.ndarray]:
     """Every actor adopts its own position; utility = mean utility over the adopted positions."""
     na, ni = prob.p.shape
     bounds = [tuple(b) for b in np.tile(box, (na, 1))]
@@ -193,15 +214,25 @@ def _solve_split(prob: _Problem, d: np.ndarray, beta: np.ndarray, box: np.ndarra
         z0 = np.clip(z0.reshape(na, ni), box[:, 0], box[:, 1]).ravel()
         if gains(z0).min() <= 1e-12:
             y0 = np.append(z0, gains(z0).min())
-            r1 = minimize(lambda y: -y[-1], y0, method="SLSQP", bounds=[*bounds, (None, None)],
-                          constraints=[{"type": "ineq", "fun": lambda y: gains(y[:-1]) - y[-1]}],
-                          options={"maxiter": 300, "ftol": 1e-12})
+            r1 = minimize(
+                lambda y: -y[-1],
+                y0,
+                method="SLSQP",
+                bounds=[*bounds, (None, None)],
+                constraints=[{"type": "ineq", "fun": lambda y: gains(y[:-1]) - y[-1]}],
+                options={"maxiter": 300, "ftol": 1e-12},
+            )
             z0 = r1.x[:-1]
             if gains(z0).min() <= 1e-12:
                 continue
-        r2 = minimize(obj, z0, method="SLSQP", bounds=bounds,
-                      constraints=[{"type": "ineq", "fun": lambda z: gains(z) - 1e-13}],
-                      options={"maxiter": 1000, "ftol": 1e-15})
+        r2 = minimize(
+            obj,
+            z0,
+            method="SLSQP",
+            bounds=bounds,
+            constraints=[{"type": "ineq", "fun": lambda z: gains(z) - 1e-13}],
+            options={"maxiter": 1000, "ftol": 1e-15},
+        )
         z = r2.x if gains(r2.x).min() > 0 else z0
         if -obj(z) > best[1]:
             best = (z.reshape(na, ni), -obj(z), gains(z))
@@ -215,7 +246,9 @@ def nash(table: Negotiation, **params: Any) -> ModelResult:
     prob = _problem(table, opts["utility"])
     d, fallback = _disagreement(table, prob, opts["disagreement"])
     cbar = _mean_capability(table)
-    beta = cbar / cbar.sum() if opts["power"] == "capability" else np.full(table.n_actors, 1.0 / table.n_actors)
+    beta = (
+        cbar / cbar.sum() if opts["power"] == "capability" else np.full(table.n_actors, 1.0 / table.n_actors)
+    )
     box = np.stack([np.nanmin(prob.p, axis=0), np.nanmax(prob.p, axis=0)], axis=1)
     lo = np.array([i.lo for i in table.issues])
     span = table.spans()
@@ -229,7 +262,9 @@ def nash(table: Negotiation, **params: Any) -> ModelResult:
         x, val, g = _solve_joint(prob, d, beta, box, starts[: max(1, opts["starts"])])
     else:
         starts = [(filled + comp) / 2, np.tile(comp, (table.n_actors, 1))]
-        starts += [rng.uniform(box[:, 0], box[:, 1], size=filled.shape) for _ in range(max(0, opts["starts"] - 2))]
+        starts += [
+            rng.uniform(box[:, 0], box[:, 1], size=filled.shape) for _ in range(max(0, opts["starts"] - 2))
+        ]
         adopted, val, g = _solve_split(prob, d, beta, box, starts[: max(1, opts["starts"])])
         x = None if adopted is None else beta @ adopted
     agreement = x is not None
@@ -250,8 +285,10 @@ def nash(table: Negotiation, **params: Any) -> ModelResult:
         "blocking_actors": blocking,
     }
     if adopted is not None:
-        diag["adopted"] = {a: {iid: float(adopted[k, i] * span[i] + lo[i]) for i, iid in enumerate(table.issue_ids)}
-                           for k, a in enumerate(table.actors)}
+        diag["adopted"] = {
+            a: {iid: float(adopted[k, i] * span[i] + lo[i]) for i, iid in enumerate(table.issue_ids)}
+            for k, a in enumerate(table.actors)
+        }
     return ModelResult(
         model=NAME,
         params={k: v for k, v in opts.items()},
@@ -261,8 +298,16 @@ def nash(table: Negotiation, **params: Any) -> ModelResult:
     )
 
 
-def _batch_disagreement(batch: TableBatch, table: Negotiation, pn: np.ndarray, w: np.ndarray, cbar: np.ndarray,
-                        lo: np.ndarray, span: np.ndarray, mode: str) -> np.ndarray:
+def _batch_disagreement(
+    batch: TableBatch,
+    table: Negotiation,
+    pn: np.ndarray,
+    w: np.ndarray,
+    cbar: np.ndarray,
+    lo: np.ndarray,
+    span: np.ndarray,
+    mode: str,
+) -> np.ndarray:
     """(D, A) utilities of no agreement, for the quadratic utility."""
 
     def util(x: np.ndarray) -> np.ndarray:  # x (D, A, I) per actor -> (D, A)
@@ -272,7 +317,8 @@ def _batch_disagreement(batch: TableBatch, table: Negotiation, pn: np.ndarray, w
     comp = (weighted_mean(batch.position, batch.weights()) - lo) / span  # (D, I)
     winners = np.where(np.isnan(pn), comp[:, None, :], pn)  # (D, B, I)
     pi = cbar / cbar.sum(axis=1, keepdims=True)  # (D, B)
-    # E_b[u_a(P_b)] = 1 - sum_i w_ai (Var_b + (mean_b - p_ai)^2), with the lottery's mean and variance per issue
+    # E_b[u_a(P_b)] = 1 - sum_i w_ai (Var_b + (mean_b - p_ai)^2), with the lottery's mean and variance per
+    # issue
     m = np.einsum("db,dbi->di", pi, winners)
     var = np.einsum("db,dbi->di", pi, winners * winners) - m * m
     diff = np.nan_to_num(m[:, None, :] - pn, nan=0.0)
@@ -298,9 +344,11 @@ def nash_batch(batch: TableBatch, table: Negotiation, **params: Any) -> np.ndarr
     """Vectorised NBS for the quadratic utility and a joint bargain.
 
     The first-order condition of the Nash product makes the NBS a weighted mean of positions with weights
-    ``beta_a w_ai / (u_a(x) - d_a)``; iterating that map from a point every actor prefers to no deal (the exact
+    ``beta_a w_ai / (u_a(x) - d_a)``; iterating that map from a point every actor prefers to no deal (the
+    exact
     NBS of the unperturbed table, else the conflict lottery's mean, else the compromise point), halving a step
-    that would leave the zone, converges to the NBS. A draw where none of those starts gives every actor a gain
+    that would leave the zone, converges to the NBS. A draw where none of those starts gives every actor a
+    gain
     is solved by the exact solver (``batch_info["exact_draws"]`` counts them).
     """
     opts = _options(params)
@@ -313,7 +361,9 @@ def nash_batch(batch: TableBatch, table: Negotiation, **params: Any) -> np.ndarr
     inv = ~np.isnan(pn)
     s = np.where(inv, batch.salience, 0.0)
     tot = s.sum(axis=2, keepdims=True)
-    w = np.where(tot > 0, s / np.where(tot > 0, tot, 1.0), inv / np.maximum(inv.sum(axis=2, keepdims=True), 1))
+    w = np.where(
+        tot > 0, s / np.where(tot > 0, tot, 1.0), inv / np.maximum(inv.sum(axis=2, keepdims=True), 1)
+    )
     cbar = np.nanmean(np.where(inv, batch.capability, np.nan), axis=2)  # (D, A)
     beta = cbar / cbar.sum(axis=1, keepdims=True) if opts["power"] == "capability" else np.ones_like(cbar)
     d = _batch_disagreement(batch, table, pn, w, cbar, lo, span, opts["disagreement"])
@@ -328,7 +378,9 @@ def nash_batch(batch: TableBatch, table: Negotiation, **params: Any) -> np.ndarr
         return c - np.matmul(ww, v)[:, :, 0]
 
     base = nash(table, **{k: opts[k] for k in _DEFAULTS})
-    x = np.broadcast_to((np.array([base.forecast[i] for i in table.issue_ids]) - lo) / span, p0[:, 0, :].shape).copy()
+    x = np.broadcast_to(
+        (np.array([base.forecast[i] for i in table.issue_ids]) - lo) / span, p0[:, 0, :].shape
+    ).copy()
     g = gains(x)
     comp = (weighted_mean(batch.position, batch.weights()) - lo) / span
     pi = cbar / cbar.sum(axis=1, keepdims=True)

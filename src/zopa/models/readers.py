@@ -1,6 +1,7 @@
 """Reading negotiation tables: zopa's YAML and CSV formats, DEU III, and a dispatcher for KTAB and Decide.
 
-zopa YAML (salience on 0-100 in files; positions on the issue's scale, 0-100 unless ``scale`` says otherwise)::
+zopa YAML (salience on 0-100 in files; positions on the issue's scale, 0-100 unless ``scale`` says
+otherwise)::
 
     name: Harbour pilots' pay talks (fictional)
     issues:
@@ -22,7 +23,8 @@ zopa YAML (salience on 0-100 in files; positions on the issue's scale, 0-100 unl
             batna: 10            # the outcome it expects if talks fail (default: the status quo)
             spread: 10           # standard deviation of the position (salience_spread for salience)
 
-zopa CSV: one row per actor and issue, header naming the columns (``#`` lines are comments, ``# name: X`` names
+zopa CSV: one row per actor and issue, header naming the columns (``#`` lines are comments, ``# name: X``
+names
 the table). Required: ``actor, issue, position, salience, capability``; optional: ``status_quo`` (per issue,
 repeated), ``red_line_lo, red_line_hi, batna, risk, position_spread, salience_spread, capability_spread``.
 A blank position means the actor takes no part in that issue.
@@ -72,6 +74,7 @@ def _value_or_range(value: Any, where: str) -> tuple[float, tuple[float, float] 
 
 # ---------------------------------------------------------------------------------------------- zopa YAML
 
+
 def negotiation_from_dict(data: Mapping[str, Any], *, source: str = "<dict>") -> Negotiation:
     """Build a table from zopa's YAML structure (already parsed). Errors name the actor and issue."""
     if not isinstance(data, Mapping):
@@ -97,8 +100,16 @@ def negotiation_from_dict(data: Mapping[str, Any], *, source: str = "<dict>") ->
             lo, hi = _f(sc[0], where + " scale"), _f(sc[1], where + " scale")
         anchors = {_f(key, where + " anchor"): str(v) for key, v in (it.get("anchors") or {}).items()}
         sq = it.get("status_quo")
-        issues.append(IssueSpec(id=iid, label=str(it.get("label") or ""), anchors=anchors, lo=lo, hi=hi,
-                                status_quo=None if sq is None else _f(sq, where + " status_quo")))
+        issues.append(
+            IssueSpec(
+                id=iid,
+                label=str(it.get("label") or ""),
+                anchors=anchors,
+                lo=lo,
+                hi=hi,
+                status_quo=None if sq is None else _f(sq, where + " status_quo"),
+            )
+        )
     ids = [i.id for i in issues]
     na, ni = len(raw_actors), len(issues)
     pos = np.full((na, ni), np.nan)
@@ -176,21 +187,35 @@ def negotiation_from_dict(data: Mapping[str, Any], *, source: str = "<dict>") ->
                 sal_sd[a, i] = _f(entry["salience_spread"], w + ": salience_spread") / 100.0
             if entry.get("source"):
                 provenance[f"{an}/{iid}/position"] = str(entry["source"])
-    unc = Uncertainty(position_sd=pos_sd, salience_sd=sal_sd, capability_sd=cap_sd, position_range=pos_rng,
-                      salience_range=sal_rng, capability_range=cap_rng)
+    unc = Uncertainty(
+        position_sd=pos_sd,
+        salience_sd=sal_sd,
+        capability_sd=cap_sd,
+        position_range=pos_rng,
+        salience_range=sal_rng,
+        capability_range=cap_rng,
+    )
     inv = ~np.isnan(pos)
     capability: np.ndarray = cap[:, 0].copy() if np.all(cap == cap[:, :1]) else np.where(inv, cap, 0.0)
     table = Negotiation(
-        name=name, actors=tuple(actors), issues=tuple(issues), position=pos, salience=sal, capability=capability,
-        red_line=None if np.isnan(red).all() else red, batna=None if np.isnan(bat).all() else bat,
-        risk=risk, provenance=provenance, meta={"source": source, "description": str(data.get("description") or "")},
+        name=name,
+        actors=tuple(actors),
+        issues=tuple(issues),
+        position=pos,
+        salience=sal,
+        capability=capability,
+        red_line=None if np.isnan(red).all() else red,
+        batna=None if np.isnan(bat).all() else bat,
+        risk=risk,
+        provenance=provenance,
+        meta={"source": source, "description": str(data.get("description") or "")},
         uncertainty=None if unc.is_empty() else unc,
     )
     try:
         return table.validate()
     except ModelInputError as exc:
         msg = str(exc)
-        msg = msg[len(name) + 2:] if msg.startswith(name + ": ") else msg
+        msg = msg[len(name) + 2 :] if msg.startswith(name + ": ") else msg
         raise ModelInputError(f"{source}: {msg}") from None
 
 
@@ -226,7 +251,9 @@ def negotiation_to_dict(table: Negotiation) -> dict[str, Any]:
         inv = table.involved()[a]
         entry: dict[str, Any] = {"name": name}
         if per_issue_cap:
-            entry["capability"] = {table.issue_ids[i]: float(cap[a, i]) for i in range(table.n_issues) if inv[i]}
+            entry["capability"] = {
+                table.issue_ids[i]: float(cap[a, i]) for i in range(table.n_issues) if inv[i]
+            }
         else:
             entry["capability"] = float(cap[a, 0])
         if table.risk is not None and table.risk[a] != 0:
@@ -235,8 +262,10 @@ def negotiation_to_dict(table: Negotiation) -> dict[str, Any]:
         for i, iid in enumerate(table.issue_ids):
             if not inv[i]:
                 continue
-            pe: dict[str, Any] = {"position": float(table.position[a, i]),
-                                  "salience": round(float(table.salience[a, i]) * 100, 10)}
+            pe: dict[str, Any] = {
+                "position": float(table.position[a, i]),
+                "salience": round(float(table.salience[a, i]) * 100, 10),
+            }
             if table.red_line is not None and not np.isnan(table.red_line[a, i]).all():
                 pe["red_line"] = [None if np.isnan(v) else float(v) for v in table.red_line[a, i]]
             if table.batna is not None and not np.isnan(table.batna[a, i]):
@@ -254,8 +283,16 @@ def negotiation_to_yaml(table: Negotiation) -> str:
 # ---------------------------------------------------------------------------------------------- zopa CSV
 
 _CSV_REQUIRED = ("actor", "issue", "position", "salience", "capability")
-_CSV_OPTIONAL = ("status_quo", "red_line_lo", "red_line_hi", "batna", "risk", "position_spread",
-                 "salience_spread", "capability_spread")
+_CSV_OPTIONAL = (
+    "status_quo",
+    "red_line_lo",
+    "red_line_hi",
+    "batna",
+    "risk",
+    "position_spread",
+    "salience_spread",
+    "capability_spread",
+)
 
 
 def read_csv(path: str | Path) -> Negotiation:
@@ -277,7 +314,7 @@ def read_csv(path: str | Path) -> Negotiation:
     rows = list(csv.DictReader(io.StringIO("\n".join(lines))))
     if not rows:
         raise ModelInputError(f"{p}: no rows")
-    header = [h.strip() for h in (rows[0].keys())]
+    header = [h.strip() for h in rows[0]]
     missing = [c for c in _CSV_REQUIRED if c not in header]
     if missing:
         raise ModelInputError(f"{p}: missing column(s) {', '.join(missing)}")
@@ -298,18 +335,23 @@ def read_csv(path: str | Path) -> Negotiation:
         if sq:
             v = _f(sq, where + ": status_quo")
             if issue_sq[iid] is not None and issue_sq[iid] != v:
-                raise ModelInputError(f"{where}: status quo {v:g} differs from {issue_sq[iid]:g} given before")
+                raise ModelInputError(
+                    f"{where}: status quo {v:g} differs from {issue_sq[iid]:g} given before"
+                )
             issue_sq[iid] = v
         ac = actors.setdefault(an, {"name": an, "capability": {}, "positions": {}})
         if iid in ac["positions"]:
             raise ModelInputError(f"{where}: duplicate row")
         if not row["position"]:
             continue
-        entry: dict[str, Any] = {"position": _f(row["position"], where + ": position"),
-                                 "salience": _f(row["salience"], where + ": salience") if row["salience"] else 100}
+        entry: dict[str, Any] = {
+            "position": _f(row["position"], where + ": position"),
+            "salience": _f(row["salience"], where + ": salience") if row["salience"] else 100,
+        }
         if row.get("red_line_lo") or row.get("red_line_hi"):
-            entry["red_line"] = [_f(row[k], where + f": {k}") if row.get(k) else None
-                                 for k in ("red_line_lo", "red_line_hi")]
+            entry["red_line"] = [
+                _f(row[k], where + f": {k}") if row.get(k) else None for k in ("red_line_lo", "red_line_hi")
+            ]
         for key in ("batna", "position_spread", "salience_spread"):
             if row.get(key):
                 entry[key] = _f(row[key], f"{where}: {key}")
@@ -322,8 +364,11 @@ def read_csv(path: str | Path) -> Negotiation:
         caps = set(ac["capability"].values())
         if len(caps) == 1:
             ac["capability"] = caps.pop()
-    data = {"name": name, "issues": [{"id": i, "status_quo": sq} for i, sq in issue_sq.items()],
-            "actors": list(actors.values())}
+    data = {
+        "name": name,
+        "issues": [{"id": i, "status_quo": sq} for i, sq in issue_sq.items()],
+        "actors": list(actors.values()),
+    }
     return negotiation_from_dict(data, source=str(p))
 
 
@@ -343,15 +388,17 @@ def _deu_num(cell: str) -> float:
     return v if 0 <= v <= 100 else np.nan  # values above 100 (999) mark missing data
 
 
-def read_deu3(path: str | Path, *, capability: str | CapabilityFn = "gdp", min_actors: int = 2
-              ) -> list[Negotiation]:
+def read_deu3(
+    path: str | Path, *, capability: str | CapabilityFn = "gdp", min_actors: int = 2
+) -> list[Negotiation]:
     """DEU III's wide table: one single-issue Negotiation per issue with a valid outcome.
 
     Tab-separated and quoted; row 2 holds a GDP figure per actor. Columns ``p<actor>`` positions, ``s<actor>``
     saliences (0-100); blank = not involved, above 100 = missing; an actor counts as involved when both its
     position and salience are present. ``rp`` is the status quo, ``out`` the outcome (``meta["outcome"]``).
     ``capability``: ``"gdp"`` (row 2), ``"equal"``, or a function ``(actor_codes, meta) -> capabilities``
-    (e.g. Council voting weights of the treaty regime in force). Issues with fewer than ``min_actors`` involved
+    (e.g. Council voting weights of the treaty regime in force). Issues with fewer than ``min_actors``
+    involved
     actors or no valid outcome are skipped (their count is in each table's ``meta["skipped"]``).
     """
     p = Path(path)
@@ -360,13 +407,22 @@ def read_deu3(path: str | Path, *, capability: str | CapabilityFn = "gdp", min_a
     except OSError as exc:
         raise ModelInputError(f"{p}: cannot read: {exc.strerror}") from None
     if len(rows) < 3 or "out" not in rows[0]:
-        raise ModelInputError(f"{p}: not a DEU III table (needs a header with p<actor>, s<actor>, rp and out)")
+        raise ModelInputError(
+            f"{p}: not a DEU III table (needs a header with p<actor>, s<actor>, rp and out)"
+        )
     header = rows[0]
     col = {h: k for k, h in enumerate(header)}
-    codes = [h[1:] for h in header if h.startswith("p") and "s" + h[1:] in col and h not in ("prnr", "prname",
-                                                                                                "proc", "proccde")]
-    gdp = np.array([_deu_num(rows[1][col["p" + c]]) if rows[1][col["p" + c]].strip() else np.nan for c in codes])
-    gdp_raw = np.array([float(rows[1][col["p" + c]]) if rows[1][col["p" + c]].strip() else np.nan for c in codes])
+    codes = [
+        h[1:]
+        for h in header
+        if h.startswith("p") and "s" + h[1:] in col and h not in ("prnr", "prname", "proc", "proccde")
+    ]
+    gdp = np.array(
+        [_deu_num(rows[1][col["p" + c]]) if rows[1][col["p" + c]].strip() else np.nan for c in codes]
+    )
+    gdp_raw = np.array(
+        [float(rows[1][col["p" + c]]) if rows[1][col["p" + c]].strip() else np.nan for c in codes]
+    )
     out: list[Negotiation] = []
     skipped = 0
     meta_keys = ("prnr", "prname", "isnr", "type", "council", "proc", "counvte", "proccde", "intro", "finact")
@@ -392,23 +448,36 @@ def read_deu3(path: str | Path, *, capability: str | CapabilityFn = "gdp", min_a
         elif callable(capability):
             cap = np.asarray(capability(act, meta), dtype=float)
         else:
-            raise ModelInputError(f"DEU III capability must be 'gdp', 'equal' or a function, not {capability!r}")
+            raise ModelInputError(
+                f"DEU III capability must be 'gdp', 'equal' or a function, not {capability!r}"
+            )
         rp = _deu_num(row[col["rp"]])
         iid = meta.get("isnr") or f"issue-{len(out) + 1}"
         table = Negotiation(
-            name=iid, actors=tuple(act),
-            issues=(IssueSpec(id=iid, label=meta.get("prname", ""), status_quo=None if np.isnan(rp) else float(rp)),),
-            position=pos[inv][:, None], salience=(sal[inv] / 100.0)[:, None], capability=cap, meta=meta,
+            name=iid,
+            actors=tuple(act),
+            issues=(
+                IssueSpec(
+                    id=iid, label=meta.get("prname", ""), status_quo=None if np.isnan(rp) else float(rp)
+                ),
+            ),
+            position=pos[inv][:, None],
+            salience=(sal[inv] / 100.0)[:, None],
+            capability=cap,
+            meta=meta,
         )
         out.append(table)
     for t in out:
         t.meta["skipped"] = skipped
-        t.meta["capability"] = capability if isinstance(capability, str) else getattr(capability, "__name__", "fn")
+        t.meta["capability"] = (
+            capability if isinstance(capability, str) else getattr(capability, "__name__", "fn")
+        )
     del gdp
     return out
 
 
 # ---------------------------------------------------------------------------------------------- dispatch
+
 
 def detect_format(path: str | Path) -> str:
     """Guess a table's format from its suffix and first line."""
@@ -426,9 +495,8 @@ def detect_format(path: str | Path) -> str:
     first = head[0].strip()
     if first.startswith('"prnrnmc"') or ("\t" in first and '"out"' in first):
         return "deu3"
-    if first.startswith(("#", "'#")) and not first.lower().startswith("# name:"):
-        if first.startswith(("#A", "'#A", "#O", "#/", "#P", "#D")):
-            return "decide"
+    if first.startswith(("#A", "'#A", "#O", "#/", "#P", "#D")):
+        return "decide"
     if suffix == ".tsv":
         return "decide"
     body = [h for h in head if not h.lstrip().startswith("#")]
@@ -448,7 +516,7 @@ def read_negotiations(path: str | Path, *, format: str | None = None) -> list[Ne
 
 
 def read_negotiation(path: str | Path, *, format: str | None = None) -> Negotiation:
-    """Read one negotiation table; ``format`` is guessed from the file when not given (see :data:`FORMATS`)."""
+    """Read one negotiation table; ``format`` (see :data:`FORMATS`) is guessed from the file if not given."""
     p = Path(path)
     if not p.exists():
         raise ModelInputError(f"{p}: no such file")

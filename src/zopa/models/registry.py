@@ -1,7 +1,9 @@
-"""Models by versioned name: ``"median.v1"``, ``"bdm.v1"``. A name never changes meaning; new behaviour is ``.v2``.
+"""Models by versioned name: ``"median.v1"``, ``"bdm.v1"``. A name never changes meaning; new behaviour is
+``.v2``.
 
 A model is a function ``fn(table, **params) -> ModelResult``. A model may also register a *batch* version,
-``fn(batch: TableBatch, table, **params) -> ndarray (draws, issues)``, which Monte Carlo uses to run many draws at
+``fn(batch: TableBatch, table, **params) -> ndarray (draws, issues)``, which Monte Carlo uses to run many
+draws at
 once with NumPy (see :mod:`zopa.models.montecarlo`); models without one run draw by draw in a process pool.
 """
 
@@ -71,7 +73,7 @@ def register(name: str) -> Callable[[ModelFn], ModelFn]:
 
 
 def register_batch(name: str) -> Callable[[BatchFn], BatchFn]:
-    """Register the vectorised version of model ``name``: ``fn(batch, table, **params) -> (draws, issues)``."""
+    """Register the vectorised version of model ``name``: ``fn(batch, table, **params) -> (D, I)``."""
 
     def deco(fn: BatchFn) -> BatchFn:
         if name in _BATCH:
@@ -123,9 +125,13 @@ class Comparison:
     errors: dict[str, str]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"inputs": self.inputs, "issues": self.issues,
-                "forecasts": {m: plain(r.forecast) for m, r in self.results.items()},
-                "results": {m: r.as_dict() for m, r in self.results.items()}, "errors": self.errors}
+        return {
+            "inputs": self.inputs,
+            "issues": self.issues,
+            "forecasts": {m: plain(r.forecast) for m, r in self.results.items()},
+            "results": {m: r.as_dict() for m, r in self.results.items()},
+            "errors": self.errors,
+        }
 
 
 def compare_models(table: Negotiation, *, models: list[str] | None = None) -> Comparison:

@@ -159,7 +159,9 @@ def util(d: np.ndarray, r: np.ndarray | float) -> np.ndarray:
 def big_r(p: np.ndarray, rng_mode: str) -> np.ndarray:
     lo, hi = float(p.min()), float(p.max())
     span = hi - lo
-    if span <= 0:
+    if span <= 1e-9 * hi:
+        # every position equally likely (up to float noise, which the division below would blow up to +-1;
+        # KTAB divides by zero here): everyone risk neutral
         return np.zeros_like(p)
     if rng_mode == "Min":
         return (p - lo) / span
@@ -312,6 +314,14 @@ def _gain_one(
     win, lose, sq = 2 * ah[k, i], 2 * ah[k, j], ah[k, i] + ah[k, j]
     sj = sal_sum[j]
     return p, float((1 - sj) * win + sj * (p * win + (1 - p) * lose) - sq)
+
+
+def _first_max(v: np.ndarray, rel: float = 1e-7) -> int:
+    """Index of the first value within ``rel`` (relative) of the maximum: KTAB takes the first of exactly tied
+    options; the tolerance keeps that choice when float noise (e.g. from rescaled capabilities, against KTAB's
+    fixed minimum coalition strengths) separates options that are equal in exact arithmetic."""
+    top = float(np.max(v))
+    return int(np.flatnonzero(v >= top - rel * max(abs(top), 1e-300))[0])
 
 
 def _round4(x: np.ndarray) -> np.ndarray:
@@ -530,7 +540,7 @@ def smp_model(
             ok = gain[i] > MIN_GAIN
             if not ok.any():
                 continue
-            j = int(np.argmax(np.where(ok, gain[i], -np.inf)))
+            j = _first_max(np.where(ok, gain[i], -np.inf))
             piij = float(p_win[i, j])
             bi, bj = interpolate(pos[i], sal[i], piij, pos[j], sal[j], 1 - piij, o.inter_vec_bargain)
             challenges.append(
@@ -566,7 +576,7 @@ def smp_model(
                 u[:, m] = (upi + upj + own_sum - own[:, bi_] - own[:, bj_]) / na
             prob, _ = condorcet(coalitions(u, cap, o.voting_rule), o.victory_prob, o.pce_model)
             if o.state_transitions == "Deterministic":
-                m_max = int(np.argmax(np.abs(prob)))
+                m_max = _first_max(np.abs(prob))
             else:
                 m_max = int(rng.choice(len(prob), p=prob / prob.sum()))
             bi_, bj_, pi_, pj_ = options[m_max]
@@ -587,7 +597,7 @@ def smp_model(
     r, a, _ = _state_utils(pos, ideal, sal, cap, o)
     p_pos, uniq = _pdist(a, pos, cap, o)
     states.append({"r": r, "challenges": [], "chosen": [], "p_unique": p_pos, "unique": uniq})
-    best = uniq[int(np.argmax(p_pos))]
+    best = uniq[_first_max(p_pos)]
     ids = table.issue_ids
     w = cap[:, None] * sal
     mean = (w * pos).sum(axis=0) / w.sum(axis=0)

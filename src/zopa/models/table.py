@@ -42,7 +42,8 @@ class IssueSpec:
 class Uncertainty:
     """How uncertain each input is, for Monte Carlo. Every array is optional; NaN or 0 = known exactly.
 
-    ``*_sd`` are standard deviations of a normal draw around the table's value (positions and capability in their
+    ``*_sd`` are standard deviations of a normal draw around the table's value (positions and capability in
+    their
     own units, salience on 0-1); ``*_range`` are ``(lo, hi)`` bounds of a uniform draw and win over ``*_sd``.
     Draws are clipped to the issue's scale, salience to [0, 1] and capability to >= 0.
     """
@@ -67,7 +68,8 @@ class TableBatch:
     """Many draws of a table at once, for vectorised models: leading axis = draw.
 
     ``position`` (D, A, I) with NaN where not involved, ``salience`` (D, A, I), ``capability`` (D, A, I),
-    ``status_quo`` (D, I) with NaN where the issue has none, ``batna`` (D, A, I) NaN = status quo, ``risk`` (D, A).
+    ``status_quo`` (D, I) with NaN where the issue has none, ``batna`` (D, A, I) NaN = status quo, ``risk``
+    (D, A).
     """
 
     position: np.ndarray
@@ -93,9 +95,15 @@ class TableBatch:
             dataclasses.replace(spec, status_quo=None if np.isnan(sq[i]) else float(sq[i]))
             for i, spec in enumerate(base.issues)
         )
-        return base.replace(issues=issues, position=np.array(self.position[d]), salience=np.array(self.salience[d]),
-                            capability=np.array(self.capability[d]), batna=np.array(self.batna[d]),
-                            risk=np.array(self.risk[d]), uncertainty=None)
+        return base.replace(
+            issues=issues,
+            position=np.array(self.position[d]),
+            salience=np.array(self.salience[d]),
+            capability=np.array(self.capability[d]),
+            batna=np.array(self.batna[d]),
+            risk=np.array(self.risk[d]),
+            uncertainty=None,
+        )
 
     @classmethod
     def of(cls, table: Negotiation) -> TableBatch:
@@ -211,7 +219,9 @@ class Negotiation:
                 raise ModelInputError(f"{self.name}: an {what} has an empty name")
         for spec in self.issues:
             if not (np.isfinite(spec.lo) and np.isfinite(spec.hi)) or spec.lo >= spec.hi:
-                raise ModelInputError(f"{self.name}: issue {spec.id!r} has an empty scale {spec.lo}-{spec.hi}")
+                raise ModelInputError(
+                    f"{self.name}: issue {spec.id!r} has an empty scale {spec.lo}-{spec.hi}"
+                )
             if spec.status_quo is not None and not spec.lo <= spec.status_quo <= spec.hi:
                 raise ModelInputError(
                     f"{self.name}: issue {spec.id!r}: status quo {spec.status_quo} outside the scale "
@@ -227,7 +237,9 @@ class Negotiation:
                 f"or per actor and issue {(na, ni)}"
             )
         if self.red_line is not None and self.red_line.shape != (na, ni, 2):
-            raise ModelInputError(f"{self.name}: red_line has shape {self.red_line.shape}, expected {(na, ni, 2)}")
+            raise ModelInputError(
+                f"{self.name}: red_line has shape {self.red_line.shape}, expected {(na, ni, 2)}"
+            )
         if self.batna is not None and self.batna.shape != (na, ni):
             raise ModelInputError(f"{self.name}: batna has shape {self.batna.shape}, expected {(na, ni)}")
         if self.risk is not None and self.risk.shape != (na,):
@@ -252,7 +264,9 @@ class Negotiation:
                     continue
                 p, s, c = self.position[a, i], self.salience[a, i], cap[a, i]
                 if not spec.lo <= p <= spec.hi:
-                    raise ModelInputError(f"{where}: position {p:g} outside the scale {spec.lo:g}-{spec.hi:g}")
+                    raise ModelInputError(
+                        f"{where}: position {p:g} outside the scale {spec.lo:g}-{spec.hi:g}"
+                    )
                 if not np.isfinite(s):
                     raise ModelInputError(f"{where}: salience is missing (NaN)")
                 if not 0 <= s <= 1:
@@ -271,10 +285,14 @@ class Negotiation:
                 if self.batna is not None and not np.isnan(self.batna[a, i]):
                     b = self.batna[a, i]
                     if not spec.lo <= b <= spec.hi:
-                        raise ModelInputError(f"{where}: BATNA {b:g} outside the scale {spec.lo:g}-{spec.hi:g}")
+                        raise ModelInputError(
+                            f"{where}: BATNA {b:g} outside the scale {spec.lo:g}-{spec.hi:g}"
+                        )
         for a in range(na):
             if inv[a].any() and not (cap[a][inv[a]] > 0).any():
-                raise ModelInputError(f"{self.name}: actor {self.actors[a]!r} has zero capability on every issue")
+                raise ModelInputError(
+                    f"{self.name}: actor {self.actors[a]!r} has zero capability on every issue"
+                )
         for i in range(ni):
             if inv[:, i].sum() < 2:
                 raise ModelInputError(f"{self.name}: issue {self.issues[i].id!r} has fewer than two actors")

@@ -161,6 +161,8 @@ def parse_scenario(data: Any, *, source: str = "<scenario>") -> Scenario:
         if set(spec) - known_keys:
             raise InputError(where, f"unknown key {sorted(set(spec) - known_keys)[0]!r}")
         adv = []
+        if not isinstance(spec.get("advance") or {}, dict):
+            raise InputError(where, "'advance' maps issue ids to {per_month: N, toward: N}")
         for issue, a in (spec.get("advance") or {}).items():
             w = f"{where}.advance.{issue}"
             if not isinstance(a, dict) or "per_month" not in a:
@@ -186,6 +188,8 @@ def parse_scenario(data: Any, *, source: str = "<scenario>") -> Scenario:
             )
         )
     what_ifs = []
+    if not isinstance(data.get("what_if") or [], list):
+        raise InputError(source, "'what_if' is a list of {name, changes}")
     for n, w in enumerate(data.get("what_if") or [], start=1):
         where = f"{source}: what_if#{n}"
         if (

@@ -30,6 +30,8 @@ from zopa.errors import StorageError
 DEFAULT_DB = "zopa.db"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+SQLITE_CACHE_KIB = 65_536  # page cache per connection (SQLite's default is 2 MiB)
+SQLITE_MMAP_BYTES = 256 * 1024 * 1024
 _PG_MIGRATION_LOCK = 7_461_001  # advisory lock key held while migrating a PostgreSQL database
 
 
@@ -119,6 +121,8 @@ def _sqlite_engine(url: str) -> Engine:
         cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA synchronous = NORMAL")
         cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")  # indexes of a large corpus stay in memory
+        cur.execute(f"PRAGMA mmap_size = {SQLITE_MMAP_BYTES}")
         cur.close()
 
     @event.listens_for(engine, "begin")

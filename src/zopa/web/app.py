@@ -9,10 +9,12 @@ zopa itself from memory: no CDN, and no request path ever reaches the file syste
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import mimetypes
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -228,6 +230,12 @@ def serve(
     if not 0 <= port <= 65535:
         raise InputError(str(port), "not a TCP port (0-65535)")
     app = create_app(db_url, plan=plan, scenario=scenario)
+
+    def warm_up() -> None:  # build the negotiation before the first visitor asks for it
+        with contextlib.suppress(ZopaError):
+            pages.negotiation_for(app.state)
+
+    threading.Thread(target=warm_up, name="zopa-warm-up", daemon=True).start()
     try:
         uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
     finally:

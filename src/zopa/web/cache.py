@@ -49,6 +49,7 @@ class AggregateCache:
         self.ttl = ttl
         self._entries: dict[str, tuple[tuple[Any, ...], float, Any]] = {}
         self._lock = threading.Lock()
+        self._computing: dict[str, threading.Lock] = {}
         self._query = _fingerprint_query()
 
     def fingerprint(self) -> tuple[Any, ...]:
@@ -56,18 +57,29 @@ class AggregateCache:
             row = conn.execute(self._query).one()
         return tuple(row)
 
-    def get(self, name: str, compute: Callable[[], T]) -> T:
-        stamp = self.fingerprint()
-        now = time.monotonic()
+    def _fresh(self, name: str, stamp: tuple[Any, ...]) -> tuple[bool, Any]:
         with self._lock:
             found = self._entries.get(name)
-        if found is not None and found[0] == stamp and now - found[1] < self.ttl:
-            value: T = found[2]
-            return value
-        value = compute()
+        if found is not None and found[0] == stamp and time.monotonic() - found[1] < self.ttl:
+            return True, found[2]
+        return False, None
+
+    def get(self, name: str, compute: Callable[[], T]) -> T:
+        stamp = self.fingerprint()
+        hit, value = self._fresh(name, stamp)
+        if hit:
+            return value  # type: ignore[no-any-return]
         with self._lock:
-            self._entries[name] = (stamp, now, value)
-        return value
+            key_lock = self._computing.setdefault(name, threading.Lock())
+        with key_lock:  # one computation per entry at a time; the others wait for it
+            hit, value = self._fresh(name, stamp)
+            if hit:
+                return value  # type: ignore[no-any-return]
+            started = time.monotonic()
+            value = compute()
+            with self._lock:
+                self._entries[name] = (stamp, started, value)
+        return value  # type: ignore[no-any-return]
 
     def clear(self) -> None:
         with self._lock:

@@ -442,13 +442,16 @@ async def ingest_submit(request: Request) -> Response:
 
 def negotiation_data(request: Request) -> NegotiationView:
     """The negotiation answers, recomputed only when the stored evidence changed."""
-    state = request.app.state
-    db = _db(request)
-    return cached(
-        request,
+    return negotiation_for(request.app.state)
+
+
+def negotiation_for(state: Any) -> NegotiationView:
+    """The same for an application's state (``serve`` warms it up in the background at start)."""
+    view: NegotiationView = state.cache.get(
         "negotiation",
-        lambda: negotiation_view(db, state.codebook(), plan=state.plan, scenario=state.scenario),
+        lambda: negotiation_view(state.db, state.codebook(), plan=state.plan, scenario=state.scenario),
     )
+    return view
 
 
 @router.get("/negotiation", response_class=HTMLResponse)

@@ -1,0 +1,113 @@
+"""Model performance: Monte Carlo timings and how each model's cost grows with actors and issues.
+
+Run: ``python bench/models_perf.py [--quick]``. Prints wall times (best of a few repeats) measured in this
+run; compare ratios, not absolute figures, across machines. Targets from the issue: 10,000 Monte Carlo draws
+of the
+compromise and Nash models for 30 actors x 10 issues in under 0.1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from zopa.errors import ModelInputError
+from zopa.models import nash as nash_module
+from zopa.models.montecarlo import sample_tables, simulate
+from zopa.models.registry import get_batch, get_model, model_names
+from zopa.models.table import IssueSpec, Negotiation
+
+
+def random_table(n_actors: int, n_issues: int, seed: int = 0) -> Negotiation:
+    rng = np.random.default_rng(seed)
+    return Negotiation(
+        name=f"random-{n_actors}x{n_issues}",
+        actors=tuple(f"a{k}" for k in range(n_actors)),
+        issues=tuple(IssueSpec(id=f"i{k}", status_quo=float(rng.uniform(0, 100))) for k in range(n_issues)),
+        position=rng.uniform(0, 100, (n_actors, n_issues)),
+        salience=rng.uniform(0.05, 1, (n_actors, n_issues)),
+        capability=rng.uniform(1, 10, n_actors),
+    )
+
+
+def best_of(fn: Callable[[], object], repeats: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="smaller sizes, fewer repeats")
+    args = ap.parse_args()
+    repeats = 1 if args.quick else 3
+    print(f"cores: {os.cpu_count()}, numpy {np.__version__}")
+    t = random_table(30, 10)
+    draws = 10_000
+    print(f"\nMonte Carlo, 30 actors x 10 issues, {draws} draws (best of {repeats}):")
+    t_sample = best_of(lambda: sample_tables(t, draws=draws, seed=0), repeats)
+    batch = sample_tables(t, draws=draws, seed=0)
+    print(f"  drawing the inputs (positions, salience, capability): {t_sample:.3f} s")
+    for name, params in (("compromise.v1", {}), ("median.v1", {}), ("nash.v1", {"disagreement": "conflict"}),
+                         ("nash.v1", {})):
+        fn = get_batch(name)
+        assert fn is not None
+        t_model = best_of(lambda fn=fn, params=params: fn(batch, t, **params), repeats)
+        t_total = best_of(
+            lambda name=name, params=params: simulate(t, name, draws=draws, seed=0, params=params), repeats
+        )
+        extra = ""
+        if name == "nash.v1":
+            info = nash_module.batch_info
+            it, ex = info.get("iterations"), info.get("exact_draws")
+            extra = f" (Newton iterations {it}, exact-solver draws {ex})"
+        print(f"  {name} {params or ''}: model {t_model:.3f} s, simulate() end to end {t_total:.3f} s{extra}")
+    one = best_of(lambda: get_model("nash.v1")(t), repeats)
+    print(f"  for scale: one exact nash.v1 solve (SLSQP) {one:.3f} s, i.e. {one * draws:.0f} s for "
+          f"{draws} draws one by one")
+
+    sizes = [10, 30, 100, 300, 1000] if not args.quick else [10, 100, 1000]
+    print("\nSingle run, seconds by number of actors (10 issues); '-' = skipped after a run over 20 s, "
+          "'x' = the model refuses the table:")
+    print(f"{'model':<16}" + "".join(f"{n:>10}" for n in sizes))
+    for name in model_names():
+        fn_model = get_model(name)
+        row = []
+        skip = False
+        for n in sizes:
+            if skip:
+                row.append("-")
+                continue
+            tab = random_table(n, 10).validate()
+            try:
+                sec = best_of(lambda fn_model=fn_model, tab=tab: fn_model(tab), 1)
+            except ModelInputError:
+                row.append("x")
+                continue
+            row.append(f"{sec:.4f}")
+            skip = sec > 20
+        print(f"{name:<16}" + "".join(f"{v:>10}" for v in row))
+    issues = [1, 3, 10, 30]
+    print("\nSingle run, seconds by number of issues (30 actors):")
+    print(f"{'model':<16}" + "".join(f"{n:>10}" for n in issues))
+    for name in model_names():
+        fn_model = get_model(name)
+        row = []
+        for k in issues:
+            tab = random_table(30, k).validate()
+            try:
+                row.append(f"{best_of(lambda fn_model=fn_model, tab=tab: fn_model(tab), 1):.4f}")
+            except ModelInputError:
+                row.append("x")
+        print(f"{name:<16}" + "".join(f"{v:>10}" for v in row))
+
+
+if __name__ == "__main__":
+    main()
