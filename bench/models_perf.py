@@ -51,12 +51,24 @@ def main() -> None:
     print(f"cores: {os.cpu_count()}, numpy {np.__version__}")
     t = random_table(30, 10)
     draws = 10_000
-    print(f"\nMonte Carlo, 30 actors x 10 issues, {draws} draws (best of {repeats}):")
+    rng = np.random.default_rng(0)
+    t_base = best_of(lambda: rng.standard_normal((draws, 30, 10)), repeats)
+    print(
+        f"\nMonte Carlo, 30 actors x 10 issues, {draws} draws (best of {repeats}); baseline = NumPy drawing "
+        f"{draws * 300:,} normal numbers once: {t_base:.3f} s on this machine now"
+    )
     t_sample = best_of(lambda: sample_tables(t, draws=draws, seed=0), repeats)
     batch = sample_tables(t, draws=draws, seed=0)
-    print(f"  drawing the inputs (positions, salience, capability): {t_sample:.3f} s")
-    for name, params in (("compromise.v1", {}), ("median.v1", {}), ("nash.v1", {"disagreement": "conflict"}),
-                         ("nash.v1", {})):
+    print(
+        f"  drawing the inputs (positions, salience, capability): {t_sample:.3f} s = "
+        f"{t_sample / t_base:.1f} x baseline"
+    )
+    for name, params in (
+        ("compromise.v1", {}),
+        ("median.v1", {}),
+        ("nash.v1", {"disagreement": "conflict"}),
+        ("nash.v1", {}),
+    ):
         fn = get_batch(name)
         assert fn is not None
         t_model = best_of(lambda fn=fn, params=params: fn(batch, t, **params), repeats)
@@ -68,14 +80,21 @@ def main() -> None:
             info = nash_module.batch_info
             it, ex = info.get("iterations"), info.get("exact_draws")
             extra = f" (Newton iterations {it}, exact-solver draws {ex})"
-        print(f"  {name} {params or ''}: model {t_model:.3f} s, simulate() end to end {t_total:.3f} s{extra}")
+        print(
+            f"  {name} {params or ''}: model {t_model:.3f} s ({t_model / t_base:.1f} x baseline), "
+            f"simulate() end to end {t_total:.3f} s ({t_total / t_base:.1f} x){extra}"
+        )
     one = best_of(lambda: get_model("nash.v1")(t), repeats)
-    print(f"  for scale: one exact nash.v1 solve (SLSQP) {one:.3f} s, i.e. {one * draws:.0f} s for "
-          f"{draws} draws one by one")
+    print(
+        f"  for scale: one exact nash.v1 solve (SLSQP) {one:.3f} s, i.e. {one * draws:.0f} s for "
+        f"{draws} draws one by one"
+    )
 
     sizes = [10, 30, 100, 300, 1000] if not args.quick else [10, 100, 1000]
-    print("\nSingle run, seconds by number of actors (10 issues); '-' = skipped after a run over 20 s, "
-          "'x' = the model refuses the table:")
+    print(
+        "\nSingle run, seconds by number of actors (10 issues); '-' = skipped after a run over 20 s, "
+        "'x' = the model refuses the table:"
+    )
     print(f"{'model':<16}" + "".join(f"{n:>10}" for n in sizes))
     for name in model_names():
         fn_model = get_model(name)

@@ -130,7 +130,7 @@ def test_random_ties_reproducible_from_seed(benchmarks_dir: Path) -> None:
     ]
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(data=st.data())
 def test_exchange_properties(data: st.DataObject) -> None:
     n = data.draw(st.integers(2, 5))

@@ -64,6 +64,7 @@ Probability = Literal["pairwise", "all_votes"]
 OfferChoice = Literal["least_move", "by_type", "max_eu"]
 
 CONFRONTATION, COMPROMISE, CAPITULATION = 1, 2, 3
+_EPS = 1e-12  # expected utilities closer than this are equal
 OFFER_NAMES = {
     0: "none",
     CONFRONTATION: "confrontation",
@@ -76,7 +77,7 @@ def weighted_median(x: np.ndarray, w: np.ndarray) -> float:
     """The position that beats every other in risk-neutral pairwise votes: the weighted median of ``x``."""
     order = np.argsort(x, kind="stable")
     cum = np.cumsum(w[order])
-    k = int(np.searchsorted(cum, cum[-1] / 2.0, side="left"))
+    k = int(np.searchsorted(cum, cum[-1] / 2.0 * (1.0 - 1e-12), side="left"))
     return float(x[order][min(k, len(x) - 1)])
 
 
@@ -218,7 +219,7 @@ def risk_exponents(
         np.fill_diagonal(eu_ji, 0.0)
         exposure = eu_ji.sum(axis=1)
     hi, lo = exposure.max(), exposure.min()
-    if hi - lo <= 1e-15:
+    if hi - lo <= 1e-9 * max(abs(hi), abs(lo), 1e-300):  # all equally exposed (up to float noise)
         return np.ones(len(x))
     big_r = (2.0 * exposure - hi - lo) / (hi - lo)
     return (1.0 - big_r / 3.0) / (1.0 + big_r / 3.0)
@@ -251,10 +252,12 @@ def one_round(
     eu_ij, eu_ji = offer_utilities(pairs, x, s, p, r, mu, q, t, scale)
     differ = ~pairs.same
     abs_ij = np.abs(eu_ij)
-    conf = differ & (eu_ji > eu_ij) & (eu_ij > 0)
-    yield_ = differ & (eu_ji > 0) & (eu_ij < 0)
-    comp = yield_ & (eu_ji > abs_ij)
-    cap = yield_ & ((eu_ji < np.abs(eu_ji)) if capitulation_bug else (eu_ji < abs_ij))
+    # comparisons that are ties in exact arithmetic stay ties under float noise (e.g. rescaled capabilities)
+    eps = _EPS
+    conf = differ & (eu_ji > eu_ij + eps) & (eu_ij > eps)
+    yield_ = differ & (eu_ji > eps) & (eu_ij < -eps)
+    comp = yield_ & (eu_ji > abs_ij + eps)
+    cap = yield_ & ((eu_ji < np.abs(eu_ji)) if capitulation_bug else (eu_ji < abs_ij - eps))
     frac = np.divide(abs_ij, eu_ji, out=np.zeros_like(abs_ij), where=comp)
     dx = x[None, :] - x[:, None]
     target = x[:, None] + dx * np.where(comp, frac, 1.0)
@@ -271,7 +274,7 @@ def one_round(
         key = np.where(kind == COMPROMISE, weighted, move)
         best_type = np.where(has, kind, 99).min(axis=1, keepdims=True)
         score = np.where(has & (kind == best_type), key, np.inf)
-    pick = np.argmin(score, axis=1)
+    pick = np.argmin(np.round(score, 10), axis=1)  # near-equal offers: the first, as with exact ties
     rows = np.arange(n)
     got = np.isfinite(score[rows, pick])
     back = np.empty(n, dtype=int)

@@ -169,7 +169,7 @@ class _Exchange:
         self.dq = self._matching(j, self.dp)
         i.move = self._reverse(i, self.dq)
         j.move = abs(i.demand_pos - j.supply_pos)
-        if abs(i.move) > abs(j.demand_pos - i.supply_pos):
+        if abs(i.move) > abs(j.demand_pos - i.supply_pos) + _EPS_MOVE:  # exact in Decide's Decimals
             self.dq = self._ratio(i, abs(j.demand_pos - i.supply_pos))
             self.dp = self._matching(i, self.dq)
             i.move = abs(j.demand_pos - i.supply_pos)
@@ -297,7 +297,7 @@ def _one_round(
 ) -> tuple[list[_Exchange], _Round]:
     rnd = _Round(pos, sal, cap)
     ni = pos.shape[1]
-    left = np.where(rnd.inv, pos < rnd.nbs, False)
+    left = np.where(rnd.inv, pos < rnd.nbs - _EPS_MOVE, False)  # exactly on the NBS is not left of it
     pending: list[_Exchange] = []
     for p in range(ni):
         for q in range(p + 1, ni):

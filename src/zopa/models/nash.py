@@ -70,7 +70,10 @@ def _options(params: dict[str, Any]) -> dict[str, Any]:
     for k, allowed in _CHOICES.items():
         if opts[k] not in allowed:
             raise ModelInputError(f"{NAME}: {k} must be one of {', '.join(allowed)}, not {opts[k]!r}")
-    opts["starts"] = int(params.get("starts", 4))
+    # the quadratic NBS is a concave programme: its first solution is the optimum; KTAB's utility with risk
+    # seeking actors is not, so it tries several starts (``starts``, default 4)
+    concave = opts["utility"] == "quadratic" and opts["bargain"] == "joint"
+    opts["starts"] = int(params.get("starts", 2 if concave else 4))
     if opts["starts"] < 1:
         raise ModelInputError(f"{NAME}: starts must be >= 1")
     return opts
@@ -144,7 +147,12 @@ def _disagreement(table: Negotiation, prob: _Problem, mode: str) -> tuple[np.nda
 
 
 def _solve_joint(
-    prob: _Problem, d: np.ndarray, beta: np.ndarray, box: np.ndarray, starts: list[np.ndarray]
+    prob: _Problem,
+    d: np.ndarray,
+    beta: np.ndarray,
+    box: np.ndarray,
+    starts: list[np.ndarray],
+    first_enough: bool = False,
 ) -> tuple[np.ndarray | None, float, np.ndarray]:
     """Maximise sum beta log(u - d) over the box. Returns (x or None if no zone, objective, gains at best)."""
     bounds = [tuple(b) for b in box]
@@ -193,6 +201,8 @@ def _solve_joint(
         val = -obj(x)
         if val > best_val:
             best_x, best_val, best_g = x, val, gains(x)
+        if first_enough:
+            break
     return best_x, best_val, best_g
 
 
@@ -259,7 +269,9 @@ def nash(table: Negotiation, **params: Any) -> ModelResult:
     if opts["bargain"] == "joint":
         starts = [comp, (comp + box.mean(axis=1)) / 2]
         starts += [rng.uniform(box[:, 0], box[:, 1]) for _ in range(max(0, opts["starts"] - 2))]
-        x, val, g = _solve_joint(prob, d, beta, box, starts[: max(1, opts["starts"])])
+        x, val, g = _solve_joint(
+            prob, d, beta, box, starts[: max(1, opts["starts"])], first_enough=opts["utility"] == "quadratic"
+        )
     else:
         starts = [(filled + comp) / 2, np.tile(comp, (table.n_actors, 1))]
         starts += [

@@ -85,6 +85,11 @@ def create_app(
     """
     if max_upload < 1:
         raise InputError("max_upload", f"must be a positive number of bytes, not {max_upload}")
+    codebook_path = Path(codebook) if codebook is not None else default_codebook_path()
+    if not codebook_path.is_file():
+        raise InputError(str(codebook_path), "codebook file not found")
+    loaded_plan = load_plan(plan) if plan is not None else None
+    loaded_scenario = load_scenario(scenario) if scenario is not None else None
     db = open_db(db_url)
     app = FastAPI(
         title="zopa",
@@ -100,12 +105,9 @@ def create_app(
     app.state.static = load_static()
     app.state.cache = AggregateCache(db)
     app.state.fetcher = fetcher
-    codebook_path = Path(codebook) if codebook is not None else default_codebook_path()
-    if not codebook_path.is_file():
-        raise InputError(str(codebook_path), "codebook file not found")
     app.state.codebook = functools.cache(lambda: load_codebook(codebook_path))
-    app.state.plan = load_plan(plan) if plan is not None else None
-    app.state.scenario = load_scenario(scenario) if scenario is not None else None
+    app.state.plan = loaded_plan
+    app.state.scenario = loaded_scenario
     app.include_router(api.router)
     app.include_router(pages.router)
 
