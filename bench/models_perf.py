@@ -67,7 +67,6 @@ def main() -> None:
         ("compromise.v1", {}),
         ("median.v1", {}),
         ("nash.v1", {"disagreement": "conflict"}),
-        ("nash.v1", {}),
     ):
         fn = get_batch(name)
         assert fn is not None
@@ -84,6 +83,15 @@ def main() -> None:
             f"  {name} {params or ''}: model {t_model:.3f} s ({t_model / t_base:.1f} x baseline), "
             f"simulate() end to end {t_total:.3f} s ({t_total / t_base:.1f} x){extra}"
         )
+    small = sample_tables(t, draws=1000, seed=0)
+    fn_nash = get_batch("nash.v1")
+    assert fn_nash is not None
+    t_sq = best_of(lambda: fn_nash(small, t), 1)
+    info = nash_module.batch_info
+    print(
+        f"  nash.v1 (default: status quo as disagreement point), 1,000 draws: {t_sq:.3f} s; "
+        f"{info.get('exact_draws')} draws had no start inside the zone and went to the exact solver"
+    )
     one = best_of(lambda: get_model("nash.v1")(t), repeats)
     print(
         f"  for scale: one exact nash.v1 solve (SLSQP) {one:.3f} s, i.e. {one * draws:.0f} s for "

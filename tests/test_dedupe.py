@@ -12,6 +12,7 @@ from zopa.dedupe import content_hash, fingerprint, lsh_params, similarity
 from zopa.pipeline import IngestOptions, ingest
 from zopa.store import schema
 from zopa.store.db import open_db
+from zopa.store.documents import band_lookup
 
 ARTICLE = (
     "Ferry talks resume in Cedarport\n\n"
@@ -92,14 +93,31 @@ def test_ingesting_the_same_input_twice_changes_nothing(db_url: str, tmp_path: P
     db.close()
 
 
-def test_band_lookup_uses_the_index_not_a_scan(sqlite_url: str) -> None:
+def test_band_lookup_uses_the_index_not_a_scan_regression_row_value_in(sqlite_url: str) -> None:
+    # regression: a row-value IN list made SQLite scan document_bands for every new document (quadratic)
+    db = open_db(sqlite_url)
+    query = band_lookup(fingerprint(ARTICLE).bands)
+    with db.connect() as conn:
+        sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
+        plan = " | ".join(str(row[-1]) for row in conn.execute(text("EXPLAIN QUERY PLAN " + sql)))
+    assert "SEARCH document_bands USING COVERING INDEX" in plan, plan
+    assert "SCAN document_bands" not in plan, plan
+    db.close()
+
+
+def test_story_candidate_lookup_uses_the_term_index(sqlite_url: str) -> None:
     db = open_db(sqlite_url)
     with db.connect() as conn:
-        plan = conn.execute(
-            text("EXPLAIN QUERY PLAN SELECT document_id FROM document_bands WHERE band = 3 AND hash = 'abc'")
-        ).fetchall()
-    detail = " ".join(str(row[-1]) for row in plan)
-    assert "USING" in detail and "INDEX" in detail.upper() and "SCAN document_bands" not in detail
+        plan = " | ".join(
+            str(row[-1])
+            for row in conn.execute(
+                text(
+                    "EXPLAIN QUERY PLAN SELECT document_id, count(*) FROM document_terms "
+                    "WHERE term IN ('Arland', 'Beltia') GROUP BY document_id"
+                )
+            )
+        )
+    assert "SEARCH document_terms USING COVERING INDEX" in plan and "SCAN document_terms" not in plan, plan
     db.close()
 
 

@@ -321,3 +321,16 @@ def test_attribution_never_breaks_and_names_known_speakers(pieces: list[str]) ->
     for s in statements_in_text(text, att):
         assert text[s.start : s.end] == s.text
         assert s.speaker in _NAMES.values()
+
+
+def test_typewriter_double_closing_mark() -> None:
+    text = "“It was an attempt to mislead voters,’’ Peskov told the BBC. “And it is wrong for a party.”"
+    assert quotes(text) == [
+        ("It was an attempt to mislead voters", "peskov"),
+        ("And it is wrong for a party.", "peskov"),
+    ]
+
+
+def test_quoted_subheading_without_final_punctuation_is_not_a_quote() -> None:
+    text = "Putin spoke on Monday.\n\n“U.S.-controlled bandit formations”\n\nThe talks went on in Geneva."
+    assert quotes(text) == []

@@ -50,6 +50,17 @@ def test_reproduces_ktab_reference_run(
             worst = max(worst, abs(result.history[state]["positions"][actor][dim] - expected))
     assert worst <= 0.5, f"largest gap to KTAB's log: {worst:.2f} on the 0-100 scale"
     assert worst <= 0.051  # in fact every position matches KTAB's one-decimal print
+    # and every actor's probability of prevailing, at every state, matches the log's four decimals
+    lines = (ktab / "reference-runs" / log_name).read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("History of actors' winning"))
+    gap = 0.0
+    for line in lines[start + 1 :]:
+        if ", prob :" not in line:
+            break
+        actor, values = line.split(", prob :")
+        for state, expected in enumerate(float(v) for v in values.split()):
+            gap = max(gap, abs(result.history[state]["actor_probability"][actor.strip()] - expected))
+    assert gap <= 5.1e-5
 
 
 def test_first_state_risk_attitudes_match_the_log(benchmarks_dir: Path) -> None:

@@ -797,7 +797,7 @@ def parsed_subject(parse: Parser | None, att: Attributor, verb: VerbHit) -> Ment
             continue
         for _ in range(3):
             subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
-            if subjects or token.dep_ != "conj" or token.head is token:
+            if subjects or token.dep_ != "conj" or token.head.i == token.i:
                 break
             token = token.head
         for child in subjects:

@@ -11,15 +11,22 @@ def effective_weights(position: np.ndarray, weight: np.ndarray) -> np.ndarray:
     """Weights (..., A, I) with 0 where not involved; an issue whose weights are all 0 falls back to equal
     weights over its involved actors (every actor cares 0 -> treat them alike rather than divide by 0)."""
     involved = ~np.isnan(position)
-    w = np.where(involved, np.nan_to_num(weight, nan=0.0), 0.0)
+    everyone = bool(involved.all())
+    w = (
+        weight
+        if everyone and not np.isnan(weight).any()
+        else np.where(involved, np.nan_to_num(weight, nan=0.0), 0.0)
+    )
     total = w.sum(axis=-2, keepdims=True)
+    if everyone and bool((total > 0).all()):
+        return w
     return np.where(total > 0, w, involved.astype(float))
 
 
 def weighted_mean(position: np.ndarray, weight: np.ndarray) -> np.ndarray:
     """Weighted mean over actors: (..., A, I) -> (..., I)."""
     w = effective_weights(position, weight)
-    p = np.nan_to_num(position, nan=0.0)
+    p = position if not np.isnan(position).any() else np.nan_to_num(position, nan=0.0)
     total = w.sum(axis=-2)
     return np.einsum("...ai,...ai->...i", w, p) / np.where(total > 0, total, 1.0)
 

@@ -180,6 +180,8 @@ def offer_utilities(
     own exponent ``r_i`` (``None``: all 1). Distances are symmetric, so both share the same two power
     matrices."""
     d = pairs.d
+    rv: np.ndarray | float
+    usq: np.ndarray | float
     if r is None:
         us, uf, usq, rv = 2.0 - 4.0 * (0.5 - 0.5 * d), 2.0 - 4.0 * (0.5 + 0.5 * d), 0.0, 1.0
     else:

@@ -87,14 +87,14 @@ def read_decide(path: str | Path) -> Negotiation:
                 raise ModelInputError(f"{where}: issue {row[2]!r} is not declared in a #P row")
             if row[4] == "0":
                 continue
-            sal = _num(row[4], f"{where}: actor {row[1]!r}, issue {row[2]!r} salience")
+            s_val = _num(row[4], f"{where}: actor {row[1]!r}, issue {row[2]!r} salience")
             data.append(
                 (
                     n,
                     a,
                     i,
                     _num(row[3], f"{where}: actor {row[1]!r}, issue {row[2]!r} position"),
-                    sal,
+                    s_val,
                     _num(row[5], f"{where}: actor {row[1]!r}, issue {row[2]!r} power"),
                 )
             )

@@ -118,7 +118,9 @@ def sample_tables(
     ) -> np.ndarray:
         out: np.ndarray
         if np.any(sd > 0):
-            out = value + sd * rng.standard_normal((draws, *value.shape))
+            out = rng.standard_normal((draws, *value.shape))
+            out *= sd
+            out += value
         else:
             out = np.broadcast_to(value, (draws, *value.shape))
         if rng_pair is not None and not np.isnan(rng_pair).all():
@@ -127,15 +129,17 @@ def sample_tables(
             uni = np.nan_to_num(rng_pair[..., 0]) + u * np.nan_to_num(rng_pair[..., 1] - rng_pair[..., 0])
             out = np.where(has, uni, out)
         if np.any(sd > 0) or (rng_pair is not None and not np.isnan(rng_pair).all()):
-            out = np.clip(out, lo_b, hi_b)
+            out = np.clip(out, lo_b, hi_b, out=out if out.flags.writeable else None)
         return out
 
     pos_sd = np.where(inv, sd_of(unc.position_sd if unc else None, sp["position"], (na, ni)), 0.0)
     position = draw(np.nan_to_num(table.position), pos_sd, unc.position_range if unc else None, lo, hi)
-    position = np.where(inv, position, np.nan)
+    if not inv.all():
+        position = np.where(inv, position, np.nan)
     sal_sd = np.where(inv, sd_of(unc.salience_sd if unc else None, sp["salience"], (na, ni)), 0.0)
     salience = draw(np.where(inv, table.salience, 0.0), sal_sd, unc.salience_range if unc else None, 0.0, 1.0)
-    salience = np.where(inv, salience, 0.0)
+    if not inv.all():
+        salience = np.where(inv, salience, 0.0)
     cap_base = table.capability_matrix()
     cap_actor = np.nanmean(np.where(inv, cap_base, np.nan), axis=1)
     cap_sd = sd_of(unc.capability_sd if unc else None, np.nan, (na,))

@@ -63,7 +63,7 @@ _ALIASES = {"Prop": "Proportional", "Cbc": "Cubic"}
 MIN_COALITION = 1e-8
 MIN_CHALLENGE = 1e-10
 MIN_GAIN = 1e-5
-POS_TOL = 1e-5
+POS_TOL = 1e-3  # KTAB SMPModel::posTol: positions closer than 0.1 on 0-100 are the same
 
 
 def vote(rule: str, w: np.ndarray | float, du: np.ndarray) -> np.ndarray:
@@ -358,6 +358,19 @@ def _pdist(a: np.ndarray, pos: np.ndarray, cap: np.ndarray, o: _Params) -> tuple
     return p, uniq
 
 
+def _actor_probability(
+    pos: np.ndarray, uniq: list[int], p: np.ndarray, names: tuple[str, ...]
+) -> dict[str, float]:
+    """KTAB's ``posProb``: each actor's chance that its position (or one within 0.1 of it) wins."""
+    out = {}
+    for i, name in enumerate(names):
+        for u, pu in zip(uniq, p, strict=True):
+            if np.linalg.norm(pos[i] - pos[u]) < POS_TOL:
+                out[name] = float(pu)
+                break
+    return out
+
+
 def _check(name: str, value: str, allowed: Sequence[str]) -> str:
     value = _ALIASES.get(value, value)
     if value not in allowed:
@@ -614,6 +627,7 @@ def smp_model(
                 "position_probability": {
                     table.actors[u]: float(p) for u, p in zip(st["unique"], st["p_unique"], strict=True)
                 },
+                "actor_probability": _actor_probability(hp, st["unique"], st["p_unique"], table.actors),
                 "challenges": st["challenges"],
             }
         )

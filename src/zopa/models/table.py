@@ -86,7 +86,8 @@ class TableBatch:
     def weights(self) -> np.ndarray:
         """capability x salience, 0 where not involved, shape (D, A, I)."""
         w = self.capability * self.salience
-        return np.where(np.isnan(self.position), 0.0, w)
+        missing = np.isnan(self.position)
+        return np.where(missing, 0.0, w) if missing.any() else w
 
     def table(self, d: int, base: Negotiation) -> Negotiation:
         """Draw ``d`` as a Negotiation (names, scales and red lines from ``base``)."""

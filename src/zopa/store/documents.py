@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, Select, and_, delete, func, insert, or_, select, update
 
 from zopa.records import Article
 from zopa.store import schema
@@ -70,29 +70,30 @@ def insert_document(
     return document_id
 
 
-def documents_sharing_bands(
-    conn: Connection, bands: Iterable[tuple[int, str]], *, limit: int = 50
-) -> list[int]:
-    """Ids of stored documents that share at least one LSH band with ``bands`` (an indexed lookup)."""
-    pairs = list(bands)
-    if not pairs:
-        return []
-    from sqlalchemy import and_, or_, tuple_
-    from sqlalchemy.sql.elements import ColumnElement
+def band_lookup(bands: Iterable[tuple[int, str]], *, limit: int = 50) -> Select[Any]:
+    """The query for documents sharing a band: one indexed equality lookup per (band, hash) pair.
 
-    cond: ColumnElement[bool]
-    if conn.dialect.name in {"postgresql", "sqlite"}:
-        cond = tuple_(bands_t.c.band, bands_t.c.hash).in_(pairs)
-    else:  # pragma: no cover
-        cond = or_(*(and_(bands_t.c.band == b, bands_t.c.hash == h) for b, h in pairs))
-    stmt = (
+    Written as ``(band = ? AND hash = ?) OR ...`` because SQLite answers a row-value ``IN`` list with a full
+    scan of the table, which would make near-duplicate detection quadratic."""
+    pairs = list(bands)
+    cond = or_(*(and_(bands_t.c.band == band, bands_t.c.hash == value) for band, value in pairs))
+    return (
         select(bands_t.c.document_id, func.count().label("shared"))
         .where(cond)
         .group_by(bands_t.c.document_id)
         .order_by(func.count().desc(), bands_t.c.document_id)
         .limit(limit)
     )
-    return [int(r[0]) for r in conn.execute(stmt)]
+
+
+def documents_sharing_bands(
+    conn: Connection, bands: Iterable[tuple[int, str]], *, limit: int = 50
+) -> list[int]:
+    """Ids of stored documents that share at least one LSH band with ``bands`` (indexed lookups)."""
+    pairs = list(bands)
+    if not pairs:
+        return []
+    return [int(r[0]) for r in conn.execute(band_lookup(pairs, limit=limit))]
 
 
 def set_story(conn: Connection, document_ids: Iterable[int], story_id: int | None) -> None:
