@@ -35,12 +35,12 @@ def test_run_single_and_monte_carlo_json() -> None:
         "training-fund",
     }
     mc = json.loads(
-        invoke("model", "run", EXAMPLE, "-m", "nash.v1", "--draws", "200", "--seed", "3", "--json")
+        invoke("model", "run", EXAMPLE, "-m", "nash.v1", "--draws", "60", "--seed", "3", "--json")
     )
-    assert mc["draws"] == 200 and mc["seed"] == 3
+    assert mc["draws"] == 60 and mc["seed"] == 3
     assert all(mc["lo"][i] <= mc["median"][i] <= mc["hi"][i] for i in mc["median"])
     again = json.loads(
-        invoke("model", "run", EXAMPLE, "-m", "nash.v1", "--draws", "200", "--seed", "3", "--json")
+        invoke("model", "run", EXAMPLE, "-m", "nash.v1", "--draws", "60", "--seed", "3", "--json")
     )
     assert again == mc
     opt = json.loads(

@@ -57,6 +57,8 @@ def test_options_checked() -> None:
         exchange_model(t, tie_break="coin")  # type: ignore[arg-type]
     with pytest.raises(ModelInputError, match="nbs_cut_from"):
         exchange_model(t, nbs_cut_from="middle")  # type: ignore[arg-type]
+    with pytest.raises(ModelInputError, match="nbs_past_partner"):
+        exchange_model(t, nbs_past_partner="skip")  # type: ignore[arg-type]
 
 
 def _expected(path: Path) -> list[list[str]]:
@@ -95,9 +97,10 @@ def _matching_prefix(rows: list[dict[str, object]], expected: list[list[str]]) -
 
 def test_cop21_exchanges_in_order(benchmarks_dir: Path) -> None:
     """Decide's published COP21 run: 128 exchanges, compared in order (gain within 1e-5; positions where the
-    same pair trades). Defaults: the first 89. Replaying the run's coin flips at exact ties: the first 104.
-    Decide's present source reading (``nbs_cut_from="current"``): the first 56. See
-    bench/exchange_cop21.py."""
+    same pair trades). Replaying the run's coin flips at exact ties: all 128, then the zero-gain exchange that
+    ends the run (``nbs_past_partner="zero"``); without that rule only the first 104. Defaults (ties in
+    creation order): the first 89, the tie at exchange 59 going the other way. ``nbs_cut_from="current"``:
+    89, and 98 with the replayed ties. See bench/exchange_cop21.py."""
     d = benchmarks_dir / "decide-exchange"
     table = read_decide(d / "CoP21_2015-10-02_full.csv")
     expected = _expected(d / "CoP21.compare_expected-exchanges.csv")
@@ -116,9 +119,23 @@ def test_cop21_exchanges_in_order(benchmarks_dir: Path) -> None:
 
     assert _matching_prefix(exchange_model(table).diagnostics["exchanges"], expected) >= 89
     replay = exchange_model(table, tie_break=follow_published).diagnostics["exchanges"]
-    assert _matching_prefix(replay, expected) >= 104
-    current = exchange_model(table, nbs_cut_from="current").diagnostics["exchanges"]
-    assert _matching_prefix(current, expected) >= 56
+    assert _matching_prefix(replay, expected) == 128
+    # Decide's repository copy of this run lists a 129th exchange, EIG/AOSIS with gain 0 and no move: the
+    # NBS of amb2050 is already past EIG's position; the round ends there
+    assert len(replay) == 129
+    last = replay[128]
+    assert (last["actor_i"], last["issue_i"], last["actor_j"], last["issue_j"]) == (
+        "EIG",
+        "amb2100",
+        "AOSIS",
+        "amb2050",
+    )
+    assert last["gain"] == 0.0 and last["i_shift"] == 0.0 and last["j_shift"] == 0.0
+    assert (last["i_from"], last["j_from"]) == (pytest.approx(80.0), pytest.approx(78.5189, abs=1e-3))
+    old = exchange_model(table, tie_break=follow_published, nbs_past_partner="ignore")
+    assert _matching_prefix(old.diagnostics["exchanges"], expected) == 104
+    current = exchange_model(table, nbs_cut_from="current", tie_break=follow_published)
+    assert _matching_prefix(current.diagnostics["exchanges"], expected) >= 98
 
 
 def test_random_ties_reproducible_from_seed(benchmarks_dir: Path) -> None:
@@ -151,8 +168,8 @@ def test_exchange_properties(data: st.DataObject) -> None:
     arr = np.array(pos)
     for k in range(m):  # forecasts stay within the positions' range
         assert arr[:, k].min() - 1e-6 <= r.forecast[f"i{k}"] <= arr[:, k].max() + 1e-6
-    for ex in r.diagnostics["exchanges"]:  # equal gain, positive, moves on the scale
-        assert ex["gain"] > 0
+    for ex in r.diagnostics["exchanges"]:  # gain positive, or 0 with no move (NBS already past), on the scale
+        assert ex["gain"] > 0 or (ex["gain"] == 0 and ex["i_shift"] == 0 and ex["j_shift"] == 0)
         assert -1e-9 <= ex["i_to"] <= 100 + 1e-9 and -1e-9 <= ex["j_to"] <= 100 + 1e-9
     # scaling every capability changes nothing (x2: exact in binary, so near-ties resolve the same way)
     scaled = _table(pos, sal, [c * 2.0 for c in cap])

@@ -151,3 +151,8 @@ def test_spans_are_exact_and_inside_the_text(words: list[str]) -> None:
     resolve_mentions(ctx, ())
     for m in ctx.mentions:
         assert text[m.start : m.end] == m.text
+
+
+def test_dateline_in_capitals_is_a_metonym() -> None:
+    ctx = context("Talks\n\nMOSCOW (Reuters) - The talks resumed.")
+    assert ("MOSCOW", "russia", "metonym") in found(ctx)

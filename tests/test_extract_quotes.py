@@ -165,8 +165,29 @@ def test_unattributed_long_quote_has_no_speaker_and_low_confidence() -> None:
 # --- property: spans always point at the quoted words ----------------------------------------------------
 
 _pieces = st.sampled_from(
-    ["Putin said", "“", "”", '"', "‘", "’", "'", " ", "\n\n", ", ", ". ", "he added", "We will win", "talks",
-     "Zelenskyy", ":", "according to", "Kyiv", "don’t", "a", "Not Perfect"]
+    [
+        "Putin said",
+        "“",
+        "”",
+        '"',
+        "‘",
+        "’",
+        "'",
+        " ",
+        "\n\n",
+        ", ",
+        ". ",
+        "he added",
+        "We will win",
+        "talks",
+        "Zelenskyy",
+        ":",
+        "according to",
+        "Kyiv",
+        "don’t",
+        "a",
+        "Not Perfect",
+    ]
 )
 
 
@@ -293,9 +314,32 @@ def test_block_quotes_continue_across_a_caption_line() -> None:
 
 _NAMES = {"Putin": "putin", "Zelenskyy": "zelenskyy", "the Kremlin": "russia"}
 _rich_pieces = st.sampled_from(
-    [*_NAMES, " said", " told reporters", ", according to ", " he", " she", " warned that", "“", "”", '"',
-     "‘", "’", ": ", ", ", ". ", "\n\n", " We will win", " talks failed", " — ", " described it as",
-     " so-called", " Not Perfect", " it’s", " and added,"]
+    [
+        *_NAMES,
+        " said",
+        " told reporters",
+        ", according to ",
+        " he",
+        " she",
+        " warned that",
+        "“",
+        "”",
+        '"',
+        "‘",
+        "’",
+        ": ",
+        ", ",
+        ". ",
+        "\n\n",
+        " We will win",
+        " talks failed",
+        " — ",
+        " described it as",
+        " so-called",
+        " Not Perfect",
+        " it’s",
+        " and added,",
+    ]
 )
 
 

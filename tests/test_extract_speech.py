@@ -18,20 +18,41 @@ def statements(text: str) -> list[tuple[str | None, str, str]]:
 @pytest.mark.parametrize(
     ("text", "speaker", "content"),
     [
-        ("Putin said that Russia would keep fighting until its goals are met.", "putin",
-         "Russia would keep fighting until its goals are met"),
-        ("Putin warned on Wednesday that military force would be used if talks fail.", "putin",
-         "military force would be used if talks fail"),
-        ("Zelenskyy insisted Ukraine would never give up the eastern regions.", "zelenskyy",
-         "Ukraine would never give up the eastern regions"),
-        ("Putin framed the conflict as an existential struggle for historical lands.", "putin",
-         "the conflict as an existential struggle for historical lands"),
-        ("The Kremlin made it clear that concessions by Ukraine are non-negotiable.", "russia",
-         "concessions by Ukraine are non-negotiable"),
-        ("Peskov told reporters in Moscow that the talks had reached a dead end.", "peskov",
-         "the talks had reached a dead end"),
-        ("Zelenskyy vowed to defend every village in the Donbas.", "zelenskyy",
-         "to defend every village in the Donbas"),
+        (
+            "Putin said that Russia would keep fighting until its goals are met.",
+            "putin",
+            "Russia would keep fighting until its goals are met",
+        ),
+        (
+            "Putin warned on Wednesday that military force would be used if talks fail.",
+            "putin",
+            "military force would be used if talks fail",
+        ),
+        (
+            "Zelenskyy insisted Ukraine would never give up the eastern regions.",
+            "zelenskyy",
+            "Ukraine would never give up the eastern regions",
+        ),
+        (
+            "Putin framed the conflict as an existential struggle for historical lands.",
+            "putin",
+            "the conflict as an existential struggle for historical lands",
+        ),
+        (
+            "The Kremlin made it clear that concessions by Ukraine are non-negotiable.",
+            "russia",
+            "concessions by Ukraine are non-negotiable",
+        ),
+        (
+            "Peskov told reporters in Moscow that the talks had reached a dead end.",
+            "peskov",
+            "the talks had reached a dead end",
+        ),
+        (
+            "Zelenskyy vowed to defend every village in the Donbas.",
+            "zelenskyy",
+            "to defend every village in the Donbas",
+        ),
     ],
 )
 def test_reporting_patterns(text: str, speaker: str, content: str) -> None:
@@ -80,8 +101,30 @@ def test_nested_report_is_part_of_the_outer_statement() -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.sampled_from(["Putin", " said", " that", " the", " talks", " failed", ". ", ", ", "“",
-                                 "”", " he", " warned", "\n\n", " as", " framed"]), max_size=30))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Putin",
+                " said",
+                " that",
+                " the",
+                " talks",
+                " failed",
+                ". ",
+                ", ",
+                "“",
+                "”",
+                " he",
+                " warned",
+                "\n\n",
+                " as",
+                " framed",
+            ]
+        ),
+        max_size=30,
+    )
+)
 def test_statement_spans_lie_in_the_text(pieces: list[str]) -> None:
     text = "".join(pieces)
     for s in statements_in_text(text, Attributor(text, [])):

@@ -31,7 +31,7 @@ def test_same_seed_same_result_other_seed_differs(table) -> None:  # type: ignor
 
 @pytest.mark.parametrize("model", ["compromise.v1", "median.v1", "nash.v1"])
 def test_interval_brackets_the_median(table, model: str) -> None:  # type: ignore[no-untyped-def]
-    r = simulate(table, model, draws=400, seed=1)
+    r = simulate(table, model, draws=400 if model != "nash.v1" else 120, seed=1)
     assert r.method == "vectorised"
     for iid in table.issue_ids:
         assert r.lo[iid] <= r.median[iid] <= r.hi[iid]

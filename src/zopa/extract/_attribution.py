@@ -676,8 +676,10 @@ class Attributor:
         gap = masked[best.end : verb.start]
         if _BARE_PRONOUN.search(gap):
             return None  # "charges he threatened": the subject is a pronoun we cannot resolve
-        if "," in gap and _WORD.search(gap[gap.rfind(",") + 1 :]) and not re.fullmatch(
-            r"[^,]*,[^,]*,\s*(?:\w+ly\s+)?", gap
+        if (
+            "," in gap
+            and _WORD.search(gap[gap.rfind(",") + 1 :])
+            and not re.fullmatch(r"[^,]*,[^,]*,\s*(?:\w+ly\s+)?", gap)
         ):
             return None  # "Delhi has improved, analysts say": another clause; an appositive ends at its comma
         gap_words = [w.lower() for w in _WORD.findall(re.sub(r"^['’]s?\b", "", gap))]

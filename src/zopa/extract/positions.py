@@ -269,7 +269,7 @@ class _SentenceReader:
                     mention = self._mention_in(base + left, base + right, base + c.idx)
                     if mention is not None and self.ctx.is_person(mention.actor):
                         return mention.actor
-            if token.head is token:
+            if token.head.i == token.i:
                 return None
             token = token.head
         return None
@@ -319,7 +319,7 @@ class _SentenceReader:
                 ):
                     return ("none", None)  # "he can't make Putin accept ...": a hypothetical about another
                 if mention is not None:
-                    self.reporter = None if token.head is token else self._person_above(token.head)
+                    self.reporter = None if token.head.i == token.i else self._person_above(token.head)
                     return ("actor", mention.actor)
                 if subj.dep_ != "nsubjpass" and token.dep_ not in {"ccomp", "xcomp", "relcl", "acl"}:
                     return ("none", None)
@@ -327,7 +327,7 @@ class _SentenceReader:
                 c.dep_ == "mark" and c.text.lower() in _CONDITION_MARKS for c in token.children
             ):
                 return ("none", None)
-            if token.head is token:
+            if token.head.i == token.i:
                 return None
             token = token.head
         return None
@@ -343,10 +343,10 @@ class _Claim:
 
 
 def _governors(token: Any) -> set[int]:
-    """Indices of the tokens above ``token`` up to a coordination: "never recognise X and called for Y" has two
-    coordinated stances, neither under the other."""
+    """Indices of the tokens above ``token`` up to a coordination: "never recognise X and called for Y" has
+    two coordinated stances, neither under the other."""
     out: set[int] = set()
-    while token is not None and token.head is not token:
+    while token is not None and token.head.i != token.i:
         if token.dep_ == "conj":
             break
         token = token.head

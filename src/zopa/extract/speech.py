@@ -118,10 +118,38 @@ _PREPOSITION = re.compile(
 # Verbs whose bare object is not a report ("told the Financial Times", "added 25 points", "admitted
 # refugees"): they report only with "that" (or a quotation).
 _NEED_THAT = frozenset(
-    {"told", "tells", "tell", "asked", "reminded", "informed", "assured", "promised", "added", "adds",
-     "adding", "admitted", "admits", "admit", "acknowledged", "acknowledges", "acknowledge", "outlined",
-     "recalled", "maintained", "maintains", "maintain", "confirmed", "confirms", "confirm", "announced",
-     "announces", "announce", "noted", "notes"}
+    {
+        "told",
+        "tells",
+        "tell",
+        "asked",
+        "reminded",
+        "informed",
+        "assured",
+        "promised",
+        "added",
+        "adds",
+        "adding",
+        "admitted",
+        "admits",
+        "admit",
+        "acknowledged",
+        "acknowledges",
+        "acknowledge",
+        "outlined",
+        "recalled",
+        "maintained",
+        "maintains",
+        "maintain",
+        "confirmed",
+        "confirms",
+        "confirm",
+        "announced",
+        "announces",
+        "announce",
+        "noted",
+        "notes",
+    }
 )
 _OBJECT_WORDS = frozenset(
     {"them", "him", "me", "us", "you", "nothing", "something", "anything", "so", "this"}

@@ -17,19 +17,22 @@ One round (Decide's ``ModelLoop``), as implemented by ``foarsitter/decide-exchan
    *i*'s position; if *i*'s matching move would overshoot *j*'s position, *i* moves all the way instead and
    *j* by the matching amount. A move must keep the position on the scale, be non-zero, and point the same way
    as the actor's earlier moves on that issue; if the exchange would push the NBS past the partner's position,
-   the move is cut to bring the NBS exactly there.
+   the move is cut to bring the NBS exactly there. If the NBS (as this exchange records the issue) already
+   lies at or past the partner's position in the direction of the move, before and after it, or reaching that
+   position would take a move backwards, nothing is left to trade: both moves become 0 and the gain 0.
 4. The exchange with the highest gain is realised; every other exchange sharing an actor's supply issue or
    demand position is recalculated (positions updated, NBS shifts recorded), and dropped if no longer valid.
-   Repeat until no exchange is left.
+   Repeat until no exchange is left, or until the best one left has gain 0: that one is listed (no move) and
+   the round ends.
 5. At the end of a round actors adopt their new positions; the next round starts from them.
 
 Options (where reimplementations differ): ``rounds`` (Decide's command line runs several; default 1 round, the
-published COP21 comparison), ``tie_break`` (exchanges with exactly equal gain; Decide flips an unseeded coin,
-and its tie code can list an exchange twice, which is not reproduced), ``nbs_cut_from`` (see
-:func:`exchange_model`). Decide's NBS cut (``adjusted_nbs_by_position``) looks like it returns a position but,
-because a deep copy defeats its identity test, it returns the *shift* that puts the NBS on the partner's
-position; the shift is what is used here (:meth:`_Exchange._cut_shift`). Forecast: the NBS of every issue
-after the last round.
+published COP21 comparison), ``tie_break`` (exchanges with exactly equal gain; Decide flips an unseeded coin
+between the first two of them, and its tie code can list an exchange twice, which is not reproduced),
+``nbs_cut_from`` and ``nbs_past_partner`` (see :func:`exchange_model`). Decide's NBS cut
+(``adjusted_nbs_by_position``) looks like it returns a position but, because a deep copy defeats its identity
+test, it returns the *shift* that puts the NBS on the partner's position; the shift is what is used here
+(:meth:`_Exchange._cut_shift`). Forecast: the NBS of every issue after the last round.
 """
 
 from __future__ import annotations
@@ -87,9 +90,21 @@ class _Round:
 
 
 class _Exchange:
-    def __init__(self, rnd: _Round, a: int, b: int, p: int, q: int, *, cut_from_start: bool = True) -> None:
+    def __init__(
+        self,
+        rnd: _Round,
+        a: int,
+        b: int,
+        p: int,
+        q: int,
+        *,
+        cut_from_start: bool = True,
+        zero_when_past: bool = True,
+    ) -> None:
         self.r = rnd
         self.cut_from_start = cut_from_start
+        self.zero_when_past = zero_when_past
+        self.zeroed = False
         self.p, self.q = p, q
         self.gain = 0.0
         self.is_valid = True
@@ -185,11 +200,24 @@ class _Exchange:
         self.is_valid = self._valid(i, i.move) and self._valid(j, j.move)
         if self.gain < 1e-10:
             self.is_valid = False
+        self.zeroed = False
         if not self.is_valid:
             return
         self._check_nbs(i)
-        self._check_nbs(j)
-        self.is_valid = self._valid(i, i.move) and self._valid(j, j.move)
+        if not self.zeroed:
+            self._check_nbs(j)
+        # a zeroed exchange stays on the list with gain 0 (Decide's published run realises one, its last)
+        self.is_valid = self.zeroed or (self._valid(i, i.move) and self._valid(j, j.move))
+
+    def _zero(self, s: _Side) -> None:
+        """The NBS is already at or past the partner's position: nothing is left to trade, gain 0."""
+        o = s.other
+        assert o is not None
+        s.move = o.move = 0.0
+        s.moves[-1] = o.moves[-1] = 0.0
+        s.y, o.y = s.supply_pos, o.supply_pos
+        self.dp = self.dq = self.gain = 0.0
+        self.zeroed = True
 
     def _check_nbs(self, s: _Side) -> None:
         """Cut the exchange when it would push ``s``'s supply-issue NBS past the partner's position."""
@@ -202,9 +230,18 @@ class _Exchange:
         # Decide compares Decimals, where an NBS landing exactly on x is exactly x; ignore float noise
         d0 = 0.0 if abs(x - s.nbs_0) < _EPS_MOVE else x - s.nbs_0
         d1 = 0.0 if abs(x - s.nbs_1) < _EPS_MOVE else x - s.nbs_1
+        if self.zero_when_past and d0 * s.move < 0 and d1 * s.move < 0:
+            # before and after the move the NBS lies beyond x, seen in the direction of the move
+            self._zero(s)
+            return
         if (d0 >= 0 and d1 >= 0) or (d0 <= 0 and d1 <= 0):
             return
-        delta = abs(self._cut_shift(s, x, ref))
+        shift = self._cut_shift(s, x, ref)
+        if self.zero_when_past and shift * s.move <= 0:
+            # reaching x would take a move backwards: the recorded positions already put the NBS past x
+            self._zero(s)
+            return
+        delta = abs(shift)
         if self.cut_from_start and delta >= abs(s.move):
             # measured from the start, the "crossing" is the actor's earlier move: a cut never lengthens
             return
@@ -291,6 +328,7 @@ def _one_round(
     cap: np.ndarray,
     rng: np.random.Generator | None,
     cut_from_start: bool,
+    zero_when_past: bool,
     chooser: TieChooser | str,
     names: tuple[str, ...],
     issues: tuple[str, ...],
@@ -306,7 +344,15 @@ def _one_round(
             for g1, g2 in ((0, 3), (1, 2)):
                 for a in np.flatnonzero(group == g1):
                     for b in np.flatnonzero(group == g2):
-                        ex = _Exchange(rnd, int(a), int(b), p, q, cut_from_start=cut_from_start)
+                        ex = _Exchange(
+                            rnd,
+                            int(a),
+                            int(b),
+                            p,
+                            q,
+                            cut_from_start=cut_from_start,
+                            zero_when_past=zero_when_past,
+                        )
                         ex.calculate()
                         pending.append(ex)
     realised: list[_Exchange] = []
@@ -322,7 +368,8 @@ def _one_round(
                 rows = [e.as_row(names, issues) for e in (pending[k] for k in tied)]
                 pick = tied[int(chooser(rows, len(realised)))]
             elif rng is not None:
-                pick = int(rng.choice(tied))
+                # Decide's coin: the first or the second of the tied exchanges, never a later one
+                pick = tied[1] if rng.random() >= 0.5 else tied[0]
         done = pending.pop(pick)
         if not done.is_valid:
             continue
@@ -334,6 +381,9 @@ def _one_round(
                     keep.append(ex)
         pending = keep
         realised.append(done)
+        if done.zeroed:
+            # the best exchange left has gain 0: Decide lists it and the round ends
+            break
     return realised, rnd
 
 
@@ -344,6 +394,7 @@ def exchange_model(
     rounds: int = 1,
     tie_break: Literal["random", "first"] | TieChooser = "first",
     nbs_cut_from: Literal["start", "current"] = "start",
+    nbs_past_partner: Literal["zero", "ignore"] = "zero",
     seed: int | None = None,
 ) -> ModelResult:
     """Stokman's exchange model, Decide's equal-gain variant (see the module docstring).
@@ -352,15 +403,26 @@ def exchange_model(
     ``ModelLoop``; the published COP21 comparison is one round). ``tie_break``: what happens when exchanges
     have exactly equal gain: ``"first"`` (creation order), ``"random"`` (Decide's coin flip, drawn from
     ``seed``), or a callable ``(tied_rows, n_realised) -> index`` that picks one of the tied exchanges (e.g.
-    to replay the coin flips of a published run). ``nbs_cut_from``: where the test "would this exchange push
-    the NBS past the partner's position" and the cut are measured from, for an actor that already moved on its
-    supply issue this round: ``"start"`` (default; the round's start position, and a cut never lengthens a
-    move; inferred from the published COP21 run, whose exchange 100 (EU28/AOSIS, shift 3.1106) only follows
-    from AOSIS at 100, not at its current 81.63) or ``"current"`` (its current position, as Decide's present
-    source reads). See ``bench/exchange_cop21.py``.
+    to replay the coin flips of a published run); ``"random"`` is Decide's coin between the first two tied
+    exchanges, drawn from ``seed`` (so a run is reproducible). ``nbs_cut_from``: where the test "would this
+    exchange push the NBS past the partner's position" and the cut are measured from, for an actor that
+    already moved on its supply issue this round: ``"start"`` (default; the round's start position, and a cut
+    never lengthens a move; inferred from the published COP21 run, whose exchange 100 (EU28/AOSIS, shift
+    3.1106) only follows from AOSIS at 100, not at its current 81.63) or ``"current"`` (its current position,
+    as Decide's present source reads). ``nbs_past_partner``: what happens to an exchange whose supply-issue
+    NBS already lies at or past the partner's position (in the direction of the move, before and after it), or
+    whose cut would have to move backwards: ``"zero"`` (default; it stays listed with no move and gain 0, and
+    the round ends once it is the best left; inferred from the published COP21 run: it never realises
+    EIG/AOSIS (amb2100/amb2050, gain 0.0223 otherwise, at exchange 105) and Decide's repository copy of the
+    run ends with exactly that exchange at gain 0) or ``"ignore"`` (such exchanges go ahead uncut, as the
+    previous reading did: 104 published exchanges instead of 128). See ``bench/exchange_cop21.py``.
     """
     if nbs_cut_from not in ("start", "current"):
         raise ModelInputError(f"exchange.v1: nbs_cut_from must be 'start' or 'current', got {nbs_cut_from!r}")
+    if nbs_past_partner not in ("zero", "ignore"):
+        raise ModelInputError(
+            f"exchange.v1: nbs_past_partner must be 'zero' or 'ignore', got {nbs_past_partner!r}"
+        )
     if rounds < 1:
         raise ModelInputError(f"exchange.v1: rounds must be >= 1, got {rounds}")
     if not callable(tie_break) and tie_break not in ("random", "first"):
@@ -380,7 +442,17 @@ def exchange_model(
     )
     all_rows: list[dict[str, Any]] = []
     for r in range(1, rounds + 1):
-        realised, _ = _one_round(pos, sal, cap, rng, nbs_cut_from == "start", chooser, table.actors, ids)
+        realised, _ = _one_round(
+            pos,
+            sal,
+            cap,
+            rng,
+            nbs_cut_from == "start",
+            nbs_past_partner == "zero",
+            chooser,
+            table.actors,
+            ids,
+        )
         rows = [e.as_row(table.actors, ids) for e in realised]
         all_rows.extend({"round": r, **row} for row in rows)
         for e in realised:
@@ -404,6 +476,7 @@ def exchange_model(
             "rounds": rounds,
             "tie_break": tie_break if isinstance(tie_break, str) else "callable",
             "nbs_cut_from": nbs_cut_from,
+            "nbs_past_partner": nbs_past_partner,
             "seed": seed,
         },
         forecast=forecast,
