@@ -174,3 +174,13 @@ def test_unreadable_codebook_files(tmp_path: Path) -> None:
     listy.write_text(yaml.safe_dump([1, 2]), encoding="utf-8")
     with pytest.raises(CodebookError, match="must be a mapping"):
         load_codebook(listy)
+
+
+def test_readme_codebook_example_validates() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    start, end = readme.index("<!-- section:extraction -->"), readme.index("<!-- /section:extraction -->")
+    section = readme[start:end]
+    example = re.search(r"```yaml\n(.*?)```", section, re.DOTALL)
+    assert example is not None
+    codebook = parse_codebook(yaml.safe_load(example.group(1)), source="README")
+    assert codebook.actor_by_id["putin"].party_on(date(2024, 1, 1)) == "russia"

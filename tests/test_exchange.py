@@ -138,6 +138,23 @@ def test_cop21_exchanges_in_order(benchmarks_dir: Path) -> None:
     assert _matching_prefix(current.diagnostics["exchanges"], expected) >= 98
 
 
+def test_random_tie_is_decides_coin_between_the_first_two() -> None:
+    """Three identical partners give three exactly tied exchanges with a0; Decide's coin only ever takes the
+    first or the second of them, and the seed decides which."""
+    t = _table(
+        [[0, 0], [100, 100], [100, 100], [100, 100]],
+        [[0.8, 0.2], [0.2, 0.8], [0.2, 0.8], [0.2, 0.8]],
+        [1, 1, 1, 1],
+    )
+    (first,) = exchange_model(t).diagnostics["exchanges"]
+    assert first["actor_j"] == "a1"
+    partners = [
+        exchange_model(t, tie_break="random", seed=seed).diagnostics["exchanges"][0]["actor_j"]
+        for seed in range(30)
+    ]
+    assert set(partners) == {"a1", "a2"}
+
+
 def test_random_ties_reproducible_from_seed(benchmarks_dir: Path) -> None:
     table = read_decide(benchmarks_dir / "decide-exchange" / "CoP21_2015-10-02_full.csv")
     a = exchange_model(table, tie_break="random", seed=3).diagnostics["exchanges"]

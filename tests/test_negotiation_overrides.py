@@ -173,7 +173,7 @@ _entries = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(st.one_of(_values, st.fixed_dictionaries({"overrides": st.lists(_entries, max_size=4)})))
 def test_any_overrides_input_parses_or_is_an_input_error(data):
     from zopa.negotiation.analysis import parse_plan

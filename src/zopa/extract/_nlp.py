@@ -223,6 +223,7 @@ class DocContext:
     affiliations: dict[str, str] = field(default_factory=dict)  # ner person -> party ("Russian envoy X")
     _docs: dict[int, Doc] = field(default_factory=dict, repr=False)
     _sentence_starts: list[int] = field(default_factory=list, repr=False)
+    _labels_cache: tuple[list[Mention], int, dict[str, str]] | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, article: Article, codebook: Codebook) -> DocContext:
@@ -302,10 +303,15 @@ class DocContext:
 
     @property
     def ner_labels_by_actor(self) -> dict[str, str]:
+        """spaCy label of each ``ner:`` actor (rebuilt only when the mention list is replaced)."""
+        cached = self._labels_cache
+        if cached is not None and cached[0] is self.mentions and cached[1] == len(self.ner_labels):
+            return cached[2]
         out: dict[str, str] = {}
         for m in self.mentions:
             if m.how == "ner":
                 out.setdefault(m.actor, self.ner_labels.get((m.start, m.end), ""))
+        self._labels_cache = (self.mentions, len(self.ner_labels), out)
         return out
 
     def is_person(self, actor: str | None) -> bool:

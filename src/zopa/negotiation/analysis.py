@@ -28,7 +28,7 @@ import numpy as np
 import yaml
 
 from zopa.errors import InputError, ZopaError
-from zopa.models.agreement import package_deals, score_plan, zone_of_agreement
+from zopa.models.agreement import ZoneReport, package_deals, score_plan, zone_of_agreement
 from zopa.models.montecarlo import simulate
 from zopa.models.registry import get_batch, model_names, run_model
 from zopa.models.table import Negotiation
@@ -48,7 +48,7 @@ class AnalysisOptions:
     level: float = 0.8
     top_deals: int = 10
     max_evidence: int = 5  # sentences shown per value (the heaviest by time decay); the count is always given
-    max_conditional: int = 10  # conditional packages scored (the best-attested offers first)
+    max_conditional: int = 5  # conditional packages scored (the best-attested offers first)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -362,12 +362,12 @@ def negotiation_deals(model: NegotiationModel, *, options: AnalysisOptions | Non
     opts = options or AnalysisOptions()
     table = model.modeled()
     report = package_deals(table, top=opts.top_deals, seed=opts.seed)
-    zone = zone_of_agreement(table)
     conditional = []
     offers = [o for o in model.linked_offers if o.issue in table.issue_ids and o.value is not None]
     offers.sort(key=lambda o: -sum(e.weight for e in o.evidence))
+    balanced = zone_of_agreement(table).balanced_deal if offers else {}
     for offer in offers[: opts.max_conditional]:
-        package = dict(zone.balanced_deal)
+        package = dict(balanced)
         package[offer.issue] = float(offer.value)
         if offer.conditional_on in package and offer.requires is not None:
             package[offer.conditional_on] = float(offer.requires)
@@ -392,7 +392,7 @@ def negotiation_deals(model: NegotiationModel, *, options: AnalysisOptions | Non
         accepted=report.accepted,
         conditional=tuple(conditional),
         conditional_not_scored=max(0, len(offers) - opts.max_conditional),
-        utility=zone.utility,
+        utility=ZoneReport.__dataclass_fields__["utility"].default,
     )
 
 
