@@ -1,6 +1,8 @@
 """DEU III: mean absolute error of every registered model against the actual outcomes of EU decisions.
 
-Run: ``python bench/deu3.py`` (reads ``../shared/benchmarks/deu3/deu3.csv``; about a minute).
+Run: ``python bench/deu3.py [--models compromise.v1 nash.v1] [--no-proposals]`` (reads
+``../shared/benchmarks/deu3/deu3.csv``; compromise, median and the cross-validation take a minute, every model
+on every table far longer: smp.v1 and bdm.v1 dominate).
 
 Capability definitions (printed with each figure):
 - ``council``: Council voting power of the treaty regime in force at the decision date (``bench/
@@ -185,6 +187,13 @@ def cross_validated(tables: list[Negotiation], *, folds: int = 10, seed: int = 0
 
 
 def main() -> int:
+    import argparse
+
+    ap = argparse.ArgumentParser(description="DEU III benchmark of the registered models")
+    ap.add_argument("--models", nargs="*", help="models to run (default: every registered model)")
+    ap.add_argument("--no-proposals", action="store_true", help="skip the one-table-per-proposal runs (slow)")
+    args = ap.parse_args()
+    models = args.models or model_names()
     if not DEU.exists():
         print(
             f"DEU III not found at {DEU}: needs ../shared/benchmarks beside the repository", file=sys.stderr
@@ -203,7 +212,7 @@ def main() -> int:
     print(f"DEU III: {n} valid issues (outcome known, >= 2 actors); regimes by decision date: {regimes}")
     print("\nMean absolute error vs actual outcome (0-100 scale), one table per issue:")
     print(f"{'model':<16}{'council':>10}{'gdp':>10}{'equal':>10}   issues run (council)")
-    for model in model_names():
+    for model in models:
         t1 = time.perf_counter()
         row = [mae(tables[c], model) for c in ("council", "gdp", "equal")]
         note = f"   {row[0][1]}" + (
@@ -231,10 +240,16 @@ def main() -> int:
         )
         print(f"nash.v1 {opts}: {m[0]:.2f} on {m[1]} issues")
     groups = by_proposal(tables["council"])
-    print(f"\nOne table per proposal ({len(groups)} proposals; models bargain across a proposal's issues):")
-    for model in model_names():
-        m = mae_by_proposal(groups, model)
-        print(f"{model:<16}{m[0]:>10.2f}   on {m[1]} issues")
+    if not args.no_proposals:
+        print(
+            f"\nOne table per proposal ({len(groups)} proposals; models bargain across a proposal's issues):"
+        )
+        for model in models:
+            t1 = time.perf_counter()
+            m = mae_by_proposal(groups, model)
+            print(
+                f"{model:<16}{m[0]:>10.2f}   on {m[1]} issues  [{time.perf_counter() - t1:.0f} s]", flush=True
+            )
     cv = cross_validated(tables["council"])
     print(
         "\nCross-validated compromise variant (salience_power x capability_power x status_quo_weight, "

@@ -4,8 +4,8 @@ Spans (``start``, ``end``) are character offsets into the *cleaned* text of a do
 end-exclusive, so ``article.text[start:end]`` is the evidence. Every extracted item names the extractor
 (``extractor``, a versioned name like ``"quotes.v1"``) and a ``confidence`` in [0, 1].
 
-Actor references are codebook actor ids (``"putin"``, ``"russia"``); people the codebook does not know are
-referenced as ``"ner:<Name>"``.
+Actor references are codebook actor ids (``"putin"``, ``"russia"``); people the codebook does not
+know are referenced as ``"ner:<Name>"``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 Stance = Literal["demand", "reject", "accept", "offer", "conditional", "threat", "plan", "statement"]
-STANCES: tuple[str, ...] = ("demand", "reject", "accept", "offer", "conditional", "threat", "plan", "statement")
+STANCES: tuple[str, ...] = (
+    "demand", "reject", "accept", "offer", "conditional", "threat", "plan", "statement",
+)
 
 
 def _plain(value: Any) -> Any:

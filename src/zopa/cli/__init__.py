@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 from zopa.cli._app import app
 from zopa.errors import ZopaError
 
-# Each module adds its commands to `app` on import.
-from zopa.cli import evidence_cmds, model_cmds, negotiation_cmds, pipeline_cmds, serve_cmd  # noqa: E402,F401,I001
+# Each command module adds its commands to `app` on import; this order is the order of `zopa --help`.
+for _module in ("pipeline_cmds", "evidence_cmds", "negotiation_cmds", "model_cmds", "serve_cmd"):
+    importlib.import_module(f"zopa.cli.{_module}")
 
 
 def main() -> None:
     """Console entry point: a ZopaError becomes one line on stderr and exit status 1, never a traceback."""
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click returns the code of `typer.Exit(n)` instead of exiting with it.
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except ZopaError as exc:
         print(f"zopa: error: {exc}", file=sys.stderr)
         sys.exit(1)
