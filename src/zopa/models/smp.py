@@ -452,6 +452,7 @@ def smp_model(
     min_delta_ratio: float = 0.02,
     ideal_adjust: Sequence[tuple[str, str, float]] | None = None,
     missing: Literal["per_issue", "error"] = "per_issue",
+    salience_over: Literal["scale", "error"] = "scale",
     seed: int | None = None,
 ) -> ModelResult:
     """KTAB's Spatial Model of Politics; options named as in KTAB's XML ``<ModelParameters>``.
@@ -464,7 +465,10 @@ def smp_model(
     the KTAB XML reader), else KTAB's default for CSV input (:data:`KTAB_DEFAULTS`). ``max_states``: KTAB
     stops after 100 steps (101 states). ``min_steps``, ``min_delta_ratio``: KTAB's ``smpStopFn`` (2 and 0.02).
     ``ideal_adjust``: ``(actor, reference actor, rate)`` triples (default: the file's, else identity).
-    ``seed``: only used by ``state_transitions="Stochastic"``. Actors must take part in every issue (KTAB's
+    ``salience_over``: KTAB requires an actor's saliences to sum to at most 100 across issues; zopa tables give
+    each cell a salience in [0, 1] independently, so ``"scale"`` divides an actor's saliences by their sum when
+    it exceeds 1 (relative salience kept; KTAB inputs, which already sum to <= 100, are untouched) and
+    ``"error"`` refuses such a table. ``seed``: only used by ``state_transitions="Stochastic"``. Actors must take part in every issue (KTAB's
     SMP has no missing positions).
     """
     given = {
@@ -505,6 +509,7 @@ def smp_model(
                 "min_steps": min_steps,
                 "min_delta_ratio": min_delta_ratio,
                 "seed": seed,
+                "salience_over": salience_over,
             },
         )
     missing_pos = np.argwhere(np.isnan(table.position))
@@ -520,10 +525,14 @@ def smp_model(
     cap = cap2[:, 0].copy()
     if not np.allclose(cap2, cap[:, None]):
         raise ModelInputError("smp.v1: capability must be the same on every issue (KTAB's scalar capability)")
+    if salience_over not in ("scale", "error"):
+        raise ModelInputError(f"smp.v1: salience_over must be 'scale' or 'error', got {salience_over!r}")
     for a in range(len(cap)):
         if cap[a] <= 0 or sal[a].sum() <= 0:
             raise ModelInputError(f"smp.v1: actor {table.actors[a]!r} needs positive capability and salience")
-        if sal[a].sum() > 1.0 + 1e-9:
+        if sal[a].sum() > 1.0 + 1e-9 and salience_over == "scale":
+            sal[a] = sal[a] / sal[a].sum()
+        elif sal[a].sum() > 1.0 + 1e-9:
             raise ModelInputError(
                 f"smp.v1: actor {table.actors[a]!r} has total salience {sal[a].sum() * 100:.1f}"
                 " > 100 across issues"
@@ -648,6 +657,7 @@ def smp_model(
             "min_delta_ratio": min_delta_ratio,
             "ideal_adjust": list(ideal_adjust or []),
             "missing": missing,
+            "salience_over": salience_over,
             "seed": seed,
         },
         forecast={ids[k]: float(100 * pos[best, k]) for k in range(len(ids))},
