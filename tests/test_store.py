@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from datetime import date, datetime
 from pathlib import Path
@@ -304,4 +305,156 @@ def test_wal_lets_a_writer_commit_while_a_reader_is_open(sqlite_url: str) -> Non
         _store(db, 2)  # another connection writes while the read transaction is open: no "database is locked"
         assert reader.execute(count).scalar_one() == 1  # the reader keeps its snapshot
     assert _count(db, schema.documents) == 2
+    db.close()
+
+
+def _listing_db(db_url: str):  # type: ignore[no-untyped-def]
+    """Eight documents: ties on ``published``, an undated one, two outlets, two near-duplicates."""
+    db = open_db(db_url)
+    dates = [
+        datetime(2024, 1, 5),
+        datetime(2025, 6, 1),
+        datetime(2025, 6, 1),
+        None,
+        datetime(2024, 12, 31, 23, 0),
+        datetime(2025, 2, 1),
+        datetime(2025, 6, 1),
+        None,
+    ]
+    ids: list[int] = []
+    for n, published in enumerate(dates, start=1):
+        article = _article(n, published=published)
+        if n % 2 == 0:
+            article = dataclasses.replace(article, outlet="Other Post")
+        duplicate_of = ids[0] if n in (3, 8) else None
+        with db.transaction() as conn:
+            doc = insert_document(conn, article, duplicate_of=duplicate_of)
+        replace_evidence(db, doc, _evidence(article.text), codebook_hash="cb1")
+        ids.append(doc)
+    return db
+
+
+def _expected(db, table, keep) -> list[int]:  # type: ignore[no-untyped-def]
+    """Reference listing computed in Python: rows kept by ``keep``, newest document first (undated last),
+    then document id descending, start, id."""
+    d = schema.documents
+    with db.connect() as conn:
+        rows = conn.execute(
+            select(table, d.c.published, d.c.outlet, d.c.duplicate_of).select_from(
+                table.join(d, table.c.document_id == d.c.id)
+            )
+        ).mappings()
+        rows = [row for row in rows if keep(row)]
+    rows.sort(key=lambda r: (r["start"], r["id"]))
+    rows.sort(
+        key=lambda r: (r["published"] is not None, r["published"] or datetime.min, r["document_id"]),
+        reverse=True,
+    )
+    return [row["id"] for row in rows]
+
+
+def test_evidence_listings_match_a_reference_on_filters_order_pages_and_totals(db_url: str) -> None:
+    db = _listing_db(db_url)
+    since = datetime(2025, 1, 1)
+    not_dup = lambda r: r["duplicate_of"] is None  # noqa: E731
+    cases = [
+        (queries.list_quotes, schema.quotes, {}, not_dup),
+        (queries.list_quotes, schema.quotes, {"include_duplicates": True}, lambda r: True),
+        (queries.list_quotes, schema.quotes, {"speaker": "DANA HOLT"}, not_dup),
+        (
+            queries.list_quotes,
+            schema.quotes,
+            {"speaker": "ner:Dana Holt", "include_duplicates": True},
+            lambda r: True,
+        ),
+        (queries.list_quotes, schema.quotes, {"speaker": "nobody"}, lambda r: False),
+        (
+            queries.list_quotes,
+            schema.quotes,
+            {"outlet": "other post"},
+            lambda r: not_dup(r) and r["outlet"] == "Other Post",
+        ),
+        (
+            queries.list_quotes,
+            schema.quotes,
+            {"since": since},
+            lambda r: not_dup(r) and r["published"] is not None and r["published"] >= since,
+        ),
+        (
+            queries.list_quotes,
+            schema.quotes,
+            {"until": date(2024, 12, 31), "include_duplicates": True},
+            lambda r: r["published"] is not None and r["published"] < datetime(2025, 1, 1),
+        ),
+        (queries.list_quotes, schema.quotes, {"issue": "northern-valley", "search": "NEVER"}, not_dup),
+        (queries.list_positions, schema.positions, {}, not_dup),
+        (
+            queries.list_positions,
+            schema.positions,
+            {"actor": "arland", "issue": "northern-valley"},
+            lambda r: not_dup(r) and r["actor"] == "arland",
+        ),
+        (
+            queries.list_positions,
+            schema.positions,
+            {"stance": "offer", "include_duplicates": True},
+            lambda r: r["stance"] == "offer",
+        ),
+        (
+            queries.list_positions,
+            schema.positions,
+            {"red_line": True, "since": since},
+            lambda r: not_dup(r) and r["red_line"] and r["published"] is not None and r["published"] >= since,
+        ),
+        (queries.list_events, schema.events, {}, not_dup),
+        (
+            queries.list_events,
+            schema.events,
+            {"what": "SHIPS", "outlet": "example times"},
+            lambda r: not_dup(r) and r["outlet"] == "Example Times",
+        ),
+        (queries.list_events, schema.events, {"place": "nowhere"}, lambda r: False),
+    ]
+    for fn, table, filters, keep in cases:
+        expected = _expected(db, table, keep)
+        page = fn(db, **filters)
+        assert [row.id for row in page.items] == expected, (fn.__name__, filters)
+        assert page.total == len(expected), (fn.__name__, filters)
+        for limit, offset in ((3, 0), (3, 2), (2, 5), (None, 4)):
+            paged = fn(db, **filters, limit=limit, offset=offset)
+            end = None if limit is None else offset + limit
+            assert [row.id for row in paged.items] == expected[offset:end], (fn.__name__, filters, offset)
+            assert paged.total == len(expected)
+    one = queries.list_quotes(db, document=queries.list_documents(db).items[0].id)
+    assert one.total == 1 and len(one.items) == 1
+    db.close()
+
+
+def test_document_search_matches_a_reference_with_pages(db_url: str) -> None:
+    db = _listing_db(db_url)
+    every = queries.list_documents(db).items  # order itself: test_queries_return_traceable_rows
+    cases = [
+        ("update NUMBER 2", {}, lambda r: r.title.endswith(" 2")),
+        ("other post", {}, lambda r: r.outlet == "Other Post"),
+        (
+            "other post",
+            {"include_duplicates": False},
+            lambda r: r.outlet == "Other Post" and r.duplicate_of is None,
+        ),
+        (
+            "EXAMPLE-",
+            {"since": date(2025, 1, 1)},
+            lambda r: r.published is not None and r.published >= datetime(2025, 1, 1),
+        ),
+        ("cedarport", {}, lambda r: True),
+        ("100%", {}, lambda r: False),
+        ("update_number", {}, lambda r: False),  # "_" is not a wildcard
+    ]
+    for search, filters, keep in cases:
+        expected = [row.id for row in every if keep(row)]
+        found = queries.list_documents(db, search=search, **filters)
+        assert [row.id for row in found.items] == expected and found.total == len(expected), search
+        paged = queries.list_documents(db, search=search, **filters, limit=2, offset=1)
+        assert [row.id for row in paged.items] == expected[1:3] and paged.total == len(expected), search
+        assert paged.items == found.items[1:3]
     db.close()

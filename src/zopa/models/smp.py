@@ -316,12 +316,25 @@ def _gain_one(
     return p, float((1 - sj) * win + sj * (p * win + (1 - p) * lose) - sq)
 
 
-def _first_max(v: np.ndarray, rel: float = 1e-7) -> int:
-    """Index of the first value within ``rel`` (relative) of the maximum: KTAB takes the first of exactly tied
-    options; the tolerance keeps that choice when float noise (e.g. from rescaled capabilities, against KTAB's
-    fixed minimum coalition strengths) separates options that are equal in exact arithmetic."""
+def _first_max(v: np.ndarray, rel: float = 1e-7, keys: Sequence[tuple[float, ...]] | None = None) -> int:
+    """Index of the maximum of ``v``, ties broken without reference to actor order.
+
+    KTAB takes the first of exactly tied options, i.e. it lets the order of the actors decide. Here every
+    value within ``rel`` (relative) of the maximum counts as tied (float noise, e.g. from summation order or
+    rescaled capabilities against KTAB's fixed minimum coalition strengths, separates options that are equal
+    in exact arithmetic), and among tied options the one with the smallest ``keys`` entry wins: keys are
+    built from positions and inputs, never from labels, so relabelling the actors changes no choice. Options
+    whose keys are also equal are interchangeable (same outcome), and the first is taken."""
     top = float(np.max(v))
-    return int(np.flatnonzero(v >= top - rel * max(abs(top), 1e-300))[0])
+    tied = np.flatnonzero(v >= top - rel * max(abs(top), 1e-300))
+    if keys is None or len(tied) == 1:
+        return int(tied[0])
+    return int(min(tied, key=lambda m: keys[m]))
+
+
+def _key(*parts: np.ndarray | float) -> tuple[float, ...]:
+    """A label-free sort key: the values, rounded to 1e-9 so that float noise does not order them."""
+    return tuple(float(x) for part in parts for x in np.round(np.atleast_1d(part), 9))
 
 
 def _round4(x: np.ndarray) -> np.ndarray:
@@ -547,6 +560,7 @@ def smp_model(
     rng = np.random.default_rng(seed)
     sal_sum = sal.sum(axis=1)
     ideal = pos.copy()
+    pos0 = pos.copy()
     states: list[dict[str, Any]] = []
     history_pos = [pos.copy()]
     first = 0.0
@@ -557,12 +571,14 @@ def smp_model(
         lists: list[list[tuple[int, int, np.ndarray, np.ndarray]]] = [
             [(k, k, pos[k], pos[k])] for k in range(na)
         ]
+        # tied targets: the one whose position (then input row) sorts first
+        target_keys = [_key(pos[j], sal[j], cap[j], pos0[j]) for j in range(na)]
         challenges = []
         for i in range(na):
             ok = gain[i] > MIN_GAIN
             if not ok.any():
                 continue
-            j = _first_max(np.where(ok, gain[i], -np.inf))
+            j = _first_max(np.where(ok, gain[i], -np.inf), keys=target_keys)
             piij = float(p_win[i, j])
             bi, bj = interpolate(pos[i], sal[i], piij, pos[j], sal[j], 1 - piij, o.inter_vec_bargain)
             challenges.append(
@@ -598,7 +614,12 @@ def smp_model(
                 u[:, m] = (upi + upj + own_sum - own[:, bi_] - own[:, bj_]) / na
             prob, _ = condorcet(coalitions(u, cap, o.voting_rule), o.victory_prob, o.pce_model)
             if o.state_transitions == "Deterministic":
-                m_max = _first_max(np.abs(prob))
+                # tied bargains: the one that moves k to the position that sorts first
+                moves = [
+                    _key(pi_ if bi_ == k else pj_) if bi_ != bj_ else _key(pos[k])
+                    for bi_, bj_, pi_, pj_ in options
+                ]
+                m_max = _first_max(np.abs(prob), keys=moves)
             else:
                 m_max = int(rng.choice(len(prob), p=prob / prob.sum()))
             bi_, bj_, pi_, pj_ = options[m_max]
@@ -619,7 +640,12 @@ def smp_model(
     r, a, _ = _state_utils(pos, ideal, sal, cap, o)
     p_pos, uniq = _pdist(a, pos, cap, o)
     states.append({"r": r, "challenges": [], "chosen": [], "p_unique": p_pos, "unique": uniq})
-    best = uniq[_first_max(p_pos)]
+    best = uniq[_first_max(p_pos, keys=[_key(pos[u]) for u in uniq])]
+    # KTAB's unique positions keep the first actor (in file order) of each group closer than POS_TOL, and its
+    # probabilities depend on that grouping (kept); the forecast is the group's first position in value order
+    best = min(
+        (m for m in range(na) if np.linalg.norm(pos[m] - pos[best]) < POS_TOL), key=lambda m: _key(pos[m])
+    )
     ids = table.issue_ids
     w = cap[:, None] * sal
     mean = (w * pos).sum(axis=0) / w.sum(axis=0)

@@ -289,8 +289,68 @@ def _document_filters(
     if story is not None:
         conds.append(d.c.story_id == story)
     if not include_duplicates:
-        conds.append(d.c.duplicate_of.is_(None))
+        conds.append(_not_duplicate())
     return conds
+
+
+def _not_duplicate() -> ColumnElement[bool]:
+    # ``+ 0`` keeps the planner off ix_documents_duplicate_of for IS NULL (true for nearly every row);
+    # that index serves the opposite test, counting the evidence of duplicates.
+    return (d.c.duplicate_of + 0).is_(None)
+
+
+def _evidence_page(
+    db: Database,
+    table: Any,
+    columns: list[Any],
+    *,
+    outer_joins: tuple[tuple[Any, ColumnElement[bool]], ...] = (),
+    doc_conds: list[ColumnElement[bool]],
+    include_duplicates: bool,
+    conds: list[ColumnElement[bool]],
+    selective: bool,
+    limit: int | None,
+    offset: int,
+    convert: Any,
+) -> Page[Any]:
+    """One page of evidence rows, newest document first, and the exact total.
+
+    ``doc_conds``: filters on the document (not the duplicate flag); ``conds``: filters on the evidence table
+    only. Without a ``selective`` (indexed) evidence filter the join walks documents in ``published`` order
+    (``document_id = d.id + 0`` rules out looking documents up by id from every evidence row, so SQLite reads
+    ix_documents_published and stops after the page instead of sorting all evidence). The total counts the
+    evidence table alone (minus the evidence of near-duplicates, found through ix_documents_duplicate_of)
+    instead of joining every row to its document."""
+    dup = [] if include_duplicates else [_not_duplicate()]
+    on = table.c.document_id == (d.c.id if selective else d.c.id + 0)
+    joined = table.join(d, on)
+    for other, cond in outer_joins:
+        joined = joined.outerjoin(other, cond)
+    stmt = (
+        select(*columns)
+        .select_from(joined)
+        .where(and_(True, *doc_conds, *dup, *conds))
+        .order_by(*_newest_first(table))
+    )
+    own = and_(True, *conds)
+    count: Select[Any]
+    if doc_conds:
+        docs = select(d.c.id).where(and_(True, *doc_conds, *dup))
+        count = select(func.count()).select_from(table).where(own, table.c.document_id.in_(docs))
+    else:
+        total = select(func.count()).select_from(table).where(own).scalar_subquery()
+        if include_duplicates:
+            count = select(total)
+        else:
+            duplicates = select(d.c.id).where(d.c.duplicate_of.is_not(None))
+            duplicated = (
+                select(func.count())
+                .select_from(table)
+                .where(own, table.c.document_id.in_(duplicates))
+                .scalar_subquery()
+            )
+            count = select(total - duplicated)
+    return _paged(db, stmt, count, limit, offset, convert)
 
 
 def _paged(
@@ -371,26 +431,41 @@ def list_documents(
     limit: int | None = None,
     offset: int = 0,
 ) -> Page[DocumentRow]:
-    """Documents, newest first (undated last). ``search`` matches title, text, outlet or source."""
+    """Documents, newest first (undated last). ``search`` matches title, text, outlet or source
+    (case-insensitive substring)."""
+    _check_page(limit, offset)
     conds = _document_filters(
         since=since, until=until, outlet=outlet, story=story, include_duplicates=include_duplicates
     )
-    if search:
-        conds.append(
-            or_(
-                d.c.title.icontains(search, autoescape=True),
-                d.c.text.icontains(search, autoescape=True),
-                d.c.outlet.icontains(search, autoescape=True),
-                d.c.source.icontains(search, autoescape=True),
-            )
-        )
-    stmt = (
-        _document_select()
-        .where(and_(True, *conds))
-        .order_by(d.c.published.desc().nulls_last(), d.c.id.desc())
-    )
-    count = select(func.count()).select_from(d).where(and_(True, *conds))
-    return _paged(db, stmt, count, limit, offset, _document_row)
+    order = (d.c.published.desc().nulls_last(), d.c.id.desc())
+    if not search:
+        stmt = _document_select().where(and_(True, *conds)).order_by(*order)
+        count = select(func.count()).select_from(d).where(and_(True, *conds))
+        return _paged(db, stmt, count, limit, offset, _document_row)
+    # A substring search reads every text: do it once (ids in page order, walking ix_documents_published),
+    # take the total from that list and fetch only the page's rows.
+    conds.append(_text_search(db, search))
+    with db.connect() as conn:
+        ids = conn.execute(select(d.c.id).where(and_(*conds)).order_by(*order)).scalars().all()
+        wanted = ids[offset:] if limit is None else ids[offset : offset + limit]
+        rows: dict[int, Any] = {}
+        for chunk in range(0, len(wanted), 500):
+            part = wanted[chunk : chunk + 500]
+            for row in conn.execute(_document_select().where(d.c.id.in_(part))).mappings():
+                rows[row["id"]] = row
+    items = tuple(_document_row(rows[i]) for i in wanted)
+    return Page(items=items, total=len(ids), limit=limit, offset=offset)
+
+
+def _text_search(db: Database, search: str) -> ColumnElement[bool]:
+    """Case-insensitive substring match on title, outlet, source or text (the long text last)."""
+    columns = (d.c.title, d.c.outlet, d.c.source, d.c.text)
+    if db.dialect == "sqlite":
+        # SQLite's LIKE already ignores ASCII case, exactly as far as its lower() folds case: matching
+        # without lower() avoids copying every text.
+        escaped = search.replace("/", "//").replace("%", "/%").replace("_", "/_")
+        return or_(*(col.like(f"%{escaped}%", escape="/") for col in columns))
+    return or_(*(col.icontains(search, autoescape=True) for col in columns))
 
 
 def get_document(db: Database, document_id: int) -> DocumentDetail:
@@ -456,11 +531,11 @@ def list_quotes(
     """Direct quotes, newest first. ``speaker`` is an actor id or a name (case-insensitive); ``issue`` keeps
     quotes that overlap the evidence of a position on that issue in the same document."""
     speaker_actor = a.alias("speaker_actor")
-    conds = _document_filters(
-        since=since, until=until, outlet=outlet, document=document, include_duplicates=include_duplicates
-    )
+    doc_conds = _document_filters(since=since, until=until, outlet=outlet, document=document)
+    conds: list[ColumnElement[bool]] = []
     if speaker:
-        conds.append(or_(q.c.speaker == speaker, func.lower(speaker_actor.c.name) == speaker.lower()))
+        # the id itself or any actor with that name: resolved first so ix_quotes_speaker serves the filter
+        conds.append(q.c.speaker.in_(_actor_ids(db, speaker)))
     if issue:
         conds.append(
             exists().where(
@@ -472,15 +547,26 @@ def list_quotes(
         )
     if search:
         conds.append(q.c.text.icontains(search, autoescape=True))
-    joined = q.join(d, q.c.document_id == d.c.id).outerjoin(speaker_actor, speaker_actor.c.id == q.c.speaker)
-    stmt = (
-        select(q, *_doc_columns(), speaker_actor.c.name.label("speaker_name"))
-        .select_from(joined)
-        .where(and_(True, *conds))
-        .order_by(*_newest_first(q))
+    return _evidence_page(
+        db,
+        q,
+        [q, *_doc_columns(), speaker_actor.c.name.label("speaker_name")],
+        outer_joins=((speaker_actor, speaker_actor.c.id == q.c.speaker),),
+        doc_conds=doc_conds,
+        include_duplicates=include_duplicates,
+        conds=conds,
+        selective=bool(speaker),
+        limit=limit,
+        offset=offset,
+        convert=_quote_row,
     )
-    count = select(func.count()).select_from(joined).where(and_(True, *conds))
-    return _paged(db, stmt, count, limit, offset, _quote_row)
+
+
+def _actor_ids(db: Database, ref: str) -> list[str]:
+    """``ref`` and the ids of the actors whose name is ``ref`` (case-insensitive)."""
+    with db.connect() as conn:
+        ids = conn.execute(select(a.c.id).where(func.lower(a.c.name) == ref.lower())).scalars().all()
+    return sorted({ref, *ids})
 
 
 def _position_row(row: Any) -> PositionRow:
@@ -499,21 +585,28 @@ def _position_row(row: Any) -> PositionRow:
     )
 
 
-def _position_select(conds: list[ColumnElement[bool]]) -> tuple[Select[Any], Select[Any]]:
-    actor = a.alias("position_actor")
-    speaker = a.alias("position_speaker")
-    joined = (
-        p.join(d, p.c.document_id == d.c.id)
-        .outerjoin(actor, actor.c.id == p.c.actor)
-        .outerjoin(speaker, speaker.c.id == p.c.speaker)
-    )
-    stmt = (
-        select(p, *_doc_columns(), actor.c.name.label("actor_name"), speaker.c.name.label("speaker_name"))
-        .select_from(joined)
-        .where(and_(True, *conds))
-    )
-    count = select(func.count()).select_from(p.join(d, p.c.document_id == d.c.id)).where(and_(True, *conds))
-    return stmt, count
+def _position_own_conds(
+    *,
+    actor: str | None,
+    issue: str | None,
+    stance: str | None,
+    speaker: str | None,
+    red_line: bool | None,
+) -> list[ColumnElement[bool]]:
+    if stance is not None and stance not in STANCES:
+        raise InputError("stance", f"{stance!r} is not one of {', '.join(STANCES)}")
+    conds: list[ColumnElement[bool]] = []
+    if actor:
+        conds.append(p.c.actor == actor)
+    if issue:
+        conds.append(p.c.issue == issue)
+    if stance:
+        conds.append(p.c.stance == stance)
+    if speaker:
+        conds.append(p.c.speaker == speaker)
+    if red_line is not None:
+        conds.append(p.c.red_line.is_(red_line))
+    return conds
 
 
 def _position_conds(
@@ -529,22 +622,11 @@ def _position_conds(
     include_duplicates: bool,
     red_line: bool | None = None,
 ) -> list[ColumnElement[bool]]:
-    if stance is not None and stance not in STANCES:
-        raise InputError("stance", f"{stance!r} is not one of {', '.join(STANCES)}")
-    conds = _document_filters(
+    own = _position_own_conds(actor=actor, issue=issue, stance=stance, speaker=speaker, red_line=red_line)
+    doc = _document_filters(
         since=since, until=until, outlet=outlet, document=document, include_duplicates=include_duplicates
     )
-    if actor:
-        conds.append(p.c.actor == actor)
-    if issue:
-        conds.append(p.c.issue == issue)
-    if stance:
-        conds.append(p.c.stance == stance)
-    if speaker:
-        conds.append(p.c.speaker == speaker)
-    if red_line is not None:
-        conds.append(p.c.red_line.is_(red_line))
-    return conds
+    return [*doc, *own]
 
 
 def list_positions(
@@ -564,20 +646,22 @@ def list_positions(
     offset: int = 0,
 ) -> Page[PositionRow]:
     """Positions (party, issue, stance) with their evidence sentence, newest first."""
-    conds = _position_conds(
-        actor=actor,
-        issue=issue,
-        stance=stance,
-        speaker=speaker,
-        since=since,
-        until=until,
-        outlet=outlet,
-        document=document,
+    conds = _position_own_conds(actor=actor, issue=issue, stance=stance, speaker=speaker, red_line=red_line)
+    actor_t = a.alias("position_actor")
+    speaker_t = a.alias("position_speaker")
+    return _evidence_page(
+        db,
+        p,
+        [p, *_doc_columns(), actor_t.c.name.label("actor_name"), speaker_t.c.name.label("speaker_name")],
+        outer_joins=((actor_t, actor_t.c.id == p.c.actor), (speaker_t, speaker_t.c.id == p.c.speaker)),
+        doc_conds=_document_filters(since=since, until=until, outlet=outlet, document=document),
         include_duplicates=include_duplicates,
-        red_line=red_line,
+        conds=conds,
+        selective=bool(actor or issue),
+        limit=limit,
+        offset=offset,
+        convert=_position_row,
     )
-    stmt, count = _position_select(conds)
-    return _paged(db, stmt.order_by(*_newest_first(p)), count, limit, offset, _position_row)
 
 
 def _event_row(row: Any) -> EventRow:
@@ -606,19 +690,23 @@ def list_events(
     offset: int = 0,
 ) -> Page[EventRow]:
     """Reported figures (count, what, unit, place, time), newest first; ``what``/``place``: substrings."""
-    conds = _document_filters(
-        since=since, until=until, outlet=outlet, document=document, include_duplicates=include_duplicates
-    )
+    conds: list[ColumnElement[bool]] = []
     if what:
         conds.append(e.c.what.icontains(what, autoescape=True))
     if place:
         conds.append(e.c.place.icontains(place, autoescape=True))
-    joined = e.join(d, e.c.document_id == d.c.id)
-    stmt = (
-        select(e, *_doc_columns()).select_from(joined).where(and_(True, *conds)).order_by(*_newest_first(e))
+    return _evidence_page(
+        db,
+        e,
+        [e, *_doc_columns()],
+        doc_conds=_document_filters(since=since, until=until, outlet=outlet, document=document),
+        include_duplicates=include_duplicates,
+        conds=conds,
+        selective=False,
+        limit=limit,
+        offset=offset,
+        convert=_event_row,
     )
-    count = select(func.count()).select_from(joined).where(and_(True, *conds))
-    return _paged(db, stmt, count, limit, offset, _event_row)
 
 
 # --- stories ---------------------------------------------------------------------------------------------

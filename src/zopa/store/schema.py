@@ -55,6 +55,7 @@ documents = Table(
     Column("ingested_at", DateTime, nullable=False),
     Index("ix_documents_published", "published"),
     Index("ix_documents_story", "story_id"),
+    Index("ix_documents_duplicate_of", "duplicate_of"),
 )
 
 # MinHash LSH bands: a near-duplicate lookup is an indexed equality query, never a scan of all documents.
