@@ -126,13 +126,33 @@ def analyze_cmd(
         for what, count in rows:
             table.add_row(what, str(count))
         console.print(table)
+        _print_findings(database)
         console.print(
-            "Next: [bold]zopa positions[/], [bold]zopa quotes[/], [bold]zopa stories[/], "
-            "[bold]zopa show DOC[/]"
+            "Next: [bold]zopa positions[/], [bold]zopa quotes[/], [bold]zopa negotiation gap[/], "
+            "[bold]zopa negotiation zopa[/], [bold]zopa report --html report.html[/]"
         )
     _report_errors(report.errors)
     if not report.ok:
         sys.exit(1)
+
+
+def _print_findings(database: Any) -> None:
+    """What the stored coverage says, in a few lines: stories, then each party's stances by issue."""
+    from zopa.store import queries
+
+    for story in queries.list_stories(database, limit=5).items:
+        console.print(f"[bold]Story {story.id}[/] ({len(story.documents)} articles): {story.label}")
+    matrix = queries.position_matrix(database)
+    by_actor: dict[str, dict[str, list[str]]] = {}
+    for cell in sorted(matrix.cells, key=lambda c: (-c.total, c.issue)):
+        mark = f"{cell.issue}{' (red line)' if cell.red_line else ''}"
+        by_actor.setdefault(cell.actor, {}).setdefault(cell.stance, []).append(mark)
+    for actor in matrix.actors:
+        stances = by_actor.get(actor)
+        if not stances:
+            continue
+        said = "; ".join(f"[italic]{stance}[/] {', '.join(issues)}" for stance, issues in stances.items())
+        console.print(f"  [bold]{matrix.actor_names.get(actor, actor)}[/]: {said}")
 
 
 @app.command("ingest")
