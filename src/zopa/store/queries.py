@@ -25,7 +25,7 @@ from sqlalchemy import Integer, Select, and_, cast, exists, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from zopa.errors import InputError, NotFoundError
-from zopa.records import STANCES
+from zopa.records import STANCES, _plain, _Record
 from zopa.store import schema
 from zopa.store.db import Database
 
@@ -41,20 +41,8 @@ a = schema.actors
 s = schema.stories
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
-
-
-class _Row:
-    def as_dict(self) -> dict[str, Any]:
-        """JSON-ready dict (dates as ISO strings)."""
-        return {k: _plain(v) for k, v in asdict(self).items()}  # type: ignore[call-overload]
+class _Row(_Record):
+    """A query result row: a frozen dataclass with ``as_dict()`` (dates as ISO strings)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
