@@ -478,11 +478,11 @@ def smp_model(
     the KTAB XML reader), else KTAB's default for CSV input (:data:`KTAB_DEFAULTS`). ``max_states``: KTAB
     stops after 100 steps (101 states). ``min_steps``, ``min_delta_ratio``: KTAB's ``smpStopFn`` (2 and 0.02).
     ``ideal_adjust``: ``(actor, reference actor, rate)`` triples (default: the file's, else identity).
-    ``salience_over``: KTAB requires an actor's saliences to sum to at most 100 across issues; zopa tables give
-    each cell a salience in [0, 1] independently, so ``"scale"`` divides an actor's saliences by their sum when
-    it exceeds 1 (relative salience kept; KTAB inputs, which already sum to <= 100, are untouched) and
-    ``"error"`` refuses such a table. ``seed``: only used by ``state_transitions="Stochastic"``. Actors must take part in every issue (KTAB's
-    SMP has no missing positions).
+    ``salience_over``: KTAB requires an actor's saliences to sum to at most 100 across issues; zopa tables
+    give each cell a salience in [0, 1] independently, so ``"scale"`` divides an actor's saliences by their
+    sum when it exceeds 1 (relative salience kept; KTAB inputs, which sum to <= 100, are untouched) and
+    ``"error"`` refuses such a table. ``seed``: only used by ``state_transitions="Stochastic"``. Actors must
+    take part in every issue (KTAB's SMP has no missing positions).
     """
     given = {
         "victory_prob": victory_prob,
