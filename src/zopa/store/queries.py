@@ -1030,7 +1030,7 @@ def export_all(db: Database) -> dict[str, Any]:
     return exported
 
 
-# --- facets for filter forms (added by H5 for the web dashboard) -----------------------------------------
+# --- facets for the filter forms of the web dashboard -----------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
