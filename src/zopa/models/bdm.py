@@ -86,34 +86,60 @@ class _Pairs:
     """Per-round pair geometry for actors sorted by position (computed once, used by every vote sum)."""
 
     d: np.ndarray  # |x_i - x_j| / scale
-    log_d: np.ndarray  # log d (-inf on the diagonal): powers d^r as exp(r log d), shared by every use
-    log_near: np.ndarray  # log(0.5 - 0.5 d)
-    log_far: np.ndarray  # log(0.5 + 0.5 d)
     i_left: np.ndarray  # x_i < x_j
     same: np.ndarray  # x_i == x_j
     lo_i: np.ndarray  # flat indices into the (n + 1, n) prefix-sum table: row lo[i, j], column i
     lo_j: np.ndarray
+    # logs with one row per actor and one column per distinct position (``cols`` maps actor columns to them;
+    # ``None`` when all positions differ): powers ``y^r_i`` are ``exp(r_i log y)``, taken there and then
+    # spread to all columns
+    cols: np.ndarray | None
+    log_d: np.ndarray  # log d (-inf where the positions are equal)
+    log_near: np.ndarray  # log(0.5 - 0.5 d)
+    log_far: np.ndarray  # log(0.5 + 0.5 d)
+
+    def spread(self, m: np.ndarray) -> np.ndarray:
+        """``m`` (one column per distinct position) with one column per actor."""
+        return m if self.cols is None else m.take(self.cols, axis=1)
 
 
 def _pairs(x: np.ndarray, scale: float) -> _Pairs:
     """``x`` must be sorted. ``lo[i, j]``: how many actors lie strictly left of the midpoint of ``x_i, x_j``
-    (an actor exactly on the midpoint is indifferent, so it may count on either side)."""
+    (an actor exactly on the midpoint is indifferent, so it may count on either side).
+
+    Every quantity here depends only on the two positions, and actors often share one (after confrontations
+    and capitulations), so it is computed once per pair of distinct positions and then spread out."""
     n = len(x)
-    mid = ((x[:, None] + x[None, :]) / 2.0).ravel()  # rows are sorted: searchsorted runs fast
-    lo = np.searchsorted(x, mid, side="left").reshape(n, n) * n
-    col = np.arange(n)
-    d = np.abs(x[:, None] - x[None, :]) / scale
+    first = np.empty(n, dtype=bool)
+    first[:1] = True
+    np.not_equal(x[1:], x[:-1], out=first[1:])
+    xu = x[first]
+    u = len(xu)
+    # separate arrays rather than one stacked block: each stays small enough for the allocator to recycle
+    mid = ((xu[:, None] + xu[None, :]) / 2.0).ravel()  # rows are sorted: searchsorted runs fast
+    lo = np.searchsorted(x, mid, side="left")
+    d = np.abs(xu[:, None] - xu[None, :]) / scale
     with np.errstate(divide="ignore"):
-        log_d, log_near = np.log(d), np.log(np.maximum(0.5 - 0.5 * d, 0.0))
+        logs = [np.log(d), np.log(np.maximum(0.5 - 0.5 * d, 0.0))]
+    logs.append(np.log(0.5 + 0.5 * d))
+    ui = None
+    if u < n:
+        ui = np.cumsum(first) - 1
+        flat = (ui[:, None] * u + ui[None, :]).ravel()
+        lo, d = lo.take(flat), d.take(flat).reshape(n, n)
+        logs = [m.take(ui, axis=0) for m in logs]
+    lo = lo.reshape(n, n) * n
+    col = np.arange(n)
     return _Pairs(
         d=d,
-        log_d=log_d,
-        log_near=log_near,
-        log_far=np.log(0.5 + 0.5 * d),
         i_left=x[:, None] < x[None, :],
         same=x[:, None] == x[None, :],
         lo_i=lo + col[:, None],
         lo_j=lo + col[None, :],
+        cols=ui,
+        log_d=logs[0],
+        log_near=logs[1],
+        log_far=logs[2],
     )
 
 
@@ -141,18 +167,27 @@ def win_probability(
         )
         return ps[np.ix_(inv, inv)]
     g = pairs
-    a = w[:, None] * (g.d if r is None else np.exp(r[:, None] * g.log_d))  # a[k, j] = w_k d_kj^r_k
+    if r is None:
+        a = w[:, None] * g.d  # a[k, j] = w_k d_kj^r_k
+    else:
+        a = np.multiply(r[:, None], g.log_d)
+        np.exp(a, out=a)
+        a *= w[:, None]
+        a = g.spread(a)
     c = np.zeros((n + 1, n))
     np.cumsum(a, axis=0, out=c[1:])
     total = c[-1]
     cf = c.ravel()
     # voters left of the midpoint: sum of (a_kj - a_ki); right of it: sum of (a_ki - a_kj), which is the
     # difference of the totals plus the left sum
-    left = cf[g.lo_j] - cf[g.lo_i]
-    right = total[:, None] - total[None, :] + left
-    pos = np.maximum(np.where(g.i_left, left, -right), 0.0)
-    neg = np.maximum(np.where(g.i_left, right, -left), 0.0)
+    left = cf.take(g.lo_j) - cf.take(g.lo_i)
+    right = total[:, None] - total[None, :]
+    right += left
+    pos = np.where(g.i_left, left, -right)
+    np.maximum(pos, 0.0, out=pos)
     if how == "pairwise":
+        neg = np.where(g.i_left, right, -left)
+        np.maximum(neg, 0.0, out=neg)
         den = pos + neg
         den[den <= 0] = np.inf
     else:
@@ -160,7 +195,7 @@ def win_probability(
         den = 2.0 * float((np.sort(a, axis=1) * coef).sum())
         if den <= 0:
             den = np.inf
-    p = pos / den
+    p = np.divide(pos, den, out=pos)
     p[g.same] = 0.0
     return p
 
@@ -186,12 +221,23 @@ def offer_utilities(
         us, uf, usq, rv = 2.0 - 4.0 * (0.5 - 0.5 * d), 2.0 - 4.0 * (0.5 + 0.5 * d), 0.0, 1.0
     else:
         rv = r[:, None]
-        us = 2.0 - 4.0 * np.exp(rv * pairs.log_near)
-        uf = 2.0 - 4.0 * np.exp(rv * pairs.log_far)
+        us, uf = np.multiply(rv, pairs.log_near), np.multiply(rv, pairs.log_far)
+        for u in (us, uf):  # 2 - 4 exp(r log(...)), in place
+            np.exp(u, out=u)
+            u *= 4.0
+            np.subtract(2.0, u, out=u)
+        us, uf = pairs.spread(us), pairs.spread(uf)
         usq = 2.0 - 4.0 * 0.5**rv
     diff = us - uf
-    eu_ij = s[None, :] * (p * diff + uf - us) + us - q * usq
-    eu_ji = s[:, None] * (p.T * diff + uf - us) + us - q * usq
+    sq = q * usq
+    eu_ij = np.multiply(p, diff)
+    eu_ji = np.multiply(p.T, diff)
+    for eu, sal in ((eu_ij, s[None, :]), (eu_ji, s[:, None])):  # s (p diff + uf - us) + us - q usq
+        eu += uf
+        eu -= us
+        eu *= sal
+        eu += us
+        eu -= sq
     if q != 1.0:
         for eu, own in ((eu_ij, x[:, None]), (eu_ji, x[None, :])):
             spread = np.clip(0.25 * (np.abs(own - mu) / scale + d), 0.0, 0.5)
@@ -256,24 +302,33 @@ def one_round(
     abs_ij = np.abs(eu_ij)
     # comparisons that are ties in exact arithmetic stay ties under float noise (e.g. rescaled capabilities)
     eps = _EPS
-    conf = differ & (eu_ji > eu_ij + eps) & (eu_ij > eps)
-    yield_ = differ & (eu_ji > eps) & (eu_ij < -eps)
+    conf = (eu_ji > eu_ij + eps) & (eu_ij > eps)
+    conf &= differ
+    yield_ = (eu_ji > eps) & (eu_ij < -eps)
+    yield_ &= differ
     comp = yield_ & (eu_ji > abs_ij + eps)
     cap = yield_ & ((eu_ji < np.abs(eu_ji)) if capitulation_bug else (eu_ji < abs_ij - eps))
-    frac = np.divide(abs_ij, eu_ji, out=np.zeros_like(abs_ij), where=comp)
+    share = np.divide(abs_ij, eu_ji, out=np.ones_like(abs_ij), where=comp)  # share of the way to x_j
     dx = x[None, :] - x[:, None]
-    target = x[:, None] + dx * np.where(comp, frac, 1.0)
-    kind = conf * CONFRONTATION + comp * COMPROMISE + cap * CAPITULATION  # the three are exclusive
+    # the three are exclusive; small integers (the booleans viewed as 0/1 bytes) keep this cheap
+    i8 = np.int8
+    kind = conf.view(i8) * i8(CONFRONTATION)
+    kind += comp.view(i8) * i8(COMPROMISE)
+    kind += cap.view(i8) * i8(CAPITULATION)
     has = kind > 0
-    move = np.abs(dx) * np.where(comp, frac, 1.0)
+    move = np.abs(dx)
+    move *= share
     if offer_choice == "least_move":
         score = np.where(has, move, np.inf)
     elif offer_choice == "max_eu":
         score = np.where(has, -eu_ji + 1e-12 * move, np.inf)
     else:
-        tot = abs_ij + np.abs(eu_ji)
-        weighted = (abs_ij * x[:, None] + np.abs(eu_ji) * x[None, :]) / np.where(tot > 0, tot, 1.0)
-        key = np.where(kind == COMPROMISE, weighted, move)
+        # compromises are keyed by their EU-weighted point (EU_ji > 0 there, so |EU_ij| + EU_ji > 0), the
+        # rest by how far they move
+        key = move
+        at = np.flatnonzero(comp)
+        a_ij, a_ji = abs_ij.ravel()[at], eu_ji.ravel()[at]
+        key.ravel()[at] = (a_ij * x[at // n] + a_ji * x[at % n]) / (a_ij + a_ji)
         best_type = np.where(has, kind, 99).min(axis=1, keepdims=True)
         score = np.where(has & (kind == best_type), key, np.inf)
     pick = np.argmin(np.round(score, 10), axis=1)  # near-equal offers: the first, as with exact ties
@@ -281,13 +336,14 @@ def one_round(
     got = np.isfinite(score[rows, pick])
     back = np.empty(n, dtype=int)
     back[order] = rows  # sorted index of each input actor
-    new_x = np.where(got, target[rows, pick], x)[back]
+    target = x + dx[rows, pick] * share[rows, pick]  # only the picked offers
+    new_x = np.where(got, target, x)[back]
     assert new_x.shape == x_in.shape
     return {
         "x": new_x,
         "r": r[back],
         "offer_from": np.where(got, order[pick], -1)[back],
-        "offer_kind": np.where(got, kind[rows, pick], 0)[back],
+        "offer_kind": np.where(got, kind[rows, pick].astype(int), 0)[back],
         "mean": np.asarray(mu),
     }
 
@@ -331,6 +387,7 @@ def bdm_model(
     cap = table.capability_matrix()
     sal = np.asarray(table.salience, dtype=float)
     ids = table.issue_ids
+    actors = table.actors
     ni = pos.shape[1]
     current = pos.copy()
     per_issue: dict[str, Any] = {}
@@ -380,14 +437,15 @@ def bdm_model(
             if keep_offers:
                 moved = np.flatnonzero(out["offer_kind"] > 0)
                 step["offers"] = [
-                    {
-                        "actor": table.actors[idx[m]],
-                        "from": table.actors[idx[out["offer_from"][m]]],
-                        "kind": OFFER_NAMES[int(out["offer_kind"][m])],
-                        "old": float(x[m]),
-                        "new": float(new_x[m]),
-                    }
-                    for m in moved
+                    {"actor": actors[a], "from": actors[f], "kind": OFFER_NAMES[kd], "old": old, "new": nw}
+                    for a, f, kd, old, nw in zip(
+                        idx[moved].tolist(),
+                        idx[out["offer_from"][moved]].tolist(),
+                        out["offer_kind"][moved].tolist(),
+                        x[moved].tolist(),
+                        new_x[moved].tolist(),
+                        strict=True,
+                    )
                 ]
             trace.append(step)
             rounds_run[k] = rnd
@@ -407,14 +465,12 @@ def bdm_model(
             else {},
         }
     longest = max(len(tr) for tr in traces)
+    names = [[actors[i] for i in np.flatnonzero(~np.isnan(pos[:, k]))] for k in range(ni)]
     for rnd in range(longest):
         entry: dict[str, Any] = {"round": rnd, "positions": {}, "median": {}, "mean": {}}
         for k, spec in enumerate(table.issues):
             tr = traces[k][min(rnd, len(traces[k]) - 1)]
-            idx = np.flatnonzero(~np.isnan(pos[:, k]))
-            entry["positions"][spec.id] = {
-                table.actors[i]: float(v) for i, v in zip(idx, tr["x"], strict=True)
-            }
+            entry["positions"][spec.id] = dict(zip(names[k], tr["x"].tolist(), strict=True))
             entry["median"][spec.id] = tr["median"]
             entry["mean"][spec.id] = tr["mean"]
             if "offers" in tr and rnd < len(traces[k]):

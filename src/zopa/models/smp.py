@@ -36,6 +36,12 @@ with its own utilities, proportional voting, as KTAB's ``pDist(-1)``) makes most
 capability x salience weighted mean and each state's probabilities. Defaults are those of KTAB's ``smpc`` for
 CSV input (Linear, Proportional, Conditional, Deterministic, Mid, OneThird, SemiCommit, S2P2, InitOnlyInterp);
 option values use KTAB's XML spellings.
+
+**Relabelling invariance.** KTAB breaks exact ties (challenge target, bargain picked in the state transition,
+most probable position) by taking the first in actor order. Here values within 1e-7 (relative) of the best
+are tied and the tie goes to the option whose positions (then inputs) sort first, so a run does not depend on
+the order of the actors; options still tied are interchangeable. KTAB's reference runs take the same choices.
+The forecast groups positions closer than 0.1 in order of position, not of actors (see ``_pdist``).
 """
 
 from __future__ import annotations
@@ -359,11 +365,19 @@ def interpolate(
     )
 
 
-def _pdist(a: np.ndarray, pos: np.ndarray, cap: np.ndarray, o: _Params) -> tuple[np.ndarray, list[int]]:
-    """KTAB ``pDist(-1)``: probability of each unique position, each actor with its own utilities."""
+def _pdist(
+    a: np.ndarray, pos: np.ndarray, cap: np.ndarray, o: _Params, label_free: bool = False
+) -> tuple[np.ndarray, list[int]]:
+    """KTAB ``pDist(-1)``: probability of each unique position, each actor with its own utilities.
+
+    KTAB groups positions closer than POS_TOL greedily in file order (the first actor of a group stands for
+    it), so a chain of close positions groups differently when the actors are relabelled. ``label_free``
+    visits the actors in order of position instead (used for the forecast; the history keeps KTAB's grouping,
+    whose probabilities match KTAB's logs)."""
     na = a.shape[0]
     uniq: list[int] = []
-    for i in range(na):
+    order = sorted(range(na), key=lambda m: (_key(pos[m]), m)) if label_free else range(na)
+    for i in order:
         if not any(np.linalg.norm(pos[i] - pos[u]) < POS_TOL for u in uniq):
             uniq.append(i)
     u = a[np.arange(na), np.arange(na), :][:, uniq]
@@ -640,12 +654,8 @@ def smp_model(
     r, a, _ = _state_utils(pos, ideal, sal, cap, o)
     p_pos, uniq = _pdist(a, pos, cap, o)
     states.append({"r": r, "challenges": [], "chosen": [], "p_unique": p_pos, "unique": uniq})
-    best = uniq[_first_max(p_pos, keys=[_key(pos[u]) for u in uniq])]
-    # KTAB's unique positions keep the first actor (in file order) of each group closer than POS_TOL, and its
-    # probabilities depend on that grouping (kept); the forecast is the group's first position in value order
-    best = min(
-        (m for m in range(na) if np.linalg.norm(pos[m] - pos[best]) < POS_TOL), key=lambda m: _key(pos[m])
-    )
+    p_free, uniq_free = _pdist(a, pos, cap, o, label_free=True)
+    best = uniq_free[_first_max(p_free, keys=[_key(pos[u]) for u in uniq_free])]
     ids = table.issue_ids
     w = cap[:, None] * sal
     mean = (w * pos).sum(axis=0) / w.sum(axis=0)
