@@ -4,12 +4,11 @@ the good inputs still stored, and nothing stored before lost. Run through the re
 from __future__ import annotations
 
 import gzip
-import sys
 from pathlib import Path
 
 import pytest
 
-from zopa.cli import main
+from cli_helpers import run_cli
 from zopa.store import queries
 from zopa.store.db import open_db
 
@@ -27,19 +26,6 @@ EARLIER = (
     "Earlier article stays\n\n"
     "This article was stored before any bad input was tried, and it must still be there afterwards."
 )
-
-
-def run_cli(
-    args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["zopa", *args])
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from zopa.cli import main
+from cli_helpers import run_cli
 from zopa.store.queries import EXPORT_FIELDS
 
 ARTICLE = (
@@ -19,19 +19,6 @@ ARTICLE = (
     "\u201cWe are closer than we have ever been,\u201d said Dana Holt, Arland's chief negotiator.\n\n"
     "Share the Post:\n"
 )
-
-
-def run_cli(
-    args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["zopa", *args])
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 Parser = Callable[[int], "tuple[Doc, int] | None"]
 
 # English reporting verbs (word forms: without a tagger there are no lemmas). A codebook may add more in its
-# ``speech_verbs``. Multi-word cues are regular expressions.
+# ``speech_verbs``; the CHARACTERISING verbs below count too. Multi-word cues are regular expressions.
 REPORTING_VERBS: tuple[str, ...] = (
     "said",
     "says",
@@ -126,23 +126,6 @@ REPORTING_VERBS: tuple[str, ...] = (
     "proposes",
     "maintained",
     "maintains",
-    "described",
-    "describes",
-    "describing",
-    "called",
-    "calls",
-    "calling",
-    "termed",
-    "dubbed",
-    "labelled",
-    "labeled",
-    "framed",
-    "frames",
-    "portrayed",
-    "portrays",
-    "portraying",
-    "characterized",
-    "characterised",
     "accused",
     "accuses",
     "urging",
@@ -515,7 +498,7 @@ def title_case(words: Sequence[str]) -> bool:
 def _verb_forms(extra: tuple[str, ...]) -> tuple[frozenset[str], re.Pattern[str]]:
     """Single-word reporting verbs (a set, looked up word by word) and one expression for the multi-word
     cues, with a codebook's own verbs added (built once per codebook)."""
-    forms = {v.lower() for v in (*REPORTING_VERBS, *extra)}
+    forms = {v.lower() for v in (*REPORTING_VERBS, *CHARACTERISING, *extra)}
     single = frozenset(f for f in forms if " " not in f)
     multi = [*MULTIWORD_CUES, *(r"\s+".join(map(re.escape, f.split())) for f in forms if " " in f)]
     return single, re.compile(r"\b(?:" + "|".join(multi) + r")\b", re.IGNORECASE)
