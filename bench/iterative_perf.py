@@ -3,7 +3,8 @@
 1. ``bdm.v1`` on random tables of 100 actors x 10 issues x 100 rounds (``tol=-1`` forces every round): wall
    and CPU seconds (the CPU figure is what one core spends, whatever else the machine runs), beside a baseline
    measured in the same run: the same rounds with the win probabilities summed the direct way (an
-   ``(n, n, n)`` array of votes per round), which is what the prefix-sum form replaces.
+   ``(n, u, u)`` array of votes per round, ``u`` the distinct positions), which is what the prefix-sum form
+   replaces.
 2. ``bdm.v1`` per round and issue for 10 ... 1,000 actors (cost per round grows as n^2).
 3. ``smp.v1`` on KTAB's inputs (7 to 80 actors) and random tables of 2 issues up to 160 actors (cost per state
    grows as n^3: every actor's estimate of every pair's utilities).
@@ -55,17 +56,20 @@ def timed(fn: Callable[[], Any]) -> tuple[float, float, Any]:
     return time.perf_counter() - w0, time.process_time() - c0, out
 
 
-def direct_probability(
-    x: np.ndarray, w: np.ndarray, r: np.ndarray | None, scale: float, how: str, pairs: Any = None
-) -> np.ndarray:
-    """Baseline: every vote v[k, i, j] materialised, O(n^3) per call."""
-    rr = np.ones(len(x)) if r is None else r
-    d = (np.abs(x[:, None] - x[None, :]) / scale) ** rr[:, None]  # d[k, j]
-    v = w[:, None, None] * (d[:, None, :] - d[:, :, None])  # v[k, i, j] = w_k (d_kj - d_ki)
+def direct_probability(g: Any, w: np.ndarray, r: np.ndarray | None, how: str) -> np.ndarray:
+    """Baseline for ``bdm.vote_shares``: every vote v[k, I, J] materialised, O(n u^2) per call (``g.d[k, J]``:
+    distance of voter ``k`` to distinct position ``J``), each actor's votes counted once per actor at a
+    position."""
+    d = g.d if r is None else g.d ** r[:, None]  # d[k, J]
+    v = w[:, None, None] * (d[:, None, :] - d[:, :, None])  # v[k, I, J] = w_k (d_kJ - d_kI)
     pos = np.maximum(v, 0.0).sum(axis=0)
-    den = np.abs(v).sum(axis=0) if how == "pairwise" else np.full(pos.shape, np.abs(v).sum())
+    if how == "pairwise":
+        den = np.abs(v).sum(axis=0)
+    else:  # all pairs of actors: weight each pair of positions by how many actors hold each
+        held = np.bincount(g.col).astype(float)
+        den = np.full(pos.shape, held @ np.abs(v).sum(axis=0) @ held)
     p = np.divide(pos, den, out=np.zeros_like(pos), where=den > 0)
-    p[x[:, None] == x[None, :]] = 0.0
+    np.fill_diagonal(p, 0.0)
     return p
 
 
@@ -80,12 +84,12 @@ def main() -> int:
     wall, cpu, _ = timed(lambda: bdm_model(t, rounds=100, tol=-1.0, keep_offers=False))
     print(f"prefix-sum probabilities: {wall:.2f} s wall, {cpu:.2f} s CPU (target: < 1 s on one core)")
     rounds_base = 10 if quick else 20
-    original = bdm_mod.win_probability
-    bdm_mod.win_probability = direct_probability  # type: ignore[assignment]
+    original = bdm_mod.vote_shares
+    bdm_mod.vote_shares = direct_probability  # type: ignore[assignment]
     try:
         _, bc, _ = timed(lambda: bdm_model(t, rounds=rounds_base, tol=-1.0, keep_offers=False))
     finally:
-        bdm_mod.win_probability = original
+        bdm_mod.vote_shares = original
     _, fc, _ = timed(lambda: bdm_model(t, rounds=rounds_base, tol=-1.0, keep_offers=False))
     print(
         f"baseline, {rounds_base} rounds: direct O(n^3) sums {bc:.2f} s CPU vs prefix sums {fc:.2f} s CPU "

@@ -1,9 +1,11 @@
 """Model performance: Monte Carlo timings and how each model's cost grows with actors and issues.
 
 Run: ``python bench/models_perf.py [--quick]``. Prints wall times (best of a few repeats) measured in this
-run; compare ratios, not absolute figures, across machines. Targets from the issue: 10,000 Monte Carlo draws
-of the
-compromise and Nash models for 30 actors x 10 issues in under 0.1 s.
+run; compare ratios, not absolute figures, across machines: the baseline is NumPy drawing as many normal
+numbers as the table has positions, once, in the same run. Targets from the issue: 10,000 Monte Carlo draws of
+the compromise and Nash models for 30 actors x 10 issues in under 0.1 s. Each vectorised model runs on one
+thread and on all cores (blocks of draws in threads), and through ``simulate()`` end to end (drawing the
+inputs included).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import numpy as np
 
 from zopa.errors import ModelInputError
 from zopa.models import nash as nash_module
-from zopa.models.montecarlo import sample_tables, simulate
+from zopa.models.montecarlo import run_batch, sample_tables, simulate
 from zopa.models.registry import get_batch, get_model, model_names
 from zopa.models.table import IssueSpec, Negotiation
 
@@ -57,41 +59,40 @@ def main() -> None:
         f"\nMonte Carlo, 30 actors x 10 issues, {draws} draws (best of {repeats}); baseline = NumPy drawing "
         f"{draws * 300:,} normal numbers once: {t_base:.3f} s on this machine now"
     )
+    cores = os.cpu_count() or 1
+    t_sample1 = best_of(lambda: sample_tables(t, draws=draws, seed=0, workers=1), repeats)
     t_sample = best_of(lambda: sample_tables(t, draws=draws, seed=0), repeats)
     batch = sample_tables(t, draws=draws, seed=0)
     print(
-        f"  drawing the inputs (positions, salience, capability): {t_sample:.3f} s = "
-        f"{t_sample / t_base:.1f} x baseline"
+        f"  drawing the inputs (positions, salience, capability): one thread {t_sample1:.3f} s = "
+        f"{t_sample1 / t_base:.1f} x baseline; {cores} threads {t_sample:.3f} s = {t_sample / t_base:.1f} x"
     )
+    print(f"  {'model':<42}{'one thread':>12}{f'{cores} threads':>12}{'simulate()':>12}   (end to end)")
     for name, params in (
         ("compromise.v1", {}),
         ("median.v1", {}),
         ("nash.v1", {"disagreement": "conflict"}),
+        ("nash.v1", {}),
     ):
         fn = get_batch(name)
         assert fn is not None
-        t_model = best_of(lambda fn=fn, params=params: fn(batch, t, **params), repeats)
+        t_one = best_of(lambda fn=fn, params=params: run_batch(fn, batch, t, params, 1), repeats)
+        t_all = best_of(lambda fn=fn, params=params: run_batch(fn, batch, t, params), repeats)
         t_total = best_of(
             lambda name=name, params=params: simulate(t, name, draws=draws, seed=0, params=params), repeats
         )
-        extra = ""
-        if name == "nash.v1":
-            info = nash_module.batch_info
-            it, ex = info.get("iterations"), info.get("exact_draws")
-            extra = f" (Newton iterations {it}, exact-solver draws {ex})"
+        label = f"{name} {params or ('(default: status quo as no deal)' if name == 'nash.v1' else '')}"
         print(
-            f"  {name} {params or ''}: model {t_model:.3f} s ({t_model / t_base:.1f} x baseline), "
-            f"simulate() end to end {t_total:.3f} s ({t_total / t_base:.1f} x){extra}"
+            f"  {label:<42}{t_one:>10.3f} s{t_all:>10.3f} s{t_total:>10.3f} s   "
+            f"= {t_one / t_base:.1f} x, {t_all / t_base:.1f} x, {t_total / t_base:.1f} x baseline"
         )
-    small = sample_tables(t, draws=1000, seed=0)
-    fn_nash = get_batch("nash.v1")
-    assert fn_nash is not None
-    t_sq = best_of(lambda: fn_nash(small, t), 1)
-    info = nash_module.batch_info
-    print(
-        f"  nash.v1 (default: status quo as disagreement point), 1,000 draws: {t_sq:.3f} s; "
-        f"{info.get('exact_draws')} draws had no start inside the zone and went to the exact solver"
-    )
+        if name == "nash.v1":
+            sol = nash_module.solve_batch(batch, t, **params)
+            print(
+                f"      Newton iterations {sol.newton_iterations}; {sol.phase1_draws} draws started "
+                f"outside the zone: {sol.phase1_draws - sol.proven_empty - sol.exact_draws} found inside, "
+                f"{sol.proven_empty} proven empty, {sol.exact_draws} left to the exact solver"
+            )
     one = best_of(lambda: get_model("nash.v1")(t), repeats)
     print(
         f"  for scale: one exact nash.v1 solve (SLSQP) {one:.3f} s, i.e. {one * draws:.0f} s for "

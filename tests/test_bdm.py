@@ -174,3 +174,53 @@ def test_model_properties(data: st.DataObject) -> None:
     assert bdm_model(tp, rounds=6).forecast["i"] == pytest.approx(r.forecast["i"])  # labels do not matter
     same = _table([float(pos[0])] * n, sal, cap)
     assert bdm_model(same).forecast["i"] == float(pos[0])  # unanimity
+
+
+# bdm.v1's forecasts on a small table with shared positions and absent actors, for every offer rule, both
+# probability forms, with and without the capitulation bug and with Q < 1, as computed by the plain
+# actor x actor implementation before offers were restricted to candidate pairs and pair quantities were
+# taken once per distinct position: the shortcuts must not change a result
+PINNED_TIES = {
+    ("all_votes", "by_type", False, 1.0): (20.0, 100.0),
+    ("all_votes", "by_type", False, 0.5): (46.681495869964465, 100.0),
+    ("all_votes", "by_type", True, 1.0): (50.0, 40.0),
+    ("all_votes", "least_move", False, 0.5): (47.42187818562203, 40.0),
+    ("all_votes", "least_move", True, 0.5): (49.84319919647752, 40.0),
+    ("all_votes", "max_eu", False, 1.0): (50.0, 59.41312227542315),
+    ("all_votes", "max_eu", False, 0.5): (20.0, 67.28401148531282),
+    ("pairwise", "by_type", False, 1.0): (37.76518252901259, 53.53284272014988),
+    ("pairwise", "by_type", True, 0.5): (50.0, 45.02523641766269),
+    ("pairwise", "least_move", False, 1.0): (42.108071941713455, 53.274130848299855),
+    ("pairwise", "max_eu", True, 1.0): (45.714211670175466, 54.333212484725415),
+    ("pairwise", "max_eu", False, 0.5): (50.0, 40.0),
+}
+
+
+@pytest.mark.parametrize(("probability", "offer_choice", "capitulation_bug", "q"), list(PINNED_TIES))
+def test_shared_positions_and_absent_actors_pinned(
+    probability: str, offer_choice: str, capitulation_bug: bool, q: float
+) -> None:
+    t = Negotiation(
+        name="ties",
+        actors=tuple("abcdefg"),
+        issues=(IssueSpec(id="p"), IssueSpec(id="q")),
+        position=np.array(
+            [[20, 0], [20, 40], [50, np.nan], [80, 40], [80, 100], [35, 60], [np.nan, 40]], dtype=float
+        ),
+        salience=np.array(
+            [[0.9, 0.3], [0.4, 0.8], [0.7, 0.6], [0.6, 0.5], [0.8, 0.9], [0.3, 0.4], [0.5, 0.7]]
+        ),
+        capability=np.array([30.0, 10.0, 25.0, 20.0, 15.0, 40.0, 12.0]),
+    )
+    r = bdm_model(
+        t,
+        rounds=6,
+        probability=probability,  # type: ignore[arg-type]
+        offer_choice=offer_choice,  # type: ignore[arg-type]
+        capitulation_bug=capitulation_bug,
+        q=q,
+        t=0.4,
+    )
+    assert (r.forecast["p"], r.forecast["q"]) == pytest.approx(
+        PINNED_TIES[(probability, offer_choice, capitulation_bug, q)], abs=1e-9
+    )

@@ -9,9 +9,11 @@ import numpy as np
 import pytest
 
 from zopa.errors import ModelInputError
-from zopa.models.montecarlo import sample_tables, simulate
+from zopa.models.montecarlo import BLOCK, sample_tables, simulate
+from zopa.models.nash import solve_batch
 from zopa.models.readers import read_negotiation
-from zopa.models.registry import get_model
+from zopa.models.registry import get_batch, get_model
+from zopa.models.table import IssueSpec, Negotiation
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "negotiation.yaml"
 
@@ -79,3 +81,56 @@ def test_explicit_spread_and_bad_arguments(table) -> None:  # type: ignore[no-un
         simulate(table, draws=0)
     with pytest.raises(ModelInputError, match="unknown spread"):
         simulate(table, draws=5, spread={"wobble": 1})
+
+
+def _spread_table(n_actors: int, n_issues: int, seed: int, *, batna_sd: float | None) -> Negotiation:
+    """Random positions; the status quo at the compromise point (often Pareto optimal: no zone), or BATNAs
+    near each actor's own position (often incompatible)."""
+    rng = np.random.default_rng(seed)
+    pos = rng.uniform(0, 100, (n_actors, n_issues))
+    sal = rng.uniform(0.1, 1, (n_actors, n_issues))
+    cap = rng.uniform(1, 10, n_actors)
+    sq = (pos * (sal * cap[:, None])).sum(axis=0) / (sal * cap[:, None]).sum(axis=0)
+    batna = None if batna_sd is None else np.clip(pos + rng.normal(0, batna_sd, pos.shape), 0, 100)
+    return Negotiation(
+        name="spread",
+        actors=tuple(f"a{k}" for k in range(n_actors)),
+        issues=tuple(IssueSpec(id=f"i{k}", status_quo=float(sq[k])) for k in range(n_issues)),
+        position=pos,
+        salience=sal,
+        capability=cap,
+        batna=batna,
+    )
+
+
+@pytest.mark.parametrize(
+    ("n_actors", "n_issues", "batna_sd", "seed"),
+    [(3, 2, None, 0), (3, 2, None, 3), (3, 2, 60.0, 1), (6, 3, 100.0, 3), (6, 3, 100.0, 4)],
+)
+def test_vectorised_nash_decides_the_zone_like_the_exact_solver(
+    n_actors: int, n_issues: int, batna_sd: float | None, seed: int
+) -> None:
+    """Draws whose starts lie outside the zone: the barrier method finds a point inside or proves, by a dual
+    certificate, that there is none; both must agree with the exact solver draw by draw."""
+    t = _spread_table(n_actors, n_issues, seed, batna_sd=batna_sd)
+    batch = sample_tables(t, draws=60, seed=seed)
+    sol = solve_batch(batch, t)
+    exact = [get_model("nash.v1")(batch.table(d, t)) for d in range(60)]
+    agree = np.array([r.diagnostics["agreement"] for r in exact])
+    assert sol.phase1_draws > 0 and sol.exact_draws == 0
+    assert sol.proven_empty > 0 and agree.sum() > 0  # both outcomes occur in these tables
+    assert np.array_equal(sol.agreement, agree)
+    forecast = np.array([[r.forecast[i] for i in t.issue_ids] for r in exact])
+    assert np.abs(sol.forecast - forecast).max() < 1e-2
+
+
+@pytest.mark.parametrize(("model", "params"), [("compromise.v1", {}), ("nash.v1", {}), ("median.v1", {})])
+def test_threads_and_blocks_do_not_change_the_result(table, model: str, params: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    draws = BLOCK + 300  # two blocks
+    one = simulate(table, model, draws=draws, seed=4, workers=1, params=params)
+    two = simulate(table, model, draws=draws, seed=4, workers=2, params=params)
+    assert np.array_equal(one.samples, two.samples)
+    whole = get_batch(model)
+    assert whole is not None
+    batch = sample_tables(table, draws=draws, seed=4, workers=1)
+    assert np.allclose(whole(batch, table, **params), one.samples, rtol=0, atol=1e-9)

@@ -273,3 +273,23 @@ def test_actor_missing_from_an_issue_runs_per_issue() -> None:
     assert "b" not in r.history[-1]["positions"] or "y" not in r.history[-1]["positions"]["b"]
     with pytest.raises(ModelInputError, match="actor 'b' has no position on issue 'y'"):
         smp_model(t, missing="error")
+
+
+def test_relative_strength_floor_makes_the_forecast_independent_of_the_capability_scale() -> None:
+    """KTAB's fixed minimum coalition strength (1e-8, in capability units) tips this close case when every
+    capability is tripled (found by the property tests); ``strength_floor="relative"`` does not."""
+    t = Negotiation(
+        name="scale",
+        actors=tuple(f"a{k}" for k in range(5)),
+        issues=tuple(IssueSpec(id=f"i{k}") for k in range(3)),
+        position=np.array([[55, 45, 75], [45, 20, 60], [95, 90, 0], [95, 15, 10], [55, 80, 20]], dtype=float),
+        salience=np.array([[9, 2, 6], [2, 1, 2], [2, 2, 6], [3, 5, 2], [10, 2, 3]]) / 10.0,
+        capability=np.array([3.0, 3.0, 6.0, 1.0, 4.0]),
+    )
+
+    def forecast(k: float, **params: str) -> float:
+        return run_model("smp.v1", t.replace(capability=t.capability * k), **params).forecast["i0"]
+
+    assert forecast(1) != forecast(3)  # KTAB's arithmetic, the default
+    assert forecast(1, strength_floor="relative") == forecast(3, strength_floor="relative")
+    assert forecast(1, strength_floor="relative") == forecast(100, strength_floor="relative")

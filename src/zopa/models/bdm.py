@@ -45,8 +45,15 @@ published round-by-round table on the EC emissions case (8.4, 9.6 [9.9 published
   issue's 0-100 scale).
 - ``forecast``: ``"median"`` (default) or ``"mean"`` (capability x salience weighted mean).
 
-Everything within a round is NumPy over actor x actor matrices: the vote sums use prefix sums over actors
-sorted by position (``O(n^2)`` per round, not ``O(n^3)``), with no Python loop over actor pairs.
+Implementation: everything within a round is NumPy, with no Python loop over actor pairs. Actors are sorted by
+position and whatever depends only on two positions (distances, their logs, win probabilities) is computed
+once per pair of *distinct* positions (actors pile up on shared positions after confrontations and
+capitulations); the vote sums are differences of prefix sums over the sorted actors (``O(n u)`` per round,
+``u`` distinct positions, not ``O(n^3)``). Powers are ``exp(r log y)`` with the logs taken once per round.
+Offers are assessed only for the pairs where one could exist (``EU_ji > 0``, another position), each actor's
+pick found by one ``argmin`` over its row. Every per-pair value is computed with the same floating-point
+operations as the plain actor x actor formulas (the all-votes total sums each actor's votes in ascending
+order), so the results do not depend on these shortcuts.
 """
 
 from __future__ import annotations
@@ -82,127 +89,181 @@ def weighted_median(x: np.ndarray, w: np.ndarray) -> float:
 
 
 @dataclass(frozen=True, slots=True)
-class _Pairs:
-    """Per-round pair geometry for actors sorted by position (computed once, used by every vote sum)."""
+class _Geometry:
+    """One round's pair geometry for one issue, actors sorted by position (computed once per round).
 
-    d: np.ndarray  # |x_i - x_j| / scale
-    i_left: np.ndarray  # x_i < x_j
-    same: np.ndarray  # x_i == x_j
-    lo_i: np.ndarray  # flat indices into the (n + 1, n) prefix-sum table: row lo[i, j], column i
-    lo_j: np.ndarray
-    # logs with one row per actor and one column per distinct position (``cols`` maps actor columns to them;
-    # ``None`` when all positions differ): powers ``y^r_i`` are ``exp(r_i log y)``, taken there and then
-    # spread to all columns
-    cols: np.ndarray | None
-    log_d: np.ndarray  # log d (-inf where the positions are equal)
-    log_near: np.ndarray  # log(0.5 - 0.5 d)
-    log_far: np.ndarray  # log(0.5 + 0.5 d)
+    Whatever depends only on two positions is held once per pair of *distinct* positions (``u`` of them;
+    actors often share one after confrontations and capitulations): ``(u, u)`` arrays, or ``(n, u)`` with one
+    row per actor where the row is then combined with something of the actor's own (its risk exponent)."""
 
-    def spread(self, m: np.ndarray) -> np.ndarray:
+    x: np.ndarray  # sorted positions (n)
+    xu: np.ndarray  # distinct positions (u)
+    ui: np.ndarray | None  # distinct position of each actor; None when all positions differ
+    upper: np.ndarray  # (u, u) x_I < x_J
+    lo_i: np.ndarray  # (u, u) flat indices into the (n + 1, u) prefix-sum table: row lo[I, J], column I
+    lo_j: np.ndarray  # the same, column J
+    d: np.ndarray  # (n, u) |x_i - x_J| / scale
+    log_d: np.ndarray  # (n, u) log d (-inf where the positions are equal)
+    log_near: np.ndarray  # (n, u) log(0.5 - 0.5 d)
+    log_far: np.ndarray  # (n, u) log(0.5 + 0.5 d)
+    # flat indices into an (n, u) array that list row k's columns, one per actor, nearest first (votes grow
+    # with distance, so this sorts each actor's votes); only for ``all_votes``
+    by_distance: np.ndarray | None
+
+    @property
+    def col(self) -> np.ndarray:
+        """Column (distinct position) of each actor."""
+        return np.arange(len(self.x)) if self.ui is None else self.ui
+
+    def rows(self, m: np.ndarray) -> np.ndarray:
+        """``m`` (one row per distinct position) with one row per actor."""
+        return m if self.ui is None else m.take(self.ui, axis=0)
+
+    def cols(self, m: np.ndarray) -> np.ndarray:
         """``m`` (one column per distinct position) with one column per actor."""
-        return m if self.cols is None else m.take(self.cols, axis=1)
+        return m if self.ui is None else m.take(self.ui, axis=1)
 
 
-def _pairs(x: np.ndarray, scale: float) -> _Pairs:
-    """``x`` must be sorted. ``lo[i, j]``: how many actors lie strictly left of the midpoint of ``x_i, x_j``
-    (an actor exactly on the midpoint is indifferent, so it may count on either side).
+_HALVES: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
 
-    Every quantity here depends only on the two positions, and actors often share one (after confrontations
-    and capitulations), so it is computed once per pair of distinct positions and then spread out."""
+
+def _upper_pairs(u: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs ``I < J`` of ``u`` distinct positions: ``I``, ``J`` and the flat indices of ``(I, J)`` and
+    ``(J, I)`` in a ``(u, u)`` array."""
+    if u not in _HALVES:
+        i, j = np.triu_indices(u, 1)
+        _HALVES[u] = (i, j, i * u + j, j * u + i)
+    return _HALVES[u]
+
+
+def _geometry(x: np.ndarray, scale: float, *, sort_votes: bool = False) -> _Geometry:
+    """``x`` must be sorted. ``lo[I, J]``: how many actors lie strictly left of the midpoint of ``x_I, x_J``
+    (an actor exactly on the midpoint is indifferent, so it may count on either side)."""
     n = len(x)
     first = np.empty(n, dtype=bool)
     first[:1] = True
     np.not_equal(x[1:], x[:-1], out=first[1:])
-    xu = x[first]
+    if first.all():
+        xu, ui = x, None
+    else:
+        xu = x[first]
+        ui = np.cumsum(first) - 1
     u = len(xu)
-    # separate arrays rather than one stacked block: each stays small enough for the allocator to recycle
-    mid = ((xu[:, None] + xu[None, :]) / 2.0).ravel()  # rows are sorted: searchsorted runs fast
-    lo = np.searchsorted(x, mid, side="left")
+    # the midpoint is symmetric: search for the pairs I < J only (their rows are sorted, which searchsorted
+    # likes), and for I = J the midpoint is x_I itself
+    iu, ju, upper, lower = _upper_pairs(u)
+    lo = np.empty((u, u), dtype=np.intp)
+    flat = lo.ravel()
+    half = np.searchsorted(x, (xu.take(iu) + xu.take(ju)) / 2.0, side="left")
+    flat[upper] = half
+    flat[lower] = half
+    flat[:: u + 1] = np.searchsorted(x, xu, side="left")
+    lo *= u
+    col = np.arange(u)
     d = np.abs(xu[:, None] - xu[None, :]) / scale
     with np.errstate(divide="ignore"):
         logs = [np.log(d), np.log(np.maximum(0.5 - 0.5 * d, 0.0))]
     logs.append(np.log(0.5 + 0.5 * d))
-    ui = None
-    if u < n:
-        ui = np.cumsum(first) - 1
-        flat = (ui[:, None] * u + ui[None, :]).ravel()
-        lo, d = lo.take(flat), d.take(flat).reshape(n, n)
+    by_distance = None
+    if sort_votes:
+        # a stable sort: each row falls and then rises, two runs to merge
+        near = np.argsort(d, axis=1, kind="stable")
+        if ui is not None:  # each distinct position as often as actors hold it
+            starts = first.nonzero()[0]
+            counts = np.empty(u, dtype=np.intp)
+            np.subtract(starts[1:], starts[:-1], out=counts[:-1])
+            counts[-1] = n - starts[-1]
+            near = near.ravel().repeat(counts.take(near).ravel()).reshape(u, n).take(ui, axis=0)
+        by_distance = near + (np.arange(n) * u)[:, None]
+    if ui is not None:
+        d = d.take(ui, axis=0)
         logs = [m.take(ui, axis=0) for m in logs]
-    lo = lo.reshape(n, n) * n
-    col = np.arange(n)
-    return _Pairs(
-        d=d,
-        i_left=x[:, None] < x[None, :],
-        same=x[:, None] == x[None, :],
+    return _Geometry(
+        x=x,
+        xu=xu,
+        ui=ui,
+        upper=xu[:, None] < xu[None, :],
         lo_i=lo + col[:, None],
         lo_j=lo + col[None, :],
-        cols=ui,
+        d=d,
         log_d=logs[0],
         log_near=logs[1],
         log_far=logs[2],
+        by_distance=by_distance,
     )
 
 
-def win_probability(
-    x: np.ndarray,
-    w: np.ndarray,
-    r: np.ndarray | None,
-    scale: float,
-    how: Probability,
-    pairs: _Pairs | None = None,
-) -> np.ndarray:
-    """``P[i, j]``: probability that ``x_i`` beats ``x_j`` given votes ``w_k (d_kj^r_k - d_ki^r_k)``.
+def vote_shares(g: _Geometry, w: np.ndarray, r: np.ndarray | None, how: Probability) -> np.ndarray:
+    """``P[I, J]`` for distinct positions: probability that ``x_I`` beats ``x_J`` given the actors' votes
+    ``w_k (d_kJ^r_k - d_kI^r_k)`` (``r`` ``None``: all 1).
 
-    Voters nearer ``x_i`` than ``x_j`` are exactly those on ``x_i``'s side of the midpoint, so with actors
-    sorted by position each sum is a difference of prefix sums: ``O(n^2)`` memory and time. ``x`` unsorted is
-    sorted here and the result returned in the caller's order.
-    """
-    n = len(x)
-    if pairs is None:
-        order = np.argsort(x, kind="stable")
-        inv = np.empty(n, dtype=int)
-        inv[order] = np.arange(n)
-        ps = win_probability(
-            x[order], w[order], None if r is None else r[order], scale, how, _pairs(x[order], scale)
-        )
-        return ps[np.ix_(inv, inv)]
-    g = pairs
+    Voters nearer ``x_I`` than ``x_J`` are exactly those on ``x_I``'s side of the midpoint, so with actors
+    sorted by position each sum is a difference of prefix sums: ``O(n u)`` memory and time."""
     if r is None:
-        a = w[:, None] * g.d  # a[k, j] = w_k d_kj^r_k
+        a = w[:, None] * g.d  # a[k, J] = w_k d_kJ^r_k
     else:
         a = np.multiply(r[:, None], g.log_d)
         np.exp(a, out=a)
         a *= w[:, None]
-        a = g.spread(a)
-    c = np.zeros((n + 1, n))
+    n, u = a.shape
+    c = np.zeros((n + 1, u))
     np.cumsum(a, axis=0, out=c[1:])
     total = c[-1]
     cf = c.ravel()
-    # voters left of the midpoint: sum of (a_kj - a_ki); right of it: sum of (a_ki - a_kj), which is the
+    # voters left of the midpoint: sum of (a_kJ - a_kI); right of it: sum of (a_kI - a_kJ), which is the
     # difference of the totals plus the left sum
     left = cf.take(g.lo_j) - cf.take(g.lo_i)
     right = total[:, None] - total[None, :]
     right += left
-    pos = np.where(g.i_left, left, -right)
+    pos = np.where(g.upper, left, -right)
     np.maximum(pos, 0.0, out=pos)
+    den: np.ndarray | float
     if how == "pairwise":
-        neg = np.where(g.i_left, right, -left)
+        neg = np.where(g.upper, right, -left)
         np.maximum(neg, 0.0, out=neg)
         den = pos + neg
         den[den <= 0] = np.inf
     else:
+        # sum over k of sum over pairs of actors of |a_kj - a_ki|, from each actor's votes in ascending order
+        # (the same sum, in the same order, as sorting the actor x actor votes)
+        assert g.by_distance is not None
         coef = 2.0 * np.arange(n) - n + 1.0
-        den = 2.0 * float((np.sort(a, axis=1) * coef).sum())
+        den = 2.0 * float((a.ravel().take(g.by_distance) * coef).sum())
         if den <= 0:
             den = np.inf
     p = np.divide(pos, den, out=pos)
-    p[g.same] = 0.0
+    p.ravel()[:: u + 1] = 0.0  # the diagonal: a position against itself
     return p
 
 
-def offer_utilities(
-    pairs: _Pairs,
-    x: np.ndarray,
+def win_probability(
+    x: np.ndarray, w: np.ndarray, r: np.ndarray | None, scale: float, how: Probability
+) -> np.ndarray:
+    """``P[i, j]``: probability that ``x_i`` beats ``x_j`` given votes ``w_k (d_kj^r_k - d_ki^r_k)``, for
+    actors in any order (the model itself works on :func:`vote_shares` of sorted, distinct positions)."""
+    order = np.argsort(x, kind="stable")
+    inv = np.empty(len(x), dtype=int)
+    inv[order] = np.arange(len(x))
+    g = _geometry(x[order], scale, sort_votes=how == "all_votes")
+    p = g.cols(g.rows(vote_shares(g, w[order], None if r is None else r[order], how)))
+    return p[np.ix_(inv, inv)]
+
+
+@dataclass(frozen=True, slots=True)
+class _Utilities:
+    """Expected utilities seen by each actor ``i`` (rows, with its own exponent) against each distinct
+    position ``J`` (columns), ``(n, u)``: ``EU_ji`` whole; ``EU_ij`` also depends on the challenged actor's
+    salience ``s_j``, so it is kept in parts: ``EU_ij = (a_ij s_j + us) - sq - extra``."""
+
+    eu_ji: np.ndarray
+    a_ij: np.ndarray
+    us: np.ndarray
+    sq: np.ndarray | float  # (n, 1) or a scalar
+    extra: np.ndarray | None  # the Q < 1 term of EU_ij; None when Q = 1
+
+
+def _utilities(
+    g: _Geometry,
     s: np.ndarray,
     p: np.ndarray,
     r: np.ndarray | None,
@@ -210,67 +271,80 @@ def offer_utilities(
     q: float,
     t: float,
     scale: float,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> _Utilities:
     """``EU_ij`` (``i`` challenges ``j``) and ``EU_ji`` (``j`` challenges ``i``), both seen by ``i`` with its
     own exponent ``r_i`` (``None``: all 1). Distances are symmetric, so both share the same two power
     matrices."""
-    d = pairs.d
+    d = g.d
     rv: np.ndarray | float
     usq: np.ndarray | float
     if r is None:
         us, uf, usq, rv = 2.0 - 4.0 * (0.5 - 0.5 * d), 2.0 - 4.0 * (0.5 + 0.5 * d), 0.0, 1.0
     else:
         rv = r[:, None]
-        us, uf = np.multiply(rv, pairs.log_near), np.multiply(rv, pairs.log_far)
+        us, uf = np.multiply(rv, g.log_near), np.multiply(rv, g.log_far)
         for u in (us, uf):  # 2 - 4 exp(r log(...)), in place
             np.exp(u, out=u)
             u *= 4.0
             np.subtract(2.0, u, out=u)
-        us, uf = pairs.spread(us), pairs.spread(uf)
         usq = 2.0 - 4.0 * 0.5**rv
     diff = us - uf
     sq = q * usq
-    eu_ij = np.multiply(p, diff)
-    eu_ji = np.multiply(p.T, diff)
-    for eu, sal in ((eu_ij, s[None, :]), (eu_ji, s[:, None])):  # s (p diff + uf - us) + us - q usq
+    # p diff, with p spread to one row per actor (fresh arrays either way: both are updated in place)
+    if g.ui is None:
+        a_ij, eu_ji = p * diff, np.multiply(p.T, diff, order="C")
+    else:
+        a_ij, eu_ji = g.rows(p), g.rows(p.T)
+        a_ij *= diff
+        eu_ji *= diff
+    for eu in (a_ij, eu_ji):
         eu += uf
         eu -= us
-        eu *= sal
-        eu += us
-        eu -= sq
+    eu_ji *= s[:, None]  # s (p diff + uf - us) + us - q usq
+    eu_ji += us
+    eu_ji -= sq
+    extra = None
     if q != 1.0:
-        for eu, own in ((eu_ij, x[:, None]), (eu_ji, x[None, :])):
+        terms = []
+        for own in (g.x[:, None], g.xu[None, :]):
             spread = np.clip(0.25 * (np.abs(own - mu) / scale + d), 0.0, 0.5)
-            eu -= (1.0 - q) * (
-                t * (2.0 - 4.0 * (0.5 - spread) ** rv) + (1.0 - t) * (2.0 - 4.0 * (0.5 + spread) ** rv)
+            terms.append(
+                (1.0 - q)
+                * (t * (2.0 - 4.0 * (0.5 - spread) ** rv) + (1.0 - t) * (2.0 - 4.0 * (0.5 + spread) ** rv))
             )
-    return eu_ij, eu_ji
+        extra = terms[0]
+        eu_ji -= terms[1]
+    return _Utilities(eu_ji=eu_ji, a_ij=a_ij, us=us, sq=sq, extra=extra)
 
 
 def risk_exponents(
-    pairs: _Pairs,
-    x: np.ndarray,
+    g: _Geometry,
     w: np.ndarray,
     s: np.ndarray,
-    scale: float,
     how: Probability,
     mu: float,
     q: float,
     t: float,
-) -> np.ndarray:
-    """Scholz et al. section 5: exposure to challenges with all ``r = 1``, mapped to ``r`` in [0.5, 2]."""
-    p = win_probability(x, w, None, scale, how, pairs)
+    scale: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Scholz et al. section 5: exposure to challenges with all ``r = 1``, mapped to ``r`` in [0.5, 2].
+    Returns ``r`` and the risk-neutral win probabilities."""
+    p = vote_shares(g, w, None, how)
     if q == 1.0:  # r = 1: U_s = 2d, U_f = -2d, U_sq = 0, so EU[a, i] = 2 d (1 - 2 s_i (1 - P_ai))
-        exposure = 2.0 * (pairs.d * (1.0 - 2.0 * s[:, None] * (1.0 - p.T))).sum(axis=1)
+        m = g.rows(np.subtract(1.0, p.T, order="C"))  # C order: the row sums below add in that order
+        m *= 2.0 * s[:, None]
+        np.subtract(1.0, m, out=m)
+        m *= g.d
+        exposure = 2.0 * g.cols(m).sum(axis=1)
     else:
-        _, eu_ji = offer_utilities(pairs, x, s, p, None, mu, q, t, scale)  # eu_ji[i, j]: j challenges i
+        eu_ji = g.cols(_utilities(g, s, p, None, mu, q, t, scale).eu_ji)  # eu_ji[i, j]: j challenges i
         np.fill_diagonal(eu_ji, 0.0)
         exposure = eu_ji.sum(axis=1)
     hi, lo = exposure.max(), exposure.min()
     if hi - lo <= 1e-9 * max(abs(hi), abs(lo), 1e-300):  # all equally exposed (up to float noise)
-        return np.ones(len(x))
+        return np.ones(len(s)), p
     big_r = (2.0 * exposure - hi - lo) / (hi - lo)
-    return (1.0 - big_r / 3.0) / (1.0 + big_r / 3.0)
+    return (1.0 - big_r / 3.0) / (1.0 + big_r / 3.0), p
 
 
 def one_round(
@@ -294,56 +368,93 @@ def one_round(
     x_in, x, c, s = x, x[order], c[order], s[order]
     w = c * s
     mu = float((w * x).sum() / w.sum()) if w.sum() > 0 else float(x.mean())
-    pairs = _pairs(x, scale)
-    r = risk_exponents(pairs, x, w, s, scale, how, mu, q, t)
-    p = win_probability(x, w, r if votes_use_risk else None, scale, how, pairs)
-    eu_ij, eu_ji = offer_utilities(pairs, x, s, p, r, mu, q, t, scale)
-    differ = ~pairs.same
+    g = _geometry(x, scale, sort_votes=how == "all_votes")
+    r, p = risk_exponents(g, w, s, how, mu, q, t, scale)
+    if votes_use_risk:
+        p = vote_shares(g, w, r, how)
+    eu = _utilities(g, s, p, r, mu, q, t, scale)
+    col = g.col
+    u = eu.eu_ji.shape[1]
+    # every offer needs EU_ji > 0 from an actor at another position: only those pairs are looked at
+    cand = eu.eu_ji > _EPS
+    cand.ravel()[np.arange(n) * u + col] = False
+    flat = g.cols(cand).ravel().nonzero()[0]
+    i = flat // n
+    j = flat - i * n
+    at = i * u
+    at += col.take(j)  # into the (n, u) arrays
+    eu_ji = eu.eu_ji.ravel().take(at)
+    eu_ij = eu.a_ij.ravel().take(at)
+    eu_ij *= s.take(j)
+    eu_ij += eu.us.ravel().take(at)
+    eu_ij -= eu.sq.ravel().take(i) if isinstance(eu.sq, np.ndarray) else eu.sq
+    if eu.extra is not None:
+        eu_ij -= eu.extra.ravel().take(at)
     abs_ij = np.abs(eu_ij)
     # comparisons that are ties in exact arithmetic stay ties under float noise (e.g. rescaled capabilities)
     eps = _EPS
-    conf = (eu_ji > eu_ij + eps) & (eu_ij > eps)
-    conf &= differ
-    yield_ = (eu_ji > eps) & (eu_ij < -eps)
-    yield_ &= differ
-    comp = yield_ & (eu_ji > abs_ij + eps)
-    cap = yield_ & ((eu_ji < np.abs(eu_ji)) if capitulation_bug else (eu_ji < abs_ij - eps))
-    share = np.divide(abs_ij, eu_ji, out=np.ones_like(abs_ij), where=comp)  # share of the way to x_j
-    dx = x[None, :] - x[:, None]
+    conf = eu_ji > eu_ij + eps
+    conf &= eu_ij > eps
+    yield_ = eu_ij < -eps
+    comp = eu_ji > abs_ij + eps
+    comp &= yield_
+    cap = (eu_ji < np.abs(eu_ji)) if capitulation_bug else (eu_ji < abs_ij - eps)
+    cap &= yield_
     # the three are exclusive; small integers (the booleans viewed as 0/1 bytes) keep this cheap
     i8 = np.int8
     kind = conf.view(i8) * i8(CONFRONTATION)
     kind += comp.view(i8) * i8(COMPROMISE)
     kind += cap.view(i8) * i8(CAPITULATION)
-    has = kind > 0
+    comp_at = comp.nonzero()[0]
+    a_ij, a_ji = abs_ij.take(comp_at), eu_ji.take(comp_at)
+    share = np.ones(len(flat))  # share of the way to x_j
+    share[comp_at] = a_ij / a_ji
+    dx = x.take(j)
+    dx -= x.take(i)
     move = np.abs(dx)
     move *= share
     if offer_choice == "least_move":
-        score = np.where(has, move, np.inf)
+        score = move
     elif offer_choice == "max_eu":
-        score = np.where(has, -eu_ji + 1e-12 * move, np.inf)
+        score = -eu_ji
+        score += 1e-12 * move
     else:
         # compromises are keyed by their EU-weighted point (EU_ji > 0 there, so |EU_ij| + EU_ji > 0), the
-        # rest by how far they move
-        key = move
-        at = np.flatnonzero(comp)
-        a_ij, a_ji = abs_ij.ravel()[at], eu_ji.ravel()[at]
-        key.ravel()[at] = (a_ij * x[at // n] + a_ji * x[at % n]) / (a_ij + a_ji)
-        best_type = np.where(has, kind, 99).min(axis=1, keepdims=True)
-        score = np.where(has & (kind == best_type), key, np.inf)
-    pick = np.argmin(np.round(score, 10), axis=1)  # near-equal offers: the first, as with exact ties
+        # rest by how far they move; only offers of each actor's best type count
+        score = move
+        score[comp_at] = (a_ij * x.take(i.take(comp_at)) + a_ji * x.take(j.take(comp_at))) / (a_ij + a_ji)
+        if len(i):
+            rank = (kind - i8(1)).view(np.uint8)  # no offer: 255
+            # pairs come row by row: each row's best (lowest) type over its run
+            first = np.empty(len(i), dtype=bool)
+            first[0] = True
+            np.not_equal(i[1:], i[:-1], out=first[1:])
+            starts = first.nonzero()[0]
+            runs = np.empty(len(starts), dtype=np.intp)
+            np.subtract(starts[1:], starts[:-1], out=runs[:-1])
+            runs[-1] = len(i) - starts[-1]
+            best = np.minimum.reduceat(rank, starts)
+            score[rank != best.repeat(runs)] = np.inf
+    score[kind == 0] = np.inf
+    full = np.full(n * n, np.inf)
+    full[flat] = np.round(score, 10)  # near-equal offers: the first, as with exact ties
     rows = np.arange(n)
-    got = np.isfinite(score[rows, pick])
+    pick = full.reshape(n, n).argmin(axis=1)
+    got = np.isfinite(full.take(rows * n + pick))
+    hit = np.searchsorted(flat, rows[got] * n + pick[got])  # the picked offers
+    new_x = x.copy()
+    new_x[got] = x[got] + dx.take(hit) * share.take(hit)
+    kinds_got = np.zeros(n, dtype=int)
+    kinds_got[got] = kind.take(hit)
     back = np.empty(n, dtype=int)
     back[order] = rows  # sorted index of each input actor
-    target = x + dx[rows, pick] * share[rows, pick]  # only the picked offers
-    new_x = np.where(got, target, x)[back]
+    new_x = new_x[back]
     assert new_x.shape == x_in.shape
     return {
         "x": new_x,
         "r": r[back],
         "offer_from": np.where(got, order[pick], -1)[back],
-        "offer_kind": np.where(got, kind[rows, pick].astype(int), 0)[back],
+        "offer_kind": kinds_got[back],
         "mean": np.asarray(mu),
     }
 

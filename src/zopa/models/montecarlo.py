@@ -3,22 +3,18 @@
 Each draw perturbs every known value: positions and salience by a normal spread (or a uniform draw within an
 explicit range), capability by a relative normal spread; draws are clipped to the issue's scale, salience to
 [0, 1], capability to >= 0. Spreads come from the table (:class:`~zopa.models.table.Uncertainty`, read from
-the
-file's ``spread``/``*_range`` fields); values without one take the default ``spread`` given to
-:func:`simulate`.
-All draws are generated up front from ``seed`` with NumPy, so the result depends only on (table, model,
-params,
-draws, seed, spread), not on ``workers``. Models with a vectorised version (``compromise.v1``, ``median.v1``,
-``nash.v1`` with its default utility) run all draws at once; the others run draw by draw, in a process pool
-when
-``workers > 1``.
+the file's ``spread``/``*_range`` fields); values without one take the default ``spread`` of :func:`simulate`.
+All draws are generated up front from ``seed`` with NumPy, in blocks of :data:`BLOCK` draws with a random
+stream each, so the result depends only on (table, model, params, draws, seed, spread), not on ``workers``.
+Models with a vectorised version (``compromise.v1``, ``median.v1``, ``nash.v1`` with its default utility) run
+block by block in threads on all cores; the others run draw by draw, in a process pool when ``workers > 1``.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +22,7 @@ import numpy as np
 
 from zopa.errors import ModelInputError
 from zopa.models.nash import BatchUnsupported
-from zopa.models.registry import forecast_array, get_batch, get_model, plain, run_model
+from zopa.models.registry import BatchFn, forecast_array, get_batch, get_model, plain, run_model
 from zopa.models.table import Negotiation, TableBatch
 
 DEFAULT_SPREAD = {"position": 5.0, "salience": 0.05, "capability": 0.10}
@@ -92,15 +88,35 @@ def _spreads(spread: float | Mapping[str, float] | None, table: Negotiation) -> 
     return out
 
 
+BLOCK = 2048  # draws per random stream and per vectorised call: fixed, so results never depend on the workers
+
+
+def _threads(workers: int | None) -> int:
+    return (os.cpu_count() or 1) if not workers else max(1, workers)
+
+
+def _blocks(draws: int) -> list[tuple[int, int]]:
+    return [(a, min(a + BLOCK, draws)) for a in range(0, draws, BLOCK)]
+
+
 def sample_tables(
-    table: Negotiation, *, draws: int, seed: int, spread: float | Mapping[str, float] | None = None
+    table: Negotiation,
+    *,
+    draws: int,
+    seed: int,
+    spread: float | Mapping[str, float] | None = None,
+    workers: int | None = None,
 ) -> TableBatch:
-    """``draws`` perturbed copies of the table as one :class:`TableBatch` (vectorised, reproducible)."""
+    """``draws`` perturbed copies of the table as one :class:`TableBatch` (vectorised, reproducible).
+
+    Draws come in blocks of :data:`BLOCK`, block ``k`` from its own stream spawned from ``seed``
+    (``numpy.random.SeedSequence(seed).spawn``), filled by ``workers`` threads (None or 0: all cores); NumPy
+    releases the GIL while it draws, and the result is the same for any number of workers.
+    """
     if draws < 1:
         raise ModelInputError("simulate: draws must be >= 1")
     table.validate()
     sp = _spreads(spread, table)
-    rng = np.random.default_rng(seed)
     na, ni = table.position.shape
     inv = table.involved()
     lo = np.array([i.lo for i in table.issues])
@@ -113,46 +129,67 @@ def sample_tables(
             base = np.where(np.isnan(own), base, own)
         return base
 
-    def draw(
-        value: np.ndarray, sd: np.ndarray, rng_pair: np.ndarray | None, lo_b: Any, hi_b: Any
-    ) -> np.ndarray:
-        out: np.ndarray
-        if np.any(sd > 0):
-            out = rng.standard_normal((draws, *value.shape))
-            out *= sd
-            out += value
-        else:
-            out = np.broadcast_to(value, (draws, *value.shape))
-        if rng_pair is not None and not np.isnan(rng_pair).all():
-            has = ~np.isnan(rng_pair[..., 0])
-            u = rng.random((draws, *value.shape))
-            uni = np.nan_to_num(rng_pair[..., 0]) + u * np.nan_to_num(rng_pair[..., 1] - rng_pair[..., 0])
-            out = np.where(has, uni, out)
-        if np.any(sd > 0) or (rng_pair is not None and not np.isnan(rng_pair).all()):
-            out = np.clip(out, lo_b, hi_b, out=out if out.flags.writeable else None)
-        return out
-
     pos_sd = np.where(inv, sd_of(unc.position_sd if unc else None, sp["position"], (na, ni)), 0.0)
-    position = draw(np.nan_to_num(table.position), pos_sd, unc.position_range if unc else None, lo, hi)
-    if not inv.all():
-        position = np.where(inv, position, np.nan)
     sal_sd = np.where(inv, sd_of(unc.salience_sd if unc else None, sp["salience"], (na, ni)), 0.0)
-    salience = draw(np.where(inv, table.salience, 0.0), sal_sd, unc.salience_range if unc else None, 0.0, 1.0)
-    if not inv.all():
-        salience = np.where(inv, salience, 0.0)
     cap_base = table.capability_matrix()
     cap_actor = np.nanmean(np.where(inv, cap_base, np.nan), axis=1)
     cap_sd = sd_of(unc.capability_sd if unc else None, np.nan, (na,))
     cap_sd = np.where(np.isnan(cap_sd), sp["capability"] * cap_actor, cap_sd)
     factor_sd = np.where(cap_actor > 0, cap_sd / np.where(cap_actor > 0, cap_actor, 1.0), 0.0)
-    factor = draw(np.ones(na), factor_sd, None, 0.0, np.inf)
     crange = unc.capability_range if unc else None
     if crange is not None and not np.isnan(crange).all():
-        has = ~np.isnan(crange[:, 0])
-        u = rng.random((draws, na))
-        uni = (crange[:, 0] + u * (crange[:, 1] - crange[:, 0])) / np.where(cap_actor > 0, cap_actor, 1.0)
-        factor = np.where(has, uni, factor)
-    capability = np.broadcast_to(cap_base[None] * np.asarray(factor)[:, :, None], (draws, na, ni))
+        # a uniform draw on the capability range, as a factor of the actor's capability
+        scale = np.where(cap_actor > 0, cap_actor, 1.0)[:, None]
+        crange = crange / scale
+    else:
+        crange = None
+    # (value, sd, uniform range or None, clip low, clip high) per perturbed input
+    inputs = {
+        "position": (np.nan_to_num(table.position), pos_sd, unc.position_range if unc else None, lo, hi),
+        "salience": (
+            np.where(inv, table.salience, 0.0),
+            sal_sd,
+            unc.salience_range if unc else None,
+            0.0,
+            1.0,
+        ),
+        "factor": (np.ones(na), factor_sd, None if crange is None else crange, 0.0, np.inf),
+    }
+    out = {k: np.empty((draws, *v[0].shape)) for k, v in inputs.items()}
+
+    def draw_block(k: int, a: int, z: int, rng: np.random.Generator) -> None:
+        for key, (value, sd, rng_pair, lo_b, hi_b) in inputs.items():
+            dest = out[key][a:z]
+            has_range = rng_pair is not None and not np.isnan(rng_pair).all()
+            if np.any(sd > 0):
+                rng.standard_normal(out=dest)
+                dest *= sd
+                dest += value
+            else:
+                dest[...] = value
+            if has_range:
+                assert rng_pair is not None
+                u = rng.random(dest.shape)
+                uni = np.nan_to_num(rng_pair[..., 0]) + u * np.nan_to_num(rng_pair[..., 1] - rng_pair[..., 0])
+                np.copyto(dest, uni, where=~np.isnan(rng_pair[..., 0]))
+            if np.any(sd > 0) or has_range:
+                np.clip(dest, lo_b, hi_b, out=dest)
+
+    blocks = _blocks(draws)
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(len(blocks))]
+    jobs = [(k, a, z, streams[k]) for k, (a, z) in enumerate(blocks)]
+    n_threads = min(_threads(workers), len(jobs))
+    if n_threads == 1:
+        for job in jobs:
+            draw_block(*job)
+    else:
+        with ThreadPoolExecutor(max_workers=n_threads) as pool:
+            list(pool.map(lambda job: draw_block(*job), jobs))
+    position, salience = out["position"], out["salience"]
+    if not inv.all():
+        position = np.where(inv, position, np.nan)
+        salience = np.where(inv, salience, 0.0)
+    capability = np.broadcast_to(cap_base[None] * out["factor"][:, :, None], (draws, na, ni))
     sq = np.broadcast_to(table.status_quo_vector(), (draws, ni))
     batna = np.broadcast_to(
         table.batna if table.batna is not None else np.full((na, ni), np.nan), (draws, na, ni)
@@ -161,6 +198,36 @@ def sample_tables(
     return TableBatch(
         position=position, salience=salience, capability=capability, status_quo=sq, batna=batna, risk=risk
     )
+
+
+def _block(batch: TableBatch, a: int, z: int) -> TableBatch:
+    return TableBatch(
+        position=batch.position[a:z],
+        salience=batch.salience[a:z],
+        capability=batch.capability[a:z],
+        status_quo=batch.status_quo[a:z],
+        batna=batch.batna[a:z],
+        risk=batch.risk[a:z],
+    )
+
+
+def run_batch(
+    fn: BatchFn, batch: TableBatch, table: Negotiation, params: Mapping[str, Any], workers: int | None = None
+) -> np.ndarray:
+    """A vectorised model over every draw, block by block (:data:`BLOCK` draws each, small enough to stay in
+    the CPU's cache) in ``workers`` threads (None or 0: all cores); NumPy releases the GIL in array work."""
+    blocks = _blocks(batch.n_draws)
+    n_threads = min(_threads(workers), len(blocks))
+
+    def one(block: tuple[int, int]) -> np.ndarray:
+        return np.asarray(fn(_block(batch, *block), table, **params), dtype=float)
+
+    if n_threads == 1:
+        parts = [one(b) for b in blocks]
+    else:
+        with ThreadPoolExecutor(max_workers=n_threads) as pool:
+            parts = list(pool.map(one, blocks))
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def _run_chunk(args: tuple[str, dict[str, Any], list[Negotiation]]) -> np.ndarray:
@@ -175,37 +242,35 @@ def simulate(
     draws: int = 1000,
     seed: int = 0,
     spread: float | Mapping[str, float] | None = None,
-    workers: int = 1,
+    workers: int | None = None,
     params: Mapping[str, Any] | None = None,
     level: float = 0.8,
 ) -> UncertainForecast:
     """Run ``model`` on ``draws`` perturbed copies of ``table``; median and ``level`` interval per issue.
 
     ``spread``: None = the table's own spreads (or, if it has none, 5 points on positions, 0.05 on salience
-    and
-    10% on capability); a number = that standard deviation on every position; a mapping with keys
-    ``position``,
-    ``salience`` (0-1 units) and ``capability`` (relative). ``workers``: processes for models without a
-    vectorised
-    version (0 = all cores).
+    and 10% on capability); a number = that standard deviation on every position; a mapping with keys
+    ``position``, ``salience`` (0-1 units) and ``capability`` (relative). ``workers``: threads that draw the
+    inputs and run a vectorised model (None or 0: all cores), processes for a model without a vectorised
+    version (None: one, 0: all cores). The result is the same for any number of workers.
     """
     if not 0 < level < 1:
         raise ModelInputError("simulate: level must be between 0 and 1")
     params = dict(params or {})
     base = run_model(model, table, **params)
-    batch = sample_tables(table, draws=draws, seed=seed, spread=spread)
+    batch = sample_tables(table, draws=draws, seed=seed, spread=spread, workers=workers)
     fn = get_batch(model)
     samples: np.ndarray | None = None
     method = "vectorised"
     if fn is not None:
         try:
-            samples = np.asarray(fn(batch, table, **params), dtype=float)
+            samples = run_batch(fn, batch, table, params, workers)
         except BatchUnsupported:
             samples = None
     if samples is None:
         method = "per-draw"
         tables = [batch.table(d, table) for d in range(draws)]
-        n_workers = (os.cpu_count() or 1) if workers == 0 else max(1, workers)
+        n_workers = 1 if workers is None else _threads(workers)
         if n_workers == 1 or draws < 2 * n_workers:
             samples = _run_chunk((model, params, tables))
         else:

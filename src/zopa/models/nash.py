@@ -54,6 +54,7 @@ _CHOICES = {
     "bargain": ("joint", "split"),
 }
 _DEFAULTS = {"utility": "quadratic", "disagreement": "batna", "power": "capability", "bargain": "joint"}
+_GAIN_TOL = 1e-12  # an outcome is in the zone when every actor gains more than this (utilities on 0-1)
 
 
 class BatchUnsupported(ModelInputError):
@@ -166,7 +167,7 @@ def _solve_joint(
     for x0 in starts:
         x0 = np.clip(x0, box[:, 0], box[:, 1])
         g0 = gains(x0)
-        if g0.min() <= 1e-12:  # phase 1: maximise the smallest gain
+        if g0.min() <= _GAIN_TOL:  # phase 1: maximise the smallest gain
             z0 = np.append(x0, g0.min())
             r1 = minimize(
                 lambda z: -z[-1],
@@ -178,7 +179,7 @@ def _solve_joint(
             )
             x0 = np.clip(r1.x[:-1], box[:, 0], box[:, 1])
             g0 = gains(x0)
-            if g0.min() <= 1e-12:
+            if g0.min() <= _GAIN_TOL:
                 if best_x is None and g0.min() > best_g.min():
                     best_g = g0
                 continue
@@ -312,140 +313,313 @@ def nash(table: Negotiation, **params: Any) -> ModelResult:
 
 def _batch_disagreement(
     batch: TableBatch,
-    table: Negotiation,
     pn: np.ndarray,
     w: np.ndarray,
-    cbar: np.ndarray,
+    comp: np.ndarray,
+    pi: np.ndarray,
     lo: np.ndarray,
     span: np.ndarray,
     mode: str,
-) -> np.ndarray:
-    """(D, A) utilities of no agreement, for the quadratic utility."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """(D, A) utilities of no agreement for the quadratic utility, and the conflict lottery's mean (D, I).
 
-    def util(x: np.ndarray) -> np.ndarray:  # x (D, A, I) per actor -> (D, A)
-        diff = np.nan_to_num(x - pn, nan=0.0)
-        return 1.0 - np.einsum("dai,dai->da", w, diff * diff)
-
-    comp = (weighted_mean(batch.position, batch.weights()) - lo) / span  # (D, I)
-    winners = np.where(np.isnan(pn), comp[:, None, :], pn)  # (D, B, I)
-    pi = cbar / cbar.sum(axis=1, keepdims=True)  # (D, B)
+    ``pn`` positions on [0, 1] with 0 where not involved (``w`` is 0 there), ``comp`` the compromise point and
+    ``pi`` each actor's chance of winning the conflict lottery."""
+    inv = ~np.isnan(batch.position)
+    everyone = bool(inv.all())
+    winners = pn if everyone else np.where(inv, pn, comp[:, None, :])  # (D, B, I): the outcome if b wins
     # E_b[u_a(P_b)] = 1 - sum_i w_ai (Var_b + (mean_b - p_ai)^2), with the lottery's mean and variance per
     # issue
-    m = np.einsum("db,dbi->di", pi, winners)
-    var = np.einsum("db,dbi->di", pi, winners * winners) - m * m
-    diff = np.nan_to_num(m[:, None, :] - pn, nan=0.0)
-    lottery = 1.0 - np.einsum("dai,dai->da", w, diff * diff + np.maximum(var, 0.0)[:, None, :])
+    m = np.matmul(pi[:, None, :], winners)[:, 0]
+    var = np.maximum(np.matmul(pi[:, None, :], winners * winners)[:, 0] - m * m, 0.0)
+
+    def util(x: np.ndarray) -> np.ndarray:  # x (D, I) or (D, A, I) -> (D, A); w is 0 where not involved
+        diff = (x[:, None, :] if x.ndim == 2 else x) - pn
+        diff *= diff
+        return 1.0 - np.einsum("dai,dai->da", w, diff)
+
+    lottery = 1.0 - np.einsum("dai,dai->da", w, np.square(m[:, None, :] - pn) + var[:, None, :])
     if mode == "conflict":
-        return lottery
+        return lottery, m
     sq = (batch.status_quo - lo) / span  # (D, I)
     if mode == "status_quo":
         if np.isnan(sq).any():
             raise BatchUnsupported(f"{NAME}: an issue has no status quo")
-        return util(np.broadcast_to(sq[:, None, :], pn.shape))
+        return util(sq), m
+    if np.isnan(batch.batna).all():
+        known = ~np.any(inv & np.isnan(sq)[:, None, :], axis=2)
+        return np.where(known, util(np.nan_to_num(sq)), lottery), m
     nd = np.where(np.isnan(batch.batna), batch.status_quo[:, None, :], batch.batna)
     nd = (nd - lo) / span
-    known = ~np.any(~np.isnan(pn) & np.isnan(nd), axis=2)
-    return np.where(known, util(np.nan_to_num(nd)), lottery)
+    known = ~np.any(inv & np.isnan(nd), axis=2)
+    return np.where(known, util(np.nan_to_num(nd)), lottery), m
 
 
-batch_info: dict[str, int] = {}  # iterations and no-zone draws of the last batch run (for benchmarks)
+@dataclass(frozen=True, slots=True)
+class BatchSolution:
+    """The vectorised NBS of every draw, with what it took (for diagnostics and benchmarks)."""
+
+    forecast: np.ndarray  # (D, I) on the issues' scales
+    agreement: np.ndarray  # (D,) the draw has a zone of agreement
+    newton_iterations: int  # of the Nash product, over all draws
+    phase1_draws: int  # draws whose starting points all lay outside the zone
+    proven_empty: int  # ... of which shown by a dual certificate to have no zone
+    exact_draws: int  # ... left undecided and handed to the exact solver
+
+
+_PHASE1_STEPS = 100  # Newton steps of the barrier method before a draw goes to the exact solver
+
+
+class _Gains:
+    """``g_a(x) = c_a - sum_i w_ai x_i^2 + 2 sum_i w_ai p_ai x_i`` for a batch of draws: every actor's gain
+    over its disagreement point, with the sums over actors that Newton's method needs as matrix products."""
+
+    def __init__(self, ww: np.ndarray, c: np.ndarray) -> None:
+        self.ww, self.c = ww, c  # (D, A, 2I): the weights w and w * p side by side; (D, A)
+        self.n_issues = ww.shape[2] // 2
+        self.w, self.wp = ww[:, :, : self.n_issues], ww[:, :, self.n_issues :]
+
+    def take(self, rows: np.ndarray) -> _Gains:
+        return _Gains(self.ww[rows], self.c[rows])
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        """(D, I) -> (D, A)."""
+        return self.c + np.matmul(self.ww, np.concatenate([-x * x, 2.0 * x], axis=1)[:, :, None])[:, :, 0]
+
+    def sums(self, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``sum_a k_a w_a`` and ``sum_a k_a w_a p_a``, each (D, I)."""
+        r = np.matmul(k[:, None, :], self.ww)[:, 0]
+        return r[:, : self.n_issues], r[:, self.n_issues :]
+
+    def scaled_gradients(self, x: np.ndarray, k: np.ndarray) -> np.ndarray:
+        """``k_a * grad g_a(x)``, (D, A, I)."""
+        m = self.w * x[:, None, :]
+        np.subtract(self.wp, m, out=m)
+        m *= (2.0 * k)[:, :, None]
+        return m
+
+    def dual_bound(self, lam: np.ndarray) -> np.ndarray:
+        """``max_x sum_a lam_a g_a(x)`` (closed form): for weights ``lam`` on the simplex, an upper bound on
+        the best worst-off gain ``max_x min_a g_a(x)``."""
+        n, m = self.sums(lam)
+        return np.einsum("da,da->d", lam, self.c) + np.sum(m * m / np.where(n > 0, n, 1.0), axis=1)
+
+
+def _newton_step(
+    grad: np.ndarray, m: np.ndarray, curvature: np.ndarray, extra: np.ndarray | None = None
+) -> np.ndarray:
+    """Solve ``(m^T m + 2 diag(curvature)) step = grad`` draw by draw (the negated Hessian of a sum of logs of
+    concave quadratics); ``extra`` adds a last variable whose column of ``m`` is ``extra`` (phase 1's t)."""
+    h = np.matmul(m.transpose(0, 2, 1), m)
+    n = grad.shape[1]
+    if extra is not None:
+        full = np.empty((len(h), n, n))
+        k = n - 1
+        full[:, :k, :k] = h
+        col = np.einsum("dai,da->di", m, extra)
+        full[:, :k, k] = col
+        full[:, k, :k] = col
+        full[:, k, k] = np.einsum("da,da->d", extra, extra)
+        h = full
+    idx = np.arange(curvature.shape[1])
+    h[:, idx, idx] += 2.0 * curvature
+    # an issue nobody weighs leaves its row empty: a small ridge keeps the system solvable without moving it
+    h[:, np.arange(n), np.arange(n)] += 1e-12 * (1.0 + np.einsum("dii->d", h))[:, None]
+    return np.linalg.solve(h, grad[:, :, None])[:, :, 0]
+
+
+def _phase1(gains: _Gains, x0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For draws with no known outcome inside the zone: find one, or prove that there is none.
+
+    Maximises the worst-off gain ``t`` subject to ``g_a(x) >= t`` by a log-barrier method: Newton steps on
+    ``(x, t)``, each draw's barrier weight ``mu`` shrinking tenfold once it is near the centre. There the
+    weights ``lam_a = mu / (g_a - t)`` lie on the simplex, and ``max_x sum_a lam_a g_a(x) <= _GAIN_TOL``
+    proves that no outcome gives every actor more than ``_GAIN_TOL`` (weak duality), the exact solver's test.
+    Returns the outcomes and a status per draw: 1 inside the zone, 0 proven empty, -1 undecided.
+    """
+    out = x0.copy()
+    status = np.full(len(x0), -1)
+    live = np.arange(len(x0))
+    x = x0.copy()
+    g = gains(x)
+    t = g.min(axis=1) - 0.1
+    mu = np.full(len(x), 1e-2)  # per draw: each moves on once it is centred
+    for _ in range(_PHASE1_STEPS):
+        s = g - t[:, None]
+        q = 1.0 / s
+        nw, nwp = gains.sums(q)
+        grad = np.concatenate([2.0 * (nwp - x * nw), (1.0 / mu - q.sum(axis=1))[:, None]], axis=1)
+        step = _newton_step(grad, gains.scaled_gradients(x, q), nw, extra=-q)
+        decrement = np.einsum("di,di->d", grad, step)  # Newton decrement squared: how far from the centre
+        f = t / mu + np.log(s).sum(axis=1)
+        alpha = np.ones(len(x))
+        for _ in range(40):  # backtrack: stay strictly inside g_a > t, do not decrease the barrier objective
+            xn = x + alpha[:, None] * step[:, :-1]
+            tn = t + alpha * step[:, -1]
+            gn = gains(xn)
+            sn = gn - tn[:, None]
+            fn = np.where(
+                sn.min(axis=1) > 0, tn / mu + np.log(np.where(sn > 0, sn, 1.0)).sum(axis=1), -np.inf
+            )
+            good = fn >= f - 1e-12 * np.abs(f)
+            if good.all():
+                break
+            alpha = np.where(good, alpha, alpha / 2)
+        x = np.where(good[:, None], xn, x)
+        t = np.where(good, tn, t)
+        g = np.where(good[:, None], gn, g)
+        mu = np.where(decrement < 1e-2, mu / 10, mu)
+        q = 1.0 / (g - t[:, None])
+        bound = gains.dual_bound(q / q.sum(axis=1, keepdims=True))
+        worst = g.min(axis=1)
+        # inside, and at least half as well off as possible: a start the Nash product's Newton steps like
+        inside = (worst > _GAIN_TOL) & (worst >= 0.5 * bound)
+        empty = (worst <= _GAIN_TOL) & (bound <= _GAIN_TOL)
+        done = inside | empty | (mu < 1e-15)
+        if done.any():
+            out[live[done]] = x[done]
+            status[live[inside]] = 1
+            status[live[empty]] = 0
+            keep = np.flatnonzero(~done)
+            live, x, t, g, mu = live[keep], x[keep], t[keep], g[keep], mu[keep]
+            gains = gains.take(keep)
+        if not len(live):
+            return out, status
+    out[live] = x
+    return out, status
+
+
+def _maximise_nash_product(
+    gains: _Gains, beta: np.ndarray, x: np.ndarray, max_iter: int = 50, tol: float = 1e-9
+) -> tuple[np.ndarray, int]:
+    """Damped Newton on ``sum_a beta_a log g_a(x)`` from points inside the zone (where it is concave), draws
+    that have converged dropping out."""
+    out = x.copy()
+    live = np.arange(len(x))
+    if not len(x):
+        return out, 0
+    g = gains(x)
+
+    def objective(gg: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.where(gg.min(axis=1) > 0, np.sum(b * np.log(np.where(gg > 0, gg, 1.0)), axis=1), -np.inf)
+
+    f = objective(g, beta)
+    iterations = 0
+    for iterations in range(1, max_iter + 1):  # noqa: B007
+        k = beta / g
+        nw, nwp = gains.sums(k)
+        grad = 2.0 * (nwp - x * nw)
+        step = _newton_step(grad, gains.scaled_gradients(x, np.sqrt(beta) / g), nw)
+        alpha = np.ones(len(x))
+        for _ in range(30):  # backtrack where the step leaves the zone or does not improve
+            xn = x + alpha[:, None] * step
+            gn = gains(xn)
+            fn = objective(gn, beta)
+            good = fn >= f - 1e-15
+            if good.all():
+                break
+            alpha = np.where(good, alpha, alpha / 2)
+        moved = np.where(good, np.abs(xn - x).max(axis=1), 0.0)
+        x = np.where(good[:, None], xn, x)
+        g = np.where(good[:, None], gn, g)
+        f = np.where(good, fn, f)
+        # a full Newton step this short leaves an error of its square: converged
+        done = (moved <= tol) | ((alpha == 1.0) & (moved <= 1e-6))
+        if done.any():
+            out[live[done]] = x[done]
+            keep = np.flatnonzero(~done)
+            live, x, g, f, beta = live[keep], x[keep], g[keep], f[keep], beta[keep]
+            gains = gains.take(keep)
+            if not len(live):
+                break
+    out[live] = x
+    return out, iterations
+
+
+def solve_batch(batch: TableBatch, table: Negotiation, **params: Any) -> BatchSolution:
+    """Vectorised NBS for the quadratic utility and a joint bargain, every draw of ``batch`` at once.
+
+    1. Starts: the NBS of the unperturbed table (solved the same way), else the conflict lottery's mean, else
+       the compromise point, whichever first gives every actor a gain.
+    2. Draws where none does go through a batched barrier method (:func:`_phase1`) that finds an outcome
+       inside the zone or proves, by a dual certificate, that there is none; a draw it leaves undecided (none
+       in the tests and benchmarks) goes to the exact solver.
+    3. Damped Newton on the Nash product from inside the zone (concave there) to a step below 1e-9.
+    A draw with no zone gets the exact solver's answer: the status quo, or without one the compromise point.
+    """
+    opts = _options(params)
+    if opts["utility"] != "quadratic" or opts["bargain"] != "joint":
+        raise BatchUnsupported(f"{NAME}: the vectorised version covers utility='quadratic', bargain='joint'")
+    base = _solve(TableBatch.of(table), table, opts, None)
+    return _solve(batch, table, opts, base.forecast[0])
+
+
+def _solve(
+    batch: TableBatch, table: Negotiation, opts: dict[str, Any], start: np.ndarray | None
+) -> BatchSolution:
+    lo = np.array([i.lo for i in table.issues])
+    span = table.spans()
+    inv = ~np.isnan(batch.position)
+    everyone = bool(inv.all())
+    pn = (np.nan_to_num(batch.position) - lo) / span  # (D, A, I), 0 where not involved
+    s = batch.salience if everyone else np.where(inv, batch.salience, 0.0)
+    tot = s.sum(axis=2, keepdims=True)
+    if everyone and bool((tot > 0).all()):
+        w = s / tot
+    else:
+        w = np.where(
+            tot > 0, s / np.where(tot > 0, tot, 1.0), inv / np.maximum(inv.sum(axis=2, keepdims=True), 1)
+        )
+    cap = batch.capability
+    cbar = cap.mean(axis=2) if everyone else np.nanmean(np.where(inv, cap, np.nan), axis=2)  # (D, A)
+    beta = cbar / cbar.sum(axis=1, keepdims=True) if opts["power"] == "capability" else np.ones_like(cbar)
+    comp = (weighted_mean(batch.position, batch.weights()) - lo) / span  # (D, I)
+    pi = cbar / cbar.sum(axis=1, keepdims=True)
+    d, lottery_mean = _batch_disagreement(batch, pn, w, comp, pi, lo, span, opts["disagreement"])
+    ww = np.empty((*w.shape[:2], 2 * w.shape[2]))
+    n_i = w.shape[2]
+    ww[:, :, :n_i] = w
+    np.multiply(w, pn, out=ww[:, :, n_i:])
+    gains = _Gains(ww, 1.0 - np.einsum("dai,dai->da", ww[:, :, n_i:], pn) - d)
+
+    starts = [lottery_mean, comp] if start is None else [(start - lo) / span, lottery_mean, comp]
+    x = np.broadcast_to(starts[0], comp.shape).copy()
+    g = gains(x)
+    for alt in starts[1:]:
+        bad = np.flatnonzero(g.min(axis=1) <= _GAIN_TOL)
+        if not len(bad):
+            break
+        x[bad] = alt[bad]
+        g[bad] = gains.take(bad)(alt[bad])
+    outside = np.flatnonzero(g.min(axis=1) <= _GAIN_TOL)
+    status = np.ones(len(x), dtype=int)
+    if len(outside):
+        x[outside], status[outside] = _phase1(gains.take(outside), x[outside])
+    inside = np.flatnonzero(status == 1)
+    if len(inside) == len(x):
+        x, iterations = _maximise_nash_product(gains, beta, x)
+    else:
+        x[inside], iterations = _maximise_nash_product(gains.take(inside), beta[inside], x[inside])
+    sq = (batch.status_quo - lo) / span
+    x = np.where(status[:, None] == 0, np.where(np.isnan(sq), comp, sq), x)
+    out = x * span + lo
+    agreement = status == 1
+    undecided = np.flatnonzero(status == -1)
+    for dd in undecided:
+        r = nash(batch.table(int(dd), table), **{k: opts[k] for k in _DEFAULTS})
+        out[dd] = [r.forecast[i] for i in table.issue_ids]
+        agreement[dd] = bool(r.diagnostics["agreement"])
+    return BatchSolution(
+        forecast=out,
+        agreement=agreement,
+        newton_iterations=iterations,
+        phase1_draws=len(outside),
+        proven_empty=int((status == 0).sum()),
+        exact_draws=len(undecided),
+    )
 
 
 @register_batch(NAME)
 def nash_batch(batch: TableBatch, table: Negotiation, **params: Any) -> np.ndarray:
-    """Vectorised NBS for the quadratic utility and a joint bargain.
-
-    The first-order condition of the Nash product makes the NBS a weighted mean of positions with weights
-    ``beta_a w_ai / (u_a(x) - d_a)``; iterating that map from a point every actor prefers to no deal (the
-    exact
-    NBS of the unperturbed table, else the conflict lottery's mean, else the compromise point), halving a step
-    that would leave the zone, converges to the NBS. A draw where none of those starts gives every actor a
-    gain
-    is solved by the exact solver (``batch_info["exact_draws"]`` counts them).
-    """
-    opts = _options(params)
-    max_iter, tol = 50, 1e-9
-    if opts["utility"] != "quadratic" or opts["bargain"] != "joint":
-        raise BatchUnsupported(f"{NAME}: the vectorised version covers utility='quadratic', bargain='joint'")
-    lo = np.array([i.lo for i in table.issues])
-    span = table.spans()
-    pn = (batch.position - lo) / span  # (D, A, I)
-    inv = ~np.isnan(pn)
-    s = np.where(inv, batch.salience, 0.0)
-    tot = s.sum(axis=2, keepdims=True)
-    w = np.where(
-        tot > 0, s / np.where(tot > 0, tot, 1.0), inv / np.maximum(inv.sum(axis=2, keepdims=True), 1)
-    )
-    cbar = np.nanmean(np.where(inv, batch.capability, np.nan), axis=2)  # (D, A)
-    beta = cbar / cbar.sum(axis=1, keepdims=True) if opts["power"] == "capability" else np.ones_like(cbar)
-    d = _batch_disagreement(batch, table, pn, w, cbar, lo, span, opts["disagreement"])
-    p0 = np.nan_to_num(pn)
-    # u_a(x) = 1 - sum_i w x^2 + 2 sum_i w p x - sum_i w p^2: two batched matrix products per evaluation
-    wp = w * p0
-    ww = np.concatenate([w, wp], axis=2)  # (D, A, 2I)
-    c = 1.0 - np.einsum("dai,dai->da", wp, p0) - d  # (D, A)
-
-    def gains(x: np.ndarray) -> np.ndarray:  # x (D, I) -> (D, A)
-        v = np.concatenate([x * x, -2.0 * x], axis=1)[:, :, None]
-        return c - np.matmul(ww, v)[:, :, 0]
-
-    base = nash(table, **{k: opts[k] for k in _DEFAULTS})
-    x = np.broadcast_to(
-        (np.array([base.forecast[i] for i in table.issue_ids]) - lo) / span, p0[:, 0, :].shape
-    ).copy()
-    g = gains(x)
-    comp = (weighted_mean(batch.position, batch.weights()) - lo) / span
-    pi = cbar / cbar.sum(axis=1, keepdims=True)
-    lottery_mean = np.einsum("db,dbi->di", pi, np.where(inv, p0, comp[:, None, :]))
-    for alt in (lottery_mean, comp):
-        bad = g.min(axis=1) <= 1e-12
-        if not bad.any():
-            break
-        x[bad] = alt[bad]
-        g = gains(x)
-    ok = g.min(axis=1) > 1e-12
-    bw = beta[:, :, None] * w  # (D, A, I)
-
-    def objective(gg: np.ndarray) -> np.ndarray:
-        return np.where(gg.min(axis=1) > 0, np.sum(beta * np.log(np.maximum(gg, 1e-300)), axis=1), -np.inf)
-
-    # damped Newton on F(x) = sum_a beta_a log g_a(x), concave inside the zone: a few iterations suffice
-    f = objective(g)
-    active = ok.copy()
-    iterations = 0
-    for iterations in range(1, max_iter + 1):  # noqa: B007
-        r = np.where(inv, x[:, None, :] - p0, 0.0)  # (D, A, I)
-        inv_g = np.where(active[:, None], 1.0 / np.where(g > 0, g, 1.0), 0.0)  # (D, A)
-        grad = -2.0 * np.einsum("da,dai->di", inv_g, bw * r)
-        m = (2.0 * w * r) * (np.sqrt(beta) * inv_g)[:, :, None]  # gradient of g_a scaled: (D, A, I)
-        hess = -np.matmul(m.transpose(0, 2, 1), m)
-        diag = -2.0 * np.einsum("da,dai->di", inv_g, bw)
-        idx = np.arange(x.shape[1])
-        hess[:, idx, idx] += diag - np.where(active, 1e-12, 1.0)[:, None]
-        step = -np.linalg.solve(hess, grad[:, :, None])[:, :, 0]
-        t = np.ones(len(x))
-        new = x + step
-        g_new = gains(new)
-        f_new = objective(g_new)
-        for _ in range(30):  # backtrack where the step leaves the zone or does not improve
-            worse = active & ~(f_new >= f - 1e-15)
-            if not worse.any():
-                break
-            t = np.where(worse, t / 2, t)
-            new = np.where(worse[:, None], x + t[:, None] * step, new)
-            g_new = np.where(worse[:, None], gains(new), g_new)
-            f_new = np.where(worse, objective(g_new), f_new)
-        accept = active & (f_new >= f - 1e-15)
-        moved = np.where(accept, np.abs(new - x).max(axis=1), 0.0)
-        x = np.where(accept[:, None], new, x)
-        g = np.where(accept[:, None], g_new, g)
-        f = np.where(accept, f_new, f)
-        active &= moved > tol
-        if not active.any():
-            break
-    batch_info.update(iterations=iterations, exact_draws=int((~ok).sum()))
-    out = x * span + lo
-    for dd in np.flatnonzero(~ok):  # no start inside the zone: this draw goes to the exact solver
-        r = nash(batch.table(int(dd), table), **{k: opts[k] for k in _DEFAULTS})
-        out[dd] = [r.forecast[i] for i in table.issue_ids]
-    return out
+    """Vectorised NBS (see :func:`solve_batch`): the (D, I) forecasts."""
+    return solve_batch(batch, table, **params).forecast

@@ -480,6 +480,7 @@ def smp_model(
     ideal_adjust: Sequence[tuple[str, str, float]] | None = None,
     missing: Literal["per_issue", "error"] = "per_issue",
     salience_over: Literal["scale", "error"] = "scale",
+    strength_floor: Literal["absolute", "relative"] = "absolute",
     seed: int | None = None,
 ) -> ModelResult:
     """KTAB's Spatial Model of Politics; options named as in KTAB's XML ``<ModelParameters>``.
@@ -495,8 +496,11 @@ def smp_model(
     ``salience_over``: KTAB requires an actor's saliences to sum to at most 100 across issues; zopa tables
     give each cell a salience in [0, 1] independently, so ``"scale"`` divides an actor's saliences by their
     sum when it exceeds 1 (relative salience kept; KTAB inputs, which sum to <= 100, are untouched) and
-    ``"error"`` refuses such a table. ``seed``: only used by ``state_transitions="Stochastic"``. Actors must
-    take part in every issue (KTAB's SMP has no missing positions).
+    ``"error"`` refuses such a table. ``strength_floor``: KTAB adds fixed minimum strengths (1e-8 to every
+    coalition, 1e-10 to every challenge) in the units of the capabilities, so multiplying every capability by
+    the same factor can tip a close choice; ``"absolute"`` (default) keeps KTAB's arithmetic, ``"relative"``
+    measures capabilities in units of their mean, which makes the forecast independent of their scale.
+    ``seed``: only used by ``state_transitions="Stochastic"``.
     """
     given = {
         "victory_prob": victory_prob,
@@ -526,6 +530,10 @@ def smp_model(
     )
     if max_states < 2:
         raise ModelInputError(f"smp.v1: max_states must be >= 2, got {max_states}")
+    if strength_floor not in ("absolute", "relative"):
+        raise ModelInputError(
+            f"smp.v1: strength_floor must be 'absolute' or 'relative', got {strength_floor!r}"
+        )
     absent = np.argwhere(np.isnan(table.position) | (np.asarray(table.salience) <= 0))
     if len(absent) and missing == "per_issue" and table.n_issues > 1:
         return _per_issue(
@@ -537,6 +545,7 @@ def smp_model(
                 "min_delta_ratio": min_delta_ratio,
                 "seed": seed,
                 "salience_over": salience_over,
+                "strength_floor": strength_floor,
             },
         )
     missing_pos = np.argwhere(np.isnan(table.position))
@@ -564,6 +573,8 @@ def smp_model(
                 f"smp.v1: actor {table.actors[a]!r} has total salience {sal[a].sum() * 100:.1f}"
                 " > 100 across issues"
             )
+    if strength_floor == "relative":
+        cap = cap / cap.mean()
     na = len(cap)
     accom = np.eye(na)
     names = {n: k for k, n in enumerate(table.actors)}
@@ -694,6 +705,7 @@ def smp_model(
             "ideal_adjust": list(ideal_adjust or []),
             "missing": missing,
             "salience_over": salience_over,
+            "strength_floor": strength_floor,
             "seed": seed,
         },
         forecast={ids[k]: float(100 * pos[best, k]) for k in range(len(ids))},
