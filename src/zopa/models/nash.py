@@ -472,8 +472,7 @@ def _phase1(gains: _Gains, x0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         q = 1.0 / (g - t[:, None])
         bound = gains.dual_bound(q / q.sum(axis=1, keepdims=True))
         worst = g.min(axis=1)
-        # inside, and at least half as well off as possible: a start the Nash product's Newton steps like
-        inside = (worst > _GAIN_TOL) & (worst >= 0.5 * bound)
+        inside = worst > _GAIN_TOL
         empty = (worst <= _GAIN_TOL) & (bound <= _GAIN_TOL)
         done = inside | empty | (mu < 1e-15)
         if done.any():
@@ -582,6 +581,7 @@ def _solve(
     np.multiply(w, pn, out=ww[:, :, n_i:])
     gains = _Gains(ww, 1.0 - np.einsum("dai,dai->da", ww[:, :, n_i:], pn) - d)
 
+    sq = (batch.status_quo - lo) / span
     starts = [lottery_mean, comp] if start is None else [(start - lo) / span, lottery_mean, comp]
     x = np.broadcast_to(starts[0], comp.shape).copy()
     g = gains(x)
@@ -592,6 +592,12 @@ def _solve(
         x[bad] = alt[bad]
         g[bad] = gains.take(bad)(alt[bad])
     outside = np.flatnonzero(g.min(axis=1) <= _GAIN_TOL)
+    if len(outside):  # phase 1 starts from the candidate whose worst-off actor is best off
+        sub = gains.take(outside)
+        cands = [np.broadcast_to(c, comp.shape)[outside] for c in starts]
+        cands += [np.where(np.isnan(sq), comp, sq)[outside]]
+        worst = np.stack([sub(c).min(axis=1) for c in cands])
+        x[outside] = np.stack(cands)[np.argmax(worst, axis=0), np.arange(len(outside))]
     status = np.ones(len(x), dtype=int)
     if len(outside):
         x[outside], status[outside] = _phase1(gains.take(outside), x[outside])
@@ -600,7 +606,6 @@ def _solve(
         x, iterations = _maximise_nash_product(gains, beta, x)
     else:
         x[inside], iterations = _maximise_nash_product(gains.take(inside), beta[inside], x[inside])
-    sq = (batch.status_quo - lo) / span
     x = np.where(status[:, None] == 0, np.where(np.isnan(sq), comp, sq), x)
     out = x * span + lo
     agreement = status == 1
