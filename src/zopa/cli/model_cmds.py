@@ -63,11 +63,14 @@ def run_cmd(
         typer.Option("--spread", help="Position spread (sd, points) for values without their own."),
     ] = None,
     workers: Annotated[
-        int,
+        int | None,
         typer.Option(
-            "--workers", help="Processes for models without a vectorised version (0 = all cores).", min=0
+            "--workers",
+            help="Threads for vectorised models (default: all cores); processes for the others (default: 1; "
+            "0 = all cores). Results do not depend on it.",
+            min=0,
         ),
-    ] = 1,
+    ] = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
 ) -> None:
