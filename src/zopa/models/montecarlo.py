@@ -144,7 +144,7 @@ def sample_tables(
     else:
         crange = None
     # (value, sd, uniform range or None, clip low, clip high) per perturbed input
-    inputs = {
+    inputs: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray | None, Any, Any]] = {
         "position": (np.nan_to_num(table.position), pos_sd, unc.position_range if unc else None, lo, hi),
         "salience": (
             np.where(inv, table.salience, 0.0),

@@ -335,7 +335,7 @@ def _first_max(v: np.ndarray, rel: float = 1e-7, keys: Sequence[tuple[float, ...
     tied = np.flatnonzero(v >= top - rel * max(abs(top), 1e-300))
     if keys is None or len(tied) == 1:
         return int(tied[0])
-    return int(min(tied, key=lambda m: keys[m]))
+    return int(min(tied, key=lambda m: keys[int(m)]))
 
 
 def _key(*parts: np.ndarray | float) -> tuple[float, ...]:
