@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything the tests need on a fresh Debian machine (PostgreSQL, Chromium, Python packages),
-# then runs ruff and the test suite. Safe to re-run: each step is skipped when already done.
+# then runs ruff, mypy and the test suite. Safe to re-run: each step is skipped when already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,5 +17,6 @@ fi
 
 python3 -m pip install -q --disable-pip-version-check -e '.[web,test]'
 python3 -m ruff check src tests bench
+python3 -m mypy src/zopa
 # -p no:benchmark: pytest-benchmark, when installed, warns under xdist, and warnings are errors here
 python3 -m pytest -q -n 2 -p no:benchmark "$@"

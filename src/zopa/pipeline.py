@@ -270,7 +270,7 @@ def _run(
     codebook: Codebook | None,
     codebook_hash: str | None,
 ) -> tuple[IngestReport, list[InputProblem], dict[str, int]]:
-    extract_fn: Callable[[Article, Codebook], Evidence] | None = None
+    extract_fn: Callable[..., Evidence] | None = None  # called as (article, codebook, *, options=...)
     counts = dict.fromkeys(EVIDENCE_KINDS, 0)
     if codebook is not None:
         from zopa.extract import extract

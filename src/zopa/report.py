@@ -325,7 +325,7 @@ def render_document(text: str, document: int, spans: set[tuple[int, int]]) -> st
     starts: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for s, e in sorted(spans):
         starts[s].append((s, e))
-    out = []
+    out: list[str] = []
     for a, b in itertools.pairwise(cuts):
         out.extend(f'<a class="anchor" id="{span_id(document, s, e)}"></a>' for s, e in starts.get(a, ()))
         piece = esc(text[a:b])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import typer
 from rich.table import Table
@@ -161,7 +161,10 @@ def build_cmd(
                 continue
             rl = model.value(actor, spec.id, "red_line")
             flag = "!" if "contradiction" in v.flags else ""
-            red = f" [red]▌{rl.value[0]:g}-{rl.value[1]:g}[/red]" if rl is not None and rl.value else ""
+            red = ""
+            if rl is not None and rl.value:
+                lo, hi = cast("tuple[float, float]", rl.value)  # a red line's value is its (low, high) range
+                red = f" [red]▌{lo:g}-{hi:g}[/red]"
             cells.append(
                 f"{t.position[a, i]:.0f}{marks.get(v.source, '')}{flag} ({t.salience[a, i]:.2f}){red}"
             )
@@ -437,23 +440,23 @@ def plan_cmd(
     table = Table()
     for col in ("party", "utility", "no deal", "margin", "acceptance", "red lines broken"):
         table.add_column(col)
-    for v in p.parties:
-        broken = ", ".join(b["issue"] for b in v.red_lines_broken) or "-"
+    for pv in p.parties:
+        broken = ", ".join(b["issue"] for b in pv.red_lines_broken) or "-"
         table.add_row(
-            v.actor,
-            f"{v.utility:.3f}",
-            f"{v.no_deal_utility:.3f}",
-            f"{v.margin:+.3f}",
-            f"{v.acceptance:.0%}",
+            pv.actor,
+            f"{pv.utility:.3f}",
+            f"{pv.no_deal_utility:.3f}",
+            f"{pv.margin:+.3f}",
+            f"{pv.acceptance:.0%}",
             broken,
         )
     console.print(table)
-    for v in p.parties:
-        for b in v.red_lines_broken:
+    for pv in p.parties:
+        for b in pv.red_lines_broken:
             rl = b.get("red_line") or {}
             for e in rl.get("evidence", [])[:2]:
                 console.print(
-                    f'[red]{v.actor}[/red] on {b["issue"]}: "{e["sentence"]}" [dim]({e["cite"]})[/dim]'
+                    f'[red]{pv.actor}[/red] on {b["issue"]}: "{e["sentence"]}" [dim]({e["cite"]})[/dim]'
                 )
     console.print(
         f"accepted by: {', '.join(p.accepted_by) or 'none'}; chance every party signs: {p.all_accept:.1%}"
@@ -525,8 +528,8 @@ def scenario_cmd(
         for ch in w.changes:
             console.print(f"  {ch.actor}/{ch.issue or '*'}/{ch.field} -> {ch.value}")
         moved = [m for m in w.movements if m.delta is None or abs(m.delta) > 1e-6]
-        for m in moved:
-            console.print(f"  {m.what}: {_fmt(m.before, 3)} -> {_fmt(m.after, 3)}")
+        for mv in moved:
+            console.print(f"  {mv.what}: {_fmt(mv.before, 3)} -> {_fmt(mv.after, 3)}")
         if not moved:
             console.print("  nothing moves")
         console.print(

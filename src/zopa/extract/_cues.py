@@ -163,10 +163,10 @@ class CueSet:
         self._finder = re.compile(r"\b(?:" + _trie(prefixes) + ")", re.IGNORECASE) if prefixes else None
         self._closure: dict[str, frozenset[tuple[str, int]]] = {}
         for word in prefixes:
-            found: set[tuple[str, int]] = set()
+            closure: set[tuple[str, int]] = set()
             for n in range(2, len(word) + 1):
-                found |= self._by_trigger.get(word[:n], set())
-            self._closure[word] = frozenset(found)
+                closure |= self._by_trigger.get(word[:n], set())
+            self._closure[word] = frozenset(closure)
 
     def _active(self, text: str) -> set[tuple[str, int]]:
         active = set(self._always)

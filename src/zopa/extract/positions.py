@@ -530,9 +530,9 @@ def _sentence_positions(
             party_claims = [c for c in party_claims if c.stance != "statement"]  # a frame, not a stance
         by_issue: dict[str, list[tuple[_Claim, _Hit]]] = {}
         for claim in party_claims:
-            hit = _nearest_issue(issues, claim.cue)
-            if hit is not None:
-                by_issue.setdefault(hit.key, []).append((claim, hit))
+            nearest = _nearest_issue(issues, claim.cue)
+            if nearest is not None:
+                by_issue.setdefault(nearest.key, []).append((claim, nearest))
         for pairs in by_issue.values():  # per party and issue, the strongest stance
             claim, hit = min(pairs, key=lambda ch: (_RANK[ch[0].stance], ch[0].cue.start))
             groups.append((party, claim, hit))

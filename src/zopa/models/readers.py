@@ -436,7 +436,7 @@ def read_deu3(
         if np.isnan(outcome) or inv.sum() < min_actors:
             skipped += 1
             continue
-        meta = {k: row[col[k]].strip() for k in meta_keys if k in col}
+        meta: dict[str, Any] = {k: row[col[k]].strip() for k in meta_keys if k in col}
         meta.update(outcome=float(outcome), source=str(p))
         act = [c for c, keep in zip(codes, inv, strict=True) if keep]
         if capability == "gdp":

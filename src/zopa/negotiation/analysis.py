@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import yaml
@@ -367,6 +367,7 @@ def negotiation_deals(model: NegotiationModel, *, options: AnalysisOptions | Non
     offers.sort(key=lambda o: -sum(e.weight for e in o.evidence))
     balanced = zone_of_agreement(table).balanced_deal if offers else {}
     for offer in offers[: opts.max_conditional]:
+        assert offer.value is not None  # filtered above
         package = dict(balanced)
         package[offer.issue] = float(offer.value)
         if offer.conditional_on in package and offer.requires is not None:
@@ -392,7 +393,7 @@ def negotiation_deals(model: NegotiationModel, *, options: AnalysisOptions | Non
         accepted=report.accepted,
         conditional=tuple(conditional),
         conditional_not_scored=max(0, len(offers) - opts.max_conditional),
-        utility=ZoneReport.__dataclass_fields__["utility"].default,
+        utility=cast(str, ZoneReport.__dataclass_fields__["utility"].default),
     )
 
 

@@ -38,6 +38,7 @@ The rules (also in the README's "negotiation" section):
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from collections import defaultdict
@@ -129,7 +130,8 @@ class SourcedValue(_Record):
     source: str  # evidence | inferred | codebook | default | override
     detail: str  # the rule or formula applied, the codebook field, or the override's reason
     # the statements behind the value with their time-decay weights; `evidence` turns them into references
-    support: tuple[tuple[StatementRow, float], ...] = field(default=(), repr=False, compare=False)
+    # dataclasses.field: the `field` attribute above shadows the imported name for type checkers
+    support: tuple[tuple[StatementRow, float], ...] = dataclasses.field(default=(), repr=False, compare=False)
     replaced: Value = None  # for an override: the value the evidence gave
     flags: tuple[str, ...] = ()  # "contradiction", ...
 
@@ -271,8 +273,8 @@ def modeled_table(table: Negotiation) -> Negotiation:
         )
     keep_a = np.flatnonzero(inv[:, keep_i].any(axis=1))
 
-    def sub(arr: np.ndarray | None) -> np.ndarray | None:
-        return None if arr is None else arr[np.ix_(keep_a, keep_i)]
+    def sub(arr: np.ndarray) -> np.ndarray:
+        return arr[np.ix_(keep_a, keep_i)]
 
     actors = tuple(table.actors[a] for a in keep_a)
     issues = tuple(table.issues[i] for i in keep_i)
@@ -287,7 +289,7 @@ def modeled_table(table: Negotiation) -> Negotiation:
         salience=sub(table.salience),
         capability=cap,
         red_line=None if table.red_line is None else table.red_line[np.ix_(keep_a, keep_i)],
-        batna=sub(table.batna),
+        batna=None if table.batna is None else sub(table.batna),
         risk=None if table.risk is None else table.risk[keep_a],
         uncertainty=_sub_uncertainty(table.uncertainty, keep_a, keep_i),
         provenance=prov,

@@ -361,23 +361,24 @@ def negotiation_sections(
             "</table><table><tr><th>party</th><th>utility</th><th>no deal</th><th>margin</th>"
             "<th>acceptance</th><th>red lines broken</th></tr>"
         )
-        for v in p.parties:
+        for pv in p.parties:
             broken = []
-            for b in v.red_lines_broken:
+            for b in pv.red_lines_broken:
                 rl = b.get("red_line") or {}
                 broken.append(
                     _number(
                         ctx,
                         st,
-                        {**rl, "actor": v.actor, "issue": b["issue"], "field": "red_line"},
+                        {**rl, "actor": pv.actor, "issue": b["issue"], "field": "red_line"},
                         b["issue"],
                     )
                     if rl
                     else esc(b["issue"])
                 )
             out.append(
-                f"<tr><td>{esc(v.actor)}</td><td>{v.utility:.3f}</td><td>{v.no_deal_utility:.3f}</td>"
-                f"<td>{v.margin:+.3f}</td><td>{v.acceptance:.0%}</td><td>{', '.join(broken) or '-'}</td></tr>"
+                f"<tr><td>{esc(pv.actor)}</td><td>{pv.utility:.3f}</td><td>{pv.no_deal_utility:.3f}</td>"
+                f"<td>{pv.margin:+.3f}</td><td>{pv.acceptance:.0%}</td>"
+                f"<td>{', '.join(broken) or '-'}</td></tr>"
             )
         out.append(f"</table><p>Chance every party signs: {p.all_accept:.1%}.</p>")
         if p.not_modeled:

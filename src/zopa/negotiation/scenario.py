@@ -332,7 +332,7 @@ def utility(table: Negotiation, a: int, outcome: np.ndarray) -> float:
 
 def colliding_red_lines(table: Negotiation) -> list[dict[str, Any]]:
     """Issues whose stated red lines leave no outcome acceptable to all, with the parties and ranges."""
-    out = []
+    out: list[dict[str, Any]] = []
     if table.red_line is None:
         return out
     for i, spec in enumerate(table.issues):
@@ -382,7 +382,7 @@ def best_deal(
     terms = [(a, *_utility_terms(table, a)) for a in parties]
     # variables: x (ni), d (one per party-issue involved), z
     d_index: list[tuple[int, int]] = [
-        (k, i) for k, (_, inv, _, _) in enumerate(terms) for i in np.flatnonzero(inv)
+        (k, int(i)) for k, (_, inv, _, _) in enumerate(terms) for i in np.flatnonzero(inv)
     ]
     nv = ni + len(d_index) + 1
     a_ub, b_ub = [], []
@@ -432,10 +432,10 @@ def talks_fail(table: Negotiation, scenario: Scenario) -> TalksFail:
     if len(scenario.parties) < 2:
         raise InputError(scenario.path or scenario.name, "name at least two parties under 'parties'")
     start_given = dict(scenario.start)
-    for k in start_given:
-        if k not in ids:
+    for key in start_given:
+        if key not in ids:
             raise InputError(
-                scenario.path or scenario.name, f"start: issue {k!r} is not in the modeled negotiation"
+                scenario.path or scenario.name, f"start: issue {key!r} is not in the modeled negotiation"
             )
     x0 = np.empty(table.n_issues)
     start_source = {}
