@@ -13,10 +13,10 @@ block by block in threads on all cores; the others run draw by draw, in a proces
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -25,6 +25,7 @@ from zopa.models.nash import BatchUnsupported
 from zopa.models.registry import BatchFn, forecast_array, get_batch, get_model, plain, run_model
 from zopa.models.table import Negotiation, TableBatch
 
+T = TypeVar("T")
 DEFAULT_SPREAD = {"position": 5.0, "salience": 0.05, "capability": 0.10}
 
 
@@ -99,6 +100,15 @@ def _blocks(draws: int) -> list[tuple[int, int]]:
     return [(a, min(a + BLOCK, draws)) for a in range(0, draws, BLOCK)]
 
 
+def _in_threads(fn: Callable[..., T], jobs: Sequence[tuple[Any, ...]], workers: int | None) -> list[T]:
+    """``fn(*job)`` for every job, in order, on ``workers`` threads (None or 0: all cores)."""
+    n_threads = min(_threads(workers), len(jobs))
+    if n_threads == 1:
+        return [fn(*job) for job in jobs]
+    with ThreadPoolExecutor(max_workers=n_threads) as pool:
+        return list(pool.map(lambda job: fn(*job), jobs))
+
+
 def sample_tables(
     table: Negotiation,
     *,
@@ -153,11 +163,11 @@ def sample_tables(
             0.0,
             1.0,
         ),
-        "factor": (np.ones(na), factor_sd, None if crange is None else crange, 0.0, np.inf),
+        "factor": (np.ones(na), factor_sd, crange, 0.0, np.inf),
     }
     out = {k: np.empty((draws, *v[0].shape)) for k, v in inputs.items()}
 
-    def draw_block(k: int, a: int, z: int, rng: np.random.Generator) -> None:
+    def draw_block(a: int, z: int, rng: np.random.Generator) -> None:
         for key, (value, sd, rng_pair, lo_b, hi_b) in inputs.items():
             dest = out[key][a:z]
             has_range = rng_pair is not None and not np.isnan(rng_pair).all()
@@ -177,14 +187,7 @@ def sample_tables(
 
     blocks = _blocks(draws)
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(len(blocks))]
-    jobs = [(k, a, z, streams[k]) for k, (a, z) in enumerate(blocks)]
-    n_threads = min(_threads(workers), len(jobs))
-    if n_threads == 1:
-        for job in jobs:
-            draw_block(*job)
-    else:
-        with ThreadPoolExecutor(max_workers=n_threads) as pool:
-            list(pool.map(lambda job: draw_block(*job), jobs))
+    _in_threads(draw_block, [(a, z, streams[k]) for k, (a, z) in enumerate(blocks)], workers)
     position, salience = out["position"], out["salience"]
     if not inv.all():
         position = np.where(inv, position, np.nan)
@@ -216,17 +219,11 @@ def run_batch(
 ) -> np.ndarray:
     """A vectorised model over every draw, block by block (:data:`BLOCK` draws each, small enough to stay in
     the CPU's cache) in ``workers`` threads (None or 0: all cores); NumPy releases the GIL in array work."""
-    blocks = _blocks(batch.n_draws)
-    n_threads = min(_threads(workers), len(blocks))
 
-    def one(block: tuple[int, int]) -> np.ndarray:
-        return np.asarray(fn(_block(batch, *block), table, **params), dtype=float)
+    def one(a: int, z: int) -> np.ndarray:
+        return np.asarray(fn(_block(batch, a, z), table, **params), dtype=float)
 
-    if n_threads == 1:
-        parts = [one(b) for b in blocks]
-    else:
-        with ThreadPoolExecutor(max_workers=n_threads) as pool:
-            parts = list(pool.map(one, blocks))
+    parts = _in_threads(one, _blocks(batch.n_draws), workers)
     return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
