@@ -311,50 +311,6 @@ def nash(table: Negotiation, **params: Any) -> ModelResult:
     )
 
 
-def _batch_disagreement(
-    batch: TableBatch,
-    pn: np.ndarray,
-    w: np.ndarray,
-    comp: np.ndarray,
-    pi: np.ndarray,
-    lo: np.ndarray,
-    span: np.ndarray,
-    mode: str,
-) -> tuple[np.ndarray, np.ndarray]:
-    """(D, A) utilities of no agreement for the quadratic utility, and the conflict lottery's mean (D, I).
-
-    ``pn`` positions on [0, 1] with 0 where not involved (``w`` is 0 there), ``comp`` the compromise point and
-    ``pi`` each actor's chance of winning the conflict lottery."""
-    inv = ~np.isnan(batch.position)
-    everyone = bool(inv.all())
-    winners = pn if everyone else np.where(inv, pn, comp[:, None, :])  # (D, B, I): the outcome if b wins
-    # E_b[u_a(P_b)] = 1 - sum_i w_ai (Var_b + (mean_b - p_ai)^2), with the lottery's mean and variance per
-    # issue
-    m = np.matmul(pi[:, None, :], winners)[:, 0]
-    var = np.maximum(np.matmul(pi[:, None, :], winners * winners)[:, 0] - m * m, 0.0)
-
-    def util(x: np.ndarray) -> np.ndarray:  # x (D, I) or (D, A, I) -> (D, A); w is 0 where not involved
-        diff = (x[:, None, :] if x.ndim == 2 else x) - pn
-        diff *= diff
-        return 1.0 - np.einsum("dai,dai->da", w, diff)
-
-    lottery = 1.0 - np.einsum("dai,dai->da", w, np.square(m[:, None, :] - pn) + var[:, None, :])
-    if mode == "conflict":
-        return lottery, m
-    sq = (batch.status_quo - lo) / span  # (D, I)
-    if mode == "status_quo":
-        if np.isnan(sq).any():
-            raise BatchUnsupported(f"{NAME}: an issue has no status quo")
-        return util(sq), m
-    if np.isnan(batch.batna).all():
-        known = ~np.any(inv & np.isnan(sq)[:, None, :], axis=2)
-        return np.where(known, util(np.nan_to_num(sq)), lottery), m
-    nd = np.where(np.isnan(batch.batna), batch.status_quo[:, None, :], batch.batna)
-    nd = (nd - lo) / span
-    known = ~np.any(inv & np.isnan(nd), axis=2)
-    return np.where(known, util(np.nan_to_num(nd)), lottery), m
-
-
 @dataclass(frozen=True, slots=True)
 class BatchSolution:
     """The vectorised NBS of every draw, with what it took (for diagnostics and benchmarks)."""
@@ -367,247 +323,66 @@ class BatchSolution:
     exact_draws: int  # ... left undecided and handed to the exact solver
 
 
-_PHASE1_STEPS = 100  # Newton steps of the barrier method before a draw goes to the exact solver
-
-
-class _Gains:
-    """``g_a(x) = c_a - sum_i w_ai x_i^2 + 2 sum_i w_ai p_ai x_i`` for a batch of draws: every actor's gain
-    over its disagreement point, with the sums over actors that Newton's method needs as matrix products."""
-
-    def __init__(self, ww: np.ndarray, c: np.ndarray) -> None:
-        self.ww, self.c = ww, c  # (D, A, 2I): the weights w and w * p side by side; (D, A)
-        self.n_issues = ww.shape[2] // 2
-        self.w, self.wp = ww[:, :, : self.n_issues], ww[:, :, self.n_issues :]
-
-    def take(self, rows: np.ndarray) -> _Gains:
-        return _Gains(self.ww[rows], self.c[rows])
-
-    def __call__(self, x: np.ndarray) -> np.ndarray:
-        """(D, I) -> (D, A)."""
-        return self.c + np.matmul(self.ww, np.concatenate([-x * x, 2.0 * x], axis=1)[:, :, None])[:, :, 0]
-
-    def sums(self, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``sum_a k_a w_a`` and ``sum_a k_a w_a p_a``, each (D, I)."""
-        r = np.matmul(k[:, None, :], self.ww)[:, 0]
-        return r[:, : self.n_issues], r[:, self.n_issues :]
-
-    def scaled_gradients(self, x: np.ndarray, k: np.ndarray) -> np.ndarray:
-        """``k_a * grad g_a(x)``, (D, A, I)."""
-        m = self.w * x[:, None, :]
-        np.subtract(self.wp, m, out=m)
-        m *= (2.0 * k)[:, :, None]
-        return m
-
-    def dual_bound(self, lam: np.ndarray) -> np.ndarray:
-        """``max_x sum_a lam_a g_a(x)`` (closed form): for weights ``lam`` on the simplex, an upper bound on
-        the best worst-off gain ``max_x min_a g_a(x)``."""
-        n, m = self.sums(lam)
-        return np.einsum("da,da->d", lam, self.c) + np.sum(m * m / np.where(n > 0, n, 1.0), axis=1)
-
-
-def _newton_step(
-    grad: np.ndarray, m: np.ndarray, curvature: np.ndarray, extra: np.ndarray | None = None
-) -> np.ndarray:
-    """Solve ``(m^T m + 2 diag(curvature)) step = grad`` draw by draw (the negated Hessian of a sum of logs of
-    concave quadratics); ``extra`` adds a last variable whose column of ``m`` is ``extra`` (phase 1's t)."""
-    h = np.matmul(m.transpose(0, 2, 1), m)
-    n = grad.shape[1]
-    if extra is not None:
-        full = np.empty((len(h), n, n))
-        k = n - 1
-        full[:, :k, :k] = h
-        col = np.einsum("dai,da->di", m, extra)
-        full[:, :k, k] = col
-        full[:, k, :k] = col
-        full[:, k, k] = np.einsum("da,da->d", extra, extra)
-        h = full
-    idx = np.arange(curvature.shape[1])
-    h[:, idx, idx] += 2.0 * curvature
-    # an issue nobody weighs leaves its row empty: a small ridge keeps the system solvable without moving it
-    h[:, np.arange(n), np.arange(n)] += 1e-12 * (1.0 + np.einsum("dii->d", h))[:, None]
-    return np.linalg.solve(h, grad[:, :, None])[:, :, 0]
-
-
-def _phase1(gains: _Gains, x0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For draws with no known outcome inside the zone: find one, or prove that there is none.
-
-    Maximises the worst-off gain ``t`` subject to ``g_a(x) >= t`` by a log-barrier method: Newton steps on
-    ``(x, t)``, each draw's barrier weight ``mu`` shrinking tenfold once it is near the centre. There the
-    weights ``lam_a = mu / (g_a - t)`` lie on the simplex, and ``max_x sum_a lam_a g_a(x) <= _GAIN_TOL``
-    proves that no outcome gives every actor more than ``_GAIN_TOL`` (weak duality), the exact solver's test.
-    Returns the outcomes and a status per draw: 1 inside the zone, 0 proven empty, -1 undecided.
-    """
-    out = x0.copy()
-    status = np.full(len(x0), -1)
-    live = np.arange(len(x0))
-    x = x0.copy()
-    g = gains(x)
-    t = g.min(axis=1) - 0.1
-    mu = np.full(len(x), 1e-2)  # per draw: each moves on once it is centred
-    for _ in range(_PHASE1_STEPS):
-        s = g - t[:, None]
-        q = 1.0 / s
-        nw, nwp = gains.sums(q)
-        grad = np.concatenate([2.0 * (nwp - x * nw), (1.0 / mu - q.sum(axis=1))[:, None]], axis=1)
-        step = _newton_step(grad, gains.scaled_gradients(x, q), nw, extra=-q)
-        decrement = np.einsum("di,di->d", grad, step)  # Newton decrement squared: how far from the centre
-        f = t / mu + np.log(s).sum(axis=1)
-        alpha = np.ones(len(x))
-        for _ in range(40):  # backtrack: stay strictly inside g_a > t, do not decrease the barrier objective
-            xn = x + alpha[:, None] * step[:, :-1]
-            tn = t + alpha * step[:, -1]
-            gn = gains(xn)
-            sn = gn - tn[:, None]
-            fn = np.where(
-                sn.min(axis=1) > 0, tn / mu + np.log(np.where(sn > 0, sn, 1.0)).sum(axis=1), -np.inf
-            )
-            good = fn >= f - 1e-12 * np.abs(f)
-            if good.all():
-                break
-            alpha = np.where(good, alpha, alpha / 2)
-        x = np.where(good[:, None], xn, x)
-        t = np.where(good, tn, t)
-        g = np.where(good[:, None], gn, g)
-        mu = np.where(decrement < 1e-2, mu / 10, mu)
-        q = 1.0 / (g - t[:, None])
-        bound = gains.dual_bound(q / q.sum(axis=1, keepdims=True))
-        worst = g.min(axis=1)
-        inside = worst > _GAIN_TOL
-        empty = (worst <= _GAIN_TOL) & (bound <= _GAIN_TOL)
-        done = inside | empty | (mu < 1e-15)
-        if done.any():
-            out[live[done]] = x[done]
-            status[live[inside]] = 1
-            status[live[empty]] = 0
-            keep = np.flatnonzero(~done)
-            live, x, t, g, mu = live[keep], x[keep], t[keep], g[keep], mu[keep]
-            gains = gains.take(keep)
-        if not len(live):
-            return out, status
-    out[live] = x
-    return out, status
-
-
-def _maximise_nash_product(
-    gains: _Gains, beta: np.ndarray, x: np.ndarray, max_iter: int = 50, tol: float = 1e-9
-) -> tuple[np.ndarray, int]:
-    """Damped Newton on ``sum_a beta_a log g_a(x)`` from points inside the zone (where it is concave), draws
-    that have converged dropping out."""
-    out = x.copy()
-    live = np.arange(len(x))
-    if not len(x):
-        return out, 0
-    g = gains(x)
-
-    def objective(gg: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return np.where(gg.min(axis=1) > 0, np.sum(b * np.log(np.where(gg > 0, gg, 1.0)), axis=1), -np.inf)
-
-    f = objective(g, beta)
-    iterations = 0
-    for iterations in range(1, max_iter + 1):  # noqa: B007
-        k = beta / g
-        nw, nwp = gains.sums(k)
-        grad = 2.0 * (nwp - x * nw)
-        step = _newton_step(grad, gains.scaled_gradients(x, np.sqrt(beta) / g), nw)
-        alpha = np.ones(len(x))
-        for _ in range(30):  # backtrack where the step leaves the zone or does not improve
-            xn = x + alpha[:, None] * step
-            gn = gains(xn)
-            fn = objective(gn, beta)
-            good = fn >= f - 1e-15
-            if good.all():
-                break
-            alpha = np.where(good, alpha, alpha / 2)
-        moved = np.where(good, np.abs(xn - x).max(axis=1), 0.0)
-        x = np.where(good[:, None], xn, x)
-        g = np.where(good[:, None], gn, g)
-        f = np.where(good, fn, f)
-        # a full Newton step this short leaves an error of its square: converged
-        done = (moved <= tol) | ((alpha == 1.0) & (moved <= 1e-6))
-        if done.any():
-            out[live[done]] = x[done]
-            keep = np.flatnonzero(~done)
-            live, x, g, f, beta = live[keep], x[keep], g[keep], f[keep], beta[keep]
-            gains = gains.take(keep)
-            if not len(live):
-                break
-    out[live] = x
-    return out, iterations
-
-
 def solve_batch(batch: TableBatch, table: Negotiation, **params: Any) -> BatchSolution:
-    """Vectorised NBS for the quadratic utility and a joint bargain, every draw of ``batch`` at once.
+    """The NBS of every draw of ``batch`` (quadratic utility, joint bargain), in compiled code, draw by draw
+    (:mod:`zopa.models._nash_kernel`; the GIL is released, so blocks of draws run in threads).
 
     1. Starts: the NBS of the unperturbed table (solved the same way), else the conflict lottery's mean, else
        the compromise point, whichever first gives every actor a gain.
-    2. Draws where none does go through a batched barrier method (:func:`_phase1`) that finds an outcome
-       inside the zone or proves, by a dual certificate, that there is none; a draw it leaves undecided (none
-       in the tests and benchmarks) goes to the exact solver.
+    2. Draws where none does go through a barrier method that finds an outcome inside the zone or proves, by
+       a dual certificate, that there is none; a draw it leaves undecided (none in the tests and
+       benchmarks) goes to the exact solver.
     3. Damped Newton on the Nash product from inside the zone (concave there) to a step below 1e-9.
     A draw with no zone gets the exact solver's answer: the status quo, or without one the compromise point.
     """
     opts = _options(params)
     if opts["utility"] != "quadratic" or opts["bargain"] != "joint":
         raise BatchUnsupported(f"{NAME}: the vectorised version covers utility='quadratic', bargain='joint'")
+    if opts["disagreement"] == "status_quo" and np.isnan(batch.status_quo).any():
+        raise BatchUnsupported(f"{NAME}: an issue has no status quo")
     base = _solve(TableBatch.of(table), table, opts, None)
     return _solve(batch, table, opts, base.forecast[0])
+
+
+_MODES = {"batna": 0, "status_quo": 1, "conflict": 2}  # the kernel's codes
+
+
+def _kernel_array(a: np.ndarray, shared: bool = False) -> np.ndarray:
+    """A C-contiguous, writeable float array for the kernel (one compiled signature for every caller); a
+    value broadcast over the draws goes in once."""
+    if shared and a.shape[0] > 1 and a.strides[0] == 0:
+        a = a[:1]
+    if a.flags.c_contiguous and a.flags.writeable and a.dtype == np.float64:
+        return a
+    return np.array(a, dtype=np.float64, order="C")
 
 
 def _solve(
     batch: TableBatch, table: Negotiation, opts: dict[str, Any], start: np.ndarray | None
 ) -> BatchSolution:
-    lo = np.array([i.lo for i in table.issues])
-    span = table.spans()
-    inv = ~np.isnan(batch.position)
-    everyone = bool(inv.all())
-    pn = (np.nan_to_num(batch.position) - lo) / span  # (D, A, I), 0 where not involved
-    s = batch.salience if everyone else np.where(inv, batch.salience, 0.0)
-    tot = s.sum(axis=2, keepdims=True)
-    if everyone and bool((tot > 0).all()):
-        w = s / tot
-    else:
-        w = np.where(
-            tot > 0, s / np.where(tot > 0, tot, 1.0), inv / np.maximum(inv.sum(axis=2, keepdims=True), 1)
-        )
-    cap = batch.capability
-    cbar = cap.mean(axis=2) if everyone else np.nanmean(np.where(inv, cap, np.nan), axis=2)  # (D, A)
-    beta = cbar / cbar.sum(axis=1, keepdims=True) if opts["power"] == "capability" else np.ones_like(cbar)
-    comp = (weighted_mean(batch.position, batch.weights()) - lo) / span  # (D, I)
-    pi = cbar / cbar.sum(axis=1, keepdims=True)
-    d, lottery_mean = _batch_disagreement(batch, pn, w, comp, pi, lo, span, opts["disagreement"])
-    ww = np.empty((*w.shape[:2], 2 * w.shape[2]))
-    n_i = w.shape[2]
-    ww[:, :, :n_i] = w
-    np.multiply(w, pn, out=ww[:, :, n_i:])
-    gains = _Gains(ww, 1.0 - np.einsum("dai,dai->da", ww[:, :, n_i:], pn) - d)
+    from zopa.models import _nash_kernel as kernel  # numba: imported (and compiled) on first use
 
-    sq = (batch.status_quo - lo) / span
-    starts = [lottery_mean, comp] if start is None else [(start - lo) / span, lottery_mean, comp]
-    x = np.broadcast_to(starts[0], comp.shape).copy()
-    g = gains(x)
-    for alt in starts[1:]:
-        bad = np.flatnonzero(g.min(axis=1) <= _GAIN_TOL)
-        if not len(bad):
-            break
-        x[bad] = alt[bad]
-        g[bad] = gains.take(bad)(alt[bad])
-    outside = np.flatnonzero(g.min(axis=1) <= _GAIN_TOL)
-    if len(outside):  # phase 1 starts from the candidate whose worst-off actor is best off
-        sub = gains.take(outside)
-        cands = [np.broadcast_to(c, comp.shape)[outside] for c in starts]
-        cands += [np.where(np.isnan(sq), comp, sq)[outside]]
-        worst = np.stack([sub(c).min(axis=1) for c in cands])
-        x[outside] = np.stack(cands)[np.argmax(worst, axis=0), np.arange(len(outside))]
-    status = np.ones(len(x), dtype=int)
-    if len(outside):
-        x[outside], status[outside] = _phase1(gains.take(outside), x[outside])
-    inside = np.flatnonzero(status == 1)
-    if len(inside) == len(x):
-        x, iterations = _maximise_nash_product(gains, beta, x)
-    else:
-        x[inside], iterations = _maximise_nash_product(gains.take(inside), beta[inside], x[inside])
-    x = np.where(status[:, None] == 0, np.where(np.isnan(sq), comp, sq), x)
-    out = x * span + lo
+    lo = np.array([i.lo for i in table.issues], dtype=np.float64)
+    span = np.asarray(table.spans(), dtype=np.float64)
+    n_d, n_i = batch.n_draws, len(lo)
+    out = np.empty((n_d, n_i))
+    status = np.empty(n_d, dtype=np.int64)
+    stats = np.zeros((n_d, 2), dtype=np.int64)
+    kernel.solve_block(
+        _kernel_array(batch.position),
+        _kernel_array(batch.salience),
+        _kernel_array(batch.capability),
+        _kernel_array(batch.status_quo, shared=True),
+        _kernel_array(batch.batna, shared=True),
+        lo,
+        span,
+        np.full(n_i, np.nan) if start is None else _kernel_array(start),
+        _MODES[opts["disagreement"]],
+        opts["power"] == "equal",
+        out,
+        status,
+        stats,
+    )
     agreement = status == 1
     undecided = np.flatnonzero(status == -1)
     for dd in undecided:
@@ -617,8 +392,8 @@ def _solve(
     return BatchSolution(
         forecast=out,
         agreement=agreement,
-        newton_iterations=iterations,
-        phase1_draws=len(outside),
+        newton_iterations=int(stats[:, 0].max()) if n_d else 0,
+        phase1_draws=int((stats[:, 1] > 0).sum()),
         proven_empty=int((status == 0).sum()),
         exact_draws=len(undecided),
     )
