@@ -7,13 +7,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from zopa.errors import ModelInputError
 from zopa.models.montecarlo import BLOCK, sample_tables, simulate
 from zopa.models.nash import solve_batch
 from zopa.models.readers import read_negotiation
 from zopa.models.registry import get_batch, get_model
-from zopa.models.table import IssueSpec, Negotiation
+from zopa.models.table import IssueSpec, Negotiation, TableBatch
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "negotiation.yaml"
 
@@ -134,3 +136,37 @@ def test_threads_and_blocks_do_not_change_the_result(table, model: str, params: 
     assert whole is not None
     batch = sample_tables(table, draws=draws, seed=4, workers=1)
     assert np.allclose(whole(batch, table, **params), one.samples, rtol=0, atol=1e-9)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    params=st.sampled_from([{}, {"disagreement": "conflict"}, {"power": "equal"}]),
+)
+def test_compiled_nash_agrees_with_the_exact_solver(seed: int, params: dict[str, str]) -> None:
+    """Random small tables with actors absent from issues, issues without a status quo and partial BATNAs:
+    the compiled kernel (one draw: the table itself) and the SLSQP solver decide the zone alike and land on
+    the same outcome."""
+    rng = np.random.default_rng(seed)
+    n_a, n_i = int(rng.integers(2, 7)), int(rng.integers(1, 4))
+    pos = rng.uniform(0, 100, (n_a, n_i)).round(0)
+    absent = rng.random((n_a, n_i)) < 0.2
+    absent[:2] = False  # every issue keeps two actors
+    absent[:, 0] = False  # every actor keeps an issue
+    pos[absent] = np.nan
+    t = Negotiation(
+        name="random",
+        actors=tuple(f"a{k}" for k in range(n_a)),
+        issues=tuple(
+            IssueSpec(id=f"i{k}", status_quo=float(rng.uniform(0, 100)) if rng.random() < 0.8 else None)
+            for k in range(n_i)
+        ),
+        position=pos,
+        salience=rng.uniform(0, 1, (n_a, n_i)).round(1),
+        capability=rng.uniform(0.5, 10, n_a),
+        batna=np.where(rng.random((n_a, n_i)) < 0.4, rng.uniform(0, 100, (n_a, n_i)), np.nan),
+    ).validate()
+    sol = solve_batch(TableBatch.of(t), t, **params)
+    exact = get_model("nash.v1")(t, **params)
+    assert bool(sol.agreement[0]) == exact.diagnostics["agreement"]
+    assert np.abs(sol.forecast[0] - [exact.forecast[i] for i in t.issue_ids]).max() < 1e-2
