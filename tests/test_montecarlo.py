@@ -11,10 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zopa.errors import ModelInputError
+from zopa.models import nash as nash_module
 from zopa.models.montecarlo import BLOCK, sample_tables, simulate
 from zopa.models.nash import solve_batch
 from zopa.models.readers import read_negotiation
-from zopa.models.registry import get_batch, get_model
+from zopa.models.registry import ModelResult, get_batch, get_model
 from zopa.models.table import IssueSpec, Negotiation, TableBatch
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "negotiation.yaml"
@@ -122,8 +123,8 @@ def test_vectorised_nash_decides_the_zone_like_the_exact_solver(
     assert sol.phase1_draws > 0 and sol.exact_draws == 0
     assert sol.proven_empty > 0 and agree.sum() > 0  # both outcomes occur in these tables
     assert np.array_equal(sol.agreement, agree)
-    forecast = np.array([[r.forecast[i] for i in t.issue_ids] for r in exact])
-    assert np.abs(sol.forecast - forecast).max() < 1e-2
+    for d, r in enumerate(exact):
+        _assert_same_or_better(batch.table(d, t), sol.forecast[d], r)
 
 
 @pytest.mark.parametrize(("model", "params"), [("compromise.v1", {}), ("nash.v1", {}), ("median.v1", {})])
@@ -169,4 +170,24 @@ def test_compiled_nash_agrees_with_the_exact_solver(seed: int, params: dict[str,
     sol = solve_batch(TableBatch.of(t), t, **params)
     exact = get_model("nash.v1")(t, **params)
     assert bool(sol.agreement[0]) == exact.diagnostics["agreement"]
-    assert np.abs(sol.forecast[0] - [exact.forecast[i] for i in t.issue_ids]).max() < 1e-2
+    _assert_same_or_better(t, sol.forecast[0], exact, **params)
+
+
+def _assert_same_or_better(t: Negotiation, x: np.ndarray, exact: ModelResult, **params: str) -> None:
+    """The kernel's outcome equals the exact solver's, or has the larger Nash product: in zones a hair
+    wide (gains of 1e-6) SLSQP stops short of the optimum, which the kernel's Newton steps reach."""
+    ex = np.array([exact.forecast[i] for i in t.issue_ids])
+    if np.abs(x - ex).max() < 1e-2 or not exact.diagnostics["agreement"]:
+        assert np.abs(x - ex).max() < 1e-2
+        return
+    prob = nash_module._problem(t, "quadratic")
+    d, _ = nash_module._disagreement(t, prob, params.get("disagreement", "batna"))
+    cap = nash_module._mean_capability(t)
+    beta = np.ones_like(cap) if params.get("power") == "equal" else cap / cap.sum()
+    lo = np.array([i.lo for i in t.issues])
+
+    def log_product(y: np.ndarray) -> float:
+        g = prob.util((y - lo) / t.spans()) - d
+        return float((beta * np.log(g)).sum()) if (g > 0).all() else -np.inf
+
+    assert log_product(x) >= log_product(ex) - 1e-9
