@@ -80,4 +80,13 @@ def compromise(table: Negotiation, **params: Any) -> ModelResult:
 
 @register_batch(NAME)
 def compromise_batch(batch: TableBatch, table: Negotiation, **params: Any) -> np.ndarray:
-    return _forecast(batch.position, batch.salience, batch.capability, batch.status_quo, _options(params))
+    opts = _options(params)
+    plain = opts["salience_power"] == 1 and opts["capability_power"] == 1 and opts["status_quo_weight"] == 0
+    if plain and table.involved().all():
+        # every actor on every issue (so no NaN to mask): three passes over the draws instead of eight
+        w = np.multiply(batch.capability, batch.salience)
+        total = w.sum(axis=1)
+        fc = np.einsum("dai,dai->di", w, batch.position)
+        if bool((total > 0).all()):
+            return np.divide(fc, total, out=fc)
+    return _forecast(batch.position, batch.salience, batch.capability, batch.status_quo, opts)
