@@ -46,7 +46,8 @@ def _gains(w: np.ndarray, wp: np.ndarray, c: np.ndarray, x: np.ndarray, out: np.
 
 @_jit
 def _solve_spd(h: np.ndarray, b: np.ndarray, out: np.ndarray) -> bool:
-    """Solve ``h out = b`` by Cholesky (``h`` is overwritten); False if ``h`` is not positive definite."""
+    """Solve ``h out = b`` by Cholesky, reading and overwriting the lower triangle of ``h`` (its diagonal
+    then holds the reciprocals of the factor's); False if ``h`` is not positive definite."""
     n = h.shape[0]
     for j in range(n):
         s = h[j, j]
@@ -54,23 +55,23 @@ def _solve_spd(h: np.ndarray, b: np.ndarray, out: np.ndarray) -> bool:
             s -= h[j, k] * h[j, k]
         if not s > 0.0:
             return False
-        s = np.sqrt(s)
-        h[j, j] = s
+        r = 1.0 / np.sqrt(s)
+        h[j, j] = r
         for i in range(j + 1, n):
             v = h[i, j]
             for k in range(j):
                 v -= h[i, k] * h[j, k]
-            h[i, j] = v / s
+            h[i, j] = v * r
     for i in range(n):
         v = b[i]
         for k in range(i):
             v -= h[i, k] * out[k]
-        out[i] = v / h[i, i]
+        out[i] = v * h[i, i]
     for i in range(n - 1, -1, -1):
         v = out[i]
         for k in range(i + 1, n):
             v -= h[k, i] * out[k]
-        out[i] = v / h[i, i]
+        out[i] = v * h[i, i]
     return True
 
 
@@ -229,19 +230,28 @@ def _phase1(w: np.ndarray, wp: np.ndarray, c: np.ndarray, beta: np.ndarray, x: n
             grad[i] = 2.0 * (nwp[i] - x[i] * nw[i])
         grad[n_i] = 1.0 / mu - qsum
         decrement = _newton_step(w, wp, x, root, nw, neg_root, grad, mt, h, step)
-        f = _barrier(g, beta, t, mu)
+        f = np.nan  # the barrier objective, computed only if a step needs it
         alpha = 1.0
         for _ in range(40):  # backtrack: stay strictly inside g_a > t, do not decrease the barrier objective
             for i in range(n_i):
                 xn[i] = x[i] + alpha * step[i]
             tn = t + alpha * float(step[n_i])
             _gains(w, wp, c, xn, gn)
-            if _barrier(gn, beta, tn, mu) >= f - 1e-12 * abs(f):
-                x[:] = xn
-                t = tn
-                g[:] = gn
-                break
-            alpha /= 2
+            # log r >= 1 - 1/r: a non-negative lower bound on the change proves the barrier grew, no logs
+            lower = (tn - t) / mu
+            for a in range(n_a):
+                sn = gn[a] - tn
+                lower = lower + beta[a] * (1.0 - (g[a] - t) / sn) if sn > 0 else -np.inf
+            if not lower >= 0.0:
+                if np.isnan(f):
+                    f = _barrier(g, beta, t, mu)
+                if not _barrier(gn, beta, tn, mu) >= f - 1e-12 * abs(f):
+                    alpha /= 2
+                    continue
+            x[:] = xn
+            t = tn
+            g[:] = gn
+            break
         if decrement < 1e-2:
             mu /= 10
         if t > GAIN_TOL:
@@ -404,33 +414,36 @@ def _setup(
     for a in range(n_a):
         pi[a] /= csum
         beta[a] = 1.0 if equal_power else pi[a]
-    for i in range(n_i):
-        tw = 0.0
-        twp = 0.0
-        n_inv = 0
-        pos_sum = 0.0
-        for a in range(n_a):
+    # the compromise point: capability x salience weighted mean (equal weights where every weight is 0)
+    tw = np.zeros(n_i)
+    twp = np.zeros(n_i)
+    n_inv = np.zeros(n_i)
+    pos_sum = np.zeros(n_i)
+    for a in range(n_a):
+        for i in range(n_i):
             if inv[a, i]:
                 wt = capability[a, i] * salience[a, i]
-                tw += wt
-                twp += wt * position[a, i]
-                n_inv += 1
-                pos_sum += position[a, i]
-        if not tw > 0:  # every weight 0: equal weights over the issue's actors
-            tw, twp = float(n_inv), pos_sum
-        comp[i] = ((twp / tw if tw > 0 else 0.0) - lo[i]) * inv_span[i]
+                tw[i] += wt
+                twp[i] += wt * position[a, i]
+                n_inv[i] += 1.0
+                pos_sum[i] += position[a, i]
+    for i in range(n_i):
+        if tw[i] > 0:
+            comp[i] = (twp[i] / tw[i] - lo[i]) * inv_span[i]
+        else:
+            comp[i] = ((pos_sum[i] / n_inv[i] if n_inv[i] > 0 else 0.0) - lo[i]) * inv_span[i]
     # the conflict lottery: actor b wins with probability pi_b (its mean capability's share), its positions
     # (or, where it takes no part, the compromise point) becoming the outcome
+    m[:] = 0.0
+    sq2 = np.zeros(n_i)
+    for b in range(n_a):
+        for i in range(n_i):
+            v = pn[b, i] if inv[b, i] else comp[i]
+            m[i] += pi[b] * v
+            sq2[i] += pi[b] * v * v
     var = np.empty(n_i)
     for i in range(n_i):
-        mi = 0.0
-        sq2 = 0.0
-        for b in range(n_a):
-            v = pn[b, i] if inv[b, i] else comp[i]
-            mi += pi[b] * v
-            sq2 += pi[b] * v * v
-        m[i] = mi
-        var[i] = max(sq2 - mi * mi, 0.0)
+        var[i] = max(sq2[i] - m[i] * m[i], 0.0)
     for a in range(n_a):
         lottery = 1.0
         own = 1.0
