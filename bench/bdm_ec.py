@@ -7,7 +7,9 @@ mean after every round with the defaults (which follow Scholz's own code) beside
 under the other named options (the paper's printed formulas, the other public reimplementations), so every
 difference can be traced to a choice.
 
-Usage: python bench/bdm_ec.py [--rounds 8]
+``--engine numpy`` runs the NumPy engine instead of the compiled one; the output is the same (diff the two).
+
+Usage: python bench/bdm_ec.py [--rounds 8] [--engine compiled|numpy]
 """
 
 from __future__ import annotations
@@ -55,13 +57,14 @@ def ec_table(path: Path) -> Negotiation:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=8)
+    ap.add_argument("--engine", choices=("compiled", "numpy"), default="compiled")
     args = ap.parse_args()
     src = BENCH / "ExampleActors_EC_emissions.csv"
     if not src.exists():
         print(f"benchmark data not found at {src} (the repository's ../shared/benchmarks)", file=sys.stderr)
         return 1
     table = ec_table(src)
-    res = bdm_model(table, rounds=args.rounds, tol=-1.0)
+    res = bdm_model(table, rounds=args.rounds, tol=-1.0, engine=args.engine)
     start = res.diagnostics["issues"]["years"]
     print(f"EC emissions, {table.n_actors} states; salience / 100")
     print(
@@ -101,7 +104,7 @@ def main() -> int:
     print("median by round under each named option (truncated to one decimal as in the paper):")
     print(f"{'Scholz (published)':58s} " + " ".join(f"{v:4.1f}" for v in SCHOLZ))
     for name, opts in VARIANTS:
-        r = bdm_model(table, rounds=args.rounds, tol=-1.0, **opts)
+        r = bdm_model(table, rounds=args.rounds, tol=-1.0, engine=args.engine, **opts)
         meds = [math.floor(r.history[k]["median"]["years"] * 10) / 10 for k in range(1, args.rounds + 1)]
         hits = sum(1 for a, b in zip(meds, SCHOLZ, strict=False) if a == b)
         print(

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import math
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -149,6 +153,8 @@ def test_options_checked() -> None:
         bdm_model(t, offer_choice="best")  # type: ignore[arg-type]
     with pytest.raises(ModelInputError, match="q and t are probabilities"):
         bdm_model(t, q=1.5)
+    with pytest.raises(ModelInputError, match="engine must be one of"):
+        bdm_model(t, engine="gpu")  # type: ignore[arg-type]
     assert bdm_model(t, q=0.5, t=0.3, probability="pairwise", forecast="mean").model == "bdm.v1"
 
 
@@ -196,9 +202,10 @@ PINNED_TIES = {
 }
 
 
+@pytest.mark.parametrize("engine", ["compiled", "numpy"])
 @pytest.mark.parametrize(("probability", "offer_choice", "capitulation_bug", "q"), list(PINNED_TIES))
 def test_shared_positions_and_absent_actors_pinned(
-    probability: str, offer_choice: str, capitulation_bug: bool, q: float
+    probability: str, offer_choice: str, capitulation_bug: bool, q: float, engine: str
 ) -> None:
     t = Negotiation(
         name="ties",
@@ -220,7 +227,119 @@ def test_shared_positions_and_absent_actors_pinned(
         capitulation_bug=capitulation_bug,
         q=q,
         t=0.4,
+        engine=engine,  # type: ignore[arg-type]
     )
     assert (r.forecast["p"], r.forecast["q"]) == pytest.approx(
         PINNED_TIES[(probability, offer_choice, capitulation_bug, q)], abs=1e-9
     )
+
+
+def _random_table(rng: np.random.Generator, n: int, m: int) -> Negotiation:
+    """Positions rounded to tens, units or tenths (shared positions from the start), some actors absent from
+    an issue, capability per actor or per actor and issue."""
+    pos = rng.uniform(0, 100, (n, m)).round(int(rng.integers(-1, 2)))
+    pos[rng.random((n, m)) < 0.15] = np.nan
+    cap = rng.uniform(1, 10, n) if rng.random() < 0.5 else rng.uniform(1, 10, (n, m))
+    return Negotiation(
+        name="random",
+        actors=tuple(f"a{i}" for i in range(n)),
+        issues=tuple(IssueSpec(id=f"i{k}") for k in range(m)),
+        position=pos,
+        salience=rng.uniform(0.05, 1, (n, m)).round(2),
+        capability=cap.round(1),
+    )
+
+
+def _assert_same_run(a: Any, b: Any, table: Negotiation) -> None:
+    """Same rounds, the same offers accepted (who, from whom, which kind), positions within 1e-9 of the
+    scale. The engines compute every value with the same operations, but NumPy's own exp and log (AVX-512
+    builds) may differ from the C library's in the last bit, so floats are compared with a tolerance."""
+    assert len(a.history) == len(b.history)
+    for ha, hb in zip(a.history, b.history, strict=True):
+        assert ha.get("offers", {}).keys() == hb.get("offers", {}).keys()
+        for issue, offers in ha.get("offers", {}).items():
+            other = hb["offers"][issue]
+            assert [(o["actor"], o["from"], o["kind"]) for o in offers] == [
+                (o["actor"], o["from"], o["kind"]) for o in other
+            ]
+            assert [o["new"] for o in offers] == pytest.approx([o["new"] for o in other], abs=1e-9 * 100)
+        for issue, positions in ha["positions"].items():
+            assert positions == pytest.approx(hb["positions"][issue], abs=1e-9 * 100)  # scale <= 100
+    assert a.forecast == pytest.approx(b.forecast, abs=1e-9 * 100)
+    for issue in table.issue_ids:
+        da, db = a.diagnostics["issues"][issue], b.diagnostics["issues"][issue]
+        assert da.keys() == db.keys() and da.get("rounds") == db.get("rounds")
+        assert da.get("risk_exponents", {}) == pytest.approx(db.get("risk_exponents", {}), abs=1e-12)
+
+
+OPTION_GRID = list(
+    itertools.product(
+        ("all_votes", "pairwise"),
+        ("by_type", "least_move", "max_eu"),
+        (False, True),  # capitulation_bug
+        (True, False),  # votes_use_risk
+        ((1.0, 1.0), (0.6, 0.3)),  # q, t
+        ("positions", "issue"),
+    )
+)
+
+
+def test_compiled_engine_agrees_with_numpy_for_every_option() -> None:
+    rng = np.random.default_rng(20110401)
+    for probability, offer_choice, bug, use_risk, (q, t), scale in OPTION_GRID:
+        table = _random_table(rng, int(rng.integers(2, 25)), int(rng.integers(1, 3)))
+        opts: dict[str, Any] = {
+            "rounds": 8,
+            "probability": probability,
+            "offer_choice": offer_choice,
+            "capitulation_bug": bug,
+            "votes_use_risk": use_risk,
+            "q": q,
+            "t": t,
+            "distance_scale": scale,
+        }
+        compiled = bdm_model(table, engine="compiled", **opts)
+        _assert_same_run(compiled, bdm_model(table, engine="numpy", **opts), table)
+
+
+def test_compiled_engine_agrees_with_numpy_on_many_actors() -> None:
+    # above 128 actors NumPy's sums split in halves: the compiled engine adds in the same order
+    rng = np.random.default_rng(7)
+    table = _random_table(rng, 160, 1)
+    for opts in ({}, {"probability": "pairwise", "offer_choice": "least_move", "q": 0.5}):
+        a = bdm_model(table, rounds=4, tol=-1.0, engine="compiled", **opts)  # type: ignore[arg-type]
+        _assert_same_run(a, bdm_model(table, rounds=4, tol=-1.0, engine="numpy", **opts), table)  # type: ignore[arg-type]
+
+
+def test_compiled_engine_runs_past_its_first_block_of_rounds() -> None:
+    # the compiled engine keeps 64 rounds at first and grows its history as needed
+    table = _random_table(np.random.default_rng(3), 12, 2)
+    a = bdm_model(table, rounds=150, tol=-1.0, engine="compiled")
+    assert len(a.history) == 151
+    _assert_same_run(a, bdm_model(table, rounds=150, tol=-1.0, engine="numpy"), table)
+
+
+def test_compiled_engine_shares_the_model_constants() -> None:
+    from zopa.models import _bdm_kernel, bdm
+
+    # numba freezes a module's globals into the cached code: a change in bdm.py must be made there too
+    assert _bdm_kernel.EPS == bdm._EPS
+    assert (_bdm_kernel.CONFRONTATION, _bdm_kernel.COMPROMISE, _bdm_kernel.CAPITULATION) == (
+        bdm.CONFRONTATION,
+        bdm.COMPROMISE,
+        bdm.CAPITULATION,
+    )
+    assert set(_bdm_kernel.OFFER_CHOICES) == {"by_type", "least_move", "max_eu"}
+
+
+def test_compiled_engine_on_the_ec_case(benchmarks_dir: Path) -> None:
+    t = ec_table(benchmarks_dir)
+    for opts in ({}, {"offer_choice": "least_move", "probability": "pairwise"}, {"q": 0.5}):
+        a = bdm_model(t, rounds=8, tol=-1.0, engine="compiled", **opts)  # type: ignore[arg-type]
+        _assert_same_run(a, bdm_model(t, rounds=8, tol=-1.0, engine="numpy", **opts), t)  # type: ignore[arg-type]
+
+
+def test_importing_bdm_does_not_import_numba() -> None:
+    code = "import sys, zopa, zopa.models.bdm; print('numba' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
