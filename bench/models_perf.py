@@ -69,12 +69,17 @@ def main() -> None:
     )
     t_sample1 = best_of(lambda: sample_tables(t, draws=draws, seed=0, workers=1), repeats)
     t_sample = best_of(lambda: sample_tables(t, draws=draws, seed=0), repeats)
+    t_anti = best_of(lambda: sample_tables(t, draws=draws, seed=0, antithetic=True), repeats)
     batch = sample_tables(t, draws=draws, seed=0)
     print(
         f"  drawing the inputs (positions, salience, capability): one thread {t_sample1:.3f} s = "
-        f"{t_sample1 / t_base:.1f} x baseline; {cores} threads {t_sample:.3f} s = {t_sample / t_base:.1f} x"
+        f"{t_sample1 / t_base:.1f} x baseline; {cores} threads {t_sample:.3f} s = {t_sample / t_base:.1f} x; "
+        f"antithetic pairs, {cores} threads {t_anti:.3f} s = {t_anti / t_base:.1f} x"
     )
-    print(f"  {'model':<42}{'one thread':>12}{f'{cores} threads':>12}{'simulate()':>12}   (end to end)")
+    print(
+        f"  {'model':<42}{'one thread':>12}{f'{cores} threads':>12}{'simulate()':>12}{'antithetic':>12}"
+        "   (simulate: end to end, all threads)"
+    )
     for name, params in (
         ("compromise.v1", {}),
         ("median.v1", {}),
@@ -88,10 +93,17 @@ def main() -> None:
         t_total = best_of(
             lambda name=name, params=params: simulate(t, name, draws=draws, seed=0, params=params), repeats
         )
+        t_pairs = best_of(
+            lambda name=name, params=params: simulate(
+                t, name, draws=draws, seed=0, params=params, antithetic=True
+            ),
+            repeats,
+        )
         label = f"{name} {params or ('(default: status quo as no deal)' if name == 'nash.v1' else '')}"
         print(
-            f"  {label:<42}{t_one:>10.3f} s{t_all:>10.3f} s{t_total:>10.3f} s   "
-            f"= {t_one / t_base:.1f} x, {t_all / t_base:.1f} x, {t_total / t_base:.1f} x baseline"
+            f"  {label:<42}{t_one:>10.3f} s{t_all:>10.3f} s{t_total:>10.3f} s{t_pairs:>10.3f} s   = "
+            f"{t_one / t_base:.1f} x, {t_all / t_base:.1f} x, {t_total / t_base:.1f} x, "
+            f"{t_pairs / t_base:.1f} x baseline"
         )
         if name == "nash.v1":
             sol = nash_module.solve_batch(batch, t, **params)

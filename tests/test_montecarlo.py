@@ -191,3 +191,24 @@ def _assert_same_or_better(t: Negotiation, x: np.ndarray, exact: ModelResult, **
         return float((beta * np.log(g)).sum()) if (g > 0).all() else -np.inf
 
     assert log_product(x) >= log_product(ex) - 1e-9
+
+
+def test_antithetic_draws_come_in_mirrored_pairs(table) -> None:  # type: ignore[no-untyped-def]
+    draws = BLOCK + 301  # a full block and an odd one: the middle draw of an odd block has no partner
+    b = sample_tables(table, draws=draws, seed=6, antithetic=True, spread={"position": 1.0})
+    fixed = table.actors.index("City council"), table.issue_index("pay-rise")  # spread 1 around 40: no clip
+    first = b.position[:BLOCK, fixed[0], fixed[1]] - 40.0
+    assert np.allclose(first[: BLOCK // 2], -first[BLOCK // 2 :], rtol=0, atol=1e-12)
+    odd = b.position[BLOCK:, fixed[0], fixed[1]] - 40.0  # 301 draws: 151 drawn, 150 mirrored
+    assert np.allclose(odd[:150], -odd[151:], rtol=0, atol=1e-12) and abs(odd[150]) > 0
+    plain = sample_tables(table, draws=draws, seed=6, spread={"position": 1.0})
+    independent = plain.position[BLOCK // 2 : BLOCK, fixed[0], fixed[1]] - 40.0  # fresh numbers there
+    assert not np.allclose(independent, first[BLOCK // 2 :])
+    r = simulate(table, "compromise.v1", draws=2000, seed=6, antithetic=True)
+    q = simulate(table, "compromise.v1", draws=2000, seed=6)
+    assert r.antithetic and r.as_dict()["antithetic"] is True
+    for iid in table.issue_ids:  # the same distribution: medians agree within sampling noise
+        assert abs(r.median[iid] - q.median[iid]) < 0.1 * (q.hi[iid] - q.lo[iid]) + 1e-9
+    two = simulate(table, "compromise.v1", draws=draws, seed=6, antithetic=True, workers=2)
+    one = simulate(table, "compromise.v1", draws=draws, seed=6, antithetic=True, workers=1)
+    assert np.array_equal(one.samples, two.samples)

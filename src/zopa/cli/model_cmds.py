@@ -71,6 +71,10 @@ def run_cmd(
             min=0,
         ),
     ] = None,
+    antithetic: Annotated[
+        bool,
+        typer.Option("--antithetic", help="Monte Carlo draws in mirrored pairs (half the random numbers)."),
+    ] = False,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -81,7 +85,16 @@ def run_cmd(
     table = read_negotiation(file, format=fmt)
     params = _params(param)
     if draws:
-        mc = simulate(table, model, draws=draws, seed=seed, spread=spread, workers=workers, params=params)
+        mc = simulate(
+            table,
+            model,
+            draws=draws,
+            seed=seed,
+            spread=spread,
+            workers=workers,
+            params=params,
+            antithetic=antithetic,
+        )
         if as_json:
             print_json(mc.as_dict())
             return
