@@ -92,7 +92,7 @@ def _spreads(spread: float | Mapping[str, float] | None, table: Negotiation) -> 
     return out
 
 
-BLOCK = 2048  # draws per random stream and per vectorised call: fixed, so results never depend on the workers
+BLOCK = 512  # draws per random stream and per vectorised call: fixed, so results never depend on the workers
 
 
 def _threads(workers: int | None) -> int:
