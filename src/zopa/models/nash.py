@@ -90,6 +90,13 @@ class _Problem:
     risk: np.ndarray  # (A,)
     utility: str
 
+    def util_grad(self, x: np.ndarray) -> np.ndarray | None:
+        """Gradient of every actor's utility at one outcome ``x`` (I,): (A, I); None where not closed-form
+        here (KTAB's utility: its solver differentiates numerically)."""
+        if self.utility != "quadratic":
+            return None
+        return -2.0 * self.w * np.nan_to_num(x[None, :] - self.p, nan=0.0)
+
     def util(self, x: np.ndarray) -> np.ndarray:
         """Utilities of outcome(s) ``x`` (..., I) for every actor: (..., A)."""
         diff = np.nan_to_num(x[..., None, :] - self.p, nan=0.0)
@@ -161,6 +168,21 @@ def _solve_joint(
     def gains(x: np.ndarray) -> np.ndarray:
         return prob.util(x) - d
 
+    # closed-form gradients where the utility has them: SLSQP then needs no finite differences
+    exact = prob.utility == "quadratic"
+
+    def gains_jac(x: np.ndarray) -> np.ndarray:
+        return prob.util_grad(x)  # type: ignore[return-value]
+
+    def phase1_jac(z: np.ndarray) -> np.ndarray:
+        return np.hstack([gains_jac(z[:-1]), -np.ones((len(d), 1))])
+
+    def obj_jac(x: np.ndarray) -> np.ndarray:
+        g = np.maximum(gains(x), 1e-300)
+        return -(beta / g) @ gains_jac(x)
+
+    t_jac = np.zeros(len(box) + 1)
+    t_jac[-1] = -1.0
     best_x: np.ndarray | None = None
     best_val = -np.inf
     best_g = np.full(d.shape, -np.inf)
@@ -172,9 +194,16 @@ def _solve_joint(
             r1 = minimize(
                 lambda z: -z[-1],
                 z0,
+                jac=(lambda z: t_jac) if exact else None,
                 method="SLSQP",
                 bounds=[*bounds, (None, None)],
-                constraints=[{"type": "ineq", "fun": lambda z: gains(z[:-1]) - z[-1]}],
+                constraints=[
+                    {
+                        "type": "ineq",
+                        "fun": lambda z: gains(z[:-1]) - z[-1],
+                        **({"jac": phase1_jac} if exact else {}),
+                    }
+                ],
                 options={"maxiter": 300, "ftol": 1e-12},
             )
             x0 = np.clip(r1.x[:-1], box[:, 0], box[:, 1])
@@ -191,9 +220,12 @@ def _solve_joint(
         r2 = minimize(
             obj,
             x0,
+            jac=obj_jac if exact else None,
             method="SLSQP",
             bounds=bounds,
-            constraints=[{"type": "ineq", "fun": lambda x: gains(x) - 1e-13}],
+            constraints=[
+                {"type": "ineq", "fun": lambda x: gains(x) - 1e-13, **({"jac": gains_jac} if exact else {})}
+            ],
             options={"maxiter": 500, "ftol": 1e-14},
         )
         x = np.clip(r2.x, box[:, 0], box[:, 1])
