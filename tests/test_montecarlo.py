@@ -212,3 +212,14 @@ def test_antithetic_draws_come_in_mirrored_pairs(table) -> None:  # type: ignore
     two = simulate(table, "compromise.v1", draws=draws, seed=6, antithetic=True, workers=2)
     one = simulate(table, "compromise.v1", draws=draws, seed=6, antithetic=True, workers=1)
     assert np.array_equal(one.samples, two.samples)
+
+
+def test_kernel_shares_the_solver_constants() -> None:
+    from zopa.models import _nash_kernel as kernel
+
+    assert kernel.GAIN_TOL == nash_module._GAIN_TOL  # the same zone test as the exact solver
+    assert nash_module._MODES == {
+        "batna": kernel.MODE_BATNA,
+        "status_quo": kernel.MODE_STATUS_QUO,
+        "conflict": kernel.MODE_CONFLICT,
+    }

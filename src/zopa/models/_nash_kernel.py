@@ -9,11 +9,12 @@ documents:
    w_ai p_ai x_i`` (positions and outcome on [0, 1]).
 2. Starts: the unperturbed table's NBS, the conflict lottery's mean, the compromise point; the first that
    gives every actor a gain above :data:`GAIN_TOL`.
-3. Otherwise a log-barrier method that maximises the worst-off gain ``t`` (variables ``x, t``) until an
-   outcome inside the zone appears, or weights ``lam`` on the simplex prove with ``max_x sum_a lam_a g_a(x) <=
-   GAIN_TOL`` that there is none (weak duality); a draw it leaves undecided is marked for the exact solver.
+3. Otherwise a log-barrier method that maximises the worst-off gain ``t`` (variables ``x, t``; the
+   bargaining powers weigh the barrier, so its centre at ``t = 0`` is the NBS) until ``t > 0``, or weights
+   ``lam`` on the simplex prove with ``max_x sum_a lam_a g_a(x) <= GAIN_TOL`` that there is no zone (weak
+   duality); a draw it leaves undecided is marked for the exact solver.
 4. Damped Newton on ``sum_a beta_a log g_a(x)`` (concave inside the zone) with backtracking, to a step below
-   ``1e-9``.
+   ``1e-9`` or a full step below ``1e-5`` (whose error is of its square).
 
 Imported lazily by :mod:`zopa.models.nash`: numba's import and the first compile stay off the CLI's start.
 """
