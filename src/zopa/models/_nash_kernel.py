@@ -29,7 +29,7 @@ PHASE1_STEPS = 100  # barrier Newton steps before a draw is left to the exact so
 NEWTON_STEPS = 50
 MODE_BATNA, MODE_STATUS_QUO, MODE_CONFLICT = 0, 1, 2
 
-_jit = numba.njit(cache=True, nogil=True)
+_jit = numba.njit(cache=True, nogil=True, error_model="numpy")
 
 
 @_jit
