@@ -17,7 +17,6 @@ import importlib.util
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -31,7 +30,7 @@ from zopa.models.montecarlo import sample_tables
 from zopa.models.table import TableBatch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from models_perf import random_table
+from models_perf import best_of, random_table
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -56,15 +55,6 @@ def load_revision(rev: str) -> ModuleType:
     finally:
         registry.register, registry.register_batch = saved
     return module
-
-
-def best_of(fn: Callable[[], object], repeats: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def main() -> None:

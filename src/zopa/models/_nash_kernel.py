@@ -162,6 +162,35 @@ def _sums(w: np.ndarray, wp: np.ndarray, k: np.ndarray, nw: np.ndarray, nwp: np.
             nwp[i] += ka * wp[a, i]
 
 
+@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")  # in the hot loops
+def _log_gradient(
+    w: np.ndarray,
+    wp: np.ndarray,
+    beta: np.ndarray,
+    x: np.ndarray,
+    g: np.ndarray,
+    shift: float,
+    k: np.ndarray,
+    root: np.ndarray,
+    nw: np.ndarray,
+    nwp: np.ndarray,
+    grad: np.ndarray,
+) -> float:
+    """Gradient in ``x`` of ``sum_a beta_a log(g_a(x) - shift)`` into ``grad[:I]``, with what the Newton
+    system needs: ``k_a = beta_a / (g_a - shift)``, ``root_a = sqrt(beta_a) / (g_a - shift)``, ``nw``,
+    ``nwp`` (see :func:`_sums`); returns ``sum_a k_a``."""
+    ksum = 0.0
+    for a in range(w.shape[0]):
+        s = g[a] - shift
+        k[a] = beta[a] / s
+        root[a] = np.sqrt(beta[a]) / s
+        ksum += k[a]
+    _sums(w, wp, k, nw, nwp)
+    for i in range(w.shape[1]):
+        grad[i] = 2.0 * (nwp[i] - x[i] * nw[i])
+    return ksum
+
+
 @_jit
 def _dual_bound(
     w: np.ndarray, wp: np.ndarray, c: np.ndarray, lam: np.ndarray, nw: np.ndarray, nwp: np.ndarray
@@ -219,16 +248,9 @@ def _phase1(w: np.ndarray, wp: np.ndarray, c: np.ndarray, beta: np.ndarray, x: n
     t = worst - 0.1
     mu = 1e-2
     for it in range(1, PHASE1_STEPS + 1):
-        qsum = 0.0
+        qsum = _log_gradient(w, wp, beta, x, g, t, q, root, nw, nwp, grad)
         for a in range(n_a):
-            s = g[a] - t
-            q[a] = beta[a] / s
-            root[a] = np.sqrt(beta[a]) / s
             neg_root[a] = -root[a]
-            qsum += q[a]
-        _sums(w, wp, q, nw, nwp)
-        for i in range(n_i):
-            grad[i] = 2.0 * (nwp[i] - x[i] * nw[i])
         grad[n_i] = 1.0 / mu - qsum
         decrement = _newton_step(w, wp, x, root, nw, neg_root, grad, mt, h, step)
         f = np.nan  # the barrier objective, computed only if a step needs it
@@ -288,7 +310,7 @@ def _maximise(
 ) -> int:
     """Damped Newton on the Nash product ``sum_a beta_a log g_a(x)`` from ``x`` inside the zone (concave
     there), backtracking where a step leaves the zone or does not improve, to a step below ``tol`` (or a full
-    step below 1e-6, whose error is its square); returns the iterations taken."""
+    step below 1e-5, whose error is of its square); returns the iterations taken."""
     n_a, n_i = w.shape
     g = np.empty(n_a)
     gn = np.empty(n_a)
@@ -305,12 +327,7 @@ def _maximise(
     _gains(w, wp, c, x, g)
     f = np.nan  # the objective, computed only when a step needs it
     for it in range(1, NEWTON_STEPS + 1):
-        for a in range(n_a):
-            k[a] = beta[a] / g[a]
-            root[a] = np.sqrt(beta[a]) / g[a]
-        _sums(w, wp, k, nw, nwp)
-        for i in range(n_i):
-            grad[i] = 2.0 * (nwp[i] - x[i] * nw[i])
+        _log_gradient(w, wp, beta, x, g, 0.0, k, root, nw, nwp, grad)
         _newton_step(w, wp, x, root, nw, empty, grad, mt, h, step)
         alpha = 1.0
         fn = f

@@ -276,30 +276,31 @@ def _block(batch: TableBatch, a: int, z: int) -> TableBatch:
     )
 
 
+def _run_blocks(
+    fn: BatchFn,
+    block: Callable[[int], TableBatch],
+    n_blocks: int,
+    table: Negotiation,
+    params: Mapping[str, Any],
+    workers: int | None,
+) -> np.ndarray:
+    """``fn`` on ``block(k)`` for every block, in ``workers`` threads (None or 0: all cores; NumPy and the
+    compiled kernels release the GIL), the forecasts in block order."""
+
+    def one(k: int) -> np.ndarray:
+        return np.asarray(fn(block(k), table, **params), dtype=float)
+
+    parts = _in_threads(one, [(k,) for k in range(n_blocks)], workers)
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
 def run_batch(
     fn: BatchFn, batch: TableBatch, table: Negotiation, params: Mapping[str, Any], workers: int | None = None
 ) -> np.ndarray:
-    """A vectorised model over every draw, block by block (:data:`BLOCK` draws each, small enough to stay in
-    the CPU's cache) in ``workers`` threads (None or 0: all cores); NumPy releases the GIL in array work."""
-
-    def one(a: int, z: int) -> np.ndarray:
-        return np.asarray(fn(_block(batch, a, z), table, **params), dtype=float)
-
-    parts = _in_threads(one, _blocks(batch.n_draws), workers)
-    return parts[0] if len(parts) == 1 else np.concatenate(parts)
-
-
-def _draw_and_run(
-    fn: BatchFn, sampler: _Sampler, table: Negotiation, params: Mapping[str, Any], workers: int | None
-) -> np.ndarray:
-    """Each block drawn and modelled by the same thread, while its inputs are still in the CPU's cache; the
-    same samples as :func:`run_batch` on :func:`sample_tables`."""
-
-    def one(k: int) -> np.ndarray:
-        return np.asarray(fn(sampler.block(k), table, **params), dtype=float)
-
-    parts = _in_threads(one, [(k,) for k in range(len(sampler.blocks))], workers)
-    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+    """A vectorised model over every draw of ``batch``, block by block (:data:`BLOCK` draws each, small enough
+    to stay in the CPU's cache) in ``workers`` threads (None or 0: all cores)."""
+    blocks = _blocks(batch.n_draws)
+    return _run_blocks(fn, lambda k: _block(batch, *blocks[k]), len(blocks), table, params, workers)
 
 
 def _run_chunk(args: tuple[str, dict[str, Any], list[Negotiation]]) -> np.ndarray:
@@ -340,7 +341,8 @@ def simulate(
     method = "vectorised"
     if fn is not None:
         try:
-            samples = _draw_and_run(fn, sampler, table, params, workers)
+            # each block drawn and modelled by the same thread, while its inputs are in the CPU's cache
+            samples = _run_blocks(fn, sampler.block, len(sampler.blocks), table, params, workers)
         except BatchUnsupported:
             samples = None
     if samples is None:
