@@ -7,7 +7,9 @@ solve (``nash``); it prints the ratios, the largest difference between the forec
 decisions agree draw by draw.
 
 Usage: python bench/nash_revision.py [--rev 4a259d4] [--draws 10000]
-(4a259d4: the last revision with the batched NumPy solver and SLSQP without closed-form gradients.)
+(4a259d4: the last revision with the batched NumPy solver and SLSQP without closed-form gradients; 444b0d9:
+the first compiled kernel, before its issue-major layout and per-block workspace. A revision with a kernel
+has it loaded too, and compiled for the run.)
 """
 
 from __future__ import annotations
@@ -35,12 +37,10 @@ from models_perf import best_of, random_table
 REPO = Path(__file__).resolve().parents[1]
 
 
-def load_revision(rev: str) -> ModuleType:
-    show = ["git", "show", f"{rev}:src/zopa/models/nash.py"]
-    source = subprocess.run(show, cwd=REPO, capture_output=True, text=True, check=True).stdout
-    path = Path(tempfile.mkdtemp()) / "nash_at_revision.py"
+def _load(name: str, source: str) -> ModuleType:
+    path = Path(tempfile.mkdtemp()) / f"{name}.py"
     path.write_text(source)
-    spec = importlib.util.spec_from_file_location("nash_at_revision", path)
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
@@ -57,6 +57,25 @@ def load_revision(rev: str) -> ModuleType:
     return module
 
 
+def load_revision(rev: str) -> ModuleType:
+    """``nash.py`` at ``rev``, with the compiled kernel of that revision where it had one (compiled anew
+    for this run, so allow some 20 s)."""
+
+    def show(path: str) -> str | None:
+        out = subprocess.run(["git", "show", f"{rev}:{path}"], cwd=REPO, capture_output=True, text=True)
+        return out.stdout if out.returncode == 0 else None
+
+    source = show("src/zopa/models/nash.py")
+    assert source is not None, f"no src/zopa/models/nash.py at {rev}"
+    kernel = show("src/zopa/models/_nash_kernel.py")
+    if kernel is not None:
+        _load("nash_kernel_at_revision", kernel)
+        source = source.replace(
+            "from zopa.models import _nash_kernel as kernel", "import nash_kernel_at_revision as kernel"
+        )
+    return _load("nash_at_revision", source)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rev", default="4a259d4")
@@ -65,7 +84,8 @@ def main() -> None:
     old = load_revision(args.rev)
     t = random_table(30, 10)
     batch = sample_tables(t, draws=args.draws, seed=0, workers=1)
-    current.solve_batch(TableBatch.of(t), t)  # compile or load the kernel before timing
+    current.solve_batch(TableBatch.of(t), t)  # compile or load the kernels before timing
+    old.solve_batch(TableBatch.of(t), t)
     print(f"nash.v1 now vs revision {args.rev}, 30 actors x 10 issues, one thread, best of 3")
     for params in ({"disagreement": "conflict"}, {}):
         label = params.get("disagreement", "default (status quo)")

@@ -30,18 +30,32 @@ NEWTON_STEPS = 50
 MODE_BATNA, MODE_STATUS_QUO, MODE_CONFLICT = 0, 1, 2
 
 _jit = numba.njit(cache=True, nogil=True, error_model="numpy")
+_inline = numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")  # in the hot loops
+
+
+@_inline
+def _copy(dst: np.ndarray, src: np.ndarray) -> None:
+    """``dst[:] = src`` as a plain loop: numba's slice assignment checks for overlap and may allocate."""
+    for k in range(len(src)):
+        dst[k] = src[k]
+
+
+# Layout: per-actor weights are held issue-major, ``w[i, a]``, so that the loops over actors (the long axis:
+# gains, sums, the Newton system) read contiguous memory and the compiler can keep them in vector registers.
 
 
 @_jit
 def _gains(w: np.ndarray, wp: np.ndarray, c: np.ndarray, x: np.ndarray, out: np.ndarray) -> float:
     """``out[a] = g_a(x)``; returns the smallest gain."""
+    n_i, n_a = w.shape
+    _copy(out, c)
+    for i in range(n_i):
+        xi = x[i]
+        for a in range(n_a):
+            out[a] += (2.0 * wp[i, a] - w[i, a] * xi) * xi
     worst = np.inf
-    for a in range(w.shape[0]):
-        v = c[a]
-        for i in range(w.shape[1]):
-            v += (2.0 * wp[a, i] - w[a, i] * x[i]) * x[i]
-        out[a] = v
-        worst = min(worst, v)
+    for a in range(n_a):
+        worst = min(worst, out[a])
     return worst
 
 
@@ -76,23 +90,23 @@ def _solve_spd(h: np.ndarray, b: np.ndarray, out: np.ndarray) -> bool:
     return True
 
 
-@_jit
-def _dot(m: np.ndarray, i: int, j: int) -> float:
-    """``m[i] . m[j]`` in four running sums: a fixed summation order that the compiler can keep in vector
+@_inline
+def _dot(u: np.ndarray, i: int, v: np.ndarray, j: int) -> float:
+    """``u[i] . v[j]`` in four running sums: a fixed summation order that the compiler can keep in vector
     registers (a single running sum cannot be vectorised without reordering it)."""
-    n = m.shape[1]
-    v0 = v1 = v2 = v3 = 0.0
+    n = u.shape[1]
+    s0 = s1 = s2 = s3 = 0.0
     a = 0
     while a + 4 <= n:
-        v0 += m[i, a] * m[j, a]
-        v1 += m[i, a + 1] * m[j, a + 1]
-        v2 += m[i, a + 2] * m[j, a + 2]
-        v3 += m[i, a + 3] * m[j, a + 3]
+        s0 += u[i, a] * v[j, a]
+        s1 += u[i, a + 1] * v[j, a + 1]
+        s2 += u[i, a + 2] * v[j, a + 2]
+        s3 += u[i, a + 3] * v[j, a + 3]
         a += 4
     while a < n:
-        v0 += m[i, a] * m[j, a]
+        s0 += u[i, a] * v[j, a]
         a += 1
-    return (v0 + v1) + (v2 + v3)
+    return (s0 + s1) + (s2 + s3)
 
 
 @_jit
@@ -106,28 +120,29 @@ def _newton_step(
     grad: np.ndarray,
     m: np.ndarray,
     h: np.ndarray,
+    diag: np.ndarray,
     step: np.ndarray,
 ) -> float:
     """Newton step ``step`` for a sum of logs of the gains, and its decrement squared ``grad . step``.
 
-    Solves ``(m^T m + 2 diag(curvature)) step = grad`` (the negated Hessian), ``m_ai = 2 scale_a (wp_ai -
-    w_ai x_i)``, held transposed in ``m`` (n, A) so that each entry of ``m^T m`` is one contiguous dot
+    Solves ``(m^T m + 2 diag(curvature)) step = grad`` (the negated Hessian), ``m_ai = 2 scale_a (wp_ia -
+    w_ia x_i)``, held transposed in ``m`` (n, A) so that each entry of ``m^T m`` is one contiguous dot
     product; with ``extra`` non-empty, a last variable whose column of ``m`` is ``extra`` (phase 1's ``t``).
-    ``h`` is overwritten by its Cholesky factor."""
-    n_a, n_i = w.shape
+    ``h`` is overwritten by its Cholesky factor; ``diag`` is scratch."""
+    n_i, n_a = w.shape
     n = h.shape[0]
     for i in range(n_i):
         xi = x[i]
         for a in range(n_a):
-            m[i, a] = 2.0 * scale[a] * (wp[a, i] - w[a, i] * xi)
+            m[i, a] = 2.0 * scale[a] * (wp[i, a] - w[i, a] * xi)
     if n > n_i:
-        m[n_i, :] = extra
+        for a in range(n_a):
+            m[n_i, a] = extra[a]
     trace = 0.0
-    diag = np.empty(n)
     for i in range(n):
         for j in range(i):
-            h[i, j] = _dot(m, i, j)
-        diag[i] = _dot(m, i, i) + (2.0 * curvature[i] if i < n_i else 0.0)
+            h[i, j] = _dot(m, i, m, j)
+        diag[i] = _dot(m, i, m, i) + (2.0 * curvature[i] if i < n_i else 0.0)
         trace += diag[i]
     # an issue nobody weighs leaves its row empty: a small ridge keeps the system solvable without moving it;
     # should rounding still leave it not positive definite, a larger ridge (a shorter, still ascending step)
@@ -139,7 +154,7 @@ def _newton_step(
             break
         for i in range(n):  # _solve_spd overwrote the lower triangle with its factor: rebuild it
             for j in range(i):
-                h[i, j] = _dot(m, i, j)
+                h[i, j] = _dot(m, i, m, j)
         ridge *= 1e3
     else:  # no usable curvature (non-finite input): a plain gradient step, which the line search checks
         for i in range(n):
@@ -150,23 +165,38 @@ def _newton_step(
     return decrement
 
 
-@_jit
+@_inline
 def _sums(w: np.ndarray, wp: np.ndarray, k: np.ndarray, nw: np.ndarray, nwp: np.ndarray) -> None:
-    """``nw = sum_a k_a w_a``, ``nwp = sum_a k_a w_a p_a``."""
-    nw[:] = 0.0
-    nwp[:] = 0.0
-    for a in range(w.shape[0]):
-        ka = k[a]
-        for i in range(w.shape[1]):
-            nw[i] += ka * w[a, i]
-            nwp[i] += ka * wp[a, i]
+    """``nw = sum_a k_a w_a``, ``nwp = sum_a k_a w_a p_a`` (four running sums, as in :func:`_dot`)."""
+    n_i, n_a = w.shape
+    for i in range(n_i):
+        s0 = s1 = s2 = s3 = 0.0
+        t0 = t1 = t2 = t3 = 0.0
+        a = 0
+        while a + 4 <= n_a:
+            s0 += k[a] * w[i, a]
+            s1 += k[a + 1] * w[i, a + 1]
+            s2 += k[a + 2] * w[i, a + 2]
+            s3 += k[a + 3] * w[i, a + 3]
+            t0 += k[a] * wp[i, a]
+            t1 += k[a + 1] * wp[i, a + 1]
+            t2 += k[a + 2] * wp[i, a + 2]
+            t3 += k[a + 3] * wp[i, a + 3]
+            a += 4
+        while a < n_a:
+            s0 += k[a] * w[i, a]
+            t0 += k[a] * wp[i, a]
+            a += 1
+        nw[i] = (s0 + s1) + (s2 + s3)
+        nwp[i] = (t0 + t1) + (t2 + t3)
 
 
-@numba.njit(cache=True, nogil=True, error_model="numpy", inline="always")  # in the hot loops
+@_inline
 def _log_gradient(
     w: np.ndarray,
     wp: np.ndarray,
     beta: np.ndarray,
+    root_beta: np.ndarray,
     x: np.ndarray,
     g: np.ndarray,
     shift: float,
@@ -180,13 +210,13 @@ def _log_gradient(
     system needs: ``k_a = beta_a / (g_a - shift)``, ``root_a = sqrt(beta_a) / (g_a - shift)``, ``nw``,
     ``nwp`` (see :func:`_sums`); returns ``sum_a k_a``."""
     ksum = 0.0
-    for a in range(w.shape[0]):
-        s = g[a] - shift
-        k[a] = beta[a] / s
-        root[a] = np.sqrt(beta[a]) / s
+    for a in range(w.shape[1]):
+        r = 1.0 / (g[a] - shift)
+        k[a] = beta[a] * r
+        root[a] = root_beta[a] * r
         ksum += k[a]
     _sums(w, wp, k, nw, nwp)
-    for i in range(w.shape[1]):
+    for i in range(w.shape[0]):
         grad[i] = 2.0 * (nwp[i] - x[i] * nw[i])
     return ksum
 
@@ -199,9 +229,9 @@ def _dual_bound(
     worst-off gain."""
     _sums(w, wp, lam, nw, nwp)
     v = 0.0
-    for a in range(w.shape[0]):
+    for a in range(w.shape[1]):
         v += lam[a] * c[a]
-    for i in range(w.shape[1]):
+    for i in range(w.shape[0]):
         if nw[i] > 0:
             v += nwp[i] * nwp[i] / nw[i]
     return v
@@ -220,7 +250,40 @@ def _barrier(g: np.ndarray, beta: np.ndarray, t: float, mu: float) -> float:
 
 
 @_jit
-def _phase1(w: np.ndarray, wp: np.ndarray, c: np.ndarray, beta: np.ndarray, x: np.ndarray) -> tuple[int, int]:
+def _workspace(n_a: int, n_i: int) -> tuple:  # type: ignore[type-arg]
+    """Scratch arrays for :func:`_phase1` and :func:`_maximise`, allocated once per block of draws."""
+    return (
+        np.empty(n_a),  # 0 g: gains at x
+        np.empty(n_a),  # 1 gn: gains at the trial point
+        np.empty(n_a),  # 2 k: beta / (g - t)
+        np.empty(n_a),  # 3 root: sqrt(beta) / (g - t)
+        np.empty(n_a),  # 4 neg_root
+        np.empty(n_i),  # 5 nw
+        np.empty(n_i),  # 6 nwp
+        np.empty(n_i),  # 7 xn: the trial point
+        np.empty(n_i + 1),  # 8 grad (phase 1: with t)
+        np.empty(n_i + 1),  # 9 step
+        np.empty(n_i + 1),  # 10 diag
+        np.empty((n_i + 1, n_a)),  # 11 the Newton system's m, phase 1
+        np.empty((n_i + 1, n_i + 1)),  # 12 its matrix, phase 1
+        np.empty(n_i),  # 13 grad, Newton
+        np.empty(n_i),  # 14 step, Newton
+        np.empty((n_i, n_a)),  # 15 m, Newton
+        np.empty((n_i, n_i)),  # 16 matrix, Newton
+        np.empty(0),  # 17 no extra variable
+    )
+
+
+@_jit
+def _phase1(
+    w: np.ndarray,
+    wp: np.ndarray,
+    c: np.ndarray,
+    beta: np.ndarray,
+    root_beta: np.ndarray,
+    x: np.ndarray,
+    ws: tuple,  # type: ignore[type-arg]
+) -> tuple[int, int]:
     """From ``x`` (outside the zone): move ``x`` inside (status 1), prove the zone empty (0), or give up (-1);
     returns (status, steps).
 
@@ -231,28 +294,18 @@ def _phase1(w: np.ndarray, wp: np.ndarray, c: np.ndarray, beta: np.ndarray, x: n
     gain above ``t``, not one on the zone's edge where the Nash product is steep. Weights ``lam_a``
     proportional to ``beta_a / (g_a - t)`` that satisfy ``max_x sum_a lam_a g_a(x) <= GAIN_TOL`` prove that
     no outcome gives every actor more than ``GAIN_TOL`` (weak duality), the exact solver's test."""
-    n_a, n_i = w.shape
-    g = np.empty(n_a)
-    gn = np.empty(n_a)
-    q = np.empty(n_a)
-    root = np.empty(n_a)
-    neg_root = np.empty(n_a)
-    nw = np.empty(n_i)
-    nwp = np.empty(n_i)
-    grad = np.empty(n_i + 1)
-    step = np.empty(n_i + 1)
-    mt = np.empty((n_i + 1, n_a))
-    h = np.empty((n_i + 1, n_i + 1))
-    xn = np.empty(n_i)
+    n_i, n_a = w.shape
+    g, gn, q, root, neg_root, nw, nwp, xn = ws[0], ws[1], ws[2], ws[3], ws[4], ws[5], ws[6], ws[7]
+    grad, step, diag, mt, h = ws[8], ws[9], ws[10], ws[11], ws[12]
     worst = _gains(w, wp, c, x, g)
     t = worst - 0.1
     mu = 1e-2
     for it in range(1, PHASE1_STEPS + 1):
-        qsum = _log_gradient(w, wp, beta, x, g, t, q, root, nw, nwp, grad)
+        qsum = _log_gradient(w, wp, beta, root_beta, x, g, t, q, root, nw, nwp, grad)
         for a in range(n_a):
             neg_root[a] = -root[a]
         grad[n_i] = 1.0 / mu - qsum
-        decrement = _newton_step(w, wp, x, root, nw, neg_root, grad, mt, h, step)
+        decrement = _newton_step(w, wp, x, root, nw, neg_root, grad, mt, h, diag, step)
         f = np.nan  # the barrier objective, computed only if a step needs it
         alpha = 1.0
         for _ in range(40):  # backtrack: stay strictly inside g_a > t, do not decrease the barrier objective
@@ -271,9 +324,9 @@ def _phase1(w: np.ndarray, wp: np.ndarray, c: np.ndarray, beta: np.ndarray, x: n
                 if not _barrier(gn, beta, tn, mu) >= f - 1e-12 * abs(f):
                     alpha /= 2
                     continue
-            x[:] = xn
+            _copy(x, xn)
             t = tn
-            g[:] = gn
+            _copy(g, gn)
             break
         if decrement < 1e-2:
             mu /= 10
@@ -306,29 +359,26 @@ def _objective(g: np.ndarray, beta: np.ndarray) -> float:
 
 @_jit
 def _maximise(
-    w: np.ndarray, wp: np.ndarray, c: np.ndarray, beta: np.ndarray, x: np.ndarray, tol: float = 1e-9
+    w: np.ndarray,
+    wp: np.ndarray,
+    c: np.ndarray,
+    beta: np.ndarray,
+    root_beta: np.ndarray,
+    x: np.ndarray,
+    ws: tuple,  # type: ignore[type-arg]
+    tol: float = 1e-9,
 ) -> int:
     """Damped Newton on the Nash product ``sum_a beta_a log g_a(x)`` from ``x`` inside the zone (concave
     there), backtracking where a step leaves the zone or does not improve, to a step below ``tol`` (or a full
     step below 1e-5, whose error is of its square); returns the iterations taken."""
-    n_a, n_i = w.shape
-    g = np.empty(n_a)
-    gn = np.empty(n_a)
-    k = np.empty(n_a)
-    root = np.empty(n_a)
-    nw = np.empty(n_i)
-    nwp = np.empty(n_i)
-    grad = np.empty(n_i)
-    step = np.empty(n_i)
-    mt = np.empty((n_i, n_a))
-    xn = np.empty(n_i)
-    h = np.empty((n_i, n_i))
-    empty = np.empty(0)
+    n_i, n_a = w.shape
+    g, gn, k, root, nw, nwp, xn = ws[0], ws[1], ws[2], ws[3], ws[5], ws[6], ws[7]
+    diag, grad, step, mt, h, empty = ws[10], ws[13], ws[14], ws[15], ws[16], ws[17]
     _gains(w, wp, c, x, g)
     f = np.nan  # the objective, computed only when a step needs it
     for it in range(1, NEWTON_STEPS + 1):
-        _log_gradient(w, wp, beta, x, g, 0.0, k, root, nw, nwp, grad)
-        _newton_step(w, wp, x, root, nw, empty, grad, mt, h, step)
+        _log_gradient(w, wp, beta, root_beta, x, g, 0.0, k, root, nw, nwp, grad)
+        _newton_step(w, wp, x, root, nw, empty, grad, mt, h, diag, step)
         alpha = 1.0
         fn = f
         for _ in range(30):  # backtrack where the step leaves the zone or does not improve
@@ -354,8 +404,8 @@ def _maximise(
         moved = 0.0
         for i in range(n_i):
             moved = max(moved, abs(xn[i] - x[i]))
-        x[:] = xn
-        g[:] = gn
+        _copy(x, xn)
+        _copy(g, gn)
         f = fn
         if moved <= tol or (alpha == 1.0 and moved <= 1e-5):
             return it
@@ -372,15 +422,16 @@ def _no_deal_points(
     sqn: np.ndarray,
     ndn: np.ndarray,
 ) -> None:
-    """The status quo ``sqn`` (I,) and each actor's no-deal point ``ndn`` (A, I) on [0, 1], NaN where unknown:
-    the BATNA, else the status quo (``MODE_BATNA``), or the status quo for everyone (``MODE_STATUS_QUO``)."""
-    n_a, n_i = ndn.shape
+    """The status quo ``sqn`` (I,) and each actor's no-deal point ``ndn`` (I, A) on [0, 1], NaN where
+    unknown: the BATNA, else the status quo (``MODE_BATNA``), or the status quo for everyone
+    (``MODE_STATUS_QUO``). ``batna`` is (A, I)."""
+    n_i, n_a = ndn.shape
     for i in range(n_i):
         sqn[i] = (sq[i] - lo[i]) * inv_span[i]
     for a in range(n_a):
         for i in range(n_i):
             b = batna[a, i]
-            ndn[a, i] = sqn[i] if mode == MODE_STATUS_QUO or np.isnan(b) else (b - lo[i]) * inv_span[i]
+            ndn[i, a] = sqn[i] if mode == MODE_STATUS_QUO or np.isnan(b) else (b - lo[i]) * inv_span[i]
 
 
 @_jit
@@ -398,86 +449,97 @@ def _setup(
     wp: np.ndarray,
     c: np.ndarray,
     beta: np.ndarray,
+    root_beta: np.ndarray,
     comp: np.ndarray,
     m: np.ndarray,
-    inv: np.ndarray,
     pn: np.ndarray,
     pi: np.ndarray,
+    by_issue: np.ndarray,
+    by_actor: np.ndarray,
 ) -> None:
-    """One draw's problem: weights ``w`` and ``wp = w p``, gains' constants ``c``, powers ``beta``, the
-    compromise point ``comp`` and the conflict lottery's mean ``m`` (positions and outcomes on [0, 1])."""
+    """One draw's problem: weights ``w`` and ``wp = w p`` (I, A), gains' constants ``c``, powers ``beta``
+    (and their square roots), the compromise point ``comp`` and the conflict lottery's mean ``m``;
+    positions ``pn`` (I, A) and outcomes on [0, 1], ``pn`` NaN where the actor takes no part. ``by_issue``
+    (1, I) and ``by_actor`` (2, A) are scratch."""
     n_a, n_i = position.shape
+    var = by_issue[0]
+    scale, uniform = by_actor[0], by_actor[1]
     csum = 0.0
     for a in range(n_a):
         tot = 0.0
         cnt = 0
         capsum = 0.0
         for i in range(n_i):
-            p = position[a, i]
-            inv[a, i] = not np.isnan(p)
-            if inv[a, i]:
-                pn[a, i] = (p - lo[i]) * inv_span[i]
+            if not np.isnan(position[a, i]):
                 tot += salience[a, i]
                 cnt += 1
                 capsum += capability[a, i]
-            else:
-                pn[a, i] = 0.0
-        scale = 1.0 / tot if tot > 0 else (1.0 / cnt if cnt > 0 else 0.0)
-        for i in range(n_i):
-            wi = ((salience[a, i] if tot > 0 else 1.0) * scale) if inv[a, i] else 0.0
-            w[a, i] = wi
-            wp[a, i] = wi * pn[a, i]
+        scale[a] = 1.0 / tot if tot > 0 else (1.0 / cnt if cnt > 0 else 0.0)
+        uniform[a] = 0.0 if tot > 0 else 1.0  # no salience anywhere: the actor's issues weigh alike
         pi[a] = capsum / cnt if cnt > 0 else np.nan  # mean capability, normalised below
         csum += pi[a]
     for a in range(n_a):
         pi[a] /= csum
         beta[a] = 1.0 if equal_power else pi[a]
-    # the compromise point: capability x salience weighted mean (equal weights where every weight is 0)
-    tw = np.zeros(n_i)
-    twp = np.zeros(n_i)
-    n_inv = np.zeros(n_i)
-    pos_sum = np.zeros(n_i)
-    for a in range(n_a):
-        for i in range(n_i):
-            if inv[a, i]:
-                wt = capability[a, i] * salience[a, i]
-                tw[i] += wt
-                twp[i] += wt * position[a, i]
-                n_inv[i] += 1.0
-                pos_sum[i] += position[a, i]
-    for i in range(n_i):
-        if tw[i] > 0:
-            comp[i] = (twp[i] / tw[i] - lo[i]) * inv_span[i]
+        root_beta[a] = np.sqrt(beta[a])
+    for i in range(n_i):  # issue by issue: the weights' rows are written in order, the sums stay in registers
+        tw = twp = n_inv = pos_sum = 0.0
+        for a in range(n_a):
+            p = position[a, i]
+            if np.isnan(p):
+                w[i, a] = 0.0
+                wp[i, a] = 0.0
+                pn[i, a] = np.nan
+                continue
+            s = salience[a, i]
+            q = (p - lo[i]) * inv_span[i]
+            wi = (1.0 if uniform[a] else s) * scale[a]
+            w[i, a] = wi
+            wp[i, a] = wi * q
+            pn[i, a] = q
+            wt = capability[a, i] * s  # the compromise point's weight: capability x salience
+            tw += wt
+            twp += wt * p
+            n_inv += 1.0
+            pos_sum += p
+        # the compromise point: capability x salience weighted mean (equal weights where every weight is 0)
+        if tw > 0:
+            comp[i] = (twp / tw - lo[i]) * inv_span[i]
         else:
-            comp[i] = ((pos_sum[i] / n_inv[i] if n_inv[i] > 0 else 0.0) - lo[i]) * inv_span[i]
+            comp[i] = ((pos_sum / n_inv if n_inv > 0 else 0.0) - lo[i]) * inv_span[i]
     # the conflict lottery: actor b wins with probability pi_b (its mean capability's share), its positions
     # (or, where it takes no part, the compromise point) becoming the outcome
-    m[:] = 0.0
-    sq2 = np.zeros(n_i)
-    for b in range(n_a):
-        for i in range(n_i):
-            v = pn[b, i] if inv[b, i] else comp[i]
-            m[i] += pi[b] * v
-            sq2[i] += pi[b] * v * v
-    var = np.empty(n_i)
     for i in range(n_i):
-        var[i] = max(sq2[i] - m[i] * m[i], 0.0)
-    for a in range(n_a):
+        mi = 0.0
+        si = 0.0
+        for b in range(n_a):
+            v = pn[i, b]
+            if np.isnan(v):
+                v = comp[i]
+            mi += pi[b] * v
+            si += pi[b] * v * v
+        m[i] = mi
+        var[i] = max(si - mi * mi, 0.0)
+    for a in range(n_a):  # each actor's gains constant: its utility at no deal, and 1 - sum_i w p^2
         lottery = 1.0
         own = 1.0
         known = True
         cc = 1.0
         for i in range(n_i):
-            wi = w[a, i]
-            dm = m[i] - pn[a, i]
+            wi = w[i, a]
+            q = pn[i, a]
+            involved = not np.isnan(q)
+            if not involved:
+                q = 0.0
+            dm = m[i] - q
             lottery -= wi * (dm * dm + var[i])
-            nd = ndn[a, i]
+            nd = ndn[i, a]
             if np.isnan(nd):
-                known = known and not inv[a, i]
+                known = known and not involved
             else:
-                dn = nd - pn[a, i]
+                dn = nd - q
                 own -= wi * dn * dn
-            cc -= wp[a, i] * pn[a, i]
+            cc -= wp[i, a] * q
         c[a] = cc - (lottery if mode == MODE_CONFLICT or not known else own)
 
 
@@ -502,13 +564,13 @@ def solve_block(
     iterations, phase-1 steps). ``position``, ``salience``, ``capability`` (D, A, I); ``status_quo`` (D or 1,
     I) and ``batna`` (D or 1, A, I), NaN where unknown; ``start`` (I,) on the scales, NaN for none."""
     n_d, n_a, n_i = position.shape
-    pn = np.empty((n_a, n_i))
-    w = np.empty((n_a, n_i))
-    wp = np.empty((n_a, n_i))
-    ndn = np.empty((n_a, n_i))
-    inv = np.empty((n_a, n_i), dtype=np.bool_)
+    pn = np.empty((n_i, n_a))
+    w = np.empty((n_i, n_a))
+    wp = np.empty((n_i, n_a))
+    ndn = np.empty((n_i, n_a))
     pi = np.empty(n_a)
     beta = np.empty(n_a)
+    root_beta = np.empty(n_a)
     c = np.empty(n_a)
     g = np.empty(n_a)
     comp = np.empty(n_i)
@@ -516,8 +578,11 @@ def solve_block(
     sqn = np.empty(n_i)
     x = np.empty(n_i)
     cand = np.empty((4, n_i))
+    by_issue = np.empty((1, n_i))
+    by_actor = np.empty((2, n_a))
+    ws = _workspace(n_a, n_i)
     inv_span = 1.0 / span
-    has_start = not np.isnan(start[0])
+    first = 0 if np.isnan(start[0]) else 1  # rows of cand: the given start, if any, comes first
     # one status quo and set of BATNAs for every draw (Monte Carlo perturbs neither), or one per draw
     shared = status_quo.shape[0] == 1 and batna.shape[0] == 1
     if shared:
@@ -541,43 +606,41 @@ def solve_block(
             wp,
             c,
             beta,
+            root_beta,
             comp,
             m,
-            inv,
             pn,
             pi,
+            by_issue,
+            by_actor,
         )
-        # starts
-        n_c = 0
-        if has_start:
-            for i in range(n_i):
-                cand[n_c, i] = (start[i] - lo[i]) * inv_span[i]
-            n_c += 1
-        cand[n_c, :] = m
-        cand[n_c + 1, :] = comp
-        n_c += 2
-        found = False
+        # starts: the first that gives every actor a gain, else phase 1 from the one whose worst-off actor is
+        # best off (the status quo among them)
+        for i in range(n_i):
+            if first:
+                cand[0, i] = (start[i] - lo[i]) * inv_span[i]
+            cand[first, i] = m[i]
+            cand[first + 1, i] = comp[i]
+            cand[first + 2, i] = comp[i] if np.isnan(sqn[i]) else sqn[i]
+        n_c = first + 3
+        pick = -1
+        best = -np.inf
         for k in range(n_c):
-            x[:] = cand[k]
-            if _gains(w, wp, c, x, g) > GAIN_TOL:
-                found = True
+            v = _gains(w, wp, c, cand[k], g)
+            if v > best:
+                best = v
+                pick = k
+            if v > GAIN_TOL and k < n_c - 1:
                 break
+        for i in range(n_i):
+            x[i] = cand[pick, i]
         st = 1
         stats[dd, 1] = 0
-        if not found:
-            # phase 1 from the candidate whose worst-off actor is best off (the status quo among them)
-            for i in range(n_i):
-                cand[n_c, i] = comp[i] if np.isnan(sqn[i]) else sqn[i]
-            best = -np.inf
-            for k in range(n_c + 1):
-                v = _gains(w, wp, c, cand[k], g)
-                if v > best:
-                    best = v
-                    x[:] = cand[k]
-            st, stats[dd, 1] = _phase1(w, wp, c, beta, x)
+        if not (best > GAIN_TOL and pick < n_c - 1):
+            st, stats[dd, 1] = _phase1(w, wp, c, beta, root_beta, x, ws)
         stats[dd, 0] = 0
         if st == 1:
-            stats[dd, 0] = _maximise(w, wp, c, beta, x)
+            stats[dd, 0] = _maximise(w, wp, c, beta, root_beta, x, ws)
         elif st == 0:
             for i in range(n_i):
                 x[i] = comp[i] if np.isnan(sqn[i]) else sqn[i]
