@@ -91,20 +91,20 @@ def _solve_spd(h: np.ndarray, b: np.ndarray, out: np.ndarray) -> bool:
 
 
 @_inline
-def _dot(u: np.ndarray, i: int, v: np.ndarray, j: int) -> float:
-    """``u[i] . v[j]`` in four running sums: a fixed summation order that the compiler can keep in vector
+def _dot(m: np.ndarray, i: int, j: int) -> float:
+    """``m[i] . m[j]`` in four running sums: a fixed summation order that the compiler can keep in vector
     registers (a single running sum cannot be vectorised without reordering it)."""
-    n = u.shape[1]
+    n = m.shape[1]
     s0 = s1 = s2 = s3 = 0.0
     a = 0
     while a + 4 <= n:
-        s0 += u[i, a] * v[j, a]
-        s1 += u[i, a + 1] * v[j, a + 1]
-        s2 += u[i, a + 2] * v[j, a + 2]
-        s3 += u[i, a + 3] * v[j, a + 3]
+        s0 += m[i, a] * m[j, a]
+        s1 += m[i, a + 1] * m[j, a + 1]
+        s2 += m[i, a + 2] * m[j, a + 2]
+        s3 += m[i, a + 3] * m[j, a + 3]
         a += 4
     while a < n:
-        s0 += u[i, a] * v[j, a]
+        s0 += m[i, a] * m[j, a]
         a += 1
     return (s0 + s1) + (s2 + s3)
 
@@ -141,8 +141,8 @@ def _newton_step(
     trace = 0.0
     for i in range(n):
         for j in range(i):
-            h[i, j] = _dot(m, i, m, j)
-        diag[i] = _dot(m, i, m, i) + (2.0 * curvature[i] if i < n_i else 0.0)
+            h[i, j] = _dot(m, i, j)
+        diag[i] = _dot(m, i, i) + (2.0 * curvature[i] if i < n_i else 0.0)
         trace += diag[i]
     # an issue nobody weighs leaves its row empty: a small ridge keeps the system solvable without moving it;
     # should rounding still leave it not positive definite, a larger ridge (a shorter, still ascending step)
@@ -154,7 +154,7 @@ def _newton_step(
             break
         for i in range(n):  # _solve_spd overwrote the lower triangle with its factor: rebuild it
             for j in range(i):
-                h[i, j] = _dot(m, i, m, j)
+                h[i, j] = _dot(m, i, j)
         ridge *= 1e3
     else:  # no usable curvature (non-finite input): a plain gradient step, which the line search checks
         for i in range(n):
@@ -454,16 +454,15 @@ def _setup(
     m: np.ndarray,
     pn: np.ndarray,
     pi: np.ndarray,
-    by_issue: np.ndarray,
-    by_actor: np.ndarray,
+    var: np.ndarray,
+    scale: np.ndarray,
+    uniform: np.ndarray,
 ) -> None:
     """One draw's problem: weights ``w`` and ``wp = w p`` (I, A), gains' constants ``c``, powers ``beta``
     (and their square roots), the compromise point ``comp`` and the conflict lottery's mean ``m``;
-    positions ``pn`` (I, A) and outcomes on [0, 1], ``pn`` NaN where the actor takes no part. ``by_issue``
-    (1, I) and ``by_actor`` (2, A) are scratch."""
+    positions ``pn`` (I, A) and outcomes on [0, 1], ``pn`` NaN where the actor takes no part. ``var`` (I,),
+    ``scale`` and ``uniform`` (A,) are scratch."""
     n_a, n_i = position.shape
-    var = by_issue[0]
-    scale, uniform = by_actor[0], by_actor[1]
     csum = 0.0
     for a in range(n_a):
         tot = 0.0
@@ -475,7 +474,7 @@ def _setup(
                 cnt += 1
                 capsum += capability[a, i]
         scale[a] = 1.0 / tot if tot > 0 else (1.0 / cnt if cnt > 0 else 0.0)
-        uniform[a] = 0.0 if tot > 0 else 1.0  # no salience anywhere: the actor's issues weigh alike
+        uniform[a] = not tot > 0  # no salience anywhere: the actor's issues weigh alike
         pi[a] = capsum / cnt if cnt > 0 else np.nan  # mean capability, normalised below
         csum += pi[a]
     for a in range(n_a):
@@ -578,8 +577,9 @@ def solve_block(
     sqn = np.empty(n_i)
     x = np.empty(n_i)
     cand = np.empty((4, n_i))
-    by_issue = np.empty((1, n_i))
-    by_actor = np.empty((2, n_a))
+    var = np.empty(n_i)
+    scale = np.empty(n_a)
+    uniform = np.empty(n_a, dtype=np.bool_)
     ws = _workspace(n_a, n_i)
     inv_span = 1.0 / span
     first = 0 if np.isnan(start[0]) else 1  # rows of cand: the given start, if any, comes first
@@ -611,8 +611,9 @@ def solve_block(
             m,
             pn,
             pi,
-            by_issue,
-            by_actor,
+            var,
+            scale,
+            uniform,
         )
         # starts: the first that gives every actor a gain, else phase 1 from the one whose worst-off actor is
         # best off (the status quo among them)
