@@ -2,8 +2,9 @@
 
 A codebook is a YAML file (see ``codebooks/russia-ukraine.yaml`` and the README's "Codebook" section):
 actors with aliases, dated titles, metonyms and whom they speak for; issues with a 0-100 scale, anchor points
-and cue phrases; stance cues. No actor, country or issue name is written in Python code: extractors and the
-negotiation builder read them from here.
+and cue phrases. The language (speech verbs, stance cues, negators, event words) is zopa's default grammar
+(``zopa.grammar``), which a codebook's ``grammar:`` section extends. No actor, country or issue name is
+written in Python code: extractors and the negotiation builder read them from here.
 """
 
 from __future__ import annotations
@@ -12,15 +13,18 @@ import re
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from zopa.errors import CodebookError
+from zopa.grammar import Grammar, merged_grammar_data
 
 ActorKind = Literal["person", "state", "organisation", "alliance", "group"]
 STANCE_CUE_KEYS = ("demand", "reject", "accept", "offer", "conditional", "threat", "plan", "red_line")
+# Language lists that a codebook once held at its top level; they live in its ``grammar:`` section now.
+_MOVED_TO_GRAMMAR = ("stance_cues", "speech_verbs", "event_verbs", "event_nouns")
 
 
 class _Model(BaseModel):
@@ -118,34 +122,30 @@ class Issue(_Model):
         return cues
 
 
-class StanceCues(_Model):
-    """Phrases (regular expressions, case-insensitive) that signal each stance."""
-
-    demand: tuple[str, ...] = ()
-    reject: tuple[str, ...] = ()
-    accept: tuple[str, ...] = ()
-    offer: tuple[str, ...] = ()
-    conditional: tuple[str, ...] = ()
-    threat: tuple[str, ...] = ()
-    plan: tuple[str, ...] = ()
-    red_line: tuple[str, ...] = ()
-    # Reporting phrases that make a report a statement of position ("emphasized", "reiterated"); a plain
-    # "said" about an issue is not a position by itself.
-    statement: tuple[str, ...] = ()
-
-
 class Codebook(_Model):
     name: str
     description: str = ""
     version: str = "1"
     actors: tuple[Actor, ...]
     issues: tuple[Issue, ...]
-    stance_cues: StanceCues = StanceCues()
-    speech_verbs: tuple[str, ...] = ()  # word forms: said, says, told, warned, ...
-    # Event figures (extraction): word forms of the verbs and nouns that make a number an event figure
-    # ("launched", "intercepted"; "drones", "people"), added to the extractor's general English lexicon.
-    event_verbs: tuple[str, ...] = ()
-    event_nouns: tuple[str, ...] = ()
+    # The language layer: zopa's default English grammar with this codebook's ``grammar:`` additions applied
+    # (see zopa.grammar); after validation it is the whole grammar the extractors read.
+    grammar: Grammar = Grammar()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _inherit_grammar(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        for old in _MOVED_TO_GRAMMAR:
+            if old in data:
+                raise ValueError(
+                    f"{old}: belongs under 'grammar:' now (the default English grammar is inherited; list "
+                    f"only what this negotiation adds, e.g. grammar: {{{old}: [...]}})"
+                )
+        if isinstance(data.get("grammar"), Grammar):
+            return data
+        return {**data, "grammar": merged_grammar_data(data.get("grammar"))}
 
     @model_validator(mode="after")
     def _check_references(self) -> Codebook:
@@ -182,14 +182,6 @@ class Codebook(_Model):
                         raise ValueError(
                             f"issues[{i}].anchors[{j}].cues: {cue!r} is not a valid regular expression: {exc}"
                         ) from exc
-        for key in (*STANCE_CUE_KEYS, "statement"):
-            for cue in getattr(self.stance_cues, key):
-                try:
-                    re.compile(cue)
-                except re.error as exc:
-                    raise ValueError(
-                        f"stance_cues.{key}: {cue!r} is not a valid regular expression: {exc}"
-                    ) from exc
         return self
 
     @cached_property
