@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from zopa.codebook import Codebook, default_codebook_path, load_codebook
 from zopa.extract import candidate_sentences
-from zopa.extract._nlp import DocContext, segment, split_sentences
+from zopa.extract._nlp import DocContext, segment
 from zopa.extract.actors import resolve_mentions
 from zopa.records import Article
 
@@ -95,7 +95,8 @@ def test_segmentation_keeps_abbreviations_and_bullets() -> None:
         "Title line\n\nThe U.S. envoy met Gen. Smith in Kyiv. They talked.\n\n"
         "  • First point\n  • Second point"
     )
-    paragraphs, sentences = segment(text)
+    seg = segment(text)
+    paragraphs, sentences = seg.paragraphs, seg.sentences
     assert [p.heading for p in paragraphs] == [True, False, False, False]
     assert [p.bullet for p in paragraphs] == [False, False, True, True]
     assert [s.text for s in sentences][1:] == [
@@ -108,8 +109,15 @@ def test_segmentation_keeps_abbreviations_and_bullets() -> None:
 
 def test_closing_quote_stays_with_its_sentence() -> None:
     text = "“We will win.” He left. “Maybe,” she said."
-    spans = split_sentences(text)
-    assert [text[a:b] for a, b in spans] == ["“We will win.”", "He left.", "“Maybe,” she said."]
+    assert [s.text for s in segment(text).sentences] == ["“We will win.”", "He left.", "“Maybe,” she said."]
+
+
+def test_a_sentence_never_ends_inside_a_quotation() -> None:
+    text = "“We will win. The enemy will lose. Mark my words,” Mr. Smith said. He left."
+    assert [s.text for s in segment(text).sentences] == [
+        "“We will win. The enemy will lose. Mark my words,” Mr. Smith said.",
+        "He left.",
+    ]
 
 
 _WORDS = st.sampled_from(
@@ -143,8 +151,8 @@ _WORDS = st.sampled_from(
 @given(st.lists(_WORDS, min_size=1, max_size=40))
 def test_spans_are_exact_and_inside_the_text(words: list[str]) -> None:
     text = " ".join(words)
-    paragraphs, sentences = segment(text)
-    for item in (*paragraphs, *sentences):
+    seg = segment(text)
+    for item in (*seg.paragraphs, *seg.sentences):
         assert 0 <= item.start <= item.end <= len(text)
         assert text[item.start : item.end] == item.text
     ctx = DocContext.build(Article(source="h", title="", text=text, raw=text), codebook())

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evidence_fixtures import context
-from zopa.extract._attribution import Attributor, find_quote_marks, paragraphs_of
+from zopa.extract._attribution import Attributor
+from zopa.extract._nlp import segment
 from zopa.extract.quotes import find_quotes, quotes_in_text
 
 
@@ -205,8 +206,9 @@ def test_quote_spans_lie_in_the_text_and_match_it(pieces: list[str]) -> None:
 @settings(max_examples=150, deadline=None)
 @given(st.text(alphabet="ab “”\"‘’'\n.,", max_size=60))
 def test_quote_marks_never_overlap(text: str) -> None:
-    for para in paragraphs_of(text):
-        marks = find_quote_marks(text, para)
+    seg = segment(text)
+    for para in seg.paragraphs:
+        marks = seg.quotes_in(para.index)
         for a, b in itertools.pairwise(marks):
             assert a.close < b.open
         for m in marks:

@@ -38,8 +38,10 @@ class DatedRef(_Model):
     end: date | None = Field(default=None, alias="to")
 
     def holds_on(self, day: date | None) -> bool:
+        """Whether the value holds on ``day``. On an unknown day (an undated article) only a value that holds
+        at all times does: a dated title names nobody, since its holder then is not known."""
         if day is None:
-            return self.end is None  # undated article: the current holder
+            return self.start is None and self.end is None
         return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
 
 
@@ -74,13 +76,17 @@ class Actor(_Model):
         return self.party if self.party is not None else self.kind != "person"
 
     def party_on(self, day: date | None) -> str | None:
-        """The party this actor speaks for on ``day`` (itself, for a party)."""
+        """The party this actor speaks for on ``day`` (itself, for a party). On an unknown day, the party a
+        person speaks for in every period listed (None when the periods name different parties)."""
         if self.kind != "person":
             return self.id
+        if day is None:
+            parties = {ref.party for ref in self.speaks_for}
+            return parties.pop() if len(parties) == 1 else None
         for ref in self.speaks_for:
             if ref.holds_on(day):
                 return ref.party
-        return self.speaks_for[-1].party if self.speaks_for and day is None else None
+        return None
 
 
 class Anchor(_Model):

@@ -28,11 +28,28 @@ GRAMMAR_FILE = Path(__file__).parent / "data" / "grammar-en.yaml"
 STANCE_KEYS = (
     "demand", "reject", "accept", "offer", "conditional", "threat", "plan", "statement", "red_line",
 )
-LIST_FIELDS = (
+# Speech and attribution lexicons (lemmas or word forms, lower case), then the stance and event lists.
+SPEECH_FIELDS = (
     "speech_verbs",
     "characterising_verbs",
+    "frame_only_verbs",
+    "to_verbs",
     "speech_nouns",
     "need_that",
+    "noun_like_forms",
+    "speaks_for_nouns",
+    "person_nouns",
+    "male_words",
+    "female_words",
+    "title_words",
+    "thing_nouns",
+    "not_names",
+    "adjunct_starts",
+    "object_words",
+    "abbreviations",
+)
+LIST_FIELDS = (
+    *SPEECH_FIELDS,
     "negators",
     "hedges",
     "event_verbs",
@@ -81,8 +98,21 @@ class Grammar(_Model):
     language: str = "en"
     speech_verbs: tuple[str, ...] = ()  # lemmas, single or multi-word ("say", "call on", "according to")
     characterising_verbs: tuple[str, ...] = ()  # lemmas that take a quoted label ("brand", "dub")
+    frame_only_verbs: tuple[str, ...] = ()  # lemmas that frame a quotation but report no statement alone
+    to_verbs: tuple[str, ...] = ()  # lemmas whose statement is an infinitive ("vowed to fight")
     speech_nouns: tuple[str, ...] = ()  # word forms
     need_that: tuple[str, ...] = ()  # speech-verb lemmas that report only with "that" or a quotation
+    noun_like_forms: tuple[str, ...] = ()  # reporting-verb forms that are as often nouns ("demands")
+    speaks_for_nouns: tuple[str, ...] = ()  # "spokesman", "ministry": someone speaking for the possessor
+    person_nouns: tuple[str, ...] = ()  # role nouns of a person ("the senator said")
+    male_words: tuple[str, ...] = ()  # honorifics, pronouns and nouns that mark a man
+    female_words: tuple[str, ...] = ()  # ... and a woman
+    title_words: tuple[str, ...] = ()  # words of a title before a name ("Deputy Foreign Minister")
+    thing_nouns: tuple[str, ...] = ()  # nouns that make a name a thing ("missile", "plan")
+    not_names: tuple[str, ...] = ()  # capitalised words that are not names ("Officials")
+    adjunct_starts: tuple[str, ...] = ()  # words after a reporting verb that begin an adjunct ("on")
+    object_words: tuple[str, ...] = ()  # objects of a reporting verb that are not what was said ("them")
+    abbreviations: tuple[str, ...] = ()  # words that end with "." without ending a sentence ("Gen")
     stance_cues: StanceCues = StanceCues()
     negators: tuple[str, ...] = ()  # patterns
     hedges: tuple[str, ...] = ()  # patterns
@@ -94,7 +124,7 @@ class Grammar(_Model):
     def _compile(cls, cues: tuple[str, ...]) -> tuple[str, ...]:
         return _check_patterns(cues)
 
-    @field_validator("speech_verbs", "characterising_verbs", "need_that", "event_verbs", "speech_nouns")
+    @field_validator(*SPEECH_FIELDS, "event_verbs")
     @classmethod
     def _words(cls, words: tuple[str, ...]) -> tuple[str, ...]:
         out: list[str] = []
@@ -105,6 +135,12 @@ class Grammar(_Model):
             if norm not in out:
                 out.append(norm)
         return tuple(out)
+
+
+@cache
+def default_grammar() -> Grammar:
+    """The default English grammar (for text analysed without a codebook)."""
+    return Grammar.model_validate(default_grammar_data())
 
 
 @cache

@@ -11,10 +11,13 @@ spaCy's named entities (PERSON, ORG, GPE, NORP) in the sentences that can hold e
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from typing import Any
 
 from zopa.codebook import Codebook, DatedRef
 from zopa.extract._cues import trie_regex as _trie_regex
@@ -171,11 +174,21 @@ def find_mentions(ctx: DocContext) -> list[Mention]:
 
 
 def add_ner_mentions(ctx: DocContext, indices: Iterable[int]) -> list[Mention]:
-    """Named entities in these sentences that the codebook does not cover, as ``ner:<Name>`` mentions."""
+    """Named entities in these sentences that the codebook does not cover, as ``ner:<Name>`` mentions.
+
+    The entity recogniser's labels are checked against the codebook and the sentence: a name inside an issue
+    cue is what is negotiated, not who negotiates; a "person" that a thing noun follows or that "the"
+    precedes ("the Oreshnik missile", "the Marshall Plan") is a thing; a longer person's name that holds a
+    codebook surname with another first name ("Ivanka Trump") is that other person.
+    """
     from zopa.extract.positions import compiled_cues
 
     cues = compiled_cues(ctx.codebook)
+    grammar = ctx.codebook.grammar
+    things = frozenset(grammar.thing_nouns)
+    people = frozenset((*grammar.person_nouns, *grammar.speaks_for_nouns))
     added: list[Mention] = []
+    replaced: set[tuple[int, int]] = set()
     taken = [(m.start, m.end) for m in ctx.mentions]
     for i in sorted(indices):
         sentence = ctx.sentences[i]
@@ -185,7 +198,8 @@ def add_ner_mentions(ctx: DocContext, indices: Iterable[int]) -> list[Mention]:
             for issue, m in cues.issues.finditer(sentence.text)
             if issue not in cues.catch_all
         ]
-        for ent in ctx.doc(i).ents:
+        doc = ctx.doc(i)
+        for ent in doc.ents:
             if ent.label_ not in _NER_LABELS:
                 continue
             start = sentence.start + ent.start_char
@@ -194,11 +208,17 @@ def add_ner_mentions(ctx: DocContext, indices: Iterable[int]) -> list[Mention]:
             name = re.sub(r"^(?:the|The)\s+", "", name).strip(" \"“”‘’'-—–,")
             if not name or any(ch.isdigit() for ch in name) or not name[0].isupper():
                 continue
-            if any(s < end and start < e for s, e in taken) or any(
-                s <= start and end <= e for s, e in topics
-            ):
-                continue  # the codebook wins where both match ("Kyiv" tagged PERSON)
-            if ctx.resolver.lookup(name) is not None or name.split()[0].lower() in {"he", "she", "it"}:
+            if ent.label_ in ("PERSON", "ORG") and _names_a_thing(doc, ent, things, people):
+                continue
+            if any(s <= start and end <= e for s, e in topics):
+                continue
+            overlap = [(s, e) for s, e in taken if s < end and start < e]
+            if overlap:
+                other = _other_person(ctx, ent.label_, name, start, end, overlap)
+                if other is None:
+                    continue  # the codebook wins where both match ("Kyiv" tagged PERSON)
+                replaced.add(other)
+            elif ctx.resolver.lookup(name) is not None or name.split()[0].lower() in {"he", "she", "it"}:
                 continue
             offset = ctx.text.find(name, start, end)
             start, end = (offset, offset + len(name)) if offset >= 0 else (start, end)
@@ -215,8 +235,57 @@ def add_ner_mentions(ctx: DocContext, indices: Iterable[int]) -> list[Mention]:
             added.append(mention)
             taken.append((start, end))
     if added:
-        ctx.mentions = sorted([*ctx.mentions, *added], key=lambda m: (m.start, m.end))
+        kept = [m for m in ctx.mentions if (m.start, m.end) not in replaced]
+        ctx.mentions = sorted([*kept, *added], key=lambda m: (m.start, m.end))
     return added
+
+
+def _names_a_thing(doc: Any, ent: Any, things: frozenset[str], people: frozenset[str]) -> bool:
+    """The entity is a weapon, a programme, a place or a document rather than someone who speaks."""
+    words = [t.lower_ for t in ent]
+    after = doc[ent.end].lower_ if ent.end < len(doc) else ""
+    before = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+    if any(w in things for w in words[1:]) or after in things:
+        return True
+    return ent.label_ == "PERSON" and before == "the" and after not in people and words[0] != "the"
+
+
+def _other_person(
+    ctx: DocContext, label: str, name: str, start: int, end: int, overlap: list[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """The codebook mention a longer PERSON entity replaces: one codebook person's surname alias inside a
+    name whose first name is not that person's ("Ivanka Trump" holding "Trump"), else None."""
+    if label != "PERSON" or len(overlap) != 1 or ctx.resolver.lookup(name) is not None:
+        return None
+    s, e = overlap[0]
+    if not (start <= s and e <= end) or (s, e) == (start, end):
+        return None
+    known = next((m for m in ctx.mentions if (m.start, m.end) == (s, e)), None)
+    actor = ctx.codebook.actor_by_id.get(known.actor) if known is not None else None
+    if actor is None or actor.kind != "person" or known is None or known.how != "alias":
+        return None
+    first = ctx.text[start:s].split()
+    if not first or not first[0][:1].isupper() or first[0].lower() in ctx.codebook.grammar.title_words:
+        return None
+    own_first = {n.split()[0] for n in (actor.name, *actor.aliases) if len(n.split()) > 1}
+    return None if first[0] in own_first else (s, e)
+
+
+def _drop_titles_before_names(ctx: DocContext) -> None:
+    """ "European Council President Donald Tusk": a title right before a person's name is that person's, not
+    the title's holder at the article's date (or today)."""
+    drop = set()
+    mentions = ctx.mentions
+    for a, b in itertools.pairwise(mentions):
+        if (
+            a.how == "title"
+            and a.actor != b.actor
+            and not ctx.text[a.end : b.start].strip()
+            and ctx.is_person(b.actor)
+        ):
+            drop.add((a.start, a.end))
+    if drop:
+        ctx.mentions = [m for m in mentions if (m.start, m.end) not in drop]
 
 
 def _link_ner_surnames(ctx: DocContext) -> None:
@@ -244,19 +313,21 @@ def _link_ner_surnames(ctx: DocContext) -> None:
     ctx.mentions = relinked
 
 
-_TITLE_WORDS = (
-    r"(?:deputy|foreign|defen[cs]e|prime|vice|chief|top|senior|former|acting|special|presidential|minister|"
-    r"president|envoy|ambassador|spokes\w+|official|negotiator|adviser|advisor|aide|secretary|general|"
-    r"commander|leader|head|premier|chancellor|of|the|for|to|and)"
-)
-_AFFILIATION_BEFORE = re.compile(r"^(?:['’]s)?(?:\s+(?:[A-Z][\w.-]*|" + _TITLE_WORDS + r")){0,6}\s+$")
 _ORG_OF = re.compile(r"^(?:['’]s)?\s+$")
 _AFFILIATION_AFTER = re.compile(r"^,\s+(?:the\s+|a\s+|an\s+)?$")
+
+
+@lru_cache(maxsize=8)
+def _affiliation_before(title_words: tuple[str, ...]) -> re.Pattern[str]:
+    """A gap of title and capitalised words between a party and a person ("'s Deputy Foreign Minister")."""
+    words = "|".join(re.escape(w) for w in sorted(title_words, key=len, reverse=True))
+    return re.compile(r"^(?:['’]s)?(?:\s+(?:[A-Z][\w.-]*|(?i:" + words + r"))){0,6}\s+$")
 
 
 def link_affiliations(ctx: DocContext) -> None:
     """Unknown people speak for the party named with them: "Russian envoy X", "X, Ukraine's ambassador"."""
     mentions = ctx.mentions
+    affiliation_before = _affiliation_before(ctx.codebook.grammar.title_words)
     for k, m in enumerate(mentions):
         label = ctx.ner_labels.get((m.start, m.end))
         if m.how != "ner" or label not in {"PERSON", "ORG"} or m.actor in ctx.affiliations:
@@ -268,7 +339,7 @@ def link_affiliations(ctx: DocContext) -> None:
             gap = ctx.text[prev.end : m.start]
             if label == "ORG" and not _ORG_OF.match(gap):
                 break  # an organisation belongs to a party only as "Russia's Defence Ministry"
-            if _AFFILIATION_BEFORE.match(gap) and prev.actor != m.actor:
+            if affiliation_before.match(gap) and prev.actor != m.actor:
                 party = _party_only(ctx, prev.actor)
             break
         if party is None and label == "PERSON":
@@ -289,10 +360,13 @@ def _party_only(ctx: DocContext, actor: str) -> str | None:
 
 
 def add_pronoun_mentions(ctx: DocContext) -> list[Mention]:
-    """ "He"/"She" resolved to the person in focus (the last person named within a few paragraphs)."""
+    """ "He"/"She" (outside quotations) resolved to the most salient person of their gender in focus
+    (:meth:`DocContext.person_in_focus`)."""
     added: list[Mention] = []
     for m in _PRONOUN.finditer(ctx.text):
-        actor = ctx.person_in_focus(m.start())
+        if ctx.segmentation.quoted(m.start()):
+            continue  # the speaker's own words: "he" there is not resolved from the reporter's text
+        actor = ctx.person_in_focus(m.start(), gender="male" if m.group()[0] in "Hh" else "female")
         if actor is None:
             continue
         added.append(
@@ -316,6 +390,7 @@ def resolve_mentions(ctx: DocContext, parsed: Iterable[int]) -> list[Mention]:
     find_mentions(ctx)
     add_ner_mentions(ctx, parsed)
     _link_ner_surnames(ctx)
+    _drop_titles_before_names(ctx)
     link_affiliations(ctx)
     add_pronoun_mentions(ctx)
     return ctx.mentions
