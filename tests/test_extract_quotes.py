@@ -380,3 +380,119 @@ def test_typewriter_double_closing_mark() -> None:
 def test_quoted_subheading_without_final_punctuation_is_not_a_quote() -> None:
     text = "Putin spoke on Monday.\n\n“U.S.-controlled bandit formations”\n\nThe talks went on in Geneva."
     assert quotes(text) == []
+
+
+# --- speakers (issue 12): each pattern on a short text of our own -------------------------------------
+
+
+def test_pronoun_after_two_people_is_the_subject_not_the_last_name() -> None:
+    text = "Zelenskyy met Trump and the envoys in Berlin on Monday. “We are ready for a ceasefire,” he said."
+    assert quotes(text)[0][1] == "zelenskyy"
+
+
+def test_pronoun_speaker_two_paragraphs_back() -> None:
+    text = (
+        "Putin spoke to the generals for an hour on Wednesday.\n\n"
+        "The hall in the Kremlin was silent and nobody moved.\n\n"
+        "“Our goals will be achieved in full, one way or another,” he said."
+    )
+    assert quotes(text)[0][1] == "putin"
+
+
+def test_pronoun_never_resolves_to_a_name_inside_a_quotation() -> None:
+    text = "Zelenskyy spoke in Kyiv. “Putin cannot be trusted with any agreement at all,” he said."
+    assert quotes(text)[0][1] == "zelenskyy"
+
+
+def test_pronoun_takes_the_person_of_its_gender() -> None:
+    text = "Mr. Putin met Ms. Jane Roe, the mediator, in Moscow. “Both sides want the talks,” she said."
+    assert quotes(text)[0][1] == "ner:Jane Roe"
+
+
+def test_previous_speaker_is_not_carried_over_past_a_new_speaker() -> None:
+    text = "“We are ready,” Putin said.\n\nZelenskyy disagreed. “They are not ready for anything,” he said."
+    assert [s for _, s in quotes(text)] == ["putin", "zelenskyy"]
+
+
+def test_subject_of_the_verb_not_the_name_beside_it() -> None:
+    text = "Zelenskyy told the Morning Herald on Monday: “We need security guarantees before any deal.”"
+    assert quotes(text)[0][1] == "zelenskyy"
+    text = "“We need security guarantees before any deal,” Jane Roe told Trump in Washington."
+    assert quotes(text)[0][1] == "ner:Jane Roe"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“The plan is a trap for the whole of Europe,” Zelenskyy branded it on Monday.",
+        "Zelenskyy called on the allies: “Send us air defence before the winter comes.”",
+        "“Give peace a chance, give peace a chance,” Zelenskyy sings on stage.",
+        "“Withdraw every soldier from our land at once,” Zelenskyy demanded.",
+        "“The offensive has stalled along the whole front line,” Zelenskyy reports.",
+    ],
+)
+def test_uncommon_reporting_verbs_by_lemma(text: str) -> None:
+    assert quotes(text)[0][1] == "zelenskyy"
+
+
+def test_speaker_with_a_long_description() -> None:
+    text = (
+        "“Neither side can win this war on the battlefield,” Jane Roe, a senior fellow at a research "
+        "institute in Geneva who has studied the region for years, said."
+    )
+    assert quotes(text)[0][1] == "ner:Jane Roe"
+
+
+def test_unknown_name_after_a_dash() -> None:
+    text = "“Peace will come only when the guns fall silent.” — Jane Roe, mediator"
+    assert quotes(text)[0][1] == "ner:Jane Roe"
+
+
+def test_transcript_labels_give_the_speaker_and_leave_the_label_out() -> None:
+    text = (
+        "Partial transcript of the interview:\n\n"
+        "\"HOST: Will the talks go on after the holidays?\n\n"
+        "\"ROE: They will go on, because both sides need them.\n\n"
+        "\"And nobody wants the war to last another year."
+    )
+    found = quotes(text)
+    assert found == [
+        ("Will the talks go on after the holidays?", "ner:Host"),
+        ("They will go on, because both sides need them.", "ner:Roe"),
+        ("And nobody wants the war to last another year.", "ner:Roe"),
+    ]
+
+
+def test_role_description_resolves_to_the_person_it_fits() -> None:
+    text = (
+        "Sen. Jane Roe arrived in Kyiv on Monday with Putin's letter.\n\n"
+        "“We came to listen, not to dictate,” the senator said."
+    )
+    assert quotes(text)[0][1] == "ner:Jane Roe"
+
+
+def test_a_name_after_a_title_wins_over_the_title() -> None:
+    text = "“We will rebuild every town,” said Ukrainian President Petro Roenko at the summit."
+    assert quotes(text)[0][1] == "ner:Petro Roenko"
+
+
+def test_quotation_introduced_by_a_colon_without_a_speech_verb() -> None:
+    text = "Zelenskyy had a blunt message for the allies: “Without air defence we cannot hold the cities.”"
+    assert quotes(text)[0][1] == "zelenskyy"
+
+
+def test_quotation_in_the_next_sentence_continues_the_speaker() -> None:
+    text = (
+        "“The talks are over,” Peskov said on Monday. If Kyiv wants more, “it knows where to find us.”"
+    )
+    assert [s for _, s in quotes(text)] == ["peskov", "peskov"]
+
+
+def test_closing_mark_typed_as_an_opening_one() -> None:
+    text = "“We are not leaving,“ Zelenskyy said. “Not now and not ever.”"
+    assert quotes(text) == [("We are not leaving", "zelenskyy"), ("Not now and not ever.", "zelenskyy")]
+
+
+def test_passive_subject_is_not_the_speaker() -> None:
+    text = "Putin was asked in Moscow: “Will you meet Zelenskyy before the summer begins?”"
+    assert quotes(text)[0][1] != "putin"

@@ -42,6 +42,7 @@ SPEECH_FIELDS = (
     "male_words",
     "female_words",
     "title_words",
+    "honorifics",
     "thing_nouns",
     "not_names",
     "adjunct_starts",
@@ -108,6 +109,7 @@ class Grammar(_Model):
     male_words: tuple[str, ...] = ()  # honorifics, pronouns and nouns that mark a man
     female_words: tuple[str, ...] = ()  # ... and a woman
     title_words: tuple[str, ...] = ()  # words of a title before a name ("Deputy Foreign Minister")
+    honorifics: tuple[str, ...] = ()  # words before a name that make it a person's ("Mr.", "Sen.")
     thing_nouns: tuple[str, ...] = ()  # nouns that make a name a thing ("missile", "plan")
     not_names: tuple[str, ...] = ()  # capitalised words that are not names ("Officials")
     adjunct_starts: tuple[str, ...] = ()  # words after a reporting verb that begin an adjunct ("on")

@@ -54,7 +54,9 @@ _GENDER_PRONOUNS = {
     "hers": "female",
     "herself": "female",
 }
+_GENDERED_PRONOUN = re.compile(r"\b(?:he|she|his|her|him|himself|herself)\b", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s?$")
+_PASSIVE_GAP = re.compile(r"\b(?:was|were|is|are|been|being|be|get|gets|got)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _BARE_PRONOUN = re.compile(r"\b(?:he|she|they|it|i|we|you)\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’\-.]*")
 _ANY_WORD = re.compile(r"[A-Za-z]+")
@@ -243,8 +245,8 @@ class Attributor:
             if token.i < skip_until:
                 continue
             start = base + token.idx
-            if masked[start] == MASK:
-                continue
+            if masked[start] == MASK or (start > 0 and masked[start - 1] == "-"):
+                continue  # inside a quotation, or part of a compound ("self-described")
             lower = token.lower_
             multi = self._multi_at(doc, token) if lower in lex.multi else None
             if multi is not None:
@@ -310,7 +312,10 @@ class Attributor:
         for m in _PRONOUN_RE.finditer(self.text, lo, hi):
             if self.seg.quoted(m.start()):
                 continue
-            found = self.salience.person(m.start(), gender=SUBJECT_PRONOUNS[m.group(0).lower()])
+            gender = SUBJECT_PRONOUNS[m.group(0).lower()]
+            found = self.salience.person(m.start(), gender=gender) or self.salience.person(
+                m.start(), gender=gender, paragraphs_back=2 * _PARAGRAPHS_BACK
+            )
             if found is not None:
                 return MentionRef(found.actor, m.start(), m.end(), "pronoun", True)
         return None
@@ -339,6 +344,8 @@ class Attributor:
         gap = masked[best.end : verb.start]
         if _BARE_PRONOUN.search(gap):
             return None  # "charges he threatened": the subject is a pronoun we cannot resolve
+        if _PASSIVE_GAP.search(gap):
+            return None  # "Trump was asked": the subject was spoken to
         if (
             "," in gap
             and _WORD.search(gap[gap.rfind(",") + 1 :])
@@ -422,7 +429,9 @@ class Attributor:
         if token is None:
             return None
         subject = self.subject_token(token)
-        return self.subject_actor(doc, base, subject) if subject is not None else None
+        if subject is None or self.seg.quoted(base + subject.idx):
+            return None  # a subject inside the quotation is the speaker's own words
+        return self.subject_actor(doc, base, subject)
 
     @staticmethod
     def _token_starting(doc: Doc, base: int, offset: int) -> Token | None:
@@ -598,6 +607,8 @@ def _outermost(ms: list[MentionRef]) -> list[MentionRef]:
 _RECENCY = 100.0  # weight of a mention in the sentence of the pronoun, halved for each sentence back
 _SPEAKER_BONUS = 90.0  # the subject of a reporting verb ("the subject of the last attributed statement")
 _SUBJECT_BONUS = 70.0  # the subject of a sentence
+_REPEATED = 5.0  # for each further mention of the same person in the window
+_POSSESSIVE_FACTOR = 0.5  # "Trump's support": a possessor is less salient than the noun it modifies
 _PARAGRAPHS_BACK = 2  # paragraphs before the pronoun's own that are searched
 
 
@@ -606,117 +617,151 @@ class _Referent:
     mention: MentionRef
     sentence: int
     weight: float  # role bonus
+    possessive: bool = False
 
 
 class Salience:
     """Who a pronoun or a role description refers to: the most salient compatible person (see the module
-    docstring for the ranking)."""
+    docstring for the ranking). A person's salience is that of their best mention in the window (recency
+    halved for each sentence back, plus the bonus of its role), a little more for each further mention;
+    resolved pronouns count as mentions of their person, so "She ... She ... she said" keeps to one person.
+    Sentences are resolved in document order (each pronoun sees the pronouns before it)."""
 
     def __init__(self, att: Attributor) -> None:
         self.att = att
-        self._by_sentence: dict[int, list[_Referent]] = {}
+        self._named: dict[int, list[_Referent]] = {}
+        self._full: dict[int, list[_Referent]] = {}
         self._genders: dict[str, str | None] | None = None
 
     # -- roles -----------------------------------------------------------------------------------------
-    def _referents(self, sent: Sentence) -> list[_Referent]:
-        cached = self._by_sentence.get(sent.index)
+    def _named_referents(self, sent: Sentence) -> list[_Referent]:
+        """Persons named (not pronouns) in a sentence outside quotation marks, with their roles."""
+        cached = self._named.get(sent.index)
         if cached is not None:
             return cached
         att = self.att
-        persons = [
-            m
+        out = [
+            _Referent(m, sent.index, self._role(sent, m), _is_possessive(att.text, m.end))
             for m in att.mentions_in(sent.start, sent.end)
             if m.person and m.how != "pronoun" and not att.seg.quoted(m.start)
         ]
-        out = [_Referent(m, sent.index, self._role(sent, m)) for m in persons]
-        self._by_sentence[sent.index] = out
+        self._named[sent.index] = out
         return out
+
+    def _referents(self, index: int) -> list[_Referent]:
+        """Named persons and resolved he/she of sentence ``index`` (resolving earlier sentences first)."""
+        cached = self._full.get(index)
+        if cached is not None:
+            return cached
+        sents = self.att.seg.sentences
+        start = max(self._full) + 1 if self._full else 0
+        for j in range(start, index + 1):
+            self._full[j] = self._resolve_sentence(sents[j])
+        return self._full[index]
+
+    def _resolve_sentence(self, sent: Sentence) -> list[_Referent]:
+        att = self.att
+        out = list(self._named_referents(sent))
+        for p in _PRONOUN_RE.finditer(att.text, sent.start, sent.end):
+            if att.seg.quoted(p.start()):
+                continue
+            gender = SUBJECT_PRONOUNS[p.group(0).lower()]
+            ranked = self._rank(p.start(), gender, _PARAGRAPHS_BACK, own=out)
+            if ranked:
+                ref = MentionRef(ranked[0][1].actor, p.start(), p.end(), "pronoun", True)
+                out.append(_Referent(ref, sent.index, self._role(sent, ref)))
+        return sorted(out, key=lambda r: r.mention.start)
 
     def _role(self, sent: Sentence, m: MentionRef) -> float:
         att = self.att
         got = att.token_at(m.end - 1)
         if got is not None:
-            token, _ = got
-            while token.dep_ in ("compound", "flat", "poss_", "amod") and token.head.i != token.i:
+            token, base = got
+            while token.dep_ in ("compound", "flat") and token.head.i != token.i:
                 token = token.head
             dep = token.dep_
             if dep == "appos" and token.head.dep_ in _SUBJECT_DEPS:
                 token, dep = token.head, token.head.dep_
-            if (
-                dep == "pobj"
-                and token.head.lower_ in ("to", "of")
-                and token.head.head.lower_
-                in (
-                    "according",
-                    "words",
-                )
+            if dep == "pobj" and token.head.lower_ in ("to", "of") and token.head.head.lower_ in (
+                "according",
+                "words",
             ):
                 return _SPEAKER_BONUS
             if dep in _SUBJECT_DEPS:
                 verb = token.head
-                if verb.lemma_.lower() in att.lex.lemmas or any(
-                    h.start <= att.seg.sentences[sent.index].start + verb.idx < h.end
-                    for h in att._sentence_verbs(sent)
-                ):
+                at = base + verb.idx
+                if any(h.start <= at < h.end for h in att._sentence_verbs(sent)):
                     return _SPEAKER_BONUS
                 return _SUBJECT_BONUS
             return 0.0
         # on the surface: a reporting verb right after the name (or after its appositive) or right before it
-        after = att.masked[m.end : min(sent.end, m.end + 120)]
-        verbs_after = att.verbs(m.end, min(sent.end, m.end + 120))
+        hi = min(sent.end, m.end + 120)
+        verbs_after = att.verbs(m.end, hi)
         if verbs_after:
-            gap = after[: verbs_after[0].start - m.end]
+            gap = att.masked[m.end : verbs_after[0].start]
             if (word_count(gap) <= 2 and "," not in gap) or re.fullmatch(r"\s*,[^,]{1,100},\s*", gap):
                 return _SPEAKER_BONUS
-        before = att.masked[sent.start : m.start]
         verbs_before = att.verbs(max(sent.start, m.start - 40), m.start)
-        if (
-            verbs_before
-            and word_count(att.masked[verbs_before[-1].end : m.start]) <= 3
-            and MASK not in (att.masked[verbs_before[-1].end : m.start])
-        ):
-            return _SPEAKER_BONUS
-        lead = before
-        if "," in lead and (word_count(lead.split(",")[0]) <= 8):
-            lead = lead[lead.rfind(",") + 1 :]  # "In an interview last week, Mr. Hoenlein described"
+        if verbs_before:
+            gap = att.masked[verbs_before[-1].end : m.start]
+            if word_count(gap) <= 3 and MASK not in gap:
+                return _SPEAKER_BONUS
+        lead = att.masked[sent.start : m.start]
+        if "," in lead:
+            opening = _WORD.findall(lead)
+            adjunct = bool(opening) and (
+                opening[0].lower() in att.lex.adjunct_starts or opening[0].lower().endswith(("ing", "ed"))
+            )
+            if adjunct or word_count(lead.split(",")[0]) <= 8:
+                lead = lead[lead.rfind(",") + 1 :]  # "In an interview last week, the senator replied"
         if word_count(lead) <= 3 and MASK not in lead:
             return _SUBJECT_BONUS
         return 0.0
 
     # -- gender ----------------------------------------------------------------------------------------
     def gender(self, actor: str) -> str | None:
-        """The gender the text gives a person, or None when it gives none (or both)."""
+        """The gender the text gives a person, or None when it gives none (or not clearly one)."""
         if self._genders is None:
             self._genders = self._find_genders()
         return self._genders.get(actor)
 
     def _find_genders(self) -> dict[str, str | None]:
+        """Votes for each person's gender: an honorific or gendered noun right before a name or opening its
+        appositive (weight 3), the first pronoun of a sentence that names only them before it (weight 1); a
+        gender needs three quarters of the votes."""
         att = self.att
-        votes: dict[str, set[str]] = {}
+        votes: dict[str, dict[str, int]] = {}
         words = att.lex.gender_words
+
+        def vote(actor: str, gender: str, weight: int) -> None:
+            tally = votes.setdefault(actor, {})
+            tally[gender] = tally.get(gender, 0) + weight
+
         for m in att._persons:
             if att.seg.quoted(m.start):
                 continue
-            near = [
-                w.lower().rstrip(".") for w in _WORD.findall(att.text[max(0, m.start - 40) : m.start])[-2:]
-            ]
+            before = _WORD.findall(att.text[max(0, m.start - 40) : m.start])[-2:]
+            near = [w.lower().rstrip(".") for w in before]
             for w in (*near, *_appositive(att.text, m.end)[:4]):
                 if w in words and w not in _GENDER_PRONOUNS:
-                    votes.setdefault(m.actor, set()).add(words[w])
-        # a pronoun in the person's own sentence with no other person named before it ("Clinton said she")
+                    vote(m.actor, words[w], 3)
         for sent in att.seg.sentences:
-            refs = self._referents(sent)
+            refs = self._named_referents(sent)
             if not refs:
                 continue
-            for p in re.finditer(r"\b(?:he|she|his|her|him|himself|herself)\b", sent.text, re.IGNORECASE):
+            for p in _GENDERED_PRONOUN.finditer(sent.text):
                 at = sent.start + p.start()
                 if att.seg.quoted(at):
                     continue
-                before = {r.mention.actor for r in refs if r.mention.end <= at}
-                if len(before) == 1:
-                    votes.setdefault(before.pop(), set()).add(_GENDER_PRONOUNS[p.group(0).lower()])
+                named = {r.mention.actor for r in refs if r.mention.end <= at}
+                if len(named) == 1:
+                    vote(named.pop(), _GENDER_PRONOUNS[p.group(0).lower()], 1)
                 break
-        return {actor: (next(iter(v)) if len(v) == 1 else None) for actor, v in votes.items()}
+        out: dict[str, str | None] = {}
+        for actor, tally in votes.items():
+            best = max(tally, key=lambda g: tally[g])
+            out[actor] = best if tally[best] * 4 >= sum(tally.values()) * 3 else None
+        return out
 
     # -- resolution ------------------------------------------------------------------------------------
     def _window(self, offset: int, paragraphs_back: int) -> list[Sentence]:
@@ -738,33 +783,47 @@ class Salience:
             out.extend(s for s in seg.sentences_of(pi) if s.start <= offset)
         return out
 
-    def ranked(
-        self, offset: int, *, gender: str | None = None, paragraphs_back: int = _PARAGRAPHS_BACK
+    def _rank(
+        self, offset: int, gender: str | None, paragraphs_back: int, *, own: list[_Referent] | None = None
     ) -> list[tuple[float, MentionRef]]:
-        """Compatible persons named before ``offset`` with their salience, most salient first."""
+        """Compatible persons named before ``offset`` with their salience, most salient first (``own``: the
+        referents found so far in the sentence of ``offset``, while it is being resolved)."""
         window = self._window(offset, paragraphs_back)
         if not window:
             return []
         last = window[-1].index
-        scores: dict[str, float] = {}
+        best: dict[str, float] = {}
+        count: dict[str, int] = {}
         latest: dict[str, MentionRef] = {}
         for sent in window:
-            for ref in self._referents(sent):
+            refs = own if (own is not None and sent.index == last) else self._referents(sent.index)
+            for ref in refs:
                 m = ref.mention
-                if m.end > offset:
+                if m.end > offset or (m.start <= offset < m.end):
                     continue
                 if gender is not None and self.gender(m.actor) not in (None, gender):
                     continue
                 distance = last - sent.index
-                scores[m.actor] = scores.get(m.actor, 0.0) + _RECENCY / (2**distance) + ref.weight
+                score = _RECENCY / (2**distance) + ref.weight
+                if ref.possessive:
+                    score *= _POSSESSIVE_FACTOR
+                best[m.actor] = max(best.get(m.actor, 0.0), score)
+                count[m.actor] = count.get(m.actor, 0) + 1
                 latest[m.actor] = m
-        return sorted(((s, latest[a]) for a, s in scores.items()), key=lambda x: (-x[0], -x[1].start))
+        scored = [(best[a] + _REPEATED * (count[a] - 1), latest[a]) for a in best]
+        return sorted(scored, key=lambda x: (-x[0], -x[1].start))
+
+    def ranked(
+        self, offset: int, *, gender: str | None = None, paragraphs_back: int = _PARAGRAPHS_BACK
+    ) -> list[tuple[float, MentionRef]]:
+        """Compatible persons named (or referred to) before ``offset``, most salient first."""
+        return self._rank(offset, gender, paragraphs_back)
 
     def person(
         self, offset: int, *, gender: str | None = None, paragraphs_back: int = _PARAGRAPHS_BACK
     ) -> MentionRef | None:
         """The most salient compatible person named before ``offset``, or None."""
-        ranked = self.ranked(offset, gender=gender, paragraphs_back=paragraphs_back)
+        ranked = self._rank(offset, gender, paragraphs_back)
         return ranked[0][1] if ranked else None
 
     def described(self, noun: str, offset: int) -> MentionRef | None:
@@ -776,15 +835,19 @@ class Salience:
         for m in att._persons:
             if m.start >= offset:
                 break
-            before = [
-                w.lower().rstrip(".") for w in _WORD.findall(att.text[max(0, m.start - 60) : m.start])[-4:]
-            ]
-            if noun.rstrip(".") in before or noun in _appositive(att.text, m.end)[:6]:
+            before = [w.lower() for w in _WORD.findall(att.text[max(0, m.start - 60) : m.start])[-4:]]
+            # "Sen. Jane Roe" fits "the senator": an abbreviated title is the start of the noun
+            fit = any(w.rstrip(".") == noun or (w.endswith(".") and noun.startswith(w[:-1])) for w in before)
+            if fit or noun in _appositive(att.text, m.end)[:6]:
                 fits.add(m.actor)
-        for _, m in self.ranked(offset):
+        for _, m in self._rank(offset, None, _PARAGRAPHS_BACK):
             if m.actor in fits:
                 return m
         return None
+
+
+def _is_possessive(text: str, end: int) -> bool:
+    return text[end : end + 2] in ("'s", "’s") or text[end : end + 1] in ("'", "’")
 
 
 def _appositive(text: str, end: int) -> list[str]:

@@ -42,12 +42,15 @@ MASK = "\u2063"  # stands for each character inside a quotation in the masked te
 _BULLET = re.compile(r"^\s*(?:[•●▪◦‣∙·*–—-]|\d{1,2}[.)])\s+")
 _FINAL_PUNCT = '.!?:;"”’)…»'
 _TERMINAL = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$")
+# a line that opens with a quoted sentence ('"Peace will come." — Jane Roe'): a quotation, not a heading
+_QUOTED_SENTENCE = re.compile(r"[\"“‘'«„][^\"“”«»]{10,}?[.!?…][\"”’'»]")
 _LINE_WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’\-.]*")
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"“‘'«(\[]*[A-Z0-9\u2063])")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 
 _DOUBLE_OPEN = re.compile('[“„«"]')
-_CURLY_CLOSE = re.compile("”|’’|''")
+# ” closes “, and so do typewriter doubles, and a “ typed for ” (after a word or punctuation, before a space)
+_CURLY_CLOSE = re.compile("”|’’|''|(?<=[^\\s“])“(?=\\s|$)")
 _SINGLE_OPEN = re.compile("[‘']")
 _SINGLE_CLOSE_CURLY = re.compile("[’']")
 _SINGLE_CLOSE_STRAIGHT = re.compile("'")
@@ -176,7 +179,7 @@ def is_heading(body: str, bullet: bool = False) -> bool:
     (a list item is not a heading), including a line that is only a quotation (block quotes end with their
     sentence's punctuation; a quoted line without it is a subheading)."""
     line = body.strip()
-    if bullet or not line or _TERMINAL.search(line):
+    if bullet or not line or _TERMINAL.search(line) or _QUOTED_SENTENCE.match(line):
         return False
     words = _LINE_WORD.findall(line)
     return bool(words) and len(words) <= 20
@@ -374,12 +377,13 @@ _ISO_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)-(\d\d)-(\d\d)(?!\d)")
 _MONTH_DAY_YEAR = re.compile(r"\b([A-Z][a-z]{2,8})\.?\s+(\d{1,2}),?\s+((?:19|20)\d\d)\b")
 _DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})\s+([A-Z][a-z]{2,8})\.?,?\s+((?:19|20)\d\d)\b")
 _DATE_TOP = 400  # characters at the top of an article where a stamp, a byline date or a dateline stands
-_DATE_LINE_START = 60  # ... and the date starts this close to the start of its line
+_DATE_PREFIX = re.compile(r"\s*(?:(?i:date|published|updated|posted)\s*:?\s*|[A-Z][A-Z .'’-]+,\s*)?")
+_DATE_LINE_WORDS = 12  # a byline or a date line is short
 
 
 def date_in_text(text: str) -> date | None:
-    """A date stated at the top of an article, near the start of its line: an archive's stamp
-    (``date 2025-03-14``), a byline or a dateline (``KYIV, March 14, 2025``, ``14 March 2025``)."""
+    """A date stated at the top of an article: an archive's stamp (``date 2025-03-14``), a dateline
+    (``KYIV, March 14, 2025``) or a short byline or date line (``By Jane Roe | 14 March 2025``)."""
     found: list[tuple[int, date | None]] = []
     for m in _ISO_DATE.finditer(text, 0, _DATE_TOP):
         found.append((m.start(), _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))))
@@ -391,12 +395,18 @@ def date_in_text(text: str) -> date | None:
         found.append(
             (m.start(), _safe_date(int(m.group(3)), _MONTHS.get(m.group(2).lower()), int(m.group(1))))
         )
-    near_start: list[tuple[int, date]] = [
-        (at, day)
-        for at, day in found
-        if day is not None and at - (text.rfind("\n", 0, at) + 1) <= _DATE_LINE_START
-    ]
+    near_start = [(at, day) for at, day in found if day is not None and _date_line(text, at)]
     return min(near_start)[1] if near_start else None
+
+
+def _date_line(text: str, at: int) -> bool:
+    """The date at ``at`` opens its line (after a "date"/"published" label or a dateline's place in
+    capitals), or stands on a short line of its own (a byline)."""
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    line = text[start : end if end >= 0 else len(text)]
+    prefix = _DATE_PREFIX.match(text, start, at)
+    return (prefix is not None and prefix.end() == at) or len(line.split()) <= _DATE_LINE_WORDS
 
 
 def _safe_date(year: int, month: int | None, day: int) -> date | None:

@@ -11,6 +11,7 @@ spaCy's named entities (PERSON, ORG, GPE, NORP) in the sentences that can hold e
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Iterable
@@ -187,6 +188,8 @@ def add_ner_mentions(ctx: DocContext, indices: Iterable[int]) -> list[Mention]:
     grammar = ctx.codebook.grammar
     things = frozenset(grammar.thing_nouns)
     people = frozenset((*grammar.person_nouns, *grammar.speaks_for_nouns))
+    honorifics = frozenset(w.rstrip(".") for w in grammar.honorifics)
+    roles = frozenset(w.rstrip(".") for w in (*people, *honorifics, *grammar.title_words))
     added: list[Mention] = []
     replaced: set[tuple[int, int]] = set()
     taken = [(m.start, m.end) for m in ctx.mentions]
@@ -206,15 +209,21 @@ def add_ner_mentions(ctx: DocContext, indices: Iterable[int]) -> list[Mention]:
             end = sentence.start + ent.end_char
             name = _POSSESSIVE.sub("", ent.text.strip())
             name = re.sub(r"^(?:the|The)\s+", "", name).strip(" \"“”‘’'-—–,")
+            if ent.label_ == "PERSON":
+                name = _person_name(name, roles)
             if not name or any(ch.isdigit() for ch in name) or not name[0].isupper():
                 continue
             if ent.label_ in ("PERSON", "ORG") and _names_a_thing(doc, ent, things, people):
                 continue
+            label = ent.label_
+            before = doc[ent.start - 1].lower_.rstrip(".") if ent.start > 0 else ""
+            if label != "PERSON" and before in honorifics and len(ent) <= 3:
+                label = "PERSON"  # "Mr. Podesta" tagged ORG
             if any(s <= start and end <= e for s, e in topics):
                 continue
             overlap = [(s, e) for s, e in taken if s < end and start < e]
             if overlap:
-                other = _other_person(ctx, ent.label_, name, start, end, overlap)
+                other = _other_person(ctx, label, name, start, end, overlap)
                 if other is None:
                     continue  # the codebook wins where both match ("Kyiv" tagged PERSON)
                 replaced.add(other)
@@ -231,13 +240,26 @@ def add_ner_mentions(ctx: DocContext, indices: Iterable[int]) -> list[Mention]:
                 extractor=EXTRACTOR,
                 confidence=_CONFIDENCE["ner"],
             )
-            ctx.ner_labels[(start, end)] = ent.label_
+            ctx.ner_labels[(start, end)] = label
             added.append(mention)
             taken.append((start, end))
     if added:
         kept = [m for m in ctx.mentions if (m.start, m.end) not in replaced]
         ctx.mentions = sorted([*kept, *added], key=lambda m: (m.start, m.end))
     return added
+
+
+_NAME_SUFFIX = re.compile(r",?\s+(?:Jr|Sr|II|III|IV)\.?$")
+
+
+def _person_name(name: str, roles: frozenset[str]) -> str:
+    """A person's name without the role words the recogniser took in ("Spokeswoman Jane Roe" -> "Jane
+    Roe") and without a generational suffix ("John Roe Jr." -> "John Roe")."""
+    name = _NAME_SUFFIX.sub("", name)
+    words = name.split()
+    while len(words) > 1 and words[0].lower().rstrip(".") in roles:
+        words = words[1:]
+    return " ".join(words)
 
 
 def _names_a_thing(doc: Any, ent: Any, things: frozenset[str], people: frozenset[str]) -> bool:
@@ -311,6 +333,106 @@ def _link_ner_surnames(ctx: DocContext) -> None:
                 )
         relinked.append(m)
     ctx.mentions = relinked
+
+
+def _add_speaking_names(ctx: DocContext, indices: Iterable[int]) -> None:
+    """A proper name the entity recogniser left out that is the subject of a reporting verb ("Podesta
+    acknowledged that ...") names a person: it becomes a ``ner:`` person mention (a surname of someone
+    named in full before links to them)."""
+    from zopa.extract._attribution import lexicon
+
+    lex = lexicon(ctx.codebook.grammar)
+    taken = [(m.start, m.end) for m in ctx.mentions]
+    added: list[Mention] = []
+    for i in sorted(indices):
+        sentence = ctx.sentences[i]
+        for token in ctx.doc(i):
+            if token.dep_ != "nsubj" or token.pos_ != "PROPN" or token.ent_type_ or not token.text.isalpha():
+                continue
+            if token.head.lemma_.lower() not in lex.lemmas or ctx.segmentation.quoted(
+                sentence.start + token.idx
+            ):
+                continue
+            parts = [t for t in token.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [token]
+            if not parts[0].text[:1].isupper() or any(
+                t.lower_ in lex.not_names or t.lower_ in lex.thing_nouns or t.lower_ in lex.person_nouns
+                for t in parts
+            ):
+                continue
+            start = sentence.start + parts[0].idx
+            end = sentence.start + token.idx + len(token.text)
+            name = ctx.text[start:end]
+            if any(s < end and start < e for s, e in taken) or ctx.resolver.lookup(name) is not None:
+                continue
+            added.append(
+                Mention(
+                    actor=f"ner:{name}",
+                    text=name,
+                    start=start,
+                    end=end,
+                    how="ner",
+                    extractor=EXTRACTOR,
+                    confidence=_CONFIDENCE["ner"],
+                )
+            )
+            ctx.ner_labels[(start, end)] = "PERSON"
+            taken.append((start, end))
+    if added:
+        ctx.mentions = sorted([*ctx.mentions, *added], key=lambda m: (m.start, m.end))
+
+
+def _propagate_person_names(ctx: DocContext) -> None:
+    """A person the entity recogniser named in one sentence is the same person wherever the text names them
+    again, parsed or not: every later (or earlier) occurrence of the full name or the surname becomes a
+    mention (a surname shared by two people goes to the one named first)."""
+    names: dict[str, str] = {}
+    for m in ctx.mentions:
+        if m.how != "ner" or ctx.ner_labels.get((m.start, m.end)) != "PERSON":
+            continue
+        full = m.actor[4:]
+        names.setdefault(full, m.actor)
+        last = full.split()[-1]
+        if (
+            len(full.split()) > 1
+            and len(last) > 2
+            and last[0].isupper()
+            and ctx.resolver.lookup(last) is None
+        ):
+            names.setdefault(last, m.actor)
+    if not names:
+        return
+    pattern = re.compile(r"(?<![\w’'-])(?:" + _trie_regex(sorted(names)) + r")(?![\w-])")
+    # a one-word organisation or place that is a person's name is that person ("Podesta" tagged ORG)
+    relabel = {
+        (m.start, m.end)
+        for m in ctx.mentions
+        if m.how == "ner"
+        and m.text in names
+        and ctx.ner_labels.get((m.start, m.end)) in ("ORG", "GPE", "NORP")
+    }
+    kept = [m for m in ctx.mentions if (m.start, m.end) not in relabel]
+    taken = [(m.start, m.end) for m in kept]
+    starts = [s for s, _ in taken]
+    added: list[Mention] = []
+    for found in pattern.finditer(ctx.text):
+        s, e = found.span()
+        i = bisect.bisect_right(starts, e) - 1
+        if any(a < e and s < b for a, b in taken[max(0, i - 3) : i + 1]):
+            continue
+        added.append(
+            Mention(
+                actor=names[found.group()],
+                text=found.group(),
+                start=s,
+                end=e,
+                how="ner",
+                extractor=EXTRACTOR,
+                confidence=_CONFIDENCE["ner"],
+            )
+        )
+        ctx.ner_labels[(s, e)] = "PERSON"
+    if added or relabel:
+        ctx.mentions = sorted([*kept, *added], key=lambda m: (m.start, m.end))
 
 
 _ORG_OF = re.compile(r"^(?:['’]s)?\s+$")
@@ -388,8 +510,11 @@ def add_pronoun_mentions(ctx: DocContext) -> list[Mention]:
 def resolve_mentions(ctx: DocContext, parsed: Iterable[int]) -> list[Mention]:
     """All mention passes in order: codebook forms, NER in ``parsed`` sentences, surnames, pronouns."""
     find_mentions(ctx)
+    parsed = sorted(parsed)
     add_ner_mentions(ctx, parsed)
+    _add_speaking_names(ctx, parsed)
     _link_ner_surnames(ctx)
+    _propagate_person_names(ctx)
     _drop_titles_before_names(ctx)
     link_affiliations(ctx)
     add_pronoun_mentions(ctx)

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 EXTRACTOR = "quotes.v2"
 FRAGMENT_WORDS = 4  # a quotation of at most this many words is a fragment: it needs a speaker cue beside it
 MAX_BLOCK_LOOKBACK = 3  # paragraphs searched for the person in focus before a block quote
+MAX_SUBJECT_WORDS = 10  # words between a quotation and the reporting verb after it ("the editor said")
 _SO_CALLED = re.compile(r"(?:so[- ]called|the\s+(?:word|term|phrase|label)|quote[- ]unquote)\s*$", re.I)
 _CLAUSE_LINK = re.compile(
     r"\b(?:and|but|or|while|because|although|though|which|who|whom|that|if|when)\b", re.IGNORECASE
@@ -206,8 +207,8 @@ def _continues(
         return _Attribution(prev.speaker, "continues the quotation before", 0.8)
     if sent is None or prev_sent is None or sent.index != prev_sent.index + 1:
         return None
-    if att.verbs(sent.start, sent.end) or att.candidates(sent.start, sent.end):
-        return None
+    if att.verbs(sent.start, sent.end) or any(m.person for m in att.candidates(sent.start, sent.end)):
+        return None  # a reporting verb or a person of its own: not a continuation
     return _Attribution(prev.speaker, "continues the quotation before", 0.75)
 
 
@@ -334,7 +335,7 @@ def _inline(
         return named
     for verb in att.verbs(right_lo, right_hi):
         lead = masked[right_lo : verb.start]
-        if word_count(lead) > 6 or _CLAUSE_LINK.search(lead):
+        if word_count(lead) > MAX_SUBJECT_WORDS or _CLAUSE_LINK.search(lead):
             break  # the verb belongs to another clause ("... 'a trap' and Peskov called it ...")
         speaker = att.speaker_for_verb(verb, right_lo, right_hi)
         if speaker is not None:
@@ -423,13 +424,19 @@ def _introducer(att: Attributor, sent: Span) -> MentionRef | None:
     got = att.parsed(sent.start)
     if got is not None:
         doc, base = got
-        roots = [t for t in doc if t.dep_ == "ROOT" and base + t.idx < sent.end]
+        # the verbs heading the introducing words (the parse may hang them on the quotation's verb)
+        roots = [
+            t
+            for t in doc
+            if sent.start <= base + t.idx < sent.end
+            and t.pos_ in ("VERB", "AUX")
+            and (t.head.i == t.i or not sent.start <= base + t.head.idx < sent.end)
+        ]
         for root in roots:
             subject = att.subject_token(root)
-            if subject is not None:
-                who = att.subject_actor(doc, base, subject)
-                if who is not None:
-                    return who
+            if subject is not None and not att.seg.quoted(base + subject.idx):
+                return att.subject_actor(doc, base, subject)
+        return None  # the parse's subject names no one ("the first questioners were hostile:")
     cands = att.candidates(sent.start, sent.end)
     persons = [m for m in cands if m.person]
     if persons:
