@@ -202,14 +202,17 @@ def verb_forms(lemma: str) -> tuple[str, ...]:
     """Every inflection of a verb lemma, lower case; a multi-word lemma inflects its first word ("call on"
     -> "calls on", "called on", ...); phrases that do not start with a verb ("according to") stay as
     they are."""
-    from lemminflect import getAllInflections
+    from lemminflect import getAllInflections, getAllInflectionsOOV
 
     words = lemma.lower().split()
     if not words:
         return ()
     head, rest = words[0], words[1:]
     forms = {head}
-    for group in getAllInflections(head, upos="VERB").values():
+    table = getAllInflections(head, upos="VERB")
+    if not table and not rest:
+        table = getAllInflectionsOOV(head, upos="VERB")  # a verb outside its tables ("retweet"): its rules
+    for group in table.values():
         forms.update(f.lower() for f in group)
     tail = (" " + " ".join(rest)) if rest else ""
     return tuple(sorted(f + tail for f in forms))

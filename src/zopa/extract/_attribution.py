@@ -60,8 +60,8 @@ _PASSIVE_GAP = re.compile(r"\b(?:was|were|is|are|been|being|be|get|gets|got)\s+(
 _BARE_PRONOUN = re.compile(r"\b(?:he|she|they|it|i|we|you)\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’\-.]*")
 _ANY_WORD = re.compile(r"[A-Za-z]+")
-_VERB_POS = frozenset({"VERB", "AUX"})
-_NOUN_POS = frozenset({"NOUN", "PROPN", "ADJ", "NUM"})
+# Penn Treebank tags of the tagger: a verb, and the tags that make a verb form a noun or an adjective
+_NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS", "JJ", "JJR", "JJS", "CD"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 # Dependencies through which a verb without a subject takes the subject of the verb it hangs on:
 # "said ... and added", "went on to say", "..., saying", "spoke, adding".
@@ -155,6 +155,11 @@ def lexicon(grammar: Grammar | None = None) -> Lexicon:
     lex = Lexicon(grammar)
     _LEXICONS[id(grammar)] = (grammar, lex)
     return lex
+
+
+def is_verb(token: Token) -> bool:
+    """The tagger calls the token a verb (or a modal)."""
+    return token.tag_.startswith("VB") or token.tag_ == "MD"
 
 
 def title_case(words: Sequence[str]) -> bool:
@@ -256,13 +261,9 @@ class Attributor:
                 out.append(VerbHit(start, end, form, lemma, token.i))
                 skip_until = last + 1
                 continue
-            lemma = token.lemma_.lower()
-            if lemma not in lex.lemmas:
-                lemma = lex.forms.get(lower, "")
-                # a known inflection the tagger did not call a verb: kept unless it reads as a noun
-                if not lemma or token.pos_ in _NOUN_POS or lower in lex.noun_like:
-                    continue
-            elif token.pos_ not in _VERB_POS:
+            # the lemma of an inflection of a lexicon verb; the tagger says whether it is a verb here
+            lemma = lex.forms.get(lower, "")
+            if not lemma or (not is_verb(token) and (token.tag_ in _NOUN_TAGS or lower in lex.noun_like)):
                 continue
             out.append(VerbHit(start, start + len(token.text), lower, lemma, token.i))
         return out
@@ -459,7 +460,7 @@ class Attributor:
                     objs = [c for c in agent.children if c.dep_ == "pobj"]
                     if objs:
                         return objs[0]
-                if token.lemma_.lower() in self.lex.lemmas:
+                if self.lex.forms.get(token.lower_) in self.lex.lemmas:
                     return None
             subjects = [c for c in children if c.dep_ in _SUBJECT_DEPS]
             if subjects:
@@ -472,7 +473,7 @@ class Attributor:
                 if owner:
                     return owner[0]
                 token = noun.head if noun.head.i != noun.i else noun
-                if token.pos_ not in _VERB_POS:
+                if not is_verb(token):
                     return None
                 continue
             if token.dep_ in _CLIMB and token.head.i != token.i:

@@ -347,13 +347,13 @@ def _add_speaking_names(ctx: DocContext, indices: Iterable[int]) -> None:
     for i in sorted(indices):
         sentence = ctx.sentences[i]
         for token in ctx.doc(i):
-            if token.dep_ != "nsubj" or token.pos_ != "PROPN" or token.ent_type_ or not token.text.isalpha():
+            if token.dep_ != "nsubj" or token.tag_ != "NNP" or token.ent_type_ or not token.text.isalpha():
                 continue
-            if token.head.lemma_.lower() not in lex.lemmas or ctx.segmentation.quoted(
+            if lex.forms.get(token.head.lower_) not in lex.lemmas or ctx.segmentation.quoted(
                 sentence.start + token.idx
             ):
                 continue
-            parts = [t for t in token.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"] + [token]
+            parts = [t for t in token.lefts if t.dep_ == "compound" and t.tag_ == "NNP"] + [token]
             if not parts[0].text[:1].isupper() or any(
                 t.lower_ in lex.not_names or t.lower_ in lex.thing_nouns or t.lower_ in lex.person_nouns
                 for t in parts

@@ -40,6 +40,7 @@ from zopa.extract._attribution import (
     Span,
     VerbHit,
     attributor_for,
+    is_verb,
     title_case,
     word_count,
 )
@@ -429,7 +430,7 @@ def _introducer(att: Attributor, sent: Span) -> MentionRef | None:
             t
             for t in doc
             if sent.start <= base + t.idx < sent.end
-            and t.pos_ in ("VERB", "AUX")
+            and is_verb(t)
             and (t.head.i == t.i or not sent.start <= base + t.head.idx < sent.end)
         ]
         for root in roots:
