@@ -261,7 +261,12 @@ def test_british_single_quotes_with_apostrophes_inside() -> None:
 
 
 def test_spokesman_of_an_organisation_speaks_for_it() -> None:
-    assert quotes("The Kremlin's spokesman called the remarks 'provocative'.") == [("provocative", "russia")]
+    text = "The Kremlin's spokesman called the remarks 'deeply provocative'."
+    assert quotes(text) == [("deeply provocative", "russia")]
+
+
+def test_one_quoted_word_is_a_label_not_a_quote() -> None:
+    assert quotes("Putin said the talks in Geneva had been 'constructive' and would go on.") == []
 
 
 def test_dash_attribution_and_dash_parenthesis() -> None:

@@ -572,10 +572,15 @@ class Attributor:
         for token in inside:
             if first <= token.head.i <= last and token.head.i != token.i:
                 continue  # not a root of the quotation
+            below = token
             for anc in token.ancestors:
                 if anc.i in hits and not first <= anc.i <= last:
-                    found.setdefault(anc.i, min(abs(anc.i - first), abs(anc.i - last)))
-                    break
+                    # "continued to pursue its goals 'on the battlefield'": a verb reports the words of an
+                    # infinitive it governs only when it is a verb of that kind ("urged them to 'stop'")
+                    if below.dep_ != "xcomp" or hits[anc.i].lemma in self.lex.to_verbs:
+                        found.setdefault(anc.i, min(abs(anc.i - first), abs(anc.i - last)))
+                        break
+                below = anc
         if not found:
             # the parse hangs the reporting verb on the quotation's verb ('"...," he said' as parataxis)
             for index in hits:

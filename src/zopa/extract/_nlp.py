@@ -51,6 +51,7 @@ _WORD_BEFORE = re.compile(r"([\w.]+)$")
 _DOUBLE_OPEN = re.compile('[“„«"]')
 # ” closes “, and so do typewriter doubles, and a “ typed for ” (after a word or punctuation, before a space)
 _CURLY_CLOSE = re.compile("”|’’|''|(?<=[^\\s“])“(?=\\s|$)")
+_STRAIGHT_CLOSE = re.compile(r'(?<=[,.!?;:])"(?=\s|$)')  # a straight mark closing a clause: ...,"
 _SINGLE_OPEN = re.compile("[‘']")
 _SINGLE_CLOSE_CURLY = re.compile("[’']")
 _SINGLE_CLOSE_STRAIGHT = re.compile("'")
@@ -220,13 +221,16 @@ def find_quote_marks(text: str, start: int, end: int, paragraph: int = -1) -> li
             if j < 0:
                 j = text.find("”", i + 1, end)  # mixed marks: "...”
         elif ch == "“":
-            # ” closes, and so do ’’ or '' (typewriter doubles) and, failing those, a straight " (mixed marks)
+            # ” closes, and so do ’’ or '' (typewriter doubles) and a straight " that ends a clause (mixed
+            # marks: “...," Putin said), whichever comes first; failing those, any straight "
             close_mark = _CURLY_CLOSE.search(text, i + 1, end)
-            j, width = (
-                (close_mark.start(), len(close_mark.group()))
-                if close_mark
-                else (text.find('"', i + 1, end), 1)
-            )
+            straight = _STRAIGHT_CLOSE.search(text, i + 1, close_mark.start() if close_mark else end)
+            if straight is not None:
+                j, width = straight.start(), 1
+            elif close_mark is not None:
+                j, width = close_mark.start(), len(close_mark.group())
+            else:
+                j, width = text.find('"', i + 1, end), 1
         else:
             j = text.find(_OPENING[ch], i + 1, end)
             if j < 0 and ch == "„":

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any
 
@@ -231,12 +232,13 @@ def add_ner_mentions(ctx: DocContext, indices: Iterable[int]) -> list[Mention]:
                 continue
             offset = ctx.text.find(name, start, end)
             start, end = (offset, offset + len(name)) if offset >= 0 else (start, end)
+            known = _spelled_otherwise(ctx.codebook, name) if label == "PERSON" else None
             mention = Mention(
-                actor=f"ner:{name}",
+                actor=known or f"ner:{name}",
                 text=ctx.text[start:end],
                 start=start,
                 end=end,
-                how="ner",
+                how="alias" if known else "ner",
                 extractor=EXTRACTOR,
                 confidence=_CONFIDENCE["ner"],
             )
@@ -289,8 +291,52 @@ def _other_person(
     first = ctx.text[start:s].split()
     if not first or not first[0][:1].isupper() or first[0].lower() in ctx.codebook.grammar.title_words:
         return None
-    own_first = {n.split()[0] for n in (actor.name, *actor.aliases) if len(n.split()) > 1}
-    return None if first[0] in own_first else (s, e)
+    own_first = [n.split()[0] for n in (actor.name, *actor.aliases) if len(n.split()) > 1]
+    return None if any(_same_first_name(first[0], own) for own in own_first) else (s, e)
+
+
+def _same_first_name(a: str, b: str) -> bool:
+    """Two spellings of one first name ("Vladimir", "Volodymyr"; "J." for "John"), not two names."""
+    a, b = a.lower().rstrip("."), b.lower().rstrip(".")
+    if not a or not b or a[0] != b[0]:
+        return False
+    return len(a) == 1 or len(b) == 1 or SequenceMatcher(None, a, b).ratio() >= _FIRST_NAME_SIMILARITY
+
+
+def _same_surname(a: str, b: str) -> bool:
+    """Two spellings of one surname ("Medinski", "Medinsky")."""
+    a, b = a.lower(), b.lower()
+    if a == b:
+        return True
+    return (
+        a[:1] == b[:1]
+        and abs(len(a) - len(b)) <= 2
+        and SequenceMatcher(None, a, b).ratio() >= _SURNAME_SIMILARITY
+    )
+
+
+_FIRST_NAME_SIMILARITY = 0.5
+_SURNAME_SIMILARITY = 0.85
+
+
+def _spelled_otherwise(codebook: Codebook, name: str) -> str | None:
+    """The codebook person a name the codebook does not list spells another way: the same surname (or a
+    transliteration of it) and, when a first name is given, a spelling of the person's first name
+    ("Vladimir Zelensky", "Medinski"); None when no person or several fit."""
+    words = name.split()
+    if not words or len(words[-1]) < 4:
+        return None
+    fits = set()
+    for actor in codebook.actors:
+        if actor.kind != "person":
+            continue
+        for known in (actor.name, *actor.aliases):
+            parts = known.split()
+            if not parts or not _same_surname(words[-1], parts[-1]):
+                continue
+            if len(words) == 1 or (len(parts) > 1 and _same_first_name(words[0], parts[0])):
+                fits.add(actor.id)
+    return fits.pop() if len(fits) == 1 else None
 
 
 def _drop_titles_before_names(ctx: DocContext) -> None:

@@ -135,6 +135,8 @@ def quotes_in_text(text: str, att: Attributor, *, title: str = "") -> list[Quote
                     attr = _introduced(att, sent_span, mark, heading, block_speaker, pi, alone)
                 if words[0][0].islower():
                     kind = "partial"  # embedded in the reporter's sentence
+            if len(words) == 1 and not whole:
+                continue  # one quoted word is a label or a scare quote ("a 'treaty'"), not someone's words
             if fragment and not whole:
                 if attr is None or attr.speaker is None:
                     continue  # scare quote or label: no speaker cue in its sentence
@@ -436,8 +438,7 @@ def _introducer(att: Attributor, sent: Span) -> MentionRef | None:
         for root in roots:
             subject = att.subject_token(root)
             if subject is not None and not att.seg.quoted(base + subject.idx):
-                return att.subject_actor(doc, base, subject)
-        return None  # the parse's subject names no one ("the first questioners were hostile:")
+                return att.subject_actor(doc, base, subject)  # None: "the questioners were hostile:"
     cands = att.candidates(sent.start, sent.end)
     persons = [m for m in cands if m.person]
     if persons:
