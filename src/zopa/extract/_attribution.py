@@ -406,17 +406,24 @@ class Attributor:
         return before or self.subject_after(verb, hi)
 
     def person_named(self, name: str, start: int, end: int) -> MentionRef:
-        """A person by name: the codebook or NER person named before whose name ends with it (a surname; the
-        one named first when several share it), else ``ner:<name>``."""
+        """A person by name: the codebook or NER person named before whose name ends with it (a surname;
+        when two people share it, the name stays its own), else ``ner:<name>``."""
         last = name.split()[-1].lower()
-        for m in self._persons:
-            if m.start >= start:
-                break
+        i = bisect_left(self._person_starts, start)
+        owners = []
+        for m in self._persons[:i]:
             known = m.actor[4:] if m.actor.startswith("ner:") else self.text[m.start : m.end]
             words = known.split()
-            if words and words[-1].lower() == last and len(words) >= len(name.split()):
-                return MentionRef(m.actor, start, end, "ner", True)
-        return MentionRef(f"ner:{name}", start, end, "ner", True)
+            if (
+                words
+                and words[-1].lower() == last
+                and len(words) >= len(name.split())
+                and m.actor not in owners
+            ):
+                owners.append(m.actor)
+        if len(owners) == 1 or (owners and len(name.split()) > 1):
+            return MentionRef(owners[-1], start, end, "ner", True)
+        return MentionRef(f"ner:{name}", start, end, "ner", True)  # nobody, or two people of that surname
 
     # -- subject search in the parse -------------------------------------------------------------------
     def parsed_subject(self, verb: VerbHit) -> MentionRef | None:
@@ -574,12 +581,15 @@ class Attributor:
                 continue  # not a root of the quotation
             below = token
             for anc in token.ancestors:
-                if anc.i in hits and not first <= anc.i <= last:
-                    # "continued to pursue its goals 'on the battlefield'": a verb reports the words of an
-                    # infinitive it governs only when it is a verb of that kind ("urged them to 'stop'")
-                    if below.dep_ != "xcomp" or hits[anc.i].lemma in self.lex.to_verbs:
-                        found.setdefault(anc.i, min(abs(anc.i - first), abs(anc.i - last)))
-                        break
+                # "continued to pursue its goals 'on the battlefield'": a verb reports the words of an
+                # infinitive it governs only when it is a verb of that kind ("urged them to 'stop'")
+                if (
+                    anc.i in hits
+                    and not first <= anc.i <= last
+                    and (below.dep_ != "xcomp" or hits[anc.i].lemma in self.lex.to_verbs)
+                ):
+                    found.setdefault(anc.i, min(abs(anc.i - first), abs(anc.i - last)))
+                    break
                 below = anc
         if not found:
             # the parse hangs the reporting verb on the quotation's verb ('"...," he said' as parataxis)
@@ -688,9 +698,14 @@ class Salience:
             dep = token.dep_
             if dep == "appos" and token.head.dep_ in _SUBJECT_DEPS:
                 token, dep = token.head, token.head.dep_
-            if dep == "pobj" and token.head.lower_ in ("to", "of") and token.head.head.lower_ in (
-                "according",
-                "words",
+            if (
+                dep == "pobj"
+                and token.head.lower_ in ("to", "of")
+                and token.head.head.lower_
+                in (
+                    "according",
+                    "words",
+                )
             ):
                 return _SPEAKER_BONUS
             if dep in _SUBJECT_DEPS:

@@ -334,8 +334,10 @@ def _spelled_otherwise(codebook: Codebook, name: str) -> str | None:
             parts = known.split()
             if not parts or not _same_surname(words[-1], parts[-1]):
                 continue
-            if len(words) == 1 or (len(parts) > 1 and _same_first_name(words[0], parts[0])):
+            if len(words) > 1 and len(parts) > 1 and _same_first_name(words[0], parts[0]):
                 fits.add(actor.id)
+            elif len(words) == 1 and len(words[0]) == len(parts[-1]):
+                fits.add(actor.id)  # a surname alone: a transliteration of the same length ("-ski", "-sky")
     return fits.pop() if len(fits) == 1 else None
 
 
@@ -354,31 +356,6 @@ def _drop_titles_before_names(ctx: DocContext) -> None:
             drop.add((a.start, a.end))
     if drop:
         ctx.mentions = [m for m in mentions if (m.start, m.end) not in drop]
-
-
-def _link_ner_surnames(ctx: DocContext) -> None:
-    """A later "Smith" refers to the "John Smith" named earlier: give it the full name's id."""
-    full: dict[str, str] = {}
-    relinked: list[Mention] = []
-    for m in ctx.mentions:
-        if m.how == "ner" and ctx.ner_labels.get((m.start, m.end)) == "PERSON":
-            name = m.actor[4:]
-            parts = name.split()
-            if len(parts) > 1:
-                full.setdefault(parts[-1], m.actor)
-            elif name in full:
-                ctx.ner_labels[(m.start, m.end)] = "PERSON"
-                m = Mention(
-                    actor=full[name],
-                    text=m.text,
-                    start=m.start,
-                    end=m.end,
-                    how="ner",
-                    extractor=EXTRACTOR,
-                    confidence=m.confidence,
-                )
-        relinked.append(m)
-    ctx.mentions = relinked
 
 
 def _add_speaking_names(ctx: DocContext, indices: Iterable[int]) -> None:
@@ -427,39 +404,46 @@ def _add_speaking_names(ctx: DocContext, indices: Iterable[int]) -> None:
         ctx.mentions = sorted([*ctx.mentions, *added], key=lambda m: (m.start, m.end))
 
 
-def _propagate_person_names(ctx: DocContext) -> None:
+def _link_person_names(ctx: DocContext) -> None:
     """A person the entity recogniser named in one sentence is the same person wherever the text names them
-    again, parsed or not: every later (or earlier) occurrence of the full name or the surname becomes a
-    mention (a surname shared by two people goes to the one named first)."""
-    names: dict[str, str] = {}
-    for m in ctx.mentions:
-        if m.how != "ner" or ctx.ner_labels.get((m.start, m.end)) != "PERSON":
-            continue
-        full = m.actor[4:]
-        names.setdefault(full, m.actor)
-        last = full.split()[-1]
-        if (
-            len(full.split()) > 1
-            and len(last) > 2
-            and last[0].isupper()
-            and ctx.resolver.lookup(last) is None
-        ):
-            names.setdefault(last, m.actor)
+    again, parsed or not: every occurrence of the full name becomes their mention, and so does every bare
+    surname (one that two people named in full share stays a name of its own: it is ambiguous). A one-word
+    organisation or place the recogniser found that is a person's name is that person ("Podesta" tagged
+    ORG)."""
+    people = [m for m in ctx.mentions if m.how == "ner" and ctx.ner_labels.get((m.start, m.end)) == "PERSON"]
+    full_names = {m.actor[4:]: m.actor for m in people if len(m.actor[4:].split()) > 1}
+    by_surname: dict[str, list[tuple[int, str]]] = {}  # surname -> (position, actor) of full-name mentions
+    for m in people:
+        name = m.actor[4:]
+        if len(name.split()) > 1:
+            by_surname.setdefault(name.split()[-1], []).append((m.start, m.actor))
+    names = set(full_names) | {m.actor[4:] for m in people}
+    names |= {s for s in by_surname if len(s) > 2 and s[0].isupper() and ctx.resolver.lookup(s) is None}
     if not names:
         return
-    pattern = re.compile(r"(?<![\w’'-])(?:" + _trie_regex(sorted(names)) + r")(?![\w-])")
-    # a one-word organisation or place that is a person's name is that person ("Podesta" tagged ORG)
-    relabel = {
+
+    def actor_of(name: str) -> str:
+        if name in full_names:
+            return full_names[name]
+        owners = {actor for _, actor in by_surname.get(name, ())}
+        # a surname two people share ("Clinton" beside "Bill Clinton" and "Hillary Clinton") stays a name
+        return owners.pop() if len(owners) == 1 else f"ner:{name}"
+
+    replace = {
         (m.start, m.end)
         for m in ctx.mentions
         if m.how == "ner"
         and m.text in names
-        and ctx.ner_labels.get((m.start, m.end)) in ("ORG", "GPE", "NORP")
+        and (
+            ctx.ner_labels.get((m.start, m.end)) in ("ORG", "GPE", "NORP")
+            or (m.text in by_surname and m.actor != actor_of(m.text))
+        )
     }
-    kept = [m for m in ctx.mentions if (m.start, m.end) not in relabel]
+    kept = [m for m in ctx.mentions if (m.start, m.end) not in replace]
     taken = [(m.start, m.end) for m in kept]
     starts = [s for s, _ in taken]
     added: list[Mention] = []
+    pattern = re.compile(r"(?<![\w’'-])(?:" + _trie_regex(sorted(names)) + r")(?![\w-])")
     for found in pattern.finditer(ctx.text):
         s, e = found.span()
         i = bisect.bisect_right(starts, e) - 1
@@ -467,7 +451,7 @@ def _propagate_person_names(ctx: DocContext) -> None:
             continue
         added.append(
             Mention(
-                actor=names[found.group()],
+                actor=actor_of(found.group()),
                 text=found.group(),
                 start=s,
                 end=e,
@@ -477,7 +461,7 @@ def _propagate_person_names(ctx: DocContext) -> None:
             )
         )
         ctx.ner_labels[(s, e)] = "PERSON"
-    if added or relabel:
+    if added or replace:
         ctx.mentions = sorted([*kept, *added], key=lambda m: (m.start, m.end))
 
 
@@ -559,8 +543,7 @@ def resolve_mentions(ctx: DocContext, parsed: Iterable[int]) -> list[Mention]:
     parsed = sorted(parsed)
     add_ner_mentions(ctx, parsed)
     _add_speaking_names(ctx, parsed)
-    _link_ner_surnames(ctx)
-    _propagate_person_names(ctx)
+    _link_person_names(ctx)
     _drop_titles_before_names(ctx)
     link_affiliations(ctx)
     add_pronoun_mentions(ctx)
