@@ -56,6 +56,7 @@ _GENDER_PRONOUNS = {
 }
 _GENDERED_PRONOUN = re.compile(r"\b(?:he|she|his|her|him|himself|herself)\b", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s?$")
+_NAME_SUFFIX = re.compile(r",?\s+(?:Jr|Sr|II|III|IV)\.?$")
 _PASSIVE_GAP = re.compile(r"\b(?:was|were|is|are|been|being|be|get|gets|got)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _BARE_PRONOUN = re.compile(r"\b(?:he|she|they|it|i|we|you)\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’\-.]*")
@@ -112,6 +113,8 @@ class Lexicon:
         self.not_names = frozenset(grammar.not_names)
         self.adjunct_starts = frozenset(grammar.adjunct_starts)
         self.object_words = frozenset(grammar.object_words)
+        roles = (*grammar.person_nouns, *grammar.speaks_for_nouns, *grammar.honorifics, *grammar.title_words)
+        self.roles = frozenset(w.rstrip(".") for w in roles)
         self.gender_words = {
             **{w.rstrip("."): "male" for w in grammar.male_words},
             **{w.rstrip("."): "female" for w in grammar.female_words},
@@ -141,6 +144,22 @@ class Lexicon:
 
     def is_verb_form(self, word: str) -> bool:
         return word.lower() in self.forms
+
+    def person_name(self, name: str) -> str:
+        """A person's name as the entity recogniser found it, without what it took in around the name: a
+        role or title before it ("Rabbi", "Spokeswoman", "Mr"), an owner ("the network's"), a place
+        before a comma, a reporting verb, a generational suffix ("Jr.")."""
+        name = _NAME_SUFFIX.sub("", " ".join(name.split()))
+        if "," in name:
+            name = name.rsplit(",", 1)[1].strip() or name
+        words = name.split()
+        while len(words) > 1 and (
+            words[0].lower().rstrip(".") in self.roles
+            or words[0].lower() in self.forms
+            or _POSSESSIVE.search(words[0]) is not None
+        ):
+            words = words[1:]
+        return " ".join(words)
 
 
 _LEXICONS: dict[int, tuple[Grammar, Lexicon]] = {}
@@ -554,8 +573,10 @@ class Attributor:
     def _entity_person(self, doc: Doc, base: int, token: Token) -> MentionRef | None:
         for ent in doc.ents:
             if ent.label_ == "PERSON" and ent.start <= token.i < ent.end:
-                name = " ".join(ent.text.split())
-                return self.person_named(name, base + ent.start_char, base + ent.end_char)
+                name = self.lex.person_name(ent.text)
+                at = self.text.find(name, base + ent.start_char, base + ent.end_char)
+                start = at if at >= 0 else base + ent.start_char
+                return self.person_named(name, start, start + len(name))
         return None
 
     def governing_verbs(self, lo: int, hi: int) -> list[VerbHit]:

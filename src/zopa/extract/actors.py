@@ -183,6 +183,7 @@ def add_ner_mentions(ctx: DocContext, indices: Iterable[int]) -> list[Mention]:
     precedes ("the Oreshnik missile", "the Marshall Plan") is a thing; a longer person's name that holds a
     codebook surname with another first name ("Ivanka Trump") is that other person.
     """
+    from zopa.extract._attribution import lexicon
     from zopa.extract.positions import compiled_cues
 
     cues = compiled_cues(ctx.codebook)
@@ -190,7 +191,7 @@ def add_ner_mentions(ctx: DocContext, indices: Iterable[int]) -> list[Mention]:
     things = frozenset(grammar.thing_nouns)
     people = frozenset((*grammar.person_nouns, *grammar.speaks_for_nouns))
     honorifics = frozenset(w.rstrip(".") for w in grammar.honorifics)
-    roles = frozenset(w.rstrip(".") for w in (*people, *honorifics, *grammar.title_words))
+    lex = lexicon(grammar)
     added: list[Mention] = []
     replaced: set[tuple[int, int]] = set()
     taken = [(m.start, m.end) for m in ctx.mentions]
@@ -211,7 +212,7 @@ def add_ner_mentions(ctx: DocContext, indices: Iterable[int]) -> list[Mention]:
             name = _POSSESSIVE.sub("", ent.text.strip())
             name = re.sub(r"^(?:the|The)\s+", "", name).strip(" \"“”‘’'-—–,")
             if ent.label_ == "PERSON":
-                name = _person_name(name, roles)
+                name = lex.person_name(name)
             if not name or any(ch.isdigit() for ch in name) or not name[0].isupper():
                 continue
             if ent.label_ in ("PERSON", "ORG") and _names_a_thing(doc, ent, things, people):
@@ -249,19 +250,6 @@ def add_ner_mentions(ctx: DocContext, indices: Iterable[int]) -> list[Mention]:
         kept = [m for m in ctx.mentions if (m.start, m.end) not in replaced]
         ctx.mentions = sorted([*kept, *added], key=lambda m: (m.start, m.end))
     return added
-
-
-_NAME_SUFFIX = re.compile(r",?\s+(?:Jr|Sr|II|III|IV)\.?$")
-
-
-def _person_name(name: str, roles: frozenset[str]) -> str:
-    """A person's name without the role words the recogniser took in ("Spokeswoman Jane Roe" -> "Jane
-    Roe") and without a generational suffix ("John Roe Jr." -> "John Roe")."""
-    name = _NAME_SUFFIX.sub("", name)
-    words = name.split()
-    while len(words) > 1 and words[0].lower().rstrip(".") in roles:
-        words = words[1:]
-    return " ".join(words)
 
 
 def _names_a_thing(doc: Any, ent: Any, things: frozenset[str], people: frozenset[str]) -> bool:
