@@ -647,6 +647,7 @@ _SUBJECT_BONUS = 70.0  # the subject of a sentence
 _REPEATED = 5.0  # for each further mention of the same person in the window
 _POSSESSIVE_FACTOR = 0.5  # "Trump's support": a possessor is less salient than the noun it modifies
 _PARAGRAPHS_BACK = 2  # paragraphs before the pronoun's own that are searched
+_PARAGRAPH_DECAY = 0.7  # a paragraph break is a step back in the discourse
 
 
 @dataclass(frozen=True, slots=True)
@@ -834,6 +835,8 @@ class Salience:
         if not window:
             return []
         last = window[-1].index
+        here = window[-1].paragraph
+        inside_from = self._quoted_clause_start(window[-1], offset)
         best: dict[str, float] = {}
         count: dict[str, int] = {}
         latest: dict[str, MentionRef] = {}
@@ -843,10 +846,12 @@ class Salience:
                 m = ref.mention
                 if m.end > offset or (m.start <= offset < m.end):
                     continue
+                if sent.index == last and inside_from is not None and m.start < inside_from:
+                    continue  # 'Clinton "is unfit," he said': Clinton is in the words he said
                 if gender is not None and self.gender(m.actor) not in (None, gender):
                     continue
                 distance = last - sent.index
-                score = _RECENCY / (2**distance) + ref.weight
+                score = (_RECENCY / (2**distance) + ref.weight) * _PARAGRAPH_DECAY ** (here - sent.paragraph)
                 if ref.possessive:
                     score *= _POSSESSIVE_FACTOR
                 best[m.actor] = max(best.get(m.actor, 0.0), score)
@@ -854,6 +859,15 @@ class Salience:
                 latest[m.actor] = m
         scored = [(best[a] + _REPEATED * (count[a] - 1), latest[a]) for a in best]
         return sorted(scored, key=lambda x: (-x[0], -x[1].start))
+
+    def _quoted_clause_start(self, sent: Sentence, offset: int) -> int | None:
+        """Where the reported clause begins when the pronoun at ``offset`` follows a quotation right away
+        ('Clinton "is unfit," he said'): the start of its sentence; else None."""
+        seg = self.att.seg
+        before = [q for q in seg.quotes_in(sent.paragraph) if sent.start <= q.open and q.after <= offset]
+        if not before or seg.masked[before[-1].after : offset].strip(" ,.;:!?-—–"):
+            return None
+        return before[0].open
 
     def ranked(
         self, offset: int, *, gender: str | None = None, paragraphs_back: int = _PARAGRAPHS_BACK

@@ -525,10 +525,37 @@ def add_pronoun_mentions(ctx: DocContext) -> list[Mention]:
     return added
 
 
+_FOCUS_BACK = 2  # sentences before a quotation attributed to "he"/"she" that are searched for names
+
+
+def antecedent_sentences(ctx: DocContext, parsed: Iterable[int]) -> list[int]:
+    """Sentences that are not candidates but may name whom a "he said" or "she said" refers to: the
+    sentences just before a candidate sentence that holds a quotation and a pronoun outside it ("Jane Roe,
+    55, has worked at the plant for years. 'We are worried,' she said.")."""
+    parsed = set(parsed)
+    seg = ctx.segmentation
+    out: set[int] = set()
+    for i in sorted(parsed):
+        sent = seg.sentences[i]
+        if not any(sent.start <= q.open < sent.end for q in seg.quotes_in(sent.paragraph)):
+            continue
+        if not any(not seg.quoted(sent.start + m.start()) for m in _PRONOUN.finditer(sent.text)):
+            continue
+        for j in range(i - 1, max(-1, i - 1 - _FOCUS_BACK), -1):
+            if j not in parsed and not ctx.paragraphs[seg.sentences[j].paragraph].heading:
+                out.add(j)
+    return sorted(out)
+
+
 def resolve_mentions(ctx: DocContext, parsed: Iterable[int]) -> list[Mention]:
-    """All mention passes in order: codebook forms, NER in ``parsed`` sentences, surnames, pronouns."""
+    """All mention passes in order: codebook forms, NER in ``parsed`` sentences and in the sentences that may
+    name a pronoun's person (:func:`antecedent_sentences`), names repeated, titles before names,
+    affiliations, pronouns."""
     find_mentions(ctx)
     parsed = sorted(parsed)
+    extra = antecedent_sentences(ctx, parsed)
+    ctx.parse(extra)
+    parsed = sorted({*parsed, *extra})
     add_ner_mentions(ctx, parsed)
     _add_speaking_names(ctx, parsed)
     _link_person_names(ctx)
