@@ -64,6 +64,7 @@ _ANY_WORD = re.compile(r"[A-Za-z]+")
 # Penn Treebank tags of the tagger: a verb, and the tags that make a verb form a noun or an adjective
 _NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS", "JJ", "JJR", "JJS", "CD"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+_RELATIVE = frozenset({"who", "that", "which", "whom"})
 # Dependencies through which a verb without a subject takes the subject of the verb it hangs on:
 # "said ... and added", "went on to say", "..., saying", "spoke, adding".
 _CLIMB = frozenset({"conj", "xcomp", "advcl", "dep"})
@@ -391,7 +392,12 @@ class Attributor:
         return best
 
     def subject_after(self, verb: VerbHit, hi: int) -> MentionRef | None:
-        """Inverted order: ``said Putin``, ``according to the Kremlin``, ``added the Russian president``."""
+        """Inverted order: ``said Putin``, ``according to the Kremlin``, ``added the Russian president``:
+        only right after a quotation or a comma ("... told Trump" names whom he told)."""
+        if verb.lemma not in ("according to", "in the words of"):
+            before = self.masked[max(0, verb.start - 4) : verb.start].rstrip()
+            if not before or before[-1] not in ',:;”"’\'—–-' + MASK:
+                return None
         cands = [m for m in self.candidates(verb.end, hi) if m.start >= verb.end]
         if not cands:
             return None
@@ -448,17 +454,22 @@ class Attributor:
     def parsed_subject(self, verb: VerbHit) -> MentionRef | None:
         """The subject of ``verb`` in the dependency parse of its sentence, as an actor (see the module
         docstring), or None when the sentence is not parsed or the subject names no one."""
+        return self.subject_of(verb)[1]
+
+    def subject_of(self, verb: VerbHit) -> tuple[bool, MentionRef | None]:
+        """Whether the parse gives ``verb`` a subject outside quotation marks, and the actor it names (None
+        for one that names no actor: "officials said", "the supporter retorted")."""
         got = self.parsed(verb.start)
         if got is None:
-            return None
+            return False, None
         doc, base = got
         token = doc[verb.token] if verb.token >= 0 else self._token_starting(doc, base, verb.start)
         if token is None:
-            return None
+            return False, None
         subject = self.subject_token(token)
         if subject is None or self.seg.quoted(base + subject.idx):
-            return None  # a subject inside the quotation is the speaker's own words
-        return self.subject_actor(doc, base, subject)
+            return False, None  # a subject inside the quotation is the speaker's own words
+        return True, self.subject_actor(doc, base, subject)
 
     @staticmethod
     def _token_starting(doc: Doc, base: int, offset: int) -> Token | None:
@@ -490,6 +501,8 @@ class Attributor:
                     return None
             subjects = [c for c in children if c.dep_ in _SUBJECT_DEPS]
             if subjects:
+                if token.dep_ == "relcl" and subjects[0].lower_ in _RELATIVE:
+                    return token.head  # "Mr. Sanders, who said ...": the noun the clause is about
                 return subjects[0]
             if token.dep_ == "relcl":
                 return token.head  # "X, who said ..."

@@ -45,7 +45,9 @@ _TERMINAL = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$")
 # a line that opens with a quoted sentence ('"Peace will come." — Jane Roe'): a quotation, not a heading
 _QUOTED_SENTENCE = re.compile(r"[\"“‘'«„][^\"“”«»]{10,}?[.!?…][\"”’'»]")
 _LINE_WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’\-.]*")
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"“‘'«(\[]*[A-Z0-9\u2063])")
+# a sentence ends at . ! ? … (and closing marks) before a space and a capital, a digit or an opening mark, or
+# right before a capital when a closing quotation mark follows the punctuation ('... I love it!”Former ...')
+_BOUNDARY = re.compile(r"[.!?…]+(?:[\"'”’»)\]]*(?=\s+[\"“‘'«(\[]*[A-Z0-9\u2063])|[\"”’»]+(?=[A-Z]))")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 
 _DOUBLE_OPEN = re.compile('[“„«"]')

@@ -330,8 +330,7 @@ def _inline(
     for verb in att.governing_verbs(*mark.inner):
         speaker = att.parsed_subject(verb)
         if speaker is not None:
-            side = "quote then" if verb.start >= mark.after else "then quote"
-            cue = f"quote then {verb.form!r}" if side == "quote then" else f"{verb.form!r} then quote"
+            cue = f"quote then {verb.form!r}" if verb.start >= mark.after else f"{verb.form!r} then quote"
             return _Attribution(speaker, cue, 0.95)
     named = _named_then_verb(att, right_lo, right_hi)
     if named is not None:
@@ -428,17 +427,25 @@ def _introducer(att: Attributor, sent: Span) -> MentionRef | None:
     if got is not None:
         doc, base = got
         # the verbs heading the introducing words (the parse may hang them on the quotation's verb)
+        quoted = att.seg.quoted
+
+        def outside(offset: int) -> bool:
+            return quoted(offset) or not sent.start <= offset < sent.end
+
         roots = [
             t
             for t in doc
             if sent.start <= base + t.idx < sent.end
             and is_verb(t)
-            and (t.head.i == t.i or not sent.start <= base + t.head.idx < sent.end)
+            and not quoted(base + t.idx)
+            and (t.head.i == t.i or outside(base + t.head.idx))
         ]
         for root in roots:
             subject = att.subject_token(root)
             if subject is not None and not att.seg.quoted(base + subject.idx):
                 return att.subject_actor(doc, base, subject)  # None: "the questioners were hostile:"
+        if roots:
+            return None  # a verb without a speaking subject ("Putin was asked:")
     cands = att.candidates(sent.start, sent.end)
     persons = [m for m in cands if m.person]
     if persons:
