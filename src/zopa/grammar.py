@@ -33,6 +33,7 @@ SPEECH_FIELDS = (
     "speech_verbs",
     "characterising_verbs",
     "frame_only_verbs",
+    "beside_only_verbs",
     "to_verbs",
     "speech_nouns",
     "need_that",
@@ -100,6 +101,7 @@ class Grammar(_Model):
     speech_verbs: tuple[str, ...] = ()  # lemmas, single or multi-word ("say", "call on", "according to")
     characterising_verbs: tuple[str, ...] = ()  # lemmas that take a quoted label ("brand", "dub")
     frame_only_verbs: tuple[str, ...] = ()  # lemmas that frame a quotation but report no statement alone
+    beside_only_verbs: tuple[str, ...] = ()  # lemmas that report a quotation only right beside it
     to_verbs: tuple[str, ...] = ()  # lemmas whose statement is an infinitive ("vowed to fight")
     speech_nouns: tuple[str, ...] = ()  # word forms
     need_that: tuple[str, ...] = ()  # speech-verb lemmas that report only with "that" or a quotation

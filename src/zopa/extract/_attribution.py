@@ -65,6 +65,7 @@ _ANY_WORD = re.compile(r"[A-Za-z]+")
 _NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS", "JJ", "JJR", "JJS", "CD"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # "Smith", "O’Donnell", "Kelleher-Vergantini"
 # Dependencies through which a verb without a subject takes the subject of the verb it hangs on:
 # "said ... and added", "went on to say", "..., saying", "spoke, adding".
 _CLIMB = frozenset({"conj", "xcomp", "advcl", "dep"})
@@ -104,6 +105,7 @@ class Lexicon:
         self.lemmas = frozenset(v for v in verbs if " " not in v)
         self.characterising = frozenset(grammar.characterising_verbs)
         self.frame_only = frozenset(grammar.frame_only_verbs)
+        self.beside_only = frozenset(grammar.beside_only_verbs)
         self.to_verbs = frozenset(grammar.to_verbs)
         self.need_that = frozenset(grammar.need_that)
         self.noun_like = frozenset(grammar.noun_like_forms)
@@ -362,6 +364,8 @@ class Attributor:
         if not cands:
             return None
         best = cands[-1]
+        if self.modifier(best):
+            return None  # "the Gawker employee wrote": not Gawker
         gap = masked[best.end : verb.start]
         if _BARE_PRONOUN.search(gap):
             return None  # "charges he threatened": the subject is a pronoun we cannot resolve
@@ -396,7 +400,7 @@ class Attributor:
         only right after a quotation or a comma ("... told Trump" names whom he told)."""
         if verb.lemma not in ("according to", "in the words of"):
             before = self.masked[max(0, verb.start - 4) : verb.start].rstrip()
-            if not before or before[-1] not in ',:;”"’\'—–-' + MASK:
+            if not before or before[-1] not in ",:;”\"’'—–-" + MASK:
                 return None
         cands = [m for m in self.candidates(verb.end, hi) if m.start >= verb.end]
         if not cands:
@@ -405,12 +409,29 @@ class Attributor:
         gap = self.masked[verb.end : first.start]
         if MASK in gap or re.search(r"[,;:.!?]", gap) or len(_WORD.findall(gap)) > 4:
             return None
+        if self.modifier(first):
+            return None  # "said the senior Cruz adviser": the adviser spoke, not Cruz
         # "said European Council President Donald Tusk": the name after a title wins over the title
         for nxt in cands[1:3]:
             between = self.masked[first.end : nxt.start]
             if nxt.person and first.how == "title" and not between.strip():
                 return nxt
         return first
+
+    def modifier(self, mention: MentionRef) -> bool:
+        """The mention only qualifies the noun after it ("a Trump aide", "the Christie supporter"): a person
+        before a role noun; a body before a spokesman's noun ("a Kremlin spokesman") speaks through them."""
+        after = (
+            _WORD.match(self.masked, mention.end + 1)
+            if self.masked[mention.end : mention.end + 1] == " "
+            else None
+        )
+        if after is None or not after.group(0)[:1].islower():
+            return False
+        noun = after.group(0).lower()
+        if noun in self.lex.speaks_for and not mention.person:
+            return False
+        return noun in self.lex.person_nouns or noun in self.lex.speaks_for
 
     def adjacent(self, mention: MentionRef, verb: VerbHit) -> bool:
         """The mention stands right before the verb (at most two words between, no comma, no quotation)."""
@@ -576,7 +597,13 @@ class Attributor:
         names = [
             t for t in head.subtree if t.dep_ in ("compound", "nsubj", "nsubjpass") and t.text[:1].isupper()
         ]
-        if names and names[-1] is head and head.i > 0 and 1 <= len(names) <= 3 and head.text.isalpha():
+        if (
+            names
+            and names[-1] is head
+            and head.i > 0
+            and 1 <= len(names) <= 3
+            and _NAME_WORD.fullmatch(head.text)
+        ):
             words = [t.text for t in names]
             if not any(w.lower() in lex.not_names or w.lower() in lex.thing_nouns for w in words):
                 start = base + names[0].idx

@@ -358,7 +358,12 @@ def _add_speaking_names(ctx: DocContext, indices: Iterable[int]) -> None:
     for i in sorted(indices):
         sentence = ctx.sentences[i]
         for token in ctx.doc(i):
-            if token.dep_ != "nsubj" or token.tag_ != "NNP" or token.ent_type_ or not token.text.isalpha():
+            if (
+                token.dep_ != "nsubj"
+                or token.tag_ != "NNP"
+                or token.ent_type_
+                or not _NAME_WORD.fullmatch(token.text)
+            ):
                 continue
             if lex.forms.get(token.head.lower_) not in lex.lemmas or ctx.segmentation.quoted(
                 sentence.start + token.idx
@@ -453,6 +458,7 @@ def _link_person_names(ctx: DocContext) -> None:
         ctx.mentions = sorted([*kept, *added], key=lambda m: (m.start, m.end))
 
 
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # "Smith", "O’Donnell", "Kelleher-Vergantini"
 _ORG_OF = re.compile(r"^(?:['’]s)?\s+$")
 _AFFILIATION_AFTER = re.compile(r"^,\s+(?:the\s+|a\s+|an\s+)?$")
 

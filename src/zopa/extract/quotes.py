@@ -104,8 +104,9 @@ def quotes_in_text(text: str, att: Attributor, *, title: str = "") -> list[Quote
             label = _LABEL.match(text, inner.start, inner.end)
             labelled: MentionRef | None = None
             if label is not None and word_count(text[label.end() : inner.end]) >= 2:
-                labelled = att.person_named(_label_name(label.group(1)), label.start(1), label.end(1))
-                inner = Span(label.end(), inner.end)
+                labelled = _speaker_label(att, label.group(1), label.start(1), label.end(1))
+                if labelled is not None:
+                    inner = Span(label.end(), inner.end)
             words = _WORDS.findall(text[inner.start : inner.end])
             if not words:
                 continue
@@ -180,6 +181,16 @@ def quotes_in_text(text: str, att: Attributor, *, title: str = "") -> list[Quote
                 confidence=0.85,
             )
     return out
+
+
+def _speaker_label(att: Attributor, label: str, start: int, end: int) -> MentionRef | None:
+    """The speaker a transcript label names: one in capitals ("PENCE:", "JAKE TAPPER:"), or a person the
+    text names ("Rubio:"); not a place or a body ("Missouri:" opens the words of a tweet)."""
+    if any(not m.person for m in att.mentions_in(start, end)):
+        return None
+    who = att.person_named(_label_name(label), start, end)
+    known = any(m.actor == who.actor for m in att._persons)
+    return who if label.split()[-1].isupper() or known else None
 
 
 def _label_name(label: str) -> str:
@@ -328,6 +339,8 @@ def _inline(
     if dash is not None:
         return dash
     for verb in att.governing_verbs(*mark.inner):
+        if not _beside(att, verb, mark):
+            continue
         speaker = att.parsed_subject(verb)
         if speaker is not None:
             cue = f"quote then {verb.form!r}" if verb.start >= mark.after else f"{verb.form!r} then quote"
@@ -339,6 +352,8 @@ def _inline(
         lead = masked[right_lo : verb.start]
         if word_count(lead) > MAX_SUBJECT_WORDS or _CLAUSE_LINK.search(lead):
             break  # the verb belongs to another clause ("... 'a trap' and Peskov called it ...")
+        if not _beside(att, verb, mark):
+            continue
         speaker = att.speaker_for_verb(verb, right_lo, right_hi)
         if speaker is not None:
             return _Attribution(speaker, f"quote then {verb.form!r}", 0.9)
@@ -346,10 +361,42 @@ def _inline(
     if k > 0 and marks[k - 1].close >= sent.start:
         left_lo = marks[k - 1].after
     for verb in reversed(att.verbs(left_lo, mark.open)):
+        if not _beside(att, verb, mark):
+            continue
         speaker = att.speaker_for_verb(verb, sent.start, mark.open)
         if speaker is not None:
             return _Attribution(speaker, f"{verb.form!r} then quote", 0.85)
+    subject = _sentence_subject(att, sent, mark)
+    if subject is not None:
+        return _Attribution(subject, "subject of the sentence", 0.6)
     return None
+
+
+def _sentence_subject(att: Attributor, sent: Span, mark: QuoteMark) -> MentionRef | None:
+    """A quotation inside a reporter's sentence with no reporting verb ("He anticipated that the hardest
+    task would be '...'"): the person who is the subject of the sentence's main verb, in the parse."""
+    got = att.parsed(mark.open)
+    if got is None:
+        return None
+    doc, base = got
+    for root in (t for t in doc if t.dep_ == "ROOT" and not att.seg.quoted(base + t.idx)):
+        subject = att.subject_token(root)
+        if subject is None or att.seg.quoted(base + subject.idx) or base + subject.idx > mark.open:
+            continue
+        found = att.subject_actor(doc, base, subject)
+        if found is not None and found.person:
+            return found
+    return None
+
+
+def _beside(att: Attributor, verb: VerbHit, mark: QuoteMark) -> bool:
+    """A verb that is as often an ordinary verb ("continued the war") reports the quotation only right
+    beside it: '"...," he continued' or 'he continued: "..."'."""
+    if verb.lemma not in att.lex.beside_only:
+        return True
+    if verb.start >= mark.after:
+        return word_count(att.masked[mark.after : verb.start]) <= 3
+    return not att.masked[verb.end : mark.open].strip(" ,:;—–-'\"‘’“”")
 
 
 def _dash_speaker(att: Attributor, lo: int, hi: int) -> _Attribution | None:
