@@ -94,12 +94,54 @@ class Anchor(_Model):
     implies: dict[str, float] = Field(default_factory=dict)
 
 
+class Measure(_Model):
+    """Numbers that place a statement on the scale: a quantity with its unit ("145%", "12 million tonnes")
+    next to the issue's cue, mapped by straight lines between ``points`` (quantity -> scale value), clamped at
+    the ends. "Values between anchors are interpolated": a 54% tariff lands between the 30% and 145% points."""
+
+    unit: str  # regular expression (case-insensitive) for the unit right after the number: '%|percent'
+    points: tuple[tuple[float, float], ...]  # (quantity, 0-100 value), quantities increasing
+
+    @field_validator("unit")
+    @classmethod
+    def _unit_compiles(cls, unit: str) -> str:
+        try:
+            re.compile(unit)
+        except re.error as exc:
+            raise ValueError(f"unit {unit!r} is not a valid regular expression: {exc}") from exc
+        return unit
+
+    @field_validator("points")
+    @classmethod
+    def _points_in_order(cls, points: tuple[tuple[float, float], ...]) -> tuple[tuple[float, float], ...]:
+        if len(points) < 2:
+            raise ValueError("needs at least two (quantity, value) points")
+        for (q1, _), (q2, _) in zip(points, points[1:], strict=False):
+            if not q2 > q1:
+                raise ValueError(f"quantities must increase ({q1} then {q2})")
+        for _, v in points:
+            if not 0 <= v <= 100:
+                raise ValueError(f"value {v} is outside the 0-100 scale")
+        return points
+
+    def value_of(self, quantity: float) -> float:
+        """The scale value of a quantity: linear between the points around it, the end value beyond them."""
+        points = self.points
+        if quantity <= points[0][0]:
+            return points[0][1]
+        for (q1, v1), (q2, v2) in zip(points, points[1:], strict=False):
+            if quantity <= q2:
+                return v1 + (v2 - v1) * (quantity - q1) / (q2 - q1)
+        return points[-1][1]
+
+
 class Issue(_Model):
     id: str
     label: str
     description: str = ""
     cues: tuple[str, ...] = ()  # regular expressions (case-insensitive) that tie a sentence to the issue
     anchors: tuple[Anchor, ...] = ()
+    measure: Measure | None = None  # numbers with a unit that place a statement on the scale
     status_quo: float | None = Field(default=None, ge=0, le=100)
     # The alternative to agreement ("what happens if talks fail"), not an issue to negotiate: statements on it
     # set BATNAs on the issues in ``affects`` (or in its anchors' ``implies``), never a table position.
