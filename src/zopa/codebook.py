@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import cached_property
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal
 
@@ -96,8 +97,8 @@ class Anchor(_Model):
 
 class Measure(_Model):
     """Numbers that place a statement on the scale: a quantity with its unit ("145%", "12 million tonnes")
-    next to the issue's cue, mapped by straight lines between ``points`` (quantity -> scale value), clamped at
-    the ends. "Values between anchors are interpolated": a 54% tariff lands between the 30% and 145% points."""
+    next to the issue's cue, mapped by straight lines between ``points`` (quantity -> scale value), clamped
+    at the ends: a 54% tariff lands between the 30% and 145% points."""
 
     unit: str  # regular expression (case-insensitive) for the unit right after the number: '%|percent'
     points: tuple[tuple[float, float], ...]  # (quantity, 0-100 value), quantities increasing
@@ -116,7 +117,7 @@ class Measure(_Model):
     def _points_in_order(cls, points: tuple[tuple[float, float], ...]) -> tuple[tuple[float, float], ...]:
         if len(points) < 2:
             raise ValueError("needs at least two (quantity, value) points")
-        for (q1, _), (q2, _) in zip(points, points[1:], strict=False):
+        for (q1, _), (q2, _) in pairwise(points):
             if not q2 > q1:
                 raise ValueError(f"quantities must increase ({q1} then {q2})")
         for _, v in points:
@@ -129,7 +130,7 @@ class Measure(_Model):
         points = self.points
         if quantity <= points[0][0]:
             return points[0][1]
-        for (q1, v1), (q2, v2) in zip(points, points[1:], strict=False):
+        for (q1, v1), (q2, v2) in pairwise(points):
             if quantity <= q2:
                 return v1 + (v2 - v1) * (quantity - q1) / (q2 - q1)
         return points[-1][1]
