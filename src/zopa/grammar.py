@@ -33,6 +33,10 @@ LIST_FIELDS = (
     "characterising_verbs",
     "speech_nouns",
     "need_that",
+    "body_nouns",
+    "concession_verbs",
+    "escalation_verbs",
+    "object_demand_verbs",
     "negators",
     "hedges",
     "event_verbs",
@@ -83,6 +87,10 @@ class Grammar(_Model):
     characterising_verbs: tuple[str, ...] = ()  # lemmas that take a quoted label ("brand", "dub")
     speech_nouns: tuple[str, ...] = ()  # word forms
     need_that: tuple[str, ...] = ()  # speech-verb lemmas that report only with "that" or a quotation
+    body_nouns: tuple[str, ...] = ()  # nouns that make a party's adjective its voice ("Russian officials")
+    concession_verbs: tuple[str, ...] = ()  # lemmas: a party's action toward the other side (accept)
+    escalation_verbs: tuple[str, ...] = ()  # lemmas: a party's action away from it (plan)
+    object_demand_verbs: tuple[str, ...] = ()  # speech verbs that demand a noun object ("claims the land")
     stance_cues: StanceCues = StanceCues()
     negators: tuple[str, ...] = ()  # patterns
     hedges: tuple[str, ...] = ()  # patterns
@@ -94,7 +102,10 @@ class Grammar(_Model):
     def _compile(cls, cues: tuple[str, ...]) -> tuple[str, ...]:
         return _check_patterns(cues)
 
-    @field_validator("speech_verbs", "characterising_verbs", "need_that", "event_verbs", "speech_nouns")
+    @field_validator(
+        "speech_verbs", "characterising_verbs", "need_that", "event_verbs", "speech_nouns", "body_nouns",
+        "concession_verbs", "escalation_verbs", "object_demand_verbs",
+    )
     @classmethod
     def _words(cls, words: tuple[str, ...]) -> tuple[str, ...]:
         out: list[str] = []

@@ -329,7 +329,7 @@ def build_negotiation(
     parties = {a.id for a in codebook.actors if a.is_party}
 
     usable: list[StatementRow] = []
-    for row in rows:
+    for row in map(_rejection_scale_point, rows):
         p = row.position
         if p.issue not in issues_by_id:
             skipped.append(f"statement {row.id}: issue {p.issue!r} is not in the codebook")
@@ -470,6 +470,16 @@ def _resolve_unvalued_rejects(
         ]
         changed.append((actor, issue))
     return changed
+
+
+def _rejection_scale_point(row: StatementRow) -> StatementRow:
+    """Within the build a rejection's ``value`` is the point it turns down: extraction records that point
+    as ``rejected_value`` (and, in ``value``, the holder's own implied point, which the far-end inference
+    below derives again)."""
+    p = row.position
+    if p.stance == "reject" and p.rejected_value is not None:
+        return replace(row, position=replace(p, value=p.rejected_value))
+    return row
 
 
 def _newest(stmts: Sequence[tuple[StatementRow, float]]) -> tuple[StatementRow, float]:

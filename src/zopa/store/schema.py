@@ -149,6 +149,7 @@ positions = Table(
     Column("issue", String(100), nullable=False),
     Column("stance", String(16), nullable=False),
     Column("value", Float, nullable=True),
+    Column("rejected_value", Float, nullable=True),
     Column("conditional_on", String(100), nullable=True),
     Column("red_line", Boolean, nullable=False, default=False),
     Column("speaker", String(200), nullable=True),
