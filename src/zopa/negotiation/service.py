@@ -43,8 +43,14 @@ class NegotiationSource:
     overrides: Overrides | None = None
 
     def build(self) -> NegotiationModel:
+        from zopa.corroborate import independent_sources
+
         return build_negotiation(
-            load_statements(self.db), self.codebook, options=self.options, overrides=self.overrides
+            load_statements(self.db),
+            self.codebook,
+            options=self.options,
+            overrides=self.overrides,
+            sources=independent_sources(self.db),
         )
 
 
