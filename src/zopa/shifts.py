@@ -481,3 +481,43 @@ def changes_from_db(
         quotes=actor is None and issue is None,
     )
     return track(found, options=options, actor=actor, issue=issue)
+
+
+def changes_for_document(
+    db: Database,
+    document: int,
+    *,
+    codebook: Codebook | None = None,
+    options: ShiftOptions | None = None,
+    corroborate_options: CorroborateOptions | None = None,
+) -> Changes:
+    """The shifts and contradictions that involve a statement or quote of ``document`` (what a new article
+    brings): computed over the stored evidence of each party and issue the document speaks to."""
+    from zopa.corroborate import corroborate
+    from zopa.store.queries import list_positions, list_quotes
+    from zopa.store.tracking import document_sources
+
+    own = list_positions(db, document=document, include_duplicates=True).items
+    pairs = sorted({(p.actor, p.issue) for p in own})
+    parts = [
+        changes_from_db(
+            db, codebook=codebook, options=options, corroborate_options=corroborate_options, actor=a, issue=i
+        ).touching([document])
+        for a, i in pairs
+    ]
+    if list_quotes(db, document=document, include_duplicates=True, limit=1).total:
+        quoted = corroborate(
+            (),
+            list_quotes(db, include_duplicates=True).items,
+            lambda ids: document_sources(db, ids),
+            options=corroborate_options,
+            codebook=codebook,
+        )
+        parts.append(track(quoted, options=options).touching([document]))
+    return Changes(
+        series=tuple(x for part in parts for x in part.series),
+        shifts=tuple(x for part in parts for x in part.shifts),
+        contradictions=tuple(x for part in parts for x in part.contradictions),
+        undated=sum(part.undated for part in parts),
+        options=options or ShiftOptions(),
+    )
