@@ -73,6 +73,13 @@ def quotes_cmd(
     speaker: Annotated[str | None, typer.Option("--speaker", help="Speaker: actor id or name.")] = None,
     since: SinceOption = None,
     outlet: Annotated[str | None, typer.Option("--outlet", help="Only articles from this outlet.")] = None,
+    corroborated: Annotated[
+        bool,
+        typer.Option(
+            "--corroborated",
+            help="Quotes carried by two or more articles: outlets, independent sources, first and last date.",
+        ),
+    ] = False,
     limit: LimitOption = None,
     db: DbOption = "",
     as_json: JsonOption = False,
@@ -82,6 +89,15 @@ def quotes_cmd(
     Example: zopa quotes --speaker putin --since 2025-12-01 --json
     """
     from zopa.store.queries import list_quotes
+
+    if corroborated:
+        from zopa.cli.tracking_cmds import corroborated_quotes, print_corroborated_quotes
+
+        database = _db(db)
+        day = _since(since)
+        groups = corroborated_quotes(database, speaker=speaker, since=day, outlet=outlet, limit=limit)
+        print_corroborated_quotes(groups, as_json)
+        return
 
     page = list_quotes(_db(db), speaker=speaker, outlet=outlet, since=_since(since), limit=limit)
     if as_json:
@@ -110,6 +126,14 @@ def positions_cmd(
     rows: Annotated[
         bool, typer.Option("--list", help="List each position with its evidence sentence.")
     ] = False,
+    corroborated: Annotated[
+        int | None,
+        typer.Option(
+            "--corroborated",
+            help="Claims (party, issue, stance, point) carried by at least N independent sources.",
+            min=1,
+        ),
+    ] = None,
     limit: LimitOption = None,
     db: DbOption = "",
     as_json: JsonOption = False,
@@ -121,6 +145,14 @@ def positions_cmd(
     from zopa.store.queries import list_positions, position_matrix
 
     database = _db(db)
+    if corroborated is not None:
+        from zopa.cli.tracking_cmds import corroborated_claims, print_corroborated_claims
+
+        groups = corroborated_claims(
+            database, corroborated, actor=actor, issue=issue, since=_since(since), limit=limit
+        )
+        print_corroborated_claims(groups, corroborated, as_json)
+        return
     if rows:
         page = list_positions(
             database, actor=_actor_id(database, actor), issue=issue, since=_since(since), limit=limit

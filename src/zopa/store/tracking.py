@@ -20,6 +20,7 @@ from sqlalchemy import Connection, and_, case, func, insert, or_, select, update
 from zopa.records import _Record
 from zopa.store import schema
 from zopa.store.db import Database
+from zopa.store.queries import Page
 
 d = schema.documents
 wf = schema.watch_feeds
@@ -295,8 +296,8 @@ def list_alerts(
     since: date | datetime | None = None,
     limit: int | None = None,
     offset: int = 0,
-) -> tuple[tuple[AlertRow, ...], int]:
-    """Alerts, newest first, and how many match."""
+) -> Page[AlertRow]:
+    """Alerts, newest first (a :class:`~zopa.store.queries.Page`)."""
     conds: list[Any] = []
     if kind:
         conds.append(al.c.kind == kind)
@@ -320,7 +321,7 @@ def list_alerts(
     with db.connect() as conn:
         total = int(conn.execute(select(func.count()).select_from(al).where(where)).scalar_one())
         rows = tuple(_alert_row(r) for r in conn.execute(stmt))
-    return rows, total
+    return Page(items=rows, total=total, limit=limit, offset=offset)
 
 
 def undelivered_alerts(db: Database, *, webhook: bool) -> tuple[AlertRow, ...]:
