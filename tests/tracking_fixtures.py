@@ -119,8 +119,21 @@ def articles(stories: tuple[Story, ...] = STORIES) -> list[object]:
     ]
 
 
-def feed_xml(stories: tuple[Story, ...], *, title: str = "Riverton transit news") -> str:
-    """An RSS 2.0 feed of ``stories`` (newest first, as feeds list them)."""
+def page_html(story: Story) -> str:
+    """The article page an item links to (the feed carries a short summary of it)."""
+    from html import escape
+
+    body = "".join(f"<p>{escape(p)}</p>" for p in story.text.split("\n\n"))
+    return (
+        f"<!doctype html><html><head><title>{escape(story.title)}</title></head><body>"
+        f"<nav>Home | Transit | Weather</nav><article><h1>{escape(story.title)}</h1>{body}</article>"
+        "<footer>Riverton transit news</footer></body></html>"
+    )
+
+
+def feed_xml(stories: tuple[Story, ...], *, base: str, title: str = "Riverton transit news") -> str:
+    """An RSS 2.0 feed of ``stories`` (newest first, as feeds list them), each item linking to
+    ``base/slug`` (its page, :func:`page_html`) and carrying the whole text."""
     from email.utils import format_datetime
     from html import escape
 
@@ -130,14 +143,14 @@ def feed_xml(stories: tuple[Story, ...], *, title: str = "Riverton transit news"
         items.append(
             "<item>"
             f"<title>{escape(s.title)}</title>"
-            f"<link>http://riverton.example/{s.slug}</link>"
-            f"<guid>http://riverton.example/{s.slug}</guid>"
+            f"<link>{base}/{s.slug}</link>"
+            f"<guid>{base}/{s.slug}</guid>"
             f"<pubDate>{format_datetime(s.published.replace(tzinfo=UTC))}</pubDate>"
             f"<description>{escape(body)}</description>"
             "</item>"
         )
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel>'
-        f"<title>{escape(title)}</title><link>http://riverton.example/</link>"
+        f"<title>{escape(title)}</title><link>{base}/</link>"
         f"<description>news</description>{''.join(items)}</channel></rss>\n"
     )
