@@ -106,6 +106,14 @@ def test_items_added_over_time_raise_the_expected_alerts(
     assert tracking.count_items(db) == 7
     db.close()
 
+    from zopa.web.app import fetch
+
+    page = fetch(tmp_path / "watch.db", "/alerts")
+    assert page.status == 200 and page.body.count('class="evidence alert"') == 4
+    assert "union on wages: demand 0 -&gt; demand 50" in page.body
+    assert fetch(tmp_path / "watch.db", "/alerts?kind=contradiction").body.count('class="evidence alert"') == 2
+    assert fetch(tmp_path / "watch.db", "/alerts?kind=nonsense").status == 422
+
 
 def test_failed_polls_back_off_and_honour_retry_after(
     server: FeedServer, codebook: Codebook, tmp_path: Path
