@@ -111,7 +111,8 @@ def test_items_added_over_time_raise_the_expected_alerts(
     page = fetch(tmp_path / "watch.db", "/alerts")
     assert page.status == 200 and page.body.count('class="evidence alert"') == 4
     assert "union on wages: demand 0 -&gt; demand 50" in page.body
-    assert fetch(tmp_path / "watch.db", "/alerts?kind=contradiction").body.count('class="evidence alert"') == 2
+    contradictions = fetch(tmp_path / "watch.db", "/alerts?kind=contradiction")
+    assert contradictions.body.count('class="evidence alert"') == 2
     assert fetch(tmp_path / "watch.db", "/alerts?kind=nonsense").status == 422
 
 
