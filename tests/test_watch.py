@@ -256,3 +256,63 @@ def test_sigkill_mid_item_then_restart_resumes_without_duplicates_or_losses(
     again = subprocess.run([*command, "--once"], capture_output=True, timeout=600, env=env)
     assert again.returncode == 0
     assert len(_logged(log)) == len(keys)  # a third run (304) adds nothing
+
+
+def test_watch_tables_match_the_schema_and_work_on_both_databases(db_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from zopa.store import schema
+
+    db = open_db(db_url)
+    with db.connect() as conn:  # the migrations build exactly the tables schema.py describes
+        assert compare_metadata(MigrationContext.configure(conn), schema.metadata) == []
+    feed = tracking.feed_state(db, "http://127.0.0.1:9/feed.xml")
+    assert tracking.feed_state(db, feed.url).id == feed.id  # registered once
+    alert = tracking.NewAlert(
+        key="k" * 64,
+        kind="shift",
+        change="point",
+        actor="a",
+        issue="i",
+        document=None,
+        summary="s",
+        detail={},
+    )
+    now = datetime(2026, 5, 1)
+    with db.transaction() as conn:
+        ids = tracking.record_item(
+            conn,
+            feed_id=feed.id,
+            item_key="x",
+            title="t",
+            link=None,
+            document_id=None,
+            status="analysed",
+            problem=None,
+            alerts=[alert, alert],
+            now=now,
+        )
+    assert len(ids) == 1
+    with db.transaction() as conn:  # the same change from another item: not raised again
+        assert (
+            tracking.record_item(
+                conn,
+                feed_id=feed.id,
+                item_key="y",
+                title="t",
+                link=None,
+                document_id=None,
+                status="analysed",
+                problem=None,
+                alerts=[alert],
+                now=now,
+            )
+            == []
+        )
+    assert [a.id for a in tracking.undelivered_alerts(db, webhook=True)] == ids
+    tracking.mark_alerts(db, ids, field="logged_at", when=now)
+    assert tracking.undelivered_alerts(db, webhook=False) == ()
+    assert tracking.list_alerts(db).items[0].feed == feed.url
+    assert tracking.processed_items(db, feed.id) == {"x", "y"}
+    db.close()
