@@ -46,6 +46,7 @@ from zopa.store.tracking import DocumentSource
 
 if TYPE_CHECKING:
     from zopa.codebook import Codebook
+    from zopa.negotiation.evidence import StatementRow
     from zopa.store.db import Database
     from zopa.store.queries import PositionRow, QuoteRow
 
@@ -53,6 +54,7 @@ WIRES_FILE = Path(__file__).parent / "data" / "wire-services.yaml"
 _WORD = re.compile(r"\w+")
 _QUOTED = re.compile(r"[“\"«„‘][^“”\"«»„‘’]*[”\"»’“]")
 _KEY_WORDS = 6  # words in the prefix and suffix keys that propose two texts for comparison
+_MAX_KEY_SHARE = 50  # a prefix or suffix key held by more texts than this is not used
 
 SourceLoader = Callable[[Iterable[int]], Mapping[int, DocumentSource]]
 
@@ -253,7 +255,10 @@ def _same_words(a: list[str], b: list[str], threshold: float) -> bool:
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     if len(short) >= _KEY_WORDS and f" {' '.join(short)} " in f" {' '.join(long)} ":
         return True
-    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= threshold
+    if 2 * len(short) / (len(a) + len(b)) < threshold:  # the ratio cannot reach the threshold
+        return False
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    return matcher.quick_ratio() >= threshold and matcher.ratio() >= threshold
 
 
 def _text_keys(words: list[str]) -> list[str]:
@@ -271,7 +276,9 @@ def _similar_pairs(texts: Sequence[list[str]], threshold: float) -> list[tuple[i
             by_key[key].append(i)
     seen: set[tuple[int, int]] = set()
     out = []
-    for members in by_key.values():
+    for key, members in by_key.items():
+        if len(members) > _MAX_KEY_SHARE and key.startswith(("<", ">")):
+            continue  # a formula many sentences open or close with proposes nothing
         for x, i in enumerate(members):
             for j in members[x + 1 :]:
                 pair = (min(i, j), max(i, j))
@@ -302,26 +309,29 @@ class _UnionFind:
 # --- independent sources ---------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _Item:
-    """A carrier before its source is known."""
+def _with_source(c: Carrier, source: int, copy_of: int | None, why: str) -> Carrier:
+    # dataclasses.replace() costs several times this on every copy of every claim
+    return Carrier(
+        item=c.item,
+        document=c.document,
+        title=c.title,
+        outlet=c.outlet,
+        published=c.published,
+        start=c.start,
+        end=c.end,
+        text=c.text,
+        speaker=c.speaker,
+        stance=c.stance,
+        value=c.value,
+        red_line=c.red_line,
+        conditional_on=c.conditional_on,
+        source=source,
+        copy_of=copy_of,
+        why=why,
+    )
 
-    item: int
-    document: int
-    title: str
-    outlet: str | None
-    published: datetime | None
-    start: int
-    end: int
-    text: str
-    speaker: str | None
-    stance: str | None = None
-    value: float | None = None
-    red_line: bool = False
-    conditional_on: str | None = None
 
-
-def _order(item: _Item) -> tuple[bool, datetime, int, int]:
+def _order(item: Carrier) -> tuple[bool, datetime, int, int]:
     return (item.published is None, item.published or datetime.min, item.document, item.start)
 
 
@@ -351,9 +361,9 @@ class _Independence:
 
     def root(self, doc: int) -> int:
         src = self.sources.get(doc)
-        return src.root if src is not None else doc
+        return doc if src is None else src.root
 
-    def assign(self, items: list[_Item], *, sentences: bool) -> list[Carrier]:
+    def assign(self, items: list[Carrier], *, sentences: bool) -> list[Carrier]:
         items = sorted(items, key=_order)
         n = len(items)
         uf = _UnionFind(n)
@@ -378,45 +388,31 @@ class _Independence:
         for k, it in enumerate(items):
             root = uf.find(k)
             source = numbering.setdefault(root, len(numbering))
+            if root == k and source == 0:
+                out.append(it)
+                continue
             copy_of, why = None, ""
             if root != k:
                 earlier, why = min(links[k]) if links[k] else (root, "linked through another copy")
                 copy_of = items[earlier].document
-            out.append(
-                Carrier(
-                    item=it.item,
-                    document=it.document,
-                    title=it.title,
-                    outlet=it.outlet,
-                    published=it.published,
-                    start=it.start,
-                    end=it.end,
-                    text=it.text,
-                    speaker=it.speaker,
-                    stance=it.stance,
-                    value=it.value,
-                    red_line=it.red_line,
-                    conditional_on=it.conditional_on,
-                    source=source,
-                    copy_of=copy_of,
-                    why=why,
-                )
-            )
+            out.append(_with_source(it, source, copy_of, why))
         return out
 
-    def _link_exact(self, items: list[_Item], link: Callable[[int, int, str], None]) -> None:
-        first_of: dict[tuple[str, int], int] = {}
+    def _link_exact(self, items: list[Carrier], link: Callable[[int, int, str], None]) -> None:
+        first_doc: dict[int, int] = {}
+        first_root: dict[int, int] = {}
         for k, it in enumerate(items):
-            for key, why in (
-                (("doc", it.document), "same article"),
-                (("root", self.root(it.document)), f"near-duplicate of doc {self.root(it.document)}"),
-            ):
-                if key in first_of:
-                    link(first_of[key], k, why)
-                else:
-                    first_of[key] = k
+            if it.document in first_doc:
+                link(first_doc[it.document], k, "same article")
+                continue
+            first_doc[it.document] = k
+            root = self.root(it.document)
+            if root in first_root:
+                link(first_root[root], k, f"near-duplicate of doc {root}")
+            else:
+                first_root[root] = k
 
-    def _link_in_window(self, items: list[_Item], link: Callable[[int, int, str], None]) -> None:
+    def _link_in_window(self, items: list[Carrier], link: Callable[[int, int, str], None]) -> None:
         """Same outlet, same wire or shared wording, within ``same_source_days`` (undated: with anyone)."""
         window = self.o.same_source_days
         dated = [k for k, it in enumerate(items) if it.published is not None]
@@ -466,31 +462,36 @@ def _median(values: list[float]) -> float:
     return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
 
 
-def _claim_clusters(positions: Sequence[PositionRow], tolerance: float) -> list[list[PositionRow]]:
-    """Positions by (party, issue, stance, conditional issue), then by value: a cluster spans at most
-    ``tolerance`` points from its lowest value; unvalued positions form their own cluster."""
-    buckets: dict[tuple[str, str, str, str], list[PositionRow]] = defaultdict(list)
-    for p in positions:
-        buckets[(p.actor, p.issue, p.stance, p.conditional_on or "")].append(p)
-    out: list[list[PositionRow]] = []
+ClaimKey = tuple[str, str, str, str]  # party, issue, stance, the issue a conditional offer depends on
+
+
+def _claim_clusters(
+    items: Sequence[tuple[ClaimKey, Carrier]], tolerance: float
+) -> list[tuple[ClaimKey, list[Carrier]]]:
+    """Claims by (party, issue, stance, conditional issue), then by value: a cluster spans at most
+    ``tolerance`` points from its lowest value; unvalued claims form their own cluster."""
+    buckets: dict[ClaimKey, list[Carrier]] = defaultdict(list)
+    for key, carrier in items:
+        buckets[key].append(carrier)
+    out: list[tuple[ClaimKey, list[Carrier]]] = []
     for key in sorted(buckets):
         rows = buckets[key]
         unvalued = [r for r in rows if r.value is None]
         if unvalued:
-            out.append(unvalued)
-        current: list[PositionRow] = []
-        for r in sorted((r for r in rows if r.value is not None), key=lambda r: (r.value, r.id)):
+            out.append((key, unvalued))
+        current: list[Carrier] = []
+        for r in sorted((r for r in rows if r.value is not None), key=lambda r: (r.value, r.item)):
             if current and float(r.value) - float(current[0].value) > tolerance:  # type: ignore[arg-type]
-                out.append(current)
+                out.append((key, current))
                 current = []
             current.append(r)
         if current:
-            out.append(current)
+            out.append((key, current))
     return out
 
 
-def _position_item(p: PositionRow) -> _Item:
-    return _Item(
+def _position_item(p: PositionRow) -> Carrier:
+    return Carrier(
         item=p.id,
         document=p.document,
         title=p.title,
@@ -507,8 +508,8 @@ def _position_item(p: PositionRow) -> _Item:
     )
 
 
-def _quote_item(q: QuoteRow) -> _Item:
-    return _Item(
+def _quote_item(q: QuoteRow) -> Carrier:
+    return Carrier(
         item=q.id,
         document=q.document,
         title=q.title,
@@ -552,30 +553,41 @@ def corroborate(
     """Claim groups, quote groups and misattributed quotes. ``sources(ids)`` gives the documents
     (:func:`zopa.store.tracking.document_sources`); it is asked only for those of groups with two or more
     carriers."""
+    claims = [((p.actor, p.issue, p.stance, p.conditional_on or ""), _position_item(p)) for p in positions]
+    return _corroborate(claims, quotes, sources, options=options, codebook=codebook)
+
+
+def _corroborate(
+    positions: Sequence[tuple[ClaimKey, Carrier]],
+    quotes: Sequence[QuoteRow],
+    sources: SourceLoader,
+    *,
+    options: CorroborateOptions | None,
+    codebook: Codebook | None,
+) -> Corroboration:
     opts = options or CorroborateOptions()
     claim_clusters = _claim_clusters(positions, opts.value_tolerance)
     quote_clusters = _quote_clusters(quotes, opts)
-    needed = {p.document for c in claim_clusters if len(c) > 1 for p in c}
+    needed = {p.document for _, c in claim_clusters if len(c) > 1 for p in c}
     needed |= {q.document for c in quote_clusters for q in c}
     independence = _Independence(sources(needed) if needed else {}, opts)
 
-    claims = []
+    groups_of_claims = []
     numbers: dict[tuple[str, str, str], int] = defaultdict(int)
-    for cluster in claim_clusters:
-        head = cluster[0]
-        carriers = independence.assign([_position_item(p) for p in cluster], sentences=True)
+    for (actor, issue, stance, conditional_on), cluster in claim_clusters:
+        carriers = independence.assign(cluster, sentences=True)
         values = [float(p.value) for p in cluster if p.value is not None]
-        base = (head.actor, head.issue, head.stance)
+        base = (actor, issue, stance)
         numbers[base] += 1
         first, latest = _dates(carriers)
-        claims.append(
+        groups_of_claims.append(
             ClaimGroup(
-                id=f"{head.actor}/{head.issue}/{head.stance}/{numbers[base]}",
-                actor=head.actor,
-                issue=head.issue,
-                stance=head.stance,
+                id=f"{actor}/{issue}/{stance}/{numbers[base]}",
+                actor=actor,
+                issue=issue,
+                stance=stance,
                 value=_median(values) if values else None,
-                conditional_on=head.conditional_on,
+                conditional_on=conditional_on or None,
                 carriers=tuple(carriers),
                 outlets=_outlets(carriers),
                 independent_sources=len({c.source for c in carriers}),
@@ -618,7 +630,7 @@ def corroborate(
                     continue  # a person and the party they speak for: one attribution, not two
                 conflicts.append(QuoteConflict(text=earliest[a].text, first=earliest[a], second=earliest[b]))
     groups.sort(key=lambda g: (-g.independent_sources, -g.articles, g.id))
-    return Corroboration(claims=tuple(claims), quotes=tuple(groups), conflicts=tuple(conflicts))
+    return Corroboration(claims=tuple(groups_of_claims), quotes=tuple(groups), conflicts=tuple(conflicts))
 
 
 def _order_carrier(c: Carrier) -> tuple[bool, datetime, int, int]:
@@ -647,6 +659,36 @@ def corroborate_db(
     )
 
 
-def independent_sources(db: Database, *, options: CorroborateOptions | None = None) -> dict[int, str]:
-    """Stored position id -> its independent source: the negotiation build's ``sources`` argument."""
-    return corroborate_db(db, options=options, quotes=False).source_keys()
+def independent_sources(
+    db: Database, rows: Sequence[StatementRow], *, options: CorroborateOptions | None = None
+) -> dict[int, str]:
+    """Statement id -> its independent source, for the negotiation build's ``sources`` argument: the
+    claims of the build's own ``rows`` (:func:`zopa.negotiation.evidence.load_statements`) corroborated
+    with each other, the documents read from ``db``."""
+    from zopa.store.tracking import document_sources
+
+    claims = [
+        (
+            (p.actor, p.issue, p.stance, p.conditional_on or ""),
+            Carrier(
+                item=r.id,
+                document=r.document_id,
+                title=r.title,
+                outlet=r.outlet,
+                published=r.published,
+                start=p.start,
+                end=p.end,
+                text=p.evidence,
+                speaker=p.speaker,
+                stance=p.stance,
+                value=p.value,
+                red_line=p.red_line,
+                conditional_on=p.conditional_on,
+            ),
+        )
+        for r in rows
+        if r.id is not None and r.document_id is not None
+        for p in (r.position,)
+    ]
+    found = _corroborate(claims, (), lambda ids: document_sources(db, ids), options=options, codebook=None)
+    return found.source_keys()

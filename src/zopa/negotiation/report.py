@@ -60,7 +60,7 @@ class _State:
                 self.codebook,
                 options=self.options,
                 overrides=self.overrides,
-                sources=independent_sources(ctx.db),
+                sources=independent_sources(ctx.db, self._rows),
             )
             self._ctx = id(ctx)
             self.assumptions = {}

@@ -45,12 +45,13 @@ class NegotiationSource:
     def build(self) -> NegotiationModel:
         from zopa.corroborate import independent_sources
 
+        rows = load_statements(self.db)
         return build_negotiation(
-            load_statements(self.db),
+            rows,
             self.codebook,
             options=self.options,
             overrides=self.overrides,
-            sources=independent_sources(self.db),
+            sources=independent_sources(self.db, rows),
         )
 
 

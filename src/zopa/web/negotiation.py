@@ -80,7 +80,7 @@ def negotiation_view(
     problems: dict[str, str] = {}
     statements = load_statements(db)
     try:
-        model = build_negotiation(statements, codebook, sources=independent_sources(db))
+        model = build_negotiation(statements, codebook, sources=independent_sources(db, statements))
     except ZopaError as exc:
         reason = f"the negotiation cannot be built from the stored evidence: {exc}"
         return NegotiationView(problems=dict.fromkeys(PARTS, reason))
