@@ -174,16 +174,11 @@ class Carrier(_Record):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ClaimGroup(_Record):
-    """One party's stance on one issue at one point, across articles."""
+class _Group(_Record):
+    """What every group has: its carriers (oldest first, undated last), their outlets and sources."""
 
-    id: str  # "actor/issue/stance/n"
-    actor: str
-    issue: str
-    stance: str
-    value: float | None  # the median of the carriers' values
-    conditional_on: str | None
-    carriers: tuple[Carrier, ...]  # oldest first (undated last)
+    id: str
+    carriers: tuple[Carrier, ...]
     outlets: tuple[str, ...]
     independent_sources: int
     first: datetime | None
@@ -195,21 +190,22 @@ class ClaimGroup(_Record):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class QuoteGroup(_Record):
+class ClaimGroup(_Group):
+    """One party's stance on one issue at one point, across articles (id "actor/issue/stance/n")."""
+
+    actor: str
+    issue: str
+    stance: str
+    value: float | None  # the median of the carriers' values
+    conditional_on: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuoteGroup(_Group):
     """One speaker's near-identical words, across articles."""
 
-    id: str
     speaker: str
     text: str  # the longest version
-    carriers: tuple[Carrier, ...]
-    outlets: tuple[str, ...]
-    independent_sources: int
-    first: datetime | None
-    latest: datetime | None
-
-    @property
-    def articles(self) -> int:
-        return len({c.document for c in self.carriers})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -113,10 +113,11 @@ class Citation(_Record):
         return " ".join(p for p in parts if p)
 
 
-def _citation(group: ClaimGroup, carriers: list[Carrier]) -> Citation:
+def _cite(carriers: list[Carrier], group: ClaimGroup | None = None) -> Citation:
+    """The first carrier of a source (a claim's, or a quote's when ``group`` is None), citing its copies."""
     rep = carriers[0]
     return Citation(
-        kind="position",
+        kind="position" if group is not None else "quote",
         item=rep.item,
         document=rep.document,
         title=rep.title,
@@ -130,24 +131,9 @@ def _citation(group: ClaimGroup, carriers: list[Carrier]) -> Citation:
         value=rep.value,
         red_line=any(c.red_line for c in carriers),
         conditional_on=rep.conditional_on,
-        claim=group.id,
-        sources=group.independent_sources,
+        claim=group.id if group is not None else None,
+        sources=group.independent_sources if group is not None else 1,
         copies=len(carriers) - 1,
-    )
-
-
-def _quote_citation(c: Carrier) -> Citation:
-    return Citation(
-        kind="quote",
-        item=c.item,
-        document=c.document,
-        title=c.title,
-        outlet=c.outlet,
-        published=c.published,
-        start=c.start,
-        end=c.end,
-        text=c.text,
-        speaker=c.speaker,
     )
 
 
@@ -415,7 +401,7 @@ def track(
         for c in group.carriers:
             by_source[c.source].append(c)
         for carriers in by_source.values():
-            citation = _citation(group, carriers)
+            citation = _cite(carriers, group)
             if citation.published is None:
                 undated += 1
             else:
@@ -435,7 +421,7 @@ def track(
         contradictions.extend(_contradictions(a, i, found, o))
     if actor is None and issue is None:
         for conflict in corroboration.conflicts:
-            first, second = _quote_citation(conflict.first), _quote_citation(conflict.second)
+            first, second = _cite([conflict.first]), _cite([conflict.second])
             apart = (second.day - first.day).days if first.day and second.day else None
             contradictions.append(
                 Contradiction(
