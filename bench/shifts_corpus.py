@@ -1,8 +1,8 @@
 """Shifts, contradictions and corroboration on a dated corpus (default ``../shared/corpus/ru-ua``: 30
 articles, 2022-2026): how each party's stated points moved, each move with its two sentences.
 
-Reads ``articles.jsonl`` (url, outlet, published, text) into a database with the shipped codebook (through
-``zopa.pipeline.analyze_articles``, keeping each line's date and outlet), then prints:
+Analyses ``articles.jsonl`` (url, outlet, published, text) with the shipped codebook, as ``zopa analyze``
+does, then prints:
 
 * corroboration: positions, claim groups, claims carried by two or more articles or sources, and the
   statements the negotiation build counts as copies (the baseline: every statement counted on its own);
@@ -24,35 +24,11 @@ from pathlib import Path
 
 from zopa.codebook import default_codebook_path, load_codebook
 from zopa.corroborate import corroborate_db
-from zopa.ingest import make_article, parse_published
-from zopa.pipeline import analyze_articles
+from zopa.pipeline import analyze
 from zopa.shifts import changes_from_db
 from zopa.store.db import open_db
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "ru-ua"
-
-
-def load(corpus: Path) -> list:  # type: ignore[type-arg]
-    out = []
-    path = corpus / "articles.jsonl"
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        obj = json.loads(line)
-        where = f"{path}#{n}"
-        out.append(
-            make_article(
-                source=where,
-                title=None,
-                body=obj["text"],
-                raw=line,
-                fmt="jsonl",
-                outlet=obj.get("outlet"),
-                published=parse_published(obj.get("published"), where),
-                url=obj.get("url"),
-            )
-        )
-    return out
 
 
 def main() -> int:
@@ -71,7 +47,7 @@ def main() -> int:
         path = args.db or Path(tmp) / "corpus.db"
         db = open_db(path)
         t0 = time.perf_counter()
-        report = analyze_articles(load(args.corpus), db, codebook=codebook)
+        report = analyze([args.corpus / "articles.jsonl"], db, codebook=codebook)
         t_analyze = time.perf_counter() - t0
         t0 = time.perf_counter()
         found = corroborate_db(db, codebook=codebook)
