@@ -355,7 +355,8 @@ def report_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """One self-contained HTML page: positions matrix, quotes by speaker, events, stories, each linked;
-    then the negotiation built from them (gap charts, zone of agreement, deals, plan scorecard, if talks
+    how positions moved (a chart per issue, every shift) and the contradictions; then the negotiation built
+    from them (gap charts, zone of agreement, deals, plan scorecard, if talks
     fail, timeline).
 
     Example: zopa report --html report.html --plan examples/plan-us-framework-2025.yaml
@@ -365,10 +366,12 @@ def report_cmd(
     from zopa.negotiation.report import negotiation_sections
     from zopa.negotiation.scenario import load_scenario
     from zopa.report import report_sections, write_report
+    from zopa.shifts_report import shifts_sections
 
     book = _codebook(codebook)
     sections = (
         *report_sections(),
+        *shifts_sections(book),
         *negotiation_sections(
             book,
             plan=load_plan(plan) if plan is not None else None,
