@@ -34,6 +34,7 @@ builder's time-decayed *estimate* stood after each date. Shifts compare the stat
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -491,10 +492,18 @@ def changes_for_document(
         ).touching([document])
         for a, i in pairs
     ]
-    if list_quotes(db, document=document, include_duplicates=True, limit=1).total:
+    own_quotes = list_quotes(db, document=document, include_duplicates=True).items
+    if own_quotes:
+        # only stored quotes that share the longest word of one of the document's quotes can match it
+        candidates = {q.id: q for q in own_quotes}
+        for q in own_quotes:
+            longest = max(re.findall(r"\w+", q.text), key=len, default="")
+            if len(longest) >= 4:
+                found = list_quotes(db, search=longest, include_duplicates=True).items
+                candidates.update((c.id, c) for c in found)
         quoted = corroborate(
             (),
-            list_quotes(db, include_duplicates=True).items,
+            sorted(candidates.values(), key=lambda q: q.id),
             lambda ids: document_sources(db, ids),
             options=corroborate_options,
             codebook=codebook,
