@@ -47,6 +47,7 @@ from zopa.store.tracking import DocumentSource
 if TYPE_CHECKING:
     from zopa.codebook import Codebook
     from zopa.negotiation.evidence import StatementRow
+    from zopa.records import Position
     from zopa.store.db import Database
     from zopa.store.queries import PositionRow, QuoteRow
 
@@ -486,13 +487,22 @@ def _claim_clusters(
     return out
 
 
-def _position_item(p: PositionRow) -> Carrier:
+def _position_item(
+    p: PositionRow | Position,
+    *,
+    item: int,
+    document: int,
+    title: str,
+    outlet: str | None,
+    published: datetime | None,
+) -> Carrier:
+    """A claim's carrier from a stored position row or a position record with its document."""
     return Carrier(
-        item=p.id,
-        document=p.document,
-        title=p.title,
-        outlet=p.outlet,
-        published=p.published,
+        item=item,
+        document=document,
+        title=title,
+        outlet=outlet,
+        published=published,
         start=p.start,
         end=p.end,
         text=p.evidence,
@@ -549,7 +559,15 @@ def corroborate(
     """Claim groups, quote groups and misattributed quotes. ``sources(ids)`` gives the documents
     (:func:`zopa.store.tracking.document_sources`); it is asked only for those of groups with two or more
     carriers."""
-    claims = [((p.actor, p.issue, p.stance, p.conditional_on or ""), _position_item(p)) for p in positions]
+    claims = [
+        (
+            (p.actor, p.issue, p.stance, p.conditional_on or ""),
+            _position_item(
+                p, item=p.id, document=p.document, title=p.title, outlet=p.outlet, published=p.published
+            ),
+        )
+        for p in positions
+    ]
     return _corroborate(claims, quotes, sources, options=options, codebook=codebook)
 
 
@@ -619,7 +637,7 @@ def _corroborate(
                     latest=latest,
                 )
             )
-        names = sorted(earliest, key=lambda s: _order_carrier(earliest[s]))
+        names = sorted(earliest, key=lambda s: _order(earliest[s]))
         for x, a in enumerate(names):
             for b in names[x + 1 :]:
                 if b in parties.get(a, set()) or a in parties.get(b, set()):
@@ -627,10 +645,6 @@ def _corroborate(
                 conflicts.append(QuoteConflict(text=earliest[a].text, first=earliest[a], second=earliest[b]))
     groups.sort(key=lambda g: (-g.independent_sources, -g.articles, g.id))
     return Corroboration(claims=tuple(groups_of_claims), quotes=tuple(groups), conflicts=tuple(conflicts))
-
-
-def _order_carrier(c: Carrier) -> tuple[bool, datetime, int, int]:
-    return (c.published is None, c.published or datetime.min, c.document, c.start)
 
 
 def corroborate_db(
@@ -666,20 +680,8 @@ def independent_sources(
     claims = [
         (
             (p.actor, p.issue, p.stance, p.conditional_on or ""),
-            Carrier(
-                item=r.id,
-                document=r.document_id,
-                title=r.title,
-                outlet=r.outlet,
-                published=r.published,
-                start=p.start,
-                end=p.end,
-                text=p.evidence,
-                speaker=p.speaker,
-                stance=p.stance,
-                value=p.value,
-                red_line=p.red_line,
-                conditional_on=p.conditional_on,
+            _position_item(
+                p, item=r.id, document=r.document_id, title=r.title, outlet=r.outlet, published=r.published
             ),
         )
         for r in rows
