@@ -74,6 +74,13 @@ def quotes_cmd(
     speaker: Annotated[str | None, typer.Option("--speaker", help="Speaker: actor id or name.")] = None,
     since: SinceOption = None,
     outlet: Annotated[str | None, typer.Option("--outlet", help="Only articles from this outlet.")] = None,
+    corroborated: Annotated[
+        bool,
+        typer.Option(
+            "--corroborated",
+            help="Quotes carried by two or more articles: outlets, independent sources, first and last date.",
+        ),
+    ] = False,
     limit: LimitOption = None,
     db: DbOption = "",
     as_json: JsonOption = False,
@@ -83,6 +90,15 @@ def quotes_cmd(
     Example: zopa quotes --speaker putin --since 2025-12-01 --json
     """
     from zopa.store.queries import list_quotes
+
+    if corroborated:
+        from zopa.cli.tracking_cmds import corroborated_quotes, print_corroborated_quotes
+
+        database = _db(db)
+        day = _since(since)
+        groups = corroborated_quotes(database, speaker=speaker, since=day, outlet=outlet, limit=limit)
+        print_corroborated_quotes(groups, as_json)
+        return
 
     page = list_quotes(_db(db), speaker=speaker, outlet=outlet, since=_since(since), limit=limit)
     if as_json:
@@ -111,6 +127,14 @@ def positions_cmd(
     rows: Annotated[
         bool, typer.Option("--list", help="List each position with its evidence sentence.")
     ] = False,
+    corroborated: Annotated[
+        int | None,
+        typer.Option(
+            "--corroborated",
+            help="Claims (party, issue, stance, point) carried by at least N independent sources.",
+            min=1,
+        ),
+    ] = None,
     limit: LimitOption = None,
     db: DbOption = "",
     as_json: JsonOption = False,
@@ -122,6 +146,14 @@ def positions_cmd(
     from zopa.store.queries import list_positions, position_matrix
 
     database = _db(db)
+    if corroborated is not None:
+        from zopa.cli.tracking_cmds import corroborated_claims, print_corroborated_claims
+
+        groups = corroborated_claims(
+            database, corroborated, actor=actor, issue=issue, since=_since(since), limit=limit
+        )
+        print_corroborated_claims(groups, corroborated, as_json)
+        return
     if rows:
         page = list_positions(
             database, actor=_actor_id(database, actor), issue=issue, since=_since(since), limit=limit
@@ -323,7 +355,8 @@ def report_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """One self-contained HTML page: positions matrix, quotes by speaker, events, stories, each linked;
-    then the negotiation built from them (gap charts, zone of agreement, deals, plan scorecard, if talks
+    how positions moved (a chart per issue, every shift) and the contradictions; then the negotiation built
+    from them (gap charts, zone of agreement, deals, plan scorecard, if talks
     fail, timeline).
 
     Example: zopa report --html report.html --plan examples/plan-us-framework-2025.yaml
@@ -333,10 +366,12 @@ def report_cmd(
     from zopa.negotiation.report import negotiation_sections
     from zopa.negotiation.scenario import load_scenario
     from zopa.report import report_sections, write_report
+    from zopa.shifts_report import shifts_sections
 
     book = _codebook(codebook)
     sections = (
         *report_sections(),
+        *shifts_sections(book),
         *negotiation_sections(
             book,
             plan=load_plan(plan) if plan is not None else None,
