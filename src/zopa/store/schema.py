@@ -187,7 +187,7 @@ extraction_runs = Table(
 EVIDENCE_TABLES = {"mentions": mentions, "quotes": quotes, "statements": statements, "positions": positions,
                    "events": events}
 
-# --- zopa watch: feeds polled, items analysed, alerts raised (migration 0004) ------------------------------
+# --- zopa watch: feeds polled, items analysed, alerts raised (migration 0005) ------------------------------
 
 # One row per feed `zopa watch` polls: the validators of its last answer (sent back as If-None-Match and
 # If-Modified-Since) and its schedule, so a restarted watcher resumes where it stopped, backoff included.

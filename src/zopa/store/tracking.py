@@ -4,7 +4,7 @@ Additive to :mod:`zopa.store.queries` (which it does not change): what corrobora
 document (outlet, date, the document it is a near-duplicate of, its MinHash signature and the ends of its
 text, where credits to wire services sit); the feeds ``zopa watch`` polls with their validators and
 schedule; the items it analysed; and the alerts it raised, with their delivery. Tables: ``watch_feeds``,
-``watch_items``, ``alerts`` (migration 0004).
+``watch_items``, ``alerts`` (migration 0005).
 """
 
 from __future__ import annotations
