@@ -7,7 +7,7 @@ Stages, in order, each a versioned extractor:
    hold evidence, then "he"/"she";
 3. direct quotes with speakers (``quotes.v1``) and reported speech (``speech.v1``);
 4. positions (``positions.v1``), using the speakers of quotes and statements;
-5. event figures (``events.v1``).
+5. event figures (``events.v2``), claimed by the speakers of the quotes and statements that hold them.
 
 Selective parsing: spaCy runs only on sentences that can hold evidence (a quotation mark, a speech verb, an
 issue cue with a stance cue, a lead-in ending with a colon). ``ExtractOptions(parse_all=True)`` parses every
@@ -86,7 +86,9 @@ def extract(article: Article, codebook: Codebook, *, options: ExtractOptions | N
     found_positions = (
         positions.find_positions(ctx, found_quotes, found_statements) if "positions" in options.stages else []
     )
-    found_events = events.find_events(ctx) if "events" in options.stages else []
+    found_events = (
+        events.find_events(ctx, found_quotes, found_statements) if "events" in options.stages else []
+    )
     used = {"actors": EXTRACTORS["actors"]}
     used.update({stage: EXTRACTORS[stage] for stage in options.stages if stage in EXTRACTORS})
     return Evidence(
