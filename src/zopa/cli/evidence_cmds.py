@@ -223,7 +223,7 @@ def events_cmd(
     for column in ("count", "what", "unit", "place", "when", "claimed by", "doc"):
         table.add_column(column)
     for e in page.items:
-        count = "" if e.count is None else f"{e.count:g}"
+        count = "" if e.count is None else f"{e.qualifier} {e.count:g}" if e.qualifier else f"{e.count:g}"
         table.add_row(
             count, e.what, e.unit or "", e.place or "", e.when or "", e.claimed_by or "", str(e.document)
         )

@@ -303,10 +303,16 @@ def _figures(sentence: Sentence, lexicon: _Lexicon, last_unit: str | None) -> li
             or _irrealis(text, m.start(), lexicon)
         ):
             continue  # a swap is N for N on each side ("1,000 for 1,000"); "Fortune 500 for 2015" is not
-        head = _head_after(text, m.end(), lexicon) or _head_after(text, m.end(), lexicon, singular=True)
+        # what is swapped: "a 1,000-for-1,000 prisoner exchange", "an 84-for-84 swap of captives"
+        of = re.match(r"\s+[\w’'-]+\s+of\b", text[m.end() :])
+        head = (
+            _head_after(text, m.end(), lexicon)
+            or _head_after(text, m.end(), lexicon, singular=True)
+            or (_head_after(text, m.end() + of.end(), lexicon) if of else None)
+        )
         unit = _unit_of(head, lexicon) if head else None
         end = head.end if head else m.end()
-        out.append(_Figure(count, unit, None, m.start(), end, text[m.start() : end]))
+        out.append(_Figure(count, unit, None, m.start(), end, f"{text[m.start() : end]} (each side)"))
         taken.append((m.start(), m.end()))
     for m in lexicon.number.finditer(text):
         if any(s <= m.start("num") < e for s, e in taken):
@@ -344,12 +350,12 @@ def _figure(
             return None  # "two officials said", "citing four people"
         tail = re.match(r"\s+of\s+(?:[\w’'-]+\s+){0,3}?[\w’'-]+(?=[\s,.;:!?]|$)", text[head.end :])
         what_end = head.end + (tail.end() if tail else 0)
-        what = verb_before + text[start:what_end] + verb_after
+        what = verb_before + text[end:what_end].strip() + verb_after
         return _Figure(count, _unit_of(head, lexicon), qualifier, start, head.end, what)
     # A bare number counts what the paragraph's last figure counted: "intercepted 29", "of whom 30 were",
     # "12 were killed" (then it may count nothing named).
     if verb_after or (last_unit is not None and (verb_before or _BARE_LEAD.search(before))):
-        what = f"{verb_before}{last_unit or text[start:end]}{verb_after}"
+        what = f"{last_unit or ''} {verb_before.strip() or verb_after.strip()}".strip()
         return _Figure(count, last_unit, qualifier, start, end, what)
     return None
 
@@ -381,10 +387,10 @@ def _percentage(text: str, m: re.Match[str], count: float, qualifier: str | None
     following = _PERCENT_OF.match(text, end)
     assert following is not None  # the pattern matches the empty string
     if following.group().strip():
-        what = text[start : following.end()]
+        what = following.group()
     else:
-        leading = re.search(r"(?:[\w’'-]+\s+){0,3}$", text[:start])
-        what = (leading.group() if leading else "") + text[start:end]
+        leading = re.search(r"(?:[\w’'-]+\s+){0,4}$", text[:start])
+        what = leading.group() if leading else ""
     return _Figure(count, unit, qualifier, start, max(end, following.end()), what.strip())
 
 
