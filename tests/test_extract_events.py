@@ -85,7 +85,13 @@ def test_a_count_is_a_number_and_the_noun_it_counts_without_an_event_verb() -> N
     assert counts("The convoy carried 3 Canadians and 4 Brazilians.") == [(3, "Canadians"), (4, "Brazilians")]
 
 
+def test_a_compound_counts_its_last_noun() -> None:
+    assert counts("Gunmen killed five border police officers.") == [(5, "officers")]
+    assert counts("Storm leaves 30 sailors missing.") == [(30, "sailors")]
+
+
 def test_a_number_of_an_uncounted_noun_is_not_an_event() -> None:
+    assert not events("Temperatures in the camps hovered near 40 degrees.")
     assert not events("The report makes 12 recommendations and 3 annexes.")
     assert not events("The road runs 40 kilometres to the border.")
     assert not events("The fund paid $50 million and 7 million euros in fees.")
@@ -195,6 +201,7 @@ def test_compounds_durations_ordinals_and_times_are_not_events() -> None:
     assert not events("It was the second round of talks, on the 3rd of May.")
     assert not events("A 60-year-old farmer and his 2 sons were hurt.")  # the sons are "his"
     assert not events("The summit on 4 June 2025 drew crowds.")
+    assert not events("Since the Oct. 7, 2023 attacks the agency has grown.")
 
 
 def test_link_lists_are_skipped_but_headlines_count() -> None:

@@ -68,7 +68,10 @@ _MONTHS = [
     "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
     "nov", "dec",
 ]
-_MONTH_BEFORE = re.compile(r"\b(?:" + "|".join(_MONTHS) + r")\.?\s*$", re.IGNORECASE)
+# A month before the number, with or without a day ("May 5", "Sept. 11, 2001")
+_MONTH_BEFORE = re.compile(
+    r"\b(?:" + "|".join(_MONTHS) + r")\.?\s*(?:\d{1,2}(?:st|nd|rd|th)?,?\s*)?$", re.IGNORECASE
+)
 _AFTER_NOISE = re.compile(
     r"^\s*(?:(?:" + "|".join(_MONTHS) + r")\b|(?:st|nd|rd|th)\b|:\d|(?:am|pm|a\.m\.|p\.m\.|o['’]clock)(?!\w)|"
     r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|centuries|century)\b|"
@@ -249,14 +252,22 @@ def _head_after(text: str, pos: int, lexicon: _Lexicon, *, singular: bool = Fals
                 return _Head(word, w.start(), w.end())
         elif _counted(word.rstrip("."), lexicon):
             word = word.rstrip(".")
+            compound = re.match(r"\s+([^\W\d_][\w’'-]*)", text[w.start() + len(word) :])
+            # a compound's modifier is singular in form: "police officers", not "sailors missing"
+            if compound and not word.endswith("s") and _counted(compound.group(1), lexicon):
+                at = w.start() + len(word) + compound.start(1)
+                return _Head(compound.group(1), at, at + len(compound.group(1)))
             return _Head(word, w.start(), w.start() + len(word))
     return None
 
 
 def _unit_of(head: _Head, lexicon: _Lexicon) -> str:
-    """The plural the head counts: "soldiers", "civilians" for "one civilian", "Americans" as written."""
-    word = head.word if head.word[:1].isupper() and not head.word.isupper() else head.word.lower()
-    return lexicon.singulars.get(word, word) if word.islower() else word
+    """The plural the head counts: a listed noun in lower case ("soldiers", "civilians" for "one civilian",
+    "delegates" in a title-case headline), any other as written ("Americans", "smugglers")."""
+    low = head.word.lower()
+    if low in lexicon.nouns or low in lexicon.singulars:
+        return lexicon.singulars.get(low, low)
+    return head.word
 
 
 def _irrealis(text: str, pos: int, lexicon: _Lexicon) -> bool:
