@@ -76,6 +76,7 @@ _NOMINAL = frozenset(
     {"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "npadvmod", "ROOT", "dep"}
 )
 _OBJECT_DEPS = frozenset({"dobj", "pobj", "attr", "oprd", "nsubjpass"})
+_RELATIVE = frozenset({"that", "which", "who", "whom"})
 _POSSESSIVE_PRONOUNS = frozenset({"its", "their", "his", "her"})
 _SUBJECT_PRONOUNS = frozenset({"it", "they", "he", "she"})
 # "the two sides", "both countries": the negotiation's two leading parties.
@@ -88,6 +89,8 @@ _NUMBER = re.compile(
     r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(\s*(?:thousand|million|billion|bn|mn|m)\b)?",
     re.IGNORECASE,
 )
+_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
+_POINT_REACHED = re.compile(r"\b(?:to|at)\s+(?:\w+\s+)?$")
 _LAST_WORDS = re.compile(r"(?:\w+\s+){0,2}\w+$")
 _SCALE = {"thousand": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9}
 
@@ -250,9 +253,11 @@ class _Sentence:
         sentence: Sentence,
         speaker: str | None,
         reporter: str | None,
+        bodies: dict[str, str] | None = None,
     ) -> None:
         self.ctx = ctx
         self.cues = cues
+        self.bodies = bodies if bodies is not None else {}
         self.sentence = sentence
         self.speaker = speaker  # of a quotation the sentence lies in
         self.reporter = reporter  # of reported speech it lies in
@@ -308,24 +313,42 @@ class _Sentence:
             at = self.start_of(head)
             inside = self._mentions_in(head)
             covering = [m for m in inside if m.start <= at < m.end]
-            # the head's own mention, else one in its compound or possessive ("the Kremlin's spokesman")
-            picks = covering or (
-                []
-                if head_only
-                else [m for m in inside if m.end <= at and self.start_of(head.left_edge) <= m.start][:1]
-            )
+            body = head.lower_ in self.cues.body_words
+            picks = covering
+            if not picks and (body or not head_only):
+                # one in its compound or possessive ("the Kremlin's spokesman", "Russia's foreign ministry")
+                picks = [m for m in inside if m.end <= at and self.start_of(head.left_edge) <= m.start][:1]
+            if not picks and body:
+                # "a spokesperson for China's commerce ministry", "the head of the Russian delegation"
+                preps = [c for c in head.children if c.dep_ == "prep" and c.lower_ in {"of", "for", "from"}]
+                for prep in preps:
+                    picks = self._mentions_in(prep)[:1]
+                    if picks:
+                        break
+            if not picks and body and head_only is False and not inside:
+                remembered = self.ctx_bodies().get(head.lower_)  # "the spokesperson" named earlier
+                if remembered is not None:
+                    out.append((remembered, None))
+                    continue
             for m in picks:
                 party = self._party(m.actor)
                 if party is not None:
                     person = m.actor if self.ctx.is_person(m.actor) else None
                     if (party, person) not in out:
                         out.append((party, person))
+                    if body:
+                        self.ctx_bodies()[head.lower_] = party
         if not out and _BOTH_SIDES.search(" ".join(t.text for t in subj.subtree if t.dep_ != "punct")):
             out = [(p, None) for p in self.ctx_both_sides()]
         return out or None
 
     def ctx_both_sides(self) -> list[str]:
         return _leading_parties(self.ctx)
+
+    def ctx_bodies(self) -> dict[str, str]:
+        """Body nouns seen with their party so far in the article ("spokesperson" -> china): a later "the
+        spokesperson" is the same body."""
+        return self.bodies
 
     def first_person(self) -> list[tuple[str, str | None]] | None:
         who = self.speaker or self.reporter
@@ -465,8 +488,14 @@ class _Sentence:
                 if got:
                     pred.holders, pred.holder_verb = got, t
                     return "ok"
+                if t.dep_ in {"relcl", "acl"} and subj.lower_ in _RELATIVE:
+                    got = self.actors_of(t.head)  # "Russia, which rejected ...": the noun it describes
+                    if got:
+                        pred.holders, pred.holder_verb = got, t
+                        return "ok"
+                    return "none"
                 if not first_person and (
-                    (subj.dep_ != "nsubjpass" and t.dep_ not in {"ccomp", "xcomp", "relcl", "acl", "advcl"})
+                    (subj.dep_ != "nsubjpass" and t.dep_ not in {"ccomp", "xcomp", "advcl"})
                     or (subj.dep_ == "nsubjpass" and t.dep_ == "advcl")
                 ):
                     # "the proposal fails to ...": the subject is not an actor; "while initiatives are
@@ -544,14 +573,33 @@ class _Sentence:
         if index == 0:
             return None
         prev = self.ctx.sentences[index - 1]
-        if prev.paragraph < self.sentence.paragraph - 1 or prev.index not in self.ctx.candidates:
+        if prev.paragraph < self.sentence.paragraph - 1:
             return None
-        before = _Sentence(self.ctx, self.cues, prev, None, None)
+        if prev.index not in self.ctx.candidates:
+            return self._opening_party(prev)
+        before = _Sentence(self.ctx, self.cues, prev, None, None, self.bodies)
         for root in (t for t in before.doc if t.dep_ == "ROOT"):
             for subj in (c for c in root.children if c.dep_ in _SUBJECT_DEPS):
                 got = before.actors_of(subj, head_only=True)  # "Putin's refusal ... It": not Putin
                 if got:
                     return [(party, None) for party, _ in got]
+        return None
+
+    def _opening_party(self, prev: Sentence) -> list[tuple[str, str | None]] | None:
+        """Without a parse: a party the sentence opens with, alone or as the owner of a body ("Russia's
+        foreign ministry, meanwhile, ..."), not as the owner of a thing ("Putin's refusal ...")."""
+        text = self.ctx.text
+        for m in self.ctx.mentions_in(prev.start, prev.end):
+            if len(_WORDS.findall(text[prev.start : m.start])) > 1:
+                break
+            party = self._party(m.actor)
+            if party is None:
+                continue
+            after = text[m.end : prev.end]
+            owner = re.match(r"['’]s?\s+", after)
+            if owner is None or self.cues.body_nouns.match(" " + after[owner.end() :]):
+                return [(party, None)]
+            return None
         return None
 
     def _person_pronoun(self, token: Any) -> list[tuple[str, str | None]] | None:
@@ -737,8 +785,9 @@ def _sentence_claims(
     issues: list[_Hit],
     speaker: str | None,
     reporter: str | None,
+    bodies: dict[str, str] | None = None,
 ) -> list[_Claim]:
-    reader = _Sentence(ctx, cues, sentence, speaker, reporter)
+    reader = _Sentence(ctx, cues, sentence, speaker, reporter, bodies)
     preds = reader.predicates()
     by_token: dict[int, _Predicate] = {}
     for p in preds:
@@ -770,6 +819,12 @@ def _sentence_claims(
             if pred.cue is None or len({party for p in kept for party, _ in p.holders}) > 1:
                 continue
             in_scope = _nearest(issues, pred.cue)  # a lone stance cue: the issue cued nearest to it
+            near = reader.token_at(in_scope[0].start) if in_scope else None
+            if near is not None:  # its point: from the clause the issue is named in
+                verb = near
+                while verb.dep_ not in _VERBAL and verb.head.i != verb.i:
+                    verb = verb.head
+                scope = scope | {t.i for t in verb.subtree}
         specific = [h for h in in_scope if h.key not in cues.catch_all]
         if specific:
             in_scope = specific
@@ -901,7 +956,7 @@ def _point(
     text = ctx.text
     measure = cues.measures.get(issue)
     if measure is not None:
-        found: list[float] = []
+        found: list[tuple[float, bool]] = []  # (value, named as the point reached: "to 30%")
         for lo, hi in runs:
             for m in measure[1].finditer(text, lo, hi + 30):
                 if m.start() >= hi:
@@ -909,9 +964,12 @@ def _point(
                 quantity = float(m.group(1).replace(",", ""))
                 scale = (m.group(2) or "").strip().lower()
                 quantity *= _SCALE.get(scale, 1.0)
-                found.append(measure[0].value_of(quantity))
+                after_to = bool(_POINT_REACHED.search(text[max(0, m.start() - 16) : m.start()]))
+                found.append((measure[0].value_of(quantity), after_to))
         if found:
-            return found[-1]  # "from 57% to 47%": the last figure is where it goes
+            # "cut to 30% from 145%", "from 57% to 47%": the figure after "to" is where it goes, else the last
+            targets = [v for v, after_to in found if after_to]
+            return targets[-1] if targets else found[-1][0]
     found_anchors: list[tuple[float, int, int]] = []  # (value, start, end)
     for value, pattern in cues.anchors.get(issue, ()):
         for lo, hi in runs:
@@ -978,6 +1036,7 @@ def find_positions(
     cues = compiled_cues(ctx.codebook)
     quoted = _speaker_spans(quotes)
     reported = _speaker_spans(statements)
+    bodies: dict[str, str] = {}  # "spokesperson" -> its party, as the article introduces them
     out: list[Position] = []
     for sentence in ctx.sentences:
         paragraph = ctx.paragraphs[sentence.paragraph]
@@ -993,7 +1052,7 @@ def find_positions(
                 continue
         speaker = _speaker_for(sentence, quoted)
         reporter = speaker or _speaker_for(sentence, reported)
-        out.extend(_sentence_positions(ctx, cues, sentence, issues, speaker, reporter))
+        out.extend(_sentence_positions(ctx, cues, sentence, issues, speaker, reporter, bodies))
     return out
 
 
@@ -1004,8 +1063,9 @@ def _sentence_positions(
     issues: list[_Hit],
     speaker: str | None,
     reporter: str | None,
+    bodies: dict[str, str] | None = None,
 ) -> list[Position]:
-    claims = _sentence_claims(ctx, cues, sentence, issues, speaker, reporter)
+    claims = _sentence_claims(ctx, cues, sentence, issues, speaker, reporter, bodies)
     if not claims and speaker is not None:
         # a sentence of a quotation with no clause of its own: the speaker's statement on its issue
         party = ctx.party_of(speaker)
@@ -1040,7 +1100,7 @@ def _sentence_positions(
         issue = ctx.codebook.issue_by_id[claim.issue]
         stance = issue.stance_map.get(claim.stance, claim.stance)
         if claim.tokens:
-            reader = reader or _Sentence(ctx, cues, sentence, speaker, reporter)
+            reader = reader or _Sentence(ctx, cues, sentence, speaker, reporter, bodies)
             topics = [(h.start, h.end) for h in issues if h.key == claim.issue]
             point = _point(ctx, cues, reader, claim.issue, claim.tokens, claim.stop, topics)
         else:
