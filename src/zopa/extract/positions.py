@@ -297,7 +297,10 @@ class _Sentence:
         if party is None:
             return None
         known = ctx.codebook.actor_by_id.get(party)
-        return party if known is not None and known.is_party else None
+        if known is not None:
+            return party if known.is_party else None
+        # a name the codebook does not know: a party only in a codebook open to the text's own actors
+        return party if ctx.codebook.open_parties and party.startswith("ner:") else None
 
     def _mentions_in(self, token: Any) -> list[Mention]:
         left = self.start_of(token.left_edge)
@@ -366,6 +369,11 @@ class _Sentence:
             token = self.token_at(hit.start)
             if token is None:
                 continue
+            if token.dep_ in {"cc", "mark", "prep", "det"}:
+                # "or face", "unless": the cue's verb carries it, not its conjunction
+                last = self.token_at(hit.end - 1)
+                if last is not None and last.i > token.i:
+                    token = last
             head = self.clause_head(token)
             preds.append(_Predicate(token, head, hit.key, hit))
             taken |= {token.i, head.i}
@@ -436,7 +444,8 @@ class _Sentence:
             if token.dep_ in _OBJECT_DEPS:
                 governor = token.head if token.dep_ != "pobj" else token.head.head
                 other = by_token.get(governor.i) or by_token.get(self.clause_head(governor).i)
-                if other is not None and other is not pred and other.stance != "statement":
+                stance_above = other is not None and other.cue is not None and other.stance != "statement"
+                if stance_above and other is not pred:
                     pred.content_of = governor.i
                     # the stance stays the outer one's content; a party named as its owner ("the U.S.
                     # push for ...") is reported to hold it, at low confidence
@@ -469,13 +478,14 @@ class _Sentence:
                 return "ok"
             elif subjects:
                 subj = subjects[0]
-                if subj.lower_ in _FIRST_PERSON:
+                first = subj.lower_ in _FIRST_PERSON and subj.text != "US"  # "US" is a country
+                if first:
                     got = self.first_person()
                     if got:
                         pred.holders, pred.holder_verb = got, t
                         return "ok"
                     first_person = True  # a quotation's "I" or "we": the subject of the reporting verb above
-                got = None if subj.lower_ in _FIRST_PERSON else self.actors_of(subj)
+                got = None if first else self.actors_of(subj)
                 if got is None and subj.lower_ in _SUBJECT_PRONOUNS:
                     got = self._pronoun(subj)
                 if (
@@ -616,7 +626,9 @@ class _Sentence:
         word = self.ctx.text[pred.cue.start : pred.cue.end].lower()
         if re.match(r"(?:must|should|ha(?:s|ve|d) to|needs? to|ought to)\b", word):
             return True
-        return any(c.dep_ == "aux" and c.lower_ in _DEONTIC_AUX for c in pred.head.children)
+        # "X must drop barriers or face penalties": the second verb shares the first one's "must"
+        heads = [pred.head] + ([pred.head.head] if pred.head.dep_ == "conj" else [])
+        return any(c.dep_ == "aux" and c.lower_ in _DEONTIC_AUX for h in heads for c in h.children)
 
     def _condition_heads(self) -> dict[int, set[int]]:
         """Condition clauses of the sentence: head token index -> the clause's token indices. A clause with
