@@ -121,6 +121,7 @@ class CompiledCues:
     no_deal_affects: dict[str, frozenset[str]]  # no-deal issue -> the issues its outcomes are about
     body_nouns: re.Pattern[str]  # "Russian officials": the adjective speaks for its party
     body_words: frozenset[str]
+    document_words: frozenset[str]  # "plan", "statement": their owner holds what they say
     action_lemmas: dict[str, str]  # word form -> "concession" | "escalation"
     object_demand_forms: frozenset[str]  # "claim": a demand when its object is a thing
 
@@ -168,6 +169,7 @@ def compiled_cues(codebook: Codebook) -> CompiledCues:
             r"\s+(?:[\w-]+\s+){0,2}(?:" + _trie_regex(list(grammar.body_nouns)) + r")\b", re.IGNORECASE
         ),
         body_words=frozenset(w for w in grammar.body_nouns if " " not in w),
+        document_words=frozenset(w for w in (*grammar.document_nouns, *grammar.speech_nouns) if " " not in w),
         object_demand_forms=frozenset(forms_of(grammar.object_demand_verbs)),
         action_lemmas={
             **{f: "escalation" for f in forms_of(grammar.escalation_verbs)},
@@ -319,8 +321,23 @@ class _Sentence:
             body = head.lower_ in self.cues.body_words
             picks = covering
             if not picks and (body or not head_only):
-                # one in its compound or possessive ("the Kremlin's spokesman", "Russia's foreign ministry")
-                picks = [m for m in inside if m.end <= at and self.start_of(head.left_edge) <= m.start][:1]
+                # its compound or possessive ("the Kremlin's spokesman", "Russia's foreign ministry"), all of
+                # them when coordinated ("U.S. and Ukrainian officials")
+                before = [m for m in inside if m.end <= at and self.start_of(head.left_edge) <= m.start]
+                picks = before[:1]
+                for m in before[1:]:
+                    if re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", self.ctx.text[picks[-1].end : m.start]):
+                        picks.append(m)
+            if not picks and head.lower_ in self.cues.document_words:
+                # "his 10-point peace plan includes calls for ...": the document's owner holds what it says
+                for c in head.children:
+                    if c.dep_ in {"poss", "compound", "amod"} and c.i < head.i:
+                        got = self._possessor(c)
+                        if got:
+                            out.extend(x for x in got if x not in out)
+                            break
+                if out:
+                    continue
             if not picks and body:
                 # "a spokesperson for China's commerce ministry", "the head of the Russian delegation"
                 preps = [c for c in head.children if c.dep_ == "prep" and c.lower_ in {"of", "for", "from"}]
@@ -392,7 +409,7 @@ class _Sentence:
                 ):
                     stance = "demand"  # "the territories Russia claims": a claim to a thing, not a report
                 preds.append(_Predicate(token, token, stance, None, confidence=0.6))
-            elif token.dep_ in _VERBAL and not self._past_perfect(token):
+            elif token.dep_ in _VERBAL and not self._past_perfect(token) and self._main_line(token):
                 lemma = cues.action_lemmas.get(low) or cues.action_lemmas.get(
                     f"{low} {token.nbor(1).lower_}" if token.i + 1 < len(self.doc) else ""
                 )
@@ -411,6 +428,19 @@ class _Sentence:
             else:
                 break
         return token
+
+    @staticmethod
+    def _main_line(token: Any) -> bool:
+        """A verb of the sentence's own line of statements, not of a subordinate clause ("until Putin's forces
+        withdraw", "because Kyiv released ..."), and not a copula."""
+        if token.lemma_ == "be" or token.lower_ in {"be", "is", "are", "was", "were", "been"}:
+            return False
+        t = token
+        while t.head.i != t.i:
+            if t.dep_ == "advcl" and any(c.dep_ == "mark" for c in t.children):
+                return False
+            t = t.head
+        return True
 
     @staticmethod
     def _concessive(token: Any) -> bool:
@@ -513,6 +543,16 @@ class _Sentence:
                     return "none"
             if t.head.i == t.i:
                 break
+            if t.dep_ == "xcomp" and not subjects:
+                # "persuaded Ukraine to accept": the object does it; "urged Kyiv to accept": what is urged
+                objects = [c for c in t.head.children if c.dep_ == "dobj"]
+                got = self.actors_of(objects[0]) if objects else None
+                if got:
+                    above = by_token.get(t.head.i)
+                    if above is not None and above is not pred and above.cue is not None:
+                        return "content"
+                    pred.holders, pred.holder_verb = got, t
+                    return "ok"
             hypothetical_above = self._hypothetical(t.head, any_neg=True)
             if t.dep_ in {"ccomp", "xcomp"} and pred.stance != "threat" and hypothetical_above:
                 return "hedged"  # "he can't make Putin accept ...": a hypothetical about another
