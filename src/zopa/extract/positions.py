@@ -123,6 +123,7 @@ class CompiledCues:
     body_words: frozenset[str]
     document_words: frozenset[str]  # "plan", "statement": their owner holds what they say
     action_lemmas: dict[str, str]  # word form -> "concession" | "escalation"
+    actions: re.Pattern[str] | None  # any form of those verbs
     object_demand_forms: frozenset[str]  # "claim": a demand when its object is a thing
 
 
@@ -152,6 +153,10 @@ def compiled_cues(codebook: Codebook) -> CompiledCues:
     speech = (
         re.compile(r"\b(?:" + _trie_regex(speech_forms) + r")\b", re.IGNORECASE) if speech_forms else None
     )
+    actions = {
+        **{f: "escalation" for f in forms_of(grammar.escalation_verbs)},
+        **{f: "concession" for f in forms_of(grammar.concession_verbs)},
+    }
     cues = CompiledCues(
         catch_all=frozenset(i.id for i in codebook.issues if i.catch_all),
         issues=CueSet((i.id, i.cues) for i in codebook.issues),
@@ -171,10 +176,10 @@ def compiled_cues(codebook: Codebook) -> CompiledCues:
         body_words=frozenset(w for w in grammar.body_nouns if " " not in w),
         document_words=frozenset(w for w in (*grammar.document_nouns, *grammar.speech_nouns) if " " not in w),
         object_demand_forms=frozenset(forms_of(grammar.object_demand_verbs)),
-        action_lemmas={
-            **{f: "escalation" for f in forms_of(grammar.escalation_verbs)},
-            **{f: "concession" for f in forms_of(grammar.concession_verbs)},
-        },
+        action_lemmas=actions,
+        actions=(
+            re.compile(r"\b(?:" + _trie_regex(sorted(actions)) + r")\b", re.IGNORECASE) if actions else None
+        ),
         no_deal_affects={
             i.id: frozenset({*i.affects, *(k for a in i.anchors for k in a.implies)})
             for i in codebook.issues
@@ -190,6 +195,12 @@ def may_hold_position(cues: CompiledCues, text: str) -> bool:
     if not cues.issues.search(text):
         return False
     return bool((cues.speech and cues.speech.search(text)) or cues.any_stance.search(text))
+
+
+def may_hold_action(cues: CompiledCues, text: str) -> bool:
+    """Whether a sentence names an issue and an action a party may take on it ("China will lower its
+    tariffs"): a candidate when it also names a codebook actor."""
+    return bool(cues.actions is not None and cues.actions.search(text) and cues.issues.search(text))
 
 
 def _issue_hits(cues: CompiledCues, text: str, base: int) -> list[_Hit]:
