@@ -122,6 +122,7 @@ class CompiledCues:
     body_nouns: re.Pattern[str]  # "Russian officials": the adjective speaks for its party
     body_words: frozenset[str]
     document_words: frozenset[str]  # "plan", "statement": their owner holds what they say
+    speech_noun_words: frozenset[str]  # "comment", "assessment": what is said, not what is offered
     action_lemmas: dict[str, str]  # word form -> "concession" | "escalation"
     actions: re.Pattern[str] | None  # any form of those verbs
     object_demand_forms: frozenset[str]  # "claim": a demand when its object is a thing
@@ -175,6 +176,7 @@ def compiled_cues(codebook: Codebook) -> CompiledCues:
         ),
         body_words=frozenset(w for w in grammar.body_nouns if " " not in w),
         document_words=frozenset(w for w in (*grammar.document_nouns, *grammar.speech_nouns) if " " not in w),
+        speech_noun_words=frozenset(w for w in grammar.speech_nouns if " " not in w),
         object_demand_forms=frozenset(forms_of(grammar.object_demand_verbs)),
         action_lemmas=actions,
         actions=(
@@ -403,7 +405,13 @@ class _Sentence:
                 if last is not None and last.i > token.i:
                     token = last
             head = self.clause_head(token)
-            preds.append(_Predicate(token, head, hit.key, hit))
+            stance = hit.key
+            if stance == "offer" and any(
+                c.dep_ == "dobj" and c.lower_ in cues.document_words and c.lower_ in cues.speech_noun_words
+                for c in token.children
+            ):
+                stance = "statement"  # "offered differing assessments": words, not a deal
+            preds.append(_Predicate(token, head, stance, hit))
             taken |= {token.i, head.i}
         for token in self.doc:
             if token.i in taken:
