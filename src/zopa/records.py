@@ -112,7 +112,7 @@ class Position(_Record):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EventFact(_Record):
-    """A reported figure: "69 long-range drones launched", "at least 26 people injured", "a 34% duty"."""
+    """A reported figure: "40 rockets fired", "at least 12 people hurt", "a 25% levy"."""
 
     what: str
     count: float | None

@@ -1,29 +1,29 @@
-"""Event figures: numbers that report what happened or holds ("more than 60 national security advisers",
-"Russia received 55 prisoners", "a 34% retaliatory duty", "1,000 for 1,000").
+"""Event figures: numbers that report what happened or holds ("more than 40 foreign ministers", "the army
+freed 73 hostages", "a 25% levy on steel", "300 for 300").
 
 Extractor ``events.v2``; surface rules over the segmented text, no parse:
 
 * A **number** is digits ("1,200", "3.5"), number words ("three", "twenty-six"), either with a scale
-  ("47 million", "a million", "two dozen"), after an optional qualifier ("more than", "some", "up to
+  ("12 million", "a million", "two dozen"), after an optional qualifier ("more than", "some", "up to
   roughly"; the grammar's ``event_qualifiers``).
-* A **count** is a number and the noun it counts, within four words after it ("five British nationals",
-  "617,000 Russian soldiers"): a listed ``event_nouns`` word, or a word of a counted form
+* A **count** is a number and the noun it counts, within four words after it ("four Dutch nationals",
+  "8,500 Chinese workers"): a listed ``event_nouns`` word, or a word of a counted form
   (``event_noun_patterns``: agent nouns, demonyms). "one" counts only before such a noun in the singular, in
   a sentence with an event verb ("one civilian was killed").
 * A **bare number** counts what the paragraph's last figure counted when it follows an event verb
-  ("intercepted 29"), precedes one ("12 killed"), or follows "of whom", "of them", "among them".
-* **"N for N"** ("a 1,000-for-1,000 swap") is one figure: N on each side.
-* A **percentage** ("34%", "90 percent", "115 percentage points") is a figure of what it measures.
+  ("shot down 17"), precedes one ("12 killed"), or follows "of whom", "of them", "among them".
+* **"N for N"** ("a 300-for-300 swap") is one figure: N on each side.
+* A **percentage** ("25%", "60 percent", "4 percentage points") is a figure of what it measures.
 * Not figures: years, dates, clock times, ages, durations ("90-day", "three years"), ordinals, a number glued
   to letters or a hyphen ("H20", "10-point plan"), a number after a capitalised designation ("Article 5",
   "Section 301"), "12 out of 10", money and distances (they are not counted nouns); a count after a
-  determiner or possessive ("the two leaders", "all four regions", "its 27 members": a reference to a known
+  determiner or possessive ("the three envoys", "all four provinces", "its 27 members": a reference to a known
   set); a count of sources ("two officials said", ``event_source_cues``); a figure after a threat, a proposal
   or a hypothesis in its clause, or in the main clause after "If ...," (``event_irrealis``): a threatened or
   proposed figure is a position, not an event. Headings and unpunctuated list items (link lists, captions)
   are skipped.
-* One figure per (count, unit) in an article: a figure repeated ("more than 1 million people" ... "more
-  than a million people") is one event.
+* One figure per (count, unit) in an article: a figure repeated ("over 2 million customers" ... "over two
+  million customers") is one event.
 
 ``claimed_by`` is the party of the one source of the figure: the speaker of the quote or reported speech that
 holds it, else "according to X", else the actor named as the subject of a reporting verb in the sentence
@@ -74,7 +74,7 @@ _MONTH_BEFORE = re.compile(
 )
 _AFTER_NOISE = re.compile(
     r"^\s*(?:(?:" + "|".join(_MONTHS) + r")\b|(?:st|nd|rd|th)\b|:\d|(?:am|pm|a\.m\.|p\.m\.|o['’]clock)(?!\w)|"
-    r"(?:seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|centuries|century)\b|"
+    r"(seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|centuries|century)\b|"
     r"(?:out of|in|of)\s+(?:\d|" + _NUMBER_WORD + r"\b))",
     re.IGNORECASE,
 )
@@ -313,8 +313,8 @@ def _figures(sentence: Sentence, lexicon: _Lexicon, last_unit: str | None) -> li
             or _designation_before(text[: m.start()])
             or _irrealis(text, m.start(), lexicon)
         ):
-            continue  # a swap is N for N on each side ("1,000 for 1,000"); "Fortune 500 for 2015" is not
-        # what is swapped: "a 1,000-for-1,000 prisoner exchange", "an 84-for-84 swap of captives"
+            continue  # a swap is N for N on each side ("300 for 300"); "Fortune 500 for 2015" is not
+        # what is swapped: "a 300-for-300 hostage swap", "an 84-for-84 swap of captives"
         of = re.match(r"\s+[\w’'-]+\s+of\b", text[m.end() :])
         head = (
             _head_after(text, m.end(), lexicon)
@@ -358,12 +358,12 @@ def _figure(
         if lexicon.sources is not None and lexicon.sources.search(
             text[max(0, start - 40) : start] + "COUNT" + text[head.end : head.end + 60]
         ):
-            return None  # "two officials said", "citing four people"
+            return None  # "two officials said", "citing three people"
         tail = re.match(r"\s+of\s+(?:[\w’'-]+\s+){0,3}?[\w’'-]+(?=[\s,.;:!?]|$)", text[head.end :])
         what_end = head.end + (tail.end() if tail else 0)
         what = verb_before + text[end:what_end].strip() + verb_after
         return _Figure(count, _unit_of(head, lexicon), qualifier, start, head.end, what)
-    # A bare number counts what the paragraph's last figure counted: "intercepted 29", "of whom 30 were",
+    # A bare number counts what the paragraph's last figure counted: "shot down 17", "of whom 30 were",
     # "12 were killed" (then it may count nothing named).
     if verb_after or (last_unit is not None and (verb_before or _BARE_LEAD.search(before))):
         what = f"{last_unit or ''} {verb_before.strip() or verb_after.strip()}".strip()
@@ -378,8 +378,11 @@ def _not_a_figure(text: str, m: re.Match[str], lexicon: _Lexicon) -> bool:
     before, after = text[:start], text[end:]
     if after[:1] and after[0] in _HYPHENS:
         return True  # "10-point plan", "90-day pause", "71-year-old"
-    if _MONTH_BEFORE.search(before) or _AFTER_NOISE.match(after) or _RATIO_BEFORE.search(before):
+    if _MONTH_BEFORE.search(before) or _RATIO_BEFORE.search(before):
         return True
+    noise = _AFTER_NOISE.match(after)
+    if noise and not (noise.group(1) and _head_after(text, end + noise.end(), lexicon)):
+        return True  # a time unit is a duration unless it modifies a counted noun ("35 night routes")
     if (
         not m.group("scale")
         and not m.group("pct")
