@@ -18,17 +18,17 @@ Extractor ``events.v2``; surface rules over the segmented text, no parse:
   to letters or a hyphen ("H20", "10-point plan"), a number after a capitalised designation ("Article 5",
   "Section 301"), "12 out of 10", money and distances (they are not counted nouns); a count after a
   determiner or possessive ("the three envoys", "all four provinces", "its 27 members": a reference to a known
-  set); a count of sources ("two officials said", ``event_source_cues``); a figure after a threat, a proposal
-  or a hypothesis in its clause, or in the main clause after "If ...," (``event_irrealis``): a threatened or
-  proposed figure is a position, not an event. Headings and unpunctuated list items (link lists, captions)
-  are skipped.
+  set); a count of sources ("two officials said", ``event_source_cues``); a figure that a threat, an offer, a
+  demand or a hypothesis governs: a cue within ten words before it in its clause, a passive one after it
+  ("a 70% duty threatened by X"), or the main clause after "If ...," (``event_irrealis``): such a figure is a
+  position, not an event. Unpunctuated list items (link lists) are skipped.
 * One figure per (count, unit) in an article: a figure repeated ("over 2 million customers" ... "over two
-  million customers") is one event.
+  million customers") is one event, read from a body sentence rather than a heading.
 
 ``claimed_by`` is the party of the one source of the figure: the speaker of the quote or reported speech that
 holds it, else "according to X", else the actor named as the subject of a reporting verb in the sentence
-("..., Zelensky said"). ``place`` is a capitalised name after in/on/at/near/over, ``when`` a time expression
-in the sentence or the paragraph's lead ("Overnight: ...").
+(``event_claim_verbs``: "..., the ministry said"). ``place`` is a capitalised name after in/on/at/near/over,
+``when`` a time expression in the sentence or the paragraph's lead ("Overnight: ...").
 """
 
 from __future__ import annotations
@@ -328,15 +328,13 @@ def _figures(sentence: Sentence, lexicon: _Lexicon, last_unit: str | None) -> li
     for m in lexicon.number.finditer(text):
         if any(s <= m.start("num") < e for s, e in taken):
             continue
-        figure = _figure(text, m, lexicon, out[-1].unit if out else last_unit, sentence)
+        figure = _figure(text, m, lexicon, out[-1].unit if out else last_unit)
         if figure is not None:
             out.append(figure)
     return sorted(out, key=lambda f: f.start)
 
 
-def _figure(
-    text: str, m: re.Match[str], lexicon: _Lexicon, last_unit: str | None, sentence: Sentence
-) -> _Figure | None:
+def _figure(text: str, m: re.Match[str], lexicon: _Lexicon, last_unit: str | None) -> _Figure | None:
     """The figure a number match stands for, or None when it is not an event figure."""
     num, scale = m.group("num"), m.group("scale") or ""
     count = _value(num, scale)
@@ -394,8 +392,8 @@ def _not_a_figure(text: str, m: re.Match[str], lexicon: _Lexicon) -> bool:
 
 
 def _percentage(text: str, m: re.Match[str], count: float, qualifier: str | None) -> _Figure:
-    """A percentage and what it measures: the words after it ("a 34% duty on steel", "90% of the issues"),
-    else the words before it ("tariffs were cut to 30 percent")."""
+    """A percentage and what it measures: the words after it ("a 25% levy on steel", "60% of the province"),
+    else the words before it ("duties were lowered to 15 percent")."""
     start, end = m.start(), m.end()
     unit = "percentage points" if "point" in m.group("pct").lower() else "percent"
     following = _PERCENT_OF.match(text, end)
@@ -409,8 +407,8 @@ def _percentage(text: str, m: re.Match[str], count: float, qualifier: str | None
 
 
 def _verb_near(text: str, start: int, end: int, lexicon: _Lexicon) -> tuple[str, str]:
-    """The event verb right before the counted phrase ("received 55 prisoners") or right after it ("69
-    drones launched", "26 people were injured"), as ("received ", "") or ("", " launched")."""
+    """The event verb right before the counted phrase ("freed 40 captives") or right after it ("40 rockets
+    fired", "12 people were hurt"), as ("freed ", "") or ("", " fired")."""
     before = re.search(r"(\w+)\s+$", text[:start])
     if before and before.group(1).lower() in lexicon.verb_forms:
         return before.group(1).lower() + " ", ""
