@@ -14,7 +14,10 @@ from zopa.cli._app import app
 from zopa.errors import ZopaError
 
 # Each command module adds its commands to `app` on import; this order is the order of `zopa --help`.
-_MODULES = ("pipeline_cmds", "evidence_cmds", "tracking_cmds", "negotiation_cmds", "model_cmds", "serve_cmd")
+_MODULES = (
+    "pipeline_cmds", "evidence_cmds", "codebook_cmds", "tracking_cmds", "negotiation_cmds", "model_cmds",
+    "serve_cmd",
+)
 for _module in _MODULES:
     importlib.import_module(f"zopa.cli.{_module}")
 
@@ -27,7 +30,7 @@ def command() -> Any:
     todo = [root]
     while todo:
         current = todo.pop()
-        for param in [*current.params, current.get_help_option(names)]:
+        for param in [*current.params, current.get_help_option(names)]:  # type: ignore[arg-type]
             if param is not None and getattr(param, "is_flag", False) and param.metavar is None:
                 param.metavar = ""
         todo.extend(getattr(current, "commands", {}).values())
