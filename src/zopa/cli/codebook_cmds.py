@@ -6,6 +6,7 @@ Thin shells over ``zopa.codebook_tools`` and ``zopa.trial``.
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -87,7 +88,7 @@ def _cell(value: object) -> str:
     return escape(str(value))
 
 
-def _print_table(title: str, columns: tuple[str, ...], rows: list[tuple[object, ...]]) -> None:
+def _print_table(title: str, columns: tuple[str, ...], rows: Sequence[tuple[object, ...]]) -> None:
     if not rows:
         console.print(f"[bold]{title}[/bold]: none", highlight=False)
         return
