@@ -176,6 +176,10 @@ class Codebook(_Model):
     # The language layer: zopa's default English grammar with this codebook's ``grammar:`` additions applied
     # (see zopa.grammar); after validation it is the whole grammar the extractors read.
     grammar: Grammar = Grammar()
+    # Parties are the codebook's own (default). True: any named actor the text introduces (a person, an
+    # organisation, a state found by NER) may hold positions too: for exploring a negotiation before its
+    # codebook lists the parties, or for event-coding benchmarks.
+    open_parties: bool = False
 
     @model_validator(mode="before")
     @classmethod

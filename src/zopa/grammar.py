@@ -37,6 +37,7 @@ LIST_FIELDS = (
     "concession_verbs",
     "escalation_verbs",
     "object_demand_verbs",
+    "document_nouns",
     "negators",
     "hedges",
     "event_verbs",
@@ -91,6 +92,7 @@ class Grammar(_Model):
     concession_verbs: tuple[str, ...] = ()  # lemmas: a party's action toward the other side (accept)
     escalation_verbs: tuple[str, ...] = ()  # lemmas: a party's action away from it (plan)
     object_demand_verbs: tuple[str, ...] = ()  # speech verbs that demand a noun object ("claims the land")
+    document_nouns: tuple[str, ...] = ()  # "plan", "proposal": a party's document states its positions
     stance_cues: StanceCues = StanceCues()
     negators: tuple[str, ...] = ()  # patterns
     hedges: tuple[str, ...] = ()  # patterns
@@ -104,7 +106,7 @@ class Grammar(_Model):
 
     @field_validator(
         "speech_verbs", "characterising_verbs", "need_that", "event_verbs", "speech_nouns", "body_nouns",
-        "concession_verbs", "escalation_verbs", "object_demand_verbs",
+        "concession_verbs", "escalation_verbs", "object_demand_verbs", "document_nouns",
     )
     @classmethod
     def _words(cls, words: tuple[str, ...]) -> tuple[str, ...]:

@@ -76,6 +76,7 @@ _NOMINAL = frozenset(
     {"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "npadvmod", "ROOT", "dep"}
 )
 _OBJECT_DEPS = frozenset({"dobj", "pobj", "attr", "oprd", "nsubjpass"})
+_RELATIVE = frozenset({"that", "which", "who", "whom"})
 _POSSESSIVE_PRONOUNS = frozenset({"its", "their", "his", "her"})
 _SUBJECT_PRONOUNS = frozenset({"it", "they", "he", "she"})
 # "the two sides", "both countries": the negotiation's two leading parties.
@@ -88,6 +89,8 @@ _NUMBER = re.compile(
     r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(\s*(?:thousand|million|billion|bn|mn|m)\b)?",
     re.IGNORECASE,
 )
+_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
+_POINT_REACHED = re.compile(r"\b(?:to|at)\s+(?:\w+\s+)?$")
 _LAST_WORDS = re.compile(r"(?:\w+\s+){0,2}\w+$")
 _SCALE = {"thousand": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9}
 
@@ -118,7 +121,10 @@ class CompiledCues:
     no_deal_affects: dict[str, frozenset[str]]  # no-deal issue -> the issues its outcomes are about
     body_nouns: re.Pattern[str]  # "Russian officials": the adjective speaks for its party
     body_words: frozenset[str]
+    document_words: frozenset[str]  # "plan", "statement": their owner holds what they say
+    speech_noun_words: frozenset[str]  # "comment", "assessment": what is said, not what is offered
     action_lemmas: dict[str, str]  # word form -> "concession" | "escalation"
+    actions: re.Pattern[str] | None  # any form of those verbs
     object_demand_forms: frozenset[str]  # "claim": a demand when its object is a thing
 
 
@@ -148,6 +154,10 @@ def compiled_cues(codebook: Codebook) -> CompiledCues:
     speech = (
         re.compile(r"\b(?:" + _trie_regex(speech_forms) + r")\b", re.IGNORECASE) if speech_forms else None
     )
+    actions = {
+        **{f: "escalation" for f in forms_of(grammar.escalation_verbs)},
+        **{f: "concession" for f in forms_of(grammar.concession_verbs)},
+    }
     cues = CompiledCues(
         catch_all=frozenset(i.id for i in codebook.issues if i.catch_all),
         issues=CueSet((i.id, i.cues) for i in codebook.issues),
@@ -165,11 +175,13 @@ def compiled_cues(codebook: Codebook) -> CompiledCues:
             r"\s+(?:[\w-]+\s+){0,2}(?:" + _trie_regex(list(grammar.body_nouns)) + r")\b", re.IGNORECASE
         ),
         body_words=frozenset(w for w in grammar.body_nouns if " " not in w),
+        document_words=frozenset(w for w in (*grammar.document_nouns, *grammar.speech_nouns) if " " not in w),
+        speech_noun_words=frozenset(w for w in grammar.speech_nouns if " " not in w),
         object_demand_forms=frozenset(forms_of(grammar.object_demand_verbs)),
-        action_lemmas={
-            **{f: "escalation" for f in forms_of(grammar.escalation_verbs)},
-            **{f: "concession" for f in forms_of(grammar.concession_verbs)},
-        },
+        action_lemmas=actions,
+        actions=(
+            re.compile(r"\b(?:" + _trie_regex(sorted(actions)) + r")\b", re.IGNORECASE) if actions else None
+        ),
         no_deal_affects={
             i.id: frozenset({*i.affects, *(k for a in i.anchors for k in a.implies)})
             for i in codebook.issues
@@ -185,6 +197,12 @@ def may_hold_position(cues: CompiledCues, text: str) -> bool:
     if not cues.issues.search(text):
         return False
     return bool((cues.speech and cues.speech.search(text)) or cues.any_stance.search(text))
+
+
+def may_hold_action(cues: CompiledCues, text: str) -> bool:
+    """Whether a sentence names an issue and an action a party may take on it ("China will lower its
+    tariffs"): a candidate when it also names a codebook actor."""
+    return bool(cues.actions is not None and cues.actions.search(text) and cues.issues.search(text))
 
 
 def _issue_hits(cues: CompiledCues, text: str, base: int) -> list[_Hit]:
@@ -250,9 +268,11 @@ class _Sentence:
         sentence: Sentence,
         speaker: str | None,
         reporter: str | None,
+        bodies: dict[str, str] | None = None,
     ) -> None:
         self.ctx = ctx
         self.cues = cues
+        self.bodies = bodies if bodies is not None else {}
         self.sentence = sentence
         self.speaker = speaker  # of a quotation the sentence lies in
         self.reporter = reporter  # of reported speech it lies in
@@ -292,7 +312,10 @@ class _Sentence:
         if party is None:
             return None
         known = ctx.codebook.actor_by_id.get(party)
-        return party if known is not None and known.is_party else None
+        if known is not None:
+            return party if known.is_party else None
+        # a name the codebook does not know: a party only in a codebook open to the text's own actors
+        return party if ctx.codebook.open_parties and party.startswith("ner:") else None
 
     def _mentions_in(self, token: Any) -> list[Mention]:
         left = self.start_of(token.left_edge)
@@ -308,24 +331,57 @@ class _Sentence:
             at = self.start_of(head)
             inside = self._mentions_in(head)
             covering = [m for m in inside if m.start <= at < m.end]
-            # the head's own mention, else one in its compound or possessive ("the Kremlin's spokesman")
-            picks = covering or (
-                []
-                if head_only
-                else [m for m in inside if m.end <= at and self.start_of(head.left_edge) <= m.start][:1]
-            )
+            body = head.lower_ in self.cues.body_words
+            picks = covering
+            if not picks and (body or not head_only):
+                # its compound or possessive ("the Kremlin's spokesman", "Russia's foreign ministry"), all of
+                # them when coordinated ("U.S. and Ukrainian officials")
+                before = [m for m in inside if m.end <= at and self.start_of(head.left_edge) <= m.start]
+                picks = before[:1]
+                for m in before[1:]:
+                    if re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", self.ctx.text[picks[-1].end : m.start]):
+                        picks.append(m)
+            if not picks and head.lower_ in self.cues.document_words:
+                # "his 10-point peace plan includes calls for ...": the document's owner holds what it says
+                for c in head.children:
+                    if c.dep_ in {"poss", "compound", "amod"} and c.i < head.i:
+                        got = self._possessor(c)
+                        if got:
+                            out.extend(x for x in got if x not in out)
+                            break
+                if out:
+                    continue
+            if not picks and body:
+                # "a spokesperson for China's commerce ministry", "the head of the Russian delegation"
+                preps = [c for c in head.children if c.dep_ == "prep" and c.lower_ in {"of", "for", "from"}]
+                for prep in preps:
+                    picks = self._mentions_in(prep)[:1]
+                    if picks:
+                        break
+            if not picks and body and head_only is False and not inside:
+                remembered = self.ctx_bodies().get(head.lower_)  # "the spokesperson" named earlier
+                if remembered is not None:
+                    out.append((remembered, None))
+                    continue
             for m in picks:
                 party = self._party(m.actor)
                 if party is not None:
                     person = m.actor if self.ctx.is_person(m.actor) else None
                     if (party, person) not in out:
                         out.append((party, person))
+                    if body:
+                        self.ctx_bodies()[head.lower_] = party
         if not out and _BOTH_SIDES.search(" ".join(t.text for t in subj.subtree if t.dep_ != "punct")):
             out = [(p, None) for p in self.ctx_both_sides()]
         return out or None
 
     def ctx_both_sides(self) -> list[str]:
         return _leading_parties(self.ctx)
+
+    def ctx_bodies(self) -> dict[str, str]:
+        """Body nouns seen with their party so far in the article ("spokesperson" -> china): a later "the
+        spokesperson" is the same body."""
+        return self.bodies
 
     def first_person(self) -> list[tuple[str, str | None]] | None:
         who = self.speaker or self.reporter
@@ -343,8 +399,19 @@ class _Sentence:
             token = self.token_at(hit.start)
             if token is None:
                 continue
+            if token.dep_ in {"cc", "mark", "prep", "det"}:
+                # "or face", "unless": the cue's verb carries it, not its conjunction
+                last = self.token_at(hit.end - 1)
+                if last is not None and last.i > token.i:
+                    token = last
             head = self.clause_head(token)
-            preds.append(_Predicate(token, head, hit.key, hit))
+            stance = hit.key
+            if stance == "offer" and any(
+                c.dep_ == "dobj" and c.lower_ in cues.document_words and c.lower_ in cues.speech_noun_words
+                for c in token.children
+            ):
+                stance = "statement"  # "offered differing assessments": words, not a deal
+            preds.append(_Predicate(token, head, stance, hit))
             taken |= {token.i, head.i}
         for token in self.doc:
             if token.i in taken:
@@ -361,7 +428,7 @@ class _Sentence:
                 ):
                     stance = "demand"  # "the territories Russia claims": a claim to a thing, not a report
                 preds.append(_Predicate(token, token, stance, None, confidence=0.6))
-            elif token.dep_ in _VERBAL and not self._past_perfect(token):
+            elif token.dep_ in _VERBAL and not self._past_perfect(token) and self._main_line(token):
                 lemma = cues.action_lemmas.get(low) or cues.action_lemmas.get(
                     f"{low} {token.nbor(1).lower_}" if token.i + 1 < len(self.doc) else ""
                 )
@@ -380,6 +447,19 @@ class _Sentence:
             else:
                 break
         return token
+
+    @staticmethod
+    def _main_line(token: Any) -> bool:
+        """A verb of the sentence's own line of statements, not of a subordinate clause ("until Putin's forces
+        withdraw", "because Kyiv released ..."), and not a copula."""
+        if token.lemma_ == "be" or token.lower_ in {"be", "is", "are", "was", "were", "been"}:
+            return False
+        t = token
+        while t.head.i != t.i:
+            if t.dep_ == "advcl" and any(c.dep_ == "mark" for c in t.children):
+                return False
+            t = t.head
+        return True
 
     @staticmethod
     def _concessive(token: Any) -> bool:
@@ -413,7 +493,8 @@ class _Sentence:
             if token.dep_ in _OBJECT_DEPS:
                 governor = token.head if token.dep_ != "pobj" else token.head.head
                 other = by_token.get(governor.i) or by_token.get(self.clause_head(governor).i)
-                if other is not None and other is not pred and other.stance != "statement":
+                stance_above = other is not None and other.cue is not None and other.stance != "statement"
+                if stance_above and other is not pred:
                     pred.content_of = governor.i
                     # the stance stays the outer one's content; a party named as its owner ("the U.S.
                     # push for ...") is reported to hold it, at low confidence
@@ -446,13 +527,14 @@ class _Sentence:
                 return "ok"
             elif subjects:
                 subj = subjects[0]
-                if subj.lower_ in _FIRST_PERSON:
+                first = subj.lower_ in _FIRST_PERSON and subj.text != "US"  # "US" is a country
+                if first:
                     got = self.first_person()
                     if got:
                         pred.holders, pred.holder_verb = got, t
                         return "ok"
                     first_person = True  # a quotation's "I" or "we": the subject of the reporting verb above
-                got = None if subj.lower_ in _FIRST_PERSON else self.actors_of(subj)
+                got = None if first else self.actors_of(subj)
                 if got is None and subj.lower_ in _SUBJECT_PRONOUNS:
                     got = self._pronoun(subj)
                 if (
@@ -465,8 +547,14 @@ class _Sentence:
                 if got:
                     pred.holders, pred.holder_verb = got, t
                     return "ok"
+                if t.dep_ in {"relcl", "acl"} and subj.lower_ in _RELATIVE:
+                    got = self.actors_of(t.head)  # "Russia, which rejected ...": the noun it describes
+                    if got:
+                        pred.holders, pred.holder_verb = got, t
+                        return "ok"
+                    return "none"
                 if not first_person and (
-                    (subj.dep_ != "nsubjpass" and t.dep_ not in {"ccomp", "xcomp", "relcl", "acl", "advcl"})
+                    (subj.dep_ != "nsubjpass" and t.dep_ not in {"ccomp", "xcomp", "advcl"})
                     or (subj.dep_ == "nsubjpass" and t.dep_ == "advcl")
                 ):
                     # "the proposal fails to ...": the subject is not an actor; "while initiatives are
@@ -474,6 +562,16 @@ class _Sentence:
                     return "none"
             if t.head.i == t.i:
                 break
+            if t.dep_ == "xcomp" and not subjects:
+                # "persuaded Ukraine to accept": the object does it; "urged Kyiv to accept": what is urged
+                objects = [c for c in t.head.children if c.dep_ == "dobj"]
+                got = self.actors_of(objects[0]) if objects else None
+                if got:
+                    above = by_token.get(t.head.i)
+                    if above is not None and above is not pred and above.cue is not None:
+                        return "content"
+                    pred.holders, pred.holder_verb = got, t
+                    return "ok"
             hypothetical_above = self._hypothetical(t.head, any_neg=True)
             if t.dep_ in {"ccomp", "xcomp"} and pred.stance != "threat" and hypothetical_above:
                 return "hedged"  # "he can't make Putin accept ...": a hypothetical about another
@@ -544,14 +642,33 @@ class _Sentence:
         if index == 0:
             return None
         prev = self.ctx.sentences[index - 1]
-        if prev.paragraph < self.sentence.paragraph - 1 or prev.index not in self.ctx.candidates:
+        if prev.paragraph < self.sentence.paragraph - 1:
             return None
-        before = _Sentence(self.ctx, self.cues, prev, None, None)
+        if prev.index not in self.ctx.candidates:
+            return self._opening_party(prev)
+        before = _Sentence(self.ctx, self.cues, prev, None, None, self.bodies)
         for root in (t for t in before.doc if t.dep_ == "ROOT"):
             for subj in (c for c in root.children if c.dep_ in _SUBJECT_DEPS):
                 got = before.actors_of(subj, head_only=True)  # "Putin's refusal ... It": not Putin
                 if got:
                     return [(party, None) for party, _ in got]
+        return None
+
+    def _opening_party(self, prev: Sentence) -> list[tuple[str, str | None]] | None:
+        """Without a parse: a party the sentence opens with, alone or as the owner of a body ("Russia's
+        foreign ministry, meanwhile, ..."), not as the owner of a thing ("Putin's refusal ...")."""
+        text = self.ctx.text
+        for m in self.ctx.mentions_in(prev.start, prev.end):
+            if len(_WORDS.findall(text[prev.start : m.start])) > 1:
+                break
+            party = self._party(m.actor)
+            if party is None:
+                continue
+            after = text[m.end : prev.end]
+            owner = re.match(r"['’]s?\s+", after)
+            if owner is None or self.cues.body_nouns.match(" " + after[owner.end() :]):
+                return [(party, None)]
+            return None
         return None
 
     def _person_pronoun(self, token: Any) -> list[tuple[str, str | None]] | None:
@@ -568,7 +685,9 @@ class _Sentence:
         word = self.ctx.text[pred.cue.start : pred.cue.end].lower()
         if re.match(r"(?:must|should|ha(?:s|ve|d) to|needs? to|ought to)\b", word):
             return True
-        return any(c.dep_ == "aux" and c.lower_ in _DEONTIC_AUX for c in pred.head.children)
+        # "X must drop barriers or face penalties": the second verb shares the first one's "must"
+        heads = [pred.head] + ([pred.head.head] if pred.head.dep_ == "conj" else [])
+        return any(c.dep_ == "aux" and c.lower_ in _DEONTIC_AUX for h in heads for c in h.children)
 
     def _condition_heads(self) -> dict[int, set[int]]:
         """Condition clauses of the sentence: head token index -> the clause's token indices. A clause with
@@ -737,8 +856,9 @@ def _sentence_claims(
     issues: list[_Hit],
     speaker: str | None,
     reporter: str | None,
+    bodies: dict[str, str] | None = None,
 ) -> list[_Claim]:
-    reader = _Sentence(ctx, cues, sentence, speaker, reporter)
+    reader = _Sentence(ctx, cues, sentence, speaker, reporter, bodies)
     preds = reader.predicates()
     by_token: dict[int, _Predicate] = {}
     for p in preds:
@@ -770,6 +890,12 @@ def _sentence_claims(
             if pred.cue is None or len({party for p in kept for party, _ in p.holders}) > 1:
                 continue
             in_scope = _nearest(issues, pred.cue)  # a lone stance cue: the issue cued nearest to it
+            near = reader.token_at(in_scope[0].start) if in_scope else None
+            if near is not None:  # its point: from the clause the issue is named in
+                verb = near
+                while verb.dep_ not in _VERBAL and verb.head.i != verb.i:
+                    verb = verb.head
+                scope = scope | {t.i for t in verb.subtree}
         specific = [h for h in in_scope if h.key not in cues.catch_all]
         if specific:
             in_scope = specific
@@ -901,7 +1027,7 @@ def _point(
     text = ctx.text
     measure = cues.measures.get(issue)
     if measure is not None:
-        found: list[float] = []
+        found: list[tuple[float, bool]] = []  # (value, named as the point reached: "to 30%")
         for lo, hi in runs:
             for m in measure[1].finditer(text, lo, hi + 30):
                 if m.start() >= hi:
@@ -909,9 +1035,12 @@ def _point(
                 quantity = float(m.group(1).replace(",", ""))
                 scale = (m.group(2) or "").strip().lower()
                 quantity *= _SCALE.get(scale, 1.0)
-                found.append(measure[0].value_of(quantity))
+                after_to = bool(_POINT_REACHED.search(text[max(0, m.start() - 16) : m.start()]))
+                found.append((measure[0].value_of(quantity), after_to))
         if found:
-            return found[-1]  # "from 57% to 47%": the last figure is where it goes
+            # "cut to 30% from 145%", "from 57% to 47%": the figure after "to" is where it goes, else the last
+            targets = [v for v, after_to in found if after_to]
+            return targets[-1] if targets else found[-1][0]
     found_anchors: list[tuple[float, int, int]] = []  # (value, start, end)
     for value, pattern in cues.anchors.get(issue, ()):
         for lo, hi in runs:
@@ -978,6 +1107,7 @@ def find_positions(
     cues = compiled_cues(ctx.codebook)
     quoted = _speaker_spans(quotes)
     reported = _speaker_spans(statements)
+    bodies: dict[str, str] = {}  # "spokesperson" -> its party, as the article introduces them
     out: list[Position] = []
     for sentence in ctx.sentences:
         paragraph = ctx.paragraphs[sentence.paragraph]
@@ -993,7 +1123,7 @@ def find_positions(
                 continue
         speaker = _speaker_for(sentence, quoted)
         reporter = speaker or _speaker_for(sentence, reported)
-        out.extend(_sentence_positions(ctx, cues, sentence, issues, speaker, reporter))
+        out.extend(_sentence_positions(ctx, cues, sentence, issues, speaker, reporter, bodies))
     return out
 
 
@@ -1004,8 +1134,9 @@ def _sentence_positions(
     issues: list[_Hit],
     speaker: str | None,
     reporter: str | None,
+    bodies: dict[str, str] | None = None,
 ) -> list[Position]:
-    claims = _sentence_claims(ctx, cues, sentence, issues, speaker, reporter)
+    claims = _sentence_claims(ctx, cues, sentence, issues, speaker, reporter, bodies)
     if not claims and speaker is not None:
         # a sentence of a quotation with no clause of its own: the speaker's statement on its issue
         party = ctx.party_of(speaker)
@@ -1040,7 +1171,7 @@ def _sentence_positions(
         issue = ctx.codebook.issue_by_id[claim.issue]
         stance = issue.stance_map.get(claim.stance, claim.stance)
         if claim.tokens:
-            reader = reader or _Sentence(ctx, cues, sentence, speaker, reporter)
+            reader = reader or _Sentence(ctx, cues, sentence, speaker, reporter, bodies)
             topics = [(h.start, h.end) for h in issues if h.key == claim.issue]
             point = _point(ctx, cues, reader, claim.issue, claim.tokens, claim.stop, topics)
         else:
