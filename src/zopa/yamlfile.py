@@ -68,7 +68,7 @@ def plain_problem(exc: yaml.YAMLError) -> str:
     if problem.startswith("expected <block end>"):
         return f"this line is indented differently from the block it belongs to{opened}"
     if problem.startswith("mapping values are not allowed"):
-        return "a ': ' inside a value; put the value in quotes ('...')"
+        return "a ': ' where a value was expected; quote a value that holds ': ', or check the indentation"
     if re.match(r"expected ',' or '[\]}]', but got ':'", problem):
         return "a ':' inside a value in [...] or {...}; put that value in quotes ('...')"
     if re.match(r"expected ',' or '[\]}]'", problem):
