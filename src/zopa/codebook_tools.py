@@ -101,7 +101,7 @@ def codebook_warnings(codebook: Codebook, lines: YamlFile | None = None) -> list
             if problem is None:
                 reachable = True
             else:
-                found.append((("issues", i, "cues", j), f"cue '{cue}' {problem}"))
+                found.append((("issues", i, "cues", j), f"cue '{_shown(cue)}' {problem}"))
         if not reachable:
             why = "has no cues" if not issue.cues else "has no cue that can match"
             found.append(
@@ -113,7 +113,7 @@ def codebook_warnings(codebook: Codebook, lines: YamlFile | None = None) -> list
             for k, cue in enumerate(anchor.cues):
                 problem = cue_problem(cue)
                 if problem is not None:
-                    found.append((("issues", i, "anchors", j, "cues", k), f"cue '{cue}' {problem}"))
+                    found.append((("issues", i, "anchors", j, "cues", k), f"cue '{_shown(cue)}' {problem}"))
         values = [a.value for a in issue.anchors]
         for j, (before, after) in enumerate(pairwise(values)):
             if after <= before:
@@ -129,7 +129,7 @@ def codebook_warnings(codebook: Codebook, lines: YamlFile | None = None) -> list
     for stance in STANCE_KEYS:
         for j, cue in enumerate(getattr(codebook.grammar.stance_cues, stance)):
             if cue not in default.get(stance, []) and (problem := cue_problem(cue)) is not None:
-                found.append((("grammar", "stance_cues", stance, j), f"cue '{cue}' {problem}"))
+                found.append((("grammar", "stance_cues", stance, j), f"cue '{_shown(cue)}' {problem}"))
     parties = {a.id for a in codebook.actors if a.is_party}
     for i, actor in enumerate(codebook.actors):
         if actor.is_party and actor.capability is None:
@@ -145,11 +145,16 @@ def codebook_warnings(codebook: Codebook, lines: YamlFile | None = None) -> list
                      f"'{actor.id}' speaks for '{ref.party}', which is not a party, so its statements count "
                      "for no one")
                 )
-    out = []
-    for loc, message in found:
-        where = lines.where(loc) if lines is not None else ".".join(str(p) for p in loc)
-        out.append(CodebookWarning(where=where, field=".".join(str(p) for p in loc), message=message))
-    return out
+    if lines is not None:
+        found.sort(key=lambda f: lines.mark(f[0]) or (0, 0))
+    return [
+        CodebookWarning(
+            where=lines.where(loc) if lines is not None else ".".join(str(p) for p in loc),
+            field=".".join(str(p) for p in loc),
+            message=message,
+        )
+        for loc, message in found
+    ]
 
 
 # --- can a cue match at all? ---------------------------------------------------------------------------
@@ -194,6 +199,11 @@ def _parse(cue: str) -> Any:
     from re import _parser  # type: ignore[attr-defined]  # Python's own regex parser (3.11+)
 
     return _parser.parse(cue, re.IGNORECASE)
+
+
+def _shown(cue: str) -> str:
+    """A cue as its author would write it: control characters (a YAML escape gone wrong) as escapes."""
+    return re.sub(r"[\x00-\x1f]", lambda m: f"\\x{ord(m.group()):02x}", cue)
 
 
 def _examples(items: Iterable[tuple[Any, Any]]) -> list[str]:

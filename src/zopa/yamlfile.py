@@ -32,15 +32,20 @@ class YamlFile:
     data: Any
     marks: dict[Loc, tuple[int, int]] = field(default_factory=dict)
 
-    def where(self, loc: Sequence[str | int]) -> str:
-        """``file:line:column`` of the deepest part of ``loc`` the file holds (``file`` if none)."""
+    def mark(self, loc: Sequence[str | int]) -> tuple[int, int] | None:
+        """(line, column) of the deepest part of ``loc`` the file holds."""
         key = tuple(loc)
         while key:
             mark = self.marks.get(key)
             if mark is not None:
-                return f"{self.path}:{mark[0]}:{mark[1]}"
+                return mark
             key = key[:-1]
-        return str(self.path)
+        return None
+
+    def where(self, loc: Sequence[str | int]) -> str:
+        """``file:line:column`` of ``loc`` (``file`` if the file does not hold it)."""
+        mark = self.mark(loc)
+        return f"{self.path}:{mark[0]}:{mark[1]}" if mark is not None else str(self.path)
 
 
 def _marks(node: yaml.Node | None) -> dict[Loc, tuple[int, int]]:
