@@ -23,6 +23,7 @@ from zopa.codebook import Codebook
 from zopa.extract import extract
 from zopa.extract.actors import ActorResolver
 from zopa.extract.positions import compiled_cues
+from zopa.grammar import forms_of
 from zopa.records import Article, Evidence, Mention, Position, _Record
 
 # Stance cues that can stand behind each stance as the extractor reports it: negation turns a demand, offer,
@@ -35,6 +36,7 @@ _BEHIND = {
     "threat": ("threat", "plan", "statement"),
 }
 
+_VERBAL = frozenset({"ROOT", "ccomp", "xcomp", "conj", "advcl", "relcl", "parataxis", "acl", "pcomp"})
 _HOW = {"alias": "name or alias", "metonym": "metonym", "adjective": "adjective before a people noun"}
 
 
@@ -244,6 +246,17 @@ def _position(codebook: Codebook, evidence: Evidence, p: Position, day: date | N
     stance_spans = [
         (m.start(), m.end(), m.group()) for k, m in cues.stances.finditer(sentence) if k in behind
     ]
+    if not stance_spans and p.stance in {"accept", "plan", "reject", "conditional"}:
+        # an action rather than words: "will be reduced" (a concession), "imposed" (an escalation), a verb
+        # of the sentence's parse (the extractor's own test), not the noun "imports"
+        from zopa.extract._nlp import load_nlp
+
+        actions = forms_of((*codebook.grammar.concession_verbs, *codebook.grammar.escalation_verbs))
+        stance_spans = [
+            (t.idx, t.idx + len(t.text), t.text)
+            for t in load_nlp()(sentence)
+            if t.lower_ in actions and t.dep_ in _VERBAL
+        ]
     if not stance_spans and p.stance in {"statement", "conditional", "threat"}:
         stance_spans = _matches(cues.speech, sentence)
     after = [s for s in stance_spans if s[0] >= anchor] or stance_spans
