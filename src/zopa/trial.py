@@ -36,6 +36,7 @@ _BEHIND = {
     "threat": ("threat", "plan", "statement"),
 }
 
+_Span = tuple[int, int, str]  # start, end, text in a sentence
 _VERBAL = frozenset({"ROOT", "ccomp", "xcomp", "conj", "advcl", "relcl", "parataxis", "acl", "pcomp"})
 _HOW = {"alias": "name or alias", "metonym": "metonym", "adjective": "adjective before a people noun"}
 
@@ -218,22 +219,54 @@ def _quotes(codebook: Codebook, evidence: Evidence, day: date | None) -> tuple[T
     return tuple(out)
 
 
-def _nearest(spans: Iterable[tuple[int, int, str]], to: int) -> tuple[int, int, str] | None:
+def _nearest(spans: Iterable[_Span], to: int) -> _Span | None:
     """The span closest to offset ``to`` (one starting after it wins a tie)."""
     best = sorted(spans, key=lambda s: (abs(s[0] - to), s[0] < to))
     return best[0] if best else None
 
 
-def _matches(pattern: re.Pattern[str] | None, text: str) -> list[tuple[int, int, str]]:
+def _matches(pattern: re.Pattern[str] | None, text: str) -> list[_Span]:
     if pattern is None:
         return []
     return [(m.start(), m.end(), m.group()) for m in pattern.finditer(text) if m.end() > m.start()]
 
 
+_FUTURE = re.compile(r"\b(?:will|would|shall|won[’']t|wo not)\s+(?:not\s+)?(?:be\s+)?[\w-]+", re.IGNORECASE)
+
+
+def _stance_phrase(codebook: Codebook, p: Position, sentence: str, holder: int) -> _Span | None:
+    """The words behind a position's stance, nearest after the holder's name (``holder``): a stance cue of
+    it (or of one that negation, a condition or the issue's stance_map turn into it), else the nearest
+    action verb ("will be reduced"), future ("will fight") or reporting verb; before the name only if none
+    follows it."""
+    cues = compiled_cues(codebook)
+    issue = codebook.issue_by_id[p.issue]
+    behind = {*_BEHIND.get(p.stance, (p.stance,)), *(k for k, v in issue.stance_map.items() if v == p.stance)}
+    kinds = [[(m.start(), m.end(), m.group()) for k, m in cues.stances.finditer(sentence) if k in behind]]
+    if p.stance in {"accept", "plan", "reject", "conditional", "threat"}:
+        # a verb of the sentence's parse (the extractor's own test), not the noun "imports"
+        from zopa.extract._nlp import load_nlp
+
+        actions = forms_of((*codebook.grammar.concession_verbs, *codebook.grammar.escalation_verbs))
+        parse = load_nlp()(sentence)
+        kinds.append(
+            [(t.idx, t.idx + len(t.text), t.text) for t in parse if t.lower_ in actions and t.dep_ in _VERBAL]
+        )
+    if p.stance in {"plan", "threat", "conditional"}:
+        kinds.append(_matches(_FUTURE, sentence))
+    if p.stance in {"statement", "conditional", "threat"}:
+        kinds.append(_matches(cues.speech, sentence))
+    # a cue of the stance first; else the nearest of the other kinds of words
+    for spans in (kinds[0], [s for other in kinds[1:] for s in other]):
+        after = [s for s in spans if s[0] >= holder]
+        if after:
+            return _nearest(after, holder)
+    return next((_nearest(spans, holder) for spans in kinds if spans), None)
+
+
 def _position(codebook: Codebook, evidence: Evidence, p: Position, day: date | None) -> TrialPosition:
     cues = compiled_cues(codebook)
     sentence = p.evidence
-    issue = codebook.issue_by_id[p.issue]
     # where the holder is named in the sentence: its own mentions, its people's, or the speaker's
     holder_at = [
         m.start - p.start
@@ -241,26 +274,7 @@ def _position(codebook: Codebook, evidence: Evidence, p: Position, day: date | N
         if p.start <= m.start < p.end and (m.actor == p.speaker or _party(codebook, m.actor, day) == p.actor)
     ]
     anchor = holder_at[0] if holder_at else 0
-    # the stance phrase: a cue of the stance, or of one that negation, a condition or stance_map turn into it
-    behind = {*_BEHIND.get(p.stance, (p.stance,)), *(k for k, v in issue.stance_map.items() if v == p.stance)}
-    stance_spans = [
-        (m.start(), m.end(), m.group()) for k, m in cues.stances.finditer(sentence) if k in behind
-    ]
-    if not stance_spans and p.stance in {"accept", "plan", "reject", "conditional"}:
-        # an action rather than words: "will be reduced" (a concession), "imposed" (an escalation), a verb
-        # of the sentence's parse (the extractor's own test), not the noun "imports"
-        from zopa.extract._nlp import load_nlp
-
-        actions = forms_of((*codebook.grammar.concession_verbs, *codebook.grammar.escalation_verbs))
-        stance_spans = [
-            (t.idx, t.idx + len(t.text), t.text)
-            for t in load_nlp()(sentence)
-            if t.lower_ in actions and t.dep_ in _VERBAL
-        ]
-    if not stance_spans and p.stance in {"statement", "conditional", "threat"}:
-        stance_spans = _matches(cues.speech, sentence)
-    after = [s for s in stance_spans if s[0] >= anchor] or stance_spans
-    cue = _nearest(after, anchor)
+    cue = _stance_phrase(codebook, p, sentence, anchor)
     at = cue[0] if cue is not None else anchor
     issue_spans = [(m.start(), m.end(), m.group()) for k, m in cues.issues.finditer(sentence) if k == p.issue]
     issue_cue = _nearest(issue_spans, at)
@@ -275,7 +289,8 @@ def _position(codebook: Codebook, evidence: Evidence, p: Position, day: date | N
         found = _nearest(spans, at)
         point_cue = found[2] if found is not None else None
     red = _nearest(_matches(cues.red_line, sentence), at) if p.red_line else None
-    condition = _nearest(_matches(cues.conditional, sentence), at) if p.stance == "conditional" else None
+    conditioned = p.stance in {"conditional", "threat"} or p.conditional_on is not None
+    condition = _nearest(_matches(cues.conditional, sentence), at) if conditioned else None
     return TrialPosition(
         holder=p.actor,
         holder_name=_name(codebook, p.actor) or p.actor,
