@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -224,3 +225,27 @@ def test_shipped_codebooks_and_default_grammar_raise_no_warnings() -> None:
 def test_cue_problem(cue: str, problem: str | None) -> None:
     got = cue_problem(cue)
     assert (got is None) if problem is None else (got is not None and problem in got), got
+
+
+def test_the_readme_walkthrough_shows_the_codebook_and_what_try_prints() -> None:
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    start, end = readme.index("<!-- section:own-codebook -->"), readme.index("<!-- /section:own-codebook -->")
+    section = readme[start:end]
+    excerpt = yaml.safe_load(section.split("```yaml\n", 1)[1].split("```", 1)[0])[0]
+    shipped = yaml.safe_load((CODEBOOKS / "us-china-trade.yaml").read_text(encoding="utf-8"))
+    issue = next(i for i in shipped["issues"] if i["id"] == excerpt["id"])
+    for key, value in excerpt.items():
+        if key == "cues":
+            assert set(value) <= set(issue["cues"])
+        else:
+            assert value == issue[key], key
+    sentence = re.search(r"try codebooks/us-china-trade\.yaml '(.+?)' --date (\S+)", section)
+    assert sentence is not None
+    trial = try_text(load_codebook(CODEBOOKS / "us-china-trade.yaml"), sentence.group(1),
+                     day=date.fromisoformat(sentence.group(2)))
+    [p] = trial.positions
+    shown = f"{p.holder_name} │ {p.stance} │ {p.issue} │ {p.value:g}"
+    assert shown in re.sub(r" +│ +", " │ ", section)
+    fired = f"stance '{p.cue}', issue '{p.issue_cue}', point '{p.point_cue}', condition '{p.condition_cue}'"
+    assert fired in section

@@ -1,5 +1,5 @@
-"""The README's first screen: its two commands are what CI runs on a fresh machine, and the install script they
-use fails clearly where it cannot work. Listings say how much they cut."""
+"""The README's first screen: its two commands are what CI runs on a fresh machine, and the install script
+they use fails clearly where it cannot work. Listings say how much they cut."""
 
 from __future__ import annotations
 
@@ -39,7 +39,8 @@ def test_install_script_names_what_is_missing(tmp_path: Path) -> None:
         ["bash", str(ROOT / "scripts" / "install.sh")], capture_output=True, text=True, env=env, timeout=60
     )
     assert result.returncode == 1
-    assert result.stderr.strip().startswith(f"install.sh: {tmp_path / 'python9'} not found: install Python 3.11")
+    missing = f"install.sh: {tmp_path / 'python9'} not found: install Python 3.11"
+    assert result.stderr.strip().startswith(missing)
     old = tmp_path / "python3.9"
     old.write_text("#!/bin/sh\n[ \"$1\" = -V ] && echo 'Python 3.9.2' && exit 0\nexit 1\n", encoding="utf-8")
     old.chmod(0o755)
@@ -61,9 +62,8 @@ def test_first_says_how_many_it_cut() -> None:
 def test_the_timeline_says_how_many_statements_it_left_out(
     seeded_db: object, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from zopa.negotiation.service import NegotiationSource, timeline_from_db
-
     from zopa.codebook import default_codebook_path, load_codebook
+    from zopa.negotiation.service import NegotiationSource, timeline_from_db
 
     path = str(seeded_db.path)  # type: ignore[attr-defined]
     code, out, _ = run_cli(["negotiation", "timeline", "--db", path], capsys, monkeypatch)
