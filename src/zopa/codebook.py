@@ -247,10 +247,9 @@ class Codebook(_Model):
 
 # every field name a codebook can hold, for "did you mean" on a misspelt one
 _FIELD_NAMES = frozenset(
-    name
+    info.alias or key
     for model in (Codebook, Actor, Title, SpeaksFor, Issue, Anchor, Measure)
     for key, info in model.model_fields.items()
-    for name in (info.alias or key,)
 )
 
 

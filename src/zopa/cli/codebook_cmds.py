@@ -177,7 +177,8 @@ def codebook_show(
     file: CodebookFile,
     as_json: JsonOption = False,
 ) -> None:
-    """Actors (names, titles, metonyms, party) and issues (scale anchors, cues) of a codebook.
+    """Actors (names, titles, metonyms, whether each is a party, whom it speaks for) and issues (scale
+    anchors, cues) of a codebook.
 
     Example: zopa codebook show codebooks/russia-ukraine.yaml --json
     """
@@ -188,7 +189,7 @@ def codebook_show(
         print_json(book.model_dump(mode="json", by_alias=True))
         return
     actors = Table(title=f"{book.name}: actors")
-    for column in ("id", "name", "kind", "aliases", "titles", "metonyms", "speaks for"):
+    for column in ("id", "name", "kind", "party", "aliases", "titles", "metonyms", "speaks for"):
         actors.add_column(column)
     for a in book.actors:
         titles = "; ".join(
@@ -198,6 +199,7 @@ def codebook_show(
             a.id,
             a.name,
             a.kind,
+            "yes" if a.is_party else "",
             ", ".join(a.aliases),
             titles,
             ", ".join(a.metonyms),
