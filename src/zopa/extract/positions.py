@@ -505,7 +505,10 @@ class _Sentence:
                                 pred.holders, pred.confidence = got, 0.5
                                 return "ok"
                     return "content"
-            for child in token.children:
+            owners = list(token.children)
+            if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.i != token.head.i:
+                owners += list(token.head.head.children)  # "the Kremlin's list of demands"
+            for child in owners:
                 if child.dep_ in {"poss", "compound", "amod", "nmod"} and child.i < token.i:
                     got = self._possessor(child)
                     if got:
