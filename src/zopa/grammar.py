@@ -60,7 +60,7 @@ def _check_patterns(patterns: tuple[str, ...]) -> tuple[str, ...]:
         try:
             re.compile(cue)
         except re.error as exc:
-            raise ValueError(f"{cue!r} is not a valid regular expression: {exc}") from exc
+            raise ValueError(f"'{cue}' is not a valid regular expression: {exc}") from exc
     return patterns
 
 
