@@ -237,7 +237,7 @@ _FUTURE = re.compile(r"\b(?:will|would|shall|won[’']t|wo not)\s+(?:not\s+)?(?:
 def _stance_phrase(codebook: Codebook, p: Position, sentence: str, holder: int) -> _Span | None:
     """The words behind a position's stance, nearest after the holder's name (``holder``): a stance cue of
     it (or of one that negation, a condition or the issue's stance_map turn into it), else the nearest
-    action verb ("will be reduced"), future ("will fight") or reporting verb; before the name only if none
+    action verb ("will be lowered"), future ("will fight") or reporting verb; before the name only if none
     follows it."""
     cues = compiled_cues(codebook)
     issue = codebook.issue_by_id[p.issue]

@@ -58,7 +58,7 @@ _SPEAKER_LIKE = re.compile(r"\s[A-Z]|\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|I|[Ww]e)\b"
 def candidate_sentences(ctx: DocContext) -> frozenset[int]:
     """Sentences that can hold evidence: quotation marks, a lead-in ending with a colon, a speech verb with
     someone who can be its speaker, an issue cue with a stance cue or speech verb, or an issue cue with an
-    action verb and a codebook actor ("China will lower its tariffs")."""
+    action verb and a codebook actor ("Beijing will cut its duties")."""
     cues = positions.compiled_cues(ctx.codebook)
     out: set[int] = set()
     for s in ctx.sentences:
