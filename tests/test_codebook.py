@@ -212,3 +212,15 @@ def test_speech_verbs_are_lemmas_with_every_inflection() -> None:
     forms = forms_of(("brand", "call on", "according to"))
     assert {"branded", "brands", "called on", "calling on", "according to"} <= set(forms)
     assert forms["called on"] == "call on"
+
+
+def test_a_measure_interpolates_between_its_points_and_clamps_at_the_ends() -> None:
+    from zopa.codebook import Measure
+
+    tariff = Measure(unit="%", points=((0, 0), (30, 50), (145, 100)))
+    assert tariff.value_of(30) == 50 and tariff.value_of(-5) == 0 and tariff.value_of(500) == 100
+    assert tariff.value_of(87.5) == pytest.approx(75.0)
+    with pytest.raises(ValueError, match="increase"):
+        Measure(unit="%", points=((30, 50), (10, 0)))
+    with pytest.raises(ValueError, match="0-100"):
+        Measure(unit="%", points=((0, 0), (10, 150)))
