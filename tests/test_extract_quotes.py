@@ -399,13 +399,13 @@ def test_pronoun_speaker_two_paragraphs_back() -> None:
     text = (
         "Putin spoke to the generals for an hour on Wednesday.\n\n"
         "The hall in the Kremlin was silent and nobody moved.\n\n"
-        "“Our goals will be achieved in full, one way or another,” he said."
+        "“Every goal we set will be reached in the end,” he said."
     )
     assert quotes(text)[0][1] == "putin"
 
 
 def test_pronoun_never_resolves_to_a_name_inside_a_quotation() -> None:
-    text = "Zelenskyy spoke in Kyiv. “Putin cannot be trusted with any agreement at all,” he said."
+    text = "Zelenskyy spoke in Kyiv. “Putin must never be believed on any deal at all,” he said."
     assert quotes(text)[0][1] == "zelenskyy"
 
 
@@ -429,7 +429,7 @@ def test_subject_of_the_verb_not_the_name_beside_it() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "“The plan is a trap for the whole of Europe,” Zelenskyy branded it on Monday.",
+        "“The plan is a trap laid for all of Europe,” Zelenskyy branded it on Monday.",
         "Zelenskyy called on the allies: “Send us air defence before the winter comes.”",
         "“Give peace a chance, give peace a chance,” Zelenskyy sings on stage.",
         "“Withdraw every soldier from our land at once,” Zelenskyy demanded.",
@@ -442,20 +442,20 @@ def test_uncommon_reporting_verbs_by_lemma(text: str) -> None:
 
 def test_speaker_with_a_long_description() -> None:
     text = (
-        "“Neither side can win this war on the battlefield,” Jane Roe, a senior fellow at a research "
+        "“Neither side can win this war by force of arms,” Jane Roe, a visiting scholar at a research "
         "institute in Geneva who has studied the region for years, said."
     )
     assert quotes(text)[0][1] == "ner:Jane Roe"
 
 
 def test_unknown_name_after_a_dash() -> None:
-    text = "“Peace will come only when the guns fall silent.” — Jane Roe, mediator"
+    text = "“Peace comes only once the guns are silent.” — Jane Roe, mediator"
     assert quotes(text)[0][1] == "ner:Jane Roe"
 
 
 def test_transcript_labels_give_the_speaker_and_leave_the_label_out() -> None:
     text = (
-        "Partial transcript of the interview:\n\n"
+        "What was said on air:\n\n"
         "\"HOST: Will the talks go on after the holidays?\n\n"
         "\"ROE: They will go on, because both sides need them.\n\n"
         "\"And nobody wants the war to last another year."
@@ -482,7 +482,7 @@ def test_a_name_after_a_title_wins_over_the_title() -> None:
 
 
 def test_quotation_introduced_by_a_colon_without_a_speech_verb() -> None:
-    text = "Zelenskyy had a blunt message for the allies: “Without air defence we cannot hold the cities.”"
+    text = "Zelenskyy had a stern word for the allies: “Without air defence we cannot hold the cities.”"
     assert quotes(text)[0][1] == "zelenskyy"
 
 

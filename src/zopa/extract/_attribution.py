@@ -11,7 +11,7 @@ found with the codebook (``Mention.actor`` is a codebook id or ``"ner:<Name>"``)
   word. Verbs inside quotation marks are the speaker's own words, never a cue.
 * The speaker is the subject of the reporting verb: in a parsed sentence, the verb's nominal subject (through
   conjoined verbs, "went on to say", "saying", relative clauses, "according to X", the agent of a passive),
-  resolved to a mention: a person named in apposition to a role noun ("His campaign manager, Jeff Weaver,
+  resolved to a mention: a person named in apposition to a role noun ("Their press aide, John Doe,
   said"), the possessor of a speech noun ("Putin's remarks suggest"), the body a spokesman speaks for, a
   person entity, or a capitalised name; elsewhere, the nearest mention before the verb in its clause or
   right after it.
@@ -365,12 +365,12 @@ class Attributor:
             return None
         best = cands[-1]
         if self.modifier(best):
-            return None  # "the Gawker employee wrote": not Gawker
+            return None  # "the Acme clerk wrote": not Acme
         gap = masked[best.end : verb.start]
         if _BARE_PRONOUN.search(gap):
             return None  # "charges he threatened": the subject is a pronoun we cannot resolve
         if _PASSIVE_GAP.search(gap):
-            return None  # "Trump was asked": the subject was spoken to
+            return None  # "Putin was asked": the subject was spoken to
         if (
             "," in gap
             and _WORD.search(gap[gap.rfind(",") + 1 :])
@@ -410,8 +410,8 @@ class Attributor:
         if MASK in gap or re.search(r"[,;:.!?]", gap) or len(_WORD.findall(gap)) > 4:
             return None
         if self.modifier(first):
-            return None  # "said the senior Cruz adviser": the adviser spoke, not Cruz
-        # "said European Council President Donald Tusk": the name after a title wins over the title
+            return None  # "said the senior Roe adviser": the adviser spoke, not Roe
+        # "said Council President John Doe": the name after a title wins over the title
         for nxt in cands[1:3]:
             between = self.masked[first.end : nxt.start]
             if nxt.person and first.how == "title" and not between.strip():
@@ -419,7 +419,7 @@ class Attributor:
         return first
 
     def modifier(self, mention: MentionRef) -> bool:
-        """The mention only qualifies the noun after it ("a Trump aide", "the Christie supporter"): a person
+        """The mention only qualifies the noun after it ("a Putin aide", "the Roe backer"): a person
         before a role noun; a body before a spokesman's noun ("a Kremlin spokesman") speaks through them."""
         after = (
             _WORD.match(self.masked, mention.end + 1)
@@ -479,7 +479,7 @@ class Attributor:
 
     def subject_of(self, verb: VerbHit) -> tuple[bool, MentionRef | None]:
         """Whether the parse gives ``verb`` a subject outside quotation marks, and the actor it names (None
-        for one that names no actor: "officials said", "the supporter retorted")."""
+        for one that names no actor: "officials said", "the backer shot back")."""
         got = self.parsed(verb.start)
         if got is None:
             return False, None
@@ -523,7 +523,7 @@ class Attributor:
             subjects = [c for c in children if c.dep_ in _SUBJECT_DEPS]
             if subjects:
                 if token.dep_ == "relcl" and subjects[0].lower_ in _RELATIVE:
-                    return token.head  # "Mr. Sanders, who said ...": the noun the clause is about
+                    return token.head  # "Mr. Doe, who said ...": the noun the clause is about
                 return subjects[0]
             if token.dep_ == "relcl":
                 return token.head  # "X, who said ..."
@@ -551,7 +551,7 @@ class Attributor:
             base + head.left_edge.idx, base + head.right_edge.idx + len(head.right_edge.text)
         )
         on_head = [m for m in phrase if m.start <= head_at < m.end and m.how != "pronoun"]
-        # "His campaign manager, Jeff Weaver, said": a person in apposition to a role noun
+        # "Their press aide, John Doe, said": a person in apposition to a role noun
         if not (on_head and on_head[0].person):
             for appos in (c for c in head.children if c.dep_ == "appos"):
                 at = base + appos.idx
@@ -564,7 +564,7 @@ class Attributor:
         if on_head:
             found = on_head[0]
             if found.how == "title":
-                # "European Council President Donald Tusk": the name after the title wins
+                # "Council President John Doe": the name after the title wins
                 after = [m for m in phrase if m.start >= found.end and m.person and m.how != "pronoun"]
                 if after and not self.masked[found.end : after[0].start].strip():
                     return after[0]
@@ -642,7 +642,7 @@ class Attributor:
                 continue  # not a root of the quotation
             below = token
             for anc in token.ancestors:
-                # "continued to pursue its goals 'on the battlefield'": a verb reports the words of an
+                # "continued to push its aims 'by every means'": a verb reports the words of an
                 # infinitive it governs only when it is a verb of that kind ("urged them to 'stop'")
                 if (
                     anc.i in hits
@@ -685,7 +685,7 @@ _RECENCY = 100.0  # weight of a mention in the sentence of the pronoun, halved f
 _SPEAKER_BONUS = 90.0  # the subject of a reporting verb ("the subject of the last attributed statement")
 _SUBJECT_BONUS = 70.0  # the subject of a sentence
 _REPEATED = 5.0  # for each further mention of the same person in the window
-_POSSESSIVE_FACTOR = 0.5  # "Trump's support": a possessor is less salient than the noun it modifies
+_POSSESSIVE_FACTOR = 0.5  # "Putin's plan": a possessor is less salient than the noun it modifies
 _PARAGRAPHS_BACK = 2  # paragraphs before the pronoun's own that are searched
 _PARAGRAPH_DECAY = 0.7  # a paragraph break is a step back in the discourse
 
@@ -796,7 +796,7 @@ class Salience:
                 opening[0].lower() in att.lex.adjunct_starts or opening[0].lower().endswith(("ing", "ed"))
             )
             if adjunct or word_count(lead.split(",")[0]) <= 8:
-                lead = lead[lead.rfind(",") + 1 :]  # "In an interview last week, the senator replied"
+                lead = lead[lead.rfind(",") + 1 :]  # "On a call late on Monday, the envoy replied"
         if word_count(lead) <= 3 and MASK not in lead:
             return _SUBJECT_BONUS
         return 0.0
@@ -887,7 +887,7 @@ class Salience:
                 if m.end > offset or (m.start <= offset < m.end):
                     continue
                 if sent.index == last and inside_from is not None and m.start < inside_from:
-                    continue  # 'Clinton "is unfit," he said': Clinton is in the words he said
+                    continue  # 'Roe "is unfit," he said': Roe is in the words he said
                 if gender is not None and self.gender(m.actor) not in (None, gender):
                     continue
                 distance = last - sent.index
@@ -902,7 +902,7 @@ class Salience:
 
     def _quoted_clause_start(self, sent: Sentence, offset: int) -> int | None:
         """Where the reported clause begins when the pronoun at ``offset`` follows a quotation right away
-        ('Clinton "is unfit," he said'): the start of its sentence; else None."""
+        ('Roe "is unfit," he said'): the start of its sentence; else None."""
         seg = self.att.seg
         before = [q for q in seg.quotes_in(sent.paragraph) if sent.start <= q.open and q.after <= offset]
         if not before or seg.masked[before[-1].after : offset].strip(" ,.;:!?-—–"):

@@ -210,8 +210,8 @@ def add_ner_mentions(ctx: DocContext, indices: Iterable[int]) -> list[Mention]:
 
     The entity recogniser's labels are checked against the codebook and the sentence: a name inside an issue
     cue is what is negotiated, not who negotiates; a "person" that a thing noun follows or that "the"
-    precedes ("the Oreshnik missile", "the Marshall Plan") is a thing; a longer person's name that holds a
-    codebook surname with another first name ("Ivanka Trump") is that other person.
+    precedes ("the Zorvat missile", "the Halden Plan") is a thing; a longer person's name that holds a
+    codebook surname with another first name ("Anna Putin") is that other person.
     """
     from zopa.extract._attribution import lexicon
     from zopa.extract.positions import compiled_cues
@@ -250,7 +250,7 @@ def add_ner_mentions(ctx: DocContext, indices: Iterable[int]) -> list[Mention]:
             label = ent.label_
             before = doc[ent.start - 1].lower_.rstrip(".") if ent.start > 0 else ""
             if label != "PERSON" and before in honorifics and len(ent) <= 3:
-                label = "PERSON"  # "Mr. Podesta" tagged ORG
+                label = "PERSON"  # "Mr. Doe" tagged ORG
             if any(s <= start and end <= e for s, e in topics):
                 continue
             overlap = [(s, e) for s, e in taken if s < end and start < e]
@@ -296,7 +296,7 @@ def _other_person(
     ctx: DocContext, label: str, name: str, start: int, end: int, overlap: list[tuple[int, int]]
 ) -> tuple[int, int] | None:
     """The codebook mention a longer PERSON entity replaces: one codebook person's surname alias inside a
-    name whose first name is not that person's ("Ivanka Trump" holding "Trump"), else None."""
+    name whose first name is not that person's ("Anna Putin" holding "Putin"), else None."""
     if label != "PERSON" or len(overlap) != 1 or ctx.resolver.lookup(name) is not None:
         return None
     s, e = overlap[0]
@@ -322,7 +322,7 @@ def _same_first_name(a: str, b: str) -> bool:
 
 
 def _same_surname(a: str, b: str) -> bool:
-    """Two spellings of one surname ("Medinski", "Medinsky")."""
+    """Two spellings of one surname ("Kovalski", "Kovalsky")."""
     a, b = a.lower(), b.lower()
     if a == b:
         return True
@@ -340,7 +340,7 @@ _SURNAME_SIMILARITY = 0.85
 def _spelled_otherwise(codebook: Codebook, name: str) -> str | None:
     """The codebook person a name the codebook does not list spells another way: the same surname (or a
     transliteration of it) and, when a first name is given, a spelling of the person's first name
-    ("Vladimir Zelensky", "Medinski"); None when no person or several fit."""
+    ("Vladimir Zelensky", "Kovalski"); None when no person or several fit."""
     words = name.split()
     if not words or len(words[-1]) < 4:
         return None
@@ -360,7 +360,7 @@ def _spelled_otherwise(codebook: Codebook, name: str) -> str | None:
 
 
 def _drop_titles_before_names(ctx: DocContext) -> None:
-    """ "European Council President Donald Tusk": a title right before a person's name is that person's, not
+    """ "Council President John Doe": a title right before a person's name is that person's, not
     the title's holder at the article's date (or today)."""
     drop = set()
     mentions = ctx.mentions
@@ -377,7 +377,7 @@ def _drop_titles_before_names(ctx: DocContext) -> None:
 
 
 def _add_speaking_names(ctx: DocContext, indices: Iterable[int]) -> None:
-    """A proper name the entity recogniser left out that is the subject of a reporting verb ("Podesta
+    """A proper name the entity recogniser left out that is the subject of a reporting verb ("Doe
     acknowledged that ...") names a person: it becomes a ``ner:`` person mention (a surname of someone
     named in full before links to them)."""
     from zopa.extract._attribution import lexicon
@@ -431,7 +431,7 @@ def _link_person_names(ctx: DocContext) -> None:
     """A person the entity recogniser named in one sentence is the same person wherever the text names them
     again, parsed or not: every occurrence of the full name becomes their mention, and so does every bare
     surname (one that two people named in full share stays a name of its own: it is ambiguous). A one-word
-    organisation or place the recogniser found that is a person's name is that person ("Podesta" tagged
+    organisation or place the recogniser found that is a person's name is that person ("Doe" tagged
     ORG)."""
     people = [m for m in ctx.mentions if m.how == "ner" and ctx.ner_labels.get((m.start, m.end)) == "PERSON"]
     full_names = {m.actor[4:]: m.actor for m in people if len(m.actor[4:].split()) > 1}
@@ -449,7 +449,7 @@ def _link_person_names(ctx: DocContext) -> None:
         if name in full_names:
             return full_names[name]
         owners = {actor for _, actor in by_surname.get(name, ())}
-        # a surname two people share ("Clinton" beside "Bill Clinton" and "Hillary Clinton") stays a name
+        # a surname two people share ("Doe" beside "Jane Doe" and "John Doe") stays a name
         return owners.pop() if len(owners) == 1 else f"ner:{name}"
 
     replace = {

@@ -11,7 +11,7 @@ Rules (grammar only; who is who comes from the codebook through the actor mentio
   nothing; a short sentence right after the quotation counts (``"Why not?" Putin asked.``);
 * ``"..." — X``: a name right after a dash;
 * transcript labels: a quotation that opens with ``NAME:`` is NAME's, without the label;
-* a quotation introduced by a colon (``X delivered a blunt message: "..."``) is the words of the subject of
+* a quotation introduced by a colon (``X had a stern word for them: "..."``) is the words of the subject of
   the clause before the colon;
 * partial quotes: a short quoted fragment is kept only when a reporting or characterising verb in its sentence
   has a speaker (``X described the plan as "not perfect" but "very workable"`` gives two quotes by X);
@@ -61,7 +61,7 @@ _CLAUSE_LINK = re.compile(
 _DASH_ATTRIBUTION = re.compile(r"[,.]?\s*[—–]\s*|[,.]?\s+-{1,2}\s+")
 _CLAUSE_VERB = re.compile(r"\b(?:who|which|that)\b", re.IGNORECASE)
 _WORDS = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’\-]*")
-# A transcript label opening a quotation: "PENCE: Well, look ..." (one to three capitalised words).
+# A transcript label opening a quotation: "ROE: Well, look ..." (one to three capitalised words).
 _LABEL = re.compile(
     r"\s*((?:[A-Z][A-Za-z.'’-]*\s+){0,2}[A-Z][A-Z.'’-]+|(?:[A-Z][a-z'’-]+\s+){0,2}[A-Z][a-z'’-]+):\s+"
 )
@@ -184,8 +184,8 @@ def quotes_in_text(text: str, att: Attributor, *, title: str = "") -> list[Quote
 
 
 def _speaker_label(att: Attributor, label: str, start: int, end: int) -> MentionRef | None:
-    """The speaker a transcript label names: one in capitals ("PENCE:", "JAKE TAPPER:"), or a person the
-    text names ("Rubio:"); not a place or a body ("Missouri:" opens the words of a tweet)."""
+    """The speaker a transcript label names: one in capitals ("ROE:", "JANE ROE:"), or a person the
+    text names ("Roe:"); not a place or a body ("Ohio:" opens the words of a tweet)."""
     if any(not m.person for m in att.mentions_in(start, end)):
         return None
     who = att.person_named(_label_name(label), start, end)
@@ -194,7 +194,7 @@ def _speaker_label(att: Attributor, label: str, start: int, end: int) -> Mention
 
 
 def _label_name(label: str) -> str:
-    """A transcript label as a name ("PENCE" -> "Pence", "JAKE TAPPER" -> "Jake Tapper")."""
+    """A transcript label as a name ("ROE" -> "Roe", "JANE ROE" -> "Jane Roe")."""
     return " ".join(w if not w.isupper() else w.capitalize() for w in label.split())
 
 
@@ -227,7 +227,7 @@ def _continues(
 
 
 def _ends_with_colon(att: Attributor, sent: Span, mark: QuoteMark) -> bool:
-    """The words before the quotation in its sentence end with a colon ("... a blunt message: '...'")."""
+    """The words before the quotation in its sentence end with a colon ("... a stern word for them: '...'")."""
     before = att.masked[sent.start : mark.open].rstrip()
     return before.endswith(":") and word_count(before) >= 2
 
@@ -373,8 +373,8 @@ def _inline(
 
 
 def _sentence_subject(att: Attributor, sent: Span, mark: QuoteMark) -> MentionRef | None:
-    """A quotation inside a reporter's sentence with no reporting verb ("He anticipated that the hardest
-    task would be '...'"): the person who is the subject of the sentence's main verb, in the parse."""
+    """A quotation inside a reporter's sentence with no reporting verb ("He expects the hardest
+    task to be '...'"): the person who is the subject of the sentence's main verb, in the parse."""
     got = att.parsed(mark.open)
     if got is None:
         return None
@@ -490,7 +490,7 @@ def _introducer(att: Attributor, sent: Span) -> MentionRef | None:
         for root in roots:
             subject = att.subject_token(root)
             if subject is not None and not att.seg.quoted(base + subject.idx):
-                return att.subject_actor(doc, base, subject)  # None: "the questioners were hostile:"
+                return att.subject_actor(doc, base, subject)  # None: "the crowd grew angry:"
         if roots:
             return None  # a verb without a speaking subject ("Putin was asked:")
     cands = att.candidates(sent.start, sent.end)
