@@ -227,7 +227,7 @@ def _continues(
 
 
 def _ends_with_colon(att: Attributor, sent: Span, mark: QuoteMark) -> bool:
-    """The words before the quotation in its sentence end with a colon ("... a stern word for them: '...'")."""
+    """The words before the quotation in its sentence end with a colon ("... a stern word: '...'")."""
     before = att.masked[sent.start : mark.open].rstrip()
     return before.endswith(":") and word_count(before) >= 2
 
