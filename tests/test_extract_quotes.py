@@ -501,3 +501,17 @@ def test_closing_mark_typed_as_an_opening_one() -> None:
 def test_passive_subject_is_not_the_speaker() -> None:
     text = "Putin was asked in Moscow: “Will you meet Zelenskyy before the summer begins?”"
     assert quotes(text)[0][1] != "putin"
+
+
+def test_two_quoted_words_are_a_term_unless_a_characterising_verb_takes_them() -> None:
+    assert quotes("Zelenskyy wants Ukraine taken under the “peace umbrella” of the alliance.") == []
+    text = "Zelenskyy called the Russian offer “pure theatre” on Monday."
+    assert quotes(text) == [("pure theatre", "zelenskyy")]
+
+
+def test_the_speaker_before_according_to_is_the_speaker_not_the_source() -> None:
+    text = (
+        "“We will keep our word on the exchange,” Peskov said, according to the Interfax agency.\n\n"
+        "“The lists are ready and have been handed over.”"
+    )
+    assert [s for _, s in quotes(text)] == ["peskov", "peskov"]

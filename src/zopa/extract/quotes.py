@@ -31,6 +31,7 @@ Rules (grammar only; who is who comes from the codebook through the actor mentio
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -52,6 +53,8 @@ if TYPE_CHECKING:
 
 EXTRACTOR = "quotes.v2"
 FRAGMENT_WORDS = 4  # a quotation of at most this many words is a fragment: it needs a speaker cue beside it
+TERM_WORDS = 2  # a fragment this short is a quoted term unless a characterising verb takes it ("call it 'X'")
+_OBJECT_WORDS = 4  # words of the object between a characterising verb and its label ("called the plan 'X'")
 MAX_BLOCK_LOOKBACK = 3  # paragraphs searched for the person in focus before a block quote
 MAX_SUBJECT_WORDS = 10  # words between a quotation and the reporting verb after it ("the editor said")
 _SO_CALLED = re.compile(r"(?:so[- ]called|the\s+(?:word|term|phrase|label)|quote[- ]unquote)\s*$", re.I)
@@ -142,8 +145,10 @@ def quotes_in_text(text: str, att: Attributor, *, title: str = "") -> list[Quote
                 if attr is None or attr.speaker is None:
                     continue  # scare quote or label: no speaker cue in its sentence
                 titled = title_case(words) and len(words) > 1
-                if titled and not _after_characterising(att, mark, sent_span):
-                    continue  # a quoted title
+                if (titled or len(words) <= TERM_WORDS) and not _after_characterising(
+                    att, marks, k, sent_span, with_object=not titled
+                ):
+                    continue  # a quoted title, or a quoted term ("a 'peace umbrella'") rather than words
             if attr is None and title_case(words):
                 continue
             if whole and fragment and (attr is None or attr.speaker is None):
@@ -299,16 +304,30 @@ def _same_line(line: str, title_norm: str) -> bool:
     return bool(title_norm) and " ".join(line.split()).lower() == title_norm
 
 
-def _after_characterising(att: Attributor, mark: QuoteMark, sent: Span) -> bool:
-    """The fragment directly follows "as", "it" or a characterising verb ("called it 'X'", "dubbed 'X'")."""
+def _after_characterising(
+    att: Attributor, marks: list[QuoteMark], k: int, sent: Span, *, with_object: bool = True
+) -> bool:
+    """The fragment is what a characterising verb calls something: right after "as", "it" or the verb
+    ("called it 'X'", "dubbed 'X'"), after the verb and its object ("called the remarks 'X'"; not for a
+    title), or joined by and/but/or to a fragment that is ("described the plan as 'X' but 'Y'")."""
+    mark = marks[k]
     before = att.masked[sent.start : mark.open].rstrip()
     if re.search(r"\b(?:as|it|them|him|her)$", before):
         return True
-    last = att.verbs(sent.start, mark.open)
+    if k > 0 and marks[k - 1].after > sent.start:
+        link = att.masked[marks[k - 1].after : mark.open]
+        if re.fullmatch(r"[\s,]*(?:and|but|or|yet|,)?\s*", link, re.IGNORECASE):
+            return _after_characterising(att, marks, k - 1, sent, with_object=with_object)
+    verbs = att.verbs(sent.start, mark.open)
+    if not verbs or verbs[-1].lemma not in att.lex.characterising:
+        return False
+    between = att.masked[verbs[-1].end : mark.open]
+    if not with_object:
+        return not between.strip()  # a title needs the verb right before it ("dubbed 'Project X'")
     return (
-        bool(last)
-        and last[-1].lemma in att.lex.characterising
-        and last[-1].end >= sent.start + len(before) - 1
+        word_count(between) <= _OBJECT_WORDS
+        and not re.search(r"[,;:]|\bthat\b", between)
+        and MASK not in between
     )
 
 
@@ -360,7 +379,7 @@ def _inline(
     left_lo = sent.start
     if k > 0 and marks[k - 1].close >= sent.start:
         left_lo = marks[k - 1].after
-    for verb in reversed(att.verbs(left_lo, mark.open)):
+    for verb in _speakers_first(reversed(att.verbs(left_lo, mark.open))):
         if not _beside(att, verb, mark):
             continue
         speaker = att.speaker_for_verb(verb, sent.start, mark.open)
@@ -384,9 +403,18 @@ def _sentence_subject(att: Attributor, sent: Span, mark: QuoteMark) -> MentionRe
         if subject is None or att.seg.quoted(base + subject.idx) or base + subject.idx > mark.open:
             continue
         found = att.subject_actor(doc, base, subject)
-        if found is not None and found.person:
-            return found
+        if found is not None and (found.person or not found.actor.startswith("ner:")):
+            return found  # a person, or a codebook actor ("The Kremlin considers the plan '...'")
     return None
+
+
+def _speakers_first(verbs: Iterable[VerbHit]) -> list[VerbHit]:
+    """Reporting verbs with "according to" last: in '..., Lavrov said, according to the agency' the agency
+    is the source of the report, not the speaker."""
+    ordered = list(verbs)
+    return [v for v in ordered if v.lemma != "according to"] + [
+        v for v in ordered if v.lemma == "according to"
+    ]
 
 
 def _beside(att: Attributor, verb: VerbHit, mark: QuoteMark) -> bool:
@@ -448,7 +476,7 @@ def _block(
             who = _introducer(att, Span(sent.start, sent.end))
             if who is not None:
                 return _Attribution(who, "block: previous paragraph ends with a colon", 0.9)
-        for verb in reversed(att.verbs(sent.start, sent.end)):
+        for verb in _speakers_first(reversed(att.verbs(sent.start, sent.end))):
             who = att.speaker_for_verb(verb, sent.start, sent.end)
             if who is not None:
                 return _Attribution(who, f"block: {verb.form!r} in the previous paragraph", 0.85)
