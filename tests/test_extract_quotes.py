@@ -515,3 +515,15 @@ def test_the_speaker_before_according_to_is_the_speaker_not_the_source() -> None
         "“The lists are ready and have been handed over.”"
     )
     assert [s for _, s in quotes(text)] == ["peskov", "peskov"]
+
+
+def test_it_as_the_speaker_is_the_body_that_opens_the_sentence_before() -> None:
+    text = (
+        "Russia's foreign ministry held firm on the main points. It rejected the plan, stating that "
+        "“a freeze along the line is not enough for us.”"
+    )
+    assert quotes(text)[0][1] == "russia"
+
+
+def test_a_two_word_sentence_with_its_speaker_is_a_quote() -> None:
+    assert quotes("“It’s doable,” Zelenskyy told reporters on Monday.") == [("It’s doable", "zelenskyy")]

@@ -571,6 +571,8 @@ class Attributor:
             return found
         if lower in SUBJECT_PRONOUNS:
             return self.pronoun(head_at, head_at + len(head.text))
+        if lower == "it":
+            return self.salience.body(head_at)  # "Russia's foreign ministry ... It said ..."
         if lower in lex.speech_nouns or lower in lex.speaks_for:
             for poss in head.children:
                 if poss.dep_ == "poss":
@@ -685,7 +687,7 @@ _RECENCY = 100.0  # weight of a mention in the sentence of the pronoun, halved f
 _SPEAKER_BONUS = 90.0  # the subject of a reporting verb ("the subject of the last attributed statement")
 _SUBJECT_BONUS = 70.0  # the subject of a sentence
 _REPEATED = 5.0  # for each further mention of the same person in the window
-_POSSESSIVE_FACTOR = 0.5  # "Putin's plan": a possessor is less salient than the noun it modifies
+_EMBEDDED_FACTOR = 0.5  # "Putin's plan", "the letter of X": less salient than the head of the phrase
 _PARAGRAPHS_BACK = 2  # paragraphs before the pronoun's own that are searched
 _PARAGRAPH_DECAY = 0.7  # a paragraph break is a step back in the discourse
 
@@ -695,7 +697,7 @@ class _Referent:
     mention: MentionRef
     sentence: int
     weight: float  # role bonus
-    possessive: bool = False
+    factor: float = 1.0  # less for a possessor or a name inside another noun phrase ("the letter of X")
 
 
 class Salience:
@@ -719,7 +721,7 @@ class Salience:
             return cached
         att = self.att
         out = [
-            _Referent(m, sent.index, self._role(sent, m), _is_possessive(att.text, m.end))
+            _Referent(m, sent.index, self._role(sent, m), self._factor(m))
             for m in att.mentions_in(sent.start, sent.end)
             if m.person and m.how != "pronoun" and not att.seg.quoted(m.start)
         ]
@@ -749,6 +751,23 @@ class Salience:
                 ref = MentionRef(ranked[0][1].actor, p.start(), p.end(), "pronoun", True)
                 out.append(_Referent(ref, sent.index, self._role(sent, ref)))
         return sorted(out, key=lambda r: r.mention.start)
+
+    def _factor(self, m: MentionRef) -> float:
+        """A possessor ("Putin's plan") or a name inside another noun phrase ("the proposals of X") is less
+        salient than the phrase's head."""
+        att = self.att
+        if _is_possessive(att.text, m.end):
+            return _EMBEDDED_FACTOR
+        got = att.token_at(m.end - 1)
+        if got is not None:
+            token = got[0]
+            while token.dep_ in ("compound", "flat") and token.head.i != token.i:
+                token = token.head
+            if token.dep_ == "pobj" and token.head.head.tag_.startswith("NN"):
+                return _EMBEDDED_FACTOR
+            return 1.0
+        before = _WORD.findall(att.masked[max(0, m.start - 12) : m.start])
+        return _EMBEDDED_FACTOR if before and before[-1].lower() == "of" else 1.0
 
     def _role(self, sent: Sentence, m: MentionRef) -> float:
         att = self.att
@@ -891,9 +910,8 @@ class Salience:
                 if gender is not None and self.gender(m.actor) not in (None, gender):
                     continue
                 distance = last - sent.index
-                score = (_RECENCY / (2**distance) + ref.weight) * _PARAGRAPH_DECAY ** (here - sent.paragraph)
-                if ref.possessive:
-                    score *= _POSSESSIVE_FACTOR
+                decay = _PARAGRAPH_DECAY ** (here - sent.paragraph)
+                score = (_RECENCY / (2**distance) + ref.weight) * decay * ref.factor
                 best[m.actor] = max(best.get(m.actor, 0.0), score)
                 count[m.actor] = count.get(m.actor, 0) + 1
                 latest[m.actor] = m
@@ -922,6 +940,26 @@ class Salience:
         ranked = self._rank(offset, gender, paragraphs_back)
         return ranked[0][1] if ranked else None
 
+    def body(self, offset: int) -> MentionRef | None:
+        """What "it" as a speaker refers to: the body (a state, a ministry, an organisation) that opens the
+        sentence before, or the one before that, in the same paragraph."""
+        att = self.att
+        here = att.seg.sentence_at(offset)
+        if here is None:
+            return None
+        for index in range(here.index - 1, max(-1, here.index - 3), -1):
+            sent = att.seg.sentences[index]
+            if sent.paragraph != here.paragraph:
+                break
+            opening = [m for m in att.mentions_in(sent.start, sent.end) if not att.seg.quoted(m.start)][:1]
+            if (
+                opening
+                and not opening[0].person
+                and word_count(att.masked[sent.start : opening[0].start]) <= 3
+            ):
+                return MentionRef(opening[0].actor, offset, offset + 2, "pronoun", False)
+        return None
+
     def described(self, noun: str, offset: int) -> MentionRef | None:
         """The most salient person a role description fits ("the senator": a person named with "senator" or
         "Sen." before, or in an appositive holding it)."""
@@ -936,10 +974,30 @@ class Salience:
             fit = any(w.rstrip(".") == noun or (w.endswith(".") and noun.startswith(w[:-1])) for w in before)
             if fit or noun in _appositive(att.text, m.end)[:6]:
                 fits.add(m.actor)
-        for _, m in self._rank(offset, None, _PARAGRAPHS_BACK):
+        ranked = self._rank(offset, None, _PARAGRAPHS_BACK)
+        for _, m in ranked:
             if m.actor in fits:
                 return m
-        return None
+        if fits or not ranked:
+            return None  # the description fits someone else, out of focus
+        # nobody was named with that noun: the person in focus, when the text gives them no other role
+        top = ranked[0][1]
+        return (
+            top
+            if not any(self._described_as(m, noun) is False for m in att._persons if m.actor == top.actor)
+            else None
+        )
+
+    def _described_as(self, m: MentionRef, noun: str) -> bool | None:
+        """Whether a person's mention carries a role noun before it: True for ``noun``, False for another
+        person noun, None for none."""
+        before = [
+            w.lower().rstrip(".") for w in _WORD.findall(self.att.text[max(0, m.start - 40) : m.start])[-2:]
+        ]
+        roles = [w for w in before if w in self.att.lex.person_nouns]
+        if not roles:
+            return None
+        return noun in roles
 
 
 def _is_possessive(text: str, end: int) -> bool:

@@ -145,7 +145,8 @@ def quotes_in_text(text: str, att: Attributor, *, title: str = "") -> list[Quote
                 if attr is None or attr.speaker is None:
                     continue  # scare quote or label: no speaker cue in its sentence
                 titled = title_case(words) and len(words) > 1
-                if (titled or len(words) <= TERM_WORDS) and not _after_characterising(
+                term = len(words) <= TERM_WORDS and _embedded(att, mark, sent_span)
+                if (titled or term) and not _after_characterising(
                     att, marks, k, sent_span, with_object=not titled
                 ):
                     continue  # a quoted title, or a quoted term ("a 'peace umbrella'") rather than words
@@ -302,6 +303,13 @@ def _outside(masked: str, span: Span) -> str:
 
 def _same_line(line: str, title_norm: str) -> bool:
     return bool(title_norm) and " ".join(line.split()).lower() == title_norm
+
+
+def _embedded(att: Attributor, mark: QuoteMark, sent: Span) -> bool:
+    """The quotation sits inside the reporter's clause ("under the 'peace umbrella' of"), not at the start
+    of its sentence or after a colon or a comma ('"It is doable," he said')."""
+    before = att.masked[sent.start : mark.open].rstrip()
+    return bool(before) and before[-1] not in ":,;—–-"
 
 
 def _after_characterising(
