@@ -588,6 +588,12 @@ class Attributor:
                             owner = [m for m in phrase if m.start <= at < m.end and not m.person]
                             if owner:
                                 return owner[0]
+            if lower in lex.speech_nouns and not _depth_exceeded(head):
+                # "releasing a statement that accused ...": the statement is the words of whoever released it
+                verb = next((a for a in head.ancestors if is_verb(a)), None)
+                subject = self.subject_token(verb) if verb is not None else None
+                if subject is not None and subject.i != head.i and not self.seg.quoted(base + subject.idx):
+                    return self.subject_actor(doc, base, subject)
         found = self._entity_person(doc, base, head)
         if found is not None:
             return found
@@ -661,6 +667,11 @@ class Attributor:
                 if any(first <= anc.i <= last for anc in verb.ancestors):
                     found[index] = min(abs(index - first), abs(index - last))
         return [hits[i] for i in sorted(found, key=lambda i: found[i])]
+
+
+def _depth_exceeded(token: Token, limit: int = 12) -> bool:
+    """Guards the climb from a speech noun to its owner against a parse that loops through many levels."""
+    return sum(1 for _ in token.ancestors) > limit
 
 
 def best_text(att: Attributor, mention: MentionRef) -> str:

@@ -221,6 +221,7 @@ def add_ner_mentions(ctx: DocContext, indices: Iterable[int]) -> list[Mention]:
     things = frozenset(grammar.thing_nouns)
     people = frozenset((*grammar.person_nouns, *grammar.speaks_for_nouns))
     honorifics = frozenset(w.rstrip(".") for w in grammar.honorifics)
+    person_words = honorifics | {w.rstrip(".") for w in grammar.person_nouns}
     lex = lexicon(grammar)
     added: list[Mention] = []
     replaced: set[tuple[int, int]] = set()
@@ -241,16 +242,24 @@ def add_ner_mentions(ctx: DocContext, indices: Iterable[int]) -> list[Mention]:
             end = sentence.start + ent.end_char
             name = _POSSESSIVE.sub("", ent.text.strip())
             name = re.sub(r"^(?:the|The)\s+", "", name).strip(" \"“”‘’'-—–,")
-            if ent.label_ == "PERSON":
+            label = ent.label_
+            before = doc[ent.start - 1].lower_.rstrip(".") if ent.start > 0 else ""
+            # "Spokeswoman Jane Roe": a role word, then a first name and a surname
+            cleaned = lex.person_name(name)
+            titled = (
+                cleaned != name
+                and ent[0].lower_.rstrip(".") in person_words
+                and len(cleaned.split()) >= 2
+                and all(w[:1].isupper() for w in cleaned.split())
+            )
+            if label != "PERSON" and len(ent) <= 4 and (before in honorifics or titled):
+                label = "PERSON"  # "Mr. Doe", "Spokeswoman Jane Roe" tagged ORG
+            if label == "PERSON":
                 name = lex.person_name(name)
             if not name or any(ch.isdigit() for ch in name) or not name[0].isupper():
                 continue
             if ent.label_ in ("PERSON", "ORG") and _names_a_thing(doc, ent, things, people):
                 continue
-            label = ent.label_
-            before = doc[ent.start - 1].lower_.rstrip(".") if ent.start > 0 else ""
-            if label != "PERSON" and before in honorifics and len(ent) <= 3:
-                label = "PERSON"  # "Mr. Doe" tagged ORG
             if any(s <= start and end <= e for s, e in topics):
                 continue
             overlap = [(s, e) for s, e in taken if s < end and start < e]
@@ -405,9 +414,9 @@ def _add_speaking_names(ctx: DocContext, indices: Iterable[int]) -> None:
                 for t in parts
             ):
                 continue
-            start = sentence.start + parts[0].idx
             end = sentence.start + token.idx + len(token.text)
-            name = ctx.text[start:end]
+            name = lex.person_name(ctx.text[sentence.start + parts[0].idx : end])  # "Spokeswoman Jane Roe"
+            start = end - len(name)
             if any(s < end and start < e for s, e in taken) or ctx.resolver.lookup(name) is not None:
                 continue
             added.append(

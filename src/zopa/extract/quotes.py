@@ -54,6 +54,8 @@ if TYPE_CHECKING:
 EXTRACTOR = "quotes.v2"
 FRAGMENT_WORDS = 4  # a quotation of at most this many words is a fragment: it needs a speaker cue beside it
 TERM_WORDS = 2  # a fragment this short is a quoted term unless a characterising verb takes it ("call it 'X'")
+_ADJUNCT_WORDS = 12  # words after the reporting verb of an attribution sentence ("in an email on Monday")
+_REPORTED_CLAUSE = re.compile(r"\b(?:that|he|she|they|it|we|i|you)\b", re.IGNORECASE)
 _OBJECT_WORDS = 4  # words of the object between a characterising verb and its label ("called the plan 'X'")
 MAX_BLOCK_LOOKBACK = 3  # paragraphs searched for the person in focus before a block quote
 MAX_SUBJECT_WORDS = 10  # words between a quotation and the reporting verb after it ("the editor said")
@@ -135,8 +137,12 @@ def quotes_in_text(text: str, att: Attributor, *, title: str = "") -> list[Quote
                     inline_first[pi] = attr
                 if attr is None and prev_attr is not None and prev_attr.speaker is not None:
                     attr = _continues(att, prev_attr, prev_sent, sent, marks, k, alone)
-                if attr is None and not fragment and (alone or _ends_with_colon(att, sent_span, mark)):
-                    attr = _introduced(att, sent_span, mark, heading, block_speaker, pi, alone)
+                # the introducing clause starts after a quotation before it ('A: "..." B: "..."')
+                intro = sent_span
+                if k > 0 and marks[k - 1].after > sent_span.start:
+                    intro = Span(marks[k - 1].after, sent_span.end)
+                if attr is None and not fragment and (alone or _ends_with_colon(att, intro, mark)):
+                    attr = _introduced(att, intro, mark, heading, block_speaker, pi, alone)
                 if words[0][0].islower():
                     kind = "partial"  # embedded in the reporter's sentence
             if len(words) == 1 and not whole:
@@ -235,7 +241,7 @@ def _continues(
 def _ends_with_colon(att: Attributor, sent: Span, mark: QuoteMark) -> bool:
     """The words before the quotation in its sentence end with a colon ("... a stern word: '...'")."""
     before = att.masked[sent.start : mark.open].rstrip()
-    return before.endswith(":") and word_count(before) >= 2
+    return before.endswith(":") and word_count(before) >= 1
 
 
 def _named_then_verb(att: Attributor, lo: int, hi: int) -> _Attribution | None:
@@ -356,7 +362,10 @@ def _inline(
         next_sent is not None
         and word_count(_outside(masked, Span(mark.after, sent.end))) == 0
         and MASK not in masked[next_sent.start : next_sent.end]
-        and word_count(masked[next_sent.start : next_sent.end]) <= 8
+        and (
+            word_count(masked[next_sent.start : next_sent.end]) <= 8
+            or _opens_with_report(att, next_sent)
+        )
     ):
         right_hi = next_sent.end
     if k + 1 < len(marks) and marks[k + 1].open < right_hi:
@@ -433,6 +442,17 @@ def _beside(att: Attributor, verb: VerbHit, mark: QuoteMark) -> bool:
     if verb.start >= mark.after:
         return word_count(att.masked[mark.after : verb.start]) <= 3
     return not att.masked[verb.end : mark.open].strip(" ,:;—–-'\"‘’“”")
+
+
+def _opens_with_report(att: Attributor, sent: Sentence) -> bool:
+    """The sentence opens with its speaker and a reporting verb ('"Why not?" Jane Roe wrote in an email to
+    her staff on Monday.')."""
+    verbs = att.verbs(sent.start, sent.end)
+    if not verbs or word_count(att.masked[sent.start : verbs[0].start]) > 4:
+        return False
+    rest = att.masked[verbs[0].end : sent.end]
+    # only the attribution and its circumstances: no reported clause of its own ("... said he would ...")
+    return word_count(rest) <= _ADJUNCT_WORDS and not _REPORTED_CLAUSE.search(rest)
 
 
 def _dash_speaker(att: Attributor, lo: int, hi: int) -> _Attribution | None:
