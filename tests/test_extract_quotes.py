@@ -527,3 +527,11 @@ def test_it_as_the_speaker_is_the_body_that_opens_the_sentence_before() -> None:
 
 def test_a_two_word_sentence_with_its_speaker_is_a_quote() -> None:
     assert quotes("“It’s doable,” Zelenskyy told reporters on Monday.") == [("It’s doable", "zelenskyy")]
+
+
+def test_a_spokesperson_speaks_for_the_body_introduced_with_them() -> None:
+    text = (
+        "The Kremlin's press office answered on Friday.\n\n"
+        "“There will be no new round before the spring,” the spokesperson said."
+    )
+    assert quotes(text)[0][1] == "russia"

@@ -588,6 +588,19 @@ class Attributor:
                             owner = [m for m in phrase if m.start <= at < m.end and not m.person]
                             if owner:
                                 return owner[0]
+            if lower in lex.speaks_for:
+                # "the Mofcom spokesperson", "a Kremlin spokesman": the body named before the noun
+                for child in head.children:
+                    if child.dep_ == "compound":
+                        at = base + child.idx
+                        owner = [m for m in phrase if m.start <= at < m.end and not m.person]
+                        if owner:
+                            return owner[0]
+            if lower in lex.speaks_for and not any(m.start <= head_at for m in phrase if not m.person):
+                # "the spokesperson said": whom the spokesperson was introduced as speaking for
+                body = self.salience.spoken_for(head_at)
+                if body is not None:
+                    return body
             if lower in lex.speech_nouns and not _depth_exceeded(head):
                 # "releasing a statement that accused ...": the statement is the words of whoever released it
                 verb = next((a for a in head.ancestors if is_verb(a)), None)
@@ -969,6 +982,30 @@ class Salience:
                 and word_count(att.masked[sent.start : opening[0].start]) <= 3
             ):
                 return MentionRef(opening[0].actor, offset, offset + 2, "pronoun", False)
+        return None
+
+    def spoken_for(self, offset: int) -> MentionRef | None:
+        """The body a spokesperson mentioned at ``offset`` speaks for: the one named with a spokesperson's
+        noun last before it in this paragraph or the two before ("a spokesperson for the ministry", "the
+        ministry's spokesman", "a Kremlin spokesman")."""
+        att = self.att
+        lex = att.lex
+        for sent in reversed(self._window(offset, _PARAGRAPHS_BACK)):
+            bodies = [
+                m
+                for m in att.mentions_in(sent.start, min(sent.end, offset))
+                if not m.person and not att.seg.quoted(m.start)
+            ]
+            for m in reversed(bodies):
+                after = [w.lower() for w in _WORD.findall(att.masked[m.end : m.end + 40])[:3]]
+                before = [w.lower() for w in _WORD.findall(att.masked[max(0, m.start - 30) : m.start])[-3:]]
+                if before and before[-1] == "the":
+                    before = before[:-1]
+                spokesman_for = (
+                    len(before) >= 2 and before[-1] in ("for", "of") and before[-2] in lex.speaks_for
+                )
+                if spokesman_for or any(w in lex.speaks_for for w in after):
+                    return MentionRef(m.actor, offset, offset + 1, "description", False)
         return None
 
     def described(self, noun: str, offset: int) -> MentionRef | None:
