@@ -223,45 +223,78 @@ def extract_cmd(
 @app.command("eval")
 def eval_cmd(
     annotations: Annotated[
-        Path, typer.Argument(help="Annotation YAML file (see the README for its format).")
+        Path,
+        typer.Argument(
+            help="Annotation YAML file, or a folder holding gold.yaml and its articles (articles.jsonl or "
+            "articles/)."
+        ),
     ],
     articles: Annotated[
         Path | None, typer.Option("--articles", help="Folder of the articles (default: beside the YAML).")
     ] = None,
     codebook: CodebookOption = None,
+    min_quote_words: Annotated[
+        int,
+        typer.Option("--min-quote-words", min=1, help="Score only quotes of at least this many words."),
+    ] = 1,
+    show: Annotated[
+        str,
+        typer.Option(
+            "--show",
+            help="What to list after the figures: 'missed' (gold items not found), 'extra' (found, not in "
+            "the gold), 'both' or 'none'.",
+        ),
+    ] = "missed",
+    per_article: Annotated[
+        bool, typer.Option("--per-article", help="Also print each article's figures.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Precision, recall and F1 of quotes, positions and events against hand annotations (no database).
+    """Quotes, speakers, positions (party and issue, with stance), values, red lines, conditional offers
+    and events against hand annotations (no database).
 
-    Example: zopa eval ../shared/seeds/gold.yaml --json
+    Example: zopa eval ../shared/corpus/ru-ua --per-article
     """
-    from zopa.evaluate import evaluate
+    from zopa.evaluate import EvalOptions, evaluate
 
-    report = evaluate(annotations, articles_dir=articles, codebook=_codebook(codebook))
+    if show not in {"missed", "extra", "both", "none"}:
+        raise typer.BadParameter("must be one of missed, extra, both, none", param_hint="--show")
+    report = evaluate(
+        annotations,
+        articles_dir=articles,
+        codebook=_codebook(codebook),
+        options=EvalOptions(min_quote_words=min_quote_words),
+    )
     if as_json:
         print_json(report.as_dict())
         return
-    table = Table(title=f"Evaluation against {annotations}")
+    rows = [("OVERALL", report.overall, report.overall_ratios)]
+    if per_article:
+        rows = [*((a.name, a.scores, a.ratios) for a in report.articles), *rows]
+    table = Table(title=f"Evaluation against {report.annotations} ({report.codebook})")
     for column in ("article", "metric", "tp", "fp", "fn", "precision", "recall", "F1"):
         table.add_column(column)
-    for name, scores in [*((a.name, a.scores) for a in report.articles), ("OVERALL", report.overall)]:
+    for name, scores, ratios in rows:
         for metric, s in scores.items():
             table.add_row(
-                name,
-                metric,
-                str(s.tp),
-                str(s.fp),
-                str(s.fn),
-                f"{s.precision:.2f}",
-                f"{s.recall:.2f}",
-                f"{s.f1:.2f}",
+                name, metric, str(s.tp), str(s.fp), str(s.fn),
+                f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}",
             )
+        for metric, r in ratios.items():
+            error = f" (mean error {r.mean_error:.1f})" if r.mean_error is not None else ""
+            table.add_row(name, metric, f"{r.hits}/{r.total}", "", "", "", f"{r.rate:.2f}{error}", "")
     console.print(table)
     console.print(f"annotated non-quotes taken as quotes: {report.not_quotes_taken}")
     for a in report.articles:
-        for metric, items in a.missed.items():
-            for item in items:
-                console.print(f"[red]missed[/red] {a.name} {metric}: {item}")
+        lists = []
+        if show in {"missed", "both"}:
+            lists.append(("missed", "red", a.missed))
+        if show in {"extra", "both"}:
+            lists.append(("extra", "yellow", a.extra))
+        for label, colour, found in lists:
+            for metric, items in found.items():
+                for item in items:
+                    console.print(f"[{colour}]{label}[/{colour}] {a.name} {metric}: {item}", highlight=False)
 
 
 @app.command("report")
