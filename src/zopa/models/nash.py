@@ -432,6 +432,7 @@ def _solve(
 
 
 @register_batch(NAME)
-def nash_batch(batch: TableBatch, table: Negotiation, **params: Any) -> np.ndarray:
-    """Vectorised NBS (see :func:`solve_batch`): the (D, I) forecasts."""
-    return solve_batch(batch, table, **params).forecast
+def nash_batch(batch: TableBatch, table: Negotiation, **params: Any) -> BatchSolution:
+    """Vectorised NBS (see :func:`solve_batch`): the (D, I) forecasts and whether each draw reaches an
+    agreement (``registry.batch_output``)."""
+    return solve_batch(batch, table, **params)
