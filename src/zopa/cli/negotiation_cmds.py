@@ -115,15 +115,14 @@ def _bar(
     return text
 
 
-def _forecast_bar(median: float | None, lo: float | None, hi: float | None, point: float | None) -> Text:
+def _forecast_bar(value: float | None, lo: float | None, hi: float | None) -> Text:
     chars = [" "] * WIDTH
     if lo is not None and hi is not None:
         for k in range(_cell(lo), _cell(hi) + 1):
             chars[k] = "─"
         chars[_cell(lo)], chars[_cell(hi)] = "[", "]"
-    centre = median if median is not None else point
-    if centre is not None:
-        chars[_cell(centre)] = "┼"
+    if value is not None:
+        chars[_cell(value)] = "┼"
     return Text("".join(chars), style="yellow")
 
 
@@ -244,8 +243,9 @@ def gap_cmd(
     console.print(
         f"[bold]{report.negotiation}[/bold] as of {report.as_of or 'undated'}  "
         "[dim]● position  ━ acceptable range (red line)  ✕ expected if talks fail  "
-        "[ ┼ ] forecast median and 80% interval[/dim]"
+        "[ ┼ ] forecast and interval[/dim]"
     )
+    console.print(f"[dim]{report.options['convention']}[/dim]")
     for g in report.issues:
         console.rule(f"{g.issue}: {g.label}")
         head = f"gap {g.gap:.0f} points ({g.between[0]} ↔ {g.between[1]})"
@@ -276,12 +276,14 @@ def gap_cmd(
                 )
         for f in g.forecasts:
             line = Text(f"{f.model[:13]:<14}")
-            if f.error:
-                line.append(f"not run: {f.error}", style="dim")
+            if f.error or f.reads_no_agreement:
+                line.append(f.text(), style="dim")
             else:
-                line.append(_forecast_bar(f.median, f.lo, f.hi, f.point))
-                line.append(f" {_fmt(f.point, 1):>5} [{_fmt(f.lo)}-{_fmt(f.hi)}]", style="dim")
+                line.append(_forecast_bar(f.value, f.lo, f.hi))
+                line.append(f" {f.text()}", style="dim")
             console.print(line)
+            for note in f.notes():
+                console.print(f"{'':14}[dim]{note}[/dim]")
         for o in g.linked_offers:
             console.print(
                 f"[cyan]linked:[/cyan] {o.actor} would accept {o.issue} = {_fmt(o.value)} if it gets "
@@ -326,16 +328,13 @@ def zopa_cmd(
         f"(smallest margin {z.min_margin:+.3f})"
     )
     if not z.exists and z.colliding:
-        console.print(
-            f"colliding: {', '.join(z.colliding)}; smallest total concession {z.concession:.1f} points"
-        )
+        console.print(f"colliding: {', '.join(z.colliding)}; {z.concession_text}")
     for v in z.issues:
         if not v.empty:
             console.print(f"[green]{v.issue}[/green]: zone {v.lo:.0f}-{v.hi:.0f}")
             continue
         console.print(
-            f"[red]{v.issue}[/red]: no zone; colliding {', '.join(v.colliding)}; opens with a "
-            f"concession of {v.concession:.1f} points at {_fmt(v.opening_point)}"
+            f"[red]{v.issue}[/red]: no zone; colliding {', '.join(v.colliding)}; {v.concession_text}"
         )
         for lim in v.limits:
             for field in ("red_line", "batna"):
@@ -389,21 +388,32 @@ def deals_cmd(
         outcome = ", ".join(f"{i}={v:.0f}" for i, v in deal["outcome"].items())
         margins = ", ".join(f"{a} {m:+.3f}" for a, m in deal["margins"].items())
         console.print(f"{k}. {outcome}  [dim]margins: {margins}[/dim]")
+    for w in d.warnings:
+        console.print(f"  [yellow]thin evidence:[/yellow] {w}")
     for tr in d.trades[:10]:
         console.print(
             f"trade: {tr['actor_a']} gives {tr['a_moves']:.0f} on {tr['a_gives_on']}, "
             f"{tr['actor_b']} gives {tr['b_moves']:.0f} on {tr['b_gives_on']} (each gains {tr['gain']:.3f})"
         )
+        for w in tr["warnings"]:
+            console.print(f"  [yellow]thin evidence:[/yellow] {w}")
     for c in d.conditional:
         verdict = (
-            "[green]all prefer it to no deal[/green]" if c.all_prefer else "[red]not all prefer it[/red]"
+            "[green]nobody is worse off than with no deal[/green]"
+            if c.all_prefer
+            else f"[red]worse off: {', '.join(c.worse_off)}[/red]"
         )
         console.print(
-            f"conditional package ({c.offer.actor}: {c.offer.issue} for {c.offer.conditional_on}): {verdict}"
+            f"conditional offer ({c.offer.actor}: {c.offer.issue} for {c.offer.conditional_on}): {verdict}"
         )
-        console.print("  " + ", ".join(f"{a} {m:+.3f}" for a, m in c.margins.items()))
-        for actor, issues in c.red_lines_broken.items():
-            console.print(f"  [red]breaks {actor}'s red line on {', '.join(issues)}[/red]")
+        console.print(f"  {c.verdict}")
+        package = ", ".join(f"{i}={v:.0f}" for i, v in c.package.items())
+        console.print(f"  [dim]package scored: {package}[/dim]")
+        for iid in (c.offer.issue, c.offer.conditional_on):
+            console.print(f"  [dim]{iid}: {c.basis.get(iid, 'not in the negotiation table')}[/dim]")
+        console.print("  margins over no deal: " + ", ".join(f"{a} {m:+.3f}" for a, m in c.margins.items()))
+        for w in c.warnings:
+            console.print(f"  [yellow]thin evidence:[/yellow] {w}")
 
 
 @negotiation_app.command("plan")
@@ -527,9 +537,16 @@ def scenario_cmd(
         console.rule(f"what if: {w.name}")
         for ch in w.changes:
             console.print(f"  {ch.actor}/{ch.issue or '*'}/{ch.field} -> {ch.value}")
-        moved = [m for m in w.movements if m.delta is None or abs(m.delta) > 1e-6]
+        moved = [
+            m
+            for m in w.movements
+            if (m.delta is None and (m.before, m.after) != (None, None)) or (m.delta and abs(m.delta) > 1e-6)
+        ]
+        none = "none (no agreement)"
         for mv in moved:
-            console.print(f"  {mv.what}: {_fmt(mv.before, 3)} -> {_fmt(mv.after, 3)}")
+            before = none if mv.before is None else f"{mv.before:.3f}"
+            after = none if mv.after is None else f"{mv.after:.3f}"
+            console.print(f"  {mv.what}: {before} -> {after}")
         if not moved:
             console.print("  nothing moves")
         console.print(

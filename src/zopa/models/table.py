@@ -254,8 +254,9 @@ class Negotiation:
         """``name@fingerprint``: what a ModelResult records as its inputs."""
         return f"{self.name}@{self.fingerprint()}"
 
-    def validate(self) -> Negotiation:
-        """Raise :class:`ModelInputError` naming actor and issue on the first inconsistency."""
+    def validate(self, *, min_actors: int = 2) -> Negotiation:
+        """Raise :class:`ModelInputError` naming actor and issue on the first inconsistency. Every issue needs
+        ``min_actors`` actors (1 to score one party's stake in an issue no one else takes a side on)."""
         na, ni = self.n_actors, self.n_issues
         if na == 0 or ni == 0:
             raise ModelInputError(f"{self.name}: a negotiation needs at least one actor and one issue")
@@ -344,7 +345,8 @@ class Negotiation:
                     f"{self.name}: actor {self.actors[a]!r} has zero capability on every issue"
                 )
         for i in range(ni):
-            if inv[:, i].sum() < 2:
+            if inv[:, i].sum() < min_actors:
                 iid = self.issues[i].id
-                raise ModelInputError(f"{self.name}: issue {iid!r} has fewer than two actors", issue=iid)
+                few = "fewer than two actors" if min_actors == 2 else f"fewer than {min_actors} actor(s)"
+                raise ModelInputError(f"{self.name}: issue {iid!r} has {few}", issue=iid)
         return self

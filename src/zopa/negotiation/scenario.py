@@ -548,16 +548,25 @@ class ScenarioReport(_Record):
     what_if: tuple[WhatIfResult, ...]
 
 
-def _point_forecasts(table: Negotiation, models: list[str]) -> tuple[dict[str, dict[str, float]], list[str]]:
+def _point_forecasts(
+    table: Negotiation, models: list[str]
+) -> tuple[dict[str, dict[str, float | None]], list[str]]:
+    """Each model's forecast on the table as it stands (issue by issue where it must); None where the model
+    reaches no agreement (Nash bargaining at its disagreement point)."""
     from zopa.errors import ZopaError
-    from zopa.models.registry import run_model
+    from zopa.models.montecarlo import run_one
 
-    out, errors = {}, []
+    out: dict[str, dict[str, float | None]] = {}
+    errors = []
     for name in models:
         try:
-            out[name] = dict(run_model(name, table).forecast)
+            res, dropped = run_one(name, {}, table)
         except ZopaError as exc:
             errors.append(f"{name}: {exc}")
+            continue
+        errors += [f"{name}: {why}" for why in dropped.values()]
+        agreed = res.diagnostics.get("agreement", True)
+        out[name] = {iid: (float(v) if agreed else None) for iid, v in res.forecast.items()}
     return out, errors
 
 
@@ -581,7 +590,7 @@ def what_if(
     moves: list[Movement] = []
     for name in names:
         for iid in table.issue_ids:
-            if name in f0 and name in f1:
+            if name in f0 and name in f1 and iid in f0[name] and iid in f1[name]:
                 moves.append(
                     Movement(what=f"forecast {name} {iid}", before=f0[name][iid], after=f1[name][iid])
                 )

@@ -55,7 +55,7 @@ def build_from_db(source: NegotiationSource) -> NegotiationModel:
 
 def gap_from_db(source: NegotiationSource, *, options: AnalysisOptions | None = None) -> GapReport:
     """``zopa negotiation gap``."""
-    return negotiation_gap(source.build(), options=options)
+    return negotiation_gap(source.build(), options=options, db=source.db)
 
 
 def zone_from_db(source: NegotiationSource) -> ZoneAnalysis:
