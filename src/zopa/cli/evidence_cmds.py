@@ -12,7 +12,17 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from zopa.cli._app import DbOption, JsonOption, app, console, db_default, print_json
+from zopa.cli._app import (
+    CodebookOption,
+    DbOption,
+    JsonOption,
+    app,
+    codebook_of,
+    console,
+    open_database,
+    print_json,
+    sub_app,
+)
 from zopa.errors import InputError
 
 SinceOption = Annotated[
@@ -20,10 +30,6 @@ SinceOption = Annotated[
     typer.Option("--since", help="Only evidence from articles published on or after this date (YYYY-MM-DD)."),
 ]
 LimitOption = Annotated[int | None, typer.Option("--limit", help="Show at most this many items.", min=1)]
-CodebookOption = Annotated[
-    Path | None,
-    typer.Option("--codebook", help="Codebook YAML file (default: the shipped Russia-Ukraine codebook)."),
-]
 
 
 def _since(value: str | None) -> date | None:
@@ -36,9 +42,7 @@ def _since(value: str | None) -> date | None:
 
 
 def _db(db: str | None) -> Any:
-    from zopa.store.db import open_db
-
-    return open_db(db or db_default())
+    return open_database(db)
 
 
 def _codebook(path: Path | None) -> Any:
@@ -212,7 +216,8 @@ def extract_cmd(
     """
     from zopa.pipeline import extract_stored
 
-    result = extract_stored(_db(db), codebook=_codebook(codebook), force=force)
+    database = _db(db)
+    result = extract_stored(database, codebook=codebook_of(database, codebook), force=force)
     if as_json:
         print_json(result.as_dict())
         return
@@ -277,8 +282,14 @@ def eval_cmd(
     for name, scores, ratios in rows:
         for metric, s in scores.items():
             table.add_row(
-                name, metric, str(s.tp), str(s.fp), str(s.fn),
-                f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}",
+                name,
+                metric,
+                str(s.tp),
+                str(s.fp),
+                str(s.fn),
+                f"{s.precision:.2f}",
+                f"{s.recall:.2f}",
+                f"{s.f1:.2f}",
             )
         for metric, r in ratios.items():
             error = f" (mean error {r.mean_error:.1f})" if r.mean_error is not None else ""
@@ -329,7 +340,8 @@ def report_cmd(
     from zopa.negotiation.scenario import load_scenario
     from zopa.report import report_sections, write_report
 
-    book = _codebook(codebook)
+    database = _db(db)
+    book = codebook_of(database, codebook)
     sections = (
         *report_sections(),
         *negotiation_sections(
@@ -339,15 +351,14 @@ def report_cmd(
             overrides=load_overrides(overrides) if overrides is not None else None,
         ),
     )
-    info = write_report(_db(db), html, sections=sections, since=_since(since), title=title, codebook=book)
+    info = write_report(database, html, sections=sections, since=_since(since), title=title, codebook=book)
     if as_json:
         print_json(info.as_dict())
         return
     console.print(f"wrote {info.path} ({info.bytes:,} bytes; {info.documents} documents)")
 
 
-codebook_app = typer.Typer(help="Check and show codebooks.", no_args_is_help=True)
-app.add_typer(codebook_app, name="codebook")
+codebook_app = sub_app("codebook", "Check and show codebooks.")
 
 
 @codebook_app.command("validate")

@@ -13,18 +13,22 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from zopa.cli._app import DbOption, JsonOption, app, console, db_default, print_json
-
-negotiation_app = typer.Typer(
-    help="The negotiation built from stored evidence: gap, zone of agreement, deals, plans, scenarios.",
-    no_args_is_help=True,
+from zopa.cli._app import (
+    CodebookOption,
+    DbOption,
+    JsonOption,
+    codebook_of,
+    console,
+    open_database,
+    print_json,
+    sub_app,
 )
-app.add_typer(negotiation_app, name="negotiation")
 
-CodebookOption = Annotated[
-    Path | None,
-    typer.Option("--codebook", help="Codebook YAML file (default: the shipped Russia-Ukraine codebook)."),
-]
+negotiation_app = sub_app(
+    "negotiation",
+    "The negotiation built from stored evidence: gap, zone of agreement, deals, plans, scenarios.",
+)
+
 OverridesOption = Annotated[
     Path | None,
     typer.Option("--overrides", help="Analyst overrides (YAML): values set by hand with a reason."),
@@ -54,12 +58,10 @@ PARTY_COLOURS = ("red", "blue", "green", "magenta", "cyan", "yellow", "bright_re
 def _source(
     db: str, codebook: Path | None, overrides: Path | None, as_of: str | None, half_life: float
 ) -> Any:
-    from zopa.codebook import default_codebook_path, load_codebook
     from zopa.errors import InputError
     from zopa.negotiation.build import BuildOptions
     from zopa.negotiation.overrides import load_overrides
     from zopa.negotiation.service import NegotiationSource
-    from zopa.store.db import open_db
 
     day = None
     if as_of:
@@ -67,9 +69,10 @@ def _source(
             day = date.fromisoformat(as_of)
         except ValueError:
             raise InputError("--as-of", f"{as_of!r} is not a date (YYYY-MM-DD)") from None
+    database = open_database(db)
     return NegotiationSource(
-        db=open_db(db or db_default()),
-        codebook=load_codebook(codebook if codebook is not None else default_codebook_path()),
+        db=database,
+        codebook=codebook_of(database, codebook),
         options=BuildOptions(half_life_days=half_life, as_of=day),
         overrides=load_overrides(overrides) if overrides is not None else None,
     )

@@ -43,9 +43,8 @@ import numpy as np
 import yaml
 
 from zopa.errors import ModelInputError
+from zopa.models import FORMATS
 from zopa.models.table import IssueSpec, Negotiation, Uncertainty
-
-FORMATS = ("yaml", "csv", "ktab-csv", "ktab-xml", "decide", "deu3")
 
 
 def _f(value: Any, where: str) -> float:
@@ -166,8 +165,9 @@ def negotiation_from_dict(data: Mapping[str, Any], *, source: str = "<dict>") ->
             pos[a, i], prange = _value_or_range(entry["position"], w + ": position")
             if prange:
                 pos_rng[a, i] = prange
-            s_raw = entry.get("salience", 100)
-            s, srange = _value_or_range(s_raw, w + ": salience")
+            if entry.get("salience") is None:
+                raise ModelInputError(f"{w}: salience is missing (give a number 0-100 or a range [lo, hi])")
+            s, srange = _value_or_range(entry["salience"], w + ": salience")
             if not 0 <= s <= 100:
                 raise ModelInputError(f"{w}: salience {s:g} must be on 0-100 in files")
             sal[a, i] = s / 100.0
@@ -344,9 +344,15 @@ def read_csv(path: str | Path) -> Negotiation:
             raise ModelInputError(f"{where}: duplicate row")
         if not row["position"]:
             continue
+        for key in ("salience", "capability"):
+            if not row[key]:
+                raise ModelInputError(
+                    f"{where}: {key} is blank (give a number; leave the position blank for an actor "
+                    "not involved)"
+                )
         entry: dict[str, Any] = {
             "position": _f(row["position"], where + ": position"),
-            "salience": _f(row["salience"], where + ": salience") if row["salience"] else 100,
+            "salience": _f(row["salience"], where + ": salience"),
         }
         if row.get("red_line_lo") or row.get("red_line_hi"):
             entry["red_line"] = [

@@ -195,7 +195,6 @@ codebooks = Table(
     metadata,
     Column("hash", String(64), primary_key=True),
     Column("name", Text, nullable=False),
-    Column("path", Text, nullable=True),  # the file it was read from, as given
     Column("content", Text, nullable=False),  # the codebook as JSON (Codebook.model_dump)
     Column("used_at", DateTime, nullable=False),
 )

@@ -74,8 +74,10 @@ def create_app(
     fetcher: Fetcher | None = None,
     plan: str | Path | None = None,
     scenario: str | Path | None = None,
+    create: bool = True,
 ) -> FastAPI:
-    """The dashboard and API over the database at ``db_url`` (a SQLite path or a database URL).
+    """The dashboard and API over the database at ``db_url`` (a SQLite path or a database URL); with
+    ``create=False`` (``zopa serve`` without a token: read-only) a database that does not exist is refused.
 
     Writing (ingest) is allowed only with ``token`` (default: ``$ZOPA_TOKEN``) sent by the request; without a
     token the application is read-only. Request bodies over ``max_upload`` bytes are refused with 413.
@@ -90,7 +92,7 @@ def create_app(
         raise InputError(str(codebook_path), "codebook file not found")
     loaded_plan = load_plan(plan) if plan is not None else None
     loaded_scenario = load_scenario(scenario) if scenario is not None else None
-    db = open_db(db_url)
+    db = open_db(db_url, create=create)
     app = FastAPI(
         title="zopa",
         summary="Sourced evidence of who wants what in a negotiation, from news coverage.",
@@ -204,7 +206,7 @@ def fetch(
 
     if not path.startswith("/"):
         raise InputError(path, "a path to get must start with '/' (for example /api/v1/documents)")
-    app = create_app(db_url, plan=plan, scenario=scenario)
+    app = create_app(db_url, plan=plan, scenario=scenario, create=False)
 
     async def get() -> httpx.Response:
         transport = httpx.ASGITransport(app=app)
@@ -231,7 +233,7 @@ def serve(
 
     if not 0 <= port <= 65535:
         raise InputError(str(port), "not a TCP port (0-65535)")
-    app = create_app(db_url, plan=plan, scenario=scenario)
+    app = create_app(db_url, plan=plan, scenario=scenario, create=bool(os.environ.get("ZOPA_TOKEN")))
 
     def warm_up() -> None:  # build the negotiation before the first visitor asks for it
         with contextlib.suppress(ZopaError):

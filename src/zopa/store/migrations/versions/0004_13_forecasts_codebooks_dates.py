@@ -24,7 +24,6 @@ def upgrade() -> None:
         "codebooks",
         sa.Column("hash", sa.String(length=64), nullable=False),
         sa.Column("name", sa.Text(), nullable=False),
-        sa.Column("path", sa.Text(), nullable=True),
         sa.Column("content", sa.Text(), nullable=False),
         sa.Column("used_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("hash", name=op.f("pk_codebooks")),
