@@ -127,3 +127,90 @@ def test_options_state_the_convention_and_refuse_bad_values() -> None:
     assert "median" in AnalysisOptions().as_dict()["convention"]
     with pytest.raises(Exception, match="draws must be >= 0"):
         AnalysisOptions(draws=-1)
+
+
+# ---- one answer everywhere: CLI, report, API (the Done-when test of issue 13)
+
+
+def _cli_forecasts(db: str, args: list[str]) -> dict[tuple[str, str], tuple]:
+    import json as _json
+
+    from typer.testing import CliRunner
+
+    from zopa.cli import app
+
+    result = CliRunner().invoke(app, ["negotiation", "gap", "--db", db, "--json", *args])
+    assert result.exit_code == 0, result.output
+    data = _json.loads(result.stdout)
+    return {
+        (f["model"], g["issue"]): (f["value"], f["lo"], f["hi"])
+        for g in data["issues"]
+        for f in g["forecasts"]
+    }
+
+
+def _api_forecasts(db: str, query: str) -> dict[tuple[str, str], tuple]:
+    from web_fixtures import web_client
+    from zopa.web.app import create_app
+
+    app = create_app(db)
+    try:
+        with web_client(app) as client:
+            response = client.get(f"/api/v1/negotiation/gap?{query}")
+            assert response.status_code == 200, response.text
+            data = response.json()
+    finally:
+        app.state.db.close()
+    return {
+        (f["model"], g["issue"]): (f["value"], f["lo"], f["hi"])
+        for g in data["issues"]
+        for f in g["forecasts"]
+    }
+
+
+def _report_forecasts(db: str, args: list[str], out) -> dict[tuple[str, str], tuple]:
+    import html as _html
+    import json as _json
+    import re
+
+    from typer.testing import CliRunner
+
+    from zopa.cli import app
+
+    result = CliRunner().invoke(app, ["report", "--db", db, "--html", str(out), *args])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    rows = re.findall(r"<tr data-model=\"([^\"]+)\" data-issue=\"([^\"]+)\" data-forecast='([^']+)'>", page)
+    assert rows
+    found = {}
+    for model, issue, raw in rows:
+        d = _json.loads(_html.unescape(raw))
+        found[(model, issue)] = (d["value"], d["lo"], d["hi"])
+    return found
+
+
+@pytest.mark.parametrize(("seed", "draws", "iterative"), [(0, 500, 20), (5, 37, 3)])
+def test_cli_report_and_api_give_identical_forecasts_for_every_model_and_issue(
+    seeded_db, tmp_path, seed: int, draws: int, iterative: int
+) -> None:
+    import sqlite3
+
+    args = ["--seed", str(seed), "--draws", str(draws), "--iterative-draws", str(iterative)]
+    query = f"seed={seed}&draws={draws}&iterative_draws={iterative}"
+    # three copies of the seeds' database, each view computing first in one of them
+    copies = []
+    for name in ("cli-first", "api-first", "report-first"):
+        path = tmp_path / f"{name}.db"
+        with sqlite3.connect(seeded_db.path) as src, sqlite3.connect(path) as dst:
+            src.backup(dst)  # the WAL's pages too
+            dst.execute("DELETE FROM forecasts")  # whatever other tests stored: each copy computes afresh
+        copies.append(str(path))
+    cli = _cli_forecasts(copies[0], args)
+    assert len(cli) >= 12  # 6 models x 2 issues on the seeds
+    assert _api_forecasts(copies[0], query) == cli
+    assert _report_forecasts(copies[0], args, tmp_path / "r0.html") == cli
+    assert _api_forecasts(copies[1], query) == cli  # computed by the API this time
+    assert _report_forecasts(copies[2], args, tmp_path / "r2.html") == cli  # computed by the report
+    assert _cli_forecasts(copies[2], args) == cli
+    # smp.v1 forecasts Donetsk whatever happens to nato-membership in a draw
+    assert cli[("smp.v1", "donetsk-control")][0] is not None

@@ -325,31 +325,39 @@ def report_cmd(
     overrides: Annotated[
         Path | None, typer.Option("--overrides", help="Negotiation: analyst overrides (YAML) with reasons.")
     ] = None,
+    models: Annotated[
+        str | None, typer.Option("--models", help="Comma-separated model names (default: every model).")
+    ] = None,
+    draws: Annotated[int, typer.Option("--draws", help="Monte Carlo draws, vectorised models.", min=0)] = 500,
+    iterative_draws: Annotated[
+        int, typer.Option("--iterative-draws", help="Monte Carlo draws, models run draw by draw.", min=0)
+    ] = 20,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (results are reproducible).")] = 0,
     db: DbOption = "",
     as_json: JsonOption = False,
 ) -> None:
-    """One self-contained HTML page: positions matrix, quotes by speaker, events, stories, each linked;
-    then the negotiation built from them (gap charts, zone of agreement, deals, plan scorecard, if talks
-    fail, timeline).
+    """One self-contained HTML page that opens with the answers per story, then the positions matrix, quotes
+    by speaker, events and stories, each linked to its sentence; then the negotiation (gap charts with every
+    model's forecast, the same as `zopa negotiation gap` for the same --seed and draws; zone of agreement,
+    deals, plan scorecard, if talks fail, timeline, assumptions).
 
     Example: zopa report --html report.html --plan examples/plan-us-framework-2025.yaml
     """
-    from zopa.negotiation.analysis import load_plan
+    from zopa.negotiation.analysis import AnalysisOptions, load_plan
     from zopa.negotiation.overrides import load_overrides
-    from zopa.negotiation.report import negotiation_sections
+    from zopa.negotiation.report import full_report_sections
     from zopa.negotiation.scenario import load_scenario
-    from zopa.report import report_sections, write_report
+    from zopa.report import write_report
 
     database = _db(db)
     book = codebook_of(database, codebook)
-    sections = (
-        *report_sections(),
-        *negotiation_sections(
-            book,
-            plan=load_plan(plan) if plan is not None else None,
-            scenario=load_scenario(scenario) if scenario is not None else None,
-            overrides=load_overrides(overrides) if overrides is not None else None,
-        ),
+    names = tuple(m.strip() for m in models.split(",") if m.strip()) if models else None
+    sections = full_report_sections(
+        book,
+        plan=load_plan(plan) if plan is not None else None,
+        scenario=load_scenario(scenario) if scenario is not None else None,
+        overrides=load_overrides(overrides) if overrides is not None else None,
+        analysis=AnalysisOptions(models=names, draws=draws, iterative_draws=iterative_draws, seed=seed),
     )
     info = write_report(database, html, sections=sections, since=_since(since), title=title, codebook=book)
     if as_json:

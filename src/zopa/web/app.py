@@ -19,25 +19,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import plotly
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from zopa.codebook import default_codebook_path, load_codebook
 from zopa.errors import InputError, NotFoundError, StorageError, ZopaError
 from zopa.ingest import Fetcher
 from zopa.negotiation.analysis import load_plan
 from zopa.negotiation.scenario import load_scenario
+from zopa.store.codebooks import codebook_for
 from zopa.store.db import open_db
 from zopa.web import api, pages
 from zopa.web.cache import AggregateCache
 from zopa.web.security import BodyLimit, SecurityHeaders
 
 DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024  # bytes; the same as the per-document ingest limit
-STATIC_DIR = Path(__file__).parent / "static"
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +46,10 @@ class StaticFile:
 
 def load_static() -> dict[str, StaticFile]:
     """The files served under ``/static/``, read once: zopa's own CSS and JS, and the bundled plotly.js."""
-    paths = {p.name: p for p in STATIC_DIR.iterdir() if p.is_file()}
-    paths["plotly.min.js"] = PLOTLY_JS
+    from zopa.presentation import static_files
+
     files = {}
-    for name, path in paths.items():
-        body = path.read_bytes()
+    for name, body in static_files().items():
         media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
         if media_type.startswith("text/") or media_type.endswith("javascript"):
             media_type += "; charset=utf-8"
@@ -87,9 +83,8 @@ def create_app(
     """
     if max_upload < 1:
         raise InputError("max_upload", f"must be a positive number of bytes, not {max_upload}")
-    codebook_path = Path(codebook) if codebook is not None else default_codebook_path()
-    if not codebook_path.is_file():
-        raise InputError(str(codebook_path), "codebook file not found")
+    if codebook is not None and not Path(codebook).is_file():
+        raise InputError(str(codebook), "codebook file not found")
     loaded_plan = load_plan(plan) if plan is not None else None
     loaded_scenario = load_scenario(scenario) if scenario is not None else None
     db = open_db(db_url, create=create)
@@ -107,7 +102,8 @@ def create_app(
     app.state.static = load_static()
     app.state.cache = AggregateCache(db)
     app.state.fetcher = fetcher
-    app.state.codebook = functools.cache(lambda: load_codebook(codebook_path))
+    # the codebook given, else the one that built the database (zopa.store.codebooks)
+    app.state.codebook = functools.cache(lambda: codebook_for(db, codebook)[0])
     app.state.plan = loaded_plan
     app.state.scenario = loaded_scenario
     app.include_router(api.router)
