@@ -60,8 +60,7 @@ def generic_codebook() -> Codebook:
         description="bench-only: any sentence, any actor",
         actors=(),
         issues=(Issue(id="any", label="anything", cues=(r"\w+",), catch_all=True),),
-        stance_cues=shipped.stance_cues,
-        speech_verbs=shipped.speech_verbs,
+        grammar=shipped.grammar,
     )
 
 

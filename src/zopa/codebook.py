@@ -2,8 +2,9 @@
 
 A codebook is a YAML file (see ``codebooks/russia-ukraine.yaml`` and the README's "Codebook" section):
 actors with aliases, dated titles, metonyms and whom they speak for; issues with a 0-100 scale, anchor points
-and cue phrases; stance cues. No actor, country or issue name is written in Python code: extractors and the
-negotiation builder read them from here.
+and cue phrases. The language (speech verbs, stance cues, negators, event words) is zopa's default grammar
+(``zopa.grammar``), which a codebook's ``grammar:`` section extends. No actor, country or issue name is
+written in Python code: extractors and the negotiation builder read them from here.
 """
 
 from __future__ import annotations
@@ -11,16 +12,20 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import cached_property
+from itertools import pairwise
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from zopa.errors import CodebookError
+from zopa.grammar import Grammar, merged_grammar_data
 
 ActorKind = Literal["person", "state", "organisation", "alliance", "group"]
 STANCE_CUE_KEYS = ("demand", "reject", "accept", "offer", "conditional", "threat", "plan", "red_line")
+# Language lists that a codebook once held at its top level; they live in its ``grammar:`` section now.
+_MOVED_TO_GRAMMAR = ("stance_cues", "speech_verbs", "event_verbs", "event_nouns")
 
 
 class _Model(BaseModel):
@@ -90,12 +95,54 @@ class Anchor(_Model):
     implies: dict[str, float] = Field(default_factory=dict)
 
 
+class Measure(_Model):
+    """Numbers that place a statement on the scale: a quantity with its unit ("145%", "12 million tonnes")
+    next to the issue's cue, mapped by straight lines between ``points`` (quantity -> scale value), clamped
+    at the ends: a 54% tariff lands between the 30% and 145% points."""
+
+    unit: str  # regular expression (case-insensitive) for the unit right after the number: '%|percent'
+    points: tuple[tuple[float, float], ...]  # (quantity, 0-100 value), quantities increasing
+
+    @field_validator("unit")
+    @classmethod
+    def _unit_compiles(cls, unit: str) -> str:
+        try:
+            re.compile(unit)
+        except re.error as exc:
+            raise ValueError(f"unit {unit!r} is not a valid regular expression: {exc}") from exc
+        return unit
+
+    @field_validator("points")
+    @classmethod
+    def _points_in_order(cls, points: tuple[tuple[float, float], ...]) -> tuple[tuple[float, float], ...]:
+        if len(points) < 2:
+            raise ValueError("needs at least two (quantity, value) points")
+        for (q1, _), (q2, _) in pairwise(points):
+            if not q2 > q1:
+                raise ValueError(f"quantities must increase ({q1} then {q2})")
+        for _, v in points:
+            if not 0 <= v <= 100:
+                raise ValueError(f"value {v} is outside the 0-100 scale")
+        return points
+
+    def value_of(self, quantity: float) -> float:
+        """The scale value of a quantity: linear between the points around it, the end value beyond them."""
+        points = self.points
+        if quantity <= points[0][0]:
+            return points[0][1]
+        for (q1, v1), (q2, v2) in pairwise(points):
+            if quantity <= q2:
+                return v1 + (v2 - v1) * (quantity - q1) / (q2 - q1)
+        return points[-1][1]
+
+
 class Issue(_Model):
     id: str
     label: str
     description: str = ""
     cues: tuple[str, ...] = ()  # regular expressions (case-insensitive) that tie a sentence to the issue
     anchors: tuple[Anchor, ...] = ()
+    measure: Measure | None = None  # numbers with a unit that place a statement on the scale
     status_quo: float | None = Field(default=None, ge=0, le=100)
     # The alternative to agreement ("what happens if talks fail"), not an issue to negotiate: statements on it
     # set BATNAs on the issues in ``affects`` (or in its anchors' ``implies``), never a table position.
@@ -118,34 +165,30 @@ class Issue(_Model):
         return cues
 
 
-class StanceCues(_Model):
-    """Phrases (regular expressions, case-insensitive) that signal each stance."""
-
-    demand: tuple[str, ...] = ()
-    reject: tuple[str, ...] = ()
-    accept: tuple[str, ...] = ()
-    offer: tuple[str, ...] = ()
-    conditional: tuple[str, ...] = ()
-    threat: tuple[str, ...] = ()
-    plan: tuple[str, ...] = ()
-    red_line: tuple[str, ...] = ()
-    # Reporting phrases that make a report a statement of position ("emphasized", "reiterated"); a plain
-    # "said" about an issue is not a position by itself.
-    statement: tuple[str, ...] = ()
-
-
 class Codebook(_Model):
     name: str
     description: str = ""
     version: str = "1"
     actors: tuple[Actor, ...]
     issues: tuple[Issue, ...]
-    stance_cues: StanceCues = StanceCues()
-    speech_verbs: tuple[str, ...] = ()  # word forms: said, says, told, warned, ...
-    # Event figures (extraction): word forms of the verbs and nouns that make a number an event figure
-    # ("launched", "intercepted"; "drones", "people"), added to the extractor's general English lexicon.
-    event_verbs: tuple[str, ...] = ()
-    event_nouns: tuple[str, ...] = ()
+    # The language layer: zopa's default English grammar with this codebook's ``grammar:`` additions applied
+    # (see zopa.grammar); after validation it is the whole grammar the extractors read.
+    grammar: Grammar = Grammar()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _inherit_grammar(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        for old in _MOVED_TO_GRAMMAR:
+            if old in data:
+                raise ValueError(
+                    f"{old}: belongs under 'grammar:' now (the default English grammar is inherited; list "
+                    f"only what this negotiation adds, e.g. grammar: {{{old}: [...]}})"
+                )
+        if isinstance(data.get("grammar"), Grammar):
+            return data
+        return {**data, "grammar": merged_grammar_data(data.get("grammar"))}
 
     @model_validator(mode="after")
     def _check_references(self) -> Codebook:
@@ -182,14 +225,6 @@ class Codebook(_Model):
                         raise ValueError(
                             f"issues[{i}].anchors[{j}].cues: {cue!r} is not a valid regular expression: {exc}"
                         ) from exc
-        for key in (*STANCE_CUE_KEYS, "statement"):
-            for cue in getattr(self.stance_cues, key):
-                try:
-                    re.compile(cue)
-                except re.error as exc:
-                    raise ValueError(
-                        f"stance_cues.{key}: {cue!r} is not a valid regular expression: {exc}"
-                    ) from exc
         return self
 
     @cached_property

@@ -519,7 +519,7 @@ def parse_jsonl(text: str, source: str, *, favor_precision: bool = False) -> Ite
                 yield make_article(
                     source=where,
                     title=title,
-                    headline_in_text=title is None,
+                    headline_in_text=False,
                     body=body,
                     raw=line,
                     fmt="jsonl",

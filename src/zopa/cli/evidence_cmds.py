@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from zopa.cli._app import (
@@ -305,7 +306,11 @@ def eval_cmd(
         for label, colour, found in lists:
             for metric, items in found.items():
                 for item in items:
-                    console.print(f"[{colour}]{label}[/{colour}] {a.name} {metric}: {item}", highlight=False)
+                    console.print(
+                        f"[{colour}]{label}[/{colour}] {a.name} {metric}: {escape(item)}",
+                        highlight=False,
+                        soft_wrap=True,
+                    )
 
 
 @app.command("report")

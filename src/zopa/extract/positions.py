@@ -33,6 +33,7 @@ from zopa.codebook import Codebook
 from zopa.extract._cues import CueSet
 from zopa.extract._cues import trie_regex as _trie_regex
 from zopa.extract._nlp import DocContext, Paragraph, Sentence
+from zopa.grammar import forms_of
 from zopa.records import Mention, Position, Quote, Statement
 
 EXTRACTOR = "positions.v1"
@@ -118,8 +119,8 @@ def compiled_cues(codebook: Codebook) -> CompiledCues:
         i.id: [(a.value, p) for a in i.anchors if (p := _alternation(a.cues)) is not None]
         for i in codebook.issues
     }
-    sc = codebook.stance_cues
-    speech_forms = [" ".join(v.lower().split()) for v in codebook.speech_verbs]
+    sc = codebook.grammar.stance_cues
+    speech_forms = sorted(forms_of(codebook.grammar.speech_verbs))
     speech = (
         re.compile(r"\b(?:" + _trie_regex(speech_forms) + r")\b", re.IGNORECASE) if speech_forms else None
     )
