@@ -124,7 +124,7 @@ def test_override_of_a_position_without_statements_gets_a_default_salience():
 def test_bad_override_entries_name_the_entry_and_the_problem(entry, message):
     with pytest.raises(InputError, match=message) as exc:
         parse_overrides({"overrides": [entry]}, source="ov.yaml")
-    assert "ov.yaml#1" in str(exc.value)
+    assert str(exc.value).startswith("ov.yaml: field overrides.0")
 
 
 def test_override_of_unknown_actor_or_issue_is_an_input_error():
@@ -151,7 +151,7 @@ def test_duplicate_override_and_unreadable_file(tmp_path):
         load_overrides(tmp_path / "missing.yaml")
     bad = tmp_path / "bad.yaml"
     bad.write_text("overrides: [unclosed", encoding="utf-8")
-    with pytest.raises(InputError, match="not a readable YAML"):
+    with pytest.raises(InputError, match=r"bad\.yaml:1:\d+: not valid YAML"):
         load_overrides(bad)
     assert len(parse_overrides(None)) == 0
 

@@ -41,6 +41,7 @@ from typing import Any
 
 import numpy as np
 import yaml
+from pydantic import RootModel
 
 from zopa.errors import ModelInputError
 from zopa.models import FORMATS
@@ -548,17 +549,25 @@ def read_negotiation(path: str | Path, *, format: str | None = None) -> Negotiat
     raise ModelInputError(f"{p}: unknown format {fmt!r}; known: {', '.join(FORMATS)}")
 
 
+class PlanOutcomes(RootModel[dict[str, float]]):
+    """A plan: issue id -> outcome on the issue's scale."""
+
+
 def read_plan(path: str | Path) -> dict[str, float]:
-    """A plan (proposal): YAML mapping issue id -> outcome, either at top level or under ``plan:``."""
+    """A plan (proposal): YAML mapping issue id -> outcome, either at top level or under ``plan:``; errors
+    name the file, line and column, and the issue."""
+    from zopa.errors import InputError
+    from zopa.yamlfiles import read_yaml, validate_model
+
     p = Path(path)
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ModelInputError(f"{p}: cannot read: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise ModelInputError(f"{p}: not valid YAML: {exc}") from None
-    if isinstance(data, Mapping) and isinstance(data.get("plan"), Mapping):
-        data = data["plan"]
-    if not isinstance(data, Mapping) or not data:
-        raise ModelInputError(f"{p}: a plan maps issue id -> outcome, e.g. 'pay-rise: 45'")
-    return {str(k): _f(v, f"{p}: issue {k!r}") for k, v in data.items()}
+        data, marks = read_yaml(p, what="plan")
+        if isinstance(data, Mapping) and isinstance(data.get("plan"), Mapping):
+            data = data["plan"]
+            marks = {k[1:]: v for k, v in marks.items() if k[:1] == ("plan",)}
+        if not isinstance(data, Mapping) or not data:
+            raise ModelInputError(f"{p}: a plan maps issue id -> outcome, e.g. 'pay-rise: 45'")
+        plan = validate_model(data, PlanOutcomes, source=str(p), marks=marks, what="plan")
+    except InputError as exc:
+        raise ModelInputError(str(exc)) from None
+    return {str(k): float(v) for k, v in plan.root.items()}

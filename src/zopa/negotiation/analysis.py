@@ -22,10 +22,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import numpy as np
-import yaml
+from pydantic import Field, model_validator
 
 from zopa.errors import InputError
 from zopa.models._spatial import weighted_mean
@@ -36,6 +36,7 @@ from zopa.negotiation.build import LinkedOffer, NegotiationModel, SourcedValue
 from zopa.negotiation.evidence import EvidenceRef
 from zopa.negotiation.forecasts import AnalysisOptions, IssueForecast, forecast_table
 from zopa.records import _Record
+from zopa.yamlfiles import InputModel, load_yaml_model, validate_model
 
 if TYPE_CHECKING:
     from zopa.store.db import Database
@@ -525,43 +526,43 @@ class Plan(_Record):
     path: str | None = None
 
 
+class PlanFile(InputModel):
+    """A plan file as written (validated with pydantic, errors with line and column)."""
+
+    name: str | None = None
+    source: str = ""
+    description: str = ""
+    plan: dict[str, Annotated[float, Field(ge=0, le=100)]] = Field(min_length=1)  # issue -> outcome
+    terms: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check(self) -> PlanFile:
+        stray = [k for k in self.terms if k not in self.plan]
+        if stray:
+            raise ValueError(f"terms.{stray[0]}: no outcome for this issue under 'plan'")
+        return self
+
+
 def load_plan(path: str | Path) -> Plan:
     """Read a plan file: ``name``, ``source``, ``plan: {issue: outcome}``, optional ``terms: {issue: text}``.
 
     The ``plan:`` mapping is the model engine's plan format (``zopa model score-plan`` reads the same file).
     """
-    path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(str(path), "no such plan file") from None
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise InputError(str(path), f"not a readable YAML file ({str(exc).splitlines()[0]})") from None
-    return parse_plan(data, source=str(path))
+    return _plan(load_yaml_model(path, PlanFile, what="plan"), str(path))
 
 
 def parse_plan(data: Any, *, source: str = "<plan>") -> Plan:
-    if not isinstance(data, dict) or not isinstance(data.get("plan"), dict) or not data["plan"]:
-        raise InputError(
-            source, "a plan file needs 'plan:', a mapping of issue id -> outcome on the 0-100 scale"
-        )
-    outcomes = {}
-    for issue, raw in data["plan"].items():
-        if isinstance(raw, bool) or not isinstance(raw, int | float) or not 0 <= float(raw) <= 100:
-            raise InputError(source, f"plan.{issue}: the outcome must be a number 0-100, not {raw!r}")
-        outcomes[str(issue)] = float(raw)
-    terms = data.get("terms") or {}
-    if not isinstance(terms, dict):
-        raise InputError(source, "'terms' maps issue ids to the plan's wording")
-    stray = [k for k in terms if k not in outcomes]
-    if stray:
-        raise InputError(source, f"terms.{stray[0]}: no outcome for this issue under 'plan'")
+    """The same from data already parsed."""
+    return _plan(validate_model(data, PlanFile, source=source, what="plan"), source)
+
+
+def _plan(f: PlanFile, source: str) -> Plan:
     return Plan(
-        name=str(data.get("name") or Path(source).stem),
-        outcomes=outcomes,
-        terms={str(k): str(v) for k, v in terms.items()},
-        source=str(data.get("source") or ""),
-        description=str(data.get("description") or ""),
+        name=f.name or Path(source).stem,
+        outcomes={str(k): float(v) for k, v in f.plan.items()},
+        terms=dict(f.terms),
+        source=f.source,
+        description=f.description,
         path=source,
     )
 
