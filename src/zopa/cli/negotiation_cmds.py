@@ -17,6 +17,7 @@ from zopa.cli._app import (
     CodebookOption,
     DbOption,
     JsonOption,
+    app,
     codebook_of,
     console,
     open_database,
@@ -248,7 +249,7 @@ def gap_cmd(
         "[dim]● position  ━ acceptable range (red line)  ✕ expected if talks fail  "
         "[ ┼ ] forecast and interval[/dim]"
     )
-    console.print(f"[dim]{report.options['convention']}[/dim]")
+    console.print(report.options["convention"], style="dim", markup=False)
     for g in report.issues:
         console.rule(f"{g.issue}: {g.label}")
         head = f"gap {g.gap:.0f} points ({g.between[0]} ↔ {g.between[1]})"
@@ -286,7 +287,7 @@ def gap_cmd(
                 line.append(f" {f.text()}", style="dim")
             console.print(line)
             for note in f.notes():
-                console.print(f"{'':14}[dim]{note}[/dim]")
+                console.print(f"{'':14}{note}", style="dim", markup=False)
         for o in g.linked_offers:
             console.print(
                 f"[cyan]linked:[/cyan] {o.actor} would accept {o.issue} = {_fmt(o.value)} if it gets "
@@ -595,3 +596,103 @@ def timeline_cmd(
             console.print(f"  {p.date or 'undated'} {mark} {pos}")
             for e in p.statements[:3]:
                 console.print(f'    [dim]{e.stance}: "{e.sentence}" ({e.cite()})[/dim]')
+
+
+@app.command("backtest")
+def backtest_cmd(
+    paths: Annotated[
+        list[str], typer.Argument(help="Articles: files, folders, feeds (as for zopa analyze).")
+    ],
+    until: Annotated[
+        str, typer.Option("--until", help="Use the articles published up to this day (YYYY-MM-DD).")
+    ],
+    outcome: Annotated[
+        Path,
+        typer.Option("--outcome", help="Outcome YAML: the deal's value per issue, each with its sentence."),
+    ],
+    codebook: CodebookOption = None,
+    models: ModelsOption = None,
+    draws: DrawsOption = 500,
+    iterative_draws: IterDrawsOption = 20,
+    seed: SeedOption = 0,
+    keep_db: Annotated[
+        Path | None,
+        typer.Option("--keep-db", help="Analyse into this SQLite file and keep it (default: temporary)."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Forecast a negotiation from the news published before a deal, and score every model per issue against
+    the deal, beside a naive baseline (the mean of the parties' last stated points).
+
+    Example: zopa backtest ../shared/corpus/us-china-trade/articles --until 2025-10-29
+             --outcome examples/us-china-busan-2025-outcome.yaml
+    """
+    from zopa.codebook import default_codebook_path, load_codebook
+    from zopa.errors import InputError
+    from zopa.negotiation.backtest import backtest, load_outcome
+
+    try:
+        day = date.fromisoformat(until)
+    except ValueError:
+        raise InputError("--until", f"{until!r} is not a date (YYYY-MM-DD)") from None
+    wanted = load_outcome(outcome)
+    if codebook is None:  # the codebook the outcome is written for, when zopa ships it
+        shipped = default_codebook_path().parent / f"{wanted.codebook}.yaml"
+        codebook = shipped if wanted.codebook and shipped.is_file() else default_codebook_path()
+    database = open_database(str(keep_db), create=True) if keep_db is not None else None
+    report = backtest(
+        paths,
+        until=day,
+        outcome=wanted,
+        codebook=load_codebook(codebook),
+        options=_analysis(models, draws, iterative_draws, seed),
+        db=database,
+    )
+    if as_json:
+        _out(report.as_dict())
+        return
+    console.print(
+        f"[bold]Backtest[/bold]: {report.outcome} ({report.outcome_date}) against the news up to "
+        f"{report.until}: "
+        f"{report.used} of {report.articles} articles ({report.after} later, {report.undated} undated, left "
+        f"out), {report.statements} statements"
+    )
+    console.print(report.options["convention"], style="dim", markup=False)
+    names = [s.model for s in report.scores]
+
+    def cell(f: dict[str, Any] | None) -> str:
+        if f is None:
+            return "-"
+        if f["value"] is None:
+            return "no agreement" if f["text"].startswith("no agreement") else "not run"
+        return f"{f['value']:.0f} (off {f['error']:.0f})"
+
+    for r in report.rows:
+        base = "-" if r.baseline is None else f"{r.baseline:.0f} (off {r.baseline_error:.0f})"
+        stated = ", ".join(f"{a} {v:g}" for a, v in r.last_stated.items())
+        console.print(
+            f"[bold]{r.issue}[/bold]: outcome {r.outcome:g}; baseline {base}"
+            + (f" [dim](last stated: {stated})[/dim]" if stated else "")
+        )
+        if r.note:
+            console.print(f"  {r.note}", style="dim", markup=False)
+        else:
+            console.print("  " + "; ".join(f"{m} {cell(r.forecasts.get(m))}" for m in names), markup=False)
+    table = Table(title="mean absolute error over the outcome issues each model forecast")
+    for col in ("model", "issues", "mean error", "baseline, same issues", "beats it"):
+        table.add_column(col, justify="left" if col == "model" else "right")
+    for sc in report.scores:
+        table.add_row(
+            sc.model,
+            str(sc.issues),
+            "-" if sc.mae is None else f"{sc.mae:.1f}",
+            "-" if sc.baseline_mae is None else f"{sc.baseline_mae:.1f}",
+            "yes" if sc.beats_baseline else "no",
+        )
+    console.print(table)
+    if report.baseline_mae is not None:
+        covered = sum(1 for r in report.rows if r.baseline is not None)
+        console.print(f"baseline: mean error {report.baseline_mae:.1f} over {covered} issues")
+    console.print(report.verdict, style="bold", markup=False)
+    for problem in report.problems:
+        console.print(problem, style="dim", markup=False)
