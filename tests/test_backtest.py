@@ -101,7 +101,7 @@ def test_the_cli_prints_per_model_errors_and_the_verdict(outcome_file: Path) -> 
     assert result.exit_code == 0, result.output
     flat = " ".join(result.output.split())
     assert "2 of 3 articles (1 later, 0 undated, left out)" in flat
-    assert "compromise.v1: mean error" in flat and "baseline" in flat
+    assert "mean absolute error over the outcome issues" in flat and "compromise.v1" in flat
     assert "beat" in flat  # the verdict: which model beats the baseline, or that nothing does
 
 
