@@ -93,6 +93,16 @@ def test_the_database_remembers_its_codebook(
     data = json.loads(out)
     assert data["codebook"] == "marrow-bus-dispute" and "union" in data["actors"]
     assert "russia" not in out
+    # stored whole: the codebook read back is the one that built the database, to the hash
+    from zopa.codebook import codebook_hash, load_codebook
+    from zopa.store.codebooks import latest_codebook
+    from zopa.store.db import open_db
+
+    stored = latest_codebook(open_db(db))
+    assert stored is not None
+    assert (
+        codebook_hash(stored.codebook) == stored.hash == codebook_hash(load_codebook(bus / "codebook.yaml"))
+    )
     # another codebook when asked, with a note that it is not the one that built the database
     code, _, err = run_cli(
         [

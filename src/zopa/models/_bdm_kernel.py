@@ -20,6 +20,14 @@ OFFER_CHOICES = {"by_type": BY_TYPE, "least_move": LEAST_MOVE, "max_eu": MAX_EU}
 CONFRONTATION, COMPROMISE, CAPITULATION = 1, 2, 3
 
 _jit = numba.njit(cache=True, nogil=True)
+
+
+def notice_if_compiling() -> None:
+    """One line on standard error before this machine's first compile of the engine (then it is cached)."""
+    from zopa.models._elementary import compile_notice
+
+    compile_notice(run_issue, "the compiled bdm.v1 engine", seconds=12)
+
 # exp and log from basic operations: the NumPy engine uses the same ones, so the bits agree on any CPU
 _exp = _jit(_elementary.exp_scalar)
 _log = _jit(_elementary.log_scalar)

@@ -175,3 +175,27 @@ def log(x: np.ndarray) -> np.ndarray:
         np.copyto(out, np.inf, where=x == np.inf)
         np.copyto(out, np.nan, where=~((x >= 0.0) | (x == np.inf)))  # negative or NaN
     return out
+
+
+_NOTICED: set[str] = set()
+
+
+def compile_notice(dispatcher: object, what: str, *, seconds: int) -> None:
+    """Say once per process, on standard error, that numba is about to compile ``dispatcher`` for this machine
+    (no cached copy yet): the first run then takes ``seconds`` longer, later ones load it from the cache."""
+    import os
+    import sys
+
+    if what in _NOTICED:
+        return
+    _NOTICED.add(what)
+    try:
+        index = dispatcher._cache._cache_file._index_path  # type: ignore[attr-defined]
+    except AttributeError:  # not a cached numba dispatcher
+        return
+    if not os.path.exists(index):
+        print(
+            f"zopa: compiling {what} for this machine (once, about {seconds} s; later runs load it from the "
+            "cache)",
+            file=sys.stderr,
+        )

@@ -45,10 +45,12 @@ published round-by-round table on the EC emissions case (8.4, 9.6 [9.9 published
   issue's 0-100 scale).
 - ``forecast``: ``"median"`` (default) or ``"mean"`` (capability x salience weighted mean).
 
-Implementation, ``engine``: ``"compiled"`` (default) runs all the rounds of an issue in one numba-compiled
-call (:mod:`zopa.models._bdm_kernel`, imported, and compiled or loaded from numba's cache, on first use),
-which saves NumPy's cost per call (about 190 calls per issue and round); ``"numpy"`` is the array code below,
-the readable reference. Both compute every value with the same floating-point operations in the same order,
+Implementation, ``engine``: ``"compiled"`` runs all the rounds of an issue in one numba-compiled call
+(:mod:`zopa.models._bdm_kernel`, imported, and compiled or loaded from numba's cache, on first use), which
+saves NumPy's cost per call (about 190 calls per issue and round); ``"numpy"`` is the array code below, the
+readable reference; ``"auto"`` (default) takes the NumPy engine for an issue with at most
+:data:`AUTO_NUMPY_ACTORS` actors (a few milliseconds a run, and no compile on a machine's first run) and the
+compiled one above. Both compute every value with the same floating-point operations in the same order,
 sums included, and take ``exp`` and ``log`` from :mod:`zopa.models._elementary` (basic IEEE operations, not
 NumPy's CPU-dependent loops), so they agree to the last bit on any CPU. In the NumPy engine everything within
 a round is NumPy, with no Python loop over actor pairs. Actors are sorted by position and whatever depends
@@ -76,7 +78,8 @@ from zopa.models.table import Negotiation
 
 Probability = Literal["pairwise", "all_votes"]
 OfferChoice = Literal["least_move", "by_type", "max_eu"]
-Engine = Literal["compiled", "numpy"]
+Engine = Literal["auto", "compiled", "numpy"]
+AUTO_NUMPY_ACTORS = 8  # "auto": issues with at most this many actors run in the NumPy engine (no compile)
 
 CONFRONTATION, COMPROMISE, CAPITULATION = 1, 2, 3
 _EPS = 1e-12  # expected utilities closer than this are equal
@@ -512,7 +515,7 @@ def bdm_model(
     distance_scale: Literal["positions", "issue"] = "positions",
     forecast: Literal["median", "mean"] = "median",
     keep_offers: bool = True,
-    engine: Engine = "compiled",
+    engine: Engine = "auto",
     seed: int | None = None,
 ) -> ModelResult:
     """Bueno de Mesquita's challenge model per Scholz, Calbert & Smith (2011); options in the module
@@ -529,7 +532,7 @@ def bdm_model(
         ("offer_choice", offer_choice, ("least_move", "by_type", "max_eu")),
         ("distance_scale", distance_scale, ("positions", "issue")),
         ("forecast", forecast, ("median", "mean")),
-        ("engine", engine, ("compiled", "numpy")),
+        ("engine", engine, ("auto", "compiled", "numpy")),
     ):
         if val not in allowed:
             raise ModelInputError(f"bdm.v1: {name} must be one of {allowed}, got {val!r}")
@@ -573,9 +576,10 @@ def bdm_model(
             traces.append(trace)
             per_issue[spec.id] = {"start_median": trace[0]["median"], "start_mean": trace[0]["mean"]}
             continue
-        if engine == "compiled":
+        if engine == "compiled" or (engine == "auto" and len(x) > AUTO_NUMPY_ACTORS):
             from zopa.models import _bdm_kernel  # numba: imported (and compiled or loaded) on first use
 
+            _bdm_kernel.notice_if_compiling()
             # the argument types fixed, so that one compiled version serves every call
             xs, rs, froms, kinds = _bdm_kernel.run_issue(
                 x,

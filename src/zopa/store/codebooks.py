@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 
+from zopa.errors import CodebookError
 from zopa.store import schema
 from zopa.store.db import Database
 
@@ -61,8 +62,26 @@ def latest_codebook(db: Database) -> StoredCodebook | None:
         row = conn.execute(select(c).order_by(c.c.used_at.desc()).limit(1)).first()
     if row is None:
         return None
-    book = parse_codebook(json.loads(row.content), source=f"{db.url}: codebook {row.name!r}")
+    data = json.loads(row.content)
+    try:
+        if isinstance(data, dict) and isinstance(data.get("grammar"), dict):
+            from zopa.grammar import Grammar
+
+            # the stored grammar is already the whole one (default + additions): not to be extended again
+            data["grammar"] = Grammar.model_validate(data["grammar"])
+        book = parse_codebook(data, source=f"{db.url}: codebook {row.name!r}")
+    except CodebookError as exc:
+        exc.name = row.name  # type: ignore[attr-defined]  # which codebook, for codebook_for's fallback
+        raise
     return StoredCodebook(name=row.name, hash=row.hash, used_at=row.used_at, codebook=book)
+
+
+def _shipped(name: str) -> Path | None:
+    """The codebook zopa ships under this name, if any."""
+    from zopa.codebook import default_codebook_path
+
+    path = default_codebook_path().parent / f"{name}.yaml"
+    return path if path.is_file() else None
 
 
 def codebook_for(db: Database, path: str | Path | None = None) -> tuple[Codebook, str | None]:
@@ -71,7 +90,18 @@ def codebook_for(db: Database, path: str | Path | None = None) -> tuple[Codebook
     built the database; a database with no record of its codebook), or None."""
     from zopa.codebook import codebook_hash, default_codebook_path, load_codebook
 
-    stored = latest_codebook(db)
+    try:
+        stored = latest_codebook(db)
+    except CodebookError as exc:  # recorded by an older zopa whose codebook format has since changed
+        shipped = _shipped(exc.name) if hasattr(exc, "name") else None
+        if path is None and shipped is None:
+            raise CodebookError(f"{exc}; give --codebook FILE to read this database") from None
+        stored = None
+        if path is None and shipped is not None:
+            return load_codebook(shipped), (
+                f"note: the codebook recorded in {db.url} is in an older format; using the shipped "
+                f"{shipped.name}"
+            )
     if path is not None:
         book = load_codebook(path)
         if stored is not None and codebook_hash(book) != stored.hash:
