@@ -60,8 +60,8 @@ def _source(
     db: str, codebook: Path | None, overrides: Path | None, as_of: str | None, half_life: float
 ) -> Any:
     from zopa.errors import InputError
-    from zopa.negotiation.build import BuildOptions
     from zopa.negotiation.overrides import load_overrides
+    from zopa.negotiation.records import BuildOptions
     from zopa.negotiation.service import NegotiationSource
 
     day = None

@@ -32,9 +32,9 @@ from zopa.models._spatial import weighted_mean
 from zopa.models.agreement import ZoneReport, package_deals, score_plan, zone_of_agreement
 from zopa.models.registry import model_names, run_model
 from zopa.models.table import Negotiation
-from zopa.negotiation.build import LinkedOffer, NegotiationModel, SourcedValue
 from zopa.negotiation.evidence import EvidenceRef
 from zopa.negotiation.forecasts import AnalysisOptions, IssueForecast, forecast_table
+from zopa.negotiation.records import LinkedOffer, NegotiationModel, SourcedValue
 from zopa.records import _Record
 from zopa.yamlfiles import InputModel, load_yaml_model, validate_model
 

@@ -39,9 +39,10 @@ from typing import TYPE_CHECKING, Any
 from pydantic import Field
 
 from zopa.errors import InputError, ModelInputError
-from zopa.negotiation.build import POSITION_STANCES, BuildOptions, build_negotiation
+from zopa.negotiation.build import build_negotiation
 from zopa.negotiation.evidence import StatementRow, load_statements
 from zopa.negotiation.forecasts import AnalysisOptions, IssueForecast, forecast_table
+from zopa.negotiation.records import POSITION_STANCES, BuildOptions
 from zopa.records import _Record
 from zopa.yamlfiles import InputModel, load_yaml_model
 

@@ -18,6 +18,7 @@ one (logger ``zopa.negotiation``). A reason is required: an override without one
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,9 +26,14 @@ from typing import Any
 
 from pydantic import Field, model_validator
 
+from zopa.codebook import Codebook
 from zopa.errors import InputError
+from zopa.negotiation.estimators import Estimates, capabilities
+from zopa.negotiation.records import AppliedOverride, SourcedValue
 from zopa.records import _Record
 from zopa.yamlfiles import InputModel, load_yaml_model, validate_model
+
+log = logging.getLogger("zopa.negotiation")
 
 OVERRIDE_FIELDS: tuple[str, ...] = ("position", "salience", "capability", "red_line", "batna")
 _PER_ISSUE = {"position", "salience", "red_line", "batna"}
@@ -97,8 +103,10 @@ def _check_value(field: str, value: Any) -> None:
     if value is None:
         return  # red_line / batna: drop the evidence-based value
     if field == "red_line":
-        if not isinstance(value, list) or len(value) != 2 or not all(
-            isinstance(v, int | float) and not isinstance(v, bool) for v in value
+        if (
+            not isinstance(value, list)
+            or len(value) != 2
+            or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
         ):
             raise ValueError(f"red_line must be a range [lo, hi] on the 0-100 scale, not {value!r}")
         lo, hi = value
@@ -139,3 +147,60 @@ def _overrides(parsed: OverridesFile, source: str) -> Overrides:
             raise InputError(where, f"a second override of {'/'.join(str(k) for k in items[-1].key)}")
         seen.add(items[-1].key)
     return Overrides(items=tuple(items), path=source)
+
+
+def apply_overrides(
+    b: Estimates, overrides: Overrides | None, codebook: Codebook, actors: list[str]
+) -> list[AppliedOverride]:
+    """Replace the values the evidence gave with the analyst's, each with its reason, logged."""
+    applied: list[AppliedOverride] = []
+    if not overrides:
+        return applied
+    for ov in overrides.items:
+        where = ov.source or "override"
+        if ov.actor not in codebook.actor_by_id and ov.actor not in actors:
+            raise InputError(where, f"actor {ov.actor!r} is not in the codebook")
+        if ov.issue is not None:
+            iss = codebook.issue_by_id.get(ov.issue)
+            if iss is None:
+                raise InputError(where, f"issue {ov.issue!r} is not in the codebook")
+            if iss.no_deal:
+                raise InputError(
+                    where, f"issue {ov.issue!r} is the no-deal alternative: override a batna instead"
+                )
+        key = (ov.actor, ov.issue, ov.field)
+        old = b.values.get(key)
+        replaced = old.value if old is not None else None
+        b.values[key] = SourcedValue(
+            actor=ov.actor,
+            issue=ov.issue,
+            field=ov.field,
+            value=ov.value,
+            source="override",
+            detail=ov.reason + (f" (by {ov.by})" if ov.by else "") + f" [{where}]",
+            support=old.support if old is not None else (),
+            replaced=replaced,
+        )
+        if ov.field == "position" and (ov.actor, ov.issue, "salience") not in b.values:
+            b.put(
+                ov.actor,
+                ov.issue,
+                "salience",
+                b.o.default_salience,
+                "default",
+                "position set by an override without statements: default salience",
+            )
+        if ov.actor not in actors and (ov.actor, None, "capability") not in b.values:
+            capabilities(b, [ov.actor])
+        log.info(
+            "override %s: %s/%s/%s = %r (was %r): %s",
+            where,
+            ov.actor,
+            ov.issue or "*",
+            ov.field,
+            ov.value,
+            replaced,
+            ov.reason,
+        )
+        applied.append(AppliedOverride(override=ov, replaced=replaced, value=ov.value))
+    return applied

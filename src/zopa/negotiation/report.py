@@ -15,8 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 from zopa.negotiation.analysis import AnalysisOptions, Plan
-from zopa.negotiation.build import BuildOptions
 from zopa.negotiation.overrides import Overrides
+from zopa.negotiation.records import BuildOptions
 from zopa.negotiation.scenario import Scenario
 from zopa.negotiation.view import NegotiationView, negotiation_view
 from zopa.report import ReportContext, ReportSection, report_sections

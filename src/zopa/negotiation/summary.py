@@ -24,8 +24,9 @@ import numpy as np
 
 from zopa.errors import ModelInputError
 from zopa.negotiation.analysis import negotiation_zone, score_conditional
-from zopa.negotiation.build import BuildOptions, SourcedValue, build_negotiation
+from zopa.negotiation.build import build_negotiation
 from zopa.negotiation.evidence import EvidenceRef, StatementRow, load_statements
+from zopa.negotiation.records import BuildOptions, SourcedValue
 from zopa.records import _Record
 
 if TYPE_CHECKING:

@@ -24,9 +24,10 @@ from zopa.negotiation.analysis import (
     negotiation_plan,
     negotiation_zone,
 )
-from zopa.negotiation.build import BuildOptions, NegotiationModel, build_negotiation
+from zopa.negotiation.build import build_negotiation
 from zopa.negotiation.evidence import load_statements
 from zopa.negotiation.overrides import Overrides
+from zopa.negotiation.records import BuildOptions, NegotiationModel
 from zopa.negotiation.scenario import Scenario, TalksFail, talks_fail
 from zopa.negotiation.service import jsonable
 from zopa.negotiation.summary import AnswerSummary, answer_summary
