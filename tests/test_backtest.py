@@ -23,25 +23,7 @@ BUS = EXAMPLES / "bus-strike"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "us-china-trade"
 FAST = AnalysisOptions(models=("compromise.v1", "median.v1", "nash.v1"), draws=60, iterative_draws=0)
 
-# the fictional bus dispute's outcome, as its third article (7 April) reports the mediator's proposal
-OUTCOME = """\
-name: Marrow bus deal (fictional)
-date: 2026-04-07
-codebook: marrow-bus-dispute
-outcome:
-  pay-rise:
-    value: 50
-    sentence: "The city labour mediator proposed a 4% pay rise and a 10-hour cap on shifts on Tuesday."
-    article: articles.jsonl#3
-  shift-length:
-    value: 50
-    sentence: "The city labour mediator proposed a 4% pay rise and a 10-hour cap on shifts on Tuesday."
-    article: articles.jsonl#3
-  job-security:
-    value: 50
-    sentence: "The company said job cuts would come only through retirement."
-    article: articles.jsonl#3
-"""
+OUTCOME = (BUS / "outcome.yaml").read_text(encoding="utf-8")  # the mediator's proposal of 7 April
 
 
 @pytest.fixture
@@ -111,7 +93,7 @@ def test_outcome_files_are_validated_with_line_and_column(tmp_path: Path) -> Non
         OUTCOME.replace('value: 50\n    sentence: "The city', 'value: 150\n    sentence: "The city')
     )
     with pytest.raises(
-        InputError, match=r"o\.yaml:6:12: field outcome\.pay-rise\.value: Input should be less"
+        InputError, match=r"o\.yaml:11:12: field outcome\.pay-rise\.value: Input should be less"
     ):
         load_outcome(path)
     path.write_text(OUTCOME.replace("    article: articles.jsonl#3\n", "", 1))
