@@ -88,7 +88,8 @@ def quotes_cmd(
     """
     from zopa.store.queries import list_quotes
 
-    page = list_quotes(_db(db), speaker=speaker, outlet=outlet, since=_since(since), limit=limit)
+    day = _since(since)  # the arguments first: a bad one is named before the database is looked for
+    page = list_quotes(_db(db), speaker=speaker, outlet=outlet, since=day, limit=limit)
     if as_json:
         print_json(_page_json(page))
         return
@@ -125,6 +126,7 @@ def positions_cmd(
     """
     from zopa.store.queries import list_positions, position_matrix
 
+    _since(since)  # a bad date is named before the database is looked for
     database = _db(db)
     if rows:
         page = list_positions(
@@ -187,7 +189,8 @@ def events_cmd(
     """
     from zopa.store.queries import list_events
 
-    page = list_events(_db(db), what=what, outlet=outlet, since=_since(since), limit=limit)
+    day = _since(since)
+    page = list_events(_db(db), what=what, outlet=outlet, since=day, limit=limit)
     if as_json:
         print_json(_page_json(page))
         return
@@ -354,6 +357,7 @@ def report_cmd(
     from zopa.negotiation.scenario import load_scenario
     from zopa.report import write_report
 
+    day = _since(since)
     database = _db(db)
     book = codebook_of(database, codebook)
     names = tuple(m.strip() for m in models.split(",") if m.strip()) if models else None
@@ -364,7 +368,7 @@ def report_cmd(
         overrides=load_overrides(overrides) if overrides is not None else None,
         analysis=AnalysisOptions(models=names, draws=draws, iterative_draws=iterative_draws, seed=seed),
     )
-    info = write_report(database, html, sections=sections, since=_since(since), title=title, codebook=book)
+    info = write_report(database, html, sections=sections, since=day, title=title, codebook=book)
     if as_json:
         print_json(info.as_dict())
         return

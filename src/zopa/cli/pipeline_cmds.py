@@ -148,7 +148,8 @@ def print_summary(summary: Any) -> None:
     for story in summary.stories:
         span = f", {story.first} to {story.last}" if story.first else ""
         head = f"Story {story.story}" if story.story is not None else "All articles"
-        console.print(f"[bold]{head}[/] ({story.documents} articles{span}): {story.label}")
+        label = f": {story.label}" if story.label else ""
+        console.print(f"[bold]{head}[/] ({story.documents} articles{span}){label}")
         if story.note:
             console.print(f"  [dim]{story.note}[/dim]")
         findings = [*story.issues, *([story.package] if story.package else []), *story.offers,

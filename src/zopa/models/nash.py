@@ -55,7 +55,7 @@ _CHOICES = {
 }
 _DEFAULTS = {"utility": "quadratic", "disagreement": "batna", "power": "capability", "bargain": "joint"}
 _GAIN_TOL = 1e-12  # an outcome is in the zone when every actor gains more than this (utilities on 0-1)
-EXACT_CELLS = 12  # Monte Carlo on a table of at most this many actor x issue cells uses the exact solver
+EXACT_CELLS = 8  # Monte Carlo on a table of at most this many actor x issue cells uses the exact solver
 
 
 class BatchUnsupported(ModelInputError):

@@ -10,6 +10,9 @@ questions an analyst asks first, each with its strongest sentence (the heaviest 
 * the conditional offers, each scored against no deal (:func:`~zopa.negotiation.analysis.score_conditional`);
 * what each party expects if talks fail.
 
+When some articles belong to no story (a story needs two articles on one event), the summary opens with the
+negotiation built from all the articles.
+
 No Monte Carlo runs here, so the summary takes a fraction of a second; the forecasts are in
 ``zopa negotiation gap`` and the report.
 """
@@ -34,7 +37,6 @@ if TYPE_CHECKING:
     from zopa.store.db import Database
 
 SENTENCE_CHARS = 160  # a quoted sentence is cut here (the full one is a click away in the report)
-_EPOCH = datetime(1900, 1, 1)  # sorts undated stories last
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -117,13 +119,17 @@ def answer_summary(
     stories = queries.list_stories(db).items
     undated = _undated(db)
     if not stories:
-        only = summarise_story(rows, codebook, options=options, story=None, label="all articles")
+        only = summarise_story(rows, codebook, options=options, story=None, label="")
         return AnswerSummary(codebook=codebook.name, stories=(only,), undated_documents=undated)
     ranked = sorted(
         stories, key=lambda s: (-len(s.documents), -(s.last_published or datetime.min).toordinal())
     )
     out = []
-    for story in ranked[:max_stories]:
+    in_stories = {d for story in stories for d in story.documents}
+    if {r.document_id for r in rows} - in_stories:  # articles no story holds: the whole negotiation first
+        out.append(summarise_story(rows, codebook, options=options, story=None, label=""))
+        max_stories -= 1
+    for story in ranked[: max(max_stories, 0)]:
         members = set(story.documents)
         out.append(
             summarise_story(

@@ -471,10 +471,13 @@ class NegotiationOut(_Out):
     problems: dict[str, str]
 
 
+# a request's Monte Carlo is bounded (a computation per new set of options; the answers are then stored)
+MAX_DRAWS, MAX_ITERATIVE_DRAWS = 5_000, 100
 Seed = Annotated[int, Query(ge=0, le=2**31 - 1, description="Monte Carlo seed (the CLI's --seed)")]
-Draws = Annotated[int, Query(ge=0, le=100_000, description="Draws for vectorised models (--draws)")]
+Draws = Annotated[int, Query(ge=0, le=MAX_DRAWS, description="Draws for vectorised models (--draws)")]
 IterativeDraws = Annotated[
-    int, Query(ge=0, le=5_000, description="Draws for models run draw by draw (--iterative-draws)")
+    int,
+    Query(ge=0, le=MAX_ITERATIVE_DRAWS, description="Draws for models run draw by draw (--iterative-draws)"),
 ]
 
 

@@ -24,7 +24,7 @@ from zopa.records import STANCES
 from zopa.store import queries
 from zopa.store.db import Database
 from zopa.web import negotiation as negotiation_page
-from zopa.web.api import MAX_ID, MAX_OFFSET
+from zopa.web.api import MAX_DRAWS, MAX_ID, MAX_ITERATIVE_DRAWS, MAX_OFFSET
 from zopa.web.forms import read_ingest_request, run_ingest
 from zopa.web.highlight import Highlight, render_highlighted
 
@@ -423,7 +423,7 @@ def analysis_options(params: Mapping[str, str]) -> AnalysisOptions:
     are the CLI's, so the page and ``zopa negotiation gap`` show the same stored forecasts."""
     base = AnalysisOptions()
     values: dict[str, int] = {}
-    for name, top in (("seed", 2**31 - 1), ("draws", 100_000), ("iterative_draws", 5_000)):
+    for name, top in (("seed", 2**31 - 1), ("draws", MAX_DRAWS), ("iterative_draws", MAX_ITERATIVE_DRAWS)):
         raw = params.get(name, "")
         if raw == "":
             continue
