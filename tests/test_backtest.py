@@ -69,8 +69,19 @@ def test_backtest_scores_every_model_against_the_outcome_beside_the_baseline(
         ]
         assert s.issues == len(errors)
         assert s.mae == (pytest.approx(sum(errors) / len(errors)) if errors else None)  # nash: no agreement
+        pairs = [
+            (rows[i].forecasts[s.model]["error"], rows[i].baseline_error)
+            for i in rows
+            if rows[i].forecasts.get(s.model, {}).get("error") is not None
+            and rows[i].baseline_error is not None
+        ]
+        assert (s.compared, s.wins) == (len(pairs), sum(1 for e, b in pairs if e < b))
     winners = [s.model for s in report.scores if s.beats_baseline]
     assert (report.verdict.startswith("nothing beats the baseline")) == (not winners)
+    if winners:  # the verdict names the closest model that beats the baseline
+        best = min((s for s in report.scores if s.beats_baseline), key=lambda s: s.mae)
+        assert report.verdict.startswith(f"{best.model} is closest: mean error {best.mae:.1f}")
+    assert report.verdict.endswith("outcome issues forecast: too few to rank the models)")  # 2 of 3
     json.dumps(report.as_dict(), allow_nan=False)
 
 
@@ -84,7 +95,9 @@ def test_the_cli_prints_per_model_errors_and_the_verdict(outcome_file: Path) -> 
     flat = " ".join(result.output.split())
     assert "2 of 3 articles (1 later, 0 undated, left out)" in flat
     assert "mean absolute error over the outcome issues" in flat and "compromise.v1" in flat
-    assert "beat" in flat  # the verdict: which model beats the baseline, or that nothing does
+    # the verdict: the closest model that beats the baseline, or that nothing does
+    assert "is closest: mean error" in flat or "nothing beats the baseline" in flat
+    assert "closer on" in flat  # how many issues each model is closer on than the baseline
 
 
 def test_outcome_files_are_validated_with_line_and_column(tmp_path: Path) -> None:
@@ -93,11 +106,12 @@ def test_outcome_files_are_validated_with_line_and_column(tmp_path: Path) -> Non
         OUTCOME.replace('value: 50\n    sentence: "The city', 'value: 150\n    sentence: "The city')
     )
     with pytest.raises(
-        InputError, match=r"o\.yaml:11:12: field outcome\.pay-rise\.value: Input should be less"
+        InputError, match=r"o\.yaml:11:5: field outcome\.pay-rise\.value: Input should be less"
     ):
         load_outcome(path)
     path.write_text(OUTCOME.replace("    article: articles.jsonl#3\n", "", 1))
-    with pytest.raises(InputError, match=r"o\.yaml:\d+:\d+: field outcome\.pay-rise\.article: is required"):
+    missing = r"o\.yaml:\d+:\d+: field outcome\.pay-rise\.article: missing \(it is required\)"
+    with pytest.raises(InputError, match=missing):
         load_outcome(path)
     path.write_text(OUTCOME.replace("job-security:", "pensions:"))
     with pytest.raises(InputError, match=r"outcome\.pensions: not an issue of codebook 'marrow-bus-dispute'"):

@@ -142,7 +142,7 @@ def test_plan_reader(tmp_path: Path) -> None:
     }
     p = tmp_path / "p.yaml"
     p.write_text("x: high\n")
-    with pytest.raises(ModelInputError, match=r"p\.yaml:1:4: field x: Input should be a valid number"):
+    with pytest.raises(ModelInputError, match=r"p\.yaml:1:1: field x: Input should be a valid number"):
         read_plan(p)
 
 

@@ -189,7 +189,7 @@ def test_plan_scored_for_every_party_with_broken_red_lines_and_their_sentences(m
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"name": "x"}, "field plan: is required"),
+        ({"name": "x"}, r"field plan: missing \(it is required\)"),
         ({"plan": {"valley": 150}}, "field plan.valley: Input should be less than or equal to 100"),
         ({"plan": {"valley": 50}, "terms": {"alliance": "x"}}, "no outcome for this issue"),
     ],

@@ -117,7 +117,7 @@ def test_override_of_a_position_without_statements_gets_a_default_salience():
         ),
         (
             {"actor": "north", "issue": "valley", "field": "batna", "value": 3, "reason": "x", "why": 1},
-            "unknown key",
+            "is not a field here",
         ),
     ],
 )

@@ -33,12 +33,22 @@ LIST_FIELDS = (
     "characterising_verbs",
     "speech_nouns",
     "need_that",
+    "body_nouns",
+    "concession_verbs",
+    "escalation_verbs",
+    "object_demand_verbs",
+    "document_nouns",
     "negators",
     "hedges",
     "event_verbs",
     "event_nouns",
+    "event_noun_patterns",
+    "event_qualifiers",
+    "event_irrealis",
+    "event_source_cues",
+    "event_claim_verbs",
 )
-PATTERN_FIELDS = ("negators", "hedges")
+PATTERN_FIELDS = ("negators", "hedges", "event_noun_patterns", "event_irrealis", "event_source_cues")
 
 
 class _Model(BaseModel):
@@ -50,7 +60,7 @@ def _check_patterns(patterns: tuple[str, ...]) -> tuple[str, ...]:
         try:
             re.compile(cue)
         except re.error as exc:
-            raise ValueError(f"{cue!r} is not a valid regular expression: {exc}") from exc
+            raise ValueError(f"'{cue}' is not a valid regular expression: {exc}") from exc
     return patterns
 
 
@@ -83,18 +93,32 @@ class Grammar(_Model):
     characterising_verbs: tuple[str, ...] = ()  # lemmas that take a quoted label ("brand", "dub")
     speech_nouns: tuple[str, ...] = ()  # word forms
     need_that: tuple[str, ...] = ()  # speech-verb lemmas that report only with "that" or a quotation
+    body_nouns: tuple[str, ...] = ()  # nouns that make a party's adjective its voice ("Russian officials")
+    concession_verbs: tuple[str, ...] = ()  # lemmas: a party's action toward the other side (accept)
+    escalation_verbs: tuple[str, ...] = ()  # lemmas: a party's action away from it (plan)
+    object_demand_verbs: tuple[str, ...] = ()  # speech verbs that demand a noun object ("claims the land")
+    document_nouns: tuple[str, ...] = ()  # "plan", "proposal": a party's document states its positions
     stance_cues: StanceCues = StanceCues()
     negators: tuple[str, ...] = ()  # patterns
     hedges: tuple[str, ...] = ()  # patterns
     event_verbs: tuple[str, ...] = ()  # lemmas
-    event_nouns: tuple[str, ...] = ()  # word forms
+    event_nouns: tuple[str, ...] = ()  # plural word forms a number counts ("prisoners")
+    event_noun_patterns: tuple[str, ...] = ()  # patterns a counted word matches whole, as written
+    event_qualifiers: tuple[str, ...] = ()  # phrases that hedge or bound a figure ("more than")
+    event_irrealis: tuple[str, ...] = ()  # patterns that make a later figure a threat or proposal
+    event_source_cues: tuple[str, ...] = ()  # patterns around a count (COUNT) that make it one of sources
+    event_claim_verbs: tuple[str, ...] = ()  # lemmas whose subject is the source of a figure
 
     @field_validator(*PATTERN_FIELDS)
     @classmethod
     def _compile(cls, cues: tuple[str, ...]) -> tuple[str, ...]:
         return _check_patterns(cues)
 
-    @field_validator("speech_verbs", "characterising_verbs", "need_that", "event_verbs", "speech_nouns")
+    @field_validator(
+        "speech_verbs", "characterising_verbs", "need_that", "event_verbs", "speech_nouns", "body_nouns",
+        "concession_verbs", "escalation_verbs", "object_demand_verbs", "document_nouns", "event_qualifiers",
+        "event_claim_verbs",
+    )
     @classmethod
     def _words(cls, words: tuple[str, ...]) -> tuple[str, ...]:
         out: list[str] = []

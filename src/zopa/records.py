@@ -101,7 +101,8 @@ class Position(_Record):
     actor: str  # the party (a person is mapped to the party they speak for at the article's date)
     issue: str  # codebook issue id
     stance: str  # one of STANCES
-    value: float | None = None  # 0-100 on the issue's scale, when the codebook's anchors allow
+    value: float | None = None  # 0-100: the point the holder's own position implies (a threat: its outcome)
+    rejected_value: float | None = None  # 0-100: the point a rejection turns down ("will never cede Donetsk")
     conditional_on: str | None = None  # issue id the offer is conditional on ("drop NATO bid if guarantees")
     red_line: bool = False
     speaker: str | None = None  # the person who said it, when there is one
@@ -114,17 +115,18 @@ class Position(_Record):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EventFact(_Record):
-    """A reported figure: "69 long-range drones launched", "26 people injured"."""
+    """A reported figure: "40 rockets fired", "at least 12 people hurt", "a 25% levy"."""
 
     what: str
     count: float | None
-    unit: str | None = None
+    unit: str | None = None  # what the count counts ("people", "percent")
+    qualifier: str | None = None  # the hedge or bound the text puts on it ("more than", "up to")
     place: str | None = None
     when: str | None = None
     claimed_by: str | None = None
     start: int = 0
     end: int = 0
-    extractor: str = "events.v1"
+    extractor: str = "events.v2"
     confidence: float = 1.0
 
 

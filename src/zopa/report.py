@@ -34,6 +34,7 @@ from typing import Any
 from markupsafe import Markup
 
 from zopa.errors import InputError
+from zopa.presentation.palette import STANCE
 from zopa.store.db import Database
 
 
@@ -79,7 +80,10 @@ class ReportContext:
 
     def figure(self, fig: Any) -> Markup:
         """A plotly figure object built in code, as a chart on the page."""
-        return self.chart(f"chart-{self.charts + 1}", fig.to_plotly_json())
+        import json
+
+        # through plotly's encoder: a figure may hold NumPy arrays, which plain JSON cannot write
+        return self.chart(f"chart-{self.charts + 1}", json.loads(fig.to_json(validate=False)))
 
     def issue(self, issue_id: str) -> str:
         return self.issue_labels.get(issue_id, issue_id)
@@ -126,6 +130,16 @@ class ReportInfo:
             "sections": list(self.sections),
             "documents": self.documents,
         }
+
+
+# For sections written as HTML fragments in code (zopa.shifts_report): escaping, and the palette's stance
+# colours (the same mapping the templates' stylesheet and charts use)
+STANCE_COLOURS = STANCE
+
+
+def esc(value: object) -> str:
+    """``value`` escaped for HTML (None as an empty string)."""
+    return str(Markup.escape("" if value is None else value))
 
 
 def span_id(document: int, start: int, end: int) -> str:

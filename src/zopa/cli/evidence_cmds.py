@@ -1,4 +1,4 @@
-"""Evidence commands: ``quotes``, ``positions``, ``events``, ``extract``, ``eval``, ``report``, ``codebook``.
+"""Evidence commands: ``quotes``, ``positions``, ``events``, ``extract``, ``eval``, ``report``.
 
 Each command parses its options and calls one library function; ``--json`` prints the record's ``as_dict()``.
 """
@@ -22,7 +22,6 @@ from zopa.cli._app import (
     console,
     open_database,
     print_json,
-    sub_app,
 )
 from zopa.errors import InputError
 
@@ -33,17 +32,18 @@ SinceOption = Annotated[
 LimitOption = Annotated[int | None, typer.Option("--limit", help="Show at most this many items.", min=1)]
 
 
-def _since(value: str | None) -> date | None:
+def _since(value: str | None, option: str = "--since") -> date | None:
     if value is None:
         return None
     try:
         return datetime.fromisoformat(value).date() if "T" in value else date.fromisoformat(value)
     except ValueError:
-        raise InputError("--since", f"{value!r} is not a date (use YYYY-MM-DD)") from None
+        raise InputError(option, f"{value!r} is not a date (use YYYY-MM-DD)") from None
 
 
-def _db(db: str | None) -> Any:
-    return open_database(db)
+def _db(db: str | None, *, create: bool = False) -> Any:
+    """The database; only a command that stores articles (``create=True``) may create it."""
+    return open_database(db, create=create)
 
 
 def _codebook(path: Path | None) -> Any:
@@ -78,6 +78,13 @@ def quotes_cmd(
     speaker: Annotated[str | None, typer.Option("--speaker", help="Speaker: actor id or name.")] = None,
     since: SinceOption = None,
     outlet: Annotated[str | None, typer.Option("--outlet", help="Only articles from this outlet.")] = None,
+    corroborated: Annotated[
+        bool,
+        typer.Option(
+            "--corroborated",
+            help="Quotes carried by two or more articles: outlets, independent sources, first and last date.",
+        ),
+    ] = False,
     limit: LimitOption = None,
     db: DbOption = "",
     as_json: JsonOption = False,
@@ -89,6 +96,13 @@ def quotes_cmd(
     from zopa.store.queries import list_quotes
 
     day = _since(since)  # the arguments first: a bad one is named before the database is looked for
+    if corroborated:
+        from zopa.cli.tracking_cmds import corroborated_quotes, print_corroborated_quotes
+
+        groups = corroborated_quotes(_db(db), speaker=speaker, since=day, outlet=outlet, limit=limit)
+        print_corroborated_quotes(groups, as_json)
+        return
+
     page = list_quotes(_db(db), speaker=speaker, outlet=outlet, since=day, limit=limit)
     if as_json:
         print_json(_page_json(page))
@@ -116,6 +130,14 @@ def positions_cmd(
     rows: Annotated[
         bool, typer.Option("--list", help="List each position with its evidence sentence.")
     ] = False,
+    corroborated: Annotated[
+        int | None,
+        typer.Option(
+            "--corroborated",
+            help="Claims (party, issue, stance, point) carried by at least N independent sources.",
+            min=1,
+        ),
+    ] = None,
     limit: LimitOption = None,
     db: DbOption = "",
     as_json: JsonOption = False,
@@ -128,6 +150,14 @@ def positions_cmd(
 
     _since(since)  # a bad date is named before the database is looked for
     database = _db(db)
+    if corroborated is not None:
+        from zopa.cli.tracking_cmds import corroborated_claims, print_corroborated_claims
+
+        groups = corroborated_claims(
+            database, corroborated, actor=actor, issue=issue, since=_since(since), limit=limit
+        )
+        print_corroborated_claims(groups, corroborated, as_json)
+        return
     if rows:
         page = list_positions(
             database, actor=_actor_id(database, actor), issue=issue, since=_since(since), limit=limit
@@ -198,7 +228,7 @@ def events_cmd(
     for column in ("count", "what", "unit", "place", "when", "claimed by", "doc"):
         table.add_column(column)
     for e in page.items:
-        count = "" if e.count is None else f"{e.count:g}"
+        count = "" if e.count is None else f"{e.qualifier} {e.count:g}" if e.qualifier else f"{e.count:g}"
         table.add_row(
             count, e.what, e.unit or "", e.place or "", e.when or "", e.claimed_by or "", str(e.document)
         )
@@ -345,9 +375,10 @@ def report_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """One self-contained HTML page that opens with the answers per story, then the positions matrix, quotes
-    by speaker, events and stories, each linked to its sentence; then the negotiation (gap charts with every
-    model's forecast, the same as `zopa negotiation gap` for the same --seed and draws; zone of agreement,
-    deals, plan scorecard, if talks fail, timeline, assumptions).
+    by speaker, events and stories, each linked to its sentence; how positions moved (a chart per issue, every
+    shift) and the contradictions; then the negotiation (gap charts with every model's forecast, the same as
+    `zopa negotiation gap` for the same --seed and draws; zone of agreement, deals, plan scorecard, if talks
+    fail, timeline, assumptions).
 
     Example: zopa report --html report.html --plan examples/plan-us-framework-2025.yaml
     """
@@ -356,6 +387,7 @@ def report_cmd(
     from zopa.negotiation.report import full_report_sections
     from zopa.negotiation.scenario import load_scenario
     from zopa.report import write_report
+    from zopa.shifts_report import shifts_sections
 
     day = _since(since)
     database = _db(db)
@@ -363,6 +395,7 @@ def report_cmd(
     names = tuple(m.strip() for m in models.split(",") if m.strip()) if models else None
     sections = full_report_sections(
         book,
+        shifts=shifts_sections(book),
         plan=load_plan(plan) if plan is not None else None,
         scenario=load_scenario(scenario) if scenario is not None else None,
         overrides=load_overrides(overrides) if overrides is not None else None,
@@ -373,75 +406,3 @@ def report_cmd(
         print_json(info.as_dict())
         return
     console.print(f"wrote {info.path} ({info.bytes:,} bytes; {info.documents} documents)")
-
-
-codebook_app = sub_app("codebook", "Check and show codebooks.")
-
-
-@codebook_app.command("validate")
-def codebook_validate(
-    file: Annotated[Path, typer.Argument(help="Codebook YAML file.")],
-    as_json: JsonOption = False,
-) -> None:
-    """Check a codebook; an invalid one fails with the field that is wrong.
-
-    Example: zopa codebook validate codebooks/russia-ukraine.yaml
-    """
-    from zopa.codebook import codebook_hash, load_codebook
-
-    book = load_codebook(file)
-    summary = {
-        "file": str(file),
-        "name": book.name,
-        "valid": True,
-        "actors": len(book.actors),
-        "issues": len(book.issues),
-        "hash": codebook_hash(book),
-    }
-    if as_json:
-        print_json(summary)
-        return
-    console.print(
-        f"{file}: valid codebook {book.name!r} ({len(book.actors)} actors, {len(book.issues)} issues)"
-    )
-
-
-@codebook_app.command("show")
-def codebook_show(
-    file: Annotated[Path, typer.Argument(help="Codebook YAML file.")],
-    as_json: JsonOption = False,
-) -> None:
-    """Actors (names, titles, metonyms, party) and issues (scale anchors, cues) of a codebook.
-
-    Example: zopa codebook show codebooks/russia-ukraine.yaml --json
-    """
-    from zopa.codebook import load_codebook
-
-    book = load_codebook(file)
-    if as_json:
-        print_json(book.model_dump(mode="json", by_alias=True))
-        return
-    actors = Table(title=f"{book.name}: actors")
-    for column in ("id", "name", "kind", "aliases", "titles", "metonyms", "speaks for"):
-        actors.add_column(column)
-    for a in book.actors:
-        titles = "; ".join(
-            f"{t.title} ({t.start or '…'}–{t.end or '…'})" if t.start or t.end else t.title for t in a.titles
-        )
-        actors.add_row(
-            a.id,
-            a.name,
-            a.kind,
-            ", ".join(a.aliases),
-            titles,
-            ", ".join(a.metonyms),
-            ", ".join(s.party for s in a.speaks_for),
-        )
-    console.print(actors)
-    issues = Table(title=f"{book.name}: issues")
-    for column in ("id", "label", "anchors", "cues"):
-        issues.add_column(column)
-    for i in book.issues:
-        anchors = "; ".join(f"{a.value:g}: {a.meaning}" for a in i.anchors)
-        issues.add_row(i.id, i.label, anchors, str(len(i.cues)))
-    console.print(issues)

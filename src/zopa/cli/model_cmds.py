@@ -13,6 +13,7 @@ from rich.table import Table
 
 from zopa.cli._app import JsonOption, console, print_json, sub_app
 from zopa.errors import ModelInputError
+from zopa.listing import first
 from zopa.models import FORMATS
 
 model_app = sub_app(
@@ -210,7 +211,10 @@ def deals_cmd(
     console.print(t)
     if not rep.deals:
         console.print("No package found that every actor prefers to no deal (see `zopa model zopa`).")
-    for tr in rep.trades[:top]:
+    trades, more = first(rep.trades, top)
+    if more:
+        console.print(f"[dim]trades: the best {len(trades)} ({more})[/dim]")
+    for tr in trades:
         console.print(
             f"trade: {tr.actor_a} gives {tr.a_moves:.1f} on {tr.a_gives_on}, {tr.actor_b} gives "
             f"{tr.b_moves:.1f} on {tr.b_gives_on}: each gains {tr.gain:.3f}"

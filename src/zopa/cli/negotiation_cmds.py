@@ -5,6 +5,7 @@ Each command parses its options and calls one function of :mod:`zopa.negotiation
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, cast
@@ -24,6 +25,7 @@ from zopa.cli._app import (
     print_json,
     sub_app,
 )
+from zopa.listing import first
 
 negotiation_app = sub_app(
     "negotiation",
@@ -70,12 +72,13 @@ def _source(
             day = date.fromisoformat(as_of)
         except ValueError:
             raise InputError("--as-of", f"{as_of!r} is not a date (YYYY-MM-DD)") from None
+    loaded = load_overrides(overrides) if overrides is not None else None  # the files first, then the db
     database = open_database(db)
     return NegotiationSource(
         db=database,
         codebook=codebook_of(database, codebook),
         options=BuildOptions(half_life_days=half_life, as_of=day),
-        overrides=load_overrides(overrides) if overrides is not None else None,
+        overrides=loaded,
     )
 
 
@@ -90,6 +93,15 @@ def _out(data: Any) -> None:
     from zopa.negotiation.service import jsonable
 
     print_json(jsonable(data))
+
+
+def _print_evidence(evidence: Sequence[Any], limit: int, indent: str) -> None:
+    """The first sentences behind a value, and how many more there are."""
+    shown, more = first(evidence, limit)
+    for e in shown:
+        console.print(f'{indent}[dim]"{e.sentence}" ({e.cite()})[/dim]')
+    if more:
+        console.print(f"{indent}[dim]{more}[/dim]")
 
 
 def _fmt(v: float | None, digits: int = 0) -> str:
@@ -181,15 +193,13 @@ def build_cmd(
     for v in model.values.values():
         if v.field == "batna":
             console.print(f"if talks fail, {v.actor} expects {v.issue} = {v.value:g}: {v.detail}")
-            for e in v.evidence[:2]:
-                console.print(f'  [dim]"{e.sentence}" ({e.cite()})[/dim]')
+            _print_evidence(v.evidence, 2, "  ")
     for o in model.linked_offers:
         console.print(
             f"conditional offer: {o.actor} would accept {o.issue} = {_fmt(o.value)} if it gets "
             f"{o.conditional_on} = {_fmt(o.requires)}"
         )
-        for e in o.evidence[:1]:
-            console.print(f'  [dim]"{e.sentence}" ({e.cite()})[/dim]')
+        _print_evidence(o.evidence, 1, "  ")
     for c in model.contradictions:
         console.print(
             f"[yellow]contradiction[/yellow] {c.actor}/{c.issue} ({c.kind}): "
@@ -349,8 +359,11 @@ def zopa_cmd(
                 val = src["value"]
                 shown = f"{val[0]:g}-{val[1]:g}" if isinstance(val, list) else f"{val:g}"
                 console.print(f"  {lim['actor']} {what} {shown} ({src['source']}: {src['detail']})")
-                for e in src["evidence"][:2]:
+                sentences, more = first(src["evidence"], 2, src.get("statements"))
+                for e in sentences:
                     console.print(f'    [dim]"{e["sentence"]}" ({e["cite"]})[/dim]')
+                if more:
+                    console.print(f"    [dim]{more}[/dim]")
     for o in z.linked_offers:
         console.print(
             f"[cyan]conditional offer:[/cyan] {o.actor} would accept {o.issue} = {_fmt(o.value)} "
@@ -394,7 +407,10 @@ def deals_cmd(
         console.print(f"{k}. {outcome}  [dim]margins: {margins}[/dim]")
     for w in d.warnings:
         console.print(f"  [yellow]thin evidence:[/yellow] {w}")
-    for tr in d.trades[:10]:
+    trades, more = first(d.trades, 10)
+    if more:
+        console.print(f"[dim]trades: the best {len(trades)} ({more})[/dim]")
+    for tr in trades:
         console.print(
             f"trade: {tr['actor_a']} gives {tr['a_moves']:.0f} on {tr['a_gives_on']}, "
             f"{tr['actor_b']} gives {tr['b_moves']:.0f} on {tr['b_gives_on']} (each gains {tr['gain']:.3f})"
@@ -438,7 +454,8 @@ def plan_cmd(
     from zopa.negotiation.analysis import load_plan
     from zopa.negotiation.service import plan_from_db
 
-    p = plan_from_db(_source(db, codebook, overrides, as_of, half_life), load_plan(plan))
+    proposal = load_plan(plan)  # a bad plan file is reported before the database is opened
+    p = plan_from_db(_source(db, codebook, overrides, as_of, half_life), proposal)
     if as_json:
         _out(p.as_dict())
         return
@@ -468,10 +485,13 @@ def plan_cmd(
     for pv in p.parties:
         for b in pv.red_lines_broken:
             rl = b.get("red_line") or {}
-            for e in rl.get("evidence", [])[:2]:
+            shown, more = first(rl.get("evidence", []), 2, rl.get("statements"))
+            for e in shown:
                 console.print(
                     f'[red]{pv.actor}[/red] on {b["issue"]}: "{e["sentence"]}" [dim]({e["cite"]})[/dim]'
                 )
+            if more:
+                console.print(f"  [dim]{more}[/dim]")
     console.print(
         f"accepted by: {', '.join(p.accepted_by) or 'none'}; chance every party signs: {p.all_accept:.1%}"
     )
@@ -502,10 +522,12 @@ def scenario_cmd(
     from zopa.negotiation.scenario import load_scenario
     from zopa.negotiation.service import scenario_from_db
 
+    what_if = load_scenario(scenario)  # the files first, then the database
+    proposal = load_plan(plan) if plan is not None else None
     report = scenario_from_db(
         _source(db, codebook, overrides, as_of, half_life),
-        load_scenario(scenario),
-        plan=load_plan(plan) if plan is not None else None,
+        what_if,
+        plan=proposal,
         options=_analysis(models, 0, 0, 0),
     )
     if as_json:
@@ -594,8 +616,11 @@ def timeline_cmd(
             mark = "[yellow]moved[/yellow]" if p.moved else "     "
             pos = "" if p.position is None else f"{_fmt(p.previous)} -> {p.position:.0f}"
             console.print(f"  {p.date or 'undated'} {mark} {pos}")
-            for e in p.statements[:3]:
+            shown, more = first(p.statements, 3)
+            for e in shown:
                 console.print(f'    [dim]{e.stance}: "{e.sentence}" ({e.cite()})[/dim]')
+            if more:
+                console.print(f"    [dim]{more}[/dim]")
 
 
 @app.command("backtest")
@@ -679,7 +704,7 @@ def backtest_cmd(
         else:
             console.print("  " + "; ".join(f"{m} {cell(r.forecasts.get(m))}" for m in names), markup=False)
     table = Table(title="mean absolute error over the outcome issues each model forecast")
-    for col in ("model", "issues", "mean error", "baseline, same issues", "beats it"):
+    for col in ("model", "issues", "mean error", "baseline, same issues", "closer on", "beats it"):
         table.add_column(col, justify="left" if col == "model" else "right")
     for sc in report.scores:
         table.add_row(
@@ -687,12 +712,13 @@ def backtest_cmd(
             str(sc.issues),
             "-" if sc.mae is None else f"{sc.mae:.1f}",
             "-" if sc.baseline_mae is None else f"{sc.baseline_mae:.1f}",
+            f"{sc.wins} of {sc.compared}" if sc.compared else "-",
             "yes" if sc.beats_baseline else "no",
         )
     console.print(table)
     if report.baseline_mae is not None:
         covered = sum(1 for r in report.rows if r.baseline is not None)
         console.print(f"baseline: mean error {report.baseline_mae:.1f} over {covered} issues")
-    console.print(report.verdict, style="bold", markup=False)
+    console.print(report.verdict, style="bold", markup=False, soft_wrap=True)
     for problem in report.problems:
         console.print(problem, style="dim", markup=False)

@@ -41,11 +41,12 @@ from typing import Any
 
 import numpy as np
 import yaml
-from pydantic import RootModel
+from pydantic import BaseModel, RootModel
 
 from zopa.errors import ModelInputError
 from zopa.models import FORMATS
 from zopa.models.table import IssueSpec, Negotiation, Uncertainty
+from zopa.yamlfile import read_yaml as read_yaml_file
 
 
 def _f(value: Any, where: str) -> float:
@@ -221,14 +222,12 @@ def negotiation_from_dict(data: Mapping[str, Any], *, source: str = "<dict>") ->
 
 
 def read_yaml(path: str | Path) -> Negotiation:
-    p = Path(path)
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ModelInputError(f"{p}: cannot read: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise ModelInputError(f"{p}: not valid YAML: {exc}") from None
-    return negotiation_from_dict(data, source=str(p))
+    doc = read_yaml_file(path, what="negotiation", error=_model_input_error)
+    return negotiation_from_dict(doc.data, source=str(doc.path))
+
+
+def _model_input_error(where: str, problem: str) -> ModelInputError:
+    return ModelInputError(f"{where}: {problem}")
 
 
 def negotiation_to_dict(table: Negotiation) -> dict[str, Any]:
@@ -553,21 +552,29 @@ class PlanOutcomes(RootModel[dict[str, float]]):
     """A plan: issue id -> outcome on the issue's scale."""
 
 
+class NestedPlan(BaseModel):
+    """The same under ``plan:`` (the negotiation's plan files hold more fields beside it)."""
+
+    plan: dict[str, float]
+
+
 def read_plan(path: str | Path) -> dict[str, float]:
     """A plan (proposal): YAML mapping issue id -> outcome, either at top level or under ``plan:``; errors
     name the file, line and column, and the issue."""
     from zopa.errors import InputError
-    from zopa.yamlfiles import read_yaml, validate_model
+    from zopa.yamlfile import validate_model
 
-    p = Path(path)
+    doc = read_yaml_file(path, what="plan", error=_model_input_error)
+    p, data = doc.path, doc.data
+    nested = isinstance(data, Mapping) and isinstance(data.get("plan"), Mapping)
+    outcomes = data["plan"] if nested else data
+    if not isinstance(outcomes, Mapping) or not outcomes:
+        raise ModelInputError(f"{p}: a plan maps issue id -> outcome, e.g. 'pay-rise: 45'")
     try:
-        data, marks = read_yaml(p, what="plan")
-        if isinstance(data, Mapping) and isinstance(data.get("plan"), Mapping):
-            data = data["plan"]
-            marks = {k[1:]: v for k, v in marks.items() if k[:1] == ("plan",)}
-        if not isinstance(data, Mapping) or not data:
-            raise ModelInputError(f"{p}: a plan maps issue id -> outcome, e.g. 'pay-rise: 45'")
-        plan = validate_model(data, PlanOutcomes, source=str(p), marks=marks, what="plan")
+        if nested:
+            plan = validate_model({"plan": outcomes}, NestedPlan, source=str(p), lines=doc, what="plan").plan
+        else:
+            plan = validate_model(dict(outcomes), PlanOutcomes, source=str(p), lines=doc, what="plan").root
     except InputError as exc:
         raise ModelInputError(str(exc)) from None
-    return {str(k): float(v) for k, v in plan.root.items()}
+    return {str(k): float(v) for k, v in plan.items()}

@@ -36,7 +36,7 @@ from zopa.negotiation.evidence import EvidenceRef
 from zopa.negotiation.forecasts import AnalysisOptions, IssueForecast, forecast_table
 from zopa.negotiation.records import LinkedOffer, NegotiationModel, SourcedValue
 from zopa.records import _Record
-from zopa.yamlfiles import InputModel, load_yaml_model, validate_model
+from zopa.yamlfile import InputModel, load_yaml_model, validate_model
 
 if TYPE_CHECKING:
     from zopa.store.db import Database

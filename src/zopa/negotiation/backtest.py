@@ -44,7 +44,7 @@ from zopa.negotiation.evidence import StatementRow, load_statements
 from zopa.negotiation.forecasts import AnalysisOptions, IssueForecast, forecast_table
 from zopa.negotiation.records import POSITION_STANCES, BuildOptions
 from zopa.records import _Record
-from zopa.yamlfiles import InputModel, load_yaml_model
+from zopa.yamlfile import InputModel, load_yaml_model
 
 if TYPE_CHECKING:
     from zopa.codebook import Codebook
@@ -112,7 +112,9 @@ class ModelScore(_Record):
     issues: int  # outcome issues it forecast
     mae: float | None
     baseline_mae: float | None  # the baseline's on the same issues
-    beats_baseline: bool
+    beats_baseline: bool  # lower mean error than the baseline's on the same issues
+    wins: int = 0  # issues where it is closer to the outcome than the baseline
+    compared: int = 0  # issues where both it and the baseline have a value
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -176,6 +178,7 @@ def _run(
     build: BuildOptions | None,
     db: Database,
 ) -> BacktestReport:
+    from zopa.corroborate import independent_sources
     from zopa.pipeline import analyze
     from zopa.store import queries
 
@@ -188,7 +191,7 @@ def _run(
     undated = sum(1 for d in docs if d.published is None)
     rows = load_statements(db, until=cutoff)
     opts = replace(build, as_of=until) if build is not None else BuildOptions(as_of=until)
-    model = build_negotiation(rows, codebook, options=opts)
+    model = build_negotiation(rows, codebook, options=opts, sources=independent_sources(db, rows))
     try:
         table = model.modeled()
         forecasts = forecast_table(table, options, db=db)
@@ -288,7 +291,13 @@ def _score(name: str, rows: list[BacktestRow]) -> ModelScore:
         mae=mae,
         baseline_mae=base,
         beats_baseline=model_same is not None and base is not None and model_same < base - 1e-9,
+        wins=sum(1 for e, b in same if e < b - 1e-9),
+        compared=len(same),
     )
+
+
+# fewer outcome issues than this: a backtest shows the machinery works, it cannot rank the models
+FEW_ISSUES = 5
 
 
 def _verdict(scores: tuple[ModelScore, ...], rows: list[BacktestRow], until: date) -> str:
@@ -300,9 +309,21 @@ def _verdict(scores: tuple[ModelScore, ...], rows: list[BacktestRow], until: dat
             f"({missing} not modeled: too few parties with a position on the scale); nothing to compare with "
             "the baseline"
         )
-    winners = [s.model for s in scored if s.beats_baseline]
+    forecast = sum(1 for r in rows if any(f.get("error") is not None for f in r.forecasts.values()))
+    winners = sorted((s for s in scored if s.beats_baseline), key=lambda s: (s.mae or 0.0, s.model))
     if not winners:
-        return "nothing beats the baseline (the mean of the parties' last stated points) on the issues scored"
-    if len(winners) == 1:
-        return f"{winners[0]} beats the baseline on the issues it forecast"
-    return f"{', '.join(winners)} beat the baseline on the issues they forecast"
+        text = "nothing beats the baseline (the mean of the parties' last stated points) on the issues scored"
+    else:
+        best = winners[0]
+        text = (
+            f"{best.model} is closest: mean error {best.mae:.1f} against the baseline's "
+            f"{best.baseline_mae:.1f} on the same {best.compared} issue{'s' if best.compared != 1 else ''}, "
+            f"closer than the baseline on {best.wins} of them"
+        )
+        others = [s.model for s in winners[1:]]
+        if others:
+            text += f"; {', '.join(others)} beat{'s' if len(others) == 1 else ''} the baseline too"
+    text += f" ({forecast} of {len(rows)} outcome issues forecast"
+    if forecast < FEW_ISSUES:
+        text += ": too few to rank the models"
+    return text + ")"

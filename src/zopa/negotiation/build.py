@@ -22,6 +22,9 @@ The records are in :mod:`zopa.negotiation.records`, one estimator per field in
 * **Salience**: ``raw[a, i] = sum_k w_k * force_k`` over every statement of *a* on *i* (threats and plans on
   *i* included), with ``force = stance_force[stance] * (red_line_force if red_line else 1)``;
   ``salience[a, i] = raw[a, i] / max_j raw[a, j]`` (normalised per party: its most salient issue is 1).
+* **Independent sources** (``sources``, from :mod:`zopa.corroborate`): statements that are copies of one
+  source (one wire story in five outlets) share that source's weight, ``w * 1/copies``, in every value above;
+  the value's provenance says how many independent sources stand behind it.
 * **Capability**: the codebook's ``capability`` per party (CINC for states); a party without one gets the mean
   of the known ones (marked ``default``). Overridable.
 * **Red lines** (ranges of acceptable outcomes): a red-line ``demand``/``offer``/``accept``/``statement``
@@ -43,7 +46,7 @@ from __future__ import annotations
 import logging
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date
 
@@ -62,6 +65,7 @@ from zopa.negotiation.estimators import (
     position,
     red_lines,
     salience_raw,
+    source_shares,
 )
 from zopa.negotiation.evidence import StatementRow
 from zopa.negotiation.overrides import Overrides, apply_overrides
@@ -84,8 +88,13 @@ def build_negotiation(
     options: BuildOptions | None = None,
     overrides: Overrides | None = None,
     name: str | None = None,
+    sources: Mapping[int, str] | None = None,
 ) -> NegotiationModel:
-    """Build the negotiation table from statements; see the module docstring for every rule."""
+    """Build the negotiation table from statements; see the module docstring for every rule.
+
+    ``sources`` (statement id -> its independent source, :func:`zopa.corroborate.independent_sources`):
+    statements that share a source (copies of one wire story) share one statement's weight, and each value's
+    provenance says how many independent sources stand behind it."""
     opts = options or BuildOptions()
     rows = list(rows)
     skipped: list[str] = []
@@ -93,7 +102,7 @@ def build_negotiation(
     parties = {a.id for a in codebook.actors if a.is_party}
 
     usable: list[StatementRow] = []
-    for row in rows:
+    for row in map(_rejection_scale_point, rows):
         p = row.position
         if p.issue not in issues_by_id:
             skipped.append(f"statement {row.id}: issue {p.issue!r} is not in the codebook")
@@ -125,16 +134,18 @@ def build_negotiation(
             weight_of_day[day] = decay_weight(day, as_of, opts.half_life_days)
         return weight_of_day[day]
 
+    share = source_shares(usable, sources)
     # Group by party and issue (no-deal issues feed BATNAs, never positions).
     by_pair: dict[tuple[str, str], list[tuple[StatementRow, float]]] = defaultdict(list)
     for row in usable:
-        by_pair[(row.position.actor, row.position.issue)].append((row, decay(row)))
+        weight = decay(row) * share.get(row.id or -1, 1.0)  # copies of one source share its weight
+        by_pair[(row.position.actor, row.position.issue)].append((row, weight))
 
     actor_order = [a.id for a in codebook.actors if a.id in {k[0] for k in by_pair}]
     actor_order += sorted({k[0] for k in by_pair} - set(actor_order))
     table_issues = [iss for iss in codebook.issues if not iss.no_deal]
 
-    b = Estimates(opts, codebook, skipped)
+    b = Estimates(opts, codebook, skipped, sources)
     for (actor, issue), stmts in by_pair.items():
         if not issues_by_id[issue].no_deal:
             position(b, actor, issue, stmts)
@@ -180,6 +191,16 @@ def build_negotiation(
         options=opts,
         codebook_name=codebook.name,
     )
+
+
+def _rejection_scale_point(row: StatementRow) -> StatementRow:
+    """Within the build a rejection's ``value`` is the point it turns down: extraction records that point
+    as ``rejected_value`` (and, in ``value``, the holder's own implied point, which the far-end inference
+    below derives again)."""
+    p = row.position
+    if p.stance == "reject" and p.rejected_value is not None:
+        return replace(row, position=replace(p, value=p.rejected_value))
+    return row
 
 
 def _resolve_unvalued_rejects(

@@ -8,8 +8,8 @@ and the README.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 import numpy as np
@@ -30,6 +30,25 @@ from zopa.records import Position
 
 def _newest(stmts: Sequence[tuple[StatementRow, float]]) -> tuple[StatementRow, float]:
     return max(stmts, key=lambda s: (s[1], s[0].id or 0))
+
+
+def source_shares(rows: Sequence[StatementRow], sources: Mapping[int, str] | None) -> dict[int, float]:
+    """Statement id -> its share of one source's weight: 1 / the statements that carry that source."""
+    if not sources:
+        return {}
+    keyed = {r.id: sources[r.id] for r in rows if r.id is not None and r.id in sources}
+    counts = Counter(keyed.values())
+    return {i: 1.0 / counts[key] for i, key in keyed.items()}
+
+
+def _sources_note(independent: int, statements: int) -> str:
+    plural = "s" if independent != 1 else ""
+    if independent == statements:
+        return f"; {independent} independent source{plural}"
+    return (
+        f"; {independent} independent source{plural} in {statements} statements "
+        "(copies of one source share one source's weight)"
+    )
 
 
 def decay_weight(day: date | None, as_of: date | None, half_life_days: float) -> float:
@@ -82,8 +101,15 @@ class Estimates:
     """What the estimators build up: every value with its source, the contradictions, the conditional
     offers, and what they leave out (``skipped``)."""
 
-    def __init__(self, opts: BuildOptions, codebook: Codebook, skipped: list[str]) -> None:
+    def __init__(
+        self,
+        opts: BuildOptions,
+        codebook: Codebook,
+        skipped: list[str],
+        sources: Mapping[int, str] | None = None,
+    ) -> None:
         self.o = opts
+        self.sources = sources  # statement id -> its independent source (zopa.corroborate), when known
         self.codebook = codebook
         self.skipped = skipped
         self.values: dict[tuple[str, str | None, str], SourcedValue] = {}
@@ -116,6 +142,10 @@ class Estimates:
         support: Sequence[tuple[StatementRow, float]] = (),
         flags: tuple[str, ...] = (),
     ) -> None:
+        independent = None
+        if self.sources is not None and support:
+            independent = len({self.sources.get(r.id or -1, f"row {id(r)}") for r, _ in support})
+            detail += _sources_note(independent, len(support))
         self.values[(actor, issue, field_name)] = SourcedValue(
             actor=actor,
             issue=issue,
@@ -125,6 +155,7 @@ class Estimates:
             detail=detail,
             support=tuple(support),
             flags=flags,
+            independent_sources=independent,
         )
 
     def pos(self, actor: str, issue: str) -> float:

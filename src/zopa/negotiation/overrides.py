@@ -31,7 +31,7 @@ from zopa.errors import InputError
 from zopa.negotiation.estimators import Estimates, capabilities
 from zopa.negotiation.records import AppliedOverride, SourcedValue
 from zopa.records import _Record
-from zopa.yamlfiles import InputModel, load_yaml_model, validate_model
+from zopa.yamlfile import InputModel, load_yaml_model, validate_model
 
 log = logging.getLogger("zopa.negotiation")
 

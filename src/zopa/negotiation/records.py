@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from zopa.errors import ModelInputError
+from zopa.listing import first
 from zopa.models.table import Negotiation
 from zopa.negotiation.evidence import EvidenceRef, StatementRow
 from zopa.records import Position, _Record
@@ -98,6 +99,7 @@ class SourcedValue(_Record):
     support: tuple[tuple[StatementRow, float], ...] = dataclasses.field(default=(), repr=False, compare=False)
     replaced: Value = None  # for an override: the value the evidence gave
     flags: tuple[str, ...] = ()  # "contradiction", ...
+    independent_sources: int | None = None  # distinct sources among `support`, when the build was given them
 
     @property
     def key(self) -> str:
@@ -111,9 +113,9 @@ class SourcedValue(_Record):
     def describe(self) -> str:
         """The provenance line stored in ``Negotiation.provenance``."""
         if self.source in ("evidence", "inferred"):
-            cites = "; ".join(EvidenceRef.from_row(r, w).cite() for r, w in self.support[:3])
-            more = f" (+{len(self.support) - 3} more)" if len(self.support) > 3 else ""
-            return f"{self.source}: {self.detail} [{cites}{more}]"
+            support, more = first(self.support, 3)
+            cites = "; ".join(EvidenceRef.from_row(r, w).cite() for r, w in support)
+            return f"{self.source}: {self.detail} [{cites}{f' ({more})' if more else ''}]"
         return f"{self.source}: {self.detail}"
 
     def as_dict(self) -> dict[str, Any]:
@@ -128,6 +130,7 @@ class SourcedValue(_Record):
             "evidence": [e.as_dict() for e in self.evidence],
             "replaced": plain(self.replaced),
             "flags": list(self.flags),
+            "independent_sources": self.independent_sources,
         }
 
 

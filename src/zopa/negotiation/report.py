@@ -70,8 +70,11 @@ def negotiation_sections(
     )
 
 
-def full_report_sections(codebook: Any, **kwargs: Any) -> tuple[ReportSection, ...]:
+def full_report_sections(
+    codebook: Any, *, shifts: tuple[ReportSection, ...] = (), **kwargs: Any
+) -> tuple[ReportSection, ...]:
     """What ``zopa report`` renders: the answer summary first, then the evidence sections
-    (:func:`zopa.report.report_sections`), then the rest of the negotiation."""
+    (:func:`zopa.report.report_sections`), how positions moved (``shifts``: :func:`zopa.shifts_report.
+    shifts_sections`), then the rest of the negotiation."""
     summary, *rest = negotiation_sections(codebook, **kwargs)
-    return (summary, *report_sections(), *rest)
+    return (summary, *report_sections(), *shifts, *rest)

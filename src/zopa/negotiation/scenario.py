@@ -54,7 +54,7 @@ from zopa.errors import InputError, ModelInputError
 from zopa.models.table import Negotiation
 from zopa.negotiation.overrides import Override, OverrideEntry
 from zopa.records import _Record
-from zopa.yamlfiles import InputModel, load_yaml_model, validate_model
+from zopa.yamlfile import InputModel, load_yaml_model, validate_model
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

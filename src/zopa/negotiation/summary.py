@@ -19,6 +19,7 @@ No Monte Carlo runs here, so the summary takes a fraction of a second; the forec
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -113,13 +114,15 @@ def answer_summary(
     max_stories: int = 3,
 ) -> AnswerSummary:
     """The summary of the stored negotiation, story by story (see the module docstring)."""
+    from zopa.corroborate import independent_sources
     from zopa.store import queries
 
     rows = load_statements(db)
+    sources = independent_sources(db, rows)
     stories = queries.list_stories(db).items
     undated = _undated(db)
     if not stories:
-        only = summarise_story(rows, codebook, options=options, story=None, label="")
+        only = summarise_story(rows, codebook, options=options, sources=sources, story=None, label="")
         return AnswerSummary(codebook=codebook.name, stories=(only,), undated_documents=undated)
     ranked = sorted(
         stories, key=lambda s: (-len(s.documents), -(s.last_published or datetime.min).toordinal())
@@ -127,7 +130,7 @@ def answer_summary(
     out = []
     in_stories = {d for story in stories for d in story.documents}
     if {r.document_id for r in rows} - in_stories:  # articles no story holds: the whole negotiation first
-        out.append(summarise_story(rows, codebook, options=options, story=None, label=""))
+        out.append(summarise_story(rows, codebook, options=options, sources=sources, story=None, label=""))
         max_stories -= 1
     for story in ranked[: max(max_stories, 0)]:
         members = set(story.documents)
@@ -136,6 +139,7 @@ def answer_summary(
                 [r for r in rows if r.document_id in members],
                 codebook,
                 options=options,
+                sources=sources,
                 story=story.id,
                 label=story.label,
                 first=story.first_published.date().isoformat() if story.first_published else None,
@@ -156,13 +160,15 @@ def summarise_story(
     codebook: Codebook,
     *,
     options: BuildOptions | None = None,
+    sources: Mapping[int, str] | None = None,
     story: int | None,
     label: str,
     first: str | None = None,
     last: str | None = None,
     documents: int | None = None,
 ) -> StorySummary:
-    """The answers for one story's statements."""
+    """The answers for one story's statements (``sources``: statement id -> its independent source,
+    :func:`zopa.corroborate.independent_sources`)."""
     head: dict[str, Any] = {
         "story": story,
         "label": label,
@@ -172,7 +178,7 @@ def summarise_story(
     }
     if not rows:
         return StorySummary(**head, note="no positions were found in these articles")
-    model = build_negotiation(rows, codebook, options=options)
+    model = build_negotiation(rows, codebook, options=options, sources=sources)
     inv = model.table.involved()
     one_party = tuple(
         iid for i, iid in enumerate(model.table.issue_ids) if inv[:, i].sum() == 1

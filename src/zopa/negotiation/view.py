@@ -91,7 +91,15 @@ def negotiation_view(
 
     attempt("summary", lambda: answer_summary(db, codebook, options=build))
     try:
-        model = build_negotiation(statements, codebook, options=build, overrides=overrides)
+        from zopa.corroborate import independent_sources
+
+        model = build_negotiation(
+            statements,
+            codebook,
+            options=build,
+            overrides=overrides,
+            sources=independent_sources(db, statements),
+        )
     except ZopaError as exc:
         reason = f"the negotiation cannot be built from the stored evidence: {exc}"
         problems.update({p: reason for p in PARTS if p != "summary"})

@@ -99,7 +99,7 @@ def static_files() -> dict[str, bytes]:
 def chart_markup(chart_id: str, figure: dict[str, Any]) -> Markup:
     """A chart: its place on the page and its figure as JSON, which ``zopa.js`` draws with plotly.js (a
     JSON script block is data, not code, so the dashboard's Content-Security-Policy allows it)."""
-    data = json.dumps(figure, allow_nan=False).replace("</", "<\\/")
+    data = json.dumps(figure, allow_nan=False, separators=(",", ":")).replace("</", "<\\/")
     return Markup(
         f'<div class="chart" id="{Markup.escape(chart_id)}"></div>'
         f'<script type="application/json" class="chart-data" data-target="{Markup.escape(chart_id)}">'

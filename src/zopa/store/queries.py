@@ -130,6 +130,7 @@ class PositionRow(_EvidenceRow):
     issue: str
     stance: str
     value: float | None
+    rejected_value: float | None
     conditional_on: str | None
     red_line: bool
     speaker: str | None
@@ -142,6 +143,7 @@ class EventRow(_EvidenceRow):
     what: str
     count: float | None
     unit: str | None
+    qualifier: str | None
     place: str | None
     when: str | None
     claimed_by: str | None
@@ -565,6 +567,7 @@ def _position_row(row: Any) -> PositionRow:
         issue=row["issue"],
         stance=row["stance"],
         value=row["value"],
+        rejected_value=row["rejected_value"],
         conditional_on=row["conditional_on"],
         red_line=bool(row["red_line"]),
         speaker=row["speaker"],
@@ -658,6 +661,7 @@ def _event_row(row: Any) -> EventRow:
         what=row["what"],
         count=row["count"],
         unit=row["unit"],
+        qualifier=row["qualifier"],
         place=row["place"],
         when=row["when"],
         claimed_by=row["claimed_by"],
@@ -922,6 +926,7 @@ EXPORT_FIELDS: dict[str, tuple[str, ...]] = {
         "issue",
         "stance",
         "value",
+        "rejected_value",
         "conditional_on",
         "red_line",
         "speaker",

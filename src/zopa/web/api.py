@@ -117,6 +117,7 @@ class PositionOut(_EvidenceOut):
     issue: str
     stance: str
     value: float | None
+    rejected_value: float | None
     conditional_on: str | None
     red_line: bool
     speaker: str | None
@@ -128,6 +129,7 @@ class EventOut(_EvidenceOut):
     what: str
     count: float | None
     unit: str | None
+    qualifier: str | None
     place: str | None
     when: str | None
     claimed_by: str | None

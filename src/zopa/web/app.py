@@ -30,7 +30,7 @@ from zopa.negotiation.analysis import load_plan
 from zopa.negotiation.scenario import load_scenario
 from zopa.store.codebooks import codebook_for
 from zopa.store.db import open_db
-from zopa.web import api, pages
+from zopa.web import api, pages, tracking
 from zopa.web.cache import AggregateCache
 from zopa.web.security import BodyLimit, SecurityHeaders
 
@@ -108,6 +108,7 @@ def create_app(
     app.state.scenario = loaded_scenario
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(tracking.router)
 
     @app.get("/static/{name}", include_in_schema=False)
     def static(name: str, request: Request) -> Response:
