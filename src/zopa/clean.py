@@ -53,8 +53,8 @@ _GLUED_LABEL = re.compile(
     r"recommended|you\ may\ also\ like|see\ also|most\ read|trending)(?::\s*|\s*[-–—|]\s*|(?=[A-Z]))\S",
     re.IGNORECASE | re.VERBOSE,
 )
-# One whitespace-separated token of a line of bare URLs (a line is checked token by token: the same rule as a
-# repeated group over the whole line, which backtracks exponentially on "www.www.www..." that fails at the end).
+# One whitespace-separated token of a line of bare URLs. A line is checked token by token: one repeated group
+# over the whole line backtracks exponentially on "www.www.www..." that fails at the end.
 _URL_TOKEN = re.compile(r"<?(?:https?://|www\.)\S+", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")

@@ -20,7 +20,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 
 from zopa.dedupe import DEFAULT_NUM_PERM, DEFAULT_THRESHOLD, Fingerprint, fingerprint, similarity
-from zopa.errors import InputError, NotFoundError, StorageError, ZopaError
+from zopa.errors import InputError, NotFoundError, StorageError, ZopaError, describe
 from zopa.ingest import DEFAULT_MAX_BYTES, Fetcher, InputItem, ReadOptions, expand_inputs, read_item
 from zopa.records import Article, Evidence
 from zopa.store import schema
@@ -214,6 +214,31 @@ def store_article(
         raise
 
 
+def store_or_report(
+    db: Database,
+    article: Article,
+    options: IngestOptions,
+    *,
+    evidence: Evidence | None = None,
+    codebook: Codebook | None = None,
+    codebook_hash: str | None = None,
+) -> DocumentOutcome | InputProblem:
+    """:func:`store_article`, with a failure that belongs to this article reported as its problem (the run
+    goes on); a fault of the database itself (:class:`StorageError`) still stops the run."""
+    try:
+        return store_article(
+            db, article, options, evidence=evidence, codebook=codebook, codebook_hash=codebook_hash
+        )
+    except StorageError:
+        raise
+    except InputError as exc:
+        return InputProblem(source=article.source, problem=exc.problem)
+    except ZopaError as exc:
+        return InputProblem(source=article.source, problem=str(exc))
+    except Exception as exc:  # a bug on one article must not cost the others (its transaction rolled back)
+        return InputProblem(source=article.source, problem=f"cannot be stored ({describe(exc)})")
+
+
 def _store(
     db: Database,
     article: Article,
@@ -310,9 +335,12 @@ def _run(
                             source=result.source, problem=f"extraction failed ({type(exc).__name__}: {exc})"
                         )
                     )
-            outcome = store_article(
+            outcome = store_or_report(
                 db, result, options, evidence=evidence, codebook=codebook, codebook_hash=codebook_hash
             )
+            if isinstance(outcome, InputProblem):
+                errors.append(outcome)
+                continue
             outcomes.append(outcome)
             if evidence is not None and outcome.status != "duplicate":
                 for key in counts:
@@ -335,8 +363,12 @@ def ingest_articles(
 ) -> IngestReport:
     """Store parsed articles (an upload, pasted text): the same path as :func:`ingest` from then on."""
     options = options or IngestOptions()
-    outcomes = [store_article(db, article, options) for article in articles]
-    return IngestReport(documents=tuple(outcomes), errors=())
+    outcomes: list[DocumentOutcome] = []
+    errors: list[InputProblem] = []
+    for article in articles:
+        outcome = store_or_report(db, article, options)
+        (errors if isinstance(outcome, InputProblem) else outcomes).append(outcome)  # type: ignore[arg-type]
+    return IngestReport(documents=tuple(outcomes), errors=tuple(errors))
 
 
 def analyze(

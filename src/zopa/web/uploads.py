@@ -1,6 +1,6 @@
 """Ingest from the web: uploaded files, pasted text and a feed or article URL, analysed like ``zopa analyze``.
 
-Uploads are parsed from memory (``zopa.ingest.read_one``): the name a browser sends is only a label (it
+Uploads are parsed from memory (``zopa.ingest.read_memory``): the name a browser sends is only a label (it
 becomes the document's ``source`` as ``upload:<name>`` after being reduced to a plain file name) and never
 reaches the file system. A URL goes through the pipeline's fetcher (http and https only). Each document is
 extracted with the codebook and stored with its evidence in one transaction (``zopa.pipeline.store_article``).
@@ -24,7 +24,7 @@ from zopa.ingest import (
     Fetcher,
     make_article,
     read_inputs,
-    read_one,
+    read_memory,
 )
 from zopa.pipeline import (
     AnalyzeOptions,
@@ -33,7 +33,7 @@ from zopa.pipeline import (
     ExtractReport,
     IngestReport,
     InputProblem,
-    store_article,
+    store_or_report,
 )
 from zopa.records import Article
 
@@ -112,10 +112,11 @@ def ingest_web(
                 InputProblem(source=label, problem=f"larger than the limit of {options.max_bytes} bytes")
             )
             continue
-        try:
-            articles.extend(read_one(upload.data, source=label, fmt=_format_of(upload.filename)))
-        except InputError as exc:
-            errors.append(InputProblem(source=label, problem=exc.problem))
+        for result in read_memory(upload.data, source=label, fmt=_format_of(upload.filename)):
+            if isinstance(result, InputError):
+                errors.append(InputProblem(source=result.source, problem=result.problem))
+            else:
+                articles.append(result)
     if pasted is not None:
         try:
             articles.append(
@@ -161,7 +162,7 @@ def ingest_web(
                 )
             )
             evidence = None
-        outcome = store_article(
+        outcome = store_or_report(
             db,
             article,
             options,
@@ -169,6 +170,9 @@ def ingest_web(
             codebook=codebook,
             codebook_hash=cb_hash if evidence is not None else None,
         )
+        if isinstance(outcome, InputProblem):
+            errors.append(outcome)
+            continue
         outcomes.append(outcome)
         if evidence is not None and outcome.status != "duplicate":
             extracted.append(outcome.document_id)
