@@ -35,10 +35,10 @@ def _since(value: str | None) -> date | None:
         raise InputError("--since", f"{value!r} is not a date (use YYYY-MM-DD)") from None
 
 
-def _db(db: str | None) -> Any:
+def _db(db: str | None, *, read_only: bool = True) -> Any:
     from zopa.store.db import open_db
 
-    return open_db(db or db_default())
+    return open_db(db or db_default(), read_only=read_only)
 
 
 def _codebook(path: Path | None) -> Any:
@@ -212,7 +212,7 @@ def extract_cmd(
     """
     from zopa.pipeline import extract_stored
 
-    result = extract_stored(_db(db), codebook=_codebook(codebook), force=force)
+    result = extract_stored(_db(db, read_only=False), codebook=_codebook(codebook), force=force)
     if as_json:
         print_json(result.as_dict())
         return

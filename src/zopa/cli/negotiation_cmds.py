@@ -68,7 +68,7 @@ def _source(
         except ValueError:
             raise InputError("--as-of", f"{as_of!r} is not a date (YYYY-MM-DD)") from None
     return NegotiationSource(
-        db=open_db(db or db_default()),
+        db=open_db(db or db_default(), read_only=True),
         codebook=load_codebook(codebook if codebook is not None else default_codebook_path()),
         options=BuildOptions(half_life_days=half_life, as_of=day),
         overrides=load_overrides(overrides) if overrides is not None else None,

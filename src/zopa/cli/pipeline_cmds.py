@@ -35,10 +35,10 @@ CodebookOption = Annotated[
 ]
 
 
-def _open(db: str | None) -> Any:
+def _open(db: str | None, *, read_only: bool = False) -> Any:
     from zopa.store.db import open_db
 
-    return open_db(db or db_default())
+    return open_db(db or db_default(), read_only=read_only)
 
 
 @contextmanager
@@ -207,7 +207,7 @@ def stories_cmd(
     """
     from zopa.store.queries import list_stories
 
-    page = list_stories(_open(db), search=search, limit=limit)
+    page = list_stories(_open(db, read_only=True), search=search, limit=limit)
     if as_json:
         print_json({"total": page.total, "items": [s.as_dict() for s in page.items]})
         return
@@ -261,7 +261,7 @@ def show_cmd(
     """
     from zopa.store.queries import document_evidence, find_document
 
-    database = _open(db)
+    database = _open(db, read_only=True)
     found = find_document(database, doc)
     evidence = document_evidence(database, found.id)
     if as_json:
@@ -334,7 +334,7 @@ def export_cmd(
     """
     from zopa.store.queries import export_all, export_csv
 
-    database = _open(db)
+    database = _open(db, read_only=True)
     if csv is not None:
         written = export_csv(database, csv)
         if as_json:
@@ -344,3 +344,19 @@ def export_cmd(
                 console.print(str(path), highlight=False)
         return
     print_json(export_all(database))
+
+
+@app.command("adopt-db")
+def adopt_db_cmd(db: DbOption = "", as_json: JsonOption = False) -> None:
+    """Add zopa's tables to an existing SQLite database of another program (its own tables are left as they
+    are). zopa refuses such a file otherwise, and leaves it untouched.
+
+    Example: zopa adopt-db --db research.sqlite
+    """
+    from zopa.store.db import open_db
+
+    database = open_db(db or db_default(), adopt=True)
+    if as_json:
+        print_json({"database": database.url, "adopted": True})
+    else:
+        console.print(f"zopa's tables are in {database.url}", highlight=False)

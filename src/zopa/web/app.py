@@ -90,7 +90,8 @@ def create_app(
         raise InputError(str(codebook_path), "codebook file not found")
     loaded_plan = load_plan(plan) if plan is not None else None
     loaded_scenario = load_scenario(scenario) if scenario is not None else None
-    db = open_db(db_url)
+    write_token = token if token is not None else (os.environ.get("ZOPA_TOKEN") or None)
+    db = open_db(db_url, read_only=write_token is None)  # without a token nothing is ever written
     app = FastAPI(
         title="zopa",
         summary="Sourced evidence of who wants what in a negotiation, from news coverage.",
@@ -100,7 +101,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.db = db
-    app.state.token = token if token is not None else (os.environ.get("ZOPA_TOKEN") or None)
+    app.state.token = write_token
     app.state.max_upload = max_upload
     app.state.static = load_static()
     app.state.cache = AggregateCache(db)
