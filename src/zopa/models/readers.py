@@ -35,17 +35,31 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import yaml
 
-from zopa.errors import ModelInputError
+from zopa.errors import ModelInputError, ZopaError, describe
 from zopa.models.table import IssueSpec, Negotiation, Uncertainty
 
 FORMATS = ("yaml", "csv", "ktab-csv", "ktab-xml", "decide", "deu3")
+
+
+def read_table_text(path: Path, *, what: str = "table", encoding: str = "utf-8") -> str:
+    """A table file's text; one :class:`ModelInputError` naming the file when it cannot be read or is not
+    UTF-8 (every reader goes through here, so none raises a decoding error of its own)."""
+    try:
+        return path.read_bytes().decode(encoding)
+    except OSError as exc:
+        raise ModelInputError(f"{path}: cannot read {what}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ModelInputError(
+            f"{path}: not UTF-8 text (byte {exc.start:,}); re-save the {what} as UTF-8"
+        ) from None
 
 
 def _f(value: Any, where: str) -> float:
@@ -55,8 +69,8 @@ def _f(value: Any, where: str) -> float:
         out = float(value)
     except (TypeError, ValueError):
         raise ModelInputError(f"{where}: expected a number, got {value!r}") from None
-    if math.isnan(out):
-        raise ModelInputError(f"{where}: value is NaN")
+    if not math.isfinite(out):
+        raise ModelInputError(f"{where}: value is {'NaN' if math.isnan(out) else 'infinite'}")
     return out
 
 
@@ -222,11 +236,9 @@ def negotiation_from_dict(data: Mapping[str, Any], *, source: str = "<dict>") ->
 def read_yaml(path: str | Path) -> Negotiation:
     p = Path(path)
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ModelInputError(f"{p}: cannot read: {exc.strerror}") from None
+        data = yaml.safe_load(read_table_text(p))
     except yaml.YAMLError as exc:
-        raise ModelInputError(f"{p}: not valid YAML: {exc}") from None
+        raise ModelInputError(f"{p}: not valid YAML: {' '.join(str(exc).split())}") from None
     return negotiation_from_dict(data, source=str(p))
 
 
@@ -297,10 +309,7 @@ _CSV_OPTIONAL = (
 
 def read_csv(path: str | Path) -> Negotiation:
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ModelInputError(f"{p}: cannot read: {exc.strerror}") from None
+    text = read_table_text(p, encoding="utf-8-sig")
     name = p.stem
     lines = []
     for line in text.splitlines():
@@ -311,9 +320,15 @@ def read_csv(path: str | Path) -> Negotiation:
             continue
         if line.strip():
             lines.append(line)
-    rows = list(csv.DictReader(io.StringIO("\n".join(lines))))
+    try:
+        rows = list(csv.DictReader(io.StringIO("\n".join(lines))))
+    except csv.Error as exc:
+        raise ModelInputError(f"{p}: not valid CSV ({exc})") from None
     if not rows:
         raise ModelInputError(f"{p}: no rows")
+    for n, row in enumerate(rows, start=2):
+        if None in row:  # DictReader puts a row's cells beyond the header under None
+            raise ModelInputError(f"{p}: line {n}: more cells than the header has columns")
     header = [h.strip() for h in rows[0]]
     missing = [c for c in _CSV_REQUIRED if c not in header]
     if missing:
@@ -403,9 +418,9 @@ def read_deu3(
     """
     p = Path(path)
     try:
-        rows = list(csv.reader(p.read_text(encoding="utf-8").splitlines(), delimiter="\t"))
-    except OSError as exc:
-        raise ModelInputError(f"{p}: cannot read: {exc.strerror}") from None
+        rows = list(csv.reader(read_table_text(p, what="DEU III table").splitlines(), delimiter="\t"))
+    except csv.Error as exc:
+        raise ModelInputError(f"{p}: not a valid tab-separated table ({exc})") from None
     if len(rows) < 3 or "out" not in rows[0]:
         raise ModelInputError(
             f"{p}: not a DEU III table (needs a header with p<actor>, s<actor>, rp and out)"
@@ -511,13 +526,30 @@ def read_negotiations(path: str | Path, *, format: str | None = None) -> list[Ne
     """Every table in a file: one for most formats, one per issue for DEU III."""
     fmt = format or detect_format(path)
     if fmt == "deu3":
-        return read_deu3(path)
+        with _one_error(Path(path)):
+            return read_deu3(path)
     return [read_negotiation(path, format=fmt)]
+
+
+@contextmanager
+def _one_error(path: Path) -> Iterator[None]:
+    """Whatever a parser raises on a malformed file becomes one :class:`ModelInputError` naming it."""
+    try:
+        yield
+    except ZopaError:
+        raise
+    except (ValueError, TypeError, LookupError, AttributeError, ArithmeticError, RecursionError) as exc:
+        raise ModelInputError(f"{path}: cannot read the table ({describe(exc)})") from None
 
 
 def read_negotiation(path: str | Path, *, format: str | None = None) -> Negotiation:
     """Read one negotiation table; ``format`` (see :data:`FORMATS`) is guessed from the file if not given."""
-    p = Path(path)
+    with _one_error(Path(path)):
+        return _read_negotiation(Path(path), format=format)
+
+
+def _read_negotiation(path: Path, *, format: str | None) -> Negotiation:
+    p = path
     if not p.exists():
         raise ModelInputError(f"{p}: no such file")
     fmt = format or detect_format(p)
@@ -546,11 +578,9 @@ def read_plan(path: str | Path) -> dict[str, float]:
     """A plan (proposal): YAML mapping issue id -> outcome, either at top level or under ``plan:``."""
     p = Path(path)
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ModelInputError(f"{p}: cannot read: {exc.strerror}") from None
+        data = yaml.safe_load(read_table_text(p, what="plan"))
     except yaml.YAMLError as exc:
-        raise ModelInputError(f"{p}: not valid YAML: {exc}") from None
+        raise ModelInputError(f"{p}: not valid YAML: {' '.join(str(exc).split())}") from None
     if isinstance(data, Mapping) and isinstance(data.get("plan"), Mapping):
         data = data["plan"]
     if not isinstance(data, Mapping) or not data:
