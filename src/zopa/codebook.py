@@ -12,12 +12,48 @@ import re
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from zopa.errors import CodebookError
+from zopa.safe_regex import backtracking_risk
+
+
+def _non_empty(value: str) -> str:
+    # an empty alias or title would match a zero-width span in every sentence
+    if not value.strip():
+        raise ValueError("must not be empty or only spaces")
+    return value
+
+
+def check_pattern(cue: str) -> str:
+    """A cue: a valid regular expression (case-insensitive) that cannot backtrack catastrophically."""
+    try:
+        re.compile(cue, re.IGNORECASE)
+    except re.error as exc:
+        raise ValueError(f"cue {cue!r} is not a valid regular expression: {exc}") from exc
+    risk = backtracking_risk(cue, re.IGNORECASE)
+    if risk:
+        raise ValueError(f"cue {cue!r} is unsafe on hostile text: {risk}; rewrite it without nested repeats")
+    if re.fullmatch(cue, "", re.IGNORECASE) is not None:
+        raise ValueError(f"cue {cue!r} matches the empty string, so it would match in every sentence")
+    return cue
+
+
+Name = Annotated[str, AfterValidator(_non_empty)]
+Cue = Annotated[str, AfterValidator(check_pattern)]
+Score = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+# capabilities are relative weights (e.g. CINC shares); larger ones overflow the models' products
+Capability = Annotated[float, Field(ge=0, le=1e15, allow_inf_nan=False)]
 
 ActorKind = Literal["person", "state", "organisation", "alliance", "group"]
 STANCE_CUE_KEYS = ("demand", "reject", "accept", "offer", "conditional", "threat", "plan", "red_line")
@@ -42,7 +78,7 @@ class DatedRef(_Model):
 class Title(DatedRef):
     """A title that names this actor during a period: "the Russian president"."""
 
-    title: str
+    title: Name
 
 
 class SpeaksFor(DatedRef):
@@ -52,16 +88,16 @@ class SpeaksFor(DatedRef):
 
 
 class Actor(_Model):
-    id: str
-    name: str
+    id: Name
+    name: Name
     kind: ActorKind
-    aliases: tuple[str, ...] = ()
+    aliases: tuple[Name, ...] = ()
     titles: tuple[Title, ...] = ()
-    metonyms: tuple[str, ...] = ()  # "Moscow", "the Kremlin" -> the state
+    metonyms: tuple[Name, ...] = ()  # "Moscow", "the Kremlin" -> the state
     # Adjectives that stand for the actor before a people noun ("Russian officials", "European leaders").
-    adjectives: tuple[str, ...] = ()
+    adjectives: tuple[Name, ...] = ()
     speaks_for: tuple[SpeaksFor, ...] = ()
-    capability: float | None = None  # default weight in the negotiation (e.g. CINC for states)
+    capability: Capability | None = None  # default weight in the negotiation (e.g. CINC for states)
     capability_source: str | None = None
     party: bool | None = None  # a negotiating party; default: every non-person actor
 
@@ -82,21 +118,21 @@ class Actor(_Model):
 class Anchor(_Model):
     """A point on an issue's 0-100 scale, its meaning, and phrases that put a statement there."""
 
-    value: float = Field(ge=0, le=100)
+    value: Score
     meaning: str
-    cues: tuple[str, ...] = ()  # regular expressions (case-insensitive)
+    cues: tuple[Cue, ...] = ()  # regular expressions (case-insensitive)
     # On a no-deal issue: what this outcome implies on other issues if talks fail (issue id -> 0-100), read by
     # the negotiation builder to turn threat/plan statements into each party's BATNA.
-    implies: dict[str, float] = Field(default_factory=dict)
+    implies: dict[str, Score] = Field(default_factory=dict)
 
 
 class Issue(_Model):
-    id: str
+    id: Name
     label: str
     description: str = ""
-    cues: tuple[str, ...] = ()  # regular expressions (case-insensitive) that tie a sentence to the issue
+    cues: tuple[Cue, ...] = ()  # regular expressions (case-insensitive) that tie a sentence to the issue
     anchors: tuple[Anchor, ...] = ()
-    status_quo: float | None = Field(default=None, ge=0, le=100)
+    status_quo: Score | None = None
     # The alternative to agreement ("what happens if talks fail"), not an issue to negotiate: statements on it
     # set BATNAs on the issues in ``affects`` (or in its anchors' ``implies``), never a table position.
     no_deal: bool = False
@@ -107,31 +143,21 @@ class Issue(_Model):
     # A catch-all issue ("the talks"): chosen only when no other issue is cued in a sentence.
     catch_all: bool = False
 
-    @field_validator("cues")
-    @classmethod
-    def _cues_compile(cls, cues: tuple[str, ...]) -> tuple[str, ...]:
-        for cue in cues:
-            try:
-                re.compile(cue)
-            except re.error as exc:
-                raise ValueError(f"cue {cue!r} is not a valid regular expression: {exc}") from exc
-        return cues
-
 
 class StanceCues(_Model):
     """Phrases (regular expressions, case-insensitive) that signal each stance."""
 
-    demand: tuple[str, ...] = ()
-    reject: tuple[str, ...] = ()
-    accept: tuple[str, ...] = ()
-    offer: tuple[str, ...] = ()
-    conditional: tuple[str, ...] = ()
-    threat: tuple[str, ...] = ()
-    plan: tuple[str, ...] = ()
-    red_line: tuple[str, ...] = ()
+    demand: tuple[Cue, ...] = ()
+    reject: tuple[Cue, ...] = ()
+    accept: tuple[Cue, ...] = ()
+    offer: tuple[Cue, ...] = ()
+    conditional: tuple[Cue, ...] = ()
+    threat: tuple[Cue, ...] = ()
+    plan: tuple[Cue, ...] = ()
+    red_line: tuple[Cue, ...] = ()
     # Reporting phrases that make a report a statement of position ("emphasized", "reiterated"); a plain
     # "said" about an issue is not a position by itself.
-    statement: tuple[str, ...] = ()
+    statement: tuple[Cue, ...] = ()
 
 
 class Codebook(_Model):
@@ -141,11 +167,11 @@ class Codebook(_Model):
     actors: tuple[Actor, ...]
     issues: tuple[Issue, ...]
     stance_cues: StanceCues = StanceCues()
-    speech_verbs: tuple[str, ...] = ()  # word forms: said, says, told, warned, ...
+    speech_verbs: tuple[Name, ...] = ()  # word forms: said, says, told, warned, ...
     # Event figures (extraction): word forms of the verbs and nouns that make a number an event figure
     # ("launched", "intercepted"; "drones", "people"), added to the extractor's general English lexicon.
-    event_verbs: tuple[str, ...] = ()
-    event_nouns: tuple[str, ...] = ()
+    event_verbs: tuple[Name, ...] = ()
+    event_nouns: tuple[Name, ...] = ()
 
     @model_validator(mode="after")
     def _check_references(self) -> Codebook:
@@ -174,22 +200,15 @@ class Codebook(_Model):
                         f"issues[{i}].stance_map: {key!r} -> {value!r}: "
                         f"both must be one of {', '.join(stances)}"
                     )
+            for other in issue.affects:
+                if other not in issue_ids:
+                    raise ValueError(f"issues[{i}].affects: {other!r} is not an issue id in this codebook")
             for j, anchor in enumerate(issue.anchors):
-                for cue in anchor.cues:
-                    try:
-                        re.compile(cue)
-                    except re.error as exc:
+                for other in anchor.implies:
+                    if other not in issue_ids:
                         raise ValueError(
-                            f"issues[{i}].anchors[{j}].cues: {cue!r} is not a valid regular expression: {exc}"
-                        ) from exc
-        for key in (*STANCE_CUE_KEYS, "statement"):
-            for cue in getattr(self.stance_cues, key):
-                try:
-                    re.compile(cue)
-                except re.error as exc:
-                    raise ValueError(
-                        f"stance_cues.{key}: {cue!r} is not a valid regular expression: {exc}"
-                    ) from exc
+                            f"issues[{i}].anchors[{j}].implies: {other!r} is not an issue id in this codebook"
+                        )
         return self
 
     @cached_property

@@ -106,8 +106,8 @@ def key_terms(title: str, text: str, *, limit: int = MAX_TERMS) -> dict[str, flo
     word_counts: Counter[str] = Counter()
     for line in text.split("\n"):
         heading = _is_heading(line)
-        word = _WORD_CHAR.search(line)
-        first_word = word.start() if word else len(line)
+        first_char = _WORD_CHAR.search(line)
+        first_word = first_char.start() if first_char else len(line)
         for match in _TOKEN.finditer(line):
             token = _strip_possessive(match.group())
             if len(token) < 2:
