@@ -132,12 +132,14 @@ def create_app(
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         errors = [{k: v for k, v in err.items() if k in ("loc", "msg", "type")} for err in exc.errors()]
+        # a bad query or path parameter is a bad request (400); a bad body would be 422
+        status = 400 if all(err["loc"][:1] in (("query",), ("path",)) for err in errors) else 422
         if _wants_json(request):
-            return JSONResponse({"detail": errors}, status_code=422)
+            return JSONResponse({"detail": errors}, status_code=status)
         problems = "; ".join(
             f"{'.'.join(str(x) for x in err['loc'][1:]) or 'request'}: {err['msg']}" for err in errors
         )
-        return pages.error_page(request, 422, f"bad request: {problems}")
+        return pages.error_page(request, status, f"bad request: {problems}")
 
     @app.exception_handler(NotFoundError)
     async def not_found(request: Request, exc: NotFoundError) -> Response:
@@ -170,6 +172,11 @@ def create_app(
             schema = default_openapi()
             schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
             schemes["bearer"] = {"type": "http", "scheme": "bearer", "description": "ZOPA_TOKEN"}
+            for operations in schema.get("paths", {}).values():
+                for method, operation in operations.items():
+                    responses = operation.get("responses", {})
+                    if method == "get" and "422" in responses:  # parameters only: answered with 400
+                        responses["400"] = {**responses.pop("422"), "description": "A bad parameter"}
             app.openapi_schema = schema
         return app.openapi_schema
 

@@ -138,14 +138,17 @@ def token_matches(expected: str | None, given: str | None) -> bool:
     return hmac.compare_digest(expected.encode(), given.encode())
 
 
+READ_ONLY = "this server is read-only: start it with ZOPA_TOKEN set to allow ingest"
+
+
 def check_token(expected: str | None, given: str | None) -> None:
     """Allow a write, or raise 401 (no token sent) / 403 (the server is read-only, or the token is wrong)."""
     if not given:
-        why = "a token is needed: send Authorization: Bearer <token>"
+        why = "a token is needed: send Authorization: Bearer <token> or the form field token, first"
         if not expected:
-            why += " (this server is read-only: start it with ZOPA_TOKEN set to allow ingest)"
+            why += f" ({READ_ONLY})"
         raise HTTPException(401, why, headers={"WWW-Authenticate": "Bearer"})
     if not expected:
-        raise HTTPException(403, "this server is read-only: start it with ZOPA_TOKEN set to allow ingest")
+        raise HTTPException(403, READ_ONLY)
     if not token_matches(expected, given):
         raise HTTPException(403, "wrong token")
