@@ -93,26 +93,60 @@ class Fetcher(Protocol):
 
 
 class HttpxFetcher:
-    """The default fetcher: httpx, following redirects, streaming so an oversized body is refused early."""
+    """The default fetcher: httpx, following redirects, streaming so an oversized body is refused early.
 
-    def __init__(self, *, timeout: float = 20.0, user_agent: str = "zopa (news analysis)") -> None:
+    Addresses that are not public (loopback, link-local, private networks, reserved ranges) are refused before
+    any connection, on every redirect too, with one message for all of them, so a URL given to a server
+    cannot probe the machine or its network; ``allow_private=True`` (``--allow-private-urls``) fetches them.
+    """
+
+    def __init__(
+        self,
+        *,
+        timeout: float = 20.0,
+        user_agent: str = "zopa (news analysis)",
+        allow_private: bool = False,
+        transport: Any = None,  # an httpx transport (tests: httpx.MockTransport)
+        resolve: Callable[[str], list[str]] | None = None,  # host -> addresses (tests inject one)
+    ) -> None:
         self.timeout = timeout
         self.user_agent = user_agent
+        self.allow_private = allow_private
+        self.transport = transport
+        self.resolve = resolve or _resolve
+
+    def check_address(self, url: str, host: str) -> None:
+        """Raise :class:`InputError` when ``host`` is, or resolves to, an address that is not public."""
+        if self.allow_private:
+            return
+        try:
+            addresses = self.resolve(host)
+        except OSError:
+            raise InputError(url, "cannot fetch (the host name does not resolve)") from None
+        if not addresses or any(not _public(a) for a in addresses):
+            raise InputError(url, PRIVATE_ADDRESS)
 
     def __call__(self, url: str, *, max_bytes: int) -> FetchResult:
         import httpx
 
+        def check(request: httpx.Request) -> None:
+            self.check_address(url, request.url.host)
+
         try:
             with (
                 httpx.Client(
-                    follow_redirects=True, timeout=self.timeout, headers={"User-Agent": self.user_agent}
+                    follow_redirects=True,
+                    timeout=self.timeout,
+                    headers={"User-Agent": self.user_agent},
+                    transport=self.transport,
+                    event_hooks={"request": [check]},
                 ) as client,
                 client.stream("GET", url) as resp,
             ):
                 if resp.status_code >= 400:
                     raise InputError(url, f"HTTP {resp.status_code} {resp.reason_phrase}")
                 declared = resp.headers.get("content-length")
-                if declared and declared.isdigit() and int(declared) > max_bytes:
+                if declared and declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
                     raise InputError(url, f"too large ({int(declared):,} bytes; the limit is {max_bytes:,})")
                 chunks = bytearray()
                 for chunk in resp.iter_bytes():
@@ -127,6 +161,32 @@ class HttpxFetcher:
                 )
         except httpx.HTTPError as exc:
             raise InputError(url, f"cannot fetch ({type(exc).__name__}: {exc})") from None
+        except httpx.InvalidURL as exc:
+            raise InputError(url, f"not a URL that can be fetched ({exc})") from None
+
+
+PRIVATE_ADDRESS = (
+    "refused: not a public address (loopback, link-local, private or reserved network); "
+    "use --allow-private-urls to fetch from this machine or its network"
+)
+
+
+def _resolve(host: str) -> list[str]:
+    import socket
+
+    return sorted({str(info[4][0]) for info in socket.getaddrinfo(host, None)})
+
+
+def _public(address: str) -> bool:
+    import ipaddress
+
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
 
 
 class CannedFetcher:
@@ -165,6 +225,7 @@ class ReadOptions:
 
     max_bytes: int = DEFAULT_MAX_BYTES
     fetcher: Fetcher | None = None  # None: HttpxFetcher, created on first URL
+    allow_private_urls: bool = False  # HttpxFetcher: also fetch loopback and private-network addresses
     stdin: BinaryIO | None = None  # None: sys.stdin.buffer
     favor_precision: bool = False  # passed to trafilatura for HTML
 
@@ -283,7 +344,9 @@ def _read_bytes(item: InputItem, options: ReadOptions) -> tuple[bytes, str, str 
         stream = options.stdin if options.stdin is not None else sys.stdin.buffer
         return _read_limited(stream, item.source, options.max_bytes), item.source, None, None
     if item.url is not None:
-        fetcher = options.fetcher if options.fetcher is not None else HttpxFetcher()
+        fetcher = options.fetcher
+        if fetcher is None:
+            fetcher = HttpxFetcher(allow_private=options.allow_private_urls)
         result = fetcher(item.url, max_bytes=options.max_bytes)
         return result.body, item.source, result.url, result.content_type
     assert item.path is not None

@@ -63,6 +63,7 @@ class IngestOptions:
 
     max_bytes: int = DEFAULT_MAX_BYTES  # per document; larger inputs are refused before they are read
     fetcher: Fetcher | None = None  # for http(s) URLs; None: httpx
+    allow_private_urls: bool = False  # fetch loopback and private-network addresses too (never by default)
     stdin: BinaryIO | None = None  # for "-"; None: the process's standard input
     near_duplicate_threshold: float = DEFAULT_THRESHOLD  # estimated Jaccard similarity of word 3-shingles
     num_perm: int = DEFAULT_NUM_PERM
@@ -75,6 +76,7 @@ class IngestOptions:
         return ReadOptions(
             max_bytes=self.max_bytes,
             fetcher=self.fetcher,
+            allow_private_urls=self.allow_private_urls,
             stdin=self.stdin,
             favor_precision=self.favor_precision,
         )

@@ -29,6 +29,13 @@ PathsArgument = Annotated[
 MaxMbOption = Annotated[
     float, typer.Option("--max-mb", help="Refuse any document larger than this many megabytes.", min=0.001)
 ]
+PrivateUrlsOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-private-urls",
+        help="Also fetch URLs on this machine or a private network (refused by default).",
+    ),
+]
 CodebookOption = Annotated[
     Path | None,
     typer.Option("--codebook", help="Codebook YAML file (default: the shipped Russia-Ukraine codebook)."),
@@ -82,6 +89,7 @@ def analyze_cmd(
     codebook: CodebookOption = None,
     force: Annotated[bool, typer.Option("--force", help="Re-extract every stored document.")] = False,
     max_mb: MaxMbOption = 20.0,
+    allow_private_urls: PrivateUrlsOption = False,
     db: DbOption = "",
     as_json: JsonOption = False,
 ) -> None:
@@ -99,7 +107,9 @@ def analyze_cmd(
             paths,
             database,
             codebook=book,
-            options=_options(AnalyzeOptions, max_mb, progress, force_extract=force),
+            options=_options(
+                AnalyzeOptions, max_mb, progress, force_extract=force, allow_private_urls=allow_private_urls
+            ),
         )
     if as_json:
         print_json(report.as_dict() | {"ok": report.ok})
@@ -159,6 +169,7 @@ def _print_findings(database: Any) -> None:
 def ingest_cmd(
     paths: PathsArgument,
     max_mb: MaxMbOption = 20.0,
+    allow_private_urls: PrivateUrlsOption = False,
     db: DbOption = "",
     as_json: JsonOption = False,
 ) -> None:
@@ -170,7 +181,8 @@ def ingest_cmd(
 
     database = _open(db)
     with _progress(not as_json) as progress:
-        report = ingest(paths, database, options=_options(IngestOptions, max_mb, progress))
+        options = _options(IngestOptions, max_mb, progress, allow_private_urls=allow_private_urls)
+        report = ingest(paths, database, options=options)
     if as_json:
         print_json(report.as_dict())
     else:

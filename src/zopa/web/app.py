@@ -15,6 +15,7 @@ import hashlib
 import mimetypes
 import os
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ from zopa.negotiation.scenario import load_scenario
 from zopa.store.db import open_db
 from zopa.web import api, pages
 from zopa.web.cache import AggregateCache
-from zopa.web.security import BodyLimit, SecurityHeaders
+from zopa.web.security import BodyLimit, HostCheck, SecurityHeaders
 
 DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024  # bytes; the same as the per-document ingest limit
 STATIC_DIR = Path(__file__).parent / "static"
@@ -74,6 +75,7 @@ def create_app(
     fetcher: Fetcher | None = None,
     plan: str | Path | None = None,
     scenario: str | Path | None = None,
+    allowed_hosts: Iterable[str] | None = None,
 ) -> FastAPI:
     """The dashboard and API over the database at ``db_url`` (a SQLite path or a database URL).
 
@@ -82,6 +84,8 @@ def create_app(
     Ingested articles are analysed with ``codebook`` (default: the shipped one); feed URLs are read through
     ``fetcher`` (default: httpx; tests pass canned responses). The negotiation page scores ``plan`` (a plan
     YAML file) and runs "if talks fail" from ``scenario`` (a scenario YAML file) when given.
+    ``allowed_hosts``: the Host header must be an IP address, localhost or one of these names (see
+    :class:`zopa.web.security.HostCheck`); None (in-process use) checks nothing, ``serve`` always checks.
     """
     if max_upload < 1:
         raise InputError("max_upload", f"must be a positive number of bytes, not {max_upload}")
@@ -182,6 +186,8 @@ def create_app(
 
     app.openapi = openapi  # type: ignore[method-assign]
     app.add_middleware(BodyLimit, limit=max_upload)
+    if allowed_hosts is not None:
+        app.add_middleware(HostCheck, allowed=tuple(allowed_hosts))
     app.add_middleware(SecurityHeaders)
     return app
 
@@ -233,13 +239,16 @@ def serve(
     port: int = 8000,
     plan: str | Path | None = None,
     scenario: str | Path | None = None,
+    allowed_hosts: Iterable[str] = (),
 ) -> None:
-    """Run the dashboard with uvicorn until interrupted."""
+    """Run the dashboard with uvicorn until interrupted. The Host header is checked: IP addresses,
+    localhost, ``host`` when it is a name, ``allowed_hosts`` and ``$ZOPA_ALLOWED_HOSTS`` (comma-separated)."""
     import uvicorn
 
     if not 0 <= port <= 65535:
         raise InputError(str(port), "not a TCP port (0-65535)")
-    app = create_app(db_url, plan=plan, scenario=scenario)
+    names = [*allowed_hosts, *os.environ.get("ZOPA_ALLOWED_HOSTS", "").split(","), host]
+    app = create_app(db_url, plan=plan, scenario=scenario, allowed_hosts=names)
 
     def warm_up() -> None:  # build the negotiation before the first visitor asks for it
         with contextlib.suppress(ZopaError):
