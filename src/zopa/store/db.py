@@ -129,7 +129,11 @@ def _sqlite_revision(path: Path, *, adopt: bool) -> str | None:
         if fh.read(16) != b"SQLite format 3\x00":
             raise StorageError(f"{path}: file is not a database (not SQLite); nothing was changed")
     try:
-        con = sqlite3.connect(_sqlite_uri(path, mode="ro", immutable="1"), uri=True)
+        # immutable: no lock, no file created; but committed pages still in a WAL file must be read too
+        wal = Path(f"{path}-wal")
+        in_wal = wal.exists() and wal.stat().st_size > 0
+        params = {"mode": "ro"} if in_wal else {"mode": "ro", "immutable": "1"}
+        con = sqlite3.connect(_sqlite_uri(path, **params), uri=True, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
         try:
             tables = sorted(r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
             revision = None
