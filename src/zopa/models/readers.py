@@ -545,7 +545,12 @@ def _one_error(path: Path) -> Iterator[None]:
 def read_negotiation(path: str | Path, *, format: str | None = None) -> Negotiation:
     """Read one negotiation table; ``format`` (see :data:`FORMATS`) is guessed from the file if not given."""
     with _one_error(Path(path)):
-        return _read_negotiation(Path(path), format=format)
+        table = _read_negotiation(Path(path), format=format)
+    try:
+        return table.validate()  # every format, so a reader never hands on a table no model can run
+    except ModelInputError as exc:
+        message = str(exc)
+        raise ModelInputError(message if message.startswith(str(path)) else f"{path}: {message}") from None
 
 
 def _read_negotiation(path: Path, *, format: str | None) -> Negotiation:
