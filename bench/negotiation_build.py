@@ -6,8 +6,10 @@ offers, acceptances and statements with scale values, rejections (some without a
 and plans on the no-deal issue, and conditional offers. Then it times, in this process:
 
 * ``read``: ``load_statements(db)`` (the baseline: reading the rows back from the database);
-* ``build``: ``build_negotiation(rows, codebook)`` (positions, decay, contradictions, red lines, salience,
-  BATNAs, linked offers, provenance of every value);
+* ``sources``: ``independent_sources(db, rows)`` (corroboration: which statements copy one
+  source), as ``zopa negotiation`` commands, the report and the dashboard read it;
+* ``build``: ``build_negotiation(rows, codebook, sources=...)`` (positions, decay, contradictions, red lines,
+  salience, BATNAs, linked offers, provenance of every value);
 * ``gap``: ``negotiation_gap`` with the models whose Monte Carlo is vectorised and cheap (``--models``,
   default ``median.v1,compromise.v1``; 500 draws each, 80% intervals);
 * ``zone``, ``deals``: ``negotiation_zone`` and ``negotiation_deals``;
@@ -34,6 +36,7 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from zopa.codebook import default_codebook_path, load_codebook
+from zopa.corroborate import independent_sources
 from zopa.negotiation.analysis import AnalysisOptions, negotiation_deals, negotiation_gap, negotiation_zone
 from zopa.negotiation.build import build_negotiation
 from zopa.negotiation.evidence import load_statements
@@ -148,7 +151,8 @@ def main() -> int:
         )
         db = open_db(path)
         t_read, rows = best(lambda: load_statements(db), args.repeat)
-        t_build, model = best(lambda: build_negotiation(rows, book), args.repeat)
+        t_sources, sources = best(lambda: independent_sources(db, rows), args.repeat)
+        t_build, model = best(lambda: build_negotiation(rows, book, sources=sources), args.repeat)
         opts = AnalysisOptions(models=tuple(args.models.split(",")))
         t_gap, gap = best(lambda: negotiation_gap(model, options=opts), args.repeat)
         t_zone, _ = best(lambda: negotiation_zone(model), args.repeat)
@@ -163,6 +167,7 @@ def main() -> int:
     )
     steps = [
         ("read (baseline)", t_read),
+        ("sources", t_sources),
         ("build", t_build),
         ("gap", t_gap),
         ("zone", t_zone),

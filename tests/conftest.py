@@ -6,8 +6,8 @@
   ``pg_ctl`` on a free port in a temporary folder; as root, both run as the ``postgres`` user) and stopped at
   the end. Without PostgreSQL installed the test is skipped, except under ``CI=true``, where it fails.
 - ``db_url``: parametrised over both (``sqlite`` and ``postgres``): storage tests run on each.
-- ``seeds_dir``: ``../shared/seeds`` (skips when absent); ``seeded_db``: a session-wide SQLite database built
-  by ``zopa.pipeline.analyze`` on the seeds with the shipped codebook (read-only for tests).
+- ``seeds_dir``: ``../shared/seeds`` (skips when absent, fails under CI); ``seeded_db``: a session-wide SQLite
+  database built by ``zopa.pipeline.analyze`` on the seeds with the shipped codebook (read-only for tests).
 - ``browser``: Debian's Chromium, headless, through Playwright (module-wide); skipped when missing, except
   under ``CI=true``, where it fails.
 """
@@ -151,14 +151,21 @@ def db_url(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     if not (SEEDS / "putin-rejects-ukraine-compromise.txt").exists():
-        pytest.skip(f"seed articles not found at {SEEDS} (the repository's ../shared/seeds)")
+        _missing(f"seed articles not found at {SEEDS} (the repository's ../shared/seeds)")
     return SEEDS
+
+
+def _missing(message: str) -> None:
+    """Shared data absent: a failure under CI (the gates must run there), a skip elsewhere."""
+    if _in_ci():
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 @pytest.fixture(scope="session")
 def benchmarks_dir() -> Path:
     if not BENCHMARKS.is_dir():
-        pytest.skip(f"benchmarks not found at {BENCHMARKS} (the repository's ../shared/benchmarks)")
+        _missing(f"benchmarks not found at {BENCHMARKS} (the repository's ../shared/benchmarks)")
     return BENCHMARKS
 
 
@@ -192,20 +199,14 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _missing_browser(message: str) -> None:
-    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-        pytest.fail(f"CI=true but {message}")
-    pytest.skip(message)
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        _missing_browser(f"{CHROMIUM} not found; `bash .ci/run` installs Debian's chromium")
+        _missing(f"{CHROMIUM} not found; `bash .ci/run` installs Debian's chromium")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        _missing_browser("playwright is not installed (pip install -e '.[test]')")
+        _missing("playwright is not installed (pip install -e '.[test]')")
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         try:

@@ -31,7 +31,7 @@ MINI_CODEBOOK = {
     "issues": [
         {"id": "ceasefire", "label": "Ceasefire", "cues": ["cease-?fire", "truce"]},
     ],
-    "speech_verbs": ["quipped"],
+    "grammar": {"speech_verbs": ["quip"]},
 }
 
 

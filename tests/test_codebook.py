@@ -92,7 +92,7 @@ def test_russia_ukraine_has_required_issues_and_parties() -> None:
         "red_line",
         "statement",
     ):
-        assert getattr(codebook.stance_cues, key), key
+        assert getattr(codebook.grammar.stance_cues, key), key
     for party in codebook.parties():
         assert party.capability is not None and party.capability_source, party.id
 
@@ -148,7 +148,10 @@ def test_state_capabilities_are_cinc_2016() -> None:
             "issues.0.anchors.0.value",
         ),
         (lambda d: d["issues"][0].__setitem__("stance_map", {"offer": "surrender"}), "issues[0].stance_map"),
-        (lambda d: d.__setitem__("stance_cues", {"demand": ["[bad"]}), "stance_cues.demand"),
+        (lambda d: d.__setitem__("grammar", {"stance_cues": {"demand": ["[bad"]}}), "stance_cues.demand"),
+        (lambda d: d.__setitem__("grammar", {"stance_cues": {"wish": ["x"]}}), "grammar.stance_cues.wish"),
+        (lambda d: d.__setitem__("grammar", {"verbs": ["x"]}), "grammar.verbs"),
+        (lambda d: d.__setitem__("stance_cues", {"demand": ["x"]}), "belongs under 'grammar:'"),
         (lambda d: d["actors"][0].__setitem__("kind", "planet"), "actors.0.kind"),
         (lambda d: d["actors"][0].pop("name"), "actors.0.name"),
         (lambda d: d["actors"][0].__setitem__("nickname", "x"), "actors.0.nickname"),
@@ -184,3 +187,40 @@ def test_readme_codebook_example_validates() -> None:
     assert example is not None
     codebook = parse_codebook(yaml.safe_load(example.group(1)), source="README")
     assert codebook.actor_by_id["putin"].party_on(date(2024, 1, 1)) == "russia"
+
+
+def test_a_codebook_inherits_the_default_grammar_and_extends_it() -> None:
+    bare = parse_codebook(_minimal(), source="bare.yaml")
+    assert "say" in bare.grammar.speech_verbs and bare.grammar.stance_cues.reject
+    data = _minimal()
+    data["grammar"] = {
+        "speech_verbs": ["quip"],
+        "stance_cues": {"red_line": [r"\bnot one inch\b"]},
+        "event_nouns": ["buses"],
+        "replace": ["event_nouns"],
+    }
+    extended = parse_codebook(data, source="ext.yaml")
+    assert {"say", "quip"} <= set(extended.grammar.speech_verbs)
+    assert r"\bnot one inch\b" in extended.grammar.stance_cues.red_line
+    assert set(bare.grammar.stance_cues.red_line) < set(extended.grammar.stance_cues.red_line)
+    assert extended.grammar.event_nouns == ("buses",)
+
+
+def test_speech_verbs_are_lemmas_with_every_inflection() -> None:
+    from zopa.grammar import forms_of
+
+    forms = forms_of(("brand", "call on", "according to"))
+    assert {"branded", "brands", "called on", "calling on", "according to"} <= set(forms)
+    assert forms["called on"] == "call on"
+
+
+def test_a_measure_interpolates_between_its_points_and_clamps_at_the_ends() -> None:
+    from zopa.codebook import Measure
+
+    tariff = Measure(unit="%", points=((0, 0), (30, 50), (145, 100)))
+    assert tariff.value_of(30) == 50 and tariff.value_of(-5) == 0 and tariff.value_of(500) == 100
+    assert tariff.value_of(87.5) == pytest.approx(75.0)
+    with pytest.raises(ValueError, match="increase"):
+        Measure(unit="%", points=((30, 50), (10, 0)))
+    with pytest.raises(ValueError, match="0-100"):
+        Measure(unit="%", points=((0, 0), (10, 150)))

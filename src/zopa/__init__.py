@@ -88,6 +88,17 @@ _EXPORTS: dict[str, str] = {
     "run_scenario": "zopa.negotiation.scenario",
     "build_from_db": "zopa.negotiation.service",
     "NegotiationSource": "zopa.negotiation.service",
+    # following a negotiation: corroboration, shifts, contradictions, the watch
+    "Changes": "zopa.shifts",
+    "CorroborateOptions": "zopa.corroborate",
+    "Corroboration": "zopa.corroborate",
+    "ShiftOptions": "zopa.shifts",
+    "WatchOptions": "zopa.watch",
+    "Watcher": "zopa.watch",
+    "changes_from_db": "zopa.shifts",
+    "corroborate": "zopa.corroborate",
+    "corroborate_db": "zopa.corroborate",
+    "track": "zopa.shifts",
     # web
     "create_app": "zopa.web.app",
     "talks_fail": "zopa.negotiation.scenario",

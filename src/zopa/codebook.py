@@ -2,17 +2,18 @@
 
 A codebook is a YAML file (see ``codebooks/russia-ukraine.yaml`` and the README's "Codebook" section):
 actors with aliases, dated titles, metonyms and whom they speak for; issues with a 0-100 scale, anchor points
-and cue phrases; stance cues. No actor, country or issue name is written in Python code: extractors and the
-negotiation builder read them from here.
+and cue phrases. The language (speech verbs, stance cues, negators, event words) is zopa's default grammar
+(``zopa.grammar``), which a codebook's ``grammar:`` section extends. No actor, country or issue name is
+written in Python code: extractors and the negotiation builder read them from here.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from functools import cached_property
+from itertools import pairwise
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
@@ -21,11 +22,13 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
 from zopa.errors import CodebookError
-from zopa.safe_regex import backtracking_risk
+from zopa.grammar import Grammar, merged_grammar_data
+from zopa.safe_regex import check_cue
 
 
 def _non_empty(value: str) -> str:
@@ -35,28 +38,16 @@ def _non_empty(value: str) -> str:
     return value
 
 
-def check_pattern(cue: str) -> str:
-    """A cue: a valid regular expression (case-insensitive) that cannot backtrack catastrophically."""
-    try:
-        re.compile(cue, re.IGNORECASE)
-    except re.error as exc:
-        raise ValueError(f"cue {cue!r} is not a valid regular expression: {exc}") from exc
-    risk = backtracking_risk(cue, re.IGNORECASE)
-    if risk:
-        raise ValueError(f"cue {cue!r} is unsafe on hostile text: {risk}; rewrite it without nested repeats")
-    if re.fullmatch(cue, "", re.IGNORECASE) is not None:
-        raise ValueError(f"cue {cue!r} matches the empty string, so it would match in every sentence")
-    return cue
-
-
 Name = Annotated[str, AfterValidator(_non_empty)]
-Cue = Annotated[str, AfterValidator(check_pattern)]
+Cue = Annotated[str, AfterValidator(check_cue)]  # valid, case-insensitive, no catastrophic backtracking
 Score = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
 # capabilities are relative weights (e.g. CINC shares); larger ones overflow the models' products
 Capability = Annotated[float, Field(ge=0, le=1e15, allow_inf_nan=False)]
 
 ActorKind = Literal["person", "state", "organisation", "alliance", "group"]
 STANCE_CUE_KEYS = ("demand", "reject", "accept", "offer", "conditional", "threat", "plan", "red_line")
+# Language lists that a codebook once held at its top level; they live in its ``grammar:`` section now.
+_MOVED_TO_GRAMMAR = ("stance_cues", "speech_verbs", "event_verbs", "event_nouns")
 
 
 class _Model(BaseModel):
@@ -126,12 +117,50 @@ class Anchor(_Model):
     implies: dict[str, Score] = Field(default_factory=dict)
 
 
+class Measure(_Model):
+    """Numbers that place a statement on the scale: a quantity with its unit ("145%", "12 million tonnes")
+    next to the issue's cue, mapped by straight lines between ``points`` (quantity -> scale value), clamped
+    at the ends: a 54% tariff lands between the 30% and 145% points."""
+
+    unit: str  # regular expression (case-insensitive) for the unit right after the number: '%|percent'
+    points: tuple[tuple[float, float], ...]  # (quantity, 0-100 value), quantities increasing
+
+    @field_validator("unit")
+    @classmethod
+    def _unit_compiles(cls, unit: str) -> str:
+        return check_cue(unit)
+
+    @field_validator("points")
+    @classmethod
+    def _points_in_order(cls, points: tuple[tuple[float, float], ...]) -> tuple[tuple[float, float], ...]:
+        if len(points) < 2:
+            raise ValueError("needs at least two (quantity, value) points")
+        for (q1, _), (q2, _) in pairwise(points):
+            if not q2 > q1:
+                raise ValueError(f"quantities must increase ({q1} then {q2})")
+        for _, v in points:
+            if not 0 <= v <= 100:
+                raise ValueError(f"value {v} is outside the 0-100 scale")
+        return points
+
+    def value_of(self, quantity: float) -> float:
+        """The scale value of a quantity: linear between the points around it, the end value beyond them."""
+        points = self.points
+        if quantity <= points[0][0]:
+            return points[0][1]
+        for (q1, v1), (q2, v2) in pairwise(points):
+            if quantity <= q2:
+                return v1 + (v2 - v1) * (quantity - q1) / (q2 - q1)
+        return points[-1][1]
+
+
 class Issue(_Model):
     id: Name
     label: str
     description: str = ""
     cues: tuple[Cue, ...] = ()  # regular expressions (case-insensitive) that tie a sentence to the issue
     anchors: tuple[Anchor, ...] = ()
+    measure: Measure | None = None  # numbers with a unit that place a statement on the scale
     status_quo: Score | None = None
     # The alternative to agreement ("what happens if talks fail"), not an issue to negotiate: statements on it
     # set BATNAs on the issues in ``affects`` (or in its anchors' ``implies``), never a table position.
@@ -144,34 +173,34 @@ class Issue(_Model):
     catch_all: bool = False
 
 
-class StanceCues(_Model):
-    """Phrases (regular expressions, case-insensitive) that signal each stance."""
-
-    demand: tuple[Cue, ...] = ()
-    reject: tuple[Cue, ...] = ()
-    accept: tuple[Cue, ...] = ()
-    offer: tuple[Cue, ...] = ()
-    conditional: tuple[Cue, ...] = ()
-    threat: tuple[Cue, ...] = ()
-    plan: tuple[Cue, ...] = ()
-    red_line: tuple[Cue, ...] = ()
-    # Reporting phrases that make a report a statement of position ("emphasized", "reiterated"); a plain
-    # "said" about an issue is not a position by itself.
-    statement: tuple[Cue, ...] = ()
-
-
 class Codebook(_Model):
     name: str
     description: str = ""
     version: str = "1"
     actors: tuple[Actor, ...]
     issues: tuple[Issue, ...]
-    stance_cues: StanceCues = StanceCues()
-    speech_verbs: tuple[Name, ...] = ()  # word forms: said, says, told, warned, ...
-    # Event figures (extraction): word forms of the verbs and nouns that make a number an event figure
-    # ("launched", "intercepted"; "drones", "people"), added to the extractor's general English lexicon.
-    event_verbs: tuple[Name, ...] = ()
-    event_nouns: tuple[Name, ...] = ()
+    # The language layer: zopa's default English grammar with this codebook's ``grammar:`` additions applied
+    # (see zopa.grammar); after validation it is the whole grammar the extractors read.
+    grammar: Grammar = Grammar()
+    # Parties are the codebook's own (default). True: any named actor the text introduces (a person, an
+    # organisation, a state found by NER) may hold positions too: for exploring a negotiation before its
+    # codebook lists the parties, or for event-coding benchmarks.
+    open_parties: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _inherit_grammar(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        for old in _MOVED_TO_GRAMMAR:
+            if old in data:
+                raise ValueError(
+                    f"{old}: belongs under 'grammar:' now (the default English grammar is inherited; list "
+                    f"only what this negotiation adds, e.g. grammar: {{{old}: [...]}})"
+                )
+        if isinstance(data.get("grammar"), Grammar):
+            return data
+        return {**data, "grammar": merged_grammar_data(data.get("grammar"))}
 
     @model_validator(mode="after")
     def _check_references(self) -> Codebook:

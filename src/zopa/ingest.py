@@ -487,9 +487,12 @@ def make_article(
     outlet: str | None = None,
     published: datetime | None = None,
     url: str | None = None,
+    headline_in_text: bool = True,
 ) -> Article:
     """Clean the body and build the record; refuse an article without text, with a paragraph over
-    :data:`MAX_LINE_CHARS` characters, or with characters no database stores (NUL, lone surrogates)."""
+    :data:`MAX_LINE_CHARS` characters, or with characters no database stores (NUL, lone surrogates). Without a
+    title the first line is the headline when ``headline_in_text`` (a plain-text file); else the title stays
+    empty and the text whole (a JSON line without a title: its first line is whatever the page began with)."""
     for name, value in (("text", body), ("title", title), ("outlet", outlet), ("url", url)):
         if value and _BAD_CHARS.search(value):
             bad = _BAD_CHARS.search(value)
@@ -504,7 +507,7 @@ def make_article(
         )
     cleaned = clean_text(body).text
     headline = " ".join((title or "").split())
-    if not headline:
+    if not headline and headline_in_text:
         first, _, rest = cleaned.partition("\n")
         headline, cleaned = first.strip(), rest.strip("\n") if rest.strip() else cleaned
     if not cleaned.strip():
@@ -624,12 +627,10 @@ def parse_jsonl(text: str, source: str, *, favor_precision: bool = False) -> Ite
             url = obj.get("url") if isinstance(obj.get("url"), str) else None
             if isinstance(obj.get("text"), str) and obj["text"].strip():
                 body = obj["text"]
-                if title is None:
-                    yield parse_text(body, where)
-                    continue
                 yield make_article(
                     source=where,
                     title=title,
+                    headline_in_text=False,
                     body=body,
                     raw=line,
                     fmt="jsonl",

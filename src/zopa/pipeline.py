@@ -319,37 +319,65 @@ def _run(
             if isinstance(result, InputError):
                 errors.append(InputProblem(source=result.source, problem=result.problem))
                 continue
-            evidence = None
-            if extract_fn is not None and codebook is not None:
-                existing = _is_stored(db, result.content_hash)
-                if existing is not None:
-                    outcomes.append(
-                        DocumentOutcome(
-                            source=result.source, title=result.title, status="duplicate", document_id=existing
-                        )
-                    )
-                    continue
-                try:
-                    evidence = extract_fn(result, codebook, options=getattr(options, "extract_options", None))
-                except Exception as exc:  # an extractor bug must not lose the document: store it, report it
-                    extract_errors.append(
-                        InputProblem(
-                            source=result.source, problem=f"extraction failed ({type(exc).__name__}: {exc})"
-                        )
-                    )
-            outcome = store_or_report(
-                db, result, options, evidence=evidence, codebook=codebook, codebook_hash=codebook_hash
+            outcome, problem = _store_one(
+                db, result, options, extract_fn=extract_fn, codebook=codebook, codebook_hash=codebook_hash,
+                counts=counts,
             )
-            if isinstance(outcome, InputProblem):
+            if isinstance(outcome, InputProblem):  # this article could not be stored: the run goes on
                 errors.append(outcome)
                 continue
             outcomes.append(outcome)
-            if evidence is not None and outcome.status != "duplicate":
-                for key in counts:
-                    counts[key] += len(getattr(evidence, key))
+            if problem is not None:
+                extract_errors.append(problem)
     if options.progress is not None:
         options.progress("ingest", total, total, "")
     return IngestReport(documents=tuple(outcomes), errors=tuple(errors)), extract_errors, counts
+
+
+def _store_one(
+    db: Database,
+    article: Article,
+    options: IngestOptions,
+    *,
+    extract_fn: Callable[..., Evidence] | None,
+    codebook: Codebook | None,
+    codebook_hash: str | None,
+    counts: dict[str, int],
+) -> tuple[DocumentOutcome | InputProblem, InputProblem | None]:
+    """Extract (unless already stored) and store one article: (its outcome, or why it could not be stored;
+    an extraction problem). An extractor failure stores it without evidence and is reported. ``counts`` adds
+    up the evidence written."""
+    evidence = None
+    problem = None
+    if extract_fn is not None and codebook is not None:
+        existing = _is_stored(db, article.content_hash)
+        if existing is not None:
+            return (
+                DocumentOutcome(
+                    source=article.source, title=article.title, status="duplicate", document_id=existing
+                ),
+                None,
+            )
+        try:
+            evidence = extract_fn(article, codebook, options=getattr(options, "extract_options", None))
+        except Exception as exc:  # an extractor bug must not lose the document: store it, report it
+            problem = InputProblem(
+                source=article.source, problem=f"extraction failed ({type(exc).__name__}: {exc})"
+            )
+    outcome = store_or_report(
+        db,
+        article,
+        options,
+        evidence=evidence,
+        codebook=codebook,
+        codebook_hash=codebook_hash if evidence is not None else None,
+    )
+    if isinstance(outcome, InputProblem):
+        return outcome, None
+    if evidence is not None and outcome.status != "duplicate":
+        for key in counts:
+            counts[key] += len(getattr(evidence, key))
+    return outcome, problem
 
 
 def ingest(
@@ -402,6 +430,54 @@ def analyze(
         counts={k: counts[k] + refreshed.counts.get(k, 0) for k in EVIDENCE_KINDS},
     )
     return AnalyzeReport(ingest=ingested, extract=extracted, stats=stats(db))
+
+
+def analyze_articles(
+    articles: Iterable[Article],
+    db: Database,
+    *,
+    codebook: Codebook,
+    options: AnalyzeOptions | None = None,
+) -> AnalyzeReport:
+    """Extract and store parsed articles (an upload, pasted text, a watched feed's items), each with its
+    evidence in one transaction; stored documents are left as they are (unlike :func:`analyze`)."""
+    from zopa.codebook import codebook_hash as hash_of
+    from zopa.extract import extract
+    from zopa.store.queries import stats
+
+    options = options or AnalyzeOptions()
+    cb_hash = hash_of(codebook)
+    record_codebook_actors(db, codebook)
+    counts = dict.fromkeys(EVIDENCE_KINDS, 0)
+    outcomes: list[DocumentOutcome] = []
+    unstored: list[InputProblem] = []
+    problems: list[InputProblem] = []
+    for article in articles:
+        outcome, problem = _store_one(
+            db, article, options, extract_fn=extract, codebook=codebook, codebook_hash=cb_hash, counts=counts
+        )
+        if isinstance(outcome, InputProblem):
+            unstored.append(outcome)
+            continue
+        outcomes.append(outcome)
+        if problem is not None:
+            problems.append(problem)
+    failed = {p.source for p in problems}
+    return AnalyzeReport(
+        ingest=IngestReport(documents=tuple(outcomes), errors=tuple(unstored)),
+        extract=ExtractReport(
+            extracted=tuple(
+                sorted(
+                    {o.document_id for o in outcomes if o.status != "duplicate" and o.source not in failed}
+                )
+            ),
+            up_to_date=(),
+            errors=tuple(problems),
+            codebook_hash=cb_hash,
+            counts=counts,
+        ),
+        stats=stats(db),
+    )
 
 
 def _article_of(db: Database, document_id: int) -> Article:

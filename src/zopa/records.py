@@ -98,7 +98,8 @@ class Position(_Record):
     actor: str  # the party (a person is mapped to the party they speak for at the article's date)
     issue: str  # codebook issue id
     stance: str  # one of STANCES
-    value: float | None = None  # 0-100 on the issue's scale, when the codebook's anchors allow
+    value: float | None = None  # 0-100: the point the holder's own position implies (a threat: its outcome)
+    rejected_value: float | None = None  # 0-100: the point a rejection turns down ("will never cede Donetsk")
     conditional_on: str | None = None  # issue id the offer is conditional on ("drop NATO bid if guarantees")
     red_line: bool = False
     speaker: str | None = None  # the person who said it, when there is one

@@ -253,4 +253,19 @@ def backtracking_risk(pattern: str, flags: int = 0) -> str | None:
     return None
 
 
-__all__ = ["backtracking_risk"]
+def check_cue(cue: str) -> str:
+    """A pattern a codebook or grammar gives (matched case-insensitively): valid, not able to backtrack
+    exponentially, not matching the empty string; else ValueError saying which (pydantic reports it)."""
+    try:
+        re.compile(cue, re.IGNORECASE)
+    except re.error as exc:
+        raise ValueError(f"cue {cue!r} is not a valid regular expression: {exc}") from exc
+    risk = backtracking_risk(cue, re.IGNORECASE)
+    if risk:
+        raise ValueError(f"cue {cue!r} is unsafe on hostile text: {risk}; rewrite it without nested repeats")
+    if re.fullmatch(cue, "", re.IGNORECASE) is not None:
+        raise ValueError(f"cue {cue!r} matches the empty string, so it would match in every sentence")
+    return cue
+
+
+__all__ = ["backtracking_risk", "check_cue"]

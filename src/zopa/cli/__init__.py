@@ -9,7 +9,8 @@ from zopa.cli._app import app
 from zopa.errors import ZopaError
 
 # Each command module adds its commands to `app` on import; this order is the order of `zopa --help`.
-for _module in ("pipeline_cmds", "evidence_cmds", "negotiation_cmds", "model_cmds", "serve_cmd"):
+_MODULES = ("pipeline_cmds", "evidence_cmds", "tracking_cmds", "negotiation_cmds", "model_cmds", "serve_cmd")
+for _module in _MODULES:
     importlib.import_module(f"zopa.cli.{_module}")
 
 

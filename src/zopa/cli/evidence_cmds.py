@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from zopa.cli._app import DbOption, JsonOption, app, console, db_default, print_json
@@ -73,6 +74,13 @@ def quotes_cmd(
     speaker: Annotated[str | None, typer.Option("--speaker", help="Speaker: actor id or name.")] = None,
     since: SinceOption = None,
     outlet: Annotated[str | None, typer.Option("--outlet", help="Only articles from this outlet.")] = None,
+    corroborated: Annotated[
+        bool,
+        typer.Option(
+            "--corroborated",
+            help="Quotes carried by two or more articles: outlets, independent sources, first and last date.",
+        ),
+    ] = False,
     limit: LimitOption = None,
     db: DbOption = "",
     as_json: JsonOption = False,
@@ -82,6 +90,15 @@ def quotes_cmd(
     Example: zopa quotes --speaker putin --since 2025-12-01 --json
     """
     from zopa.store.queries import list_quotes
+
+    if corroborated:
+        from zopa.cli.tracking_cmds import corroborated_quotes, print_corroborated_quotes
+
+        database = _db(db)
+        day = _since(since)
+        groups = corroborated_quotes(database, speaker=speaker, since=day, outlet=outlet, limit=limit)
+        print_corroborated_quotes(groups, as_json)
+        return
 
     page = list_quotes(_db(db), speaker=speaker, outlet=outlet, since=_since(since), limit=limit)
     if as_json:
@@ -110,6 +127,14 @@ def positions_cmd(
     rows: Annotated[
         bool, typer.Option("--list", help="List each position with its evidence sentence.")
     ] = False,
+    corroborated: Annotated[
+        int | None,
+        typer.Option(
+            "--corroborated",
+            help="Claims (party, issue, stance, point) carried by at least N independent sources.",
+            min=1,
+        ),
+    ] = None,
     limit: LimitOption = None,
     db: DbOption = "",
     as_json: JsonOption = False,
@@ -121,6 +146,14 @@ def positions_cmd(
     from zopa.store.queries import list_positions, position_matrix
 
     database = _db(db)
+    if corroborated is not None:
+        from zopa.cli.tracking_cmds import corroborated_claims, print_corroborated_claims
+
+        groups = corroborated_claims(
+            database, corroborated, actor=actor, issue=issue, since=_since(since), limit=limit
+        )
+        print_corroborated_claims(groups, corroborated, as_json)
+        return
     if rows:
         page = list_positions(
             database, actor=_actor_id(database, actor), issue=issue, since=_since(since), limit=limit
@@ -223,45 +256,82 @@ def extract_cmd(
 @app.command("eval")
 def eval_cmd(
     annotations: Annotated[
-        Path, typer.Argument(help="Annotation YAML file (see the README for its format).")
+        Path,
+        typer.Argument(
+            help="Annotation YAML file, or a folder holding gold.yaml and its articles (articles.jsonl or "
+            "articles/)."
+        ),
     ],
     articles: Annotated[
         Path | None, typer.Option("--articles", help="Folder of the articles (default: beside the YAML).")
     ] = None,
     codebook: CodebookOption = None,
+    min_quote_words: Annotated[
+        int,
+        typer.Option("--min-quote-words", min=1, help="Score only quotes of at least this many words."),
+    ] = 1,
+    show: Annotated[
+        str,
+        typer.Option(
+            "--show",
+            help="What to list after the figures: 'missed' (gold items not found), 'extra' (found, not in "
+            "the gold), 'both' or 'none'.",
+        ),
+    ] = "missed",
+    per_article: Annotated[
+        bool, typer.Option("--per-article", help="Also print each article's figures.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Precision, recall and F1 of quotes, positions and events against hand annotations (no database).
+    """Quotes, speakers, positions (party and issue, with stance), values, red lines, conditional offers
+    and events against hand annotations (no database).
 
-    Example: zopa eval ../shared/seeds/gold.yaml --json
+    Example: zopa eval ../shared/corpus/ru-ua --per-article
     """
-    from zopa.evaluate import evaluate
+    from zopa.evaluate import EvalOptions, evaluate
 
-    report = evaluate(annotations, articles_dir=articles, codebook=_codebook(codebook))
+    if show not in {"missed", "extra", "both", "none"}:
+        raise typer.BadParameter("must be one of missed, extra, both, none", param_hint="--show")
+    report = evaluate(
+        annotations,
+        articles_dir=articles,
+        codebook=_codebook(codebook),
+        options=EvalOptions(min_quote_words=min_quote_words),
+    )
     if as_json:
         print_json(report.as_dict())
         return
-    table = Table(title=f"Evaluation against {annotations}")
+    rows = [("OVERALL", report.overall, report.overall_ratios)]
+    if per_article:
+        rows = [*((a.name, a.scores, a.ratios) for a in report.articles), *rows]
+    table = Table(title=f"Evaluation against {report.annotations} ({report.codebook})")
     for column in ("article", "metric", "tp", "fp", "fn", "precision", "recall", "F1"):
         table.add_column(column)
-    for name, scores in [*((a.name, a.scores) for a in report.articles), ("OVERALL", report.overall)]:
+    for name, scores, ratios in rows:
         for metric, s in scores.items():
             table.add_row(
-                name,
-                metric,
-                str(s.tp),
-                str(s.fp),
-                str(s.fn),
-                f"{s.precision:.2f}",
-                f"{s.recall:.2f}",
-                f"{s.f1:.2f}",
+                name, metric, str(s.tp), str(s.fp), str(s.fn),
+                f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}",
             )
+        for metric, r in ratios.items():
+            error = f" (mean error {r.mean_error:.1f})" if r.mean_error is not None else ""
+            table.add_row(name, metric, f"{r.hits}/{r.total}", "", "", "", f"{r.rate:.2f}{error}", "")
     console.print(table)
     console.print(f"annotated non-quotes taken as quotes: {report.not_quotes_taken}")
     for a in report.articles:
-        for metric, items in a.missed.items():
-            for item in items:
-                console.print(f"[red]missed[/red] {a.name} {metric}: {item}")
+        lists = []
+        if show in {"missed", "both"}:
+            lists.append(("missed", "red", a.missed))
+        if show in {"extra", "both"}:
+            lists.append(("extra", "yellow", a.extra))
+        for label, colour, found in lists:
+            for metric, items in found.items():
+                for item in items:
+                    console.print(
+                        f"[{colour}]{label}[/{colour}] {a.name} {metric}: {escape(item)}",
+                        highlight=False,
+                        soft_wrap=True,
+                    )
 
 
 @app.command("report")
@@ -285,7 +355,8 @@ def report_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """One self-contained HTML page: positions matrix, quotes by speaker, events, stories, each linked;
-    then the negotiation built from them (gap charts, zone of agreement, deals, plan scorecard, if talks
+    how positions moved (a chart per issue, every shift) and the contradictions; then the negotiation built
+    from them (gap charts, zone of agreement, deals, plan scorecard, if talks
     fail, timeline).
 
     Example: zopa report --html report.html --plan examples/plan-us-framework-2025.yaml
@@ -295,10 +366,12 @@ def report_cmd(
     from zopa.negotiation.report import negotiation_sections
     from zopa.negotiation.scenario import load_scenario
     from zopa.report import report_sections, write_report
+    from zopa.shifts_report import shifts_sections
 
     book = _codebook(codebook)
     sections = (
         *report_sections(),
+        *shifts_sections(book),
         *negotiation_sections(
             book,
             plan=load_plan(plan) if plan is not None else None,

@@ -56,7 +56,8 @@ _SPEAKER_LIKE = re.compile(r"\s[A-Z]|\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|I|[Ww]e)\b"
 
 def candidate_sentences(ctx: DocContext) -> frozenset[int]:
     """Sentences that can hold evidence: quotation marks, a lead-in ending with a colon, a speech verb with
-    someone who can be its speaker, or an issue cue with a stance cue or speech verb."""
+    someone who can be its speaker, an issue cue with a stance cue or speech verb, or an issue cue with an
+    action verb and a codebook actor ("China will lower its tariffs")."""
     cues = positions.compiled_cues(ctx.codebook)
     out: set[int] = set()
     for s in ctx.sentences:
@@ -66,6 +67,7 @@ def candidate_sentences(ctx: DocContext) -> frozenset[int]:
             or (text.rstrip().endswith(":") and not ctx.paragraphs[s.paragraph].heading)
             or (cues.speech is not None and cues.speech.search(text) and _SPEAKER_LIKE.search(text))
             or positions.may_hold_position(cues, text)
+            or (positions.may_hold_action(cues, text) and ctx.resolver.find(ctx.text, s.start, s.end))
         ):
             out.add(s.index)
     return frozenset(out)

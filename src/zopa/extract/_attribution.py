@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from zopa.grammar import forms_of
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
@@ -745,7 +747,9 @@ def attributor_for(ctx: DocContext) -> Attributor:
         return labels.get(actor) == "PERSON" if actor.startswith("ner:") else kinds.get(actor) == "person"
 
     refs = [MentionRef(m.actor, m.start, m.end, m.how, person(m.actor)) for m in ctx.mentions]
-    return Attributor(ctx.text, refs, extra_verbs=ctx.codebook.speech_verbs)
+    grammar = ctx.codebook.grammar
+    verbs = (*forms_of(grammar.speech_verbs), *forms_of(grammar.characterising_verbs))
+    return Attributor(ctx.text, refs, extra_verbs=verbs)
 
 
 def paragraph_spans(ctx: DocContext) -> list[Span]:

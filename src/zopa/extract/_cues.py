@@ -188,6 +188,10 @@ class CueSet:
         active = self._active(text)
         return any(self._patterns[key][index].search(text) for key, index in active)
 
+    def patterns(self, key: str) -> list[re.Pattern[str]]:
+        """The compiled patterns of one key."""
+        return self._patterns.get(key, [])
+
     def pattern_matches(self, key: str, text: str) -> bool:
         active = self._active(text)
         return any(self._patterns[k][i].search(text) for k, i in active if k == key)

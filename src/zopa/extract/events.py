@@ -9,7 +9,8 @@ Extractor ``events.v1``; surface rules, no parse needed:
   the one of the previous figure in the same paragraph ("69 drones launched ... intercepted 29" -> drones);
 * never years, dates, times, ages, percentages or ordinals ("in 2014", "November 2024", "45-year-old", "3%").
 
-The event vocabulary is general English (below) plus the codebook's ``event_verbs`` and ``event_nouns``.
+The event vocabulary is the grammar's ``event_verbs`` (lemmas, every inflection counts) and ``event_nouns``:
+zopa's default English grammar plus what a codebook's ``grammar:`` adds.
 ``place`` is a capitalised name after in/on/at/near/over (a known actor name or metonym counts), ``when`` a
 time expression in the sentence or the paragraph's lead ("Overnight: ..."), ``claimed_by`` the actor of an
 "according to X" / "X said" in the sentence.
@@ -22,86 +23,11 @@ from dataclasses import dataclass
 
 from zopa.codebook import Codebook
 from zopa.extract._nlp import DocContext, Sentence
+from zopa.grammar import forms_of
 from zopa.records import EventFact
 
 EXTRACTOR = "events.v1"
 
-_VERBS = [
-    "killed",
-    "injured",
-    "wounded",
-    "hurt",
-    "launched",
-    "fired",
-    "intercepted",
-    "downed",
-    "destroyed",
-    "damaged",
-    "struck",
-    "hit",
-    "captured",
-    "released",
-    "exchanged",
-    "returned",
-    "evacuated",
-    "displaced",
-    "detained",
-    "arrested",
-    "died",
-    "dead",
-    "lost",
-    "deployed",
-    "shelled",
-    "attacked",
-    "targeted",
-    "seized",
-    "freed",
-    "repatriated",
-    "rescued",
-    "missing",
-]
-_NOUNS = [
-    "people",
-    "persons",
-    "civilians",
-    "soldiers",
-    "troops",
-    "servicemen",
-    "fighters",
-    "prisoners",
-    "POWs",
-    "children",
-    "residents",
-    "casualties",
-    "victims",
-    "dead",
-    "deaths",
-    "fatalities",
-    "drones",
-    "missiles",
-    "rockets",
-    "shells",
-    "bombs",
-    "strikes",
-    "attacks",
-    "buildings",
-    "homes",
-    "houses",
-    "settlements",
-    "villages",
-    "towns",
-    "tanks",
-    "vehicles",
-    "aircraft",
-    "jets",
-    "helicopters",
-    "warplanes",
-    "ships",
-    "vessels",
-    "refugees",
-    "hostages",
-    "bodies",
-]
 _UNITS = {"drone": "drones", "missile": "missiles", "person": "people", "soldier": "soldiers"}
 
 _ONES = [
@@ -208,8 +134,9 @@ def _lexicon(codebook: Codebook) -> _Lexicon:
     cached = _LEXICONS.get(id(codebook))
     if cached is not None and cached[0] is codebook:
         return cached[1]
-    verbs = sorted({*_VERBS, *codebook.event_verbs}, key=len, reverse=True)
-    nouns = {n.lower() for n in (*_NOUNS, *codebook.event_nouns)}
+    grammar = codebook.grammar
+    verbs = sorted(forms_of(grammar.event_verbs), key=len, reverse=True)
+    nouns = {n.lower() for n in grammar.event_nouns}
     lexicon = _Lexicon(
         verbs=re.compile(
             r"\b(?:" + "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in verbs) + r")\b", re.IGNORECASE

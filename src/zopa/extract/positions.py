@@ -1,85 +1,98 @@
-"""Positions: which party holds which stance on which codebook issue, with the sentence that shows it.
+"""Positions: who holds which point on which issue, read clause by clause (extractor ``positions.v2``).
 
-Extractor ``positions.v1``. All vocabulary comes from the codebook (issue cues, anchor cues, stance cues,
-speech verbs); the rules are grammar:
+A position is a clause: a holder, a stance, its polarity and modality, the issues in its scope and the points
+its words imply. All vocabulary comes from the codebook (issue cues, anchors, measures) and its grammar
+(stance cues, speech verbs, negators, hedges, conditional markers); the rules below are English grammar, read
+off spaCy's dependency parse of the candidate sentences.
 
-1. A sentence is considered when it has an issue cue and either a stance cue, a speech verb, or a speaker (it
-   lies in a quotation or reported statement whose speaker is known). Headings are skipped.
-2. Each stance cue is given a holder: a party named right before a nominal cue ("Russia's demands", "the U.S.
-   push for"), else the grammatical subject found by walking up the dependency parse from the cue (through
-   complement clauses and passives, not out of "if"-clauses, and dropping hypotheticals under can/could/
-   might/may). First-person subjects in a quotation are its speaker. A person is mapped to the party they
-   speak for at the article's date. Cues whose subject is not an actor ("the opposing side refuses") are
-   dropped.
-3. Per holder and sentence one position: the strongest stance (threat > reject > demand > offer > accept >
-   plan > statement); an offer or acceptance with a condition ("if", "provided that", "in exchange for")
-   becomes ``conditional`` with ``conditional_on`` the issue named in the condition, which is also recorded
-   as a ``demand``. The issue is the one whose cue lies nearest the stance cue (overlapping cues: the longer
-   wins). The issue's ``stance_map`` may re-read the stance (e.g. offering to keep fighting is a threat).
-4. ``red_line`` when a red-line cue is in the sentence ("never", "non-negotiable", "red line").
-5. ``value`` from the issue's anchor cues in the sentence (not for rejections).
-6. A list under a lead-in ("Putin's terms for peace:") or a heading naming an actor and a stance
-   ("Russia's demands: ...") gives each list item as a position of that actor with that stance.
+1. **Predicates.** Each stance cue in a sentence that names an issue is a predicate (its word in the parse: a
+   verb, an adjective such as "ready", or a noun such as "demand"; an auxiliary cue such as "must" or "would
+   not" stands for its verb). So is a reporting verb ("said", "told") with a complement, which makes a
+   *statement*, and a future action ("will cut", "would postpone") with an actor as subject, a *plan*.
+2. **Holder.** The party of the subject of the predicate's clause, found by walking up the parse: through
+   complement clauses to the reporting verb whose content they are, never out of an if/unless clause. A
+   deontic clause ("Ukraine must withdraw") names the one asked to act, so its holder is the one who says it
+   (the subject of the reporting verb above, or the speaker of the quotation it lies in). First-person
+   subjects in a quotation are its speaker; "the two sides" are the article's two leading parties; a
+   possessor holds a nominal cue ("Russia's demand"); a passive's agent holds its verb. A noun cue that is the
+   object of another stance ("rejected Kyiv's demand for X") is that stance's content: the outer holder
+   rejects X; the party named as the noun's owner is only *reported* to hold it (confidence 0.5), never the
+   outer holder's own position. A person counts for the party they speak for at the article's date; a news
+   agency, an outlet, a city or a document is never a holder unless the codebook makes it a party (or NER
+   ties it to one).
+3. **Scope.** The clause the predicate heads (for a predicate adjective, its copular clause), minus the
+   clauses inside it that another holder states and minus its condition. Each issue cued in the scope gets a
+   position (a catch-all issue only when no other is cued).
+4. **Polarity and modality.** Negation turns an offer, acceptance, demand or plan into a rejection and a
+   rejection into an acceptance ("not against"); hypotheticals and hedges ("may be willing", "could
+   consider", "reportedly") are not positions (threats excepted: a threat is conditional by nature).
+5. **Conditions.** An "if", "provided that", "as soon as", "in exchange for", "only after" clause attached to
+   the predicate is its condition: the issues it names become the holder's demands, the offer becomes
+   ``conditional`` with ``conditional_on`` the condition's issue; a threat keeps its stance and gains the
+   condition ("unless X, we will impose ...").
+6. **Points.** ``value`` from the issue's anchor cues and measure (a number with its unit) in the scope:
+   the holder's point for a demand, offer, acceptance or plan, the threatened outcome for a threat; for a
+   rejection the point goes to ``rejected_value``. A negated anchor at one end of the scale ("not join
+   NATO") is the other end. ``red_line`` when a red-line cue lies in the holder's own clause.
+7. Per holder and issue in a sentence one position: the strongest stance (threat > reject > demand >
+   conditional > offer > accept > plan > statement); the issue's ``stance_map`` may re-read it.
+8. A list under a lead-in ("Putin's terms for peace:") gives each item as a position of the lead-in's
+   party with its stance.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from zopa.codebook import Codebook
+from zopa.codebook import Codebook, Measure
 from zopa.extract._cues import CueSet
 from zopa.extract._cues import trie_regex as _trie_regex
 from zopa.extract._nlp import DocContext, Paragraph, Sentence
+from zopa.grammar import forms_of
 from zopa.records import Mention, Position, Quote, Statement
 
-EXTRACTOR = "positions.v1"
-STANCE_ORDER = ("threat", "reject", "demand", "offer", "accept", "plan", "statement")
+EXTRACTOR = "positions.v2"
+REPORTED = False
+STANCE_ORDER = ("threat", "reject", "demand", "conditional", "offer", "accept", "plan", "statement")
 _RANK = {s: i for i, s in enumerate(STANCE_ORDER)}
-_FIRST_PERSON = frozenset({"i", "we", "us", "me", "our", "my"})
+_CUE_STANCES = ("threat", "reject", "demand", "offer", "accept", "plan", "statement")
+_FIRST_PERSON = frozenset({"i", "we", "us", "me", "our", "my", "ours"})
 _HYPOTHETICAL = frozenset({"can", "could", "might", "may", "ca"})
+_FUTURE = frozenset({"will", "would", "shall", "'ll", "’ll", "wo"})
+_HISTORY = frozenset({"previously", "earlier", "formerly", "once", "originally"})
+_DEONTIC_AUX = frozenset({"must", "should"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
-_CONDITION_MARKS = frozenset({"if", "unless", "when", "whether", "once"})
-# Deontic cues: their subject is the one asked to act, not the one asking.
-_DEONTIC = re.compile(r"(?:must|should|has to|have to|had to|needs? to|ought to)\b", re.IGNORECASE)
-_CLIMB_THROUGH = frozenset(
-    {
-        "ccomp",
-        "xcomp",
-        "conj",
-        "acomp",
-        "oprd",
-        "dobj",
-        "pobj",
-        "prep",
-        "attr",
-        "amod",
-        "acl",
-        "relcl",
-        "npadvmod",
-        "advmod",
-        "aux",
-        "auxpass",
-        "neg",
-        "compound",
-        "appos",
-    }
+# Dependencies through which a predicate's word stands for its clause: "ready" (acomp) for "is ready to",
+# "must" (aux) for its verb, "non-negotiable" (acomp) for "is non-negotiable".
+_TO_CLAUSE = frozenset({"aux", "auxpass", "neg", "acomp", "attr", "oprd", "prt", "advmod", "mark", "amod"})
+_VERBAL = frozenset(
+    {"ROOT", "ccomp", "xcomp", "conj", "advcl", "relcl", "parataxis", "acl", "pcomp", "csubj", "dep"}
 )
-# People nouns after an adjective make it an actor ("Russian officials"); anything else does not ("Russian
-# territory"). General English, not domain knowledge.
-_PEOPLE_NOUNS = re.compile(
-    r"\s+(?:officials?|leaders?|leadership|government|governments|authorities|diplomats?|negotiators?|"
-    r"delegation|delegates|side|president|ministers?|ministry|forces|troops|military|army|commanders?|"
-    r"envoys?|spokes\w+|administration|capitals|allies|lawmakers|parliament|politicians|counterparts|"
-    r"team|state|states|regime|officers?)\b"
+_NOMINAL = frozenset(
+    {"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "npadvmod", "ROOT", "dep"}
 )
-_NEGATED = re.compile(
-    r"\b(?:not|no|never|without|barred|bars?|ban\w*|prevent\w*|block\w*|against|refus\w*|reject\w*|"
-    r"oppos\w*|rul\w+ out|n[’']t)\b",
+_OBJECT_DEPS = frozenset({"dobj", "pobj", "attr", "oprd", "nsubjpass"})
+_RELATIVE = frozenset({"that", "which", "who", "whom"})
+_POSSESSIVE_PRONOUNS = frozenset({"its", "their", "his", "her"})
+_SUBJECT_PRONOUNS = frozenset({"it", "they", "he", "she"})
+# "the two sides", "both countries": the negotiation's two leading parties.
+_BOTH_SIDES = re.compile(
+    r"\b(?:the\s+)?(?:two|both)\s+(?:sides|countries|nations|parties|governments|leaders|delegations|"
+    r"powers|economies|presidents|capitals)\b|^both$",
     re.IGNORECASE,
 )
+_NUMBER = re.compile(
+    r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(\s*(?:thousand|million|billion|bn|mn|m)\b)?",
+    re.IGNORECASE,
+)
+_WORDS = re.compile(r"[^\W\d_][\w'’-]*")
+_POINT_REACHED = re.compile(r"\b(?:to|at)\s+(?:\w+\s+)?$")
+_LAST_WORDS = re.compile(r"(?:\w+\s+){0,2}\w+$")
+_SCALE = {"thousand": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9}
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,11 +109,23 @@ class CompiledCues:
     catch_all: frozenset[str]
     issues: CueSet
     anchors: dict[str, list[tuple[float, re.Pattern[str]]]]
+    measures: dict[str, tuple[Measure, re.Pattern[str]]]
     stances: CueSet
     conditional: re.Pattern[str] | None
     red_line: re.Pattern[str] | None
+    negators: re.Pattern[str] | None
+    hedges: re.Pattern[str] | None
     speech: re.Pattern[str] | None
+    speech_forms: frozenset[str]  # single-word forms of the speech verbs
     any_stance: CueSet
+    no_deal_affects: dict[str, frozenset[str]]  # no-deal issue -> the issues its outcomes are about
+    body_nouns: re.Pattern[str]  # "Russian officials": the adjective speaks for its party
+    body_words: frozenset[str]
+    document_words: frozenset[str]  # "plan", "statement": their owner holds what they say
+    speech_noun_words: frozenset[str]  # "comment", "assessment": what is said, not what is offered
+    action_lemmas: dict[str, str]  # word form -> "concession" | "escalation"
+    actions: re.Pattern[str] | None  # any form of those verbs
+    object_demand_forms: frozenset[str]  # "claim": a demand when its object is a thing
 
 
 def _alternation(patterns: Sequence[str]) -> re.Pattern[str] | None:
@@ -118,20 +143,50 @@ def compiled_cues(codebook: Codebook) -> CompiledCues:
         i.id: [(a.value, p) for a in i.anchors if (p := _alternation(a.cues)) is not None]
         for i in codebook.issues
     }
-    sc = codebook.stance_cues
-    speech_forms = [" ".join(v.lower().split()) for v in codebook.speech_verbs]
+    measures = {
+        i.id: (i.measure, re.compile(_NUMBER.pattern + r"(?=" + i.measure.unit + ")", re.IGNORECASE))
+        for i in codebook.issues
+        if i.measure is not None
+    }
+    grammar = codebook.grammar
+    sc = grammar.stance_cues
+    speech_forms = sorted(forms_of(grammar.speech_verbs))
     speech = (
         re.compile(r"\b(?:" + _trie_regex(speech_forms) + r")\b", re.IGNORECASE) if speech_forms else None
     )
+    actions = {
+        **{f: "escalation" for f in forms_of(grammar.escalation_verbs)},
+        **{f: "concession" for f in forms_of(grammar.concession_verbs)},
+    }
     cues = CompiledCues(
         catch_all=frozenset(i.id for i in codebook.issues if i.catch_all),
         issues=CueSet((i.id, i.cues) for i in codebook.issues),
         anchors=anchors,
-        stances=CueSet((key, getattr(sc, key)) for key in STANCE_ORDER),
+        measures=measures,
+        stances=CueSet((key, getattr(sc, key)) for key in _CUE_STANCES),
         conditional=_alternation(sc.conditional),
         red_line=_alternation(sc.red_line),
+        negators=_alternation(grammar.negators),
+        hedges=_alternation(grammar.hedges),
         speech=speech,
-        any_stance=CueSet(("any", getattr(sc, key)) for key in (*STANCE_ORDER, "conditional", "red_line")),
+        speech_forms=frozenset(f for f in speech_forms if " " not in f),
+        any_stance=CueSet(("any", getattr(sc, key)) for key in (*_CUE_STANCES, "conditional", "red_line")),
+        body_nouns=re.compile(
+            r"\s+(?:[\w-]+\s+){0,2}(?:" + _trie_regex(list(grammar.body_nouns)) + r")\b", re.IGNORECASE
+        ),
+        body_words=frozenset(w for w in grammar.body_nouns if " " not in w),
+        document_words=frozenset(w for w in (*grammar.document_nouns, *grammar.speech_nouns) if " " not in w),
+        speech_noun_words=frozenset(w for w in grammar.speech_nouns if " " not in w),
+        object_demand_forms=frozenset(forms_of(grammar.object_demand_verbs)),
+        action_lemmas=actions,
+        actions=(
+            re.compile(r"\b(?:" + _trie_regex(sorted(actions)) + r")\b", re.IGNORECASE) if actions else None
+        ),
+        no_deal_affects={
+            i.id: frozenset({*i.affects, *(k for a in i.anchors for k in a.implies)})
+            for i in codebook.issues
+            if i.no_deal
+        },
     )
     _COMPILED[id(codebook)] = (codebook, cues)
     return cues
@@ -142,6 +197,12 @@ def may_hold_position(cues: CompiledCues, text: str) -> bool:
     if not cues.issues.search(text):
         return False
     return bool((cues.speech and cues.speech.search(text)) or cues.any_stance.search(text))
+
+
+def may_hold_action(cues: CompiledCues, text: str) -> bool:
+    """Whether a sentence names an issue and an action a party may take on it ("China will lower its
+    tariffs"): a candidate when it also names a codebook actor."""
+    return bool(cues.actions is not None and cues.actions.search(text) and cues.issues.search(text))
 
 
 def _issue_hits(cues: CompiledCues, text: str, base: int) -> list[_Hit]:
@@ -155,8 +216,6 @@ def _issue_hits(cues: CompiledCues, text: str, base: int) -> list[_Hit]:
     for h in hits:  # overlapping cues: the longer one wins
         if all(h.end <= k.start or k.end <= h.start for k in kept):
             kept.append(h)
-    if any(h.key not in cues.catch_all for h in kept):
-        kept = [h for h in kept if h.key not in cues.catch_all]
     return sorted(kept, key=lambda h: h.start)
 
 
@@ -180,157 +239,578 @@ def _stance_hits(cues: CompiledCues, text: str, base: int) -> list[_Hit]:
     return kept
 
 
-def _nearest_issue(issues: list[_Hit], at: _Hit, *, exclude: str | None = None) -> _Hit | None:
-    best: tuple[int, _Hit] | None = None
-    for h in issues:
-        if h.key == exclude:
-            continue
-        distance = (
-            h.start - at.end if h.start >= at.end else (at.start - h.end) * 2 + 1
-        )  # prefer what follows
-        distance = max(distance, 0)
-        if best is None or distance < best[0]:
-            best = (distance, h)
-    return best[1] if best else None
+# --- one sentence, read clause by clause --------------------------------------------------------------
 
 
-class _SentenceReader:
-    """Holders of stance cues in one sentence, from mentions and the dependency parse."""
+@dataclass
+class _Predicate:
+    token: Any  # the word that carries the stance
+    head: Any  # the head of the clause it stands for
+    stance: str
+    cue: _Hit | None  # the stance cue (None for a reporting verb or a future action)
+    holders: list[tuple[str, str | None]] = field(default_factory=list)  # (party, person)
+    holder_verb: Any = None  # the verb whose subject gave the holder
+    negated: bool = False
+    hedged: bool = False
+    content_of: int | None = None  # index of the stance predicate this one is the object of
+    condition: set[int] = field(default_factory=set)  # token indices of its condition clause
+    conditional_cue: bool = False
+    confidence: float = 0.8
 
-    def __init__(self, ctx: DocContext, sentence: Sentence, speaker: str | None) -> None:
+
+class _Sentence:
+    """The parse of one sentence with the actors it names, and the clause rules above."""
+
+    def __init__(
+        self,
+        ctx: DocContext,
+        cues: CompiledCues,
+        sentence: Sentence,
+        speaker: str | None,
+        reporter: str | None,
+        bodies: dict[str, str] | None = None,
+    ) -> None:
         self.ctx = ctx
+        self.cues = cues
+        self.bodies = bodies if bodies is not None else {}
         self.sentence = sentence
-        self.speaker = speaker
+        self.speaker = speaker  # of a quotation the sentence lies in
+        self.reporter = reporter  # of reported speech it lies in
+        self.doc = ctx.doc(sentence.index)
+        self.base = sentence.start
         self.mentions = [m for m in ctx.mentions_in(sentence.start, sentence.end) if self._counts(m)]
-        self._doc: Any = None
-        self.reporter: str | None = None  # set by subject_holder: a person reporting the holder's stance
+        ends = [self.base + t.idx + len(t.text) for t in self.doc]
+        self._token_ends = ends
+        self.unless: set[int] = set()  # heads of "unless" clauses: what they qualify is a threat
+        self.conditions = self._condition_heads()
 
+    # -- tokens and characters ---------------------------------------------------------------------------
     def _counts(self, m: Mention) -> bool:
         if m.how != "adjective":
             return True
-        return bool(_PEOPLE_NOUNS.match(self.ctx.text, m.end, self.sentence.end))
+        return bool(self.cues.body_nouns.match(self.ctx.text, m.end, self.sentence.end))
 
-    @property
-    def doc(self) -> Any:
-        if self._doc is None:
-            self._doc = self.ctx.doc(self.sentence.index)
-        return self._doc
+    def token_at(self, offset: int) -> Any:
+        import bisect
 
-    def party(self, actor: str | None) -> str | None:
-        return self.ctx.party_of(actor)
+        i = bisect.bisect_right(self._token_ends, offset)
+        return self.doc[i] if i < len(self.doc) else None
 
-    def _token_at(self, offset: int) -> Any:
-        base = self.sentence.start
-        for t in self.doc:
-            if base + t.idx + len(t.text) > offset:
-                return t
-        return None
+    def start_of(self, token: Any) -> int:
+        return int(self.base + token.idx)
 
-    def nominal_holder(self, hit: _Hit) -> Mention | None:
-        """ "Russia's demands", "the U.S. push for": a party that modifies the cue noun."""
-        token = self._token_at(hit.start)
-        if token is None or token.dep_ in {
-            "ROOT",
-            "aux",
-            "auxpass",
-            "conj",
-            "xcomp",
-            "ccomp",
-            "advcl",
-            "relcl",
-        }:
+    def span_of(self, tokens: Iterable[Any]) -> tuple[int, int]:
+        ts = list(tokens)
+        return self.start_of(ts[0]), self.start_of(ts[-1]) + len(ts[-1].text)
+
+    # -- actors ----------------------------------------------------------------------------------------
+    def _party(self, actor: str) -> str | None:
+        """The party an actor stands for, when it may hold a position: a codebook party, or a person or
+        body speaking for one; never an outlet, agency, city or document on its own."""
+        ctx = self.ctx
+        party = ctx.party_of(actor)
+        if party is None:
             return None
-        base = self.sentence.start
-        for child in token.children:
-            if child.dep_ not in {"poss", "compound", "amod", "nmod"} or child.i > token.i:
+        known = ctx.codebook.actor_by_id.get(party)
+        if known is not None:
+            return party if known.is_party else None
+        # a name the codebook does not know: a party only in a codebook open to the text's own actors
+        return party if ctx.codebook.open_parties and party.startswith("ner:") else None
+
+    def _mentions_in(self, token: Any) -> list[Mention]:
+        left = self.start_of(token.left_edge)
+        right = self.start_of(token.right_edge) + len(token.right_edge.text)
+        return [m for m in self.mentions if m.start >= left and m.end <= right]
+
+    def actors_of(self, subj: Any, *, head_only: bool = False) -> list[tuple[str, str | None]] | None:
+        """(party, person) for each actor a subject names: the mention at its head, or those of coordinated
+        subjects ("Trump and Xi"); None when the subject is not an actor."""
+        heads = [subj, *[c for c in subj.conjuncts if c.i > subj.i]]
+        out: list[tuple[str, str | None]] = []
+        for head in heads:
+            at = self.start_of(head)
+            inside = self._mentions_in(head)
+            covering = [m for m in inside if m.start <= at < m.end]
+            body = head.lower_ in self.cues.body_words
+            picks = covering
+            if not picks and (body or not head_only):
+                # its compound or possessive ("the Kremlin's spokesman", "Russia's foreign ministry"), all of
+                # them when coordinated ("U.S. and Ukrainian officials")
+                before = [m for m in inside if m.end <= at and self.start_of(head.left_edge) <= m.start]
+                picks = before[:1]
+                for m in before[1:]:
+                    if re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", self.ctx.text[picks[-1].end : m.start]):
+                        picks.append(m)
+            if not picks and head.lower_ in self.cues.document_words:
+                # "his 10-point peace plan includes calls for ...": the document's owner holds what it says
+                for c in head.children:
+                    if c.dep_ in {"poss", "compound", "amod"} and c.i < head.i:
+                        got = self._possessor(c)
+                        if got:
+                            out.extend(x for x in got if x not in out)
+                            break
+                if out:
+                    continue
+            if not picks and body:
+                # "a spokesperson for China's commerce ministry", "the head of the Russian delegation"
+                preps = [c for c in head.children if c.dep_ == "prep" and c.lower_ in {"of", "for", "from"}]
+                for prep in preps:
+                    picks = self._mentions_in(prep)[:1]
+                    if picks:
+                        break
+            if not picks and body and head_only is False and not inside:
+                remembered = self.ctx_bodies().get(head.lower_)  # "the spokesperson" named earlier
+                if remembered is not None:
+                    out.append((remembered, None))
+                    continue
+            for m in picks:
+                party = self._party(m.actor)
+                if party is not None:
+                    person = m.actor if self.ctx.is_person(m.actor) else None
+                    if (party, person) not in out:
+                        out.append((party, person))
+                    if body:
+                        self.ctx_bodies()[head.lower_] = party
+        if not out and _BOTH_SIDES.search(" ".join(t.text for t in subj.subtree if t.dep_ != "punct")):
+            out = [(p, None) for p in self.ctx_both_sides()]
+        return out or None
+
+    def ctx_both_sides(self) -> list[str]:
+        return _leading_parties(self.ctx)
+
+    def ctx_bodies(self) -> dict[str, str]:
+        """Body nouns seen with their party so far in the article ("spokesperson" -> china): a later "the
+        spokesperson" is the same body."""
+        return self.bodies
+
+    def first_person(self) -> list[tuple[str, str | None]] | None:
+        who = self.speaker or self.reporter
+        if who is None:
+            return None
+        party = self._party(who)
+        return [(party, who if self.ctx.is_person(who) else None)] if party else None
+
+    # -- predicates ------------------------------------------------------------------------------------
+    def predicates(self) -> list[_Predicate]:
+        cues, text = self.cues, self.sentence.text
+        preds: list[_Predicate] = []
+        taken: set[int] = set()
+        for hit in _stance_hits(cues, text, self.base):
+            token = self.token_at(hit.start)
+            if token is None:
                 continue
-            left = base + min(t.idx for t in child.subtree)
-            right = base + max(t.idx + len(t.text) for t in child.subtree)
-            for m in self.ctx.mentions_in(left, right):
-                if self.party(m.actor) is not None:
-                    return m
-        return None
-
-    def _mention_in(self, start: int, end: int, head_start: int) -> Mention | None:
-        inside = [m for m in self.mentions if m.start >= start and m.end <= end]
-        if not inside:
-            return None
-        covering = [m for m in inside if m.start <= head_start < m.end]
-        return covering[0] if covering else inside[0]
-
-    def _person_above(self, token: Any) -> str | None:
-        """A person who is the subject of a verb above ``token`` ("X said the union was willing ...")."""
-        base = self.sentence.start
-        for _ in range(10):
-            for c in token.children:
-                if c.dep_ in _SUBJECT_DEPS:
-                    left = min(t.idx for t in c.subtree)
-                    right = max(t.idx + len(t.text) for t in c.subtree)
-                    mention = self._mention_in(base + left, base + right, base + c.idx)
-                    if mention is not None and self.ctx.is_person(mention.actor):
-                        return mention.actor
-            if token.head.i == token.i:
-                return None
-            token = token.head
-        return None
-
-    def subject_holder(self, hit: _Hit) -> tuple[str, str | None] | None:
-        """('actor', id) for the cue's holder, ('none', None) when its subject is not an actor, or None.
-
-        Walks up the parse from the cue to the first verb with a subject. A deontic cue ("must", "should")
-        names what its subject is to do, so that subject is the target: the holder is the subject of the
-        verb above ("Russia said Sudan must return ..." -> Russia) or the speaker.
-        """
-        token = self._token_at(hit.start)
-        if token is None:
-            return None
-        if token.dep_ == "mark" and token.head.dep_ == "advcl":
-            token = token.head.head  # "..., unless/if ...": the cue qualifies the main clause
-        skip_subject = _DEONTIC.match(self.ctx.text, hit.start, hit.end) is not None
-        threat = hit.key == "threat"
-        base = self.sentence.start
-        for _ in range(10):
-            hypothetical = any(
-                c.dep_ in {"aux", "auxpass"} and c.text.lower() in _HYPOTHETICAL for c in token.children
-            )
-            if hypothetical and not threat and not any(c.dep_ == "neg" for c in token.children):
-                return ("none", None)
-            if token.dep_ in {"advcl", "ccomp"} and any(
-                c.dep_ == "mark" and c.text.lower() in _CONDITION_MARKS for c in token.children
+            if token.dep_ in {"cc", "mark", "prep", "det"}:
+                # "or face", "unless": the cue's verb carries it, not its conjunction
+                last = self.token_at(hit.end - 1)
+                if last is not None and last.i > token.i:
+                    token = last
+            head = self.clause_head(token)
+            stance = hit.key
+            if stance == "offer" and any(
+                c.dep_ == "dobj" and c.lower_ in cues.document_words and c.lower_ in cues.speech_noun_words
+                for c in token.children
             ):
-                return ("none", None)  # a cue inside an if/unless/whether clause is not the holder's stance
-            subjects = [c for c in token.children if c.dep_ in _SUBJECT_DEPS]
+                stance = "statement"  # "offered differing assessments": words, not a deal
+            preds.append(_Predicate(token, head, stance, hit))
+            taken |= {token.i, head.i}
+        for token in self.doc:
+            if token.i in taken:
+                continue
+            low = token.lower_
+            if low in cues.speech_forms and token.dep_ in _VERBAL:
+                if self._concessive(token):
+                    continue  # "while acknowledging that talks are preferable, he ...": a frame, not a stance
+                stance = "statement"
+                if (
+                    low in cues.object_demand_forms
+                    and not any(c.dep_ in {"ccomp", "xcomp"} for c in token.children)
+                    and (token.dep_ == "relcl" or any(c.dep_ == "dobj" for c in token.children))
+                ):
+                    stance = "demand"  # "the territories Russia claims": a claim to a thing, not a report
+                preds.append(_Predicate(token, token, stance, None, confidence=0.6))
+            elif token.dep_ in _VERBAL and not self._past_perfect(token) and self._main_line(token):
+                lemma = cues.action_lemmas.get(low) or cues.action_lemmas.get(
+                    f"{low} {token.nbor(1).lower_}" if token.i + 1 < len(self.doc) else ""
+                )
+                if lemma == "concession":
+                    preds.append(_Predicate(token, token, "accept", None, confidence=0.55))
+                elif lemma == "escalation" or self._future_action(token):
+                    preds.append(_Predicate(token, token, "plan", None, confidence=0.55))
+        return preds
+
+    @staticmethod
+    def clause_head(token: Any) -> Any:
+        """The head of the clause a cue word stands for ("ready" -> "is", "must" -> its verb)."""
+        for _ in range(4):
+            if token.dep_ in _TO_CLAUSE and token.head.i != token.i:
+                token = token.head
+            else:
+                break
+        return token
+
+    @staticmethod
+    def _main_line(token: Any) -> bool:
+        """A verb of the sentence's own line of statements, not of a subordinate clause ("until Putin's forces
+        withdraw", "because Kyiv released ..."), and not a copula."""
+        if token.lemma_ == "be" or token.lower_ in {"be", "is", "are", "was", "were", "been"}:
+            return False
+        t = token
+        while t.head.i != t.i:
+            if t.dep_ == "advcl" and any(c.dep_ == "mark" for c in t.children):
+                return False
+            t = t.head
+        return True
+
+    @staticmethod
+    def _concessive(token: Any) -> bool:
+        return token.dep_ == "advcl" and any(
+            c.dep_ == "mark" and c.lower_ in {"while", "although", "though", "whilst"} for c in token.children
+        )
+
+    @staticmethod
+    def _past_perfect(token: Any) -> bool:
+        """ "had imposed", "previously raised": history, not a position."""
+        return any(
+            (c.dep_ == "aux" and c.lower_ == "had") or (c.dep_ == "advmod" and c.lower_ in _HISTORY)
+            for c in token.children
+        )
+
+    @staticmethod
+    def _future_action(token: Any) -> bool:
+        aux = [c.lower_ for c in token.children if c.dep_ in {"aux", "auxpass"}]
+        return any(a in _FUTURE for a in aux) or "going" in aux
+
+    # -- holders ---------------------------------------------------------------------------------------
+    def find_holder(self, pred: _Predicate, by_token: dict[int, _Predicate]) -> str:
+        """Set ``pred.holders``; return 'ok', 'none' (not an actor's stance), 'content', 'condition' or
+        'hedged'."""
+        token = pred.token
+        if self.in_condition(token):
+            return "condition"  # "if Ukraine withdraws", "as soon as Kyiv declares": not a stance of its own
+        # a noun cue: the content of a stance it is the object of ("rejected the U.S. push for ..."), else
+        # its possessor, else the subject of the light verb it is the object of ("made a proposal")
+        if token.dep_ in _NOMINAL and token.i == pred.head.i and not self._is_verbal(token):
+            if token.dep_ in _OBJECT_DEPS:
+                governor = token.head if token.dep_ != "pobj" else token.head.head
+                other = by_token.get(governor.i) or by_token.get(self.clause_head(governor).i)
+                stance_above = other is not None and other.cue is not None and other.stance != "statement"
+                if stance_above and other is not pred:
+                    pred.content_of = governor.i
+                    # the stance stays the outer one's content; a party named as its owner ("the U.S.
+                    # push for ...") is reported to hold it, at low confidence
+                    for child in token.children:
+                        if child.dep_ in {"poss", "compound", "amod", "nmod"} and child.i < token.i:
+                            got = self._possessor(child)
+                            if got:
+                                pred.holders, pred.confidence = got, 0.5
+                                return "ok"
+                    return "content"
+            for child in token.children:
+                if child.dep_ in {"poss", "compound", "amod", "nmod"} and child.i < token.i:
+                    got = self._possessor(child)
+                    if got:
+                        pred.holders = got
+                        return "ok"
+        deontic = pred.cue is not None and self._deontic(pred)
+        skip_subject = deontic
+        first_person = False
+        t = pred.head
+        for _ in range(12):
+            if pred.stance != "threat" and self._hypothetical(t) and not self._has_condition(t):
+                return "hedged"  # "could consider", "may accept": but "could resume ... if" is an offer
+            subjects = [c for c in t.children if c.dep_ in _SUBJECT_DEPS]
+            agent = [g for c in t.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
             if subjects and skip_subject:
-                skip_subject = False
+                skip_subject = False  # the one asked to act, not the one asking
+            elif agent and (got := self.actors_of(agent[0])):
+                pred.holders, pred.holder_verb = got, t
+                return "ok"
             elif subjects:
                 subj = subjects[0]
-                left = min(t.idx for t in subj.subtree)
-                right = max(t.idx + len(t.text) for t in subj.subtree)
-                if subj.text.lower() in _FIRST_PERSON and self.speaker is not None:
-                    return ("actor", self.speaker)
-                mention = self._mention_in(base + left, base + right, base + subj.idx)
+                first = subj.lower_ in _FIRST_PERSON and subj.text != "US"  # "US" is a country
+                if first:
+                    got = self.first_person()
+                    if got:
+                        pred.holders, pred.holder_verb = got, t
+                        return "ok"
+                    first_person = True  # a quotation's "I" or "we": the subject of the reporting verb above
+                got = None if first else self.actors_of(subj)
+                if got is None and subj.lower_ in _SUBJECT_PRONOUNS:
+                    got = self._pronoun(subj)
                 if (
-                    mention is not None
-                    and token.dep_ in {"ccomp", "xcomp"}
-                    and any(
-                        c.dep_ in {"aux", "auxpass"} and c.text.lower() in _HYPOTHETICAL
-                        for c in token.head.children
-                    )
+                    got
+                    and t.dep_ in {"ccomp", "xcomp"}
+                    and pred.stance != "threat"
+                    and self._hypothetical(t.head, any_neg=True)
                 ):
-                    return ("none", None)  # "he can't make Putin accept ...": a hypothetical about another
-                if mention is not None:
-                    self.reporter = None if token.head.i == token.i else self._person_above(token.head)
-                    return ("actor", mention.actor)
-                if subj.dep_ != "nsubjpass" and token.dep_ not in {"ccomp", "xcomp", "relcl", "acl"}:
-                    return ("none", None)
-            if token.dep_ == "advcl" and any(
-                c.dep_ == "mark" and c.text.lower() in _CONDITION_MARKS for c in token.children
-            ):
-                return ("none", None)
-            if token.head.i == token.i:
-                return None
-            token = token.head
+                    return "hedged"  # "he can't make Putin accept ...": a hypothetical about another
+                if got:
+                    pred.holders, pred.holder_verb = got, t
+                    return "ok"
+                if t.dep_ in {"relcl", "acl"} and subj.lower_ in _RELATIVE:
+                    got = self.actors_of(t.head)  # "Russia, which rejected ...": the noun it describes
+                    if got:
+                        pred.holders, pred.holder_verb = got, t
+                        return "ok"
+                    return "none"
+                if not first_person and (
+                    (subj.dep_ != "nsubjpass" and t.dep_ not in {"ccomp", "xcomp", "advcl"})
+                    or (subj.dep_ == "nsubjpass" and t.dep_ == "advcl")
+                ):
+                    # "the proposal fails to ...": the subject is not an actor; "while initiatives are
+                    # welcomed, leaders ...": a passive without its agent in a clause of its own
+                    return "none"
+            if t.head.i == t.i:
+                break
+            if t.dep_ == "xcomp" and not subjects:
+                # "persuaded Ukraine to accept": the object does it; "urged Kyiv to accept": what is urged
+                objects = [c for c in t.head.children if c.dep_ == "dobj"]
+                got = self.actors_of(objects[0]) if objects else None
+                if got:
+                    above = by_token.get(t.head.i)
+                    if above is not None and above is not pred and above.cue is not None:
+                        return "content"
+                    pred.holders, pred.holder_verb = got, t
+                    return "ok"
+            hypothetical_above = self._hypothetical(t.head, any_neg=True)
+            if t.dep_ in {"ccomp", "xcomp"} and pred.stance != "threat" and hypothetical_above:
+                return "hedged"  # "he can't make Putin accept ...": a hypothetical about another
+            t = t.head
+        got = self.first_person()  # a cue inside a quotation or a report with no subject of its own
+        if got:
+            pred.holders = got
+            pred.confidence = min(pred.confidence, 0.6)
+            return "ok"
+        return "none"
+
+    def reporting_person(self, pred: _Predicate, party: str) -> str | None:
+        """The person who states a party's stance: "Okafor said the union was willing ..." (the subject of a
+        reporting verb above the holder's clause, speaking for the same party), else the quotation's speaker
+        when that person speaks for it."""
+        t = pred.holder_verb if pred.holder_verb is not None else pred.head
+        while t.head.i != t.i:
+            t = t.head
+            for c in t.children:
+                if c.dep_ in _SUBJECT_DEPS:
+                    for got_party, person in self.actors_of(c) or ():
+                        if person is not None and got_party == party:
+                            return person
+        for who in (self.speaker, self.reporter):
+            if who is not None and self.ctx.is_person(who) and self._party(who) == party:
+                return who
         return None
+
+    @staticmethod
+    def _is_verbal(token: Any) -> bool:
+        return any(c.dep_ in _SUBJECT_DEPS | {"aux", "dobj", "xcomp", "ccomp"} for c in token.children)
+
+    def _possessor(self, child: Any) -> list[tuple[str, str | None]] | None:
+        got = self.actors_of(child)
+        if got is None and child.lower_ in _POSSESSIVE_PRONOUNS:
+            if child.lower_ in {"its", "their"}:
+                return self._pronoun(child)
+            return self._person_pronoun(child)
+        return got
+
+    def _pronoun(self, token: Any) -> list[tuple[str, str | None]] | None:
+        """ "its"/"their"/"it"/"they": the subject of the verb above (the same clause's actor), else the
+        nearest party named before in the sentence; "he"/"she": the person resolved by the actor pass."""
+        if token.lower_ in {"he", "she", "his", "her"}:
+            return self._person_pronoun(token)
+        t = token.head
+        for _ in range(6):
+            for c in t.children:
+                if c.dep_ in _SUBJECT_DEPS and c.i != token.i and c.i < token.i:
+                    got = self.actors_of(c)
+                    if got:
+                        return got
+            if t.head.i == t.i:
+                break
+            t = t.head
+        at = self.start_of(token)
+        before = [m for m in self.mentions if m.end <= at and not self.ctx.is_person(m.actor)]
+        for m in reversed(before):
+            party = self._party(m.actor)
+            if party is not None:
+                return [(party, None)]
+        return self._previous_subject()
+
+    def _previous_subject(self) -> list[tuple[str, str | None]] | None:
+        """ "It rejected ..." opening a sentence: the subject of the sentence before, when that is a party
+        (within the paragraph or the one before, and only when that sentence was parsed)."""
+        index = self.sentence.index
+        if index == 0:
+            return None
+        prev = self.ctx.sentences[index - 1]
+        if prev.paragraph < self.sentence.paragraph - 1:
+            return None
+        if prev.index not in self.ctx.candidates:
+            return self._opening_party(prev)
+        before = _Sentence(self.ctx, self.cues, prev, None, None, self.bodies)
+        for root in (t for t in before.doc if t.dep_ == "ROOT"):
+            for subj in (c for c in root.children if c.dep_ in _SUBJECT_DEPS):
+                got = before.actors_of(subj, head_only=True)  # "Putin's refusal ... It": not Putin
+                if got:
+                    return [(party, None) for party, _ in got]
+        return None
+
+    def _opening_party(self, prev: Sentence) -> list[tuple[str, str | None]] | None:
+        """Without a parse: a party the sentence opens with, alone or as the owner of a body ("Russia's
+        foreign ministry, meanwhile, ..."), not as the owner of a thing ("Putin's refusal ...")."""
+        text = self.ctx.text
+        for m in self.ctx.mentions_in(prev.start, prev.end):
+            if len(_WORDS.findall(text[prev.start : m.start])) > 1:
+                break
+            party = self._party(m.actor)
+            if party is None:
+                continue
+            after = text[m.end : prev.end]
+            owner = re.match(r"['’]s?\s+", after)
+            if owner is None or self.cues.body_nouns.match(" " + after[owner.end() :]):
+                return [(party, None)]
+            return None
+        return None
+
+    def _person_pronoun(self, token: Any) -> list[tuple[str, str | None]] | None:
+        at = self.start_of(token)
+        hit = self.ctx.mention_at(at, at + len(token.text))
+        if hit is not None and hit.how == "pronoun":
+            party = self._party(hit.actor)
+            return [(party, hit.actor)] if party else None
+        return None
+
+    def _deontic(self, pred: _Predicate) -> bool:
+        """A cue that asks its subject to act: "must", "should", "has to", "needs to"."""
+        assert pred.cue is not None
+        word = self.ctx.text[pred.cue.start : pred.cue.end].lower()
+        if re.match(r"(?:must|should|ha(?:s|ve|d) to|needs? to|ought to)\b", word):
+            return True
+        # "X must drop barriers or face penalties": the second verb shares the first one's "must"
+        heads = [pred.head] + ([pred.head.head] if pred.head.dep_ == "conj" else [])
+        return any(c.dep_ == "aux" and c.lower_ in _DEONTIC_AUX for h in heads for c in h.children)
+
+    def _condition_heads(self) -> dict[int, set[int]]:
+        """Condition clauses of the sentence: head token index -> the clause's token indices. A clause with
+        a subordinating marker that the grammar calls conditional ("if", "unless", "as soon as", "only
+        after"), or a phrase such as "in exchange for" and what it governs."""
+        out: dict[int, set[int]] = {}
+        pattern = self.cues.conditional
+        if pattern is None:
+            return out
+        text = self.ctx.text
+        for t in self.doc:
+            if t.dep_ in {"advcl", "ccomp", "pcomp", "conj"}:
+                marks = [c for c in t.children if c.dep_ == "mark" and c.i < t.i]
+                if marks:
+                    # the marker with the words before it: "as soon as", "only after", "provided that"
+                    end = self.start_of(marks[0]) + len(marks[0].text)
+                    lead = _LAST_WORDS.search(text, max(self.base, end - 24), end)
+                    if lead is not None and pattern.search(lead.group()):
+                        out[t.i] = {x.i for x in t.subtree}
+                        if marks[0].lower_ == "unless":
+                            self.unless.add(t.i)
+            elif t.dep_ == "prep":
+                start = self.start_of(t)
+                if pattern.match(text, start) and text[start : start + 2].lower() != "if":
+                    out[t.i] = {x.i for x in t.subtree}
+        return out
+
+    def _has_condition(self, t: Any) -> bool:
+        clause = {x.i for x in t.subtree}
+        return any(head in clause for head in self.conditions)
+
+    def in_condition(self, token: Any) -> bool:
+        return any(token.i in clause for clause in self.conditions.values())
+
+    def _hypothetical(self, t: Any, *, any_neg: bool = False) -> bool:
+        """can/could/might/may on the verb (a negated "cannot accept" is a refusal, unless ``any_neg``)."""
+        aux = [c for c in t.children if c.dep_ in {"aux", "auxpass"}]
+        if not any(c.lower_ in _HYPOTHETICAL for c in aux):
+            return False
+        return any_neg or not any(c.dep_ == "neg" for c in t.children)
+
+    # -- polarity, conditions, scope -------------------------------------------------------------------
+    def negated(self, pred: _Predicate) -> bool:
+        """A negation on the predicate or its clause head ("does not want", "not ready to", "fails to"),
+        unless the cue carries it itself ("will not", "never accept")."""
+        assert self.cues is not None
+        if pred.cue is not None:
+            own = self.ctx.text[pred.cue.start : pred.cue.end]
+            if self.cues.negators and self.cues.negators.search(own):
+                return False
+        for t in {pred.token.i: pred.token, pred.head.i: pred.head}.values():
+            if any(c.dep_ == "neg" for c in t.children):
+                return True
+            det = [c for c in t.children if c.dep_ == "det" and c.lower_ == "no"]
+            if det:
+                return True
+        # "fails to accept", "refused to consider": a negating verb right above
+        above = pred.head.head
+        if above.i != pred.head.i and pred.head.dep_ == "xcomp":
+            phrase = self.ctx.text[self.start_of(above) : self.start_of(pred.head)]
+            if self.cues.negators and self.cues.negators.match(phrase):
+                return True
+        return False
+
+    def hedged(self, pred: _Predicate) -> bool:
+        if pred.stance == "threat" or self.cues.hedges is None:
+            return False
+        lo, hi = self.span_of([pred.head.left_edge, pred.head])
+        lo = min(lo, self.start_of(pred.token))
+        return bool(self.cues.hedges.search(self.ctx.text, lo, max(hi, self.start_of(pred.token) + 1)))
+
+    def condition_of(self, pred: _Predicate) -> set[int]:
+        """Token indices of the condition clauses inside the predicate's own clause (and its light verb's:
+        "expressed willingness to drop X if Y", "is ready to ... as soon as")."""
+        clause = {x.i for x in pred.head.subtree}
+        verb = pred.holder_verb
+        light = pred.head.dep_ in {"dobj", "attr", "acomp", "oprd", "xcomp"}
+        if verb is not None and verb.i != pred.head.i and pred.head.head.i == verb.i and light:
+            clause |= {x.i for x in verb.subtree}
+        out: set[int] = set()
+        for head, tokens in self.conditions.items():
+            if head in clause:
+                out |= tokens
+        return out
+
+    def scope(self, pred: _Predicate, others: list[_Predicate]) -> set[int]:
+        """Token indices of the predicate's clause, without the clauses of other holders inside it and
+        without its condition."""
+        root = pred.token if pred.token.i == pred.head.i and pred.stance != "statement" else pred.head
+        if pred.cue is None and pred.stance == "statement":
+            tokens = {t.i for t in pred.head.subtree}
+            for c in pred.head.children:
+                if c.dep_ in _SUBJECT_DEPS:
+                    tokens -= {t.i for t in c.subtree}
+        else:
+            tokens = {t.i for t in root.subtree}
+        if root.dep_ in {"acl", "relcl"}:
+            # "the 20-point plan, agreed by both sides": the noun the clause describes is its content
+            noun = root.head
+            tokens |= {noun.i}
+            tokens |= {c.i for c in noun.children if c.dep_ in {"compound", "amod", "nummod", "nmod"}}
+        for other in others:
+            if (
+                other is pred
+                or not other.holders
+                or other.head.i not in tokens
+                or other.head.i == root.i
+                or other.content_of is not None
+            ):
+                continue
+            # another holder's clause inside this one, or a coordinated stance of its own ("never
+            # recognise X and called for Y"): not this predicate's content
+            if other.holders != pred.holders or self._coordinated(other.head, root):
+                tokens -= {t.i for t in other.head.subtree}
+        return tokens - pred.condition
+
+    @staticmethod
+    def _coordinated(token: Any, root: Any) -> bool:
+        while token.i != root.i and token.head.i != token.i:
+            if token.dep_ == "conj":
+                return True
+            token = token.head
+        return False
 
 
 @dataclass
@@ -338,44 +818,272 @@ class _Claim:
     party: str
     speaker: str | None
     stance: str
-    cue: _Hit
+    issue: str
+    tokens: set[int]  # the clause the issue was found in
+    cue_start: int
     confidence: float
+    red_line: bool = False
+    conditional_on: str | None = None
+    negated: bool = False
+    stop: frozenset[int] = frozenset()  # the predicate's own words: they do not negate its anchors
+    branch: int = -1  # the coordinated clause it stands in ("refused X and wants Y": two branches)
 
 
-def _governors(token: Any) -> set[int]:
-    """Indices of the tokens above ``token`` up to a coordination: "never recognise X and called for Y" has
-    two coordinated stances, neither under the other."""
-    out: set[int] = set()
-    while token is not None and token.head.i != token.i:
+def _branch(token: Any) -> int:
+    """The token heading the coordinated branch ``token`` lies in (-1: the sentence's main line)."""
+    while token.head.i != token.i:
         if token.dep_ == "conj":
-            break
+            return int(token.i)
         token = token.head
-        out.add(token.i)
-    return out
+    return -1
 
 
-def _main_claims(reader: _SentenceReader, claims: list[_Claim]) -> list[_Claim]:
-    """Drop a party's cues that sit under another of its cues ("conceded to demands": conceded); lower the
-    confidence of cues embedded under another party's cue ("Greece demanded that its partners refuse")."""
-    if len(claims) < 2:
-        return claims
-    tokens = [reader._token_at(c.cue.start) for c in claims]
-    # an auxiliary or negation belongs to its verb: "would not agree" is one verb group, not two levels
-    tokens = [t.head if t is not None and t.dep_ in {"aux", "auxpass", "neg"} else t for t in tokens]
-    out: list[_Claim] = []
-    for i, claim in enumerate(claims):
-        token = tokens[i]
-        ancestors = _governors(token)
-        above = [j for j, t in enumerate(tokens) if j != i and t is not None and t.i in ancestors]
-        above = [j for j in above if claims[j].stance != "statement"]  # a reporting frame, not a stance
-        if any(claims[j].party == claim.party for j in above):
+def _leading_parties(ctx: DocContext) -> list[str]:
+    """The two parties the article names most (for "the two sides", "both countries")."""
+    counts: dict[str, int] = {}
+    for m in ctx.mentions:
+        party = ctx.party_of(m.actor)
+        known = ctx.codebook.actor_by_id.get(party or "")
+        if known is not None and known.is_party:
+            counts[known.id] = counts.get(known.id, 0) + 1
+    return [p for p, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:2]]
+
+
+def _sentence_claims(
+    ctx: DocContext,
+    cues: CompiledCues,
+    sentence: Sentence,
+    issues: list[_Hit],
+    speaker: str | None,
+    reporter: str | None,
+    bodies: dict[str, str] | None = None,
+) -> list[_Claim]:
+    reader = _Sentence(ctx, cues, sentence, speaker, reporter, bodies)
+    preds = reader.predicates()
+    by_token: dict[int, _Predicate] = {}
+    for p in preds:
+        by_token.setdefault(p.token.i, p)
+        by_token.setdefault(p.head.i, p)
+    cue_heads = {p.head.i for p in preds if p.cue is not None}
+    kept: list[_Predicate] = []
+    for pred in preds:
+        if pred.cue is None and pred.stance != "statement" and _under(pred.head, cue_heads):
+            continue  # "demanded that Ukraine withdraw": the action is what is demanded
+        verdict = reader.find_holder(pred, by_token)
+        if verdict != "ok":
             continue
-        if above:
-            claim = _Claim(
-                claim.party, claim.speaker, claim.stance, claim.cue, round(claim.confidence - 0.15, 3)
-            )
-        out.append(claim)
-    return out
+        pred.holders = [
+            (party, person or reader.reporting_person(pred, party)) for party, person in pred.holders
+        ]
+        pred.condition = reader.condition_of(pred)
+        if reader.hedged(pred) and not pred.condition:
+            continue
+        pred.negated = reader.negated(pred)
+        kept.append(pred)
+    issue_tokens = [(h, reader.token_at(h.start)) for h in issues]
+    claims: list[_Claim] = []
+    for pred in kept:
+        scope = reader.scope(pred, kept)
+        in_scope = [h for h, t in issue_tokens if t is not None and t.i in scope]
+        in_condition = [h for h, t in issue_tokens if t is not None and t.i in pred.condition]
+        if not in_scope and not in_condition:
+            if pred.cue is None or len({party for p in kept for party, _ in p.holders}) > 1:
+                continue
+            in_scope = _nearest(issues, pred.cue)  # a lone stance cue: the issue cued nearest to it
+            near = reader.token_at(in_scope[0].start) if in_scope else None
+            if near is not None:  # its point: from the clause the issue is named in
+                verb = near
+                while verb.dep_ not in _VERBAL and verb.head.i != verb.i:
+                    verb = verb.head
+                scope = scope | {t.i for t in verb.subtree}
+        specific = [h for h in in_scope if h.key not in cues.catch_all]
+        if specific:
+            in_scope = specific
+        absorbed = {a for h in in_scope for a in cues.no_deal_affects.get(h.key, ())}
+        if absorbed:  # "plans to push deeper into Donetsk": what the alternative to a deal would take
+            in_scope = [h for h in in_scope if h.key not in absorbed]
+        stance = _polar(pred.stance, pred.negated)
+        condition_issue = next((h.key for h in in_condition if h.key not in cues.catch_all), None)
+        condition_issue = condition_issue or (in_condition[0].key if in_condition else None)
+        red = _red_line(ctx, cues, reader, pred, scope)
+        threatening = any(head in pred.condition for head in reader.unless)
+        for party, person in pred.holders:
+            for hit in in_scope:
+                final = stance
+                cond = None
+                if pred.condition:
+                    # conditional_on: None when the condition names no other issue ("if promises are kept")
+                    cond = condition_issue if condition_issue != hit.key else None
+                    if stance in {"plan", "statement"} and threatening:
+                        final = "threat"  # "we will strike unless ...": what happens if the other side won't
+                    elif stance in {"offer", "accept", "plan", "statement"}:
+                        final = "conditional"
+                claims.append(
+                    _Claim(
+                        party,
+                        person,
+                        final,
+                        hit.key,
+                        scope,
+                        pred.token.idx,
+                        pred.confidence,
+                        red,
+                        cond,
+                        pred.negated,
+                        frozenset({pred.token.i, pred.head.i}),
+                        _branch(pred.head),
+                    )
+                )
+            for hit in in_condition:
+                if any(h.key == hit.key for h in in_scope) or hit.key in cues.catch_all:
+                    continue  # a catch-all issue in a condition ("if talks fail") is its frame, not a demand
+                # the condition is what the holder asks for; a threat with nothing else in view is about it
+                kind = "threat" if stance == "threat" and not in_scope else "demand"
+                claims.append(
+                    _Claim(
+                        party,
+                        person,
+                        kind,
+                        hit.key,
+                        pred.condition,
+                        pred.token.idx,
+                        round(pred.confidence * 0.8, 3),
+                    )
+                )
+    return claims
+
+
+def _under(token: Any, heads: set[int]) -> bool:
+    while token.head.i != token.i:
+        token = token.head
+        if token.i in heads:
+            return True
+    return False
+
+
+def _nearest(issues: list[_Hit], cue: _Hit) -> list[_Hit]:
+    best: tuple[int, _Hit] | None = None
+    for h in issues:
+        distance = h.start - cue.end if h.start >= cue.end else (cue.start - h.end) * 2 + 1
+        if best is None or max(distance, 0) < best[0]:
+            best = (max(distance, 0), h)
+    return [best[1]] if best else []
+
+
+def _polar(stance: str, negated: bool) -> str:
+    if not negated:
+        return stance
+    if stance in {"accept", "offer", "demand", "plan"}:
+        return "reject"
+    if stance == "reject":
+        return "accept"
+    if stance == "threat":
+        return "statement"  # "avoid retaliation", "will not retaliate"
+    return stance
+
+
+def _red_line(
+    ctx: DocContext, cues: CompiledCues, reader: _Sentence, pred: _Predicate, scope: set[int]
+) -> bool:
+    if cues.red_line is None:
+        return False
+    clause = {t.i for t in pred.head.subtree} & (scope | {pred.head.i, pred.token.i})
+    for m in cues.red_line.finditer(reader.sentence.text):
+        token = reader.token_at(reader.base + m.start())
+        if token is not None and (token.i in clause or token.i in scope):
+            return True
+    return False
+
+
+# --- points on the scale ------------------------------------------------------------------------------
+
+
+def _clause_text(reader: _Sentence, tokens: set[int]) -> list[tuple[int, int]]:
+    """Character ranges of a set of tokens (runs of consecutive tokens)."""
+    runs: list[tuple[int, int]] = []
+    for i in sorted(tokens):
+        t = reader.doc[i]
+        start, end = reader.start_of(t), reader.start_of(t) + len(t.text)
+        if runs and i - 1 in tokens:
+            runs[-1] = (runs[-1][0], end)
+        else:
+            runs.append((start, end))
+    return runs
+
+
+def _point(
+    ctx: DocContext,
+    cues: CompiledCues,
+    reader: _Sentence,
+    issue: str,
+    tokens: set[int],
+    stop: frozenset[int] = frozenset(),
+    topics: Sequence[tuple[int, int]] = (),
+) -> float | None:
+    """The point the clause's words put the issue at: a measure (a number with its unit) first, then an
+    anchor cue; a negated anchor at an end of the scale means the other end. ``topics``: the spans of the
+    issue's own cues, which name the issue rather than place it."""
+    runs = _clause_text(reader, tokens)
+    text = ctx.text
+    measure = cues.measures.get(issue)
+    if measure is not None:
+        found: list[tuple[float, bool]] = []  # (value, named as the point reached: "to 30%")
+        for lo, hi in runs:
+            for m in measure[1].finditer(text, lo, hi + 30):
+                if m.start() >= hi:
+                    continue
+                quantity = float(m.group(1).replace(",", ""))
+                scale = (m.group(2) or "").strip().lower()
+                quantity *= _SCALE.get(scale, 1.0)
+                after_to = bool(_POINT_REACHED.search(text[max(0, m.start() - 16) : m.start()]))
+                found.append((measure[0].value_of(quantity), after_to))
+        if found:
+            # "cut to 30% from 145%", "from 57% to 47%": the figure after "to" is where it goes, else the last
+            targets = [v for v, after_to in found if after_to]
+            return targets[-1] if targets else found[-1][0]
+    found_anchors: list[tuple[float, int, int]] = []  # (value, start, end)
+    for value, pattern in cues.anchors.get(issue, ()):
+        for lo, hi in runs:
+            for m in pattern.finditer(text, lo, hi):
+                token = reader.token_at(m.start())
+                own_negation = bool(cues.negators and cues.negators.search(m.group()))  # "no layoffs"
+                if not own_negation and token is not None and _negated_word(token, cues, text, reader, stop):
+                    if value in (0.0, 100.0):
+                        found_anchors.append((100.0 - value, m.start(), m.end()))
+                    continue
+                found_anchors.append((value, m.start(), m.end()))
+    # words that only name the issue ("job cuts" on a job-security scale) give way to the words that place it
+    placing = [a for a in found_anchors if not any(s < a[2] and a[1] < e for s, e in topics)]
+    values = sorted({v for v, _, _ in (placing or found_anchors)})
+    if not values:
+        return None
+    return values[0] if len(values) == 1 else float(statistics.median(values))
+
+
+def _negated_word(
+    token: Any, cues: CompiledCues, text: str, reader: _Sentence, stop: frozenset[int] = frozenset()
+) -> bool:
+    """The anchor's word is negated: a negation on it or its head ("not join"), or a head that refuses or
+    renounces it ("refusal to join", "abandon plans to join"); never by the stance predicate itself (in
+    ``stop``: a rejection's own "not" is its stance)."""
+    if token.dep_ == "neg":
+        return False  # the anchor is the negation itself ("never")
+    heads = [token]
+    while len(heads) < 3 and heads[-1].head.i != heads[-1].i and heads[-1].head.i not in stop:
+        heads.append(heads[-1].head)
+    for t in heads[:2]:
+        if any(c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no") for c in t.children):
+            return True
+    reject = cues.stances.patterns("reject")
+    for t in heads[1:]:
+        at = reader.start_of(t)
+        word = text[at : at + len(t.text) + 12]
+        if any(p.match(word) for p in reject) or (cues.negators and cues.negators.match(word)):
+            return True
+    return False
+
+
+# --- the article --------------------------------------------------------------------------------------
 
 
 def _speaker_spans(items: Sequence[Quote] | Sequence[Statement]) -> list[tuple[int, int, str]]:
@@ -392,14 +1100,108 @@ def _speaker_for(sentence: Sentence, spans: list[tuple[int, int, str]]) -> str |
     return best[1] if best else None
 
 
-def _value(cues: CompiledCues, issue: str, text: str, stance: str) -> float | None:
-    if stance == "reject":
-        return None
-    values = set()
-    for value, pattern in cues.anchors.get(issue, ()):
-        for m in pattern.finditer(text):
-            if not _NEGATED.search(text, max(0, m.start() - 30), m.start()):
-                values.add(value)  # "barred from joining NATO" does not put the speaker at "joins NATO"
+def find_positions(
+    ctx: DocContext, quotes: Sequence[Quote] = (), statements: Sequence[Statement] = ()
+) -> list[Position]:
+    """Positions in the article (see the module docstring for the rules)."""
+    cues = compiled_cues(ctx.codebook)
+    quoted = _speaker_spans(quotes)
+    reported = _speaker_spans(statements)
+    bodies: dict[str, str] = {}  # "spokesperson" -> its party, as the article introduces them
+    out: list[Position] = []
+    for sentence in ctx.sentences:
+        paragraph = ctx.paragraphs[sentence.paragraph]
+        if paragraph.heading or not (paragraph.bullet or sentence.index in ctx.candidates):
+            continue  # a position needs cues that make a sentence a candidate (list items: their lead-in)
+        issues = _issue_hits(cues, sentence.text, sentence.start)
+        if not issues:
+            continue
+        if paragraph.bullet:
+            listed = _list_context(ctx, paragraph, cues)
+            if listed is not None:
+                out.append(_list_position(ctx, cues, sentence, issues, *listed))
+                continue
+        speaker = _speaker_for(sentence, quoted)
+        reporter = speaker or _speaker_for(sentence, reported)
+        out.extend(_sentence_positions(ctx, cues, sentence, issues, speaker, reporter, bodies))
+    return out
+
+
+def _sentence_positions(
+    ctx: DocContext,
+    cues: CompiledCues,
+    sentence: Sentence,
+    issues: list[_Hit],
+    speaker: str | None,
+    reporter: str | None,
+    bodies: dict[str, str] | None = None,
+) -> list[Position]:
+    claims = _sentence_claims(ctx, cues, sentence, issues, speaker, reporter, bodies)
+    if not claims and speaker is not None:
+        # a sentence of a quotation with no clause of its own: the speaker's statement on its issue
+        party = ctx.party_of(speaker)
+        known = ctx.codebook.actor_by_id.get(party or "")
+        if known is not None and known.is_party:
+            specific = [h for h in issues if h.key not in cues.catch_all] or issues
+            claims = [
+                _Claim(
+                    known.id, speaker if ctx.is_person(speaker) else None, "statement", h.key, set(), 0, 0.5
+                )
+                for h in specific
+            ]
+    reader: _Sentence | None = None
+    best: dict[tuple[str, str, int], _Claim] = {}
+    for claim in claims:
+        key = (claim.party, claim.issue, claim.branch)
+        seen = best.get(key)
+        if seen is None or (_RANK[claim.stance], -claim.confidence) < (_RANK[seen.stance], -seen.confidence):
+            if seen is not None:
+                claim.red_line = claim.red_line or seen.red_line
+                claim.conditional_on = claim.conditional_on or seen.conditional_on
+            best[key] = claim
+        else:
+            seen.red_line = seen.red_line or claim.red_line
+            seen.conditional_on = seen.conditional_on or claim.conditional_on
+    out: list[Position] = []
+    kept: set[tuple[str, str, str]] = set()
+    for claim in best.values():
+        if (claim.party, claim.issue, claim.stance) in kept:
+            continue  # the same stance in two branches of the sentence: once
+        kept.add((claim.party, claim.issue, claim.stance))
+        issue = ctx.codebook.issue_by_id[claim.issue]
+        stance = issue.stance_map.get(claim.stance, claim.stance)
+        if claim.tokens:
+            reader = reader or _Sentence(ctx, cues, sentence, speaker, reporter, bodies)
+            topics = [(h.start, h.end) for h in issues if h.key == claim.issue]
+            point = _point(ctx, cues, reader, claim.issue, claim.tokens, claim.stop, topics)
+        else:
+            point = _sentence_point(cues, claim.issue, sentence.text)
+        value, rejected = (point, None)
+        if stance == "reject":
+            # turning down one end of the scale ("will never cede Donetsk") places the holder at the other
+            value, rejected = (100.0 - point if point in (0.0, 100.0) else None), point
+        out.append(
+            Position(
+                actor=claim.party,
+                issue=claim.issue,
+                stance=stance,
+                value=value,
+                rejected_value=rejected,
+                conditional_on=claim.conditional_on,
+                red_line=claim.red_line,
+                speaker=claim.speaker,
+                evidence=sentence.text,
+                start=sentence.start,
+                end=sentence.end,
+                extractor=EXTRACTOR,
+                confidence=claim.confidence,
+            )
+        )
+    return out
+
+
+def _sentence_point(cues: CompiledCues, issue: str, text: str) -> float | None:
+    values = {value for value, pattern in cues.anchors.get(issue, ()) if pattern.search(text)}
     return values.pop() if len(values) == 1 else None
 
 
@@ -428,32 +1230,6 @@ def _list_context(
     return party, stance, speaker
 
 
-def find_positions(
-    ctx: DocContext, quotes: Sequence[Quote] = (), statements: Sequence[Statement] = ()
-) -> list[Position]:
-    """Positions in the article (see the module docstring for the rules)."""
-    cues = compiled_cues(ctx.codebook)
-    quoted = _speaker_spans(quotes)
-    reported = _speaker_spans(statements)
-    out: list[Position] = []
-    for sentence in ctx.sentences:
-        paragraph = ctx.paragraphs[sentence.paragraph]
-        if paragraph.heading or not (paragraph.bullet or sentence.index in ctx.candidates):
-            continue  # a position needs cues that make a sentence a candidate (list items: their lead-in)
-        issues = _issue_hits(cues, sentence.text, sentence.start)
-        if not issues:
-            continue
-        if paragraph.bullet:
-            listed = _list_context(ctx, paragraph, cues)
-            if listed is not None:
-                out.append(_list_position(ctx, cues, sentence, issues, *listed))
-                continue
-        speaker = _speaker_for(sentence, quoted)
-        reporter = speaker or _speaker_for(sentence, reported)
-        out.extend(_sentence_positions(ctx, cues, sentence, issues, speaker, reporter))
-    return out
-
-
 def _list_position(
     ctx: DocContext,
     cues: CompiledCues,
@@ -463,13 +1239,16 @@ def _list_position(
     stance: str,
     speaker: str | None,
 ) -> Position:
-    issue = issues[0].key
+    specific = [h for h in issues if h.key not in cues.catch_all] or issues
+    issue = specific[0].key
     stance = ctx.codebook.issue_by_id[issue].stance_map.get(stance, stance)
+    point = _sentence_point(cues, issue, sentence.text)
     return Position(
         actor=party,
         issue=issue,
         stance=stance,
-        value=_value(cues, issue, sentence.text, stance),
+        value=None if stance == "reject" else point,
+        rejected_value=point if stance == "reject" else None,
         red_line=bool(cues.red_line and cues.red_line.search(sentence.text)),
         speaker=speaker,
         evidence=sentence.text,
@@ -478,116 +1257,3 @@ def _list_position(
         extractor=EXTRACTOR,
         confidence=0.75,
     )
-
-
-def _sentence_positions(
-    ctx: DocContext,
-    cues: CompiledCues,
-    sentence: Sentence,
-    issues: list[_Hit],
-    speaker: str | None,
-    reporter: str | None,
-) -> list[Position]:
-    """Positions in one sentence; ``speaker``: of a quotation it lies in, ``reporter``: of reported speech."""
-    stance_hits = _stance_hits(cues, sentence.text, sentence.start)
-    if not stance_hits and speaker is None:
-        return []
-    reader = _SentenceReader(ctx, sentence, ctx.party_of(speaker) and speaker)
-    claims: list[_Claim] = []
-    for hit in stance_hits:
-        nominal = reader.nominal_holder(hit)
-        if nominal is not None and hit.key != "statement":
-            party = reader.party(nominal.actor)
-            if party is not None:
-                person = nominal.actor if ctx.is_person(nominal.actor) else None
-                claims.append(_Claim(party, person, hit.key, hit, 0.7))
-                continue
-        found = reader.subject_holder(hit)
-        if found is None:
-            if reporter is not None and reader.party(reporter) is not None:
-                claims.append(_Claim(reader.party(reporter) or "", reporter, hit.key, hit, 0.6))
-            continue
-        kind, actor = found
-        if kind == "actor" and actor is not None:
-            party = reader.party(actor)
-            if party is not None:
-                person = actor if ctx.is_person(actor) else (reader.reporter or speaker)
-                if person is not None and ctx.party_of(person) != party:
-                    person = None  # a reporter from another side is not this party's speaker
-                claims.append(_Claim(party, person, hit.key, hit, 0.8))
-    if not claims and speaker is not None and reader.party(speaker) is not None:
-        claims.append(_Claim(reader.party(speaker) or "", speaker, "statement", issues[0], 0.5))
-    claims = _main_claims(reader, claims)
-    by_party: dict[str, list[_Claim]] = {}
-    for claim in claims:
-        by_party.setdefault(claim.party, []).append(claim)
-    conditional = [m for m in cues.conditional.finditer(sentence.text)] if cues.conditional else []
-    red_line = bool(cues.red_line and cues.red_line.search(sentence.text))
-    out: list[Position] = []
-    groups: list[tuple[str, _Claim, _Hit]] = []
-    for party, party_claims in by_party.items():
-        if any(c.stance != "statement" for c in party_claims):
-            party_claims = [c for c in party_claims if c.stance != "statement"]  # a frame, not a stance
-        by_issue: dict[str, list[tuple[_Claim, _Hit]]] = {}
-        for claim in party_claims:
-            nearest = _nearest_issue(issues, claim.cue)
-            if nearest is not None:
-                by_issue.setdefault(nearest.key, []).append((claim, nearest))
-        for pairs in by_issue.values():  # per party and issue, the strongest stance
-            claim, hit = min(pairs, key=lambda ch: (_RANK[ch[0].stance], ch[0].cue.start))
-            groups.append((party, claim, hit))
-    taken: set[tuple[str, str]] = set()
-    for party, best, issue_hit in groups:
-        stance = best.stance
-        conditional_on: str | None = None
-        extra: Position | None = None
-        if stance in {"offer", "accept"} and conditional:
-            cond_start = sentence.start + conditional[0].start()
-            after = [h for h in issues if h.start >= cond_start and h.key != issue_hit.key]
-            before = [h for h in issues if h.start < cond_start]
-            if before and after:
-                main = _nearest_issue(before, best.cue) or issue_hit
-                issue_hit = main
-                conditional_on = after[0].key
-                stance = "conditional"
-        issue = issue_hit.key
-        if (party, issue) in taken:
-            continue
-        taken.add((party, issue))
-        stance = ctx.codebook.issue_by_id[issue].stance_map.get(stance, stance)
-        if conditional_on is not None:
-            extra = Position(
-                actor=party,
-                issue=conditional_on,
-                stance="demand",
-                value=_value(cues, conditional_on, sentence.text, "demand"),
-                red_line=False,
-                speaker=best.speaker,
-                evidence=sentence.text,
-                start=sentence.start,
-                end=sentence.end,
-                extractor=EXTRACTOR,
-                confidence=round(best.confidence * 0.8, 3),
-            )
-        out.append(
-            Position(
-                actor=party,
-                issue=issue,
-                stance=stance,
-                value=_value(cues, issue, sentence.text, stance),
-                conditional_on=conditional_on,
-                red_line=red_line,
-                speaker=best.speaker,
-                evidence=sentence.text,
-                start=sentence.start,
-                end=sentence.end,
-                extractor=EXTRACTOR,
-                confidence=best.confidence,
-            )
-        )
-        if extra is not None:
-            out.append(extra)
-    unique: dict[tuple[str, str, str], Position] = {}
-    for position in out:
-        unique.setdefault((position.actor, position.issue, position.stance), position)
-    return list(unique.values())

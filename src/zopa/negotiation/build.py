@@ -20,6 +20,9 @@ The rules (also in the README's "negotiation" section):
 * **Salience**: ``raw[a, i] = sum_k w_k * force_k`` over every statement of *a* on *i* (threats and plans on
   *i* included), with ``force = stance_force[stance] * (red_line_force if red_line else 1)``;
   ``salience[a, i] = raw[a, i] / max_j raw[a, j]`` (normalised per party: its most salient issue is 1).
+* **Independent sources** (``sources``, from :mod:`zopa.corroborate`): statements that are copies of one
+  source (one wire story in five outlets) share that source's weight, ``w * 1/copies``, in every value above;
+  the value's provenance says how many independent sources stand behind it.
 * **Capability**: the codebook's ``capability`` per party (CINC for states); a party without one gets the mean
   of the known ones (marked ``default``). Overridable.
 * **Red lines** (ranges of acceptable outcomes): a red-line ``demand``/``offer``/``accept``/``statement``
@@ -41,8 +44,8 @@ from __future__ import annotations
 import dataclasses
 import logging
 import math
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
@@ -134,6 +137,7 @@ class SourcedValue(_Record):
     support: tuple[tuple[StatementRow, float], ...] = dataclasses.field(default=(), repr=False, compare=False)
     replaced: Value = None  # for an override: the value the evidence gave
     flags: tuple[str, ...] = ()  # "contradiction", ...
+    independent_sources: int | None = None  # distinct sources among `support`, when the build was given them
 
     @property
     def key(self) -> str:
@@ -164,6 +168,7 @@ class SourcedValue(_Record):
             "evidence": [e.as_dict() for e in self.evidence],
             "replaced": plain(self.replaced),
             "flags": list(self.flags),
+            "independent_sources": self.independent_sources,
         }
 
 
@@ -320,8 +325,13 @@ def build_negotiation(
     options: BuildOptions | None = None,
     overrides: Overrides | None = None,
     name: str | None = None,
+    sources: Mapping[int, str] | None = None,
 ) -> NegotiationModel:
-    """Build the negotiation table from statements; see the module docstring for every rule."""
+    """Build the negotiation table from statements; see the module docstring for every rule.
+
+    ``sources`` (statement id -> its independent source, :func:`zopa.corroborate.independent_sources`):
+    statements that share a source (copies of one wire story) share one statement's weight, and each value's
+    provenance says how many independent sources stand behind it."""
     opts = options or BuildOptions()
     rows = list(rows)
     skipped: list[str] = []
@@ -329,7 +339,7 @@ def build_negotiation(
     parties = {a.id for a in codebook.actors if a.is_party}
 
     usable: list[StatementRow] = []
-    for row in rows:
+    for row in map(_rejection_scale_point, rows):
         p = row.position
         if p.issue not in issues_by_id:
             skipped.append(f"statement {row.id}: issue {p.issue!r} is not in the codebook")
@@ -361,16 +371,18 @@ def build_negotiation(
             weight_of_day[day] = decay_weight(day, as_of, opts.half_life_days)
         return weight_of_day[day]
 
+    share = _source_shares(usable, sources)
     # Group by party and issue (no-deal issues feed BATNAs, never positions).
     by_pair: dict[tuple[str, str], list[tuple[StatementRow, float]]] = defaultdict(list)
     for row in usable:
-        by_pair[(row.position.actor, row.position.issue)].append((row, decay(row)))
+        weight = decay(row) * share.get(row.id or -1, 1.0)  # copies of one source share its weight
+        by_pair[(row.position.actor, row.position.issue)].append((row, weight))
 
     actor_order = [a.id for a in codebook.actors if a.id in {k[0] for k in by_pair}]
     actor_order += sorted({k[0] for k in by_pair} - set(actor_order))
     table_issues = [iss for iss in codebook.issues if not iss.no_deal]
 
-    b = _Builder(opts, codebook, skipped)
+    b = _Builder(opts, codebook, skipped, sources)
     for (actor, issue), stmts in by_pair.items():
         if not issues_by_id[issue].no_deal:
             b.position(actor, issue, stmts)
@@ -472,8 +484,37 @@ def _resolve_unvalued_rejects(
     return changed
 
 
+def _rejection_scale_point(row: StatementRow) -> StatementRow:
+    """Within the build a rejection's ``value`` is the point it turns down: extraction records that point
+    as ``rejected_value`` (and, in ``value``, the holder's own implied point, which the far-end inference
+    below derives again)."""
+    p = row.position
+    if p.stance == "reject" and p.rejected_value is not None:
+        return replace(row, position=replace(p, value=p.rejected_value))
+    return row
+
+
 def _newest(stmts: Sequence[tuple[StatementRow, float]]) -> tuple[StatementRow, float]:
     return max(stmts, key=lambda s: (s[1], s[0].id or 0))
+
+
+def _source_shares(rows: Sequence[StatementRow], sources: Mapping[int, str] | None) -> dict[int, float]:
+    """Statement id -> its share of one source's weight: 1 / the statements that carry that source."""
+    if not sources:
+        return {}
+    keyed = {r.id: sources[r.id] for r in rows if r.id is not None and r.id in sources}
+    counts = Counter(keyed.values())
+    return {i: 1.0 / counts[key] for i, key in keyed.items()}
+
+
+def _sources_note(independent: int, statements: int) -> str:
+    plural = "s" if independent != 1 else ""
+    if independent == statements:
+        return f"; {independent} independent source{plural}"
+    return (
+        f"; {independent} independent source{plural} in {statements} statements "
+        "(copies of one source share one source's weight)"
+    )
 
 
 def decay_weight(day: date | None, as_of: date | None, half_life_days: float) -> float:
@@ -523,8 +564,11 @@ def estimate_position(
 
 
 class _Builder:
-    def __init__(self, opts: BuildOptions, codebook: Codebook, skipped: list[str]) -> None:
+    def __init__(
+        self, opts: BuildOptions, codebook: Codebook, skipped: list[str], sources: Mapping[int, str] | None
+    ) -> None:
         self.o = opts
+        self.sources = sources
         self.codebook = codebook
         self.skipped = skipped
         self.values: dict[tuple[str, str | None, str], SourcedValue] = {}
@@ -557,6 +601,10 @@ class _Builder:
         support: Sequence[tuple[StatementRow, float]] = (),
         flags: tuple[str, ...] = (),
     ) -> None:
+        independent = None
+        if self.sources is not None and support:
+            independent = len({self.sources.get(r.id or -1, f"row {id(r)}") for r, _ in support})
+            detail += _sources_note(independent, len(support))
         self.values[(actor, issue, field_name)] = SourcedValue(
             actor=actor,
             issue=issue,
@@ -566,6 +614,7 @@ class _Builder:
             detail=detail,
             support=tuple(support),
             flags=flags,
+            independent_sources=independent,
         )
 
     def pos(self, actor: str, issue: str) -> float:

@@ -130,6 +130,7 @@ def load_statements(db: Database, *, until: datetime | None = None) -> list[Stat
         p.c.red_line,
         p.c.speaker,
         p.c.evidence,
+        p.c.rejected_value,
     ).order_by(p.c.document_id, p.c.start, p.c.id)
     with db.connect() as conn:
         docs = {r[0]: tuple(r[1:]) for r in conn.execute(doc_query)}
@@ -145,6 +146,7 @@ def load_statements(db: Database, *, until: datetime | None = None) -> list[Stat
             stance=r[8],
             value=r[9],
             conditional_on=r[10],
+            rejected_value=r[14],
             red_line=bool(r[11]),
             speaker=r[12],
             evidence=r[13],

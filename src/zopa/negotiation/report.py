@@ -16,6 +16,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from zopa.corroborate import independent_sources
 from zopa.errors import ZopaError
 from zopa.negotiation.analysis import (
     AnalysisOptions,
@@ -55,7 +56,11 @@ class _State:
         if self._ctx != id(ctx) or self._model is None:
             self._rows = load_statements(ctx.db)
             self._model = build_negotiation(
-                self._rows, self.codebook, options=self.options, overrides=self.overrides
+                self._rows,
+                self.codebook,
+                options=self.options,
+                overrides=self.overrides,
+                sources=independent_sources(ctx.db, self._rows),
             )
             self._ctx = id(ctx)
             self.assumptions = {}

@@ -43,8 +43,15 @@ class NegotiationSource:
     overrides: Overrides | None = None
 
     def build(self) -> NegotiationModel:
+        from zopa.corroborate import independent_sources
+
+        rows = load_statements(self.db)
         return build_negotiation(
-            load_statements(self.db), self.codebook, options=self.options, overrides=self.overrides
+            rows,
+            self.codebook,
+            options=self.options,
+            overrides=self.overrides,
+            sources=independent_sources(self.db, rows),
         )
 
 

@@ -130,6 +130,7 @@ class PositionRow(_EvidenceRow):
     issue: str
     stance: str
     value: float | None
+    rejected_value: float | None
     conditional_on: str | None
     red_line: bool
     speaker: str | None
@@ -565,6 +566,7 @@ def _position_row(row: Any) -> PositionRow:
         issue=row["issue"],
         stance=row["stance"],
         value=row["value"],
+        rejected_value=row["rejected_value"],
         conditional_on=row["conditional_on"],
         red_line=bool(row["red_line"]),
         speaker=row["speaker"],
@@ -922,6 +924,7 @@ EXPORT_FIELDS: dict[str, tuple[str, ...]] = {
         "issue",
         "stance",
         "value",
+        "rejected_value",
         "conditional_on",
         "red_line",
         "speaker",

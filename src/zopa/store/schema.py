@@ -149,6 +149,7 @@ positions = Table(
     Column("issue", String(100), nullable=False),
     Column("stance", String(16), nullable=False),
     Column("value", Float, nullable=True),
+    Column("rejected_value", Float, nullable=True),
     Column("conditional_on", String(100), nullable=True),
     Column("red_line", Boolean, nullable=False, default=False),
     Column("speaker", String(200), nullable=True),
@@ -185,3 +186,58 @@ extraction_runs = Table(
 
 EVIDENCE_TABLES = {"mentions": mentions, "quotes": quotes, "statements": statements, "positions": positions,
                    "events": events}
+
+# --- zopa watch: feeds polled, items analysed, alerts raised (migration 0005) ------------------------------
+
+# One row per feed `zopa watch` polls: the validators of its last answer (sent back as If-None-Match and
+# If-Modified-Since) and its schedule, so a restarted watcher resumes where it stopped, backoff included.
+watch_feeds = Table(
+    "watch_feeds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", Text, nullable=False, unique=True),
+    Column("etag", Text, nullable=True),
+    Column("last_modified", Text, nullable=True),
+    Column("checked_at", DateTime, nullable=True),
+    Column("next_check_at", DateTime, nullable=True),
+    Column("failures", Integer, nullable=False, default=0),  # consecutive failed polls (the backoff exponent)
+    Column("last_status", String(32), nullable=True),  # "200", "304", "error"
+    Column("last_error", Text, nullable=True),
+)
+
+# Feed items already analysed, keyed by the content hash of the item's text: an item is marked in the same
+# transaction as the alerts it raised, so a watcher killed mid-item redoes that item and nothing else.
+watch_items = Table(
+    "watch_items",
+    metadata,
+    Column("feed_id", Integer, ForeignKey("watch_feeds.id", ondelete="CASCADE"), primary_key=True),
+    Column("item_key", String(64), primary_key=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="SET NULL"), nullable=True),
+    Column("title", Text, nullable=False),
+    Column("link", Text, nullable=True),
+    Column("status", String(16), nullable=False),  # analysed | failed
+    Column("problem", Text, nullable=True),
+    Column("processed_at", DateTime, nullable=False),
+)
+
+# Alerts: one per shift or contradiction a new item brought. `key` identifies the change (kind and the two
+# statements), so the same change is never raised twice; `logged_at` / `posted_at` record delivery.
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(64), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),  # shift | contradiction
+    Column("change", String(32), nullable=False),  # point, red-line-drawn, ..., positions, stances, speaker
+    Column("actor", String(200), nullable=True),
+    Column("issue", String(100), nullable=True),
+    Column("document_id", Integer, nullable=True),  # the new item's document
+    Column("feed_id", Integer, nullable=True),
+    Column("summary", Text, nullable=False),
+    Column("detail", Text, nullable=False),  # JSON: the statements before and after, with their sources
+    Column("created_at", DateTime, nullable=False),
+    Column("logged_at", DateTime, nullable=True),
+    Column("posted_at", DateTime, nullable=True),
+    Column("post_attempts", Integer, nullable=False, default=0),
+    Index("ix_alerts_created_at", "created_at"),
+)

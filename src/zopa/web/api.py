@@ -118,6 +118,7 @@ class PositionOut(_EvidenceOut):
     issue: str
     stance: str
     value: float | None
+    rejected_value: float | None
     conditional_on: str | None
     red_line: bool
     speaker: str | None

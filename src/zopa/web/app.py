@@ -32,7 +32,7 @@ from zopa.ingest import Fetcher
 from zopa.negotiation.analysis import load_plan
 from zopa.negotiation.scenario import load_scenario
 from zopa.store.db import open_db
-from zopa.web import api, pages
+from zopa.web import api, pages, tracking
 from zopa.web.cache import AggregateCache
 from zopa.web.security import BodyLimit, HostCheck, SecurityHeaders
 
@@ -115,6 +115,7 @@ def create_app(
     app.state.scenario = loaded_scenario
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(tracking.router)
 
     @app.get("/static/{name}", include_in_schema=False)
     def static(name: str, request: Request) -> Response:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from zopa.corroborate import independent_sources
 from zopa.errors import ZopaError
 from zopa.negotiation.analysis import (
     AnalysisOptions,
@@ -79,7 +80,7 @@ def negotiation_view(
     problems: dict[str, str] = {}
     statements = load_statements(db)
     try:
-        model = build_negotiation(statements, codebook)
+        model = build_negotiation(statements, codebook, sources=independent_sources(db, statements))
     except ZopaError as exc:
         reason = f"the negotiation cannot be built from the stored evidence: {exc}"
         return NegotiationView(problems=dict.fromkeys(PARTS, reason))

@@ -3,14 +3,15 @@
 Uploads are parsed from memory (``zopa.ingest.read_memory``): the name a browser sends is only a label (it
 becomes the document's ``source`` as ``upload:<name>`` after being reduced to a plain file name) and never
 reaches the file system. A URL goes through the pipeline's fetcher (http and https only). Each document is
-extracted with the codebook and stored with its evidence in one transaction (``zopa.pipeline.store_article``).
+extracted with the codebook and stored with its evidence in one transaction
+(``zopa.pipeline.analyze_articles``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING
@@ -26,15 +27,7 @@ from zopa.ingest import (
     read_inputs,
     read_memory,
 )
-from zopa.pipeline import (
-    AnalyzeOptions,
-    AnalyzeReport,
-    DocumentOutcome,
-    ExtractReport,
-    IngestReport,
-    InputProblem,
-    store_or_report,
-)
+from zopa.pipeline import AnalyzeOptions, AnalyzeReport, InputProblem, analyze_articles
 from zopa.records import Article
 
 if TYPE_CHECKING:
@@ -95,11 +88,6 @@ def ingest_web(
     """Analyse what a web form or API call sent: files, pasted text and/or one http(s) URL (a feed or an
     article). Unreadable inputs are reported in ``errors``; the others are stored with their evidence.
     Only the new documents are extracted (unlike ``analyze``, stored documents are left as they are)."""
-    from zopa.codebook import codebook_hash
-    from zopa.extract import extract
-    from zopa.store.evidence import record_codebook_actors
-    from zopa.store.queries import stats
-
     options = options or AnalyzeOptions()
     if not uploads and pasted is None and not url:
         raise InputError("ingest", "nothing to ingest: send a file, paste text or give a feed URL")
@@ -113,7 +101,7 @@ def ingest_web(
             )
             continue
         for result in read_memory(upload.data, source=label, fmt=_format_of(upload.filename)):
-            if isinstance(result, InputError):
+            if isinstance(result, InputError):  # one bad line or entry: the upload's other articles go on
                 errors.append(InputProblem(source=result.source, problem=result.problem))
             else:
                 articles.append(result)
@@ -146,50 +134,8 @@ def ingest_web(
                 else:
                     articles.append(result)
 
-    cb_hash = codebook_hash(codebook)
-    record_codebook_actors(db, codebook)
-    outcomes: list[DocumentOutcome] = []
-    extracted: list[int] = []
-    extract_errors: list[InputProblem] = []
-    counts = dict.fromkeys(("mentions", "quotes", "statements", "positions", "events"), 0)
-    for article in articles:
-        try:
-            evidence = extract(article, codebook)
-        except Exception as exc:  # an extractor bug must not lose the document: store it, report it
-            extract_errors.append(
-                InputProblem(
-                    source=article.source, problem=f"extraction failed ({type(exc).__name__}: {exc})"
-                )
-            )
-            evidence = None
-        outcome = store_or_report(
-            db,
-            article,
-            options,
-            evidence=evidence,
-            codebook=codebook,
-            codebook_hash=cb_hash if evidence is not None else None,
-        )
-        if isinstance(outcome, InputProblem):
-            errors.append(outcome)
-            continue
-        outcomes.append(outcome)
-        if evidence is not None and outcome.status != "duplicate":
-            extracted.append(outcome.document_id)
-            for key in counts:
-                counts[key] += len(getattr(evidence, key))
-
-    return AnalyzeReport(
-        ingest=IngestReport(documents=tuple(outcomes), errors=tuple(errors)),
-        extract=ExtractReport(
-            extracted=tuple(sorted(set(extracted))),
-            up_to_date=(),
-            errors=tuple(extract_errors),
-            codebook_hash=cb_hash,
-            counts=counts,
-        ),
-        stats=stats(db),
-    )
+    report = analyze_articles(articles, db, codebook=codebook, options=options)
+    return replace(report, ingest=replace(report.ingest, errors=tuple(errors) + report.ingest.errors))
 
 
 __all__ = ["Fetcher", "Pasted", "Upload", "ingest_web", "upload_label"]

@@ -1,0 +1,197 @@
+"""The language layer every codebook inherits: speech verbs, stance cues, negators, hedges, event words.
+
+``src/zopa/data/grammar-en.yaml`` is zopa's default English grammar. A codebook holds only its negotiation
+(actors, titles, issues, scales, issue cues); its optional ``grammar:`` section extends the default::
+
+    grammar:
+      speech_verbs: [quip]                      # added to the default lemmas
+      stance_cues:
+        red_line: ['\\bnot one inch\\b']        # added to the default red-line cues
+      replace: [event_nouns]                    # these lists replace the default instead
+      event_nouns: [buses, trains]
+
+Verb lexicons are lemmas; :func:`verb_forms` gives every inflection (LemmInflect's tables), so "brand"
+recognises "branded" and "call on" recognises "called on" without typed lists of word forms.
+"""
+
+from __future__ import annotations
+
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from zopa.safe_regex import check_cue
+
+GRAMMAR_FILE = Path(__file__).parent / "data" / "grammar-en.yaml"
+STANCE_KEYS = (
+    "demand", "reject", "accept", "offer", "conditional", "threat", "plan", "statement", "red_line",
+)
+LIST_FIELDS = (
+    "speech_verbs",
+    "characterising_verbs",
+    "speech_nouns",
+    "need_that",
+    "body_nouns",
+    "concession_verbs",
+    "escalation_verbs",
+    "object_demand_verbs",
+    "document_nouns",
+    "negators",
+    "hedges",
+    "event_verbs",
+    "event_nouns",
+)
+PATTERN_FIELDS = ("negators", "hedges")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_patterns(patterns: tuple[str, ...]) -> tuple[str, ...]:
+    for cue in patterns:
+        check_cue(cue)  # valid, and safe on hostile text (no catastrophic backtracking)
+    return patterns
+
+
+class StanceCues(_Model):
+    """Phrases (regular expressions, case-insensitive) that signal each stance."""
+
+    demand: tuple[str, ...] = ()
+    reject: tuple[str, ...] = ()
+    accept: tuple[str, ...] = ()
+    offer: tuple[str, ...] = ()
+    conditional: tuple[str, ...] = ()
+    threat: tuple[str, ...] = ()
+    plan: tuple[str, ...] = ()
+    # Reporting phrases that make a report a statement of position ("emphasized", "reiterated"); a plain
+    # "said" about an issue is not a position by itself.
+    statement: tuple[str, ...] = ()
+    red_line: tuple[str, ...] = ()
+
+    @field_validator(*STANCE_KEYS)
+    @classmethod
+    def _compile(cls, cues: tuple[str, ...]) -> tuple[str, ...]:
+        return _check_patterns(cues)
+
+
+class Grammar(_Model):
+    """A language's grammar of negotiation coverage (see the module docstring)."""
+
+    language: str = "en"
+    speech_verbs: tuple[str, ...] = ()  # lemmas, single or multi-word ("say", "call on", "according to")
+    characterising_verbs: tuple[str, ...] = ()  # lemmas that take a quoted label ("brand", "dub")
+    speech_nouns: tuple[str, ...] = ()  # word forms
+    need_that: tuple[str, ...] = ()  # speech-verb lemmas that report only with "that" or a quotation
+    body_nouns: tuple[str, ...] = ()  # nouns that make a party's adjective its voice ("Russian officials")
+    concession_verbs: tuple[str, ...] = ()  # lemmas: a party's action toward the other side (accept)
+    escalation_verbs: tuple[str, ...] = ()  # lemmas: a party's action away from it (plan)
+    object_demand_verbs: tuple[str, ...] = ()  # speech verbs that demand a noun object ("claims the land")
+    document_nouns: tuple[str, ...] = ()  # "plan", "proposal": a party's document states its positions
+    stance_cues: StanceCues = StanceCues()
+    negators: tuple[str, ...] = ()  # patterns
+    hedges: tuple[str, ...] = ()  # patterns
+    event_verbs: tuple[str, ...] = ()  # lemmas
+    event_nouns: tuple[str, ...] = ()  # word forms
+
+    @field_validator(*PATTERN_FIELDS)
+    @classmethod
+    def _compile(cls, cues: tuple[str, ...]) -> tuple[str, ...]:
+        return _check_patterns(cues)
+
+    @field_validator(
+        "speech_verbs", "characterising_verbs", "need_that", "event_verbs", "speech_nouns", "body_nouns",
+        "concession_verbs", "escalation_verbs", "object_demand_verbs", "document_nouns",
+    )
+    @classmethod
+    def _words(cls, words: tuple[str, ...]) -> tuple[str, ...]:
+        out: list[str] = []
+        for word in words:
+            norm = " ".join(str(word).lower().split())
+            if not norm:
+                raise ValueError("an empty word")
+            if norm not in out:
+                out.append(norm)
+        return tuple(out)
+
+
+@cache
+def default_grammar_data() -> dict[str, Any]:
+    """The default English grammar as plain data (read once)."""
+    data = yaml.safe_load(GRAMMAR_FILE.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{GRAMMAR_FILE}: not a grammar")
+    return data
+
+
+def merged_grammar_data(extension: object) -> dict[str, Any]:
+    """The default grammar with a codebook's ``grammar:`` section applied (lists extend the default's, or
+    replace it for the fields named in ``replace``). Raises ValueError naming a bad field."""
+    base = default_grammar_data()
+    if extension is None:
+        extension = {}
+    if not isinstance(extension, dict):
+        raise ValueError("grammar: must be a mapping of lists (speech_verbs, stance_cues, ...)")
+    ext = dict(extension)
+    replace = ext.pop("replace", []) or []
+    if not isinstance(replace, list) or not all(isinstance(r, str) for r in replace):
+        raise ValueError("grammar.replace: must list field names (e.g. [event_nouns, stance_cues.threat])")
+    known = {*LIST_FIELDS, "stance_cues", "language", *(f"stance_cues.{k}" for k in STANCE_KEYS)}
+    for name in replace:
+        if name not in known:
+            raise ValueError(f"grammar.replace: {name!r} is not a grammar field")
+    out: dict[str, Any] = {k: v for k, v in base.items()}
+    for key, value in ext.items():
+        if key == "stance_cues":
+            if not isinstance(value, dict):
+                raise ValueError("grammar.stance_cues: must map stances to lists of patterns")
+            cues = {} if "stance_cues" in replace else dict(base.get("stance_cues", {}))
+            for stance, patterns in value.items():
+                if stance not in STANCE_KEYS:
+                    raise ValueError(
+                        f"grammar.stance_cues.{stance}: not a stance (one of {', '.join(STANCE_KEYS)})"
+                    )
+                if not isinstance(patterns, list):
+                    raise ValueError(f"grammar.stance_cues.{stance}: must be a list of patterns")
+                own = [] if f"stance_cues.{stance}" in replace else list(cues.get(stance, []))
+                cues[stance] = [*own, *patterns]
+            out["stance_cues"] = cues
+        elif key in LIST_FIELDS:
+            if not isinstance(value, list):
+                raise ValueError(f"grammar.{key}: must be a list")
+            out[key] = value if key in replace else [*base.get(key, []), *value]
+        elif key == "language":
+            out[key] = value
+        else:
+            raise ValueError(f"grammar.{key}: not a grammar field (one of {', '.join(sorted(known))})")
+    return out
+
+
+@lru_cache(maxsize=4096)
+def verb_forms(lemma: str) -> tuple[str, ...]:
+    """Every inflection of a verb lemma, lower case; a multi-word lemma inflects its first word ("call on"
+    -> "calls on", "called on", ...); phrases that do not start with a verb ("according to") stay as
+    they are."""
+    from lemminflect import getAllInflections
+
+    words = lemma.lower().split()
+    if not words:
+        return ()
+    head, rest = words[0], words[1:]
+    forms = {head}
+    for group in getAllInflections(head, upos="VERB").values():
+        forms.update(f.lower() for f in group)
+    tail = (" " + " ".join(rest)) if rest else ""
+    return tuple(sorted(f + tail for f in forms))
+
+
+def forms_of(lemmas: tuple[str, ...]) -> dict[str, str]:
+    """Word form -> lemma for a verb lexicon (the first lemma wins where two share a form)."""
+    out: dict[str, str] = {}
+    for lemma in lemmas:
+        for form in verb_forms(lemma):
+            out.setdefault(form, lemma)
+    return out
