@@ -36,7 +36,7 @@ def _since(value: str | None) -> date | None:
         raise InputError("--since", f"{value!r} is not a date (use YYYY-MM-DD)") from None
 
 
-def _db(db: str | None, *, read_only: bool = True) -> Any:
+def _db(db: str | None, *, read_only: bool = False) -> Any:
     from zopa.store.db import open_db
 
     return open_db(db or db_default(), read_only=read_only)
@@ -100,7 +100,8 @@ def quotes_cmd(
         print_corroborated_quotes(groups, as_json)
         return
 
-    page = list_quotes(_db(db), speaker=speaker, outlet=outlet, since=_since(since), limit=limit)
+    database = _db(db, read_only=True)
+    page = list_quotes(database, speaker=speaker, outlet=outlet, since=_since(since), limit=limit)
     if as_json:
         print_json(_page_json(page))
         return
@@ -145,7 +146,7 @@ def positions_cmd(
     """
     from zopa.store.queries import list_positions, position_matrix
 
-    database = _db(db)
+    database = _db(db, read_only=corroborated is None)
     if corroborated is not None:
         from zopa.cli.tracking_cmds import corroborated_claims, print_corroborated_claims
 
@@ -215,7 +216,7 @@ def events_cmd(
     """
     from zopa.store.queries import list_events
 
-    page = list_events(_db(db), what=what, outlet=outlet, since=_since(since), limit=limit)
+    page = list_events(_db(db, read_only=True), what=what, outlet=outlet, since=_since(since), limit=limit)
     if as_json:
         print_json(_page_json(page))
         return
@@ -245,7 +246,7 @@ def extract_cmd(
     """
     from zopa.pipeline import extract_stored
 
-    result = extract_stored(_db(db, read_only=False), codebook=_codebook(codebook), force=force)
+    result = extract_stored(_db(db), codebook=_codebook(codebook), force=force)
     if as_json:
         print_json(result.as_dict())
         return
@@ -379,7 +380,8 @@ def report_cmd(
             overrides=load_overrides(overrides) if overrides is not None else None,
         ),
     )
-    info = write_report(_db(db), html, sections=sections, since=_since(since), title=title, codebook=book)
+    database = _db(db, read_only=True)
+    info = write_report(database, html, sections=sections, since=_since(since), title=title, codebook=book)
     if as_json:
         print_json(info.as_dict())
         return
