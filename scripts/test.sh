@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs everything the tests need on a fresh Debian machine (PostgreSQL, Chromium, Python packages),
-# then runs ruff, mypy and the test suite. Safe to re-run: each step is skipped when already done.
+# Installs everything the tests need on a fresh Debian machine (PostgreSQL, Chromium, and zopa with its web
+# and test extras in ./.venv, as the README's install does), then runs ruff, mypy and the test suite. Safe to
+# re-run: each step is skipped when already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,8 +16,9 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
 fi
 
-python3 -m pip install -q --disable-pip-version-check -e '.[web,test]'
-python3 -m ruff check src tests bench
-python3 -m mypy src/zopa
+bash scripts/install.sh web,test
+python="${ZOPA_VENV:-.venv}/bin/python"
+"$python" -m ruff check src tests bench
+"$python" -m mypy src/zopa
 # -p no:benchmark: pytest-benchmark, when installed, warns under xdist, and warnings are errors here
-python3 -m pytest -q -n 2 -p no:benchmark "$@"
+"$python" -m pytest -q -n 2 -p no:benchmark "$@"

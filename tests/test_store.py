@@ -85,6 +85,7 @@ def _evidence(text_: str) -> Evidence:
                 what="ships stopped",
                 count=12,
                 unit="ships",
+                qualifier="at least",
                 place="the border",
                 start=e_start,
                 end=e_start + 8,
@@ -242,7 +243,7 @@ def test_queries_return_traceable_rows(db_url: str) -> None:
     assert queries.list_quotes(db, outlet="example times", since=date(2025, 1, 1)).total == 1
 
     events = queries.list_events(db, what="ships")
-    assert events.total == 3 and events.items[0].count == 12
+    assert events.total == 3 and events.items[0].count == 12 and events.items[0].qualifier == "at least"
 
     matrix = queries.position_matrix(db)
     cell = matrix.cell("arland", "northern-valley")

@@ -15,7 +15,6 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -29,6 +28,7 @@ from pydantic import (
 from zopa.errors import CodebookError
 from zopa.grammar import Grammar, merged_grammar_data
 from zopa.safe_regex import check_cue
+from zopa.yamlfile import YamlFile, field_problem, read_yaml
 
 
 def _non_empty(value: str) -> str:
@@ -73,7 +73,7 @@ class Title(DatedRef):
 
 
 class SpeaksFor(DatedRef):
-    """The party a person speaks for during a period."""
+    """The party a person or an organisation (a ministry, an agency) speaks for during a period."""
 
     party: str
 
@@ -90,20 +90,22 @@ class Actor(_Model):
     speaks_for: tuple[SpeaksFor, ...] = ()
     capability: Capability | None = None  # default weight in the negotiation (e.g. CINC for states)
     capability_source: str | None = None
-    party: bool | None = None  # a negotiating party; default: every non-person actor
+    party: bool | None = None  # a negotiating party; default: every non-person actor that speaks for no one
 
     @property
     def is_party(self) -> bool:
-        return self.party if self.party is not None else self.kind != "person"
+        # a ministry that speaks for its state is the state's voice, not a party with a capability of its own
+        return self.party if self.party is not None else self.kind != "person" and not self.speaks_for
 
     def party_on(self, day: date | None) -> str | None:
-        """The party this actor speaks for on ``day`` (itself, for a party)."""
-        if self.kind != "person":
-            return self.id
+        """The party this actor speaks for on ``day``: the one its ``speaks_for`` names then (people and
+        organisations alike), else itself when it is a party."""
         for ref in self.speaks_for:
             if ref.holds_on(day):
                 return ref.party
-        return self.speaks_for[-1].party if self.speaks_for and day is None else None
+        if self.speaks_for and day is None:
+            return self.speaks_for[-1].party
+        return self.id if self.is_party else None
 
 
 class Anchor(_Model):
@@ -252,30 +254,29 @@ class Codebook(_Model):
         return [a for a in self.actors if a.is_party]
 
 
+# every field name a codebook can hold, for "did you mean" on a misspelt one
+_FIELD_NAMES = frozenset(
+    info.alias or key
+    for model in (Codebook, Actor, Title, SpeaksFor, Issue, Anchor, Measure)
+    for key, info in model.model_fields.items()
+)
+
+
 def load_codebook(path: str | Path) -> Codebook:
-    """Read and validate a codebook file; raise :class:`CodebookError` naming the file and the field."""
-    path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CodebookError(f"{path}: no such codebook file") from None
-    except UnicodeDecodeError:
-        raise CodebookError(f"{path}: not UTF-8 text") from None
-    except yaml.YAMLError as exc:
-        raise CodebookError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
-    return parse_codebook(data, source=str(path))
+    """Read and validate a codebook file; raise :class:`CodebookError` naming the file, the line and the
+    field."""
+    doc = read_yaml(path, what="codebook", error=lambda where, problem: CodebookError(f"{where}: {problem}"))
+    return parse_codebook(doc.data, source=str(doc.path), lines=doc)
 
 
-def parse_codebook(data: object, *, source: str = "<codebook>") -> Codebook:
+def parse_codebook(data: object, *, source: str = "<codebook>", lines: YamlFile | None = None) -> Codebook:
+    """Validate codebook data; ``lines`` (the file it was read from) adds the line of a bad field."""
     if not isinstance(data, dict):
         raise CodebookError(f"{source}: a codebook must be a mapping with 'name', 'actors' and 'issues'")
     try:
         return Codebook.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        msg = err["msg"].removeprefix("Value error, ")
-        raise CodebookError(f"{source}: field {where}: {msg}") from None
+        raise CodebookError(field_problem(exc, source, lines, _FIELD_NAMES)) from None
 
 
 def codebook_hash(codebook: Codebook) -> str:

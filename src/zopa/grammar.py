@@ -43,8 +43,13 @@ LIST_FIELDS = (
     "hedges",
     "event_verbs",
     "event_nouns",
+    "event_noun_patterns",
+    "event_qualifiers",
+    "event_irrealis",
+    "event_source_cues",
+    "event_claim_verbs",
 )
-PATTERN_FIELDS = ("negators", "hedges")
+PATTERN_FIELDS = ("negators", "hedges", "event_noun_patterns", "event_irrealis", "event_source_cues")
 
 
 class _Model(BaseModel):
@@ -95,7 +100,12 @@ class Grammar(_Model):
     negators: tuple[str, ...] = ()  # patterns
     hedges: tuple[str, ...] = ()  # patterns
     event_verbs: tuple[str, ...] = ()  # lemmas
-    event_nouns: tuple[str, ...] = ()  # word forms
+    event_nouns: tuple[str, ...] = ()  # plural word forms a number counts ("prisoners")
+    event_noun_patterns: tuple[str, ...] = ()  # patterns a counted word matches whole, as written
+    event_qualifiers: tuple[str, ...] = ()  # phrases that hedge or bound a figure ("more than")
+    event_irrealis: tuple[str, ...] = ()  # patterns that make a later figure a threat or proposal
+    event_source_cues: tuple[str, ...] = ()  # patterns around a count (COUNT) that make it one of sources
+    event_claim_verbs: tuple[str, ...] = ()  # lemmas whose subject is the source of a figure
 
     @field_validator(*PATTERN_FIELDS)
     @classmethod
@@ -104,7 +114,8 @@ class Grammar(_Model):
 
     @field_validator(
         "speech_verbs", "characterising_verbs", "need_that", "event_verbs", "speech_nouns", "body_nouns",
-        "concession_verbs", "escalation_verbs", "object_demand_verbs", "document_nouns",
+        "concession_verbs", "escalation_verbs", "object_demand_verbs", "document_nouns", "event_qualifiers",
+        "event_claim_verbs",
     )
     @classmethod
     def _words(cls, words: tuple[str, ...]) -> tuple[str, ...]:

@@ -112,17 +112,18 @@ class Position(_Record):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EventFact(_Record):
-    """A reported figure: "69 long-range drones launched", "26 people injured"."""
+    """A reported figure: "40 rockets fired", "at least 12 people hurt", "a 25% levy"."""
 
     what: str
     count: float | None
-    unit: str | None = None
+    unit: str | None = None  # what the count counts ("people", "percent")
+    qualifier: str | None = None  # the hedge or bound the text puts on it ("more than", "up to")
     place: str | None = None
     when: str | None = None
     claimed_by: str | None = None
     start: int = 0
     end: int = 0
-    extractor: str = "events.v1"
+    extractor: str = "events.v2"
     confidence: float = 1.0
 
 

@@ -261,7 +261,8 @@ def events_section(ctx: ReportContext) -> str:
         return "<p>No event figures extracted.</p>"
     rows = "".join(
         "<tr>"
-        f"<td>{esc('' if e.count is None else f'{e.count:g}')}</td><td>{esc(e.unit or '')}</td>"
+        f"<td>{esc(' '.join(filter(None, (e.qualifier, None if e.count is None else f'{e.count:g}'))))}</td>"
+        f"<td>{esc(e.unit or '')}</td>"
         f"<td>{ctx.link(e.document, e.start, e.end, e.what)}</td><td>{esc(e.place or '')}</td>"
         f"<td>{esc(e.when or '')}</td><td>{esc(e.claimed_by or '')}</td>"
         f'<td class="muted">{esc(_source_label(e))}</td></tr>'

@@ -259,12 +259,12 @@ def check_cue(cue: str) -> str:
     try:
         re.compile(cue, re.IGNORECASE)
     except re.error as exc:
-        raise ValueError(f"cue {cue!r} is not a valid regular expression: {exc}") from exc
+        raise ValueError(f"cue '{cue}' is not a valid regular expression: {exc}") from exc
     risk = backtracking_risk(cue, re.IGNORECASE)
     if risk:
-        raise ValueError(f"cue {cue!r} is unsafe on hostile text: {risk}; rewrite it without nested repeats")
+        raise ValueError(f"cue '{cue}' is unsafe on hostile text: {risk}; rewrite it without nested repeats")
     if re.fullmatch(cue, "", re.IGNORECASE) is not None:
-        raise ValueError(f"cue {cue!r} matches the empty string, so it would match in every sentence")
+        raise ValueError(f"cue '{cue}' matches the empty string, so it would match in every sentence")
     return cue
 
 

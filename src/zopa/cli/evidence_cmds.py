@@ -1,4 +1,4 @@
-"""Evidence commands: ``quotes``, ``positions``, ``events``, ``extract``, ``eval``, ``report``, ``codebook``.
+"""Evidence commands: ``quotes``, ``positions``, ``events``, ``extract``, ``eval``, ``report``.
 
 Each command parses its options and calls one library function; ``--json`` prints the record's ``as_dict()``.
 """
@@ -27,13 +27,13 @@ CodebookOption = Annotated[
 ]
 
 
-def _since(value: str | None) -> date | None:
+def _since(value: str | None, option: str = "--since") -> date | None:
     if value is None:
         return None
     try:
         return datetime.fromisoformat(value).date() if "T" in value else date.fromisoformat(value)
     except ValueError:
-        raise InputError("--since", f"{value!r} is not a date (use YYYY-MM-DD)") from None
+        raise InputError(option, f"{value!r} is not a date (use YYYY-MM-DD)") from None
 
 
 def _db(db: str | None, *, read_only: bool = False) -> Any:
@@ -224,7 +224,7 @@ def events_cmd(
     for column in ("count", "what", "unit", "place", "when", "claimed by", "doc"):
         table.add_column(column)
     for e in page.items:
-        count = "" if e.count is None else f"{e.count:g}"
+        count = "" if e.count is None else f"{e.qualifier} {e.count:g}" if e.qualifier else f"{e.count:g}"
         table.add_row(
             count, e.what, e.unit or "", e.place or "", e.when or "", e.claimed_by or "", str(e.document)
         )
@@ -386,76 +386,3 @@ def report_cmd(
         print_json(info.as_dict())
         return
     console.print(f"wrote {info.path} ({info.bytes:,} bytes; {info.documents} documents)")
-
-
-codebook_app = typer.Typer(help="Check and show codebooks.", no_args_is_help=True)
-app.add_typer(codebook_app, name="codebook")
-
-
-@codebook_app.command("validate")
-def codebook_validate(
-    file: Annotated[Path, typer.Argument(help="Codebook YAML file.")],
-    as_json: JsonOption = False,
-) -> None:
-    """Check a codebook; an invalid one fails with the field that is wrong.
-
-    Example: zopa codebook validate codebooks/russia-ukraine.yaml
-    """
-    from zopa.codebook import codebook_hash, load_codebook
-
-    book = load_codebook(file)
-    summary = {
-        "file": str(file),
-        "name": book.name,
-        "valid": True,
-        "actors": len(book.actors),
-        "issues": len(book.issues),
-        "hash": codebook_hash(book),
-    }
-    if as_json:
-        print_json(summary)
-        return
-    console.print(
-        f"{file}: valid codebook {book.name!r} ({len(book.actors)} actors, {len(book.issues)} issues)"
-    )
-
-
-@codebook_app.command("show")
-def codebook_show(
-    file: Annotated[Path, typer.Argument(help="Codebook YAML file.")],
-    as_json: JsonOption = False,
-) -> None:
-    """Actors (names, titles, metonyms, party) and issues (scale anchors, cues) of a codebook.
-
-    Example: zopa codebook show codebooks/russia-ukraine.yaml --json
-    """
-    from zopa.codebook import load_codebook
-
-    book = load_codebook(file)
-    if as_json:
-        print_json(book.model_dump(mode="json", by_alias=True))
-        return
-    actors = Table(title=f"{book.name}: actors")
-    for column in ("id", "name", "kind", "aliases", "titles", "metonyms", "speaks for"):
-        actors.add_column(column)
-    for a in book.actors:
-        titles = "; ".join(
-            f"{t.title} ({t.start or '…'}–{t.end or '…'})" if t.start or t.end else t.title for t in a.titles
-        )
-        actors.add_row(
-            a.id,
-            a.name,
-            a.kind,
-            ", ".join(a.aliases),
-            titles,
-            ", ".join(a.metonyms),
-            ", ".join(s.party for s in a.speaks_for),
-        )
-    console.print(actors)
-    issues = Table(title=f"{book.name}: issues")
-    for column in ("id", "label", "anchors", "cues"):
-        issues.add_column(column)
-    for i in book.issues:
-        anchors = "; ".join(f"{a.value:g}: {a.meaning}" for a in i.anchors)
-        issues.add_row(i.id, i.label, anchors, str(len(i.cues)))
-    console.print(issues)

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from zopa.cli._app import JsonOption, app, console, print_json
 from zopa.errors import ModelInputError
+from zopa.listing import first
 from zopa.models.agreement import package_deals, score_plan, zone_of_agreement
 from zopa.models.montecarlo import simulate
 from zopa.models.readers import FORMATS, read_negotiation, read_plan
@@ -201,7 +202,10 @@ def deals_cmd(
     console.print(t)
     if not rep.deals:
         console.print("No package found that every actor prefers to no deal (see `zopa model zopa`).")
-    for tr in rep.trades[:top]:
+    trades, more = first(rep.trades, top)
+    if more:
+        console.print(f"[dim]trades: the best {len(trades)} ({more})[/dim]")
+    for tr in trades:
         console.print(
             f"trade: {tr.actor_a} gives {tr.a_moves:.1f} on {tr.a_gives_on}, {tr.actor_b} gives "
             f"{tr.b_moves:.1f} on {tr.b_gives_on}: each gains {tr.gain:.3f}"

@@ -5,6 +5,7 @@ Each command parses its options and calls one function of :mod:`zopa.negotiation
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, cast
@@ -14,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from zopa.cli._app import DbOption, JsonOption, app, console, db_default, print_json
+from zopa.listing import first
 
 negotiation_app = typer.Typer(
     help="The negotiation built from stored evidence: gap, zone of agreement, deals, plans, scenarios.",
@@ -86,6 +88,15 @@ def _out(data: Any) -> None:
     from zopa.negotiation.service import jsonable
 
     print_json(jsonable(data))
+
+
+def _print_evidence(evidence: Sequence[Any], limit: int, indent: str) -> None:
+    """The first sentences behind a value, and how many more there are."""
+    shown, more = first(evidence, limit)
+    for e in shown:
+        console.print(f'{indent}[dim]"{e.sentence}" ({e.cite()})[/dim]')
+    if more:
+        console.print(f"{indent}[dim]{more}[/dim]")
 
 
 def _fmt(v: float | None, digits: int = 0) -> str:
@@ -178,15 +189,13 @@ def build_cmd(
     for v in model.values.values():
         if v.field == "batna":
             console.print(f"if talks fail, {v.actor} expects {v.issue} = {v.value:g}: {v.detail}")
-            for e in v.evidence[:2]:
-                console.print(f'  [dim]"{e.sentence}" ({e.cite()})[/dim]')
+            _print_evidence(v.evidence, 2, "  ")
     for o in model.linked_offers:
         console.print(
             f"conditional offer: {o.actor} would accept {o.issue} = {_fmt(o.value)} if it gets "
             f"{o.conditional_on} = {_fmt(o.requires)}"
         )
-        for e in o.evidence[:1]:
-            console.print(f'  [dim]"{e.sentence}" ({e.cite()})[/dim]')
+        _print_evidence(o.evidence, 1, "  ")
     for c in model.contradictions:
         console.print(
             f"[yellow]contradiction[/yellow] {c.actor}/{c.issue} ({c.kind}): "
@@ -346,8 +355,11 @@ def zopa_cmd(
                 val = src["value"]
                 shown = f"{val[0]:g}-{val[1]:g}" if isinstance(val, list) else f"{val:g}"
                 console.print(f"  {lim['actor']} {what} {shown} ({src['source']}: {src['detail']})")
-                for e in src["evidence"][:2]:
+                sentences, more = first(src["evidence"], 2, src.get("statements"))
+                for e in sentences:
                     console.print(f'    [dim]"{e["sentence"]}" ({e["cite"]})[/dim]')
+                if more:
+                    console.print(f"    [dim]{more}[/dim]")
     for o in z.linked_offers:
         console.print(
             f"[cyan]conditional offer:[/cyan] {o.actor} would accept {o.issue} = {_fmt(o.value)} "
@@ -389,7 +401,10 @@ def deals_cmd(
         outcome = ", ".join(f"{i}={v:.0f}" for i, v in deal["outcome"].items())
         margins = ", ".join(f"{a} {m:+.3f}" for a, m in deal["margins"].items())
         console.print(f"{k}. {outcome}  [dim]margins: {margins}[/dim]")
-    for tr in d.trades[:10]:
+    trades, more = first(d.trades, 10)
+    if more:
+        console.print(f"[dim]trades: the best {len(trades)} ({more})[/dim]")
+    for tr in trades:
         console.print(
             f"trade: {tr['actor_a']} gives {tr['a_moves']:.0f} on {tr['a_gives_on']}, "
             f"{tr['actor_b']} gives {tr['b_moves']:.0f} on {tr['b_gives_on']} (each gains {tr['gain']:.3f})"
@@ -454,10 +469,13 @@ def plan_cmd(
     for pv in p.parties:
         for b in pv.red_lines_broken:
             rl = b.get("red_line") or {}
-            for e in rl.get("evidence", [])[:2]:
+            shown, more = first(rl.get("evidence", []), 2, rl.get("statements"))
+            for e in shown:
                 console.print(
                     f'[red]{pv.actor}[/red] on {b["issue"]}: "{e["sentence"]}" [dim]({e["cite"]})[/dim]'
                 )
+            if more:
+                console.print(f"  [dim]{more}[/dim]")
     console.print(
         f"accepted by: {', '.join(p.accepted_by) or 'none'}; chance every party signs: {p.all_accept:.1%}"
     )
@@ -573,5 +591,8 @@ def timeline_cmd(
             mark = "[yellow]moved[/yellow]" if p.moved else "     "
             pos = "" if p.position is None else f"{_fmt(p.previous)} -> {p.position:.0f}"
             console.print(f"  {p.date or 'undated'} {mark} {pos}")
-            for e in p.statements[:3]:
+            shown, more = first(p.statements, 3)
+            for e in shown:
                 console.print(f'    [dim]{e.stance}: "{e.sentence}" ({e.cite()})[/dim]')
+            if more:
+                console.print(f"    [dim]{more}[/dim]")

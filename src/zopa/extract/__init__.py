@@ -7,13 +7,13 @@ Stages, in order, each a versioned extractor:
    hold evidence, then "he"/"she";
 3. direct quotes with speakers (``quotes.v1``) and reported speech (``speech.v1``);
 4. positions (``positions.v1``), using the speakers of quotes and statements;
-5. event figures (``events.v1``).
+5. event figures (``events.v2``), claimed by the speakers of the quotes and statements that hold them.
 
 Selective parsing: spaCy runs only on sentences that can hold evidence (a quotation mark, a speech verb, an
-issue cue with a stance cue, a lead-in ending with a colon). ``ExtractOptions(parse_all=True)`` parses every
-sentence up front instead (the baseline for ``bench/analyze_throughput.py``); extraction output is the same
-either way, because every extractor reads the same per-sentence parses and named entities are taken only
-from candidate sentences in both modes.
+issue cue with a stance cue or an action verb, a lead-in ending with a colon).
+``ExtractOptions(parse_all=True)`` makes every sentence a candidate instead: every sentence is parsed and
+every parse is read (named entities, quotes, positions). ``bench/analyze_throughput.py`` runs both and
+reports what selective parsing loses.
 """
 
 from __future__ import annotations
@@ -41,7 +41,8 @@ EXTRACTORS: dict[str, str] = {
 class ExtractOptions:
     """How to run extraction.
 
-    ``parse_all``: parse every sentence with spaCy (the baseline) instead of only the candidates.
+    ``parse_all``: every sentence is a candidate (parsed and read by every extractor), not only those whose
+    surface can hold evidence: the full-parse comparison of the speed benchmark.
     ``stages``: which stages to run (mentions always run; positions use quotes and statements when present).
     """
 
@@ -57,7 +58,7 @@ _SPEAKER_LIKE = re.compile(r"\s[A-Z]|\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|I|[Ww]e)\b"
 def candidate_sentences(ctx: DocContext) -> frozenset[int]:
     """Sentences that can hold evidence: quotation marks, a lead-in ending with a colon, a speech verb with
     someone who can be its speaker, an issue cue with a stance cue or speech verb, or an issue cue with an
-    action verb and a codebook actor ("China will lower its tariffs")."""
+    action verb and a codebook actor ("Beijing will cut its duties")."""
     cues = positions.compiled_cues(ctx.codebook)
     out: set[int] = set()
     for s in ctx.sentences:
@@ -77,18 +78,20 @@ def extract(article: Article, codebook: Codebook, *, options: ExtractOptions | N
     """Everything ``codebook`` lets us find in ``article``; each item carries its span and extractor name."""
     options = options or ExtractOptions()
     ctx = DocContext.build(article, codebook)
-    ctx.candidates = candidate_sentences(ctx)
-    if options.parse_all:
-        ctx.parse(range(len(ctx.sentences)))
+    if options.parse_all:  # every sentence parsed and read by every extractor
+        ctx.candidates = frozenset(range(len(ctx.sentences)))
     else:
-        ctx.parse(ctx.candidates)
+        ctx.candidates = candidate_sentences(ctx)
+    ctx.parse(ctx.candidates)
     actors.resolve_mentions(ctx, ctx.candidates)
     found_quotes = quotes.find_quotes(ctx) if "quotes" in options.stages else []
     found_statements = speech.find_statements(ctx) if "speech" in options.stages else []
     found_positions = (
         positions.find_positions(ctx, found_quotes, found_statements) if "positions" in options.stages else []
     )
-    found_events = events.find_events(ctx) if "events" in options.stages else []
+    found_events = (
+        events.find_events(ctx, found_quotes, found_statements) if "events" in options.stages else []
+    )
     used = {"actors": EXTRACTORS["actors"]}
     used.update({stage: EXTRACTORS[stage] for stage in options.stages if stage in EXTRACTORS})
     return Evidence(

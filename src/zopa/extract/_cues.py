@@ -10,7 +10,7 @@ with no literal start is always run. The result is exactly what running every pa
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 _LITERAL = re.compile(r"[A-Za-z0-9' -]")
 
@@ -114,9 +114,10 @@ def _trie(words: Iterable[str]) -> str:
     return build(trie)
 
 
-def trie_regex(words: list[str]) -> str:
+def trie_regex(words: list[str], piece: Callable[[str], str] | None = None) -> str:
     """One regular expression for many literal forms, sharing prefixes (much faster than a flat alternation);
-    longer forms are tried first at every branch, and a space matches any run of whitespace."""
+    longer forms are tried first at every branch, and a space matches any run of whitespace (``piece``, if
+    given, is the pattern of each character instead)."""
     trie: dict[str, dict] = {}
     for word in set(words):
         node = trie
@@ -127,8 +128,8 @@ def trie_regex(words: list[str]) -> str:
     def build(node: dict[str, dict]) -> str:
         branches = []
         for ch in sorted(k for k in node if k):
-            piece = r"\s+" if ch == " " else re.escape(ch)
-            branches.append(piece + build(node[ch]))
+            pattern = piece(ch) if piece is not None else r"\s+" if ch == " " else re.escape(ch)
+            branches.append(pattern + build(node[ch]))
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"

@@ -39,6 +39,37 @@ def _title_core(title: str) -> str:
     return re.sub(r"^the\s+", "", title.strip(), flags=re.IGNORECASE)
 
 
+def title_key(title: str) -> str:
+    """What two spellings of a title share: case, periods, hyphens, curly apostrophes and a leading "the" do
+    not count ("the U.S. Trade Representative" = "US trade representative")."""
+    text = _title_core(title).lower().replace("’", "'").replace(".", "")
+    return " ".join(re.sub(r"[-‐–]", " ", text).split())
+
+
+_MAY_DOT = "\x00"  # in a title's trie word: an optional period may follow ("u.s." or "us")
+
+
+def _title_trie_word(key: str) -> str:
+    """A title key for the trie: short words may be written with periods ("US" as "U.S."), except after the
+    title's last letter, which must not swallow the period that ends a sentence."""
+    words = key.split(" ")
+    out = [
+        _MAY_DOT.join(w) + (_MAY_DOT if k < len(words) - 1 else "") if len(w) <= 3 and w.isalpha() else w
+        for k, w in enumerate(words)
+    ]
+    return " ".join(out)
+
+
+def _title_piece(ch: str) -> str:
+    if ch == _MAY_DOT:
+        return r"\.?"
+    if ch == " ":
+        return r"[\s‐–-]+"
+    if ch == "'":
+        return "['’]"
+    return re.escape(ch)
+
+
 class ActorResolver:
     """Maps surface forms to codebook actor ids at one date; finds codebook mentions in text."""
 
@@ -63,8 +94,7 @@ class ActorResolver:
         forms = self._table.exact.get(surface)
         picked = self._pick(forms) if forms else None
         if picked is None:
-            core = _title_core(surface).lower()
-            forms = self._table.folded.get(core)
+            forms = self._table.folded.get(title_key(surface))
             picked = self._pick(forms) if forms else None
         if picked is None and surface.lower().startswith("the "):
             forms = self._table.exact.get(surface[4:])
@@ -118,7 +148,7 @@ class ActorResolver:
 @dataclass
 class _FormTable:
     exact: dict[str, list[_Form]]  # case-sensitive forms: names, aliases, metonyms, adjectives
-    folded: dict[str, list[_Form]]  # lower-cased titles without a leading "the"
+    folded: dict[str, list[_Form]]  # titles by their title_key
     pattern: re.Pattern[str] | None
 
 
@@ -132,7 +162,7 @@ def _form_table(codebook: Codebook) -> _FormTable:
     exact: dict[str, list[_Form]] = {}
     folded: dict[str, list[_Form]] = {}
     literal: list[str] = []  # case-sensitive forms
-    titles: list[str] = []  # lower-cased titles, matched case-insensitively with an optional "the"
+    titles: list[str] = []  # title keys, matched case-insensitively with an optional "the"
     for actor in codebook.actors:
         for name in (actor.name, *actor.aliases):
             exact.setdefault(name, []).append(_Form(actor.id, "alias", None))
@@ -147,15 +177,15 @@ def _form_table(codebook: Codebook) -> _FormTable:
             exact.setdefault(adjective, []).append(_Form(actor.id, "adjective", None))
             literal.append(adjective)
         for title in actor.titles:
-            core = _title_core(title.title)
-            folded.setdefault(core.lower(), []).append(_Form(actor.id, "title", title))
-            titles.append(" ".join(core.lower().split()))
+            key = title_key(title.title)
+            folded.setdefault(key, []).append(_Form(actor.id, "title", title))
+            titles.append(_title_trie_word(key))
     # dated titles first so that the holder at the date wins; then undated forms
     for forms in (*exact.values(), *folded.values()):
         forms.sort(key=lambda f: f.when is None)
     parts = []
     if titles:
-        parts.append(r"(?i:(?:the\s+)?" + _trie_regex(titles) + ")")
+        parts.append(r"(?i:(?:the\s+)?" + _trie_regex(titles, _title_piece) + ")")
     if literal:
         parts.append(_trie_regex(literal))
     pattern = re.compile(r"(?<![\w])(?:" + "|".join(parts) + r")(?![\w])") if parts else None

@@ -11,7 +11,7 @@ off spaCy's dependency parse of the candidate sentences.
    *statement*, and a future action ("will cut", "would postpone") with an actor as subject, a *plan*.
 2. **Holder.** The party of the subject of the predicate's clause, found by walking up the parse: through
    complement clauses to the reporting verb whose content they are, never out of an if/unless clause. A
-   deontic clause ("Ukraine must withdraw") names the one asked to act, so its holder is the one who says it
+   deontic clause ("Kyiv must pull back") names the one asked to act, so its holder is the one who says it
    (the subject of the reporting verb above, or the speaker of the quotation it lies in). First-person
    subjects in a quotation are its speaker; "the two sides" are the article's two leading parties; a
    possessor holds a nominal cue ("Russia's demand"); a passive's agent holds its verb. A noun cue that is the
@@ -334,7 +334,7 @@ class _Sentence:
             body = head.lower_ in self.cues.body_words
             picks = covering
             if not picks and (body or not head_only):
-                # its compound or possessive ("the Kremlin's spokesman", "Russia's foreign ministry"), all of
+                # its compound or possessive ("the Kremlin's spokesman", "Moscow's finance ministry"), all of
                 # them when coordinated ("U.S. and Ukrainian officials")
                 before = [m for m in inside if m.end <= at and self.start_of(head.left_edge) <= m.start]
                 picks = before[:1]
@@ -410,7 +410,7 @@ class _Sentence:
                 c.dep_ == "dobj" and c.lower_ in cues.document_words and c.lower_ in cues.speech_noun_words
                 for c in token.children
             ):
-                stance = "statement"  # "offered differing assessments": words, not a deal
+                stance = "statement"  # "offered a view": words, not a deal
             preds.append(_Predicate(token, head, stance, hit))
             taken |= {token.i, head.i}
         for token in self.doc:
@@ -426,7 +426,7 @@ class _Sentence:
                     and not any(c.dep_ in {"ccomp", "xcomp"} for c in token.children)
                     and (token.dep_ == "relcl" or any(c.dep_ == "dobj" for c in token.children))
                 ):
-                    stance = "demand"  # "the territories Russia claims": a claim to a thing, not a report
+                    stance = "demand"  # "the land the state claims": a claim to a thing, not a report
                 preds.append(_Predicate(token, token, stance, None, confidence=0.6))
             elif token.dep_ in _VERBAL and not self._past_perfect(token) and self._main_line(token):
                 lemma = cues.action_lemmas.get(low) or cues.action_lemmas.get(
@@ -486,7 +486,7 @@ class _Sentence:
         'hedged'."""
         token = pred.token
         if self.in_condition(token):
-            return "condition"  # "if Ukraine withdraws", "as soon as Kyiv declares": not a stance of its own
+            return "condition"  # "if Kyiv pulls back", "as soon as Kyiv declares": not a stance of its own
         # a noun cue: the content of a stance it is the object of ("rejected the U.S. push for ..."), else
         # its possessor, else the subject of the light verb it is the object of ("made a proposal")
         if token.dep_ in _NOMINAL and token.i == pred.head.i and not self._is_verbal(token):
@@ -505,7 +505,10 @@ class _Sentence:
                                 pred.holders, pred.confidence = got, 0.5
                                 return "ok"
                     return "content"
-            for child in token.children:
+            owners = list(token.children)
+            if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.i != token.head.i:
+                owners += list(token.head.head.children)  # "the Kremlin's list of demands"
+            for child in owners:
                 if child.dep_ in {"poss", "compound", "amod", "nmod"} and child.i < token.i:
                     got = self._possessor(child)
                     if got:
@@ -563,7 +566,7 @@ class _Sentence:
             if t.head.i == t.i:
                 break
             if t.dep_ == "xcomp" and not subjects:
-                # "persuaded Ukraine to accept": the object does it; "urged Kyiv to accept": what is urged
+                # "convinced the union to accept": the object does it; "urged it to accept": what is urged
                 objects = [c for c in t.head.children if c.dep_ == "dobj"]
                 got = self.actors_of(objects[0]) if objects else None
                 if got:
@@ -868,7 +871,7 @@ def _sentence_claims(
     kept: list[_Predicate] = []
     for pred in preds:
         if pred.cue is None and pred.stance != "statement" and _under(pred.head, cue_heads):
-            continue  # "demanded that Ukraine withdraw": the action is what is demanded
+            continue  # "demanded that the union give way": the action is what is demanded
         verdict = reader.find_holder(pred, by_token)
         if verdict != "ok":
             continue
@@ -900,7 +903,7 @@ def _sentence_claims(
         if specific:
             in_scope = specific
         absorbed = {a for h in in_scope for a in cues.no_deal_affects.get(h.key, ())}
-        if absorbed:  # "plans to push deeper into Donetsk": what the alternative to a deal would take
+        if absorbed:  # "plans to advance further into the region": what the alternative to a deal would take
             in_scope = [h for h in in_scope if h.key not in absorbed]
         stance = _polar(pred.stance, pred.negated)
         condition_issue = next((h.key for h in in_condition if h.key not in cues.catch_all), None)
@@ -1064,7 +1067,7 @@ def _negated_word(
     token: Any, cues: CompiledCues, text: str, reader: _Sentence, stop: frozenset[int] = frozenset()
 ) -> bool:
     """The anchor's word is negated: a negation on it or its head ("not join"), or a head that refuses or
-    renounces it ("refusal to join", "abandon plans to join"); never by the stance predicate itself (in
+    renounces it ("a rejection of joining", "abandon plans to join"); never by the stance predicate itself (in
     ``stop``: a rejection's own "not" is its stance)."""
     if token.dep_ == "neg":
         return False  # the anchor is the negation itself ("never")

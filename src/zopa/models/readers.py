@@ -45,6 +45,7 @@ import yaml
 
 from zopa.errors import ModelInputError, ZopaError, describe
 from zopa.models.table import IssueSpec, Negotiation, Uncertainty
+from zopa.yamlfile import read_yaml as read_yaml_file
 
 FORMATS = ("yaml", "csv", "ktab-csv", "ktab-xml", "decide", "deu3")
 
@@ -234,12 +235,12 @@ def negotiation_from_dict(data: Mapping[str, Any], *, source: str = "<dict>") ->
 
 
 def read_yaml(path: str | Path) -> Negotiation:
-    p = Path(path)
-    try:
-        data = yaml.safe_load(read_table_text(p))
-    except yaml.YAMLError as exc:
-        raise ModelInputError(f"{p}: not valid YAML: {' '.join(str(exc).split())}") from None
-    return negotiation_from_dict(data, source=str(p))
+    doc = read_yaml_file(path, what="negotiation", error=_model_input_error)
+    return negotiation_from_dict(doc.data, source=str(doc.path))
+
+
+def _model_input_error(where: str, problem: str) -> ModelInputError:
+    return ModelInputError(f"{where}: {problem}")
 
 
 def negotiation_to_dict(table: Negotiation) -> dict[str, Any]:
@@ -581,11 +582,8 @@ def _read_negotiation(path: Path, *, format: str | None) -> Negotiation:
 
 def read_plan(path: str | Path) -> dict[str, float]:
     """A plan (proposal): YAML mapping issue id -> outcome, either at top level or under ``plan:``."""
-    p = Path(path)
-    try:
-        data = yaml.safe_load(read_table_text(p, what="plan"))
-    except yaml.YAMLError as exc:
-        raise ModelInputError(f"{p}: not valid YAML: {' '.join(str(exc).split())}") from None
+    doc = read_yaml_file(path, what="plan", error=_model_input_error)
+    p, data = doc.path, doc.data
     if isinstance(data, Mapping) and isinstance(data.get("plan"), Mapping):
         data = data["plan"]
     if not isinstance(data, Mapping) or not data:

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any, cast
 
 import numpy as np
-import yaml
 
 from zopa.errors import InputError, ZopaError
 from zopa.models.agreement import ZoneReport, package_deals, score_plan, zone_of_agreement
@@ -35,6 +34,7 @@ from zopa.models.table import Negotiation
 from zopa.negotiation.build import LinkedOffer, NegotiationModel, SourcedValue
 from zopa.negotiation.evidence import EvidenceRef
 from zopa.records import _Record
+from zopa.yamlfile import read_yaml
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -417,14 +417,8 @@ def load_plan(path: str | Path) -> Plan:
 
     The ``plan:`` mapping is the model engine's plan format (``zopa model score-plan`` reads the same file).
     """
-    path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(str(path), "no such plan file") from None
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise InputError(str(path), f"not a readable YAML file ({str(exc).splitlines()[0]})") from None
-    return parse_plan(data, source=str(path))
+    doc = read_yaml(path, what="plan", error=InputError)
+    return parse_plan(doc.data, source=str(doc.path))
 
 
 def parse_plan(data: Any, *, source: str = "<plan>") -> Plan:

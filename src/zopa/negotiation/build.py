@@ -54,6 +54,7 @@ import numpy as np
 
 from zopa.codebook import Codebook, Issue
 from zopa.errors import InputError, ModelInputError
+from zopa.listing import first
 from zopa.models.table import IssueSpec, Negotiation, Uncertainty
 from zopa.negotiation.evidence import EvidenceRef, StatementRow
 from zopa.negotiation.overrides import Override, Overrides
@@ -151,9 +152,9 @@ class SourcedValue(_Record):
     def describe(self) -> str:
         """The provenance line stored in ``Negotiation.provenance``."""
         if self.source in ("evidence", "inferred"):
-            cites = "; ".join(EvidenceRef.from_row(r, w).cite() for r, w in self.support[:3])
-            more = f" (+{len(self.support) - 3} more)" if len(self.support) > 3 else ""
-            return f"{self.source}: {self.detail} [{cites}{more}]"
+            support, more = first(self.support, 3)
+            cites = "; ".join(EvidenceRef.from_row(r, w).cite() for r, w in support)
+            return f"{self.source}: {self.detail} [{cites}{f' ({more})' if more else ''}]"
         return f"{self.source}: {self.detail}"
 
     def as_dict(self) -> dict[str, Any]:

@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from zopa.errors import InputError
 from zopa.records import _Record
+from zopa.yamlfile import read_yaml
 
 OVERRIDE_FIELDS: tuple[str, ...] = ("position", "salience", "capability", "red_line", "batna")
 _PER_ISSUE = {"position", "salience", "red_line", "batna"}
@@ -57,14 +56,8 @@ class Overrides(_Record):
 
 def load_overrides(path: str | Path) -> Overrides:
     """Read and check an overrides file; raise :class:`InputError` naming the file, entry and problem."""
-    path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(str(path), "no such overrides file") from None
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise InputError(str(path), f"not a readable YAML file ({str(exc).splitlines()[0]})") from None
-    return parse_overrides(data, source=str(path))
+    doc = read_yaml(path, what="overrides", error=InputError)
+    return parse_overrides(doc.data, source=str(doc.path))
 
 
 def parse_overrides(data: Any, *, source: str = "<overrides>") -> Overrides:

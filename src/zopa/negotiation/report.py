@@ -18,6 +18,7 @@ from typing import Any
 
 from zopa.corroborate import independent_sources
 from zopa.errors import ZopaError
+from zopa.listing import first
 from zopa.negotiation.analysis import (
     AnalysisOptions,
     GapReport,
@@ -293,10 +294,11 @@ def negotiation_sections(
                     src = lim.get(field)
                     if not src:
                         continue
+                    shown, more = first(src["evidence"], 3, src.get("statements"))
                     quotes = "".join(
                         f"<blockquote>{esc(e['sentence'])} {_link_ev(ctx, e, e['cite'])}</blockquote>"
-                        for e in src["evidence"][:3]
-                    )
+                        for e in shown
+                    ) + (f"<p class='muted'>{more}</p>" if more else "")
                     sourced = {**src, "actor": lim["actor"], "issue": v.issue, "field": field}
                     shown = _number(ctx, st, sourced, _fmt(src["value"]))
                     out.append(f"<li>{esc(lim['actor'])} {what} {shown}{quotes}</li>")
@@ -328,14 +330,16 @@ def negotiation_sections(
                 )
             out.append("</table>")
         if d.trades:
+            trades, more = first(d.trades, 10)
             out.append(
                 "<h3>Trades</h3><ul>"
                 + "".join(
                     f"<li>{esc(t['actor_a'])} gives {t['a_moves']:.0f} on {esc(t['a_gives_on'])}, "
                     f"{esc(t['actor_b'])} gives {t['b_moves']:.0f} on {esc(t['b_gives_on'])} "
                     f"(each gains {t['gain']:.3f})</li>"
-                    for t in d.trades[:10]
+                    for t in trades
                 )
+                + (f"<li class='muted'>{more}</li>" if more else "")
                 + "</ul>"
             )
         for c in d.conditional:
@@ -467,7 +471,10 @@ def negotiation_sections(
         for track in tl.tracks:
             moves = [p for p in track.points if p.moved or track.no_deal]
             for p in moves:
-                links = ", ".join(_link_ev(ctx, e.as_dict(), e.stance) for e in p.statements[:3])
+                shown, more = first(p.statements, 3)
+                links = ", ".join(
+                    [*(_link_ev(ctx, e.as_dict(), e.stance) for e in shown), *([more] if more else [])]
+                )
                 what = "(if talks fail)" if track.no_deal else f"{_fmt(p.previous)} → {_fmt(p.position)}"
                 out.append(
                     f"<li>{esc(p.date or 'undated')}: {esc(track.actor)} on {esc(track.issue)} "

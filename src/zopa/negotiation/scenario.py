@@ -48,13 +48,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 from scipy.optimize import linprog
 
 from zopa.errors import InputError, ModelInputError
 from zopa.models.table import Negotiation
 from zopa.negotiation.overrides import Override, _parse_entry
 from zopa.records import _Record
+from zopa.yamlfile import read_yaml
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -121,14 +121,8 @@ class Scenario(_Record):
 
 def load_scenario(path: str | Path) -> Scenario:
     """Read and check a scenario file; raise :class:`InputError` naming the file and the field."""
-    path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(str(path), "no such scenario file") from None
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise InputError(str(path), f"not a readable YAML file ({str(exc).splitlines()[0]})") from None
-    return parse_scenario(data, source=str(path))
+    doc = read_yaml(path, what="scenario", error=InputError)
+    return parse_scenario(doc.data, source=str(doc.path))
 
 
 def _num(raw: Any, where: str, lo: float = -math.inf, hi: float = math.inf) -> float:

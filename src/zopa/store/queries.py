@@ -143,6 +143,7 @@ class EventRow(_EvidenceRow):
     what: str
     count: float | None
     unit: str | None
+    qualifier: str | None
     place: str | None
     when: str | None
     claimed_by: str | None
@@ -660,6 +661,7 @@ def _event_row(row: Any) -> EventRow:
         what=row["what"],
         count=row["count"],
         unit=row["unit"],
+        qualifier=row["qualifier"],
         place=row["place"],
         when=row["when"],
         claimed_by=row["claimed_by"],

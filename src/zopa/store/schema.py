@@ -166,6 +166,7 @@ events = Table(
     Column("what", Text, nullable=False),
     Column("count", Float, nullable=True),
     Column("unit", Text, nullable=True),
+    Column("qualifier", String(64), nullable=True),
     Column("place", Text, nullable=True),
     Column("when", Text, nullable=True),
     Column("claimed_by", String(200), nullable=True),

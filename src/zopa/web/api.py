@@ -130,6 +130,7 @@ class EventOut(_EvidenceOut):
     what: str
     count: float | None
     unit: str | None
+    qualifier: str | None
     place: str | None
     when: str | None
     claimed_by: str | None

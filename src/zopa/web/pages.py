@@ -228,7 +228,8 @@ def _highlights(evidence: queries.DocumentEvidence) -> list[Highlight]:
         )
     for e in evidence.events:
         figure = f"{e.count:g}" if e.count is not None else "figure"
-        parts = [f"Event figure: {figure} {e.unit or ''} {e.what}".replace("  ", " ")]
+        qualified = f"{e.qualifier} {figure}" if e.qualifier else figure
+        parts = [f"Event figure: {qualified} {e.unit or ''} {e.what}".replace("  ", " ")]
         if e.place:
             parts.append(f"in {e.place}")
         if e.when:

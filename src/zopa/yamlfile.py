@@ -1,0 +1,159 @@
+"""Reading the YAML files people write by hand (codebooks, plans, scenarios, overrides, model tables).
+
+:func:`read_yaml` gives the data and where each value stands in the file, so that a problem found later (a
+field that fails validation) can name its line too. A file that is not valid YAML fails with the file, line
+and column and the problem in plain words, never PyYAML's parser jargon:
+
+    my.yaml:45:5: not valid YAML: this line is indented differently from the block that starts at line 3
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from zopa.errors import ZopaError
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class YamlFile:
+    """A parsed YAML file: its data and the (line, column) of every mapping value and list item."""
+
+    path: Path
+    data: Any
+    marks: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    def mark(self, loc: Sequence[str | int]) -> tuple[int, int] | None:
+        """(line, column) of the deepest part of ``loc`` the file holds."""
+        key = tuple(loc)
+        while key:
+            mark = self.marks.get(key)
+            if mark is not None:
+                return mark
+            key = key[:-1]
+        return None
+
+    def where(self, loc: Sequence[str | int]) -> str:
+        """``file:line:column`` of ``loc`` (``file`` if the file does not hold it)."""
+        mark = self.mark(loc)
+        return f"{self.path}:{mark[0]}:{mark[1]}" if mark is not None else str(self.path)
+
+
+def _marks(node: yaml.Node | None) -> dict[Loc, tuple[int, int]]:
+    out: dict[Loc, tuple[int, int]] = {}
+    stack: list[tuple[Loc, yaml.Node]] = [((), node)] if node is not None else []
+    while stack:
+        loc, current = stack.pop()
+        out.setdefault(loc, (current.start_mark.line + 1, current.start_mark.column + 1))
+        if isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                if isinstance(key, yaml.ScalarNode):
+                    # a field's problem is shown at its key ("anchors:"), not at the first line under it
+                    out[(*loc, key.value)] = (key.start_mark.line + 1, key.start_mark.column + 1)
+                    stack.append(((*loc, key.value), value))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(((*loc, i), item) for i, item in enumerate(current.value))
+    return out
+
+
+def plain_problem(exc: yaml.YAMLError) -> str:
+    """What a YAML error means, in the words of someone editing the file."""
+    problem = str(getattr(exc, "problem", None) or str(exc).splitlines()[0])
+    context = getattr(exc, "context_mark", None)
+    opened = f" (it starts at line {context.line + 1})" if context is not None else ""
+    if problem.startswith("expected <block end>"):
+        return f"this line is indented differently from the block it belongs to{opened}"
+    if problem.startswith("mapping values are not allowed"):
+        return "a ': ' where a value was expected; quote a value that holds ': ', or check the indentation"
+    if re.match(r"expected ',' or '[\]}]', but got ':'", problem):
+        return "a ':' inside a value in [...] or {...}; put that value in quotes ('...')"
+    if re.match(r"expected ',' or '[\]}]'", problem):
+        return f"a [...] or {{...}} that is not closed{opened}"
+    if "'\\t'" in problem:
+        return "a tab character; indent with spaces"
+    escape = re.match(r"found unknown escape character '(.)'", problem)
+    if escape:
+        return (
+            f"'\\{escape.group(1)}' in a double-quoted text; write regular expressions in single quotes "
+            f"('\\{escape.group(1)}...')"
+        )
+    if problem.startswith("found unexpected end of stream"):
+        return f"a quotation that is never closed{opened}"
+    if problem.startswith("could not find expected ':'"):
+        return f"a line that is not 'key: value' or '- item' (a ':' missing?){opened}"
+    return problem + opened
+
+
+def read_yaml(path: str | Path, *, what: str, error: Callable[[str, str], ZopaError]) -> YamlFile:
+    """Read a YAML file a person wrote. Any problem raises ``error(where, problem)``: ``where`` is the
+    file (with ``:line:column`` for YAML syntax), ``problem`` what is wrong (``no such codebook file``)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(str(path), f"no such {what} file") from None
+    except IsADirectoryError:
+        raise error(str(path), f"a folder, not a {what} file") from None
+    except UnicodeDecodeError:
+        raise error(str(path), f"not UTF-8 text (save the {what} file as UTF-8)") from None
+    except OSError as exc:
+        raise error(str(path), f"cannot read it ({exc.strerror})") from None
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(path)
+        raise error(where, f"not valid YAML: {plain_problem(exc)}") from None
+    finally:
+        loader.dispose()
+    return YamlFile(path, data, _marks(node))
+
+
+# "actors[3].speaks_for[0].party: ..." at the start of a validator's message: the field it is about
+_PATH_IN_MESSAGE = re.compile(r"^([A-Za-z_]\w*(?:\[\d+\]|\.[A-Za-z_]\w*)*): ")
+
+
+def _loc_of(path: str) -> Loc:
+    return tuple(int(p) if p.isdigit() else p for p in re.findall(r"[A-Za-z_]\w*|\d+", path))
+
+
+def field_problem(
+    exc: ValidationError, source: str, lines: YamlFile | None = None, fields: Iterable[str] = ()
+) -> str:
+    """One line for the first problem pydantic found: ``file:line:column: field a.0.b: what is wrong``.
+
+    An unknown key says which field was meant; a key with spaces and no value is the rest of a text that a
+    comma cut in two inside ``{...}`` (``{value: 50, meaning: fees, or less}``), and says to quote it."""
+    err = exc.errors()[0]
+    loc: Loc = tuple(err["loc"])
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    shown = ".".join(str(p) for p in loc)
+    if not loc:
+        inside = _PATH_IN_MESSAGE.match(msg)
+        if inside is not None:
+            loc, shown, msg = _loc_of(inside.group(1)), inside.group(1), msg[inside.end() :]
+    if err["type"] == "extra_forbidden" and loc:
+        key = str(loc[-1])
+        if " " in key.strip() and err.get("input") is None:
+            msg = (
+                f"'{key}' is not a field: it looks like the end of a text cut at a comma; inside {{...}} put "
+                'a text that holds a comma in quotes (meaning: "a, b")'
+            )
+        else:
+            close = difflib.get_close_matches(key, sorted(set(fields)), n=1, cutoff=0.6)
+            msg = f"'{key}' is not a field here" + (f" (did you mean '{close[0]}'?)" if close else "")
+    elif err["type"] == "missing":
+        msg = "missing (it is required)"
+    where = lines.where(loc) if lines is not None else source
+    return f"{where}: field {shown}: {msg}" if shown else f"{where}: {msg}"
