@@ -38,6 +38,22 @@ def test_front_matter_with_a_bad_date_is_refused_naming_the_file() -> None:
 
 
 @pytest.mark.parametrize(
+    "header",
+    [
+        # an alias bomb
+        "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\ntitle: [*c, *c, *c, *c, *c, *c, *c, *c, *c]",
+        "title: " + "[" * 5000 + "]" * 5000,  # nested past Python's recursion limit
+        "title: x\x07",  # a control character PyYAML refuses
+        "title: \"" + "y" * 10_000 + "\"",  # a header too long to be front matter
+    ],
+)
+def test_hostile_front_matter_is_text_or_dropped_never_a_crash(header: str) -> None:
+    a = parse_text(f"---\n{header}\n---\nHarbour talks\nNegotiators met again on Tuesday.\n", "a.txt")
+    assert len(a.title) < 200 and "Negotiators met again" in a.text
+
+
+@pytest.mark.parametrize(
     ("text", "day", "source"),
     [
         ("Ferry deal\nPublished: 3 March 2025\nThe two sides agreed.", "2025-03-03", "date-line"),

@@ -91,6 +91,11 @@ def _to_date(year: str, month: str, day: str) -> date | None:
     return found if 1990 <= found.year <= date.today().year + 1 else None
 
 
+FRONT_MATTER_LINES = 60  # a header longer than this is text, not front matter
+FRONT_MATTER_CHARS = 4000
+_SCALARS = (str, int, float, date, datetime)
+
+
 def front_matter(text: str) -> tuple[dict[str, Any], str] | None:
     """A ``---`` YAML header at the very start of a text: (its fields, the text after it); None without one
     (or when the block is not a YAML mapping, which is then left as text)."""
@@ -100,15 +105,20 @@ def front_matter(text: str) -> tuple[dict[str, Any], str] | None:
     lines = head.split("\n")
     if lines[0].strip() != "---":
         return None
-    for k in range(1, min(len(lines), 60)):
+    for k in range(1, min(len(lines), FRONT_MATTER_LINES)):
         if lines[k].strip() in ("---", "..."):
+            block = "\n".join(lines[1:k])
+            if len(block) > FRONT_MATTER_CHARS:
+                return None
             try:
-                fields = yaml.safe_load("\n".join(lines[1:k]))
-            except yaml.YAMLError:
+                fields = yaml.safe_load(block)
+            except (yaml.YAMLError, RecursionError, ValueError):  # hostile input: one bad header, no crash
                 return None
             if not isinstance(fields, dict):
                 return None
-            return {str(key).lower(): value for key, value in fields.items()}, "\n".join(lines[k + 1 :])
+            # only plain values (title, date, outlet, url): a list or mapping (or an alias to one) is dropped
+            kept = {str(key).lower(): value for key, value in fields.items() if isinstance(value, _SCALARS)}
+            return kept, "\n".join(lines[k + 1 :])
     return None
 
 

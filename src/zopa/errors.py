@@ -54,3 +54,9 @@ class AnnotationError(ZopaError):
 
 class NotFoundError(ZopaError):
     """A stored item that was asked for does not exist."""
+
+
+def describe(exc: BaseException) -> str:
+    """An exception that no zopa code raised on purpose, as one short line: its type and its message."""
+    message = " ".join(str(exc).split())[:200]
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__

@@ -107,16 +107,20 @@ def read_yaml(path: str | Path, *, what: str, error: Callable[[str, str], ZopaEr
         raise error(str(path), f"not UTF-8 text (save the {what} file as UTF-8)") from None
     except OSError as exc:
         raise error(str(path), f"cannot read it ({exc.strerror})") from None
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
+        loader = yaml.SafeLoader(text)  # refuses control characters already (a ReaderError)
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(path)
         raise error(where, f"not valid YAML: {plain_problem(exc)}") from None
+    except RecursionError:
+        raise error(str(path), "not valid YAML: nested too deeply") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return YamlFile(path, data, _marks(node))
 
 

@@ -57,12 +57,23 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-def open_database(db: str | None, *, create: bool = False) -> Any:
+def open_database(db: str | None, *, create: bool = False, read_only: bool | None = False) -> Any:
     """The database a command names (``--db``, ``$ZOPA_DB``, ``./zopa.db``); only commands that store
-    articles (``create=True``) may create it."""
-    from zopa.store.db import open_db
+    articles (``create=True``) may create it. ``read_only``: the listing commands open it without any write;
+    ``None``: written only if it can be (the negotiation commands store their forecasts for the report and
+    the dashboard, and still run on a file they cannot write)."""
+    from zopa.store.db import open_db, resolve_url
 
-    return open_db(db or db_default(), create=create)
+    name = db or db_default()
+    if read_only is None:
+        _, path = resolve_url(name)
+        read_only = path is not None and path.exists() and not _writable(path)
+    return open_db(name, create=create, read_only=read_only)
+
+
+def _writable(path: Any) -> bool:
+    """Can this process write the SQLite file (and its folder, where SQLite keeps its journal)?"""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
 def codebook_of(database: Any, path: Any) -> Any:

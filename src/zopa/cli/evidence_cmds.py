@@ -41,9 +41,10 @@ def _since(value: str | None, option: str = "--since") -> date | None:
         raise InputError(option, f"{value!r} is not a date (use YYYY-MM-DD)") from None
 
 
-def _db(db: str | None, *, create: bool = False) -> Any:
-    """The database; only a command that stores articles (``create=True``) may create it."""
-    return open_database(db, create=create)
+def _db(db: str | None, *, create: bool = False, read_only: bool | None = False) -> Any:
+    """The database; only a command that stores articles (``create=True``) may create it; the listing
+    commands open it ``read_only``."""
+    return open_database(db, create=create, read_only=read_only)
 
 
 def _codebook(path: Path | None) -> Any:
@@ -103,7 +104,7 @@ def quotes_cmd(
         print_corroborated_quotes(groups, as_json)
         return
 
-    page = list_quotes(_db(db), speaker=speaker, outlet=outlet, since=day, limit=limit)
+    page = list_quotes(_db(db, read_only=True), speaker=speaker, outlet=outlet, since=day, limit=limit)
     if as_json:
         print_json(_page_json(page))
         return
@@ -149,7 +150,7 @@ def positions_cmd(
     from zopa.store.queries import list_positions, position_matrix
 
     _since(since)  # a bad date is named before the database is looked for
-    database = _db(db)
+    database = _db(db, read_only=corroborated is None)
     if corroborated is not None:
         from zopa.cli.tracking_cmds import corroborated_claims, print_corroborated_claims
 
@@ -220,7 +221,7 @@ def events_cmd(
     from zopa.store.queries import list_events
 
     day = _since(since)
-    page = list_events(_db(db), what=what, outlet=outlet, since=day, limit=limit)
+    page = list_events(_db(db, read_only=True), what=what, outlet=outlet, since=day, limit=limit)
     if as_json:
         print_json(_page_json(page))
         return
@@ -390,15 +391,20 @@ def report_cmd(
     from zopa.shifts_report import shifts_sections
 
     day = _since(since)
-    database = _db(db)
+    # the files first (a mistake in one is named before the database is looked for), then the database:
+    # written only if it can be (the forecasts are stored for the dashboard and the next report)
+    loaded_plan = load_plan(plan) if plan is not None else None
+    loaded_scenario = load_scenario(scenario) if scenario is not None else None
+    loaded_overrides = load_overrides(overrides) if overrides is not None else None
+    database = _db(db, read_only=None)
     book = codebook_of(database, codebook)
     names = tuple(m.strip() for m in models.split(",") if m.strip()) if models else None
     sections = full_report_sections(
         book,
         shifts=shifts_sections(book),
-        plan=load_plan(plan) if plan is not None else None,
-        scenario=load_scenario(scenario) if scenario is not None else None,
-        overrides=load_overrides(overrides) if overrides is not None else None,
+        plan=loaded_plan,
+        scenario=loaded_scenario,
+        overrides=loaded_overrides,
         analysis=AnalysisOptions(models=names, draws=draws, iterative_draws=iterative_draws, seed=seed),
     )
     info = write_report(database, html, sections=sections, since=day, title=title, codebook=book)

@@ -73,7 +73,7 @@ def _source(
         except ValueError:
             raise InputError("--as-of", f"{as_of!r} is not a date (YYYY-MM-DD)") from None
     loaded = load_overrides(overrides) if overrides is not None else None  # the files first, then the db
-    database = open_database(db)
+    database = open_database(db, read_only=None)  # written if it can be: the forecasts are stored
     return NegotiationSource(
         db=database,
         codebook=codebook_of(database, codebook),

@@ -24,6 +24,7 @@ from zopa.cli._app import (
     app,
     codebook_of,
     console,
+    db_default,
     err_console,
     open_database,
     print_json,
@@ -39,10 +40,17 @@ PathsArgument = Annotated[
 MaxMbOption = Annotated[
     float, typer.Option("--max-mb", help="Refuse any document larger than this many megabytes.", min=0.001)
 ]
+PrivateUrlsOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-private-urls",
+        help="Also fetch URLs on this machine or a private network (refused by default).",
+    ),
+]
 
 
-def _open(db: str | None, *, create: bool = False) -> Any:
-    return open_database(db, create=create)
+def _open(db: str | None, *, create: bool = False, read_only: bool = False) -> Any:
+    return open_database(db, create=create, read_only=read_only)
 
 
 @contextmanager
@@ -88,6 +96,7 @@ def analyze_cmd(
     codebook: CodebookOption = None,
     force: Annotated[bool, typer.Option("--force", help="Re-extract every stored document.")] = False,
     max_mb: MaxMbOption = 20.0,
+    allow_private_urls: PrivateUrlsOption = False,
     db: DbOption = "",
     as_json: JsonOption = False,
 ) -> None:
@@ -109,7 +118,9 @@ def analyze_cmd(
             paths,
             database,
             codebook=book,
-            options=_options(AnalyzeOptions, max_mb, progress, force_extract=force),
+            options=_options(
+                AnalyzeOptions, max_mb, progress, force_extract=force, allow_private_urls=allow_private_urls
+            ),
         )
     read_any = bool(report.ingest.documents)
     summary = answer_summary(database, book) if read_any else None
@@ -174,6 +185,7 @@ def print_summary(summary: Any) -> None:
 def ingest_cmd(
     paths: PathsArgument,
     max_mb: MaxMbOption = 20.0,
+    allow_private_urls: PrivateUrlsOption = False,
     db: DbOption = "",
     as_json: JsonOption = False,
 ) -> None:
@@ -185,7 +197,8 @@ def ingest_cmd(
 
     database = _open(db, create=True)
     with _progress(not as_json) as progress:
-        report = ingest(paths, database, options=_options(IngestOptions, max_mb, progress))
+        options = _options(IngestOptions, max_mb, progress, allow_private_urls=allow_private_urls)
+        report = ingest(paths, database, options=options)
     if as_json:
         print_json(report.as_dict())
     else:
@@ -222,7 +235,7 @@ def stories_cmd(
     """
     from zopa.store.queries import list_stories
 
-    page = list_stories(_open(db), search=search, limit=limit)
+    page = list_stories(_open(db, read_only=True), search=search, limit=limit)
     if as_json:
         print_json({"total": page.total, "items": [s.as_dict() for s in page.items]})
         return
@@ -276,7 +289,7 @@ def show_cmd(
     """
     from zopa.store.queries import document_evidence, find_document
 
-    database = _open(db)
+    database = _open(db, read_only=True)
     found = find_document(database, doc)
     evidence = document_evidence(database, found.id)
     if as_json:
@@ -349,7 +362,7 @@ def export_cmd(
     """
     from zopa.store.queries import export_all, export_csv
 
-    database = _open(db)
+    database = _open(db, read_only=True)
     if csv is not None:
         written = export_csv(database, csv)
         if as_json:
@@ -359,3 +372,19 @@ def export_cmd(
                 console.print(str(path), highlight=False)
         return
     print_json(export_all(database))
+
+
+@app.command("adopt-db")
+def adopt_db_cmd(db: DbOption = "", as_json: JsonOption = False) -> None:
+    """Add zopa's tables to an existing SQLite database of another program (its own tables are left as they
+    are). zopa refuses such a file otherwise, and leaves it untouched.
+
+    Example: zopa adopt-db --db research.sqlite
+    """
+    from zopa.store.db import open_db
+
+    database = open_db(db or db_default(), adopt=True)
+    if as_json:
+        print_json({"database": database.url, "adopted": True})
+    else:
+        console.print(f"zopa's tables are in {database.url}", highlight=False)

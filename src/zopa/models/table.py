@@ -63,6 +63,10 @@ class Uncertainty:
         return True
 
 
+# Capabilities are relative weights; a larger one overflows the models' sums of products to infinity.
+MAX_CAPABILITY = 1e15
+
+
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class TableBatch:
     """Many draws of a table at once, for vectorised models: leading axis = draw.
@@ -324,6 +328,11 @@ class Negotiation:
                     raise ModelInputError(f"{where}: salience {s:g} must be in [0, 1] (or 0-100 in files)")
                 if not np.isfinite(c) or c < 0:
                     raise ModelInputError(f"{where}: capability {c} must be a finite number >= 0")
+                if c > MAX_CAPABILITY:
+                    raise ModelInputError(
+                        f"{where}: capability {c:g} is over {MAX_CAPABILITY:g}; capabilities are relative "
+                        "weights, so divide them all by a common factor"
+                    )
                 if self.red_line is not None:
                     lo, hi = self.red_line[a, i]
                     if not np.isnan(lo) and not np.isnan(hi) and lo > hi:
@@ -349,4 +358,28 @@ class Negotiation:
                 iid = self.issues[i].id
                 few = "fewer than two actors" if min_actors == 2 else f"fewer than {min_actors} actor(s)"
                 raise ModelInputError(f"{self.name}: issue {iid!r} has {few}", issue=iid)
+        if self.uncertainty is not None:
+            self._validate_uncertainty(self.uncertainty)
         return self
+
+    def _validate_uncertainty(self, unc: Uncertainty) -> None:
+        """Spreads are finite and >= 0 (NaN: known exactly); ranges are finite with lo <= hi."""
+        for f in dataclasses.fields(unc):
+            arr = getattr(unc, f.name)
+            if arr is None:
+                continue
+            values = np.asarray(arr, dtype=float)
+            given = ~np.isnan(values)
+            if np.isinf(values).any():
+                raise ModelInputError(f"{self.name}: {f.name} holds an infinite value")
+            if f.name.endswith("_sd") and (values[given] < 0).any():
+                found = np.argwhere(given & (np.nan_to_num(values) < 0))[0]
+                who = self.actors[found[0]]
+                raise ModelInputError(
+                    f"{self.name}: actor {who!r}: {f.name} {values[tuple(found)]:g} is negative "
+                    "(a spread is a standard deviation, >= 0)"
+                )
+            if f.name.endswith("_range"):
+                lo, hi = values[..., 0], values[..., 1]
+                if (~np.isnan(lo) & ~np.isnan(hi) & (lo > hi)).any():
+                    raise ModelInputError(f"{self.name}: {f.name} has a range with lo > hi")

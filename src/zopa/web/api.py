@@ -1,13 +1,13 @@
 """The JSON API under ``/api/v1/``: thin over :mod:`zopa.store.queries`.
 
 Listings are paginated (``limit``, ``offset``) and return ``{"total", "limit", "offset", "items"}``; filters
-are validated (a bad date, an unknown stance or an out-of-range number is 422), a missing item is 404.
+are validated (a bad date, an unknown stance or an out-of-range number is 400 naming the parameter, never a
+500), a missing item is 404.
 Response models are declared so the OpenAPI schema (``/api/v1/openapi.json``) describes every field.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from zopa.records import Stance
 from zopa.store import queries
 from zopa.store.db import Database
-from zopa.web.forms import read_ingest_request, run_ingest
+from zopa.web.forms import parse_day, read_ingest_request, run_ingest
 
 MAX_ID = 2_147_483_647  # ids are 32-bit integers on PostgreSQL
 MAX_OFFSET = 1_000_000_000
@@ -41,17 +41,18 @@ Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip.")
 
 
 def _iso_day(value: Any) -> Any:
-    """A day as YYYY-MM-DD only (pydantic alone would also read "0" as a Unix time)."""
-    if isinstance(value, str):
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise ValueError("a date must be written YYYY-MM-DD")
-        return date.fromisoformat(value)
-    return value
+    return parse_day(value) if isinstance(value, str) else value
 
 
 Day = Annotated[date, BeforeValidator(_iso_day)]
-Since = Annotated[Day | None, Query(description="Published on or after this day (YYYY-MM-DD).")]
-Until = Annotated[Day | None, Query(description="Published on or before this day (YYYY-MM-DD).")]
+# the schema says which years are accepted (1900-2100), so clients and schemathesis know it too
+_YEARS = {"pattern": r"^(19[0-9]{2}|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$"}
+Since = Annotated[
+    Day | None, Query(description="Published on or after this day (YYYY-MM-DD).", json_schema_extra=_YEARS)
+]
+Until = Annotated[
+    Day | None, Query(description="Published on or before this day (YYYY-MM-DD).", json_schema_extra=_YEARS)
+]
 Outlet = Annotated[str | None, Query(description="Outlet name (case-insensitive).", **_TEXT)]
 DocumentId = Annotated[int, Path(ge=1, le=MAX_ID, description="Document id.")]
 

@@ -15,6 +15,7 @@ import hashlib
 import mimetypes
 import os
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ from zopa.store.codebooks import codebook_for
 from zopa.store.db import open_db
 from zopa.web import api, pages, tracking
 from zopa.web.cache import AggregateCache
-from zopa.web.security import BodyLimit, SecurityHeaders
+from zopa.web.security import BodyLimit, HostCheck, SecurityHeaders
 
 DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024  # bytes; the same as the per-document ingest limit
 
@@ -71,6 +72,7 @@ def create_app(
     plan: str | Path | None = None,
     scenario: str | Path | None = None,
     create: bool = True,
+    allowed_hosts: Iterable[str] | None = None,
 ) -> FastAPI:
     """The dashboard and API over the database at ``db_url`` (a SQLite path or a database URL); with
     ``create=False`` (``zopa serve`` without a token: read-only) a database that does not exist is refused.
@@ -80,6 +82,8 @@ def create_app(
     Ingested articles are analysed with ``codebook`` (default: the shipped one); feed URLs are read through
     ``fetcher`` (default: httpx; tests pass canned responses). The negotiation page scores ``plan`` (a plan
     YAML file) and runs "if talks fail" from ``scenario`` (a scenario YAML file) when given.
+    ``allowed_hosts``: the Host header must be an IP address, localhost or one of these names (see
+    :class:`zopa.web.security.HostCheck`); None (in-process use) checks nothing, ``serve`` always checks.
     """
     if max_upload < 1:
         raise InputError("max_upload", f"must be a positive number of bytes, not {max_upload}")
@@ -87,7 +91,9 @@ def create_app(
         raise InputError(str(codebook), "codebook file not found")
     loaded_plan = load_plan(plan) if plan is not None else None
     loaded_scenario = load_scenario(scenario) if scenario is not None else None
-    db = open_db(db_url, create=create)
+    write_token = token if token is not None else (os.environ.get("ZOPA_TOKEN") or None)
+    # without a token nothing is ever written
+    db = open_db(db_url, read_only=write_token is None, create=create)
     app = FastAPI(
         title="zopa",
         summary="Sourced evidence of who wants what in a negotiation, from news coverage.",
@@ -97,7 +103,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.db = db
-    app.state.token = token if token is not None else (os.environ.get("ZOPA_TOKEN") or None)
+    app.state.token = write_token
     app.state.max_upload = max_upload
     app.state.static = load_static()
     app.state.cache = AggregateCache(db)
@@ -130,12 +136,14 @@ def create_app(
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         errors = [{k: v for k, v in err.items() if k in ("loc", "msg", "type")} for err in exc.errors()]
+        # a bad query or path parameter is a bad request (400); a bad body would be 422
+        status = 400 if all(err["loc"][:1] in (("query",), ("path",)) for err in errors) else 422
         if _wants_json(request):
-            return JSONResponse({"detail": errors}, status_code=422)
+            return JSONResponse({"detail": errors}, status_code=status)
         problems = "; ".join(
             f"{'.'.join(str(x) for x in err['loc'][1:]) or 'request'}: {err['msg']}" for err in errors
         )
-        return pages.error_page(request, 422, f"bad request: {problems}")
+        return pages.error_page(request, status, f"bad request: {problems}")
 
     @app.exception_handler(NotFoundError)
     async def not_found(request: Request, exc: NotFoundError) -> Response:
@@ -168,11 +176,18 @@ def create_app(
             schema = default_openapi()
             schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
             schemes["bearer"] = {"type": "http", "scheme": "bearer", "description": "ZOPA_TOKEN"}
+            for operations in schema.get("paths", {}).values():
+                for method, operation in operations.items():
+                    responses = operation.get("responses", {})
+                    if method == "get" and "422" in responses:  # parameters only: answered with 400
+                        responses["400"] = {**responses.pop("422"), "description": "A bad parameter"}
             app.openapi_schema = schema
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
     app.add_middleware(BodyLimit, limit=max_upload)
+    if allowed_hosts is not None:
+        app.add_middleware(HostCheck, allowed=tuple(allowed_hosts))
     app.add_middleware(SecurityHeaders)
     return app
 
@@ -224,13 +239,22 @@ def serve(
     port: int = 8000,
     plan: str | Path | None = None,
     scenario: str | Path | None = None,
+    allowed_hosts: Iterable[str] = (),
 ) -> None:
-    """Run the dashboard with uvicorn until interrupted."""
+    """Run the dashboard with uvicorn until interrupted. The Host header is checked: IP addresses,
+    localhost, ``host`` when it is a name, ``allowed_hosts`` and ``$ZOPA_ALLOWED_HOSTS`` (comma-separated)."""
     import uvicorn
 
     if not 0 <= port <= 65535:
         raise InputError(str(port), "not a TCP port (0-65535)")
-    app = create_app(db_url, plan=plan, scenario=scenario, create=bool(os.environ.get("ZOPA_TOKEN")))
+    names = [*allowed_hosts, *os.environ.get("ZOPA_ALLOWED_HOSTS", "").split(","), host]
+    app = create_app(
+        db_url,
+        plan=plan,
+        scenario=scenario,
+        allowed_hosts=names,
+        create=bool(os.environ.get("ZOPA_TOKEN")),  # read-only without a token: no empty database is left
+    )
 
     def warm_up() -> None:  # build the negotiation before the first visitor asks for it
         with contextlib.suppress(ZopaError):

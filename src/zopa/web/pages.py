@@ -25,7 +25,7 @@ from zopa.store import queries
 from zopa.store.db import Database
 from zopa.web import negotiation as negotiation_page
 from zopa.web.api import MAX_DRAWS, MAX_ID, MAX_ITERATIVE_DRAWS, MAX_OFFSET
-from zopa.web.forms import read_ingest_request, run_ingest
+from zopa.web.forms import parse_day, read_ingest_request, run_ingest
 from zopa.web.highlight import Highlight, render_highlighted
 
 PAGE_SIZE = 25
@@ -62,7 +62,7 @@ def error_page(
         404: "Not found",
         405: "Method not allowed",
         413: "Upload too large",
-        422: "Bad request",
+        422: "Bad form",
         503: "Database unavailable",
     }
     response = render(
@@ -84,7 +84,7 @@ def error_page(
 def _text(params: Mapping[str, str], name: str) -> str | None:
     value = params.get(name, "").strip()
     if len(value) > 200 or "\x00" in value:
-        raise HTTPException(422, f"{name}: at most 200 characters, no NUL")
+        raise HTTPException(400, f"{name}: at most 200 characters, no NUL")
     return value or None
 
 
@@ -93,17 +93,18 @@ def _day(params: Mapping[str, str], name: str) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise HTTPException(422, f"{name}: {value!r} is not a date (YYYY-MM-DD)") from None
+        return parse_day(value)
+    except ValueError as exc:
+        raise HTTPException(400, f"{name}: {value!r}: {exc}") from None
 
 
 def _int(params: Mapping[str, str], name: str, *, low: int, high: int) -> int | None:
     value = _text(params, name)
     if value is None:
         return None
-    if not value.isdigit() or not low <= int(value) <= high:
-        raise HTTPException(422, f"{name}: {value!r} is not a whole number from {low} to {high}")
+    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses
+    if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
+        raise HTTPException(400, f"{name}: {value!r} is not a whole number from {low} to {high}")
     return int(value)
 
 
@@ -283,7 +284,7 @@ def position_evidence(request: Request) -> Response:
     actor, issue = _text(params, "actor"), _text(params, "issue")
     stance = _text(params, "stance")
     if stance is not None and stance not in STANCES:
-        raise HTTPException(422, f"stance: {stance!r} is not one of {', '.join(STANCES)}")
+        raise HTTPException(400, f"stance: {stance!r} is not one of {', '.join(STANCES)}")
     offset = _offset(params)
     found = queries.list_positions(
         _db(request), actor=actor, issue=issue, stance=stance, limit=PAGE_SIZE, offset=offset
