@@ -8,6 +8,8 @@
 - ``db_url``: parametrised over both (``sqlite`` and ``postgres``): storage tests run on each.
 - ``seeds_dir``: ``../shared/seeds`` (skips when absent, fails under CI); ``seeded_db``: a session-wide SQLite
   database built by ``zopa.pipeline.analyze`` on the seeds with the shipped codebook (read-only for tests).
+- ``browser``: Debian's Chromium, headless, through Playwright (module-wide); skipped when missing, except
+  under ``CI=true``, where it fails.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -181,3 +184,32 @@ def seeded_db(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
         yield db
     finally:
         db.close()
+
+
+# --- headless Chromium (browser tests) ---
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        _missing(f"{CHROMIUM} not found; `bash .ci/run` installs Debian's chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("playwright is not installed (pip install -e '.[test]')")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

@@ -1,12 +1,12 @@
 """The dashboard in a real browser: ``zopa serve`` in a subprocess over the seeds, driven by Playwright with
 Debian's Chromium (headless). Screenshots are saved under ``test-artifacts/``.
 
-Without Chromium (or Playwright) the tests are skipped, except under ``CI=true``, where they fail.
+Without Chromium (or Playwright) the tests are skipped, except under ``CI=true``, where they fail (the
+``browser`` fixture is in conftest.py).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,41 +17,10 @@ from web_server import running_server
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 PLAN = ROOT / "examples" / "plan-us-framework-2025.yaml"
 SCENARIO = ROOT / "examples" / "russia-ukraine-scenario.yaml"
-
-
-def _missing(message: str) -> None:
-    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
-        pytest.fail(f"CI=true but {message}")
-    pytest.skip(message)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        _missing(f"{CHROMIUM} not found; `bash .ci/run` installs Debian's chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("playwright is not installed (pip install -e '.[test]')")
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture(scope="module")

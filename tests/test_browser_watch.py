@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from feed_server import feed_server
-from test_browser import browser, page, shot  # noqa: F401  (fixtures shared with the dashboard tests)
+from test_browser import page, shot  # noqa: F401  (fixtures shared with the dashboard tests; browser: conftest)
 from tracking_fixtures import CODEBOOK, STORIES
 from web_server import running_server
 

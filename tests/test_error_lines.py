@@ -104,7 +104,8 @@ def test_a_bad_cue_is_shown_as_written_with_its_line(
     code, _, err = run_cli(["codebook", "validate", str(book)], capsys, monkeypatch)
     line = one_line(err)
     assert code == 1
-    assert line.startswith(f"zopa: error: {book}:10:5: field issues.0.cues: cue '\\bport(' is not a valid")
+    # each cue is checked on its own: the line and column of the bad one, and its index
+    assert line.startswith(f"zopa: error: {book}:10:24: field issues.0.cues.1: cue '\\bport(' is not a valid")
     assert "\\\\" not in line
 
 

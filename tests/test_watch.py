@@ -45,7 +45,7 @@ def _watcher(
         db,
         [server.url],
         codebook=codebook,
-        options=WatchOptions(every=60, log=log, **opts),
+        options=WatchOptions(every=60, log=log, allow_private_urls=True, **opts),  # the pages are on loopback
         out=lines.append,
     )
 
@@ -216,6 +216,7 @@ def test_sigkill_mid_item_then_restart_resumes_without_duplicates_or_losses(
         str(log),
         "--codebook",
         str(CODEBOOK),
+        "--allow-private-urls",  # the item pages are on loopback
     ]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     err = tmp_path / "stderr.txt"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 # Whole lines that are navigation, sharing or subscription furniture. Matched case-insensitively against the
 # line with surrounding punctuation and whitespace removed.
@@ -52,7 +53,9 @@ _GLUED_LABEL = re.compile(
     r"recommended|you\ may\ also\ like|see\ also|most\ read|trending)(?::\s*|\s*[-–—|]\s*|(?=[A-Z]))\S",
     re.IGNORECASE | re.VERBOSE,
 )
-_BARE_URL = re.compile(r"^(?:<?(?:https?://|www\.)\S+>?\s*)+$", re.IGNORECASE)
+# One whitespace-separated token of a line of bare URLs. A line is checked token by token: one repeated group
+# over the whole line backtracks exponentially on "www.www.www..." that fails at the end.
+_URL_TOKEN = re.compile(r"<?(?:https?://|www\.)\S+", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
@@ -79,7 +82,8 @@ def is_boilerplate_line(line: str) -> bool:
     key = _key(line)
     if not key:
         return False
-    if _BARE_URL.match(line.strip()):
+    tokens = line.split()
+    if tokens and all(_URL_TOKEN.fullmatch(token) for token in tokens):
         return True
     if len(key) <= 120 and _BOILERPLATE_LINES.match(key):
         return True
@@ -99,54 +103,51 @@ def _normalise_line(line: str) -> str:
 def clean_text(text: str) -> CleanResult:
     """Drop boilerplate lines and repeated short bylines; keep paragraphs, one blank line between them.
 
-    Removing a line can make two copies of a byline adjacent, so the rules run until nothing changes."""
+    Removing lines can make two copies of a byline adjacent ("A, X, X, A"): those go too. One pass with a
+    stack does it (a run is removed when the next different line arrives, and that line is then compared with
+    the line before the run), so nested repeats cost linear time, not one pass per nesting level."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    removed: list[str] = []
-    while True:
-        result = _clean_once(text)
-        removed.extend(result.removed)
-        if not result.removed:
-            return CleanResult(text=result.text, removed=tuple(removed))
-        text = result.text
+    removed: list[tuple[int, str]] = []
+    # kept lines so far: [index, line, casefolded key, copies in the current run, blank line before it]
+    stack: list[list[Any]] = []
+    blank = False  # a blank line since the last kept line
 
+    def close_run() -> bool:
+        """Remove the top line if it is a repeated byline; True when it was removed."""
+        if stack and stack[-1][3] >= 2:
+            index, line, _, copies, before = stack.pop()
+            removed.extend((index + k, line) for k in range(copies))
+            nonlocal blank
+            blank = blank or before
+            return True
+        return False
 
-def _clean_once(text: str) -> CleanResult:
-    lines = [_normalise_line(line) for line in text.split("\n")]
-    drop = [False] * len(lines)
-
-    # A short line repeated on consecutive non-blank lines (a byline or photo credit pasted twice): drop all.
-    i = 0
-    while i < len(lines):
-        j = i + 1
-        while j < len(lines) and lines[j] and lines[j].casefold() == lines[i].casefold():
-            j += 1
-        line = lines[i]
-        if (
-            j - i >= 2
-            and line
-            and len(line.split()) <= MAX_REPEATED_LINE_WORDS
-            and not _SENTENCE_END.search(line)
-        ):
-            for k in range(i, j):
-                drop[k] = True
-        i = j
-
-    for idx, line in enumerate(lines):
-        if line and not drop[idx] and is_boilerplate_line(line):
-            drop[idx] = True
-
-    kept: list[str] = []
-    removed: list[str] = []
-    blank_pending = False
-    for idx, line in enumerate(lines):
-        if drop[idx]:
-            removed.append(line)
-            continue
+    for index, raw in enumerate(text.split("\n")):
+        line = _normalise_line(raw)
         if not line:
-            blank_pending = bool(kept)
+            blank = bool(stack) or blank
             continue
-        if blank_pending:
+        if is_boilerplate_line(line):
+            removed.append((index, line))
+            continue
+        key = line.casefold()
+        if stack and not blank and stack[-1][2] == key and _is_byline(line):
+            stack[-1][3] += 1
+            continue
+        if close_run() and stack and not blank and stack[-1][2] == key and _is_byline(line):
+            stack[-1][3] += 1
+            continue
+        stack.append([index, line, key, 1, blank and bool(stack)])
+        blank = False
+    close_run()
+    kept: list[str] = []
+    for _, line, _, _, before in stack:
+        if before and kept:
             kept.append("")
-            blank_pending = False
         kept.append(line)
-    return CleanResult(text="\n".join(kept).strip("\n"), removed=tuple(removed))
+    return CleanResult(text="\n".join(kept), removed=tuple(line for _, line in sorted(removed)))
+
+
+def _is_byline(line: str) -> bool:
+    """A line short enough, and not a sentence, to be a byline or credit when it is repeated."""
+    return len(line.split()) <= MAX_REPEATED_LINE_WORDS and not _SENTENCE_END.search(line)

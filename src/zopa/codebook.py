@@ -9,18 +9,40 @@ written in Python code: extractors and the negotiation builder read them from he
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from functools import cached_property
 from itertools import pairwise
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from zopa.errors import CodebookError
 from zopa.grammar import Grammar, merged_grammar_data
+from zopa.safe_regex import check_cue
 from zopa.yamlfile import YamlFile, field_problem, read_yaml
+
+
+def _non_empty(value: str) -> str:
+    # an empty alias or title would match a zero-width span in every sentence
+    if not value.strip():
+        raise ValueError("must not be empty or only spaces")
+    return value
+
+
+Name = Annotated[str, AfterValidator(_non_empty)]
+Cue = Annotated[str, AfterValidator(check_cue)]  # valid, case-insensitive, no catastrophic backtracking
+Score = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+# capabilities are relative weights (e.g. CINC shares); larger ones overflow the models' products
+Capability = Annotated[float, Field(ge=0, le=1e15, allow_inf_nan=False)]
 
 ActorKind = Literal["person", "state", "organisation", "alliance", "group"]
 STANCE_CUE_KEYS = ("demand", "reject", "accept", "offer", "conditional", "threat", "plan", "red_line")
@@ -49,7 +71,7 @@ class DatedRef(_Model):
 class Title(DatedRef):
     """A title that names this actor during a period: "the Russian president"."""
 
-    title: str
+    title: Name
 
 
 class SpeaksFor(DatedRef):
@@ -59,16 +81,16 @@ class SpeaksFor(DatedRef):
 
 
 class Actor(_Model):
-    id: str
-    name: str
+    id: Name
+    name: Name
     kind: ActorKind
-    aliases: tuple[str, ...] = ()
+    aliases: tuple[Name, ...] = ()
     titles: tuple[Title, ...] = ()
-    metonyms: tuple[str, ...] = ()  # "Moscow", "the Kremlin" -> the state
+    metonyms: tuple[Name, ...] = ()  # "Moscow", "the Kremlin" -> the state
     # Adjectives that stand for the actor before a people noun ("Russian officials", "European leaders").
-    adjectives: tuple[str, ...] = ()
+    adjectives: tuple[Name, ...] = ()
     speaks_for: tuple[SpeaksFor, ...] = ()
-    capability: float | None = None  # default weight in the negotiation (e.g. CINC for states)
+    capability: Capability | None = None  # default weight in the negotiation (e.g. CINC for states)
     capability_source: str | None = None
     party: bool | None = None  # a negotiating party; default: every non-person actor that speaks for no one
 
@@ -95,12 +117,12 @@ class Actor(_Model):
 class Anchor(_Model):
     """A point on an issue's 0-100 scale, its meaning, and phrases that put a statement there."""
 
-    value: float = Field(ge=0, le=100)
+    value: Score
     meaning: str
-    cues: tuple[str, ...] = ()  # regular expressions (case-insensitive)
+    cues: tuple[Cue, ...] = ()  # regular expressions (case-insensitive)
     # On a no-deal issue: what this outcome implies on other issues if talks fail (issue id -> 0-100), read by
     # the negotiation builder to turn threat/plan statements into each party's BATNA.
-    implies: dict[str, float] = Field(default_factory=dict)
+    implies: dict[str, Score] = Field(default_factory=dict)
 
 
 class Measure(_Model):
@@ -114,11 +136,7 @@ class Measure(_Model):
     @field_validator("unit")
     @classmethod
     def _unit_compiles(cls, unit: str) -> str:
-        try:
-            re.compile(unit)
-        except re.error as exc:
-            raise ValueError(f"unit '{unit}' is not a valid regular expression: {exc}") from exc
-        return unit
+        return check_cue(unit)
 
     @field_validator("points")
     @classmethod
@@ -145,13 +163,13 @@ class Measure(_Model):
 
 
 class Issue(_Model):
-    id: str
+    id: Name
     label: str
     description: str = ""
-    cues: tuple[str, ...] = ()  # regular expressions (case-insensitive) that tie a sentence to the issue
+    cues: tuple[Cue, ...] = ()  # regular expressions (case-insensitive) that tie a sentence to the issue
     anchors: tuple[Anchor, ...] = ()
     measure: Measure | None = None  # numbers with a unit that place a statement on the scale
-    status_quo: float | None = Field(default=None, ge=0, le=100)
+    status_quo: Score | None = None
     # The alternative to agreement ("what happens if talks fail"), not an issue to negotiate: statements on it
     # set BATNAs on the issues in ``affects`` (or in its anchors' ``implies``), never a table position.
     no_deal: bool = False
@@ -161,16 +179,6 @@ class Issue(_Model):
     stance_map: dict[str, str] = Field(default_factory=dict)
     # A catch-all issue ("the talks"): chosen only when no other issue is cued in a sentence.
     catch_all: bool = False
-
-    @field_validator("cues")
-    @classmethod
-    def _cues_compile(cls, cues: tuple[str, ...]) -> tuple[str, ...]:
-        for cue in cues:
-            try:
-                re.compile(cue)
-            except re.error as exc:
-                raise ValueError(f"cue '{cue}' is not a valid regular expression: {exc}") from exc
-        return cues
 
 
 class Codebook(_Model):
@@ -229,14 +237,15 @@ class Codebook(_Model):
                         f"issues[{i}].stance_map: {key!r} -> {value!r}: "
                         f"both must be one of {', '.join(stances)}"
                     )
+            for other in issue.affects:
+                if other not in issue_ids:
+                    raise ValueError(f"issues[{i}].affects: {other!r} is not an issue id in this codebook")
             for j, anchor in enumerate(issue.anchors):
-                for cue in anchor.cues:
-                    try:
-                        re.compile(cue)
-                    except re.error as exc:
+                for other in anchor.implies:
+                    if other not in issue_ids:
                         raise ValueError(
-                            f"issues[{i}].anchors[{j}].cues: '{cue}' is not a valid regular expression: {exc}"
-                        ) from exc
+                            f"issues[{i}].anchors[{j}].implies: {other!r} is not an issue id in this codebook"
+                        )
         return self
 
     @cached_property

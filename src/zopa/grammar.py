@@ -16,13 +16,14 @@ recognises "branded" and "call on" recognises "called on" without typed lists of
 
 from __future__ import annotations
 
-import re
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, field_validator
+
+from zopa.safe_regex import check_cue
 
 GRAMMAR_FILE = Path(__file__).parent / "data" / "grammar-en.yaml"
 STANCE_KEYS = (
@@ -76,10 +77,7 @@ class _Model(BaseModel):
 
 def _check_patterns(patterns: tuple[str, ...]) -> tuple[str, ...]:
     for cue in patterns:
-        try:
-            re.compile(cue)
-        except re.error as exc:
-            raise ValueError(f"'{cue}' is not a valid regular expression: {exc}") from exc
+        check_cue(cue)  # valid, and safe on hostile text (no catastrophic backtracking)
     return patterns
 
 

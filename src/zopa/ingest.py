@@ -15,8 +15,15 @@
 - URLs go through a :class:`Fetcher` (default: httpx); tests use :class:`CannedFetcher` (no network).
 
 Every input is checked before it is parsed: the size limit (default 20 MB, checked on the file size before
-reading), binary content, and the encoding (UTF-8, else detected by charset-normalizer; UTF-8 with corrupt
-byte sequences is refused rather than silently mangled).
+reading), binary content, and the encoding (UTF-8, else windows-1252 when it reads as well as
+charset-normalizer's best guess, else that guess; UTF-8 with corrupt byte sequences is refused rather
+than silently mangled).
+
+Each item (a file, a feed entry, a JSON line, a URL) is read on its own: whatever goes wrong with it, an
+exception from a library included, becomes one :class:`InputError` naming the item, and the next item is read.
+Limits keep every item's work bounded: a paragraph of at most :data:`MAX_LINE_CHARS` characters, JSON nested
+no deeper than Python's recursion limit, publication dates from 1900 to 2100. In a folder, symbolic links are
+followed only when they point inside the folder.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -35,7 +43,7 @@ from typing import Any, BinaryIO, Protocol
 
 from zopa.clean import clean_text
 from zopa.dedupe import content_hash
-from zopa.errors import InputError
+from zopa.errors import InputError, describe
 from zopa.records import Article
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -55,7 +63,14 @@ _VALID_UTF8_MULTIBYTE = re.compile(
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-_PREFERRED_LEGACY = ("cp1252", "latin_1", "iso8859_15")
+# When charset-normalizer's best guess reads no better than these, they win: windows-1252 is the web's usual
+# legacy encoding (WHATWG), and short Western texts tie with Baltic or Cyrillic code pages on its scores.
+_PREFERRED_LEGACY = ("cp1252", "latin_1")
+_CHAOS_MARGIN = 0.02
+MAX_LINE_CHARS = 100_000  # a longer "paragraph" is not article text (and costs every later stage)
+MIN_YEAR, MAX_YEAR = 1900, 2100
+_BAD_CHARS = re.compile("[\x00\ud800-\udfff]")
+_SHOWN_ESCAPES = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 
 
 # --- fetching --------------------------------------------------------------------------------------------
@@ -78,26 +93,60 @@ class Fetcher(Protocol):
 
 
 class HttpxFetcher:
-    """The default fetcher: httpx, following redirects, streaming so an oversized body is refused early."""
+    """The default fetcher: httpx, following redirects, streaming so an oversized body is refused early.
 
-    def __init__(self, *, timeout: float = 20.0, user_agent: str = "zopa (news analysis)") -> None:
+    Addresses that are not public (loopback, link-local, private networks, reserved ranges) are refused before
+    any connection, on every redirect too, with one message for all of them, so a URL given to a server
+    cannot probe the machine or its network; ``allow_private=True`` (``--allow-private-urls``) fetches them.
+    """
+
+    def __init__(
+        self,
+        *,
+        timeout: float = 20.0,
+        user_agent: str = "zopa (news analysis)",
+        allow_private: bool = False,
+        transport: Any = None,  # an httpx transport (tests: httpx.MockTransport)
+        resolve: Callable[[str], list[str]] | None = None,  # host -> addresses (tests inject one)
+    ) -> None:
         self.timeout = timeout
         self.user_agent = user_agent
+        self.allow_private = allow_private
+        self.transport = transport
+        self.resolve = resolve or _resolve
+
+    def check_address(self, url: str, host: str) -> None:
+        """Raise :class:`InputError` when ``host`` is, or resolves to, an address that is not public."""
+        if self.allow_private:
+            return
+        try:
+            addresses = self.resolve(host)
+        except OSError:
+            raise InputError(url, "cannot fetch (the host name does not resolve)") from None
+        if not addresses or any(not _public(a) for a in addresses):
+            raise InputError(url, PRIVATE_ADDRESS)
 
     def __call__(self, url: str, *, max_bytes: int) -> FetchResult:
         import httpx
 
+        def check(request: httpx.Request) -> None:
+            self.check_address(url, request.url.host)
+
         try:
             with (
                 httpx.Client(
-                    follow_redirects=True, timeout=self.timeout, headers={"User-Agent": self.user_agent}
+                    follow_redirects=True,
+                    timeout=self.timeout,
+                    headers={"User-Agent": self.user_agent},
+                    transport=self.transport,
+                    event_hooks={"request": [check]},
                 ) as client,
                 client.stream("GET", url) as resp,
             ):
                 if resp.status_code >= 400:
                     raise InputError(url, f"HTTP {resp.status_code} {resp.reason_phrase}")
                 declared = resp.headers.get("content-length")
-                if declared and declared.isdigit() and int(declared) > max_bytes:
+                if declared and declared.isascii() and declared.isdigit() and int(declared) > max_bytes:
                     raise InputError(url, f"too large ({int(declared):,} bytes; the limit is {max_bytes:,})")
                 chunks = bytearray()
                 for chunk in resp.iter_bytes():
@@ -112,6 +161,32 @@ class HttpxFetcher:
                 )
         except httpx.HTTPError as exc:
             raise InputError(url, f"cannot fetch ({type(exc).__name__}: {exc})") from None
+        except httpx.InvalidURL as exc:
+            raise InputError(url, f"not a URL that can be fetched ({exc})") from None
+
+
+PRIVATE_ADDRESS = (
+    "refused: not a public address (loopback, link-local, private or reserved network); "
+    "use --allow-private-urls to fetch from this machine or its network"
+)
+
+
+def _resolve(host: str) -> list[str]:
+    import socket
+
+    return sorted({str(info[4][0]) for info in socket.getaddrinfo(host, None)})
+
+
+def _public(address: str) -> bool:
+    import ipaddress
+
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
 
 
 class CannedFetcher:
@@ -150,6 +225,7 @@ class ReadOptions:
 
     max_bytes: int = DEFAULT_MAX_BYTES
     fetcher: Fetcher | None = None  # None: HttpxFetcher, created on first URL
+    allow_private_urls: bool = False  # HttpxFetcher: also fetch loopback and private-network addresses
     stdin: BinaryIO | None = None  # None: sys.stdin.buffer
     favor_precision: bool = False  # passed to trafilatura for HTML
 
@@ -184,6 +260,39 @@ def _format_for(path: Path) -> str | None:
     return None
 
 
+def shown(name: str | Path) -> str:
+    """A name as it is printed and stored: bytes that are not UTF-8 and control characters (a newline in a
+    file name) written as escapes, so every message stays one line and every name can be stored."""
+    raw = os.fsencode(name) if isinstance(name, Path) else name.encode("utf-8", "surrogateescape")
+    text = raw.decode("utf-8", "backslashreplace")
+    return _SHOWN_ESCAPES.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def _folder_entry(root: Path, real_root: Path, child: Path) -> InputItem | InputError | None:
+    """What a file found in a folder is: an item to read, a problem to report, or None (skipped)."""
+    fmt = _format_for(child)
+    if fmt is None:
+        return None
+    if child.is_symlink():
+        try:
+            target = child.resolve(strict=True)
+        except (OSError, RuntimeError) as exc:
+            why = "a loop" if isinstance(exc, RuntimeError) or "loop" in str(exc).lower() else "broken"
+            return InputError(shown(child), f"symbolic link is {why}; not followed")
+        if not target.is_relative_to(real_root):
+            return InputError(
+                shown(child),
+                f"symbolic link to {shown(target)}, outside the folder {shown(root)}; not followed",
+            )
+    try:
+        regular = child.is_file()
+    except OSError as exc:
+        return InputError(shown(child), f"cannot read ({exc.__class__.__name__}: {exc})")
+    if not regular:
+        return InputError(shown(child), "not a regular file (a FIFO, device or folder); not read")
+    return InputItem(source=shown(child), path=child, fmt=fmt)
+
+
 def expand_inputs(inputs: Iterable[str | Path]) -> Iterator[InputItem | InputError]:
     """Files, folders (recursive, known extensions only), ``-`` and URLs, in a stable order."""
     for given in inputs:
@@ -192,28 +301,31 @@ def expand_inputs(inputs: Iterable[str | Path]) -> Iterator[InputItem | InputErr
             yield InputItem(source="-", stdin=True)
             continue
         if raw.lower().startswith(("http://", "https://")):
-            yield InputItem(source=raw, url=raw)
+            yield InputItem(source=shown(raw), url=raw)
             continue
         path = Path(raw).expanduser()
         if path.is_dir():
             found = False
+            real_root = path.resolve()
             for child in sorted(path.rglob("*")):
                 rel = child.relative_to(path)
-                if any(part.startswith(".") for part in rel.parts) or not child.is_file():
+                if any(part.startswith(".") for part in rel.parts):
                     continue
-                fmt = _format_for(child)
-                if fmt is None:
+                entry = _folder_entry(path, real_root, child)
+                if entry is None:
                     continue
                 found = True
-                yield InputItem(source=str(child), path=child, fmt=fmt)
+                yield entry
             if not found:
-                yield InputError(str(path), "folder holds no articles (.txt, .html, .jsonl, feeds)")
+                yield InputError(shown(path), "folder holds no articles (.txt, .html, .jsonl, feeds)")
         elif path.is_file():
-            yield InputItem(source=str(path), path=path, fmt=_format_for(path))
+            yield InputItem(source=shown(path), path=path, fmt=_format_for(path))
+        elif path.is_symlink() and not path.exists():
+            yield InputError(shown(path), "symbolic link is broken or a loop; not followed")
         elif path.exists():
-            yield InputError(str(path), "not a regular file")
+            yield InputError(shown(path), "not a regular file (a FIFO, device or folder); not read")
         else:
-            yield InputError(str(path), "no such file or folder")
+            yield InputError(shown(path), "no such file or folder")
 
 
 # --- bytes to text ---------------------------------------------------------------------------------------
@@ -232,7 +344,9 @@ def _read_bytes(item: InputItem, options: ReadOptions) -> tuple[bytes, str, str 
         stream = options.stdin if options.stdin is not None else sys.stdin.buffer
         return _read_limited(stream, item.source, options.max_bytes), item.source, None, None
     if item.url is not None:
-        fetcher = options.fetcher if options.fetcher is not None else HttpxFetcher()
+        fetcher = options.fetcher
+        if fetcher is None:
+            fetcher = HttpxFetcher(allow_private=options.allow_private_urls)
         result = fetcher(item.url, max_bytes=options.max_bytes)
         return result.body, item.source, result.url, result.content_type
     assert item.path is not None
@@ -255,8 +369,10 @@ def decode(data: bytes, source: str) -> str:
     if not data.strip():
         raise InputError(source, "empty file (no text)")
     has_bom = data.startswith(_BOMS)
-    if not has_bom and b"\x00" in data[:8192]:
-        raise InputError(source, "binary file, not text (it contains NUL bytes)")
+    if not has_bom and b"\x00" in data:
+        raise InputError(
+            source, f"binary file, not text (it contains NUL bytes, the first at byte {data.index(0):,})"
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -265,22 +381,30 @@ def decode(data: bytes, source: str) -> str:
                 source,
                 f"invalid UTF-8 (corrupt byte sequence at byte {exc.start}); re-save the file as UTF-8",
             ) from None
-        from charset_normalizer import from_bytes
-
-        matches = list(from_bytes(data))
-        if not matches:
-            raise InputError(source, "binary file, not text (no text encoding fits it)") from None
-        # Ties are common on short texts: prefer windows-1252, the web's usual legacy encoding (WHATWG).
-        top = min((m.chaos, -m.coherence) for m in matches)
-        tied = [m for m in matches if (m.chaos, -m.coherence) == top]
-        best = next((m for m in tied if m.encoding in _PREFERRED_LEGACY), tied[0])
-        text = str(best)
+        text = _decode_legacy(data, source)
     if not text.strip():
         raise InputError(source, "empty file (no text)")
+    if "\x00" in text:
+        raise InputError(source, f"binary file, not text (a NUL character at character {text.index(chr(0))})")
     sample = text[:8192]
     if sample and len(_CONTROL.findall(sample)) > max(8, len(sample) // 100):
         raise InputError(source, "binary file, not text (too many control characters)")
     return text
+
+
+def _decode_legacy(data: bytes, source: str) -> str:
+    """Text that is not UTF-8: windows-1252 (or Latin-1) when it reads as cleanly as charset-normalizer's
+    best guess, else that guess (a Baltic or Cyrillic code page only when Western ones read worse)."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise InputError(source, "binary file, not text (no text encoding fits it)")
+    for encoding in _PREFERRED_LEGACY:
+        western = from_bytes(data, cp_isolation=[encoding]).best()
+        if western is not None and western.chaos <= best.chaos + _CHAOS_MARGIN:
+            return str(western)
+    return str(best)
 
 
 def _sniff(text: str, content_type: str | None) -> str:
@@ -312,8 +436,13 @@ def parse_published(value: Any, source: str) -> datetime | None:
         parsed = value
     elif isinstance(value, date):
         parsed = datetime(value.year, value.month, value.day)
+    elif isinstance(value, bool):
+        raise InputError(source, f"published: {value!r} is not a date (use ISO 8601, e.g. 2025-12-17)")
     elif isinstance(value, int | float):
-        parsed = datetime.fromtimestamp(float(value), tz=UTC)
+        try:  # Unix seconds
+            parsed = datetime.fromtimestamp(float(value), tz=UTC)
+        except (OverflowError, ValueError, OSError):  # NaN, infinity, beyond the years a datetime holds
+            parsed = datetime.min
     else:
         raw = str(value).strip()
         try:
@@ -321,12 +450,27 @@ def parse_published(value: Any, source: str) -> datetime | None:
         except ValueError:
             try:
                 parsed = parsedate_to_datetime(raw)
-            except (TypeError, ValueError, IndexError):
+            except (TypeError, ValueError, IndexError, OverflowError):
                 raise InputError(
-                    source, f"published: {raw!r} is not a date (use ISO 8601, e.g. 2025-12-17)"
+                    source, f"published: {raw[:60]!r} is not a date (use ISO 8601, e.g. 2025-12-17)"
                 ) from None
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return check_published(parsed, value, source)
+
+
+class DateOutOfRange(InputError):
+    """A publication date outside the years zopa accepts: the item is refused, not stored undated."""
+
+
+def check_published(parsed: datetime, value: Any, source: str) -> datetime:
+    """``parsed`` as naive UTC, or :class:`DateOutOfRange` (showing ``value``) outside years 1900-2100."""
+    try:
+        if parsed.tzinfo is not None:
+            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    except (OverflowError, ValueError):
+        parsed = datetime.min
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        given = str(value)[:60]
+        raise DateOutOfRange(source, f"published: {given!r} is out of range (years {MIN_YEAR}-{MAX_YEAR})")
     return parsed
 
 
@@ -344,10 +488,26 @@ def make_article(
     published: datetime | None = None,
     url: str | None = None,
     headline_in_text: bool = True,
+    published_source: str | None = None,
 ) -> Article:
-    """Clean the body and build the record; refuse an article without text. Without a title the first line
-    is the headline when ``headline_in_text`` (a plain-text file); else the title stays empty and the text
-    whole (a JSON line without a title: its first line is whatever the page began with)."""
+    """Clean the body and build the record; refuse an article without text, with a paragraph over
+    :data:`MAX_LINE_CHARS` characters, or with characters no database stores (NUL, lone surrogates). Without a
+    title the first line is the headline when ``headline_in_text`` (a plain-text file); else the title stays
+    empty and the text whole (a JSON line without a title: its first line is whatever the page began with).
+    Without a date from metadata, the date comes from the text (:func:`_dated`)."""
+    for name, value in (("text", body), ("title", title), ("outlet", outlet), ("url", url)):
+        if value and _BAD_CHARS.search(value):
+            bad = _BAD_CHARS.search(value)
+            assert bad is not None
+            raise InputError(
+                source, f"{name}: character U+{ord(bad.group()):04X} at {bad.start()} is not text; refused"
+            )
+    longest = max((len(line) for line in body.split("\n")), default=0)
+    if longest > MAX_LINE_CHARS:
+        raise InputError(
+            source, f"a paragraph of {longest:,} characters (the limit is {MAX_LINE_CHARS:,}): not an article"
+        )
+    published, published_source = _dated(body, url, published, published_source)
     cleaned = clean_text(body).text
     headline = " ".join((title or "").split())
     if not headline and headline_in_text:
@@ -365,20 +525,71 @@ def make_article(
         url=url,
         format=fmt,
         content_hash=content_hash(cleaned),
+        published_source=published_source if published is not None else None,
     )
 
 
+def _dated(
+    body: str, url: str | None, published: datetime | None, source: str | None
+) -> tuple[datetime | None, str | None]:
+    """The article's date and where it came from: the metadata's, else one found in the text or URL
+    (:func:`zopa.dating.find_date`), else none."""
+    if published is not None:
+        return published, source or "metadata"
+    from zopa.dating import find_date
+
+    found = find_date(body, url=url)
+    return (found.when, found.source) if found else (None, None)
+
+
 def parse_text(text: str, source: str) -> Article:
-    """Plain text: the first non-empty line is the headline."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    """Plain text: an optional ``---`` front-matter header (title, date, outlet, url), an optional first line
+    holding the article's URL and a date line (:mod:`zopa.dating`); then the first non-empty line is the
+    headline."""
+    from zopa.dating import date_line, front_matter, leading_url, source_line_outlet
+
+    text_n = text.replace("\r\n", "\n").replace("\r", "\n")
+    meta: dict[str, Any] = {}
+    header = front_matter(text_n)
+    if header is not None:
+        meta, text_n = header
+    lines = text_n.split("\n")
+    url = meta.get("url") or meta.get("link")
+    published = parse_published(meta.get("date") or meta.get("published"), f"{source}: front matter")
+    published_source = "front-matter" if published is not None else None
+    opening = leading_url(lines) if header is None else None
+    if opening is not None:  # a text that opens with its URL, then (maybe) a line with the outlet and date
+        url = opening[0]
+        lines = lines[opening[1] + 1 :]
+        at = next((k for k, line in enumerate(lines) if line.strip()), None)
+        found = date_line(lines[at : at + 1]) if at is not None else None
+        if found is not None and at is not None and published is None:
+            published, published_source = datetime(*found[0].timetuple()[:3]), "date-line"
+            lines = lines[at + 1 :]
+            meta.setdefault("outlet", source_line_outlet(found[1]))
     index = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if index is None:
+    title = str(meta.get("title") or "").strip()
+    if index is None and not title:
         raise InputError(source, "empty file (no text)")
-    title = lines[index].strip()
-    body = "\n".join(lines[index + 1 :])
+    if not title:
+        assert index is not None
+        title = lines[index].strip()
+        lines = lines[index + 1 :]
+    body = "\n".join(lines)
     if not body.strip():
         raise InputError(source, "only a headline, no article text")
-    return make_article(source=source, title=title, body=body, raw=text, fmt="text")
+    outlet = meta.get("outlet") or meta.get("source") or meta.get("publisher")
+    return make_article(
+        source=source,
+        title=title,
+        body=body,
+        raw=text,
+        fmt="text",
+        outlet=str(outlet) if outlet else None,
+        published=published,
+        url=str(url) if url else None,
+        published_source=published_source,
+    )
 
 
 def _word_count(text: str) -> int:
@@ -423,6 +634,8 @@ def parse_html(
     if when is None and found_date:
         try:
             when = parse_published(found_date, source)
+        except DateOutOfRange:
+            raise
         except InputError:
             when = None
     return make_article(
@@ -449,6 +662,12 @@ def parse_jsonl(text: str, source: str, *, favor_precision: bool = False) -> Ite
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             yield InputError(where, f"not valid JSON ({exc.msg} at column {exc.colno})")
+            continue
+        except RecursionError:
+            yield InputError(where, f"JSON nested too deeply (over {sys.getrecursionlimit():,} levels)")
+            continue
+        except ValueError as exc:  # e.g. an integer of more digits than Python converts
+            yield InputError(where, f"not valid JSON ({exc})")
             continue
         if not isinstance(obj, dict):
             yield InputError(where, "each line must be a JSON object with 'title' and 'text' or 'html'")
@@ -487,6 +706,8 @@ def parse_jsonl(text: str, source: str, *, favor_precision: bool = False) -> Ite
                 yield InputError(where, "no 'text' or 'html' field with an article")
         except InputError as exc:
             yield exc
+        except Exception as exc:  # one line's failure must not cost the others
+            yield _unexpected(where, exc)
     if not any_line:
         yield InputError(source, "empty file (no JSON lines)")
 
@@ -508,11 +729,30 @@ def _html_fragment_text(fragment: str) -> str:
     return root.text_content()
 
 
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+
+
+def _valid_char_refs(data: bytes) -> bytes:
+    """Numeric character references to what is not a character (``&#1114112;``, a surrogate, NUL) become
+    U+FFFD, as HTML parsers do: one bad reference must not make the whole feed unreadable."""
+
+    def fix(m: re.Match[bytes]) -> bytes:
+        code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+        if code == 0 or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            return b"&#xFFFD;"
+        return m.group()
+
+    return _CHAR_REF.sub(fix, data)
+
+
 def parse_feed(data: bytes, source: str) -> Iterator[Article | InputError]:
     """RSS/Atom: each entry with text (content or summary) is an article; a malformed feed is refused."""
     import feedparser
 
-    parsed = feedparser.parse(data)
+    try:
+        parsed = feedparser.parse(_valid_char_refs(data))
+    except Exception as exc:  # feedparser raises what its parsers raise
+        raise _unexpected(source, exc, what="feed cannot be parsed") from None
     bozo = parsed.get("bozo_exception")
     benign = (feedparser.CharacterEncodingOverride,)
     if parsed.get("bozo") and bozo is not None and not isinstance(bozo, benign):
@@ -534,7 +774,9 @@ def parse_feed(data: bytes, source: str) -> Iterator[Article | InputError]:
                 if entry.get(key):
                     try:
                         when = parse_published(entry.get(key), where)
-                    except InputError:
+                    except DateOutOfRange:
+                        raise
+                    except InputError:  # a date feedparser could not read either: the entry stays undated
                         when = None
                     if when is not None:
                         break
@@ -550,6 +792,8 @@ def parse_feed(data: bytes, source: str) -> Iterator[Article | InputError]:
             )
         except InputError as exc:
             yield exc
+        except Exception as exc:  # one entry's failure must not cost the others
+            yield _unexpected(where, exc)
 
 
 def read_item(item: InputItem, options: ReadOptions) -> Iterator[Article | InputError]:
@@ -570,6 +814,15 @@ def read_item(item: InputItem, options: ReadOptions) -> Iterator[Article | Input
             yield article if url is None else _with_url(article, url)
     except InputError as exc:
         yield exc
+    except Exception as exc:  # a library's failure on one input must not stop the run
+        yield _unexpected(item.source, exc)
+
+
+def _unexpected(source: str, exc: BaseException, *, what: str = "cannot be read") -> InputError:
+    """An exception no parser should raise, as the item's one-line problem (the type says where to look)."""
+    if isinstance(exc, RecursionError):
+        return InputError(source, f"{what}: nested too deeply")
+    return InputError(source, f"{what} ({describe(exc)})")
 
 
 def _with_url(article: Article, url: str) -> Article:
@@ -595,14 +848,21 @@ def read_inputs(
         yield from read_item(item, options)
 
 
-def read_one(text_or_bytes: str | bytes, *, source: str = "<text>", fmt: str | None = None) -> list[Article]:
-    """Parse an in-memory document (an upload, pasted text); raises the first :class:`InputError`."""
-    data = text_or_bytes.encode("utf-8") if isinstance(text_or_bytes, str) else text_or_bytes
-    out: list[Article] = []
-    for result in read_item(
+def read_memory(
+    text_or_bytes: str | bytes, *, source: str = "<text>", fmt: str | None = None
+) -> Iterator[Article | InputError]:
+    """Every article in an in-memory document (an upload, pasted text), and an error for each bad item."""
+    data = text_or_bytes.encode("utf-8", "surrogatepass") if isinstance(text_or_bytes, str) else text_or_bytes
+    yield from read_item(
         InputItem(source=source, stdin=True, fmt=fmt),
         ReadOptions(stdin=io.BytesIO(data), max_bytes=max(len(data), 1)),
-    ):
+    )
+
+
+def read_one(text_or_bytes: str | bytes, *, source: str = "<text>", fmt: str | None = None) -> list[Article]:
+    """Parse an in-memory document (an upload, pasted text); raises the first :class:`InputError`."""
+    out: list[Article] = []
+    for result in read_memory(text_or_bytes, source=source, fmt=fmt):
         if isinstance(result, InputError):
             raise result
         out.append(result)
@@ -612,11 +872,13 @@ def read_one(text_or_bytes: str | bytes, *, source: str = "<text>", fmt: str | N
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "CannedFetcher",
+    "DateOutOfRange",
     "FetchResult",
     "Fetcher",
     "HttpxFetcher",
     "InputItem",
     "ReadOptions",
+    "check_published",
     "decode",
     "expand_inputs",
     "make_article",
@@ -627,5 +889,7 @@ __all__ = [
     "parse_text",
     "read_inputs",
     "read_item",
+    "read_memory",
     "read_one",
+    "shown",
 ]

@@ -20,10 +20,11 @@ from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 
 from zopa.dedupe import DEFAULT_NUM_PERM, DEFAULT_THRESHOLD, Fingerprint, fingerprint, similarity
-from zopa.errors import InputError, NotFoundError, StorageError, ZopaError
+from zopa.errors import InputError, NotFoundError, StorageError, ZopaError, describe
 from zopa.ingest import DEFAULT_MAX_BYTES, Fetcher, InputItem, ReadOptions, expand_inputs, read_item
 from zopa.records import Article, Evidence
 from zopa.store import schema
+from zopa.store.codebooks import record_codebook
 from zopa.store.documents import document_id_by_hash, documents_sharing_bands, insert_document
 from zopa.store.evidence import record_codebook_actors, write_evidence
 from zopa.stories import DEFAULT_THRESHOLD as STORY_THRESHOLD
@@ -63,6 +64,7 @@ class IngestOptions:
 
     max_bytes: int = DEFAULT_MAX_BYTES  # per document; larger inputs are refused before they are read
     fetcher: Fetcher | None = None  # for http(s) URLs; None: httpx
+    allow_private_urls: bool = False  # fetch loopback and private-network addresses too (never by default)
     stdin: BinaryIO | None = None  # for "-"; None: the process's standard input
     near_duplicate_threshold: float = DEFAULT_THRESHOLD  # estimated Jaccard similarity of word 3-shingles
     num_perm: int = DEFAULT_NUM_PERM
@@ -75,6 +77,7 @@ class IngestOptions:
         return ReadOptions(
             max_bytes=self.max_bytes,
             fetcher=self.fetcher,
+            allow_private_urls=self.allow_private_urls,
             stdin=self.stdin,
             favor_precision=self.favor_precision,
         )
@@ -214,6 +217,31 @@ def store_article(
         raise
 
 
+def store_or_report(
+    db: Database,
+    article: Article,
+    options: IngestOptions,
+    *,
+    evidence: Evidence | None = None,
+    codebook: Codebook | None = None,
+    codebook_hash: str | None = None,
+) -> DocumentOutcome | InputProblem:
+    """:func:`store_article`, with a failure that belongs to this article reported as its problem (the run
+    goes on); a fault of the database itself (:class:`StorageError`) still stops the run."""
+    try:
+        return store_article(
+            db, article, options, evidence=evidence, codebook=codebook, codebook_hash=codebook_hash
+        )
+    except StorageError:
+        raise
+    except InputError as exc:
+        return InputProblem(source=article.source, problem=exc.problem)
+    except ZopaError as exc:
+        return InputProblem(source=article.source, problem=str(exc))
+    except Exception as exc:  # a bug on one article must not cost the others (its transaction rolled back)
+        return InputProblem(source=article.source, problem=f"cannot be stored ({describe(exc)})")
+
+
 def _store(
     db: Database,
     article: Article,
@@ -296,6 +324,9 @@ def _run(
                 db, result, options, extract_fn=extract_fn, codebook=codebook, codebook_hash=codebook_hash,
                 counts=counts,
             )
+            if isinstance(outcome, InputProblem):  # this article could not be stored: the run goes on
+                errors.append(outcome)
+                continue
             outcomes.append(outcome)
             if problem is not None:
                 extract_errors.append(problem)
@@ -313,9 +344,10 @@ def _store_one(
     codebook: Codebook | None,
     codebook_hash: str | None,
     counts: dict[str, int],
-) -> tuple[DocumentOutcome, InputProblem | None]:
-    """Extract (unless already stored) and store one article; an extractor failure stores it without
-    evidence and is reported. ``counts`` adds up the evidence written."""
+) -> tuple[DocumentOutcome | InputProblem, InputProblem | None]:
+    """Extract (unless already stored) and store one article: (its outcome, or why it could not be stored;
+    an extraction problem). An extractor failure stores it without evidence and is reported. ``counts`` adds
+    up the evidence written."""
     evidence = None
     problem = None
     if extract_fn is not None and codebook is not None:
@@ -333,7 +365,7 @@ def _store_one(
             problem = InputProblem(
                 source=article.source, problem=f"extraction failed ({type(exc).__name__}: {exc})"
             )
-    outcome = store_article(
+    outcome = store_or_report(
         db,
         article,
         options,
@@ -341,6 +373,8 @@ def _store_one(
         codebook=codebook,
         codebook_hash=codebook_hash if evidence is not None else None,
     )
+    if isinstance(outcome, InputProblem):
+        return outcome, None
     if evidence is not None and outcome.status != "duplicate":
         for key in counts:
             counts[key] += len(getattr(evidence, key))
@@ -360,8 +394,12 @@ def ingest_articles(
 ) -> IngestReport:
     """Store parsed articles (an upload, pasted text): the same path as :func:`ingest` from then on."""
     options = options or IngestOptions()
-    outcomes = [store_article(db, article, options) for article in articles]
-    return IngestReport(documents=tuple(outcomes), errors=())
+    outcomes: list[DocumentOutcome] = []
+    errors: list[InputProblem] = []
+    for article in articles:
+        outcome = store_or_report(db, article, options)
+        (errors if isinstance(outcome, InputProblem) else outcomes).append(outcome)  # type: ignore[arg-type]
+    return IngestReport(documents=tuple(outcomes), errors=tuple(errors))
 
 
 def analyze(
@@ -413,17 +451,21 @@ def analyze_articles(
     record_codebook_actors(db, codebook)
     counts = dict.fromkeys(EVIDENCE_KINDS, 0)
     outcomes: list[DocumentOutcome] = []
+    unstored: list[InputProblem] = []
     problems: list[InputProblem] = []
     for article in articles:
         outcome, problem = _store_one(
             db, article, options, extract_fn=extract, codebook=codebook, codebook_hash=cb_hash, counts=counts
         )
+        if isinstance(outcome, InputProblem):
+            unstored.append(outcome)
+            continue
         outcomes.append(outcome)
         if problem is not None:
             problems.append(problem)
     failed = {p.source for p in problems}
     return AnalyzeReport(
-        ingest=IngestReport(documents=tuple(outcomes), errors=()),
+        ingest=IngestReport(documents=tuple(outcomes), errors=tuple(unstored)),
         extract=ExtractReport(
             extracted=tuple(
                 sorted(
@@ -471,6 +513,7 @@ def extract_stored(
     from zopa.extract import extract
 
     cb_hash = hash_of(codebook)
+    record_codebook(db, codebook)  # the database remembers which codebook built its evidence
     d = schema.documents
     runs = schema.extraction_runs
     skip = set(skip_sources)

@@ -51,7 +51,10 @@ STOPWORDS = frozenset(
 )
 
 _TOKEN = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
-_SENTENCE_START = re.compile(r"(?:^\W*|[.!?:;…][\"'”’)\]]*\s+|[\"“‘(•*\-–—]\s*)$")
+_WORD_CHAR = re.compile(r"\w")
+_SENTENCE_END_MARKS = ".!?:;…"
+_CLOSERS = "\"'”’)]"
+_OPENERS = "\"“‘(•*-–—"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +78,26 @@ def _is_heading(line: str) -> bool:
     return capitalised / len(words) >= 0.6
 
 
+def _starts_sentence(line: str, start: int, first_word: int) -> bool:
+    """True when the token at ``start`` opens a sentence: nothing but punctuation before it on the line, or
+    after sentence-final punctuation (and closing quotes) and a space, or after an opening quote or bullet.
+
+    Looks back only over the spaces and punctuation just before the token (never the whole line before it),
+    so a long paragraph costs linear time."""
+    if start <= first_word:
+        return True
+    i = start
+    while i > 0 and line[i - 1].isspace():
+        i -= 1
+    if i > 0 and line[i - 1] in _OPENERS:
+        return True
+    if i == start:
+        return False
+    while i > 0 and line[i - 1] in _CLOSERS:
+        i -= 1
+    return i > 0 and line[i - 1] in _SENTENCE_END_MARKS
+
+
 def key_terms(title: str, text: str, *, limit: int = MAX_TERMS) -> dict[str, float]:
     """The terms that identify what a document is about: {term: weight}. Names keep their capitals."""
     name_counts: Counter[str] = Counter()
@@ -83,6 +106,8 @@ def key_terms(title: str, text: str, *, limit: int = MAX_TERMS) -> dict[str, flo
     word_counts: Counter[str] = Counter()
     for line in text.split("\n"):
         heading = _is_heading(line)
+        first_char = _WORD_CHAR.search(line)
+        first_word = first_char.start() if first_char else len(line)
         for match in _TOKEN.finditer(line):
             token = _strip_possessive(match.group())
             if len(token) < 2:
@@ -91,7 +116,7 @@ def key_terms(title: str, text: str, *, limit: int = MAX_TERMS) -> dict[str, flo
             if token[0].isupper():
                 if low in STOPWORDS:
                     continue
-                if heading or _SENTENCE_START.search(line[: match.start()]):
+                if heading or _starts_sentence(line, match.start(), first_word):
                     heading_caps.add(token)
                 else:
                     name_counts[token] += 1

@@ -185,6 +185,7 @@ class WatchOptions:
     fetch_links: bool = True  # read the page of an item with little text
     min_entry_words: int = 60
     max_bytes: int = DEFAULT_MAX_BYTES
+    allow_private_urls: bool = False  # read item pages on loopback or private networks too
     log: Path | None = Path("zopa-alerts.jsonl")  # the JSON Lines log (None: no log)
     webhook: str | None = None  # a URL that receives each alert as a JSON POST
     shifts: ShiftOptions = field(default_factory=ShiftOptions)
@@ -369,7 +370,11 @@ class Watcher:
         from zopa.pipeline import AnalyzeOptions, analyze_articles
 
         article = self._full_text(entry, problems)
-        options = AnalyzeOptions(max_bytes=self.o.max_bytes, fetcher=self.page_fetcher)
+        options = AnalyzeOptions(
+            max_bytes=self.o.max_bytes,
+            fetcher=self.page_fetcher,
+            allow_private_urls=self.o.allow_private_urls,
+        )
         report = analyze_articles([article], self.db, codebook=self.codebook, options=options)
         outcome = report.ingest.documents[0]
         failed = report.extract.errors
@@ -403,7 +408,11 @@ class Watcher:
             return entry
         if not entry.url.lower().startswith(("http://", "https://")):
             return entry
-        options = ReadOptions(max_bytes=self.o.max_bytes, fetcher=self.page_fetcher)
+        options = ReadOptions(
+            max_bytes=self.o.max_bytes,
+            fetcher=self.page_fetcher,
+            allow_private_urls=self.o.allow_private_urls,
+        )
         for found in read_item(InputItem(source=entry.url, url=entry.url), options):
             if isinstance(found, InputError):
                 problems.append(f"{found} (the feed's summary was analysed instead)")

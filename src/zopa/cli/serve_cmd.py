@@ -23,6 +23,14 @@ def serve(
         str | None,
         typer.Option("--scenario", metavar="SCENARIO.yaml", help='Assumptions for "if talks fail".'),
     ] = None,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allowed-host",
+            metavar="NAME",
+            help="A name this server is reached by (repeatable); IP addresses and localhost always work.",
+        ),
+    ] = None,
     get: Annotated[
         str | None,
         typer.Option(
@@ -33,10 +41,13 @@ def serve(
     """Serve the dashboard and the JSON API (/api/v1/) over a zopa database.
 
     Read-only unless the environment variable ZOPA_TOKEN is set; then ingest pages and endpoints accept
-    requests that send it (Authorization: Bearer <token>, or the form field "token").
+    requests that send it (Authorization: Bearer <token>, or the form field "token"). Requests must name
+    the server in their Host header: an IP address, localhost, or a name given with --allowed-host (or
+    $ZOPA_ALLOWED_HOSTS), so a web page that rebinds its own name to this address cannot read the API.
 
     Example:
         ZOPA_TOKEN=change-me zopa serve --db zopa.db --port 8000
+        zopa serve --host 0.0.0.0 --allowed-host zopa.example.org
         zopa serve --plan examples/plan-us-framework-2025.yaml
         zopa serve --scenario examples/russia-ukraine-scenario.yaml
         zopa serve --db zopa.db --get /api/v1/positions/matrix
@@ -51,4 +62,4 @@ def serve(
             print(f"zopa: error: GET {get} answered HTTP {response.status}", file=sys.stderr)
             raise SystemExit(1)
         return
-    run_server(db, host=host, port=port, plan=plan, scenario=scenario)
+    run_server(db, host=host, port=port, plan=plan, scenario=scenario, allowed_hosts=allowed_host or ())

@@ -245,6 +245,12 @@ def watch_cmd(
             "--fetch-links/--no-fetch-links", help="Read an item's page when the feed gives only a summary."
         ),
     ] = True,
+    allow_private_urls: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private-urls", help="Also read item pages on this machine or a private network."
+        ),
+    ] = False,
     codebook: CodebookOption = None,
     db: DbOption = "",
     as_json: JsonOption = False,
@@ -262,8 +268,9 @@ def watch_cmd(
         log=log,
         webhook=webhook,
         fetch_links=fetch_links,
+        allow_private_urls=allow_private_urls,
     )
-    database = _db(db)
+    database = _db(db, create=True)  # it stores what it reads
     stop = threading.Event()
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     say = _say_to(err_console if as_json else console)  # with --json, stdout holds only the report

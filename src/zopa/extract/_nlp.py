@@ -29,6 +29,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from zopa.codebook import Codebook
+from zopa.dating import find_date
 from zopa.grammar import Grammar, default_grammar
 from zopa.records import Article, Mention
 
@@ -356,76 +357,28 @@ def segment(text: str, grammar: Grammar | None = None) -> Segmentation:
     )
 
 
+# Hostile input guard: the parser's cost grows faster than linearly with sentence length (a "sentence" of
+# 16,000 quotation marks took 37 s). No real sentence is this long; longer ones are parsed up to the last
+# space before the cap, and tokens past it are not parsed (offsets stay relative to the sentence start).
+MAX_PARSE_CHARS = 2_000
+
+
+def parse_text(sentence: str) -> str:
+    """The part of a sentence given to the parser: all of it, or its first :data:`MAX_PARSE_CHARS`."""
+    if len(sentence) <= MAX_PARSE_CHARS:
+        return sentence
+    cut = sentence.rfind(" ", MAX_PARSE_CHARS // 2, MAX_PARSE_CHARS)
+    return sentence[: cut if cut > 0 else MAX_PARSE_CHARS]
+
+
 def article_date(article: Article) -> tuple[date | None, str | None]:
-    """The article's date and where it comes from: its metadata, else a date its text states at the top
-    (an archive's ``date YYYY-MM-DD`` stamp, a dateline), else unknown (None, None)."""
+    """The article's date and where it came from: what ingest recorded (its metadata or, through
+    :mod:`zopa.dating`, its text), else what :func:`zopa.dating.find_date` reads from the text now (an
+    article handed to extraction directly), else unknown (None, None)."""
     if article.published is not None:
-        return article.published.date(), "metadata"
-    stated = date_in_text(article.text)
-    return (stated, "text") if stated is not None else (None, None)
-
-
-_MONTHS = {
-    m: i + 1
-    for i, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ]
-    )
-    for m in names
-}
-_ISO_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)-(\d\d)-(\d\d)(?!\d)")
-_MONTH_DAY_YEAR = re.compile(r"\b([A-Z][a-z]{2,8})\.?\s+(\d{1,2}),?\s+((?:19|20)\d\d)\b")
-_DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})\s+([A-Z][a-z]{2,8})\.?,?\s+((?:19|20)\d\d)\b")
-_DATE_TOP = 400  # characters at the top of an article where a stamp, a byline date or a dateline stands
-_DATE_PREFIX = re.compile(r"\s*(?:(?i:date|published|updated|posted)\s*:?\s*|[A-Z][A-Z .'’-]+,\s*)?")
-_DATE_LINE_WORDS = 12  # a byline or a date line is short
-
-
-def date_in_text(text: str) -> date | None:
-    """A date stated at the top of an article: an archive's stamp (``date 2025-03-14``), a dateline
-    (``KYIV, March 14, 2025``) or a short byline or date line (``By Jane Roe | 14 March 2025``)."""
-    found: list[tuple[int, date | None]] = []
-    for m in _ISO_DATE.finditer(text, 0, _DATE_TOP):
-        found.append((m.start(), _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))))
-    for m in _MONTH_DAY_YEAR.finditer(text, 0, _DATE_TOP):
-        found.append(
-            (m.start(), _safe_date(int(m.group(3)), _MONTHS.get(m.group(1).lower()), int(m.group(2))))
-        )
-    for m in _DAY_MONTH_YEAR.finditer(text, 0, _DATE_TOP):
-        found.append(
-            (m.start(), _safe_date(int(m.group(3)), _MONTHS.get(m.group(2).lower()), int(m.group(1))))
-        )
-    near_start = [(at, day) for at, day in found if day is not None and _date_line(text, at)]
-    return min(near_start)[1] if near_start else None
-
-
-def _date_line(text: str, at: int) -> bool:
-    """The date at ``at`` opens its line (after a "date"/"published" label or a dateline's place in
-    capitals), or stands on a short line of its own (a byline)."""
-    start = text.rfind("\n", 0, at) + 1
-    end = text.find("\n", at)
-    line = text[start : end if end >= 0 else len(text)]
-    prefix = _DATE_PREFIX.match(text, start, at)
-    return (prefix is not None and prefix.end() == at) or len(line.split()) <= _DATE_LINE_WORDS
-
-
-def _safe_date(year: int, month: int | None, day: int) -> date | None:
-    try:
-        return date(year, month, day) if month else None
-    except ValueError:
-        return None
+        return article.published.date(), article.published_source or "metadata"
+    found = find_date(article.text, url=article.url)
+    return (found.when.date(), found.source) if found is not None else (None, None)
 
 
 @dataclass(eq=False)
@@ -433,7 +386,8 @@ class DocContext:
     """One article ready for the extractors (see the module docstring).
 
     Attributes: ``text`` (cleaned text; every span refers to it), ``title``, ``published`` (date or None),
-    ``date_source`` (where ``published`` came from: "metadata", "text" or None when unknown), ``codebook``,
+    ``date_source`` (where ``published`` came from, as :mod:`zopa.dating` names it; None when unknown),
+    ``codebook``,
     ``segmentation`` (its ``paragraphs``, ``sentences``, ``masked`` text and ``quote_marks``), ``mentions``
     (sorted by start; filled by :func:`zopa.extract.actors.resolve_mentions`), ``resolver`` (an
     :class:`~zopa.extract.actors.ActorResolver` bound to ``published``), ``candidates`` (indices of sentences
@@ -496,7 +450,8 @@ class DocContext:
         if not todo:
             return
         nlp = load_nlp()
-        for i, doc in zip(todo, nlp.pipe([self.sentences[i].text for i in todo], batch_size=64), strict=True):
+        texts = [parse_text(self.sentences[i].text) for i in todo]
+        for i, doc in zip(todo, nlp.pipe(texts, batch_size=64), strict=True):
             self._docs[i] = doc
 
     def doc(self, index: int) -> Doc:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from pathlib import Path
 
@@ -35,9 +36,12 @@ def _key(name: str) -> str:
 
 def _num(text: str, where: str) -> float:
     try:
-        return float(text.strip().replace(",", "."))
+        value = float(text.strip().replace(",", "."))
     except ValueError:
         raise ModelInputError(f"{where}: {text.strip()!r} is not a number") from None
+    if not math.isfinite(value):
+        raise ModelInputError(f"{where}: {text.strip()!r} is not a finite number")
+    return value
 
 
 def read_decide(path: str | Path) -> Negotiation:
@@ -47,6 +51,7 @@ def read_decide(path: str | Path) -> Negotiation:
         text = path.read_bytes().decode("utf-8", errors="replace").lstrip("\ufeff")
     except OSError as exc:
         raise ModelInputError(f"{path}: cannot read Decide file ({exc})") from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # old Mac line ends, or a stray CR
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
     delim = "\t" if "\t" in first else (";" if ";" in first else ",")
     quote = "'" if first.startswith("'") else '"'
@@ -55,7 +60,11 @@ def read_decide(path: str | Path) -> Negotiation:
     scale: dict[str, list[tuple[float, str]]] = {}
     data: list[tuple[int, str, str, float, float, float]] = []
     title = ""
-    for n, row in enumerate(csv.reader(io.StringIO(text), delimiter=delim, quotechar=quote), start=1):
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=delim, quotechar=quote))
+    except csv.Error as exc:
+        raise ModelInputError(f"{path}: not a valid Decide file ({exc})") from None
+    for n, row in enumerate(rows, start=1):
         row = [c.strip() for c in row]
         if not row or not row[0]:
             continue

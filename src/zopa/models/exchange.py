@@ -432,6 +432,12 @@ def exchange_model(
     cap = table.capability_matrix().copy()
     zero = ~np.isnan(pos) & (sal <= 0)
     pos[zero] = np.nan  # Decide drops rows with salience 0
+    emptied = np.flatnonzero(np.isnan(pos).all(axis=0) & ~np.isnan(table.position).all(axis=0))
+    if emptied.size:
+        raise ModelInputError(
+            f"{table.name}: issue {table.issue_ids[emptied[0]]!r}: every salience is 0, and exchange.v1 "
+            "(like Decide) leaves out actors with salience 0, so it has nothing to forecast"
+        )
     rng = np.random.default_rng(seed) if tie_break == "random" else None
     chooser: TieChooser | str = tie_break
     ids = table.issue_ids

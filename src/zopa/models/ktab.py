@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -27,9 +28,11 @@ from typing import Any
 import numpy as np
 
 from zopa.errors import ModelInputError
+from zopa.models.readers import read_table_text
 from zopa.models.table import IssueSpec, Negotiation
 
 # XML element -> smp.v1 keyword option
+MAX_COUNT = 100_000  # actors or dimensions a KTAB file may announce
 _XML_PARAMS = {
     "VictoryProbModel": "victory_prob",
     "PCEModel": "pce_model",
@@ -45,9 +48,20 @@ _XML_PARAMS = {
 
 def _num(text: str, where: str) -> float:
     try:
-        return float(text.strip())
+        value = float(text.strip())
     except ValueError:
         raise ModelInputError(f"{where}: {text.strip()!r} is not a number") from None
+    if not math.isfinite(value):
+        raise ModelInputError(f"{where}: {text.strip()!r} is not a finite number")
+    return value
+
+
+def _count(text: str, where: str, *, most: int) -> int:
+    """A count announced in a file (actors, dimensions): a whole number from 1 to ``most``."""
+    value = _num(text, where)
+    if value != int(value) or not 1 <= value <= most:
+        raise ModelInputError(f"{where}: {text.strip()!r} must be a whole number from 1 to {most:,}")
+    return int(value)
 
 
 def _dim_name(header: str) -> str:
@@ -58,11 +72,11 @@ def _dim_name(header: str) -> str:
 def read_ktab_csv(path: str | Path) -> Negotiation:
     """Read a KTAB SMP CSV file; salience / 100, capability per actor, provenance ``file:line``."""
     path = Path(path)
+    text = read_table_text(path, what="KTAB CSV", encoding="utf-8-sig")
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ModelInputError(f"{path}: cannot read KTAB CSV ({exc})") from None
-    rows = [[c.strip() for c in r] for r in csv.reader(io.StringIO(text))]
+        rows = [[c.strip() for c in r] for r in csv.reader(io.StringIO(text))]
+    except csv.Error as exc:
+        raise ModelInputError(f"{path}: not valid CSV ({exc})") from None
     rows = [r for r in rows if any(r)]
     if len(rows) < 3:
         raise ModelInputError(f"{path}: a KTAB CSV needs a scenario line, a header and at least one actor")
@@ -71,8 +85,8 @@ def read_ktab_csv(path: str | Path) -> Negotiation:
         head.pop()
     if len(head) < 4:
         raise ModelInputError(f"{path}: line 1 must be 'scenario, description, nActors, nDims'")
-    n_act = int(_num(head[2], f"{path}: line 1 nActors"))
-    n_dim = int(_num(head[3], f"{path}: line 1 nDims"))
+    n_act = _count(head[2], f"{path}: line 1 nActors", most=MAX_COUNT)
+    n_dim = _count(head[3], f"{path}: line 1 nDims", most=MAX_COUNT)
     name, desc = head[0], head[1]
     header = rows[1]
     if len(header) < 3 + 2 * n_dim:
@@ -128,7 +142,9 @@ def read_ktab_xml(path: str | Path) -> tuple[Negotiation, dict[str, Any]]:
     path = Path(path)
     try:
         root = ET.fromstring(path.read_bytes().lstrip(b"\xef\xbb\xbf"))
-    except (OSError, ET.ParseError) as exc:
+    except OSError as exc:
+        raise ModelInputError(f"{path}: cannot read KTAB XML ({exc.strerror or exc})") from None
+    except (ET.ParseError, LookupError, ValueError) as exc:  # LookupError: an unknown declared encoding
         raise ModelInputError(f"{path}: cannot parse KTAB XML ({exc})") from None
     if root.tag != "Scenario":
         raise ModelInputError(f"{path}: root element is <{root.tag}>, expected <Scenario>")

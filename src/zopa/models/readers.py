@@ -35,18 +35,32 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import yaml
+from pydantic import BaseModel, RootModel
 
-from zopa.errors import ModelInputError
+from zopa.errors import ModelInputError, ZopaError, describe
+from zopa.models import FORMATS
 from zopa.models.table import IssueSpec, Negotiation, Uncertainty
 from zopa.yamlfile import read_yaml as read_yaml_file
 
-FORMATS = ("yaml", "csv", "ktab-csv", "ktab-xml", "decide", "deu3")
+
+def read_table_text(path: Path, *, what: str = "table", encoding: str = "utf-8") -> str:
+    """A table file's text; one :class:`ModelInputError` naming the file when it cannot be read or is not
+    UTF-8 (every reader goes through here, so none raises a decoding error of its own)."""
+    try:
+        return path.read_bytes().decode(encoding)
+    except OSError as exc:
+        raise ModelInputError(f"{path}: cannot read {what}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ModelInputError(
+            f"{path}: not UTF-8 text (byte {exc.start:,}); re-save the {what} as UTF-8"
+        ) from None
 
 
 def _f(value: Any, where: str) -> float:
@@ -56,8 +70,8 @@ def _f(value: Any, where: str) -> float:
         out = float(value)
     except (TypeError, ValueError):
         raise ModelInputError(f"{where}: expected a number, got {value!r}") from None
-    if math.isnan(out):
-        raise ModelInputError(f"{where}: value is NaN")
+    if not math.isfinite(out):
+        raise ModelInputError(f"{where}: value is {'NaN' if math.isnan(out) else 'infinite'}")
     return out
 
 
@@ -167,8 +181,9 @@ def negotiation_from_dict(data: Mapping[str, Any], *, source: str = "<dict>") ->
             pos[a, i], prange = _value_or_range(entry["position"], w + ": position")
             if prange:
                 pos_rng[a, i] = prange
-            s_raw = entry.get("salience", 100)
-            s, srange = _value_or_range(s_raw, w + ": salience")
+            if entry.get("salience") is None:
+                raise ModelInputError(f"{w}: salience is missing (give a number 0-100 or a range [lo, hi])")
+            s, srange = _value_or_range(entry["salience"], w + ": salience")
             if not 0 <= s <= 100:
                 raise ModelInputError(f"{w}: salience {s:g} must be on 0-100 in files")
             sal[a, i] = s / 100.0
@@ -296,10 +311,7 @@ _CSV_OPTIONAL = (
 
 def read_csv(path: str | Path) -> Negotiation:
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ModelInputError(f"{p}: cannot read: {exc.strerror}") from None
+    text = read_table_text(p, encoding="utf-8-sig")
     name = p.stem
     lines = []
     for line in text.splitlines():
@@ -310,9 +322,15 @@ def read_csv(path: str | Path) -> Negotiation:
             continue
         if line.strip():
             lines.append(line)
-    rows = list(csv.DictReader(io.StringIO("\n".join(lines))))
+    try:
+        rows = list(csv.DictReader(io.StringIO("\n".join(lines))))
+    except csv.Error as exc:
+        raise ModelInputError(f"{p}: not valid CSV ({exc})") from None
     if not rows:
         raise ModelInputError(f"{p}: no rows")
+    for n, row in enumerate(rows, start=2):
+        if None in row:  # DictReader puts a row's cells beyond the header under None
+            raise ModelInputError(f"{p}: line {n}: more cells than the header has columns")
     header = [h.strip() for h in rows[0]]
     missing = [c for c in _CSV_REQUIRED if c not in header]
     if missing:
@@ -343,9 +361,15 @@ def read_csv(path: str | Path) -> Negotiation:
             raise ModelInputError(f"{where}: duplicate row")
         if not row["position"]:
             continue
+        for key in ("salience", "capability"):
+            if not row[key]:
+                raise ModelInputError(
+                    f"{where}: {key} is blank (give a number; leave the position blank for an actor "
+                    "not involved)"
+                )
         entry: dict[str, Any] = {
             "position": _f(row["position"], where + ": position"),
-            "salience": _f(row["salience"], where + ": salience") if row["salience"] else 100,
+            "salience": _f(row["salience"], where + ": salience"),
         }
         if row.get("red_line_lo") or row.get("red_line_hi"):
             entry["red_line"] = [
@@ -402,9 +426,9 @@ def read_deu3(
     """
     p = Path(path)
     try:
-        rows = list(csv.reader(p.read_text(encoding="utf-8").splitlines(), delimiter="\t"))
-    except OSError as exc:
-        raise ModelInputError(f"{p}: cannot read: {exc.strerror}") from None
+        rows = list(csv.reader(read_table_text(p, what="DEU III table").splitlines(), delimiter="\t"))
+    except csv.Error as exc:
+        raise ModelInputError(f"{p}: not a valid tab-separated table ({exc})") from None
     if len(rows) < 3 or "out" not in rows[0]:
         raise ModelInputError(
             f"{p}: not a DEU III table (needs a header with p<actor>, s<actor>, rp and out)"
@@ -510,13 +534,35 @@ def read_negotiations(path: str | Path, *, format: str | None = None) -> list[Ne
     """Every table in a file: one for most formats, one per issue for DEU III."""
     fmt = format or detect_format(path)
     if fmt == "deu3":
-        return read_deu3(path)
+        with _one_error(Path(path)):
+            return read_deu3(path)
     return [read_negotiation(path, format=fmt)]
+
+
+@contextmanager
+def _one_error(path: Path) -> Iterator[None]:
+    """Whatever a parser raises on a malformed file becomes one :class:`ModelInputError` naming it."""
+    try:
+        yield
+    except ZopaError:
+        raise
+    except (ValueError, TypeError, LookupError, AttributeError, ArithmeticError, RecursionError) as exc:
+        raise ModelInputError(f"{path}: cannot read the table ({describe(exc)})") from None
 
 
 def read_negotiation(path: str | Path, *, format: str | None = None) -> Negotiation:
     """Read one negotiation table; ``format`` (see :data:`FORMATS`) is guessed from the file if not given."""
-    p = Path(path)
+    with _one_error(Path(path)):
+        table = _read_negotiation(Path(path), format=format)
+    try:
+        return table.validate()  # every format, so a reader never hands on a table no model can run
+    except ModelInputError as exc:
+        message = str(exc)
+        raise ModelInputError(message if message.startswith(str(path)) else f"{path}: {message}") from None
+
+
+def _read_negotiation(path: Path, *, format: str | None) -> Negotiation:
+    p = path
     if not p.exists():
         raise ModelInputError(f"{p}: no such file")
     fmt = format or detect_format(p)
@@ -541,12 +587,33 @@ def read_negotiation(path: str | Path, *, format: str | None = None) -> Negotiat
     raise ModelInputError(f"{p}: unknown format {fmt!r}; known: {', '.join(FORMATS)}")
 
 
+class PlanOutcomes(RootModel[dict[str, float]]):
+    """A plan: issue id -> outcome on the issue's scale."""
+
+
+class NestedPlan(BaseModel):
+    """The same under ``plan:`` (the negotiation's plan files hold more fields beside it)."""
+
+    plan: dict[str, float]
+
+
 def read_plan(path: str | Path) -> dict[str, float]:
-    """A plan (proposal): YAML mapping issue id -> outcome, either at top level or under ``plan:``."""
+    """A plan (proposal): YAML mapping issue id -> outcome, either at top level or under ``plan:``; errors
+    name the file, line and column, and the issue."""
+    from zopa.errors import InputError
+    from zopa.yamlfile import validate_model
+
     doc = read_yaml_file(path, what="plan", error=_model_input_error)
     p, data = doc.path, doc.data
-    if isinstance(data, Mapping) and isinstance(data.get("plan"), Mapping):
-        data = data["plan"]
-    if not isinstance(data, Mapping) or not data:
+    nested = isinstance(data, Mapping) and isinstance(data.get("plan"), Mapping)
+    outcomes = data["plan"] if nested else data
+    if not isinstance(outcomes, Mapping) or not outcomes:
         raise ModelInputError(f"{p}: a plan maps issue id -> outcome, e.g. 'pay-rise: 45'")
-    return {str(k): _f(v, f"{p}: issue {k!r}") for k, v in data.items()}
+    try:
+        if nested:
+            plan = validate_model({"plan": outcomes}, NestedPlan, source=str(p), lines=doc, what="plan").plan
+        else:
+            plan = validate_model(dict(outcomes), PlanOutcomes, source=str(p), lines=doc, what="plan").root
+    except InputError as exc:
+        raise ModelInputError(str(exc)) from None
+    return {str(k): float(v) for k, v in plan.items()}

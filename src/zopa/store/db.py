@@ -10,6 +10,12 @@ mid-write leaves no half-written transaction. Reads (``Database.connect()``) use
 
 Schema changes are Alembic migrations in ``zopa/store/migrations/versions``; ``open_db`` applies the missing
 ones inside one write transaction (with an advisory lock on PostgreSQL), so concurrent openers migrate once.
+
+A SQLite file is looked at (read-only, nothing written) before it is opened: a file that is not SQLite, a
+SQLite database of another program (tables but no zopa schema revision) or one at a revision this zopa does
+not know is refused and left byte-for-byte as it was; ``adopt=True`` adds zopa's tables to another program's
+database when the user asks for it. ``read_only=True`` (the listing commands, a server without a token) opens
+an up-to-date file without writing to it, so reading works in a read-only folder or on a read-only file.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -110,7 +117,45 @@ def resolve_url(url_or_path: str | Path | None) -> tuple[str, Path | None]:
     return raw, None
 
 
-def _sqlite_engine(url: str) -> Engine:
+def _sqlite_uri(path: Path, **params: str) -> str:
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return f"file:{quote(str(path.absolute()))}?{query}"
+
+
+def _sqlite_revision(path: Path, *, adopt: bool) -> str | None:
+    """The zopa schema revision of an existing SQLite file (None: no tables yet), read without writing to
+    it; a file that is not a zopa database is refused (:class:`StorageError`) and left untouched."""
+    with path.open("rb") as fh:
+        if fh.read(16) != b"SQLite format 3\x00":
+            raise StorageError(f"{path}: file is not a database (not SQLite); nothing was changed")
+    try:
+        # immutable: no lock, no file created; but committed pages still in a WAL file must be read too
+        wal = Path(f"{path}-wal")
+        in_wal = wal.exists() and wal.stat().st_size > 0
+        params = {"mode": "ro"} if in_wal else {"mode": "ro", "immutable": "1"}
+        con = sqlite3.connect(_sqlite_uri(path, **params), uri=True, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+        try:
+            tables = sorted(r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
+            revision = None
+            if "alembic_version" in tables:
+                row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = str(row[0]) if row else None
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(f"{path}: not a usable SQLite database ({exc}); nothing was changed") from None
+    if revision is None and tables and not adopt:
+        shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+        raise StorageError(
+            f"{path}: a SQLite database of another program (tables {shown}), not zopa's; nothing was "
+            "changed (run `zopa adopt-db` to add zopa's tables to it)"
+        )
+    return revision
+
+
+def _sqlite_engine(url: str, *, read_only: Path | None = None) -> Engine:
+    if read_only is not None:
+        return _read_only_engine(read_only)
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
@@ -133,20 +178,61 @@ def _sqlite_engine(url: str) -> Engine:
     return engine
 
 
-def open_db(url_or_path: str | Path | None = None, *, migrate: bool = True) -> Database:
-    """Open (and create or migrate) a zopa database; raise :class:`StorageError` naming it when that fails."""
+def _read_only_engine(path: Path) -> Engine:
+    """SQLite opened for reading only (``mode=ro``); where neither the file nor its folder can be written
+    (so no other process can write it either), ``immutable=1``, which needs no WAL index file beside it."""
+    writable = os.access(path, os.W_OK) or os.access(path.parent, os.W_OK)
+    params = {"mode": "ro"} if writable else {"mode": "ro", "immutable": "1"}
+    uri = _sqlite_uri(path, **params)
+
+    def connect() -> sqlite3.Connection:
+        con = sqlite3.connect(uri, uri=True, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        con.isolation_level = None
+        con.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        return con
+
+    engine = create_engine("sqlite://", creator=connect)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def open_db(
+    url_or_path: str | Path | None = None,
+    *,
+    migrate: bool = True,
+    read_only: bool = False,
+    adopt: bool = False,
+    create: bool = True,
+) -> Database:
+    """Open (and create or migrate) a zopa database; raise :class:`StorageError` naming it when that fails.
+
+    ``read_only``: a SQLite file at the current schema is opened without any write (no WAL switch, no
+    migration); ``adopt``: add zopa's tables to a SQLite database that holds another program's tables;
+    ``create=False`` (commands that only read) refuses a SQLite file that does not exist yet, instead of
+    leaving an empty database behind."""
     url, path = resolve_url(url_or_path)
     shown = str(path) if path is not None else make_url(url).render_as_string(hide_password=True)
     if path is not None:
         if path.is_dir():
             raise StorageError(f"{path}: is a folder, not a database file")
+        if not create and (not path.exists() or path.stat().st_size == 0):
+            raise StorageError(
+                f"{path}: no zopa database here; build one with `zopa analyze ARTICLES --db {path}` "
+                "(or give --db)"
+            )
         if not path.parent.exists():
             raise StorageError(f"{path}: folder {path.parent} does not exist")
+        revision = None
         if path.exists() and path.stat().st_size > 0:
-            with path.open("rb") as fh:
-                if fh.read(16) != b"SQLite format 3\x00":
-                    raise StorageError(f"{path}: file is not a database (not SQLite); nothing was changed")
-        engine = _sqlite_engine(url)
+            revision = _sqlite_revision(path, adopt=adopt)
+            _check_known(shown, revision)
+        reading = read_only and revision is not None and revision in _heads()
+        engine = _sqlite_engine(url, read_only=path if reading else None)
+        migrate = migrate and not reading
     else:
         engine = create_engine(url, pool_pre_ping=True)
     db = Database(engine, shown, path=path)
@@ -195,22 +281,31 @@ def current_revision(db: Database) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def _heads() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return set(ScriptDirectory(str(MIGRATIONS_DIR)).get_heads())
+
+
+def _check_known(shown: str, revision: str | None) -> None:
+    from alembic.script import ScriptDirectory
+
+    known = {rev.revision for rev in ScriptDirectory(str(MIGRATIONS_DIR)).walk_revisions()}
+    if revision is not None and revision not in known:
+        raise StorageError(
+            f"{shown}: database is at schema revision {revision!r}, which this zopa does not know "
+            "(written by a newer version, or another program's database); nothing was changed"
+        )
+
+
 def _migrate(db: Database) -> None:
     from alembic import command
     from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
 
-    script = ScriptDirectory(str(MIGRATIONS_DIR))
-    heads = set(script.get_heads())
-    known = {rev.revision for rev in script.walk_revisions()}
     with db.engine.connect() as conn:  # fast path: already at head, no write lock taken
         current = MigrationContext.configure(conn).get_current_revision()
-    if current is not None and current not in known:
-        raise StorageError(
-            f"{db.url}: database is at schema revision {current!r}, which this zopa does not know "
-            "(written by a newer version?)"
-        )
-    if current in heads:
+    _check_known(db.url, current)
+    if current in _heads():
         return
     with db.engine.connect() as conn:
         conn = conn.execution_options(zopa_write=True)

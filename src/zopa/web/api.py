@@ -1,13 +1,13 @@
 """The JSON API under ``/api/v1/``: thin over :mod:`zopa.store.queries`.
 
 Listings are paginated (``limit``, ``offset``) and return ``{"total", "limit", "offset", "items"}``; filters
-are validated (a bad date, an unknown stance or an out-of-range number is 422), a missing item is 404.
+are validated (a bad date, an unknown stance or an out-of-range number is 400 naming the parameter, never a
+500), a missing item is 404.
 Response models are declared so the OpenAPI schema (``/api/v1/openapi.json``) describes every field.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from zopa.records import Stance
 from zopa.store import queries
 from zopa.store.db import Database
-from zopa.web.forms import read_ingest_request, run_ingest
+from zopa.web.forms import parse_day, read_ingest_request, run_ingest
 
 MAX_ID = 2_147_483_647  # ids are 32-bit integers on PostgreSQL
 MAX_OFFSET = 1_000_000_000
@@ -41,17 +41,18 @@ Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip.")
 
 
 def _iso_day(value: Any) -> Any:
-    """A day as YYYY-MM-DD only (pydantic alone would also read "0" as a Unix time)."""
-    if isinstance(value, str):
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise ValueError("a date must be written YYYY-MM-DD")
-        return date.fromisoformat(value)
-    return value
+    return parse_day(value) if isinstance(value, str) else value
 
 
 Day = Annotated[date, BeforeValidator(_iso_day)]
-Since = Annotated[Day | None, Query(description="Published on or after this day (YYYY-MM-DD).")]
-Until = Annotated[Day | None, Query(description="Published on or before this day (YYYY-MM-DD).")]
+# the schema says which years are accepted (1900-2100), so clients and schemathesis know it too
+_YEARS = {"pattern": r"^(19[0-9]{2}|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$"}
+Since = Annotated[
+    Day | None, Query(description="Published on or after this day (YYYY-MM-DD).", json_schema_extra=_YEARS)
+]
+Until = Annotated[
+    Day | None, Query(description="Published on or before this day (YYYY-MM-DD).", json_schema_extra=_YEARS)
+]
 Outlet = Annotated[str | None, Query(description="Outlet name (case-insensitive).", **_TEXT)]
 DocumentId = Annotated[int, Path(ge=1, le=MAX_ID, description="Document id.")]
 
@@ -462,25 +463,45 @@ async def ingest(request: Request) -> dict[str, Any]:
 class NegotiationOut(_Out):
     """The negotiation built from the stored evidence; a part is null when not available (``problems``)."""
 
+    summary: dict[str, Any] | None
     gap: dict[str, Any] | None
     zone: dict[str, Any] | None
     deals: dict[str, Any] | None
     plan: dict[str, Any] | None
     talks_fail: dict[str, Any] | None
     timeline: dict[str, Any] | None
+    options: dict[str, Any]
     problems: dict[str, str]
+
+
+# a request's Monte Carlo is bounded (a computation per new set of options; the answers are then stored)
+MAX_DRAWS, MAX_ITERATIVE_DRAWS = 5_000, 100
+Seed = Annotated[int, Query(ge=0, le=2**31 - 1, description="Monte Carlo seed (the CLI's --seed)")]
+Draws = Annotated[int, Query(ge=0, le=MAX_DRAWS, description="Draws for vectorised models (--draws)")]
+IterativeDraws = Annotated[
+    int,
+    Query(ge=0, le=MAX_ITERATIVE_DRAWS, description="Draws for models run draw by draw (--iterative-draws)"),
+]
+
+
+def _negotiation(request: Request, seed: int, draws: int, iterative_draws: int) -> Any:
+    from zopa.negotiation.analysis import AnalysisOptions
+    from zopa.web.negotiation import view_for
+
+    options = AnalysisOptions(seed=seed, draws=draws, iterative_draws=iterative_draws)
+    return view_for(request.app.state, options)
 
 
 @router.get(
     "/negotiation",
     response_model=NegotiationOut,
-    summary="The negotiation: gap and forecasts, zone of agreement, deals, plan, if talks fail, timeline",
+    summary="The negotiation: answers, gap and forecasts, zone, deals, plan, if talks fail, timeline",
 )
-async def negotiation(request: Request) -> dict[str, Any]:
-    from zopa.web.pages import negotiation_data
-
-    view = await run_in_threadpool(negotiation_data, request)
-    return view.as_dict()
+async def negotiation(
+    request: Request, seed: Seed = 0, draws: Draws = 500, iterative_draws: IterativeDraws = 20
+) -> dict[str, Any]:
+    view = await run_in_threadpool(_negotiation, request, seed, draws, iterative_draws)
+    return dict(view.as_dict())
 
 
 @router.get(
@@ -489,12 +510,14 @@ async def negotiation(request: Request) -> dict[str, Any]:
     responses={404: {"model": ErrorOut, "description": "That part is not available (the reason is given)"}},
 )
 async def negotiation_part(
-    request: Request, part: Literal["gap", "zone", "deals", "plan", "talks_fail", "timeline"]
+    request: Request,
+    part: Literal["summary", "gap", "zone", "deals", "plan", "talks_fail", "timeline"],
+    seed: Seed = 0,
+    draws: Draws = 500,
+    iterative_draws: IterativeDraws = 20,
 ) -> dict[str, Any]:
-    from zopa.web.pages import negotiation_data
-
-    view = await run_in_threadpool(negotiation_data, request)
+    view = await run_in_threadpool(_negotiation, request, seed, draws, iterative_draws)
     found = view.part(part)
     if found is None:
         raise HTTPException(404, view.problems.get(part, f"{part}: not available"))
-    return found
+    return dict(found)

@@ -8,12 +8,17 @@
 - Writing (ingest) needs the token the server was started with (``ZOPA_TOKEN``), sent as
   ``Authorization: Bearer <token>`` or as the form field ``token``; without a configured token the server is
   read-only.
+- The ``Host`` header must name this server (:class:`HostCheck`): an IP address, ``localhost``, or a name
+  the server was told it is served as (``--allowed-host``). A page on another site that rebinds its own name
+  to this server's address (DNS rebinding) sends its own name, and gets 400 instead of the API's data.
 """
 
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -122,6 +127,55 @@ class BodyLimit:
         await self.app(scope, counting_receive, send)
 
 
+def host_allowed(host_header: str, allowed: frozenset[str]) -> bool:
+    """True for a Host header that is an IP address, ``localhost`` (or ``*.localhost``), or in ``allowed``
+    (lower case, without the port; ``*`` allows any)."""
+    if "*" in allowed:
+        return True
+    host = host_header.strip().lower()
+    if host.startswith("["):  # [IPv6]:port
+        host = host[1:].split("]", 1)[0]
+    elif host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    if not host:
+        return False
+    try:
+        ipaddress.ip_address(host)
+        return True  # an address cannot be rebound: a page that uses it is from that address already
+    except ValueError:
+        pass
+    return host == "localhost" or host.endswith(".localhost") or host in allowed
+
+
+class HostCheck:
+    """ASGI middleware answering 400 to a request whose Host header does not name this server."""
+
+    def __init__(self, app: ASGIApp, *, allowed: Iterable[str]) -> None:
+        self.app = app
+        self.allowed = frozenset(h.strip().lower() for h in allowed if h.strip())
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        host = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k.lower() == b"host"), "")
+        if host_allowed(host, self.allowed):
+            await self.app(scope, receive, send)
+            return
+        body = f"400 Bad Request: Host {host[:100]!r} is not served here (see zopa serve --allowed-host)\n"
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 400,
+                "headers": [
+                    (b"content-type", b"text/plain; charset=utf-8"),
+                    (b"content-length", str(len(body.encode())).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body.encode()})
+
+
 def bearer_token(headers: Any) -> str | None:
     """The token of an ``Authorization: Bearer <token>`` header, if any."""
     value = headers.get("authorization") or ""
@@ -138,14 +192,17 @@ def token_matches(expected: str | None, given: str | None) -> bool:
     return hmac.compare_digest(expected.encode(), given.encode())
 
 
+READ_ONLY = "this server is read-only: start it with ZOPA_TOKEN set to allow ingest"
+
+
 def check_token(expected: str | None, given: str | None) -> None:
     """Allow a write, or raise 401 (no token sent) / 403 (the server is read-only, or the token is wrong)."""
     if not given:
-        why = "a token is needed: send Authorization: Bearer <token>"
+        why = "a token is needed: send Authorization: Bearer <token> or the form field token, first"
         if not expected:
-            why += " (this server is read-only: start it with ZOPA_TOKEN set to allow ingest)"
+            why += f" ({READ_ONLY})"
         raise HTTPException(401, why, headers={"WWW-Authenticate": "Bearer"})
     if not expected:
-        raise HTTPException(403, "this server is read-only: start it with ZOPA_TOKEN set to allow ingest")
+        raise HTTPException(403, READ_ONLY)
     if not token_matches(expected, given):
         raise HTTPException(403, "wrong token")

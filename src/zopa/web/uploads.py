@@ -1,6 +1,6 @@
 """Ingest from the web: uploaded files, pasted text and a feed or article URL, analysed like ``zopa analyze``.
 
-Uploads are parsed from memory (``zopa.ingest.read_one``): the name a browser sends is only a label (it
+Uploads are parsed from memory (``zopa.ingest.read_memory``): the name a browser sends is only a label (it
 becomes the document's ``source`` as ``upload:<name>`` after being reduced to a plain file name) and never
 reaches the file system. A URL goes through the pipeline's fetcher (http and https only). Each document is
 extracted with the codebook and stored with its evidence in one transaction
@@ -25,7 +25,7 @@ from zopa.ingest import (
     Fetcher,
     make_article,
     read_inputs,
-    read_one,
+    read_memory,
 )
 from zopa.pipeline import AnalyzeOptions, AnalyzeReport, InputProblem, analyze_articles
 from zopa.records import Article
@@ -100,10 +100,11 @@ def ingest_web(
                 InputProblem(source=label, problem=f"larger than the limit of {options.max_bytes} bytes")
             )
             continue
-        try:
-            articles.extend(read_one(upload.data, source=label, fmt=_format_of(upload.filename)))
-        except InputError as exc:
-            errors.append(InputProblem(source=label, problem=exc.problem))
+        for result in read_memory(upload.data, source=label, fmt=_format_of(upload.filename)):
+            if isinstance(result, InputError):  # one bad line or entry: the upload's other articles go on
+                errors.append(InputProblem(source=result.source, problem=result.problem))
+            else:
+                articles.append(result)
     if pasted is not None:
         try:
             articles.append(
@@ -134,7 +135,7 @@ def ingest_web(
                     articles.append(result)
 
     report = analyze_articles(articles, db, codebook=codebook, options=options)
-    return replace(report, ingest=replace(report.ingest, errors=tuple(errors)))
+    return replace(report, ingest=replace(report.ingest, errors=tuple(errors) + report.ingest.errors))
 
 
 __all__ = ["Fetcher", "Pasted", "Upload", "ingest_web", "upload_label"]
