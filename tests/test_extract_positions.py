@@ -264,3 +264,17 @@ def test_an_unplaced_threat_takes_the_outcome_its_holders_demands_imply() -> Non
     assert [(p.actor, p.stance, p.value) for p in threat] == [("russia", "threat", 100.0)]
     alone = positions("Putin said Russia would keep fighting on the battlefield until its goals were met.")
     assert [(p.stance, p.value) for p in alone if p.issue == "no-deal-alternative"] == [("threat", None)]
+
+
+def test_his_document_belongs_to_the_man_in_focus() -> None:
+    body = (
+        "Ukrainian President Volodymyr Zelensky spoke to envoys on Saturday. "
+        "His peace plan calls for the release of all prisoners."
+    )
+    assert ("ukraine", "prisoner-exchange", "demand") in triples(body)
+    # a speech noun is not a document: "his words suggest ..." is the reporter's reading, not his position
+    words = (
+        "Ukrainian President Volodymyr Zelensky spoke to envoys. "
+        "His rhetoric suggests that a prisoner swap is near."
+    )
+    assert not any(p.actor == "ukraine" and p.issue == "prisoner-exchange" for p in positions(words))

@@ -684,6 +684,19 @@ class _Sentence:
         if hit is not None and hit.how == "pronoun":
             party = self._party(hit.actor)
             return [(party, hit.actor)] if party else None
+        owned = token.head.lower_
+        if (
+            hit is None
+            and token.lower_ in {"his", "her"}
+            and owned in self.cues.document_words
+            and owned not in self.cues.speech_noun_words
+            and not self.ctx.segmentation.quoted(at)
+        ):
+            # the actor pass resolves "he"/"she"; the owner of a document ("his plan calls for ...") is
+            # resolved here the same way: the most salient person of that gender in focus
+            person = self.ctx.person_in_focus(at, gender="male" if token.lower_ == "his" else "female")
+            party = self._party(person) if person is not None else None
+            return [(party, person)] if party else None
         return None
 
     def _deontic(self, pred: _Predicate) -> bool:
