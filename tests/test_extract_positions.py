@@ -278,3 +278,13 @@ def test_his_document_belongs_to_the_man_in_focus() -> None:
         "His rhetoric suggests that a prisoner swap is near."
     )
     assert not any(p.actor == "ukraine" and p.issue == "prisoner-exchange" for p in positions(words))
+
+
+def test_a_catch_all_issue_that_is_an_action_of_its_own_is_kept() -> None:
+    body = "Russia is ready to stop hostilities and start negotiations once Ukraine leaves Donetsk."
+    found = {(p.issue, p.stance, p.conditional_on) for p in positions(body) if p.actor == "russia"}
+    assert ("ceasefire", "conditional", "donetsk-control") in found
+    assert ("talks-process", "conditional", "donetsk-control") in found
+    # named only beside the specific issue, the talks are its frame: no position on them
+    frame = "Russia is ready to stop hostilities in the talks once Ukraine leaves Donetsk."
+    assert "talks-process" not in {p.issue for p in positions(frame)}

@@ -918,7 +918,11 @@ def _sentence_claims(
                 scope = scope | {t.i for t in verb.subtree}
         specific = [h for h in in_scope if h.key not in cues.catch_all]
         if specific:
-            in_scope = specific
+            # a catch-all issue gives way to a specific one, unless it is the object of an action of its
+            # own ("ready to stop hostilities and begin negotiations": two things offered)
+            in_scope = specific + [
+                h for h in in_scope if h.key in cues.catch_all and _own_action(reader, h, specific)
+            ]
         absorbed = {a for h in in_scope for a in cues.no_deal_affects.get(h.key, ())}
         if absorbed:  # "plans to advance further into the region": what the alternative to a deal would take
             in_scope = [h for h in in_scope if h.key not in absorbed]
@@ -971,6 +975,27 @@ def _sentence_claims(
                     )
                 )
     return claims
+
+
+def _own_action(reader: _Sentence, hit: _Hit, others: Sequence[_Hit]) -> bool:
+    """The issue's cue is the direct object of a verb coordinated with another ("stop X and begin Y"),
+    and no other issue is named inside that verb's phrase."""
+    token = reader.token_at(hit.start)
+    while token is not None and token.dep_ in {"compound", "amod"} and token.head.i != token.i:
+        token = token.head
+    if token is None or token.dep_ != "dobj":
+        return False
+    verb = token.head
+    if verb.dep_ != "conj" and not any(c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"} for c in verb.children):
+        return False
+    phrase = {t.i for t in verb.subtree} - {
+        t.i for c in verb.children if c.dep_ == "conj" for t in c.subtree
+    }
+    for other in others:
+        at = reader.token_at(other.start)
+        if at is not None and at.i in phrase:
+            return False
+    return True
 
 
 def _under(token: Any, heads: set[int]) -> bool:
