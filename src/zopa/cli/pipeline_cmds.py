@@ -18,7 +18,18 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from zopa.cli._app import DbOption, JsonOption, app, console, db_default, err_console, print_json
+from zopa.cli._app import (
+    AddressOption,
+    DbOption,
+    EngineOption,
+    JsonOption,
+    app,
+    console,
+    db_default,
+    err_console,
+    print_json,
+    ray_engine,
+)
 
 PathsArgument = Annotated[
     list[str],
@@ -90,16 +101,23 @@ def analyze_cmd(
     force: Annotated[bool, typer.Option("--force", help="Re-extract every stored document.")] = False,
     max_mb: MaxMbOption = 20.0,
     allow_private_urls: PrivateUrlsOption = False,
+    engine: EngineOption = "local",
+    address: AddressOption = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", help="With --engine ray: extraction workers (default 2).", min=1),
+    ] = None,
     db: DbOption = "",
     as_json: JsonOption = False,
 ) -> None:
     """Ingest articles, extract evidence with the codebook, group stories, and print a summary (the main job).
 
-    Example: zopa analyze ../shared/seeds --db zopa.db
+    Example: zopa analyze ../shared/seeds --db zopa.db; zopa analyze news/ --engine ray --workers 8
     """
     from zopa.codebook import default_codebook_path, load_codebook
     from zopa.pipeline import AnalyzeOptions, analyze
 
+    runner = ray_engine(engine, address, workers)
     book = load_codebook(codebook if codebook is not None else default_codebook_path())
     database = _open(db)
     with _progress(not as_json) as progress:
@@ -108,7 +126,12 @@ def analyze_cmd(
             database,
             codebook=book,
             options=_options(
-                AnalyzeOptions, max_mb, progress, force_extract=force, allow_private_urls=allow_private_urls
+                AnalyzeOptions,
+                max_mb,
+                progress,
+                force_extract=force,
+                allow_private_urls=allow_private_urls,
+                engine=runner,
             ),
         )
     if as_json:
