@@ -12,7 +12,7 @@ import typer
 import yaml
 from rich.table import Table
 
-from zopa.cli._app import JsonOption, app, console, print_json
+from zopa.cli._app import AddressOption, EngineOption, JsonOption, app, console, print_json, ray_engine
 from zopa.errors import ModelInputError
 from zopa.listing import first
 from zopa.models.agreement import package_deals, score_plan, zone_of_agreement
@@ -68,7 +68,7 @@ def run_cmd(
         typer.Option(
             "--workers",
             help="Threads for vectorised models (default: all cores); processes for the others (default: 1; "
-            "0 = all cores). Results do not depend on it.",
+            "0 = all cores); with --engine ray, Ray tasks at once (default 2). Results do not depend on it.",
             min=0,
         ),
     ] = None,
@@ -76,6 +76,8 @@ def run_cmd(
         bool,
         typer.Option("--antithetic", help="Monte Carlo draws in mirrored pairs (half the random numbers)."),
     ] = False,
+    engine: EngineOption = "local",
+    address: AddressOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -83,6 +85,7 @@ def run_cmd(
 
     Example: zopa model run examples/negotiation.yaml --model nash.v1 --draws 2000 --seed 1
     """
+    runner = ray_engine(engine, address, workers)
     table = read_negotiation(file, format=fmt)
     params = _params(param)
     if draws:
@@ -95,6 +98,7 @@ def run_cmd(
             workers=workers,
             params=params,
             antithetic=antithetic,
+            engine=runner,
         )
         if as_json:
             print_json(mc.as_dict())
