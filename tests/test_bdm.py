@@ -251,25 +251,25 @@ def _random_table(rng: np.random.Generator, n: int, m: int) -> Negotiation:
 
 
 def _assert_same_run(a: Any, b: Any, table: Negotiation) -> None:
-    """Same rounds, the same offers accepted (who, from whom, which kind), positions within 1e-9 of the
-    scale. The engines compute every value with the same operations, but NumPy's own exp and log (AVX-512
-    builds) may differ from the C library's in the last bit, so floats are compared with a tolerance."""
+    """The same run to the last bit: rounds, offers accepted (who, from whom, which kind), every position,
+    risk exponent and forecast. Both engines take exp and log from ``zopa.models._elementary`` (NumPy's own
+    loops differ from the C library's in the last bit on AVX-512 CPUs, which once made them pick different
+    offers at near ties), so nothing here needs a tolerance."""
     assert len(a.history) == len(b.history)
     for ha, hb in zip(a.history, b.history, strict=True):
         assert ha.get("offers", {}).keys() == hb.get("offers", {}).keys()
         for issue, offers in ha.get("offers", {}).items():
             other = hb["offers"][issue]
-            assert [(o["actor"], o["from"], o["kind"]) for o in offers] == [
-                (o["actor"], o["from"], o["kind"]) for o in other
+            assert [(o["actor"], o["from"], o["kind"], o["new"]) for o in offers] == [
+                (o["actor"], o["from"], o["kind"], o["new"]) for o in other
             ]
-            assert [o["new"] for o in offers] == pytest.approx([o["new"] for o in other], abs=1e-9 * 100)
-        for issue, positions in ha["positions"].items():
-            assert positions == pytest.approx(hb["positions"][issue], abs=1e-9 * 100)  # scale <= 100
-    assert a.forecast == pytest.approx(b.forecast, abs=1e-9 * 100)
+        assert ha["positions"] == hb["positions"]
+    assert a.forecast == b.forecast
+    assert np.array_equal(a.diagnostics["final_positions"], b.diagnostics["final_positions"], equal_nan=True)
     for issue in table.issue_ids:
         da, db = a.diagnostics["issues"][issue], b.diagnostics["issues"][issue]
         assert da.keys() == db.keys() and da.get("rounds") == db.get("rounds")
-        assert da.get("risk_exponents", {}) == pytest.approx(db.get("risk_exponents", {}), abs=1e-12)
+        assert da.get("risk_exponents", {}) == db.get("risk_exponents", {})
 
 
 OPTION_GRID = list(
@@ -330,6 +330,34 @@ def test_compiled_engine_shares_the_model_constants() -> None:
         bdm.CAPITULATION,
     )
     assert set(_bdm_kernel.OFFER_CHOICES) == {"by_type", "least_move", "max_eu"}
+    assert _bdm_kernel.LOG_HALF == bdm.LOG_HALF
+
+
+def test_elementary_exp_and_log_same_bits_in_numpy_and_compiled_code_regression_avx512() -> None:
+    # on AVX-512 CPUs NumPy's exp differs from the C library's in the last bit for about 4% of inputs; the
+    # engines' own exp and log must not: array, plain-Python and numba-compiled versions give the same bits,
+    # within one unit in the last place of math.exp / math.log
+    import math
+
+    from zopa.models import _bdm_kernel, _elementary
+
+    rng = np.random.default_rng(11)
+    xs = np.concatenate([rng.uniform(-745, 709, 20000), rng.uniform(-30, 0, 20000), [0.0, -np.inf, -800.0]])
+    e = _elementary.exp(xs)
+    assert np.array_equal(e, [_bdm_kernel._exp(float(v)) for v in xs])
+    assert np.array_equal(e, [_elementary.exp_scalar(float(v)) for v in xs])
+    ref = np.array([math.exp(v) if v > -745 else 0.0 for v in xs])
+    normal = ref > 1e-300
+    assert (np.abs(e[normal] - ref[normal]) <= np.spacing(ref[normal])).all()
+    assert e[-3:].tolist() == [1.0, 0.0, 0.0]
+    ys = np.concatenate([rng.uniform(0, 1, 20000), np.exp(rng.uniform(-700, 700, 20000)), [0.0, 0.5, 1.0]])
+    lg = _elementary.log(ys)
+    assert np.array_equal(lg, [_bdm_kernel._log(float(v)) for v in ys])
+    assert np.array_equal(lg, [_elementary.log_scalar(float(v)) for v in ys])
+    ok = ys > 0
+    ref = np.array([math.log(v) for v in ys[ok]])
+    assert (np.abs(lg[ok] - ref) <= np.spacing(np.abs(ref))).all()
+    assert lg[-3:].tolist() == [-math.inf, -math.log(2.0), 0.0]
 
 
 def test_compiled_engine_on_the_ec_case(benchmarks_dir: Path) -> None:
@@ -343,3 +371,21 @@ def test_importing_bdm_does_not_import_numba() -> None:
     code = "import sys, zopa, zopa.models.bdm; print('numba' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("engine", ["compiled", "numpy"])
+def test_confrontation_and_capitulation_land_exactly_on_the_senders_position(engine: str) -> None:
+    # x_i + (x_j - x_i) can miss x_j by a unit in the last place (it did on these tables), leaving actors a
+    # hair apart where the model puts them on one position
+    rng = np.random.default_rng(20110401)
+    landed = 0
+    for _ in range(12):
+        table = _random_table(rng, 16, 2)
+        run = bdm_model(table, rounds=8, engine=engine)  # type: ignore[arg-type]
+        for before, after in itertools.pairwise(run.history):
+            for issue, offers in after.get("offers", {}).items():
+                for o in offers:
+                    if o["kind"] != "compromise":
+                        assert o["new"] == before["positions"][issue][o["from"]]
+                        landed += 1
+    assert landed > 20

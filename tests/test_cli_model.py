@@ -75,7 +75,8 @@ def test_every_command_has_an_example_and_a_readme_entry(cmd: str) -> None:
 def test_bad_input_is_one_line_on_stderr(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(
-        "issues: [{id: x}]\nactors: [{name: A, positions: {x: 10}}, {name: B, positions: {x: 300}}]\n"
+        "issues: [{id: x}]\nactors: [{name: A, positions: {x: {position: 10, salience: 5}}}, "
+        "{name: B, positions: {x: {position: 300, salience: 5}}}]\n"
     )
     res = subprocess.run(
         [sys.executable, "-c", "from zopa.cli import main; main()", "model", "run", str(bad)],

@@ -63,7 +63,11 @@ def test_gap_json_on_the_seeds_shows_the_donetsk_gap(seeded_db):
     assert donetsk["gap"] == 100 and donetsk["red_lines_collide"]
     assert "cede" in _sentences(stands["ukraine"]["sources"]["position"])
     for f in donetsk["forecasts"]:
-        assert f["lo"] <= f["median"] <= f["hi"]
+        assert f["error"] is None
+        if f["value"] is None:  # Nash bargaining: no outcome helps both sides
+            assert f["model"] == "nash.v1" and f["text"].startswith("no agreement")
+        else:
+            assert f["lo"] <= f["value"] <= f["hi"]
     nato = next(g for g in data["issues"] if g["issue"] == "nato-membership")
     assert nato["linked_offers"][0]["conditional_on"] == "security-guarantees"
     only = _json("negotiation", "gap", "--db", str(seeded_db.path), "--issue", "nato-membership", *FAST)
@@ -89,12 +93,23 @@ def test_zopa_json_on_the_seeds_no_zone_on_donetsk_with_evidence(seeded_db):
     assert data["exists"] is False
 
 
-def test_deals_json_on_the_seeds_scores_ukraines_conditional_offer(seeded_db):
+def test_deals_on_the_seeds_ukraine_is_better_off_with_the_guarantees_half_granted(seeded_db):
     data = _json("negotiation", "deals", "--db", str(seeded_db.path), "--top", "3")
     (pkg,) = [c for c in data["conditional"] if c["offer"]["actor"] == "ukraine"]
-    assert pkg["package"]["nato-membership"] == 100
-    assert set(pkg["margins"]) >= {"russia", "ukraine"}
+    package = pkg["package"]
+    assert (package["nato-membership"], package["security-guarantees"]) == (100, 0)  # both halves
+    assert package["donetsk-control"] == 50  # the status quo: the offer says nothing about Donetsk
+    assert (
+        pkg["margins"]["ukraine"] > 0
+        and pkg["holder_better_off"]
+        and "ukraine" not in pkg["red_lines_broken"]
+    )
+    assert "ukraine is better off than with no deal" in pkg["verdict"]
+    assert pkg["halves"]["russia"]["security-guarantees"].startswith("not in its score")
     assert len(data["deals"]) <= 3
+    text = runner.invoke(app, ["negotiation", "deals", "--db", str(seeded_db.path)])
+    assert text.exit_code == 0 and "ukraine is better off than with no deal" in " ".join(text.output.split())
+    assert "rests on 1 statement" in " ".join(text.output.split())  # the thin NATO salience, flagged
 
 
 def test_plan_json_scores_the_example_plan_for_every_party(seeded_db):

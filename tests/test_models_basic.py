@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from zopa.errors import ModelInputError
-from zopa.models.registry import compare_models, get_batch, model_names, run_model
+from zopa.models.registry import batch_output, compare_models, get_batch, model_names, run_model
 from zopa.models.table import IssueSpec, Negotiation, TableBatch
 
 
@@ -65,7 +65,7 @@ def test_batch_versions_agree_with_the_single_run() -> None:
     for name in ("compromise.v1", "median.v1", "nash.v1"):
         fn = get_batch(name)
         assert fn is not None
-        batch = fn(TableBatch.of(t), t)
+        batch, _ = batch_output(fn(TableBatch.of(t), t))
         single = run_model(name, t).forecast
         assert batch[0] == pytest.approx([single[i] for i in "xyz"], abs=1e-4)
 

@@ -68,31 +68,43 @@ def test_csv_format(tmp_path: Path) -> None:
     ("text", "message"),
     [
         (
-            "issues: [{id: x}]\nactors: [{name: A, positions: {x: 10}}, {name: A, positions: {x: 20}}]",
+            "issues: [{id: x}]\nactors: [{name: A, positions: {x: {position: 10, salience: 50}}}, "
+            "{name: A, positions: {x: {position: 20, salience: 50}}}]",
             "duplicate actor name 'A'",
         ),
         (
-            "issues: [{id: x}]\nactors: [{name: A, positions: {x: 10}}, {name: B, positions: {z: 20}}]",
+            "issues: [{id: x}]\nactors: [{name: A, positions: {x: {position: 10, salience: 50}}}, "
+            "{name: B, positions: {z: {position: 20, salience: 50}}}]",
             "actor 'B', issue 'z': unknown issue",
         ),
         (
-            "issues: [{id: x}]\nactors: [{name: A, positions: {x: 10}}, {name: B, positions: {x: 120}}]",
+            "issues: [{id: x}]\nactors: [{name: A, positions: {x: {position: 10, salience: 50}}}, "
+            "{name: B, positions: {x: {position: 120, salience: 50}}}]",
             "actor 'B', issue 'x': position 120",
         ),
         (
             "issues: [{id: x}]\nactors: [{name: A, positions: {x: {position: 10, salience: 300}}}, "
-            "{name: B, positions: {x: 1}}]",
+            "{name: B, positions: {x: {position: 1, salience: 50}}}]",
             "actor 'A', issue 'x': salience 300",
         ),
-        ("issues: [{id: x}]\nactors: [{name: A, positions: {x: 10}}]", "issue 'x' has fewer than two actors"),
         (
-            "issues: [{id: x}]\nactors: [{name: A, capability: 0, positions: {x: 10}}, "
-            "{name: B, positions: {x: 1}}]",
+            "issues: [{id: x}]\nactors: [{name: A, positions: {x: {position: 10, salience: 50}}}]",
+            "issue 'x' has fewer than two actors",
+        ),
+        (
+            "issues: [{id: x}]\n"
+            "actors: [{name: A, capability: 0, positions: {x: {position: 10, salience: 50}}}, "
+            "{name: B, positions: {x: {position: 1, salience: 50}}}]",
             "actor 'A' has zero capability",
         ),
         (
-            "issues: [{id: x}]\nactors: [{name: A, positions: {x: .nan}}, {name: B, positions: {x: 1}}]",
+            "issues: [{id: x}]\nactors: [{name: A, positions: {x: {position: .nan, salience: 50}}}, "
+            "{name: B, positions: {x: {position: 1, salience: 50}}}]",
             "actor 'A', issue 'x': position: value is NaN",
+        ),
+        (
+            "issues: [{id: x}]\nactors: [{name: A, positions: {x: 10}}, {name: B, positions: {x: 20}}]",
+            "actor 'A', issue 'x': salience is missing",
         ),
         (
             "issues: [{id: x}]\nactors: [{name: A, positions: {x: {salience: 5}}}]",
@@ -109,6 +121,19 @@ def test_yaml_errors_name_actor_and_issue(tmp_path: Path, text: str, message: st
     assert message in str(err.value) and "bad.yaml" in str(err.value)
 
 
+def test_a_blank_salience_or_capability_in_csv_is_refused_naming_actor_and_issue_regression(
+    tmp_path: Path,
+) -> None:
+    # a blank salience used to be read as 100
+    p = tmp_path / "t.csv"
+    p.write_text("actor,issue,position,salience,capability\nA,x,10,,1\nB,x,90,50,1\n")
+    with pytest.raises(ModelInputError, match=r"t\.csv: line 2, actor 'A', issue 'x': salience is blank"):
+        read_negotiation(p)
+    p.write_text("actor,issue,position,salience,capability\nA,x,10,40,1\nB,x,90,50,\n")
+    with pytest.raises(ModelInputError, match=r"line 3, actor 'B', issue 'x': capability is blank"):
+        read_negotiation(p)
+
+
 def test_plan_reader(tmp_path: Path) -> None:
     assert read_plan(ROOT / "examples" / "plan.yaml") == {
         "pay-rise": 45,
@@ -117,7 +142,7 @@ def test_plan_reader(tmp_path: Path) -> None:
     }
     p = tmp_path / "p.yaml"
     p.write_text("x: high\n")
-    with pytest.raises(ModelInputError, match="issue 'x'"):
+    with pytest.raises(ModelInputError, match=r"p\.yaml:1:1: field x: Input should be a valid number"):
         read_plan(p)
 
 

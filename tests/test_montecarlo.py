@@ -15,7 +15,7 @@ from zopa.models import nash as nash_module
 from zopa.models.montecarlo import BLOCK, sample_tables, simulate
 from zopa.models.nash import solve_batch
 from zopa.models.readers import read_negotiation
-from zopa.models.registry import ModelResult, get_batch, get_model
+from zopa.models.registry import ModelResult, batch_output, get_batch, get_model
 from zopa.models.table import IssueSpec, Negotiation, TableBatch
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "negotiation.yaml"
@@ -136,7 +136,7 @@ def test_threads_and_blocks_do_not_change_the_result(table, model: str, params: 
     whole = get_batch(model)
     assert whole is not None
     batch = sample_tables(table, draws=draws, seed=4, workers=1)
-    assert np.allclose(whole(batch, table, **params), one.samples, rtol=0, atol=1e-9)
+    assert np.allclose(batch_output(whole(batch, table, **params))[0], one.samples, rtol=0, atol=1e-9)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -223,3 +223,24 @@ def test_kernel_shares_the_solver_constants() -> None:
         "status_quo": kernel.MODE_STATUS_QUO,
         "conflict": kernel.MODE_CONFLICT,
     }
+
+
+def test_nash_on_a_small_table_runs_the_exact_solver_draw_by_draw_no_kernel_compile() -> None:
+    from zopa.models.nash import EXACT_CELLS
+
+    t = Negotiation(
+        name="small",
+        actors=("a", "b", "c"),
+        issues=(IssueSpec(id="x", status_quo=50.0), IssueSpec(id="y", status_quo=40.0)),
+        position=np.array([[10.0, 80.0], [90.0, 20.0], [50.0, 60.0]]),
+        salience=np.array([[0.9, 0.3], [0.4, 0.8], [0.6, 0.5]]),
+        capability=np.array([2.0, 1.0, 1.5]),
+    )
+    assert t.n_actors * t.n_issues <= EXACT_CELLS
+    mc = simulate(t, "nash.v1", draws=12, seed=2)
+    assert mc.method == "per-draw" and mc.agreement is not None
+    batch = sample_tables(t, draws=12, seed=2)
+    for d in range(12):
+        exact = get_model("nash.v1")(batch.table(d, t))
+        assert mc.samples[d].tolist() == [exact.forecast["x"], exact.forecast["y"]]
+        assert bool(mc.agreement[d]) == exact.diagnostics["agreement"]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import json
 
 import pytest
 
-from negotiation_fixtures import codebook, row, talks_rows
+from negotiation_fixtures import NEGOTIATION_CODEBOOK, codebook, row, talks_rows
+from zopa.codebook import parse_codebook
 from zopa.errors import InputError
 from zopa.models.registry import model_names
 from zopa.negotiation.analysis import (
@@ -44,7 +46,9 @@ def test_gap_shows_positions_red_lines_sources_and_forecasts(model):
     assert north.sources["capability"]["source"] == "codebook"
     assert [f.model for f in valley.forecasts] == ["median.v1", "compromise.v1"]
     for f in valley.forecasts:
-        assert f.lo <= f.median <= f.hi and f.draws == 200 and f.error is None
+        assert f.lo <= f.value <= f.hi and f.draws == 200 and f.error is None and f.ran == 200
+        assert f.text() == f"{f.value:.1f} [{f.lo:.1f}-{f.hi:.1f}]"
+    assert "median" in report.options["convention"]
     assert report.not_modeled == ("guarantees",)
     alliance = _issue(report, "alliance")
     assert [o.conditional_on for o in alliance.linked_offers] == ["guarantees"]
@@ -62,7 +66,7 @@ def test_gap_reports_every_registered_model(model):
     names = [f.model for f in _issue(report, "valley").forecasts]
     assert names == model_names()
     for f in _issue(report, "valley").forecasts:
-        assert (f.point is not None) or f.error  # a model that cannot run says why
+        assert (f.value is not None) or f.error or f.reads_no_agreement  # a model that cannot run says why
 
 
 def test_zone_is_empty_where_red_lines_collide_and_names_their_sentences(model):
@@ -96,14 +100,53 @@ def test_zone_exists_when_nothing_collides():
     assert all(not v.empty for v in zone.issues)
 
 
-def test_deals_score_the_package_a_conditional_offer_describes(model):
-    deals = negotiation_deals(model)
+def test_a_conditional_offer_is_scored_against_no_deal_with_both_halves():
+    # South would drop its alliance bid (alliance = 100) for guarantees (its position, 0): the package leaves
+    # the valley at its status quo (60), not at some least-concession point that breaks South's red line.
+    # Without a deal South has no guarantees (status quo 100), so getting them is a gain it is scored on.
+    data = copy.deepcopy(NEGOTIATION_CODEBOOK)
+    next(i for i in data["issues"] if i["id"] == "guarantees")["status_quo"] = 100
+    deals = negotiation_deals(build_negotiation(talks_rows(), parse_codebook(data)))
     (pkg,) = deals.conditional
-    assert pkg.offer.actor == "south" and pkg.package["alliance"] == 100.0
-    assert set(pkg.margins) == {"north", "south", "broker"}
-    assert pkg.all_prefer is False  # the valley still breaks North's red line in the balanced package
+    assert (
+        pkg.offer.actor == "south" and pkg.package["alliance"] == 100.0 and pkg.package["guarantees"] == 0.0
+    )
+    assert pkg.package["valley"] == 60.0 and pkg.basis["valley"].startswith("the status quo")
+    assert pkg.holder_better_off and pkg.margins["south"] > 0 and "south" not in pkg.red_lines_broken
+    assert pkg.verdict.startswith("with guarantees = 0 granted, south is better off than with no deal")
+    # guarantees: only South states a position, so that half is in South's score only, and said so
+    assert pkg.halves["north"]["guarantees"] == "not in its score: north states no position on guarantees"
+    assert pkg.halves["south"] == {"alliance": "scored", "guarantees": "scored"}
     assert deals.candidates > 0
     json.dumps(jsonable(deals.as_dict()), allow_nan=False)
+
+
+def test_a_half_that_cannot_be_valued_against_no_deal_is_named(model):
+    # the shipped fixture's guarantees issue has no status quo and nobody states what happens without a deal
+    (pkg,) = negotiation_deals(model).conditional
+    assert pkg.halves["south"]["guarantees"].startswith("not in its score: guarantees has no status quo")
+    assert not pkg.holder_better_off
+
+
+def test_an_offer_that_leaves_its_holder_worse_off_says_so():
+    rows = [
+        row("south", "alliance", "conditional", 100, conditional_on="sanctions"),
+        row("south", "alliance", "demand", 0),
+        row("south", "sanctions", "demand", 15),
+        row("north", "alliance", "demand", 100),
+        row("north", "sanctions", "demand", 0),
+    ]
+    (pkg,) = negotiation_deals(build_negotiation(rows, codebook())).conditional
+    assert not pkg.holder_better_off and pkg.margins["south"] < 0
+    assert pkg.verdict.startswith("even with sanctions = 15 granted, south is not better off")
+
+
+def test_trades_and_deals_flag_salience_that_rests_on_one_or_two_statements(model):
+    deals = negotiation_deals(model)
+    flagged = [w for t in deals.trades for w in t["warnings"]]
+    assert any("rests on 1 statement" in w for w in flagged)
+    (pkg,) = deals.conditional
+    assert any(w.startswith("south's salience on alliance") for w in pkg.warnings)
 
 
 def test_deals_exist_when_parties_can_trade():
@@ -146,8 +189,8 @@ def test_plan_scored_for_every_party_with_broken_red_lines_and_their_sentences(m
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"name": "x"}, "needs 'plan:'"),
-        ({"plan": {"valley": 150}}, "must be a number 0-100"),
+        ({"name": "x"}, r"field plan: missing \(it is required\)"),
+        ({"plan": {"valley": 150}}, "field plan.valley: Input should be less than or equal to 100"),
         ({"plan": {"valley": 50}, "terms": {"alliance": "x"}}, "no outcome for this issue"),
     ],
 )

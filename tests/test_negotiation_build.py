@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from negotiation_fixtures import codebook, row, talks_rows
 from zopa.errors import ModelInputError
-from zopa.negotiation.build import BuildOptions, build_negotiation
+from zopa.negotiation.build import build_negotiation
+from zopa.negotiation.records import BuildOptions
 
 
 def _cell(model, actor, issue, field="position"):

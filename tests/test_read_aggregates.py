@@ -1,4 +1,4 @@
-"""Fast reads by design (migration 0007): the aggregates kept at write time always equal a recount of the
+"""Fast reads by design (migration 0008): the aggregates kept at write time always equal a recount of the
 rows (through new documents, near-duplicates, re-extraction and deletion), and the planner reads the word
 index, the aggregates and the newest-first indexes (EXPLAIN of the statements the listings run)."""
 

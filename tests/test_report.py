@@ -127,7 +127,7 @@ def test_article_text_is_escaped(tmp_path: Path) -> None:
 
 def test_render_document_marks_spans() -> None:
     out = render_document("a <b> c", 3, {(2, 5)})
-    assert out == 'a <a class="anchor" id="d3-2-5"></a><mark>&lt;b&gt;</mark> c'
+    assert out == 'a <a class="anchor" id="d3-2-5"></a><mark class="span">&lt;b&gt;</mark> c'
 
 
 def test_write_report(seeded_db: Database, tmp_path: Path) -> None:

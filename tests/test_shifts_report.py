@@ -37,7 +37,7 @@ def test_each_shift_links_its_two_sentences_into_the_article_text(report: tuple[
         assert f'href="#{anchor}"' in section
         assert f'id="{anchor}"' in html  # the article text is on the page, anchored at the sentence
     assert "union on wages: demand 0 -&gt; demand 50" in section
-    assert section.count("plotly-graph-div") == 1  # one issue with stated points: wages
+    assert section.count('class="chart"') == 1  # one issue with stated points: wages
     assert '"name":"union"' in section and '"name":"authority"' in section  # a line per party
     assert "Annual wage increase" in section  # the chart is titled with the issue's label
 

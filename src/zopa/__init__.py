@@ -75,8 +75,8 @@ _EXPORTS: dict[str, str] = {
     "simulate": "zopa.models.montecarlo",
     "zone_of_agreement": "zopa.models.agreement",
     # negotiation built from evidence
-    "BuildOptions": "zopa.negotiation.build",
-    "NegotiationModel": "zopa.negotiation.build",
+    "BuildOptions": "zopa.negotiation.records",
+    "NegotiationModel": "zopa.negotiation.records",
     "build_negotiation": "zopa.negotiation.build",
     "load_overrides": "zopa.negotiation.overrides",
     "load_plan": "zopa.negotiation.analysis",

@@ -38,7 +38,14 @@ class CodebookError(ZopaError):
 
 
 class ModelInputError(ZopaError):
-    """A negotiation table or model parameter is inconsistent; the message names actor and issue."""
+    """A negotiation table or model parameter is inconsistent; the message names actor and issue.
+
+    ``issue``: the issue the problem is confined to, when it is one (an issue with fewer than two actors, a
+    value off one issue's scale): a model can then still run on the other issues."""
+
+    def __init__(self, message: str, *, issue: str | None = None) -> None:
+        super().__init__(message)
+        self.issue = issue
 
 
 class AnnotationError(ZopaError):

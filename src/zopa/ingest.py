@@ -488,11 +488,13 @@ def make_article(
     published: datetime | None = None,
     url: str | None = None,
     headline_in_text: bool = True,
+    published_source: str | None = None,
 ) -> Article:
     """Clean the body and build the record; refuse an article without text, with a paragraph over
     :data:`MAX_LINE_CHARS` characters, or with characters no database stores (NUL, lone surrogates). Without a
     title the first line is the headline when ``headline_in_text`` (a plain-text file); else the title stays
-    empty and the text whole (a JSON line without a title: its first line is whatever the page began with)."""
+    empty and the text whole (a JSON line without a title: its first line is whatever the page began with).
+    Without a date from metadata, the date comes from the text (:func:`_dated`)."""
     for name, value in (("text", body), ("title", title), ("outlet", outlet), ("url", url)):
         if value and _BAD_CHARS.search(value):
             bad = _BAD_CHARS.search(value)
@@ -505,6 +507,7 @@ def make_article(
         raise InputError(
             source, f"a paragraph of {longest:,} characters (the limit is {MAX_LINE_CHARS:,}): not an article"
         )
+    published, published_source = _dated(body, url, published, published_source)
     cleaned = clean_text(body).text
     headline = " ".join((title or "").split())
     if not headline and headline_in_text:
@@ -522,20 +525,71 @@ def make_article(
         url=url,
         format=fmt,
         content_hash=content_hash(cleaned),
+        published_source=published_source if published is not None else None,
     )
 
 
+def _dated(
+    body: str, url: str | None, published: datetime | None, source: str | None
+) -> tuple[datetime | None, str | None]:
+    """The article's date and where it came from: the metadata's, else one found in the text or URL
+    (:func:`zopa.dating.find_date`), else none."""
+    if published is not None:
+        return published, source or "metadata"
+    from zopa.dating import find_date
+
+    found = find_date(body, url=url)
+    return (found.when, found.source) if found else (None, None)
+
+
 def parse_text(text: str, source: str) -> Article:
-    """Plain text: the first non-empty line is the headline."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    """Plain text: an optional ``---`` front-matter header (title, date, outlet, url), an optional first line
+    holding the article's URL and a date line (:mod:`zopa.dating`); then the first non-empty line is the
+    headline."""
+    from zopa.dating import date_line, front_matter, leading_url, source_line_outlet
+
+    text_n = text.replace("\r\n", "\n").replace("\r", "\n")
+    meta: dict[str, Any] = {}
+    header = front_matter(text_n)
+    if header is not None:
+        meta, text_n = header
+    lines = text_n.split("\n")
+    url = meta.get("url") or meta.get("link")
+    published = parse_published(meta.get("date") or meta.get("published"), f"{source}: front matter")
+    published_source = "front-matter" if published is not None else None
+    opening = leading_url(lines) if header is None else None
+    if opening is not None:  # a text that opens with its URL, then (maybe) a line with the outlet and date
+        url = opening[0]
+        lines = lines[opening[1] + 1 :]
+        at = next((k for k, line in enumerate(lines) if line.strip()), None)
+        found = date_line(lines[at : at + 1]) if at is not None else None
+        if found is not None and at is not None and published is None:
+            published, published_source = datetime(*found[0].timetuple()[:3]), "date-line"
+            lines = lines[at + 1 :]
+            meta.setdefault("outlet", source_line_outlet(found[1]))
     index = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if index is None:
+    title = str(meta.get("title") or "").strip()
+    if index is None and not title:
         raise InputError(source, "empty file (no text)")
-    title = lines[index].strip()
-    body = "\n".join(lines[index + 1 :])
+    if not title:
+        assert index is not None
+        title = lines[index].strip()
+        lines = lines[index + 1 :]
+    body = "\n".join(lines)
     if not body.strip():
         raise InputError(source, "only a headline, no article text")
-    return make_article(source=source, title=title, body=body, raw=text, fmt="text")
+    outlet = meta.get("outlet") or meta.get("source") or meta.get("publisher")
+    return make_article(
+        source=source,
+        title=title,
+        body=body,
+        raw=text,
+        fmt="text",
+        outlet=str(outlet) if outlet else None,
+        published=published,
+        url=str(url) if url else None,
+        published_source=published_source,
+    )
 
 
 def _word_count(text: str) -> int:

@@ -33,6 +33,7 @@ from zopa.errors import InputError, NotFoundError, StorageError, ZopaError, desc
 from zopa.ingest import DEFAULT_MAX_BYTES, Fetcher, InputItem, ReadOptions, expand_inputs, read_item
 from zopa.records import Article, Evidence
 from zopa.store import schema
+from zopa.store.codebooks import record_codebook
 from zopa.store.documents import document_id_by_hash, documents_sharing_bands, insert_document
 from zopa.store.evidence import record_codebook_actors, write_evidence
 from zopa.stories import DEFAULT_THRESHOLD as STORY_THRESHOLD
@@ -649,6 +650,7 @@ def extract_stored(
     from zopa.codebook import codebook_hash as hash_of
 
     cb_hash = hash_of(codebook)
+    record_codebook(db, codebook)  # the database remembers which codebook built its evidence
     d = schema.documents
     runs = schema.extraction_runs
     skip = set(skip_sources)

@@ -49,6 +49,9 @@ class Article(_Record):
     url: str | None = None
     format: str = "text"  # text | html | jsonl | feed
     content_hash: str = ""  # sha256 of the normalised cleaned text
+    # where ``published`` came from: metadata | front-matter | date-line | dateline | url | text
+    # (zopa.dating); None when the article is undated
+    published_source: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

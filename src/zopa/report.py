@@ -1,28 +1,28 @@
 """The HTML report: ``zopa report --html FILE``.
 
-One self-contained page (inline CSS, plotly.js inlined once when a chart is drawn, no CDN, no external
-request) built from a list of *sections*. A section is a :class:`ReportSection` (an id, a title and a
-function from :class:`ReportContext` to an HTML fragment); :data:`DEFAULT_SECTIONS` gives the positions
-matrix, quotes by speaker, events and stories. Other stages add their own sections::
+One self-contained page (the stylesheet, zopa's script and plotly.js inlined, no CDN, no external request),
+rendered from the same Jinja templates as the dashboard (:mod:`zopa.presentation`), built from a list of
+*sections*. A section is a :class:`ReportSection`: an id, a title and a function from :class:`ReportContext`
+to an HTML fragment; most are one template each (:meth:`ReportSection.from_template`).
+:data:`DEFAULT_SECTIONS` gives the positions matrix, quotes by speaker, events and stories; the negotiation
+adds its own (:func:`zopa.negotiation.report.negotiation_sections`). Other stages add theirs::
 
     from zopa.report import DEFAULT_SECTIONS, ReportSection, render_report
 
-    def gap_chart(ctx: ReportContext) -> str:
-        fig = ...                      # a plotly figure
-        return ctx.figure(fig)         # plotly.js is inlined with the first figure only
+    section = ReportSection.from_template("shifts", "What changed", "sections/shifts.html",
+                                          lambda ctx: {"shifts": compute_shifts(ctx.db)})
+    html = render_report(db, sections=(*DEFAULT_SECTIONS, section))
+    register_section(section)          # or: part of every `zopa report`
 
-    html = render_report(db, sections=(*DEFAULT_SECTIONS, ReportSection("gap", "Gap chart", gap_chart)))
-    register_section(ReportSection("gap", "Gap chart", gap_chart))  # or: part of every `zopa report`
-
-Every evidence item links to its sentence: ``ctx.link(document, start, end, label)`` returns the link and
-records the span; after the sections, the page carries the text of every linked document, HTML-escaped, with
-an anchor and a highlight at each linked span. All stored text (article text, titles, quotes, names) is
-escaped with :func:`html.escape`.
+Every evidence item links to its sentence: in a template ``link(ref, label)`` (``ref`` with ``document_id``,
+``start``, ``end``), in code ``ctx.link(document, start, end, label)``; after the sections, the page carries
+the text of every linked document, escaped, with an anchor and a highlight at each linked span. Charts:
+``chart(id, figure)`` in a template (a figure from :mod:`zopa.presentation.charts`), ``ctx.figure(fig)`` for a
+plotly figure built in code. Everything stored (article text, titles, quotes, names) is autoescaped.
 """
 
 from __future__ import annotations
 
-import html
 import itertools
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -31,74 +31,70 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from zopa.errors import InputError
+from zopa.presentation.palette import STANCE
 from zopa.store.db import Database
-
-STANCE_COLOURS = {
-    "demand": "#c0392b",
-    "reject": "#8e44ad",
-    "accept": "#27ae60",
-    "offer": "#2e86c1",
-    "conditional": "#d68910",
-    "threat": "#7b241c",
-    "plan": "#5d6d7e",
-    "statement": "#95a5a6",
-}
-
-CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1c2833;background:#fbfcfc}
-header{background:#1c2833;color:#fff;padding:1rem 2rem}header h1{margin:0;font-size:1.5rem}
-header p{margin:.3rem 0 0;color:#d5d8dc}nav{padding:.5rem 2rem;background:#eaecee;position:sticky;top:0}
-nav a{margin-right:1rem;color:#1a5276;text-decoration:none}main{padding:0 2rem 2rem;max-width:1200px}
-section{margin:2rem 0}h2{border-bottom:2px solid #d5d8dc;padding-bottom:.3rem}
-table{border-collapse:collapse;margin:.5rem 0;font-size:.92rem}
-th,td{border:1px solid #d5d8dc;padding:.3rem .5rem;vertical-align:top;text-align:left}th{background:#f2f3f4}
-.stance{display:inline-block;padding:0 .4rem;border-radius:3px;color:#fff;font-size:.85rem}
-.red{font-weight:bold;color:#c0392b}.muted{color:#7f8c8d;font-size:.85rem}
-blockquote{margin:.4rem 0;padding:.2rem .8rem;border-left:4px solid #aab7b8;background:#fff}
-.doc{background:#fff;border:1px solid #d5d8dc;padding:1rem;margin:1rem 0;white-space:pre-wrap;line-height:1.5}
-mark{background:#fcf3cf}mark:target,a.anchor:target+mark{background:#f9e79f;outline:2px solid #d4ac0d}
-details{margin:.3rem 0}summary{cursor:pointer}ul.ev{margin:.2rem 0 .6rem}
-"""
-
-# Opens the evidence list a matrix cell links to (a <details> element) when its link is followed.
-SCRIPT = (
-    "function zopaOpen(){var e=document.getElementById(decodeURIComponent(location.hash.slice(1)));"
-    "if(e&&e.tagName==='DETAILS'){e.open=true;}}"
-    "window.addEventListener('hashchange',zopaOpen);zopaOpen();"
-)
 
 
 @dataclass
 class ReportContext:
-    """What a section gets: the database, filters, and helpers for links, names and charts."""
+    """What a section gets: the database, filters, names, and helpers for links and charts."""
 
     db: Database
     since: date | datetime | None = None
     issue_labels: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # actor id -> name, from the codebook
     linked: dict[int, set[tuple[int, int]]] = field(default_factory=lambda: defaultdict(set))
     documents: set[int] = field(default_factory=set)
-    _plotly_included: bool = False
+    charts: int = 0  # charts drawn so far (plotly.js is inlined when there is one)
 
-    def link(self, document: int, start: int, end: int, label: str) -> str:
+    def link(self, document: int, start: int, end: int, label: str) -> Markup:
         """A link to the span [start, end) of a document (its text is added to the page, anchored there)."""
         self.linked[document].add((start, end))
         self.documents.add(document)
-        return f'<a class="ev" href="#{span_id(document, start, end)}">{esc(label)}</a>'
+        return Markup('<a class="ev" href="#{}">{}</a>').format(span_id(document, start, end), label)
 
-    def doc_link(self, document: int, label: str) -> str:
+    def ref_link(self, ref: Any, label: str) -> Markup:
+        """``link`` for templates: ``ref`` is any evidence reference (dict or record) with ``document_id``,
+        ``start`` and ``end``; without a document the label stays plain text."""
+        get = ref.get if isinstance(ref, dict) else lambda k: getattr(ref, k, None)
+        doc = get("document_id") if get("document_id") is not None else get("document")
+        start, end = get("start"), get("end")
+        if doc is None or start is None or end is None:
+            return Markup.escape(label)
+        return self.link(int(doc), int(start), int(end), label)
+
+    def doc_link(self, document: int, label: str) -> Markup:
         """A link to a document's text on the page."""
         self.documents.add(document)
-        return f'<a href="#doc-{document}">{esc(label)}</a>'
+        return Markup('<a href="#doc-{}">{}</a>').format(int(document), label)
 
-    def figure(self, fig: Any) -> str:
-        """A plotly figure as an HTML fragment; plotly.js is inlined with the first figure of the page."""
-        out: str = fig.to_html(full_html=False, include_plotlyjs=not self._plotly_included)
-        self._plotly_included = True
-        return out
+    def chart(self, chart_id: str, figure: dict[str, Any]) -> Markup:
+        """A chart (plotly JSON) drawn by the page's script."""
+        from zopa.presentation import chart_markup
+
+        self.charts += 1
+        return chart_markup(chart_id, figure)
+
+    def figure(self, fig: Any) -> Markup:
+        """A plotly figure object built in code, as a chart on the page."""
+        import json
+
+        # through plotly's encoder: a figure may hold NumPy arrays, which plain JSON cannot write
+        return self.chart(f"chart-{self.charts + 1}", json.loads(fig.to_json(validate=False)))
 
     def issue(self, issue_id: str) -> str:
         return self.issue_labels.get(issue_id, issue_id)
+
+    def render(self, template: str, **context: Any) -> Markup:
+        """A template of :mod:`zopa.presentation` with this report's ``link``, ``chart`` and names."""
+        from zopa.presentation import environment
+
+        page = environment().get_template(template)
+        helpers = {"link": self.ref_link, "doc_link": self.doc_link, "chart": self.chart, "ctx": self}
+        return Markup(page.render({**helpers, "names": self.names, **context}))
 
 
 Renderer = Callable[[ReportContext], str]
@@ -109,6 +105,13 @@ class ReportSection:
     id: str
     title: str
     render: Renderer
+
+    @classmethod
+    def from_template(
+        cls, id: str, title: str, template: str, data: Callable[[ReportContext], dict[str, Any]]
+    ) -> ReportSection:
+        """A section drawn by one template from what ``data(ctx)`` returns."""
+        return cls(id, title, lambda ctx: ctx.render(template, **data(ctx)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,173 +132,82 @@ class ReportInfo:
         }
 
 
+# For sections written as HTML fragments in code (zopa.shifts_report): escaping, and the palette's stance
+# colours (the same mapping the templates' stylesheet and charts use)
+STANCE_COLOURS = STANCE
+
+
 def esc(value: object) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    """``value`` escaped for HTML (None as an empty string)."""
+    return str(Markup.escape("" if value is None else value))
 
 
 def span_id(document: int, start: int, end: int) -> str:
     return f"d{document}-{start}-{end}"
 
 
-def stance_badge(stance: str) -> str:
-    colour = STANCE_COLOURS.get(stance, "#566573")
-    return f'<span class="stance" style="background:{colour}">{esc(stance)}</span>'
-
-
 def _when(value: datetime | None) -> str:
     return value.date().isoformat() if value is not None else "undated"
 
 
-def _source_label(row: Any) -> str:
+def source_label(row: Any) -> str:
+    """``Title (Outlet, 2025-12-17)``: where an item comes from."""
     return f"{row.title} ({row.outlet + ', ' if row.outlet else ''}{_when(row.published)})"
 
 
 # --- default sections ------------------------------------------------------------------------------------
 
 
-def positions_section(ctx: ReportContext) -> str:
-    """Party x issue matrix (dominant stance, evidence count, red lines), a chart, and the evidence."""
+def _positions_data(ctx: ReportContext) -> dict[str, Any]:
+    from zopa.presentation.charts import stance_figure
     from zopa.store.queries import list_positions, position_matrix
 
     matrix = position_matrix(ctx.db, since=ctx.since)
-    if not matrix.cells:
-        return "<p>No positions extracted.</p>"
-    names = matrix.actor_names
-    # issues as rows, parties as columns (few parties, many issues)
-    head = "".join(f"<th>{esc(names.get(a, a))}</th>" for a in matrix.actors)
-    rows = []
-    for issue in matrix.issues:
-        cells = []
-        for actor in matrix.actors:
-            cell = matrix.cell(actor, issue)
-            if cell is None:
-                cells.append("<td></td>")
-                continue
-            counts = ", ".join(f"{k}: {v}" for k, v in sorted(cell.counts.items()))
-            red = ' <span class="red" title="red line">RL</span>' if cell.red_line else ""
-            cells.append(
-                f'<td title="{esc(counts)}">{stance_badge(cell.stance)} '
-                f'<a href="#pos-{esc(actor)}-{esc(issue)}">{cell.total}</a>{red}</td>'
-            )
-        label = f'<th title="{esc(issue)}">{esc(ctx.issue(issue))}</th>'
-        rows.append(f"<tr>{label}{''.join(cells)}</tr>")
-    table = f"<table><tr><th>issue \\ party</th>{head}</tr>{''.join(rows)}</table>"
-
     positions = list_positions(ctx.db, since=ctx.since).items
-    chart = _stance_chart(ctx, positions, names)
     grouped: dict[tuple[str, str], list[Any]] = defaultdict(list)
-    for p in positions:
+    for p in sorted(positions, key=lambda r: (r.published or datetime.min, r.id), reverse=True):
         grouped[(p.actor, p.issue)].append(p)
-    details = []
-    for (actor, issue), items in sorted(grouped.items()):
-        lines = []
-        for p in sorted(items, key=lambda r: (r.published or datetime.min, r.id), reverse=True):
-            extra = []
-            if p.conditional_on:
-                extra.append(f"if {esc(ctx.issue(p.conditional_on))}")
-            if p.red_line:
-                extra.append('<span class="red">red line</span>')
-            if p.speaker_name:
-                extra.append(f"said by {esc(p.speaker_name)}")
-            if p.value is not None:
-                extra.append(f"scale {p.value:g}")
-            notes = esc(_source_label(p)) + "".join(f"; {x}" for x in extra)
-            lines.append(
-                f"<li>{stance_badge(p.stance)} {ctx.link(p.document, p.start, p.end, p.evidence)} "
-                f'<span class="muted">{notes}</span></li>'
-            )
-        details.append(
-            f'<details id="pos-{esc(actor)}-{esc(issue)}"><summary>{esc(names.get(actor, actor))} · '
-            f"{esc(ctx.issue(issue))} ({len(items)})</summary>"
-            f'<ul class="ev">{"".join(lines)}</ul></details>'
-        )
-    return table + chart + "<h3>Evidence</h3>" + "".join(details)
+    names = {**matrix.actor_names, **ctx.names}
+    return {
+        "matrix": matrix,
+        "cells": {(c.actor, c.issue): c for c in matrix.cells},
+        "grouped": dict(sorted(grouped.items())),
+        "names": names,
+        "figure": stance_figure(positions, names) if positions else None,
+        "source_label": source_label,
+    }
 
 
-def _stance_chart(ctx: ReportContext, positions: Sequence[Any], names: dict[str, str]) -> str:
-    import plotly.graph_objects as go
-
-    actors = sorted({p.actor for p in positions}, key=lambda a: names.get(a, a))
-    fig = go.Figure()
-    for stance, colour in STANCE_COLOURS.items():
-        counts = [sum(1 for p in positions if p.actor == a and p.stance == stance) for a in actors]
-        if any(counts):
-            fig.add_bar(name=stance, x=[names.get(a, a) for a in actors], y=counts, marker_color=colour)
-    fig.update_layout(
-        barmode="stack",
-        title="Positions per party and stance",
-        height=360,
-        margin={"l": 40, "r": 20, "t": 50, "b": 40},
-    )
-    return ctx.figure(fig)
-
-
-def quotes_section(ctx: ReportContext) -> str:
-    """Direct quotes grouped by speaker, each linked to where it stands in its article."""
+def _quotes_data(ctx: ReportContext) -> dict[str, Any]:
     from zopa.store.queries import list_quotes
 
-    quotes = list_quotes(ctx.db, since=ctx.since).items
-    if not quotes:
-        return "<p>No quotes extracted.</p>"
     by_speaker: dict[str, list[Any]] = defaultdict(list)
-    for q in quotes:
+    for q in list_quotes(ctx.db, since=ctx.since).items:
         who = q.speaker_name or (q.speaker or "").removeprefix("ner:") or "(speaker not found)"
         by_speaker[who].append(q)
-    parts = []
-    for speaker, items in sorted(by_speaker.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        lines = "".join(
-            f"<blockquote>“{ctx.link(q.document, q.start, q.end, q.text)}”<br>"
-            f'<span class="muted">{esc(q.kind)} · {esc(q.cue)} · {esc(_source_label(q))}</span></blockquote>'
-            for q in items
-        )
-        parts.append(f"<h3>{esc(speaker)} ({len(items)})</h3>{lines}")
-    return "".join(parts)
+    return {
+        "speakers": sorted(by_speaker.items(), key=lambda kv: (-len(kv[1]), kv[0])),
+        "source_label": source_label,
+    }
 
 
-def events_section(ctx: ReportContext) -> str:
-    """Reported figures (casualties, drones, ...) with who claims them."""
+def _events_data(ctx: ReportContext) -> dict[str, Any]:
     from zopa.store.queries import list_events
 
-    events = list_events(ctx.db, since=ctx.since).items
-    if not events:
-        return "<p>No event figures extracted.</p>"
-    rows = "".join(
-        "<tr>"
-        f"<td>{esc(' '.join(filter(None, (e.qualifier, None if e.count is None else f'{e.count:g}'))))}</td>"
-        f"<td>{esc(e.unit or '')}</td>"
-        f"<td>{ctx.link(e.document, e.start, e.end, e.what)}</td><td>{esc(e.place or '')}</td>"
-        f"<td>{esc(e.when or '')}</td><td>{esc(e.claimed_by or '')}</td>"
-        f'<td class="muted">{esc(_source_label(e))}</td></tr>'
-        for e in events
-    )
-    columns = ("count", "unit", "what", "place", "when", "claimed by", "source")
-    head = "".join(f"<th>{h}</th>" for h in columns)
-    return f"<table><tr>{head}</tr>{rows}</table>"
+    return {"events": list_events(ctx.db, since=ctx.since).items, "source_label": source_label}
 
 
-def stories_section(ctx: ReportContext) -> str:
-    """Groups of articles on the same event."""
+def _stories_data(ctx: ReportContext) -> dict[str, Any]:
     from zopa.store.queries import list_stories
 
-    stories = list_stories(ctx.db).items
-    if not stories:
-        return "<p>No stories.</p>"
-    parts = []
-    for s in stories:
-        docs = "".join(f"<li>{ctx.doc_link(d, t)}</li>" for d, t in zip(s.documents, s.titles, strict=False))
-        span = f"{_when(s.first_published)} – {_when(s.last_published)}"
-        parts.append(
-            f'<h3>{esc(s.label)}</h3><p class="muted">{esc(span)} · '
-            f"{len(s.documents)} article(s)</p><ul>{docs}</ul>"
-        )
-    return "".join(parts)
+    return {"stories": list_stories(ctx.db).items, "when": _when}
 
 
 DEFAULT_SECTIONS: tuple[ReportSection, ...] = (
-    ReportSection("positions", "Positions", positions_section),
-    ReportSection("quotes", "Quotes by speaker", quotes_section),
-    ReportSection("events", "Events", events_section),
-    ReportSection("stories", "Stories", stories_section),
+    ReportSection.from_template("positions", "Positions", "sections/positions.html", _positions_data),
+    ReportSection.from_template("quotes", "Quotes by speaker", "sections/quotes.html", _quotes_data),
+    ReportSection.from_template("events", "Events", "sections/events.html", _events_data),
+    ReportSection.from_template("stories", "Stories", "sections/stories.html", _stories_data),
 )
 
 
@@ -319,8 +231,8 @@ def report_sections() -> tuple[ReportSection, ...]:
 # --- the page --------------------------------------------------------------------------------------------
 
 
-def render_document(text: str, document: int, spans: set[tuple[int, int]]) -> str:
-    """A document's text, HTML-escaped, with an anchor at the start of each span and the spans highlighted."""
+def render_document(text: str, document: int, spans: set[tuple[int, int]]) -> Markup:
+    """A document's text, escaped, with an anchor at the start of each span and the spans highlighted."""
     spans = {(max(0, s), min(len(text), e)) for s, e in spans if s < e}
     cuts = sorted({0, len(text), *(s for s, _ in spans), *(e for _, e in spans)})
     starts: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -329,25 +241,27 @@ def render_document(text: str, document: int, spans: set[tuple[int, int]]) -> st
     out: list[str] = []
     for a, b in itertools.pairwise(cuts):
         out.extend(f'<a class="anchor" id="{span_id(document, s, e)}"></a>' for s, e in starts.get(a, ()))
-        piece = esc(text[a:b])
+        piece = Markup.escape(text[a:b])
         covered = any(s <= a and b <= e for s, e in spans)
-        out.append(f"<mark>{piece}</mark>" if covered else piece)
-    return "".join(out)
+        out.append(f'<mark class="span">{piece}</mark>' if covered else str(piece))
+    return Markup("".join(out))
 
 
-def _documents_appendix(ctx: ReportContext) -> str:
+def _appendix(ctx: ReportContext) -> list[dict[str, Any]]:
     from zopa.store.queries import get_document
 
-    parts = []
+    out = []
     for doc_id in sorted(ctx.documents):
         doc = get_document(ctx.db, doc_id)
-        meta = ", ".join(x for x in (doc.outlet, _when(doc.published), doc.url or doc.source) if x)
-        text = render_document(doc.text, doc_id, ctx.linked.get(doc_id, set()))
-        parts.append(
-            f'<article id="doc-{doc_id}"><h3>{esc(doc.title)}</h3><p class="muted">{esc(meta)}</p>'
-            f'<div class="doc">{text}</div></article>'
+        out.append(
+            {
+                "id": doc_id,
+                "title": doc.title,
+                "meta": ", ".join(x for x in (doc.outlet, _when(doc.published), doc.url or doc.source) if x),
+                "text": render_document(doc.text, doc_id, ctx.linked.get(doc_id, set())),
+            }
         )
-    return "".join(parts) if parts else "<p>No documents referenced.</p>"
+    return out
 
 
 def render_report(
@@ -357,27 +271,29 @@ def render_report(
     title: str = "zopa report",
     since: date | datetime | None = None,
     issue_labels: dict[str, str] | None = None,
+    names: dict[str, str] | None = None,
 ) -> str:
     """The whole report page as one HTML string (see the module docstring); ``sections`` default to
     :func:`report_sections`."""
+    from zopa.presentation import environment, plotly_js, script, stylesheet
+
     sections = report_sections() if sections is None else tuple(sections)
-    ctx = ReportContext(db=db, since=since, issue_labels=dict(issue_labels or {}))
-    body = []
-    for section in sections:
-        fragment = section.render(ctx)
-        body.append(f'<section id="{esc(section.id)}"><h2>{esc(section.title)}</h2>{fragment}</section>')
-    body.append(f'<section id="documents"><h2>Documents</h2>{_documents_appendix(ctx)}</section>')
-    nav = "".join(f'<a href="#{esc(s.id)}">{esc(s.title)}</a>' for s in sections)
-    nav += '<a href="#documents">Documents</a>'
-    generated = datetime.now().strftime("%Y-%m-%d %H:%M")
-    scope = f" · since {since}" if since else ""
+    ctx = ReportContext(db=db, since=since, issue_labels=dict(issue_labels or {}), names=dict(names or {}))
+    body = [{"id": s.id, "title": s.title, "html": Markup(s.render(ctx))} for s in sections]
+    appendix = _appendix(ctx)
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{esc(title)}</title><style>{CSS}</style></head><body>"
-        f"<header><h1>{esc(title)}</h1><p>Generated {esc(generated)}{esc(scope)} · every item links to "
-        f"its sentence</p></header><nav>{nav}</nav><main>{''.join(body)}</main><script>{SCRIPT}</script>"
-        "</body></html>\n"
+        environment()
+        .get_template("report.html")
+        .render(
+            title=title,
+            generated=datetime.now().strftime("%Y-%m-%d %H:%M"),
+            since=since,
+            sections=body,
+            documents=appendix,
+            css=Markup(stylesheet()),
+            script=Markup(script()),
+            plotly=Markup(plotly_js().read_text(encoding="utf-8")) if ctx.charts else None,
+        )
     )
 
 
@@ -390,15 +306,17 @@ def write_report(
     since: date | datetime | None = None,
     codebook: Any = None,
 ) -> ReportInfo:
-    """Render the report and write it to ``path`` (UTF-8); issue labels come from ``codebook`` when given."""
+    """Render the report and write it to ``path`` (UTF-8); issue labels and actor names come from
+    ``codebook`` when given."""
     target = Path(path)
     if target.is_dir():
         raise InputError(str(target), "is a folder; give a file name for the report")
     if not target.parent.exists():
         raise InputError(str(target), f"folder {target.parent} does not exist")
     labels = {i.id: i.label for i in codebook.issues} if codebook is not None else {}
+    names = {a.id: a.name for a in codebook.actors} if codebook is not None else {}
     sections = report_sections() if sections is None else tuple(sections)
-    page = render_report(db, sections=sections, title=title, since=since, issue_labels=labels)
+    page = render_report(db, sections=sections, title=title, since=since, issue_labels=labels, names=names)
     data = page.encode("utf-8")
     target.write_bytes(data)
     documents = page.count('<article id="doc-')

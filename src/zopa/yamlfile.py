@@ -14,10 +14,10 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from zopa.errors import ZopaError
 
@@ -161,3 +161,57 @@ def field_problem(
         msg = "missing (it is required)"
     where = lines.where(loc) if lines is not None else source
     return f"{where}: field {shown}: {msg}" if shown else f"{where}: {msg}"
+
+
+# --- YAML inputs validated with pydantic (scenario, plan, overrides, backtest outcome) -------------------
+
+
+class InputModel(BaseModel):
+    """Base of a validated YAML input: unknown keys are refused (a typo is not silently ignored)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_yaml_model(path: str | Path, model: type[M], *, what: str) -> M:
+    """Read ``path`` (:func:`read_yaml`) and validate it as ``model``; a problem raises
+    :class:`~zopa.errors.InputError` naming the file, line, column, field and what is wrong."""
+    from zopa.errors import InputError
+
+    doc = read_yaml(path, what=what, error=InputError)
+    return validate_model(doc.data, model, source=str(doc.path), lines=doc, what=what)
+
+
+def validate_model(
+    data: Any, model: type[M], *, source: str, lines: YamlFile | None = None, what: str = "input"
+) -> M:
+    """``data`` validated as ``model`` (a mapping built in code has no lines: its errors name the field)."""
+    from zopa.errors import InputError
+
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        where = lines.where(()) if lines is not None else source
+        raise InputError(where, f"a {what} file is a mapping of fields, not a {type(data).__name__}")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        text = field_problem(exc, source, lines, _field_names(model))
+        cut = text.index(": ", len(source))  # "where: problem"; where is the file with its line, if known
+        raise InputError(text[:cut], text[cut + 2 :]) from None
+
+
+def _field_names(model: type[BaseModel]) -> set[str]:
+    """Every field name of a model and of the models inside it (for 'did you mean ...')."""
+    names: set[str] = set()
+    todo: list[Any] = [model]
+    while todo:
+        current = todo.pop()
+        if isinstance(current, type) and issubclass(current, BaseModel) and current.__name__ not in names:
+            names.add(current.__name__)
+            for name, f in current.model_fields.items():
+                names.add(name)
+                todo.extend(getattr(f.annotation, "__args__", ()) or (f.annotation,))
+    return {n for n in names if n[:1].islower()}

@@ -13,7 +13,16 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from zopa.cli._app import DbOption, JsonOption, app, console, db_default, print_json
+from zopa.cli._app import (
+    CodebookOption,
+    DbOption,
+    JsonOption,
+    app,
+    codebook_of,
+    console,
+    open_database,
+    print_json,
+)
 from zopa.errors import InputError
 
 SinceOption = Annotated[
@@ -21,10 +30,6 @@ SinceOption = Annotated[
     typer.Option("--since", help="Only evidence from articles published on or after this date (YYYY-MM-DD)."),
 ]
 LimitOption = Annotated[int | None, typer.Option("--limit", help="Show at most this many items.", min=1)]
-CodebookOption = Annotated[
-    Path | None,
-    typer.Option("--codebook", help="Codebook YAML file (default: the shipped Russia-Ukraine codebook)."),
-]
 
 
 def _since(value: str | None, option: str = "--since") -> date | None:
@@ -36,10 +41,10 @@ def _since(value: str | None, option: str = "--since") -> date | None:
         raise InputError(option, f"{value!r} is not a date (use YYYY-MM-DD)") from None
 
 
-def _db(db: str | None, *, read_only: bool = False) -> Any:
-    from zopa.store.db import open_db
-
-    return open_db(db or db_default(), read_only=read_only)
+def _db(db: str | None, *, create: bool = False, read_only: bool | None = False) -> Any:
+    """The database; only a command that stores articles (``create=True``) may create it; the listing
+    commands open it ``read_only``."""
+    return open_database(db, create=create, read_only=read_only)
 
 
 def _codebook(path: Path | None) -> Any:
@@ -91,17 +96,15 @@ def quotes_cmd(
     """
     from zopa.store.queries import list_quotes
 
+    day = _since(since)  # the arguments first: a bad one is named before the database is looked for
     if corroborated:
         from zopa.cli.tracking_cmds import corroborated_quotes, print_corroborated_quotes
 
-        database = _db(db)
-        day = _since(since)
-        groups = corroborated_quotes(database, speaker=speaker, since=day, outlet=outlet, limit=limit)
+        groups = corroborated_quotes(_db(db), speaker=speaker, since=day, outlet=outlet, limit=limit)
         print_corroborated_quotes(groups, as_json)
         return
 
-    database = _db(db, read_only=True)
-    page = list_quotes(database, speaker=speaker, outlet=outlet, since=_since(since), limit=limit)
+    page = list_quotes(_db(db, read_only=True), speaker=speaker, outlet=outlet, since=day, limit=limit)
     if as_json:
         print_json(_page_json(page))
         return
@@ -146,6 +149,7 @@ def positions_cmd(
     """
     from zopa.store.queries import list_positions, position_matrix
 
+    _since(since)  # a bad date is named before the database is looked for
     database = _db(db, read_only=corroborated is None)
     if corroborated is not None:
         from zopa.cli.tracking_cmds import corroborated_claims, print_corroborated_claims
@@ -216,7 +220,8 @@ def events_cmd(
     """
     from zopa.store.queries import list_events
 
-    page = list_events(_db(db, read_only=True), what=what, outlet=outlet, since=_since(since), limit=limit)
+    day = _since(since)
+    page = list_events(_db(db, read_only=True), what=what, outlet=outlet, since=day, limit=limit)
     if as_json:
         print_json(_page_json(page))
         return
@@ -246,7 +251,8 @@ def extract_cmd(
     """
     from zopa.pipeline import extract_stored
 
-    result = extract_stored(_db(db), codebook=_codebook(codebook), force=force)
+    database = _db(db)
+    result = extract_stored(database, codebook=codebook_of(database, codebook), force=force)
     if as_json:
         print_json(result.as_dict())
         return
@@ -311,8 +317,14 @@ def eval_cmd(
     for name, scores, ratios in rows:
         for metric, s in scores.items():
             table.add_row(
-                name, metric, str(s.tp), str(s.fp), str(s.fn),
-                f"{s.precision:.2f}", f"{s.recall:.2f}", f"{s.f1:.2f}",
+                name,
+                metric,
+                str(s.tp),
+                str(s.fp),
+                str(s.fn),
+                f"{s.precision:.2f}",
+                f"{s.recall:.2f}",
+                f"{s.f1:.2f}",
             )
         for metric, r in ratios.items():
             error = f" (mean error {r.mean_error:.1f})" if r.mean_error is not None else ""
@@ -352,36 +364,50 @@ def report_cmd(
     overrides: Annotated[
         Path | None, typer.Option("--overrides", help="Negotiation: analyst overrides (YAML) with reasons.")
     ] = None,
+    models: Annotated[
+        str | None, typer.Option("--models", help="Comma-separated model names (default: every model).")
+    ] = None,
+    draws: Annotated[int, typer.Option("--draws", help="Monte Carlo draws, vectorised models.", min=0)] = 500,
+    iterative_draws: Annotated[
+        int, typer.Option("--iterative-draws", help="Monte Carlo draws, models run draw by draw.", min=0)
+    ] = 20,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (results are reproducible).")] = 0,
     db: DbOption = "",
     as_json: JsonOption = False,
 ) -> None:
-    """One self-contained HTML page: positions matrix, quotes by speaker, events, stories, each linked;
-    how positions moved (a chart per issue, every shift) and the contradictions; then the negotiation built
-    from them (gap charts, zone of agreement, deals, plan scorecard, if talks
-    fail, timeline).
+    """One self-contained HTML page that opens with the answers per story, then the positions matrix, quotes
+    by speaker, events and stories, each linked to its sentence; how positions moved (a chart per issue, every
+    shift) and the contradictions; then the negotiation (gap charts with every model's forecast, the same as
+    `zopa negotiation gap` for the same --seed and draws; zone of agreement, deals, plan scorecard, if talks
+    fail, timeline, assumptions).
 
     Example: zopa report --html report.html --plan examples/plan-us-framework-2025.yaml
     """
-    from zopa.negotiation.analysis import load_plan
+    from zopa.negotiation.analysis import AnalysisOptions, load_plan
     from zopa.negotiation.overrides import load_overrides
-    from zopa.negotiation.report import negotiation_sections
+    from zopa.negotiation.report import full_report_sections
     from zopa.negotiation.scenario import load_scenario
-    from zopa.report import report_sections, write_report
+    from zopa.report import write_report
     from zopa.shifts_report import shifts_sections
 
-    book = _codebook(codebook)
-    sections = (
-        *report_sections(),
-        *shifts_sections(book),
-        *negotiation_sections(
-            book,
-            plan=load_plan(plan) if plan is not None else None,
-            scenario=load_scenario(scenario) if scenario is not None else None,
-            overrides=load_overrides(overrides) if overrides is not None else None,
-        ),
+    day = _since(since)
+    # the files first (a mistake in one is named before the database is looked for), then the database:
+    # written only if it can be (the forecasts are stored for the dashboard and the next report)
+    loaded_plan = load_plan(plan) if plan is not None else None
+    loaded_scenario = load_scenario(scenario) if scenario is not None else None
+    loaded_overrides = load_overrides(overrides) if overrides is not None else None
+    database = _db(db, read_only=None)
+    book = codebook_of(database, codebook)
+    names = tuple(m.strip() for m in models.split(",") if m.strip()) if models else None
+    sections = full_report_sections(
+        book,
+        shifts=shifts_sections(book),
+        plan=loaded_plan,
+        scenario=loaded_scenario,
+        overrides=loaded_overrides,
+        analysis=AnalysisOptions(models=names, draws=draws, iterative_draws=iterative_draws, seed=seed),
     )
-    database = _db(db, read_only=True)
-    info = write_report(database, html, sections=sections, since=_since(since), title=title, codebook=book)
+    info = write_report(database, html, sections=sections, since=day, title=title, codebook=book)
     if as_json:
         print_json(info.as_dict())
         return

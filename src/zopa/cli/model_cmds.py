@@ -9,22 +9,16 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import yaml
 from rich.table import Table
 
-from zopa.cli._app import AddressOption, EngineOption, JsonOption, app, console, print_json, ray_engine
+from zopa.cli._app import AddressOption, EngineOption, JsonOption, console, print_json, ray_engine, sub_app
 from zopa.errors import ModelInputError
 from zopa.listing import first
-from zopa.models.agreement import package_deals, score_plan, zone_of_agreement
-from zopa.models.montecarlo import simulate
-from zopa.models.readers import FORMATS, read_negotiation, read_plan
-from zopa.models.registry import compare_models, model_names, model_summary, run_model
+from zopa.models import FORMATS
 
-model_app = typer.Typer(
-    help="Negotiation models on a table file: forecasts, zone of agreement, deals, plans.",
-    no_args_is_help=True,
+model_app = sub_app(
+    "model", "Negotiation models on a table file: forecasts, zone of agreement, deals, plans."
 )
-app.add_typer(model_app, name="model")
 
 FileArg = Annotated[
     Path, typer.Argument(help="Negotiation table: zopa YAML/CSV, KTAB CSV/XML or Decide file.")
@@ -35,6 +29,8 @@ FormatOption = Annotated[
 
 
 def _params(items: list[str] | None) -> dict[str, Any]:
+    import yaml
+
     out: dict[str, Any] = {}
     for item in items or []:
         if "=" not in item:
@@ -85,6 +81,10 @@ def run_cmd(
 
     Example: zopa model run examples/negotiation.yaml --model nash.v1 --draws 2000 --seed 1
     """
+    from zopa.models.montecarlo import simulate
+    from zopa.models.readers import read_negotiation
+    from zopa.models.registry import run_model
+
     runner = ray_engine(engine, address, workers)
     table = read_negotiation(file, format=fmt)
     params = _params(param)
@@ -130,6 +130,9 @@ def compare_cmd(file: FileArg, fmt: FormatOption = None, as_json: JsonOption = F
 
     Example: zopa model compare examples/negotiation.yaml
     """
+    from zopa.models.readers import read_negotiation
+    from zopa.models.registry import compare_models
+
     cmp = compare_models(read_negotiation(file, format=fmt))
     if as_json:
         print_json(cmp.as_dict())
@@ -151,6 +154,9 @@ def zopa_cmd(file: FileArg, fmt: FormatOption = None, as_json: JsonOption = Fals
 
     Example: zopa model zopa examples/negotiation.yaml
     """
+    from zopa.models.agreement import zone_of_agreement
+    from zopa.models.readers import read_negotiation
+
     z = zone_of_agreement(read_negotiation(file, format=fmt))
     if as_json:
         print_json(z.as_dict())
@@ -188,6 +194,9 @@ def deals_cmd(
 
     Example: zopa model deals examples/negotiation.yaml --top 5
     """
+    from zopa.models.agreement import package_deals
+    from zopa.models.readers import read_negotiation
+
     rep = package_deals(read_negotiation(file, format=fmt), top=top)
     if as_json:
         print_json(rep.as_dict())
@@ -227,6 +236,9 @@ def score_plan_cmd(
 
     Example: zopa model score-plan examples/negotiation.yaml examples/plan.yaml
     """
+    from zopa.models.agreement import score_plan
+    from zopa.models.readers import read_negotiation, read_plan
+
     score = score_plan(read_negotiation(file, format=fmt), read_plan(plan))
     if as_json:
         print_json(score.as_dict())
@@ -256,6 +268,8 @@ def list_cmd(as_json: JsonOption = False) -> None:
 
     Example: zopa model list --json
     """
+    from zopa.models.registry import model_names, model_summary
+
     names = model_names()
     if as_json:
         print_json([{"name": n, "summary": model_summary(n)} for n in names])

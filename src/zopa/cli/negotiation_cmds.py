@@ -14,19 +14,24 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from zopa.cli._app import DbOption, JsonOption, app, console, db_default, print_json
+from zopa.cli._app import (
+    CodebookOption,
+    DbOption,
+    JsonOption,
+    app,
+    codebook_of,
+    console,
+    open_database,
+    print_json,
+    sub_app,
+)
 from zopa.listing import first
 
-negotiation_app = typer.Typer(
-    help="The negotiation built from stored evidence: gap, zone of agreement, deals, plans, scenarios.",
-    no_args_is_help=True,
+negotiation_app = sub_app(
+    "negotiation",
+    "The negotiation built from stored evidence: gap, zone of agreement, deals, plans, scenarios.",
 )
-app.add_typer(negotiation_app, name="negotiation")
 
-CodebookOption = Annotated[
-    Path | None,
-    typer.Option("--codebook", help="Codebook YAML file (default: the shipped Russia-Ukraine codebook)."),
-]
 OverridesOption = Annotated[
     Path | None,
     typer.Option("--overrides", help="Analyst overrides (YAML): values set by hand with a reason."),
@@ -56,12 +61,10 @@ PARTY_COLOURS = ("red", "blue", "green", "magenta", "cyan", "yellow", "bright_re
 def _source(
     db: str, codebook: Path | None, overrides: Path | None, as_of: str | None, half_life: float
 ) -> Any:
-    from zopa.codebook import default_codebook_path, load_codebook
     from zopa.errors import InputError
-    from zopa.negotiation.build import BuildOptions
     from zopa.negotiation.overrides import load_overrides
+    from zopa.negotiation.records import BuildOptions
     from zopa.negotiation.service import NegotiationSource
-    from zopa.store.db import open_db
 
     day = None
     if as_of:
@@ -69,11 +72,13 @@ def _source(
             day = date.fromisoformat(as_of)
         except ValueError:
             raise InputError("--as-of", f"{as_of!r} is not a date (YYYY-MM-DD)") from None
+    loaded = load_overrides(overrides) if overrides is not None else None  # the files first, then the db
+    database = open_database(db, read_only=None)  # written if it can be: the forecasts are stored
     return NegotiationSource(
-        db=open_db(db or db_default(), read_only=True),
-        codebook=load_codebook(codebook if codebook is not None else default_codebook_path()),
+        db=database,
+        codebook=codebook_of(database, codebook),
         options=BuildOptions(half_life_days=half_life, as_of=day),
-        overrides=load_overrides(overrides) if overrides is not None else None,
+        overrides=loaded,
     )
 
 
@@ -126,15 +131,14 @@ def _bar(
     return text
 
 
-def _forecast_bar(median: float | None, lo: float | None, hi: float | None, point: float | None) -> Text:
+def _forecast_bar(value: float | None, lo: float | None, hi: float | None) -> Text:
     chars = [" "] * WIDTH
     if lo is not None and hi is not None:
         for k in range(_cell(lo), _cell(hi) + 1):
             chars[k] = "─"
         chars[_cell(lo)], chars[_cell(hi)] = "[", "]"
-    centre = median if median is not None else point
-    if centre is not None:
-        chars[_cell(centre)] = "┼"
+    if value is not None:
+        chars[_cell(value)] = "┼"
     return Text("".join(chars), style="yellow")
 
 
@@ -253,8 +257,9 @@ def gap_cmd(
     console.print(
         f"[bold]{report.negotiation}[/bold] as of {report.as_of or 'undated'}  "
         "[dim]● position  ━ acceptable range (red line)  ✕ expected if talks fail  "
-        "[ ┼ ] forecast median and 80% interval[/dim]"
+        "[ ┼ ] forecast and interval[/dim]"
     )
+    console.print(report.options["convention"], style="dim", markup=False)
     for g in report.issues:
         console.rule(f"{g.issue}: {g.label}")
         head = f"gap {g.gap:.0f} points ({g.between[0]} ↔ {g.between[1]})"
@@ -285,12 +290,14 @@ def gap_cmd(
                 )
         for f in g.forecasts:
             line = Text(f"{f.model[:13]:<14}")
-            if f.error:
-                line.append(f"not run: {f.error}", style="dim")
+            if f.error or f.reads_no_agreement:
+                line.append(f.text(), style="dim")
             else:
-                line.append(_forecast_bar(f.median, f.lo, f.hi, f.point))
-                line.append(f" {_fmt(f.point, 1):>5} [{_fmt(f.lo)}-{_fmt(f.hi)}]", style="dim")
+                line.append(_forecast_bar(f.value, f.lo, f.hi))
+                line.append(f" {f.text()}", style="dim")
             console.print(line)
+            for note in f.notes():
+                console.print(f"{'':14}{note}", style="dim", markup=False)
         for o in g.linked_offers:
             console.print(
                 f"[cyan]linked:[/cyan] {o.actor} would accept {o.issue} = {_fmt(o.value)} if it gets "
@@ -335,16 +342,13 @@ def zopa_cmd(
         f"(smallest margin {z.min_margin:+.3f})"
     )
     if not z.exists and z.colliding:
-        console.print(
-            f"colliding: {', '.join(z.colliding)}; smallest total concession {z.concession:.1f} points"
-        )
+        console.print(f"colliding: {', '.join(z.colliding)}; {z.concession_text}")
     for v in z.issues:
         if not v.empty:
             console.print(f"[green]{v.issue}[/green]: zone {v.lo:.0f}-{v.hi:.0f}")
             continue
         console.print(
-            f"[red]{v.issue}[/red]: no zone; colliding {', '.join(v.colliding)}; opens with a "
-            f"concession of {v.concession:.1f} points at {_fmt(v.opening_point)}"
+            f"[red]{v.issue}[/red]: no zone; colliding {', '.join(v.colliding)}; {v.concession_text}"
         )
         for lim in v.limits:
             for field in ("red_line", "batna"):
@@ -401,6 +405,8 @@ def deals_cmd(
         outcome = ", ".join(f"{i}={v:.0f}" for i, v in deal["outcome"].items())
         margins = ", ".join(f"{a} {m:+.3f}" for a, m in deal["margins"].items())
         console.print(f"{k}. {outcome}  [dim]margins: {margins}[/dim]")
+    for w in d.warnings:
+        console.print(f"  [yellow]thin evidence:[/yellow] {w}")
     trades, more = first(d.trades, 10)
     if more:
         console.print(f"[dim]trades: the best {len(trades)} ({more})[/dim]")
@@ -409,16 +415,25 @@ def deals_cmd(
             f"trade: {tr['actor_a']} gives {tr['a_moves']:.0f} on {tr['a_gives_on']}, "
             f"{tr['actor_b']} gives {tr['b_moves']:.0f} on {tr['b_gives_on']} (each gains {tr['gain']:.3f})"
         )
+        for w in tr["warnings"]:
+            console.print(f"  [yellow]thin evidence:[/yellow] {w}")
     for c in d.conditional:
         verdict = (
-            "[green]all prefer it to no deal[/green]" if c.all_prefer else "[red]not all prefer it[/red]"
+            "[green]nobody is worse off than with no deal[/green]"
+            if c.all_prefer
+            else f"[red]worse off: {', '.join(c.worse_off)}[/red]"
         )
         console.print(
-            f"conditional package ({c.offer.actor}: {c.offer.issue} for {c.offer.conditional_on}): {verdict}"
+            f"conditional offer ({c.offer.actor}: {c.offer.issue} for {c.offer.conditional_on}): {verdict}"
         )
-        console.print("  " + ", ".join(f"{a} {m:+.3f}" for a, m in c.margins.items()))
-        for actor, issues in c.red_lines_broken.items():
-            console.print(f"  [red]breaks {actor}'s red line on {', '.join(issues)}[/red]")
+        console.print(f"  {c.verdict}")
+        package = ", ".join(f"{i}={v:.0f}" for i, v in c.package.items())
+        console.print(f"  [dim]package scored: {package}[/dim]")
+        for iid in (c.offer.issue, c.offer.conditional_on):
+            console.print(f"  [dim]{iid}: {c.basis.get(iid, 'not in the negotiation table')}[/dim]")
+        console.print("  margins over no deal: " + ", ".join(f"{a} {m:+.3f}" for a, m in c.margins.items()))
+        for w in c.warnings:
+            console.print(f"  [yellow]thin evidence:[/yellow] {w}")
 
 
 @negotiation_app.command("plan")
@@ -439,7 +454,8 @@ def plan_cmd(
     from zopa.negotiation.analysis import load_plan
     from zopa.negotiation.service import plan_from_db
 
-    p = plan_from_db(_source(db, codebook, overrides, as_of, half_life), load_plan(plan))
+    proposal = load_plan(plan)  # a bad plan file is reported before the database is opened
+    p = plan_from_db(_source(db, codebook, overrides, as_of, half_life), proposal)
     if as_json:
         _out(p.as_dict())
         return
@@ -506,10 +522,12 @@ def scenario_cmd(
     from zopa.negotiation.scenario import load_scenario
     from zopa.negotiation.service import scenario_from_db
 
+    what_if = load_scenario(scenario)  # the files first, then the database
+    proposal = load_plan(plan) if plan is not None else None
     report = scenario_from_db(
         _source(db, codebook, overrides, as_of, half_life),
-        load_scenario(scenario),
-        plan=load_plan(plan) if plan is not None else None,
+        what_if,
+        plan=proposal,
         options=_analysis(models, 0, 0, 0),
     )
     if as_json:
@@ -545,9 +563,16 @@ def scenario_cmd(
         console.rule(f"what if: {w.name}")
         for ch in w.changes:
             console.print(f"  {ch.actor}/{ch.issue or '*'}/{ch.field} -> {ch.value}")
-        moved = [m for m in w.movements if m.delta is None or abs(m.delta) > 1e-6]
+        moved = [
+            m
+            for m in w.movements
+            if (m.delta is None and (m.before, m.after) != (None, None)) or (m.delta and abs(m.delta) > 1e-6)
+        ]
+        none = "none (no agreement)"
         for mv in moved:
-            console.print(f"  {mv.what}: {_fmt(mv.before, 3)} -> {_fmt(mv.after, 3)}")
+            before = none if mv.before is None else f"{mv.before:.3f}"
+            after = none if mv.after is None else f"{mv.after:.3f}"
+            console.print(f"  {mv.what}: {before} -> {after}")
         if not moved:
             console.print("  nothing moves")
         console.print(
@@ -596,3 +621,104 @@ def timeline_cmd(
                 console.print(f'    [dim]{e.stance}: "{e.sentence}" ({e.cite()})[/dim]')
             if more:
                 console.print(f"    [dim]{more}[/dim]")
+
+
+@app.command("backtest")
+def backtest_cmd(
+    paths: Annotated[
+        list[str], typer.Argument(help="Articles: files, folders, feeds (as for zopa analyze).")
+    ],
+    until: Annotated[
+        str, typer.Option("--until", help="Use the articles published up to this day (YYYY-MM-DD).")
+    ],
+    outcome: Annotated[
+        Path,
+        typer.Option("--outcome", help="Outcome YAML: the deal's value per issue, each with its sentence."),
+    ],
+    codebook: CodebookOption = None,
+    models: ModelsOption = None,
+    draws: DrawsOption = 500,
+    iterative_draws: IterDrawsOption = 20,
+    seed: SeedOption = 0,
+    keep_db: Annotated[
+        Path | None,
+        typer.Option("--keep-db", help="Analyse into this SQLite file and keep it (default: temporary)."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Forecast a negotiation from the news published before a deal, and score every model per issue against
+    the deal, beside a naive baseline (the mean of the parties' last stated points).
+
+    Example: zopa backtest ../shared/corpus/us-china-trade/articles --until 2025-10-29
+             --outcome examples/us-china-busan-2025-outcome.yaml
+    """
+    from zopa.codebook import default_codebook_path, load_codebook
+    from zopa.errors import InputError
+    from zopa.negotiation.backtest import backtest, load_outcome
+
+    try:
+        day = date.fromisoformat(until)
+    except ValueError:
+        raise InputError("--until", f"{until!r} is not a date (YYYY-MM-DD)") from None
+    wanted = load_outcome(outcome)
+    if codebook is None:  # the codebook the outcome is written for, when zopa ships it
+        shipped = default_codebook_path().parent / f"{wanted.codebook}.yaml"
+        codebook = shipped if wanted.codebook and shipped.is_file() else default_codebook_path()
+    database = open_database(str(keep_db), create=True) if keep_db is not None else None
+    report = backtest(
+        paths,
+        until=day,
+        outcome=wanted,
+        codebook=load_codebook(codebook),
+        options=_analysis(models, draws, iterative_draws, seed),
+        db=database,
+    )
+    if as_json:
+        _out(report.as_dict())
+        return
+    console.print(
+        f"[bold]Backtest[/bold]: {report.outcome} ({report.outcome_date}) against the news up to "
+        f"{report.until}: "
+        f"{report.used} of {report.articles} articles ({report.after} later, {report.undated} undated, left "
+        f"out), {report.statements} statements"
+    )
+    console.print(report.options["convention"], style="dim", markup=False)
+    names = [s.model for s in report.scores]
+
+    def cell(f: dict[str, Any] | None) -> str:
+        if f is None:
+            return "-"
+        if f["value"] is None:
+            return "no agreement" if f["text"].startswith("no agreement") else "not run"
+        return f"{f['value']:.0f} (off {f['error']:.0f})"
+
+    for r in report.rows:
+        base = "-" if r.baseline is None else f"{r.baseline:.0f} (off {r.baseline_error:.0f})"
+        stated = ", ".join(f"{a} {v:g}" for a, v in r.last_stated.items())
+        console.print(
+            f"[bold]{r.issue}[/bold]: outcome {r.outcome:g}; baseline {base}"
+            + (f" [dim](last stated: {stated})[/dim]" if stated else "")
+        )
+        if r.note:
+            console.print(f"  {r.note}", style="dim", markup=False)
+        else:
+            console.print("  " + "; ".join(f"{m} {cell(r.forecasts.get(m))}" for m in names), markup=False)
+    table = Table(title="mean absolute error over the outcome issues each model forecast")
+    for col in ("model", "issues", "mean error", "baseline, same issues", "closer on", "beats it"):
+        table.add_column(col, justify="left" if col == "model" else "right")
+    for sc in report.scores:
+        table.add_row(
+            sc.model,
+            str(sc.issues),
+            "-" if sc.mae is None else f"{sc.mae:.1f}",
+            "-" if sc.baseline_mae is None else f"{sc.baseline_mae:.1f}",
+            f"{sc.wins} of {sc.compared}" if sc.compared else "-",
+            "yes" if sc.beats_baseline else "no",
+        )
+    console.print(table)
+    if report.baseline_mae is not None:
+        covered = sum(1 for r in report.rows if r.baseline is not None)
+        console.print(f"baseline: mean error {report.baseline_mae:.1f} over {covered} issues")
+    console.print(report.verdict, style="bold", markup=False, soft_wrap=True)
+    for problem in report.problems:
+        console.print(problem, style="dim", markup=False)

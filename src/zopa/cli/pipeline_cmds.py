@@ -14,22 +14,25 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
 from zopa.cli._app import (
     AddressOption,
+    CodebookOption,
     DbOption,
     EngineOption,
     JsonOption,
     app,
+    codebook_of,
     console,
     db_default,
     err_console,
+    open_database,
     print_json,
     ray_engine,
 )
+from zopa.errors import InputError
 
 PathsArgument = Annotated[
     list[str],
@@ -47,16 +50,10 @@ PrivateUrlsOption = Annotated[
         help="Also fetch URLs on this machine or a private network (refused by default).",
     ),
 ]
-CodebookOption = Annotated[
-    Path | None,
-    typer.Option("--codebook", help="Codebook YAML file (default: the shipped Russia-Ukraine codebook)."),
-]
 
 
-def _open(db: str | None, *, read_only: bool = False) -> Any:
-    from zopa.store.db import open_db
-
-    return open_db(db or db_default(), read_only=read_only)
+def _open(db: str | None, *, create: bool = False, read_only: bool = False) -> Any:
+    return open_database(db, create=create, read_only=read_only)
 
 
 @contextmanager
@@ -65,6 +62,8 @@ def _progress(enabled: bool) -> Iterator[Any]:
     if not enabled or not err_console.is_terminal:
         yield None
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     columns = (
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -110,16 +109,20 @@ def analyze_cmd(
     db: DbOption = "",
     as_json: JsonOption = False,
 ) -> None:
-    """Ingest articles, extract evidence with the codebook, group stories, and print a summary (the main job).
+    """Ingest articles, extract evidence with the codebook, group stories, and answer the first questions per
+    story: each issue's gap and zone of agreement (which red lines collide), a package every party prefers
+    to no deal (or the concession that would open one), the conditional offers, what each side expects if
+    talks fail, each with its strongest sentence (--json: the same as JSON).
 
     Example: zopa analyze ../shared/seeds --db zopa.db; zopa analyze news/ --engine ray --workers 8
     """
-    from zopa.codebook import default_codebook_path, load_codebook
+    from zopa.negotiation.summary import answer_summary
     from zopa.pipeline import AnalyzeOptions, analyze
 
     runner = ray_engine(engine, address, workers)
-    book = load_codebook(codebook if codebook is not None else default_codebook_path())
-    database = _open(db)
+    _refuse_if_nothing_to_read(paths)
+    database = _open(db, create=True)
+    book = codebook_of(database, codebook)
     with _progress(not as_json) as progress:
         report = analyze(
             paths,
@@ -134,58 +137,63 @@ def analyze_cmd(
                 engine=runner,
             ),
         )
+    read_any = bool(report.ingest.documents)
+    summary = answer_summary(database, book) if read_any else None
     if as_json:
-        print_json(report.as_dict() | {"ok": report.ok})
-    else:
+        print_json(report.as_dict() | {"ok": report.ok, "summary": summary.as_dict() if summary else None})
+    elif read_any:
         ing, ext, st = report.ingest, report.extract, report.stats
-        table = Table(title=f"zopa analyze: {database.url}", show_header=False)
-        table.add_column("what")
-        table.add_column("count", justify="right")
-        rows = [
-            ("documents added", len(ing.added)),
-            ("  of which near-duplicates", len(ing.near_duplicates)),
-            ("already stored (skipped)", len(ing.duplicates)),
-            ("documents extracted", len(ext.extracted)),
-            ("quotes found", ext.counts.get("quotes", 0)),
-            ("positions found", ext.counts.get("positions", 0)),
-            ("event figures found", ext.counts.get("events", 0)),
-            ("inputs with errors", len(report.errors)),
-            ("database: documents", st.documents),
-            ("database: stories", st.stories),
-            ("database: quotes", st.quotes),
-            ("database: positions", st.positions),
-            ("database: events", st.events),
-        ]
-        for what, count in rows:
-            table.add_row(what, str(count))
-        console.print(table)
-        _print_findings(database)
         console.print(
-            "Next: [bold]zopa positions[/], [bold]zopa quotes[/], [bold]zopa negotiation gap[/], "
-            "[bold]zopa negotiation zopa[/], [bold]zopa report --html report.html[/]"
+            f"[bold]zopa analyze[/]: {len(ing.added)} documents added "
+            f"({len(ing.near_duplicates)} near-duplicates), "
+            f"{len(ing.duplicates)} already stored; found {ext.counts.get('quotes', 0)} quotes, "
+            f"{ext.counts.get('positions', 0)} positions, {ext.counts.get('events', 0)} event figures; "
+            f"{database.url} holds {st.documents} documents in {st.stories} "
+            f"{'story' if st.stories == 1 else 'stories'}"
+            + (f"; {len(report.errors)} inputs with errors" if report.errors else "")
         )
+        assert summary is not None
+        print_summary(summary)
     _report_errors(report.errors)
     if not report.ok:
         sys.exit(1)
 
 
-def _print_findings(database: Any) -> None:
-    """What the stored coverage says, in a few lines: stories, then each party's stances by issue."""
-    from zopa.store import queries
+def _refuse_if_nothing_to_read(paths: list[str]) -> None:
+    """Every input named is missing (a typo): say so and stop before a database is created or changed."""
+    from zopa.ingest import expand_inputs
 
-    for story in queries.list_stories(database, limit=5).items:
-        console.print(f"[bold]Story {story.id}[/] ({len(story.documents)} articles): {story.label}")
-    matrix = queries.position_matrix(database)
-    by_actor: dict[str, dict[str, list[str]]] = {}
-    for cell in sorted(matrix.cells, key=lambda c: (-c.total, c.issue)):
-        mark = f"{cell.issue}{' (red line)' if cell.red_line else ''}"
-        by_actor.setdefault(cell.actor, {}).setdefault(cell.stance, []).append(mark)
-    for actor in matrix.actors:
-        stances = by_actor.get(actor)
-        if not stances:
-            continue
-        said = "; ".join(f"[italic]{stance}[/] {', '.join(issues)}" for stance, issues in stances.items())
-        console.print(f"  [bold]{matrix.actor_names.get(actor, actor)}[/]: {said}")
+    items = list(expand_inputs(paths))
+    if items and all(isinstance(i, InputError) for i in items):
+        _report_errors(items)
+        sys.exit(1)
+
+
+def print_summary(summary: Any) -> None:
+    """The answer summary (:func:`zopa.negotiation.summary.answer_summary`) on one screen."""
+    for story in summary.stories:
+        span = f", {story.first} to {story.last}" if story.first else ""
+        head = f"Story {story.story}" if story.story is not None else "All articles"
+        label = f": {story.label}" if story.label else ""
+        console.print(f"[bold]{head}[/] ({story.documents} articles{span}){label}")
+        if story.note:
+            console.print(f"  [dim]{story.note}[/dim]")
+        findings = [*story.issues, *([story.package] if story.package else []), *story.offers,
+                    *story.talks_fail]  # fmt: skip
+        for finding in findings:
+            console.print(f"  • {finding.text}", highlight=False)
+            for sentence in finding.sentences:
+                console.print(f'    [dim]"{sentence.text}" ({sentence.cite})[/dim]', highlight=False)
+        if story.one_party:
+            console.print(f"  [dim]one party only: {', '.join(story.one_party)}[/dim]")
+    if summary.more_stories:
+        console.print(f"[dim]{summary.more_stories} more stories: zopa stories[/dim]")
+    if summary.undated_documents:
+        console.print(
+            f"[dim]{summary.undated_documents} articles have no date (none in their metadata or text): "
+            "time decay treats them as the oldest[/dim]"
+        )
+    console.print("Next: " + "; ".join(summary.next_steps))
 
 
 @app.command("ingest")
@@ -202,7 +210,7 @@ def ingest_cmd(
     """
     from zopa.pipeline import IngestOptions, ingest
 
-    database = _open(db)
+    database = _open(db, create=True)
     with _progress(not as_json) as progress:
         options = _options(IngestOptions, max_mb, progress, allow_private_urls=allow_private_urls)
         report = ingest(paths, database, options=options)

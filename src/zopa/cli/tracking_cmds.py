@@ -270,7 +270,7 @@ def watch_cmd(
         fetch_links=fetch_links,
         allow_private_urls=allow_private_urls,
     )
-    database = _db(db)
+    database = _db(db, create=True)  # it stores what it reads
     stop = threading.Event()
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     say = _say_to(err_console if as_json else console)  # with --json, stdout holds only the report

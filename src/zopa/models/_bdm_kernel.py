@@ -2,9 +2,9 @@
 
 The same model as the NumPy engine in :mod:`zopa.models.bdm` (the readable reference), computed with loops
 instead of ~190 array calls per issue and round. Each value is built with the same floating-point operations
-in the same order as there, sums included (:func:`_pairwise_sum` is NumPy's summation), so on a machine where
-NumPy's ``exp`` and ``log`` are the C library's the two engines agree to the last bit; elsewhere they differ
-by rounding only. Imported lazily by ``bdm_model``: importing numba costs a few tenths of a second.
+in the same order as there, sums included (:func:`_pairwise_sum` is NumPy's summation), with the same ``exp``
+and ``log`` (:mod:`zopa.models._elementary`), so the two engines agree to the last bit on any CPU. Imported
+lazily by ``bdm_model``: importing numba costs a few tenths of a second.
 """
 
 from __future__ import annotations
@@ -12,12 +12,26 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from zopa.models import _elementary
+
 EPS = 1e-12  # as bdm._EPS
 BY_TYPE, LEAST_MOVE, MAX_EU = 0, 1, 2
 OFFER_CHOICES = {"by_type": BY_TYPE, "least_move": LEAST_MOVE, "max_eu": MAX_EU}
 CONFRONTATION, COMPROMISE, CAPITULATION = 1, 2, 3
 
 _jit = numba.njit(cache=True, nogil=True)
+
+
+def notice_if_compiling() -> None:
+    """One line on standard error before this machine's first compile of the engine (then it is cached)."""
+    from zopa.models._elementary import compile_notice
+
+    compile_notice(run_issue, "the compiled bdm.v1 engine", seconds=12)
+
+# exp and log from basic operations: the NumPy engine uses the same ones, so the bits agree on any CPU
+_exp = _jit(_elementary.exp_scalar)
+_log = _jit(_elementary.log_scalar)
+LOG_HALF = _elementary.log_scalar(0.5)
 
 
 @_jit
@@ -146,13 +160,12 @@ def _geometry(
     ``m``-th actor nearest ``x_I`` (each position as often as actors hold it)."""
     n = len(xs)
     u = len(lo)
-    log_half = np.log(0.5)
     for ii in range(u):
         lo[ii, ii] = start[ii]
         dist[ii, ii] = 0.0
         log_d[ii, ii] = -np.inf
-        log_near[ii, ii] = log_half
-        log_far[ii, ii] = log_half
+        log_near[ii, ii] = LOG_HALF
+        log_far[ii, ii] = LOG_HALF
         k = start[ii]
         for jj in range(ii + 1, u):
             mid = (xu[ii] + xu[jj]) / 2.0  # the midpoints grow with jj: one pass over the actors
@@ -163,13 +176,13 @@ def _geometry(
             dd = abs(xu[ii] - xu[jj]) / scale
             dist[ii, jj] = dd
             dist[jj, ii] = dd
-            v = np.log(dd)
+            v = _log(dd)
             log_d[ii, jj] = v
             log_d[jj, ii] = v
-            v = np.log(max(0.5 - 0.5 * dd, 0.0))
+            v = _log(max(0.5 - 0.5 * dd, 0.0))
             log_near[ii, jj] = v
             log_near[jj, ii] = v
-            v = np.log(0.5 + 0.5 * dd)
+            v = _log(0.5 + 0.5 * dd)
             log_far[ii, jj] = v
             log_far[jj, ii] = v
     if all_votes:
@@ -253,12 +266,16 @@ def _vote_shares(
 
 
 @_jit
-def _extra(own: float, mu: float, scale: float, dist: float, q: float, t: float, rv: float) -> float:
-    """The ``Q < 1`` term of an expected utility: ``(1 - Q) (T U_b + (1 - T) U_w)``."""
+def _extra(
+    own: float, mu: float, scale: float, dist: float, q: float, t: float, rv: float, neutral: bool
+) -> float:
+    """The ``Q < 1`` term of an expected utility: ``(1 - Q) (T U_b + (1 - T) U_w)``; powers ``exp(rv log
+    y)``, none where every actor is risk-neutral (``neutral``), as ``bdm._power``."""
     spread = min(max(0.25 * (abs(own - mu) / scale + dist), 0.0), 0.5)
-    return (1.0 - q) * (
-        t * (2.0 - 4.0 * (0.5 - spread) ** rv) + (1.0 - t) * (2.0 - 4.0 * (0.5 + spread) ** rv)
-    )
+    better, worse = 0.5 - spread, 0.5 + spread
+    if not neutral:
+        better, worse = _exp(rv * _log(better)), _exp(rv * _log(worse))
+    return (1.0 - q) * (t * (2.0 - 4.0 * better) + (1.0 - t) * (2.0 - 4.0 * worse))
 
 
 @_jit
@@ -338,7 +355,7 @@ def _round(
                 e -= us
                 e *= ss[i]
                 e += us
-                vals[jj] = e - _extra(xu[jj], mu, scale, dd, q, t, 1.0)
+                vals[jj] = e - _extra(xu[jj], mu, scale, dd, q, t, 1.0, True)
         for j in range(n):
             row_vals[j] = vals[ui[j]]
         if q != 1.0:
@@ -360,12 +377,9 @@ def _round(
     if votes_use_risk:
         for k in range(n):
             for jj in range(u):
-                a[k, jj] = np.exp(r[k] * log_d[ui[k], jj]) * w[k]
+                a[k, jj] = _exp(r[k] * log_d[ui[k], jj]) * w[k]
         _vote_shares(u, ui, lo, ranked, coef, all_votes, a, cum, terms, p, pt)
 
-    # 0.5 ** r as NumPy computes it, pow(0.5, r): with a constant base LLVM rewrites the power as exp2(-r),
-    # which can differ in the last bit; 0.0 * scale (scale > 0 and finite) hides the constant
-    half = 0.5 + 0.0 * scale
     eu_ji = np.empty(u)
     a_ij = np.empty(u)
     us_row = np.empty(u)
@@ -378,10 +392,10 @@ def _round(
         # expected utilities seen by actor i, with its own exponent, against each distinct position
         ii = ui[i]
         ri = r[i]
-        sq = q * (2.0 - 4.0 * half**ri)
+        sq = q * (2.0 - 4.0 * _exp(ri * LOG_HALF))
         for jj in range(u):
-            us = 2.0 - np.exp(ri * log_near[ii, jj]) * 4.0
-            uf = 2.0 - np.exp(ri * log_far[ii, jj]) * 4.0
+            us = 2.0 - _exp(ri * log_near[ii, jj]) * 4.0
+            uf = 2.0 - _exp(ri * log_far[ii, jj]) * 4.0
             diff = us - uf
             e = p[ii, jj] * diff
             e += uf
@@ -395,8 +409,8 @@ def _round(
             us_row[jj] = us
         if q != 1.0:
             for jj in range(u):
-                extra[jj] = _extra(xs[i], mu, scale, dist[ii, jj], q, t, ri)
-                eu_ji[jj] -= _extra(xu[jj], mu, scale, dist[ii, jj], q, t, ri)
+                extra[jj] = _extra(xs[i], mu, scale, dist[ii, jj], q, t, ri, False)
+                eu_ji[jj] -= _extra(xu[jj], mu, scale, dist[ii, jj], q, t, ri, False)
         # its offers: from actors at another position with EU_ji > 0; the best of each kind (by_type keeps
         # the lowest kind that has one), ties to the first
         for slot in range(4):
@@ -450,7 +464,10 @@ def _round(
         inp = order[i]
         r_out[inp] = ri
         if j >= 0:
-            new_x[inp] = xs[i] + (xs[j] - xs[i]) * best_share[slot]
+            if best_kind[slot] == COMPROMISE:
+                new_x[inp] = xs[i] + (xs[j] - xs[i]) * best_share[slot]
+            else:  # onto x_j itself, as bdm.one_round
+                new_x[inp] = xs[j]
             offer_from[inp] = order[j]
             offer_kind[inp] = best_kind[slot]
         else:

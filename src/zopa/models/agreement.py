@@ -66,8 +66,11 @@ class ZoneReport:
     min_margin: float  # the smallest margin at that package (negative when no zone)
     ranges: dict[str, tuple[float, float]]  # per issue, the outcomes found inside the joint zone
     colliding: list[str]  # actors whose constraints bind when the joint zone is empty
-    concession: float  # smallest total concession (scale points) that opens the joint zone
+    concession: float  # smallest total concession that opens the joint zone (see concession_parts)
     concessions: dict[str, float]
+    # per actor: "utility" = how far below its no-deal utility it must accept to go, x 100 (salience-weighted
+    # points of the scale); "red_line" = how far its red lines must move, in points of the scale
+    concession_parts: dict[str, dict[str, float]] = field(default_factory=dict)
     utility: str = "1 - sum_i w_ai |x_i - p_ai| / span_i; no deal = BATNA else status quo"
 
     def as_dict(self) -> dict[str, Any]:
@@ -82,6 +85,7 @@ class ZoneReport:
                 "colliding": self.colliding,
                 "concession": self.concession,
                 "concessions": self.concessions,
+                "concession_parts": self.concession_parts,
                 "utility": self.utility,
             }
         )
@@ -189,8 +193,8 @@ class _Lin:
     span: np.ndarray
 
 
-def _lin(table: Negotiation) -> _Lin:
-    table.validate()
+def _lin(table: Negotiation, *, min_actors: int = 2) -> _Lin:
+    table.validate(min_actors=min_actors)
     inv = table.involved()
     s = np.where(inv, table.salience, 0.0)
     tot = s.sum(axis=1, keepdims=True)
@@ -372,8 +376,10 @@ def _joint_lp(
     extra = np.zeros(na)
     if objective == "concession":
         extra = 100.0 * res.x[ni + ne : ni + ne + na]
+        red = np.zeros(na)
         for k, (a, i, _s) in enumerate(rl_pairs):
-            extra[a] += 100.0 * res.x[ni + ne + na + k] / lin.span[i]
+            red[a] += 100.0 * res.x[ni + ne + na + k] / lin.span[i]
+        extra = np.stack([extra, red], axis=1)  # (na, 2): utility part, red-line part
     return x, extra, float(res.fun)
 
 
@@ -415,7 +421,8 @@ def zone_of_agreement(table: Negotiation) -> ZoneReport:
             concession=0.0,
             concessions={},
         )
-    xc, conc, total = _joint_lp(table, lin, objective="concession")
+    xc, parts, total = _joint_lp(table, lin, objective="concession")
+    conc = parts.sum(axis=1) if parts.ndim == 2 else parts
     margins = _margins(lin, np.nan_to_num(xc)[None])[0]
     broken = _red_broken(lin, np.nan_to_num(xc)[None])[0].any(axis=1)
     colliding = [table.actors[a] for a in range(table.n_actors) if conc[a] > 1e-9 or broken[a]]
@@ -429,6 +436,11 @@ def zone_of_agreement(table: Negotiation) -> ZoneReport:
         colliding=colliding,
         concession=float(total) if math.isfinite(total) else math.inf,
         concessions={table.actors[a]: float(conc[a]) for a in range(table.n_actors) if conc[a] > 1e-9},
+        concession_parts={
+            table.actors[a]: {"utility": float(parts[a, 0]), "red_line": float(parts[a, 1])}
+            for a in range(table.n_actors)
+            if parts.ndim == 2 and conc[a] > 1e-9
+        },
     )
 
 
@@ -540,14 +552,16 @@ def package_deals(
 # ---------------------------------------------------------------------------------------------- plans
 
 
-def score_plan(table: Negotiation, plan: Mapping[str, float], *, temperature: float = 0.05) -> PlanScore:
+def score_plan(
+    table: Negotiation, plan: Mapping[str, float], *, temperature: float = 0.05, min_actors: int = 2
+) -> PlanScore:
     """Score a proposal (an outcome per issue) for every actor.
 
     ``acceptance = 1 / (1 + exp(-margin / temperature))`` (0.5 at indifference; ``temperature`` 0.05 = five
-    points
-    of salience-weighted movement on a 0-100 scale), and 0 when the plan breaks one of the actor's red lines.
+    points of salience-weighted movement on a 0-100 scale), and 0 when the plan breaks one of the actor's red
+    lines. ``min_actors=1`` scores issues only one actor takes a side on (its stake counts; nobody else's).
     """
-    lin = _lin(table)
+    lin = _lin(table, min_actors=min_actors)
     unknown = [k for k in plan if k not in table.issue_ids]
     if unknown:
         raise ModelInputError(f"plan: unknown issue {unknown[0]!r}; known: {', '.join(table.issue_ids)}")
@@ -580,7 +594,8 @@ def score_plan(table: Negotiation, plan: Mapping[str, float], *, temperature: fl
             )
         )
     accepted = [s.actor for s in scores if s.margin > 0 and not s.red_lines_broken]
-    cap = np.nanmean(np.where(table.involved(), table.capability_matrix(), np.nan), axis=1)
+    inv = table.involved()
+    cap = (np.where(inv, table.capability_matrix(), 0.0).sum(axis=1) / np.maximum(inv.sum(axis=1), 1))
     share = float(sum(cap[a] for a, s in enumerate(scores) if s.actor in accepted) / cap.sum())
     return PlanScore(
         negotiation=table.name,

@@ -45,20 +45,23 @@ published round-by-round table on the EC emissions case (8.4, 9.6 [9.9 published
   issue's 0-100 scale).
 - ``forecast``: ``"median"`` (default) or ``"mean"`` (capability x salience weighted mean).
 
-Implementation, ``engine``: ``"compiled"`` (default) runs all the rounds of an issue in one numba-compiled
-call (:mod:`zopa.models._bdm_kernel`, imported, and compiled or loaded from numba's cache, on first use),
-which saves NumPy's cost per call (about 190 calls per issue and round); ``"numpy"`` is the array code below,
-the readable reference. Both compute every value with the same floating-point operations in the same order,
-sums included, so they agree to rounding, and to the last bit where NumPy's ``exp`` and ``log`` are the C
-library's (as on x86-64 CPUs without AVX-512). In the NumPy engine everything within a round is NumPy,
-with no Python loop over actor pairs. Actors are sorted by position and whatever depends only on two positions
-(distances, their logs, win probabilities) is computed once per pair of *distinct* positions (actors pile up
-on shared positions after confrontations and capitulations); the vote sums are differences of prefix sums
-over the sorted actors (``O(n u)`` per round, ``u`` distinct positions, not ``O(n^3)``). Powers are ``exp(r
-log y)`` with the logs taken once per round. Offers are assessed only for the pairs where one could exist
-(``EU_ji > 0``, another position), each actor's pick found by one ``argmin`` over its row. Every per-pair
-value is computed with the same floating-point operations as the plain actor x actor formulas (the all-votes
-total sums each actor's votes in ascending order), so the results do not depend on these shortcuts.
+Implementation, ``engine``: ``"compiled"`` runs all the rounds of an issue in one numba-compiled call
+(:mod:`zopa.models._bdm_kernel`, imported, and compiled or loaded from numba's cache, on first use), which
+saves NumPy's cost per call (about 190 calls per issue and round); ``"numpy"`` is the array code below, the
+readable reference; ``"auto"`` (default) takes the NumPy engine for an issue with at most
+:data:`AUTO_NUMPY_ACTORS` actors (a few milliseconds a run, and no compile on a machine's first run) and the
+compiled one above. Both compute every value with the same floating-point operations in the same order,
+sums included, and take ``exp`` and ``log`` from :mod:`zopa.models._elementary` (basic IEEE operations, not
+NumPy's CPU-dependent loops), so they agree to the last bit on any CPU. In the NumPy engine everything within
+a round is NumPy, with no Python loop over actor pairs. Actors are sorted by position and whatever depends
+only on two positions (distances, their logs, win probabilities) is computed once per pair of *distinct*
+positions (actors pile up on shared positions after confrontations and capitulations); the vote sums are
+differences of prefix sums over the sorted actors (``O(n u)`` per round, ``u`` distinct positions, not
+``O(n^3)``). Powers are ``exp(r log y)`` with the logs taken once per round. Offers are assessed only for the
+pairs where one could exist (``EU_ji > 0``, another position), each actor's pick found by one ``argmin`` over
+its row. Every per-pair value is computed with the same floating-point operations as the plain actor x actor
+formulas (the all-votes total sums each actor's votes in ascending order), so the results do not depend on
+these shortcuts.
 """
 
 from __future__ import annotations
@@ -69,15 +72,18 @@ from typing import Any, Literal
 import numpy as np
 
 from zopa.errors import ModelInputError
+from zopa.models import _elementary
 from zopa.models.registry import ModelResult, register
 from zopa.models.table import Negotiation
 
 Probability = Literal["pairwise", "all_votes"]
 OfferChoice = Literal["least_move", "by_type", "max_eu"]
-Engine = Literal["compiled", "numpy"]
+Engine = Literal["auto", "compiled", "numpy"]
+AUTO_NUMPY_ACTORS = 8  # "auto": issues with at most this many actors run in the NumPy engine (no compile)
 
 CONFRONTATION, COMPROMISE, CAPITULATION = 1, 2, 3
 _EPS = 1e-12  # expected utilities closer than this are equal
+LOG_HALF = _elementary.log_scalar(0.5)
 OFFER_NAMES = {
     0: "none",
     CONFRONTATION: "confrontation",
@@ -167,9 +173,11 @@ def _geometry(x: np.ndarray, scale: float, *, sort_votes: bool = False) -> _Geom
     lo *= u
     col = np.arange(u)
     d = np.abs(xu[:, None] - xu[None, :]) / scale
-    with np.errstate(divide="ignore"):
-        logs = [np.log(d), np.log(np.maximum(0.5 - 0.5 * d, 0.0))]
-    logs.append(np.log(0.5 + 0.5 * d))
+    logs = [
+        _elementary.log(d),
+        _elementary.log(np.maximum(0.5 - 0.5 * d, 0.0)),
+        _elementary.log(0.5 + 0.5 * d),
+    ]
     by_distance = None
     if sort_votes:
         # a stable sort: each row falls and then rises, two runs to merge
@@ -208,8 +216,7 @@ def vote_shares(g: _Geometry, w: np.ndarray, r: np.ndarray | None, how: Probabil
     if r is None:
         a = w[:, None] * g.d  # a[k, J] = w_k d_kJ^r_k
     else:
-        a = np.multiply(r[:, None], g.log_d)
-        np.exp(a, out=a)
+        a = _elementary.exp(r[:, None] * g.log_d)
         a *= w[:, None]
     n, u = a.shape
     c = np.zeros((n + 1, u))
@@ -255,6 +262,12 @@ def win_probability(
     return p[np.ix_(inv, inv)]
 
 
+def _power(base: np.ndarray, r: np.ndarray | None) -> np.ndarray:
+    """``base ** r`` (``r`` one exponent per row; ``None``: all 1) as ``exp(r log(base))``, the same bits as
+    the compiled engine on any CPU."""
+    return base if r is None else _elementary.exp(r[:, None] * _elementary.log(base))
+
+
 @dataclass(frozen=True, slots=True)
 class _Utilities:
     """Expected utilities seen by each actor ``i`` (rows, with its own exponent) against each distinct
@@ -282,18 +295,16 @@ def _utilities(
     own exponent ``r_i`` (``None``: all 1). Distances are symmetric, so both share the same two power
     matrices."""
     d = g.d
-    rv: np.ndarray | float
     usq: np.ndarray | float
     if r is None:
-        us, uf, usq, rv = 2.0 - 4.0 * (0.5 - 0.5 * d), 2.0 - 4.0 * (0.5 + 0.5 * d), 0.0, 1.0
+        us, uf, usq = 2.0 - 4.0 * (0.5 - 0.5 * d), 2.0 - 4.0 * (0.5 + 0.5 * d), 0.0
     else:
         rv = r[:, None]
-        us, uf = np.multiply(rv, g.log_near), np.multiply(rv, g.log_far)
+        us, uf = _elementary.exp(rv * g.log_near), _elementary.exp(rv * g.log_far)
         for u in (us, uf):  # 2 - 4 exp(r log(...)), in place
-            np.exp(u, out=u)
             u *= 4.0
             np.subtract(2.0, u, out=u)
-        usq = 2.0 - 4.0 * 0.5**rv
+        usq = 2.0 - 4.0 * _elementary.exp(rv * LOG_HALF)
     diff = us - uf
     sq = q * usq
     # p diff, with p spread to one row per actor (fresh arrays either way: both are updated in place)
@@ -314,10 +325,8 @@ def _utilities(
         terms = []
         for own in (g.x[:, None], g.xu[None, :]):
             spread = np.clip(0.25 * (np.abs(own - mu) / scale + d), 0.0, 0.5)
-            terms.append(
-                (1.0 - q)
-                * (t * (2.0 - 4.0 * (0.5 - spread) ** rv) + (1.0 - t) * (2.0 - 4.0 * (0.5 + spread) ** rv))
-            )
+            better, worse = _power(0.5 - spread, r), _power(0.5 + spread, r)
+            terms.append((1.0 - q) * (t * (2.0 - 4.0 * better) + (1.0 - t) * (2.0 - 4.0 * worse)))
         extra = terms[0]
         eu_ji -= terms[1]
     return _Utilities(eu_ji=eu_ji, a_ij=a_ij, us=us, sq=sq, extra=extra)
@@ -452,6 +461,11 @@ def one_round(
     new_x[got] = x[got] + dx.take(hit) * share.take(hit)
     kinds_got = np.zeros(n, dtype=int)
     kinds_got[got] = kind.take(hit)
+    # a confrontation or capitulation moves the actor onto x_j itself (x_i + (x_j - x_i) can miss it by a
+    # unit in the last place, which would leave two actors a hair apart instead of sharing a position)
+    onto = kinds_got != COMPROMISE
+    onto &= got
+    new_x[onto] = x.take(j.take(hit[onto[got]]))
     back = np.empty(n, dtype=int)
     back[order] = rows  # sorted index of each input actor
     new_x = new_x[back]
@@ -501,7 +515,7 @@ def bdm_model(
     distance_scale: Literal["positions", "issue"] = "positions",
     forecast: Literal["median", "mean"] = "median",
     keep_offers: bool = True,
-    engine: Engine = "compiled",
+    engine: Engine = "auto",
     seed: int | None = None,
 ) -> ModelResult:
     """Bueno de Mesquita's challenge model per Scholz, Calbert & Smith (2011); options in the module
@@ -518,7 +532,7 @@ def bdm_model(
         ("offer_choice", offer_choice, ("least_move", "by_type", "max_eu")),
         ("distance_scale", distance_scale, ("positions", "issue")),
         ("forecast", forecast, ("median", "mean")),
-        ("engine", engine, ("compiled", "numpy")),
+        ("engine", engine, ("auto", "compiled", "numpy")),
     ):
         if val not in allowed:
             raise ModelInputError(f"bdm.v1: {name} must be one of {allowed}, got {val!r}")
@@ -562,9 +576,10 @@ def bdm_model(
             traces.append(trace)
             per_issue[spec.id] = {"start_median": trace[0]["median"], "start_mean": trace[0]["mean"]}
             continue
-        if engine == "compiled":
+        if engine == "compiled" or (engine == "auto" and len(x) > AUTO_NUMPY_ACTORS):
             from zopa.models import _bdm_kernel  # numba: imported (and compiled or loaded) on first use
 
+            _bdm_kernel.notice_if_compiling()
             # the argument types fixed, so that one compiled version serves every call
             xs, rs, froms, kinds = _bdm_kernel.run_issue(
                 x,

@@ -25,7 +25,7 @@ import numpy as np
 
 from zopa.errors import ModelInputError
 from zopa.models.nash import BatchUnsupported
-from zopa.models.registry import BatchFn, forecast_array, get_batch, get_model, plain, run_model
+from zopa.models.registry import BatchFn, ModelResult, batch_output, get_batch, get_model, plain
 from zopa.models.table import Negotiation, TableBatch
 
 T = TypeVar("T")
@@ -48,7 +48,13 @@ class UncertainForecast:
     mean: dict[str, float]
     method: str  # "vectorised" or "per-draw"
     antithetic: bool  # draws in mirrored pairs (z, -z)
-    samples: np.ndarray = field(repr=False)  # (draws, issues)
+    # issue -> reason -> number of draws the model could not be run on that issue (those draws are NaN in
+    # ``samples`` and left out of the median and interval)
+    failed: dict[str, dict[str, int]] = field(default_factory=dict)
+    samples: np.ndarray = field(repr=False, default_factory=lambda: np.empty((0, 0)))  # (draws, issues)
+    # (draws,) whether each draw reached an agreement, for a model that can end without one (Nash
+    # bargaining: the forecast of a draw without one is the disagreement point); None for other models
+    agreement: np.ndarray | None = field(repr=False, default=None)
 
     def as_dict(self) -> dict[str, Any]:
         return plain(
@@ -69,8 +75,10 @@ class UncertainForecast:
                     "lo",
                     "hi",
                     "mean",
+                    "failed",
                 )
             }
+            | {"no_agreement": None if self.agreement is None else int((~self.agreement).sum())}
         )
 
 
@@ -300,15 +308,20 @@ def _run_blocks(
     params: Mapping[str, Any],
     workers: int | None,
     engine: Engine | None = None,
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray | None]:
     """``fn`` on ``block(k)`` for every block, in ``workers`` threads (None or 0: all cores; NumPy and the
-    compiled kernels release the GIL) or on ``engine``, the forecasts in block order."""
+    compiled kernels release the GIL) or on ``engine``: the forecasts in block order, and the agreement flags
+    where the model gives them."""
 
-    def one(k: int) -> np.ndarray:
-        return np.asarray(fn(block(k), table, **params), dtype=float)
+    def one(k: int) -> tuple[np.ndarray, np.ndarray | None]:
+        return batch_output(fn(block(k), table, **params))
 
     parts = _in_threads(one, [(k,) for k in range(n_blocks)], workers, engine)
-    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+    forecasts = parts[0][0] if len(parts) == 1 else np.concatenate([p[0] for p in parts])
+    flags = [p[1] for p in parts]
+    if any(f is None for f in flags):
+        return forecasts, None
+    return forecasts, flags[0] if len(flags) == 1 else np.concatenate(flags)  # type: ignore[arg-type]
 
 
 def run_batch(
@@ -317,12 +330,61 @@ def run_batch(
     """A vectorised model over every draw of ``batch``, block by block (:data:`BLOCK` draws each, small enough
     to stay in the CPU's cache) in ``workers`` threads (None or 0: all cores)."""
     blocks = _blocks(batch.n_draws)
-    return _run_blocks(fn, lambda k: _block(batch, *blocks[k]), len(blocks), table, params, workers)
+    return _run_blocks(fn, lambda k: _block(batch, *blocks[k]), len(blocks), table, params, workers)[0]
 
 
-def _run_chunk(args: tuple[str, dict[str, Any], list[Negotiation]]) -> np.ndarray:
-    name, params, tables = args
-    return np.array([forecast_array(get_model(name)(t, **params), t) for t in tables])
+@dataclass(frozen=True, slots=True)
+class _Drawn:
+    """Draw-by-draw results: forecasts (NaN where a draw could not be run on an issue), agreement flags
+    (True where the model has no notion of agreement) and the reasons draws failed, per issue."""
+
+    forecast: np.ndarray
+    agreement: np.ndarray
+    failures: list[tuple[int, str, str]]  # (draw, issue, reason)
+    has_agreement: bool
+
+
+def run_one(name: str, params: Mapping[str, Any], table: Negotiation) -> tuple[ModelResult, dict[str, str]]:
+    """One run of a model on a table, issue by issue where it must: a failure confined to one issue
+    (``ModelInputError.issue``) drops that issue and runs the others. Returns the result (its forecast
+    without the dropped issues) and, per dropped issue, why."""
+    dropped: dict[str, str] = {}
+    current = table
+    while True:
+        try:
+            res = get_model(name)(current.validate(), **params)
+        except ModelInputError as exc:
+            if exc.issue is None or exc.issue not in current.issue_ids or exc.issue in dropped:
+                raise
+            dropped[exc.issue] = str(exc)
+            keep = [i for i in current.issue_ids if i != exc.issue]
+            if not keep:
+                raise
+            current = current.select(issues=keep)
+            continue
+        return res, dropped
+
+
+def _run_chunk(args: tuple[str, dict[str, Any], list[Negotiation], int]) -> _Drawn:
+    name, params, tables, first = args
+    ids = tables[0].issue_ids if tables else ()
+    out = np.full((len(tables), len(ids)), np.nan)
+    agreement = np.ones(len(tables), dtype=bool)
+    failures: list[tuple[int, str, str]] = []
+    has_agreement = False
+    for d, t in enumerate(tables):
+        try:
+            res, dropped = run_one(name, params, t)
+        except ModelInputError as exc:
+            failures += [(first + d, iid, str(exc)) for iid in ids]
+            continue
+        failures += [(first + d, iid, why) for iid, why in dropped.items()]
+        out[d] = [res.forecast.get(iid, np.nan) for iid in ids]
+        agreed = res.diagnostics.get("agreement")
+        if agreed is not None:
+            has_agreement = True
+            agreement[d] = agreed
+    return _Drawn(forecast=out, agreement=agreement, failures=failures, has_agreement=has_agreement)
 
 
 def simulate(
@@ -353,15 +415,19 @@ def simulate(
     if not 0 < level < 1:
         raise ModelInputError("simulate: level must be between 0 and 1")
     params = dict(params or {})
-    base = run_model(model, table, **params)
+    base, _ = run_one(model, params, table)
     sampler = _Sampler(table, draws, seed, spread, antithetic)
     fn = get_batch(model)
     samples: np.ndarray | None = None
+    agreement: np.ndarray | None = None
+    failures: list[tuple[int, str, str]] = []
     method = "vectorised"
     if fn is not None:
         try:
             # each block drawn and modelled by the same thread, while its inputs are in the CPU's cache
-            samples = _run_blocks(fn, sampler.block, len(sampler.blocks), table, params, workers, engine)
+            samples, agreement = _run_blocks(
+                fn, sampler.block, len(sampler.blocks), table, params, workers, engine
+            )
         except BatchUnsupported:
             samples = None
     if samples is None:
@@ -372,21 +438,35 @@ def simulate(
         tables = [batch.table(d, table) for d in range(draws)]
         n_workers = engine.workers if engine is not None else 1 if workers is None else _threads(workers)
         if n_workers == 1 or draws < 2 * n_workers:
-            samples = _run_chunk((model, params, tables))
+            parts = [_run_chunk((model, params, tables, 0))]
         else:
-            chunks = [tables[k::n_workers] for k in range(n_workers)]
-            jobs = [(model, params, c) for c in chunks]
+            size = -(-draws // n_workers)
+            chunks = [(model, params, tables[a : a + size], a) for a in range(0, draws, size)]
             if engine is not None:
-                parts = engine.map(_run_chunk, [(job,) for job in jobs])
+                parts = engine.map(_run_chunk, [(chunk,) for chunk in chunks])
             else:
                 with ProcessPoolExecutor(max_workers=n_workers) as pool:
-                    parts = list(pool.map(_run_chunk, jobs))
-            samples = np.empty((draws, table.n_issues))
-            for k, part in enumerate(parts):
-                samples[k::n_workers] = part
+                    parts = list(pool.map(_run_chunk, chunks))
+        samples = np.concatenate([p.forecast for p in parts])
+        agreement = (
+            np.concatenate([p.agreement for p in parts]) if any(p.has_agreement for p in parts) else None
+        )
+        failures = [f for p in parts for f in p.failures]
     q = (1 - level) / 2
-    lo_q, med, hi_q = np.quantile(samples, [q, 0.5, 1 - q], axis=0)
     ids = table.issue_ids
+    ran = ~np.isnan(samples)
+    with np.errstate(all="ignore"):
+        stats = [
+            np.quantile(samples[ran[:, i], i], [q, 0.5, 1 - q]) if ran[:, i].any() else np.full(3, np.nan)
+            for i in range(len(ids))
+        ]
+    lo_q, med, hi_q = (np.array([st[k] for st in stats]) for k in range(3))
+    failed: dict[str, dict[str, int]] = {}
+    for _, iid, why in failures:
+        by_reason = failed.setdefault(iid, {})
+        by_reason[why] = by_reason.get(why, 0) + 1
+
+    ids_k = range(len(ids))
 
     def d(v: np.ndarray) -> dict[str, float]:
         return {iid: float(v[i]) for i, iid in enumerate(ids)}
@@ -399,12 +479,14 @@ def simulate(
         seed=seed,
         spread=_spreads(spread, table),
         level=level,
-        point=dict(base.forecast),
+        point={iid: float(base.forecast.get(iid, np.nan)) for iid in table.issue_ids},
         median=d(med),
         lo=d(lo_q),
         hi=d(hi_q),
-        mean=d(samples.mean(axis=0)),
+        mean=d(np.array([samples[ran[:, i], i].mean() if ran[:, i].any() else np.nan for i in ids_k])),
         method=method,
         antithetic=antithetic,
+        failed=failed,
         samples=samples,
+        agreement=agreement,
     )

@@ -55,6 +55,7 @@ _CHOICES = {
 }
 _DEFAULTS = {"utility": "quadratic", "disagreement": "batna", "power": "capability", "bargain": "joint"}
 _GAIN_TOL = 1e-12  # an outcome is in the zone when every actor gains more than this (utilities on 0-1)
+EXACT_CELLS = 8  # Monte Carlo on a table of at most this many actor x issue cells uses the exact solver
 
 
 class BatchUnsupported(ModelInputError):
@@ -393,7 +394,9 @@ def _solve(
     batch: TableBatch, table: Negotiation, opts: dict[str, Any], start: np.ndarray | None
 ) -> BatchSolution:
     from zopa.models import _nash_kernel as kernel  # numba: imported (and compiled) on first use
+    from zopa.models._elementary import compile_notice
 
+    compile_notice(kernel.solve_block, "the nash.v1 Monte Carlo kernel", seconds=20)
     lo = np.array([i.lo for i in table.issues], dtype=np.float64)
     span = np.asarray(table.spans(), dtype=np.float64)
     n_d, n_i = batch.n_draws, len(lo)
@@ -432,6 +435,12 @@ def _solve(
 
 
 @register_batch(NAME)
-def nash_batch(batch: TableBatch, table: Negotiation, **params: Any) -> np.ndarray:
-    """Vectorised NBS (see :func:`solve_batch`): the (D, I) forecasts."""
-    return solve_batch(batch, table, **params).forecast
+def nash_batch(batch: TableBatch, table: Negotiation, **params: Any) -> BatchSolution:
+    """Vectorised NBS (see :func:`solve_batch`): the (D, I) forecasts and whether each draw reaches an
+    agreement (``registry.batch_output``). A table of at most :data:`EXACT_CELLS` actor x issue cells is
+    left to the exact solver draw by draw (a second or two, where the kernel's first compile on a machine
+    takes 15-20 s); the choice depends on the table's size alone, so a table gets the same answer each run."""
+    if table.n_actors * table.n_issues <= EXACT_CELLS:
+        size = f"{table.n_actors} x {table.n_issues}"
+        raise BatchUnsupported(f"{NAME}: a small table ({size}) runs draw by draw")
+    return solve_batch(batch, table, **params)

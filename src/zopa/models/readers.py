@@ -42,12 +42,12 @@ from typing import Any
 
 import numpy as np
 import yaml
+from pydantic import BaseModel, RootModel
 
 from zopa.errors import ModelInputError, ZopaError, describe
+from zopa.models import FORMATS
 from zopa.models.table import IssueSpec, Negotiation, Uncertainty
 from zopa.yamlfile import read_yaml as read_yaml_file
-
-FORMATS = ("yaml", "csv", "ktab-csv", "ktab-xml", "decide", "deu3")
 
 
 def read_table_text(path: Path, *, what: str = "table", encoding: str = "utf-8") -> str:
@@ -181,8 +181,9 @@ def negotiation_from_dict(data: Mapping[str, Any], *, source: str = "<dict>") ->
             pos[a, i], prange = _value_or_range(entry["position"], w + ": position")
             if prange:
                 pos_rng[a, i] = prange
-            s_raw = entry.get("salience", 100)
-            s, srange = _value_or_range(s_raw, w + ": salience")
+            if entry.get("salience") is None:
+                raise ModelInputError(f"{w}: salience is missing (give a number 0-100 or a range [lo, hi])")
+            s, srange = _value_or_range(entry["salience"], w + ": salience")
             if not 0 <= s <= 100:
                 raise ModelInputError(f"{w}: salience {s:g} must be on 0-100 in files")
             sal[a, i] = s / 100.0
@@ -360,9 +361,15 @@ def read_csv(path: str | Path) -> Negotiation:
             raise ModelInputError(f"{where}: duplicate row")
         if not row["position"]:
             continue
+        for key in ("salience", "capability"):
+            if not row[key]:
+                raise ModelInputError(
+                    f"{where}: {key} is blank (give a number; leave the position blank for an actor "
+                    "not involved)"
+                )
         entry: dict[str, Any] = {
             "position": _f(row["position"], where + ": position"),
-            "salience": _f(row["salience"], where + ": salience") if row["salience"] else 100,
+            "salience": _f(row["salience"], where + ": salience"),
         }
         if row.get("red_line_lo") or row.get("red_line_hi"):
             entry["red_line"] = [
@@ -580,12 +587,33 @@ def _read_negotiation(path: Path, *, format: str | None) -> Negotiation:
     raise ModelInputError(f"{p}: unknown format {fmt!r}; known: {', '.join(FORMATS)}")
 
 
+class PlanOutcomes(RootModel[dict[str, float]]):
+    """A plan: issue id -> outcome on the issue's scale."""
+
+
+class NestedPlan(BaseModel):
+    """The same under ``plan:`` (the negotiation's plan files hold more fields beside it)."""
+
+    plan: dict[str, float]
+
+
 def read_plan(path: str | Path) -> dict[str, float]:
-    """A plan (proposal): YAML mapping issue id -> outcome, either at top level or under ``plan:``."""
+    """A plan (proposal): YAML mapping issue id -> outcome, either at top level or under ``plan:``; errors
+    name the file, line and column, and the issue."""
+    from zopa.errors import InputError
+    from zopa.yamlfile import validate_model
+
     doc = read_yaml_file(path, what="plan", error=_model_input_error)
     p, data = doc.path, doc.data
-    if isinstance(data, Mapping) and isinstance(data.get("plan"), Mapping):
-        data = data["plan"]
-    if not isinstance(data, Mapping) or not data:
+    nested = isinstance(data, Mapping) and isinstance(data.get("plan"), Mapping)
+    outcomes = data["plan"] if nested else data
+    if not isinstance(outcomes, Mapping) or not outcomes:
         raise ModelInputError(f"{p}: a plan maps issue id -> outcome, e.g. 'pay-rise: 45'")
-    return {str(k): _f(v, f"{p}: issue {k!r}") for k, v in data.items()}
+    try:
+        if nested:
+            plan = validate_model({"plan": outcomes}, NestedPlan, source=str(p), lines=doc, what="plan").plan
+        else:
+            plan = validate_model(dict(outcomes), PlanOutcomes, source=str(p), lines=doc, what="plan").root
+    except InputError as exc:
+        raise ModelInputError(str(exc)) from None
+    return {str(k): float(v) for k, v in plan.items()}

@@ -2,9 +2,13 @@
 ``.v2``.
 
 A model is a function ``fn(table, **params) -> ModelResult``. A model may also register a *batch* version,
-``fn(batch: TableBatch, table, **params) -> ndarray (draws, issues)``, which Monte Carlo uses to run many
-draws at
-once with NumPy (see :mod:`zopa.models.montecarlo`); models without one run draw by draw in a process pool.
+``fn(batch: TableBatch, table, **params)``, which Monte Carlo uses to run many draws at once (see
+:mod:`zopa.models.montecarlo`); models without one run draw by draw in a process pool. A batch version
+returns the ``(draws, issues)`` forecasts, or, for a model that can end in no agreement (Nash bargaining), an
+object with ``forecast`` and ``agreement`` (one flag per draw) (:func:`batch_output`).
+
+A model that reaches no agreement says so in ``ModelResult.diagnostics["agreement"]`` (False): its forecast
+is then the disagreement point, which Monte Carlo and the negotiation views report as "no agreement".
 """
 
 from __future__ import annotations
@@ -57,7 +61,7 @@ class ModelResult:
 
 
 ModelFn = Callable[..., ModelResult]
-BatchFn = Callable[..., np.ndarray]
+BatchFn = Callable[..., Any]  # (D, I) forecasts, or an object with forecast and agreement
 _REGISTRY: dict[str, ModelFn] = {}
 _BATCH: dict[str, BatchFn] = {}
 
@@ -82,6 +86,13 @@ def register_batch(name: str) -> Callable[[BatchFn], BatchFn]:
         return fn
 
     return deco
+
+
+def batch_output(out: Any) -> tuple[np.ndarray, np.ndarray | None]:
+    """What a batch version returned: ``(forecasts (D, I), agreement (D,) or None)``."""
+    if hasattr(out, "forecast"):
+        return np.asarray(out.forecast, dtype=float), np.asarray(out.agreement, dtype=bool)
+    return np.asarray(out, dtype=float), None
 
 
 def get_model(name: str) -> ModelFn:
@@ -158,6 +169,7 @@ __all__ = [
     "ModelFn",
     "ModelResult",
     "TableBatch",
+    "batch_output",
     "compare_models",
     "forecast_array",
     "get_batch",

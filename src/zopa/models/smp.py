@@ -411,7 +411,10 @@ def _per_issue(table: Negotiation, options: dict[str, Any]) -> ModelResult:
     for k, spec in enumerate(table.issues):
         keep = np.flatnonzero(~np.isnan(table.position[:, k]) & (np.asarray(table.salience)[:, k] > 0))
         if len(keep) < 2:
-            raise ModelInputError(f"smp.v1: issue {spec.id!r} has fewer than two actors with a position")
+            raise ModelInputError(
+                f"smp.v1: issue {spec.id!r} has fewer than two actors with a position and salience above 0",
+                issue=spec.id,
+            )
         sub = Negotiation(
             name=f"{table.name} / {spec.id}",
             actors=tuple(table.actors[i] for i in keep),

@@ -196,6 +196,54 @@ class Negotiation:
         """A copy with some fields replaced (the table is frozen)."""
         return dataclasses.replace(self, **changes)
 
+    def select(self, actors: Any = None, issues: Any = None) -> Negotiation:
+        """The table restricted to some actors and issues (index arrays or id lists; None: all), every array
+        cut to match and the provenance of the kept cells only."""
+
+        def index(given: Any, names: tuple[str, ...]) -> np.ndarray:
+            if given is None:
+                return np.arange(len(names))
+            picked = list(given)
+            if picked and isinstance(picked[0], str):
+                return np.array([names.index(n) for n in picked], dtype=int)
+            return np.asarray(picked, dtype=int)
+
+        ka, ki = index(actors, self.actors), index(issues, self.issue_ids)
+        grid = np.ix_(ka, ki)
+        kept_actors = tuple(self.actors[a] for a in ka)
+        kept_issues = tuple(self.issues[i] for i in ki)
+        keys = {f"{a}/{s.id}/" for a in kept_actors for s in kept_issues} | {f"{a}/*/" for a in kept_actors}
+        u = self.uncertainty
+
+        def cut(arr: np.ndarray | None, per_issue: bool = True) -> np.ndarray | None:
+            if arr is None:
+                return None
+            return arr[grid] if per_issue else arr[ka]
+
+        cap = self.capability[ka] if np.ndim(self.capability) == 1 else self.capability[grid]
+        return dataclasses.replace(
+            self,
+            actors=kept_actors,
+            issues=kept_issues,
+            position=self.position[grid],
+            salience=self.salience[grid],
+            capability=cap,
+            red_line=cut(self.red_line),
+            batna=cut(self.batna),
+            risk=cut(self.risk, per_issue=False),
+            provenance={k: v for k, v in self.provenance.items() if k[: k.rfind("/") + 1] in keys},
+            uncertainty=None
+            if u is None
+            else Uncertainty(
+                position_sd=cut(u.position_sd),
+                salience_sd=cut(u.salience_sd),
+                capability_sd=cut(u.capability_sd, per_issue=False),
+                position_range=cut(u.position_range),
+                salience_range=cut(u.salience_range),
+                capability_range=cut(u.capability_range, per_issue=False),
+            ),
+        )
+
     def fingerprint(self) -> str:
         """A short hash of every input a model reads: ties a forecast to the exact table it ran on."""
         h = hashlib.sha256()
@@ -210,8 +258,9 @@ class Negotiation:
         """``name@fingerprint``: what a ModelResult records as its inputs."""
         return f"{self.name}@{self.fingerprint()}"
 
-    def validate(self) -> Negotiation:
-        """Raise :class:`ModelInputError` naming actor and issue on the first inconsistency."""
+    def validate(self, *, min_actors: int = 2) -> Negotiation:
+        """Raise :class:`ModelInputError` naming actor and issue on the first inconsistency. Every issue needs
+        ``min_actors`` actors (1 to score one party's stake in an issue no one else takes a side on)."""
         na, ni = self.n_actors, self.n_issues
         if na == 0 or ni == 0:
             raise ModelInputError(f"{self.name}: a negotiation needs at least one actor and one issue")
@@ -225,12 +274,13 @@ class Negotiation:
         for spec in self.issues:
             if not (np.isfinite(spec.lo) and np.isfinite(spec.hi)) or spec.lo >= spec.hi:
                 raise ModelInputError(
-                    f"{self.name}: issue {spec.id!r} has an empty scale {spec.lo}-{spec.hi}"
+                    f"{self.name}: issue {spec.id!r} has an empty scale {spec.lo}-{spec.hi}", issue=spec.id
                 )
             if spec.status_quo is not None and not spec.lo <= spec.status_quo <= spec.hi:
                 raise ModelInputError(
                     f"{self.name}: issue {spec.id!r}: status quo {spec.status_quo} outside the scale "
-                    f"{spec.lo:g}-{spec.hi:g}"
+                    f"{spec.lo:g}-{spec.hi:g}",
+                    issue=spec.id,
                 )
         for arr, what in ((self.position, "position"), (self.salience, "salience")):
             if arr.shape != (na, ni):
@@ -304,8 +354,10 @@ class Negotiation:
                     f"{self.name}: actor {self.actors[a]!r} has zero capability on every issue"
                 )
         for i in range(ni):
-            if inv[:, i].sum() < 2:
-                raise ModelInputError(f"{self.name}: issue {self.issues[i].id!r} has fewer than two actors")
+            if inv[:, i].sum() < min_actors:
+                iid = self.issues[i].id
+                few = "fewer than two actors" if min_actors == 2 else f"fewer than {min_actors} actor(s)"
+                raise ModelInputError(f"{self.name}: issue {iid!r} has {few}", issue=iid)
         if self.uncertainty is not None:
             self._validate_uncertainty(self.uncertainty)
         return self

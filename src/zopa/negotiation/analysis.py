@@ -20,44 +20,28 @@ joins their answers to the sentences and assumptions behind each input.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import numpy as np
+from pydantic import Field, model_validator
 
-from zopa.errors import InputError, ZopaError
+from zopa.errors import InputError
+from zopa.models._spatial import weighted_mean
 from zopa.models.agreement import ZoneReport, package_deals, score_plan, zone_of_agreement
-from zopa.models.montecarlo import simulate
-from zopa.models.registry import get_batch, model_names, run_model
+from zopa.models.registry import model_names, run_model
 from zopa.models.table import Negotiation
-from zopa.negotiation.build import LinkedOffer, NegotiationModel, SourcedValue
 from zopa.negotiation.evidence import EvidenceRef
+from zopa.negotiation.forecasts import AnalysisOptions, IssueForecast, forecast_table
+from zopa.negotiation.records import LinkedOffer, NegotiationModel, SourcedValue
 from zopa.records import _Record
-from zopa.yamlfile import read_yaml
+from zopa.yamlfile import InputModel, load_yaml_model, validate_model
 
+if TYPE_CHECKING:
+    from zopa.store.db import Database
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AnalysisOptions:
-    """Which models run and how many Monte Carlo draws (vectorised models / models run draw by draw)."""
-
-    models: tuple[str, ...] | None = None  # None: every registered model
-    draws: int = 500  # for models with a vectorised Monte Carlo
-    iterative_draws: int = 20  # for models run draw by draw (bdm, exchange, nash when it falls back)
-    seed: int = 0
-    level: float = 0.8
-    top_deals: int = 10
-    max_evidence: int = 5  # sentences shown per value (the heaviest by time decay); the count is always given
-    max_conditional: int = 5  # conditional packages scored (the best-attested offers first)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "models": list(self.models) if self.models else None,
-            "draws": self.draws,
-            "iterative_draws": self.iterative_draws,
-            "seed": self.seed,
-            "level": self.level,
-        }
+__all__ = ["AnalysisOptions"]  # re-exported: callers build analysis options from here
 
 
 def _sourced(v: SourcedValue | None, max_evidence: int = 5) -> dict[str, Any] | None:
@@ -106,18 +90,6 @@ class PartyStand(_Record):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ModelForecast(_Record):
-    model: str
-    point: float | None
-    median: float | None
-    lo: float | None
-    hi: float | None
-    draws: int
-    method: str
-    error: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
 class IssueGap(_Record):
     issue: str
     label: str
@@ -127,7 +99,7 @@ class IssueGap(_Record):
     gap: float  # max - min position
     between: tuple[str, str]  # the parties furthest apart (lowest, highest)
     red_lines_collide: bool
-    forecasts: tuple[ModelForecast, ...]
+    forecasts: tuple[IssueForecast, ...]  # every model's, one convention (zopa.negotiation.forecasts)
     linked_offers: tuple[LinkedOffer, ...]
 
 
@@ -140,55 +112,6 @@ class GapReport(_Record):
     contradictions: tuple[dict[str, Any], ...]
     models: tuple[str, ...]
     options: dict[str, Any]
-
-
-def _models_for(table: Negotiation, opts: AnalysisOptions) -> list[str]:
-    return list(opts.models) if opts.models else model_names()
-
-
-def _forecasts(table: Negotiation, opts: AnalysisOptions) -> dict[str, dict[str, ModelForecast]]:
-    """issue -> model -> forecast (a model that cannot run on this table says why instead)."""
-    out: dict[str, dict[str, ModelForecast]] = {iid: {} for iid in table.issue_ids}
-    for name in _models_for(table, opts):
-        draws = opts.draws if get_batch(name) is not None else opts.iterative_draws
-        try:
-            if draws > 0:
-                mc = simulate(table, name, draws=draws, seed=opts.seed, level=opts.level)
-                for iid in table.issue_ids:
-                    out[iid][name] = ModelForecast(
-                        model=name,
-                        point=mc.point.get(iid),
-                        median=mc.median[iid],
-                        lo=mc.lo[iid],
-                        hi=mc.hi[iid],
-                        draws=draws,
-                        method=mc.method,
-                    )
-            else:
-                res = run_model(name, table)
-                for iid in table.issue_ids:
-                    out[iid][name] = ModelForecast(
-                        model=name,
-                        point=res.forecast.get(iid),
-                        median=None,
-                        lo=None,
-                        hi=None,
-                        draws=0,
-                        method="point",
-                    )
-        except ZopaError as exc:
-            for iid in table.issue_ids:
-                out[iid][name] = ModelForecast(
-                    model=name,
-                    point=None,
-                    median=None,
-                    lo=None,
-                    hi=None,
-                    draws=0,
-                    method="failed",
-                    error=str(exc),
-                )
-    return out
 
 
 def _stand(model: NegotiationModel, table: Negotiation, a: int, i: int, max_evidence: int) -> PartyStand:
@@ -214,11 +137,14 @@ def _stand(model: NegotiationModel, table: Negotiation, a: int, i: int, max_evid
     )
 
 
-def negotiation_gap(model: NegotiationModel, *, options: AnalysisOptions | None = None) -> GapReport:
-    """Per issue: where each party stands (with sources), the gap, red lines, and every model's forecast."""
+def negotiation_gap(
+    model: NegotiationModel, *, options: AnalysisOptions | None = None, db: Database | None = None
+) -> GapReport:
+    """Per issue: where each party stands (with sources), the gap, red lines, and every model's forecast
+    (computed once and stored in ``db`` when given: :mod:`zopa.negotiation.forecasts`)."""
     opts = options or AnalysisOptions()
     table = model.modeled()
-    forecasts = _forecasts(table, opts)
+    forecasts = forecast_table(table, opts, db=db)
     issues = []
     for i, spec in enumerate(table.issues):
         involved = [a for a in range(table.n_actors) if not np.isnan(table.position[a, i])]
@@ -248,7 +174,7 @@ def negotiation_gap(model: NegotiationModel, *, options: AnalysisOptions | None 
         issues=tuple(issues),
         not_modeled=not_modeled,
         contradictions=tuple(c.as_dict() for c in model.contradictions),
-        models=tuple(_models_for(table, opts)),
+        models=tuple(opts.models or model_names()),
         options=opts.as_dict(),
     )
 
@@ -263,10 +189,14 @@ class IssueZoneView(_Record):
     lo: float | None
     hi: float | None
     colliding: tuple[str, ...]
-    concession: float
+    concession: float  # points of the scale: the parties' limits on this issue must move this much in all
     concessions: dict[str, float]
     opening_point: float | None
     limits: tuple[dict[str, Any], ...]  # per colliding party: position, red line and BATNA, with evidence
+    concession_text: str = ""  # what the concession measures, in words
+
+    def as_dict(self) -> dict[str, Any]:
+        return _Record.as_dict(self)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -278,11 +208,13 @@ class ZoneAnalysis(_Record):
     min_margin: float
     ranges: dict[str, tuple[float, float]]
     colliding: tuple[str, ...]
-    concession: float
+    concession: float  # the package's: utility given up (x 100) plus red-line moves (points); see parts
     concessions: dict[str, float]
     linked_offers: tuple[LinkedOffer, ...]
     not_modeled: tuple[str, ...]
     utility: str
+    concession_parts: dict[str, dict[str, float]] = field(default_factory=dict)
+    concession_text: str = ""  # what the package's concession measures, in words
 
 
 def _limits(model: NegotiationModel, actor: str, issue: str) -> dict[str, Any]:
@@ -290,6 +222,37 @@ def _limits(model: NegotiationModel, actor: str, issue: str) -> dict[str, Any]:
         "actor": actor,
         **{f: _sourced(model.value(actor, issue, f)) for f in ("position", "red_line", "batna")},
     }
+
+
+def issue_concession_text(view: IssueZoneView) -> str:
+    """What an issue's concession figure measures, in words."""
+    if not view.empty:
+        return ""
+    who = ", ".join(f"{a} {v:.1f}" for a, v in sorted(view.concessions.items(), key=lambda kv: -kv[1]))
+    return (
+        f"settled alone, {view.issue} needs the parties' limits (red lines, and how far each accepts to move "
+        f"from its position before no deal is better) to move {view.concession:.1f} points of the scale in "
+        f"all to meet at {view.opening_point:.0f}" + (f" ({who})" if who else "")
+    )
+
+
+def package_concession_text(concession: float, parts: dict[str, dict[str, float]]) -> str:
+    """What the package's smallest concession measures, in words."""
+    if not parts:
+        return ""
+    pieces = []
+    for actor, part in sorted(parts.items(), key=lambda kv: -(kv[1]["utility"] + kv[1]["red_line"])):
+        bits = []
+        if part["utility"] > 1e-9:
+            bits.append(f"accepts {part['utility']:.1f} points less utility than no deal gives it")
+        if part["red_line"] > 1e-9:
+            bits.append(f"moves its red lines {part['red_line']:.1f} points")
+        pieces.append(f"{actor} {' and '.join(bits)}")
+    return (
+        f"across all issues together, the smallest concession that opens a package is {concession:.1f}: "
+        + "; ".join(pieces)
+        + " (utility in points of the salience-weighted scale, red lines in points of the issue's scale)"
+    )
 
 
 def negotiation_zone(model: NegotiationModel) -> ZoneAnalysis:
@@ -301,19 +264,18 @@ def negotiation_zone(model: NegotiationModel) -> ZoneAnalysis:
         limits: tuple[dict[str, Any], ...] = ()
         if iz.empty:
             limits = tuple(_limits(model, a, iz.issue) for a in iz.colliding)
-        views.append(
-            IssueZoneView(
-                issue=iz.issue,
-                empty=iz.empty,
-                lo=iz.lo,
-                hi=iz.hi,
-                colliding=tuple(iz.colliding),
-                concession=iz.concession,
-                concessions=dict(iz.concessions),
-                opening_point=iz.opening_point,
-                limits=limits,
-            )
+        view = IssueZoneView(
+            issue=iz.issue,
+            empty=iz.empty,
+            lo=iz.lo,
+            hi=iz.hi,
+            colliding=tuple(iz.colliding),
+            concession=iz.concession,
+            concessions=dict(iz.concessions),
+            opening_point=iz.opening_point,
+            limits=limits,
         )
+        views.append(replace(view, concession_text=issue_concession_text(view)))
     return ZoneAnalysis(
         negotiation=table.name,
         exists=z.exists,
@@ -327,73 +289,225 @@ def negotiation_zone(model: NegotiationModel) -> ZoneAnalysis:
         linked_offers=model.linked_offers,
         not_modeled=tuple(i for i in model.table.issue_ids if i not in table.issue_ids),
         utility=z.utility,
+        concession_parts=dict(z.concession_parts),
+        concession_text=package_concession_text(z.concession, dict(z.concession_parts)),
     )
 
 
 # ------------------------------------------------------------------------------------------------- deals
 
+THIN_STATEMENTS = 2  # a salience resting on this many statements or fewer is flagged where it drives a result
+
+
+def thin_salience(model: NegotiationModel, actor: str, issue: str) -> str | None:
+    """A warning when ``actor``'s salience on ``issue`` rests on one or two statements (or a default)."""
+    v = model.value(actor, issue, "salience")
+    if v is None or v.source == "override":
+        return None
+    if v.source == "default":
+        return f"{actor}'s salience on {issue} ({float(v.value):.2f}) is a default, not from statements"  # type: ignore[arg-type]
+    n = len(v.support)
+    if n > THIN_STATEMENTS:
+        return None
+    return (
+        f"{actor}'s salience on {issue} ({float(v.value):.2f}) rests on {n} statement{'s' if n != 1 else ''}"  # type: ignore[arg-type]
+    )
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ConditionalPackage(_Record):
-    """The package a conditional offer describes, on top of the balanced deal, scored for every party."""
+    """The package a conditional offer describes, scored for every party against no deal.
+
+    The offer's issue takes the offered value, the linked issue what the holder asks for; every other issue
+    stays where no deal leaves it (its status quo, else the holder's own position, else the compromise
+    point): the offer says nothing about them. Each party's score covers the issues it states a position on,
+    so a half on an issue it takes no side on is not in its score (``halves`` says so)."""
 
     offer: LinkedOffer
     package: dict[str, float]
-    margins: dict[str, float]
+    basis: dict[str, str]  # issue -> why it takes that value
+    margins: dict[str, float]  # party -> utility of the package minus utility of no deal
     acceptance: dict[str, float]
     red_lines_broken: dict[str, list[str]]
-    all_prefer: bool  # every party's margin over no deal is positive and no red line is broken
+    better_off: tuple[str, ...]
+    worse_off: tuple[str, ...]
+    unaffected: tuple[str, ...]  # the package leaves every issue it has a position on at its no deal
+    halves: dict[str, dict[str, str]]  # party -> {the two halves' issues: "scored" or why not}
+    all_prefer: bool  # nobody is worse off than with no deal and no red line is broken
+    holder_better_off: bool
+    verdict: str  # in words
+    warnings: tuple[str, ...] = ()  # thin salience behind the halves
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DealsAnalysis(_Record):
     negotiation: str
     deals: tuple[dict[str, Any], ...]
-    trades: tuple[dict[str, Any], ...]
+    trades: tuple[dict[str, Any], ...]  # each with "warnings": thin salience that drives it
     candidates: int
     accepted: int
     conditional: tuple[ConditionalPackage, ...]
     conditional_not_scored: int  # conditional offers beyond max_conditional
     utility: str
+    warnings: tuple[str, ...] = ()  # thin salience behind the packages
+
+
+def _fallback_outcomes(
+    model: NegotiationModel, table: Negotiation, holder: str
+) -> dict[str, tuple[float, str]]:
+    """Where no deal leaves each issue: its status quo, else the holder's position, else the compromise."""
+    compromise = None
+    out: dict[str, tuple[float, str]] = {}
+    for i, spec in enumerate(table.issues):
+        if spec.status_quo is not None:
+            out[spec.id] = (float(spec.status_quo), "the status quo: the offer does not touch it")
+            continue
+        own = model.value(holder, spec.id, "position")
+        if own is not None and isinstance(own.value, float):
+            out[spec.id] = (
+                own.value,
+                f"{holder}'s own position (no status quo): the offer does not touch it",
+            )
+            continue
+        if compromise is None:
+            compromise = weighted_mean(table.position, table.weights())
+        out[spec.id] = (
+            float(compromise[i]),
+            "the compromise point (no status quo, nor a position of its own)",
+        )
+    return out
+
+
+def score_conditional(model: NegotiationModel, offer: LinkedOffer) -> ConditionalPackage:
+    """Score the package a conditional offer describes (see :class:`ConditionalPackage`)."""
+    assert offer.value is not None
+    table = model.table.select(actors=np.flatnonzero(model.table.involved().any(axis=1)))
+    package: dict[str, float] = {}
+    basis: dict[str, str] = {}
+    for iid, (v, why) in _fallback_outcomes(model, table, offer.actor).items():
+        package[iid], basis[iid] = v, why
+    package[offer.issue], basis[offer.issue] = float(offer.value), f"the offer: {offer.actor} gives this"
+    if offer.conditional_on in package and offer.requires is not None:
+        package[offer.conditional_on] = float(offer.requires)
+        basis[offer.conditional_on] = f"what {offer.actor} asks for in exchange (its position)"
+    score = score_plan(table, package, min_actors=1)
+    halves: dict[str, dict[str, str]] = {}
+    warnings: list[str] = []
+    no_deal = table.no_deal()
+    for a, actor in enumerate(table.actors):
+        halves[actor] = {}
+        for iid in (offer.issue, offer.conditional_on):
+            i = table.issue_ids.index(iid) if iid in table.issue_ids else -1
+            if i < 0:
+                halves[actor][iid] = "not scored: no party states a position on it"
+            elif np.isnan(table.position[a, i]):
+                halves[actor][iid] = f"not in its score: {actor} states no position on {iid}"
+            elif np.isnan(no_deal[a, i]):
+                halves[actor][iid] = (
+                    f"not in its score: {iid} has no status quo and {actor} no stated outcome if talks fail, "
+                    "so a change there cannot be valued against no deal"
+                )
+            else:
+                halves[actor][iid] = "scored"
+                warn = thin_salience(model, actor, iid)
+                if warn:
+                    warnings.append(warn)
+    margins = {s.actor: s.margin for s in score.actors}
+    broken = {s.actor: list(s.red_lines_broken) for s in score.actors if s.red_lines_broken}
+    better = tuple(a for a, m in margins.items() if m > 1e-9 and a not in broken)
+    worse = tuple(a for a, m in margins.items() if m < -1e-9 or a in broken)
+    unaffected = tuple(a for a in margins if a not in better and a not in worse)
+    holder = offer.actor
+    return ConditionalPackage(
+        offer=offer,
+        package=package,
+        basis=basis,
+        margins=margins,
+        acceptance={s.actor: s.acceptance for s in score.actors},
+        red_lines_broken=broken,
+        better_off=better,
+        worse_off=worse,
+        unaffected=unaffected,
+        halves=halves,
+        all_prefer=not worse,
+        holder_better_off=holder in better,
+        verdict=_conditional_verdict(offer, margins, broken, better, worse, halves),
+        warnings=tuple(dict.fromkeys(warnings)),
+    )
+
+
+def _conditional_verdict(
+    offer: LinkedOffer,
+    margins: dict[str, float],
+    broken: dict[str, list[str]],
+    better: tuple[str, ...],
+    worse: tuple[str, ...],
+    halves: dict[str, dict[str, str]],
+) -> str:
+    holder = offer.actor
+    grant = f"{offer.conditional_on} = {_fmt0(offer.requires)}"
+    give = f"{offer.issue} = {_fmt0(offer.value)}"
+    m = margins.get(holder, 0.0)
+    if holder in broken:
+        head = f"{holder}'s own offer breaks its red line on {', '.join(broken[holder])}"
+    elif holder in better:
+        head = f"with {grant} granted, {holder} is better off than with no deal ({m:+.3f}) for giving {give}"
+    else:
+        head = f"even with {grant} granted, {holder} is not better off than with no deal ({m:+.3f})"
+    others = []
+    for actor, margin in margins.items():
+        if actor == holder:
+            continue
+        missing = [iid for iid, h in halves[actor].items() if h != "scored"]
+        note = f" ({'; '.join(halves[actor][iid] for iid in missing)})" if missing else ""
+        if actor in broken:
+            others.append(f"{actor} would see its red line broken on {', '.join(broken[actor])}{note}")
+        elif actor in worse:
+            others.append(f"{actor} is worse off ({margin:+.3f}){note}")
+        elif actor in better:
+            others.append(f"{actor} is better off ({margin:+.3f}){note}")
+    tail = "; ".join(others)
+    return head + (f"; {tail}" if tail else "") + "."
+
+
+def _fmt0(v: float | None) -> str:
+    return "?" if v is None else f"{v:g}"
 
 
 def negotiation_deals(model: NegotiationModel, *, options: AnalysisOptions | None = None) -> DealsAnalysis:
-    """Package deals every party prefers to no deal, trades, and the packages conditional offers describe."""
+    """Package deals every party prefers to no deal, trades, and the packages conditional offers describe;
+    salience that rests on one or two statements is flagged wherever it drives a trade or a package."""
     opts = options or AnalysisOptions()
     table = model.modeled()
     report = package_deals(table, top=opts.top_deals, seed=opts.seed)
-    conditional = []
-    offers = [o for o in model.linked_offers if o.issue in table.issue_ids and o.value is not None]
+    offers = [o for o in model.linked_offers if o.issue in model.table.issue_ids and o.value is not None]
     offers.sort(key=lambda o: -sum(e.weight for e in o.evidence))
-    balanced = zone_of_agreement(table).balanced_deal if offers else {}
-    for offer in offers[: opts.max_conditional]:
-        assert offer.value is not None  # filtered above
-        package = dict(balanced)
-        package[offer.issue] = float(offer.value)
-        if offer.conditional_on in package and offer.requires is not None:
-            package[offer.conditional_on] = float(offer.requires)
-        score = score_plan(table, package)
-        conditional.append(
-            ConditionalPackage(
-                offer=offer,
-                package=package,
-                margins={s.actor: s.margin for s in score.actors},
-                acceptance={s.actor: s.acceptance for s in score.actors},
-                red_lines_broken={
-                    s.actor: list(s.red_lines_broken) for s in score.actors if s.red_lines_broken
-                },
-                all_prefer=not score.rejected_by,
-            )
-        )
+    conditional = [score_conditional(model, offer) for offer in offers[: opts.max_conditional]]
+    trades = []
+    for t in report.trades:
+        warn = [
+            w
+            for actor, issue in ((t.actor_a, t.a_gives_on), (t.actor_a, t.b_gives_on),
+                                 (t.actor_b, t.a_gives_on), (t.actor_b, t.b_gives_on))
+            if (w := thin_salience(model, actor, issue))
+        ]  # fmt: skip
+        trades.append({**t.as_dict(), "warnings": list(dict.fromkeys(warn))})
+    deal_warnings = []
+    if report.deals:
+        for a, actor in enumerate(table.actors):
+            for i, iid in enumerate(table.issue_ids):
+                if not np.isnan(table.position[a, i]) and (w := thin_salience(model, actor, iid)):
+                    deal_warnings.append(w)
     return DealsAnalysis(
         negotiation=table.name,
         deals=tuple(d.as_dict() for d in report.deals),
-        trades=tuple(t.as_dict() for t in report.trades),
+        trades=tuple(trades),
         candidates=report.candidates,
         accepted=report.accepted,
         conditional=tuple(conditional),
         conditional_not_scored=max(0, len(offers) - opts.max_conditional),
         utility=cast(str, ZoneReport.__dataclass_fields__["utility"].default),
+        warnings=tuple(deal_warnings),
     )
 
 
@@ -412,37 +526,43 @@ class Plan(_Record):
     path: str | None = None
 
 
+class PlanFile(InputModel):
+    """A plan file as written (validated with pydantic, errors with line and column)."""
+
+    name: str | None = None
+    source: str = ""
+    description: str = ""
+    plan: dict[str, Annotated[float, Field(ge=0, le=100)]] = Field(min_length=1)  # issue -> outcome
+    terms: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check(self) -> PlanFile:
+        stray = [k for k in self.terms if k not in self.plan]
+        if stray:
+            raise ValueError(f"terms.{stray[0]}: no outcome for this issue under 'plan'")
+        return self
+
+
 def load_plan(path: str | Path) -> Plan:
     """Read a plan file: ``name``, ``source``, ``plan: {issue: outcome}``, optional ``terms: {issue: text}``.
 
     The ``plan:`` mapping is the model engine's plan format (``zopa model score-plan`` reads the same file).
     """
-    doc = read_yaml(path, what="plan", error=InputError)
-    return parse_plan(doc.data, source=str(doc.path))
+    return _plan(load_yaml_model(path, PlanFile, what="plan"), str(path))
 
 
 def parse_plan(data: Any, *, source: str = "<plan>") -> Plan:
-    if not isinstance(data, dict) or not isinstance(data.get("plan"), dict) or not data["plan"]:
-        raise InputError(
-            source, "a plan file needs 'plan:', a mapping of issue id -> outcome on the 0-100 scale"
-        )
-    outcomes = {}
-    for issue, raw in data["plan"].items():
-        if isinstance(raw, bool) or not isinstance(raw, int | float) or not 0 <= float(raw) <= 100:
-            raise InputError(source, f"plan.{issue}: the outcome must be a number 0-100, not {raw!r}")
-        outcomes[str(issue)] = float(raw)
-    terms = data.get("terms") or {}
-    if not isinstance(terms, dict):
-        raise InputError(source, "'terms' maps issue ids to the plan's wording")
-    stray = [k for k in terms if k not in outcomes]
-    if stray:
-        raise InputError(source, f"terms.{stray[0]}: no outcome for this issue under 'plan'")
+    """The same from data already parsed."""
+    return _plan(validate_model(data, PlanFile, source=source, what="plan"), source)
+
+
+def _plan(f: PlanFile, source: str) -> Plan:
     return Plan(
-        name=str(data.get("name") or Path(source).stem),
-        outcomes=outcomes,
-        terms={str(k): str(v) for k, v in terms.items()},
-        source=str(data.get("source") or ""),
-        description=str(data.get("description") or ""),
+        name=f.name or Path(source).stem,
+        outcomes={str(k): float(v) for k, v in f.plan.items()},
+        terms=dict(f.terms),
+        source=f.source,
+        description=f.description,
         path=source,
     )
 

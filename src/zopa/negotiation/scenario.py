@@ -42,19 +42,19 @@ A scenario file (YAML) holds the assumptions, apart from the evidence and the co
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
+from pydantic import Field, model_validator
 from scipy.optimize import linprog
 
 from zopa.errors import InputError, ModelInputError
 from zopa.models.table import Negotiation
-from zopa.negotiation.overrides import Override, _parse_entry
+from zopa.negotiation.overrides import Override, OverrideEntry
 from zopa.records import _Record
-from zopa.yamlfile import read_yaml
+from zopa.yamlfile import InputModel, load_yaml_model, validate_model
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -119,92 +119,85 @@ class Scenario(_Record):
         return out
 
 
+class AdvanceModel(InputModel):
+    per_month: float = Field(ge=0, le=100)
+    toward: float | None = Field(default=None, ge=0, le=100)
+
+
+class PartyModel(InputModel):
+    advance: dict[str, AdvanceModel] = Field(default_factory=dict)
+    cost_per_month: float = Field(default=0.0, ge=0, le=1)
+    cost_growth: float = Field(default=0.0, ge=-0.5, le=1)
+    drops_red_lines_below: float | None = Field(default=None, ge=-10, le=10)
+    source: str = ""
+
+
+class ChangeModel(OverrideEntry):
+    """A what-if change: an override whose reason defaults to the what-if's name."""
+
+    reason: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _placeholder_reason(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not str(data.get("reason") or "").strip():
+            return {**data, "reason": "what-if"}
+        return data
+
+
+class WhatIfModel(InputModel):
+    name: str = Field(min_length=1)
+    changes: list[ChangeModel] = Field(min_length=1)
+
+
+class ScenarioFile(InputModel):
+    name: str = Field(min_length=1)
+    description: str = ""
+    months: int = Field(default=36, ge=1, le=600)
+    horizon_months: int = Field(default=12, ge=1, le=600)
+    start: dict[str, Annotated[float, Field(ge=0, le=100)]] = Field(default_factory=dict)
+    parties: dict[str, PartyModel] = Field(default_factory=dict)
+    what_if: list[WhatIfModel] = Field(default_factory=list)
+
+
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and check a scenario file; raise :class:`InputError` naming the file and the field."""
-    doc = read_yaml(path, what="scenario", error=InputError)
-    return parse_scenario(doc.data, source=str(doc.path))
-
-
-def _num(raw: Any, where: str, lo: float = -math.inf, hi: float = math.inf) -> float:
-    if isinstance(raw, bool) or not isinstance(raw, int | float) or not lo <= float(raw) <= hi:
-        raise InputError(where, f"expected a number in [{lo:g}, {hi:g}], not {raw!r}")
-    return float(raw)
+    """Read and check a scenario file; an :class:`InputError` names the file, line, field and problem."""
+    return _scenario(load_yaml_model(path, ScenarioFile, what="scenario"), str(path))
 
 
 def parse_scenario(data: Any, *, source: str = "<scenario>") -> Scenario:
-    if not isinstance(data, dict) or not isinstance(data.get("name"), str):
-        raise InputError(source, "a scenario is a mapping with at least 'name'")
-    known = {"name", "description", "months", "horizon_months", "start", "parties", "what_if"}
-    if set(data) - known:
-        raise InputError(source, f"unknown key {sorted(set(data) - known)[0]!r}")
-    months = int(_num(data.get("months", 36), f"{source}: months", 1, 600))
-    horizon = int(_num(data.get("horizon_months", 12), f"{source}: horizon_months", 1, 600))
-    start = data.get("start") or {}
-    if not isinstance(start, dict):
-        raise InputError(source, "'start' maps issue ids to outcomes on the 0-100 scale")
-    start_t = tuple((str(k), _num(v, f"{source}: start.{k}", 0, 100)) for k, v in start.items())
-    parties = []
-    raw_parties = data.get("parties") or {}
-    if not isinstance(raw_parties, dict):
-        raise InputError(source, "'parties' maps party ids to their assumptions")
-    for actor, spec in raw_parties.items():
-        where = f"{source}: parties.{actor}"
-        if not isinstance(spec, dict):
-            raise InputError(where, "expected a mapping (advance, cost_per_month, cost_growth, source)")
-        known_keys = {"advance", "cost_per_month", "cost_growth", "drops_red_lines_below", "source"}
-        if set(spec) - known_keys:
-            raise InputError(where, f"unknown key {sorted(set(spec) - known_keys)[0]!r}")
-        adv = []
-        if not isinstance(spec.get("advance") or {}, dict):
-            raise InputError(where, "'advance' maps issue ids to {per_month: N, toward: N}")
-        for issue, a in (spec.get("advance") or {}).items():
-            w = f"{where}.advance.{issue}"
-            if not isinstance(a, dict) or "per_month" not in a:
-                raise InputError(w, "expected {per_month: N, toward: N (optional)}")
-            toward = a.get("toward")
-            adv.append(
-                Advance(
-                    issue=str(issue),
-                    per_month=_num(a["per_month"], w + ".per_month", 0, 100),
-                    toward=None if toward is None else _num(toward, w + ".toward", 0, 100),
-                )
-            )
-        parties.append(
-            PartyAssumptions(
-                actor=str(actor),
-                advance=tuple(adv),
-                cost_per_month=_num(spec.get("cost_per_month", 0.0), where + ".cost_per_month", 0, 1),
-                cost_growth=_num(spec.get("cost_growth", 0.0), where + ".cost_growth", -0.5, 1),
-                drops_red_lines_below=None
-                if spec.get("drops_red_lines_below") is None
-                else _num(spec["drops_red_lines_below"], where + ".drops_red_lines_below", -10, 10),
-                source=str(spec.get("source") or ""),
-            )
+    """The same from data already parsed."""
+    return _scenario(validate_model(data, ScenarioFile, source=source, what="scenario"), source)
+
+
+def _scenario(f: ScenarioFile, source: str) -> Scenario:
+    parties = tuple(
+        PartyAssumptions(
+            actor=actor,
+            advance=tuple(
+                Advance(issue=i, per_month=a.per_month, toward=a.toward) for i, a in p.advance.items()
+            ),
+            cost_per_month=p.cost_per_month,
+            cost_growth=p.cost_growth,
+            drops_red_lines_below=p.drops_red_lines_below,
+            source=p.source,
         )
+        for actor, p in f.parties.items()
+    )
     what_ifs = []
-    if not isinstance(data.get("what_if") or [], list):
-        raise InputError(source, "'what_if' is a list of {name, changes}")
-    for n, w in enumerate(data.get("what_if") or [], start=1):
-        where = f"{source}: what_if#{n}"
-        if (
-            not isinstance(w, dict)
-            or not isinstance(w.get("name"), str)
-            or not isinstance(w.get("changes"), list)
-        ):
-            raise InputError(where, "each what-if has a 'name' and a list of 'changes'")
+    for n, w in enumerate(f.what_if, start=1):
         changes = []
-        for k, c in enumerate(w["changes"], start=1):
-            if isinstance(c, dict):
-                c = {"reason": f"what-if: {w['name']}", **c}
-            changes.append(_parse_entry(c, f"{where}.changes#{k}"))
-        what_ifs.append(WhatIf(name=w["name"], changes=tuple(changes)))
+        for k, c in enumerate(w.changes, start=1):
+            reason = c.reason if c.reason != "what-if" else f"what-if: {w.name}"
+            changes.append(replace(c.record(f"{source}: what_if#{n}.changes#{k}"), reason=reason))
+        what_ifs.append(WhatIf(name=w.name, changes=tuple(changes)))
     return Scenario(
-        name=data["name"],
-        description=str(data.get("description") or ""),
-        months=months,
-        horizon_months=horizon,
-        start=start_t,
-        parties=tuple(parties),
+        name=f.name,
+        description=f.description,
+        months=f.months,
+        horizon_months=f.horizon_months,
+        start=tuple(f.start.items()),
+        parties=parties,
         what_if=tuple(what_ifs),
         path=source,
     )
@@ -542,16 +535,25 @@ class ScenarioReport(_Record):
     what_if: tuple[WhatIfResult, ...]
 
 
-def _point_forecasts(table: Negotiation, models: list[str]) -> tuple[dict[str, dict[str, float]], list[str]]:
+def _point_forecasts(
+    table: Negotiation, models: list[str]
+) -> tuple[dict[str, dict[str, float | None]], list[str]]:
+    """Each model's forecast on the table as it stands (issue by issue where it must); None where the model
+    reaches no agreement (Nash bargaining at its disagreement point)."""
     from zopa.errors import ZopaError
-    from zopa.models.registry import run_model
+    from zopa.models.montecarlo import run_one
 
-    out, errors = {}, []
+    out: dict[str, dict[str, float | None]] = {}
+    errors = []
     for name in models:
         try:
-            out[name] = dict(run_model(name, table).forecast)
+            res, dropped = run_one(name, {}, table)
         except ZopaError as exc:
             errors.append(f"{name}: {exc}")
+            continue
+        errors += [f"{name}: {why}" for why in dropped.values()]
+        agreed = res.diagnostics.get("agreement", True)
+        out[name] = {iid: (float(v) if agreed else None) for iid, v in res.forecast.items()}
     return out, errors
 
 
@@ -575,7 +577,7 @@ def what_if(
     moves: list[Movement] = []
     for name in names:
         for iid in table.issue_ids:
-            if name in f0 and name in f1:
+            if name in f0 and name in f1 and iid in f0[name] and iid in f1[name]:
                 moves.append(
                     Movement(what=f"forecast {name} {iid}", before=f0[name][iid], after=f1[name][iid])
                 )

@@ -22,9 +22,10 @@ from zopa.negotiation.analysis import (
     negotiation_plan,
     negotiation_zone,
 )
-from zopa.negotiation.build import BuildOptions, NegotiationModel, build_negotiation
+from zopa.negotiation.build import build_negotiation
 from zopa.negotiation.evidence import load_statements
 from zopa.negotiation.overrides import Overrides
+from zopa.negotiation.records import BuildOptions, NegotiationModel
 from zopa.negotiation.scenario import Scenario, ScenarioReport, run_scenario
 from zopa.negotiation.timeline import Timeline, build_timeline
 
@@ -62,7 +63,7 @@ def build_from_db(source: NegotiationSource) -> NegotiationModel:
 
 def gap_from_db(source: NegotiationSource, *, options: AnalysisOptions | None = None) -> GapReport:
     """``zopa negotiation gap``."""
-    return negotiation_gap(source.build(), options=options)
+    return negotiation_gap(source.build(), options=options, db=source.db)
 
 
 def zone_from_db(source: NegotiationSource) -> ZoneAnalysis:

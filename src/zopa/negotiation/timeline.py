@@ -18,8 +18,10 @@ from datetime import date
 from typing import Any
 
 from zopa.codebook import Codebook
-from zopa.negotiation.build import BuildOptions, build_negotiation, decay_weight, estimate_position
+from zopa.negotiation.build import build_negotiation
+from zopa.negotiation.estimators import decay_weight, estimate_position
 from zopa.negotiation.evidence import EvidenceRef, StatementRow
+from zopa.negotiation.records import BuildOptions
 from zopa.records import _Record
 
 

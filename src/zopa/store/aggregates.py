@@ -1,6 +1,6 @@
 """Aggregates kept up to date at write time, so the dashboard's first request is as fast as its tenth.
 
-Four tables (migration 0007): ``row_counts`` (documents, near-duplicates, each evidence table and its rows in
+Four tables (migration 0008): ``row_counts`` (documents, near-duplicates, each evidence table and its rows in
 near-duplicates), ``position_cells`` (the party x issue matrix without near-duplicates), ``outlet_counts``
 and ``speaker_counts`` (the filter forms). The write path updates them inside the document's own
 transaction (:func:`document_added` from ``insert_document``, :func:`evidence_removed` and

@@ -206,16 +206,24 @@ def open_db(
     migrate: bool = True,
     read_only: bool = False,
     adopt: bool = False,
+    create: bool = True,
 ) -> Database:
     """Open (and create or migrate) a zopa database; raise :class:`StorageError` naming it when that fails.
 
     ``read_only``: a SQLite file at the current schema is opened without any write (no WAL switch, no
-    migration); ``adopt``: add zopa's tables to a SQLite database that holds another program's tables."""
+    migration); ``adopt``: add zopa's tables to a SQLite database that holds another program's tables;
+    ``create=False`` (commands that only read) refuses a SQLite file that does not exist yet, instead of
+    leaving an empty database behind."""
     url, path = resolve_url(url_or_path)
     shown = str(path) if path is not None else make_url(url).render_as_string(hide_password=True)
     if path is not None:
         if path.is_dir():
             raise StorageError(f"{path}: is a folder, not a database file")
+        if not create and (not path.exists() or path.stat().st_size == 0):
+            raise StorageError(
+                f"{path}: no zopa database here; build one with `zopa analyze ARTICLES --db {path}` "
+                "(or give --db)"
+            )
         if not path.parent.exists():
             raise StorageError(f"{path}: folder {path.parent} does not exist")
         revision = None

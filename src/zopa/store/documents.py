@@ -47,6 +47,7 @@ def insert_document(
         "title": article.title,
         "outlet": article.outlet,
         "published": _naive_utc(article.published),
+        "published_source": article.published_source if article.published is not None else None,
         "url": article.url,
         "format": article.format,
         "text": article.text,

@@ -462,7 +462,7 @@ _WORD = re.compile(r"[^\W_]+")
 
 def _text_search(db: Database, search: str) -> ColumnElement[bool]:
     """Documents holding every word of ``search`` (title, outlet, source or text) through the word index:
-    SQLite's FTS5 table, PostgreSQL's tsvector column (migration 0007). No word: nothing matches."""
+    SQLite's FTS5 table, PostgreSQL's tsvector column (migration 0008). No word: nothing matches."""
     words = [w.lower() for w in _WORD.findall(search)][:32]  # as the index splits text: letters and digits
     if not words:
         return false()

@@ -43,6 +43,8 @@ documents = Table(
     Column("title", Text, nullable=False),
     Column("outlet", Text, nullable=True),
     Column("published", DateTime, nullable=True),
+    # where the date came from: metadata | front-matter | date-line | dateline | text | None (unknown)
+    Column("published_source", String(32), nullable=True),
     Column("url", Text, nullable=True),
     Column("format", String(16), nullable=False),
     Column("text", Text, nullable=False),  # cleaned text: every span refers to it
@@ -188,6 +190,30 @@ extraction_runs = Table(
 EVIDENCE_TABLES = {"mentions": mentions, "quotes": quotes, "statements": statements, "positions": positions,
                    "events": events}
 
+# The codebooks that built the database's evidence, newest last: commands that read the evidence use the
+# newest one unless told otherwise (its whole content is kept, so the file may move or change).
+codebooks = Table(
+    "codebooks",
+    metadata,
+    Column("hash", String(64), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("content", Text, nullable=False),  # the codebook as JSON (Codebook.model_dump)
+    Column("used_at", DateTime, nullable=False),
+)
+
+# Forecasts, computed once per (table, model, parameters, draws, seed, level) and read back by every view
+# (CLI, report, dashboard, API), so they agree to the digit.
+forecasts = Table(
+    "forecasts",
+    metadata,
+    Column("key", String(64), primary_key=True),  # sha256 of everything the forecast depends on
+    Column("inputs", Text, nullable=False),  # the table's name@fingerprint
+    Column("model", String(64), nullable=False),
+    Column("settings", Text, nullable=False),  # JSON: params, draws, seed, level, engine version
+    Column("result", Text, nullable=False),  # JSON: per issue forecast, interval, failures, agreement
+    Column("computed_at", DateTime, nullable=False),
+)
+
 # --- zopa watch: feeds polled, items analysed, alerts raised (migration 0005) ------------------------------
 
 # One row per feed `zopa watch` polls: the validators of its last answer (sent back as If-None-Match and
@@ -243,7 +269,7 @@ alerts = Table(
     Index("ix_alerts_created_at", "created_at"),
 )
 
-# --- read aggregates, kept up to date in each write transaction (migration 0007, zopa.store.aggregates) -----
+# --- read aggregates, kept up to date in each write transaction (migration 0008, zopa.store.aggregates) -----
 
 # Row counts the dashboard shows on every visit: "documents", "duplicates" (documents marked near-duplicate),
 # each evidence table's name, and "<table>.in_duplicates" (its rows in near-duplicate documents, which
@@ -290,7 +316,7 @@ speaker_counts = Table(
 # Newest stories first without sorting them all.
 Index("ix_stories_last_published", stories.c.last_published)
 
-# The word index is made of objects of one dialect each, created by migration 0007 and not described here:
+# The word index is made of objects of one dialect each, created by migration 0008 and not described here:
 # SQLite's FTS5 table (and the tables FTS5 keeps beside it), PostgreSQL's tsvector column and its indexes.
 SEARCH_OBJECTS = frozenset({"documents_fts", "search", "ix_documents_search", "ix_documents_newest"})
 

@@ -463,25 +463,45 @@ async def ingest(request: Request) -> dict[str, Any]:
 class NegotiationOut(_Out):
     """The negotiation built from the stored evidence; a part is null when not available (``problems``)."""
 
+    summary: dict[str, Any] | None
     gap: dict[str, Any] | None
     zone: dict[str, Any] | None
     deals: dict[str, Any] | None
     plan: dict[str, Any] | None
     talks_fail: dict[str, Any] | None
     timeline: dict[str, Any] | None
+    options: dict[str, Any]
     problems: dict[str, str]
+
+
+# a request's Monte Carlo is bounded (a computation per new set of options; the answers are then stored)
+MAX_DRAWS, MAX_ITERATIVE_DRAWS = 5_000, 100
+Seed = Annotated[int, Query(ge=0, le=2**31 - 1, description="Monte Carlo seed (the CLI's --seed)")]
+Draws = Annotated[int, Query(ge=0, le=MAX_DRAWS, description="Draws for vectorised models (--draws)")]
+IterativeDraws = Annotated[
+    int,
+    Query(ge=0, le=MAX_ITERATIVE_DRAWS, description="Draws for models run draw by draw (--iterative-draws)"),
+]
+
+
+def _negotiation(request: Request, seed: int, draws: int, iterative_draws: int) -> Any:
+    from zopa.negotiation.analysis import AnalysisOptions
+    from zopa.web.negotiation import view_for
+
+    options = AnalysisOptions(seed=seed, draws=draws, iterative_draws=iterative_draws)
+    return view_for(request.app.state, options)
 
 
 @router.get(
     "/negotiation",
     response_model=NegotiationOut,
-    summary="The negotiation: gap and forecasts, zone of agreement, deals, plan, if talks fail, timeline",
+    summary="The negotiation: answers, gap and forecasts, zone, deals, plan, if talks fail, timeline",
 )
-async def negotiation(request: Request) -> dict[str, Any]:
-    from zopa.web.pages import negotiation_data
-
-    view = await run_in_threadpool(negotiation_data, request)
-    return view.as_dict()
+async def negotiation(
+    request: Request, seed: Seed = 0, draws: Draws = 500, iterative_draws: IterativeDraws = 20
+) -> dict[str, Any]:
+    view = await run_in_threadpool(_negotiation, request, seed, draws, iterative_draws)
+    return dict(view.as_dict())
 
 
 @router.get(
@@ -490,12 +510,14 @@ async def negotiation(request: Request) -> dict[str, Any]:
     responses={404: {"model": ErrorOut, "description": "That part is not available (the reason is given)"}},
 )
 async def negotiation_part(
-    request: Request, part: Literal["gap", "zone", "deals", "plan", "talks_fail", "timeline"]
+    request: Request,
+    part: Literal["summary", "gap", "zone", "deals", "plan", "talks_fail", "timeline"],
+    seed: Seed = 0,
+    draws: Draws = 500,
+    iterative_draws: IterativeDraws = 20,
 ) -> dict[str, Any]:
-    from zopa.web.pages import negotiation_data
-
-    view = await run_in_threadpool(negotiation_data, request)
+    view = await run_in_threadpool(_negotiation, request, seed, draws, iterative_draws)
     found = view.part(part)
     if found is None:
         raise HTTPException(404, view.problems.get(part, f"{part}: not available"))
-    return found
+    return dict(found)

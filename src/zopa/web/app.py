@@ -20,25 +20,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import plotly
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from zopa.codebook import default_codebook_path, load_codebook
 from zopa.errors import InputError, NotFoundError, StorageError, ZopaError
 from zopa.ingest import Fetcher
 from zopa.negotiation.analysis import load_plan
 from zopa.negotiation.scenario import load_scenario
+from zopa.store.codebooks import codebook_for
 from zopa.store.db import open_db
 from zopa.web import api, pages, tracking
 from zopa.web.cache import AggregateCache
 from zopa.web.security import BodyLimit, HostCheck, SecurityHeaders
 
 DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024  # bytes; the same as the per-document ingest limit
-STATIC_DIR = Path(__file__).parent / "static"
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,11 +47,10 @@ class StaticFile:
 
 def load_static() -> dict[str, StaticFile]:
     """The files served under ``/static/``, read once: zopa's own CSS and JS, and the bundled plotly.js."""
-    paths = {p.name: p for p in STATIC_DIR.iterdir() if p.is_file()}
-    paths["plotly.min.js"] = PLOTLY_JS
+    from zopa.presentation import static_files
+
     files = {}
-    for name, path in paths.items():
-        body = path.read_bytes()
+    for name, body in static_files().items():
         media_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
         if media_type.startswith("text/") or media_type.endswith("javascript"):
             media_type += "; charset=utf-8"
@@ -75,9 +71,11 @@ def create_app(
     fetcher: Fetcher | None = None,
     plan: str | Path | None = None,
     scenario: str | Path | None = None,
+    create: bool = True,
     allowed_hosts: Iterable[str] | None = None,
 ) -> FastAPI:
-    """The dashboard and API over the database at ``db_url`` (a SQLite path or a database URL).
+    """The dashboard and API over the database at ``db_url`` (a SQLite path or a database URL); with
+    ``create=False`` (``zopa serve`` without a token: read-only) a database that does not exist is refused.
 
     Writing (ingest) is allowed only with ``token`` (default: ``$ZOPA_TOKEN``) sent by the request; without a
     token the application is read-only. Request bodies over ``max_upload`` bytes are refused with 413.
@@ -89,13 +87,13 @@ def create_app(
     """
     if max_upload < 1:
         raise InputError("max_upload", f"must be a positive number of bytes, not {max_upload}")
-    codebook_path = Path(codebook) if codebook is not None else default_codebook_path()
-    if not codebook_path.is_file():
-        raise InputError(str(codebook_path), "codebook file not found")
+    if codebook is not None and not Path(codebook).is_file():
+        raise InputError(str(codebook), "codebook file not found")
     loaded_plan = load_plan(plan) if plan is not None else None
     loaded_scenario = load_scenario(scenario) if scenario is not None else None
     write_token = token if token is not None else (os.environ.get("ZOPA_TOKEN") or None)
-    db = open_db(db_url, read_only=write_token is None)  # without a token nothing is ever written
+    # without a token nothing is ever written
+    db = open_db(db_url, read_only=write_token is None, create=create)
     app = FastAPI(
         title="zopa",
         summary="Sourced evidence of who wants what in a negotiation, from news coverage.",
@@ -110,7 +108,8 @@ def create_app(
     app.state.static = load_static()
     app.state.cache = AggregateCache(db)
     app.state.fetcher = fetcher
-    app.state.codebook = functools.cache(lambda: load_codebook(codebook_path))
+    # the codebook given, else the one that built the database (zopa.store.codebooks)
+    app.state.codebook = functools.cache(lambda: codebook_for(db, codebook)[0])
     app.state.plan = loaded_plan
     app.state.scenario = loaded_scenario
     app.include_router(api.router)
@@ -219,7 +218,7 @@ def fetch(
 
     if not path.startswith("/"):
         raise InputError(path, "a path to get must start with '/' (for example /api/v1/documents)")
-    app = create_app(db_url, plan=plan, scenario=scenario)
+    app = create_app(db_url, plan=plan, scenario=scenario, create=False)
 
     async def get() -> httpx.Response:
         transport = httpx.ASGITransport(app=app)
@@ -249,7 +248,13 @@ def serve(
     if not 0 <= port <= 65535:
         raise InputError(str(port), "not a TCP port (0-65535)")
     names = [*allowed_hosts, *os.environ.get("ZOPA_ALLOWED_HOSTS", "").split(","), host]
-    app = create_app(db_url, plan=plan, scenario=scenario, allowed_hosts=names)
+    app = create_app(
+        db_url,
+        plan=plan,
+        scenario=scenario,
+        allowed_hosts=names,
+        create=bool(os.environ.get("ZOPA_TOKEN")),  # read-only without a token: no empty database is left
+    )
 
     def warm_up() -> None:  # build the negotiation before the first visitor asks for it
         with contextlib.suppress(ZopaError):

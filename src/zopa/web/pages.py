@@ -8,52 +8,30 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
+from zopa.negotiation.analysis import AnalysisOptions
+from zopa.presentation import chart_markup, environment
+from zopa.presentation.charts import negotiation_charts
 from zopa.records import STANCES
 from zopa.store import queries
 from zopa.store.db import Database
-from zopa.web.api import MAX_ID, MAX_OFFSET
+from zopa.web import negotiation as negotiation_page
+from zopa.web.api import MAX_DRAWS, MAX_ID, MAX_ITERATIVE_DRAWS, MAX_OFFSET
 from zopa.web.forms import parse_day, read_ingest_request, run_ingest
 from zopa.web.highlight import Highlight, render_highlighted
-from zopa.web.negotiation import (
-    NegotiationView,
-    gap_figure,
-    negotiation_view,
-    talks_fail_figure,
-    timeline_figures,
-)
 
 PAGE_SIZE = 25
-TEMPLATES_DIR = Path(__file__).parent / "templates"
-
-_env = Environment(
-    loader=FileSystemLoader(TEMPLATES_DIR),
-    autoescape=True,  # every value is escaped unless marked safe by zopa (the highlighter escapes the text)
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-
-
-def http_url(value: str | None) -> str | None:
-    """The URL when it is an http(s) address, else None: a stored ``javascript:`` URL never becomes a link."""
-    if value and value.strip().lower().startswith(("http://", "https://")):
-        return value.strip()
-    return None
-
-
-_env.filters["http_url"] = http_url
-templates = Jinja2Templates(env=_env)
+# the presentation layer's templates (autoescape on: every value is escaped unless marked safe by zopa; the
+# highlighter escapes the text), shared with the HTML report
+templates = Jinja2Templates(env=environment())
 
 router = APIRouter(include_in_schema=False)
 
@@ -442,18 +420,33 @@ async def ingest_submit(request: Request) -> Response:
     )
 
 
-def negotiation_data(request: Request) -> NegotiationView:
-    """The negotiation answers, recomputed only when the stored evidence changed."""
-    return negotiation_for(request.app.state)
-
-
-def negotiation_for(state: Any) -> NegotiationView:
-    """The same for an application's state (``serve`` warms it up in the background at start)."""
-    view: NegotiationView = state.cache.get(
-        "negotiation",
-        lambda: negotiation_view(state.db, state.codebook(), plan=state.plan, scenario=state.scenario),
+def analysis_options(params: Mapping[str, str]) -> AnalysisOptions:
+    """The Monte Carlo settings a request asks for (``seed``, ``draws``, ``iterative_draws``); the defaults
+    are the CLI's, so the page and ``zopa negotiation gap`` show the same stored forecasts."""
+    base = AnalysisOptions()
+    values: dict[str, int] = {}
+    for name, top in (("seed", 2**31 - 1), ("draws", MAX_DRAWS), ("iterative_draws", MAX_ITERATIVE_DRAWS)):
+        raw = params.get(name, "")
+        if raw == "":
+            continue
+        if not raw.lstrip("-").isdigit() or not (0 <= int(raw) <= top):
+            raise HTTPException(422, f"{name} must be a whole number from 0 to {top}, not {raw!r}")
+        values[name] = int(raw)
+    return AnalysisOptions(
+        draws=values.get("draws", base.draws),
+        iterative_draws=values.get("iterative_draws", base.iterative_draws),
+        seed=values.get("seed", base.seed),
     )
-    return view
+
+
+def negotiation_data(request: Request) -> Any:
+    """The negotiation answers for the request's options, recomputed only when the stored evidence changed."""
+    return negotiation_page.view_for(request.app.state, analysis_options(request.query_params))
+
+
+def negotiation_for(state: Any) -> Any:
+    """The same for an application's state with the default options (``serve`` warms it up at start)."""
+    return negotiation_page.view_for(state)
 
 
 @router.get("/negotiation", response_class=HTMLResponse)
@@ -461,19 +454,6 @@ async def negotiation(request: Request) -> Response:
     view = await run_in_threadpool(negotiation_data, request)
     codebook = await run_in_threadpool(request.app.state.codebook)
     names = {a.id: a.name for a in codebook.actors}
-    charts = []
-    if view.gap is not None:
-        charts += [(f"chart-gap-{issue.issue}", gap_figure(issue, names)) for issue in view.gap.issues]
-    talks_fail_chart = None
-    if view.talks_fail is not None:
-        talks_fail_chart = ("chart-talks-fail", talks_fail_figure(view.talks_fail, names))
-        charts.append(talks_fail_chart)
-    timeline_charts = []
-    if view.timeline is not None:
-        timeline_charts = [
-            (f"chart-timeline-{issue}", fig) for issue, fig in timeline_figures(view.timeline, names)
-        ]
-        charts += timeline_charts
     return render(
         request,
         "negotiation.html",
@@ -481,7 +461,8 @@ async def negotiation(request: Request) -> Response:
         title="Negotiation",
         view=view,
         names=names,
-        charts=charts,
-        talks_fail_chart=talks_fail_chart,
-        timeline_charts=timeline_charts,
+        charts=negotiation_charts(view, names),
+        sections=negotiation_page.SECTIONS,
+        link=negotiation_page.link,
+        chart=chart_markup,
     )

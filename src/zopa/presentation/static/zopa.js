@@ -123,9 +123,18 @@
     });
   }
 
+  // ---- a link to a <details> element (the report's evidence lists) opens it
+  function openTarget() {
+    if (!location.hash) { return; }
+    var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (target && target.tagName === "DETAILS") { target.open = true; }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     setupArticle();
     setupMatrix();
     setupCharts();
+    openTarget();
   });
+  window.addEventListener("hashchange", openTarget);
 })();

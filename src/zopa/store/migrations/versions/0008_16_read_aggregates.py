@@ -1,8 +1,8 @@
 """fast reads: a word index for search (SQLite FTS5, PostgreSQL tsvector + GIN), aggregates kept at write time
 (row counts, the position matrix, outlets, speakers), newest-first indexes
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-01 12:00:00
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
