@@ -216,7 +216,7 @@ Russian President Vladimir Putin spoke to reporters in Moscow on Tuesday.
 
 “There will be no ceasefire until our conditions are met,” Putin said.
 
-Zelenskyy described the proposal as “unacceptable” and “a trap.”
+Zelenskyy described the proposal as “simply unacceptable” and “a trap.”
 
 Overnight, 12 drones were launched at Kyiv.
 """
@@ -238,7 +238,7 @@ def test_evaluate_end_to_end(tmp_path: Path) -> None:
                                 "speaker": "Vladimir Putin",
                                 "text": "There will be no ceasefire until our conditions are met",
                             },
-                            {"speaker": "Volodymyr Zelenskyy", "text": "unacceptable"},
+                            {"speaker": "Volodymyr Zelenskyy", "text": "simply unacceptable"},
                             {"speaker": "Volodymyr Zelenskyy", "text": "a trap."},
                         ],
                         "not_quotes": ["Talks Stall"],

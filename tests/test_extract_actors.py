@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zopa.codebook import Codebook, default_codebook_path, load_codebook
+from zopa.codebook import Codebook, DatedRef, default_codebook_path, load_codebook, parse_codebook
 from zopa.extract import candidate_sentences
-from zopa.extract._nlp import DocContext, segment, split_sentences
+from zopa.extract._nlp import DocContext, segment
 from zopa.extract.actors import resolve_mentions
 from zopa.records import Article
 
@@ -95,7 +95,8 @@ def test_segmentation_keeps_abbreviations_and_bullets() -> None:
         "Title line\n\nThe U.S. envoy met Gen. Smith in Kyiv. They talked.\n\n"
         "  • First point\n  • Second point"
     )
-    paragraphs, sentences = segment(text)
+    seg = segment(text)
+    paragraphs, sentences = seg.paragraphs, seg.sentences
     assert [p.heading for p in paragraphs] == [True, False, False, False]
     assert [p.bullet for p in paragraphs] == [False, False, True, True]
     assert [s.text for s in sentences][1:] == [
@@ -108,8 +109,15 @@ def test_segmentation_keeps_abbreviations_and_bullets() -> None:
 
 def test_closing_quote_stays_with_its_sentence() -> None:
     text = "“We will win.” He left. “Maybe,” she said."
-    spans = split_sentences(text)
-    assert [text[a:b] for a, b in spans] == ["“We will win.”", "He left.", "“Maybe,” she said."]
+    assert [s.text for s in segment(text).sentences] == ["“We will win.”", "He left.", "“Maybe,” she said."]
+
+
+def test_a_sentence_never_ends_inside_a_quotation() -> None:
+    text = "“We will win. The enemy will lose. Mark my words,” Mr. Smith said. He left."
+    assert [s.text for s in segment(text).sentences] == [
+        "“We will win. The enemy will lose. Mark my words,” Mr. Smith said.",
+        "He left.",
+    ]
 
 
 _WORDS = st.sampled_from(
@@ -143,8 +151,8 @@ _WORDS = st.sampled_from(
 @given(st.lists(_WORDS, min_size=1, max_size=40))
 def test_spans_are_exact_and_inside_the_text(words: list[str]) -> None:
     text = " ".join(words)
-    paragraphs, sentences = segment(text)
-    for item in (*paragraphs, *sentences):
+    seg = segment(text)
+    for item in (*seg.paragraphs, *seg.sentences):
         assert 0 <= item.start <= item.end <= len(text)
         assert text[item.start : item.end] == item.text
     ctx = DocContext.build(Article(source="h", title="", text=text, raw=text), codebook())
@@ -156,3 +164,73 @@ def test_spans_are_exact_and_inside_the_text(words: list[str]) -> None:
 def test_dateline_in_capitals_is_a_metonym() -> None:
     ctx = context("Talks\n\nMOSCOW (Reuters) - The talks resumed.")
     assert ("MOSCOW", "russia", "metonym") in found(ctx)
+
+
+# --- dates, titles and names (issue 12) ------------------------------------------------------------------
+
+
+def test_undated_article_resolves_no_dated_title() -> None:
+    text = "Talks\n\nThe Russian president said talks would continue."
+    ctx = context(text, None)
+    assert ctx.published is None and ctx.date_source is None
+    assert [m.actor for m in ctx.mentions] == []
+
+
+def test_date_from_the_text_when_the_metadata_has_none() -> None:
+    ctx = context("date 2010-05-01\n\nThe Russian president said talks would continue.", None)
+    assert (ctx.published, ctx.date_source) == (date(2010, 5, 1), "date-line")
+    assert [m.actor for m in ctx.mentions] == ["medvedev"]
+    ctx = context("MOSCOW, May 1, 2024 (News) - The Russian president said talks would go on.", None)
+    assert (ctx.published, ctx.date_source) == (date(2024, 5, 1), "date-line")
+
+
+def test_people_speak_for_their_only_party_in_an_undated_article() -> None:
+    known = codebook().actor_by_id
+    assert known["lavrov"].party_on(None) == "russia"
+    two = parse_codebook(
+        {
+            "name": "t",
+            "actors": [
+                {"id": "a", "name": "A", "kind": "state"},
+                {"id": "b", "name": "B", "kind": "state"},
+                {
+                    "id": "p",
+                    "name": "Jane Roe",
+                    "kind": "person",
+                    "speaks_for": [{"party": "a", "to": "2020-01-01"}, {"party": "b", "from": "2020-01-01"}],
+                },
+            ],
+            "issues": [],
+        }
+    )
+    assert two.actor_by_id["p"].party_on(None) is None
+    assert two.actor_by_id["p"].party_on(date(2021, 1, 1)) == "b"
+    assert DatedRef().holds_on(None) and not DatedRef(start=date(2020, 1, 1)).holds_on(None)
+
+
+def test_name_after_a_title_wins_over_the_titles_holder() -> None:
+    ctx = context("Talks\n\nThe talks went on, said Russian President Ivan Petrenko, speaking in Minsk.")
+    assert "putin" not in [m.actor for m in ctx.mentions]
+    assert any(m.actor == "ner:Ivan Petrenko" for m in ctx.mentions)
+
+
+def test_a_weapon_named_like_a_person_is_not_a_person() -> None:
+    ctx = context("Talks\n\nUkraine launched the Tarovski drone overnight, officials said.")
+    assert not any(ctx.is_person(m.actor) for m in ctx.mentions)
+
+
+def test_a_person_named_once_is_found_wherever_the_text_names_them_again() -> None:
+    ctx = context(
+        "Talks\n\nJane Roe, the mediator, said on Monday the talks would resume.\n\n"
+        "Roe has mediated in three earlier wars."
+    )
+    later = [m for m in ctx.mentions if m.text == "Roe"]
+    assert [m.actor for m in later] == ["ner:Jane Roe"] and ctx.is_person("ner:Jane Roe")
+
+
+def test_pronouns_are_resolved_by_salience_and_gender() -> None:
+    ctx = context("Talks\n\nMr. Putin told Ms. Jane Roe he would be ready. She said the talks went well.")
+    assert [(m.text, m.actor) for m in ctx.mentions if m.how == "pronoun"] == [
+        ("he", "putin"),
+        ("She", "ner:Jane Roe"),
+    ]

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evidence_fixtures import context
-from zopa.extract._attribution import Attributor, find_quote_marks, paragraphs_of
+from zopa.extract._attribution import Attributor
+from zopa.extract._nlp import segment
 from zopa.extract.quotes import find_quotes, quotes_in_text
 
 
@@ -205,8 +206,9 @@ def test_quote_spans_lie_in_the_text_and_match_it(pieces: list[str]) -> None:
 @settings(max_examples=150, deadline=None)
 @given(st.text(alphabet="ab “”\"‘’'\n.,", max_size=60))
 def test_quote_marks_never_overlap(text: str) -> None:
-    for para in paragraphs_of(text):
-        marks = find_quote_marks(text, para)
+    seg = segment(text)
+    for para in seg.paragraphs:
+        marks = seg.quotes_in(para.index)
         for a, b in itertools.pairwise(marks):
             assert a.close < b.open
         for m in marks:
@@ -259,7 +261,12 @@ def test_british_single_quotes_with_apostrophes_inside() -> None:
 
 
 def test_spokesman_of_an_organisation_speaks_for_it() -> None:
-    assert quotes("The Kremlin's spokesman called the remarks 'provocative'.") == [("provocative", "russia")]
+    text = "The Kremlin's spokesman called the remarks 'deeply provocative'."
+    assert quotes(text) == [("deeply provocative", "russia")]
+
+
+def test_one_quoted_word_is_a_label_not_a_quote() -> None:
+    assert quotes("Putin said the talks in Geneva had been 'constructive' and would go on.") == []
 
 
 def test_dash_attribution_and_dash_parenthesis() -> None:
@@ -378,3 +385,153 @@ def test_typewriter_double_closing_mark() -> None:
 def test_quoted_subheading_without_final_punctuation_is_not_a_quote() -> None:
     text = "Putin spoke on Monday.\n\n“U.S.-controlled bandit formations”\n\nThe talks went on in Geneva."
     assert quotes(text) == []
+
+
+# --- speakers (issue 12): each pattern on a short text of our own -------------------------------------
+
+
+def test_pronoun_after_two_people_is_the_subject_not_the_last_name() -> None:
+    text = "Zelenskyy met Trump and the envoys in Berlin on Monday. “We are ready for a ceasefire,” he said."
+    assert quotes(text)[0][1] == "zelenskyy"
+
+
+def test_pronoun_speaker_two_paragraphs_back() -> None:
+    text = (
+        "Putin spoke to the generals for an hour on Wednesday.\n\n"
+        "The hall in the Kremlin was silent and nobody moved.\n\n"
+        "“Every goal we set will be reached in the end,” he said."
+    )
+    assert quotes(text)[0][1] == "putin"
+
+
+def test_pronoun_never_resolves_to_a_name_inside_a_quotation() -> None:
+    text = "Zelenskyy spoke in Kyiv. “Putin must never be believed on any deal at all,” he said."
+    assert quotes(text)[0][1] == "zelenskyy"
+
+
+def test_pronoun_takes_the_person_of_its_gender() -> None:
+    text = "Mr. Putin met Ms. Jane Roe, the mediator, in Moscow. “Both sides want the talks,” she said."
+    assert quotes(text)[0][1] == "ner:Jane Roe"
+
+
+def test_previous_speaker_is_not_carried_over_past_a_new_speaker() -> None:
+    text = "“We are ready,” Putin said.\n\nZelenskyy disagreed. “They are not ready for anything,” he said."
+    assert [s for _, s in quotes(text)] == ["putin", "zelenskyy"]
+
+
+def test_subject_of_the_verb_not_the_name_beside_it() -> None:
+    text = "Zelenskyy told the Morning Herald on Monday: “We need security guarantees before any deal.”"
+    assert quotes(text)[0][1] == "zelenskyy"
+    text = "“We need security guarantees before any deal,” Jane Roe told Trump in Washington."
+    assert quotes(text)[0][1] == "ner:Jane Roe"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“The plan is a trap laid for all of Europe,” Zelenskyy branded it on Monday.",
+        "Zelenskyy called on the allies: “Send us air defence before the winter comes.”",
+        "“Give peace a chance, give peace a chance,” Zelenskyy sings on stage.",
+        "“Withdraw every soldier from our land at once,” Zelenskyy demanded.",
+        "“The offensive has stalled along the whole front line,” Zelenskyy reports.",
+    ],
+)
+def test_uncommon_reporting_verbs_by_lemma(text: str) -> None:
+    assert quotes(text)[0][1] == "zelenskyy"
+
+
+def test_speaker_with_a_long_description() -> None:
+    text = (
+        "“Neither side can win this war by force of arms,” Jane Roe, a visiting scholar at a research "
+        "institute in Geneva who has studied the region for years, said."
+    )
+    assert quotes(text)[0][1] == "ner:Jane Roe"
+
+
+def test_unknown_name_after_a_dash() -> None:
+    text = "“Peace comes only once the guns are silent.” — Jane Roe, mediator"
+    assert quotes(text)[0][1] == "ner:Jane Roe"
+
+
+def test_transcript_labels_give_the_speaker_and_leave_the_label_out() -> None:
+    text = (
+        "What was said on air:\n\n"
+        "\"HOST: Will the talks go on after the holidays?\n\n"
+        "\"ROE: They will go on, because both sides need them.\n\n"
+        "\"And nobody wants the war to last another year."
+    )
+    found = quotes(text)
+    assert found == [
+        ("Will the talks go on after the holidays?", "ner:Host"),
+        ("They will go on, because both sides need them.", "ner:Roe"),
+        ("And nobody wants the war to last another year.", "ner:Roe"),
+    ]
+
+
+def test_role_description_resolves_to_the_person_it_fits() -> None:
+    text = (
+        "Sen. Jane Roe arrived in Kyiv on Monday with Putin's letter.\n\n"
+        "“We came to listen, not to dictate,” the senator said."
+    )
+    assert quotes(text)[0][1] == "ner:Jane Roe"
+
+
+def test_a_name_after_a_title_wins_over_the_title() -> None:
+    text = "“We will rebuild every town,” said Ukrainian President Petro Roenko at the summit."
+    assert quotes(text)[0][1] == "ner:Petro Roenko"
+
+
+def test_quotation_introduced_by_a_colon_without_a_speech_verb() -> None:
+    text = "Zelenskyy had a stern word for the allies: “Without air defence we cannot hold the cities.”"
+    assert quotes(text)[0][1] == "zelenskyy"
+
+
+def test_quotation_in_the_next_sentence_continues_the_speaker() -> None:
+    text = (
+        "“The talks are over,” Peskov said on Monday. If Kyiv wants more, “it knows where to find us.”"
+    )
+    assert [s for _, s in quotes(text)] == ["peskov", "peskov"]
+
+
+def test_closing_mark_typed_as_an_opening_one() -> None:
+    text = "“We are not leaving,“ Zelenskyy said. “Not now and not ever.”"
+    assert quotes(text) == [("We are not leaving", "zelenskyy"), ("Not now and not ever.", "zelenskyy")]
+
+
+def test_passive_subject_is_not_the_speaker() -> None:
+    text = "Putin was asked in Moscow: “Will you meet Zelenskyy before the summer begins?”"
+    assert quotes(text)[0][1] != "putin"
+
+
+def test_two_quoted_words_are_a_term_unless_a_characterising_verb_takes_them() -> None:
+    assert quotes("Zelenskyy wants Ukraine taken under the “peace umbrella” of the alliance.") == []
+    text = "Zelenskyy called the Russian offer “pure theatre” on Monday."
+    assert quotes(text) == [("pure theatre", "zelenskyy")]
+
+
+def test_the_speaker_before_according_to_is_the_speaker_not_the_source() -> None:
+    text = (
+        "“We will keep our word on the exchange,” Peskov said, according to the Interfax agency.\n\n"
+        "“The lists are ready and have been handed over.”"
+    )
+    assert [s for _, s in quotes(text)] == ["peskov", "peskov"]
+
+
+def test_it_as_the_speaker_is_the_body_that_opens_the_sentence_before() -> None:
+    text = (
+        "Russia's foreign ministry held firm on the main points. It rejected the plan, stating that "
+        "“a freeze along the line is not enough for us.”"
+    )
+    assert quotes(text)[0][1] == "russia"
+
+
+def test_a_two_word_sentence_with_its_speaker_is_a_quote() -> None:
+    assert quotes("“It’s doable,” Zelenskyy told reporters on Monday.") == [("It’s doable", "zelenskyy")]
+
+
+def test_a_spokesperson_speaks_for_the_body_introduced_with_them() -> None:
+    text = (
+        "The Kremlin's press office answered on Friday.\n\n"
+        "“There will be no new round before the spring,” the spokesperson said."
+    )
+    assert quotes(text)[0][1] == "russia"

@@ -61,8 +61,10 @@ class DatedRef(_Model):
     end: date | None = Field(default=None, alias="to")
 
     def holds_on(self, day: date | None) -> bool:
+        """Whether the value holds on ``day``. On an unknown day (an undated article) only a value that holds
+        at all times does: a dated title names nobody, since its holder then is not known."""
         if day is None:
-            return self.end is None  # undated article: the current holder
+            return self.start is None and self.end is None
         return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
 
 
@@ -99,12 +101,16 @@ class Actor(_Model):
 
     def party_on(self, day: date | None) -> str | None:
         """The party this actor speaks for on ``day``: the one its ``speaks_for`` names then (people and
-        organisations alike), else itself when it is a party."""
+        organisations alike), else itself when it is a party. On an unknown day (an undated article), the
+        party it speaks for in every period listed (None when the periods name different parties)."""
+        if day is None:
+            parties = {ref.party for ref in self.speaks_for}
+            if parties:
+                return parties.pop() if len(parties) == 1 else None
+            return self.id if self.is_party else None
         for ref in self.speaks_for:
             if ref.holds_on(day):
                 return ref.party
-        if self.speaks_for and day is None:
-            return self.speaks_for[-1].party
         return self.id if self.is_party else None
 
 

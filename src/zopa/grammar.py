@@ -29,11 +29,30 @@ GRAMMAR_FILE = Path(__file__).parent / "data" / "grammar-en.yaml"
 STANCE_KEYS = (
     "demand", "reject", "accept", "offer", "conditional", "threat", "plan", "statement", "red_line",
 )
-LIST_FIELDS = (
+# Speech and attribution lexicons (lemmas or word forms, lower case), then the stance and event lists.
+SPEECH_FIELDS = (
     "speech_verbs",
     "characterising_verbs",
+    "frame_only_verbs",
+    "beside_only_verbs",
+    "to_verbs",
     "speech_nouns",
     "need_that",
+    "noun_like_forms",
+    "speaks_for_nouns",
+    "person_nouns",
+    "male_words",
+    "female_words",
+    "title_words",
+    "honorifics",
+    "thing_nouns",
+    "not_names",
+    "adjunct_starts",
+    "object_words",
+    "abbreviations",
+)
+LIST_FIELDS = (
+    *SPEECH_FIELDS,
     "body_nouns",
     "concession_verbs",
     "escalation_verbs",
@@ -89,8 +108,23 @@ class Grammar(_Model):
     language: str = "en"
     speech_verbs: tuple[str, ...] = ()  # lemmas, single or multi-word ("say", "call on", "according to")
     characterising_verbs: tuple[str, ...] = ()  # lemmas that take a quoted label ("brand", "dub")
+    frame_only_verbs: tuple[str, ...] = ()  # lemmas that frame a quotation but report no statement alone
+    beside_only_verbs: tuple[str, ...] = ()  # lemmas that report a quotation only right beside it
+    to_verbs: tuple[str, ...] = ()  # lemmas whose statement is an infinitive ("vowed to fight")
     speech_nouns: tuple[str, ...] = ()  # word forms
     need_that: tuple[str, ...] = ()  # speech-verb lemmas that report only with "that" or a quotation
+    noun_like_forms: tuple[str, ...] = ()  # reporting-verb forms that are as often nouns ("demands")
+    speaks_for_nouns: tuple[str, ...] = ()  # "spokesman", "ministry": someone speaking for the possessor
+    person_nouns: tuple[str, ...] = ()  # role nouns of a person ("the senator said")
+    male_words: tuple[str, ...] = ()  # honorifics, pronouns and nouns that mark a man
+    female_words: tuple[str, ...] = ()  # ... and a woman
+    title_words: tuple[str, ...] = ()  # words of a title before a name ("Deputy Foreign Minister")
+    honorifics: tuple[str, ...] = ()  # words before a name that make it a person's ("Mr.", "Sen.")
+    thing_nouns: tuple[str, ...] = ()  # nouns that make a name a thing ("missile", "plan")
+    not_names: tuple[str, ...] = ()  # capitalised words that are not names ("Officials")
+    adjunct_starts: tuple[str, ...] = ()  # words after a reporting verb that begin an adjunct ("on")
+    object_words: tuple[str, ...] = ()  # objects of a reporting verb that are not what was said ("them")
+    abbreviations: tuple[str, ...] = ()  # words that end with "." without ending a sentence ("Gen")
     body_nouns: tuple[str, ...] = ()  # nouns that make a party's adjective its voice ("Russian officials")
     concession_verbs: tuple[str, ...] = ()  # lemmas: a party's action toward the other side (accept)
     escalation_verbs: tuple[str, ...] = ()  # lemmas: a party's action away from it (plan)
@@ -113,9 +147,8 @@ class Grammar(_Model):
         return _check_patterns(cues)
 
     @field_validator(
-        "speech_verbs", "characterising_verbs", "need_that", "event_verbs", "speech_nouns", "body_nouns",
-        "concession_verbs", "escalation_verbs", "object_demand_verbs", "document_nouns", "event_qualifiers",
-        "event_claim_verbs",
+        *SPEECH_FIELDS, "event_verbs", "body_nouns", "concession_verbs", "escalation_verbs",
+        "object_demand_verbs", "document_nouns", "event_qualifiers", "event_claim_verbs",
     )
     @classmethod
     def _words(cls, words: tuple[str, ...]) -> tuple[str, ...]:
@@ -127,6 +160,12 @@ class Grammar(_Model):
             if norm not in out:
                 out.append(norm)
         return tuple(out)
+
+
+@cache
+def default_grammar() -> Grammar:
+    """The default English grammar (for text analysed without a codebook)."""
+    return Grammar.model_validate(default_grammar_data())
 
 
 @cache
@@ -186,14 +225,17 @@ def verb_forms(lemma: str) -> tuple[str, ...]:
     """Every inflection of a verb lemma, lower case; a multi-word lemma inflects its first word ("call on"
     -> "calls on", "called on", ...); phrases that do not start with a verb ("according to") stay as
     they are."""
-    from lemminflect import getAllInflections
+    from lemminflect import getAllInflections, getAllInflectionsOOV
 
     words = lemma.lower().split()
     if not words:
         return ()
     head, rest = words[0], words[1:]
     forms = {head}
-    for group in getAllInflections(head, upos="VERB").values():
+    table = getAllInflections(head, upos="VERB")
+    if not table and not rest:
+        table = getAllInflectionsOOV(head, upos="VERB")  # a verb outside its tables ("retweet"): its rules
+    for group in table.values():
         forms.update(f.lower() for f in group)
     tail = (" " + " ".join(rest)) if rest else ""
     return tuple(sorted(f + tail for f in forms))

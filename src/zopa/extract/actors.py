@@ -11,10 +11,15 @@ spaCy's named entities (PERSON, ORG, GPE, NORP) in the sentences that can hold e
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from difflib import SequenceMatcher
+from functools import lru_cache
+from typing import Any
 
 from zopa.codebook import Codebook, DatedRef
 from zopa.extract._cues import trie_regex as _trie_regex
@@ -201,11 +206,25 @@ def find_mentions(ctx: DocContext) -> list[Mention]:
 
 
 def add_ner_mentions(ctx: DocContext, indices: Iterable[int]) -> list[Mention]:
-    """Named entities in these sentences that the codebook does not cover, as ``ner:<Name>`` mentions."""
+    """Named entities in these sentences that the codebook does not cover, as ``ner:<Name>`` mentions.
+
+    The entity recogniser's labels are checked against the codebook and the sentence: a name inside an issue
+    cue is what is negotiated, not who negotiates; a "person" that a thing noun follows or that "the"
+    precedes ("the Zorvat missile", "the Halden Plan") is a thing; a longer person's name that holds a
+    codebook surname with another first name ("Anna Putin") is that other person.
+    """
+    from zopa.extract._attribution import lexicon
     from zopa.extract.positions import compiled_cues
 
     cues = compiled_cues(ctx.codebook)
+    grammar = ctx.codebook.grammar
+    things = frozenset(grammar.thing_nouns)
+    people = frozenset((*grammar.person_nouns, *grammar.speaks_for_nouns))
+    honorifics = frozenset(w.rstrip(".") for w in grammar.honorifics)
+    person_words = honorifics | {w.rstrip(".") for w in grammar.person_nouns}
+    lex = lexicon(grammar)
     added: list[Mention] = []
+    replaced: set[tuple[int, int]] = set()
     taken = [(m.start, m.end) for m in ctx.mentions]
     for i in sorted(indices):
         sentence = ctx.sentences[i]
@@ -215,78 +234,285 @@ def add_ner_mentions(ctx: DocContext, indices: Iterable[int]) -> list[Mention]:
             for issue, m in cues.issues.finditer(sentence.text)
             if issue not in cues.catch_all
         ]
-        for ent in ctx.doc(i).ents:
+        doc = ctx.doc(i)
+        for ent in doc.ents:
             if ent.label_ not in _NER_LABELS:
                 continue
             start = sentence.start + ent.start_char
             end = sentence.start + ent.end_char
             name = _POSSESSIVE.sub("", ent.text.strip())
             name = re.sub(r"^(?:the|The)\s+", "", name).strip(" \"“”‘’'-—–,")
+            label = ent.label_
+            before = doc[ent.start - 1].lower_.rstrip(".") if ent.start > 0 else ""
+            # "Spokeswoman Jane Roe": a role word, then a first name and a surname
+            cleaned = lex.person_name(name)
+            titled = (
+                cleaned != name
+                and ent[0].lower_.rstrip(".") in person_words
+                and len(cleaned.split()) >= 2
+                and all(w[:1].isupper() for w in cleaned.split())
+            )
+            if label != "PERSON" and len(ent) <= 4 and (before in honorifics or titled):
+                label = "PERSON"  # "Mr. Doe", "Spokeswoman Jane Roe" tagged ORG
+            if label == "PERSON":
+                name = lex.person_name(name)
             if not name or any(ch.isdigit() for ch in name) or not name[0].isupper():
                 continue
-            if any(s < end and start < e for s, e in taken) or any(
-                s <= start and end <= e for s, e in topics
-            ):
-                continue  # the codebook wins where both match ("Kyiv" tagged PERSON)
-            if ctx.resolver.lookup(name) is not None or name.split()[0].lower() in {"he", "she", "it"}:
+            if ent.label_ in ("PERSON", "ORG") and _names_a_thing(doc, ent, things, people):
+                continue
+            if any(s <= start and end <= e for s, e in topics):
+                continue
+            overlap = [(s, e) for s, e in taken if s < end and start < e]
+            if overlap:
+                other = _other_person(ctx, label, name, start, end, overlap)
+                if other is None:
+                    continue  # the codebook wins where both match ("Kyiv" tagged PERSON)
+                replaced.add(other)
+            elif ctx.resolver.lookup(name) is not None or name.split()[0].lower() in {"he", "she", "it"}:
                 continue
             offset = ctx.text.find(name, start, end)
             start, end = (offset, offset + len(name)) if offset >= 0 else (start, end)
+            known = _spelled_otherwise(ctx.codebook, name) if label == "PERSON" else None
             mention = Mention(
-                actor=f"ner:{name}",
+                actor=known or f"ner:{name}",
                 text=ctx.text[start:end],
                 start=start,
                 end=end,
+                how="alias" if known else "ner",
+                extractor=EXTRACTOR,
+                confidence=_CONFIDENCE["ner"],
+            )
+            ctx.ner_labels[(start, end)] = label
+            added.append(mention)
+            taken.append((start, end))
+    if added:
+        kept = [m for m in ctx.mentions if (m.start, m.end) not in replaced]
+        ctx.mentions = sorted([*kept, *added], key=lambda m: (m.start, m.end))
+    return added
+
+
+def _names_a_thing(doc: Any, ent: Any, things: frozenset[str], people: frozenset[str]) -> bool:
+    """The entity is a weapon, a programme, a place or a document rather than someone who speaks."""
+    words = [t.lower_ for t in ent]
+    after = doc[ent.end].lower_ if ent.end < len(doc) else ""
+    before = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+    if any(w in things for w in words[1:]) or after in things:
+        return True
+    return ent.label_ == "PERSON" and before == "the" and after not in people and words[0] != "the"
+
+
+def _other_person(
+    ctx: DocContext, label: str, name: str, start: int, end: int, overlap: list[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """The codebook mention a longer PERSON entity replaces: one codebook person's surname alias inside a
+    name whose first name is not that person's ("Anna Putin" holding "Putin"), else None."""
+    if label != "PERSON" or len(overlap) != 1 or ctx.resolver.lookup(name) is not None:
+        return None
+    s, e = overlap[0]
+    if not (start <= s and e <= end) or (s, e) == (start, end):
+        return None
+    known = next((m for m in ctx.mentions if (m.start, m.end) == (s, e)), None)
+    actor = ctx.codebook.actor_by_id.get(known.actor) if known is not None else None
+    if actor is None or actor.kind != "person" or known is None or known.how != "alias":
+        return None
+    first = ctx.text[start:s].split()
+    if not first or not first[0][:1].isupper() or first[0].lower() in ctx.codebook.grammar.title_words:
+        return None
+    own_first = [n.split()[0] for n in (actor.name, *actor.aliases) if len(n.split()) > 1]
+    return None if any(_same_first_name(first[0], own) for own in own_first) else (s, e)
+
+
+def _same_first_name(a: str, b: str) -> bool:
+    """Two spellings of one first name ("Vladimir", "Volodymyr"; "J." for "John"), not two names."""
+    a, b = a.lower().rstrip("."), b.lower().rstrip(".")
+    if not a or not b or a[0] != b[0]:
+        return False
+    return len(a) == 1 or len(b) == 1 or SequenceMatcher(None, a, b).ratio() >= _FIRST_NAME_SIMILARITY
+
+
+def _same_surname(a: str, b: str) -> bool:
+    """Two spellings of one surname ("Kovalski", "Kovalsky")."""
+    a, b = a.lower(), b.lower()
+    if a == b:
+        return True
+    return (
+        a[:1] == b[:1]
+        and abs(len(a) - len(b)) <= 2
+        and SequenceMatcher(None, a, b).ratio() >= _SURNAME_SIMILARITY
+    )
+
+
+_FIRST_NAME_SIMILARITY = 0.5
+_SURNAME_SIMILARITY = 0.85
+
+
+def _spelled_otherwise(codebook: Codebook, name: str) -> str | None:
+    """The codebook person a name the codebook does not list spells another way: the same surname (or a
+    transliteration of it) and, when a first name is given, a spelling of the person's first name
+    ("Vladimir Zelensky", "Kovalski"); None when no person or several fit."""
+    words = name.split()
+    if not words or len(words[-1]) < 4:
+        return None
+    fits = set()
+    for actor in codebook.actors:
+        if actor.kind != "person":
+            continue
+        for known in (actor.name, *actor.aliases):
+            parts = known.split()
+            if not parts or not _same_surname(words[-1], parts[-1]):
+                continue
+            if len(words) > 1 and len(parts) > 1 and _same_first_name(words[0], parts[0]):
+                fits.add(actor.id)
+            elif len(words) == 1 and len(words[0]) == len(parts[-1]):
+                fits.add(actor.id)  # a surname alone: a transliteration of the same length ("-ski", "-sky")
+    return fits.pop() if len(fits) == 1 else None
+
+
+def _drop_titles_before_names(ctx: DocContext) -> None:
+    """ "Council President John Doe": a title right before a person's name is that person's, not
+    the title's holder at the article's date (or today)."""
+    drop = set()
+    mentions = ctx.mentions
+    for a, b in itertools.pairwise(mentions):
+        if (
+            a.how == "title"
+            and a.actor != b.actor
+            and not ctx.text[a.end : b.start].strip()
+            and ctx.is_person(b.actor)
+        ):
+            drop.add((a.start, a.end))
+    if drop:
+        ctx.mentions = [m for m in mentions if (m.start, m.end) not in drop]
+
+
+def _add_speaking_names(ctx: DocContext, indices: Iterable[int]) -> None:
+    """A proper name the entity recogniser left out that is the subject of a reporting verb ("Doe
+    acknowledged that ...") names a person: it becomes a ``ner:`` person mention (a surname of someone
+    named in full before links to them)."""
+    from zopa.extract._attribution import lexicon
+
+    lex = lexicon(ctx.codebook.grammar)
+    taken = [(m.start, m.end) for m in ctx.mentions]
+    added: list[Mention] = []
+    for i in sorted(indices):
+        sentence = ctx.sentences[i]
+        for token in ctx.doc(i):
+            if (
+                token.dep_ != "nsubj"
+                or token.tag_ != "NNP"
+                or token.ent_type_
+                or not _NAME_WORD.fullmatch(token.text)
+            ):
+                continue
+            if lex.forms.get(token.head.lower_) not in lex.lemmas or ctx.segmentation.quoted(
+                sentence.start + token.idx
+            ):
+                continue
+            parts = [t for t in token.lefts if t.dep_ == "compound" and t.tag_ == "NNP"] + [token]
+            if not parts[0].text[:1].isupper() or any(
+                t.lower_ in lex.not_names or t.lower_ in lex.thing_nouns or t.lower_ in lex.person_nouns
+                for t in parts
+            ):
+                continue
+            end = sentence.start + token.idx + len(token.text)
+            name = lex.person_name(ctx.text[sentence.start + parts[0].idx : end])  # "Spokeswoman Jane Roe"
+            start = end - len(name)
+            if any(s < end and start < e for s, e in taken) or ctx.resolver.lookup(name) is not None:
+                continue
+            added.append(
+                Mention(
+                    actor=f"ner:{name}",
+                    text=name,
+                    start=start,
+                    end=end,
+                    how="ner",
+                    extractor=EXTRACTOR,
+                    confidence=_CONFIDENCE["ner"],
+                )
+            )
+            ctx.ner_labels[(start, end)] = "PERSON"
+            taken.append((start, end))
+    if added:
+        ctx.mentions = sorted([*ctx.mentions, *added], key=lambda m: (m.start, m.end))
+
+
+def _link_person_names(ctx: DocContext) -> None:
+    """A person the entity recogniser named in one sentence is the same person wherever the text names them
+    again, parsed or not: every occurrence of the full name becomes their mention, and so does every bare
+    surname (one that two people named in full share stays a name of its own: it is ambiguous). A one-word
+    organisation or place the recogniser found that is a person's name is that person ("Doe" tagged
+    ORG)."""
+    people = [m for m in ctx.mentions if m.how == "ner" and ctx.ner_labels.get((m.start, m.end)) == "PERSON"]
+    full_names = {m.actor[4:]: m.actor for m in people if len(m.actor[4:].split()) > 1}
+    by_surname: dict[str, list[tuple[int, str]]] = {}  # surname -> (position, actor) of full-name mentions
+    for m in people:
+        name = m.actor[4:]
+        if len(name.split()) > 1:
+            by_surname.setdefault(name.split()[-1], []).append((m.start, m.actor))
+    names = set(full_names) | {m.actor[4:] for m in people}
+    names |= {s for s in by_surname if len(s) > 2 and s[0].isupper() and ctx.resolver.lookup(s) is None}
+    if not names:
+        return
+
+    def actor_of(name: str) -> str:
+        if name in full_names:
+            return full_names[name]
+        owners = {actor for _, actor in by_surname.get(name, ())}
+        # a surname two people share ("Doe" beside "Jane Doe" and "John Doe") stays a name
+        return owners.pop() if len(owners) == 1 else f"ner:{name}"
+
+    replace = {
+        (m.start, m.end)
+        for m in ctx.mentions
+        if m.how == "ner"
+        and m.text in names
+        and (
+            ctx.ner_labels.get((m.start, m.end)) in ("ORG", "GPE", "NORP")
+            or (m.text in by_surname and m.actor != actor_of(m.text))
+        )
+    }
+    kept = [m for m in ctx.mentions if (m.start, m.end) not in replace]
+    taken = [(m.start, m.end) for m in kept]
+    starts = [s for s, _ in taken]
+    added: list[Mention] = []
+    pattern = re.compile(r"(?<![\w’'-])(?:" + _trie_regex(sorted(names)) + r")(?![\w-])")
+    for found in pattern.finditer(ctx.text):
+        s, e = found.span()
+        i = bisect.bisect_right(starts, e) - 1
+        if any(a < e and s < b for a, b in taken[max(0, i - 3) : i + 1]):
+            continue
+        added.append(
+            Mention(
+                actor=actor_of(found.group()),
+                text=found.group(),
+                start=s,
+                end=e,
                 how="ner",
                 extractor=EXTRACTOR,
                 confidence=_CONFIDENCE["ner"],
             )
-            ctx.ner_labels[(start, end)] = ent.label_
-            added.append(mention)
-            taken.append((start, end))
-    if added:
-        ctx.mentions = sorted([*ctx.mentions, *added], key=lambda m: (m.start, m.end))
-    return added
+        )
+        ctx.ner_labels[(s, e)] = "PERSON"
+    if added or replace:
+        ctx.mentions = sorted([*kept, *added], key=lambda m: (m.start, m.end))
 
 
-def _link_ner_surnames(ctx: DocContext) -> None:
-    """A later "Smith" refers to the "John Smith" named earlier: give it the full name's id."""
-    full: dict[str, str] = {}
-    relinked: list[Mention] = []
-    for m in ctx.mentions:
-        if m.how == "ner" and ctx.ner_labels.get((m.start, m.end)) == "PERSON":
-            name = m.actor[4:]
-            parts = name.split()
-            if len(parts) > 1:
-                full.setdefault(parts[-1], m.actor)
-            elif name in full:
-                ctx.ner_labels[(m.start, m.end)] = "PERSON"
-                m = Mention(
-                    actor=full[name],
-                    text=m.text,
-                    start=m.start,
-                    end=m.end,
-                    how="ner",
-                    extractor=EXTRACTOR,
-                    confidence=m.confidence,
-                )
-        relinked.append(m)
-    ctx.mentions = relinked
-
-
-_TITLE_WORDS = (
-    r"(?:deputy|foreign|defen[cs]e|prime|vice|chief|top|senior|former|acting|special|presidential|minister|"
-    r"president|envoy|ambassador|spokes\w+|official|negotiator|adviser|advisor|aide|secretary|general|"
-    r"commander|leader|head|premier|chancellor|of|the|for|to|and)"
-)
-_AFFILIATION_BEFORE = re.compile(r"^(?:['’]s)?(?:\s+(?:[A-Z][\w.-]*|" + _TITLE_WORDS + r")){0,6}\s+$")
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # "Smith", "O’Donnell", "Kelleher-Vergantini"
 _ORG_OF = re.compile(r"^(?:['’]s)?\s+$")
 _AFFILIATION_AFTER = re.compile(r"^,\s+(?:the\s+|a\s+|an\s+)?$")
+
+
+@lru_cache(maxsize=8)
+def _affiliation_before(title_words: tuple[str, ...]) -> re.Pattern[str]:
+    """A gap of title and capitalised words between a party and a person ("'s Deputy Foreign Minister")."""
+    words = "|".join(re.escape(w) for w in sorted(title_words, key=len, reverse=True))
+    return re.compile(r"^(?:['’]s)?(?:\s+(?:[A-Z][\w.-]*|(?i:" + words + r"))){0,6}\s+$")
 
 
 def link_affiliations(ctx: DocContext) -> None:
     """Unknown people speak for the party named with them: "Russian envoy X", "X, Ukraine's ambassador"."""
     mentions = ctx.mentions
+    affiliation_before = _affiliation_before(ctx.codebook.grammar.title_words)
     for k, m in enumerate(mentions):
         label = ctx.ner_labels.get((m.start, m.end))
         if m.how != "ner" or label not in {"PERSON", "ORG"} or m.actor in ctx.affiliations:
@@ -298,7 +524,7 @@ def link_affiliations(ctx: DocContext) -> None:
             gap = ctx.text[prev.end : m.start]
             if label == "ORG" and not _ORG_OF.match(gap):
                 break  # an organisation belongs to a party only as "Russia's Defence Ministry"
-            if _AFFILIATION_BEFORE.match(gap) and prev.actor != m.actor:
+            if affiliation_before.match(gap) and prev.actor != m.actor:
                 party = _party_only(ctx, prev.actor)
             break
         if party is None and label == "PERSON":
@@ -319,10 +545,13 @@ def _party_only(ctx: DocContext, actor: str) -> str | None:
 
 
 def add_pronoun_mentions(ctx: DocContext) -> list[Mention]:
-    """ "He"/"She" resolved to the person in focus (the last person named within a few paragraphs)."""
+    """ "He"/"She" (outside quotations) resolved to the most salient person of their gender in focus
+    (:meth:`DocContext.person_in_focus`)."""
     added: list[Mention] = []
     for m in _PRONOUN.finditer(ctx.text):
-        actor = ctx.person_in_focus(m.start())
+        if ctx.segmentation.quoted(m.start()):
+            continue  # the speaker's own words: "he" there is not resolved from the reporter's text
+        actor = ctx.person_in_focus(m.start(), gender="male" if m.group()[0] in "Hh" else "female")
         if actor is None:
             continue
         added.append(
@@ -341,11 +570,41 @@ def add_pronoun_mentions(ctx: DocContext) -> list[Mention]:
     return added
 
 
+_FOCUS_BACK = 2  # sentences before a quotation attributed to "he"/"she" that are searched for names
+
+
+def antecedent_sentences(ctx: DocContext, parsed: Iterable[int]) -> list[int]:
+    """Sentences that are not candidates but may name whom a "he said" or "she said" refers to: the
+    sentences just before a candidate sentence that holds a quotation and a pronoun outside it ("Jane Roe,
+    55, has worked at the plant for years. 'We are worried,' she said.")."""
+    parsed = set(parsed)
+    seg = ctx.segmentation
+    out: set[int] = set()
+    for i in sorted(parsed):
+        sent = seg.sentences[i]
+        if not any(sent.start <= q.open < sent.end for q in seg.quotes_in(sent.paragraph)):
+            continue
+        if not any(not seg.quoted(sent.start + m.start()) for m in _PRONOUN.finditer(sent.text)):
+            continue
+        for j in range(i - 1, max(-1, i - 1 - _FOCUS_BACK), -1):
+            if j not in parsed and not ctx.paragraphs[seg.sentences[j].paragraph].heading:
+                out.add(j)
+    return sorted(out)
+
+
 def resolve_mentions(ctx: DocContext, parsed: Iterable[int]) -> list[Mention]:
-    """All mention passes in order: codebook forms, NER in ``parsed`` sentences, surnames, pronouns."""
+    """All mention passes in order: codebook forms, NER in ``parsed`` sentences and in the sentences that may
+    name a pronoun's person (:func:`antecedent_sentences`), names repeated, titles before names,
+    affiliations, pronouns."""
     find_mentions(ctx)
+    parsed = sorted(parsed)
+    extra = antecedent_sentences(ctx, parsed)
+    ctx.parse(extra)
+    parsed = sorted({*parsed, *extra})
     add_ner_mentions(ctx, parsed)
-    _link_ner_surnames(ctx)
+    _add_speaking_names(ctx, parsed)
+    _link_person_names(ctx)
+    _drop_titles_before_names(ctx)
     link_affiliations(ctx)
     add_pronoun_mentions(ctx)
     return ctx.mentions

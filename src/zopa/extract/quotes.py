@@ -1,25 +1,28 @@
-"""Direct quotations and who said them (extractor ``quotes.v1``).
+"""Direct quotations and who said them (extractor ``quotes.v2``).
 
 Rules (grammar only; who is who comes from the codebook through the actor mentions):
 
-* quotation marks: curly and straight double quotes (mixed pairs too), single quotes outside them
-  (apostrophes are not quotes); a quotation left open at the end of a paragraph continues in the next one;
-* inline attribution in the same sentence: ``"...," X said`` / ``said X`` / ``X told reporters: "..."`` /
-  ``according to X`` / ``"...," X, a fellow at ..., said`` / ``"..." — X``, and a short sentence right
-  after the quotation (``"Why not?" Putin asked.``); the subject of the reporting verb is the nearest actor
-  mention in its clause ("the Kremlin's spokesman" speaks for the Kremlin), or a pronoun (he/she) resolved to
-  the subject of the sentence before, else the person last named;
-* when the surface rules find a reporting verb whose subject is not right before it, the dependency parse of
-  that sentence (only of candidate sentences) gives the subject: a mention, a PERSON entity, or a capitalised
-  name (a surname links to the person named in full earlier);
+* quotation marks as segmented by ``_nlp.segment`` (a quotation left open at the end of a paragraph continues
+  in the next one);
+* the reporting verb the quotation hangs on in the parse of its sentence (by lemma: "said", "tweeted",
+  "called on", "sings", "according to"), and that verb's subject as the speaker (see ``_attribution``):
+  ``"...," X said`` / ``said X`` / ``X told reporters: "..."`` / ``"...," X, a fellow at Y, said`` /
+  ``according to X``; the surface rules (the nearest mention in the verb's clause) where the parse gives
+  nothing; a short sentence right after the quotation counts (``"Why not?" Putin asked.``);
+* ``"..." — X``: a name right after a dash;
+* transcript labels: a quotation that opens with ``NAME:`` is NAME's, without the label;
+* a quotation introduced by a colon (``X had a stern word for them: "..."``) is the words of the subject of
+  the clause before the colon;
 * partial quotes: a short quoted fragment is kept only when a reporting or characterising verb in its sentence
   has a speaker (``X described the plan as "not perfect" but "very workable"`` gives two quotes by X);
-* a quotation after another in the same sentence with nobody else named in between, or alone in the next
-  sentence, continues the one before;
+* a quotation after another in the same sentence with nobody else named in between, or in the next sentence
+  of its paragraph with no reporting verb and nobody named there, continues the one before;
 * block quotes (a paragraph that is only a quotation): the speaker of the block quote before (headings and
   captions in between are skipped), the speaker introduced by the previous paragraph (ending with a colon, or
-  holding a reporting verb), else the person in focus one to three paragraphs back; a quotation alone in its
-  sentence inside a paragraph is introduced by the sentence before it in the same way;
+  holding a reporting verb), else the most salient person one to three paragraphs back; a quotation alone in
+  its sentence inside a paragraph is introduced by the sentence before it in the same way;
+* pronouns and role descriptions ("the senator") resolve to the most salient compatible person
+  (``_attribution.Salience``), never to someone named only inside a quotation;
 * not quotes: quotations in headings and headlines (short lines without final punctuation), short fragments
   with no speaker cue (scare quotes such as This is what "negotiations" look like), fragments after
   "so-called", and quoted titles (Title Case).
@@ -28,37 +31,34 @@ Rules (grammar only; who is who comes from the codebook through the actor mentio
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from zopa.extract._attribution import (
-    CHARACTERISING,
     Attributor,
     MentionRef,
-    Parser,
-    QuoteMark,
     Span,
     VerbHit,
     attributor_for,
-    find_quote_marks,
-    is_heading,
-    mask_quotes,
-    paragraph_spans,
-    paragraphs_of,
-    parsed_subject,
-    parser_for,
-    sentences,
+    is_verb,
     title_case,
     word_count,
 )
+from zopa.extract._nlp import MASK, QuoteMark, Sentence
 from zopa.records import Quote
 
 if TYPE_CHECKING:
     from zopa.extract._nlp import DocContext
 
-EXTRACTOR = "quotes.v1"
+EXTRACTOR = "quotes.v2"
 FRAGMENT_WORDS = 4  # a quotation of at most this many words is a fragment: it needs a speaker cue beside it
+TERM_WORDS = 2  # a fragment this short is a quoted term unless a characterising verb takes it ("call it 'X'")
+_ADJUNCT_WORDS = 12  # words after the reporting verb of an attribution sentence ("in an email on Monday")
+_REPORTED_CLAUSE = re.compile(r"\b(?:that|he|she|they|it|we|i|you)\b", re.IGNORECASE)
+_OBJECT_WORDS = 4  # words of the object between a characterising verb and its label ("called the plan 'X'")
 MAX_BLOCK_LOOKBACK = 3  # paragraphs searched for the person in focus before a block quote
+MAX_SUBJECT_WORDS = 10  # words between a quotation and the reporting verb after it ("the editor said")
 _SO_CALLED = re.compile(r"(?:so[- ]called|the\s+(?:word|term|phrase|label)|quote[- ]unquote)\s*$", re.I)
 _CLAUSE_LINK = re.compile(
     r"\b(?:and|but|or|while|because|although|though|which|who|whom|that|if|when)\b", re.IGNORECASE
@@ -66,6 +66,11 @@ _CLAUSE_LINK = re.compile(
 _DASH_ATTRIBUTION = re.compile(r"[,.]?\s*[—–]\s*|[,.]?\s+-{1,2}\s+")
 _CLAUSE_VERB = re.compile(r"\b(?:who|which|that)\b", re.IGNORECASE)
 _WORDS = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’\-]*")
+# A transcript label opening a quotation: "ROE: Well, look ..." (one to three capitalised words).
+_LABEL = re.compile(
+    r"\s*((?:[A-Z][A-Za-z.'’-]*\s+){0,2}[A-Z][A-Z.'’-]+|(?:[A-Z][a-z'’-]+\s+){0,2}[A-Z][a-z'’-]+):\s+"
+)
+_NAME_AFTER_DASH = re.compile(r"((?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w'’-]+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,85 +82,80 @@ class _Attribution:
 
 def find_quotes(ctx: DocContext) -> list[Quote]:
     """Direct quotations in a document with their speakers (see the module docstring for the rules)."""
-    bullets = frozenset(p.index for p in ctx.paragraphs if p.bullet)
-    return quotes_in_text(
-        ctx.text,
-        attributor_for(ctx),
-        paras=paragraph_spans(ctx),
-        bullets=bullets,
-        title=ctx.title,
-        parse=parser_for(ctx),
-    )
+    return quotes_in_text(ctx.text, attributor_for(ctx), title=ctx.title)
 
 
-def quotes_in_text(
-    text: str,
-    att: Attributor,
-    *,
-    paras: list[Span] | None = None,
-    bullets: frozenset[int] = frozenset(),
-    title: str = "",
-    parse: Parser | None = None,
-) -> list[Quote]:
-    """The rules of :func:`find_quotes` on plain text with a ready :class:`Attributor` (``bullets``: indices
-    of paragraphs that are list items)."""
-    paras = paragraphs_of(text) if paras is None else paras
-    all_marks = {i: find_quote_marks(text, p) for i, p in enumerate(paras)}
-    masked = mask_quotes(text, [m for ms in all_marks.values() for m in ms])
+def quotes_in_text(text: str, att: Attributor, *, title: str = "") -> list[Quote]:
+    """The rules of :func:`find_quotes` on a text with a ready :class:`Attributor` (which holds the text's
+    segmentation, mentions and parses)."""
+    seg = att.seg
+    paras = seg.paragraphs
     title_norm = " ".join(title.split()).lower()
-    heading = [
-        is_heading(text, p, bullet=i in bullets) or _same_line(text, p, title_norm)
-        for i, p in enumerate(paras)
-    ]
+    heading = [p.heading or _same_line(p.text, title_norm) for p in paras]
     out: list[Quote] = []
     block_speaker: dict[int, _Attribution] = {}  # paragraph index -> attribution of its block quote
     inline_first: dict[int, _Attribution] = {}  # paragraph index -> inline attribution of its first quote
     runs_on: dict[int, int] = {}  # index in `out` of a quote left open at its paragraph's end -> paragraph
     for pi, para in enumerate(paras):
-        marks = all_marks[pi]
+        marks = seg.quotes_in(pi)
         if not marks or heading[pi]:
             continue
-        whole = word_count(_outside(masked, para)) == 0
-        sents = sentences(masked, para)
+        whole = word_count(_outside(att.masked, Span(para.start, para.end))) == 0
+        sents = seg.sentences_of(pi)
         prev_attr: _Attribution | None = None
-        prev_sent: Span | None = None
+        prev_sent: Sentence | None = None
         for k, mark in enumerate(marks):
-            inner = _strip(text, mark.inner)
+            inner = _strip(text, Span(*mark.inner))
+            label = _LABEL.match(text, inner.start, inner.end)
+            labelled: MentionRef | None = None
+            if label is not None and word_count(text[label.end() : inner.end]) >= 2:
+                labelled = _speaker_label(att, label.group(1), label.start(1), label.end(1))
+                if labelled is not None:
+                    inner = Span(label.end(), inner.end)
             words = _WORDS.findall(text[inner.start : inner.end])
             if not words:
                 continue
-            sent = next((s for s in sents if s.start <= mark.open < s.end), Span(para.start, para.end))
+            sent = next((s for s in sents if s.start <= mark.open < s.end), None)
+            sent_span = Span(sent.start, sent.end) if sent is not None else Span(para.start, para.end)
             fragment = len(words) <= FRAGMENT_WORDS
-            lead = masked[max(sent.start, mark.open - 30) : mark.open]
+            lead = att.masked[max(sent_span.start, mark.open - 30) : mark.open]
             if _SO_CALLED.search(lead):
                 continue
             attr: _Attribution | None = None
             kind = "direct"
-            alone = word_count(_outside(masked, sent)) == 0  # the sentence is only this quotation
-            if whole:
-                attr = _block(text, masked, att, paras, heading, block_speaker, pi)
+            alone = word_count(_outside(att.masked, sent_span)) == 0  # the sentence is only this quotation
+            if labelled is not None:
+                attr = _Attribution(labelled, "transcript label", 0.9)
+                kind = "block" if whole else "direct"
+            elif whole:
+                attr = _block(att, heading, block_speaker, pi)
                 kind = "block"
             else:
-                later = [s for s in sents if s.start >= sent.end]
-                attr = _inline(masked, att, sent, marks, k, parse, later[0] if later else None)
+                later = [s for s in sents if s.start >= sent_span.end]
+                attr = _inline(att, sent_span, marks, k, later[0] if later else None)
                 if attr is not None and k == 0:
                     inline_first[pi] = attr
                 if attr is None and prev_attr is not None and prev_attr.speaker is not None:
-                    same_sentence = prev_sent == sent
-                    between = (marks[k - 1].after, mark.open)
-                    # same sentence and no one else named in between ("said ... 'X' but warned that 'Y'")
-                    if (same_sentence and not att.candidates(*between)) or (not same_sentence and alone):
-                        attr = _Attribution(prev_attr.speaker, "continues the quotation before", 0.8)
-                if attr is None and alone and not fragment and prev_sent is None:
-                    attr = _sentence_alone(masked, att, para, sent, paras, heading, block_speaker, pi, text)
+                    attr = _continues(att, prev_attr, prev_sent, sent, marks, k, alone)
+                # the introducing clause starts after a quotation before it ('A: "..." B: "..."')
+                intro = sent_span
+                if k > 0 and marks[k - 1].after > sent_span.start:
+                    intro = Span(marks[k - 1].after, sent_span.end)
+                if attr is None and not fragment and (alone or _ends_with_colon(att, intro, mark)):
+                    attr = _introduced(att, intro, mark, heading, block_speaker, pi, alone)
                 if words[0][0].islower():
                     kind = "partial"  # embedded in the reporter's sentence
+            if len(words) == 1 and not whole:
+                continue  # one quoted word is a label or a scare quote ("a 'treaty'"), not someone's words
             if fragment and not whole:
                 if attr is None or attr.speaker is None:
                     continue  # scare quote or label: no speaker cue in its sentence
                 titled = title_case(words) and len(words) > 1
-                if titled and not _after_characterising(masked, att, mark, sent):
-                    continue  # a quoted title
+                term = len(words) <= TERM_WORDS and _embedded(att, mark, sent_span)
+                if (titled or term) and not _after_characterising(
+                    att, marks, k, sent_span, with_object=not titled
+                ):
+                    continue  # a quoted title, or a quoted term ("a 'peace umbrella'") rather than words
             if attr is None and title_case(words):
                 continue
             if whole and fragment and (attr is None or attr.speaker is None):
@@ -182,7 +182,7 @@ def quotes_in_text(
     # ("“First part.<new paragraph>“Second part,” she said."): that speaker is the speaker of both.
     for index, pi in runs_on.items():
         nxt = inline_first.get(pi + 1)
-        marks = all_marks.get(pi + 1, [])
+        marks = seg.quotes_in(pi + 1)
         if nxt is None or nxt.speaker is None or not marks or marks[0].open != paras[pi + 1].start:
             continue
         if out[index].speaker != nxt.speaker.actor:
@@ -195,9 +195,59 @@ def quotes_in_text(
     return out
 
 
-def _named_then_verb(masked: str, att: Attributor, lo: int, hi: int) -> _Attribution | None:
+def _speaker_label(att: Attributor, label: str, start: int, end: int) -> MentionRef | None:
+    """The speaker a transcript label names: one in capitals ("ROE:", "JANE ROE:"), or a person the
+    text names ("Roe:"); not a place or a body ("Ohio:" opens the words of a tweet)."""
+    if any(not m.person for m in att.mentions_in(start, end)):
+        return None
+    who = att.person_named(_label_name(label), start, end)
+    known = any(m.actor == who.actor for m in att._persons)
+    return who if label.split()[-1].isupper() or known else None
+
+
+def _label_name(label: str) -> str:
+    """A transcript label as a name ("ROE" -> "Roe", "JANE ROE" -> "Jane Roe")."""
+    return " ".join(w if not w.isupper() else w.capitalize() for w in label.split())
+
+
+def _continues(
+    att: Attributor,
+    prev: _Attribution,
+    prev_sent: Sentence | None,
+    sent: Sentence | None,
+    marks: list[QuoteMark],
+    k: int,
+    alone: bool,
+) -> _Attribution | None:
+    """The quotation continues the one before: in the same sentence with nobody else named in between
+    ("said ... 'X' but warned that 'Y'"), or in the next sentence of the paragraph with no reporting verb and
+    nobody named outside quotation marks there."""
+    if prev.speaker is None:
+        return None
+    mark = marks[k]
+    if prev_sent is not None and prev_sent == sent:
+        if not att.candidates(marks[k - 1].after, mark.open):
+            return _Attribution(prev.speaker, "continues the quotation before", 0.8)
+        return None
+    if alone:
+        return _Attribution(prev.speaker, "continues the quotation before", 0.8)
+    if sent is None or prev_sent is None or sent.index != prev_sent.index + 1:
+        return None
+    if att.verbs(sent.start, sent.end) or any(m.person for m in att.candidates(sent.start, sent.end)):
+        return None  # a reporting verb or a person of its own: not a continuation
+    return _Attribution(prev.speaker, "continues the quotation before", 0.75)
+
+
+def _ends_with_colon(att: Attributor, sent: Span, mark: QuoteMark) -> bool:
+    """The words before the quotation in its sentence end with a colon ("... a stern word: '...'")."""
+    before = att.masked[sent.start : mark.open].rstrip()
+    return before.endswith(":") and word_count(before) >= 1
+
+
+def _named_then_verb(att: Attributor, lo: int, hi: int) -> _Attribution | None:
     """'"...," Dylan Nelson, a fellow at the institute, said.': a person named right after the quotation,
     then an appositive, then the reporting verb."""
+    masked = att.masked
     head = re.match(r"[\s,]*", masked[lo:hi])
     at = lo + (head.end() if head else 0)
     cands = [m for m in att.candidates(at, hi) if m.start >= at and word_count(masked[at : m.start]) <= 2]
@@ -205,7 +255,7 @@ def _named_then_verb(masked: str, att: Attributor, lo: int, hi: int) -> _Attribu
     if not persons or not masked[persons[0].end : hi].lstrip().startswith(","):
         return None
     who = persons[0]
-    for verb in att.verbs(masked, who.end, hi):
+    for verb in att.verbs(who.end, hi):
         between = masked[who.end : verb.start]
         if between.rstrip().endswith(",") and word_count(between) <= 20 and not _CLAUSE_VERB.search(between):
             return _Attribution(who, f"quote, name, {verb.form!r}", 0.9)
@@ -213,31 +263,33 @@ def _named_then_verb(masked: str, att: Attributor, lo: int, hi: int) -> _Attribu
     return None
 
 
-def _sentence_alone(
-    masked: str,
+def _introduced(
     att: Attributor,
-    para: Span,
     sent: Span,
-    paras: list[Span],
+    mark: QuoteMark,
     heading: list[bool],
     block_speaker: dict[int, _Attribution],
     pi: int,
-    text: str,
+    alone: bool,
 ) -> _Attribution | None:
-    """A quotation that is a whole sentence inside a paragraph: the speaker introduced by the sentence before
-    (ending with a colon or holding a reporting verb), else the person in focus earlier in the paragraph."""
-    before = [s for s in sentences(masked, para) if s.end <= sent.start]
+    """A quotation introduced by a colon, in its own sentence or after the sentence before it: the subject of
+    the introducing clause; a quotation alone in its sentence without one: the person in focus earlier in the
+    paragraph, or the paragraphs before when it opens the paragraph."""
+    if not alone:
+        who = _introducer(att, Span(sent.start, mark.open))
+        return _Attribution(who, "introduced by a colon", 0.85) if who is not None else None
+    before = [s for s in att.seg.sentences_of(pi) if s.end <= sent.start]
     if before:
         last = before[-1]
-        if text[last.start : last.end].rstrip().endswith(":"):
-            who = _introducer(masked, att, last)
+        if att.text[last.start : last.end].rstrip().endswith(":"):
+            who = _introducer(att, Span(last.start, last.end))
             if who is not None:
                 return _Attribution(who, "sentence before ends with a colon", 0.85)
-        who = _topic_person(masked, att, Span(para.start, last.end))
-        if who is not None:
-            return _Attribution(who, "person in focus, same paragraph", 0.6)
+        found = att.salience.person(sent.start, paragraphs_back=0)
+        if found is not None:
+            return _Attribution(found, "person in focus, same paragraph", 0.6)
         return None
-    return _block(text, masked, att, paras, heading, block_speaker, pi)
+    return _block(att, heading, block_speaker, pi)
 
 
 def _strip(text: str, span: Span) -> Span:
@@ -252,106 +304,191 @@ def _strip(text: str, span: Span) -> Span:
 
 def _outside(masked: str, span: Span) -> str:
     """The words of ``span`` outside quotation marks."""
-    return masked[span.start : span.end].replace("\u2063", " ")
+    return masked[span.start : span.end].replace(MASK, " ")
 
 
-def _same_line(text: str, para: Span, title_norm: str) -> bool:
-    return bool(title_norm) and " ".join(text[para.start : para.end].split()).lower() == title_norm
+def _same_line(line: str, title_norm: str) -> bool:
+    return bool(title_norm) and " ".join(line.split()).lower() == title_norm
 
 
-def _after_characterising(masked: str, att: Attributor, mark: QuoteMark, sent: Span) -> bool:
-    """The fragment directly follows "as", "it" or a characterising verb ("called it 'X'", "dubbed 'X'")."""
-    before = masked[sent.start : mark.open].rstrip()
+def _embedded(att: Attributor, mark: QuoteMark, sent: Span) -> bool:
+    """The quotation sits inside the reporter's clause ("under the 'peace umbrella' of"), not at the start
+    of its sentence or after a colon or a comma ('"It is doable," he said')."""
+    before = att.masked[sent.start : mark.open].rstrip()
+    return bool(before) and before[-1] not in ":,;—–-"
+
+
+def _after_characterising(
+    att: Attributor, marks: list[QuoteMark], k: int, sent: Span, *, with_object: bool = True
+) -> bool:
+    """The fragment is what a characterising verb calls something: right after "as", "it" or the verb
+    ("called it 'X'", "dubbed 'X'"), after the verb and its object ("called the remarks 'X'"; not for a
+    title), or joined by and/but/or to a fragment that is ("described the plan as 'X' but 'Y'")."""
+    mark = marks[k]
+    before = att.masked[sent.start : mark.open].rstrip()
     if re.search(r"\b(?:as|it|them|him|her)$", before):
         return True
-    last = att.verbs(masked, sent.start, mark.open)
-    return bool(last) and last[-1].form in CHARACTERISING and last[-1].end >= sent.start + len(before) - 1
-
-
-def _speaker_for_verb(
-    masked: str, att: Attributor, verb: VerbHit, lo: int, hi: int, parse: Parser | None = None
-) -> MentionRef | None:
-    if verb.form.startswith("according") or verb.form.startswith("in the words"):
-        return att.subject_after(masked, verb, hi)
-    before = att.subject_before(masked, verb, lo)
-    if before is not None and not att.adjacent(masked, before, verb):
-        # "Trump, speaking to reporters at the White House, said": the parse knows the subject
-        parsed = parsed_subject(parse, att, verb)
-        if parsed is not None:
-            return parsed
-    return before or att.subject_after(masked, verb, hi)
+    if k > 0 and marks[k - 1].after > sent.start:
+        link = att.masked[marks[k - 1].after : mark.open]
+        if re.fullmatch(r"[\s,]*(?:and|but|or|yet|,)?\s*", link, re.IGNORECASE):
+            return _after_characterising(att, marks, k - 1, sent, with_object=with_object)
+    verbs = att.verbs(sent.start, mark.open)
+    if not verbs or verbs[-1].lemma not in att.lex.characterising:
+        return False
+    between = att.masked[verbs[-1].end : mark.open]
+    if not with_object:
+        return not between.strip()  # a title needs the verb right before it ("dubbed 'Project X'")
+    return (
+        word_count(between) <= _OBJECT_WORDS
+        and not re.search(r"[,;:]|\bthat\b", between)
+        and MASK not in between
+    )
 
 
 def _inline(
-    masked: str,
     att: Attributor,
     sent: Span,
     marks: list[QuoteMark],
     k: int,
-    parse: Parser | None,
-    next_sent: Span | None = None,
+    next_sent: Sentence | None = None,
 ) -> _Attribution | None:
-    """Attribution inside the quotation's own sentence: a reporting verb after it, else before it. A short
-    sentence right after a quotation that ends its sentence also counts ('"Why not?" Putin asked.')."""
+    """Attribution inside the quotation's own sentence: a name after a dash, the reporting verb the parse
+    hangs the quotation on, else a reporting verb after it, else before it. A short sentence right after a
+    quotation that ends its sentence also counts ('"Why not?" Putin asked.')."""
+    masked = att.masked
     mark = marks[k]
     right_hi = sent.end
     if (
         next_sent is not None
         and word_count(_outside(masked, Span(mark.after, sent.end))) == 0
-        and "\u2063" not in masked[next_sent.start : next_sent.end]
-        and word_count(masked[next_sent.start : next_sent.end]) <= 8
+        and MASK not in masked[next_sent.start : next_sent.end]
+        and (
+            word_count(masked[next_sent.start : next_sent.end]) <= 8
+            or _opens_with_report(att, next_sent)
+        )
     ):
         right_hi = next_sent.end
     if k + 1 < len(marks) and marks[k + 1].open < right_hi:
         right_hi = marks[k + 1].open
     right_lo = mark.after
-    dash = _DASH_ATTRIBUTION.match(masked, right_lo, right_hi)
+    dash = _dash_speaker(att, right_lo, right_hi)
     if dash is not None:
-        # '"...," — Zelenskyy, speaking in Berlin': the name right after a dash
-        after = [m for m in att.candidates(dash.end(), right_hi) if m.start >= dash.end()]
-        if (
-            after
-            and re.fullmatch(r"\s*(?:the\s+)?", masked[dash.end() : after[0].start], re.IGNORECASE)
-            and re.match(r"\s*(?:[,.;]|$)", masked[after[0].end : right_hi])
-        ):
-            return _Attribution(after[0], "quote — speaker", 0.85)
-    named = _named_then_verb(masked, att, right_lo, right_hi)
+        return dash
+    for verb in att.governing_verbs(*mark.inner):
+        if not _beside(att, verb, mark):
+            continue
+        speaker = att.parsed_subject(verb)
+        if speaker is not None:
+            cue = f"quote then {verb.form!r}" if verb.start >= mark.after else f"{verb.form!r} then quote"
+            return _Attribution(speaker, cue, 0.95)
+    named = _named_then_verb(att, right_lo, right_hi)
     if named is not None:
         return named
-    for verb in att.verbs(masked, right_lo, right_hi):
+    for verb in att.verbs(right_lo, right_hi):
         lead = masked[right_lo : verb.start]
-        if word_count(lead) > 6 or _CLAUSE_LINK.search(lead):
+        if word_count(lead) > MAX_SUBJECT_WORDS or _CLAUSE_LINK.search(lead):
             break  # the verb belongs to another clause ("... 'a trap' and Peskov called it ...")
-        speaker = _speaker_for_verb(masked, att, verb, right_lo, right_hi, parse)
-        if speaker is None:
-            speaker = parsed_subject(parse, att, verb)
+        if not _beside(att, verb, mark):
+            continue
+        speaker = att.speaker_for_verb(verb, right_lo, right_hi)
         if speaker is not None:
-            return _Attribution(speaker, f"quote then {verb.form!r}", 0.95)
+            return _Attribution(speaker, f"quote then {verb.form!r}", 0.9)
     left_lo = sent.start
     if k > 0 and marks[k - 1].close >= sent.start:
         left_lo = marks[k - 1].after
-    for verb in reversed(att.verbs(masked, left_lo, mark.open)):
-        speaker = _speaker_for_verb(masked, att, verb, sent.start, mark.open, parse)
-        if speaker is None:
-            speaker = parsed_subject(parse, att, verb)
+    for verb in _speakers_first(reversed(att.verbs(left_lo, mark.open))):
+        if not _beside(att, verb, mark):
+            continue
+        speaker = att.speaker_for_verb(verb, sent.start, mark.open)
         if speaker is not None:
-            return _Attribution(speaker, f"{verb.form!r} then quote", 0.9)
+            return _Attribution(speaker, f"{verb.form!r} then quote", 0.85)
+    subject = _sentence_subject(att, sent, mark)
+    if subject is not None:
+        return _Attribution(subject, "subject of the sentence", 0.6)
+    return None
+
+
+def _sentence_subject(att: Attributor, sent: Span, mark: QuoteMark) -> MentionRef | None:
+    """A quotation inside a reporter's sentence with no reporting verb ("He expects the hardest
+    task to be '...'"): the person who is the subject of the sentence's main verb, in the parse."""
+    got = att.parsed(mark.open)
+    if got is None:
+        return None
+    doc, base = got
+    for root in (t for t in doc if t.dep_ == "ROOT" and not att.seg.quoted(base + t.idx)):
+        subject = att.subject_token(root)
+        if subject is None or att.seg.quoted(base + subject.idx) or base + subject.idx > mark.open:
+            continue
+        found = att.subject_actor(doc, base, subject)
+        if found is not None and (found.person or not found.actor.startswith("ner:")):
+            return found  # a person, or a codebook actor ("The Kremlin considers the plan '...'")
+    return None
+
+
+def _speakers_first(verbs: Iterable[VerbHit]) -> list[VerbHit]:
+    """Reporting verbs with "according to" last: in '..., Lavrov said, according to the agency' the agency
+    is the source of the report, not the speaker."""
+    ordered = list(verbs)
+    return [v for v in ordered if v.lemma != "according to"] + [
+        v for v in ordered if v.lemma == "according to"
+    ]
+
+
+def _beside(att: Attributor, verb: VerbHit, mark: QuoteMark) -> bool:
+    """A verb that is as often an ordinary verb ("continued the war") reports the quotation only right
+    beside it: '"...," he continued' or 'he continued: "..."'."""
+    if verb.lemma not in att.lex.beside_only:
+        return True
+    if verb.start >= mark.after:
+        return word_count(att.masked[mark.after : verb.start]) <= 3
+    return not att.masked[verb.end : mark.open].strip(" ,:;—–-'\"‘’“”")
+
+
+def _opens_with_report(att: Attributor, sent: Sentence) -> bool:
+    """The sentence opens with its speaker and a reporting verb ('"Why not?" Jane Roe wrote in an email to
+    her staff on Monday.')."""
+    verbs = att.verbs(sent.start, sent.end)
+    if not verbs or word_count(att.masked[sent.start : verbs[0].start]) > 4:
+        return False
+    rest = att.masked[verbs[0].end : sent.end]
+    # only the attribution and its circumstances: no reported clause of its own ("... said he would ...")
+    return word_count(rest) <= _ADJUNCT_WORDS and not _REPORTED_CLAUSE.search(rest)
+
+
+def _dash_speaker(att: Attributor, lo: int, hi: int) -> _Attribution | None:
+    """'"...," — Zelenskyy, speaking in Berlin': a name (a mention, else a capitalised name) right after a
+    dash that follows the quotation."""
+    masked = att.masked
+    dash = _DASH_ATTRIBUTION.match(masked, lo, hi)
+    if dash is None:
+        return None
+    after = [m for m in att.candidates(dash.end(), hi) if m.start >= dash.end()]
+    if (
+        after
+        and re.fullmatch(r"\s*(?:the\s+)?", masked[dash.end() : after[0].start], re.IGNORECASE)
+        and re.match(r"\s*(?:[,.;(]|$)", masked[after[0].end : hi])
+    ):
+        return _Attribution(after[0], "quote — speaker", 0.85)
+    name = _NAME_AFTER_DASH.match(masked, dash.end(), hi)
+    if name is not None and re.match(r"\s*(?:[,.;(]|$)", masked[name.end() : hi]):
+        words = name.group(1).split()
+        if not any(w.lower() in att.lex.not_names or w.lower() in att.lex.thing_nouns for w in words):
+            who = att.person_named(name.group(1), name.start(1), name.end(1))
+            return _Attribution(who, "quote — speaker", 0.8)
     return None
 
 
 def _block(
-    text: str,
-    masked: str,
     att: Attributor,
-    paras: list[Span],
     heading: list[bool],
     block_speaker: dict[int, _Attribution],
     pi: int,
 ) -> _Attribution | None:
     """Speaker of a paragraph that is only a quotation, from the paragraphs before it."""
+    paras = att.seg.paragraphs
     back = 0
     j = pi - 1
-    while j >= 0 and back < MAX_BLOCK_LOOKBACK:
+    while j >= 0 and back < 1:
         if heading[j]:
             j -= 1
             continue
@@ -359,46 +496,61 @@ def _block(
         para = paras[j]
         if j in block_speaker and block_speaker[j].speaker is not None:
             return _Attribution(block_speaker[j].speaker, "block: continues the quotation before", 0.85)
-        if back == 1:
-            sent = sentences(masked, para)[-1]
-            if text[para.start : para.end].rstrip().endswith(":"):
-                who = _introducer(masked, att, sent)
-                if who is not None:
-                    return _Attribution(who, "block: previous paragraph ends with a colon", 0.9)
-            for verb in reversed(att.verbs(masked, sent.start, sent.end)):
-                who = _speaker_for_verb(masked, att, verb, sent.start, sent.end)
-                if who is not None:
-                    return _Attribution(who, f"block: {verb.form!r} in the previous paragraph", 0.85)
-        who = _topic_person(masked, att, para)
-        if who is not None:
-            where = "previous paragraph" if back == 1 else f"{back} paragraphs back"
-            return _Attribution(who, f"block: person in focus, {where}", max(0.5, 0.8 - 0.1 * (back - 1)))
-        j -= 1
+        sents = att.seg.sentences_of(j)
+        if not sents:
+            break
+        sent = sents[-1]
+        if para.text.rstrip().endswith(":"):
+            who = _introducer(att, Span(sent.start, sent.end))
+            if who is not None:
+                return _Attribution(who, "block: previous paragraph ends with a colon", 0.9)
+        for verb in _speakers_first(reversed(att.verbs(sent.start, sent.end))):
+            who = att.speaker_for_verb(verb, sent.start, sent.end)
+            if who is not None:
+                return _Attribution(who, f"block: {verb.form!r} in the previous paragraph", 0.85)
+        break
+    start = paras[pi].start
+    for back in range(MAX_BLOCK_LOOKBACK):
+        found = att.salience.person(start, paragraphs_back=back + 1)
+        if found is not None:
+            where = "previous paragraph" if back == 0 else f"{back + 1} paragraphs back"
+            return _Attribution(found, f"block: person in focus, {where}", max(0.5, 0.8 - 0.1 * back))
     return None
 
 
-def _introducer(masked: str, att: Attributor, sent: Span) -> MentionRef | None:
-    """Who introduces the quotation in a sentence ending with a colon."""
-    verbs = att.verbs(masked, sent.start, sent.end)
+def _introducer(att: Attributor, sent: Span) -> MentionRef | None:
+    """Who introduces the quotation in a clause ending with a colon: the subject of its reporting verb, else
+    the subject of its main verb in the parse, else the first person (or actor) named in it."""
+    verbs: list[VerbHit] = att.verbs(sent.start, sent.end)
     for verb in reversed(verbs):
-        who = _speaker_for_verb(masked, att, verb, sent.start, sent.end)
+        who = att.speaker_for_verb(verb, sent.start, sent.end)
         if who is not None:
             return who
+    got = att.parsed(sent.start)
+    if got is not None:
+        doc, base = got
+        # the verbs heading the introducing words (the parse may hang them on the quotation's verb)
+        quoted = att.seg.quoted
+
+        def outside(offset: int) -> bool:
+            return quoted(offset) or not sent.start <= offset < sent.end
+
+        roots = [
+            t
+            for t in doc
+            if sent.start <= base + t.idx < sent.end
+            and is_verb(t)
+            and not quoted(base + t.idx)
+            and (t.head.i == t.i or outside(base + t.head.idx))
+        ]
+        for root in roots:
+            subject = att.subject_token(root)
+            if subject is not None and not att.seg.quoted(base + subject.idx):
+                return att.subject_actor(doc, base, subject)  # None: "the crowd grew angry:"
+        if roots:
+            return None  # a verb without a speaking subject ("Putin was asked:")
     cands = att.candidates(sent.start, sent.end)
     persons = [m for m in cands if m.person]
     if persons:
         return persons[0]
     return cands[0] if cands else None
-
-
-def _topic_person(masked: str, att: Attributor, para: Span) -> MentionRef | None:
-    """The person a paragraph is about: a person opening a sentence (possibly possessive), scanning from the
-    last sentence back; else the last person named in it."""
-    sents = sentences(masked, para)
-    for sent in reversed(sents):
-        cands = [m for m in att.candidates(sent.start, sent.end) if m.person]
-        for m in cands:
-            if word_count(masked[sent.start : m.start]) <= 3:
-                return m
-    cands = [m for m in att.candidates(para.start, para.end) if m.person]
-    return cands[-1] if cands else None

@@ -21,139 +21,15 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from zopa.extract._attribution import (
-    Attributor,
-    MentionRef,
-    Parser,
-    Span,
-    VerbHit,
-    attributor_for,
-    find_quote_marks,
-    is_heading,
-    mask_quotes,
-    paragraph_spans,
-    paragraphs_of,
-    parsed_subject,
-    parser_for,
-    sentences,
-    word_count,
-)
+from zopa.extract._attribution import Attributor, MentionRef, Span, VerbHit, attributor_for, word_count
+from zopa.extract._nlp import MASK
 from zopa.records import Statement
 
 if TYPE_CHECKING:
     from zopa.extract._nlp import DocContext
 
-EXTRACTOR = "speech.v1"
+EXTRACTOR = "speech.v2"
 MIN_CONTENT_WORDS = 3
-# Verbs that only frame a quotation or need an object to mean anything on their own.
-_NOT_STATEMENT = frozenset(
-    {
-        "asked",
-        "asks",
-        "continued",
-        "posted",
-        "tweeted",
-        "answered",
-        "replied",
-        "replies",
-        "commented",
-        "mentioned",
-        "shouted",
-        "joked",
-        "called",
-        "calls",
-        "calling",
-        "termed",
-        "dubbed",
-        "labelled",
-        "labeled",
-        "according to",
-        "in the words of",
-        "put it",
-        "went on",
-        "writing",
-        "wrote",
-        "writes",
-        "telling",
-    }
-)
-_CHARACTERISING = frozenset(
-    {
-        "framed",
-        "frames",
-        "described",
-        "describes",
-        "describing",
-        "portrayed",
-        "portrays",
-        "portraying",
-        "characterized",
-        "characterised",
-    }
-)
-_TO_VERBS = frozenset(
-    {
-        "vowed",
-        "vows",
-        "pledged",
-        "pledges",
-        "promised",
-        "promises",
-        "threatened",
-        "threatens",
-        "urged",
-        "urges",
-        "urging",
-        "demanded",
-        "demands",
-        "proposed",
-        "proposes",
-    }
-)
-_PREPOSITION = re.compile(
-    r"^\s*(?:in|on|at|during|after|before|from|with|to|of|by|for|about|earlier|later|"
-    r"last|this|yesterday|today|repeatedly|again|also|publicly|privately)\b",
-    re.I,
-)
-# Verbs whose bare object is not a report ("told the Financial Times", "added 25 points", "admitted
-# refugees"): they report only with "that" (or a quotation).
-_NEED_THAT = frozenset(
-    {
-        "told",
-        "tells",
-        "tell",
-        "asked",
-        "reminded",
-        "informed",
-        "assured",
-        "promised",
-        "added",
-        "adds",
-        "adding",
-        "admitted",
-        "admits",
-        "admit",
-        "acknowledged",
-        "acknowledges",
-        "acknowledge",
-        "outlined",
-        "recalled",
-        "maintained",
-        "maintains",
-        "maintain",
-        "confirmed",
-        "confirms",
-        "confirm",
-        "announced",
-        "announces",
-        "announce",
-        "noted",
-        "notes",
-    }
-)
-_OBJECT_WORDS = frozenset(
-    {"them", "him", "me", "us", "you", "nothing", "something", "anything", "so", "this"}
-)
 _PASSIVE = re.compile(r"\b(?:been|being|be|is|are|was|were|get|got|gets)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _THAT = re.compile(r"\bthat\b")
 # '"...," said X' and '"...," he said': the verb attributes the direct quote before it
@@ -164,36 +40,32 @@ _ATTRIBUTES_QUOTE = re.compile(
 
 def find_statements(ctx: DocContext) -> list[Statement]:
     """Reported speech in a document with its speakers (see the module docstring for the rules)."""
-    return statements_in_text(
-        ctx.text, attributor_for(ctx), paras=paragraph_spans(ctx), parse=parser_for(ctx)
-    )
+    return statements_in_text(ctx.text, attributor_for(ctx))
 
 
-def statements_in_text(
-    text: str, att: Attributor, *, paras: list[Span] | None = None, parse: Parser | None = None
-) -> list[Statement]:
-    """The rules of :func:`find_statements` on plain text with a ready :class:`Attributor`."""
-    paras = paragraphs_of(text) if paras is None else paras
-    marks = [m for p in paras for m in find_quote_marks(text, p)]
-    masked = mask_quotes(text, marks)
+def statements_in_text(text: str, att: Attributor) -> list[Statement]:
+    """The rules of :func:`find_statements` on a text with a ready :class:`Attributor`."""
+    masked = att.masked
+    lex = att.lex
     out: list[Statement] = []
-    for para in paras:
-        if is_heading(text, para):
+    for para in att.seg.paragraphs:
+        if para.heading:
             continue
-        for sent in sentences(masked, para):
+        for sent in att.seg.sentences_of(para.index):
             covered_until = -1
-            for verb in att.verbs(masked, sent.start, sent.end):
-                if verb.form in _NOT_STATEMENT or verb.start < covered_until:
+            for verb in att.verbs(sent.start, sent.end):
+                if verb.lemma in lex.frame_only or verb.start < covered_until:
                     continue
                 if _ATTRIBUTES_QUOTE.search(masked[sent.start : verb.start]):
                     continue  # '"...," said X': the verb attributes a direct quote
-                content = _content(masked, verb, sent)
+                span = Span(sent.start, sent.end)
+                content = _content(att, verb, span)
                 if content is None:
                     continue
                 body = masked[content.start : content.end]
-                if body.count("\u2063") * 2 > len(body) or word_count(body) < MIN_CONTENT_WORDS:
+                if body.count(MASK) * 2 > len(body) or word_count(body) < MIN_CONTENT_WORDS:
                     continue
-                speaker = _speaker(masked, att, verb, sent, content, parse)
+                speaker = _speaker(att, verb, span, content)
                 if speaker is None:
                     continue
                 covered_until = content.end
@@ -211,8 +83,9 @@ def statements_in_text(
     return out
 
 
-def _content(masked: str, verb: VerbHit, sent: Span) -> Span | None:
+def _content(att: Attributor, verb: VerbHit, sent: Span) -> Span | None:
     """The reported content after the verb, up to the end of the sentence, or None when there is none."""
+    masked, lex = att.masked, att.lex
     rest_lo = verb.end
     rest = masked[rest_lo : sent.end]
     end = sent.end
@@ -230,28 +103,30 @@ def _content(masked: str, verb: VerbHit, sent: Span) -> Span | None:
         elif not re.search(r"[,;:—–-]\s*$", lead):
             return None  # "a court ruling declaring ...": a participle modifying a noun, not a report
     first = re.match(r"\s*([A-Za-z]+|\d)", rest)
-    if first is not None and (first.group(1).lower() in _OBJECT_WORDS or first.group(1).isdigit()):
+    if first is not None and (first.group(1).lower() in lex.object_words or first.group(1).isdigit()):
         return None  # "explained them to me", "added 25 points"
     that = _THAT.search(rest)
-    form = verb.form
-    if form in _CHARACTERISING:
-        that = None  # "a poorly described article that ...": characterising needs "as"
+    lemma = verb.lemma
+    as_verb = lemma in lex.characterising  # "framed the war as ...": characterising needs "as"
+    if as_verb:
+        that = None  # "a poorly described article that ..."
     if that is not None and rest_lo + that.start() < end:
         before_that = rest[: that.start()]
         if word_count(before_that) <= 6 and "," not in before_that.strip(", "):
             return _trim(masked, rest_lo + that.end(), end)
-    if form in _NEED_THAT:
+    if lemma in lex.need_that:
         return None  # "told the Financial Times": an object, not what was said
-    if form in _CHARACTERISING:
+    if as_verb:
         as_at = re.search(r"\bas\b", rest)
         if as_at is None or word_count(rest[: as_at.start()]) > 10:
             return None
         return _trim(masked, rest_lo, end)
-    if form in _TO_VERBS or form.startswith(("accuse", "call")):
+    if lemma in lex.to_verbs or lemma in ("accuse", "call for"):
         return _trim(masked, rest_lo, end)
-    if form.startswith(("made", "make", "making")) or rest.lstrip().startswith(":"):
+    if lemma.startswith("make") or rest.lstrip().startswith(":"):
         return _trim(masked, rest_lo, end)
-    if _PREPOSITION.match(rest) or not rest.strip() or rest.lstrip()[:1] in ",.;:!?":
+    first_word = first.group(1).lower() if first is not None else ""
+    if first_word in lex.adjunct_starts or not rest.strip() or rest.lstrip()[:1] in ",.;:!?":
         return None
     return _trim(masked, rest_lo, end)
 
@@ -262,22 +137,19 @@ def _trim(masked: str, lo: int, hi: int) -> Span | None:
     return Span(lo, hi) if lo < hi else None
 
 
-def _speaker(
-    masked: str, att: Attributor, verb: VerbHit, sent: Span, content: Span, parse: Parser | None
-) -> MentionRef | None:
-    clause_lo = sent.start
-    found = att.subject_before(masked, verb, clause_lo)
+def _speaker(att: Attributor, verb: VerbHit, sent: Span, content: Span) -> MentionRef | None:
+    found = att.subject_before(verb, sent.start)
     if found is not None:
-        if not att.adjacent(masked, found, verb):
-            parsed = parsed_subject(parse, att, verb)
+        if not att.adjacent(found, verb):
+            parsed = att.parsed_subject(verb)
             if parsed is not None:
                 return parsed
         return found
     if verb.form.endswith("ing"):
         # "By reiterating that ..., he reinforced ...": the subject of the main clause after the comma
-        comma = masked.find(",", content.start, sent.end)
+        comma = att.masked.find(",", content.start, sent.end)
         if comma >= 0:
             after = [m for m in att.candidates(comma, sent.end) if m.start > comma]
-            if after and word_count(masked[comma : after[0].start]) <= 2:
+            if after and word_count(att.masked[comma : after[0].start]) <= 2:
                 return after[0]
-    return parsed_subject(parse, att, verb)
+    return att.parsed_subject(verb)
