@@ -61,6 +61,9 @@ _PASSIVE_GAP = re.compile(r"\b(?:was|were|is|are|been|being|be|get|gets|got)\s+(
 _BARE_PRONOUN = re.compile(r"\b(?:he|she|they|it|i|we|you)\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’\-.]*")
 _ANY_WORD = re.compile(r"[A-Za-z]+")
+_ROLE_GAP = re.compile(r"\s+(?:[a-z][\w-]*\s+){1,3}")  # lower-case words between two names
+_COMPLEMENTIZER = re.compile(r"\b(?:that|if|whether|how|why|what)\b", re.IGNORECASE)
+_FULL_NAME = re.compile(r"\b[A-Z][a-z'’-]+\s+(?:[A-Z]\.\s+)?[A-Z][a-z'’-]+")  # "Jane Doe", "Jane Q. Doe"
 # Penn Treebank tags of the tagger: a verb, and the tags that make a verb form a noun or an adjective
 _NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS", "JJ", "JJR", "JJS", "CD"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
@@ -402,6 +405,8 @@ class Attributor:
             before = self.masked[max(0, verb.start - 4) : verb.start].rstrip()
             if not before or before[-1] not in ",:;”\"’'—–-" + MASK:
                 return None
+            if verb.form.split()[0].endswith("ing"):
+                return None  # a participle has no subject after it ("..., adding that Roe ...")
         cands = [m for m in self.candidates(verb.end, hi) if m.start >= verb.end]
         if not cands:
             return None
@@ -409,6 +414,8 @@ class Attributor:
         gap = self.masked[verb.end : first.start]
         if MASK in gap or re.search(r"[,;:.!?]", gap) or len(_WORD.findall(gap)) > 4:
             return None
+        if _COMPLEMENTIZER.search(gap):
+            return None  # "said that Roe ...": Roe is in what was said
         if self.modifier(first):
             return None  # "said the senior Roe adviser": the adviser spoke, not Roe
         # "said Council President John Doe": the name after a title wins over the title
@@ -520,7 +527,8 @@ class Attributor:
                         return objs[0]
                 if self.lex.forms.get(token.lower_) in self.lex.lemmas:
                     return None
-            subjects = [c for c in children if c.dep_ in _SUBJECT_DEPS]
+            # two subjects are a misparse ("In Berea, OH, ... Gov. Roe said"): the one nearest the verb
+            subjects = sorted((c for c in children if c.dep_ in _SUBJECT_DEPS), key=lambda c: abs(c.i - token.i))
             if subjects:
                 if token.dep_ == "relcl" and subjects[0].lower_ in _RELATIVE:
                     return token.head  # "Mr. Doe, who said ...": the noun the clause is about
@@ -537,7 +545,12 @@ class Attributor:
                     return None
                 continue
             if token.dep_ in _CLIMB and token.head.i != token.i:
+                participle = token.tag_ == "VBG" and token.dep_ in ("advcl", "dep")
                 token = token.head
+                if participle and token.dep_ == "ccomp" and token.head.i != token.i:
+                    # "X told Y that Z had failed, adding ...": the participle goes with the clause that
+                    # reports, not with the reported one
+                    token = token.head
                 continue
             return None
         return None
@@ -777,21 +790,34 @@ class Salience:
         return sorted(out, key=lambda r: r.mention.start)
 
     def _factor(self, m: MentionRef) -> float:
-        """A possessor ("Putin's plan") or a name inside another noun phrase ("the proposals of X") is less
-        salient than the phrase's head."""
+        """A possessor ("Putin's plan"), a name inside another noun phrase ("the proposals of X") or one that
+        only qualifies the noun after it ("a Roe supporter", "Roe adviser Jane Doe") is less salient than the
+        phrase's head."""
         att = self.att
-        if _is_possessive(att.text, m.end):
+        if _is_possessive(att.text, m.end) or att.modifier(m):
             return _EMBEDDED_FACTOR
         got = att.token_at(m.end - 1)
         if got is not None:
-            token = got[0]
+            token, base = got
+            if token.dep_ == "compound" and base + token.head.idx >= m.end:
+                return _EMBEDDED_FACTOR  # the head noun lies outside the name
             while token.dep_ in ("compound", "flat") and token.head.i != token.i:
                 token = token.head
             if token.dep_ == "pobj" and token.head.head.tag_.startswith("NN"):
                 return _EMBEDDED_FACTOR
             return 1.0
         before = _WORD.findall(att.masked[max(0, m.start - 12) : m.start])
-        return _EMBEDDED_FACTOR if before and before[-1].lower() == "of" else 1.0
+        if before and before[-1].lower() == "of":
+            return _EMBEDDED_FACTOR
+        # on the surface: "Roe adviser Jane Doe": a role noun, then the person it names
+        after = [p for p in att.mentions_in(m.end, m.end + 60) if p.person and p.actor != m.actor]
+        if after and _ROLE_GAP.fullmatch(att.masked, m.end, after[0].start):
+            gap = att.masked[m.end : after[0].start].split()
+            lex = att.lex
+            if gap[-1] in lex.person_nouns or gap[-1] in lex.speaks_for:
+                if not any(w in lex.forms for w in gap):
+                    return _EMBEDDED_FACTOR
+        return 1.0
 
     def _role(self, sent: Sentence, m: MentionRef) -> float:
         att = self.att
@@ -879,8 +905,11 @@ class Salience:
                 at = sent.start + p.start()
                 if att.seg.quoted(at):
                     continue
-                named = {r.mention.actor for r in refs if r.mention.end <= at}
-                if len(named) == 1:
+                before = [r.mention for r in refs if r.mention.end <= at]
+                named = {m.actor for m in before}
+                # another full name between them ("Roe took a shot at Jane Doe, without naming her") is
+                # someone the pronoun may refer to, though no mention was found for them
+                if len(named) == 1 and not _FULL_NAME.search(att.masked, before[-1].end, at):
                     vote(named.pop(), _GENDER_PRONOUNS[p.group(0).lower()], 1)
                 break
         out: dict[str, str | None] = {}

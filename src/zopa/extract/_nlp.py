@@ -223,6 +223,8 @@ def find_quote_marks(text: str, start: int, end: int, paragraph: int = -1) -> li
             j = text.find('"', i + 1, end)
             if j < 0:
                 j = text.find("”", i + 1, end)  # mixed marks: "...”
+                if j >= 0 and "“" in text[i + 1 : j]:
+                    j = -1  # the ” closes a quotation nested inside: "... “a label” ... runs on
         elif ch == "“":
             # ” closes, and so do ’’ or '' (typewriter doubles) and a straight " that ends a clause (mixed
             # marks: “...," Putin said), whichever comes first; failing those, any straight "

@@ -451,6 +451,8 @@ def _opens_with_report(att: Attributor, sent: Sentence) -> bool:
     if not verbs or word_count(att.masked[sent.start : verbs[0].start]) > 4:
         return False
     rest = att.masked[verbs[0].end : sent.end]
+    if rest.lstrip().startswith((",", ".", ";")):
+        return True  # the verb takes no words of its own ("Roe went on, as if she had not heard.")
     # only the attribution and its circumstances: no reported clause of its own ("... said he would ...")
     return word_count(rest) <= _ADJUNCT_WORDS and not _REPORTED_CLAUSE.search(rest)
 
