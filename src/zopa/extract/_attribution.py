@@ -390,11 +390,15 @@ class Attributor:
             if gap_words and gap_words[0] in lex.speaks_for and not best.person and len(gap_words) <= 3:
                 return best  # "the Kremlin's spokesman said": someone speaking for the possessor
             return None  # "Trump's push for peace has added ...": the possessor is not the subject
-        # Prefer a person named in the same noun phrase ("Russian President Vladimir Putin", "Putin's").
+        # Prefer a person named in the same noun phrase ("Russian President Vladimir Putin", "Putin's"), or
+        # the person whose appositive holds it ("Jane Roe, the Ruritanian envoy, said").
         if not best.person:
+            appositive = gap.count(",") == 1 and not gap[gap.rfind(",") + 1 :].strip()
             for m in reversed(cands[:-1]):
                 between = masked[m.end : best.start]
                 if m.person and len(_WORD.findall(between)) <= 2 and "," not in between:
+                    return m
+                if m.person and appositive and between.lstrip().startswith(",") and between.count(",") == 1:
                     return m
         return best
 
@@ -494,7 +498,7 @@ class Attributor:
         token = doc[verb.token] if verb.token >= 0 else self._token_starting(doc, base, verb.start)
         if token is None:
             return False, None
-        subject = self.subject_token(token)
+        subject = self.subject_token(token, base)
         if subject is None or self.seg.quoted(base + subject.idx):
             return False, None  # a subject inside the quotation is the speaker's own words
         return True, self.subject_actor(doc, base, subject)
@@ -506,8 +510,9 @@ class Attributor:
                 return token
         return None
 
-    def subject_token(self, verb: Token) -> Token | None:
-        """The token heading the speaker's noun phrase for a reporting verb."""
+    def subject_token(self, verb: Token, base: int | None = None) -> Token | None:
+        """The token heading the speaker's noun phrase for a reporting verb (``base``: the offset of its
+        sentence, to tell verbs inside quotation marks)."""
         if verb.lower_ == "according" or (verb.lower_ == "in" and verb.nbor(1).lower_ == "the"):
             for prep in verb.subtree:
                 if prep.lower_ in ("to", "of") and prep.i > verb.i:
@@ -527,8 +532,7 @@ class Attributor:
                         return objs[0]
                 if self.lex.forms.get(token.lower_) in self.lex.lemmas:
                     return None
-            # two subjects are a misparse ("In Berea, OH, ... Gov. Roe said"): the one nearest the verb
-            subjects = sorted((c for c in children if c.dep_ in _SUBJECT_DEPS), key=lambda c: abs(c.i - token.i))
+            subjects = _nearest_subjects(token, children)
             if subjects:
                 if token.dep_ == "relcl" and subjects[0].lower_ in _RELATIVE:
                     return token.head  # "Mr. Doe, who said ...": the noun the clause is about
@@ -547,7 +551,14 @@ class Attributor:
             if token.dep_ in _CLIMB and token.head.i != token.i:
                 participle = token.tag_ == "VBG" and token.dep_ in ("advcl", "dep")
                 token = token.head
-                if participle and token.dep_ == "ccomp" and token.head.i != token.i:
+                head = token.head
+                if (
+                    participle
+                    and token.dep_ == "ccomp"
+                    and head.i != token.i
+                    and head.lower_ in self.lex.forms
+                    and (base is None or not self.seg.quoted(base + head.idx))
+                ):
                     # "X told Y that Z had failed, adding ...": the participle goes with the clause that
                     # reports, not with the reported one
                     token = token.head
@@ -617,7 +628,7 @@ class Attributor:
             if lower in lex.speech_nouns and not _depth_exceeded(head):
                 # "releasing a statement that accused ...": the statement is the words of whoever released it
                 verb = next((a for a in head.ancestors if is_verb(a)), None)
-                subject = self.subject_token(verb) if verb is not None else None
+                subject = self.subject_token(verb, base) if verb is not None else None
                 if subject is not None and subject.i != head.i and not self.seg.quoted(base + subject.idx):
                     return self.subject_actor(doc, base, subject)
         found = self._entity_person(doc, base, head)
@@ -693,6 +704,19 @@ class Attributor:
                 if any(first <= anc.i <= last for anc in verb.ancestors):
                     found[index] = min(abs(index - first), abs(index - last))
         return [hits[i] for i in sorted(found, key=lambda i: found[i])]
+
+
+def _nearest_subjects(verb: Token, children: list[Token]) -> list[Token]:
+    """The verb's subjects, nearest first: two subjects are a misparse ("In Berea, OH, ... Gov. Roe said"),
+    where the one nearest the verb is the subject, unless it is an appositive of the other ("Jane Roe, the
+    party's nominee, said")."""
+    subjects = sorted((c for c in children if c.dep_ in _SUBJECT_DEPS), key=lambda c: abs(c.i - verb.i))
+    if len(subjects) >= 2:
+        near, far = subjects[0], subjects[1]
+        gap = near.doc[far.right_edge.i + 1 : near.left_edge.i]
+        if far.i < near.i and len(gap) == 1 and gap[0].text == ",":
+            return [far, near, *subjects[2:]]
+    return subjects
 
 
 def _depth_exceeded(token: Token, limit: int = 12) -> bool:

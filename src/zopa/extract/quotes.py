@@ -416,7 +416,7 @@ def _sentence_subject(att: Attributor, sent: Span, mark: QuoteMark) -> MentionRe
         return None
     doc, base = got
     for root in (t for t in doc if t.dep_ == "ROOT" and not att.seg.quoted(base + t.idx)):
-        subject = att.subject_token(root)
+        subject = att.subject_token(root, base)
         if subject is None or att.seg.quoted(base + subject.idx) or base + subject.idx > mark.open:
             continue
         found = att.subject_actor(doc, base, subject)
@@ -506,6 +506,7 @@ def _block(
             who = _introducer(att, Span(sent.start, sent.end))
             if who is not None:
                 return _Attribution(who, "block: previous paragraph ends with a colon", 0.9)
+            return None  # introduced by someone the text does not name ("as the website notes:")
         for verb in _speakers_first(reversed(att.verbs(sent.start, sent.end))):
             who = att.speaker_for_verb(verb, sent.start, sent.end)
             if who is not None:
@@ -546,7 +547,7 @@ def _introducer(att: Attributor, sent: Span) -> MentionRef | None:
             and (t.head.i == t.i or outside(base + t.head.idx))
         ]
         for root in roots:
-            subject = att.subject_token(root)
+            subject = att.subject_token(root, base)
             if subject is not None and not att.seg.quoted(base + subject.idx):
                 return att.subject_actor(doc, base, subject)  # None: "the crowd grew angry:"
         if roots:
