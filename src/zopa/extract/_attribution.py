@@ -548,6 +548,9 @@ class Attributor:
                 if not is_verb(token):
                     return None
                 continue
+            if token.dep_ == "pcomp" and token.head.dep_ == "prep" and is_verb(token.head.head):
+                token = token.head.head  # "X deflected the questions before saying ...": X
+                continue
             if token.dep_ in _CLIMB and token.head.i != token.i:
                 participle = token.tag_ == "VBG" and token.dep_ in ("advcl", "dep")
                 token = token.head
@@ -555,6 +558,7 @@ class Attributor:
                 if (
                     participle
                     and token.dep_ == "ccomp"
+                    and token.lower_ not in self.lex.forms
                     and head.i != token.i
                     and head.lower_ in self.lex.forms
                     and (base is None or not self.seg.quoted(base + head.idx))

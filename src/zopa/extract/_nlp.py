@@ -313,8 +313,9 @@ def split_sentences(
         if m.group().startswith(".") and before:
             word = before.group(1).lower().rstrip(".")
             last = word.rsplit(".", 1)[-1]
-            # abbreviations ("Gen."), initials ("J."), dotted acronyms ("U.S.") do not end a sentence
-            if last in abbrev or len(last) == 1 or "." in word:
+            # abbreviations ("Gen."), initials ("J."), dotted acronyms ("U.S.") do not end a sentence; a
+            # number does ("votes on June 7. Still, ...")
+            if last in abbrev or (len(last) == 1 and last.isalpha()) or "." in word:
                 continue
         out.append((cur, m.end()))
         cur = m.end()

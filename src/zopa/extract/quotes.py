@@ -70,6 +70,8 @@ _WORDS = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’\-]*")
 _LABEL = re.compile(
     r"\s*((?:[A-Z][A-Za-z.'’-]*\s+){0,2}[A-Z][A-Z.'’-]+|(?:[A-Z][a-z'’-]+\s+){0,2}[A-Z][a-z'’-]+):\s+"
 )
+# Space, and the first of two apostrophes typed for an opening double mark (''Like this,'' she said).
+_LEAD_MARK = " \t\n'"
 _NAME_AFTER_DASH = re.compile(r"((?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w'’-]+)")
 
 
@@ -240,7 +242,7 @@ def _continues(
 
 def _ends_with_colon(att: Attributor, sent: Span, mark: QuoteMark) -> bool:
     """The words before the quotation in its sentence end with a colon ("... a stern word: '...'")."""
-    before = att.masked[sent.start : mark.open].rstrip()
+    before = att.masked[sent.start : mark.open].rstrip(_LEAD_MARK)
     return before.endswith(":") and word_count(before) >= 1
 
 
@@ -314,7 +316,7 @@ def _same_line(line: str, title_norm: str) -> bool:
 def _embedded(att: Attributor, mark: QuoteMark, sent: Span) -> bool:
     """The quotation sits inside the reporter's clause ("under the 'peace umbrella' of"), not at the start
     of its sentence or after a colon or a comma ('"It is doable," he said')."""
-    before = att.masked[sent.start : mark.open].rstrip()
+    before = att.masked[sent.start : mark.open].rstrip(_LEAD_MARK)
     return bool(before) and before[-1] not in ":,;—–-"
 
 
@@ -325,7 +327,7 @@ def _after_characterising(
     ("called it 'X'", "dubbed 'X'"), after the verb and its object ("called the remarks 'X'"; not for a
     title), or joined by and/but/or to a fragment that is ("described the plan as 'X' but 'Y'")."""
     mark = marks[k]
-    before = att.masked[sent.start : mark.open].rstrip()
+    before = att.masked[sent.start : mark.open].rstrip(_LEAD_MARK)
     if re.search(r"\b(?:as|it|them|him|her)$", before):
         return True
     if k > 0 and marks[k - 1].after > sent.start:
