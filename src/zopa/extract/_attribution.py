@@ -430,19 +430,23 @@ class Attributor:
         return first
 
     def modifier(self, mention: MentionRef) -> bool:
-        """The mention only qualifies the noun after it ("a Putin aide", "the Roe backer"): a person
-        before a role noun; a body before a spokesman's noun ("a Kremlin spokesman") speaks through them."""
-        after = (
-            _WORD.match(self.masked, mention.end + 1)
-            if self.masked[mention.end : mention.end + 1] == " "
-            else None
-        )
-        if after is None or not after.group(0)[:1].islower():
-            return False
-        noun = after.group(0).lower()
-        if noun in self.lex.speaks_for and not mention.person:
-            return False
-        return noun in self.lex.person_nouns or noun in self.lex.speaks_for
+        """The mention only qualifies the noun after it ("a Putin aide", "the Roe backer", "a Ruritania
+        Democrat", "a GOP data expert"): a name before a role noun, with at most two other lower-case words
+        between; a body before a spokesman's noun ("a Kremlin spokesman") speaks through them."""
+        lex = self.lex
+        at = mention.end
+        for _ in range(3):
+            after = _WORD.match(self.masked, at + 1) if self.masked[at : at + 1] == " " else None
+            if after is None:
+                return False
+            word = after.group(0)
+            noun = word.lower().rstrip(".")
+            if noun in lex.person_nouns or noun in lex.speaks_for:
+                return mention.person or noun not in lex.speaks_for
+            if not word[:1].islower() or noun in lex.forms:
+                return False  # another name, or a verb ("Roe told ...")
+            at = after.end()
+        return False
 
     def adjacent(self, mention: MentionRef, verb: VerbHit) -> bool:
         """The mention stands right before the verb (at most two words between, no comma, no quotation)."""
@@ -934,10 +938,11 @@ class Salience:
                 if att.seg.quoted(at):
                     continue
                 before = [r.mention for r in refs if r.mention.end <= at]
-                named = {m.actor for m in before}
-                # another full name between them ("Roe took a shot at Jane Doe, without naming her") is
-                # someone the pronoun may refer to, though no mention was found for them
-                if len(named) == 1 and not _FULL_NAME.search(att.masked, before[-1].end, at):
+                named = {r.mention.actor for r in refs}
+                # the sentence names only them, and no other full name stands between them ("Roe took a shot
+                # at Jane Doe, without naming her"): someone the pronoun may refer to, though no mention was
+                # found for them; a person named after it may be whom it stands for ("By her side, Doe ...")
+                if before and len(named) == 1 and not _FULL_NAME.search(att.masked, before[-1].end, at):
                     vote(named.pop(), _GENDER_PRONOUNS[p.group(0).lower()], 1)
                 break
         out: dict[str, str | None] = {}

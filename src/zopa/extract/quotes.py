@@ -72,6 +72,9 @@ _LABEL = re.compile(
 )
 # Space, and the first of two apostrophes typed for an opening double mark (''Like this,'' she said).
 _LEAD_MARK = " \t\n'"
+_QUOTE_EDGE = " ,'’”\""
+_BARE_NAME_BEFORE = re.compile(r"[\s,'’”\"]*((?:[A-Z][\w'’.-]*\s+){0,2}[A-Z][\w'’-]+)\s*")
+_BARE_NAME_AFTER = re.compile(r"\s+((?:[A-Z][\w'’.-]*\s+){0,2}[A-Z][\w'’-]+)\s*(?:[,.;]|$)")
 _NAME_AFTER_DASH = re.compile(r"((?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w'’-]+)")
 
 
@@ -392,7 +395,7 @@ def _inline(
             break  # the verb belongs to another clause ("... 'a trap' and Peskov called it ...")
         if not _beside(att, verb, mark):
             continue
-        speaker = att.speaker_for_verb(verb, right_lo, right_hi)
+        speaker = att.speaker_for_verb(verb, right_lo, right_hi) or _bare_name(att, verb, right_lo, right_hi)
         if speaker is not None:
             return _Attribution(speaker, f"quote then {verb.form!r}", 0.9)
     left_lo = sent.start
@@ -457,6 +460,25 @@ def _opens_with_report(att: Attributor, sent: Sentence) -> bool:
         return True  # the verb takes no words of its own ("Roe went on, as if she had not heard.")
     # only the attribution and its circumstances: no reported clause of its own ("... said he would ...")
     return word_count(rest) <= _ADJUNCT_WORDS and not _REPORTED_CLAUSE.search(rest)
+
+
+def _bare_name(att: Attributor, verb: VerbHit, lo: int, hi: int) -> MentionRef | None:
+    """'"...," Roe said.' or '"...," said Jane Roe.' where no mention covers the name (its sentence was not
+    parsed): the capitalised name that is all there is between the quotation and the verb, or right after the
+    verb and before the sentence's end or a comma."""
+    masked = att.masked
+    before = _BARE_NAME_BEFORE.fullmatch(masked, lo, verb.start)
+    after = _BARE_NAME_AFTER.match(masked, verb.end, hi) if not masked[lo : verb.start].strip(_QUOTE_EDGE) else None
+    found = before or after
+    if found is None:
+        return None
+    words = found.group(1).split()
+    lex = att.lex
+    if any(w.lower() in lex.not_names or w.lower() in lex.thing_nouns or w.lower() in lex.forms for w in words):
+        return None
+    if words[-1].lower().rstrip(".") in lex.roles or att.mentions_in(found.start(1), found.end(1)):
+        return None  # a role ("the Senator said") or a mention that named no one
+    return att.person_named(found.group(1), found.start(1), found.end(1))
 
 
 def _dash_speaker(att: Attributor, lo: int, hi: int) -> _Attribution | None:
