@@ -62,6 +62,7 @@ _BARE_PRONOUN = re.compile(r"\b(?:he|she|they|it|i|we|you)\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’\-.]*")
 _ANY_WORD = re.compile(r"[A-Za-z]+")
 _ROLE_GAP = re.compile(r"\s+(?:[a-z][\w-]*\s+){1,3}")  # lower-case words between two names
+_DETERMINERS = frozenset({"a", "an", "the", "another", "one", "this", "that"})
 _COMPLEMENTIZER = re.compile(r"\b(?:that|if|whether|how|why|what)\b", re.IGNORECASE)
 _FULL_NAME = re.compile(r"\b[A-Z][a-z'’-]+\s+(?:[A-Z]\.\s+)?[A-Z][a-z'’-]+")  # "Jane Doe", "Jane Q. Doe"
 # Penn Treebank tags of the tagger: a verb, and the tags that make a verb form a noun or an adjective
@@ -435,7 +436,11 @@ class Attributor:
         between; a body before a spokesman's noun ("a Kremlin spokesman") speaks through them."""
         lex = self.lex
         at = mention.end
-        for _ in range(3):
+        before = _WORD.findall(self.masked[max(0, mention.start - 12) : mention.start])
+        # words between the name and its noun only after an article ("a GOP data expert"; "Roe blamed the
+        # officials" is a sentence)
+        steps = 3 if before and before[-1].lower() in _DETERMINERS else 1
+        for _ in range(steps):
             after = _WORD.match(self.masked, at + 1) if self.masked[at : at + 1] == " " else None
             if after is None:
                 return False
@@ -938,11 +943,15 @@ class Salience:
                 if att.seg.quoted(at):
                     continue
                 before = [r.mention for r in refs if r.mention.end <= at]
-                named = {r.mention.actor for r in refs}
-                # the sentence names only them, and no other full name stands between them ("Roe took a shot
-                # at Jane Doe, without naming her"): someone the pronoun may refer to, though no mention was
-                # found for them; a person named after it may be whom it stands for ("By her side, Doe ...")
-                if before and len(named) == 1 and not _FULL_NAME.search(att.masked, before[-1].end, at):
+                named = {m.actor for m in before}
+                # no other full name stands between them ("Roe took a shot at Jane Doe, without naming her"):
+                # someone the pronoun may refer to, though no mention was found for them; nor does the
+                # pronoun open the sentence before its subject ("With Roe by her side, Jane Doe said")
+                if (
+                    len(named) == 1
+                    and not _FULL_NAME.search(att.masked, before[-1].end, at)
+                    and not self._opening_refers_ahead(sent, at, refs)
+                ):
                     vote(named.pop(), _GENDER_PRONOUNS[p.group(0).lower()], 1)
                 break
         out: dict[str, str | None] = {}
@@ -950,6 +959,17 @@ class Salience:
             best = max(tally, key=lambda g: tally[g])
             out[actor] = best if tally[best] * 4 >= sum(tally.values()) * 3 else None
         return out
+
+    def _opening_refers_ahead(self, sent: Sentence, at: int, refs: list[_Referent]) -> bool:
+        """The pronoun at ``at`` lies in the sentence's opening phrase and a person is named right after that
+        phrase's comma: the subject it refers ahead to ("With Roe by her side, Jane Doe said ...")."""
+        comma = self.att.masked.find(",", at, sent.end)
+        if comma < 0 or "," in self.att.masked[sent.start : at]:
+            return False
+        return any(
+            r.mention.start > comma and word_count(self.att.masked[comma + 1 : r.mention.start]) <= 2
+            for r in refs
+        )
 
     # -- resolution ------------------------------------------------------------------------------------
     def _window(self, offset: int, paragraphs_back: int) -> list[Sentence]:
