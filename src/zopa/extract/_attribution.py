@@ -568,7 +568,7 @@ class Attributor:
                     participle
                     and token.dep_ == "ccomp"
                     and token.lower_ not in self.lex.forms
-                    and head.i != token.i
+                    and head.i < token.i  # "told Y that ...", not a closing "..., the agency reported"
                     and head.lower_ in self.lex.forms
                     and (base is None or not self.seg.quoted(base + head.idx))
                 ):
@@ -726,7 +726,7 @@ def _nearest_subjects(verb: Token, children: list[Token]) -> list[Token]:
     subjects = sorted((c for c in children if c.dep_ in _SUBJECT_DEPS), key=lambda c: abs(c.i - verb.i))
     if len(subjects) >= 2:
         near, far = subjects[0], subjects[1]
-        gap = near.doc[far.right_edge.i + 1 : near.left_edge.i]
+        gap = near.doc[far.i + 1 : near.left_edge.i]
         if far.i < near.i and len(gap) == 1 and gap[0].text == ",":
             return [far, near, *subjects[2:]]
     return subjects
@@ -851,9 +851,9 @@ class Salience:
         if after and _ROLE_GAP.fullmatch(att.masked, m.end, after[0].start):
             gap = att.masked[m.end : after[0].start].split()
             lex = att.lex
-            if gap[-1] in lex.person_nouns or gap[-1] in lex.speaks_for:
-                if not any(w in lex.forms for w in gap):
-                    return _EMBEDDED_FACTOR
+            role = gap[-1] in lex.person_nouns or gap[-1] in lex.speaks_for
+            if role and not any(w in lex.forms for w in gap):
+                return _EMBEDDED_FACTOR
         return 1.0
 
     def _role(self, sent: Sentence, m: MentionRef) -> float:
@@ -963,13 +963,14 @@ class Salience:
     def _opening_refers_ahead(self, sent: Sentence, at: int, refs: list[_Referent]) -> bool:
         """The pronoun at ``at`` lies in the sentence's opening phrase and a person is named right after that
         phrase's comma: the subject it refers ahead to ("With Roe by her side, Jane Doe said ...")."""
-        comma = self.att.masked.find(",", at, sent.end)
-        if comma < 0 or "," in self.att.masked[sent.start : at]:
+        masked = self.att.masked
+        comma = masked.find(",", at, sent.end)
+        if comma < 0 or "," in masked[sent.start : at]:
             return False
-        return any(
-            r.mention.start > comma and word_count(self.att.masked[comma + 1 : r.mention.start]) <= 2
-            for r in refs
-        )
+        named = [r.mention.start for r in refs] + [
+            m.start() for m in _FULL_NAME.finditer(masked, comma, sent.end)
+        ]
+        return any(start > comma and word_count(masked[comma + 1 : start]) <= 2 for start in named)
 
     # -- resolution ------------------------------------------------------------------------------------
     def _window(self, offset: int, paragraphs_back: int) -> list[Sentence]:

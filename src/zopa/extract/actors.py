@@ -527,7 +527,9 @@ def _shared_surnames(ctx: DocContext, by_surname: dict[str, list[tuple[int, str]
         firsts = {actor[4:].split()[0] for _, actor in owners}
         pattern = r"(?<![.!?\n“\"] )(?<!^)\b([A-Z][a-z]+)\s+" + re.escape(name) + r"\b"
         firsts |= {w for w in re.findall(pattern, ctx.text, re.MULTILINE) if w.lower() not in roles}
-        honorifics = {h.lower() for h in re.findall(r"\b(Mr|Mrs|Ms)\.?\s+" + re.escape(name) + r"\b", ctx.text)}
+        honorifics = {
+            h.lower() for h in re.findall(r"\b(Mr|Mrs|Ms)\.?\s+" + re.escape(name) + r"\b", ctx.text)
+        }
         if len(firsts) > 1 or ("mr" in honorifics and honorifics & {"mrs", "ms"}):
             out.add(name)
     return out

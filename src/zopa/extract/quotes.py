@@ -367,10 +367,7 @@ def _inline(
         next_sent is not None
         and word_count(_outside(masked, Span(mark.after, sent.end))) == 0
         and MASK not in masked[next_sent.start : next_sent.end]
-        and (
-            word_count(masked[next_sent.start : next_sent.end]) <= 8
-            or _opens_with_report(att, next_sent)
-        )
+        and (word_count(masked[next_sent.start : next_sent.end]) <= 8 or _opens_with_report(att, next_sent))
     ):
         right_hi = next_sent.end
     if k + 1 < len(marks) and marks[k + 1].open < right_hi:
@@ -468,13 +465,19 @@ def _bare_name(att: Attributor, verb: VerbHit, lo: int, hi: int) -> MentionRef |
     verb and before the sentence's end or a comma."""
     masked = att.masked
     before = _BARE_NAME_BEFORE.fullmatch(masked, lo, verb.start)
-    after = _BARE_NAME_AFTER.match(masked, verb.end, hi) if not masked[lo : verb.start].strip(_QUOTE_EDGE) else None
+    after = (
+        _BARE_NAME_AFTER.match(masked, verb.end, hi)
+        if not masked[lo : verb.start].strip(_QUOTE_EDGE)
+        else None
+    )
     found = before or after
     if found is None:
         return None
     words = found.group(1).split()
     lex = att.lex
-    if any(w.lower() in lex.not_names or w.lower() in lex.thing_nouns or w.lower() in lex.forms for w in words):
+    if any(
+        w.lower() in lex.not_names or w.lower() in lex.thing_nouns or w.lower() in lex.forms for w in words
+    ):
         return None
     if words[-1].lower().rstrip(".") in lex.roles or att.mentions_in(found.start(1), found.end(1)):
         return None  # a role ("the Senator said") or a mention that named no one
