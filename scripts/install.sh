@@ -5,7 +5,8 @@
 #
 #   bash scripts/install.sh            # zopa and what the main job needs
 #   bash scripts/install.sh web        # + the web dashboard and HTTP API (zopa serve)
-#   bash scripts/install.sh web,test   # + the test tools (what `bash .ci/run` installs)
+#   bash scripts/install.sh ray        # + extraction and Monte Carlo on a Ray cluster (--engine ray)
+#   bash scripts/install.sh web,ray,test   # + the test tools (what `bash .ci/run` installs)
 #
 # PYTHON picks the interpreter (default python3, 3.11 or newer). On Debian/Ubuntu, a Python without its venv
 # module gets it from apt (python3.X-venv), as root or through sudo.

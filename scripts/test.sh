@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs everything the tests need on a fresh Debian machine (PostgreSQL, Chromium, and zopa with its web
-# and test extras in ./.venv, as the README's install does), then runs ruff, mypy and the test suite. Safe to
+# Installs everything the tests need on a fresh Debian machine (PostgreSQL, Chromium, and zopa with its web,
+# ray and test extras in ./.venv, as the README's install does), then runs ruff, mypy and the test suite. Safe to
 # re-run: each step is skipped when already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +16,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
 fi
 
-bash scripts/install.sh web,test
+bash scripts/install.sh web,ray,test
 python="${ZOPA_VENV:-.venv}/bin/python"
 "$python" -m ruff check src tests bench
 "$python" -m mypy src/zopa

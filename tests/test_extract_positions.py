@@ -107,7 +107,10 @@ def test_a_stance_that_is_the_object_of_another_is_its_content() -> None:
     got = {p.actor: p for p in positions(body)}
     ukraine, us = got["ukraine"], got["united-states"]
     assert (ukraine.issue, ukraine.stance, ukraine.rejected_value, ukraine.value) == (
-        "donetsk-control", "reject", 100.0, 0.0
+        "donetsk-control",
+        "reject",
+        100.0,
+        0.0,
     )
     assert (us.issue, us.stance, us.value) == ("donetsk-control", "demand", 100.0)
     assert us.confidence < ukraine.confidence and us.speaker is None
@@ -249,3 +252,39 @@ def test_would_not_agree_is_a_rejection() -> None:
     got = triples("Ryabkov said Moscow would not agree to a ceasefire until the West stopped arming Kyiv.")
     assert ("russia", "ceasefire", "reject") in got
     assert ("russia", "ceasefire", "accept") not in got
+
+
+def test_an_unplaced_threat_takes_the_outcome_its_holders_demands_imply() -> None:
+    # the no-deal anchors imply points on the territorial issues: the threat goes where the demand is
+    both = (
+        "Putin demanded that Ukraine withdraw its troops from all of Donetsk. "
+        "He said Russia would keep fighting on the battlefield until its goals were met."
+    )
+    threat = [p for p in positions(both) if p.issue == "no-deal-alternative"]
+    assert [(p.actor, p.stance, p.value) for p in threat] == [("russia", "threat", 100.0)]
+    alone = positions("Putin said Russia would keep fighting on the battlefield until its goals were met.")
+    assert [(p.stance, p.value) for p in alone if p.issue == "no-deal-alternative"] == [("threat", None)]
+
+
+def test_his_document_belongs_to_the_man_in_focus() -> None:
+    body = (
+        "Ukrainian President Volodymyr Zelensky spoke to envoys on Saturday. "
+        "His peace plan calls for the release of all prisoners."
+    )
+    assert ("ukraine", "prisoner-exchange", "demand") in triples(body)
+    # a speech noun is not a document: "his words suggest ..." is the reporter's reading, not his position
+    words = (
+        "Ukrainian President Volodymyr Zelensky spoke to envoys. "
+        "His rhetoric suggests that a prisoner swap is near."
+    )
+    assert not any(p.actor == "ukraine" and p.issue == "prisoner-exchange" for p in positions(words))
+
+
+def test_a_catch_all_issue_that_is_an_action_of_its_own_is_kept() -> None:
+    body = "Russia is ready to stop hostilities and start negotiations once Ukraine leaves Donetsk."
+    found = {(p.issue, p.stance, p.conditional_on) for p in positions(body) if p.actor == "russia"}
+    assert ("ceasefire", "conditional", "donetsk-control") in found
+    assert ("talks-process", "conditional", "donetsk-control") in found
+    # named only beside the specific issue, the talks are its frame: no position on them
+    frame = "Russia is ready to stop hostilities in the talks once Ukraine leaves Donetsk."
+    assert "talks-process" not in {p.issue for p in positions(frame)}

@@ -30,7 +30,7 @@ def test_the_readme_first_commands_are_what_ci_runs() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert f"\n  {install}\n" in ci  # run as written on a fresh clone
     test_sh = (ROOT / "scripts" / "test.sh").read_text(encoding="utf-8")
-    assert "bash scripts/install.sh web,test" in test_sh and "python3 -m pip" not in test_sh
+    assert "bash scripts/install.sh web,ray,test" in test_sh and "python3 -m pip" not in test_sh
 
 
 def test_install_script_names_what_is_missing(tmp_path: Path) -> None:

@@ -7,17 +7,26 @@ ingesting the same input twice changes nothing.
 
 Bad inputs never stop a run: each becomes an entry in the report's ``errors`` (the input and the problem) and
 the other inputs are stored. The CLI prints one line per error and exits non-zero.
+
+What is computed from an article alone (its near-duplicate fingerprint, key terms and evidence: a
+:class:`Prepared` article, :func:`prepare_article`) is kept apart from what needs the database
+(:func:`store_batch`), so an :class:`Engine` can compute it elsewhere: in this process by default, on a Ray
+cluster with :class:`zopa.cluster.RayEngine`. :func:`store_batch` writes a batch of prepared articles in one
+write transaction, each document in its own savepoint: a document is whole or absent, and one article's
+failure rolls back only that article.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
 from sqlalchemy import Connection, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from zopa.dedupe import DEFAULT_NUM_PERM, DEFAULT_THRESHOLD, Fingerprint, fingerprint, similarity
 from zopa.errors import InputError, NotFoundError, StorageError, ZopaError, describe
@@ -83,12 +92,41 @@ class IngestOptions:
         )
 
 
+class Engine(Protocol):
+    """Where articles are prepared (fingerprint, key terms, evidence) and how the results are written.
+
+    ``prepare`` yields one :class:`Prepared` per article, in the order given; ``write_batch`` documents go
+    into each write transaction, written by at most ``writers`` threads (more than one only pays on
+    PostgreSQL; near-duplicate and story links then depend on which batch commits first)."""
+
+    write_batch: int
+    writers: int
+
+    def prepare(
+        self, articles: Iterable[Article], options: IngestOptions, codebook: Codebook | None
+    ) -> Iterator[Prepared | InputProblem]: ...
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AnalyzeOptions(IngestOptions):
-    """Ingest options plus extraction: ``force_extract`` re-runs extraction on every stored document."""
+    """Ingest options plus extraction: ``force_extract`` re-runs extraction on every stored document;
+    ``engine`` prepares articles elsewhere (None: in this process, one transaction per document)."""
 
     force_extract: bool = False
     extract_options: Any = None  # zopa.extract.ExtractOptions (e.g. parse_all=True: the benchmark baseline)
+    engine: Engine | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Prepared:
+    """An article with what is computed from it alone: its near-duplicate ``fingerprint``, its key
+    ``terms`` and its ``evidence`` (None without a codebook, or when extraction failed: ``problem``)."""
+
+    article: Article
+    fingerprint: Fingerprint
+    terms: dict[str, float]
+    evidence: Evidence | None = None
+    problem: str | None = None  # why extraction failed (the article is stored without evidence)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -188,33 +226,74 @@ def _near_duplicate_of(conn: Connection, fp: Fingerprint, threshold: float) -> i
     return best[1] if best else None
 
 
-def store_article(
-    db: Database,
+def prepare_article(
     article: Article,
     options: IngestOptions,
+    codebook: Codebook | None = None,
     *,
     evidence: Evidence | None = None,
-    codebook: Codebook | None = None,
-    codebook_hash: str | None = None,
-) -> DocumentOutcome:
-    """Store one article (and its evidence) in one transaction; an exact duplicate is left as it is."""
+) -> Prepared:
+    """Everything computed from ``article`` alone: a pure function, so an engine may run it anywhere. With a
+    ``codebook`` (and no ``evidence`` given) the evidence is extracted; an extractor failure is kept as the
+    ``problem`` (the document is still stored, without evidence)."""
     fp = fingerprint(article.text, threshold=options.near_duplicate_threshold, num_perm=options.num_perm)
     terms = key_terms(article.title, article.text)
-    try:
-        return _store(
-            db, article, options, fp, terms, evidence=evidence, codebook=codebook, codebook_hash=codebook_hash
-        )
-    except StorageError as exc:
-        # another process stored the same text between our check and our insert (PostgreSQL runs writers
-        # side by side; SQLite's BEGIN IMMEDIATE serialises them): that is a duplicate, not a failure
-        if isinstance(exc.__cause__, IntegrityError) and _is_stored(db, article.content_hash) is not None:
-            return DocumentOutcome(
-                source=article.source,
-                title=article.title,
-                status="duplicate",
-                document_id=int(_is_stored(db, article.content_hash) or 0),
-            )
-        raise
+    problem = None
+    if evidence is None and codebook is not None:
+        from zopa.extract import extract
+
+        try:
+            evidence = extract(article, codebook, options=getattr(options, "extract_options", None))
+        except Exception as exc:  # an extractor bug must not lose the document: store it, report it
+            problem = f"extraction failed ({type(exc).__name__}: {exc})"
+    return Prepared(article=article, fingerprint=fp, terms=terms, evidence=evidence, problem=problem)
+
+
+def _problem_of(source: str, exc: Exception) -> InputProblem:
+    if isinstance(exc, InputError):
+        return InputProblem(source=source, problem=exc.problem)
+    if isinstance(exc, ZopaError):
+        return InputProblem(source=source, problem=str(exc))
+    return InputProblem(source=source, problem=f"cannot be stored ({describe(exc)})")
+
+
+def store_batch(
+    db: Database,
+    batch: Sequence[Prepared],
+    options: IngestOptions,
+    *,
+    codebook: Codebook | None = None,
+    codebook_hash: str | None = None,
+) -> list[DocumentOutcome | InputProblem]:
+    """Store prepared articles (with their evidence, when ``codebook_hash`` is given) in one write
+    transaction, each in its own savepoint: one outcome per article, in order. An exact duplicate is left as
+    it is; a failure that belongs to one article is its problem and rolls back only that article; a fault
+    of the database itself (:class:`StorageError`) stops the run, and the batch is absent."""
+    outcomes: list[DocumentOutcome | InputProblem] = []
+    with db.transaction() as conn:
+        for prepared in batch:
+            article = prepared.article
+            try:
+                with conn.begin_nested():
+                    outcomes.append(
+                        _store(conn, prepared, options, codebook=codebook, codebook_hash=codebook_hash)
+                    )
+            except IntegrityError:
+                # another process stored the same text between our check and our insert (PostgreSQL runs
+                # writers side by side; SQLite's BEGIN IMMEDIATE serialises them): a duplicate, not a failure
+                existing = document_id_by_hash(conn, article.content_hash)
+                if existing is None:
+                    raise
+                outcomes.append(
+                    DocumentOutcome(
+                        source=article.source, title=article.title, status="duplicate", document_id=existing
+                    )
+                )
+            except (DBAPIError, StorageError):
+                raise
+            except Exception as exc:  # a bug on one article must not cost the others (its savepoint undone)
+                outcomes.append(_problem_of(article.source, exc))
+    return outcomes
 
 
 def store_or_report(
@@ -226,55 +305,44 @@ def store_or_report(
     codebook: Codebook | None = None,
     codebook_hash: str | None = None,
 ) -> DocumentOutcome | InputProblem:
-    """:func:`store_article`, with a failure that belongs to this article reported as its problem (the run
-    goes on); a fault of the database itself (:class:`StorageError`) still stops the run."""
+    """Store one article (and its ``evidence``) in one transaction: :func:`store_batch` of one."""
     try:
-        return store_article(
-            db, article, options, evidence=evidence, codebook=codebook, codebook_hash=codebook_hash
-        )
-    except StorageError:
-        raise
-    except InputError as exc:
-        return InputProblem(source=article.source, problem=exc.problem)
-    except ZopaError as exc:
-        return InputProblem(source=article.source, problem=str(exc))
-    except Exception as exc:  # a bug on one article must not cost the others (its transaction rolled back)
-        return InputProblem(source=article.source, problem=f"cannot be stored ({describe(exc)})")
+        prepared = prepare_article(article, options, evidence=evidence)
+    except Exception as exc:
+        return _problem_of(article.source, exc)
+    return store_batch(db, [prepared], options, codebook=codebook, codebook_hash=codebook_hash)[0]
 
 
 def _store(
-    db: Database,
-    article: Article,
+    conn: Connection,
+    prepared: Prepared,
     options: IngestOptions,
-    fp: Fingerprint,
-    terms: dict[str, float],
     *,
-    evidence: Evidence | None,
     codebook: Codebook | None,
     codebook_hash: str | None,
 ) -> DocumentOutcome:
-    with db.transaction() as conn:
-        existing = document_id_by_hash(conn, article.content_hash)
-        if existing is not None:
-            return DocumentOutcome(
-                source=article.source, title=article.title, status="duplicate", document_id=existing
-            )
-        duplicate_of = _near_duplicate_of(conn, fp, options.near_duplicate_threshold)
-        doc_id = insert_document(
-            conn, article, signature=fp.signature, bands=fp.bands, duplicate_of=duplicate_of
+    article, fp, terms = prepared.article, prepared.fingerprint, prepared.terms
+    existing = document_id_by_hash(conn, article.content_hash)
+    if existing is not None:
+        return DocumentOutcome(
+            source=article.source, title=article.title, status="duplicate", document_id=existing
         )
-        record_terms(conn, doc_id, terms)
-        story = assign_story(
-            conn,
-            doc_id,
-            terms,
-            article.published,
-            duplicate_of=duplicate_of,
-            window_days=options.story_window_days,
-            threshold=options.story_threshold,
-        )
-        if evidence is not None and codebook_hash is not None:
-            write_evidence(conn, doc_id, evidence, codebook_hash=codebook_hash, codebook=codebook)
+    duplicate_of = _near_duplicate_of(conn, fp, options.near_duplicate_threshold)
+    doc_id = insert_document(
+        conn, article, signature=fp.signature, bands=fp.bands, duplicate_of=duplicate_of
+    )
+    record_terms(conn, doc_id, terms)
+    story = assign_story(
+        conn,
+        doc_id,
+        terms,
+        article.published,
+        duplicate_of=duplicate_of,
+        window_days=options.story_window_days,
+        threshold=options.story_threshold,
+    )
+    if prepared.evidence is not None and codebook_hash is not None:
+        write_evidence(conn, doc_id, prepared.evidence, codebook_hash=codebook_hash, codebook=codebook)
     return DocumentOutcome(
         source=article.source,
         title=article.title,
@@ -290,25 +358,13 @@ def _is_stored(db: Database, content_hash: str) -> int | None:
         return document_id_by_hash(conn, content_hash)
 
 
-def _run(
-    paths: Sequence[str | Path],
-    db: Database,
-    options: IngestOptions,
-    *,
-    codebook: Codebook | None,
-    codebook_hash: str | None,
-) -> tuple[IngestReport, list[InputProblem], dict[str, int]]:
-    extract_fn: Callable[..., Evidence] | None = None  # called as (article, codebook, *, options=...)
-    counts = dict.fromkeys(EVIDENCE_KINDS, 0)
-    if codebook is not None:
-        from zopa.extract import extract
-
-        extract_fn = extract
+def _articles(
+    paths: Sequence[str | Path], options: IngestOptions, errors: list[InputProblem]
+) -> Iterator[Article]:
+    """Every article the inputs hold, in order, read as it is asked for; an input that cannot be read is
+    appended to ``errors`` and the run goes on."""
     items = list(expand_inputs(paths))
     total = len(items)
-    outcomes: list[DocumentOutcome] = []
-    errors: list[InputProblem] = []
-    extract_errors: list[InputProblem] = []
     read_options = options.read_options()
     for done, item in enumerate(items):
         if options.progress is not None:
@@ -319,66 +375,156 @@ def _run(
         for result in read_item(item, read_options):
             if isinstance(result, InputError):
                 errors.append(InputProblem(source=result.source, problem=result.problem))
-                continue
-            outcome, problem = _store_one(
-                db, result, options, extract_fn=extract_fn, codebook=codebook, codebook_hash=codebook_hash,
-                counts=counts,
-            )
-            if isinstance(outcome, InputProblem):  # this article could not be stored: the run goes on
-                errors.append(outcome)
-                continue
-            outcomes.append(outcome)
-            if problem is not None:
-                extract_errors.append(problem)
+            else:
+                yield result
     if options.progress is not None:
         options.progress("ingest", total, total, "")
-    return IngestReport(documents=tuple(outcomes), errors=tuple(errors)), extract_errors, counts
 
 
-def _store_one(
+def prepare_or_report(
+    article: Article, options: IngestOptions, codebook: Codebook | None = None
+) -> Prepared | InputProblem:
+    """:func:`prepare_article`, with a failure that belongs to this article reported as its problem."""
+    try:
+        return prepare_article(article, options, codebook)
+    except Exception as exc:
+        return _problem_of(article.source, exc)
+
+
+class LocalEngine:
+    """Articles prepared in this process, one at a time, each stored in its own transaction before the next
+    is read (so an article already stored is never extracted twice)."""
+
+    write_batch = 1
+    writers = 1
+
+    def prepare(
+        self, articles: Iterable[Article], options: IngestOptions, codebook: Codebook | None
+    ) -> Iterator[Prepared | InputProblem]:
+        for article in articles:
+            yield prepare_or_report(article, options, codebook)
+
+
+@dataclass(slots=True)
+class _Written:
+    """What a run wrote: outcomes (in input order), problems, extraction problems and evidence counts."""
+
+    placed: list[tuple[int, DocumentOutcome]] = field(default_factory=list)  # (input position, outcome)
+    sent: deque[int] = field(default_factory=deque)  # input positions of the articles given to the engine
+    errors: list[InputProblem] = field(default_factory=list)
+    extract_errors: list[InputProblem] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(EVIDENCE_KINDS, 0))
+
+    @property
+    def outcomes(self) -> list[DocumentOutcome]:
+        return [outcome for _, outcome in sorted(self.placed, key=lambda pair: pair[0])]
+
+    def add(self, prepared: Prepared | InputProblem, outcome: DocumentOutcome | InputProblem) -> None:
+        """The engine's next result (results come in the order the articles were sent) and its outcome."""
+        position = self.sent.popleft()
+        if isinstance(outcome, InputProblem):  # this article could not be stored: the run goes on
+            self.errors.append(outcome)
+            return
+        assert isinstance(prepared, Prepared)
+        self.placed.append((position, outcome))
+        if prepared.problem is not None:
+            self.extract_errors.append(InputProblem(source=prepared.article.source, problem=prepared.problem))
+        if prepared.evidence is not None and outcome.status != "duplicate":
+            for key in self.counts:
+                self.counts[key] += len(getattr(prepared.evidence, key))
+
+
+def _unstored(
+    db: Database, articles: Iterable[Article], written: _Written, *, skip_stored: bool
+) -> Iterator[Article]:
+    """The articles to prepare, each numbered by its input position as it is asked for. ``skip_stored``:
+    an article whose text is stored is recorded as a duplicate without being prepared (checked when it is
+    asked for: with the local engine, after the previous article was stored)."""
+    for position, article in enumerate(articles):
+        existing = _is_stored(db, article.content_hash) if skip_stored else None
+        if existing is None:
+            written.sent.append(position)
+            yield article
+        else:
+            outcome = DocumentOutcome(
+                source=article.source, title=article.title, status="duplicate", document_id=existing
+            )
+            written.placed.append((position, outcome))
+
+
+def _write(
     db: Database,
-    article: Article,
+    articles: Iterable[Article],
     options: IngestOptions,
     *,
-    extract_fn: Callable[..., Evidence] | None,
     codebook: Codebook | None,
     codebook_hash: str | None,
-    counts: dict[str, int],
-) -> tuple[DocumentOutcome | InputProblem, InputProblem | None]:
-    """Extract (unless already stored) and store one article: (its outcome, or why it could not be stored;
-    an extraction problem). An extractor failure stores it without evidence and is reported. ``counts`` adds
-    up the evidence written."""
-    evidence = None
-    problem = None
-    if extract_fn is not None and codebook is not None:
-        existing = _is_stored(db, article.content_hash)
-        if existing is not None:
-            return (
-                DocumentOutcome(
-                    source=article.source, title=article.title, status="duplicate", document_id=existing
-                ),
-                None,
-            )
-        try:
-            evidence = extract_fn(article, codebook, options=getattr(options, "extract_options", None))
-        except Exception as exc:  # an extractor bug must not lose the document: store it, report it
-            problem = InputProblem(
-                source=article.source, problem=f"extraction failed ({type(exc).__name__}: {exc})"
-            )
-    outcome = store_or_report(
-        db,
-        article,
-        options,
-        evidence=evidence,
-        codebook=codebook,
-        codebook_hash=codebook_hash if evidence is not None else None,
+) -> _Written:
+    """Prepare ``articles`` with the options' engine and store them, ``engine.write_batch`` documents per
+    transaction, by at most ``engine.writers`` threads (the results kept in input order)."""
+    engine: Engine = getattr(options, "engine", None) or LocalEngine()  # IngestOptions: in this process
+    written = _Written()
+    fresh = _unstored(db, articles, written, skip_stored=codebook is not None)
+    stream = engine.prepare(fresh, options, codebook)
+    extracted = 0
+
+    def store(batch: list[Prepared]) -> list[DocumentOutcome | InputProblem]:
+        return store_batch(db, batch, options, codebook=codebook, codebook_hash=codebook_hash)
+
+    pool = ThreadPoolExecutor(max_workers=engine.writers) if engine.writers > 1 else None
+    pending: list[tuple[list[Prepared], Future[list[DocumentOutcome | InputProblem]]]] = []
+
+    def collect(limit: int) -> None:
+        while len(pending) > limit:
+            batch, future = pending.pop(0)
+            for prepared, outcome in zip(batch, future.result(), strict=True):
+                written.add(prepared, outcome)
+
+    try:
+        batch: list[Prepared] = []
+        for item in stream:
+            if isinstance(item, InputProblem):
+                written.add(item, item)
+                continue
+            batch.append(item)
+            extracted += 1
+            if options.progress is not None and not isinstance(engine, LocalEngine):
+                options.progress("extract", extracted, None, item.article.source)  # results as they arrive
+            if len(batch) >= engine.write_batch:
+                if pool is None:
+                    for prepared, outcome in zip(batch, store(batch), strict=True):
+                        written.add(prepared, outcome)
+                else:
+                    pending.append((batch, pool.submit(store, batch)))
+                    collect(2 * engine.writers)  # bounded: at most two batches queued per writer
+                batch = []
+        if batch:
+            if pool is None:
+                for prepared, outcome in zip(batch, store(batch), strict=True):
+                    written.add(prepared, outcome)
+            else:
+                pending.append((batch, pool.submit(store, batch)))
+        collect(0)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
+    return written
+
+
+def _run(
+    paths: Sequence[str | Path],
+    db: Database,
+    options: IngestOptions,
+    *,
+    codebook: Codebook | None,
+    codebook_hash: str | None,
+) -> tuple[IngestReport, list[InputProblem], dict[str, int]]:
+    read_errors: list[InputProblem] = []
+    written = _write(
+        db, _articles(paths, options, read_errors), options, codebook=codebook, codebook_hash=codebook_hash
     )
-    if isinstance(outcome, InputProblem):
-        return outcome, None
-    if evidence is not None and outcome.status != "duplicate":
-        for key in counts:
-            counts[key] += len(getattr(evidence, key))
-    return outcome, problem
+    report = IngestReport(documents=tuple(written.outcomes), errors=tuple(read_errors + written.errors))
+    return report, written.extract_errors, written.counts
 
 
 def ingest(
@@ -393,13 +539,8 @@ def ingest_articles(
     articles: Iterable[Article], db: Database, *, options: IngestOptions | None = None
 ) -> IngestReport:
     """Store parsed articles (an upload, pasted text): the same path as :func:`ingest` from then on."""
-    options = options or IngestOptions()
-    outcomes: list[DocumentOutcome] = []
-    errors: list[InputProblem] = []
-    for article in articles:
-        outcome = store_or_report(db, article, options)
-        (errors if isinstance(outcome, InputProblem) else outcomes).append(outcome)  # type: ignore[arg-type]
-    return IngestReport(documents=tuple(outcomes), errors=tuple(errors))
+    written = _write(db, articles, options or IngestOptions(), codebook=None, codebook_hash=None)
+    return IngestReport(documents=tuple(written.outcomes), errors=tuple(written.errors))
 
 
 def analyze(
@@ -420,7 +561,12 @@ def analyze(
     ingested, extract_errors, counts = _run(paths, db, options, codebook=codebook, codebook_hash=cb_hash)
     failed = {p.source for p in extract_errors}
     refreshed = extract_stored(
-        db, codebook, force=options.force_extract, progress=options.progress, skip_sources=failed
+        db,
+        codebook,
+        force=options.force_extract,
+        progress=options.progress,
+        skip_sources=failed,
+        engine=options.engine,
     )
     new = {o.document_id for o in ingested.documents if o.status != "duplicate" and o.source not in failed}
     extracted = ExtractReport(
@@ -443,39 +589,29 @@ def analyze_articles(
     """Extract and store parsed articles (an upload, pasted text, a watched feed's items), each with its
     evidence in one transaction; stored documents are left as they are (unlike :func:`analyze`)."""
     from zopa.codebook import codebook_hash as hash_of
-    from zopa.extract import extract
     from zopa.store.queries import stats
 
     options = options or AnalyzeOptions()
     cb_hash = hash_of(codebook)
     record_codebook_actors(db, codebook)
-    counts = dict.fromkeys(EVIDENCE_KINDS, 0)
-    outcomes: list[DocumentOutcome] = []
-    unstored: list[InputProblem] = []
-    problems: list[InputProblem] = []
-    for article in articles:
-        outcome, problem = _store_one(
-            db, article, options, extract_fn=extract, codebook=codebook, codebook_hash=cb_hash, counts=counts
-        )
-        if isinstance(outcome, InputProblem):
-            unstored.append(outcome)
-            continue
-        outcomes.append(outcome)
-        if problem is not None:
-            problems.append(problem)
-    failed = {p.source for p in problems}
+    written = _write(db, articles, options, codebook=codebook, codebook_hash=cb_hash)
+    failed = {p.source for p in written.extract_errors}
     return AnalyzeReport(
-        ingest=IngestReport(documents=tuple(outcomes), errors=tuple(unstored)),
+        ingest=IngestReport(documents=tuple(written.outcomes), errors=tuple(written.errors)),
         extract=ExtractReport(
             extracted=tuple(
                 sorted(
-                    {o.document_id for o in outcomes if o.status != "duplicate" and o.source not in failed}
+                    {
+                        o.document_id
+                        for o in written.outcomes
+                        if o.status != "duplicate" and o.source not in failed
+                    }
                 )
             ),
             up_to_date=(),
-            errors=tuple(problems),
+            errors=tuple(written.extract_errors),
             codebook_hash=cb_hash,
-            counts=counts,
+            counts=written.counts,
         ),
         stats=stats(db),
     )
@@ -506,11 +642,12 @@ def extract_stored(
     force: bool = False,
     progress: Progress | None = None,
     skip_sources: Iterable[str] = (),
+    engine: Engine | None = None,
 ) -> ExtractReport:
     """Re-run extraction on stored documents whose evidence was made with another codebook (or none), or on
-    all of ``documents`` with ``force``; each document's evidence is replaced in one transaction."""
+    all of ``documents`` with ``force``; each document's evidence is replaced in one transaction (``engine``:
+    where extraction runs, and how many documents share a write transaction)."""
     from zopa.codebook import codebook_hash as hash_of
-    from zopa.extract import extract
 
     cb_hash = hash_of(codebook)
     record_codebook(db, codebook)  # the database remembers which codebook built its evidence
@@ -535,30 +672,57 @@ def extract_stored(
     counts = dict.fromkeys(EVIDENCE_KINDS, 0)
     done: list[int] = []
     errors: list[InputProblem] = []
-    for n, doc_id in enumerate(todo):
-        if progress is not None:
-            progress("extract", n, len(todo), ids[doc_id])
-        try:
-            article = _article_of(db, doc_id)
-            evidence = extract(article, codebook)
-        except NotFoundError:
-            continue  # deleted meanwhile
-        except Exception as exc:  # one document's extractor failure is reported, the others go on
-            errors.append(
-                InputProblem(source=ids[doc_id], problem=f"extraction failed ({type(exc).__name__}: {exc})")
-            )
+    runner: Engine = engine or LocalEngine()
+    sent: deque[int] = deque()  # the ids of the articles handed to the engine, whose results come in order
+
+    def stored_articles() -> Iterator[Article]:
+        for n, doc_id in enumerate(todo):
+            if progress is not None:
+                progress("extract", n, len(todo), ids[doc_id])
+            try:
+                article = _article_of(db, doc_id)
+            except NotFoundError:
+                continue  # deleted meanwhile
+            sent.append(doc_id)
+            yield article
+
+    def write(batch: list[tuple[int, Prepared]]) -> None:
+        with db.transaction() as conn:
+            for doc_id, prepared in batch:
+                source = ids[doc_id]
+                if prepared.evidence is None:
+                    errors.append(
+                        InputProblem(source=source, problem=prepared.problem or "extraction failed")
+                    )
+                    continue
+                try:
+                    with conn.begin_nested():
+                        write_evidence(
+                            conn, doc_id, prepared.evidence, codebook_hash=cb_hash, codebook=codebook
+                        )
+                except NotFoundError:
+                    continue  # deleted meanwhile
+                except (DBAPIError, StorageError):
+                    raise
+                except ZopaError as exc:
+                    errors.append(InputProblem(source=source, problem=str(exc)))
+                    continue
+                done.append(doc_id)
+                for key in counts:
+                    counts[key] += len(getattr(prepared.evidence, key))
+
+    batch: list[tuple[int, Prepared]] = []
+    for item in runner.prepare(stored_articles(), AnalyzeOptions(), codebook):
+        doc_id = sent.popleft()
+        if isinstance(item, InputProblem):
+            errors.append(InputProblem(source=ids[doc_id], problem=item.problem))
             continue
-        try:
-            with db.transaction() as conn:
-                write_evidence(conn, doc_id, evidence, codebook_hash=cb_hash, codebook=codebook)
-        except NotFoundError:
-            continue
-        except ZopaError as exc:
-            errors.append(InputProblem(source=ids[doc_id], problem=str(exc)))
-            continue
-        done.append(doc_id)
-        for key in counts:
-            counts[key] += len(getattr(evidence, key))
+        batch.append((doc_id, item))
+        if len(batch) >= runner.write_batch:
+            write(batch)
+            batch = []
+    if batch:
+        write(batch)
     if progress is not None:
         progress("extract", len(todo), len(todo), "")
     return ExtractReport(

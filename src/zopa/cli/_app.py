@@ -57,6 +57,37 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="Where the work runs: 'local' (this process, the default) or 'ray' (a Ray cluster; needs the "
+        "'ray' extra).",
+    ),
+]
+AddressOption = Annotated[
+    str | None,
+    typer.Option(
+        "--address",
+        help="With --engine ray: the cluster ('auto': the one this machine belongs to; 'ray://HOST:10001'); "
+        "default: Ray started on this machine for the run.",
+    ),
+]
+
+
+def ray_engine(engine: str, address: str | None, workers: int | None) -> Any:
+    """The :class:`zopa.cluster.RayEngine` the options ask for, or None for the local engine."""
+    if engine not in ("local", "ray"):
+        raise typer.BadParameter(f"{engine!r} is not 'local' or 'ray'", param_hint="--engine")
+    if engine == "local":
+        if address is not None:
+            raise typer.BadParameter("only with --engine ray", param_hint="--address")
+        return None
+    from zopa.cluster import RayEngine
+
+    return RayEngine(address=address, workers=workers or 2)
+
+
 def open_database(db: str | None, *, create: bool = False, read_only: bool | None = False) -> Any:
     """The database a command names (``--db``, ``$ZOPA_DB``, ``./zopa.db``); only commands that store
     articles (``create=True``) may create it. ``read_only``: the listing commands open it without any write;

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from zopa.cli._app import JsonOption, console, print_json, sub_app
+from zopa.cli._app import AddressOption, EngineOption, JsonOption, console, print_json, ray_engine, sub_app
 from zopa.errors import ModelInputError
 from zopa.listing import first
 from zopa.models import FORMATS
@@ -64,7 +64,7 @@ def run_cmd(
         typer.Option(
             "--workers",
             help="Threads for vectorised models (default: all cores); processes for the others (default: 1; "
-            "0 = all cores). Results do not depend on it.",
+            "0 = all cores); with --engine ray, Ray tasks at once (default 2). Results do not depend on it.",
             min=0,
         ),
     ] = None,
@@ -72,6 +72,8 @@ def run_cmd(
         bool,
         typer.Option("--antithetic", help="Monte Carlo draws in mirrored pairs (half the random numbers)."),
     ] = False,
+    engine: EngineOption = "local",
+    address: AddressOption = None,
     fmt: FormatOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -83,6 +85,7 @@ def run_cmd(
     from zopa.models.readers import read_negotiation
     from zopa.models.registry import run_model
 
+    runner = ray_engine(engine, address, workers)
     table = read_negotiation(file, format=fmt)
     params = _params(param)
     if draws:
@@ -95,6 +98,7 @@ def run_cmd(
             workers=workers,
             params=params,
             antithetic=antithetic,
+            engine=runner,
         )
         if as_json:
             print_json(mc.as_dict())

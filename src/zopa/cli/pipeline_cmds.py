@@ -18,8 +18,10 @@ from rich.table import Table
 from rich.text import Text
 
 from zopa.cli._app import (
+    AddressOption,
     CodebookOption,
     DbOption,
+    EngineOption,
     JsonOption,
     app,
     codebook_of,
@@ -28,6 +30,7 @@ from zopa.cli._app import (
     err_console,
     open_database,
     print_json,
+    ray_engine,
 )
 from zopa.errors import InputError
 
@@ -97,6 +100,12 @@ def analyze_cmd(
     force: Annotated[bool, typer.Option("--force", help="Re-extract every stored document.")] = False,
     max_mb: MaxMbOption = 20.0,
     allow_private_urls: PrivateUrlsOption = False,
+    engine: EngineOption = "local",
+    address: AddressOption = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", help="With --engine ray: extraction workers (default 2).", min=1),
+    ] = None,
     db: DbOption = "",
     as_json: JsonOption = False,
 ) -> None:
@@ -105,11 +114,12 @@ def analyze_cmd(
     to no deal (or the concession that would open one), the conditional offers, what each side expects if
     talks fail, each with its strongest sentence (--json: the same as JSON).
 
-    Example: zopa analyze ../shared/seeds --db zopa.db
+    Example: zopa analyze ../shared/seeds --db zopa.db; zopa analyze news/ --engine ray --workers 8
     """
     from zopa.negotiation.summary import answer_summary
     from zopa.pipeline import AnalyzeOptions, analyze
 
+    runner = ray_engine(engine, address, workers)
     _refuse_if_nothing_to_read(paths)
     database = _open(db, create=True)
     book = codebook_of(database, codebook)
@@ -119,7 +129,12 @@ def analyze_cmd(
             database,
             codebook=book,
             options=_options(
-                AnalyzeOptions, max_mb, progress, force_extract=force, allow_private_urls=allow_private_urls
+                AnalyzeOptions,
+                max_mb,
+                progress,
+                force_extract=force,
+                allow_private_urls=allow_private_urls,
+                engine=runner,
             ),
         )
     read_any = bool(report.ingest.documents)

@@ -38,6 +38,10 @@ off spaCy's dependency parse of the candidate sentences.
    conditional > offer > accept > plan > statement); the issue's ``stance_map`` may re-read it.
 8. A list under a lead-in ("Putin's terms for peace:") gives each item as a position of the lead-in's
    party with its stance.
+9. **Threatened outcomes.** A threat on a no-deal issue whose words name no outcome ("we will reach our
+   goals on the battlefield") threatens the outcome the holder's own points in the article imply: the
+   no-deal anchor whose ``implies`` lie nearest the holder's values on those issues. A holder with no such
+   values there keeps no value.
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from zopa.codebook import Codebook, Measure
@@ -680,6 +684,19 @@ class _Sentence:
         if hit is not None and hit.how == "pronoun":
             party = self._party(hit.actor)
             return [(party, hit.actor)] if party else None
+        owned = token.head.lower_
+        if (
+            hit is None
+            and token.lower_ in {"his", "her"}
+            and owned in self.cues.document_words
+            and owned not in self.cues.speech_noun_words
+            and not self.ctx.segmentation.quoted(at)
+        ):
+            # the actor pass resolves "he"/"she"; the owner of a document ("his plan calls for ...") is
+            # resolved here the same way: the most salient person of that gender in focus
+            person = self.ctx.person_in_focus(at, gender="male" if token.lower_ == "his" else "female")
+            party = self._party(person) if person is not None else None
+            return [(party, person)] if party else None
         return None
 
     def _deontic(self, pred: _Predicate) -> bool:
@@ -901,7 +918,11 @@ def _sentence_claims(
                 scope = scope | {t.i for t in verb.subtree}
         specific = [h for h in in_scope if h.key not in cues.catch_all]
         if specific:
-            in_scope = specific
+            # a catch-all issue gives way to a specific one, unless it is the object of an action of its
+            # own ("ready to stop hostilities and begin negotiations": two things offered)
+            in_scope = specific + [
+                h for h in in_scope if h.key in cues.catch_all and _own_action(reader, h, specific)
+            ]
         absorbed = {a for h in in_scope for a in cues.no_deal_affects.get(h.key, ())}
         if absorbed:  # "plans to advance further into the region": what the alternative to a deal would take
             in_scope = [h for h in in_scope if h.key not in absorbed]
@@ -954,6 +975,27 @@ def _sentence_claims(
                     )
                 )
     return claims
+
+
+def _own_action(reader: _Sentence, hit: _Hit, others: Sequence[_Hit]) -> bool:
+    """The issue's cue is the direct object of a verb coordinated with another ("stop X and begin Y"),
+    and no other issue is named inside that verb's phrase."""
+    token = reader.token_at(hit.start)
+    while token is not None and token.dep_ in {"compound", "amod"} and token.head.i != token.i:
+        token = token.head
+    if token is None or token.dep_ != "dobj":
+        return False
+    verb = token.head
+    if verb.dep_ != "conj" and not any(c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"} for c in verb.children):
+        return False
+    phrase = {t.i for t in verb.subtree} - {
+        t.i for c in verb.children if c.dep_ == "conj" for t in c.subtree
+    }
+    for other in others:
+        at = reader.token_at(other.start)
+        if at is not None and at.i in phrase:
+            return False
+    return True
 
 
 def _under(token: Any, heads: set[int]) -> bool:
@@ -1127,6 +1169,33 @@ def find_positions(
         speaker = _speaker_for(sentence, quoted)
         reporter = speaker or _speaker_for(sentence, reported)
         out.extend(_sentence_positions(ctx, cues, sentence, issues, speaker, reporter, bodies))
+    return _threatened_outcomes(ctx.codebook, out)
+
+
+def _threatened_outcomes(codebook: Codebook, positions: list[Position]) -> list[Position]:
+    """Rule 9: a party threatens what it would impose, so an unplaced threat on a no-deal issue takes the
+    anchor nearest the holder's own points on the issues that anchor implies (ties: no value)."""
+    own: dict[tuple[str, str], list[float]] = {}
+    for p in positions:
+        if p.value is not None and p.stance != "threat":
+            own.setdefault((p.actor, p.issue), []).append(p.value)
+    out: list[Position] = []
+    for p in positions:
+        issue = codebook.issue_by_id[p.issue]
+        if p.stance == "threat" and p.value is None and issue.no_deal:
+            gaps: list[tuple[float, float]] = []  # (mean distance, anchor value)
+            for anchor in issue.anchors:
+                held = [
+                    abs(statistics.median(own[(p.actor, k)]) - v)
+                    for k, v in anchor.implies.items()
+                    if (p.actor, k) in own
+                ]
+                if held:
+                    gaps.append((statistics.fmean(held), float(anchor.value)))
+            gaps.sort()
+            if gaps and (len(gaps) == 1 or gaps[0][0] < gaps[1][0]):
+                p = replace(p, value=gaps[0][1])
+        out.append(p)
     return out
 
 

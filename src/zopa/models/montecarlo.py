@@ -9,6 +9,8 @@ on normal numbers), in blocks of :data:`BLOCK` draws with a random stream each, 
 (table, model, params, draws, seed, spread), not on ``workers``.
 Models with a vectorised version (``compromise.v1``, ``median.v1``, ``nash.v1`` with its default utility) run
 block by block in threads on all cores; the others run draw by draw, in a process pool when ``workers > 1``.
+With ``engine`` (a :class:`zopa.cluster.RayEngine`) the blocks, or the chunks of draws, are Ray tasks on a
+cluster instead: the same draws, so the same result.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
@@ -111,8 +113,22 @@ def _blocks(draws: int) -> list[tuple[int, int]]:
     return [(a, min(a + BLOCK, draws)) for a in range(0, draws, BLOCK)]
 
 
-def _in_threads(fn: Callable[..., T], jobs: Sequence[tuple[Any, ...]], workers: int | None) -> list[T]:
-    """``fn(*job)`` for every job, in order, on ``workers`` threads (None or 0: all cores)."""
+class Engine(Protocol):
+    """Runs jobs elsewhere (:class:`zopa.cluster.RayEngine`): ``map(fn, jobs)`` is ``[fn(*job) for job in
+    jobs]``, in order; ``workers`` jobs at once."""
+
+    workers: int
+
+    def map(self, fn: Callable[..., T], jobs: Sequence[tuple[Any, ...]]) -> list[T]: ...
+
+
+def _in_threads(
+    fn: Callable[..., T], jobs: Sequence[tuple[Any, ...]], workers: int | None, engine: Engine | None = None
+) -> list[T]:
+    """``fn(*job)`` for every job, in order, on ``workers`` threads (None or 0: all cores), or on
+    ``engine``."""
+    if engine is not None:
+        return engine.map(fn, jobs)
     n_threads = min(_threads(workers), len(jobs))
     if n_threads == 1:
         return [fn(*job) for job in jobs]
@@ -291,15 +307,16 @@ def _run_blocks(
     table: Negotiation,
     params: Mapping[str, Any],
     workers: int | None,
+    engine: Engine | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """``fn`` on ``block(k)`` for every block, in ``workers`` threads (None or 0: all cores; NumPy and the
-    compiled kernels release the GIL): the forecasts in block order, and the agreement flags where the model
-    gives them."""
+    compiled kernels release the GIL) or on ``engine``: the forecasts in block order, and the agreement flags
+    where the model gives them."""
 
     def one(k: int) -> tuple[np.ndarray, np.ndarray | None]:
         return batch_output(fn(block(k), table, **params))
 
-    parts = _in_threads(one, [(k,) for k in range(n_blocks)], workers)
+    parts = _in_threads(one, [(k,) for k in range(n_blocks)], workers, engine)
     forecasts = parts[0][0] if len(parts) == 1 else np.concatenate([p[0] for p in parts])
     flags = [p[1] for p in parts]
     if any(f is None for f in flags):
@@ -381,6 +398,7 @@ def simulate(
     params: Mapping[str, Any] | None = None,
     level: float = 0.8,
     antithetic: bool = False,
+    engine: Engine | None = None,
 ) -> UncertainForecast:
     """Run ``model`` on ``draws`` perturbed copies of ``table``; median and ``level`` interval per issue.
 
@@ -391,7 +409,8 @@ def simulate(
     version (None: one, 0: all cores). The result is the same for any number of workers. ``antithetic``: draws
     in mirrored pairs (antithetic variates: ``-z`` beside ``z``, ``1 - u`` beside ``u``): half the random
     numbers, each draw still distributed as before, and less sampling noise in the mean where the forecast
-    moves monotonically with the inputs.
+    moves monotonically with the inputs. ``engine``: run the blocks of draws (or, for a model without a
+    vectorised version, chunks of draws) as its jobs, ``engine.workers`` at once, instead of here.
     """
     if not 0 < level < 1:
         raise ModelInputError("simulate: level must be between 0 and 1")
@@ -406,7 +425,9 @@ def simulate(
     if fn is not None:
         try:
             # each block drawn and modelled by the same thread, while its inputs are in the CPU's cache
-            samples, agreement = _run_blocks(fn, sampler.block, len(sampler.blocks), table, params, workers)
+            samples, agreement = _run_blocks(
+                fn, sampler.block, len(sampler.blocks), table, params, workers, engine
+            )
         except BatchUnsupported:
             samples = None
     if samples is None:
@@ -415,14 +436,17 @@ def simulate(
             table, draws=draws, seed=seed, spread=spread, workers=workers, antithetic=antithetic
         )
         tables = [batch.table(d, table) for d in range(draws)]
-        n_workers = 1 if workers is None else _threads(workers)
+        n_workers = engine.workers if engine is not None else 1 if workers is None else _threads(workers)
         if n_workers == 1 or draws < 2 * n_workers:
             parts = [_run_chunk((model, params, tables, 0))]
         else:
             size = -(-draws // n_workers)
             chunks = [(model, params, tables[a : a + size], a) for a in range(0, draws, size)]
-            with ProcessPoolExecutor(max_workers=n_workers) as pool:
-                parts = list(pool.map(_run_chunk, chunks))
+            if engine is not None:
+                parts = engine.map(_run_chunk, [(chunk,) for chunk in chunks])
+            else:
+                with ProcessPoolExecutor(max_workers=n_workers) as pool:
+                    parts = list(pool.map(_run_chunk, chunks))
         samples = np.concatenate([p.forecast for p in parts])
         agreement = (
             np.concatenate([p.agreement for p in parts]) if any(p.has_agreement for p in parts) else None

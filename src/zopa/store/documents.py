@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, and_, delete, func, insert, or_, select, update
 
 from zopa.records import Article
-from zopa.store import schema
+from zopa.store import aggregates, schema
 
 d = schema.documents
 bands_t = schema.document_bands
@@ -60,6 +60,9 @@ def insert_document(
         "ingested_at": datetime.now(UTC).replace(tzinfo=None),
     }
     document_id = int(conn.execute(insert(d).returning(d.c.id), row).scalar_one())
+    aggregates.document_added(
+        conn, outlet=row["outlet"], published=row["published"], duplicate=duplicate_of is not None
+    )
     band_rows = [{"band": band, "hash": value, "document_id": document_id} for band, value in bands]
     if band_rows:
         conn.execute(insert(bands_t), band_rows)
@@ -104,8 +107,9 @@ def set_story(conn: Connection, document_ids: Iterable[int], story_id: int | Non
 
 
 def delete_document(conn: Connection, document_id: int) -> None:
-    """Remove one document and everything that refers to it."""
+    """Remove one document and everything that refers to it (the aggregates recounted)."""
     for table in (*schema.EVIDENCE_TABLES.values(), schema.extraction_runs, bands_t, terms_t):
         conn.execute(delete(table).where(table.c.document_id == document_id))
     conn.execute(update(d).where(d.c.duplicate_of == document_id).values(duplicate_of=None))
     conn.execute(delete(d).where(d.c.id == document_id))
+    aggregates.rebuild(conn)  # its copies now count as originals: rare enough to recount everything

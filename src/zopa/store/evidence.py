@@ -19,7 +19,7 @@ from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from zopa.errors import NotFoundError
 from zopa.records import Evidence
-from zopa.store import schema
+from zopa.store import aggregates, schema
 
 if TYPE_CHECKING:
     from zopa.codebook import Codebook
@@ -60,11 +60,20 @@ def write_evidence(
     codebook: Codebook | None = None,
 ) -> None:
     """The body of :func:`replace_evidence`, on a connection inside a transaction."""
-    found = conn.execute(select(schema.documents.c.id).where(schema.documents.c.id == document_id)).first()
+    docs = schema.documents
+    found = conn.execute(
+        select(docs.c.published, docs.c.duplicate_of).where(docs.c.id == document_id)
+    ).first()
     if found is None:
         raise NotFoundError(f"document {document_id}: no such document")
-    for table in (*schema.EVIDENCE_TABLES.values(), schema.extraction_runs):
+    published, duplicate = found.published, found.duplicate_of is not None
+    runs = schema.extraction_runs
+    had_evidence = conn.execute(select(runs.c.document_id).where(runs.c.document_id == document_id)).first()
+    removed = aggregates.Removal(conn, document_id) if had_evidence is not None else None
+    for table in (*schema.EVIDENCE_TABLES.values(), runs):
         conn.execute(delete(table).where(table.c.document_id == document_id))
+    if removed is not None:
+        aggregates.evidence_removed(conn, removed, published=published, duplicate=duplicate)
 
     def rows(table: Any, items: Iterable[Any]) -> list[dict[str, Any]]:
         columns = set(table.c.keys()) - {"id"}
@@ -85,6 +94,7 @@ def write_evidence(
     for table, batch in batches:
         if batch:
             conn.execute(insert(table), batch)
+    aggregates.evidence_added(conn, document_id, evidence, published=published, duplicate=duplicate)
 
     now = datetime.now(UTC).replace(tzinfo=None)
     stages = dict(evidence.extractors) or {RUN_STAGE_WHEN_UNNAMED: "unnamed"}

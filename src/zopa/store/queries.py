@@ -15,18 +15,34 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Integer, Select, and_, cast, exists, func, or_, select
+from sqlalchemy import (
+    Boolean,
+    Integer,
+    Select,
+    and_,
+    cast,
+    column,
+    exists,
+    false,
+    func,
+    literal,
+    literal_column,
+    select,
+    text,
+)
+from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.sql.elements import ColumnElement
 
 from zopa.errors import InputError, NotFoundError
 from zopa.records import STANCES, _plain, _Record
-from zopa.store import schema
+from zopa.store import aggregates, schema
 from zopa.store.db import Database
 
 T = TypeVar("T")
@@ -327,6 +343,9 @@ def _evidence_page(
     if doc_conds:
         docs = select(d.c.id).where(and_(True, *doc_conds, *dup))
         count = select(func.count()).select_from(table).where(own, table.c.document_id.in_(docs))
+    elif not conds:  # every row of the table: the maintained counts
+        in_duplicates = 0 if include_duplicates else _counted(f"{table.name}.in_duplicates")
+        count = select(_counted(table.name) - in_duplicates)
     else:
         total = select(func.count()).select_from(table).where(own).scalar_subquery()
         if include_duplicates:
@@ -421,41 +440,46 @@ def list_documents(
     limit: int | None = None,
     offset: int = 0,
 ) -> Page[DocumentRow]:
-    """Documents, newest first (undated last). ``search`` matches title, text, outlet or source
-    (case-insensitive substring)."""
+    """Documents, newest first (undated last). ``search``: documents holding every word of it in their
+    title, text, outlet or source (case-insensitive, whole words, through the word index)."""
     _check_page(limit, offset)
     conds = _document_filters(
         since=since, until=until, outlet=outlet, story=story, include_duplicates=include_duplicates
     )
+    if search:
+        conds.append(_text_search(db, search))
     order = (d.c.published.desc().nulls_last(), d.c.id.desc())
-    if not search:
-        stmt = _document_select().where(and_(True, *conds)).order_by(*order)
-        count = select(func.count()).select_from(d).where(and_(True, *conds))
-        return _paged(db, stmt, count, limit, offset, _document_row)
-    # A substring search reads every text: do it once (ids in page order, walking ix_documents_published),
-    # take the total from that list and fetch only the page's rows.
-    conds.append(_text_search(db, search))
-    with db.connect() as conn:
-        ids = conn.execute(select(d.c.id).where(and_(*conds)).order_by(*order)).scalars().all()
-        wanted = ids[offset:] if limit is None else ids[offset : offset + limit]
-        rows: dict[int, Any] = {}
-        for chunk in range(0, len(wanted), 500):
-            part = wanted[chunk : chunk + 500]
-            for row in conn.execute(_document_select().where(d.c.id.in_(part))).mappings():
-                rows[row["id"]] = row
-    items = tuple(_document_row(rows[i]) for i in wanted)
-    return Page(items=items, total=len(ids), limit=limit, offset=offset)
+    stmt = _document_select().where(and_(True, *conds)).order_by(*order)
+    count: Select[Any] = select(func.count()).select_from(d).where(and_(True, *conds))
+    if not any((search, story, outlet, since, until)):  # every document: the maintained counts
+        duplicates = 0 if include_duplicates else _counted("duplicates")
+        count = select(_counted("documents") - duplicates)
+    return _paged(db, stmt, count, limit, offset, _document_row)
+
+
+_WORD = re.compile(r"[^\W_]+")
 
 
 def _text_search(db: Database, search: str) -> ColumnElement[bool]:
-    """Case-insensitive substring match on title, outlet, source or text (the long text last)."""
-    columns = (d.c.title, d.c.outlet, d.c.source, d.c.text)
+    """Documents holding every word of ``search`` (title, outlet, source or text) through the word index:
+    SQLite's FTS5 table, PostgreSQL's tsvector column (migration 0008). No word: nothing matches."""
+    words = [w.lower() for w in _WORD.findall(search)][:32]  # as the index splits text: letters and digits
+    if not words:
+        return false()
     if db.dialect == "sqlite":
-        # SQLite's LIKE already ignores ASCII case, exactly as far as its lower() folds case: matching
-        # without lower() avoids copying every text.
-        escaped = search.replace("/", "//").replace("%", "/%").replace("_", "/_")
-        return or_(*(col.like(f"%{escaped}%", escape="/") for col in columns))
-    return or_(*(col.icontains(search, autoescape=True) for col in columns))
+        phrase = " ".join(f'"{w}"' for w in words)
+        matches = text("SELECT rowid FROM documents_fts WHERE documents_fts MATCH :zopa_words").bindparams(
+            zopa_words=phrase
+        )
+        return d.c.id.in_(matches.columns(column("rowid", Integer)))
+    query = func.to_tsquery(literal("simple").cast(REGCONFIG), " & ".join(words))
+    return literal_column("documents.search").op("@@", return_type=Boolean)(query)
+
+
+def _counted(name: str) -> Any:
+    """A maintained row count (``zopa.store.aggregates``), as a scalar subquery."""
+    rc = schema.row_counts
+    return select(func.coalesce(func.max(rc.c.rows), 0)).where(rc.c.name == name).scalar_subquery()
 
 
 def get_document(db: Database, document_id: int) -> DocumentDetail:
@@ -839,7 +863,7 @@ def position_matrix(
         document=None,
         include_duplicates=include_duplicates,
     )
-    stmt = (
+    stmt: Select[Any] = (
         select(
             p.c.actor,
             p.c.issue,
@@ -853,6 +877,17 @@ def position_matrix(
         .where(and_(True, *conds))
         .group_by(p.c.actor, p.c.issue, p.c.stance)
     )
+    if not include_duplicates and not any((since, until, outlet, actor, issue)):
+        pc = schema.position_cells  # the whole matrix: kept at write time
+        stmt = select(
+            pc.c.actor,
+            pc.c.issue,
+            pc.c.stance,
+            pc.c.positions.label("n"),
+            pc.c.latest,
+            pc.c.newest_id,
+            pc.c.red_lines,
+        )
     with db.connect() as conn:
         rows = list(conn.execute(stmt).mappings())
         names = {str(r[0]): str(r[1]) for r in conn.execute(select(a.c.id, a.c.name))}
@@ -893,25 +928,27 @@ def list_actors(db: Database, *, origin: str | None = None) -> tuple[ActorRow, .
 
 
 def stats(db: Database) -> Stats:
-    """How many of each thing the database holds."""
+    """How many of each thing the database holds (the row counts kept at write time, stories and actors
+    counted)."""
     with db.connect() as conn:
-
-        def count(table: Any, *conds: Any) -> int:
-            return int(
-                conn.execute(select(func.count()).select_from(table).where(and_(True, *conds))).scalar_one()
+        kept = aggregates.counts(conn)
+        stories, actors = conn.execute(
+            select(
+                select(func.count()).select_from(s).scalar_subquery(),
+                select(func.count()).select_from(a).scalar_subquery(),
             )
-
-        return Stats(
-            documents=count(d),
-            duplicates=count(d, d.c.duplicate_of.is_not(None)),
-            stories=count(s),
-            mentions=count(m),
-            quotes=count(q),
-            statements=count(st),
-            positions=count(p),
-            events=count(e),
-            actors=count(a),
-        )
+        ).one()
+    return Stats(
+        documents=kept["documents"],
+        duplicates=kept["duplicates"],
+        stories=int(stories),
+        mentions=kept["mentions"],
+        quotes=kept["quotes"],
+        statements=kept["statements"],
+        positions=kept["positions"],
+        events=kept["events"],
+        actors=int(actors),
+    )
 
 
 # --- export ----------------------------------------------------------------------------------------------
@@ -1054,39 +1091,32 @@ class SpeakerRow(_Row):
 
 
 def list_outlets(db: Database) -> tuple[OutletRow, ...]:
-    """The outlets documents came from, most documents first, with their first and last publication dates."""
-    n = func.count().label("n")
-    stmt = (
-        select(d.c.outlet, n, func.min(d.c.published).label("first"), func.max(d.c.published).label("last"))
-        .where(d.c.outlet.is_not(None))
-        .group_by(d.c.outlet)
-        .order_by(n.desc(), d.c.outlet)
-    )
+    """The outlets documents came from, most documents first, with their first and last publication dates
+    (kept at write time)."""
+    o = schema.outlet_counts
     with db.connect() as conn:
         return tuple(
             OutletRow(
                 outlet=r["outlet"],
-                documents=int(r["n"]),
-                first_published=r["first"],
-                last_published=r["last"],
+                documents=int(r["documents"]),
+                first_published=r["first_published"],
+                last_published=r["last_published"],
             )
-            for r in conn.execute(stmt).mappings()
+            for r in conn.execute(select(o).order_by(o.c.documents.desc(), o.c.outlet)).mappings()
         )
 
 
 def list_speakers(db: Database) -> tuple[SpeakerRow, ...]:
-    """Everyone quoted (actor id and name), most quotes first."""
-    n = func.count().label("n")
+    """Everyone quoted (actor id and name), most quotes first (kept at write time)."""
+    sc = schema.speaker_counts
     stmt = (
-        select(q.c.speaker, a.c.name, n)
-        .select_from(q.outerjoin(a, a.c.id == q.c.speaker))
-        .where(q.c.speaker.is_not(None))
-        .group_by(q.c.speaker, a.c.name)
-        .order_by(n.desc(), q.c.speaker)
+        select(sc.c.speaker, a.c.name, sc.c.quotes)
+        .select_from(sc.outerjoin(a, a.c.id == sc.c.speaker))
+        .order_by(sc.c.quotes.desc(), sc.c.speaker)
     )
     with db.connect() as conn:
         return tuple(
-            SpeakerRow(id=r["speaker"], name=r["name"] or r["speaker"], quotes=int(r["n"]))
+            SpeakerRow(id=r["speaker"], name=r["name"] or r["speaker"], quotes=int(r["quotes"]))
             for r in conn.execute(stmt).mappings()
         )
 

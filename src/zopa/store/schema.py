@@ -268,3 +268,59 @@ alerts = Table(
     Column("post_attempts", Integer, nullable=False, default=0),
     Index("ix_alerts_created_at", "created_at"),
 )
+
+# --- read aggregates, kept up to date in each write transaction (migration 0008, zopa.store.aggregates) -----
+
+# Row counts the dashboard shows on every visit: "documents", "duplicates" (documents marked near-duplicate),
+# each evidence table's name, and "<table>.in_duplicates" (its rows in near-duplicate documents, which
+# listings leave out by default): a total is one primary-key read, never a count over millions of rows.
+row_counts = Table(
+    "row_counts",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("rows", Integer, nullable=False),
+)
+
+# The party x issue matrix (evidence of near-duplicates left out): per (actor, issue, stance) the number of
+# positions, of red lines, the newest publication date and the newest position id (the tie-break).
+position_cells = Table(
+    "position_cells",
+    metadata,
+    Column("actor", String(200), primary_key=True),
+    Column("issue", String(100), primary_key=True),
+    Column("stance", String(16), primary_key=True),
+    Column("positions", Integer, nullable=False),
+    Column("red_lines", Integer, nullable=False),
+    Column("latest", DateTime, nullable=True),
+    Column("newest_id", Integer, nullable=False),
+)
+
+# The outlets documents came from (the filter forms): documents, first and last publication date.
+outlet_counts = Table(
+    "outlet_counts",
+    metadata,
+    Column("outlet", Text, primary_key=True),
+    Column("documents", Integer, nullable=False),
+    Column("first_published", DateTime, nullable=True),
+    Column("last_published", DateTime, nullable=True),
+)
+
+# Everyone quoted, with the number of quotes (the speaker filter).
+speaker_counts = Table(
+    "speaker_counts",
+    metadata,
+    Column("speaker", String(200), primary_key=True),
+    Column("quotes", Integer, nullable=False),
+)
+
+# Newest stories first without sorting them all.
+Index("ix_stories_last_published", stories.c.last_published)
+
+# The word index is made of objects of one dialect each, created by migration 0008 and not described here:
+# SQLite's FTS5 table (and the tables FTS5 keeps beside it), PostgreSQL's tsvector column and its indexes.
+SEARCH_OBJECTS = frozenset({"documents_fts", "search", "ix_documents_search", "ix_documents_newest"})
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Alembic's filter when comparing a database with this module: the word index's objects are left out."""
+    return not (name in SEARCH_OBJECTS or (name or "").startswith("documents_fts_"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from zopa.store.schema import metadata
+from zopa.store.schema import include_object, metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:  # pragma: no cover - only when someone runs the `alembic` command by hand
@@ -15,6 +15,7 @@ context.configure(
     target_metadata=metadata,
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
+    include_object=include_object,
 )
 with context.begin_transaction():
     context.run_migrations()

@@ -1,0 +1,306 @@
+"""Aggregates kept up to date at write time, so the dashboard's first request is as fast as its tenth.
+
+Four tables (migration 0008): ``row_counts`` (documents, near-duplicates, each evidence table and its rows in
+near-duplicates), ``position_cells`` (the party x issue matrix without near-duplicates), ``outlet_counts``
+and ``speaker_counts`` (the filter forms). The write path updates them inside the document's own
+transaction (:func:`document_added` from ``insert_document``, :func:`evidence_removed` and
+:func:`evidence_added` from ``write_evidence``), so they are always exactly what a count over the rows
+would give; :func:`rebuild` recomputes them from the rows (the migration, ``delete_document``, tests).
+
+Every write transaction updates every ``row_counts`` row, in name order, before any other aggregate: on
+PostgreSQL, where writers run side by side, they queue on those rows instead of deadlocking on the others.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Integer, and_, bindparam, case, cast, delete, func, insert, select, update
+
+from zopa.records import Evidence
+from zopa.store import schema
+
+rc = schema.row_counts
+cells = schema.position_cells
+outlets = schema.outlet_counts
+speakers = schema.speaker_counts
+d = schema.documents
+p = schema.positions
+q = schema.quotes
+
+COUNTED = ("documents", "duplicates", *schema.EVIDENCE_TABLES)
+DUPLICATE_SUFFIX = ".in_duplicates"
+
+
+def count_names() -> tuple[str, ...]:
+    """Every row of ``row_counts``, in the order writers lock them."""
+    return tuple(sorted([*COUNTED, *(f"{t}{DUPLICATE_SUFFIX}" for t in schema.EVIDENCE_TABLES)]))
+
+
+def _bump(conn: Connection, deltas: Mapping[str, int]) -> None:
+    conn.execute(
+        update(rc).where(rc.c.name == bindparam("b_name")).values(rows=rc.c.rows + bindparam("b_delta")),
+        [{"b_name": name, "b_delta": int(deltas.get(name, 0))} for name in count_names()],
+    )
+
+
+def document_added(
+    conn: Connection, *, outlet: str | None, published: datetime | None, duplicate: bool
+) -> None:
+    """A document row was inserted (before its evidence)."""
+    _bump(conn, {"documents": 1, "duplicates": int(duplicate)})
+    if outlet is None:
+        return
+    row = conn.execute(select(outlets).where(outlets.c.outlet == outlet)).mappings().first()
+    if row is None:
+        conn.execute(
+            insert(outlets),
+            {"outlet": outlet, "documents": 1, "first_published": published, "last_published": published},
+        )
+        return
+    dates = [x for x in (row["first_published"], published) if x is not None]
+    ends = [x for x in (row["last_published"], published) if x is not None]
+    conn.execute(
+        update(outlets)
+        .where(outlets.c.outlet == outlet)
+        .values(
+            documents=outlets.c.documents + 1,
+            first_published=min(dates) if dates else None,
+            last_published=max(ends) if ends else None,
+        )
+    )
+
+
+def _position_groups(conn: Connection, document_id: int) -> list[Any]:
+    return list(
+        conn.execute(
+            select(
+                p.c.actor,
+                p.c.issue,
+                p.c.stance,
+                func.count().label("n"),
+                func.sum(cast(p.c.red_line, Integer)).label("red_lines"),
+                func.max(p.c.id).label("newest_id"),
+            )
+            .where(p.c.document_id == document_id)
+            .group_by(p.c.actor, p.c.issue, p.c.stance)
+            .order_by(p.c.actor, p.c.issue, p.c.stance)
+        ).mappings()
+    )
+
+
+def _cell_key(row: Mapping[str, Any]) -> Any:
+    return and_(cells.c.actor == row["actor"], cells.c.issue == row["issue"], cells.c.stance == row["stance"])
+
+
+def _speakers_of(items: Iterable[Any]) -> Counter[str]:
+    return Counter(item.speaker for item in items if item.speaker)
+
+
+def _add_speakers(conn: Connection, counts: Mapping[str, int], sign: int) -> None:
+    for speaker, n in sorted(counts.items()):
+        found = conn.execute(select(speakers.c.quotes).where(speakers.c.speaker == speaker)).scalar()
+        total = (found or 0) + sign * n
+        if found is None:
+            conn.execute(insert(speakers), {"speaker": speaker, "quotes": total})
+        elif total <= 0:
+            conn.execute(delete(speakers).where(speakers.c.speaker == speaker))
+        else:
+            conn.execute(update(speakers).where(speakers.c.speaker == speaker).values(quotes=total))
+
+
+class Removal:
+    """A document's evidence as stored, read before ``write_evidence`` deletes it (:func:`evidence_removed`
+    takes it off the aggregates once the rows are gone)."""
+
+    def __init__(self, conn: Connection, document_id: int) -> None:
+        self.counts = {
+            name: int(
+                conn.execute(
+                    select(func.count()).select_from(table).where(table.c.document_id == document_id)
+                ).scalar_one()
+            )
+            for name, table in schema.EVIDENCE_TABLES.items()
+        }
+        self.speakers = Counter(
+            {
+                str(r[0]): int(r[1])
+                for r in conn.execute(
+                    select(q.c.speaker, func.count())
+                    .where(q.c.document_id == document_id, q.c.speaker.is_not(None))
+                    .group_by(q.c.speaker)
+                )
+            }
+        )
+        self.groups = _position_groups(conn, document_id)
+
+
+def evidence_removed(
+    conn: Connection, removed: Removal, *, published: datetime | None, duplicate: bool
+) -> None:
+    """The evidence read into ``removed`` was deleted: take it off every aggregate."""
+    deltas = {name: -n for name, n in removed.counts.items()}
+    if duplicate:
+        deltas |= {f"{name}{DUPLICATE_SUFFIX}": -n for name, n in removed.counts.items()}
+    _bump(conn, deltas)
+    _add_speakers(conn, removed.speakers, -1)
+    if duplicate:
+        return
+    for group in removed.groups:
+        cell = conn.execute(select(cells).where(_cell_key(group))).mappings().first()
+        if cell is None:  # pragma: no cover - the aggregate always holds the rows being removed
+            continue
+        left = int(cell["positions"]) - int(group["n"])
+        if left <= 0:
+            conn.execute(delete(cells).where(_cell_key(group)))
+            continue
+        values: dict[str, Any] = {
+            "positions": left,
+            "red_lines": int(cell["red_lines"]) - int(group["red_lines"] or 0),
+        }
+        if cell["newest_id"] == group["newest_id"] or (published is not None and cell["latest"] == published):
+            # the removed document held the newest date or id: read them again from the remaining rows
+            newest = conn.execute(_group_query(group)).mappings().one()
+            values |= {"latest": newest["latest"], "newest_id": newest["newest_id"]}
+        conn.execute(update(cells).where(_cell_key(group)).values(**values))
+
+
+def _group_query(group: Mapping[str, Any]) -> Any:
+    return (
+        select(func.max(d.c.published).label("latest"), func.max(p.c.id).label("newest_id"))
+        .select_from(p.join(d, p.c.document_id == d.c.id))
+        .where(
+            p.c.actor == group["actor"],
+            p.c.issue == group["issue"],
+            p.c.stance == group["stance"],
+            d.c.duplicate_of.is_(None),
+        )
+    )
+
+
+def evidence_added(
+    conn: Connection,
+    document_id: int,
+    evidence: Evidence,
+    *,
+    published: datetime | None,
+    duplicate: bool,
+) -> None:
+    """``evidence`` was inserted for ``document_id``: add it to every aggregate."""
+    added = {name: len(getattr(evidence, name)) for name in schema.EVIDENCE_TABLES}
+    deltas = dict(added)
+    if duplicate:
+        deltas |= {f"{name}{DUPLICATE_SUFFIX}": n for name, n in added.items()}
+    _bump(conn, deltas)
+    _add_speakers(conn, _speakers_of(evidence.quotes), 1)
+    if duplicate or not evidence.positions:
+        return
+    for group in _position_groups(conn, document_id):
+        cell = conn.execute(select(cells).where(_cell_key(group))).mappings().first()
+        if cell is None:
+            conn.execute(
+                insert(cells),
+                {
+                    "actor": group["actor"],
+                    "issue": group["issue"],
+                    "stance": group["stance"],
+                    "positions": int(group["n"]),
+                    "red_lines": int(group["red_lines"] or 0),
+                    "latest": published,
+                    "newest_id": int(group["newest_id"]),
+                },
+            )
+            continue
+        latest = cell["latest"]
+        if published is not None and (latest is None or published > latest):
+            latest = published
+        conn.execute(
+            update(cells)
+            .where(_cell_key(group))
+            .values(
+                positions=cells.c.positions + int(group["n"]),
+                red_lines=cells.c.red_lines + int(group["red_lines"] or 0),
+                latest=latest,
+                newest_id=max(int(cell["newest_id"]), int(group["newest_id"])),
+            )
+        )
+
+
+def rebuild(conn: Connection) -> None:
+    """Recompute every aggregate from the rows (inside the caller's write transaction)."""
+    for table in (rc, cells, outlets, speakers):
+        conn.execute(delete(table))
+    not_dup = d.c.duplicate_of.is_(None)
+    counts: dict[str, int] = {
+        "documents": conn.execute(select(func.count()).select_from(d)).scalar_one(),
+        "duplicates": conn.execute(select(func.count()).select_from(d).where(~not_dup)).scalar_one(),
+    }
+    for name, table in schema.EVIDENCE_TABLES.items():
+        counts[name] = conn.execute(select(func.count()).select_from(table)).scalar_one()
+        counts[f"{name}{DUPLICATE_SUFFIX}"] = conn.execute(
+            select(func.count())
+            .select_from(table.join(d, table.c.document_id == d.c.id))
+            .where(~not_dup)
+        ).scalar_one()
+    conn.execute(insert(rc), [{"name": name, "rows": int(counts[name])} for name in count_names()])
+    conn.execute(
+        insert(cells).from_select(
+            ["actor", "issue", "stance", "positions", "red_lines", "latest", "newest_id"],
+            select(
+                p.c.actor,
+                p.c.issue,
+                p.c.stance,
+                func.count(),
+                func.sum(case((p.c.red_line, 1), else_=0)),
+                func.max(d.c.published),
+                func.max(p.c.id),
+            )
+            .select_from(p.join(d, p.c.document_id == d.c.id))
+            .where(not_dup)
+            .group_by(p.c.actor, p.c.issue, p.c.stance),
+        )
+    )
+    conn.execute(
+        insert(outlets).from_select(
+            ["outlet", "documents", "first_published", "last_published"],
+            select(d.c.outlet, func.count(), func.min(d.c.published), func.max(d.c.published))
+            .where(d.c.outlet.is_not(None))
+            .group_by(d.c.outlet),
+        )
+    )
+    conn.execute(
+        insert(speakers).from_select(
+            ["speaker", "quotes"],
+            select(q.c.speaker, func.count()).where(q.c.speaker.is_not(None)).group_by(q.c.speaker),
+        )
+    )
+
+
+def counts(conn: Connection) -> dict[str, int]:
+    """Every maintained row count by name (see :func:`count_names`)."""
+    return {str(r[0]): int(r[1]) for r in conn.execute(select(rc.c.name, rc.c.rows))}
+
+
+def snapshot(conn: Connection) -> dict[str, Any]:
+    """All four aggregates as plain data (tests compare the maintained ones with :func:`rebuild`'s)."""
+    return {
+        "row_counts": counts(conn),
+        "position_cells": sorted(tuple(r) for r in conn.execute(select(cells))),
+        "outlet_counts": sorted(tuple(r) for r in conn.execute(select(outlets))),
+        "speaker_counts": sorted(tuple(r) for r in conn.execute(select(speakers))),
+    }
+
+
+__all__ = [
+    "Removal",
+    "count_names",
+    "counts",
+    "document_added",
+    "evidence_added",
+    "evidence_removed",
+    "rebuild",
+    "snapshot",
+]

@@ -1,0 +1,216 @@
+"""Fast reads by design (migration 0008): the aggregates kept at write time always equal a recount of the
+rows (through new documents, near-duplicates, re-extraction and deletion), and the planner reads the word
+index, the aggregates and the newest-first indexes (EXPLAIN of the statements the listings run)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import event, text
+
+from zopa.records import STANCES, Article, Evidence, Mention, Position, Quote
+from zopa.store import aggregates, queries
+from zopa.store.db import Database, open_db
+from zopa.store.documents import delete_document, insert_document
+from zopa.store.evidence import replace_evidence
+
+ACTORS = ["arland", "beltia", "cedar"]
+ISSUES = ["ferry", "grain"]
+WORDS = ["harbour", "tariff", "quota", "border", "truce", "envoy", "ferry", "grain"]
+
+
+def _article(n: int, rng: random.Random, published: datetime | None) -> Article:
+    body = " ".join(rng.choice(WORDS) for _ in range(30)) + f" item{n}."
+    text_ = f"Report {n}\n\n{body}"
+    return Article(
+        source=f"test/{n}.txt",
+        title=f"Report {n}",
+        text=text_,
+        raw=text_,
+        outlet=rng.choice(["North Times", "South Post", None]),
+        published=published,
+        format="text",
+        content_hash=f"{n:064x}",
+    )
+
+
+def _evidence(rng: random.Random, text_: str) -> Evidence:
+    positions = tuple(
+        Position(
+            actor=rng.choice(ACTORS),
+            issue=rng.choice(ISSUES),
+            stance=rng.choice(STANCES),
+            value=rng.choice([None, 20.0, 80.0]),
+            red_line=rng.random() < 0.3,
+            evidence=text_[:40],
+            start=0,
+            end=40,
+            extractor="positions.test",
+            confidence=0.8,
+        )
+        for _ in range(rng.randint(0, 3))
+    )
+    quotes = tuple(
+        Quote(
+            speaker=rng.choice([*ACTORS, None]),
+            text=text_[5:30],
+            cue="said",
+            start=5,
+            end=30,
+            extractor="quotes.test",
+            confidence=0.9,
+        )
+        for _ in range(rng.randint(0, 2))
+    )
+    mentions = (Mention(actor="arland", text="x", start=0, end=1, how="alias", extractor="a"),)
+    return Evidence(mentions=mentions, quotes=quotes, positions=positions, extractors={"positions": "t"})
+
+
+def _recounted(db: Database) -> dict[str, Any]:
+    """The aggregates as a recount of the rows gives them (computed in a transaction rolled back)."""
+    with db.engine.connect() as conn:
+        transaction = conn.begin()
+        aggregates.rebuild(conn)
+        recount = aggregates.snapshot(conn)
+        transaction.rollback()
+    return recount
+
+
+def _maintained(db: Database) -> dict[str, Any]:
+    with db.connect() as conn:
+        return aggregates.snapshot(conn)
+
+
+def test_kept_aggregates_equal_a_recount_through_every_kind_of_write(db_url: str) -> None:
+    rng = random.Random(5)
+    db = open_db(db_url)
+    start = datetime(2025, 1, 1)
+    ids: list[int] = []
+    for n in range(24):
+        published = None if n % 7 == 3 else start + timedelta(days=rng.randint(0, 5))  # ties on dates
+        article = _article(n, rng, published)
+        duplicate_of = rng.choice(ids) if ids and rng.random() < 0.25 else None
+        with db.transaction() as conn:
+            doc = insert_document(conn, article, duplicate_of=duplicate_of)
+        replace_evidence(db, doc, _evidence(rng, article.text), codebook_hash="cb1")
+        ids.append(doc)
+    assert _maintained(db) == _recounted(db)
+    newest = queries.list_documents(db, limit=3).items
+    for doc in [*(d.id for d in newest), *rng.sample(ids, 8)]:  # re-extraction, the newest documents first
+        other = _evidence(rng, "another text of forty characters or more, yes")
+        replace_evidence(db, doc, other, codebook_hash="cb2")
+        assert _maintained(db) == _recounted(db)
+    replace_evidence(db, newest[0].id, Evidence(), codebook_hash="cb3")  # all its evidence gone
+    assert _maintained(db) == _recounted(db)
+    with db.transaction() as conn:
+        delete_document(conn, ids[0])  # its near-duplicates become originals
+    maintained = _maintained(db)
+    assert maintained == _recounted(db)
+    assert maintained["row_counts"]["documents"] == 23 and maintained["position_cells"]
+    stats = queries.stats(db)
+    assert (stats.documents, stats.positions) == (23, maintained["row_counts"]["positions"])
+    db.close()
+
+
+def test_the_matrix_from_the_kept_cells_equals_the_matrix_from_the_rows(db_url: str) -> None:
+    rng = random.Random(9)
+    db = open_db(db_url)
+    for n in range(15):
+        article = _article(n, rng, datetime(2025, 3, 1) + timedelta(hours=n))
+        with db.transaction() as conn:
+            doc = insert_document(conn, article, duplicate_of=1 if n in (4, 9) else None)
+        replace_evidence(db, doc, _evidence(rng, article.text), codebook_hash="cb1")
+    kept = queries.position_matrix(db)
+    from_rows = queries.position_matrix(db, since=datetime(2000, 1, 1))  # a filter: computed from the rows
+    assert kept == from_rows and kept.cells
+    db.close()
+
+
+@contextmanager
+def _statements(db: Database) -> Iterator[list[tuple[str, Any]]]:
+    """The SQL statements (and their parameters) run while the block runs."""
+    seen: list[tuple[str, Any]] = []
+
+    def record(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def _plans(db: Database, call: Callable[[], Any]) -> str:
+    """EXPLAIN (QUERY PLAN) of every statement ``call`` runs, one text."""
+    with _statements(db) as seen:
+        call()
+    out = []
+    with db.engine.connect() as conn:
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        cursor = raw.cursor()
+        if db.dialect == "postgresql":
+            cursor.execute("SET enable_seqscan = off")  # a tiny table is read whole; is the index usable?
+        for statement, parameters in seen:
+            prefix = "EXPLAIN QUERY PLAN " if db.dialect == "sqlite" else "EXPLAIN "
+            cursor.execute(prefix + statement, parameters)
+            out.append("\n".join(" ".join(str(c) for c in row) for row in cursor.fetchall()))
+        cursor.close()
+    return "\n---\n".join(out)
+
+
+def _filled(db_url: str) -> Database:
+    rng = random.Random(3)
+    db = open_db(db_url)
+    for n in range(30):
+        article = _article(n, rng, datetime(2025, 1, 1) + timedelta(hours=n))
+        with db.transaction() as conn:
+            doc = insert_document(conn, article)
+        replace_evidence(db, doc, _evidence(rng, article.text), codebook_hash="cb1")
+    with db.connect() as conn:
+        conn.execute(text("ANALYZE"))
+    return db
+
+
+def test_search_reads_the_word_index(db_url: str) -> None:
+    db = _filled(db_url)
+    found = queries.list_documents(db, search="Harbour item7", limit=5)
+    assert [d.title for d in found.items] == ["Report 7"] and found.total == 1
+    plan = _plans(db, lambda: queries.list_documents(db, search="harbour", limit=5))
+    if db.dialect == "sqlite":
+        assert "VIRTUAL TABLE INDEX" in plan and "documents_fts" in plan, plan
+    else:
+        assert "ix_documents_search" in plan, plan
+    db.close()
+
+
+def test_whole_table_totals_and_the_matrix_read_the_kept_aggregates(db_url: str) -> None:
+    db = _filled(db_url)
+    for call, table in (
+        (lambda: queries.list_documents(db, limit=5), "documents"),
+        (lambda: queries.list_positions(db, limit=5), "positions"),
+        (lambda: queries.list_quotes(db, limit=5), "quotes"),
+        (lambda: queries.stats(db), "quotes"),
+    ):
+        counts = [p for p in _plans(db, call).split("\n---\n") if "count" in p.lower() or "row_counts" in p]
+        assert counts and all("row_counts" in p for p in counts), counts
+        assert not any(f"SCAN {table}" in p for p in counts), counts
+    plan = _plans(db, lambda: queries.position_matrix(db))
+    assert "position_cells" in plan and "positions" not in plan.replace("position_cells", ""), plan
+    db.close()
+
+
+def test_listings_walk_documents_newest_first_without_sorting_them(db_url: str) -> None:
+    db = _filled(db_url)
+    plan = _plans(db, lambda: queries.list_documents(db, limit=5)).split("\n---\n")[-1]
+    if db.dialect == "sqlite":
+        assert "ix_documents_published" in plan and "TEMP B-TREE" not in plan, plan
+    else:
+        assert "ix_documents_newest" in plan and "Sort" not in plan, plan
+    db.close()
