@@ -288,3 +288,8 @@ def test_a_catch_all_issue_that_is_an_action_of_its_own_is_kept() -> None:
     # named only beside the specific issue, the talks are its frame: no position on them
     frame = "Russia is ready to stop hostilities in the talks once Ukraine leaves Donetsk."
     assert "talks-process" not in {p.issue for p in positions(frame)}
+
+
+def test_reaching_an_agreement_is_accepting_it() -> None:
+    found = triples("Russia and Ukraine reached a tentative agreement on a prisoner exchange on Friday.")
+    assert {("russia", "prisoner-exchange", "accept"), ("ukraine", "prisoner-exchange", "accept")} <= found
