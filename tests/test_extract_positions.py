@@ -301,3 +301,15 @@ def test_bodies_named_by_their_examples_hold_the_stance() -> None:
     assert ("poland", "foreign-troops", "reject") in triples(
         "Countries like Poland have ruled out sending troops to Ukraine."
     )
+
+
+def test_plain_value_places_a_position_that_names_only_the_issue() -> None:
+    ceasefire = [p for p in positions("Ukraine accepted a ceasefire on Tuesday.") if p.issue == "ceasefire"]
+    assert [(p.actor, p.stance, p.value) for p in ceasefire] == [("ukraine", "accept", 0.0)]
+
+    # a rejection turns the plain point down; words that place the position win over it
+    def ceasefire_of(body: str) -> list[tuple[str, float | None, float | None]]:
+        return [(p.stance, p.value, p.rejected_value) for p in positions(body) if p.issue == "ceasefire"]
+
+    assert ceasefire_of("Russia rejected a ceasefire.") == [("reject", 100.0, 0.0)]
+    assert ceasefire_of("Russia demanded that there be no ceasefire.") == [("demand", 100.0, None)]

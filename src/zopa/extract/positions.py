@@ -60,6 +60,7 @@ from zopa.grammar import forms_of
 from zopa.records import Mention, Position, Quote, Statement
 
 EXTRACTOR = "positions.v2"
+_PLAIN_STANCES = frozenset({"demand", "offer", "accept", "plan", "conditional", "reject"})
 _EXAMPLE_PREPS = frozenset({"like", "including", "as"})  # "as" of "such as"
 REPORTED = False
 STANCE_ORDER = ("threat", "reject", "demand", "conditional", "offer", "accept", "plan", "statement")
@@ -1253,6 +1254,8 @@ def _sentence_positions(
             point = _point(ctx, cues, reader, claim.issue, claim.tokens, claim.stop, topics)
         else:
             point = _sentence_point(cues, claim.issue, sentence.text)
+        if point is None and stance in _PLAIN_STANCES:
+            point = issue.plain_value  # the issue named with no point on it: the thing itself
         value, rejected = (point, None)
         if stance == "reject":
             # turning down one end of the scale ("will never cede Donetsk") places the holder at the other
