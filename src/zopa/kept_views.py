@@ -16,13 +16,16 @@ forecasts are stored) and cached by the web application as before.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from zopa import __version__
 from zopa.errors import CodebookError, StorageError
 from zopa.negotiation.analysis import AnalysisOptions
 from zopa.records import _Record
@@ -36,6 +39,39 @@ if TYPE_CHECKING:
     from zopa.store.db import Database
 
 _EPOCH = datetime(1900, 1, 1)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reading:
+    """The codebook views are read with: ``key`` names their kept copies, ``load`` parses the codebook
+    (only needed when a view must be computed: parsing a codebook takes longer than reading a kept view)."""
+
+    key: str
+    load: Callable[[], Codebook]
+
+
+def reading(
+    db: Database, path: str | Path | None = None, *, load: Callable[[], Codebook] | None = None
+) -> Reading:
+    """What the dashboard reads ``db`` with (:func:`zopa.store.codebooks.codebook_for`, or ``load``): the
+    file given, else the codebook recorded last, else the shipped one; known without parsing it, by the
+    recorded hash or the file's bytes."""
+    from zopa.codebook import default_codebook_path
+    from zopa.store.codebooks import codebook_for, latest_codebook_hash
+
+    load = load or functools.cache(lambda: codebook_for(db, path)[0])
+    stored = latest_codebook_hash(db) if path is None else None
+    if stored is not None:
+        return Reading(key=stored, load=load)
+    try:
+        data = Path(path or default_codebook_path()).read_bytes()
+    except OSError:
+        return Reading(key=_hash(load()), load=load)  # load() says what is wrong with the file
+    return Reading(key=f"file-{hashlib.sha256(data).hexdigest()}", load=load)
+
+
+def reading_of(codebook: Codebook) -> Reading:
+    return Reading(key=_hash(codebook), load=lambda: codebook)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -63,13 +99,13 @@ def _hash(codebook: Codebook) -> str:
     return codebook_hash(codebook)
 
 
-def changes_name(codebook: Codebook) -> str:
-    return f"changes:{_hash(codebook)}"
+def changes_name(read: Reading) -> str:
+    return f"changes:{__version__}:{read.key}"  # another zopa may compute a view differently
 
 
-def negotiation_name(codebook: Codebook, options: AnalysisOptions) -> str:
+def negotiation_name(read: Reading, options: AnalysisOptions) -> str:
     settings = json.dumps(options.as_dict(), sort_keys=True, default=str)
-    return f"negotiation:{_hash(codebook)}:{hashlib.sha256(settings.encode()).hexdigest()[:16]}"
+    return f"negotiation:{__version__}:{read.key}:{hashlib.sha256(settings.encode()).hexdigest()[:16]}"
 
 
 def _version(db: Database) -> int:
@@ -173,7 +209,7 @@ def computed_changes(db: Database, codebook: Codebook) -> tuple[int, Changes]:
 
 def changes_page(
     db: Database,
-    codebook: Codebook,
+    read: Reading,
     *,
     actor: str | None = None,
     issue: str | None = None,
@@ -184,7 +220,7 @@ def changes_page(
 ) -> ChangesPage:
     """One page of what changed, from the kept view when it is current, else computed (``compute``, default
     :func:`computed_changes`) and kept."""
-    name = changes_name(codebook)
+    name = changes_name(read)
     filters: dict[str, Any] = {
         "actor": actor,
         "issue": issue,
@@ -202,7 +238,7 @@ def changes_page(
             return ChangesPage(
                 overview=overview, shifts=pages["shift"], contradictions=pages["contradiction"]
             )
-    version, changes = compute() if compute is not None else computed_changes(db, codebook)
+    version, changes = compute() if compute is not None else computed_changes(db, read.load())
     listing = _listing(changes)
     _keep(db, name, version, _overview(changes), listing)
     return ChangesPage(
@@ -215,46 +251,62 @@ def changes_page(
 # --- the negotiation -------------------------------------------------------------------------------------
 
 
-def negotiation(db: Database, codebook: Codebook, options: AnalysisOptions | None = None) -> NegotiationView:
+def negotiation(db: Database, read: Reading, options: AnalysisOptions | None = None) -> NegotiationView:
     """The negotiation's answers (no plan, no scenario): kept for the default options, computed otherwise."""
     from zopa.negotiation.view import negotiation_answers
 
     opts = options or AnalysisOptions()
-    name = negotiation_name(codebook, opts)
+    name = negotiation_name(read, opts)
     with db.connect() as conn:
         hit, view = aggregates.kept_view(conn, name)
     if hit:
         return view  # type: ignore[no-any-return]
     version = _version(db)
-    view = negotiation_answers(db, codebook, options=opts)
+    view = negotiation_answers(db, read.load(), options=opts)
     if opts == AnalysisOptions():
         _keep(db, name, version, view, [])
     return view  # type: ignore[no-any-return]
+
+
+def actor_names(db: Database, read: Reading) -> dict[str, str]:
+    """The codebook's actor names by id (what the negotiation page labels parties with), kept so the page
+    needs no parse of the codebook."""
+    name = f"names:{__version__}:{read.key}"
+    with db.connect() as conn:
+        hit, names = aggregates.kept_view(conn, name)
+        version = aggregates.data_version(conn)
+    if hit:
+        return names  # type: ignore[no-any-return]
+    names = {a.id: a.name for a in read.load().actors}
+    _keep(db, name, version, names, [])
+    return names  # type: ignore[no-any-return]
 
 
 # --- after each write ------------------------------------------------------------------------------------
 
 
 def refresh(db: Database, codebook: Codebook | None = None) -> None:
-    """Compute and keep every view for the data as it is now (the end of an ingest or analysis), read with
-    ``codebook`` (default: the one the dashboard reads this database with)."""
+    """Compute and keep every view for the data as it is now (the end of an ingest or analysis), read as
+    the dashboard reads this database by default (:func:`reading`; ``codebook``: the one just used, which
+    saves parsing it again when it is that one)."""
     from zopa.negotiation.view import negotiation_answers
-    from zopa.store.codebooks import codebook_for
 
-    if codebook is None:
-        try:
-            codebook = codebook_for(db)[0]
-        except CodebookError:  # the dashboard cannot read this database either until given a codebook
-            return
-    name = changes_name(codebook)
-    if not _current(db, name):
-        version, changes = computed_changes(db, codebook)
-        _keep(db, name, version, _overview(changes), _listing(changes))
-    options = AnalysisOptions()
-    name = negotiation_name(codebook, options)
-    if not _current(db, name):
-        version = _version(db)
-        _keep(db, name, version, negotiation_answers(db, codebook, options=options), [])
+    try:
+        read = reading(db)
+        if codebook is not None and read.key == _hash(codebook):
+            read = reading_of(codebook)
+        name = changes_name(read)
+        if not _current(db, name):
+            version, changes = computed_changes(db, read.load())
+            _keep(db, name, version, _overview(changes), _listing(changes))
+        options = AnalysisOptions()
+        name = negotiation_name(read, options)
+        if not _current(db, name):
+            version = _version(db)
+            _keep(db, name, version, negotiation_answers(db, read.load(), options=options), [])
+        actor_names(db, read)
+    except CodebookError:  # the dashboard cannot read this database either until given a codebook
+        return
 
 
 def _current(db: Database, name: str) -> bool:
@@ -265,10 +317,14 @@ def _current(db: Database, name: str) -> bool:
 __all__ = [
     "ChangesOverview",
     "ChangesPage",
+    "Reading",
+    "actor_names",
     "changes_name",
     "changes_page",
     "computed_changes",
     "negotiation",
     "negotiation_name",
+    "reading",
+    "reading_of",
     "refresh",
 ]

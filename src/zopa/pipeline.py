@@ -545,13 +545,13 @@ def ingest_articles(
     return IngestReport(documents=tuple(written.outcomes), errors=tuple(written.errors))
 
 
-def refresh_views(db: Database) -> None:
+def refresh_views(db: Database, codebook: Codebook | None = None) -> None:
     """The last step of every ingest, analysis and extraction: the dashboard's whole-database views
-    computed for the data as written and kept in the database (:mod:`zopa.kept_views`), so its first
-    request after a restart or an ingest reads them instead of computing them."""
+    computed for the data as written (read with ``codebook``, default the database's own) and kept in the
+    database (:mod:`zopa.kept_views`), so its first request after a restart or an ingest reads them."""
     from zopa.kept_views import refresh
 
-    refresh(db)
+    refresh(db, codebook)
 
 
 def analyze(
@@ -606,7 +606,7 @@ def analyze_articles(
     cb_hash = hash_of(codebook)
     record_codebook_actors(db, codebook)
     written = _write(db, articles, options, codebook=codebook, codebook_hash=cb_hash)
-    refresh_views(db)
+    refresh_views(db, codebook)
     failed = {p.source for p in written.extract_errors}
     return AnalyzeReport(
         ingest=IngestReport(documents=tuple(written.outcomes), errors=tuple(written.errors)),
@@ -737,7 +737,7 @@ def extract_stored(
         write(batch)
     if progress is not None:
         progress("extract", len(todo), len(todo), "")
-    refresh_views(db)  # also the last step of analyze, after its new documents
+    refresh_views(db, codebook)  # also the last step of analyze, after its new documents
     return ExtractReport(
         extracted=tuple(done),
         up_to_date=tuple(fresh),

@@ -35,10 +35,18 @@ def view_for(state: Any, options: AnalysisOptions | None = None) -> NegotiationV
     view: NegotiationView = state.cache.get(
         key,
         lambda: with_plan_and_scenario(
-            kept_views.negotiation(state.db, state.codebook(), opts), plan=state.plan, scenario=state.scenario
+            kept_views.negotiation(state.db, state.reading(), opts), plan=state.plan, scenario=state.scenario
         ),
     )
     return view
+
+
+def names_for(state: Any) -> dict[str, str]:
+    """The parties' names by id, for the page's labels (kept with the views: no codebook parse)."""
+    names: dict[str, str] = state.cache.get(
+        "names", lambda: kept_views.actor_names(state.db, state.reading())
+    )
+    return names
 
 
 def link(ref: Any, label: str) -> Markup:

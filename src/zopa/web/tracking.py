@@ -25,16 +25,16 @@ async def changes(request: Request) -> Response:
     state = request.app.state
 
     def page() -> ChangesPage:  # the kept view (zopa.kept_views), else computed once while unchanged
-        db, codebook = _db(request), state.codebook()
+        db, read = _db(request), state.reading()
         return changes_page(
             db,
-            codebook,
+            read,
             actor=actor,
             issue=issue,
             since=since,
             limit=PAGE_SIZE,
             offset=offset,
-            compute=lambda: cached(request, "changes", lambda: computed_changes(db, codebook)),
+            compute=lambda: cached(request, "changes", lambda: computed_changes(db, read.load())),
         )
 
     found = await run_in_threadpool(page)
