@@ -29,13 +29,13 @@ from zopa import __version__
 from zopa.errors import CodebookError, StorageError
 from zopa.negotiation.analysis import AnalysisOptions
 from zopa.records import _Record
+from zopa.shifts import Changes, Contradiction, Shift, changes_from_db  # also what a kept page unpickles
 from zopa.store import aggregates
 from zopa.store.queries import Page
 
 if TYPE_CHECKING:
     from zopa.codebook import Codebook
     from zopa.negotiation.view import NegotiationView
-    from zopa.shifts import Changes, Contradiction, Shift
     from zopa.store.db import Database
 
 _EPOCH = datetime(1900, 1, 1)
@@ -201,8 +201,6 @@ def _page(
 
 def computed_changes(db: Database, codebook: Codebook) -> tuple[int, Changes]:
     """The data version, then what changed computed from the rows at that version."""
-    from zopa.shifts import changes_from_db
-
     version = _version(db)
     return version, changes_from_db(db, codebook=codebook)
 
