@@ -288,3 +288,16 @@ def test_a_catch_all_issue_that_is_an_action_of_its_own_is_kept() -> None:
     # named only beside the specific issue, the talks are its frame: no position on them
     frame = "Russia is ready to stop hostilities in the talks once Ukraine leaves Donetsk."
     assert "talks-process" not in {p.issue for p in positions(frame)}
+
+
+def test_reaching_an_agreement_is_accepting_it() -> None:
+    found = triples("Russia and Ukraine reached a tentative agreement on a prisoner exchange on Friday.")
+    assert {("russia", "prisoner-exchange", "accept"), ("ukraine", "prisoner-exchange", "accept")} <= found
+
+
+def test_bodies_named_by_their_examples_hold_the_stance() -> None:
+    found = triples("Allies such as France and Britain have offered to send troops to Ukraine.")
+    assert {("france", "foreign-troops", "offer"), ("united-kingdom", "foreign-troops", "offer")} <= found
+    assert ("poland", "foreign-troops", "reject") in triples(
+        "Countries like Poland have ruled out sending troops to Ukraine."
+    )

@@ -8,9 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evidence_fixtures import context
-from zopa.extract._attribution import Attributor
-from zopa.extract._nlp import segment
+from evidence_fixtures import article, context, mini_codebook
+from zopa.extract import candidate_sentences
+from zopa.extract._attribution import Attributor, MentionRef, attributor_for
+from zopa.extract._nlp import DocContext, segment
+from zopa.extract.actors import resolve_mentions
 from zopa.extract.quotes import find_quotes, quotes_in_text
 
 
@@ -456,9 +458,9 @@ def test_unknown_name_after_a_dash() -> None:
 def test_transcript_labels_give_the_speaker_and_leave_the_label_out() -> None:
     text = (
         "What was said on air:\n\n"
-        "\"HOST: Will the talks go on after the holidays?\n\n"
-        "\"ROE: They will go on, because both sides need them.\n\n"
-        "\"And nobody wants the war to last another year."
+        '"HOST: Will the talks go on after the holidays?\n\n'
+        '"ROE: They will go on, because both sides need them.\n\n'
+        '"And nobody wants the war to last another year.'
     )
     found = quotes(text)
     assert found == [
@@ -487,9 +489,7 @@ def test_quotation_introduced_by_a_colon_without_a_speech_verb() -> None:
 
 
 def test_quotation_in_the_next_sentence_continues_the_speaker() -> None:
-    text = (
-        "“The talks are over,” Peskov said on Monday. If Kyiv wants more, “it knows where to find us.”"
-    )
+    text = "“The talks are over,” Peskov said on Monday. If Kyiv wants more, “it knows where to find us.”"
     assert [s for _, s in quotes(text)] == ["peskov", "peskov"]
 
 
@@ -535,3 +535,169 @@ def test_a_spokesperson_speaks_for_the_body_introduced_with_them() -> None:
         "“There will be no new round before the spring,” the spokesperson said."
     )
     assert quotes(text)[0][1] == "russia"
+
+
+# --- speakers on news no one here wrote (issue 12, PolNeAR train): each rule on a text of our own -------
+
+
+def pipeline_context(text: str) -> DocContext:
+    """A context as the pipeline builds it: only the candidate sentences are parsed and searched for names."""
+    ctx = DocContext.build(article(text, "Test article"), mini_codebook())
+    ctx.candidates = candidate_sentences(ctx)
+    resolve_mentions(ctx, ctx.candidates)
+    return ctx
+
+
+def pipeline_quotes(text: str) -> list[tuple[str, str | None]]:
+    return [(q.text, q.speaker) for q in find_quotes(pipeline_context(text))]
+
+
+def test_a_straight_quotation_holding_a_curly_one_runs_to_the_paragraph_end() -> None:
+    text = (
+        "The governor released a statement:\n\n"
+        '"The ministry no longer stands for “fair play for all” in any sense. It has given up.\n\n'
+        '"We will take the matter to court next week."'
+    )
+    assert [t for t, _ in quotes(text)] == [
+        "The ministry no longer stands for “fair play for all” in any sense. It has given up.",
+        "We will take the matter to court next week.",
+    ]
+
+
+def test_a_pronoun_after_another_full_name_or_before_the_subject_gives_no_gender() -> None:
+    text = (
+        "Jane Roe wrote to the board.\n\n"
+        "Roe also took a shot at the rival nominee Anna Kowal, without naming her."
+    )
+    assert attributor_for(pipeline_context(text)).salience.gender("ner:Jane Roe") is None
+    text = "“We like it,” Jane Roe said.\n\nWith Mayor Jane Roe by her side, Peter Smolak spoke on Monday."
+    assert attributor_for(pipeline_context(text)).salience.gender("ner:Jane Roe") is None
+
+
+def test_a_name_that_qualifies_a_role_noun_is_a_modifier() -> None:
+    text = (
+        "A Roe supporter spoke. A Ruritania Democrat spoke. A Roe data expert spoke. "
+        "Roe blamed the officials."
+    )
+    spans = {"Roe": [2, 53, 76], "Ruritania": [25]}
+    refs = [
+        MentionRef("ner:" + name, start, start + len(name), "ner", name == "Roe")
+        for name, starts in spans.items()
+        for start in starts
+    ]
+    att = Attributor(text, refs)
+    assert [att.modifier(m) for m in sorted(refs, key=lambda m: m.start)] == [True, True, True, False]
+
+
+def test_of_two_parsed_subjects_the_nearest_unless_it_is_an_appositive() -> None:
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from zopa.extract._attribution import _nearest_subjects
+
+    words = ["In", "Dover", ",", "DE", ",", "after", "the", "vote", ",", "Gov.", "Roe", "said"]
+    heads = [11, 0, 11, 11, 11, 11, 7, 5, 11, 10, 11, 11]
+    deps = [
+        "prep",
+        "pobj",
+        "punct",
+        "nsubj",
+        "punct",
+        "prep",
+        "det",
+        "pobj",
+        "punct",
+        "compound",
+        "nsubj",
+        "ROOT",
+    ]
+    doc = Doc(Vocab(), words=words, heads=heads, deps=deps)
+    assert _nearest_subjects(doc[11], list(doc[11].children))[0].text == "Roe"
+    words = ["Roe", ",", "the", "nominee", ",", "said"]
+    heads = [5, 0, 3, 5, 3, 5]
+    deps = ["nsubj", "punct", "det", "nsubj", "punct", "ROOT"]
+    doc = Doc(Vocab(), words=words, heads=heads, deps=deps)
+    assert _nearest_subjects(doc[5], list(doc[5].children))[0].text == "Roe"
+
+
+def test_a_bare_reporting_verb_after_a_question_attributes_it() -> None:
+    text = "“It happens to everyone, right?” Jane Roe went on, as if she had not heard the question."
+    assert quotes(text)[0][1] == "ner:Jane Roe"
+
+
+def test_an_unnamed_subject_does_not_hand_the_quote_to_a_name_after_that() -> None:
+    text = (
+        "“The candidate meets every rule on the books,” the board said, reasoning that Peter Smolak "
+        "had lived in the state for years."
+    )
+    assert quotes(text)[0][1] is None
+
+
+def test_adding_after_a_reported_clause_is_the_reporter_s() -> None:
+    text = (
+        "To wit, Jane Roe told the radio station that Peter Smolak “had a silly plan for the farms which was "
+        "ruinous,” adding, “He lost all of the rural vote … he lost everybody who farms.”"
+    )
+    assert [s for _, s in quotes(text)] == ["ner:Jane Roe", "ner:Jane Roe"]
+
+
+def test_a_block_quote_after_a_colon_that_names_no_one_has_no_guessed_speaker() -> None:
+    text = (
+        "Jane Roe spoke to the farmers on Monday.\n\n"
+        "The history of the movement is told on the union's website, which notes:\n\n"
+        "“In the spring of 1961 a few dozen farmers met in a barn and founded the union.”"
+    )
+    assert quotes(text)[-1][1] is None
+
+
+def test_a_number_ends_a_sentence() -> None:
+    seg = segment("The state votes on June 7. Still, the campaign is confident.")
+    assert [s.text for s in seg.sentences] == [
+        "The state votes on June 7.",
+        "Still, the campaign is confident.",
+    ]
+
+
+def test_a_quotation_after_a_colon_in_typewriter_marks() -> None:
+    text = (
+        "“We like the firm a lot,” Jane Roe said.\n\n"
+        "Jane Roe, an analyst at a bank in Oslo, agreed: ''They have a strong brand and a large market.''"
+    )
+    assert [s for _, s in pipeline_quotes(text)] == ["ner:Jane Roe", "ner:Jane Roe"]
+
+
+def test_saying_after_a_preposition_takes_the_verb_s_subject() -> None:
+    text = (
+        "Jane Roe deflected several questions about Peter Smolak before saying, “It is time to stop "
+        "attacking the people we ran against.”"
+    )
+    assert quotes(text)[0][1] == "ner:Jane Roe"
+
+
+def test_a_surname_two_people_share_is_not_linked_to_one_of_them() -> None:
+    text = (
+        "Peter Smolak said the rally went well.\n\nHis wife Jana Smolak waved from the stage.\n\n"
+        "“We will win this state by a wide margin,” Mrs. Smolak said."
+    )
+    assert pipeline_quotes(text)[0][1] == "ner:Smolak"
+
+
+def test_a_bare_surname_before_said_where_no_mention_covers_it() -> None:
+    text = (
+        "Jeb Smolak likes the show.\n\n"
+        "“Loved the last season of that show, and I want another one!” Smolak said."
+    )
+    assert pipeline_quotes(text)[0][1] == "ner:Smolak"
+
+
+def test_a_place_that_qualifies_a_person_noun_is_not_the_speaker() -> None:
+    text = "“It is still hers to lose at this point,” added another New Hampshire Democrat."
+    assert quotes(text)[0][1] is None
+
+
+def test_a_person_before_an_appositive_holding_another_name() -> None:
+    text = (
+        "Peter Smolak, the 2012 Republican presidential nominee, tweeted in response: ''Important "
+        "difference: thug rulers jail reporters; our leaders jail criminals.''"
+    )
+    assert quotes(text)[0][1] == "ner:Peter Smolak"

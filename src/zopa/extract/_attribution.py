@@ -61,6 +61,10 @@ _PASSIVE_GAP = re.compile(r"\b(?:was|were|is|are|been|being|be|get|gets|got)\s+(
 _BARE_PRONOUN = re.compile(r"\b(?:he|she|they|it|i|we|you)\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’\-.]*")
 _ANY_WORD = re.compile(r"[A-Za-z]+")
+_ROLE_GAP = re.compile(r"\s+(?:[a-z][\w-]*\s+){1,3}")  # lower-case words between two names
+_DETERMINERS = frozenset({"a", "an", "the", "another", "one", "this", "that"})
+_COMPLEMENTIZER = re.compile(r"\b(?:that|if|whether|how|why|what)\b", re.IGNORECASE)
+_FULL_NAME = re.compile(r"\b[A-Z][a-z'’-]+\s+(?:[A-Z]\.\s+)?[A-Z][a-z'’-]+")  # "Jane Doe", "Jane Q. Doe"
 # Penn Treebank tags of the tagger: a verb, and the tags that make a verb form a noun or an adjective
 _NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS", "JJ", "JJR", "JJS", "CD"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
@@ -387,11 +391,15 @@ class Attributor:
             if gap_words and gap_words[0] in lex.speaks_for and not best.person and len(gap_words) <= 3:
                 return best  # "the Kremlin's spokesman said": someone speaking for the possessor
             return None  # "Trump's push for peace has added ...": the possessor is not the subject
-        # Prefer a person named in the same noun phrase ("Russian President Vladimir Putin", "Putin's").
+        # Prefer a person named in the same noun phrase ("Russian President Vladimir Putin", "Putin's"), or
+        # the person whose appositive holds it ("Jane Roe, the Ruritanian envoy, said").
         if not best.person:
+            appositive = gap.count(",") == 1 and not gap[gap.rfind(",") + 1 :].strip()
             for m in reversed(cands[:-1]):
                 between = masked[m.end : best.start]
                 if m.person and len(_WORD.findall(between)) <= 2 and "," not in between:
+                    return m
+                if m.person and appositive and between.lstrip().startswith(",") and between.count(",") == 1:
                     return m
         return best
 
@@ -402,6 +410,8 @@ class Attributor:
             before = self.masked[max(0, verb.start - 4) : verb.start].rstrip()
             if not before or before[-1] not in ",:;”\"’'—–-" + MASK:
                 return None
+            if verb.form.split()[0].endswith("ing"):
+                return None  # a participle has no subject after it ("..., adding that Roe ...")
         cands = [m for m in self.candidates(verb.end, hi) if m.start >= verb.end]
         if not cands:
             return None
@@ -409,6 +419,8 @@ class Attributor:
         gap = self.masked[verb.end : first.start]
         if MASK in gap or re.search(r"[,;:.!?]", gap) or len(_WORD.findall(gap)) > 4:
             return None
+        if _COMPLEMENTIZER.search(gap):
+            return None  # "said that Roe ...": Roe is in what was said
         if self.modifier(first):
             return None  # "said the senior Roe adviser": the adviser spoke, not Roe
         # "said Council President John Doe": the name after a title wins over the title
@@ -419,19 +431,27 @@ class Attributor:
         return first
 
     def modifier(self, mention: MentionRef) -> bool:
-        """The mention only qualifies the noun after it ("a Putin aide", "the Roe backer"): a person
-        before a role noun; a body before a spokesman's noun ("a Kremlin spokesman") speaks through them."""
-        after = (
-            _WORD.match(self.masked, mention.end + 1)
-            if self.masked[mention.end : mention.end + 1] == " "
-            else None
-        )
-        if after is None or not after.group(0)[:1].islower():
-            return False
-        noun = after.group(0).lower()
-        if noun in self.lex.speaks_for and not mention.person:
-            return False
-        return noun in self.lex.person_nouns or noun in self.lex.speaks_for
+        """The mention only qualifies the noun after it ("a Putin aide", "the Roe backer", "a Ruritania
+        Democrat", "a GOP data expert"): a name before a role noun, with at most two other lower-case words
+        between; a body before a spokesman's noun ("a Kremlin spokesman") speaks through them."""
+        lex = self.lex
+        at = mention.end
+        before = _WORD.findall(self.masked[max(0, mention.start - 12) : mention.start])
+        # words between the name and its noun only after an article ("a GOP data expert"; "Roe blamed the
+        # officials" is a sentence)
+        steps = 3 if before and before[-1].lower() in _DETERMINERS else 1
+        for _ in range(steps):
+            after = _WORD.match(self.masked, at + 1) if self.masked[at : at + 1] == " " else None
+            if after is None:
+                return False
+            word = after.group(0)
+            noun = word.lower().rstrip(".")
+            if noun in lex.person_nouns or noun in lex.speaks_for:
+                return mention.person or noun not in lex.speaks_for
+            if not word[:1].islower() or noun in lex.forms:
+                return False  # another name, or a verb ("Roe told ...")
+            at = after.end()
+        return False
 
     def adjacent(self, mention: MentionRef, verb: VerbHit) -> bool:
         """The mention stands right before the verb (at most two words between, no comma, no quotation)."""
@@ -487,7 +507,7 @@ class Attributor:
         token = doc[verb.token] if verb.token >= 0 else self._token_starting(doc, base, verb.start)
         if token is None:
             return False, None
-        subject = self.subject_token(token)
+        subject = self.subject_token(token, base)
         if subject is None or self.seg.quoted(base + subject.idx):
             return False, None  # a subject inside the quotation is the speaker's own words
         return True, self.subject_actor(doc, base, subject)
@@ -499,8 +519,9 @@ class Attributor:
                 return token
         return None
 
-    def subject_token(self, verb: Token) -> Token | None:
-        """The token heading the speaker's noun phrase for a reporting verb."""
+    def subject_token(self, verb: Token, base: int | None = None) -> Token | None:
+        """The token heading the speaker's noun phrase for a reporting verb (``base``: the offset of its
+        sentence, to tell verbs inside quotation marks)."""
         if verb.lower_ == "according" or (verb.lower_ == "in" and verb.nbor(1).lower_ == "the"):
             for prep in verb.subtree:
                 if prep.lower_ in ("to", "of") and prep.i > verb.i:
@@ -520,7 +541,7 @@ class Attributor:
                         return objs[0]
                 if self.lex.forms.get(token.lower_) in self.lex.lemmas:
                     return None
-            subjects = [c for c in children if c.dep_ in _SUBJECT_DEPS]
+            subjects = _nearest_subjects(token, children)
             if subjects:
                 if token.dep_ == "relcl" and subjects[0].lower_ in _RELATIVE:
                     return token.head  # "Mr. Doe, who said ...": the noun the clause is about
@@ -536,8 +557,24 @@ class Attributor:
                 if not is_verb(token):
                     return None
                 continue
+            if token.dep_ == "pcomp" and token.head.dep_ == "prep" and is_verb(token.head.head):
+                token = token.head.head  # "X deflected the questions before saying ...": X
+                continue
             if token.dep_ in _CLIMB and token.head.i != token.i:
+                participle = token.tag_ == "VBG" and token.dep_ in ("advcl", "dep")
                 token = token.head
+                head = token.head
+                if (
+                    participle
+                    and token.dep_ == "ccomp"
+                    and token.lower_ not in self.lex.forms
+                    and head.i < token.i  # "told Y that ...", not a closing "..., the agency reported"
+                    and head.lower_ in self.lex.forms
+                    and (base is None or not self.seg.quoted(base + head.idx))
+                ):
+                    # "X told Y that Z had failed, adding ...": the participle goes with the clause that
+                    # reports, not with the reported one
+                    token = token.head
                 continue
             return None
         return None
@@ -604,7 +641,7 @@ class Attributor:
             if lower in lex.speech_nouns and not _depth_exceeded(head):
                 # "releasing a statement that accused ...": the statement is the words of whoever released it
                 verb = next((a for a in head.ancestors if is_verb(a)), None)
-                subject = self.subject_token(verb) if verb is not None else None
+                subject = self.subject_token(verb, base) if verb is not None else None
                 if subject is not None and subject.i != head.i and not self.seg.quoted(base + subject.idx):
                     return self.subject_actor(doc, base, subject)
         found = self._entity_person(doc, base, head)
@@ -680,6 +717,19 @@ class Attributor:
                 if any(first <= anc.i <= last for anc in verb.ancestors):
                     found[index] = min(abs(index - first), abs(index - last))
         return [hits[i] for i in sorted(found, key=lambda i: found[i])]
+
+
+def _nearest_subjects(verb: Token, children: list[Token]) -> list[Token]:
+    """The verb's subjects, nearest first: two subjects are a misparse ("In Berea, OH, ... Gov. Roe said"),
+    where the one nearest the verb is the subject, unless it is an appositive of the other ("Jane Roe, the
+    party's nominee, said")."""
+    subjects = sorted((c for c in children if c.dep_ in _SUBJECT_DEPS), key=lambda c: abs(c.i - verb.i))
+    if len(subjects) >= 2:
+        near, far = subjects[0], subjects[1]
+        gap = near.doc[far.i + 1 : near.left_edge.i]
+        if far.i < near.i and len(gap) == 1 and gap[0].text == ",":
+            return [far, near, *subjects[2:]]
+    return subjects
 
 
 def _depth_exceeded(token: Token, limit: int = 12) -> bool:
@@ -777,21 +827,34 @@ class Salience:
         return sorted(out, key=lambda r: r.mention.start)
 
     def _factor(self, m: MentionRef) -> float:
-        """A possessor ("Putin's plan") or a name inside another noun phrase ("the proposals of X") is less
-        salient than the phrase's head."""
+        """A possessor ("Putin's plan"), a name inside another noun phrase ("the proposals of X") or one that
+        only qualifies the noun after it ("a Roe supporter", "Roe adviser Jane Doe") is less salient than the
+        phrase's head."""
         att = self.att
-        if _is_possessive(att.text, m.end):
+        if _is_possessive(att.text, m.end) or att.modifier(m):
             return _EMBEDDED_FACTOR
         got = att.token_at(m.end - 1)
         if got is not None:
-            token = got[0]
+            token, base = got
+            if token.dep_ == "compound" and base + token.head.idx >= m.end:
+                return _EMBEDDED_FACTOR  # the head noun lies outside the name
             while token.dep_ in ("compound", "flat") and token.head.i != token.i:
                 token = token.head
             if token.dep_ == "pobj" and token.head.head.tag_.startswith("NN"):
                 return _EMBEDDED_FACTOR
             return 1.0
         before = _WORD.findall(att.masked[max(0, m.start - 12) : m.start])
-        return _EMBEDDED_FACTOR if before and before[-1].lower() == "of" else 1.0
+        if before and before[-1].lower() == "of":
+            return _EMBEDDED_FACTOR
+        # on the surface: "Roe adviser Jane Doe": a role noun, then the person it names
+        after = [p for p in att.mentions_in(m.end, m.end + 60) if p.person and p.actor != m.actor]
+        if after and _ROLE_GAP.fullmatch(att.masked, m.end, after[0].start):
+            gap = att.masked[m.end : after[0].start].split()
+            lex = att.lex
+            role = gap[-1] in lex.person_nouns or gap[-1] in lex.speaks_for
+            if role and not any(w in lex.forms for w in gap):
+                return _EMBEDDED_FACTOR
+        return 1.0
 
     def _role(self, sent: Sentence, m: MentionRef) -> float:
         att = self.att
@@ -879,8 +942,16 @@ class Salience:
                 at = sent.start + p.start()
                 if att.seg.quoted(at):
                     continue
-                named = {r.mention.actor for r in refs if r.mention.end <= at}
-                if len(named) == 1:
+                before = [r.mention for r in refs if r.mention.end <= at]
+                named = {m.actor for m in before}
+                # no other full name stands between them ("Roe took a shot at Jane Doe, without naming her"):
+                # someone the pronoun may refer to, though no mention was found for them; nor does the
+                # pronoun open the sentence before its subject ("With Roe by her side, Jane Doe said")
+                if (
+                    len(named) == 1
+                    and not _FULL_NAME.search(att.masked, before[-1].end, at)
+                    and not self._opening_refers_ahead(sent, at, refs)
+                ):
                     vote(named.pop(), _GENDER_PRONOUNS[p.group(0).lower()], 1)
                 break
         out: dict[str, str | None] = {}
@@ -888,6 +959,18 @@ class Salience:
             best = max(tally, key=lambda g: tally[g])
             out[actor] = best if tally[best] * 4 >= sum(tally.values()) * 3 else None
         return out
+
+    def _opening_refers_ahead(self, sent: Sentence, at: int, refs: list[_Referent]) -> bool:
+        """The pronoun at ``at`` lies in the sentence's opening phrase and a person is named right after that
+        phrase's comma: the subject it refers ahead to ("With Roe by her side, Jane Doe said ...")."""
+        masked = self.att.masked
+        comma = masked.find(",", at, sent.end)
+        if comma < 0 or "," in masked[sent.start : at]:
+            return False
+        named = [r.mention.start for r in refs] + [
+            m.start() for m in _FULL_NAME.finditer(masked, comma, sent.end)
+        ]
+        return any(start > comma and word_count(masked[comma + 1 : start]) <= 2 for start in named)
 
     # -- resolution ------------------------------------------------------------------------------------
     def _window(self, offset: int, paragraphs_back: int) -> list[Sentence]:

@@ -223,6 +223,8 @@ def find_quote_marks(text: str, start: int, end: int, paragraph: int = -1) -> li
             j = text.find('"', i + 1, end)
             if j < 0:
                 j = text.find("”", i + 1, end)  # mixed marks: "...”
+                if j >= 0 and "“" in text[i + 1 : j]:
+                    j = -1  # the ” closes a quotation nested inside: "... “a label” ... runs on
         elif ch == "“":
             # ” closes, and so do ’’ or '' (typewriter doubles) and a straight " that ends a clause (mixed
             # marks: “...," Putin said), whichever comes first; failing those, any straight "
@@ -311,8 +313,9 @@ def split_sentences(
         if m.group().startswith(".") and before:
             word = before.group(1).lower().rstrip(".")
             last = word.rsplit(".", 1)[-1]
-            # abbreviations ("Gen."), initials ("J."), dotted acronyms ("U.S.") do not end a sentence
-            if last in abbrev or len(last) == 1 or "." in word:
+            # abbreviations ("Gen."), initials ("J."), dotted acronyms ("U.S.") do not end a sentence; a
+            # number does ("votes on June 7. Still, ...")
+            if last in abbrev or (len(last) == 1 and last.isalpha()) or "." in word:
                 continue
         out.append((cur, m.end()))
         cur = m.end()

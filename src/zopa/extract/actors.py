@@ -454,12 +454,15 @@ def _link_person_names(ctx: DocContext) -> None:
     if not names:
         return
 
+    shared = _shared_surnames(ctx, by_surname)
+
     def actor_of(name: str) -> str:
         if name in full_names:
             return full_names[name]
         owners = {actor for _, actor in by_surname.get(name, ())}
-        # a surname two people share ("Doe" beside "Jane Doe" and "John Doe") stays a name
-        return owners.pop() if len(owners) == 1 else f"ner:{name}"
+        # a surname two people share ("Doe" beside "Jane Doe" and "John Doe", or "Mr. Doe" beside "Mrs. Doe")
+        # stays a name
+        return owners.pop() if len(owners) == 1 and name not in shared else f"ner:{name}"
 
     replace = {
         (m.start, m.end)
@@ -471,6 +474,21 @@ def _link_person_names(ctx: DocContext) -> None:
             or (m.text in by_surname and m.actor != actor_of(m.text))
         )
     }
+    # a codebook person's bare surname that the article gives to someone else it names in full ("Admiral
+    # Harry Doe ... Doe said", and the codebook's Jane Doe is never named) is that other person's
+    for m in ctx.mentions:
+        actor = ctx.codebook.actor_by_id.get(m.actor)
+        if (
+            m.how == "alias"
+            and m.text in by_surname
+            and m.text not in shared
+            and actor is not None
+            and actor.kind == "person"
+            and all(m.actor != owner for _, owner in by_surname[m.text])
+            and not any(f in ctx.text for f in (actor.name, *actor.aliases) if " " in f)
+        ):
+            replace.add((m.start, m.end))
+            names.add(m.text)
     kept = [m for m in ctx.mentions if (m.start, m.end) not in replace]
     taken = [(m.start, m.end) for m in kept]
     starts = [s for s, _ in taken]
@@ -495,6 +513,26 @@ def _link_person_names(ctx: DocContext) -> None:
         ctx.ner_labels[(s, e)] = "PERSON"
     if added or replace:
         ctx.mentions = sorted([*kept, *added], key=lambda m: (m.start, m.end))
+
+
+def _shared_surnames(ctx: DocContext, by_surname: dict[str, list[tuple[int, str]]]) -> set[str]:
+    """Surnames two people share, whoever the recogniser named in full: the text gives the surname two first
+    names ("Jane Doe" where only "John Doe" was recognised, in a sentence that was not parsed) or both a
+    man's and a woman's honorific ("Mr. Doe" and "Mrs. Doe")."""
+    from zopa.extract._attribution import lexicon
+
+    roles = lexicon(ctx.codebook.grammar).roles
+    out = set()
+    for name, owners in by_surname.items():
+        firsts = {actor[4:].split()[0] for _, actor in owners}
+        pattern = r"(?<![.!?\n“\"] )(?<!^)\b([A-Z][a-z]+)\s+" + re.escape(name) + r"\b"
+        firsts |= {w for w in re.findall(pattern, ctx.text, re.MULTILINE) if w.lower() not in roles}
+        honorifics = {
+            h.lower() for h in re.findall(r"\b(Mr|Mrs|Ms)\.?\s+" + re.escape(name) + r"\b", ctx.text)
+        }
+        if len(firsts) > 1 or ("mr" in honorifics and honorifics & {"mrs", "ms"}):
+            out.add(name)
+    return out
 
 
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # "Smith", "O’Donnell", "Kelleher-Vergantini"

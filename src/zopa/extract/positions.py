@@ -60,6 +60,7 @@ from zopa.grammar import forms_of
 from zopa.records import Mention, Position, Quote, Statement
 
 EXTRACTOR = "positions.v2"
+_EXAMPLE_PREPS = frozenset({"like", "including", "as"})  # "as" of "such as"
 REPORTED = False
 STANCE_ORDER = ("threat", "reject", "demand", "conditional", "offer", "accept", "plan", "statement")
 _RANK = {s: i for i, s in enumerate(STANCE_ORDER)}
@@ -362,6 +363,10 @@ class _Sentence:
                     picks = self._mentions_in(prep)[:1]
                     if picks:
                         break
+                # "countries like Italy and Poland", "allies such as France": the ones named as examples
+                for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in _EXAMPLE_PREPS):
+                    if not picks:
+                        picks = self._mentions_in(prep)
             if not picks and body and head_only is False and not inside:
                 remembered = self.ctx_bodies().get(head.lower_)  # "the spokesperson" named earlier
                 if remembered is not None:

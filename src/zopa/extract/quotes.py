@@ -70,6 +70,11 @@ _WORDS = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’\-]*")
 _LABEL = re.compile(
     r"\s*((?:[A-Z][A-Za-z.'’-]*\s+){0,2}[A-Z][A-Z.'’-]+|(?:[A-Z][a-z'’-]+\s+){0,2}[A-Z][a-z'’-]+):\s+"
 )
+# Space, and the first of two apostrophes typed for an opening double mark (''Like this,'' she said).
+_LEAD_MARK = " \t\n'"
+_QUOTE_EDGE = " ,'’”\""
+_BARE_NAME_BEFORE = re.compile(r"[\s,'’”\"]*((?:[A-Z][\w'’.-]*\s+){0,2}[A-Z][\w'’-]+)\s*")
+_BARE_NAME_AFTER = re.compile(r"\s+((?:[A-Z][\w'’.-]*\s+){0,2}[A-Z][\w'’-]+)\s*(?:[,.;]|$)")
 _NAME_AFTER_DASH = re.compile(r"((?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w'’-]+)")
 
 
@@ -240,7 +245,7 @@ def _continues(
 
 def _ends_with_colon(att: Attributor, sent: Span, mark: QuoteMark) -> bool:
     """The words before the quotation in its sentence end with a colon ("... a stern word: '...'")."""
-    before = att.masked[sent.start : mark.open].rstrip()
+    before = att.masked[sent.start : mark.open].rstrip(_LEAD_MARK)
     return before.endswith(":") and word_count(before) >= 1
 
 
@@ -314,7 +319,7 @@ def _same_line(line: str, title_norm: str) -> bool:
 def _embedded(att: Attributor, mark: QuoteMark, sent: Span) -> bool:
     """The quotation sits inside the reporter's clause ("under the 'peace umbrella' of"), not at the start
     of its sentence or after a colon or a comma ('"It is doable," he said')."""
-    before = att.masked[sent.start : mark.open].rstrip()
+    before = att.masked[sent.start : mark.open].rstrip(_LEAD_MARK)
     return bool(before) and before[-1] not in ":,;—–-"
 
 
@@ -325,7 +330,7 @@ def _after_characterising(
     ("called it 'X'", "dubbed 'X'"), after the verb and its object ("called the remarks 'X'"; not for a
     title), or joined by and/but/or to a fragment that is ("described the plan as 'X' but 'Y'")."""
     mark = marks[k]
-    before = att.masked[sent.start : mark.open].rstrip()
+    before = att.masked[sent.start : mark.open].rstrip(_LEAD_MARK)
     if re.search(r"\b(?:as|it|them|him|her)$", before):
         return True
     if k > 0 and marks[k - 1].after > sent.start:
@@ -362,10 +367,7 @@ def _inline(
         next_sent is not None
         and word_count(_outside(masked, Span(mark.after, sent.end))) == 0
         and MASK not in masked[next_sent.start : next_sent.end]
-        and (
-            word_count(masked[next_sent.start : next_sent.end]) <= 8
-            or _opens_with_report(att, next_sent)
-        )
+        and (word_count(masked[next_sent.start : next_sent.end]) <= 8 or _opens_with_report(att, next_sent))
     ):
         right_hi = next_sent.end
     if k + 1 < len(marks) and marks[k + 1].open < right_hi:
@@ -390,7 +392,7 @@ def _inline(
             break  # the verb belongs to another clause ("... 'a trap' and Peskov called it ...")
         if not _beside(att, verb, mark):
             continue
-        speaker = att.speaker_for_verb(verb, right_lo, right_hi)
+        speaker = att.speaker_for_verb(verb, right_lo, right_hi) or _bare_name(att, verb, right_lo, right_hi)
         if speaker is not None:
             return _Attribution(speaker, f"quote then {verb.form!r}", 0.9)
     left_lo = sent.start
@@ -416,7 +418,7 @@ def _sentence_subject(att: Attributor, sent: Span, mark: QuoteMark) -> MentionRe
         return None
     doc, base = got
     for root in (t for t in doc if t.dep_ == "ROOT" and not att.seg.quoted(base + t.idx)):
-        subject = att.subject_token(root)
+        subject = att.subject_token(root, base)
         if subject is None or att.seg.quoted(base + subject.idx) or base + subject.idx > mark.open:
             continue
         found = att.subject_actor(doc, base, subject)
@@ -451,8 +453,35 @@ def _opens_with_report(att: Attributor, sent: Sentence) -> bool:
     if not verbs or word_count(att.masked[sent.start : verbs[0].start]) > 4:
         return False
     rest = att.masked[verbs[0].end : sent.end]
+    if rest.lstrip().startswith((",", ".", ";")):
+        return True  # the verb takes no words of its own ("Roe went on, as if she had not heard.")
     # only the attribution and its circumstances: no reported clause of its own ("... said he would ...")
     return word_count(rest) <= _ADJUNCT_WORDS and not _REPORTED_CLAUSE.search(rest)
+
+
+def _bare_name(att: Attributor, verb: VerbHit, lo: int, hi: int) -> MentionRef | None:
+    """'"...," Roe said.' or '"...," said Jane Roe.' where no mention covers the name (its sentence was not
+    parsed): the capitalised name that is all there is between the quotation and the verb, or right after the
+    verb and before the sentence's end or a comma."""
+    masked = att.masked
+    before = _BARE_NAME_BEFORE.fullmatch(masked, lo, verb.start)
+    after = (
+        _BARE_NAME_AFTER.match(masked, verb.end, hi)
+        if not masked[lo : verb.start].strip(_QUOTE_EDGE)
+        else None
+    )
+    found = before or after
+    if found is None:
+        return None
+    words = found.group(1).split()
+    lex = att.lex
+    if any(
+        w.lower() in lex.not_names or w.lower() in lex.thing_nouns or w.lower() in lex.forms for w in words
+    ):
+        return None
+    if words[-1].lower().rstrip(".") in lex.roles or att.mentions_in(found.start(1), found.end(1)):
+        return None  # a role ("the Senator said") or a mention that named no one
+    return att.person_named(found.group(1), found.start(1), found.end(1))
 
 
 def _dash_speaker(att: Attributor, lo: int, hi: int) -> _Attribution | None:
@@ -504,6 +533,7 @@ def _block(
             who = _introducer(att, Span(sent.start, sent.end))
             if who is not None:
                 return _Attribution(who, "block: previous paragraph ends with a colon", 0.9)
+            return None  # introduced by someone the text does not name ("as the website notes:")
         for verb in _speakers_first(reversed(att.verbs(sent.start, sent.end))):
             who = att.speaker_for_verb(verb, sent.start, sent.end)
             if who is not None:
@@ -544,7 +574,7 @@ def _introducer(att: Attributor, sent: Span) -> MentionRef | None:
             and (t.head.i == t.i or outside(base + t.head.idx))
         ]
         for root in roots:
-            subject = att.subject_token(root)
+            subject = att.subject_token(root, base)
             if subject is not None and not att.seg.quoted(base + subject.idx):
                 return att.subject_actor(doc, base, subject)  # None: "the crowd grew angry:"
         if roots:
