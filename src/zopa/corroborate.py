@@ -124,7 +124,7 @@ def load_wires(path: Path | None = None) -> tuple[WireService, ...]:
 @cache
 def _credit_patterns(
     wires: tuple[WireService, ...],
-) -> tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]:
+) -> tuple[tuple[str, tuple[str, ...], re.Pattern[str], re.Pattern[str]], ...]:
     out = []
     for wire in wires:
         names = "|".join(re.escape(n) for n in sorted(wire.names, key=len, reverse=True))
@@ -135,7 +135,7 @@ def _credit_patterns(
             rf"\((?:{names})\)|(?<!\w)(?:{names})(?!\w)\s+(?:reported|reports|news agency|contributed)"
             rf"|(?:according to|citing|told|cited by)\s+(?:the\s+)?(?:{names})(?!\w)"
         )
-        out.append((wire.id, bare, credit))
+        out.append((wire.id, tuple(wire.names), bare, credit))
     return tuple(out)
 
 
@@ -143,8 +143,13 @@ def credits(source: DocumentSource, wires: tuple[WireService, ...]) -> frozenset
     """The wire services an article credits (see the module docstring and the wire-services file)."""
     found = set()
     body = source.head + "\n" + source.tail
-    for wire_id, bare, credit in _credit_patterns(wires):
-        if (source.outlet and bare.search(source.outlet)) or bare.search(body) or credit.search(body):
+    outlet = source.outlet or ""
+    for wire_id, names, bare, credit in _credit_patterns(wires):
+        # every pattern holds one of the names as written: most articles name no wire, so test for the
+        # names first (a substring test) and run the patterns only where one occurs
+        in_outlet = any(n in outlet for n in names)
+        in_body = any(n in body for n in names)
+        if (in_outlet and bare.search(outlet)) or (in_body and (bare.search(body) or credit.search(body))):
             found.add(wire_id)
     return frozenset(found)
 

@@ -532,6 +532,7 @@ def ingest(
 ) -> IngestReport:
     """Read, clean, de-duplicate, group and store articles (no extraction)."""
     report, _, _ = _run(paths, db, options or IngestOptions(), codebook=None, codebook_hash=None)
+    refresh_views(db)
     return report
 
 
@@ -540,7 +541,17 @@ def ingest_articles(
 ) -> IngestReport:
     """Store parsed articles (an upload, pasted text): the same path as :func:`ingest` from then on."""
     written = _write(db, articles, options or IngestOptions(), codebook=None, codebook_hash=None)
+    refresh_views(db)
     return IngestReport(documents=tuple(written.outcomes), errors=tuple(written.errors))
+
+
+def refresh_views(db: Database, codebook: Codebook | None = None) -> None:
+    """The last step of every ingest, analysis and extraction: the dashboard's whole-database views
+    computed for the data as written (read with ``codebook``, default the database's own) and kept in the
+    database (:mod:`zopa.kept_views`), so its first request after a restart or an ingest reads them."""
+    from zopa.kept_views import refresh
+
+    refresh(db, codebook)
 
 
 def analyze(
@@ -595,6 +606,7 @@ def analyze_articles(
     cb_hash = hash_of(codebook)
     record_codebook_actors(db, codebook)
     written = _write(db, articles, options, codebook=codebook, codebook_hash=cb_hash)
+    refresh_views(db, codebook)
     failed = {p.source for p in written.extract_errors}
     return AnalyzeReport(
         ingest=IngestReport(documents=tuple(written.outcomes), errors=tuple(written.errors)),
@@ -725,6 +737,7 @@ def extract_stored(
         write(batch)
     if progress is not None:
         progress("extract", len(todo), len(todo), "")
+    refresh_views(db, codebook)  # also the last step of analyze, after its new documents
     return ExtractReport(
         extracted=tuple(done),
         up_to_date=tuple(fresh),

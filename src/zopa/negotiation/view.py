@@ -8,7 +8,7 @@ API (``/api/v1/negotiation``) all read this record, so they show the same number
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from zopa.errors import ZopaError
@@ -78,6 +78,20 @@ def negotiation_view(
     overrides: Overrides | None = None,
 ) -> NegotiationView:
     """Build the negotiation from the stored positions and answer each question the views show."""
+    answers = negotiation_answers(db, codebook, options=options, build=build, overrides=overrides)
+    return with_plan_and_scenario(answers, plan=plan, scenario=scenario)
+
+
+def negotiation_answers(
+    db: Database,
+    codebook: Codebook,
+    *,
+    options: AnalysisOptions | None = None,
+    build: BuildOptions | None = None,
+    overrides: Overrides | None = None,
+) -> NegotiationView:
+    """Every answer that depends on the stored evidence alone (not the plan, not the scenario): what
+    :mod:`zopa.kept_views` keeps in the database; :func:`with_plan_and_scenario` completes it."""
     analysis = options or AnalysisOptions()
     problems: dict[str, str] = {}
     statements = load_statements(db)
@@ -107,13 +121,32 @@ def negotiation_view(
     attempt("gap", lambda: negotiation_gap(model, options=analysis, db=db))
     attempt("zone", lambda: negotiation_zone(model))
     attempt("deals", lambda: negotiation_deals(model, options=analysis))
+    attempt("timeline", lambda: build_timeline(statements, codebook, options=build))
+    return NegotiationView(**results, model=model, options=analysis.as_dict(), problems=problems)
+
+
+def with_plan_and_scenario(
+    view: NegotiationView, *, plan: Plan | None = None, scenario: Scenario | None = None
+) -> NegotiationView:
+    """``view`` with the plan scored and "if talks fail" answered (both read the built model only)."""
+    model = view.model
+    if model is None:  # not built: the reason is already every part's problem
+        return view
+    problems = dict(view.problems)
+    found: dict[str, Any] = {}
     if plan is not None:
-        attempt("plan", lambda: negotiation_plan(model, plan))
+        try:
+            found["plan"] = negotiation_plan(model, plan)
+        except ZopaError as exc:
+            problems["plan"] = str(exc)
     else:
         problems["plan"] = "no plan to score: give one with --plan PLAN.yaml"
     if scenario is not None:
-        attempt("talks_fail", lambda: talks_fail(model.modeled(), scenario))
+        try:
+            found["talks_fail"] = talks_fail(model.modeled(), scenario)
+        except ZopaError as exc:
+            problems["talks_fail"] = str(exc)
     else:
         problems["talks_fail"] = "no scenario: give one with --scenario SCENARIO.yaml"
-    attempt("timeline", lambda: build_timeline(statements, codebook, options=build))
-    return NegotiationView(**results, model=model, options=analysis.as_dict(), problems=problems)
+    ordered = {p: problems[p] for p in PARTS if p in problems}
+    return replace(view, **found, problems=ordered)

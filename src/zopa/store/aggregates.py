@@ -9,17 +9,26 @@ would give; :func:`rebuild` recomputes them from the rows (the migration, ``dele
 
 Every write transaction updates every ``row_counts`` row, in name order, before any other aggregate: on
 PostgreSQL, where writers run side by side, they queue on those rows instead of deadlocking on the others.
+It then raises the data version (migration 0009), which keys the **kept views**: whole-database views
+computed from the stored evidence (:mod:`zopa.kept_views`: the negotiation, what changed), stored with the
+version they were computed at by :func:`keep_view` and read back by :func:`kept_view` only while that is
+still the current version, so a stale copy is never served. A view is stored as a pickle that may only
+rebuild zopa's records, numpy arrays and dates (:class:`_RecordUnpickler`).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import io
+import pickle
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from datetime import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Integer, and_, bindparam, case, cast, delete, func, insert, select, update
 
+from zopa.errors import StorageError
 from zopa.records import Evidence
 from zopa.store import schema
 
@@ -30,6 +39,9 @@ speakers = schema.speaker_counts
 d = schema.documents
 p = schema.positions
 q = schema.quotes
+version_row = schema.data_version
+views = schema.kept_views
+items = schema.kept_items
 
 COUNTED = ("documents", "duplicates", *schema.EVIDENCE_TABLES)
 DUPLICATE_SUFFIX = ".in_duplicates"
@@ -45,6 +57,12 @@ def _bump(conn: Connection, deltas: Mapping[str, int]) -> None:
         update(rc).where(rc.c.name == bindparam("b_name")).values(rows=rc.c.rows + bindparam("b_delta")),
         [{"b_name": name, "b_delta": int(deltas.get(name, 0))} for name in count_names()],
     )
+    data_changed(conn)
+
+
+def data_changed(conn: Connection) -> None:
+    """Raise the data version (every write of documents or evidence, in its own transaction)."""
+    conn.execute(update(version_row).values(version=version_row.c.version + 1))
 
 
 def document_added(
@@ -294,13 +312,157 @@ def snapshot(conn: Connection) -> dict[str, Any]:
     }
 
 
+def data_version(conn: Connection) -> int:
+    """The current data version: raised by every write transaction that changes documents or evidence."""
+    return int(conn.execute(select(version_row.c.version)).scalar_one())
+
+
+# what a kept view may rebuild besides zopa's own records (dataclasses): dates and numpy arrays
+_ALLOWED = frozenset(
+    {
+        ("datetime", "date"),
+        ("datetime", "datetime"),
+        ("datetime", "timedelta"),
+        ("datetime", "timezone"),
+        ("numpy", "dtype"),
+        ("numpy", "ndarray"),
+        ("numpy._core.numeric", "_frombuffer"),
+        ("numpy.core.numeric", "_frombuffer"),
+        ("numpy._core.multiarray", "_reconstruct"),
+        ("numpy.core.multiarray", "_reconstruct"),
+        ("numpy._core.multiarray", "scalar"),
+        ("numpy.core.multiarray", "scalar"),
+    }
+)
+
+
+class _RecordUnpickler(pickle.Unpickler):
+    """Rebuilds only zopa's record classes, dates and numpy arrays: a database handed over by someone else
+    cannot make a kept view run code (anything else is refused as a damaged view)."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        found = super().find_class(module, name)
+        if (module, name) in _ALLOWED:
+            return found
+        if module.startswith("zopa.") and isinstance(found, type) and dataclasses.is_dataclass(found):
+            return found
+        raise pickle.UnpicklingError(f"a kept view may not hold {module}.{name}")
+
+
+def _dumps(value: Any) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _loads(data: bytes) -> Any:
+    return _RecordUnpickler(io.BytesIO(data)).load()
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class KeptItem:
+    """One row of a kept view's listing: its kind, party, issue, day (the ``since`` filter), the time it
+    sorts by (newest first) and the item itself."""
+
+    kind: str
+    value: Any
+    actor: str | None
+    issue: str | None
+    day: date | None
+    sort_at: datetime
+
+
+def kept_view(conn: Connection, name: str) -> tuple[bool, Any]:
+    """``(True, value)`` when view ``name`` is stored at the current data version, else ``(False, None)``."""
+    row = conn.execute(
+        select(views.c.value)
+        .select_from(views.join(version_row, views.c.version == version_row.c.version))
+        .where(views.c.name == name)
+    ).first()
+    if row is None:
+        return False, None
+    try:
+        return True, _loads(row[0])
+    except (pickle.UnpicklingError, AttributeError, EOFError, ImportError, TypeError, ValueError):
+        return False, None  # written by another zopa version, or damaged: computed again
+
+
+def keep_view(
+    conn: Connection, name: str, version: int, value: Any, listing: Sequence[KeptItem] = ()
+) -> bool:
+    """Store view ``name`` (and its ``listing``), computed from the data at ``version``, inside the caller's
+    write transaction; nothing is stored (False) when a write has raised the version since."""
+    if data_version(conn) != version:
+        return False
+    conn.execute(delete(views).where(views.c.name == name))
+    conn.execute(delete(items).where(items.c.view == name))
+    conn.execute(insert(views), {"name": name, "version": version, "value": _dumps(value)})
+    seq: Counter[str] = Counter()
+    rows = []
+    for item in listing:
+        rows.append(
+            {
+                "view": name,
+                "kind": item.kind,
+                "seq": seq[item.kind],
+                "actor": item.actor,
+                "issue": item.issue,
+                "day": item.day,
+                "sort_at": item.sort_at,
+                "value": _dumps(item.value),
+            }
+        )
+        seq[item.kind] += 1
+    for start in range(0, len(rows), 1000):
+        conn.execute(insert(items), rows[start : start + 1000])
+    return True
+
+
+def kept_items(
+    conn: Connection,
+    name: str,
+    kind: str,
+    *,
+    actor: str | None = None,
+    issue: str | None = None,
+    since: date | None = None,
+    limit: int,
+    offset: int = 0,
+) -> tuple[list[Any], int]:
+    """One page of view ``name``'s listing of ``kind`` (newest first) and the number of matches; the caller
+    has checked with :func:`kept_view`, in the same connection, that the view is current."""
+    where = [items.c.view == name, items.c.kind == kind]
+    if actor is not None:
+        where.append(items.c.actor == actor)
+    if issue is not None:
+        where.append(items.c.issue == issue)
+    if since is not None:
+        where.append(items.c.day >= since)
+    total = int(conn.execute(select(func.count()).select_from(items).where(*where)).scalar_one())
+    found = conn.execute(
+        select(items.c.value)
+        .where(*where)
+        .order_by(items.c.sort_at.desc(), items.c.seq)
+        .limit(limit)
+        .offset(offset)
+    )
+    try:
+        return [_loads(r[0]) for r in found], total
+    except (pickle.UnpicklingError, AttributeError, EOFError, ImportError, TypeError, ValueError) as exc:
+        raise StorageError(f"kept view {name}: an item cannot be read ({exc})") from None
+
+
 __all__ = [
+    "KeptItem",
     "Removal",
     "count_names",
     "counts",
+    "data_changed",
+    "data_version",
     "document_added",
     "evidence_added",
     "evidence_removed",
+    "keep_view",
+    "kept_items",
+    "kept_view",
     "rebuild",
     "snapshot",
 ]

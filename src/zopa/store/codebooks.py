@@ -76,6 +76,14 @@ def latest_codebook(db: Database) -> StoredCodebook | None:
     return StoredCodebook(name=row.name, hash=row.hash, used_at=row.used_at, codebook=book)
 
 
+def latest_codebook_hash(db: Database) -> str | None:
+    """The hash of :func:`latest_codebook` without reading the codebook itself (one indexed row)."""
+    c = schema.codebooks
+    with db.connect() as conn:
+        found = conn.execute(select(c.c.hash).order_by(c.c.used_at.desc()).limit(1)).scalar()
+    return None if found is None else str(found)
+
+
 def _shipped(name: str) -> Path | None:
     """The codebook zopa ships under this name, if any."""
     from zopa.codebook import default_codebook_path

@@ -113,3 +113,4 @@ def delete_document(conn: Connection, document_id: int) -> None:
     conn.execute(update(d).where(d.c.duplicate_of == document_id).values(duplicate_of=None))
     conn.execute(delete(d).where(d.c.id == document_id))
     aggregates.rebuild(conn)  # its copies now count as originals: rare enough to recount everything
+    aggregates.data_changed(conn)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -312,6 +313,44 @@ speaker_counts = Table(
     Column("speaker", String(200), primary_key=True),
     Column("quotes", Integer, nullable=False),
 )
+
+# --- kept views (migration 0009, zopa.store.aggregates, zopa.kept_views) ---------------------------------
+
+# One row: a number every write transaction raises (with the row counts above), so a view stored at an older
+# version is known to be stale without comparing anything else.
+data_version = Table(
+    "data_version",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", Integer, nullable=False),
+)
+
+# Whole-database views computed from the stored evidence (the negotiation, what changed), each kept with
+# the data version it was computed at and served only while that is still the current version.
+kept_views = Table(
+    "kept_views",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("value", LargeBinary, nullable=False),
+)
+
+# The long listings of a kept view (what changed: its shifts and contradictions), one row each, so a page
+# reads and decodes only its own items: filtered by party, issue and day, newest first (``sort_at``), ties in
+# the order they were computed (``seq``). Valid while their view's ``kept_views`` row is current.
+kept_items = Table(
+    "kept_items",
+    metadata,
+    Column("view", String(200), primary_key=True),
+    Column("kind", String(32), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("actor", String(200), nullable=True),
+    Column("issue", String(100), nullable=True),
+    Column("day", Date, nullable=True),
+    Column("sort_at", DateTime, nullable=False),
+    Column("value", LargeBinary, nullable=False),
+)
+Index("ix_kept_items_order", kept_items.c.view, kept_items.c.kind, kept_items.c.sort_at, kept_items.c.seq)
 
 # Newest stories first without sorting them all.
 Index("ix_stories_last_published", stories.c.last_published)

@@ -25,6 +25,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from zopa import kept_views
 from zopa.errors import InputError, NotFoundError, StorageError, ZopaError
 from zopa.ingest import Fetcher
 from zopa.negotiation.analysis import load_plan
@@ -110,6 +111,8 @@ def create_app(
     app.state.fetcher = fetcher
     # the codebook given, else the one that built the database (zopa.store.codebooks)
     app.state.codebook = functools.cache(lambda: codebook_for(db, codebook)[0])
+    # what names the kept views (zopa.kept_views): the stored codebook's hash, so no parse when they are kept
+    app.state.reading = functools.cache(lambda: kept_views.reading(db, codebook, load=app.state.codebook))
     app.state.plan = loaded_plan
     app.state.scenario = loaded_scenario
     app.include_router(api.router)

@@ -1,6 +1,7 @@
 """The dashboard's negotiation page and API: the :class:`~zopa.negotiation.view.NegotiationView` of the
-stored evidence (cached until the evidence changes, per set of analysis options) rendered with the same
-section templates as the report (:mod:`zopa.presentation`), with links to the dashboard's article pages."""
+stored evidence (kept in the database for the default options, cached in process per set of options)
+rendered with the same section templates as the report (:mod:`zopa.presentation`), with links to the
+dashboard's article pages."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from typing import Any
 
 from markupsafe import Markup
 
+from zopa import kept_views
 from zopa.negotiation.analysis import AnalysisOptions
-from zopa.negotiation.view import NegotiationView, negotiation_view
+from zopa.negotiation.view import NegotiationView, with_plan_and_scenario
 
 # the sections of the page, in order: each is templates/sections/<id>.html, shared with the report
 SECTIONS = (
@@ -25,17 +27,26 @@ SECTIONS = (
 
 
 def view_for(state: Any, options: AnalysisOptions | None = None) -> NegotiationView:
-    """The view of an application's database, recomputed only when the stored evidence changed (the
-    forecasts themselves are stored in the database, so another set of options costs its first run only)."""
+    """The view of an application's database: the answers kept in the database for the default options
+    (:mod:`zopa.kept_views`, refreshed by each ingest), completed with the application's plan and scenario,
+    and cached in this process until the stored evidence changes."""
     opts = options or AnalysisOptions()
     key = f"negotiation:{opts.seed}:{opts.draws}:{opts.iterative_draws}:{','.join(opts.models or ())}"
     view: NegotiationView = state.cache.get(
         key,
-        lambda: negotiation_view(
-            state.db, state.codebook(), plan=state.plan, scenario=state.scenario, options=opts
+        lambda: with_plan_and_scenario(
+            kept_views.negotiation(state.db, state.reading(), opts), plan=state.plan, scenario=state.scenario
         ),
     )
     return view
+
+
+def names_for(state: Any) -> dict[str, str]:
+    """The parties' names by id, for the page's labels (kept with the views: no codebook parse)."""
+    names: dict[str, str] = state.cache.get(
+        "names", lambda: kept_views.actor_names(state.db, state.reading())
+    )
+    return names
 
 
 def link(ref: Any, label: str) -> Markup:

@@ -452,8 +452,7 @@ def negotiation_for(state: Any) -> Any:
 @router.get("/negotiation", response_class=HTMLResponse)
 async def negotiation(request: Request) -> Response:
     view = await run_in_threadpool(negotiation_data, request)
-    codebook = await run_in_threadpool(request.app.state.codebook)
-    names = {a.id: a.name for a in codebook.actors}
+    names = await run_in_threadpool(negotiation_page.names_for, request.app.state)
     return render(
         request,
         "negotiation.html",

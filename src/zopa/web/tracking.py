@@ -3,29 +3,17 @@ contradictions from :mod:`zopa.shifts`) and the alerts ``zopa watch`` raised (``
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from zopa.shifts import Changes, changes_from_db
+from zopa.kept_views import ChangesPage, changes_page, computed_changes
 from zopa.store import tracking
 from zopa.web.pages import PAGE_SIZE, _day, _db, _linker, _offset, _text, cached, render
 
 router = APIRouter(include_in_schema=False)
 ALERT_KINDS = ("shift", "contradiction")
-_EPOCH = datetime(1900, 1, 1)
-
-
-def _changes(request: Request) -> Changes:
-    state = request.app.state
-    found: Changes = cached(
-        request, "changes", lambda: changes_from_db(_db(request), codebook=state.codebook())
-    )
-    return found
 
 
 @router.get("/changes", response_class=HTMLResponse)
@@ -33,30 +21,35 @@ async def changes(request: Request) -> Response:
     params = request.query_params
     actor, issue = _text(params, "actor"), _text(params, "issue")
     since = _day(params, "since")
-    found: Changes = (await run_in_threadpool(_changes, request)).since(since)
+    offset = _offset(params)
+    state = request.app.state
 
-    def keep(item: Any) -> bool:
-        return (actor is None or item.actor == actor) and (issue is None or item.issue == issue)
+    def page() -> ChangesPage:  # the kept view (zopa.kept_views), else computed once while unchanged
+        db, read = _db(request), state.reading()
+        return changes_page(
+            db,
+            read,
+            actor=actor,
+            issue=issue,
+            since=since,
+            limit=PAGE_SIZE,
+            offset=offset,
+            compute=lambda: cached(request, "changes", lambda: computed_changes(db, read.load())),
+        )
 
-    shifts = sorted((s for s in found.shifts if keep(s)), key=lambda s: s.date, reverse=True)
-    contradictions = [
-        c for c in found.contradictions if keep(c) or (c.actor is None and not (actor or issue))
-    ]
-    contradictions.sort(
-        key=lambda c: max(c.first.published or _EPOCH, c.second.published or _EPOCH), reverse=True
-    )
-    everything = await run_in_threadpool(_changes, request)
+    found = await run_in_threadpool(page)
     return render(
         request,
         "changes.html",
         nav="What changed",
         title="What changed",
-        shifts=shifts,
-        contradictions=contradictions,
-        undated=found.undated,
-        actors=sorted({s.actor for s in everything.series}),
-        issues=sorted({s.issue for s in everything.series}),
+        shifts=found.shifts,
+        contradictions=found.contradictions,
+        undated=found.overview.undated,
+        actors=found.overview.actors,
+        issues=found.overview.issues,
         filters={"actor": actor or "", "issue": issue or "", "since": params.get("since", "")},
+        page_url=_linker("/changes", params),
     )
 
 

@@ -1,0 +1,178 @@
+"""Kept views (migration 0009, zopa.kept_views): what the dashboard reads from the database when cold is what
+a fresh computation gives, through new documents, re-extraction and deletion, and a copy made stale by a
+write is never served."""
+
+from __future__ import annotations
+
+import pickle
+from collections import OrderedDict
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import insert
+
+from tracking_fixtures import CODEBOOK, STORIES, articles
+from zopa import kept_views
+from zopa.codebook import Codebook, load_codebook
+from zopa.negotiation.view import negotiation_view, with_plan_and_scenario
+from zopa.pipeline import analyze_articles, extract_stored
+from zopa.records import Evidence
+from zopa.shifts import changes_from_db
+from zopa.store import aggregates, schema
+from zopa.store.codebooks import record_codebook
+from zopa.store.db import Database, open_db
+from zopa.store.documents import delete_document
+from zopa.store.evidence import replace_evidence
+from zopa.store.queries import find_document, list_positions
+
+_EPOCH = datetime(1900, 1, 1)
+FILTERS: list[dict[str, Any]] = [
+    {},
+    {"actor": "union"},
+    {"issue": "wages"},
+    {"actor": "authority", "issue": "wages"},
+    {"since": date(2026, 3, 10)},
+    {"limit": 2, "offset": 1},
+]
+
+
+@pytest.fixture(scope="module")
+def codebook() -> Codebook:
+    return load_codebook(CODEBOOK)
+
+
+def _current(db: Database, name: str) -> bool:
+    with db.connect() as conn:
+        return aggregates.kept_view(conn, name)[0]
+
+
+def _fresh_page(db: Database, codebook: Codebook, **f: Any) -> kept_views.ChangesPage:
+    """The page as the dashboard built it before views were kept: filter and sort the whole computation."""
+    changes = changes_from_db(db, codebook=codebook)
+    actor, issue, since = f.get("actor"), f.get("issue"), f.get("since")
+    limit, offset = f.get("limit", 1000), f.get("offset", 0)
+    found = changes.since(since)
+
+    def keep(item: Any) -> bool:
+        return (actor is None or item.actor == actor) and (issue is None or item.issue == issue)
+
+    shifts = sorted((s for s in found.shifts if keep(s)), key=lambda s: s.date, reverse=True)
+    contradictions = [
+        c for c in found.contradictions if keep(c) or (c.actor is None and not (actor or issue))
+    ]
+    contradictions.sort(
+        key=lambda c: max(c.first.published or _EPOCH, c.second.published or _EPOCH), reverse=True
+    )
+
+    def page(items: list[Any]) -> Any:
+        return kept_views.Page(
+            items=tuple(items[offset : offset + limit]), total=len(items), limit=limit, offset=offset
+        )
+
+    return kept_views.ChangesPage(
+        overview=kept_views.ChangesOverview(
+            undated=changes.undated,
+            actors=tuple(sorted({s.actor for s in changes.series})),
+            issues=tuple(sorted({s.issue for s in changes.series})),
+        ),
+        shifts=page(shifts),
+        contradictions=page(contradictions),
+    )
+
+
+def _assert_as_fresh(db: Database, codebook: Codebook) -> None:
+    for f in FILTERS:
+        args = {"limit": 1000, **f}
+        assert kept_views.changes_page(db, kept_views.reading_of(codebook), **args) == _fresh_page(
+            db, codebook, **args
+        ), f
+    kept = with_plan_and_scenario(kept_views.negotiation(db, kept_views.reading_of(codebook)))
+    assert kept.as_dict() == negotiation_view(db, codebook).as_dict()
+
+
+def test_kept_views_equal_a_fresh_computation_through_every_kind_of_write(
+    db_url: str, codebook: Codebook
+) -> None:
+    changes = kept_views.changes_name(kept_views.reading_of(codebook))
+    negotiation = kept_views.negotiation_name(kept_views.reading_of(codebook), kept_views.AnalysisOptions())
+    with open_db(db_url) as db:
+        record_codebook(db, codebook)  # what the dashboard reads the database with, and the views kept
+        stories = articles()
+        assert analyze_articles(stories[:3], db, codebook=codebook).ok
+        assert _current(db, changes) and _current(db, negotiation)  # kept by the ingest itself
+        _assert_as_fresh(db, codebook)
+
+        assert analyze_articles(stories[3:], db, codebook=codebook).ok  # more documents
+        assert _current(db, changes) and _current(db, negotiation)
+        page = kept_views.changes_page(db, kept_views.reading_of(codebook))
+        assert page.shifts.total > 0 and page.contradictions.total > 0  # the fixtures' known changes
+        _assert_as_fresh(db, codebook)
+
+        # evidence replaced outside the pipeline: the kept copies are stale and not served
+        doc = find_document(db, STORIES[-1].slug).id
+        assert list_positions(db, document=doc).items
+        replace_evidence(db, doc, Evidence(), codebook_hash="emptied")
+        assert not _current(db, changes) and not _current(db, negotiation)
+        _assert_as_fresh(db, codebook)  # computed again (and kept)
+        assert _current(db, changes) and _current(db, negotiation)
+
+        extract_stored(db, codebook, documents=[doc], force=True)  # re-extraction: refreshed
+        assert _current(db, changes) and _current(db, negotiation)
+        _assert_as_fresh(db, codebook)
+
+        with db.transaction() as conn:  # a deletion
+            delete_document(conn, find_document(db, STORIES[0].slug).id)
+        assert not _current(db, changes)
+        kept_views.refresh(db, codebook)
+        assert _current(db, changes) and _current(db, negotiation)
+        _assert_as_fresh(db, codebook)
+
+
+def test_a_view_computed_before_a_write_is_not_kept(sqlite_url: str, codebook: Codebook) -> None:
+    with open_db(sqlite_url) as db:
+        assert analyze_articles(articles()[:2], db, codebook=codebook).ok
+        with db.connect() as conn:
+            version = aggregates.data_version(conn)
+        assert analyze_articles(articles()[2:4], db, codebook=codebook).ok  # written meanwhile
+        with db.transaction() as conn:
+            assert not aggregates.keep_view(conn, "changes:test", version, "stale")
+            assert aggregates.keep_view(conn, "changes:test", aggregates.data_version(conn), "current")
+        with db.connect() as conn:
+            assert aggregates.kept_view(conn, "changes:test") == (True, "current")
+
+
+def test_a_kept_view_rebuilds_only_records(sqlite_url: str, codebook: Codebook) -> None:
+    """A database handed over by someone else cannot make a kept view run code: anything but zopa's records,
+    dates and numpy arrays is refused, and the view is computed again."""
+    with open_db(sqlite_url) as db:
+        assert analyze_articles(articles()[:2], db, codebook=codebook).ok
+        name = kept_views.changes_name(kept_views.reading_of(codebook))
+        with db.transaction() as conn:
+            version = aggregates.data_version(conn)
+            conn.execute(schema.kept_views.delete())
+            conn.execute(
+                insert(schema.kept_views),
+                {"name": name, "version": version, "value": pickle.dumps(OrderedDict(a=1))},
+            )
+        with db.connect() as conn:
+            assert aggregates.kept_view(conn, name) == (False, None)
+        assert kept_views.changes_page(db, kept_views.reading_of(codebook)) == _fresh_page(
+            db, codebook, limit=25
+        )
+
+
+def test_the_changes_page_lists_one_page_of_the_kept_view(sqlite_url: str, codebook: Codebook) -> None:
+    from web_fixtures import web_client
+    from zopa.web.app import create_app
+
+    with open_db(sqlite_url) as db:
+        assert analyze_articles(articles(), db, codebook=codebook).ok
+        expected = kept_views.changes_page(db, kept_views.reading_of(codebook))
+    app = create_app(sqlite_url, codebook=CODEBOOK)
+    with web_client(app) as client:
+        html = client.get("/changes").text
+        assert f"({expected.shifts.total}, newest first)" in html
+        assert html.count('class="evidence shift"') == len(expected.shifts.items)
+        assert client.get("/api/v1/negotiation").status_code == 200
+    app.state.db.close()
