@@ -35,6 +35,7 @@ from zopa.store.queries import Page
 
 if TYPE_CHECKING:
     from zopa.codebook import Codebook
+    from zopa.negotiation.summary import AnswerSummary
     from zopa.negotiation.view import NegotiationView
     from zopa.store.db import Database
 
@@ -264,6 +265,14 @@ def negotiation(db: Database, read: Reading, options: AnalysisOptions | None = N
     if opts == AnalysisOptions():
         _keep(db, name, version, view, [])
     return view  # type: ignore[no-any-return]
+
+
+def kept_summary(db: Database, read: Reading) -> AnswerSummary | None:
+    """The answer summary of the kept negotiation view when it is current (what ``zopa analyze`` prints
+    after its refresh, without computing it twice), else None."""
+    with db.connect() as conn:
+        hit, view = aggregates.kept_view(conn, negotiation_name(read, AnalysisOptions()))
+    return view.summary if hit else None  # type: ignore[no-any-return]
 
 
 def actor_names(db: Database, read: Reading) -> dict[str, str]:

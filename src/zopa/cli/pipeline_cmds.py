@@ -116,6 +116,7 @@ def analyze_cmd(
 
     Example: zopa analyze ../shared/seeds --db zopa.db; zopa analyze news/ --engine ray --workers 8
     """
+    from zopa import kept_views
     from zopa.negotiation.summary import answer_summary
     from zopa.pipeline import AnalyzeOptions, analyze
 
@@ -138,7 +139,11 @@ def analyze_cmd(
             ),
         )
     read_any = bool(report.ingest.documents)
-    summary = answer_summary(database, book) if read_any else None
+    summary = None
+    if read_any:  # the refresh that ends the analysis kept it; computed here only when it could not
+        summary = kept_views.kept_summary(database, kept_views.reading_of(book)) or answer_summary(
+            database, book
+        )
     if as_json:
         print_json(report.as_dict() | {"ok": report.ok, "summary": summary.as_dict() if summary else None})
     elif read_any:
