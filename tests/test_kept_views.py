@@ -162,6 +162,25 @@ def test_a_kept_view_rebuilds_only_records(sqlite_url: str, codebook: Codebook) 
         )
 
 
+def test_a_kept_view_naming_another_module_imports_nothing(sqlite_url: str, codebook: Codebook) -> None:
+    """The module a stored pickle names is checked before it is imported: importing one may run code."""
+    import sys
+
+    assert "this" not in sys.modules  # the standard library module that prints on import
+    with open_db(sqlite_url) as db:
+        assert analyze_articles(articles()[:1], db, codebook=codebook).ok
+        name = kept_views.changes_name(kept_views.reading_of(codebook))
+        with db.transaction() as conn:
+            version = aggregates.data_version(conn)
+            conn.execute(schema.kept_views.delete())
+            conn.execute(
+                insert(schema.kept_views), {"name": name, "version": version, "value": b"cthis\ns\n."}
+            )
+        with db.connect() as conn:
+            assert aggregates.kept_view(conn, name) == (False, None)
+    assert "this" not in sys.modules
+
+
 def test_the_changes_page_lists_one_page_of_the_kept_view(sqlite_url: str, codebook: Codebook) -> None:
     from web_fixtures import web_client
     from zopa.web.app import create_app
