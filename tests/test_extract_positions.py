@@ -103,7 +103,7 @@ def test_reported_must_is_the_reporters_demand() -> None:
 
 def test_a_stance_that_is_the_object_of_another_is_its_content() -> None:
     # "Russia rejects Ukraine's demand for X" is Russia's rejection of X; Ukraine is only reported to hold it
-    body = "Zelenskyy rejected the U.S. push for Ukraine to cede control of Donetsk."
+    body = "Zelenskyy turned down the U.S. pressure for Ukraine to hand over Donetsk."
     got = {p.actor: p for p in positions(body)}
     ukraine, us = got["ukraine"], got["united-states"]
     assert (ukraine.issue, ukraine.stance, ukraine.rejected_value, ukraine.value) == (
@@ -120,10 +120,10 @@ def test_a_stance_that_is_the_object_of_another_is_its_content() -> None:
 
 
 def test_hypotheticals_and_non_actor_subjects_are_not_positions() -> None:
-    assert not triples("But he can't make Putin accept a ceasefire.")
+    assert not triples("Still, he cannot get Putin to accept a ceasefire.")
     assert not triples("If the opposing side refuses a ceasefire, analysts expect more fighting.")
     # a report about what could happen is a statement at most, never an acceptance
-    assert triples("Zelenskyy said the draft plan could be finalized within days.") <= {
+    assert triples("Zelenskyy said the draft plan might be settled in a week.") <= {
         ("ukraine", "peace-plan", "statement")
     }
     assert not triples("Russian territory was hit by drones on Sunday.")
@@ -136,7 +136,7 @@ def test_adjective_counts_only_before_a_people_noun() -> None:
 def test_list_under_a_lead_in_gives_each_item() -> None:
     body = (
         "Putin’s terms for peace haven’t changed:\n\n"
-        "  • Recognition of Crimea\n  • Ukraine must abandon its NATO bid\n  • No NATO troops in Ukraine"
+        "  • Crimea recognised as Russian\n  • Ukraine to give up joining NATO\n  • No NATO troops in Ukraine"
     )
     got = triples(body)
     assert {
@@ -151,7 +151,7 @@ def test_headings_are_not_positions() -> None:
 
 
 def test_no_deal_statements_are_threats() -> None:
-    got = triples("He emphasized that military force would be used if talks fail, Putin said.")
+    got = triples("He stressed that Russia would take the land by force if the talks fail, Putin said.")
     assert ("russia", "no-deal-alternative", "threat") in got
 
 

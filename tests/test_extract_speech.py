@@ -24,9 +24,9 @@ def statements(text: str) -> list[tuple[str | None, str, str]]:
             "Russia would keep fighting until its goals are met",
         ),
         (
-            "Putin warned on Wednesday that military force would be used if talks fail.",
+            "Putin warned on Friday that the army would settle it if the talks broke down.",
             "putin",
-            "military force would be used if talks fail",
+            "the army would settle it if the talks broke down",
         ),
         (
             "Zelenskyy insisted Ukraine would never give up the eastern regions.",
@@ -68,17 +68,17 @@ def test_pronoun_speaker_resolved_to_person_in_focus() -> None:
 
 
 def test_possessive_speech_noun_gives_the_speaker() -> None:
-    text = "Putin’s remarks suggest that Moscow remains unconvinced by the American pressure."
+    text = "Putin’s remarks indicate that Moscow is not persuaded by the pressure from Washington."
     assert statements(text)[0][0] == "putin"
 
 
 def test_leading_participle_clause_takes_the_main_subject() -> None:
-    text = "Putin met the generals. By reiterating that these regions must be ceded, he hardened his stance."
-    assert statements(text) == [("putin", "reiterating", "these regions must be ceded")]
+    text = "Putin met generals. By reiterating that the four provinces are Russian, he hardened his stance."
+    assert statements(text) == [("putin", "reiterating", "the four provinces are Russian")]
 
 
 def test_nouns_that_look_like_verbs_are_not_statements() -> None:
-    assert statements("Moscow’s core demands remain unchanged despite pressure from the West.") == []
+    assert statements("Moscow’s main conditions stand unchanged after a week of pressure.") == []
     assert statements("Russia’s demands appear firmly entrenched after the meeting in Geneva.") == []
 
 
@@ -152,5 +152,5 @@ def test_subject_is_not_taken_across_a_clause() -> None:
 
 
 def test_possessive_with_a_modified_speech_noun() -> None:
-    text = "Putin’s latest comments make clear that Moscow is prepared to sustain the conflict."
-    assert statements(text) == [("putin", "make clear", "Moscow is prepared to sustain the conflict")]
+    text = "Putin’s latest comments make clear that Moscow will keep up the pressure for years."
+    assert statements(text) == [("putin", "make clear", "Moscow will keep up the pressure for years")]

@@ -12,7 +12,7 @@ found with the codebook (``Mention.actor`` is a codebook id or ``"ner:<Name>"``)
 * The speaker is the subject of the reporting verb: in a parsed sentence, the verb's nominal subject (through
   conjoined verbs, "went on to say", "saying", relative clauses, "according to X", the agent of a passive),
   resolved to a mention: a person named in apposition to a role noun ("Their press aide, John Doe,
-  said"), the possessor of a speech noun ("Putin's remarks suggest"), the body a spokesman speaks for, a
+  said"), the possessor of a speech noun ("the envoy's remarks indicate"), the body a spokesman speaks for, a
   person entity, or a capitalised name; elsewhere, the nearest mention before the verb in its clause or
   right after it.
 * A pronoun (he/she) or a definite role description ("the senator") resolves to the most salient compatible
@@ -69,7 +69,7 @@ _FULL_NAME = re.compile(r"\b[A-Z][a-z'’-]+\s+(?:[A-Z]\.\s+)?[A-Z][a-z'’-]+")
 _NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS", "JJ", "JJR", "JJS", "CD"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
-_NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # "Smith", "O’Donnell", "Kelleher-Vergantini"
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # "Smith", "O’Donnell", "Lloyd-Hughes"
 # Dependencies through which a verb without a subject takes the subject of the verb it hangs on:
 # "said ... and added", "went on to say", "..., saying", "spoke, adding".
 _CLIMB = frozenset({"conj", "xcomp", "advcl", "dep"})
@@ -386,11 +386,11 @@ class Attributor:
             return None
         possessive = bool(_POSSESSIVE.search(best_text(self, best)))
         if verb.form in lex.noun_like and verb.token < 0 and (len(gap_words) > 2 or possessive):
-            return None  # "Moscow's core demands remain": a noun, not a verb
+            return None  # "Kyiv's main conditions stand": a noun, not a verb
         if possessive and not any(w in lex.speech_nouns for w in gap_words[:3]):
             if gap_words and gap_words[0] in lex.speaks_for and not best.person and len(gap_words) <= 3:
                 return best  # "the Kremlin's spokesman said": someone speaking for the possessor
-            return None  # "Trump's push for peace has added ...": the possessor is not the subject
+            return None  # "the envoy's drive for a deal has brought ...": the possessor is not the subject
         # Prefer a person named in the same noun phrase ("Russian President Vladimir Putin", "Putin's"), or
         # the person whose appositive holds it ("Jane Roe, the Ruritanian envoy, said").
         if not best.person:
@@ -626,7 +626,7 @@ class Attributor:
                             if owner:
                                 return owner[0]
             if lower in lex.speaks_for:
-                # "the Mofcom spokesperson", "a Kremlin spokesman": the body named before the noun
+                # "the ministry spokesperson", "a Kremlin spokesman": the body named before the noun
                 for child in head.children:
                     if child.dep_ == "compound":
                         at = base + child.idx

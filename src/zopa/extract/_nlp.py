@@ -82,7 +82,7 @@ class Paragraph:
     start: int
     end: int
     text: str
-    bullet: bool = False  # a list item ("• Recognition of Crimea")
+    bullet: bool = False  # a list item ("• Lift the blockade")
     heading: bool = False  # a short line without final punctuation (a heading, a byline, a caption)
 
     @property

@@ -535,7 +535,7 @@ def _shared_surnames(ctx: DocContext, by_surname: dict[str, list[tuple[int, str]
     return out
 
 
-_NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # "Smith", "O’Donnell", "Kelleher-Vergantini"
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # "Smith", "O’Donnell", "Lloyd-Hughes"
 _ORG_OF = re.compile(r"^(?:['’]s)?\s+$")
 _AFFILIATION_AFTER = re.compile(r"^,\s+(?:the\s+|a\s+|an\s+)?$")
 

@@ -341,14 +341,14 @@ class _Sentence:
             picks = covering
             if not picks and (body or not head_only):
                 # its compound or possessive ("the Kremlin's spokesman", "Moscow's finance ministry"), all of
-                # them when coordinated ("U.S. and Ukrainian officials")
+                # them when coordinated ("French and German diplomats")
                 before = [m for m in inside if m.end <= at and self.start_of(head.left_edge) <= m.start]
                 picks = before[:1]
                 for m in before[1:]:
                     if re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", self.ctx.text[picks[-1].end : m.start]):
                         picks.append(m)
             if not picks and head.lower_ in self.cues.document_words:
-                # "his 10-point peace plan includes calls for ...": the document's owner holds what it says
+                # "her five-point plan asks for ...": the document's owner holds what it says
                 for c in head.children:
                     if c.dep_ in {"poss", "compound", "amod"} and c.i < head.i:
                         got = self._possessor(c)
@@ -358,13 +358,13 @@ class _Sentence:
                 if out:
                     continue
             if not picks and body:
-                # "a spokesperson for China's commerce ministry", "the head of the Russian delegation"
+                # "a spokesperson for China's commerce ministry", "the chief of the Polish team"
                 preps = [c for c in head.children if c.dep_ == "prep" and c.lower_ in {"of", "for", "from"}]
                 for prep in preps:
                     picks = self._mentions_in(prep)[:1]
                     if picks:
                         break
-                # "countries like Italy and Poland", "allies such as France": the ones named as examples
+                # "states like Spain and Greece", "allies such as France": the ones named as examples
                 for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in _EXAMPLE_PREPS):
                     if not picks:
                         picks = self._mentions_in(prep)
@@ -497,7 +497,7 @@ class _Sentence:
         token = pred.token
         if self.in_condition(token):
             return "condition"  # "if Kyiv pulls back", "as soon as Kyiv declares": not a stance of its own
-        # a noun cue: the content of a stance it is the object of ("rejected the U.S. push for ..."), else
+        # a noun cue: the content of a stance it is the object of ("turned down the EU's call for ..."), else
         # its possessor, else the subject of the light verb it is the object of ("made a proposal")
         if token.dep_ in _NOMINAL and token.i == pred.head.i and not self._is_verbal(token):
             if token.dep_ in _OBJECT_DEPS:
@@ -517,7 +517,7 @@ class _Sentence:
                     return "content"
             owners = list(token.children)
             if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.i != token.head.i:
-                owners += list(token.head.head.children)  # "the Kremlin's list of demands"
+                owners += list(token.head.head.children)  # "the union's list of demands"
             for child in owners:
                 if child.dep_ in {"poss", "compound", "amod", "nmod"} and child.i < token.i:
                     got = self._possessor(child)
@@ -556,7 +556,7 @@ class _Sentence:
                     and pred.stance != "threat"
                     and self._hypothetical(t.head, any_neg=True)
                 ):
-                    return "hedged"  # "he can't make Putin accept ...": a hypothetical about another
+                    return "hedged"  # "she cannot get Kyiv to agree ...": a hypothetical about another
                 if got:
                     pred.holders, pred.holder_verb = got, t
                     return "ok"
@@ -587,7 +587,7 @@ class _Sentence:
                     return "ok"
             hypothetical_above = self._hypothetical(t.head, any_neg=True)
             if t.dep_ in {"ccomp", "xcomp"} and pred.stance != "threat" and hypothetical_above:
-                return "hedged"  # "he can't make Putin accept ...": a hypothetical about another
+                return "hedged"  # "she cannot get Kyiv to agree ...": a hypothetical about another
             t = t.head
         got = self.first_person()  # a cue inside a quotation or a report with no subject of its own
         if got:
@@ -925,7 +925,7 @@ def _sentence_claims(
         specific = [h for h in in_scope if h.key not in cues.catch_all]
         if specific:
             # a catch-all issue gives way to a specific one, unless it is the object of an action of its
-            # own ("ready to stop hostilities and begin negotiations": two things offered)
+            # own ("willing to halt strikes and open talks": two things offered)
             in_scope = specific + [
                 h for h in in_scope if h.key in cues.catch_all and _own_action(reader, h, specific)
             ]
@@ -1089,7 +1089,7 @@ def _point(
                 after_to = bool(_POINT_REACHED.search(text[max(0, m.start() - 16) : m.start()]))
                 found.append((measure[0].value_of(quantity), after_to))
         if found:
-            # "cut to 30% from 145%", "from 57% to 47%": the figure after "to" is where it goes, else the last
+            # "cut to 30% from 145%", "from 80% to 60%": the figure after "to" is where it goes, else the last
             targets = [v for v, after_to in found if after_to]
             return targets[-1] if targets else found[-1][0]
     found_anchors: list[tuple[float, int, int]] = []  # (value, start, end)

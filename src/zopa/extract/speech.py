@@ -11,7 +11,7 @@ A statement is a reporting verb with a speaker and a complement, outside quotati
   statement.
 
 The speaker is the subject of the verb: the nearest actor mention before it in the clause (a possessive
-counts: "Putin's remarks suggest that ..."), a pronoun resolved to the person in focus, the subject after a
+counts: "the envoy's remarks indicate that ..."), a pronoun resolved to the person in focus, the subject after
 leading participle clause ("By reiterating that ..., he ..."), or the verb's subject in the dependency parse.
 Nested reports inside a statement's content are part of it. Grammar only; names come from the mentions.
 """
