@@ -532,7 +532,7 @@ def test_a_two_word_sentence_with_its_speaker_is_a_quote() -> None:
 def test_a_spokesperson_speaks_for_the_body_introduced_with_them() -> None:
     text = (
         "The Kremlin's press office answered on Friday.\n\n"
-        "“There will be no new round before the spring,” the spokesperson said."
+        "“There will be no new round before the spring,” the spokesperson told reporters."
     )
     assert quotes(text)[0][1] == "russia"
 

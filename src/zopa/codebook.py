@@ -170,7 +170,7 @@ class Issue(_Model):
     anchors: tuple[Anchor, ...] = ()
     measure: Measure | None = None  # numbers with a unit that place a statement on the scale
     # The point a demand, offer, acceptance or plan means when its words name the issue and no point on it
-    # ("agreed to a ceasefire": the ceasefire itself); a rejection of it turns that point down. Leave it out
+    # ("accepted a truce": the truce itself); a rejection of it turns that point down. Leave it out
     # where naming the issue says nothing of the point ("sanctions" alone: kept or lifted?).
     plain_value: Score | None = None
     status_quo: Score | None = None

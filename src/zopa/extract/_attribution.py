@@ -634,7 +634,7 @@ class Attributor:
                         if owner:
                             return owner[0]
             if lower in lex.speaks_for and not any(m.start <= head_at for m in phrase if not m.person):
-                # "the spokesperson said": whom the spokesperson was introduced as speaking for
+                # a later bare "spokesperson": whom that role was introduced as speaking for
                 body = self.salience.spoken_for(head_at)
                 if body is not None:
                     return body
