@@ -195,3 +195,124 @@ def test_the_changes_page_lists_one_page_of_the_kept_view(sqlite_url: str, codeb
         assert html.count('class="evidence shift"') == len(expected.shifts.items)
         assert client.get("/api/v1/negotiation").status_code == 200
     app.state.db.close()
+
+
+# --- incremental refresh (migration 0010) -------------------------------------------------------------------
+
+ACTORS = [f"party-{n}" for n in range(6)]
+ISSUES = [f"issue-{n}" for n in range(5)]  # 30 (party, issue) pairs
+
+
+def _generated(n: int, pair: tuple[str, str], quote: str) -> Any:
+    """Article ``n`` (one day apart) with two positions of one party on one issue and one quote."""
+    from zopa.records import Article, Position, Quote
+
+    text = (
+        f"Report {n} from the talks. {quote}\n\nThe delegation set out its position on the issue today.\n\n"
+        f"Officials said the proposal would be discussed again next week in round {n}."
+    )
+    paragraph = text.split("\n\n")
+    a = len(paragraph[0]) + 2
+    b = a + len(paragraph[1])
+    article = Article(
+        source=f"generated/{n}.txt",
+        title=f"Round {n} of the talks",
+        text=text,
+        raw=text,
+        outlet=f"Outlet {n % 7}",
+        published=datetime(2026, 1, 1) + (datetime(2026, 1, 2) - datetime(2026, 1, 1)) * n,
+        format="text",
+        content_hash=f"{n:064x}",
+    )
+    start = text.index(quote)
+    evidence = Evidence(
+        quotes=(Quote(speaker=f"person-{n % 7}", text=quote, start=start, end=start + len(quote), cue="said"),),
+        positions=tuple(
+            Position(
+                actor=pair[0],
+                issue=pair[1],
+                stance=stance,
+                value=value,
+                evidence=text[a:b],
+                start=a,
+                end=b,
+            )
+            for stance, value in (("demand", float((n * 37) % 100)), ("reject", None))
+        ),
+        extractors={"positions": "test.v1"},
+    )
+    return article, evidence
+
+
+def _store(db: Database, numbers: range, quote: Any) -> None:
+    from zopa.pipeline import AnalyzeOptions, prepare_article, store_batch
+
+    options = AnalyzeOptions()
+    batch = []
+    for n in numbers:
+        pair = (ACTORS[n % len(ACTORS)], ISSUES[(n // len(ACTORS)) % len(ISSUES)])
+        article, evidence = _generated(n, pair, quote(n))
+        batch.append(prepare_article(article, options, evidence=evidence))
+    store_batch(db, batch, options, codebook=None, codebook_hash="generated")
+
+
+def test_a_refresh_recomputes_only_what_an_ingest_touched(
+    sqlite_url: str, codebook: Codebook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Into 300 stored articles over 30 parties and issues, one more article: the refresh recomputes its
+    party and issue and the misattributed quotes, writes only their rows, and equals a fresh computation."""
+    import zopa.corroborate
+    import zopa.shifts
+    from sqlalchemy import event
+
+    from zopa.negotiation.evidence import load_statements
+
+    def quote(n: int) -> str:  # every 25th article repeats one quote, under another speaker
+        return "We will not sign anything that gives away the valley" if n % 25 == 0 else f"Statement {n} alone"
+
+    with open_db(sqlite_url) as db:
+        record_codebook(db, codebook)
+        _store(db, range(300), quote)
+        kept_views.refresh(db, codebook)
+        _assert_as_fresh(db, codebook)
+
+        recomputed: list[tuple[str | None, str | None]] = []
+        sourced: list[int] = []
+        real_changes, real_sources = zopa.shifts.changes_from_db, zopa.corroborate.independent_sources
+
+        def changes_of(*args: Any, **kw: Any) -> Any:
+            recomputed.append((kw.get("actor"), kw.get("issue")))
+            return real_changes(*args, **kw)
+
+        def sources_of(db: Database, rows: Any, **kw: Any) -> Any:
+            sourced.append(len(rows))
+            return real_sources(db, rows, **kw)
+
+        monkeypatch.setattr(zopa.shifts, "changes_from_db", changes_of)
+        monkeypatch.setattr(kept_views, "changes_from_db", changes_of)
+        monkeypatch.setattr(zopa.corroborate, "independent_sources", sources_of)
+        written: dict[str, int] = {}
+
+        def count(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool) -> None:
+            for table in ("kept_items", "kept_parts"):
+                if statement.startswith(f"INSERT INTO {table}"):
+                    written[table] = written.get(table, 0) + (len(params) if many else 1)
+
+        _store(db, range(300, 301), quote)  # party-0 on issue-0, and the repeated quote
+        event.listen(db.engine, "before_cursor_execute", count)
+        kept_views.refresh(db, codebook)
+        event.remove(db.engine, "before_cursor_execute", count)
+
+        assert recomputed == [("party-0", "issue-0")]  # one part of 30, through changes_from_db
+        statements = load_statements(db)
+        own_statements = [r for r in statements if (r.position.actor, r.position.issue) == ("party-0", "issue-0")]
+        assert sourced == [len(own_statements)]  # that part's statements corroborated, no other's
+        assert 10 * len(own_statements) < len(statements)
+        page = kept_views.changes_page(db, kept_views.reading_of(codebook), actor="party-0", issue="issue-0")
+        speaker = kept_views.changes_page(db, kept_views.reading_of(codebook), actor=None, limit=1000)
+        misattributed = [c for c in speaker.contradictions.items if c.change == "speaker"]
+        assert misattributed  # the repeated quote under several speakers
+        own = page.shifts.total + page.contradictions.total
+        # the items of that part and of the misattributed quotes; its part, the quotes' and the two marks
+        assert written == {"kept_items": own + len(misattributed), "kept_parts": 2 + 1 + 2}
+        _assert_as_fresh(db, codebook)

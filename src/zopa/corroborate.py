@@ -533,6 +533,13 @@ def _quote_item(q: QuoteRow) -> Carrier:
     )
 
 
+def quote_keys(text: str, options: CorroborateOptions | None = None) -> list[str]:
+    """The keys that propose a quote for comparison with another (none when it is too short to compare):
+    quotes that share none are never grouped (:mod:`zopa.store.aggregates` keeps them per quote)."""
+    words = _words(text)
+    return _text_keys(words) if len(words) >= (options or CorroborateOptions()).min_quote_words else []
+
+
 def _quote_clusters(quotes: Sequence[QuoteRow], options: CorroborateOptions) -> list[list[QuoteRow]]:
     """Quotes with near-identical words (any speaker), two or more to a cluster."""
     usable = [q for q in quotes if len(_words(q.text)) >= options.min_quote_words]

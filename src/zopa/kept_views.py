@@ -12,6 +12,17 @@ and kept when the database is writable. Answers read from a kept view are the on
 
 Only the default analysis options are kept; other Monte Carlo settings are computed per request (their
 forecasts are stored) and cached by the web application as before.
+
+A refresh costs what was written since the view was kept, not the whole database: both views are made of
+**parts**, one per party and issue (claims are grouped, copies found and shifts tracked within one party and
+issue) and one for the misattributed quotes. The write path records the data version that last wrote each
+party and issue (:func:`zopa.store.aggregates.changed_pairs`); a refresh recomputes those parts only and keeps
+the others' results (their shifts and contradictions, their statements' independent sources), and looks for
+misattributed quotes among the quotes that share a copy key with another
+(:func:`zopa.store.aggregates.shared_quote_ids`). The negotiation is then built from every statement (its
+time decay, salience and BATNAs read across issues), with no corroboration left to run. A deletion
+recomputes everything. Whole or in parts, what is kept equals a fresh computation
+(``tests/test_kept_views.py``).
 """
 
 from __future__ import annotations
@@ -20,7 +31,7 @@ import functools
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,7 +40,7 @@ from zopa import __version__
 from zopa.errors import CodebookError, StorageError
 from zopa.negotiation.analysis import AnalysisOptions
 from zopa.records import _Record
-from zopa.shifts import Changes, Contradiction, Shift, changes_from_db  # also what a kept page unpickles
+from zopa.shifts import Changes, Contradiction, Shift, changes_from_db, track  # also what a page unpickles
 from zopa.store import aggregates
 from zopa.store.queries import Page
 
@@ -40,6 +51,10 @@ if TYPE_CHECKING:
     from zopa.store.db import Database
 
 _EPOCH = datetime(1900, 1, 1)
+QUOTES = "\U0010ffff"  # the part of the misattributed quotes: after every party and issue
+_COMPLETE = ""  # the part that says at which data version the kept parts were all current
+QUOTES_PAIR = aggregates.QUOTES_PAIR  # how changed_pairs names it (a write of quotes)
+_IDS_PER_QUERY = 20_000
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -114,12 +129,25 @@ def _version(db: Database) -> int:
         return aggregates.data_version(conn)
 
 
-def _keep(db: Database, name: str, version: int, value: Any, listing: list[aggregates.KeptItem]) -> None:
+def _keep(
+    db: Database,
+    name: str,
+    version: int,
+    value: Any,
+    listing: list[aggregates.KeptItem],
+    *,
+    parts: dict[str, Any] | None = None,
+    replace: set[str] | None = None,
+) -> bool:
+    """Keep a view (False when the database is read-only or was written since ``version``)."""
+    if parts is not None:
+        parts = {**parts, _COMPLETE: version}
+        replace = None if replace is None else replace | {_COMPLETE}
     try:
         with db.transaction() as conn:
-            aggregates.keep_view(conn, name, version, value, listing)
+            return aggregates.keep_view(conn, name, version, value, listing, parts=parts, replace=replace)
     except StorageError:  # a read-only database (a server without a token): computed per process instead
-        pass
+        return False
 
 
 # --- what changed ----------------------------------------------------------------------------------------
@@ -138,18 +166,16 @@ def _contradiction_at(c: Contradiction) -> datetime:
     return max(c.first.published or _EPOCH, c.second.published or _EPOCH)
 
 
-def _overview(changes: Changes) -> ChangesOverview:
-    return ChangesOverview(
-        undated=changes.undated,
-        actors=tuple(sorted({s.actor for s in changes.series})),
-        issues=tuple(sorted({s.issue for s in changes.series})),
-    )
+def part_of(actor: str | None, issue: str | None) -> str:
+    """The part a party and issue's items belong to (code point order is (party, issue) order)."""
+    return QUOTES if actor is None or issue is None else f"{actor}\x01{issue}"
 
 
 def _listing(changes: Changes) -> list[aggregates.KeptItem]:
     shifts = [
         aggregates.KeptItem(
             kind="shift",
+            part=part_of(s.actor, s.issue),
             value=s,
             actor=s.actor,
             issue=s.issue,
@@ -161,6 +187,7 @@ def _listing(changes: Changes) -> list[aggregates.KeptItem]:
     contradictions = [
         aggregates.KeptItem(
             kind="contradiction",
+            part=part_of(c.actor, c.issue),
             value=c,
             actor=c.actor,
             issue=c.issue,
@@ -191,7 +218,8 @@ def _page(
         and (issue is None or it.issue == issue)
         and (since is None or (it.day is not None and it.day >= since))
     ]
-    chosen.sort(key=lambda it: it.sort_at, reverse=True)  # stable: ties keep the computed order
+    chosen.sort(key=lambda it: it.part)  # stable: each part in its computed order
+    chosen.sort(key=lambda it: it.sort_at, reverse=True)  # ties by part, as kept_items orders them
     return Page(
         items=tuple(it.value for it in chosen[offset : offset + limit]),
         total=len(chosen),
@@ -200,10 +228,104 @@ def _page(
     )
 
 
-def computed_changes(db: Database, codebook: Codebook) -> tuple[int, Changes]:
-    """The data version, then what changed computed from the rows at that version."""
-    version = _version(db)
-    return version, changes_from_db(db, codebook=codebook)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Parts:
+    """What a refresh computed: per part its results (``found``) and kept listing items; ``replace``: the
+    parts recomputed (None: all of them)."""
+
+    version: int
+    found: dict[str, Any]
+    listing: list[aggregates.KeptItem]
+    replace: set[str] | None
+
+
+def _stale(db: Database, name: str) -> tuple[int, set[tuple[str, str]] | None, dict[str, Any]]:
+    """The current data version, the pairs written since the parts of view ``name`` were last all current
+    (None: recompute all) and the parts kept with it."""
+    with db.connect() as conn:
+        version = aggregates.data_version(conn)
+        parts = aggregates.kept_parts(conn, name)
+        kept_at = parts.pop(_COMPLETE, None)
+        dirty = aggregates.changed_pairs(conn, kept_at) if isinstance(kept_at, int) else None
+    return version, dirty, parts if dirty is not None else {}
+
+
+def _pair_changes(changes: Changes, a: str, i: str) -> tuple[int, bool]:
+    return changes.undated, any(s.actor == a and s.issue == i for s in changes.series)
+
+
+def _changes_parts(
+    db: Database, codebook: Codebook, name: str, *, whole: bool = False
+) -> tuple[_Parts, ChangesOverview]:
+    """What changed, recomputed for the parties and issues written since the view was kept (all of them
+    when it was not, or with ``whole``) and the misattributed quotes when quotes were written."""
+    from zopa.corroborate import corroborate, corroborate_db
+    from zopa.store.tracking import document_sources
+
+    version, dirty, kept = _stale(db, name)
+    if whole:
+        dirty, kept = None, {}
+    found: dict[str, Any] = {}
+    listing: list[aggregates.KeptItem] = []
+    if dirty is None:
+        every = corroborate_db(db, codebook=codebook)
+        claims: dict[tuple[str, str], list[Any]] = {}
+        for group in every.claims:
+            claims.setdefault((group.actor, group.issue), []).append(group)
+        for (a, i), its in sorted(claims.items()):
+            part = track(replace(every, claims=tuple(its), quotes=(), conflicts=()), actor=a, issue=i)
+            found[part_of(a, i)] = _pair_changes(part, a, i)
+            listing += _listing(part)
+        quoted = track(replace(every, claims=(), quotes=()))
+    else:
+        for a, i in sorted(dirty - {QUOTES_PAIR}):
+            part = changes_from_db(db, codebook=codebook, actor=a, issue=i)
+            found[part_of(a, i)] = _pair_changes(part, a, i)
+            listing += _listing(part)
+        quoted = None
+        if QUOTES_PAIR in dirty:
+            with db.connect() as conn:
+                shared = sorted(aggregates.shared_quote_ids(conn))
+            quotes = _newest_first(
+                [
+                    row
+                    for start in range(0, len(shared), _IDS_PER_QUERY)
+                    for row in _quotes(db, shared[start : start + _IDS_PER_QUERY])
+                ]
+            )
+            quoted = track(corroborate((), quotes, lambda ids: document_sources(db, ids), codebook=codebook))
+    if quoted is not None:
+        found[QUOTES] = (0, False)
+        listing += _listing(quoted)
+    replace_parts = None if dirty is None else set(found) | {part_of(a, i) for a, i in dirty - {QUOTES_PAIR}}
+    merged = {**kept, **found} if dirty is not None else found
+    merged = {k: v for k, v in merged.items() if v[0] or v[1] or k == QUOTES}
+    overview = ChangesOverview(
+        undated=sum(v[0] for v in merged.values()),
+        actors=tuple(sorted({k.split("\x01")[0] for k, v in merged.items() if v[1]})),
+        issues=tuple(sorted({k.split("\x01")[1] for k, v in merged.items() if v[1]})),
+    )
+    return _Parts(version=version, found=found, listing=listing, replace=replace_parts), overview
+
+
+def _quotes(db: Database, ids: list[int]) -> list[Any]:
+    from zopa.store.queries import list_quotes
+
+    return list(list_quotes(db, ids=ids, include_duplicates=True).items) if ids else []
+
+
+def _newest_first(rows: list[Any]) -> list[Any]:
+    """Quotes in the order every listing gives them (newest document first, then by place in it)."""
+    rows.sort(key=lambda r: (r.start, r.id))
+    rows.sort(key=lambda r: r.document, reverse=True)
+    rows.sort(key=lambda r: (r.published is not None, r.published or datetime.min), reverse=True)
+    return rows
+
+
+def changes_parts(db: Database, read: Reading, *, whole: bool = False) -> tuple[_Parts, ChangesOverview]:
+    """What changed for the data as it is now: the parts written since the view was kept (every part when
+    it was not, or with ``whole``) and the overview of all of them."""
+    return _changes_parts(db, read.load(), changes_name(read), whole=whole)
 
 
 def changes_page(
@@ -215,10 +337,10 @@ def changes_page(
     since: date | None = None,
     limit: int = 25,
     offset: int = 0,
-    compute: Callable[[], tuple[int, Changes]] | None = None,
+    compute: Callable[[], tuple[_Parts, ChangesOverview]] | None = None,
 ) -> ChangesPage:
     """One page of what changed, from the kept view when it is current, else computed (``compute``, default
-    :func:`computed_changes`) and kept."""
+    :func:`changes_parts`) and kept."""
     name = changes_name(read)
     filters: dict[str, Any] = {
         "actor": actor,
@@ -227,24 +349,35 @@ def changes_page(
         "limit": limit,
         "offset": offset,
     }
+    found = _kept_page(db, name, filters)
+    if found is not None:
+        return found
+    parts, overview = compute() if compute is not None else changes_parts(db, read)
+    kept = _keep(db, name, parts.version, overview, parts.listing, parts=parts.found, replace=parts.replace)
+    if parts.replace is not None:  # the other parts are in the database only: read the page from there
+        found = _kept_page(db, name, filters) if kept else None
+        if found is not None:
+            return found
+        parts, overview = changes_parts(db, read, whole=True)  # not kept (a read-only database): all of it
+    return ChangesPage(
+        overview=overview,
+        shifts=_page(parts.listing, "shift", **filters),
+        contradictions=_page(parts.listing, "contradiction", **filters),
+    )
+
+
+def _kept_page(db: Database, name: str, filters: dict[str, Any]) -> ChangesPage | None:
     with db.connect() as conn:
         hit, overview = aggregates.kept_view(conn, name)
-        if hit:
-            pages = {}
-            for kind in ("shift", "contradiction"):
-                values, total = aggregates.kept_items(conn, name, kind, **filters)
-                pages[kind] = Page(items=tuple(values), total=total, limit=limit, offset=offset)
-            return ChangesPage(
-                overview=overview, shifts=pages["shift"], contradictions=pages["contradiction"]
+        if not hit:
+            return None
+        pages = {}
+        for kind in ("shift", "contradiction"):
+            values, total = aggregates.kept_items(conn, name, kind, **filters)
+            pages[kind] = Page(
+                items=tuple(values), total=total, limit=filters["limit"], offset=filters["offset"]
             )
-    version, changes = compute() if compute is not None else computed_changes(db, read.load())
-    listing = _listing(changes)
-    _keep(db, name, version, _overview(changes), listing)
-    return ChangesPage(
-        overview=_overview(changes),
-        shifts=_page(listing, "shift", **filters),
-        contradictions=_page(listing, "contradiction", **filters),
-    )
+    return ChangesPage(overview=overview, shifts=pages["shift"], contradictions=pages["contradiction"])
 
 
 # --- the negotiation -------------------------------------------------------------------------------------
@@ -260,11 +393,37 @@ def negotiation(db: Database, read: Reading, options: AnalysisOptions | None = N
         hit, view = aggregates.kept_view(conn, name)
     if hit:
         return view  # type: ignore[no-any-return]
-    version = _version(db)
-    view = negotiation_answers(db, read.load(), options=opts)
-    if opts == AnalysisOptions():
-        _keep(db, name, version, view, [])
-    return view  # type: ignore[no-any-return]
+    if opts != AnalysisOptions():
+        return negotiation_answers(db, read.load(), options=opts)
+    parts, view = _negotiation_parts(db, read.load(), name)
+    _keep(db, name, parts.version, view, [], parts=parts.found, replace=parts.replace)
+    return view
+
+
+def _negotiation_parts(db: Database, codebook: Codebook, name: str) -> tuple[_Parts, NegotiationView]:
+    """The default negotiation view, each party and issue's independent sources (the corroboration of its
+    claims) recomputed only when written since the view was kept."""
+    from zopa.corroborate import independent_sources
+    from zopa.negotiation.evidence import load_statements
+    from zopa.negotiation.view import negotiation_answers
+
+    version, dirty, kept = _stale(db, name)
+    statements = load_statements(db)
+    by_part: dict[str, list[Any]] = {}
+    for row in statements:
+        by_part.setdefault(part_of(row.position.actor, row.position.issue), []).append(row)
+    redo = {
+        part
+        for part in by_part
+        if dirty is None or part not in kept or tuple(part.split("\x01")) in dirty
+    }
+    found = {part: independent_sources(db, by_part[part]) for part in sorted(redo)}
+    sources: dict[int, str] = {}
+    for part in by_part:
+        sources.update(found[part] if part in found else kept[part])
+    view = negotiation_answers(db, codebook, statements=statements, sources=sources)
+    replaced = None if dirty is None else redo | (set(kept) - set(by_part))
+    return _Parts(version=version, found=found, listing=[], replace=replaced), view
 
 
 def kept_summary(db: Database, read: Reading) -> AnswerSummary | None:
@@ -295,22 +454,19 @@ def actor_names(db: Database, read: Reading) -> dict[str, str]:
 def refresh(db: Database, codebook: Codebook | None = None) -> None:
     """Compute and keep every view for the data as it is now (the end of an ingest or analysis), read as
     the dashboard reads this database by default (:func:`reading`; ``codebook``: the one just used, which
-    saves parsing it again when it is that one)."""
-    from zopa.negotiation.view import negotiation_answers
-
+    saves parsing it again when it is that one). Only the parts written since a view was kept are
+    recomputed (the module docstring)."""
     try:
         read = reading(db)
         if codebook is not None and read.key == _hash(codebook):
             read = reading_of(codebook)
         name = changes_name(read)
         if not _current(db, name):
-            version, changes = computed_changes(db, read.load())
-            _keep(db, name, version, _overview(changes), _listing(changes))
-        options = AnalysisOptions()
-        name = negotiation_name(read, options)
+            parts, overview = changes_parts(db, read)
+            _keep(db, name, parts.version, overview, parts.listing, parts=parts.found, replace=parts.replace)
+        name = negotiation_name(read, AnalysisOptions())
         if not _current(db, name):
-            version = _version(db)
-            _keep(db, name, version, negotiation_answers(db, read.load(), options=options), [])
+            negotiation(db, read)
         actor_names(db, read)
     except CodebookError:  # the dashboard cannot read this database either until given a codebook
         return
@@ -328,9 +484,10 @@ __all__ = [
     "actor_names",
     "changes_name",
     "changes_page",
-    "computed_changes",
+    "changes_parts",
     "negotiation",
     "negotiation_name",
+    "part_of",
     "reading",
     "reading_of",
     "refresh",

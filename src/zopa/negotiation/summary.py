@@ -30,7 +30,7 @@ from zopa.errors import ModelInputError
 from zopa.negotiation.analysis import negotiation_zone, score_conditional
 from zopa.negotiation.build import build_negotiation
 from zopa.negotiation.evidence import EvidenceRef, StatementRow, load_statements
-from zopa.negotiation.records import BuildOptions, SourcedValue
+from zopa.negotiation.records import BuildOptions, NegotiationModel, SourcedValue
 from zopa.records import _Record
 
 if TYPE_CHECKING:
@@ -112,17 +112,24 @@ def answer_summary(
     *,
     options: BuildOptions | None = None,
     max_stories: int = 3,
+    rows: list[StatementRow] | None = None,
+    sources: Mapping[int, str] | None = None,
+    whole: NegotiationModel | None = None,
 ) -> AnswerSummary:
-    """The summary of the stored negotiation, story by story (see the module docstring)."""
+    """The summary of the stored negotiation, story by story (see the module docstring). ``rows`` (every
+    stored statement), their ``sources`` and the ``whole`` negotiation built from them with ``options``
+    are read from ``db`` and computed when not given."""
     from zopa.corroborate import independent_sources
     from zopa.store import queries
 
-    rows = load_statements(db)
-    sources = independent_sources(db, rows)
+    rows = load_statements(db) if rows is None else rows
+    sources = independent_sources(db, rows) if sources is None else sources
     stories = queries.list_stories(db).items
     undated = _undated(db)
     if not stories:
-        only = summarise_story(rows, codebook, options=options, sources=sources, story=None, label="")
+        only = summarise_story(
+            rows, codebook, options=options, sources=sources, story=None, label="", model=whole
+        )
         return AnswerSummary(codebook=codebook.name, stories=(only,), undated_documents=undated)
     ranked = sorted(
         stories, key=lambda s: (-len(s.documents), -(s.last_published or datetime.min).toordinal())
@@ -130,7 +137,10 @@ def answer_summary(
     out = []
     in_stories = {d for story in stories for d in story.documents}
     if {r.document_id for r in rows} - in_stories:  # articles no story holds: the whole negotiation first
-        out.append(summarise_story(rows, codebook, options=options, sources=sources, story=None, label=""))
+        whole_story = summarise_story(
+            rows, codebook, options=options, sources=sources, story=None, label="", model=whole
+        )
+        out.append(whole_story)
         max_stories -= 1
     for story in ranked[: max(max_stories, 0)]:
         members = set(story.documents)
@@ -166,9 +176,10 @@ def summarise_story(
     first: str | None = None,
     last: str | None = None,
     documents: int | None = None,
+    model: NegotiationModel | None = None,
 ) -> StorySummary:
     """The answers for one story's statements (``sources``: statement id -> its independent source,
-    :func:`zopa.corroborate.independent_sources`)."""
+    :func:`zopa.corroborate.independent_sources`; ``model``: the negotiation already built from them)."""
     head: dict[str, Any] = {
         "story": story,
         "label": label,
@@ -178,7 +189,8 @@ def summarise_story(
     }
     if not rows:
         return StorySummary(**head, note="no positions were found in these articles")
-    model = build_negotiation(rows, codebook, options=options, sources=sources)
+    if model is None:
+        model = build_negotiation(rows, codebook, options=options, sources=sources)
     inv = model.table.involved()
     one_party = tuple(
         iid for i, iid in enumerate(model.table.issue_ids) if inv[:, i].sum() == 1

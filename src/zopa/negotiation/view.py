@@ -8,6 +8,7 @@ API (``/api/v1/negotiation``) all read this record, so they show the same number
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,7 @@ from zopa.negotiation.analysis import (
     negotiation_zone,
 )
 from zopa.negotiation.build import build_negotiation
-from zopa.negotiation.evidence import load_statements
+from zopa.negotiation.evidence import StatementRow, load_statements
 from zopa.negotiation.overrides import Overrides
 from zopa.negotiation.records import BuildOptions, NegotiationModel
 from zopa.negotiation.scenario import Scenario, TalksFail, talks_fail
@@ -89,12 +90,18 @@ def negotiation_answers(
     options: AnalysisOptions | None = None,
     build: BuildOptions | None = None,
     overrides: Overrides | None = None,
+    statements: list[StatementRow] | None = None,
+    sources: Mapping[int, str] | None = None,
 ) -> NegotiationView:
     """Every answer that depends on the stored evidence alone (not the plan, not the scenario): what
-    :mod:`zopa.kept_views` keeps in the database; :func:`with_plan_and_scenario` completes it."""
+    :mod:`zopa.kept_views` keeps in the database; :func:`with_plan_and_scenario` completes it. The stored
+    ``statements`` and their independent ``sources`` are read and computed when not given."""
+    from zopa.corroborate import independent_sources
+
     analysis = options or AnalysisOptions()
     problems: dict[str, str] = {}
-    statements = load_statements(db)
+    statements = load_statements(db) if statements is None else statements
+    sources = independent_sources(db, statements) if sources is None else sources
     results: dict[str, Any] = {}
 
     def attempt(name: str, compute: Any) -> None:
@@ -103,26 +110,29 @@ def negotiation_answers(
         except ZopaError as exc:
             problems[name] = str(exc)
 
-    attempt("summary", lambda: answer_summary(db, codebook, options=build))
     try:
-        from zopa.corroborate import independent_sources
-
-        model = build_negotiation(
-            statements,
-            codebook,
-            options=build,
-            overrides=overrides,
-            sources=independent_sources(db, statements),
-        )
+        model = build_negotiation(statements, codebook, options=build, overrides=overrides, sources=sources)
     except ZopaError as exc:
         reason = f"the negotiation cannot be built from the stored evidence: {exc}"
+        attempt(
+            "summary", lambda: answer_summary(db, codebook, options=build, rows=statements, sources=sources)
+        )
         problems.update({p: reason for p in PARTS if p != "summary"})
-        return NegotiationView(**results, options=analysis.as_dict(), problems=problems)
+        return NegotiationView(**results, options=analysis.as_dict(), problems=_ordered(problems))
+    whole = model if overrides is None else None  # the summary's whole negotiation: no overrides
+    attempt(
+        "summary",
+        lambda: answer_summary(db, codebook, options=build, rows=statements, sources=sources, whole=whole),
+    )
     attempt("gap", lambda: negotiation_gap(model, options=analysis, db=db))
     attempt("zone", lambda: negotiation_zone(model))
     attempt("deals", lambda: negotiation_deals(model, options=analysis))
     attempt("timeline", lambda: build_timeline(statements, codebook, options=build))
-    return NegotiationView(**results, model=model, options=analysis.as_dict(), problems=problems)
+    return NegotiationView(**results, model=model, options=analysis.as_dict(), problems=_ordered(problems))
+
+
+def _ordered(problems: dict[str, str]) -> dict[str, str]:
+    return {p: problems[p] for p in PARTS if p in problems}
 
 
 def with_plan_and_scenario(

@@ -14,15 +14,22 @@ computed from the stored evidence (:mod:`zopa.kept_views`: the negotiation, what
 version they were computed at by :func:`keep_view` and read back by :func:`kept_view` only while that is
 still the current version, so a stale copy is never served. A view is stored as a pickle that may only
 rebuild zopa's records, numpy arrays and dates (:class:`_RecordUnpickler`).
+
+So that a refresh costs what was written, not the whole database (migration 0010): every write of a
+document's positions records, per party and issue, the data version that wrote it (``pair_versions``,
+:func:`changed_pairs`), and every write of its quotes their copy keys (``quote_keys``,
+:func:`shared_quote_ids`); a kept view keeps its per-part results (``kept_parts``) and :func:`keep_view`
+replaces only the parts recomputed.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
 import pickle
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -42,6 +49,9 @@ q = schema.quotes
 version_row = schema.data_version
 views = schema.kept_views
 items = schema.kept_items
+parts_t = schema.kept_parts
+pair_versions = schema.pair_versions
+quote_keys = schema.quote_keys
 
 COUNTED = ("documents", "duplicates", *schema.EVIDENCE_TABLES)
 DUPLICATE_SUFFIX = ".in_duplicates"
@@ -135,6 +145,7 @@ class Removal:
     takes it off the aggregates once the rows are gone)."""
 
     def __init__(self, conn: Connection, document_id: int) -> None:
+        self.document_id = document_id
         self.counts = {
             name: int(
                 conn.execute(
@@ -165,6 +176,9 @@ def evidence_removed(
         deltas |= {f"{name}{DUPLICATE_SUFFIX}": -n for name, n in removed.counts.items()}
     _bump(conn, deltas)
     _add_speakers(conn, removed.speakers, -1)
+    quoted = [QUOTES_PAIR] if removed.counts.get("quotes") else []
+    pairs_written(conn, [*{(g["actor"], g["issue"]) for g in removed.groups}, *quoted])
+    conn.execute(delete(quote_keys).where(quote_keys.c.document_id == removed.document_id))
     if duplicate:
         return
     for group in removed.groups:
@@ -214,6 +228,10 @@ def evidence_added(
         deltas |= {f"{name}{DUPLICATE_SUFFIX}": n for name, n in added.items()}
     _bump(conn, deltas)
     _add_speakers(conn, _speakers_of(evidence.quotes), 1)
+    quoted = [QUOTES_PAIR] if evidence.quotes else []
+    pairs_written(conn, [*{(x.actor, x.issue) for x in evidence.positions}, *quoted])
+    if evidence.quotes:
+        _add_quote_keys(conn, document_id)
     if duplicate or not evidence.positions:
         return
     for group in _position_groups(conn, document_id):
@@ -297,6 +315,80 @@ def rebuild(conn: Connection) -> None:
     )
 
 
+# --- what a refresh must recompute (migration 0010) -------------------------------------------------------
+
+EVERY_PAIR = ("*", "*")  # the pair_versions row that stands for every party and issue
+QUOTES_PAIR = ("", "")  # the row that stands for the quotes (a write of quotes)
+
+
+def pairs_written(conn: Connection, pairs: Iterable[tuple[str, str]]) -> None:
+    """The positions of these (party, issue) pairs were written at the current data version."""
+    version = data_version(conn)
+    for actor, issue in sorted(pairs):
+        key = and_(pair_versions.c.actor == actor, pair_versions.c.issue == issue)
+        if conn.execute(update(pair_versions).where(key).values(version=version)).rowcount == 0:
+            conn.execute(insert(pair_versions), {"actor": actor, "issue": issue, "version": version})
+
+
+def everything_changed(conn: Connection) -> None:
+    """A write that changes what every part reads (a deletion: its copies become originals)."""
+    pairs_written(conn, [EVERY_PAIR])
+
+
+def changed_pairs(conn: Connection, since: int) -> set[tuple[str, str]] | None:
+    """The (party, issue) pairs whose positions were written after data version ``since``; None when every
+    pair may have changed."""
+    found = {
+        (str(r[0]), str(r[1]))
+        for r in conn.execute(
+            select(pair_versions.c.actor, pair_versions.c.issue).where(pair_versions.c.version > since)
+        )
+    }
+    return None if EVERY_PAIR in found else found
+
+
+def quote_key_hashes(text: str) -> list[str]:
+    """The hashed keys :func:`zopa.corroborate` proposes two quotes for comparison by (none for a quote too
+    short to be compared)."""
+    from zopa.corroborate import quote_keys as keys_of
+
+    return sorted({hashlib.sha1(key.encode()).hexdigest() for key in keys_of(text)})
+
+
+def _add_quote_keys(conn: Connection, document_id: int) -> None:
+    conn.execute(delete(quote_keys).where(quote_keys.c.document_id == document_id))
+    rows = [
+        {"key": key, "quote_id": int(r[0]), "document_id": document_id}
+        for r in conn.execute(select(q.c.id, q.c.text).where(q.c.document_id == document_id))
+        for key in quote_key_hashes(str(r[1]))
+    ]
+    if rows:
+        conn.execute(insert(quote_keys), rows)
+
+
+def rebuild_quote_keys(conn: Connection) -> None:
+    """The copy keys of every stored quote (migration 0010)."""
+    conn.execute(delete(quote_keys))
+    rows: list[dict[str, Any]] = []
+    for r in conn.execute(select(q.c.id, q.c.document_id, q.c.text)).all():
+        rows += [
+            {"key": key, "quote_id": int(r[0]), "document_id": int(r[1])}
+            for key in quote_key_hashes(str(r[2]))
+        ]
+        if len(rows) >= 5000:
+            conn.execute(insert(quote_keys), rows)
+            rows = []
+    if rows:
+        conn.execute(insert(quote_keys), rows)
+
+
+def shared_quote_ids(conn: Connection) -> set[int]:
+    """Every quote that shares a copy key with another: the only quotes that can be in a quote group."""
+    shared = select(quote_keys.c.key).group_by(quote_keys.c.key).having(func.count() > 1)
+    found = conn.execute(select(quote_keys.c.quote_id).where(quote_keys.c.key.in_(shared)))
+    return {int(r[0]) for r in found}
+
+
 def counts(conn: Connection) -> dict[str, int]:
     """Every maintained row count by name (see :func:`count_names`)."""
     return {str(r[0]): int(r[1]) for r in conn.execute(select(rc.c.name, rc.c.rows))}
@@ -361,10 +453,12 @@ def _loads(data: bytes) -> Any:
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
 class KeptItem:
-    """One row of a kept view's listing: its kind, party, issue, day (the ``since`` filter), the time it
+    """One row of a kept view's listing: its kind, the part it was computed in (ties in ``sort_at`` are
+    ordered by part, then in their computed order), party, issue, day (the ``since`` filter), the time it
     sorts by (newest first) and the item itself."""
 
     kind: str
+    part: str
     value: Any
     actor: str | None
     issue: str | None
@@ -387,24 +481,53 @@ def kept_view(conn: Connection, name: str) -> tuple[bool, Any]:
         return False, None  # written by another zopa version, or damaged: computed again
 
 
+def kept_parts(conn: Connection, name: str) -> dict[str, Any]:
+    """The per-part results kept with view ``name``, by part."""
+    try:
+        return {
+            str(r[0]): _loads(r[1])
+            for r in conn.execute(select(parts_t.c.part, parts_t.c.value).where(parts_t.c.view == name))
+        }
+    except (pickle.UnpicklingError, AttributeError, EOFError, ImportError, TypeError, ValueError) as exc:
+        raise StorageError(f"kept view {name}: a part cannot be read ({exc})") from None
+
+
 def keep_view(
-    conn: Connection, name: str, version: int, value: Any, listing: Sequence[KeptItem] = ()
+    conn: Connection,
+    name: str,
+    version: int,
+    value: Any,
+    listing: Sequence[KeptItem] = (),
+    *,
+    parts: Mapping[str, Any] | None = None,
+    replace: Collection[str] | None = None,
 ) -> bool:
-    """Store view ``name`` (and its ``listing``), computed from the data at ``version``, inside the caller's
-    write transaction; nothing is stored (False) when a write has raised the version since."""
+    """Store view ``name`` computed from the data at ``version``, inside the caller's write transaction:
+    its value, the items of its ``listing`` and its per-part results (``parts``). With ``replace``, only
+    those parts' items and results are replaced (``listing`` and ``parts`` hold theirs) and the others kept;
+    without, everything. Nothing is stored (False) when a write has raised the version since."""
     if data_version(conn) != version:
         return False
     conn.execute(delete(views).where(views.c.name == name))
-    conn.execute(delete(items).where(items.c.view == name))
+    if replace is None:
+        conn.execute(delete(items).where(items.c.view == name))
+        conn.execute(delete(parts_t).where(parts_t.c.view == name))
+    else:
+        chosen = sorted(replace)
+        for start in range(0, len(chosen), 500):
+            some = chosen[start : start + 500]
+            conn.execute(delete(items).where(items.c.view == name, items.c.part.in_(some)))
+            conn.execute(delete(parts_t).where(parts_t.c.view == name, parts_t.c.part.in_(some)))
     conn.execute(insert(views), {"name": name, "version": version, "value": _dumps(value)})
-    seq: Counter[str] = Counter()
+    seq: Counter[tuple[str, str]] = Counter()
     rows = []
     for item in listing:
         rows.append(
             {
                 "view": name,
                 "kind": item.kind,
-                "seq": seq[item.kind],
+                "part": item.part,
+                "seq": seq[item.kind, item.part],
                 "actor": item.actor,
                 "issue": item.issue,
                 "day": item.day,
@@ -412,9 +535,12 @@ def keep_view(
                 "value": _dumps(item.value),
             }
         )
-        seq[item.kind] += 1
+        seq[item.kind, item.part] += 1
     for start in range(0, len(rows), 1000):
         conn.execute(insert(items), rows[start : start + 1000])
+    found = [{"view": name, "part": part, "value": _dumps(v)} for part, v in sorted((parts or {}).items())]
+    for start in range(0, len(found), 1000):
+        conn.execute(insert(parts_t), found[start : start + 1000])
     return True
 
 
@@ -442,7 +568,7 @@ def kept_items(
     found = conn.execute(
         select(items.c.value)
         .where(*where)
-        .order_by(items.c.sort_at.desc(), items.c.seq)
+        .order_by(items.c.sort_at.desc(), items.c.part, items.c.seq)
         .limit(limit)
         .offset(offset)
     )
@@ -453,18 +579,27 @@ def kept_items(
 
 
 __all__ = [
+    "EVERY_PAIR",
+    "QUOTES_PAIR",
     "KeptItem",
     "Removal",
+    "changed_pairs",
     "count_names",
     "counts",
     "data_changed",
     "data_version",
     "document_added",
+    "everything_changed",
     "evidence_added",
     "evidence_removed",
     "keep_view",
     "kept_items",
+    "kept_parts",
     "kept_view",
+    "pairs_written",
+    "quote_key_hashes",
     "rebuild",
+    "rebuild_quote_keys",
+    "shared_quote_ids",
     "snapshot",
 ]

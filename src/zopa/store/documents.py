@@ -108,9 +108,11 @@ def set_story(conn: Connection, document_ids: Iterable[int], story_id: int | Non
 
 def delete_document(conn: Connection, document_id: int) -> None:
     """Remove one document and everything that refers to it (the aggregates recounted)."""
-    for table in (*schema.EVIDENCE_TABLES.values(), schema.extraction_runs, bands_t, terms_t):
+    own = (*schema.EVIDENCE_TABLES.values(), schema.extraction_runs, bands_t, terms_t, schema.quote_keys)
+    for table in own:
         conn.execute(delete(table).where(table.c.document_id == document_id))
     conn.execute(update(d).where(d.c.duplicate_of == document_id).values(duplicate_of=None))
     conn.execute(delete(d).where(d.c.id == document_id))
     aggregates.rebuild(conn)  # its copies now count as originals: rare enough to recount everything
     aggregates.data_changed(conn)
+    aggregates.everything_changed(conn)  # and the kept views are computed whole

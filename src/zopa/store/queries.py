@@ -17,6 +17,7 @@ import csv
 import json
 import re
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -539,11 +540,12 @@ def list_quotes(
     document: int | None = None,
     search: str | None = None,
     include_duplicates: bool = False,
+    ids: Collection[int] | None = None,
     limit: int | None = None,
     offset: int = 0,
 ) -> Page[QuoteRow]:
     """Direct quotes, newest first. ``speaker`` is an actor id or a name (case-insensitive); ``issue`` keeps
-    quotes that overlap the evidence of a position on that issue in the same document."""
+    quotes that overlap the evidence of a position on that issue in the same document; ``ids``: only these."""
     speaker_actor = a.alias("speaker_actor")
     doc_conds = _document_filters(since=since, until=until, outlet=outlet, document=document)
     conds: list[ColumnElement[bool]] = []
@@ -561,6 +563,8 @@ def list_quotes(
         )
     if search:
         conds.append(q.c.text.icontains(search, autoescape=True))
+    if ids is not None:
+        conds.append(q.c.id.in_(sorted(ids)))
     return _evidence_page(
         db,
         q,

@@ -336,13 +336,17 @@ kept_views = Table(
 )
 
 # The long listings of a kept view (what changed: its shifts and contradictions), one row each, so a page
-# reads and decodes only its own items: filtered by party, issue and day, newest first (``sort_at``), ties in
-# the order they were computed (``seq``). Valid while their view's ``kept_views`` row is current.
+# reads and decodes only its own items: filtered by party, issue and day, newest first (``sort_at``), ties
+# by ``part`` (the party and issue they belong to: each is refreshed on its own, migration 0010) and the
+# order they were computed in it (``seq``). Valid while their view's ``kept_views`` row is current.
+# ``part`` compares by code point on both dialects (PostgreSQL's "C" collation), as Python sorts it.
+PART = String(400).with_variant(String(400, collation="C"), "postgresql")
 kept_items = Table(
     "kept_items",
     metadata,
     Column("view", String(200), primary_key=True),
     Column("kind", String(32), primary_key=True),
+    Column("part", PART, primary_key=True),
     Column("seq", Integer, primary_key=True),
     Column("actor", String(200), nullable=True),
     Column("issue", String(100), nullable=True),
@@ -350,7 +354,49 @@ kept_items = Table(
     Column("sort_at", DateTime, nullable=False),
     Column("value", LargeBinary, nullable=False),
 )
-Index("ix_kept_items_order", kept_items.c.view, kept_items.c.kind, kept_items.c.sort_at, kept_items.c.seq)
+Index(
+    "ix_kept_items_order",
+    kept_items.c.view,
+    kept_items.c.kind,
+    kept_items.c.sort_at,
+    kept_items.c.part,
+    kept_items.c.seq,
+)
+
+# --- incremental refresh (migration 0010, zopa.kept_views) ------------------------------------------------
+
+# Per party and issue, the data version that last wrote one of its positions (duplicates' too): a refresh
+# recomputes only the parts of a view written since the view's version. The row ("*", "*") means every part
+# (a deletion, which turns copies into originals).
+pair_versions = Table(
+    "pair_versions",
+    metadata,
+    Column("actor", String(200), primary_key=True),
+    Column("issue", String(100), primary_key=True),
+    Column("version", Integer, nullable=False),
+)
+Index("ix_pair_versions_version", pair_versions.c.version)
+
+# A kept view's per-part results (one party and issue, or the quotes), reused while the part is unchanged.
+kept_parts = Table(
+    "kept_parts",
+    metadata,
+    Column("view", String(200), primary_key=True),
+    Column("part", PART, primary_key=True),
+    Column("value", LargeBinary, nullable=False),
+)
+
+# The keys that propose two quotes as copies of one (zopa.corroborate: the whole text, its first and last
+# words), hashed, per quote: only quotes that share a key can be in a quote group, so the misattributed quotes
+# are found among those few instead of among every quote.
+quote_keys = Table(
+    "quote_keys",
+    metadata,
+    Column("key", String(40), primary_key=True),
+    Column("quote_id", Integer, primary_key=True),
+    Column("document_id", Integer, nullable=False),
+)
+Index("ix_quote_keys_document", quote_keys.c.document_id)
 
 # Newest stories first without sorting them all.
 Index("ix_stories_last_published", stories.c.last_published)

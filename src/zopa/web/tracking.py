@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from zopa.kept_views import ChangesPage, changes_page, computed_changes
+from zopa.kept_views import ChangesPage, changes_page, changes_parts
 from zopa.store import tracking
 from zopa.web.pages import PAGE_SIZE, _day, _db, _linker, _offset, _text, cached, render
 
@@ -34,7 +34,7 @@ async def changes(request: Request) -> Response:
             since=since,
             limit=PAGE_SIZE,
             offset=offset,
-            compute=lambda: cached(request, "changes", lambda: computed_changes(db, read.load())),
+            compute=lambda: cached(request, "changes", lambda: changes_parts(db, read)),
         )
 
     found = await run_in_threadpool(page)
