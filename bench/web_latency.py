@@ -176,6 +176,7 @@ class Built:
     prepare: float = 0.0
     store: float = 0.0
     refresh: float = 0.0
+    refresh_cpu: float = 0.0  # this process's CPU seconds in the refresh (wall time varies with the load)
 
     def line(self) -> str:
         return (
@@ -222,9 +223,10 @@ def generate(url: str, documents: int, *, seed: int = 7, first: int = 1) -> Buil
             if documents > BATCH and (done % 20_000 < BATCH or done == documents):
                 rate = done / (time.perf_counter() - t0)
                 print(f"  {done:,} of {documents:,} stored, {rate:.0f} documents/s", flush=True)
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.process_time()
         refresh_views(db)  # what every ingest ends with (zopa.kept_views)
         built.refresh = time.perf_counter() - t1
+        built.refresh_cpu = time.process_time() - c1
         if db.dialect == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql("VACUUM ANALYZE")
@@ -401,6 +403,24 @@ def measure(
     return out, dropped
 
 
+def ingest_costs(url: str, n: int) -> str:
+    """``n`` one-article ingests into ``url``, each ending with the refresh of the kept views: their cost."""
+    with open_db(url) as db, db.connect() as conn:
+        stored = int(conn.exec_driver_sql("SELECT count(*) FROM documents").scalar_one())
+        extra = int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM documents").scalar_one()) + 1
+    first = generate(url, 1, first=extra)  # the first refresh after opening may compute the views whole
+    runs = [generate(url, 1, first=extra + k) for k in range(1, n + 1)]
+    whole = sorted(b.total for b in runs)
+    refresh = sorted(b.refresh for b in runs)
+    cpu = sorted(b.refresh_cpu for b in runs)
+    return (
+        f"{n} one-article ingests into {stored:,} articles: p50 {statistics.median(whole):.2f} s, max "
+        f"{whole[-1]:.2f} s; refreshing the kept views p50 {statistics.median(refresh):.2f} s wall, "
+        f"{statistics.median(cpu):.2f} CPU s (max {refresh[-1]:.2f} s, {cpu[-1]:.2f} CPU s); the first "
+        f"ingest after opening: refresh {first.refresh:.2f} s, {first.refresh_cpu:.2f} CPU s"
+    )
+
+
 def _progress(kind: str, route: str, samples: list[float]) -> None:
     print(f"  {kind}: {route}: {', '.join(f'{ms:.0f}' for ms in samples)} ms", file=sys.stderr, flush=True)
 
@@ -447,6 +467,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cold", type=int, default=5, help="cold samples per route, of each kind")
     parser.add_argument("--route", action="append", help="only the routes whose name holds this (repeatable)")
     parser.add_argument("--keep", action="store_true", help="keep the generated database")
+    parser.add_argument(
+        "--ingests",
+        type=int,
+        default=0,
+        help="time this many one-article ingests (and the refresh each ends with) instead of the routes",
+    )
     args = parser.parse_args(argv)
     load_codebook(default_codebook_path())  # imported and parsed before any timing
     folder = Path(tempfile.mkdtemp(prefix="zopa-web-bench-"))
@@ -457,6 +483,9 @@ def main(argv: list[str] | None = None) -> int:
         if not args.skip_build:
             print(f"building {args.documents:,} articles into {kind} ({url}), {BATCH} per transaction")
             print(generate(url, args.documents).line())
+        if args.ingests:
+            print(ingest_costs(url, args.ingests))
+            return 0
         restart = server.restart if server is not None else None
         timings, dropped = measure(
             url, args.documents, warm=args.warm, cold=args.cold, restart=restart, only=args.route

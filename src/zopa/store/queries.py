@@ -39,6 +39,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import REGCONFIG
+from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.elements import ColumnElement
 
 from zopa.errors import InputError, NotFoundError
@@ -450,12 +451,22 @@ def list_documents(
     if search:
         conds.append(_text_search(db, search))
     order = (d.c.published.desc().nulls_last(), d.c.id.desc())
-    stmt = _document_select().where(and_(True, *conds)).order_by(*order)
-    count: Select[Any] = select(func.count()).select_from(d).where(and_(True, *conds))
+    # the page's ids first, from the newest-first index alone (an offset skips index entries, not rows
+    # with their text), then those rows
+    ids = select(d.c.id).where(and_(True, *conds)).order_by(*order)
+    ids = ids.limit(limit) if limit is not None else ids
+    ids = ids.offset(offset) if offset else ids
+    stmt = _document_select().where(d.c.id.in_(ids.scalar_subquery())).order_by(*order)
+    count: Executable = select(func.count()).select_from(d).where(and_(True, *conds))
     if not any((search, story, outlet, since, until)):  # every document: the maintained counts
         duplicates = 0 if include_duplicates else _counted("duplicates")
         count = select(_counted("documents") - duplicates)
-    return _paged(db, stmt, count, limit, offset, _document_row)
+    elif search and include_duplicates and not any((story, outlet, since, until)) and db.dialect == "sqlite":
+        count = _search_count(search)  # the word index counts its matches without reading documents
+    with db.connect() as conn:
+        total = conn.execute(count).scalar_one()
+        items = tuple(_document_row(row) for row in conn.execute(stmt).mappings())
+    return Page(items=items, total=int(total), limit=limit, offset=offset)
 
 
 _WORD = re.compile(r"[^\W_]+")
@@ -464,17 +475,35 @@ _WORD = re.compile(r"[^\W_]+")
 def _text_search(db: Database, search: str) -> ColumnElement[bool]:
     """Documents holding every word of ``search`` (title, outlet, source or text) through the word index:
     SQLite's FTS5 table, PostgreSQL's tsvector column (migration 0008). No word: nothing matches."""
-    words = [w.lower() for w in _WORD.findall(search)][:32]  # as the index splits text: letters and digits
+    words = _search_words(search)
     if not words:
         return false()
     if db.dialect == "sqlite":
-        phrase = " ".join(f'"{w}"' for w in words)
         matches = text("SELECT rowid FROM documents_fts WHERE documents_fts MATCH :zopa_words").bindparams(
-            zopa_words=phrase
+            zopa_words=_phrase(words)
         )
-        return d.c.id.in_(matches.columns(column("rowid", Integer)))
+        # "+ 0": SQLite walks the documents newest first and looks each up in the matches (and stops after
+        # the page), instead of reading every match to sort them: common words match most documents
+        return (d.c.id + 0).in_(matches.columns(column("rowid", Integer)))
     query = func.to_tsquery(literal("simple").cast(REGCONFIG), " & ".join(words))
     return literal_column("documents.search").op("@@", return_type=Boolean)(query)
+
+
+def _search_words(search: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(search)][:32]  # as the index splits text: letters and digits
+
+
+def _phrase(words: list[str]) -> str:
+    return " ".join(f'"{w}"' for w in words)
+
+
+def _search_count(search: str) -> Executable:
+    """The number of documents holding every word of ``search``, from SQLite's word index alone."""
+    words = _search_words(search)
+    if not words:
+        return select(literal(0))
+    query = "SELECT count(*) FROM documents_fts WHERE documents_fts MATCH :zopa_words"
+    return text(query).bindparams(zopa_words=_phrase(words))
 
 
 def _counted(name: str) -> Any:
