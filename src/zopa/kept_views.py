@@ -417,7 +417,11 @@ def _negotiation_parts(db: Database, codebook: Codebook, name: str) -> tuple[_Pa
         for part in by_part
         if dirty is None or part not in kept or tuple(part.split("\x01")) in dirty
     }
-    found = {part: independent_sources(db, by_part[part]) for part in sorted(redo)}
+    if dirty is None:  # all of them in one corroboration (each party and issue's claims on their own)
+        every = independent_sources(db, statements)
+        found = {part: {r.id: every[r.id] for r in rows if r.id in every} for part, rows in by_part.items()}
+    else:
+        found = {part: independent_sources(db, by_part[part]) for part in sorted(redo)}
     sources: dict[int, str] = {}
     for part in by_part:
         sources.update(found[part] if part in found else kept[part])
