@@ -277,10 +277,17 @@ def routes(rng: random.Random, documents: int, stories: list[int]) -> dict[str, 
     }
 
 
-async def _get(client: httpx.AsyncClient, url: str) -> float:
-    t0 = time.perf_counter()
+CPU: dict[str, dict[str, list[float]]] = {}  # route -> kind -> this process's CPU milliseconds per sample
+
+
+async def _get(client: httpx.AsyncClient, url: str, route: str = "", kind: str = "") -> float:
+    """Wall milliseconds of one request; its CPU milliseconds in this process go to ``CPU`` (on a machine
+    shared with other work, the request's own cost: wall time there also counts the waits for a core)."""
+    t0, c0 = time.perf_counter(), time.process_time()
     response = await client.get(url)
     elapsed = (time.perf_counter() - t0) * 1000
+    if route:
+        CPU.setdefault(route, {}).setdefault(kind, []).append((time.process_time() - c0) * 1000)
     if response.status_code != 200:
         raise SystemExit(f"{url}: HTTP {response.status_code}: {response.text[:300]}")
     return elapsed
@@ -372,7 +379,7 @@ def measure(
                 restart()
             dropped = _drop_os_cache()
             with _client(url) as (_, client):
-                out[name]["restart"].append(asyncio.run(_get(client, next_url())))
+                out[name]["restart"].append(asyncio.run(_get(client, next_url(), name, "restart")))
         _progress("restart", name, out[name]["restart"])
     extra = max(documents, stored) + 1  # articles not stored yet, also when timing a database again
     with _client(url) as (_, client):
@@ -383,12 +390,12 @@ def measure(
                 for _ in range(2):
                     await _get(client, next_url())
                 for _ in range(warm):
-                    out[name]["warm"].append(await _get(client, next_url()))
+                    out[name]["warm"].append(await _get(client, next_url(), name, "warm"))
                 for _ in range(cold):
                     built = await asyncio.to_thread(generate, url, 1, first=extra)  # one more article
                     ingests.append(built)
                     extra += 1
-                    out[name]["ingest"].append(await _get(client, next_url()))
+                    out[name]["ingest"].append(await _get(client, next_url(), name, "ingest"))
                 _progress("ingest, warm", name, out[name]["ingest"] + out[name]["warm"])
 
         asyncio.run(run())
@@ -497,6 +504,8 @@ def main(argv: list[str] | None = None) -> int:
             timings,
         )
         print(f"\nworst p95 {worst:.1f} ms (target {TARGET_P95_MS:.0f} ms)")
+        report("the same requests, CPU milliseconds of this process (the wait for a core left out)", CPU)
+        print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     finally:
         if server is not None:
             server.stop()
