@@ -354,6 +354,7 @@ def measure(
     *,
     warm: int,
     cold: int,
+    ingests: int,
     restart: Callable[[], None] | None,
     only: list[str] | None = None,
 ) -> tuple[dict[str, dict[str, list[float]]], bool]:
@@ -391,7 +392,7 @@ def measure(
                     await _get(client, next_url())
                 for _ in range(warm):
                     out[name]["warm"].append(await _get(client, next_url(), name, "warm"))
-                for _ in range(cold):
+                for _ in range(ingests):
                     built = await asyncio.to_thread(generate, url, 1, first=extra)  # one more article
                     ingests.append(built)
                     extra += 1
@@ -472,6 +473,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-build", action="store_true", help="time --db as it is")
     parser.add_argument("--warm", type=int, default=20, help="warm requests per route")
     parser.add_argument("--cold", type=int, default=5, help="cold samples per route, of each kind")
+    parser.add_argument(
+        "--after-ingest", type=int, help="after-ingest samples per route (default: --cold); each is an ingest"
+    )
     parser.add_argument("--route", action="append", help="only the routes whose name holds this (repeatable)")
     parser.add_argument("--keep", action="store_true", help="keep the generated database")
     parser.add_argument(
@@ -494,12 +498,20 @@ def main(argv: list[str] | None = None) -> int:
             print(ingest_costs(url, args.ingests))
             return 0
         restart = server.restart if server is not None else None
+        after = args.cold if args.after_ingest is None else args.after_ingest
         timings, dropped = measure(
-            url, args.documents, warm=args.warm, cold=args.cold, restart=restart, only=args.route
+            url,
+            args.documents,
+            warm=args.warm,
+            cold=args.cold,
+            ingests=after,
+            restart=restart,
+            only=args.route,
         )
         cache = "dropped before each restart sample" if dropped else "not droppable here (warm OS file cache)"
         worst = report(
-            f"{args.documents:,} articles on {kind}; {args.cold} cold samples per route and kind, "
+            f"{args.documents:,} articles on {kind}; {args.cold} restart and "
+            f"{after} after-ingest samples per route, "
             f"{args.warm} warm; in-process (httpx -> ASGI); OS file cache {cache}; milliseconds",
             timings,
         )
