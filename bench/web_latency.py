@@ -354,7 +354,7 @@ def measure(
     *,
     warm: int,
     cold: int,
-    ingests: int,
+    after_ingest: int,
     restart: Callable[[], None] | None,
     only: list[str] | None = None,
 ) -> tuple[dict[str, dict[str, list[float]]], bool]:
@@ -392,7 +392,7 @@ def measure(
                     await _get(client, next_url())
                 for _ in range(warm):
                     out[name]["warm"].append(await _get(client, next_url(), name, "warm"))
-                for _ in range(ingests):
+                for _ in range(after_ingest):
                     built = await asyncio.to_thread(generate, url, 1, first=extra)  # one more article
                     ingests.append(built)
                     extra += 1
@@ -504,7 +504,7 @@ def main(argv: list[str] | None = None) -> int:
             args.documents,
             warm=args.warm,
             cold=args.cold,
-            ingests=after,
+            after_ingest=after,
             restart=restart,
             only=args.route,
         )
