@@ -313,3 +313,12 @@ def test_plain_value_places_a_position_that_names_only_the_issue() -> None:
 
     assert ceasefire_of("Russia rejected a ceasefire.") == [("reject", 100.0, 0.0)]
     assert ceasefire_of("Russia demanded that there be no ceasefire.") == [("demand", 100.0, None)]
+
+
+def test_a_time_frame_is_not_what_the_stance_is_about() -> None:
+    # the ceasefire only dates the plan: the plan is about troops
+    found = triples("After a ceasefire, Britain will send troops to Ukraine to train its army.")
+    assert ("united-kingdom", "foreign-troops", "plan") in found
+    assert not any(issue == "ceasefire" for _, issue, _ in found)
+    # the same words as the object of the stance are its issue
+    assert ("united-kingdom", "ceasefire", "demand") in triples("Britain demanded a ceasefire after the talks.")

@@ -69,6 +69,8 @@ _CUE_STANCES = ("threat", "reject", "demand", "offer", "accept", "plan", "statem
 _FIRST_PERSON = frozenset({"i", "we", "us", "me", "our", "my", "ours"})
 _HYPOTHETICAL = frozenset({"can", "could", "might", "may", "ca"})
 _FUTURE = frozenset({"will", "would", "shall", "'ll", "’ll", "wo"})
+# Time frames ("after the talks", "following a ceasefire"): when the stance holds, not what it is about
+_TIME_PREPS = frozenset({"after", "following", "before", "during", "since", "amid", "ahead"})
 _HISTORY = frozenset({"previously", "earlier", "formerly", "once", "originally"})
 _DEONTIC_AUX = frozenset({"must", "should"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
@@ -828,6 +830,9 @@ class _Sentence:
             # recognise X and called for Y"): not this predicate's content
             if other.holders != pred.holders or self._coordinated(other.head, root):
                 tokens -= {t.i for t in other.head.subtree}
+        for t in list(self.doc):
+            if t.i in tokens and t.dep_ == "prep" and t.lower_ in _TIME_PREPS and t.i != root.i:
+                tokens -= {x.i for x in t.subtree}
         return tokens - pred.condition
 
     @staticmethod
