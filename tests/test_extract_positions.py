@@ -323,3 +323,12 @@ def test_a_time_frame_is_not_what_the_stance_is_about() -> None:
     # the same words as the object of the stance are its issue
     found = triples("Britain demanded a ceasefire after the talks.")
     assert ("united-kingdom", "ceasefire", "demand") in found
+
+
+def test_signing_a_document_named_in_quotation_marks_is_accepting_it() -> None:
+    body = (
+        "Poland and Ukraine signed a joint “memorandum of understanding” "
+        "on sending Polish and Lithuanian troops."
+    )
+    found = triples(body)
+    assert {("poland", "foreign-troops", "accept"), ("ukraine", "foreign-troops", "accept")} <= found
