@@ -332,3 +332,9 @@ def test_signing_a_document_named_in_quotation_marks_is_accepting_it() -> None:
     )
     found = triples(body)
     assert {("poland", "foreign-troops", "accept"), ("ukraine", "foreign-troops", "accept")} <= found
+
+
+def test_a_stance_noun_belongs_to_its_by_or_from_phrase() -> None:
+    found = triples("A proposal by France for a ceasefire was turned down on Monday.")
+    assert ("france", "ceasefire", "offer") in found
+    assert ("russia", "ceasefire", "demand") in triples("Demands from Moscow for a ceasefire grew louder.")

@@ -510,22 +510,18 @@ class _Sentence:
                     pred.content_of = governor.i
                     # the stance stays the outer one's content; a party named as its owner ("the U.S.
                     # push for ...") is reported to hold it, at low confidence
-                    for child in token.children:
-                        if child.dep_ in {"poss", "compound", "amod", "nmod"} and child.i < token.i:
-                            got = self._possessor(child)
-                            if got:
-                                pred.holders, pred.confidence = got, 0.5
-                                return "ok"
+                    got = self._noun_owner(token, list(token.children))
+                    if got:
+                        pred.holders, pred.confidence = got, 0.5
+                        return "ok"
                     return "content"
             owners = list(token.children)
             if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.i != token.head.i:
                 owners += list(token.head.head.children)  # "the union's list of demands"
-            for child in owners:
-                if child.dep_ in {"poss", "compound", "amod", "nmod"} and child.i < token.i:
-                    got = self._possessor(child)
-                    if got:
-                        pred.holders = got
-                        return "ok"
+            got = self._noun_owner(token, owners)
+            if got:
+                pred.holders = got
+                return "ok"
         deontic = pred.cue is not None and self._deontic(pred)
         skip_subject = deontic
         first_person = False
@@ -613,6 +609,22 @@ class _Sentence:
         for who in (self.speaker, self.reporter):
             if who is not None and self.ctx.is_person(who) and self._party(who) == party:
                 return who
+        return None
+
+    def _noun_owner(self, token: Any, children: list[Any]) -> list[tuple[str, str | None]] | None:
+        """Who a noun cue belongs to: its possessor or modifier ("Kyiv's demand", "the EU proposal"), else
+        the actor of its "by"/"from" phrase ("a proposal by France", "demands from Moscow")."""
+        for child in children:
+            if child.dep_ in {"poss", "compound", "amod", "nmod"} and child.i < token.i:
+                got = self._possessor(child)
+                if got:
+                    return got
+        for prep in token.children:
+            if prep.dep_ == "prep" and prep.lower_ in {"by", "from"} and prep.i > token.i:
+                objects = [c for c in prep.children if c.dep_ == "pobj"]
+                got = self.actors_of(objects[0]) if objects else None
+                if got:
+                    return got
         return None
 
     @staticmethod
