@@ -338,3 +338,17 @@ def test_a_stance_noun_belongs_to_its_by_or_from_phrase() -> None:
     found = triples("A proposal by France for a ceasefire was turned down on Monday.")
     assert ("france", "ceasefire", "offer") in found
     assert ("russia", "ceasefire", "demand") in triples("Demands from Moscow for a ceasefire grew louder.")
+
+
+def test_a_demand_taken_back_is_not_held() -> None:
+    # the holder's own demand, dropped: no longer its position, and the verb is no acceptance either
+    dropped = positions("Moscow has dropped its demand for a ceasefire.")
+    assert not any(p.issue == "ceasefire" for p in dropped)
+    assert not any(
+        p.issue == "ceasefire" for p in positions("Britain backed away from its insistence on a ceasefire.")
+    )
+    # another party's demand, removed by the holder: a rejection of it
+    assert ("ukraine", "ceasefire", "reject") in triples("Ukraine scrapped Russia's demand for a ceasefire.")
+    assert ("ukraine", "donetsk-control", "reject") in triples(
+        "Kyiv got the drafters to remove the requirement for Ukraine to pull out of Donetsk."
+    )

@@ -134,6 +134,7 @@ class CompiledCues:
     action_lemmas: dict[str, str]  # word form -> "concession" | "escalation"
     actions: re.Pattern[str] | None  # any form of those verbs
     object_demand_forms: frozenset[str]  # "claim": a demand when its object is a thing
+    retract_forms: frozenset[str]  # "dropped", "gave up": they take back the stance noun they govern
 
 
 def _alternation(patterns: Sequence[str]) -> re.Pattern[str] | None:
@@ -186,6 +187,7 @@ def compiled_cues(codebook: Codebook) -> CompiledCues:
         document_words=frozenset(w for w in (*grammar.document_nouns, *grammar.speech_nouns) if " " not in w),
         speech_noun_words=frozenset(w for w in grammar.speech_nouns if " " not in w),
         object_demand_forms=frozenset(forms_of(grammar.object_demand_verbs)),
+        retract_forms=frozenset(forms_of(grammar.retract_verbs)),
         action_lemmas=actions,
         actions=(
             re.compile(r"\b(?:" + _trie_regex(sorted(actions)) + r")\b", re.IGNORECASE) if actions else None
@@ -510,7 +512,7 @@ class _Sentence:
                     pred.content_of = governor.i
                     # the stance stays the outer one's content; a party named as its owner ("the U.S.
                     # push for ...") is reported to hold it, at low confidence
-                    got = self._noun_owner(token, list(token.children))
+                    got = self.noun_owner(token, list(token.children))
                     if got:
                         pred.holders, pred.confidence = got, 0.5
                         return "ok"
@@ -518,7 +520,7 @@ class _Sentence:
             owners = list(token.children)
             if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.i != token.head.i:
                 owners += list(token.head.head.children)  # "the union's list of demands"
-            got = self._noun_owner(token, owners)
+            got = self.noun_owner(token, owners)
             if got:
                 pred.holders = got
                 return "ok"
@@ -594,6 +596,54 @@ class _Sentence:
             return "ok"
         return "none"
 
+    def retraction(self, pred: _Predicate) -> tuple[Any, list[tuple[str, str | None]] | None] | None:
+        """For a stance noun that its verb takes back ("dropped its demand for X", "gave up the claim to"):
+        the verb and the actors who take it back (the verb's subject, or that of the clause it completes)."""
+        token = pred.token
+        if token.i != pred.head.i or not token.tag_.startswith("NN") or pred.stance == "statement":
+            return None
+        verb = token.head
+        if token.dep_ == "pobj" and verb.head.i != verb.i:
+            verb = verb.head.head if verb.head.dep_ in {"advmod", "prt"} else verb.head  # "back away from"
+        elif token.dep_ != "dobj":
+            return None
+        after = self.doc[verb.i + 1].lower_ if verb.i + 1 < len(self.doc) else ""
+        phrase = f"{verb.lower_} {after}"
+        if verb.lower_ not in self.cues.retract_forms and phrase not in self.cues.retract_forms and not any(
+            f.startswith(phrase + " ") for f in self.cues.retract_forms
+        ):
+            return None
+        t = verb
+        for _ in range(4):
+            subjects = [c for c in t.children if c.dep_ in _SUBJECT_DEPS]
+            if subjects:
+                got = self.actors_of(subjects[0])
+                if got is None and subjects[0].lower_ in _SUBJECT_PRONOUNS:
+                    got = self._pronoun(subjects[0])
+                return verb, got
+            if t.dep_ not in {"xcomp", "pcomp", "prep", "advcl", "conj"} or t.head.i == t.i:
+                break
+            t = t.head
+        return verb, None
+
+    def demanded_of(self, token: Any) -> set[str]:
+        """The parties a demand noun asks to act: "the requirement for Kyiv to withdraw", "the demand that
+        Kyiv withdraw"."""
+        out: set[str] = set()
+        # the parser may hang "for Kyiv to withdraw" on the verb: a clause starting right after the noun
+        after = token.right_edge.i + 1
+        beside = [c for c in token.head.children if c.dep_ == "advcl" and c.left_edge.i == after]
+        for c in [*token.children, *beside]:
+            if c.dep_ == "prep" and c.lower_ == "for":
+                subjects = [g for g in c.children if g.dep_ == "pobj"]
+            elif c.dep_ in {"acl", "relcl", "ccomp", "advcl"}:
+                subjects = [g for g in c.children if g.dep_ in _SUBJECT_DEPS]
+            else:
+                continue
+            for subj in subjects:
+                out |= {party for party, _ in self.actors_of(subj) or ()}
+        return out
+
     def reporting_person(self, pred: _Predicate, party: str) -> str | None:
         """The person who states a party's stance: "Okafor said the union was willing ..." (the subject of a
         reporting verb above the holder's clause, speaking for the same party), else the quotation's speaker
@@ -611,7 +661,7 @@ class _Sentence:
                 return who
         return None
 
-    def _noun_owner(self, token: Any, children: list[Any]) -> list[tuple[str, str | None]] | None:
+    def noun_owner(self, token: Any, children: list[Any]) -> list[tuple[str, str | None]] | None:
         """Who a noun cue belongs to: its possessor or modifier ("Kyiv's demand", "the EU proposal"), else
         the actor of its "by"/"from" phrase ("a proposal by France", "demands from Moscow")."""
         for child in children:
@@ -908,10 +958,28 @@ def _sentence_claims(
         by_token.setdefault(p.token.i, p)
         by_token.setdefault(p.head.i, p)
     cue_heads = {p.head.i for p in preds if p.cue is not None}
+    retracted = {id(p): got for p in preds if (got := reader.retraction(p)) is not None}
+    retract_verbs = {verb.i for verb, _ in retracted.values()}
     kept: list[_Predicate] = []
     for pred in preds:
         if pred.cue is None and pred.stance != "statement" and _under(pred.head, cue_heads):
             continue  # "demanded that the union give way": the action is what is demanded
+        if pred.token.i in retract_verbs:
+            continue  # "dropped" in "dropped its demand": the noun says what is taken back
+        if id(pred) in retracted:
+            # a demand taken back: the holder's own states no point any more; another's, removed by the
+            # holder, is rejected ("removed the union's requirement that ...")
+            _, who = retracted[id(pred)]
+            owner = reader.noun_owner(pred.token, list(pred.token.children))
+            parties = {p for p, _ in who or ()}
+            if owner is None and reader.demanded_of(pred.token) & parties:
+                owner = [("", None)]  # "removed the requirement for Kyiv to withdraw", by Kyiv: not its own
+            if not who or owner is None or {p for p, _ in owner} <= parties:
+                continue
+            pred.holders, pred.negated = who, True
+            pred.condition = reader.condition_of(pred)
+            kept.append(pred)
+            continue
         verdict = reader.find_holder(pred, by_token)
         if verdict != "ok":
             continue
