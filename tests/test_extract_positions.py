@@ -352,3 +352,15 @@ def test_a_demand_taken_back_is_not_held() -> None:
     assert ("ukraine", "donetsk-control", "reject") in triples(
         "Kyiv got the drafters to remove the requirement for Ukraine to pull out of Donetsk."
     )
+
+
+def test_swapping_prisoners_is_accepting_an_exchange_of_that_size() -> None:
+    swap = {
+        (p.actor, p.stance, p.value)
+        for p in positions("Kyiv and Moscow swapped 90 captives on Sunday.")
+        if p.issue == "prisoner-exchange"
+    }
+    assert swap == {("ukraine", "accept", 50.0), ("russia", "accept", 50.0)}
+    # a noun is no action: talking about an exchange accepts nothing
+    talked = triples("The two delegations talked about a ceasefire and a prisoner exchange.")
+    assert not any(stance == "accept" for _, _, stance in talked)

@@ -442,7 +442,12 @@ class _Sentence:
                 ):
                     stance = "demand"  # "the land the state claims": a claim to a thing, not a report
                 preds.append(_Predicate(token, token, stance, None, confidence=0.6))
-            elif token.dep_ in _VERBAL and not self._past_perfect(token) and self._main_line(token):
+            elif (
+                token.dep_ in _VERBAL
+                and token.tag_.startswith("VB")  # "a prisoner exchange": the noun is no action
+                and not self._past_perfect(token)
+                and self._main_line(token)
+            ):
                 lemma = cues.action_lemmas.get(low) or cues.action_lemmas.get(
                     f"{low} {token.nbor(1).lower_}" if token.i + 1 < len(self.doc) else ""
                 )
