@@ -364,3 +364,14 @@ def test_swapping_prisoners_is_accepting_an_exchange_of_that_size() -> None:
     # a noun is no action: talking about an exchange accepts nothing
     talked = triples("The two delegations talked about a ceasefire and a prisoner exchange.")
     assert not any(stance == "accept" for _, _, stance in talked)
+
+
+def test_of_two_rates_in_a_clause_each_issue_takes_the_one_beside_its_words() -> None:
+    trade = load_codebook(Path(__file__).resolve().parents[1] / "codebooks" / "us-china-trade.yaml")
+    body = (
+        "Washington will lower its 20% fentanyl levy on Chinese imports to 10%, "
+        "bringing the combined tariff rate on China down to 47%."
+    )
+    article = Article(source="t", title="", text=body, raw=body, published=datetime(2025, 11, 1))
+    values = {p.issue: p.value for p in extract(article, trade).positions if p.actor == "united-states"}
+    assert values.get("fentanyl") == 50.0  # 10%, not the combined 47%

@@ -1168,7 +1168,7 @@ def _point(
     text = ctx.text
     measure = cues.measures.get(issue)
     if measure is not None:
-        found: list[tuple[float, bool]] = []  # (value, named as the point reached: "to 30%")
+        found: list[tuple[float, bool, int]] = []  # (value, named as the point reached: "to 30%", where)
         for lo, hi in runs:
             for m in measure[1].finditer(text, lo, hi + 30):
                 if m.start() >= hi:
@@ -1177,11 +1177,16 @@ def _point(
                 scale = (m.group(2) or "").strip().lower()
                 quantity *= _SCALE.get(scale, 1.0)
                 after_to = bool(_POINT_REACHED.search(text[max(0, m.start() - 16) : m.start()]))
-                found.append((measure[0].value_of(quantity), after_to))
+                found.append((measure[0].value_of(quantity), after_to, m.start()))
         if found:
-            # "cut to 30% from 145%", "from 80% to 60%": the figure after "to" is where it goes, else the last
-            targets = [v for v, after_to in found if after_to]
-            return targets[-1] if targets else found[-1][0]
+            # "cut to 30% from 145%", "from 80% to 60%": the figure after "to" is where it goes, else the
+            # last; of several, the one nearest the words that name this issue (a sentence may give two)
+            targets = [f for f in found if f[1]] or found
+
+            def distance(figure: tuple[float, bool, int]) -> int:
+                return min((abs(figure[2] - (a if figure[2] < a else b)) for a, b in topics), default=0)
+
+            return min(reversed(targets), key=distance)[0]
     found_anchors: list[tuple[float, int, int]] = []  # (value, start, end)
     for value, pattern in cues.anchors.get(issue, ()):
         for lo, hi in runs:
