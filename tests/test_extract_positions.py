@@ -375,3 +375,12 @@ def test_of_two_rates_in_a_clause_each_issue_takes_the_one_beside_its_words() ->
     article = Article(source="t", title="", text=body, raw=body, published=datetime(2025, 11, 1))
     values = {p.issue: p.value for p in extract(article, trade).positions if p.actor == "united-states"}
     assert values.get("fentanyl") == 50.0  # 10%, not the combined 47%
+
+
+def test_our_in_a_quotation_is_the_speakers() -> None:
+    body = (
+        '"Our terms for a ceasefire are plain: Ukrainian forces must leave Donetsk," '
+        "Vladimir Putin said on Friday."
+    )
+    holders = {p.actor for p in positions(body) if p.issue == "ceasefire"}
+    assert holders == {"russia"}

@@ -688,6 +688,8 @@ class _Sentence:
 
     def _possessor(self, child: Any) -> list[tuple[str, str | None]] | None:
         got = self.actors_of(child)
+        if got is None and child.lower_ in {"our", "my"}:
+            return self.first_person()  # "our conditions" in a quotation: the speaker's
         if got is None and child.lower_ in _POSSESSIVE_PRONOUNS:
             if child.lower_ in {"its", "their"}:
                 return self._pronoun(child)
