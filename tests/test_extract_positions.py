@@ -384,3 +384,26 @@ def test_our_in_a_quotation_is_the_speakers() -> None:
     )
     holders = {p.actor for p in positions(body) if p.issue == "ceasefire"}
     assert holders == {"russia"}
+
+
+def test_a_stance_on_this_takes_the_issue_named_just_before() -> None:
+    body = (
+        "Moscow announced on Monday that it wants Ukraine to give up Kherson region. "
+        "Kyiv called the announcement an insult.\n\n"
+        "“Ukraine will never accept this,” a Ukrainian spokesperson said."
+    )
+    found = positions(body)
+    demanded = {p.issue for p in found if p.actor == "russia" and p.stance == "demand"}
+    rejected = [(p.issue, p.stance, p.red_line) for p in found if p.actor == "ukraine"]
+    assert demanded and rejected == [(issue, "reject", True) for issue in sorted(demanded)]
+    # too far back, or a "that" opening a clause: no issue to point to
+    far = "Moscow wants Kherson region. It said so twice. It said so again. Kyiv will never accept this."
+    assert not any(p.actor == "ukraine" for p in positions(far))
+
+
+def test_negation_inside_a_contraction_and_a_subject_that_is_no_one() -> None:
+    found = triples("Russia wants Donetsk. Ukraine won’t give it up.")
+    assert ("ukraine", "donetsk-control", "reject") in found
+    assert not any(p.actor == "ukraine" and p.stance == "offer" for p in positions(
+        "Nobody has offered Ukraine membership in NATO, Zelensky said."
+    ))
