@@ -602,7 +602,7 @@ def list_quotes(
         doc_conds=doc_conds,
         include_duplicates=include_duplicates,
         conds=conds,
-        selective=bool(speaker),
+        selective=bool(speaker) or ids is not None,
         limit=limit,
         offset=offset,
         convert=_quote_row,
