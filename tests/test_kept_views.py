@@ -288,6 +288,10 @@ def test_a_refresh_recomputes_only_what_an_ingest_touched(
             sourced.append(len(rows))
             return real_sources(db, rows, **kw)
 
+        _store(db, range(300, 301), quote)  # party-0 on issue-0, and the repeated quote
+        with open_db(sqlite_url, read_only=True) as seen:  # a server without a token keeps nothing
+            fresh = _fresh_page(seen, codebook, limit=1000)
+            assert kept_views.changes_page(seen, kept_views.reading_of(codebook), limit=1000) == fresh
         monkeypatch.setattr(zopa.shifts, "changes_from_db", changes_of)
         monkeypatch.setattr(kept_views, "changes_from_db", changes_of)
         monkeypatch.setattr(zopa.corroborate, "independent_sources", sources_of)
@@ -298,7 +302,6 @@ def test_a_refresh_recomputes_only_what_an_ingest_touched(
                 if statement.startswith(f"INSERT INTO {table}"):
                     written[table] = written.get(table, 0) + (len(params) if many else 1)
 
-        _store(db, range(300, 301), quote)  # party-0 on issue-0, and the repeated quote
         event.listen(db.engine, "before_cursor_execute", count)
         kept_views.refresh(db, codebook)
         event.remove(db.engine, "before_cursor_execute", count)

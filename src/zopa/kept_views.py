@@ -237,15 +237,16 @@ class _Parts:
     found: dict[str, Any]
     listing: list[aggregates.KeptItem]
     replace: set[str] | None
+    since: int | None = None  # the version the parts kept were all current at (replace is not None)
 
 
 def _stale(db: Database, name: str) -> tuple[int, set[tuple[str, str]] | None, dict[str, Any]]:
     """The current data version, the pairs written since the parts of view ``name`` were last all current
-    (None: recompute all) and the parts kept with it."""
+    (None: recompute all) and the parts kept with it (and, under ``_COMPLETE``, that version)."""
     with db.connect() as conn:
         version = aggregates.data_version(conn)
         parts = aggregates.kept_parts(conn, name)
-        kept_at = parts.pop(_COMPLETE, None)
+        kept_at = parts.get(_COMPLETE)
         dirty = aggregates.changed_pairs(conn, kept_at) if isinstance(kept_at, int) else None
     return version, dirty, parts if dirty is not None else {}
 
@@ -263,6 +264,7 @@ def _changes_parts(
     from zopa.store.tracking import document_sources
 
     version, dirty, kept = _stale(db, name)
+    since = kept.pop(_COMPLETE, None)
     if whole:
         dirty, kept = None, {}
     found: dict[str, Any] = {}
@@ -305,7 +307,7 @@ def _changes_parts(
         actors=tuple(sorted({k.split("\x01")[0] for k, v in merged.items() if v[1]})),
         issues=tuple(sorted({k.split("\x01")[1] for k, v in merged.items() if v[1]})),
     )
-    return _Parts(version=version, found=found, listing=listing, replace=replace_parts), overview
+    return _Parts(version=version, found=found, listing=listing, replace=replace_parts, since=since), overview
 
 
 def _quotes(db: Database, ids: list[int]) -> list[Any]:
@@ -354,15 +356,22 @@ def changes_page(
         return found
     parts, overview = compute() if compute is not None else changes_parts(db, read)
     kept = _keep(db, name, parts.version, overview, parts.listing, parts=parts.found, replace=parts.replace)
+    listing = parts.listing
     if parts.replace is not None:  # the other parts are in the database only: read the page from there
         found = _kept_page(db, name, filters) if kept else None
         if found is not None:
             return found
-        parts, overview = changes_parts(db, read, whole=True)  # not kept (a read-only database): all of it
+        with db.connect() as conn:  # not kept (a read-only database): the other parts' items, and these
+            unchanged = aggregates.kept_parts(conn, name).get(_COMPLETE) == parts.since
+            kept_items = aggregates.kept_listing(conn, name, leave_out=parts.replace) if unchanged else None
+        if kept_items is None:  # refreshed meanwhile by another process: all of it
+            parts, overview = changes_parts(db, read, whole=True)
+            kept_items = []
+        listing = kept_items + parts.listing
     return ChangesPage(
         overview=overview,
-        shifts=_page(parts.listing, "shift", **filters),
-        contradictions=_page(parts.listing, "contradiction", **filters),
+        shifts=_page(listing, "shift", **filters),
+        contradictions=_page(listing, "contradiction", **filters),
     )
 
 
@@ -408,6 +417,7 @@ def _negotiation_parts(db: Database, codebook: Codebook, name: str) -> tuple[_Pa
     from zopa.negotiation.view import negotiation_answers
 
     version, dirty, kept = _stale(db, name)
+    kept.pop(_COMPLETE, None)
     statements = load_statements(db)
     by_part: dict[str, list[Any]] = {}
     for row in statements:

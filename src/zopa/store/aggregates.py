@@ -544,6 +544,33 @@ def keep_view(
     return True
 
 
+def kept_listing(conn: Connection, name: str, *, leave_out: Collection[str] = ()) -> list[KeptItem]:
+    """Every item of view ``name``'s listing but those of the parts ``leave_out``, each part in its computed
+    order (a read-only database: what a refresh would have kept, put together in memory)."""
+    out = []
+    found = conn.execute(
+        select(items).where(items.c.view == name).order_by(items.c.kind, items.c.part, items.c.seq)
+    ).mappings()
+    try:
+        for r in found:
+            if r["part"] in leave_out:
+                continue
+            out.append(
+                KeptItem(
+                    kind=r["kind"],
+                    part=r["part"],
+                    value=_loads(r["value"]),
+                    actor=r["actor"],
+                    issue=r["issue"],
+                    day=r["day"],
+                    sort_at=r["sort_at"],
+                )
+            )
+    except (pickle.UnpicklingError, AttributeError, EOFError, ImportError, TypeError, ValueError) as exc:
+        raise StorageError(f"kept view {name}: an item cannot be read ({exc})") from None
+    return out
+
+
 def kept_items(
     conn: Connection,
     name: str,
@@ -594,6 +621,7 @@ __all__ = [
     "evidence_removed",
     "keep_view",
     "kept_items",
+    "kept_listing",
     "kept_parts",
     "kept_view",
     "pairs_written",
