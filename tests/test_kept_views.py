@@ -226,7 +226,9 @@ def _generated(n: int, pair: tuple[str, str], quote: str) -> Any:
     )
     start = text.index(quote)
     evidence = Evidence(
-        quotes=(Quote(speaker=f"person-{n % 7}", text=quote, start=start, end=start + len(quote), cue="said"),),
+        quotes=(
+            Quote(speaker=f"person-{n % 7}", text=quote, start=start, end=start + len(quote), cue="said"),
+        ),
         positions=tuple(
             Position(
                 actor=pair[0],
@@ -261,14 +263,15 @@ def test_a_refresh_recomputes_only_what_an_ingest_touched(
 ) -> None:
     """Into 300 stored articles over 30 parties and issues, one more article: the refresh recomputes its
     party and issue and the misattributed quotes, writes only their rows, and equals a fresh computation."""
-    import zopa.corroborate
-    import zopa.shifts
     from sqlalchemy import event
 
+    import zopa.corroborate
+    import zopa.shifts
     from zopa.negotiation.evidence import load_statements
 
     def quote(n: int) -> str:  # every 25th article repeats one quote, under another speaker
-        return "We will not sign anything that gives away the valley" if n % 25 == 0 else f"Statement {n} alone"
+        repeated = "We will not sign anything that gives away the valley"
+        return repeated if n % 25 == 0 else f"Statement {n} alone"
 
     with open_db(sqlite_url) as db:
         record_codebook(db, codebook)
@@ -308,7 +311,8 @@ def test_a_refresh_recomputes_only_what_an_ingest_touched(
 
         assert recomputed == [("party-0", "issue-0")]  # one part of 30, through changes_from_db
         statements = load_statements(db)
-        own_statements = [r for r in statements if (r.position.actor, r.position.issue) == ("party-0", "issue-0")]
+        pair = ("party-0", "issue-0")
+        own_statements = [r for r in statements if (r.position.actor, r.position.issue) == pair]
         assert sourced == [len(own_statements)]  # that part's statements corroborated, no other's
         assert 10 * len(own_statements) < len(statements)
         page = kept_views.changes_page(db, kept_views.reading_of(codebook), actor="party-0", issue="issue-0")

@@ -211,7 +211,7 @@ def test_listings_walk_documents_newest_first_without_sorting_them(db_url: str) 
     word index's matches), so only the page's own rows are read and sorted."""
     db = _filled(db_url)
     for search in (None, "harbour"):
-        plan = _plans(db, lambda: queries.list_documents(db, search=search, limit=5)).split("\n---\n")[-1]
+        plan = _plans(db, lambda s=search: queries.list_documents(db, search=s, limit=5)).split("\n---\n")[-1]
         if db.dialect == "sqlite":
             assert "COVERING INDEX ix_documents_published" in plan, plan
             sorts = [line for line in plan.splitlines() if "TEMP B-TREE" in line]
