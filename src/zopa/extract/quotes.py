@@ -58,6 +58,7 @@ _ADJUNCT_WORDS = 12  # words after the reporting verb of an attribution sentence
 _REPORTED_CLAUSE = re.compile(r"\b(?:that|he|she|they|it|we|i|you)\b", re.IGNORECASE)
 _OBJECT_WORDS = 4  # words of the object between a characterising verb and its label ("called the plan 'X'")
 MAX_BLOCK_LOOKBACK = 3  # paragraphs searched for the person in focus before a block quote
+_SIGNATURE_WORDS = 8  # a paragraph signing the block quote above it ("— Jane Roe, the mayor")
 MAX_SUBJECT_WORDS = 10  # words between a quotation and the reporting verb after it ("the editor said")
 _SO_CALLED = re.compile(r"(?:so[- ]called|the\s+(?:word|term|phrase|label)|quote[- ]unquote)\s*$", re.I)
 _CLAUSE_LINK = re.compile(
@@ -133,7 +134,7 @@ def quotes_in_text(text: str, att: Attributor, *, title: str = "") -> list[Quote
                 attr = _Attribution(labelled, "transcript label", 0.9)
                 kind = "block" if whole else "direct"
             elif whole:
-                attr = _block(att, heading, block_speaker, pi)
+                attr = _signed_below(att, pi) or _block(att, heading, block_speaker, pi)
                 kind = "block"
             else:
                 later = [s for s in sents if s.start >= sent_span.end]
@@ -505,6 +506,19 @@ def _dash_speaker(att: Attributor, lo: int, hi: int) -> _Attribution | None:
             who = att.person_named(name.group(1), name.start(1), name.end(1))
             return _Attribution(who, "quote — speaker", 0.8)
     return None
+
+
+def _signed_below(att: Attributor, pi: int) -> _Attribution | None:
+    """A block quote signed in the paragraph right after it ('"..."<new paragraph>— Jane Roe.'): a short
+    paragraph that is only a dash and a name."""
+    paras = att.seg.paragraphs
+    if pi + 1 >= len(paras):
+        return None
+    nxt = paras[pi + 1]
+    if word_count(nxt.text) > _SIGNATURE_WORDS:
+        return None
+    found = _dash_speaker(att, paras[pi].end, nxt.end)
+    return _Attribution(found.speaker, "block: signed — speaker below", 0.85) if found else None
 
 
 def _block(
