@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 Parser = Callable[[int], "tuple[Doc, int] | None"]
 
+DASHES = "—–―‒"  # em dash, en dash, horizontal bar, figure dash: all set off an attribution ("— Jane Roe")
 SUBJECT_PRONOUNS = {"he": "male", "she": "female"}
 _PRONOUN_RE = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
 _GENDER_PRONOUNS = {
@@ -413,7 +414,7 @@ class Attributor:
         only right after a quotation or a comma ("... told Trump" names whom he told)."""
         if verb.lemma not in ("according to", "in the words of"):
             before = self.masked[max(0, verb.start - 4) : verb.start].rstrip()
-            if not before or before[-1] not in ",:;”\"’'—–-" + MASK:
+            if not before or before[-1] not in ",:;”\"’'-" + DASHES + MASK:
                 return None
             if verb.form.split()[0].endswith("ing"):
                 return None  # a participle has no subject after it ("..., adding that Roe ...")
@@ -1069,7 +1070,7 @@ class Salience:
         ('Roe "is unfit," he said'): the start of its sentence; else None."""
         seg = self.att.seg
         before = [q for q in seg.quotes_in(sent.paragraph) if sent.start <= q.open and q.after <= offset]
-        if not before or seg.masked[before[-1].after : offset].strip(" ,.;:!?-—–"):
+        if not before or seg.masked[before[-1].after : offset].strip(" ,.;:!?-" + DASHES):
             return None
         return before[0].open
 
