@@ -709,10 +709,10 @@ def test_a_person_before_an_appositive_holding_another_name() -> None:
 def test_block_quote_signed_in_the_paragraph_below() -> None:
     text = (
         "The desk checked what the two candidates claimed on stage, helped by Tom Baker.\n\n"
-        "\"Nearly every new dollar of income in this country goes to the richest households.\"\n\n"
+        '"Nearly every new dollar of income in this country goes to the richest households."\n\n'
         "- Anna Kowalski.\n\n"
         "That figure is some years old.\n\n"
-        "\"I wrote a good part of that law myself, line by line.\"\n\n"
+        '"I wrote a good part of that law myself, line by line."\n\n'
         "— Kowalski.\n\n"
         "She overstates her part in it."
     )
@@ -722,7 +722,7 @@ def test_block_quote_signed_in_the_paragraph_below() -> None:
 def test_block_quote_followed_by_a_long_paragraph_is_not_signed() -> None:
     text = (
         "Tom Baker spoke to the crowd for an hour.\n\n"
-        "\"We will build the bridge before the winter comes.\"\n\n"
+        '"We will build the bridge before the winter comes."\n\n'
         "- Local builders doubt it, and the council has not yet found the money for a bridge of that size."
     )
     assert quotes(text)[0][1] == "ner:Tom Baker"
@@ -759,7 +759,7 @@ def test_name_introduced_with_a_role_appositive_is_a_person() -> None:
     # the recogniser labels this name an organisation; the appositive says it is a person
     text = (
         "Mina Coral, a Turkish reporter on holiday in the town, told the radio that she saw the lorry.\n\n"
-        "\"I saw people running in every direction at once,\" she said, speaking by phone."
+        '"I saw people running in every direction at once," she said, speaking by phone.'
     )
     ctx = context(text)
     att = attributor_for(ctx)
@@ -768,7 +768,7 @@ def test_name_introduced_with_a_role_appositive_is_a_person() -> None:
 
 
 def test_inverted_attribution_a_person_after_a_qualifying_name() -> None:
-    text = "\"They are wasting public money on this,\" said committee Democrat Jane Roe of Ohio."
+    text = '"They are wasting public money on this," said committee Democrat Jane Roe of Ohio.'
     assert quotes(text)[0][1] == "ner:Jane Roe"
 
 
@@ -781,9 +781,9 @@ def test_person_name_leaves_out_what_she_is_of() -> None:
 def test_pull_quote_signed_with_a_name_and_where_they_work() -> None:
     text = (
         "The mayor spoke for an hour, and Tom Baker replied.\n\n"
-        "\"I fear we may see a return of the old talk about balanced budgets at the worst moment.\"\n\n"
+        '"I fear we may see a return of the old talk about balanced budgets at the worst moment."\n\n'
         "Dean Pratt, Institute for Fiscal Research.\n\n"
-        "\"The whole idea of a deficit crisis is something we hear about every week.\"\n\n"
+        '"The whole idea of a deficit crisis is something we hear about every week."\n\n'
         "-Michelle Dorsey, Philadelphia."
     )
     assert [s for _, s in quotes(text)] == ["ner:Dean Pratt", "ner:Michelle Dorsey"]
@@ -792,7 +792,7 @@ def test_pull_quote_signed_with_a_name_and_where_they_work() -> None:
 def test_block_quote_before_a_credit_line_is_not_signed_by_it() -> None:
     text = (
         "Tom Baker spoke to the crowd for an hour.\n\n"
-        "\"We will build the bridge before the winter comes.\"\n\n"
+        '"We will build the bridge before the winter comes."\n\n'
         "Getty Images."
     )
     assert quotes(text)[0][1] == "ner:Tom Baker"
@@ -801,14 +801,14 @@ def test_block_quote_before_a_credit_line_is_not_signed_by_it() -> None:
 def test_quotation_labelled_by_a_name_before_its_colon() -> None:
     text = (
         "Analysts agree - Carla Bianchi: “One lesson was simple: keep calling voters as late as you can.”\n\n"
-        "What it means for the fall - More from Jonas Berg: “The makeup of a state is only where its vote starts.”"
+        "What it means for the fall - More from Jonas Berg: “A state’s makeup is only where its vote starts.”"
     )
     assert [s for _, s in quotes(text)] == ["ner:Carla Bianchi", "ner:Jonas Berg"]
 
 
 def test_quotation_then_a_name_with_an_unclosed_relative_clause() -> None:
     text = (
-        "\"The city needs a plan for the northern districts,\" Nate Silver, the budget expert who founded "
+        '"The city needs a plan for the northern districts," Nate Silver, the budget expert who founded '
         "a local blog tweeted on Wednesday."
     )
     assert quotes(text)[0][1] == "ner:Nate Silver"

@@ -9,15 +9,17 @@ Rules (grammar only; who is who comes from the codebook through the actor mentio
   ``"...," X said`` / ``said X`` / ``X told reporters: "..."`` / ``"...," X, a fellow at Y, said`` /
   ``according to X``; the surface rules (the nearest mention in the verb's clause) where the parse gives
   nothing; a short sentence right after the quotation counts (``"Why not?" Putin asked.``);
-* ``"..." — X``: a name right after a dash;
+* ``"..." — X``: a name right after a dash (any dash character); ``"...," X, who chairs the group said``;
 * transcript labels: a quotation that opens with ``NAME:`` is NAME's, without the label;
 * a quotation introduced by a colon (``X had a stern word for them: "..."``) is the words of the subject of
-  the clause before the colon;
+  the clause before the colon, or of the name that is all there is between a dash and the colon
+  (``Analysts agree - X: "..."``);
 * partial quotes: a short quoted fragment is kept only when a reporting or characterising verb in its sentence
   has a speaker (``X described the plan as "not perfect" but "very workable"`` gives two quotes by X);
 * a quotation after another in the same sentence with nobody else named in between, or in the next sentence
   of its paragraph with no reporting verb and nobody named there, continues the one before;
-* block quotes (a paragraph that is only a quotation): the speaker of the block quote before (headings and
+* block quotes (a paragraph that is only a quotation): a signature in the short paragraph below it (``— X``,
+  or a pull quote's ``X, Institute for Y.``), the speaker of the block quote before (headings and
   captions in between are skipped), the speaker introduced by the previous paragraph (ending with a colon, or
   holding a reporting verb), else the most salient person one to three paragraphs back; a quotation alone in
   its sentence inside a paragraph is introduced by the sentence before it in the same way;
