@@ -780,8 +780,14 @@ def test_name_introduced_with_a_role_appositive_is_a_person() -> None:
 
 
 def test_inverted_attribution_a_person_after_a_qualifying_name() -> None:
-    text = '"They are wasting public money on this," said committee Democrat Jane Roe of Ohio.'
-    assert quotes(text)[0][1] == "ner:Jane Roe"
+    # on the surface (an unparsed sentence): the party word only qualifies the person named after it
+    text = '"They are wasting public money on this," said committee Democrat Jane Roe.'
+    at, roe = text.find("Democrat"), text.find("Jane Roe")
+    refs = [
+        MentionRef("ner:Democrat", at, at + len("Democrat"), "ner", False),
+        MentionRef("ner:Jane Roe", roe, roe + len("Jane Roe"), "ner", True),
+    ]
+    assert [q.speaker for q in quotes_in_text(text, Attributor(text, refs))] == ["ner:Jane Roe"]
 
 
 def test_person_name_leaves_out_what_she_is_of() -> None:
