@@ -367,7 +367,7 @@ def test_swapping_prisoners_is_accepting_an_exchange_of_that_size() -> None:
 
 
 def test_of_two_rates_in_a_clause_each_issue_takes_the_one_beside_its_words() -> None:
-    trade = load_codebook(Path(__file__).resolve().parents[1] / "codebooks" / "us-china-trade.yaml")
+    trade = trade_codebook()
     body = (
         "Washington will lower its 20% fentanyl levy on Chinese imports to 10%, "
         "bringing the combined tariff rate on China down to 47%."
@@ -407,3 +407,20 @@ def test_negation_inside_a_contraction_and_a_subject_that_is_no_one() -> None:
     assert not any(p.actor == "ukraine" and p.stance == "offer" for p in positions(
         "Nobody has offered Ukraine membership in NATO, Zelensky said."
     ))
+
+
+@cache
+def trade_codebook() -> Codebook:
+    return load_codebook(Path(__file__).resolve().parents[1] / "codebooks" / "us-china-trade.yaml")
+
+
+def test_a_threat_unless_the_other_side_drops_its_duty_is_conditional_on_that_duty() -> None:
+    body = (
+        "Washington threatened to raise tariffs on Chinese goods unless Beijing scraps "
+        "its 20% retaliatory duty."
+    )
+    article = Article(source="t", title="", text=body, raw=body, published=datetime(2025, 4, 2))
+    threats = [p for p in extract(article, trade_codebook()).positions if p.issue == "us-tariffs-on-china"]
+    assert [(p.actor, p.stance, p.conditional_on) for p in threats] == [
+        ("united-states", "threat", "china-tariffs-on-us")
+    ]
