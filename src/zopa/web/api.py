@@ -8,7 +8,7 @@ Response models are declared so the OpenAPI schema (``/api/v1/openapi.json``) de
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass, fields
 from datetime import date
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
@@ -117,25 +117,28 @@ class _Paged(_Query):
     offset: Offset = 0
 
 
-class DocumentQuery(_Dated, _Paged):
+# Each listing's own filters, then (the bases listed last come first) outlet and dates, then the page.
+
+
+class _Documents(_Query):
     q: Annotated[str | None, Field(description="Words in title, text, outlet or source.", **_TEXT)] = None
     story: Annotated[int | None, _ID] = None
     duplicates: Annotated[bool, Field(description="Include near-duplicates.")] = True
 
 
-class QuoteQuery(_Dated, _Paged):
+class _Quotes(_Query):
     speaker: Annotated[str | None, Field(description="Speaker: actor id or name.", **_TEXT)] = None
     issue: Annotated[str | None, Field(description="Quotes inside a position on this issue.", **_TEXT)] = None
     document: Annotated[int | None, _ID] = None
     q: Annotated[str | None, Field(description="Words in the quote.", **_TEXT)] = None
 
 
-class MatrixQuery(_Dated):
+class _Matrix(_Query):
     actor: Annotated[str | None, Field(description="Party (actor id).", **_TEXT)] = None
     issue: Annotated[str | None, Field(description="Codebook issue id.", **_TEXT)] = None
 
 
-class PositionQuery(MatrixQuery, _Paged):
+class _Positions(_Matrix):
     stance: Stance | None = None
     speaker: Annotated[str | None, Field(description="Speaker (actor id).", **_TEXT)] = None
     red_line: Annotated[bool | None, Field(description="Only red lines (true) or only others (false).")] = (
@@ -144,19 +147,43 @@ class PositionQuery(MatrixQuery, _Paged):
     document: Annotated[int | None, _ID] = None
 
 
-class EventQuery(_Dated, _Paged):
+class _Events(_Query):
     what: Annotated[str | None, Field(description="Words in what was counted.", **_TEXT)] = None
     place: Annotated[str | None, Field(**_TEXT)] = None
     document: Annotated[int | None, _ID] = None
 
 
-class StoryQuery(_Paged):
+class _Stories(_Query):
     q: Annotated[str | None, Field(description="Words in the story label.", **_TEXT)] = None
+
+
+class DocumentQuery(_Paged, _Dated, _Documents): ...
+
+
+class QuoteQuery(_Paged, _Dated, _Quotes): ...
+
+
+class MatrixQuery(_Dated, _Matrix): ...
+
+
+class PositionQuery(_Paged, _Dated, _Positions): ...
+
+
+class EventQuery(_Paged, _Dated, _Events): ...
+
+
+class StoryQuery(_Paged, _Stories): ...
+
+
+def _out(row: Any) -> dict[str, Any]:
+    """A store record as the response model reads it (a dict: pydantic then marks its times as UTC)."""
+    return asdict(row)
 
 
 def _listed(db: Database, row: type[Any], query: _Query) -> dict[str, Any]:
     page = queries.listing(db, row, query.filter())
-    return {"total": page.total, "limit": page.limit, "offset": page.offset, "items": list(page.items)}
+    items = [_out(item) for item in page.items]
+    return {"total": page.total, "limit": page.limit, "offset": page.offset, "items": items}
 
 
 @router.get("/documents", response_model=PageOut[rows.DocumentRow], summary="Documents, newest first")
@@ -170,14 +197,14 @@ def documents(db: DbDep, query: Annotated[DocumentQuery, Query()]) -> dict[str, 
     responses=NOT_FOUND,
     summary="One document with its evidence",
 )
-def document(db: DbDep, document_id: DocumentId) -> DocumentDetailOut:
+def document(db: DbDep, document_id: DocumentId) -> dict[str, Any]:
     evidence = queries.document_evidence(db, document_id)
     doc = evidence.document
     shown = {f.name: getattr(doc, f.name) for f in fields(rows.DocumentRow)}
     found = {
         kind: getattr(evidence, kind) for kind in ("mentions", "quotes", "statements", "positions", "events")
     }
-    return DocumentDetailOut(**shown, text=doc.text, **found)
+    return _out(DocumentDetailOut(**shown, text=doc.text, **found))
 
 
 @router.get("/quotes", response_model=PageOut[rows.QuoteRow], summary="Direct quotes, newest first")
@@ -195,16 +222,14 @@ def positions(db: DbDep, query: Annotated[PositionQuery, Query()]) -> dict[str, 
 
 
 @router.get("/positions/matrix", response_model=rows.PositionMatrix, summary="The party x issue matrix")
-def positions_matrix(
-    request: Request, db: DbDep, query: Annotated[MatrixQuery, Query()]
-) -> rows.PositionMatrix:
+def positions_matrix(request: Request, db: DbDep, query: Annotated[MatrixQuery, Query()]) -> dict[str, Any]:
     where = query.filter()
     if where == queries.EvidenceFilter():
         matrix: rows.PositionMatrix = request.app.state.cache.get(
             "matrix", lambda: queries.position_matrix(db)
         )
-        return matrix
-    return queries.position_matrix(db, where)
+        return _out(matrix)
+    return _out(queries.position_matrix(db, where))
 
 
 @router.get("/events", response_model=PageOut[rows.EventRow], summary="Reported figures, newest first")
@@ -220,8 +245,8 @@ def stories(db: DbDep, query: Annotated[StoryQuery, Query()]) -> dict[str, Any]:
 
 
 @router.get("/stories/{story_id}", response_model=rows.StoryRow, responses=NOT_FOUND, summary="One story")
-def story(db: DbDep, story_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> rows.StoryRow:
-    return queries.get_story(db, story_id)
+def story(db: DbDep, story_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> dict[str, Any]:
+    return _out(queries.get_story(db, story_id))
 
 
 class OutcomeOut(_Out):

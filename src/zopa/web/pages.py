@@ -24,7 +24,7 @@ from zopa.presentation.charts import negotiation_charts
 from zopa.store import queries, summaries
 from zopa.store.db import Database
 from zopa.store.queries import EvidenceFilter, listing
-from zopa.store.rows import DocumentRow, EventRow, PositionRow, QuoteRow, StatementRow, StoryRow
+from zopa.store.rows import DocumentRow, EventRow, EvidenceRow, PositionRow, QuoteRow, StatementRow, StoryRow
 from zopa.web import negotiation as negotiation_page
 from zopa.web.api import MAX_DRAWS, MAX_ID, MAX_ITERATIVE_DRAWS, MAX_OFFSET
 from zopa.web.forms import parse_day, read_ingest_request, run_ingest
@@ -189,14 +189,7 @@ def _highlights(evidence: queries.DocumentEvidence) -> list[Highlight]:
         if p.speaker:
             parts.append(f"said by {p.speaker_name or p.speaker}")
         marks.append(
-            Highlight(
-                key=f"position-{p.id}",
-                kind="position",
-                start=p.start,
-                end=p.end,
-                title="; ".join(parts),
-                data={"actor": p.actor, "issue": p.issue, "stance": p.stance},
-            )
+            _mark("position", p, "; ".join(parts), {"actor": p.actor, "issue": p.issue, "stance": p.stance})
         )
     marks.extend(_said("quote", q, "Quote by {who} (found by: {cue})") for q in evidence.quotes)
     for e in evidence.events:
@@ -209,29 +202,22 @@ def _highlights(evidence: queries.DocumentEvidence) -> list[Highlight]:
             parts.append(f"when: {e.when}")
         if e.claimed_by:
             parts.append(f"claimed by {e.claimed_by}")
-        marks.append(
-            Highlight(
-                key=f"event-{e.id}",
-                kind="event",
-                start=e.start,
-                end=e.end,
-                title="; ".join(parts),
-                data={"count": f"{e.count:g}" if e.count is not None else "", "what": e.what},
-            )
-        )
+        count = f"{e.count:g}" if e.count is not None else ""
+        marks.append(_mark("event", e, "; ".join(parts), {"count": count, "what": e.what}))
     return marks
+
+
+def _mark(kind: str, item: EvidenceRow, title: str, data: dict[str, str]) -> Highlight:
+    return Highlight(
+        key=f"{kind}-{item.id}", kind=kind, start=item.start, end=item.end, title=title, data=data
+    )
 
 
 def _said(kind: str, said: StatementRow, title: str) -> Highlight:
     """The mark of a statement or a quote: ``title`` with its speaker (``{who}``) and cue (``{cue}``)."""
     who = said.speaker_name or said.speaker or "unknown speaker"
-    return Highlight(
-        key=f"{kind}-{said.id}",
-        kind=kind,
-        start=said.start,
-        end=said.end,
-        title=title.format(who=who, cue=said.cue),
-        data={"speaker": said.speaker or "", "speaker-name": who},
+    return _mark(
+        kind, said, title.format(who=who, cue=said.cue), {"speaker": said.speaker or "", "speaker-name": who}
     )
 
 
