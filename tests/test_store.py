@@ -19,7 +19,7 @@ from zopa.store.db import current_revision, head_revision, open_db
 from zopa.store.documents import documents_sharing_bands, insert_document
 from zopa.store.evidence import replace_evidence
 from zopa.store.queries import EvidenceFilter, listing
-from zopa.store.rows import DocumentRow, EventRow, PositionRow, QuoteRow
+from zopa.store.rows import ActorRow, DocumentRow, EventRow, PositionRow, QuoteRow, StoryRow
 
 TEXT = (
     "Ministers of Arland and Beltia met in Cedarport on Monday.\n\n"
@@ -273,6 +273,20 @@ def test_queries_return_traceable_rows(db_url: str) -> None:
         queries.get_document(db, 424242)
     assert queries.find_document(db, "example-1.txt").id == old
     assert summaries.stats(db).documents == 3
+    db.close()
+
+
+def test_a_filter_a_listing_cannot_apply_is_refused_by_name(db_url: str) -> None:
+    db = open_db(db_url)
+    with pytest.raises(InputError, match=r"^stance: does not filter quotes \(these do: .*speaker"):
+        listing(db, QuoteRow, EvidenceFilter(stance="offer"))
+    with pytest.raises(InputError, match=r"^document: does not filter stories"):
+        listing(db, StoryRow, EvidenceFilter(document=1))
+    with pytest.raises(InputError, match=r"^limit: does not filter matrix"):
+        queries.position_matrix(db, EvidenceFilter(limit=5))
+    with pytest.raises(TypeError, match="no listing of ActorRow"):
+        listing(db, ActorRow)
+    assert listing(db, QuoteRow, EvidenceFilter(speaker="nobody", include_duplicates=True)).total == 0
     db.close()
 
 
