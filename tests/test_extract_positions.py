@@ -313,3 +313,65 @@ def test_plain_value_places_a_position_that_names_only_the_issue() -> None:
 
     assert ceasefire_of("Russia rejected a ceasefire.") == [("reject", 100.0, 0.0)]
     assert ceasefire_of("Russia demanded that there be no ceasefire.") == [("demand", 100.0, None)]
+
+
+def test_a_time_frame_is_not_what_the_stance_is_about() -> None:
+    # the ceasefire only dates the plan: the plan is about troops
+    found = triples("After a ceasefire, Britain will send troops to Ukraine to train its army.")
+    assert ("united-kingdom", "foreign-troops", "plan") in found
+    assert not any(issue == "ceasefire" for _, issue, _ in found)
+    # the same words as the object of the stance are its issue
+    found = triples("Britain demanded a ceasefire after the talks.")
+    assert ("united-kingdom", "ceasefire", "demand") in found
+
+
+def test_signing_a_document_named_in_quotation_marks_is_accepting_it() -> None:
+    body = (
+        "Poland and Ukraine signed a joint “memorandum of understanding” "
+        "on sending Polish and Lithuanian troops."
+    )
+    found = triples(body)
+    assert {("poland", "foreign-troops", "accept"), ("ukraine", "foreign-troops", "accept")} <= found
+
+
+def test_a_stance_noun_belongs_to_its_by_or_from_phrase() -> None:
+    found = triples("A proposal by France for a ceasefire was turned down on Monday.")
+    assert ("france", "ceasefire", "offer") in found
+    assert ("russia", "ceasefire", "demand") in triples("Demands from Moscow for a ceasefire grew louder.")
+
+
+def test_a_demand_taken_back_is_not_held() -> None:
+    # the holder's own demand, dropped: no longer its position, and the verb is no acceptance either
+    dropped = positions("Moscow has dropped its demand for a ceasefire.")
+    assert not any(p.issue == "ceasefire" for p in dropped)
+    assert not any(
+        p.issue == "ceasefire" for p in positions("Britain backed away from its insistence on a ceasefire.")
+    )
+    # another party's demand, removed by the holder: a rejection of it
+    assert ("ukraine", "ceasefire", "reject") in triples("Ukraine scrapped Russia's demand for a ceasefire.")
+    assert ("ukraine", "donetsk-control", "reject") in triples(
+        "Kyiv got the drafters to remove the requirement for Ukraine to pull out of Donetsk."
+    )
+
+
+def test_swapping_prisoners_is_accepting_an_exchange_of_that_size() -> None:
+    swap = {
+        (p.actor, p.stance, p.value)
+        for p in positions("Kyiv and Moscow swapped 90 captives on Sunday.")
+        if p.issue == "prisoner-exchange"
+    }
+    assert swap == {("ukraine", "accept", 50.0), ("russia", "accept", 50.0)}
+    # a noun is no action: talking about an exchange accepts nothing
+    talked = triples("The two delegations talked about a ceasefire and a prisoner exchange.")
+    assert not any(stance == "accept" for _, _, stance in talked)
+
+
+def test_of_two_rates_in_a_clause_each_issue_takes_the_one_beside_its_words() -> None:
+    trade = load_codebook(Path(__file__).resolve().parents[1] / "codebooks" / "us-china-trade.yaml")
+    body = (
+        "Washington will lower its 20% fentanyl levy on Chinese imports to 10%, "
+        "bringing the combined tariff rate on China down to 47%."
+    )
+    article = Article(source="t", title="", text=body, raw=body, published=datetime(2025, 11, 1))
+    values = {p.issue: p.value for p in extract(article, trade).positions if p.actor == "united-states"}
+    assert values.get("fentanyl") == 50.0  # 10%, not the combined 47%
