@@ -3,7 +3,9 @@
 Listings are paginated (``limit``, ``offset``) and return ``{"total", "limit", "offset", "items"}``; filters
 are validated (a bad date, an unknown stance or an out-of-range number is 400 naming the parameter, never a
 500), a missing item is 404.
-Response models are declared so the OpenAPI schema (``/api/v1/openapi.json``) describes every field.
+The response models are the store's own records (:mod:`zopa.store.rows`), so the OpenAPI schema
+(``/api/v1/openapi.json``) describes every field as it is stored; each listing's query parameters are one
+model that becomes the store's :class:`~zopa.store.queries.EvidenceFilter`.
 """
 
 from __future__ import annotations

@@ -288,40 +288,42 @@ def position_evidence(request: Request) -> Response:
     )
 
 
-@router.get("/quotes", response_class=HTMLResponse)
-def quotes(request: Request) -> Response:
+def _listing_page(
+    request: Request, name: str, row: type[Any], fields: tuple[str, ...], **context: Any
+) -> Response:
+    """The page ``/<name>``: a page of one listing (template ``<name>.html``, the items as ``name``) under its
+    filter form (``fields``)."""
     params = request.query_params
-    db = _db(request)
-    fields = ("speaker", "issue", "outlet", "q", "since", "until")
     where = _filter(params, *fields, "offset", limit=PAGE_SIZE)
+    context[name] = listing(_db(request), row, where)
     return render(
         request,
-        "quotes.html",
-        nav="Quotes",
-        title="Quotes",
-        quotes=listing(db, QuoteRow, where),
+        f"{name}.html",
+        nav=name.title(),
+        title=name.title(),
         filters=_shown(params, *fields),
+        page_url=_linker(f"/{name}", params),
+        **context,
+    )
+
+
+@router.get("/quotes", response_class=HTMLResponse)
+def quotes(request: Request) -> Response:
+    db = _db(request)
+    return _listing_page(
+        request,
+        "quotes",
+        QuoteRow,
+        ("speaker", "issue", "outlet", "q", "since", "until"),
         speakers=cached(request, "speakers", lambda: summaries.list_speakers(db)),
         issues=cached(request, "matrix", lambda: queries.position_matrix(db)).issues,
         outlets=cached(request, "outlets", lambda: summaries.list_outlets(db)),
-        page_url=_linker("/quotes", params),
     )
 
 
 @router.get("/events", response_class=HTMLResponse)
 def events(request: Request) -> Response:
-    params = request.query_params
-    fields = ("what", "place", "outlet", "since", "until")
-    where = _filter(params, *fields, "offset", limit=PAGE_SIZE)
-    return render(
-        request,
-        "events.html",
-        nav="Events",
-        title="Events",
-        events=listing(_db(request), EventRow, where),
-        filters=_shown(params, *fields),
-        page_url=_linker("/events", params),
-    )
+    return _listing_page(request, "events", EventRow, ("what", "place", "outlet", "since", "until"))
 
 
 @router.get("/api", response_class=HTMLResponse)
