@@ -375,3 +375,35 @@ def test_of_two_rates_in_a_clause_each_issue_takes_the_one_beside_its_words() ->
     article = Article(source="t", title="", text=body, raw=body, published=datetime(2025, 11, 1))
     values = {p.issue: p.value for p in extract(article, trade).positions if p.actor == "united-states"}
     assert values.get("fentanyl") == 50.0  # 10%, not the combined 47%
+
+
+def test_our_in_a_quotation_is_the_speakers() -> None:
+    body = (
+        '"Our terms for a ceasefire are plain: Ukrainian forces must leave Donetsk," '
+        "Vladimir Putin said on Friday."
+    )
+    holders = {p.actor for p in positions(body) if p.issue == "ceasefire"}
+    assert holders == {"russia"}
+
+
+def test_a_stance_on_this_takes_the_issue_named_just_before() -> None:
+    body = (
+        "Moscow announced on Monday that it wants Ukraine to give up Kherson region. "
+        "Kyiv called the announcement an insult.\n\n"
+        "“Ukraine will never accept this,” a Ukrainian spokesperson said."
+    )
+    found = positions(body)
+    demanded = {p.issue for p in found if p.actor == "russia" and p.stance == "demand"}
+    rejected = [(p.issue, p.stance, p.red_line) for p in found if p.actor == "ukraine"]
+    assert demanded and rejected == [(issue, "reject", True) for issue in sorted(demanded)]
+    # too far back, or a "that" opening a clause: no issue to point to
+    far = "Moscow wants Kherson region. It said so twice. It said so again. Kyiv will never accept this."
+    assert not any(p.actor == "ukraine" for p in positions(far))
+
+
+def test_negation_inside_a_contraction_and_a_subject_that_is_no_one() -> None:
+    found = triples("Russia wants Donetsk. Ukraine won’t give it up.")
+    assert ("ukraine", "donetsk-control", "reject") in found
+    assert not any(p.actor == "ukraine" and p.stance == "offer" for p in positions(
+        "Nobody has offered Ukraine membership in NATO, Zelensky said."
+    ))

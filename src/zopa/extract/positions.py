@@ -545,6 +545,10 @@ class _Sentence:
                 return "ok"
             elif subjects:
                 subj = subjects[0]
+                if subj.lower_ in {"nobody", "none", "nothing"} or (
+                    subj.lower_ == "one" and any(c.lower_ == "no" for c in subj.children)
+                ):
+                    return "none"  # "no one has offered that": nobody holds it
                 first = subj.lower_ in _FIRST_PERSON and subj.text != "US"  # "US" is a country
                 if first:
                     got = self.first_person()
@@ -688,6 +692,8 @@ class _Sentence:
 
     def _possessor(self, child: Any) -> list[tuple[str, str | None]] | None:
         got = self.actors_of(child)
+        if got is None and child.lower_ in {"our", "my"}:
+            return self.first_person()  # "our conditions" in a quotation: the speaker's
         if got is None and child.lower_ in _POSSESSIVE_PRONOUNS:
             if child.lower_ in {"its", "their"}:
                 return self._pronoun(child)
@@ -955,9 +961,13 @@ def _sentence_claims(
     speaker: str | None,
     reporter: str | None,
     bodies: dict[str, str] | None = None,
+    focus: frozenset[int] | None = None,
 ) -> list[_Claim]:
+    """``focus``: the only predicates (by token) that may state a claim, when the issues come from before."""
     reader = _Sentence(ctx, cues, sentence, speaker, reporter, bodies)
     preds = reader.predicates()
+    if focus is not None:
+        preds = [p for p in preds if p.token.i in focus or p.head.i in focus]
     by_token: dict[int, _Predicate] = {}
     for p in preds:
         by_token.setdefault(p.token.i, p)
@@ -1255,13 +1265,28 @@ def find_positions(
     reported = _speaker_spans(statements)
     bodies: dict[str, str] = {}  # "spokesperson" -> its party, as the article introduces them
     out: list[Position] = []
+    recent: tuple[int, list[_Hit]] | None = None  # the last sentence that named an issue, and its cues
     for sentence in ctx.sentences:
         paragraph = ctx.paragraphs[sentence.paragraph]
-        if paragraph.heading or not (paragraph.bullet or sentence.index in ctx.candidates):
-            continue  # a position needs cues that make a sentence a candidate (list items: their lead-in)
+        if paragraph.heading:
+            continue
         issues = _issue_hits(cues, sentence.text, sentence.start)
+        if not (paragraph.bullet or sentence.index in ctx.candidates):
+            recent = (sentence.index, issues) if issues else recent
+            continue  # a position needs cues that make a sentence a candidate (list items: their lead-in)
+        if not issues and recent is not None and sentence.index - recent[0] <= _POINTING_BACK:
+            speaker = _speaker_for(sentence, quoted)
+            reporter = speaker or _speaker_for(sentence, reported)
+            pointing = _refers_back(_Sentence(ctx, cues, sentence, speaker, reporter, bodies))
+            if pointing:
+                # "China will never accept this": the issue the sentences just before named
+                out.extend(
+                    _sentence_positions(ctx, cues, sentence, recent[1], speaker, reporter, bodies, pointing)
+                )
+            continue
         if not issues:
             continue
+        recent = (sentence.index, issues)
         if paragraph.bullet:
             listed = _list_context(ctx, paragraph, cues)
             if listed is not None:
@@ -1271,6 +1296,25 @@ def find_positions(
         reporter = speaker or _speaker_for(sentence, reported)
         out.extend(_sentence_positions(ctx, cues, sentence, issues, speaker, reporter, bodies))
     return _threatened_outcomes(ctx.codebook, out)
+
+
+_POINTING_BACK = 2  # sentences a "this" may reach back for its issue
+_DEMONSTRATIVES = frozenset({"this", "that", "these", "those", "it"})
+
+
+def _refers_back(reader: _Sentence) -> frozenset[int]:
+    """Stance cues (their tokens) whose object is a bare demonstrative or "it" ("will never accept this",
+    "rejected that"): what they are about was named before."""
+    out: set[int] = set()
+    for hit in _stance_hits(reader.cues, reader.sentence.text, reader.base):
+        token = reader.token_at(hit.start)
+        if token is None or hit.key in {"statement", "conditional"}:
+            continue
+        for t in (token, reader.clause_head(token)):
+            bare = [c for c in t.children if c.dep_ == "dobj" and c.lower_ in _DEMONSTRATIVES]
+            if any(not list(c.children) for c in bare):
+                out |= {token.i, t.i}
+    return frozenset(out)
 
 
 def _threatened_outcomes(codebook: Codebook, positions: list[Position]) -> list[Position]:
@@ -1308,9 +1352,10 @@ def _sentence_positions(
     speaker: str | None,
     reporter: str | None,
     bodies: dict[str, str] | None = None,
+    focus: frozenset[int] | None = None,
 ) -> list[Position]:
-    claims = _sentence_claims(ctx, cues, sentence, issues, speaker, reporter, bodies)
-    if not claims and speaker is not None:
+    claims = _sentence_claims(ctx, cues, sentence, issues, speaker, reporter, bodies, focus)
+    if not claims and speaker is not None and focus is None:
         # a sentence of a quotation with no clause of its own: the speaker's statement on its issue
         party = ctx.party_of(speaker)
         known = ctx.codebook.actor_by_id.get(party or "")
