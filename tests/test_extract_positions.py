@@ -424,3 +424,8 @@ def test_a_threat_unless_the_other_side_drops_its_duty_is_conditional_on_that_du
     assert [(p.actor, p.stance, p.conditional_on) for p in threats] == [
         ("united-states", "threat", "china-tariffs-on-us")
     ]
+
+
+def test_a_refusal_in_any_scenario_is_a_red_line() -> None:
+    found = [p for p in positions("Moscow rejects a ceasefire in any scenario.") if p.issue == "ceasefire"]
+    assert [(p.actor, p.stance, p.red_line) for p in found] == [("russia", "reject", True)]
