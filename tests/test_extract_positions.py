@@ -429,3 +429,11 @@ def test_a_threat_unless_the_other_side_drops_its_duty_is_conditional_on_that_du
 def test_a_refusal_in_any_scenario_is_a_red_line() -> None:
     found = [p for p in positions("Moscow rejects a ceasefire in any scenario.") if p.issue == "ceasefire"]
     assert [(p.actor, p.stance, p.red_line) for p in found] == [("russia", "reject", True)]
+
+
+def test_rejecting_the_idea_rejects_the_one_just_proposed() -> None:
+    found = triples("Moscow proposed a ceasefire over the holidays. Kyiv turned down the idea on Friday.")
+    assert {("russia", "ceasefire", "offer"), ("ukraine", "ceasefire", "reject")} <= found
+    # "that" opening a clause points nowhere
+    waited = triples("Moscow floated a ceasefire. Kyiv said that it would wait.")
+    assert not any(actor == "ukraine" for actor, _, _ in waited)

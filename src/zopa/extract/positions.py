@@ -203,9 +203,10 @@ def compiled_cues(codebook: Codebook) -> CompiledCues:
 
 
 def may_hold_position(cues: CompiledCues, text: str) -> bool:
-    """Whether a sentence can hold a position (an issue cue plus a stance cue or a speech verb)."""
+    """Whether a sentence can hold a position: an issue cue plus a stance cue or a speech verb, or a stance
+    cue on something named before ("Kyiv rejected the idea")."""
     if not cues.issues.search(text):
-        return False
+        return bool(_BACK_REFERENCE.search(text) and cues.any_stance.search(text))
     return bool((cues.speech and cues.speech.search(text)) or cues.any_stance.search(text))
 
 
@@ -1300,6 +1301,15 @@ def find_positions(
 
 _POINTING_BACK = 2  # sentences a "this" may reach back for its issue
 _DEMONSTRATIVES = frozenset({"this", "that", "these", "those", "it"})
+_BARE_DETERMINERS = (["the"], ["this"], ["that"])
+_ANAPHORIC_NOUNS = frozenset({"idea", "proposal", "offer", "plan", "demand", "move", "suggestion", "request"})
+# the words of such an object, for choosing sentences before any parse ("that" only where a clause ends)
+_BACK_REFERENCE = re.compile(
+    r"\b(?:(?:this|these|those|it|that)(?=\s*(?:[.,;:!?\"”’)]|$))|(?:the|this|that) (?:"
+    + "|".join(sorted(_ANAPHORIC_NOUNS))
+    + r")\b)",
+    re.IGNORECASE,
+)
 
 
 def _refers_back(reader: _Sentence) -> frozenset[int]:
@@ -1311,9 +1321,13 @@ def _refers_back(reader: _Sentence) -> frozenset[int]:
         if token is None or hit.key in {"statement", "conditional"}:
             continue
         for t in (token, reader.clause_head(token)):
-            bare = [c for c in t.children if c.dep_ == "dobj" and c.lower_ in _DEMONSTRATIVES]
-            if any(not list(c.children) for c in bare):
-                out |= {token.i, t.i}
+            for c in t.children:
+                if c.dep_ != "dobj":
+                    continue
+                if c.lower_ in _DEMONSTRATIVES and not list(c.children):
+                    out |= {token.i, t.i}  # "never accept this"
+                elif c.lower_ in _ANAPHORIC_NOUNS and [d.lower_ for d in c.children] in _BARE_DETERMINERS:
+                    out |= {token.i, t.i}  # "rejected the idea": the one just described
     return frozenset(out)
 
 
