@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zopa.codebook import Codebook, default_codebook_path, load_codebook
+from zopa.codebook import Codebook, Issue, default_codebook_path, load_codebook
 from zopa.extract import ExtractOptions, extract
 from zopa.records import STANCES, Article, Position
 
@@ -437,3 +437,18 @@ def test_rejecting_the_idea_rejects_the_one_just_proposed() -> None:
     # "that" opening a clause points nowhere
     waited = triples("Moscow floated a ceasefire. Kyiv said that it would wait.")
     assert not any(actor == "ukraine" for actor, _, _ in waited)
+
+
+def test_with_open_parties_any_named_party_may_act() -> None:
+    shipped = codebook()
+    open_book = Codebook(
+        name="open",
+        description="any named party",
+        actors=(),
+        issues=(Issue(id="any", label="anything", cues=(r"\w+",), catch_all=True),),
+        grammar=shipped.grammar,
+        open_parties=True,
+    )
+    body = "Portugal lifted its curfew on the islands on Sunday."
+    found = extract(Article(source="t", title="", text=body, raw=body), open_book).positions
+    assert [(p.actor, p.stance) for p in found] == [("ner:Portugal", "accept")]
