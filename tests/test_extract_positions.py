@@ -452,3 +452,12 @@ def test_with_open_parties_any_named_party_may_act() -> None:
     body = "Portugal lifted its curfew on the islands on Sunday."
     found = extract(Article(source="t", title="", text=body, raw=body), open_book).positions
     assert [(p.actor, p.stance) for p in found] == [("ner:Portugal", "accept")]
+
+
+def test_what_a_party_agrees_should_happen_is_accepted_not_demanded() -> None:
+    found = triples("Britain and France agreed on Monday that a ceasefire should come first.")
+    assert {("united-kingdom", "ceasefire", "accept"), ("france", "ceasefire", "accept")} <= found
+    assert not any(stance == "demand" for _, _, stance in found)
+    # a clause of its own after "but" keeps its demand
+    kept = triples("Britain agreed to talk, but it insists that a ceasefire must come first.")
+    assert ("united-kingdom", "ceasefire", "demand") in kept

@@ -530,7 +530,7 @@ class _Sentence:
             if got:
                 pred.holders = got
                 return "ok"
-        deontic = pred.cue is not None and self._deontic(pred)
+        deontic = pred.cue is not None and self.deontic(pred)
         skip_subject = deontic
         first_person = False
         t = pred.head
@@ -781,7 +781,7 @@ class _Sentence:
             return [(party, person)] if party else None
         return None
 
-    def _deontic(self, pred: _Predicate) -> bool:
+    def deontic(self, pred: _Predicate) -> bool:
         """A cue that asks its subject to act: "must", "should", "has to", "needs to"."""
         assert pred.cue is not None
         word = self.ctx.text[pred.cue.start : pred.cue.end].lower()
@@ -1007,6 +1007,17 @@ def _sentence_claims(
             continue
         pred.negated = reader.negated(pred)
         kept.append(pred)
+    agreeing = [p for p in kept if p.cue is not None and p.stance == "accept" and not p.negated]
+    kept = [
+        p
+        for p in kept
+        if not (
+            p.stance == "demand"
+            and p.cue is not None
+            and reader.deontic(p)
+            and any(a.holders == p.holders and _complement_of(p.head, a.head) for a in agreeing)
+        )
+    ]  # "agreed that both sides should cooperate": what they agree on, not a demand of their own
     issue_tokens = [(h, reader.token_at(h.start)) for h in issues]
     claims: list[_Claim] = []
     for pred in kept:
@@ -1103,6 +1114,18 @@ def _own_action(reader: _Sentence, hit: _Hit, others: Sequence[_Hit]) -> bool:
         if at is not None and at.i in phrase:
             return False
     return True
+
+
+def _complement_of(token: Any, head: Any) -> bool:
+    """``token`` stands in ``head``'s complement clause ("agreed that both should ..."), not in a clause
+    coordinated with it ("agree ..., but we assume ... should")."""
+    while token.head.i != token.i:
+        if token.dep_ == "conj":
+            return False
+        token = token.head
+        if token.i == head.i:
+            return True
+    return False
 
 
 def _under(token: Any, heads: set[int]) -> bool:
