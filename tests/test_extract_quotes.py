@@ -830,3 +830,11 @@ def test_quotation_then_a_name_with_an_unclosed_relative_clause() -> None:
         "a local blog tweeted on Wednesday."
     )
     assert quotes(text)[0][1] == "ner:Nate Silver"
+
+
+def test_speaker_after_a_horizontal_bar_with_an_accented_name() -> None:
+    text = (
+        "Many voters told us what they think of the race this year.\n\n"
+        "“I have never seen a campaign like this one in my whole life.” ― Ángel Ruiz, 34, Tucson"
+    )
+    assert quotes(text)[0][1] == "ner:Ángel Ruiz"

@@ -84,10 +84,13 @@ _LABEL = re.compile(
 # Space, and the first of two apostrophes typed for an opening double mark (''Like this,'' she said).
 _LEAD_MARK = " \t\n'"
 _QUOTE_EDGE = " ,'’”\""
-_BARE_NAME_BEFORE = re.compile(r"[\s,'’”\"]*((?:[A-Z][\w'’.-]*\s+){0,2}[A-Z][\w'’-]+)\s*")
-_BARE_NAME_AFTER = re.compile(r"\s+((?:[A-Z][\w'’.-]*\s+){0,2}[A-Z][\w'’-]+)\s*(?:[,.;]|$)")
-_NAME_BEFORE_COMMA = re.compile(r"((?:[A-Z][\w'’.-]*\s+){1,2}[A-Z][\w'’-]+),")  # "Jane Q. Roe, the ..."
-_NAME_AFTER_DASH = re.compile(r"((?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w'’-]+)")
+_CAP = "A-ZÀ-ÖØ-ÞĄĆČĎĘĚŁŃŇŐŘŚŠŤŮŰŹŻŽ"  # capitals, accented ones too ("Ángel", "Šimon"), for character classes
+_BARE_NAME_BEFORE = re.compile(rf"[\s,'’”\"]*((?:[{_CAP}][\w'’.-]*\s+){{0,2}}[{_CAP}][\w'’-]+)\s*")
+_BARE_NAME_AFTER = re.compile(rf"\s+((?:[{_CAP}][\w'’.-]*\s+){{0,2}}[{_CAP}][\w'’-]+)\s*(?:[,.;]|$)")
+_NAME_BEFORE_COMMA = re.compile(
+    rf"((?:[{_CAP}][\w'’.-]*\s+){{1,2}}[{_CAP}][\w'’-]+),"
+)  # "Jane Q. Roe, the ..."
+_NAME_AFTER_DASH = re.compile(rf"((?:[{_CAP}][\w.'’-]*\s+){{0,3}}[{_CAP}][\w'’-]+)")
 
 
 @dataclass(frozen=True, slots=True)
