@@ -248,3 +248,8 @@ def test_another_first_name_before_a_codebook_surname_is_another_person() -> Non
         ("Trump", "trump"),
     ]
     assert ctx.is_person("ner:Ivanka Trump")
+
+
+def test_a_capitalised_common_word_before_a_codebook_surname_is_not_a_first_name() -> None:
+    ctx = context("Talks\n\nMaybe Trump will change his mind on the deal, officials said.")
+    assert [(m.text, m.actor) for m in ctx.mentions if "Trump" in m.text] == [("Trump", "trump")]

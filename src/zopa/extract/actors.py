@@ -441,6 +441,18 @@ _FIRST_NAME_BEFORE = re.compile(r"(?<![\w’'.-])([A-Z][a-z]+(?:-[A-Z][a-z]+)?) 
 _CALENDAR = frozenset(w.lower() for w in (*calendar.day_name, *calendar.month_name) if w)
 
 
+def _proper_noun_at(ctx: DocContext, start: int) -> bool:
+    """A capitalised word at ``start`` is a name: inside its sentence, or, opening it, tagged a proper noun
+    where the sentence is parsed (any capitalised word may open a sentence)."""
+    sent = ctx.sentence_at(start)
+    if sent is None or ctx.text[sent.start : start].strip(" \"'“‘(-—–"):
+        return True
+    if sent.index not in ctx.candidates:
+        return False
+    doc = ctx.doc(sent.index)
+    return any(sent.start + t.idx == start and t.tag_ in ("NNP", "NNPS") for t in doc)
+
+
 def _others_of_a_surname(ctx: DocContext) -> None:
     """A codebook person's bare surname right after another first name the recogniser missed ("Ivanka Trump",
     where the codebook's person is Donald Trump) is that other person: a ``ner:`` person of the full name.
@@ -459,6 +471,10 @@ def _others_of_a_surname(ctx: DocContext) -> None:
         if first is None:
             continue
         word = first.group(1).lower()
+        if re.search(rf"(?<![\w’'-]){re.escape(word)}(?![\w’'-])", ctx.text):
+            continue  # the text writes it in lower case elsewhere: a common word ("Maybe Trump will")
+        if not _proper_noun_at(ctx, first.start(1)):
+            continue
         own_first = [n.split()[0] for n in (actor.name, *actor.aliases) if len(n.split()) > 1]
         if (
             word in lex.roles
