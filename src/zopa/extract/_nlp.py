@@ -77,9 +77,10 @@ def load_nlp() -> Language:
 
 
 _PARSE_BATCH = 128  # sentences per spaCy batch (larger batches cost less per sentence; 128 is past the gain)
-# Tags of closed-class words ("The", "But", "He", "However"): a sentence-initial capital on one is no name.
+# Tags of closed-class words ("The", "But", "He", "However"): a sentence-initial capital on one is no name
+# (not modals: "May said ..." is tagged as one)
 _FUNCTION_TAGS = frozenset(
-    {"DT", "PDT", "PRP", "PRP$", "IN", "CC", "EX", "WDT", "WP", "WP$", "WRB", "TO", "MD", "RB", "RBR", "RBS"}
+    {"DT", "PDT", "PRP", "PRP$", "IN", "CC", "EX", "WDT", "WP", "WP$", "WRB", "TO", "RB", "RBR", "RBS"}
 )
 
 
