@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zopa.codebook import Codebook, default_codebook_path, load_codebook
+from zopa.codebook import Codebook, Issue, default_codebook_path, load_codebook
 from zopa.extract import ExtractOptions, extract
 from zopa.records import STANCES, Article, Position
 
@@ -313,3 +313,151 @@ def test_plain_value_places_a_position_that_names_only_the_issue() -> None:
 
     assert ceasefire_of("Russia rejected a ceasefire.") == [("reject", 100.0, 0.0)]
     assert ceasefire_of("Russia demanded that there be no ceasefire.") == [("demand", 100.0, None)]
+
+
+def test_a_time_frame_is_not_what_the_stance_is_about() -> None:
+    # the ceasefire only dates the plan: the plan is about troops
+    found = triples("After a ceasefire, Britain will send troops to Ukraine to train its army.")
+    assert ("united-kingdom", "foreign-troops", "plan") in found
+    assert not any(issue == "ceasefire" for _, issue, _ in found)
+    # the same words as the object of the stance are its issue
+    found = triples("Britain demanded a ceasefire after the talks.")
+    assert ("united-kingdom", "ceasefire", "demand") in found
+
+
+def test_signing_a_document_named_in_quotation_marks_is_accepting_it() -> None:
+    body = (
+        "Poland and Ukraine signed a joint “memorandum of understanding” "
+        "on sending Polish and Lithuanian troops."
+    )
+    found = triples(body)
+    assert {("poland", "foreign-troops", "accept"), ("ukraine", "foreign-troops", "accept")} <= found
+
+
+def test_a_stance_noun_belongs_to_its_by_or_from_phrase() -> None:
+    found = triples("A proposal by France for a ceasefire was turned down on Monday.")
+    assert ("france", "ceasefire", "offer") in found
+    assert ("russia", "ceasefire", "demand") in triples("Demands from Moscow for a ceasefire grew louder.")
+
+
+def test_a_demand_taken_back_is_not_held() -> None:
+    # the holder's own demand, dropped: no longer its position, and the verb is no acceptance either
+    dropped = positions("Moscow has dropped its demand for a ceasefire.")
+    assert not any(p.issue == "ceasefire" for p in dropped)
+    assert not any(
+        p.issue == "ceasefire" for p in positions("Britain backed away from its insistence on a ceasefire.")
+    )
+    # another party's demand, removed by the holder: a rejection of it
+    assert ("ukraine", "ceasefire", "reject") in triples("Ukraine scrapped Russia's demand for a ceasefire.")
+    assert ("ukraine", "donetsk-control", "reject") in triples(
+        "Kyiv got the drafters to remove the requirement for Ukraine to pull out of Donetsk."
+    )
+
+
+def test_swapping_prisoners_is_accepting_an_exchange_of_that_size() -> None:
+    swap = {
+        (p.actor, p.stance, p.value)
+        for p in positions("Kyiv and Moscow swapped 90 captives on Sunday.")
+        if p.issue == "prisoner-exchange"
+    }
+    assert swap == {("ukraine", "accept", 50.0), ("russia", "accept", 50.0)}
+    # a noun is no action: talking about an exchange accepts nothing
+    talked = triples("The two delegations talked about a ceasefire and a prisoner exchange.")
+    assert not any(stance == "accept" for _, _, stance in talked)
+
+
+def test_of_two_rates_in_a_clause_each_issue_takes_the_one_beside_its_words() -> None:
+    trade = trade_codebook()
+    body = (
+        "Washington will lower its 20% fentanyl levy on Chinese imports to 10%, "
+        "bringing the combined tariff rate on China down to 47%."
+    )
+    article = Article(source="t", title="", text=body, raw=body, published=datetime(2025, 11, 1))
+    values = {p.issue: p.value for p in extract(article, trade).positions if p.actor == "united-states"}
+    assert values.get("fentanyl") == 50.0  # 10%, not the combined 47%
+
+
+def test_our_in_a_quotation_is_the_speakers() -> None:
+    body = (
+        '"Our terms for a ceasefire are plain: Ukrainian forces must leave Donetsk," '
+        "Vladimir Putin said on Friday."
+    )
+    holders = {p.actor for p in positions(body) if p.issue == "ceasefire"}
+    assert holders == {"russia"}
+
+
+def test_a_stance_on_this_takes_the_issue_named_just_before() -> None:
+    body = (
+        "Moscow announced on Monday that it wants Ukraine to give up Kherson region. "
+        "Kyiv called the announcement an insult.\n\n"
+        "“Ukraine will never accept this,” a Ukrainian spokesperson said."
+    )
+    found = positions(body)
+    demanded = {p.issue for p in found if p.actor == "russia" and p.stance == "demand"}
+    rejected = [(p.issue, p.stance, p.red_line) for p in found if p.actor == "ukraine"]
+    assert demanded and rejected == [(issue, "reject", True) for issue in sorted(demanded)]
+    # too far back, or a "that" opening a clause: no issue to point to
+    far = "Moscow wants Kherson region. It said so twice. It said so again. Kyiv will never accept this."
+    assert not any(p.actor == "ukraine" for p in positions(far))
+
+
+def test_negation_inside_a_contraction_and_a_subject_that_is_no_one() -> None:
+    found = triples("Russia wants Donetsk. Ukraine won’t give it up.")
+    assert ("ukraine", "donetsk-control", "reject") in found
+    assert not any(p.actor == "ukraine" and p.stance == "offer" for p in positions(
+        "Nobody has offered Ukraine membership in NATO, Zelensky said."
+    ))
+
+
+@cache
+def trade_codebook() -> Codebook:
+    return load_codebook(Path(__file__).resolve().parents[1] / "codebooks" / "us-china-trade.yaml")
+
+
+def test_a_threat_unless_the_other_side_drops_its_duty_is_conditional_on_that_duty() -> None:
+    body = (
+        "Washington threatened to raise tariffs on Chinese goods unless Beijing scraps "
+        "its 20% retaliatory duty."
+    )
+    article = Article(source="t", title="", text=body, raw=body, published=datetime(2025, 4, 2))
+    threats = [p for p in extract(article, trade_codebook()).positions if p.issue == "us-tariffs-on-china"]
+    assert [(p.actor, p.stance, p.conditional_on) for p in threats] == [
+        ("united-states", "threat", "china-tariffs-on-us")
+    ]
+
+
+def test_a_refusal_in_any_scenario_is_a_red_line() -> None:
+    found = [p for p in positions("Moscow rejects a ceasefire in any scenario.") if p.issue == "ceasefire"]
+    assert [(p.actor, p.stance, p.red_line) for p in found] == [("russia", "reject", True)]
+
+
+def test_rejecting_the_idea_rejects_the_one_just_proposed() -> None:
+    found = triples("Moscow proposed a ceasefire over the holidays. Kyiv turned down the idea on Friday.")
+    assert {("russia", "ceasefire", "offer"), ("ukraine", "ceasefire", "reject")} <= found
+    # "that" opening a clause points nowhere
+    waited = triples("Moscow floated a ceasefire. Kyiv said that it would wait.")
+    assert not any(actor == "ukraine" for actor, _, _ in waited)
+
+
+def test_with_open_parties_any_named_party_may_act() -> None:
+    shipped = codebook()
+    open_book = Codebook(
+        name="open",
+        description="any named party",
+        actors=(),
+        issues=(Issue(id="any", label="anything", cues=(r"\w+",), catch_all=True),),
+        grammar=shipped.grammar,
+        open_parties=True,
+    )
+    body = "Portugal lifted its curfew on the islands on Sunday."
+    found = extract(Article(source="t", title="", text=body, raw=body), open_book).positions
+    assert [(p.actor, p.stance) for p in found] == [("ner:Portugal", "accept")]
+
+
+def test_what_a_party_agrees_should_happen_is_accepted_not_demanded() -> None:
+    found = triples("Britain and France agreed on Monday that a ceasefire should come first.")
+    assert {("united-kingdom", "ceasefire", "accept"), ("france", "ceasefire", "accept")} <= found
+    assert not any(stance == "demand" for _, _, stance in found)
+    # a clause of its own after "but" keeps its demand
+    kept = triples("Britain agreed to talk, but it insists that a ceasefire must come first.")
+    assert ("united-kingdom", "ceasefire", "demand") in kept

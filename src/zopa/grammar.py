@@ -57,6 +57,7 @@ LIST_FIELDS = (
     "concession_verbs",
     "escalation_verbs",
     "object_demand_verbs",
+    "retract_verbs",
     "document_nouns",
     "negators",
     "hedges",
@@ -129,6 +130,7 @@ class Grammar(_Model):
     concession_verbs: tuple[str, ...] = ()  # lemmas: a party's action toward the other side (accept)
     escalation_verbs: tuple[str, ...] = ()  # lemmas: a party's action away from it (plan)
     object_demand_verbs: tuple[str, ...] = ()  # speech verbs that demand a noun object ("claims the land")
+    retract_verbs: tuple[str, ...] = ()  # lemmas that take back a stance noun ("dropped its demand")
     document_nouns: tuple[str, ...] = ()  # "plan", "proposal": a party's document states its positions
     stance_cues: StanceCues = StanceCues()
     negators: tuple[str, ...] = ()  # patterns
@@ -148,7 +150,7 @@ class Grammar(_Model):
 
     @field_validator(
         *SPEECH_FIELDS, "event_verbs", "body_nouns", "concession_verbs", "escalation_verbs",
-        "object_demand_verbs", "document_nouns", "event_qualifiers", "event_claim_verbs",
+        "object_demand_verbs", "retract_verbs", "document_nouns", "event_qualifiers", "event_claim_verbs",
     )
     @classmethod
     def _words(cls, words: tuple[str, ...]) -> tuple[str, ...]:

@@ -69,7 +69,11 @@ def candidate_sentences(ctx: DocContext) -> frozenset[int]:
             or (text.rstrip().endswith(":") and not ctx.paragraphs[s.paragraph].heading)
             or (cues.speech is not None and cues.speech.search(text) and _SPEAKER_LIKE.search(text))
             or positions.may_hold_position(cues, text)
-            or (positions.may_hold_action(cues, text) and ctx.resolver.find(ctx.text, s.start, s.end))
+            or (
+                positions.may_hold_action(cues, text)
+                # with open parties any name may act ("Serbia lifted the curfew"); else a codebook actor must
+                and (ctx.codebook.open_parties or ctx.resolver.find(ctx.text, s.start, s.end))
+            )
         ):
             out.add(s.index)
     return frozenset(out)

@@ -69,6 +69,8 @@ _CUE_STANCES = ("threat", "reject", "demand", "offer", "accept", "plan", "statem
 _FIRST_PERSON = frozenset({"i", "we", "us", "me", "our", "my", "ours"})
 _HYPOTHETICAL = frozenset({"can", "could", "might", "may", "ca"})
 _FUTURE = frozenset({"will", "would", "shall", "'ll", "’ll", "wo"})
+# Time frames ("after the talks", "following a ceasefire"): when the stance holds, not what it is about
+_TIME_PREPS = frozenset({"after", "following", "before", "during", "since", "amid", "ahead"})
 _HISTORY = frozenset({"previously", "earlier", "formerly", "once", "originally"})
 _DEONTIC_AUX = frozenset({"must", "should"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
@@ -132,6 +134,7 @@ class CompiledCues:
     action_lemmas: dict[str, str]  # word form -> "concession" | "escalation"
     actions: re.Pattern[str] | None  # any form of those verbs
     object_demand_forms: frozenset[str]  # "claim": a demand when its object is a thing
+    retract_forms: frozenset[str]  # "dropped", "gave up": they take back the stance noun they govern
 
 
 def _alternation(patterns: Sequence[str]) -> re.Pattern[str] | None:
@@ -184,6 +187,7 @@ def compiled_cues(codebook: Codebook) -> CompiledCues:
         document_words=frozenset(w for w in (*grammar.document_nouns, *grammar.speech_nouns) if " " not in w),
         speech_noun_words=frozenset(w for w in grammar.speech_nouns if " " not in w),
         object_demand_forms=frozenset(forms_of(grammar.object_demand_verbs)),
+        retract_forms=frozenset(forms_of(grammar.retract_verbs)),
         action_lemmas=actions,
         actions=(
             re.compile(r"\b(?:" + _trie_regex(sorted(actions)) + r")\b", re.IGNORECASE) if actions else None
@@ -199,9 +203,10 @@ def compiled_cues(codebook: Codebook) -> CompiledCues:
 
 
 def may_hold_position(cues: CompiledCues, text: str) -> bool:
-    """Whether a sentence can hold a position (an issue cue plus a stance cue or a speech verb)."""
+    """Whether a sentence can hold a position: an issue cue plus a stance cue or a speech verb, or a stance
+    cue on something named before ("Kyiv rejected the idea")."""
     if not cues.issues.search(text):
-        return False
+        return bool(_BACK_REFERENCE.search(text) and cues.any_stance.search(text))
     return bool((cues.speech and cues.speech.search(text)) or cues.any_stance.search(text))
 
 
@@ -438,7 +443,12 @@ class _Sentence:
                 ):
                     stance = "demand"  # "the land the state claims": a claim to a thing, not a report
                 preds.append(_Predicate(token, token, stance, None, confidence=0.6))
-            elif token.dep_ in _VERBAL and not self._past_perfect(token) and self._main_line(token):
+            elif (
+                token.dep_ in _VERBAL
+                and token.tag_.startswith("VB")  # "a prisoner exchange": the noun is no action
+                and not self._past_perfect(token)
+                and self._main_line(token)
+            ):
                 lemma = cues.action_lemmas.get(low) or cues.action_lemmas.get(
                     f"{low} {token.nbor(1).lower_}" if token.i + 1 < len(self.doc) else ""
                 )
@@ -508,23 +518,19 @@ class _Sentence:
                     pred.content_of = governor.i
                     # the stance stays the outer one's content; a party named as its owner ("the U.S.
                     # push for ...") is reported to hold it, at low confidence
-                    for child in token.children:
-                        if child.dep_ in {"poss", "compound", "amod", "nmod"} and child.i < token.i:
-                            got = self._possessor(child)
-                            if got:
-                                pred.holders, pred.confidence = got, 0.5
-                                return "ok"
+                    got = self.noun_owner(token, list(token.children))
+                    if got:
+                        pred.holders, pred.confidence = got, 0.5
+                        return "ok"
                     return "content"
             owners = list(token.children)
             if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.i != token.head.i:
                 owners += list(token.head.head.children)  # "the union's list of demands"
-            for child in owners:
-                if child.dep_ in {"poss", "compound", "amod", "nmod"} and child.i < token.i:
-                    got = self._possessor(child)
-                    if got:
-                        pred.holders = got
-                        return "ok"
-        deontic = pred.cue is not None and self._deontic(pred)
+            got = self.noun_owner(token, owners)
+            if got:
+                pred.holders = got
+                return "ok"
+        deontic = pred.cue is not None and self.deontic(pred)
         skip_subject = deontic
         first_person = False
         t = pred.head
@@ -540,6 +546,10 @@ class _Sentence:
                 return "ok"
             elif subjects:
                 subj = subjects[0]
+                if subj.lower_ in {"nobody", "none", "nothing"} or (
+                    subj.lower_ == "one" and any(c.lower_ == "no" for c in subj.children)
+                ):
+                    return "none"  # "no one has offered that": nobody holds it
                 first = subj.lower_ in _FIRST_PERSON and subj.text != "US"  # "US" is a country
                 if first:
                     got = self.first_person()
@@ -596,6 +606,54 @@ class _Sentence:
             return "ok"
         return "none"
 
+    def retraction(self, pred: _Predicate) -> tuple[Any, list[tuple[str, str | None]] | None] | None:
+        """For a stance noun that its verb takes back ("dropped its demand for X", "gave up the claim to"):
+        the verb and the actors who take it back (the verb's subject, or that of the clause it completes)."""
+        token = pred.token
+        if token.i != pred.head.i or not token.tag_.startswith("NN") or pred.stance == "statement":
+            return None
+        verb = token.head
+        if token.dep_ == "pobj" and verb.head.i != verb.i:
+            verb = verb.head.head if verb.head.dep_ in {"advmod", "prt"} else verb.head  # "back away from"
+        elif token.dep_ != "dobj":
+            return None
+        after = self.doc[verb.i + 1].lower_ if verb.i + 1 < len(self.doc) else ""
+        phrase = f"{verb.lower_} {after}"
+        if verb.lower_ not in self.cues.retract_forms and phrase not in self.cues.retract_forms and not any(
+            f.startswith(phrase + " ") for f in self.cues.retract_forms
+        ):
+            return None
+        t = verb
+        for _ in range(4):
+            subjects = [c for c in t.children if c.dep_ in _SUBJECT_DEPS]
+            if subjects:
+                got = self.actors_of(subjects[0])
+                if got is None and subjects[0].lower_ in _SUBJECT_PRONOUNS:
+                    got = self._pronoun(subjects[0])
+                return verb, got
+            if t.dep_ not in {"xcomp", "pcomp", "prep", "advcl", "conj"} or t.head.i == t.i:
+                break
+            t = t.head
+        return verb, None
+
+    def demanded_of(self, token: Any) -> set[str]:
+        """The parties a demand noun asks to act: "the requirement for Kyiv to withdraw", "the demand that
+        Kyiv withdraw"."""
+        out: set[str] = set()
+        # the parser may hang "for Kyiv to withdraw" on the verb: a clause starting right after the noun
+        after = token.right_edge.i + 1
+        beside = [c for c in token.head.children if c.dep_ == "advcl" and c.left_edge.i == after]
+        for c in [*token.children, *beside]:
+            if c.dep_ == "prep" and c.lower_ == "for":
+                subjects = [g for g in c.children if g.dep_ == "pobj"]
+            elif c.dep_ in {"acl", "relcl", "ccomp", "advcl"}:
+                subjects = [g for g in c.children if g.dep_ in _SUBJECT_DEPS]
+            else:
+                continue
+            for subj in subjects:
+                out |= {party for party, _ in self.actors_of(subj) or ()}
+        return out
+
     def reporting_person(self, pred: _Predicate, party: str) -> str | None:
         """The person who states a party's stance: "Okafor said the union was willing ..." (the subject of a
         reporting verb above the holder's clause, speaking for the same party), else the quotation's speaker
@@ -613,12 +671,30 @@ class _Sentence:
                 return who
         return None
 
+    def noun_owner(self, token: Any, children: list[Any]) -> list[tuple[str, str | None]] | None:
+        """Who a noun cue belongs to: its possessor or modifier ("Kyiv's demand", "the EU proposal"), else
+        the actor of its "by"/"from" phrase ("a proposal by France", "demands from Moscow")."""
+        for child in children:
+            if child.dep_ in {"poss", "compound", "amod", "nmod"} and child.i < token.i:
+                got = self._possessor(child)
+                if got:
+                    return got
+        for prep in token.children:
+            if prep.dep_ == "prep" and prep.lower_ in {"by", "from"} and prep.i > token.i:
+                objects = [c for c in prep.children if c.dep_ == "pobj"]
+                got = self.actors_of(objects[0]) if objects else None
+                if got:
+                    return got
+        return None
+
     @staticmethod
     def _is_verbal(token: Any) -> bool:
         return any(c.dep_ in _SUBJECT_DEPS | {"aux", "dobj", "xcomp", "ccomp"} for c in token.children)
 
     def _possessor(self, child: Any) -> list[tuple[str, str | None]] | None:
         got = self.actors_of(child)
+        if got is None and child.lower_ in {"our", "my"}:
+            return self.first_person()  # "our conditions" in a quotation: the speaker's
         if got is None and child.lower_ in _POSSESSIVE_PRONOUNS:
             if child.lower_ in {"its", "their"}:
                 return self._pronoun(child)
@@ -705,7 +781,7 @@ class _Sentence:
             return [(party, person)] if party else None
         return None
 
-    def _deontic(self, pred: _Predicate) -> bool:
+    def deontic(self, pred: _Predicate) -> bool:
         """A cue that asks its subject to act: "must", "should", "has to", "needs to"."""
         assert pred.cue is not None
         word = self.ctx.text[pred.cue.start : pred.cue.end].lower()
@@ -828,6 +904,9 @@ class _Sentence:
             # recognise X and called for Y"): not this predicate's content
             if other.holders != pred.holders or self._coordinated(other.head, root):
                 tokens -= {t.i for t in other.head.subtree}
+        for t in list(self.doc):
+            if t.i in tokens and t.dep_ == "prep" and t.lower_ in _TIME_PREPS and t.i != root.i:
+                tokens -= {x.i for x in t.subtree}
         return tokens - pred.condition
 
     @staticmethod
@@ -883,18 +962,40 @@ def _sentence_claims(
     speaker: str | None,
     reporter: str | None,
     bodies: dict[str, str] | None = None,
+    focus: frozenset[int] | None = None,
 ) -> list[_Claim]:
+    """``focus``: the only predicates (by token) that may state a claim, when the issues come from before."""
     reader = _Sentence(ctx, cues, sentence, speaker, reporter, bodies)
     preds = reader.predicates()
+    if focus is not None:
+        preds = [p for p in preds if p.token.i in focus or p.head.i in focus]
     by_token: dict[int, _Predicate] = {}
     for p in preds:
         by_token.setdefault(p.token.i, p)
         by_token.setdefault(p.head.i, p)
     cue_heads = {p.head.i for p in preds if p.cue is not None}
+    retracted = {id(p): got for p in preds if (got := reader.retraction(p)) is not None}
+    retract_verbs = {verb.i for verb, _ in retracted.values()}
     kept: list[_Predicate] = []
     for pred in preds:
         if pred.cue is None and pred.stance != "statement" and _under(pred.head, cue_heads):
             continue  # "demanded that the union give way": the action is what is demanded
+        if pred.token.i in retract_verbs:
+            continue  # "dropped" in "dropped its demand": the noun says what is taken back
+        if id(pred) in retracted:
+            # a demand taken back: the holder's own states no point any more; another's, removed by the
+            # holder, is rejected ("removed the union's requirement that ...")
+            _, who = retracted[id(pred)]
+            owner = reader.noun_owner(pred.token, list(pred.token.children))
+            parties = {p for p, _ in who or ()}
+            if owner is None and reader.demanded_of(pred.token) & parties:
+                owner = [("", None)]  # "removed the requirement for Kyiv to withdraw", by Kyiv: not its own
+            if not who or owner is None or {p for p, _ in owner} <= parties:
+                continue
+            pred.holders, pred.negated = who, True
+            pred.condition = reader.condition_of(pred)
+            kept.append(pred)
+            continue
         verdict = reader.find_holder(pred, by_token)
         if verdict != "ok":
             continue
@@ -906,6 +1007,17 @@ def _sentence_claims(
             continue
         pred.negated = reader.negated(pred)
         kept.append(pred)
+    agreeing = [p for p in kept if p.cue is not None and p.stance == "accept" and not p.negated]
+    kept = [
+        p
+        for p in kept
+        if not (
+            p.stance == "demand"
+            and p.cue is not None
+            and reader.deontic(p)
+            and any(a.holders == p.holders and _complement_of(p.head, a.head) for a in agreeing)
+        )
+    ]  # "agreed that both sides should cooperate": what they agree on, not a demand of their own
     issue_tokens = [(h, reader.token_at(h.start)) for h in issues]
     claims: list[_Claim] = []
     for pred in kept:
@@ -1004,6 +1116,18 @@ def _own_action(reader: _Sentence, hit: _Hit, others: Sequence[_Hit]) -> bool:
     return True
 
 
+def _complement_of(token: Any, head: Any) -> bool:
+    """``token`` stands in ``head``'s complement clause ("agreed that both should ..."), not in a clause
+    coordinated with it ("agree ..., but we assume ... should")."""
+    while token.head.i != token.i:
+        if token.dep_ == "conj":
+            return False
+        token = token.head
+        if token.i == head.i:
+            return True
+    return False
+
+
 def _under(token: Any, heads: set[int]) -> bool:
     while token.head.i != token.i:
         token = token.head
@@ -1078,7 +1202,7 @@ def _point(
     text = ctx.text
     measure = cues.measures.get(issue)
     if measure is not None:
-        found: list[tuple[float, bool]] = []  # (value, named as the point reached: "to 30%")
+        found: list[tuple[float, bool, int]] = []  # (value, named as the point reached: "to 30%", where)
         for lo, hi in runs:
             for m in measure[1].finditer(text, lo, hi + 30):
                 if m.start() >= hi:
@@ -1087,11 +1211,16 @@ def _point(
                 scale = (m.group(2) or "").strip().lower()
                 quantity *= _SCALE.get(scale, 1.0)
                 after_to = bool(_POINT_REACHED.search(text[max(0, m.start() - 16) : m.start()]))
-                found.append((measure[0].value_of(quantity), after_to))
+                found.append((measure[0].value_of(quantity), after_to, m.start()))
         if found:
-            # "cut to 30% from 145%", "from 80% to 60%": the figure after "to" is where it goes, else the last
-            targets = [v for v, after_to in found if after_to]
-            return targets[-1] if targets else found[-1][0]
+            # "cut to 30% from 145%", "from 80% to 60%": the figure after "to" is where it goes, else the
+            # last; of several, the one nearest the words that name this issue (a sentence may give two)
+            targets = [f for f in found if f[1]] or found
+
+            def distance(figure: tuple[float, bool, int]) -> int:
+                return min((abs(figure[2] - (a if figure[2] < a else b)) for a, b in topics), default=0)
+
+            return min(reversed(targets), key=distance)[0]
     found_anchors: list[tuple[float, int, int]] = []  # (value, start, end)
     for value, pattern in cues.anchors.get(issue, ()):
         for lo, hi in runs:
@@ -1160,13 +1289,28 @@ def find_positions(
     reported = _speaker_spans(statements)
     bodies: dict[str, str] = {}  # "spokesperson" -> its party, as the article introduces them
     out: list[Position] = []
+    recent: tuple[int, list[_Hit]] | None = None  # the last sentence that named an issue, and its cues
     for sentence in ctx.sentences:
         paragraph = ctx.paragraphs[sentence.paragraph]
-        if paragraph.heading or not (paragraph.bullet or sentence.index in ctx.candidates):
-            continue  # a position needs cues that make a sentence a candidate (list items: their lead-in)
+        if paragraph.heading:
+            continue
         issues = _issue_hits(cues, sentence.text, sentence.start)
+        if not (paragraph.bullet or sentence.index in ctx.candidates):
+            recent = (sentence.index, issues) if issues else recent
+            continue  # a position needs cues that make a sentence a candidate (list items: their lead-in)
+        if not issues and recent is not None and sentence.index - recent[0] <= _POINTING_BACK:
+            speaker = _speaker_for(sentence, quoted)
+            reporter = speaker or _speaker_for(sentence, reported)
+            pointing = _refers_back(_Sentence(ctx, cues, sentence, speaker, reporter, bodies))
+            if pointing:
+                # "China will never accept this": the issue the sentences just before named
+                out.extend(
+                    _sentence_positions(ctx, cues, sentence, recent[1], speaker, reporter, bodies, pointing)
+                )
+            continue
         if not issues:
             continue
+        recent = (sentence.index, issues)
         if paragraph.bullet:
             listed = _list_context(ctx, paragraph, cues)
             if listed is not None:
@@ -1176,6 +1320,38 @@ def find_positions(
         reporter = speaker or _speaker_for(sentence, reported)
         out.extend(_sentence_positions(ctx, cues, sentence, issues, speaker, reporter, bodies))
     return _threatened_outcomes(ctx.codebook, out)
+
+
+_POINTING_BACK = 2  # sentences a "this" may reach back for its issue
+_DEMONSTRATIVES = frozenset({"this", "that", "these", "those", "it"})
+_BARE_DETERMINERS = (["the"], ["this"], ["that"])
+_ANAPHORIC_NOUNS = frozenset({"idea", "proposal", "offer", "plan", "demand", "move", "suggestion", "request"})
+# the words of such an object, for choosing sentences before any parse ("that" only where a clause ends)
+_BACK_REFERENCE = re.compile(
+    r"\b(?:(?:this|these|those|it|that)(?=\s*(?:[.,;:!?\"”’)]|$))|(?:the|this|that) (?:"
+    + "|".join(sorted(_ANAPHORIC_NOUNS))
+    + r")\b)",
+    re.IGNORECASE,
+)
+
+
+def _refers_back(reader: _Sentence) -> frozenset[int]:
+    """Stance cues (their tokens) whose object is a bare demonstrative or "it" ("will never accept this",
+    "rejected that"): what they are about was named before."""
+    out: set[int] = set()
+    for hit in _stance_hits(reader.cues, reader.sentence.text, reader.base):
+        token = reader.token_at(hit.start)
+        if token is None or hit.key in {"statement", "conditional"}:
+            continue
+        for t in (token, reader.clause_head(token)):
+            for c in t.children:
+                if c.dep_ != "dobj":
+                    continue
+                if c.lower_ in _DEMONSTRATIVES and not list(c.children):
+                    out |= {token.i, t.i}  # "never accept this"
+                elif c.lower_ in _ANAPHORIC_NOUNS and [d.lower_ for d in c.children] in _BARE_DETERMINERS:
+                    out |= {token.i, t.i}  # "rejected the idea": the one just described
+    return frozenset(out)
 
 
 def _threatened_outcomes(codebook: Codebook, positions: list[Position]) -> list[Position]:
@@ -1213,9 +1389,10 @@ def _sentence_positions(
     speaker: str | None,
     reporter: str | None,
     bodies: dict[str, str] | None = None,
+    focus: frozenset[int] | None = None,
 ) -> list[Position]:
-    claims = _sentence_claims(ctx, cues, sentence, issues, speaker, reporter, bodies)
-    if not claims and speaker is not None:
+    claims = _sentence_claims(ctx, cues, sentence, issues, speaker, reporter, bodies, focus)
+    if not claims and speaker is not None and focus is None:
         # a sentence of a quotation with no clause of its own: the speaker's statement on its issue
         party = ctx.party_of(speaker)
         known = ctx.codebook.actor_by_id.get(party or "")

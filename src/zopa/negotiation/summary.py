@@ -115,11 +115,12 @@ def answer_summary(
 ) -> AnswerSummary:
     """The summary of the stored negotiation, story by story (see the module docstring)."""
     from zopa.corroborate import independent_sources
-    from zopa.store import queries
+    from zopa.store.queries import listing
+    from zopa.store.rows import StoryRow
 
     rows = load_statements(db)
     sources = independent_sources(db, rows)
-    stories = queries.list_stories(db).items
+    stories = listing(db, StoryRow).items
     undated = _undated(db)
     if not stories:
         only = summarise_story(rows, codebook, options=options, sources=sources, story=None, label="")
