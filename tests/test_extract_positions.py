@@ -461,3 +461,9 @@ def test_what_a_party_agrees_should_happen_is_accepted_not_demanded() -> None:
     # a clause of its own after "but" keeps its demand
     kept = triples("Britain agreed to talk, but it insists that a ceasefire must come first.")
     assert ("united-kingdom", "ceasefire", "demand") in kept
+
+
+def test_a_plan_described_by_a_participle_keeps_its_number() -> None:
+    body = "The 28-point plan, accepted by British and Ukrainian negotiators after talks, went to Moscow."
+    plan = {(p.actor, p.stance, p.value) for p in positions(body) if p.issue == "peace-plan"}
+    assert plan == {("united-kingdom", "accept", 100.0), ("ukraine", "accept", 100.0)}

@@ -890,7 +890,9 @@ class _Sentence:
             # "the 20-point plan, agreed by both sides": the noun the clause describes is its content
             noun = root.head
             tokens |= {noun.i}
-            tokens |= {c.i for c in noun.children if c.dep_ in {"compound", "amod", "nummod", "nmod"}}
+            for c in noun.children:
+                if c.dep_ in {"compound", "amod", "nummod", "nmod"}:
+                    tokens |= {x.i for x in c.subtree}  # "the 20-point plan": its number too
         for other in others:
             if (
                 other is pred
