@@ -461,3 +461,21 @@ def test_what_a_party_agrees_should_happen_is_accepted_not_demanded() -> None:
     # a clause of its own after "but" keeps its demand
     kept = triples("Britain agreed to talk, but it insists that a ceasefire must come first.")
     assert ("united-kingdom", "ceasefire", "demand") in kept
+
+
+def test_a_plan_described_by_a_participle_keeps_its_number() -> None:
+    body = "The 28-point plan, accepted by British and Ukrainian negotiators after talks, went to Moscow."
+    plan = {(p.actor, p.stance, p.value) for p in positions(body) if p.issue == "peace-plan"}
+    assert plan == {("united-kingdom", "accept", 100.0), ("ukraine", "accept", 100.0)}
+
+
+def test_a_planned_or_proposed_measure_belongs_to_the_party_it_names() -> None:
+    found = triples("Kyiv answered the planned Russian troop build-up with a call for talks.")
+    assert not any(actor == "russia" and stance != "plan" for actor, _, stance in found)
+    sanctions = triples("The proposed EU sanctions were discussed in Brussels.")
+    assert ("european-union", "sanctions", "offer") in sanctions
+    fees = [p for p in extract(
+        Article(source="t", title="", text="Beijing criticised the planned U.S. port fees.", raw="x"),
+        trade_codebook(),
+    ).positions if p.issue == "port-fees"]
+    assert ("united-states", "plan") in {(p.actor, p.stance) for p in fees}

@@ -347,10 +347,24 @@ _FIRST_NAME_SIMILARITY = 0.5
 _SURNAME_SIMILARITY = 0.85
 
 
+_SPELLINGS: dict[int, tuple[Codebook, dict[str, str | None]]] = {}  # codebook -> name -> person
+_SPELLINGS_KEPT = 50_000  # names kept per codebook (a long watch run starts again past this)
+
+
 def _spelled_otherwise(codebook: Codebook, name: str) -> str | None:
     """The codebook person a name the codebook does not list spells another way: the same surname (or a
     transliteration of it) and, when a first name is given, a spelling of the person's first name
-    ("Vladimir Zelensky", "Kovalski"); None when no person or several fit."""
+    ("Vladimir Zelensky", "Kovalski"); None when no person or several fit. Kept per codebook (names
+    recur from article to article, and each look-up compares the name with every person)."""
+    cached = _SPELLINGS.get(id(codebook))
+    if cached is None or cached[0] is not codebook or len(cached[1]) > _SPELLINGS_KEPT:
+        cached = _SPELLINGS[id(codebook)] = (codebook, {})
+    if name not in cached[1]:
+        cached[1][name] = _spelling_of(codebook, name)
+    return cached[1][name]
+
+
+def _spelling_of(codebook: Codebook, name: str) -> str | None:
     words = name.split()
     if not words or len(words[-1]) < 4:
         return None

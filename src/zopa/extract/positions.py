@@ -507,6 +507,14 @@ class _Sentence:
         token = pred.token
         if self.in_condition(token):
             return "condition"  # "if Kyiv pulls back", "as soon as Kyiv declares": not a stance of its own
+        if pred.cue is not None and _participle_modifier(token):
+            # "the planned U.S. port fees", "the proposed EU sanctions": the party the noun names
+            noun = token.head
+            got = self.noun_owner(noun, [c for c in noun.children if c.i != token.i])
+            if not got:
+                return "none"
+            pred.holders, pred.confidence = got, 0.6
+            return "ok"
         # a noun cue: the content of a stance it is the object of ("turned down the EU's call for ..."), else
         # its possessor, else the subject of the light verb it is the object of ("made a proposal")
         if token.dep_ in _NOMINAL and token.i == pred.head.i and not self._is_verbal(token):
@@ -884,13 +892,17 @@ class _Sentence:
             for c in pred.head.children:
                 if c.dep_ in _SUBJECT_DEPS:
                     tokens -= {t.i for t in c.subtree}
+        elif _participle_modifier(root):
+            tokens = {t.i for t in root.head.subtree}  # "the planned U.S. port fees": the whole noun phrase
         else:
             tokens = {t.i for t in root.subtree}
         if root.dep_ in {"acl", "relcl"}:
             # "the 20-point plan, agreed by both sides": the noun the clause describes is its content
             noun = root.head
             tokens |= {noun.i}
-            tokens |= {c.i for c in noun.children if c.dep_ in {"compound", "amod", "nummod", "nmod"}}
+            for c in noun.children:
+                if c.dep_ in {"compound", "amod", "nummod", "nmod"}:
+                    tokens |= {x.i for x in c.subtree}  # "the 20-point plan": its number too
         for other in others:
             if (
                 other is pred
@@ -1114,6 +1126,11 @@ def _own_action(reader: _Sentence, hit: _Hit, others: Sequence[_Hit]) -> bool:
         if at is not None and at.i in phrase:
             return False
     return True
+
+
+def _participle_modifier(token: Any) -> bool:
+    """A participle before a noun ("the planned fees", "the proposed sanctions")."""
+    return bool(token.dep_ == "amod" and token.tag_ in {"VBN", "JJ"} and token.lower_.endswith("ed"))
 
 
 def _complement_of(token: Any, head: Any) -> bool:
