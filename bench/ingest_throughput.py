@@ -150,7 +150,7 @@ def main() -> int:
     from sqlalchemy import select
 
     from zopa.pipeline import IngestOptions, ingest
-    from zopa.store import queries, schema
+    from zopa.store import schema, summaries
     from zopa.store.db import open_db
 
     with tempfile.TemporaryDirectory(prefix="zopa-bench-") as tmp:
@@ -185,7 +185,7 @@ def main() -> int:
             )
         cpu_seconds = time.process_time() - cpu_start
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        stats = queries.stats(db)
+        stats = summaries.stats(db)
         with db.connect() as conn:
             signatures = [
                 r[0]

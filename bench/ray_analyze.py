@@ -38,7 +38,7 @@ DEFAULT = SHARED / "benchmarks" / "polnear" / "train" / "articles"
 
 
 def _exported(db: Any) -> dict[str, Any]:
-    from zopa.store.queries import export_all
+    from zopa.store.export import export_all
 
     out = export_all(db)
     for doc in out["documents"]:

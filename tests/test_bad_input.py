@@ -11,6 +11,8 @@ import pytest
 from cli_helpers import run_cli
 from zopa.store import queries
 from zopa.store.db import open_db
+from zopa.store.queries import EvidenceFilter
+from zopa.store.rows import DocumentRow
 
 GOOD = (
     "Ferry talks resume in Cedarport\n\n"
@@ -42,7 +44,10 @@ def db_with_earlier(
 
 def _titles(db_path: Path) -> set[str]:
     with open_db(db_path) as db:
-        return {row.title for row in queries.list_documents(db).items}
+        return {
+            row.title
+            for row in queries.listing(db, DocumentRow, EvidenceFilter(include_duplicates=True)).items
+        }
 
 
 def _bad_input_check(

@@ -48,9 +48,11 @@ def shot(page: Any, name: str) -> None:
 
 
 def test_positions_cell_opens_its_evidence(page: Any, server: str, seeded_db: Any) -> None:
-    from zopa.store import queries
+    from zopa.store.queries import EvidenceFilter, listing
+    from zopa.store.rows import PositionRow
 
-    newest = queries.list_positions(seeded_db, actor="russia", issue="donetsk-control", limit=1).items
+    where = EvidenceFilter(actor="russia", issue="donetsk-control", limit=1)
+    newest = listing(seeded_db, PositionRow, where).items
     assert newest, "the seeds hold Russia's demand on Donetsk"
     page.goto(server + "/positions")
     cell = page.locator('td.cell[data-actor="russia"][data-issue="donetsk-control"]')
@@ -69,9 +71,10 @@ def test_positions_cell_opens_its_evidence(page: Any, server: str, seeded_db: An
 
 
 def test_article_shows_a_quote_highlighted_with_its_speaker(page: Any, server: str, seeded_db: Any) -> None:
-    from zopa.store import queries
+    from zopa.store.queries import listing
+    from zopa.store.rows import QuoteRow
 
-    quote = next(q for q in queries.list_quotes(seeded_db).items if q.speaker_name)
+    quote = next(q for q in listing(seeded_db, QuoteRow).items if q.speaker_name)
     page.goto(f"{server}/documents/{quote.document}")
     mark = page.locator(f'mark.ev-quote[data-ev="quote-{quote.id}"]').first
     assert mark.is_visible()

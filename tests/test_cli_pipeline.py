@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from cli_helpers import run_cli
-from zopa.store.queries import EXPORT_FIELDS
+from zopa.store.export import EXPORT_FIELDS
+from zopa.store.queries import listing
+from zopa.store.rows import QuoteRow
 
 ARTICLE = (
     "Envoys agree to meet again in Geneva\n\n"
@@ -77,9 +79,9 @@ def test_show_marks_the_evidence(
     seeded_db: object, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from zopa.cli.pipeline_cmds import marked_text
-    from zopa.store.queries import document_evidence, list_quotes
+    from zopa.store.queries import document_evidence
 
-    quote = list_quotes(seeded_db).items[0]  # type: ignore[arg-type]
+    quote = listing(seeded_db, QuoteRow).items[0]  # type: ignore[arg-type]
     text = marked_text(document_evidence(seeded_db, quote.document))  # type: ignore[arg-type]
     styled = [span for span in text.spans if span.start <= quote.start and quote.end <= span.end]
     assert any("cyan" in str(span.style) for span in styled)

@@ -19,7 +19,8 @@ from zopa.models.readers import read_negotiation
 from zopa.pipeline import AnalyzeOptions, IngestOptions, InputProblem, LocalEngine, Prepared, analyze
 from zopa.records import Article
 from zopa.store.db import open_db
-from zopa.store.queries import export_all, stats
+from zopa.store.export import export_all
+from zopa.store.summaries import stats
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "negotiation.yaml"
 ARTICLES = 14  # of the polnear training set: enough for stories and several write batches, quick on Ray

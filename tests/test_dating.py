@@ -17,6 +17,7 @@ from zopa.pipeline import ingest
 from zopa.records import Article
 from zopa.store import queries
 from zopa.store.db import open_db
+from zopa.store.rows import StoryRow
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
@@ -147,7 +148,7 @@ def test_text_files_months_apart_split_into_stories_by_time(tmp_path: Path) -> N
             "October 8, 2025"]  # fmt: skip
     db = open_db(tmp_path / "dated.db")
     ingest([_folder(tmp_path, days)], db)
-    stories = queries.list_stories(db).items
+    stories = queries.listing(db, StoryRow).items
     assert sorted(len(s.documents) for s in stories) == [3, 3]
     months = sorted({(s.first_published.month, s.last_published.month) for s in stories})  # type: ignore[union-attr]
     assert months == [(4, 4), (10, 10)]
@@ -156,4 +157,4 @@ def test_text_files_months_apart_split_into_stories_by_time(tmp_path: Path) -> N
     undated.mkdir()
     db2 = open_db(tmp_path / "undated.db")
     ingest([_folder(undated, ["", "", "", "", "", ""])], db2)
-    assert [len(s.documents) for s in queries.list_stories(db2).items] == [6]
+    assert [len(s.documents) for s in queries.listing(db2, StoryRow).items] == [6]

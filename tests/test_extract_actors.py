@@ -234,3 +234,22 @@ def test_pronouns_are_resolved_by_salience_and_gender() -> None:
         ("he", "putin"),
         ("She", "ner:Jane Roe"),
     ]
+
+
+def test_another_first_name_before_a_codebook_surname_is_another_person() -> None:
+    # the codebook's Trump is Donald; the recogniser misses this name, the first name says who it is
+    ctx = context(
+        "Talks\n\nIvanka Trump, who runs part of the family firm, said she took a week off.\n\n"
+        "On Tuesday Trump said the deal was close. Later President Trump spoke again."
+    )
+    assert [(m.text, m.actor) for m in ctx.mentions if "Trump" in m.text] == [
+        ("Ivanka Trump", "ner:Ivanka Trump"),
+        ("Trump", "trump"),
+        ("Trump", "trump"),
+    ]
+    assert ctx.is_person("ner:Ivanka Trump")
+
+
+def test_a_capitalised_common_word_before_a_codebook_surname_is_not_a_first_name() -> None:
+    ctx = context("Talks\n\nMaybe Trump will change his mind on the deal, officials said.")
+    assert [(m.text, m.actor) for m in ctx.mentions if "Trump" in m.text] == [("Trump", "trump")]

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zopa.codebook import Codebook, default_codebook_path, load_codebook
+from zopa.codebook import Codebook, Issue, default_codebook_path, load_codebook
 from zopa.extract import ExtractOptions, extract
 from zopa.records import STANCES, Article, Position
 
@@ -367,7 +367,7 @@ def test_swapping_prisoners_is_accepting_an_exchange_of_that_size() -> None:
 
 
 def test_of_two_rates_in_a_clause_each_issue_takes_the_one_beside_its_words() -> None:
-    trade = load_codebook(Path(__file__).resolve().parents[1] / "codebooks" / "us-china-trade.yaml")
+    trade = trade_codebook()
     body = (
         "Washington will lower its 20% fentanyl levy on Chinese imports to 10%, "
         "bringing the combined tariff rate on China down to 47%."
@@ -407,3 +407,75 @@ def test_negation_inside_a_contraction_and_a_subject_that_is_no_one() -> None:
     assert not any(p.actor == "ukraine" and p.stance == "offer" for p in positions(
         "Nobody has offered Ukraine membership in NATO, Zelensky said."
     ))
+
+
+@cache
+def trade_codebook() -> Codebook:
+    return load_codebook(Path(__file__).resolve().parents[1] / "codebooks" / "us-china-trade.yaml")
+
+
+def test_a_threat_unless_the_other_side_drops_its_duty_is_conditional_on_that_duty() -> None:
+    body = (
+        "Washington threatened to raise tariffs on Chinese goods unless Beijing scraps "
+        "its 20% retaliatory duty."
+    )
+    article = Article(source="t", title="", text=body, raw=body, published=datetime(2025, 4, 2))
+    threats = [p for p in extract(article, trade_codebook()).positions if p.issue == "us-tariffs-on-china"]
+    assert [(p.actor, p.stance, p.conditional_on) for p in threats] == [
+        ("united-states", "threat", "china-tariffs-on-us")
+    ]
+
+
+def test_a_refusal_in_any_scenario_is_a_red_line() -> None:
+    found = [p for p in positions("Moscow rejects a ceasefire in any scenario.") if p.issue == "ceasefire"]
+    assert [(p.actor, p.stance, p.red_line) for p in found] == [("russia", "reject", True)]
+
+
+def test_rejecting_the_idea_rejects_the_one_just_proposed() -> None:
+    found = triples("Moscow proposed a ceasefire over the holidays. Kyiv turned down the idea on Friday.")
+    assert {("russia", "ceasefire", "offer"), ("ukraine", "ceasefire", "reject")} <= found
+    # "that" opening a clause points nowhere
+    waited = triples("Moscow floated a ceasefire. Kyiv said that it would wait.")
+    assert not any(actor == "ukraine" for actor, _, _ in waited)
+
+
+def test_with_open_parties_any_named_party_may_act() -> None:
+    shipped = codebook()
+    open_book = Codebook(
+        name="open",
+        description="any named party",
+        actors=(),
+        issues=(Issue(id="any", label="anything", cues=(r"\w+",), catch_all=True),),
+        grammar=shipped.grammar,
+        open_parties=True,
+    )
+    body = "Portugal lifted its curfew on the islands on Sunday."
+    found = extract(Article(source="t", title="", text=body, raw=body), open_book).positions
+    assert [(p.actor, p.stance) for p in found] == [("ner:Portugal", "accept")]
+
+
+def test_what_a_party_agrees_should_happen_is_accepted_not_demanded() -> None:
+    found = triples("Britain and France agreed on Monday that a ceasefire should come first.")
+    assert {("united-kingdom", "ceasefire", "accept"), ("france", "ceasefire", "accept")} <= found
+    assert not any(stance == "demand" for _, _, stance in found)
+    # a clause of its own after "but" keeps its demand
+    kept = triples("Britain agreed to talk, but it insists that a ceasefire must come first.")
+    assert ("united-kingdom", "ceasefire", "demand") in kept
+
+
+def test_a_plan_described_by_a_participle_keeps_its_number() -> None:
+    body = "The 28-point plan, accepted by British and Ukrainian negotiators after talks, went to Moscow."
+    plan = {(p.actor, p.stance, p.value) for p in positions(body) if p.issue == "peace-plan"}
+    assert plan == {("united-kingdom", "accept", 100.0), ("ukraine", "accept", 100.0)}
+
+
+def test_a_planned_or_proposed_measure_belongs_to_the_party_it_names() -> None:
+    found = triples("Kyiv answered the planned Russian troop build-up with a call for talks.")
+    assert not any(actor == "russia" and stance != "plan" for actor, _, stance in found)
+    sanctions = triples("The proposed EU sanctions were discussed in Brussels.")
+    assert ("european-union", "sanctions", "offer") in sanctions
+    fees = [p for p in extract(
+        Article(source="t", title="", text="Beijing criticised the planned U.S. port fees.", raw="x"),
+        trade_codebook(),
+    ).positions if p.issue == "port-fees"]
+    assert ("united-states", "plan") in {(p.actor, p.stance) for p in fees}

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from evidence_fixtures import article, context, mini_codebook
 from zopa.extract import candidate_sentences
-from zopa.extract._attribution import Attributor, MentionRef, attributor_for
+from zopa.extract._attribution import Attributor, MentionRef, attributor_for, lexicon
 from zopa.extract._nlp import DocContext, segment
 from zopa.extract.actors import resolve_mentions
 from zopa.extract.quotes import find_quotes, quotes_in_text
@@ -701,3 +701,140 @@ def test_a_person_before_an_appositive_holding_another_name() -> None:
         "difference: thug rulers jail reporters; our leaders jail criminals.''"
     )
     assert quotes(text)[0][1] == "ner:Peter Smolak"
+
+
+# --- issue 12, speakers: rules found on PolNeAR train (texts of our own) -----------------------------------
+
+
+def test_block_quote_signed_in_the_paragraph_below() -> None:
+    text = (
+        "The desk checked what the two candidates claimed on stage, helped by Tom Baker.\n\n"
+        '"Nearly every new dollar of income in this country goes to the richest households."\n\n'
+        "- Anna Kowalski.\n\n"
+        "That figure is some years old.\n\n"
+        '"I wrote a good part of that law myself, line by line."\n\n'
+        "— Kowalski.\n\n"
+        "She overstates her part in it."
+    )
+    assert [s for _, s in quotes(text)] == ["ner:Anna Kowalski", "ner:Anna Kowalski"]
+
+
+def test_block_quote_followed_by_a_long_paragraph_is_not_signed() -> None:
+    text = (
+        "Tom Baker spoke to the crowd for an hour.\n\n"
+        '"We will build the bridge before the winter comes."\n\n'
+        "- Local builders doubt it, and the council has not yet found the money for a bridge of that size."
+    )
+    assert quotes(text)[0][1] == "ner:Tom Baker"
+
+
+def _people(text: str, *names: str) -> Attributor:
+    """An attributor on the surface (no parse) with these people as mentions."""
+    refs = [MentionRef(f"ner:{n}", text.find(n), text.find(n) + len(n), "ner", True) for n in names]
+    return Attributor(text, refs)
+
+
+def test_pronoun_prefers_the_last_speaker_to_a_name_in_passing() -> None:
+    # Ben Cole is named in the pronoun's own sentence, but neither as its subject nor as a speaker
+    text = (
+        "Jon Ames said the plan was dead. The hall went quiet. Nobody moved.\n\n"
+        "With the talk turning to the cost of hiring Ben Cole, he said nothing."
+    )
+    att = _people(text, "Jon Ames", "Ben Cole")
+    assert att.salience.person(text.rfind(" he ") + 1, gender="male").actor == "ner:Jon Ames"
+
+
+def test_pronoun_prefers_a_person_the_text_gives_its_gender() -> None:
+    text = "Ms. Ann Lee said the plan was dead, and Pat Moss said it was alive. Then she left the hall."
+    att = _people(text, "Ann Lee", "Pat Moss")
+    assert att.salience.person(text.rfind(" she ") + 1, gender="female").actor == "ner:Ann Lee"
+
+
+def test_pronoun_prefers_the_main_clause_subject() -> None:
+    text = (
+        "Tom Baker put his case plainly, recalling that Peter Grant had fought the same rivals. "
+        "“Few leaders since then have spoken so openly about winning,” he wrote."
+    )
+    assert quotes(text)[0][1] == "ner:Tom Baker"
+
+
+def test_pronoun_skips_a_speaker_inside_reported_words() -> None:
+    # Grant speaks only inside what Baker reported: Baker is the one in focus
+    text = (
+        "Tom Baker said the party rules mattered more and noted that Peter Grant has admitted defeat in the "
+        "race.\n\n“What our people want here is not too much to ask,” he said."
+    )
+    assert quotes(text)[0][1] == "ner:Tom Baker"
+
+
+def test_name_introduced_with_a_role_appositive_is_a_person() -> None:
+    # the recogniser labels this name an organisation; the appositive says it is a person
+    text = (
+        "Mina Coral, a Turkish reporter on holiday in the town, told the radio that she saw the lorry.\n\n"
+        '"I saw people running in every direction at once," she said, speaking by phone.'
+    )
+    ctx = context(text)
+    att = attributor_for(ctx)
+    assert any(m.person for m in att.mentions if m.actor == "ner:Mina Coral")
+    assert quotes(text)[0][1] == "ner:Mina Coral"
+
+
+def test_inverted_attribution_a_person_after_a_qualifying_name() -> None:
+    # on the surface (an unparsed sentence): the party word only qualifies the person named after it
+    text = '"They are wasting public money on this," said committee Democrat Jane Roe.'
+    at, roe = text.find("Democrat"), text.find("Jane Roe")
+    refs = [
+        MentionRef("ner:Democrat", at, at + len("Democrat"), "ner", False),
+        MentionRef("ner:Jane Roe", roe, roe + len("Jane Roe"), "ner", True),
+    ]
+    assert [q.speaker for q in quotes_in_text(text, Attributor(text, refs))] == ["ner:Jane Roe"]
+
+
+def test_person_name_leaves_out_what_she_is_of() -> None:
+    lex = lexicon()
+    assert lex.person_name("Jane Roe of the Civil Rights League") == "Jane Roe"
+    assert lex.person_name("Jane Roe") == "Jane Roe"
+
+
+def test_pull_quote_signed_with_a_name_and_where_they_work() -> None:
+    text = (
+        "The mayor spoke for an hour, and Tom Baker replied.\n\n"
+        '"I fear we may see a return of the old talk about balanced budgets at the worst moment."\n\n'
+        "Dean Pratt, Institute for Fiscal Research.\n\n"
+        '"The whole idea of a deficit crisis is something we hear about every week."\n\n'
+        "-Michelle Dorsey, Philadelphia."
+    )
+    assert [s for _, s in quotes(text)] == ["ner:Dean Pratt", "ner:Michelle Dorsey"]
+
+
+def test_block_quote_before_a_credit_line_is_not_signed_by_it() -> None:
+    text = (
+        "Tom Baker spoke to the crowd for an hour.\n\n"
+        '"We will build the bridge before the winter comes."\n\n'
+        "Getty Images."
+    )
+    assert quotes(text)[0][1] == "ner:Tom Baker"
+
+
+def test_quotation_labelled_by_a_name_before_its_colon() -> None:
+    text = (
+        "Analysts agree - Carla Bianchi: “One lesson was simple: keep calling voters as late as you can.”\n\n"
+        "What it means for the fall - More from Jonas Berg: “A state’s makeup is only where its vote starts.”"
+    )
+    assert [s for _, s in quotes(text)] == ["ner:Carla Bianchi", "ner:Jonas Berg"]
+
+
+def test_quotation_then_a_name_with_an_unclosed_relative_clause() -> None:
+    text = (
+        '"The city needs a plan for the northern districts," Nate Silver, the budget expert who founded '
+        "a local blog tweeted on Wednesday."
+    )
+    assert quotes(text)[0][1] == "ner:Nate Silver"
+
+
+def test_speaker_after_a_horizontal_bar_with_an_accented_name() -> None:
+    text = (
+        "Many voters told us what they think of the race this year.\n\n"
+        "“I have never seen a campaign like this one in my whole life.” ― Ángel Ruiz, 34, Tucson"
+    )
+    assert quotes(text)[0][1] == "ner:Ángel Ruiz"

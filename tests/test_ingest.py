@@ -18,6 +18,7 @@ from zopa.ingest import (
     FetchResult,
     ReadOptions,
     decode,
+    memory_item,
     parse_published,
     read_inputs,
     read_one,
@@ -208,6 +209,24 @@ def test_url_body_over_the_limit_is_refused() -> None:
     fetcher = CannedFetcher({"https://big.example.org/": "x" * 5000})
     [error] = list(read_inputs(["https://big.example.org/"], ReadOptions(fetcher=fetcher, max_bytes=1000)))
     assert isinstance(error, InputError) and "too large" in error.problem
+
+
+def test_bytes_in_memory_are_read_as_the_file_they_are_named(tmp_path: Path) -> None:
+    """An upload (``memory_item``) reads as the same file on disk would: format from the name, ``.gz``
+    unpacked, the same size limit and message."""
+    line = json.dumps({"title": "Envoys meet", "text": BODY}) + "\n"
+    on_disk = tmp_path / "feed.jsonl.gz"
+    on_disk.write_bytes(gzip.compress(line.encode()))
+    item = memory_item("feed.jsonl.gz", on_disk.read_bytes(), source="upload:feed.jsonl.gz")
+    [from_memory], [from_file] = list(read_inputs([item])), list(read_inputs([on_disk]))
+    assert isinstance(from_memory, Article) and isinstance(from_file, Article)
+    assert from_memory.source == "upload:feed.jsonl.gz#1" and from_memory.text == from_file.text
+    limits = ReadOptions(max_bytes=10)
+    (tmp_path / "a.txt").write_bytes(b"x" * 11)
+    [too_big] = list(read_inputs([memory_item("a.txt", b"x" * 11)], limits))
+    [too_big_file] = list(read_inputs([tmp_path / "a.txt"], limits))
+    assert isinstance(too_big, InputError) and isinstance(too_big_file, InputError)
+    assert too_big.problem == too_big_file.problem == "too large (11 bytes; the limit is 10)"
 
 
 def test_encodings_are_detected(tmp_path: Path) -> None:

@@ -24,7 +24,8 @@ from zopa.store.codebooks import record_codebook
 from zopa.store.db import Database, open_db
 from zopa.store.documents import delete_document
 from zopa.store.evidence import replace_evidence
-from zopa.store.queries import find_document, list_positions
+from zopa.store.queries import EvidenceFilter, find_document, listing
+from zopa.store.rows import PositionRow
 
 _EPOCH = datetime(1900, 1, 1)
 FILTERS: list[dict[str, Any]] = [
@@ -111,7 +112,7 @@ def test_kept_views_equal_a_fresh_computation_through_every_kind_of_write(
 
         # evidence replaced outside the pipeline: the kept copies are stale and not served
         doc = find_document(db, STORIES[-1].slug).id
-        assert list_positions(db, document=doc).items
+        assert listing(db, PositionRow, EvidenceFilter(document=doc)).items
         replace_evidence(db, doc, Evidence(), codebook_hash="emptied")
         assert not _current(db, changes) and not _current(db, negotiation)
         _assert_as_fresh(db, codebook)  # computed again (and kept)

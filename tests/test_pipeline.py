@@ -11,9 +11,11 @@ from sqlalchemy import func, select
 from zopa.codebook import Codebook, default_codebook_path, load_codebook
 from zopa.errors import NotFoundError
 from zopa.ingest import read_one
-from zopa.pipeline import AnalyzeOptions, IngestOptions, analyze, extract_stored, ingest, ingest_articles
-from zopa.store import queries, schema
+from zopa.pipeline import AnalyzeOptions, IngestOptions, analyze, extract_stored, ingest
+from zopa.store import queries, schema, summaries
 from zopa.store.db import open_db
+from zopa.store.queries import EvidenceFilter
+from zopa.store.rows import DocumentRow, EventRow, PositionRow, QuoteRow, StoryRow
 
 SEED_TITLES = {
     "Putin Rejects Ukraine Compromise as Trump Pushes for Peace",
@@ -35,7 +37,7 @@ def _counts(db: Any) -> dict[str, int]:
 
 
 def test_seeds_become_two_documents_in_one_story_without_boilerplate(seeded_db: Any) -> None:
-    docs = queries.list_documents(seeded_db).items
+    docs = queries.listing(seeded_db, DocumentRow, EvidenceFilter(include_duplicates=True)).items
     assert {d.title for d in docs} == SEED_TITLES
     for doc in docs:
         text = queries.get_document(seeded_db, doc.id).text
@@ -44,15 +46,19 @@ def test_seeds_become_two_documents_in_one_story_without_boilerplate(seeded_db: 
         assert doc.title not in text  # the headline is the title, the text is the article
     raw = {queries.get_document(seeded_db, d.id).raw for d in docs}
     assert any("photoibo" in r for r in raw)  # the original is kept
-    [story] = queries.list_stories(seeded_db).items
+    [story] = queries.listing(seeded_db, StoryRow).items
     assert set(story.documents) == {d.id for d in docs}
     assert docs[0].story == docs[1].story == story.id
 
 
 def test_seed_evidence_is_stored_with_spans_into_the_cleaned_text(seeded_db: Any) -> None:
-    quotes = queries.list_quotes(seeded_db).items
+    quotes = queries.listing(seeded_db, QuoteRow).items
     assert quotes, "the extractor found no quotes in the seeds"
-    for item in (*quotes, *queries.list_positions(seeded_db).items, *queries.list_events(seeded_db).items):
+    for item in (
+        *quotes,
+        *queries.listing(seeded_db, PositionRow).items,
+        *queries.listing(seeded_db, EventRow).items,
+    ):
         text = queries.get_document(seeded_db, item.document).text
         assert 0 <= item.start < item.end <= len(text)
     for q in quotes:
@@ -82,12 +88,12 @@ def test_extract_stored_reruns_only_after_a_codebook_change(
     ingest([seeds_dir], db)  # stored without evidence
     first = extract_stored(db, codebook)
     assert len(first.extracted) == 2 and first.up_to_date == ()
-    positions = queries.stats(db).positions
+    positions = summaries.stats(db).positions
     assert extract_stored(db, codebook).extracted == ()  # same codebook: nothing to do
     changed = codebook.model_copy(update={"description": codebook.description + " (edited)"})
     again = extract_stored(db, changed)
     assert len(again.extracted) == 2 and again.codebook_hash != first.codebook_hash
-    assert queries.stats(db).positions == positions  # replaced, not added to
+    assert summaries.stats(db).positions == positions  # replaced, not added to
     forced = extract_stored(db, changed, documents=[first.extracted[0]], force=True)
     assert forced.extracted == (first.extracted[0],)
     with pytest.raises(NotFoundError):
@@ -120,12 +126,12 @@ def test_analyze_reports_bad_inputs_and_stores_the_rest(
     db.close()
 
 
-def test_ingest_articles_stores_parsed_uploads(sqlite_url: str) -> None:
+def test_ingest_stores_parsed_articles(sqlite_url: str) -> None:
     db = open_db(sqlite_url)
     articles = read_one(
         "Pasted headline\n\nA pasted article about the envoys meeting in Geneva on Tuesday.", source="upload"
     )
-    report = ingest_articles(articles, db, options=IngestOptions())
+    report = ingest(articles, db, options=IngestOptions())
     assert report.added and queries.get_document(db, report.added[0]).title == "Pasted headline"
-    assert ingest_articles(articles, db).duplicates == report.added
+    assert ingest(articles, db).duplicates == report.added
     db.close()

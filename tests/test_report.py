@@ -21,6 +21,8 @@ from zopa.report import (
     write_report,
 )
 from zopa.store.db import Database, open_db
+from zopa.store.queries import EvidenceFilter, listing
+from zopa.store.rows import QuoteRow
 
 
 class _Links(HTMLParser):
@@ -73,9 +75,9 @@ def test_every_internal_link_has_a_target(report_html: str) -> None:
 
 
 def test_evidence_anchor_points_at_the_quoted_words(seeded_db: Database, report_html: str) -> None:
-    from zopa.store.queries import get_document, list_quotes
+    from zopa.store.queries import get_document
 
-    quote = list_quotes(seeded_db, limit=1).items[0]
+    quote = listing(seeded_db, QuoteRow, EvidenceFilter(limit=1)).items[0]
     text = get_document(seeded_db, quote.document).text
     assert text[quote.start : quote.end] == quote.text
     anchor = f'id="d{quote.document}-{quote.start}-{quote.end}"'

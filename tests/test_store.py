@@ -14,10 +14,12 @@ from sqlalchemy import func, select, text
 
 from zopa.errors import InputError, NotFoundError, StorageError
 from zopa.records import Article, EventFact, Evidence, Mention, Position, Quote, Statement
-from zopa.store import queries, schema
+from zopa.store import export, queries, schema, summaries
 from zopa.store.db import current_revision, head_revision, open_db
 from zopa.store.documents import documents_sharing_bands, insert_document
 from zopa.store.evidence import replace_evidence
+from zopa.store.queries import EvidenceFilter, listing
+from zopa.store.rows import ActorRow, DocumentRow, EventRow, PositionRow, QuoteRow, StoryRow
 
 TEXT = (
     "Ministers of Arland and Beltia met in Cedarport on Monday.\n\n"
@@ -215,36 +217,48 @@ def test_queries_return_traceable_rows(db_url: str) -> None:
     new = _store(db, 2, published=datetime(2025, 6, 1))
     undated = _store(db, 3, published=None)
 
-    docs = queries.list_documents(db)
+    docs = queries.listing(db, DocumentRow, EvidenceFilter(include_duplicates=True))
     assert [row.id for row in docs.items] == [new, old, undated]  # newest first, undated last
     assert docs.total == 3
-    page = queries.list_documents(db, limit=1, offset=1)
+    page = queries.listing(db, DocumentRow, EvidenceFilter(limit=1, offset=1, include_duplicates=True))
     assert [row.id for row in page.items] == [old] and page.total == 3
-    assert queries.list_documents(db, search="update number 2").total == 1
-    assert queries.list_documents(db, search="100%").total == 0  # wildcards are escaped
+    assert (
+        queries.listing(
+            db, DocumentRow, EvidenceFilter(search="update number 2", include_duplicates=True)
+        ).total
+        == 1
+    )
+    assert (
+        queries.listing(db, DocumentRow, EvidenceFilter(search="100%", include_duplicates=True)).total == 0
+    )  # wildcards are escaped
 
-    positions = queries.list_positions(db, actor="arland", issue="northern-valley")
+    positions = queries.listing(db, PositionRow, EvidenceFilter(actor="arland", issue="northern-valley"))
     assert positions.total == 3
     first = positions.items[0]
     assert first.document == new and first.published == datetime(2025, 6, 1)
     stored = queries.get_document(db, first.document).text
     assert stored[first.start : first.end] == first.evidence
     assert first.red_line is True and first.stance == "reject"
-    assert queries.list_positions(db, since=date(2025, 1, 1)).total == 2
-    assert queries.list_positions(db, until=date(2024, 1, 5)).total == 2
-    assert queries.list_positions(db, stance="offer").items[0].conditional_on == "ports"
+    assert queries.listing(db, PositionRow, EvidenceFilter(since=date(2025, 1, 1))).total == 2
+    assert queries.listing(db, PositionRow, EvidenceFilter(until=date(2024, 1, 5))).total == 2
+    assert queries.listing(db, PositionRow, EvidenceFilter(stance="offer")).items[0].conditional_on == "ports"
     with pytest.raises(InputError, match="stance"):
-        queries.list_positions(db, stance="maybe")
+        queries.listing(db, PositionRow, EvidenceFilter(stance="maybe"))
     with pytest.raises(InputError, match="limit"):
-        queries.list_positions(db, limit=-1)
+        queries.listing(db, PositionRow, EvidenceFilter(limit=-1))
 
-    quotes = queries.list_quotes(db, speaker="Dana Holt")  # by name as well as by id
+    quotes = queries.listing(db, QuoteRow, EvidenceFilter(speaker="Dana Holt"))  # by name as well as by id
     assert quotes.total == 3
-    assert queries.list_quotes(db, issue="northern-valley").total == 3  # quote inside the position's sentence
-    assert queries.list_quotes(db, issue="tariffs").total == 0
-    assert queries.list_quotes(db, outlet="example times", since=date(2025, 1, 1)).total == 1
+    assert (
+        queries.listing(db, QuoteRow, EvidenceFilter(issue="northern-valley")).total == 3
+    )  # quote inside the position's sentence
+    assert queries.listing(db, QuoteRow, EvidenceFilter(issue="tariffs")).total == 0
+    assert (
+        queries.listing(db, QuoteRow, EvidenceFilter(outlet="example times", since=date(2025, 1, 1))).total
+        == 1
+    )
 
-    events = queries.list_events(db, what="ships")
+    events = queries.listing(db, EventRow, EvidenceFilter(what="ships"))
     assert events.total == 3 and events.items[0].count == 12 and events.items[0].qualifier == "at least"
 
     matrix = queries.position_matrix(db)
@@ -258,7 +272,21 @@ def test_queries_return_traceable_rows(db_url: str) -> None:
     with pytest.raises(NotFoundError):
         queries.get_document(db, 424242)
     assert queries.find_document(db, "example-1.txt").id == old
-    assert queries.stats(db).documents == 3
+    assert summaries.stats(db).documents == 3
+    db.close()
+
+
+def test_a_filter_a_listing_cannot_apply_is_refused_by_name(db_url: str) -> None:
+    db = open_db(db_url)
+    with pytest.raises(InputError, match=r"^stance: does not filter quotes \(these do: .*speaker"):
+        listing(db, QuoteRow, EvidenceFilter(stance="offer"))
+    with pytest.raises(InputError, match=r"^document: does not filter stories"):
+        listing(db, StoryRow, EvidenceFilter(document=1))
+    with pytest.raises(InputError, match=r"^limit: does not filter matrix"):
+        queries.position_matrix(db, EvidenceFilter(limit=5))
+    with pytest.raises(TypeError, match="no listing of ActorRow"):
+        listing(db, ActorRow)
+    assert listing(db, QuoteRow, EvidenceFilter(speaker="nobody", include_duplicates=True)).total == 0
     db.close()
 
 
@@ -269,8 +297,10 @@ def test_near_duplicates_do_not_count_twice(db_url: str) -> None:
     with db.transaction() as conn:
         dup = insert_document(conn, article, duplicate_of=original)
     replace_evidence(db, dup, _evidence(article.text), codebook_hash="cb1")
-    assert queries.list_positions(db, actor="arland").total == 1
-    assert queries.list_positions(db, actor="arland", include_duplicates=True).total == 2
+    assert queries.listing(db, PositionRow, EvidenceFilter(actor="arland")).total == 1
+    assert (
+        queries.listing(db, PositionRow, EvidenceFilter(actor="arland", include_duplicates=True)).total == 2
+    )
     assert queries.position_matrix(db).cell("arland", "northern-valley").total == 1  # type: ignore[union-attr]
     db.close()
 
@@ -289,8 +319,8 @@ def test_band_lookup_finds_documents_sharing_a_band(db_url: str) -> None:
 def test_export_has_the_promised_fields(db_url: str) -> None:
     db = open_db(db_url)
     _store(db, 1)
-    exported = queries.export_all(db)
-    for name, fields in queries.EXPORT_FIELDS.items():
+    exported = export.export_all(db)
+    for name, fields in export.EXPORT_FIELDS.items():
         assert name in exported
         for item in exported[name]:
             assert list(item)[: len(fields)] == list(fields), name
@@ -361,74 +391,75 @@ def test_evidence_listings_match_a_reference_on_filters_order_pages_and_totals(d
     since = datetime(2025, 1, 1)
     not_dup = lambda r: r["duplicate_of"] is None  # noqa: E731
     cases = [
-        (queries.list_quotes, schema.quotes, {}, not_dup),
-        (queries.list_quotes, schema.quotes, {"include_duplicates": True}, lambda r: True),
-        (queries.list_quotes, schema.quotes, {"speaker": "DANA HOLT"}, not_dup),
+        (QuoteRow, schema.quotes, {}, not_dup),
+        (QuoteRow, schema.quotes, {"include_duplicates": True}, lambda r: True),
+        (QuoteRow, schema.quotes, {"speaker": "DANA HOLT"}, not_dup),
         (
-            queries.list_quotes,
+            QuoteRow,
             schema.quotes,
             {"speaker": "ner:Dana Holt", "include_duplicates": True},
             lambda r: True,
         ),
-        (queries.list_quotes, schema.quotes, {"speaker": "nobody"}, lambda r: False),
+        (QuoteRow, schema.quotes, {"speaker": "nobody"}, lambda r: False),
         (
-            queries.list_quotes,
+            QuoteRow,
             schema.quotes,
             {"outlet": "other post"},
             lambda r: not_dup(r) and r["outlet"] == "Other Post",
         ),
         (
-            queries.list_quotes,
+            QuoteRow,
             schema.quotes,
             {"since": since},
             lambda r: not_dup(r) and r["published"] is not None and r["published"] >= since,
         ),
         (
-            queries.list_quotes,
+            QuoteRow,
             schema.quotes,
             {"until": date(2024, 12, 31), "include_duplicates": True},
             lambda r: r["published"] is not None and r["published"] < datetime(2025, 1, 1),
         ),
-        (queries.list_quotes, schema.quotes, {"issue": "northern-valley", "search": "NEVER"}, not_dup),
-        (queries.list_positions, schema.positions, {}, not_dup),
+        (QuoteRow, schema.quotes, {"issue": "northern-valley", "search": "NEVER"}, not_dup),
+        (PositionRow, schema.positions, {}, not_dup),
         (
-            queries.list_positions,
+            PositionRow,
             schema.positions,
             {"actor": "arland", "issue": "northern-valley"},
             lambda r: not_dup(r) and r["actor"] == "arland",
         ),
         (
-            queries.list_positions,
+            PositionRow,
             schema.positions,
             {"stance": "offer", "include_duplicates": True},
             lambda r: r["stance"] == "offer",
         ),
         (
-            queries.list_positions,
+            PositionRow,
             schema.positions,
             {"red_line": True, "since": since},
             lambda r: not_dup(r) and r["red_line"] and r["published"] is not None and r["published"] >= since,
         ),
-        (queries.list_events, schema.events, {}, not_dup),
+        (EventRow, schema.events, {}, not_dup),
         (
-            queries.list_events,
+            EventRow,
             schema.events,
             {"what": "SHIPS", "outlet": "example times"},
             lambda r: not_dup(r) and r["outlet"] == "Example Times",
         ),
-        (queries.list_events, schema.events, {"place": "nowhere"}, lambda r: False),
+        (EventRow, schema.events, {"place": "nowhere"}, lambda r: False),
     ]
-    for fn, table, filters, keep in cases:
+    for row, table, filters, keep in cases:
         expected = _expected(db, table, keep)
-        page = fn(db, **filters)
-        assert [row.id for row in page.items] == expected, (fn.__name__, filters)
-        assert page.total == len(expected), (fn.__name__, filters)
+        page = listing(db, row, EvidenceFilter(**filters))
+        assert [item.id for item in page.items] == expected, (row.__name__, filters)
+        assert page.total == len(expected), (row.__name__, filters)
         for limit, offset in ((3, 0), (3, 2), (2, 5), (None, 4)):
-            paged = fn(db, **filters, limit=limit, offset=offset)
+            paged = listing(db, row, EvidenceFilter(**filters, limit=limit, offset=offset))
             end = None if limit is None else offset + limit
-            assert [row.id for row in paged.items] == expected[offset:end], (fn.__name__, filters, offset)
+            assert [item.id for item in paged.items] == expected[offset:end], (row.__name__, filters, offset)
             assert paged.total == len(expected)
-    one = queries.list_quotes(db, document=queries.list_documents(db).items[0].id)
+    first = listing(db, DocumentRow, EvidenceFilter(include_duplicates=True)).items[0].id
+    one = listing(db, QuoteRow, EvidenceFilter(document=first))
     assert one.total == 1 and len(one.items) == 1
     db.close()
 
@@ -437,7 +468,9 @@ def test_document_search_matches_a_reference_with_pages(db_url: str) -> None:
     """Search through the word index: every word of the query (runs of letters and digits, any case) among
     the words of the title, outlet, source or text; the reference computed in Python from the same rule."""
     db = _listing_db(db_url)
-    every = queries.list_documents(db).items  # order itself: test_queries_return_traceable_rows
+    every = queries.listing(
+        db, DocumentRow, EvidenceFilter(include_duplicates=True)
+    ).items  # order itself: test_queries_return_traceable_rows
 
     def words(value: str | None) -> set[str]:
         return set(re.findall(r"[^\W_]+", (value or "").lower()))
@@ -461,11 +494,12 @@ def test_document_search_matches_a_reference_with_pages(db_url: str) -> None:
     ]
     for search, filters in cases:
         wanted = words(search)
-        keep = [row.id for row in queries.list_documents(db, **filters).items]
+        every_document = {"include_duplicates": True, **filters}
+        keep = [row.id for row in listing(db, DocumentRow, EvidenceFilter(**every_document)).items]
         expected = [i for i in keep if wanted and wanted <= held[i]]
-        found = queries.list_documents(db, search=search, **filters)
+        found = listing(db, DocumentRow, EvidenceFilter(search=search, **every_document))
         assert [row.id for row in found.items] == expected and found.total == len(expected), search
-        paged = queries.list_documents(db, search=search, **filters, limit=2, offset=1)
+        paged = listing(db, DocumentRow, EvidenceFilter(search=search, **every_document, limit=2, offset=1))
         assert [row.id for row in paged.items] == expected[1:3] and paged.total == len(expected), search
         assert paged.items == found.items[1:3]
     db.close()

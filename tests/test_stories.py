@@ -8,6 +8,7 @@ from pathlib import Path
 from zopa.pipeline import IngestOptions, ingest
 from zopa.store import queries
 from zopa.store.db import open_db
+from zopa.store.rows import StoryRow
 from zopa.stories import key_terms
 
 FERRY_1 = (
@@ -60,7 +61,7 @@ def test_same_event_grouped_other_event_apart(db_url: str, tmp_path: Path) -> No
     report = ingest([path], db)
     ferry1, football, ferry2 = report.documents
     assert ferry2.story is not None and football.story is None
-    [story] = queries.list_stories(db).items
+    [story] = queries.listing(db, StoryRow).items
     assert story.documents == (ferry1.document_id, ferry2.document_id)
     assert any(name in story.label for name in ("Arland", "Beltia", "Cedarport", "Holt", "Voss"))
     assert story.first_published is not None and story.first_published.day == 3
@@ -93,7 +94,7 @@ def test_a_bridging_article_merges_two_stories(sqlite_url: str, tmp_path: Path) 
     ingest([first], db, options=IngestOptions(near_duplicate_threshold=1.01))
     second = _jsonl(tmp_path / "two.jsonl", [(FERRY_2, None)])
     ingest([second], db, options=strict)
-    stories = queries.list_stories(db).items
+    stories = queries.listing(db, StoryRow).items
     assert len(stories) == 1 and len(stories[0].documents) == 3
     db.close()
 
@@ -102,7 +103,7 @@ def test_the_two_seed_articles_are_one_story(seeds_dir: Path, sqlite_url: str) -
     db = open_db(sqlite_url)
     report = ingest([seeds_dir], db)
     assert len(report.added) == 2
-    [story] = queries.list_stories(db).items
+    [story] = queries.listing(db, StoryRow).items
     assert set(story.documents) == set(report.added)
     assert "Putin" in story.label
     db.close()

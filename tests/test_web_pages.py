@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -368,6 +369,27 @@ def test_ingest_bad_requests(writable: SyncASGIClient) -> None:
     bad_url = writable.post("/api/v1/ingest", data={"url": "file:///etc/passwd"}, headers=auth)
     assert bad_url.status_code == 200
     assert bad_url.json()["added"] == [] and "only http" in bad_url.json()["errors"][0]["problem"]
+
+
+def test_uploads_go_through_the_pipelines_ingest_path(writable: SyncASGIClient) -> None:
+    """Read and de-duplicated as ``zopa analyze`` reads a file: a gzipped upload is unpacked, and the same
+    article sent again unpacked is the stored document."""
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    text = (
+        b"Envoys meet in Geneva\n\nThe envoys of both sides met in Geneva on Tuesday to talk about the line."
+    )
+    first = writable.post(
+        "/api/v1/ingest", files=[("files", ("talks.txt.gz", gzip.compress(text)))], headers=auth
+    ).json()
+    [doc] = first["documents"]
+    assert (doc["source"], doc["status"], doc["title"]) == (
+        "upload:talks.txt.gz",
+        "added",
+        "Envoys meet in Geneva",
+    )
+    again = writable.post("/api/v1/ingest", files=[("files", ("talks.txt", text))], headers=auth).json()
+    assert [d["status"] for d in again["documents"]] == ["duplicate"]
+    assert again["duplicates"] == [doc["document_id"]] and again["errors"] == []
 
 
 def test_ingest_files_text_and_feed_are_analysed(writable: SyncASGIClient) -> None:

@@ -51,7 +51,7 @@ _EXPORTS: dict[str, str] = {
     "read_one": "zopa.ingest",
     "Database": "zopa.store.db",
     "open_db": "zopa.store.db",
-    "export_all": "zopa.store.queries",
+    "export_all": "zopa.store.export",
     # extraction and evaluation
     "ExtractOptions": "zopa.extract",
     "extract": "zopa.extract",

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from zopa.negotiation.evidence import StatementRow
     from zopa.records import Position
     from zopa.store.db import Database
-    from zopa.store.queries import PositionRow, QuoteRow
+    from zopa.store.rows import PositionRow, QuoteRow
 
 WIRES_FILE = Path(__file__).parent / "data" / "wire-services.yaml"
 _WORD = re.compile(r"\w+")
@@ -671,11 +671,13 @@ def corroborate_db(
     """:func:`corroborate` over the stored evidence (near-duplicate articles included: they are carriers
     that count with their original); ``actor`` / ``issue`` restrict the claims, ``quotes=False`` skips
     quotes."""
-    from zopa.store.queries import list_positions, list_quotes
+    from zopa.store.queries import EVERYTHING, EvidenceFilter, listing
+    from zopa.store.rows import PositionRow, QuoteRow
     from zopa.store.tracking import document_sources
 
-    positions = list_positions(db, actor=actor, issue=issue, include_duplicates=True).items
-    found = list_quotes(db, include_duplicates=True).items if quotes else ()
+    claims = EvidenceFilter(actor=actor, issue=issue, include_duplicates=True)
+    positions = listing(db, PositionRow, claims).items
+    found = listing(db, QuoteRow, EVERYTHING).items if quotes else ()
     return corroborate(
         positions, found, lambda ids: document_sources(db, ids), options=options, codebook=codebook
     )

@@ -35,10 +35,10 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, BinaryIO, Protocol
 
 from zopa.clean import clean_text
@@ -232,19 +232,27 @@ class ReadOptions:
 
 @dataclass(frozen=True, slots=True)
 class InputItem:
-    """One thing to read: a file, standard input or a URL, before it is parsed."""
+    """One thing to read: a file, standard input, a URL or bytes already in memory (an upload), before it
+    is parsed."""
 
     source: str
     path: Path | None = None
     url: str | None = None
     stdin: bool = False
     fmt: str | None = None  # known format from the file name, None: sniff the content
+    data: bytes | None = field(default=None, repr=False)  # in memory: read as a file named ``source``
+
+
+def memory_item(name: str, data: bytes, *, source: str | None = None) -> InputItem:
+    """Bytes in memory (an upload) read as a file called ``name`` would be: the format from its extension
+    (``.gz`` unpacked), the size limit applied; ``source``: its name in the store (default ``name``)."""
+    return InputItem(source=source or shown(name), fmt=_format_for(PurePath(name)), data=data)
 
 
 # --- expanding inputs ------------------------------------------------------------------------------------
 
 
-def _format_for(path: Path) -> str | None:
+def _format_for(path: PurePath) -> str | None:
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] == ".gz":
         suffixes = suffixes[:-1]
@@ -293,9 +301,13 @@ def _folder_entry(root: Path, real_root: Path, child: Path) -> InputItem | Input
     return InputItem(source=shown(child), path=child, fmt=fmt)
 
 
-def expand_inputs(inputs: Iterable[str | Path]) -> Iterator[InputItem | InputError]:
-    """Files, folders (recursive, known extensions only), ``-`` and URLs, in a stable order."""
+def expand_inputs(inputs: Iterable[str | Path | InputItem]) -> Iterator[InputItem | InputError]:
+    """Files, folders (recursive, known extensions only), ``-``, URLs and items in memory, in a stable
+    order."""
     for given in inputs:
+        if isinstance(given, InputItem):
+            yield given
+            continue
         raw = str(given)
         if raw == "-":
             yield InputItem(source="-", stdin=True)
@@ -340,6 +352,18 @@ def _read_limited(stream: BinaryIO | io.BufferedIOBase, source: str, max_bytes: 
 
 def _read_bytes(item: InputItem, options: ReadOptions) -> tuple[bytes, str, str | None, str | None]:
     """(body, source, url, content type) for an input, with the size limit applied before reading."""
+    if item.data is not None:
+        if len(item.data) > options.max_bytes:
+            raise InputError(
+                item.source, f"too large ({len(item.data):,} bytes; the limit is {options.max_bytes:,})"
+            )
+        if not item.source.lower().endswith(".gz"):
+            return item.data, item.source, None, None
+        try:
+            with gzip.open(io.BytesIO(item.data), "rb") as fh:
+                return _read_limited(fh, item.source, options.max_bytes), item.source, None, None
+        except (OSError, EOFError) as exc:
+            raise InputError(item.source, f"cannot read ({exc.__class__.__name__}: {exc})") from None
     if item.stdin:
         stream = options.stdin if options.stdin is not None else sys.stdin.buffer
         return _read_limited(stream, item.source, options.max_bytes), item.source, None, None
@@ -854,8 +878,7 @@ def read_memory(
     """Every article in an in-memory document (an upload, pasted text), and an error for each bad item."""
     data = text_or_bytes.encode("utf-8", "surrogatepass") if isinstance(text_or_bytes, str) else text_or_bytes
     yield from read_item(
-        InputItem(source=source, stdin=True, fmt=fmt),
-        ReadOptions(stdin=io.BytesIO(data), max_bytes=max(len(data), 1)),
+        InputItem(source=source, fmt=fmt, data=data), ReadOptions(max_bytes=max(len(data), 1))
     )
 
 
@@ -882,6 +905,7 @@ __all__ = [
     "decode",
     "expand_inputs",
     "make_article",
+    "memory_item",
     "parse_feed",
     "parse_html",
     "parse_jsonl",

@@ -311,9 +311,11 @@ def _changes_parts(
 
 
 def _quotes(db: Database, ids: list[int]) -> list[Any]:
-    from zopa.store.queries import list_quotes
+    from zopa.store.queries import EvidenceFilter, listing
+    from zopa.store.rows import QuoteRow
 
-    return list(list_quotes(db, ids=ids, include_duplicates=True).items) if ids else []
+    where = EvidenceFilter(ids=tuple(ids), include_duplicates=True)
+    return list(listing(db, QuoteRow, where).items) if ids else []
 
 
 def _newest_first(rows: list[Any]) -> list[Any]:

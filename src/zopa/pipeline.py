@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
@@ -42,16 +42,20 @@ from zopa.stories import DEFAULT_WINDOW_DAYS, assign_story, key_terms, record_te
 if TYPE_CHECKING:
     from zopa.codebook import Codebook
     from zopa.store.db import Database
-    from zopa.store.queries import Stats
+    from zopa.store.rows import Stats
 
 EVIDENCE_KINDS = ("mentions", "quotes", "statements", "positions", "events")
+Source = str | Path | InputItem | Article | InputError
+"""What a run reads: a file, folder, URL or ``-``; bytes in memory (an upload,
+:func:`zopa.ingest.memory_item`); an article already parsed (pasted text, a watched feed's item); or an
+input already found bad (reported in the run's ``errors`` like any other)."""
 Progress = Callable[[str, int, int | None, str], None]
 """``progress(stage, done, total, label)``: called as a run advances (stage: "ingest" or "extract")."""
 
 
 class _Record:
     def as_dict(self) -> dict[str, Any]:
-        from zopa.store.queries import _plain
+        from zopa.records import _plain
 
         out: dict[str, Any] = {}
         for name in self.__dataclass_fields__:  # type: ignore[attr-defined]
@@ -359,18 +363,23 @@ def _is_stored(db: Database, content_hash: str) -> int | None:
 
 
 def _articles(
-    paths: Sequence[str | Path], options: IngestOptions, errors: list[InputProblem]
+    inputs: Iterable[Source], options: IngestOptions, errors: list[InputProblem]
 ) -> Iterator[Article]:
     """Every article the inputs hold, in order, read as it is asked for; an input that cannot be read is
     appended to ``errors`` and the run goes on."""
-    items = list(expand_inputs(paths))
+    items: list[InputItem | InputError | Article] = []
+    for given in inputs:
+        items.extend([given] if isinstance(given, Article | InputError) else expand_inputs([given]))
     total = len(items)
     read_options = options.read_options()
     for done, item in enumerate(items):
         if options.progress is not None:
-            options.progress("ingest", done, total, item.source if isinstance(item, InputItem) else "")
+            options.progress("ingest", done, total, "" if isinstance(item, InputError) else item.source)
         if isinstance(item, InputError):
             errors.append(InputProblem(source=item.source, problem=item.problem))
+            continue
+        if isinstance(item, Article):
+            yield item
             continue
         for result in read_item(item, read_options):
             if isinstance(result, InputError):
@@ -392,17 +401,56 @@ def prepare_or_report(
 
 
 class LocalEngine:
-    """Articles prepared in this process, one at a time, each stored in its own transaction before the next
-    is read (so an article already stored is never extracted twice)."""
+    """Articles prepared in this process, ``window`` at a time (their sentences parsed in one batch, which
+    costs less per sentence), each stored in its own transaction. The next window is read after the last
+    one is stored, so an article already stored is not extracted again (a copy inside one window is, and
+    is then stored as a duplicate)."""
 
     write_batch = 1
     writers = 1
+    window = 8
 
     def prepare(
         self, articles: Iterable[Article], options: IngestOptions, codebook: Codebook | None
     ) -> Iterator[Prepared | InputProblem]:
+        if codebook is None:  # nothing to parse: one at a time
+            for article in articles:
+                yield prepare_or_report(article, options, codebook)
+            return
+        batch: list[Article] = []
         for article in articles:
-            yield prepare_or_report(article, options, codebook)
+            batch.append(article)
+            if len(batch) >= self.window:
+                yield from prepare_many(batch, options, codebook)
+                batch = []
+        if batch:
+            yield from prepare_many(batch, options, codebook)
+
+
+def prepare_many(
+    articles: Sequence[Article], options: IngestOptions, codebook: Codebook
+) -> list[Prepared | InputProblem]:
+    """:func:`prepare_or_report` of each article, their evidence extracted together
+    (:func:`zopa.extract.extract_many`: one parse batch)."""
+    from zopa.extract import extract_many
+
+    found = extract_many(articles, codebook, options=getattr(options, "extract_options", None))
+    out: list[Prepared | InputProblem] = []
+    for article, evidence in zip(articles, found, strict=True):
+        if isinstance(evidence, Exception):  # an extractor bug must not lose the document: stored, reported
+            problem = f"extraction failed ({type(evidence).__name__}: {evidence})"
+            try:
+                prepared = prepare_article(article, options)
+            except Exception as exc:
+                out.append(_problem_of(article.source, exc))
+                continue
+            out.append(replace(prepared, problem=problem))
+            continue
+        try:
+            out.append(prepare_article(article, options, codebook, evidence=evidence))
+        except Exception as exc:
+            out.append(_problem_of(article.source, exc))
+    return out
 
 
 @dataclass(slots=True)
@@ -512,7 +560,7 @@ def _write(
 
 
 def _run(
-    paths: Sequence[str | Path],
+    inputs: Iterable[Source],
     db: Database,
     options: IngestOptions,
     *,
@@ -521,28 +569,18 @@ def _run(
 ) -> tuple[IngestReport, list[InputProblem], dict[str, int]]:
     read_errors: list[InputProblem] = []
     written = _write(
-        db, _articles(paths, options, read_errors), options, codebook=codebook, codebook_hash=codebook_hash
+        db, _articles(inputs, options, read_errors), options, codebook=codebook, codebook_hash=codebook_hash
     )
     report = IngestReport(documents=tuple(written.outcomes), errors=tuple(read_errors + written.errors))
     return report, written.extract_errors, written.counts
 
 
-def ingest(
-    paths: Sequence[str | Path], db: Database, *, options: IngestOptions | None = None
-) -> IngestReport:
-    """Read, clean, de-duplicate, group and store articles (no extraction)."""
-    report, _, _ = _run(paths, db, options or IngestOptions(), codebook=None, codebook_hash=None)
+def ingest(inputs: Iterable[Source], db: Database, *, options: IngestOptions | None = None) -> IngestReport:
+    """Read, clean, de-duplicate, group and store articles (no extraction); ``inputs``: paths, URLs,
+    uploads in memory or parsed articles (:data:`Source`)."""
+    report, _, _ = _run(inputs, db, options or IngestOptions(), codebook=None, codebook_hash=None)
     refresh_views(db)
     return report
-
-
-def ingest_articles(
-    articles: Iterable[Article], db: Database, *, options: IngestOptions | None = None
-) -> IngestReport:
-    """Store parsed articles (an upload, pasted text): the same path as :func:`ingest` from then on."""
-    written = _write(db, articles, options or IngestOptions(), codebook=None, codebook_hash=None)
-    refresh_views(db)
-    return IngestReport(documents=tuple(written.outcomes), errors=tuple(written.errors))
 
 
 def refresh_views(db: Database, codebook: Codebook | None = None) -> None:
@@ -555,7 +593,7 @@ def refresh_views(db: Database, codebook: Codebook | None = None) -> None:
 
 
 def analyze(
-    paths: Sequence[str | Path],
+    paths: Iterable[Source],
     db: Database,
     *,
     codebook: Codebook,
@@ -564,22 +602,21 @@ def analyze(
     """The main job: ingest ``paths``, extract evidence with ``codebook`` (stored with each new document in
     its transaction), bring older documents' evidence up to date with the codebook, group stories."""
     from zopa.codebook import codebook_hash as hash_of
-    from zopa.store.queries import stats
+    from zopa.store.summaries import stats
 
     options = options or AnalyzeOptions()
     cb_hash = hash_of(codebook)
     record_codebook_actors(db, codebook)
     ingested, extract_errors, counts = _run(paths, db, options, codebook=codebook, codebook_hash=cb_hash)
-    failed = {p.source for p in extract_errors}
     refreshed = extract_stored(
         db,
         codebook,
         force=options.force_extract,
         progress=options.progress,
-        skip_sources=failed,
+        skip_sources={p.source for p in extract_errors},
         engine=options.engine,
     )
-    new = {o.document_id for o in ingested.documents if o.status != "duplicate" and o.source not in failed}
+    new = set(_extracted(ingested, extract_errors))
     extracted = ExtractReport(
         extracted=tuple(sorted(set(refreshed.extracted) | new)),
         up_to_date=tuple(i for i in refreshed.up_to_date if i not in new),
@@ -591,42 +628,38 @@ def analyze(
 
 
 def analyze_articles(
-    articles: Iterable[Article],
+    inputs: Iterable[Source],
     db: Database,
     *,
     codebook: Codebook,
     options: AnalyzeOptions | None = None,
 ) -> AnalyzeReport:
-    """Extract and store parsed articles (an upload, pasted text, a watched feed's items), each with its
-    evidence in one transaction; stored documents are left as they are (unlike :func:`analyze`)."""
+    """Extract and store what the web sends or a watch finds (uploads, pasted text, a feed, a watched
+    feed's items; any :data:`Source`), each document with its evidence in one transaction, through the
+    path of :func:`analyze`; stored documents are left as they are (unlike :func:`analyze`)."""
     from zopa.codebook import codebook_hash as hash_of
-    from zopa.store.queries import stats
+    from zopa.store.summaries import stats
 
     options = options or AnalyzeOptions()
     cb_hash = hash_of(codebook)
     record_codebook_actors(db, codebook)
-    written = _write(db, articles, options, codebook=codebook, codebook_hash=cb_hash)
+    ingested, extract_errors, counts = _run(inputs, db, options, codebook=codebook, codebook_hash=cb_hash)
     refresh_views(db, codebook)
-    failed = {p.source for p in written.extract_errors}
-    return AnalyzeReport(
-        ingest=IngestReport(documents=tuple(written.outcomes), errors=tuple(written.errors)),
-        extract=ExtractReport(
-            extracted=tuple(
-                sorted(
-                    {
-                        o.document_id
-                        for o in written.outcomes
-                        if o.status != "duplicate" and o.source not in failed
-                    }
-                )
-            ),
-            up_to_date=(),
-            errors=tuple(written.extract_errors),
-            codebook_hash=cb_hash,
-            counts=written.counts,
-        ),
-        stats=stats(db),
+    extracted = ExtractReport(
+        extracted=_extracted(ingested, extract_errors),
+        up_to_date=(),
+        errors=tuple(extract_errors),
+        codebook_hash=cb_hash,
+        counts=counts,
     )
+    return AnalyzeReport(ingest=ingested, extract=extracted, stats=stats(db))
+
+
+def _extracted(ingested: IngestReport, extract_errors: Sequence[InputProblem]) -> tuple[int, ...]:
+    """The documents a run stored with their evidence (new, and extracted without a problem)."""
+    failed = {p.source for p in extract_errors}
+    stored = {o.document_id for o in ingested.documents if o.status != "duplicate" and o.source not in failed}
+    return tuple(sorted(stored))
 
 
 def _article_of(db: Database, document_id: int) -> Article:

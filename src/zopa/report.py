@@ -29,13 +29,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from markupsafe import Markup
 
 from zopa.errors import InputError
 from zopa.presentation.palette import STANCE
 from zopa.store.db import Database
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -49,6 +51,12 @@ class ReportContext:
     linked: dict[int, set[tuple[int, int]]] = field(default_factory=lambda: defaultdict(set))
     documents: set[int] = field(default_factory=set)
     charts: int = 0  # charts drawn so far (plotly.js is inlined when there is one)
+
+    def rows(self, row: type[T]) -> tuple[T, ...]:
+        """Every stored ``row`` record the report covers (``since``), newest first."""
+        from zopa.store.queries import EvidenceFilter, listing
+
+        return listing(self.db, row, EvidenceFilter(since=self.since)).items
 
     def link(self, document: int, start: int, end: int, label: str) -> Markup:
         """A link to the span [start, end) of a document (its text is added to the page, anchored there)."""
@@ -160,10 +168,11 @@ def source_label(row: Any) -> str:
 
 def _positions_data(ctx: ReportContext) -> dict[str, Any]:
     from zopa.presentation.charts import stance_figure
-    from zopa.store.queries import list_positions, position_matrix
+    from zopa.store.queries import EvidenceFilter, position_matrix
+    from zopa.store.rows import PositionRow
 
-    matrix = position_matrix(ctx.db, since=ctx.since)
-    positions = list_positions(ctx.db, since=ctx.since).items
+    matrix = position_matrix(ctx.db, EvidenceFilter(since=ctx.since))
+    positions = ctx.rows(PositionRow)
     grouped: dict[tuple[str, str], list[Any]] = defaultdict(list)
     for p in sorted(positions, key=lambda r: (r.published or datetime.min, r.id), reverse=True):
         grouped[(p.actor, p.issue)].append(p)
@@ -179,10 +188,10 @@ def _positions_data(ctx: ReportContext) -> dict[str, Any]:
 
 
 def _quotes_data(ctx: ReportContext) -> dict[str, Any]:
-    from zopa.store.queries import list_quotes
+    from zopa.store.rows import QuoteRow
 
     by_speaker: dict[str, list[Any]] = defaultdict(list)
-    for q in list_quotes(ctx.db, since=ctx.since).items:
+    for q in ctx.rows(QuoteRow):
         who = q.speaker_name or (q.speaker or "").removeprefix("ner:") or "(speaker not found)"
         by_speaker[who].append(q)
     return {
@@ -192,15 +201,16 @@ def _quotes_data(ctx: ReportContext) -> dict[str, Any]:
 
 
 def _events_data(ctx: ReportContext) -> dict[str, Any]:
-    from zopa.store.queries import list_events
+    from zopa.store.rows import EventRow
 
-    return {"events": list_events(ctx.db, since=ctx.since).items, "source_label": source_label}
+    return {"events": ctx.rows(EventRow), "source_label": source_label}
 
 
 def _stories_data(ctx: ReportContext) -> dict[str, Any]:
-    from zopa.store.queries import list_stories
+    from zopa.store.queries import listing
+    from zopa.store.rows import StoryRow
 
-    return {"stories": list_stories(ctx.db).items, "when": _when}
+    return {"stories": listing(ctx.db, StoryRow).items, "when": _when}
 
 
 DEFAULT_SECTIONS: tuple[ReportSection, ...] = (

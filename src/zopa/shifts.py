@@ -481,10 +481,12 @@ def changes_for_document(
     """The shifts and contradictions that involve a statement or quote of ``document`` (what a new article
     brings): computed over the stored evidence of each party and issue the document speaks to."""
     from zopa.corroborate import corroborate
-    from zopa.store.queries import list_positions, list_quotes
+    from zopa.store.queries import EvidenceFilter, listing
+    from zopa.store.rows import PositionRow, QuoteRow
     from zopa.store.tracking import document_sources
 
-    own = list_positions(db, document=document, include_duplicates=True).items
+    in_document = EvidenceFilter(document=document, include_duplicates=True)
+    own = listing(db, PositionRow, in_document).items
     pairs = sorted({(p.actor, p.issue) for p in own})
     parts = [
         changes_from_db(
@@ -492,14 +494,14 @@ def changes_for_document(
         ).touching([document])
         for a, i in pairs
     ]
-    own_quotes = list_quotes(db, document=document, include_duplicates=True).items
+    own_quotes = listing(db, QuoteRow, in_document).items
     if own_quotes:
         # only stored quotes that share the longest word of one of the document's quotes can match it
         candidates = {q.id: q for q in own_quotes}
         for q in own_quotes:
             longest = max(re.findall(r"\w+", q.text), key=len, default="")
             if len(longest) >= 4:
-                found = list_quotes(db, search=longest, include_duplicates=True).items
+                found = listing(db, QuoteRow, EvidenceFilter(search=longest, include_duplicates=True)).items
                 candidates.update((c.id, c) for c in found)
         quoted = corroborate(
             (),

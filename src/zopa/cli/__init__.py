@@ -8,6 +8,10 @@ import sys
 from types import SimpleNamespace
 from typing import Any
 
+# One BLAS thread unless the user says otherwise (set before NumPy loads): the parser's matrices are small,
+# and idle OpenBLAS threads spinning for work cost CPU time without saving wall time.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import typer
 
 from zopa.cli._app import app

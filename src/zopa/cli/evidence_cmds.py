@@ -5,9 +5,11 @@ Each command parses its options and calls one library function; ``--json`` print
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -24,6 +26,9 @@ from zopa.cli._app import (
     print_json,
 )
 from zopa.errors import InputError
+
+if TYPE_CHECKING:
+    from zopa.store.queries import EvidenceFilter
 
 SinceOption = Annotated[
     str | None,
@@ -66,8 +71,27 @@ def _actor_id(database: Any, value: str | None) -> str | None:
     return value
 
 
-def _page_json(page: Any) -> dict[str, Any]:
-    return {"total": page.total, "items": [row.as_dict() for row in page.items]}
+def _show_listing(
+    database: Any,
+    row: type[Any],
+    where: EvidenceFilter,
+    as_json: bool,
+    columns: tuple[str, ...],
+    cells: Callable[[Any], tuple[str, ...]],
+) -> None:
+    """One listing (:func:`zopa.store.queries.listing`) as JSON (``total`` and ``items``) or a table."""
+    from zopa.store.queries import listing
+
+    page = listing(database, row, where)
+    if as_json:
+        print_json({"total": page.total, "items": [item.as_dict() for item in page.items]})
+        return
+    table = Table(title=f"{row.__name__.removesuffix('Row')}s ({page.total})")
+    for column in columns:
+        table.add_column(column)
+    for item in page.items:
+        table.add_row(*cells(item))
+    console.print(table)
 
 
 def _day(value: datetime | None) -> str:
@@ -94,7 +118,8 @@ def quotes_cmd(
 
     Example: zopa quotes --speaker putin --since 2025-12-01 --json
     """
-    from zopa.store.queries import list_quotes
+    from zopa.store.queries import EvidenceFilter
+    from zopa.store.rows import QuoteRow
 
     day = _since(since)  # the arguments first: a bad one is named before the database is looked for
     if corroborated:
@@ -104,23 +129,21 @@ def quotes_cmd(
         print_corroborated_quotes(groups, as_json)
         return
 
-    page = list_quotes(_db(db, read_only=True), speaker=speaker, outlet=outlet, since=day, limit=limit)
-    if as_json:
-        print_json(_page_json(page))
-        return
-    table = Table(title=f"Quotes ({page.total})")
-    for column in ("speaker", "quote", "kind", "source", "date", "doc"):
-        table.add_column(column)
-    for q in page.items:
-        table.add_row(
+    _show_listing(
+        _db(db, read_only=True),
+        QuoteRow,
+        EvidenceFilter(speaker=speaker, outlet=outlet, since=day, limit=limit),
+        as_json,
+        ("speaker", "quote", "kind", "source", "date", "doc"),
+        lambda q: (
             q.speaker_name or q.speaker or "?",
             q.text,
             q.kind,
             q.outlet or q.title,
             _day(q.published),
             str(q.document),
-        )
-    console.print(table)
+        ),
+    )
 
 
 @app.command("positions")
@@ -147,30 +170,26 @@ def positions_cmd(
 
     Example: zopa positions --issue nato-membership --list --json
     """
-    from zopa.store.queries import list_positions, position_matrix
+    from zopa.store.queries import EvidenceFilter, position_matrix
+    from zopa.store.rows import PositionRow
 
-    _since(since)  # a bad date is named before the database is looked for
+    day = _since(since)  # a bad date is named before the database is looked for
     database = _db(db, read_only=corroborated is None)
     if corroborated is not None:
         from zopa.cli.tracking_cmds import corroborated_claims, print_corroborated_claims
 
-        groups = corroborated_claims(
-            database, corroborated, actor=actor, issue=issue, since=_since(since), limit=limit
-        )
+        groups = corroborated_claims(database, corroborated, actor=actor, issue=issue, since=day, limit=limit)
         print_corroborated_claims(groups, corroborated, as_json)
         return
+    where = EvidenceFilter(actor=_actor_id(database, actor), issue=issue, since=day)
     if rows:
-        page = list_positions(
-            database, actor=_actor_id(database, actor), issue=issue, since=_since(since), limit=limit
-        )
-        if as_json:
-            print_json(_page_json(page))
-            return
-        table = Table(title=f"Positions ({page.total})")
-        for column in ("party", "issue", "stance", "red line", "speaker", "evidence", "doc"):
-            table.add_column(column)
-        for p in page.items:
-            table.add_row(
+        _show_listing(
+            database,
+            PositionRow,
+            replace(where, limit=limit),
+            as_json,
+            ("party", "issue", "stance", "red line", "speaker", "evidence", "doc"),
+            lambda p: (
                 p.actor_name or p.actor,
                 p.issue,
                 p.stance + (f" if {p.conditional_on}" if p.conditional_on else ""),
@@ -178,10 +197,10 @@ def positions_cmd(
                 p.speaker_name or "",
                 p.evidence,
                 str(p.document),
-            )
-        console.print(table)
+            ),
+        )
         return
-    matrix = position_matrix(database, actor=_actor_id(database, actor), issue=issue, since=_since(since))
+    matrix = position_matrix(database, where)
     if as_json:
         print_json(matrix.as_dict())
         return
@@ -218,22 +237,22 @@ def events_cmd(
 
     Example: zopa events --what drones --json
     """
-    from zopa.store.queries import list_events
+    from zopa.store.queries import EvidenceFilter
+    from zopa.store.rows import EventRow
 
-    day = _since(since)
-    page = list_events(_db(db, read_only=True), what=what, outlet=outlet, since=day, limit=limit)
-    if as_json:
-        print_json(_page_json(page))
-        return
-    table = Table(title=f"Events ({page.total})")
-    for column in ("count", "what", "unit", "place", "when", "claimed by", "doc"):
-        table.add_column(column)
-    for e in page.items:
+    def cells(e: EventRow) -> tuple[str, ...]:
         count = "" if e.count is None else f"{e.qualifier} {e.count:g}" if e.qualifier else f"{e.count:g}"
-        table.add_row(
-            count, e.what, e.unit or "", e.place or "", e.when or "", e.claimed_by or "", str(e.document)
-        )
-    console.print(table)
+        return count, e.what, e.unit or "", e.place or "", e.when or "", e.claimed_by or "", str(e.document)
+
+    where = EvidenceFilter(what=what, outlet=outlet, since=_since(since), limit=limit)
+    _show_listing(
+        _db(db, read_only=True),
+        EventRow,
+        where,
+        as_json,
+        ("count", "what", "unit", "place", "when", "claimed by", "doc"),
+        cells,
+    )
 
 
 @app.command("extract")

@@ -1,6 +1,6 @@
 """Pipeline commands: ``analyze``, ``ingest``, ``stories``, ``show``, ``export``.
 
-Each command parses its options and calls one library function (``zopa.pipeline`` or ``zopa.store.queries``);
+Each command parses its options and calls one library function (``zopa.pipeline`` or ``zopa.store``);
 ``--json`` prints the returned record's ``as_dict()``. Inputs that cannot be read are printed one line each on
 standard error (``zopa: error: SOURCE: problem``) after the good ones are stored, and the exit status is 1.
 """
@@ -253,9 +253,10 @@ def stories_cmd(
 
     Example: zopa stories --json
     """
-    from zopa.store.queries import list_stories
+    from zopa.store.queries import EvidenceFilter, listing
+    from zopa.store.rows import StoryRow
 
-    page = list_stories(_open(db, read_only=True), search=search, limit=limit)
+    page = listing(_open(db, read_only=True), StoryRow, EvidenceFilter(search=search, limit=limit))
     if as_json:
         print_json({"total": page.total, "items": [s.as_dict() for s in page.items]})
         return
@@ -380,7 +381,7 @@ def export_cmd(
 
     Example: zopa export --json > zopa.json; zopa export --csv out/
     """
-    from zopa.store.queries import export_all, export_csv
+    from zopa.store.export import export_all, export_csv
 
     database = _open(db, read_only=True)
     if csv is not None:

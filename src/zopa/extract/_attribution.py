@@ -39,9 +39,11 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
     from zopa.extract._nlp import DocContext
+    from zopa.records import Mention
 
 Parser = Callable[[int], "tuple[Doc, int] | None"]
 
+DASHES = "—–―‒"  # em dash, en dash, horizontal bar, figure dash: all set off an attribution ("— Jane Roe")
 SUBJECT_PRONOUNS = {"he": "male", "she": "female"}
 _PRONOUN_RE = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
 _GENDER_PRONOUNS = {
@@ -56,6 +58,7 @@ _GENDER_PRONOUNS = {
 }
 _GENDERED_PRONOUN = re.compile(r"\b(?:he|she|his|her|him|himself|herself)\b", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s?$")
+_OF_AFFILIATION = re.compile(r"(?<=\w)\s+of(?:\s+.*)?$")
 _NAME_SUFFIX = re.compile(r",?\s+(?:Jr|Sr|II|III|IV)\.?$")
 _PASSIVE_GAP = re.compile(r"\b(?:was|were|is|are|been|being|be|get|gets|got)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _BARE_PRONOUN = re.compile(r"\b(?:he|she|they|it|i|we|you)\b", re.IGNORECASE)
@@ -69,6 +72,8 @@ _FULL_NAME = re.compile(r"\b[A-Z][a-z'’-]+\s+(?:[A-Z]\.\s+)?[A-Z][a-z'’-]+")
 _NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS", "JJ", "JJR", "JJS", "CD"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
+_NAMING = frozenset({"named", "called"})  # "a worker named Jane Roe": the participle that names a noun
+_NAMED_HEADS = _SUBJECT_DEPS | {"appos"}  # the noun it names: the subject, or (misparsed) in apposition
 _NAME_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # "Smith", "O’Donnell", "Lloyd-Hughes"
 # Dependencies through which a verb without a subject takes the subject of the verb it hangs on:
 # "said ... and added", "went on to say", "..., saying", "spoke, adding".
@@ -157,6 +162,7 @@ class Lexicon:
         role or title before it ("Rabbi", "Spokeswoman", "Mr"), an owner ("the network's"), a place
         before a comma, a reporting verb, a generational suffix ("Jr.")."""
         name = _NAME_SUFFIX.sub("", " ".join(name.split()))
+        name = _OF_AFFILIATION.sub("", name)  # "Jane Roe of the Rights Watch": the place or body she is of
         if "," in name:
             name = name.rsplit(",", 1)[1].strip() or name
         words = name.split()
@@ -408,7 +414,7 @@ class Attributor:
         only right after a quotation or a comma ("... told Trump" names whom he told)."""
         if verb.lemma not in ("according to", "in the words of"):
             before = self.masked[max(0, verb.start - 4) : verb.start].rstrip()
-            if not before or before[-1] not in ",:;”\"’'—–-" + MASK:
+            if not before or before[-1] not in ",:;”\"’'-" + DASHES + MASK:
                 return None
             if verb.form.split()[0].endswith("ing"):
                 return None  # a participle has no subject after it ("..., adding that Roe ...")
@@ -423,12 +429,23 @@ class Attributor:
             return None  # "said that Roe ...": Roe is in what was said
         if self.modifier(first):
             return None  # "said the senior Roe adviser": the adviser spoke, not Roe
-        # "said Council President John Doe": the name after a title wins over the title
+        # "said Council President John Doe": the name after a title wins over the title; "said Ruritanian
+        # Democrat John Doe", "said party leader John Doe": a person after a name that only qualifies them
         for nxt in cands[1:3]:
             between = self.masked[first.end : nxt.start]
             if nxt.person and first.how == "title" and not between.strip():
                 return nxt
+            if nxt.person and not first.person and self._qualifies(between):
+                return nxt
         return first
+
+    def _qualifies(self, between: str) -> bool:
+        """The words between two names make the first a qualifier of the second: nothing, or up to three
+        capitalised words and role nouns ("party leader")."""
+        words = _WORD.findall(between)
+        if re.search(r"[,;:(]", between) or len(words) > 3:
+            return False
+        return all(w[0].isupper() or w.lower().rstrip(".") in self.lex.roles for w in words)
 
     def modifier(self, mention: MentionRef) -> bool:
         """The mention only qualifies the noun after it ("a Putin aide", "the Roe backer", "a Ruritania
@@ -655,17 +672,14 @@ class Attributor:
         names = [
             t for t in head.subtree if t.dep_ in ("compound", "nsubj", "nsubjpass") and t.text[:1].isupper()
         ]
-        if (
-            names
-            and names[-1] is head
-            and head.i > 0
-            and 1 <= len(names) <= 3
-            and _NAME_WORD.fullmatch(head.text)
-        ):
+        if names and names[-1] is head and 1 <= len(names) <= 3 and _NAME_WORD.fullmatch(head.text):
             words = [t.text for t in names]
             if not any(w.lower() in lex.not_names or w.lower() in lex.thing_nouns for w in words):
                 start = base + names[0].idx
-                return self.person_named(" ".join(words), start, head_at + len(head.text))
+                who = self.person_named(" ".join(words), start, head_at + len(head.text))
+                # a capitalised word opening the sentence is a name only when it names someone named before
+                if head.i > 0 or not who.actor.startswith("ner:") or who.actor[4:] != " ".join(words):
+                    return who
         return None
 
     def _entity_person(self, doc: Doc, base: int, token: Token) -> MentionRef | None:
@@ -760,7 +774,11 @@ def _outermost(ms: list[MentionRef]) -> list[MentionRef]:
 _RECENCY = 100.0  # weight of a mention in the sentence of the pronoun, halved for each sentence back
 _SPEAKER_BONUS = 90.0  # the subject of a reporting verb ("the subject of the last attributed statement")
 _SUBJECT_BONUS = 70.0  # the subject of a sentence
+# a person named neither as a subject nor as a speaker ("when it comes to Acme, 'we ...,' he said") is
+# less salient than their recency alone says: the subject of the last attributed statement comes first
+_OBLIQUE_FACTOR = 0.5
 _REPEATED = 5.0  # for each further mention of the same person in the window
+_GENDER_MATCH = 15.0  # the text gives the person the pronoun's gender: "she" is more likely her than him
 _EMBEDDED_FACTOR = 0.5  # "Putin's plan", "the letter of X": less salient than the head of the phrase
 _PARAGRAPHS_BACK = 2  # paragraphs before the pronoun's own that are searched
 _PARAGRAPH_DECAY = 0.7  # a paragraph break is a step back in the discourse
@@ -866,6 +884,9 @@ class Salience:
             dep = token.dep_
             if dep == "appos" and token.head.dep_ in _SUBJECT_DEPS:
                 token, dep = token.head, token.head.dep_
+            named = token.head
+            if named.lower_ in _NAMING and named.dep_ == "acl" and named.head.dep_ in _NAMED_HEADS:
+                return _SUBJECT_BONUS  # "a worker named Jane Roe has ...": Roe is who the sentence is about
             if (
                 dep == "pobj"
                 and token.head.lower_ in ("to", "of")
@@ -879,9 +900,15 @@ class Salience:
             if dep in _SUBJECT_DEPS:
                 verb = token.head
                 at = base + verb.idx
-                if any(h.start <= at < h.end for h in att._sentence_verbs(sent)):
+                hits = att._sentence_verbs(sent)
+                if any(h.start <= at < h.end for h in hits):
+                    reporters = {h.token for h in hits}
+                    if any(a.i in reporters for a in verb.ancestors):
+                        # "Roe said that Doe had admitted it": Doe speaks inside what Roe reported
+                        return _SUBJECT_BONUS * _EMBEDDED_FACTOR
                     return _SPEAKER_BONUS
-                return _SUBJECT_BONUS
+                # "Noting that Roe had lost, Doe said": the main clause's subject is the one in focus
+                return _SUBJECT_BONUS if _main_clause(verb) else _SUBJECT_BONUS * _EMBEDDED_FACTOR
             return 0.0
         # on the surface: a reporting verb right after the name (or after its appositive) or right before it
         hi = min(sent.end, m.end + 120)
@@ -1018,19 +1045,32 @@ class Salience:
                     continue
                 distance = last - sent.index
                 decay = _PARAGRAPH_DECAY ** (here - sent.paragraph)
-                score = (_RECENCY / (2**distance) + ref.weight) * decay * ref.factor
+                recency = _RECENCY / (2**distance) * (1.0 if ref.weight else _OBLIQUE_FACTOR)
+                score = (recency + ref.weight) * decay * ref.factor
                 best[m.actor] = max(best.get(m.actor, 0.0), score)
                 count[m.actor] = count.get(m.actor, 0) + 1
                 latest[m.actor] = m
-        scored = [(best[a] + _REPEATED * (count[a] - 1), latest[a]) for a in best]
+        scored = [
+            (
+                best[a]
+                + _REPEATED * (count[a] - 1)
+                + (_GENDER_MATCH if self._gender_fits(a, gender) else 0.0),
+                latest[a],
+            )
+            for a in best
+        ]
         return sorted(scored, key=lambda x: (-x[0], -x[1].start))
+
+    def _gender_fits(self, actor: str, gender: str | None) -> bool:
+        """The text gives the person the pronoun's gender (not merely no gender)."""
+        return gender is not None and self.gender(actor) == gender
 
     def _quoted_clause_start(self, sent: Sentence, offset: int) -> int | None:
         """Where the reported clause begins when the pronoun at ``offset`` follows a quotation right away
         ('Roe "is unfit," he said'): the start of its sentence; else None."""
         seg = self.att.seg
         before = [q for q in seg.quotes_in(sent.paragraph) if sent.start <= q.open and q.after <= offset]
-        if not before or seg.masked[before[-1].after : offset].strip(" ,.;:!?-—–"):
+        if not before or seg.masked[before[-1].after : offset].strip(" ,.;:!?-" + DASHES):
             return None
         return before[0].open
 
@@ -1131,6 +1171,13 @@ class Salience:
         return noun in roles
 
 
+def _main_clause(verb: Token) -> bool:
+    """The verb heads its sentence's main clause (or is conjoined to the verb that does)."""
+    while verb.dep_ == "conj" and verb.head.i != verb.i:
+        verb = verb.head
+    return verb.dep_ == "ROOT"
+
+
 def _is_possessive(text: str, end: int) -> bool:
     return text[end : end + 2] in ("'s", "’s") or text[end : end + 1] in ("'", "’")
 
@@ -1143,6 +1190,20 @@ def _appositive(text: str, end: int) -> list[str]:
     return [w.lower().rstrip(".") for w in _WORD.findall(body)]
 
 
+def _described_as_people(text: str, mentions: Iterable[Mention], lex: Lexicon) -> set[str]:
+    """Names the entity recogniser did not call people that the text introduces as one: a first name and a
+    surname with an appositive that opens with a person's noun ("Jane Roe, an Iranian journalist, said")."""
+    out: set[str] = set()
+    for m in mentions:
+        words = m.actor[4:].split() if m.actor.startswith("ner:") else []
+        if not 2 <= len(words) <= 3 or not all(_NAME_WORD.fullmatch(w) and w[0].isupper() for w in words):
+            continue
+        appositive = _appositive(text, m.end)[:4]
+        if appositive and appositive[0] in _DETERMINERS and any(w in lex.person_nouns for w in appositive):
+            out.add(m.actor)
+    return out
+
+
 def attributor_for(ctx: DocContext) -> Attributor:
     """The context's :class:`Attributor` (built once): its mentions, segmentation, grammar and parses."""
     cached = ctx._attributor
@@ -1151,8 +1212,12 @@ def attributor_for(ctx: DocContext) -> Attributor:
     labels = ctx.ner_labels_by_actor  # built once here: ctx.is_person rebuilds it on every call
     kinds = {a.id: a.kind for a in ctx.codebook.actors}
 
+    described = _described_as_people(ctx.text, ctx.mentions, lexicon(ctx.codebook.grammar))
+
     def person(actor: str) -> bool:
-        return labels.get(actor) == "PERSON" if actor.startswith("ner:") else kinds.get(actor) == "person"
+        if actor.startswith("ner:"):
+            return labels.get(actor) == "PERSON" or actor in described
+        return kinds.get(actor) == "person"
 
     refs = [MentionRef(m.actor, m.start, m.end, m.how, person(m.actor)) for m in ctx.mentions]
     att = Attributor(
@@ -1164,13 +1229,15 @@ def attributor_for(ctx: DocContext) -> Attributor:
 
 def parser_for(ctx: DocContext) -> Parser:
     """``parse(offset)``: the spaCy parse of the context's sentence holding ``offset`` and that sentence's
-    start, or None when that sentence is not a candidate (``ctx.candidates``: the sentences that can hold
-    evidence; parses are cached by the context)."""
+    start, or None when that sentence is neither a candidate (``ctx.candidates``: the sentences that can hold
+    evidence) nor parsed already; parses are cached by the context."""
 
     def parse(offset: int) -> tuple[Doc, int] | None:
         sent = ctx.sentence_at(offset)
-        if sent is None or sent.index not in ctx.candidates:
-            return None  # only sentences that can hold evidence are parsed
+        # only sentences that can hold evidence are parsed, and those that may name whom a pronoun refers
+        # to (parsed already by ``actors.resolve_mentions``: their roles rank the pronoun's candidates)
+        if sent is None or (sent.index not in ctx.candidates and sent.index not in ctx._docs):
+            return None
         return ctx.doc(sent.index), sent.start
 
     return parse

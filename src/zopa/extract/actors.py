@@ -12,10 +12,11 @@ spaCy's named entities (PERSON, ORG, GPE, NORP) in the sentences that can hold e
 from __future__ import annotations
 
 import bisect
+import calendar
 import itertools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -346,10 +347,24 @@ _FIRST_NAME_SIMILARITY = 0.5
 _SURNAME_SIMILARITY = 0.85
 
 
+_SPELLINGS: dict[int, tuple[Codebook, dict[str, str | None]]] = {}  # codebook -> name -> person
+_SPELLINGS_KEPT = 50_000  # names kept per codebook (a long watch run starts again past this)
+
+
 def _spelled_otherwise(codebook: Codebook, name: str) -> str | None:
     """The codebook person a name the codebook does not list spells another way: the same surname (or a
     transliteration of it) and, when a first name is given, a spelling of the person's first name
-    ("Vladimir Zelensky", "Kovalski"); None when no person or several fit."""
+    ("Vladimir Zelensky", "Kovalski"); None when no person or several fit. Kept per codebook (names
+    recur from article to article, and each look-up compares the name with every person)."""
+    cached = _SPELLINGS.get(id(codebook))
+    if cached is None or cached[0] is not codebook or len(cached[1]) > _SPELLINGS_KEPT:
+        cached = _SPELLINGS[id(codebook)] = (codebook, {})
+    if name not in cached[1]:
+        cached[1][name] = _spelling_of(codebook, name)
+    return cached[1][name]
+
+
+def _spelling_of(codebook: Codebook, name: str) -> str | None:
     words = name.split()
     if not words or len(words[-1]) < 4:
         return None
@@ -434,6 +449,65 @@ def _add_speaking_names(ctx: DocContext, indices: Iterable[int]) -> None:
             taken.append((start, end))
     if added:
         ctx.mentions = sorted([*ctx.mentions, *added], key=lambda m: (m.start, m.end))
+
+
+_FIRST_NAME_BEFORE = re.compile(r"(?<![\w’'.-])([A-Z][a-z]+(?:-[A-Z][a-z]+)?) $")
+_CALENDAR = frozenset(w.lower() for w in (*calendar.day_name, *calendar.month_name) if w)
+
+
+def _proper_noun_at(ctx: DocContext, start: int) -> bool:
+    """A capitalised word at ``start`` is a name: inside its sentence, or, opening it, tagged a proper noun
+    where the sentence is parsed (any capitalised word may open a sentence)."""
+    sent = ctx.sentence_at(start)
+    if sent is None or ctx.text[sent.start : start].strip(" \"'“‘(-—–"):
+        return True
+    if sent.index not in ctx.candidates:
+        return False
+    doc = ctx.doc(sent.index)
+    return any(sent.start + t.idx == start and t.tag_ in ("NNP", "NNPS") for t in doc)
+
+
+def _others_of_a_surname(ctx: DocContext) -> None:
+    """A codebook person's bare surname right after another first name the recogniser missed ("Ivanka Trump",
+    where the codebook's person is Donald Trump) is that other person: a ``ner:`` person of the full name.
+    Not a title, a role, a calendar word or a common word before it ("President Roe", "Tuesday Roe")."""
+    from zopa.extract._attribution import lexicon
+    from zopa.stories import STOPWORDS
+
+    lex = lexicon(ctx.codebook.grammar)
+    taken = {(m.start, m.end) for m in ctx.mentions}
+    changed: list[Mention] = []
+    for m in ctx.mentions:
+        actor = ctx.codebook.actor_by_id.get(m.actor)
+        if actor is None or actor.kind != "person" or m.how != "alias" or " " in m.text:
+            continue
+        first = _FIRST_NAME_BEFORE.search(ctx.text, max(0, m.start - 30), m.start)
+        if first is None:
+            continue
+        word = first.group(1).lower()
+        if re.search(rf"(?<![\w’'-]){re.escape(word)}(?![\w’'-])", ctx.text):
+            continue  # the text writes it in lower case elsewhere: a common word ("Maybe Trump will")
+        if not _proper_noun_at(ctx, first.start(1)):
+            continue
+        own_first = [n.split()[0] for n in (actor.name, *actor.aliases) if len(n.split()) > 1]
+        if (
+            word in lex.roles
+            or word in lex.forms
+            or word in lex.not_names
+            or word in STOPWORDS
+            or word in _CALENDAR
+            or any(_same_first_name(first.group(1), own) for own in own_first)
+            or any(a < first.end(1) and first.start(1) < b for a, b in taken)
+        ):
+            continue
+        start = first.start(1)
+        name = ctx.text[start : m.end]
+        changed.append(replace(m, actor=f"ner:{name}", text=name, start=start, how="ner"))
+        ctx.ner_labels[(start, m.end)] = "PERSON"
+    if changed:
+        gone = {m.end for m in changed}
+        kept = [m for m in ctx.mentions if not (m.how == "alias" and m.end in gone)]
+        ctx.mentions = sorted([*kept, *changed], key=lambda m: (m.start, m.end))
 
 
 def _link_person_names(ctx: DocContext) -> None:
@@ -640,6 +714,7 @@ def resolve_mentions(ctx: DocContext, parsed: Iterable[int]) -> list[Mention]:
     ctx.parse(extra)
     parsed = sorted({*parsed, *extra})
     add_ner_mentions(ctx, parsed)
+    _others_of_a_surname(ctx)
     _add_speaking_names(ctx, parsed)
     _link_person_names(ctx)
     _drop_titles_before_names(ctx)

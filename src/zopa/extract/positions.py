@@ -203,9 +203,10 @@ def compiled_cues(codebook: Codebook) -> CompiledCues:
 
 
 def may_hold_position(cues: CompiledCues, text: str) -> bool:
-    """Whether a sentence can hold a position (an issue cue plus a stance cue or a speech verb)."""
+    """Whether a sentence can hold a position: an issue cue plus a stance cue or a speech verb, or a stance
+    cue on something named before ("Kyiv rejected the idea")."""
     if not cues.issues.search(text):
-        return False
+        return bool(_BACK_REFERENCE.search(text) and cues.any_stance.search(text))
     return bool((cues.speech and cues.speech.search(text)) or cues.any_stance.search(text))
 
 
@@ -506,6 +507,14 @@ class _Sentence:
         token = pred.token
         if self.in_condition(token):
             return "condition"  # "if Kyiv pulls back", "as soon as Kyiv declares": not a stance of its own
+        if pred.cue is not None and _participle_modifier(token):
+            # "the planned U.S. port fees", "the proposed EU sanctions": the party the noun names
+            noun = token.head
+            got = self.noun_owner(noun, [c for c in noun.children if c.i != token.i])
+            if not got:
+                return "none"
+            pred.holders, pred.confidence = got, 0.6
+            return "ok"
         # a noun cue: the content of a stance it is the object of ("turned down the EU's call for ..."), else
         # its possessor, else the subject of the light verb it is the object of ("made a proposal")
         if token.dep_ in _NOMINAL and token.i == pred.head.i and not self._is_verbal(token):
@@ -529,7 +538,7 @@ class _Sentence:
             if got:
                 pred.holders = got
                 return "ok"
-        deontic = pred.cue is not None and self._deontic(pred)
+        deontic = pred.cue is not None and self.deontic(pred)
         skip_subject = deontic
         first_person = False
         t = pred.head
@@ -780,7 +789,7 @@ class _Sentence:
             return [(party, person)] if party else None
         return None
 
-    def _deontic(self, pred: _Predicate) -> bool:
+    def deontic(self, pred: _Predicate) -> bool:
         """A cue that asks its subject to act: "must", "should", "has to", "needs to"."""
         assert pred.cue is not None
         word = self.ctx.text[pred.cue.start : pred.cue.end].lower()
@@ -883,13 +892,17 @@ class _Sentence:
             for c in pred.head.children:
                 if c.dep_ in _SUBJECT_DEPS:
                     tokens -= {t.i for t in c.subtree}
+        elif _participle_modifier(root):
+            tokens = {t.i for t in root.head.subtree}  # "the planned U.S. port fees": the whole noun phrase
         else:
             tokens = {t.i for t in root.subtree}
         if root.dep_ in {"acl", "relcl"}:
             # "the 20-point plan, agreed by both sides": the noun the clause describes is its content
             noun = root.head
             tokens |= {noun.i}
-            tokens |= {c.i for c in noun.children if c.dep_ in {"compound", "amod", "nummod", "nmod"}}
+            for c in noun.children:
+                if c.dep_ in {"compound", "amod", "nummod", "nmod"}:
+                    tokens |= {x.i for x in c.subtree}  # "the 20-point plan": its number too
         for other in others:
             if (
                 other is pred
@@ -1006,6 +1019,17 @@ def _sentence_claims(
             continue
         pred.negated = reader.negated(pred)
         kept.append(pred)
+    agreeing = [p for p in kept if p.cue is not None and p.stance == "accept" and not p.negated]
+    kept = [
+        p
+        for p in kept
+        if not (
+            p.stance == "demand"
+            and p.cue is not None
+            and reader.deontic(p)
+            and any(a.holders == p.holders and _complement_of(p.head, a.head) for a in agreeing)
+        )
+    ]  # "agreed that both sides should cooperate": what they agree on, not a demand of their own
     issue_tokens = [(h, reader.token_at(h.start)) for h in issues]
     claims: list[_Claim] = []
     for pred in kept:
@@ -1102,6 +1126,23 @@ def _own_action(reader: _Sentence, hit: _Hit, others: Sequence[_Hit]) -> bool:
         if at is not None and at.i in phrase:
             return False
     return True
+
+
+def _participle_modifier(token: Any) -> bool:
+    """A participle before a noun ("the planned fees", "the proposed sanctions")."""
+    return bool(token.dep_ == "amod" and token.tag_ in {"VBN", "JJ"} and token.lower_.endswith("ed"))
+
+
+def _complement_of(token: Any, head: Any) -> bool:
+    """``token`` stands in ``head``'s complement clause ("agreed that both should ..."), not in a clause
+    coordinated with it ("agree ..., but we assume ... should")."""
+    while token.head.i != token.i:
+        if token.dep_ == "conj":
+            return False
+        token = token.head
+        if token.i == head.i:
+            return True
+    return False
 
 
 def _under(token: Any, heads: set[int]) -> bool:
@@ -1300,6 +1341,15 @@ def find_positions(
 
 _POINTING_BACK = 2  # sentences a "this" may reach back for its issue
 _DEMONSTRATIVES = frozenset({"this", "that", "these", "those", "it"})
+_BARE_DETERMINERS = (["the"], ["this"], ["that"])
+_ANAPHORIC_NOUNS = frozenset({"idea", "proposal", "offer", "plan", "demand", "move", "suggestion", "request"})
+# the words of such an object, for choosing sentences before any parse ("that" only where a clause ends)
+_BACK_REFERENCE = re.compile(
+    r"\b(?:(?:this|these|those|it|that)(?=\s*(?:[.,;:!?\"”’)]|$))|(?:the|this|that) (?:"
+    + "|".join(sorted(_ANAPHORIC_NOUNS))
+    + r")\b)",
+    re.IGNORECASE,
+)
 
 
 def _refers_back(reader: _Sentence) -> frozenset[int]:
@@ -1311,9 +1361,13 @@ def _refers_back(reader: _Sentence) -> frozenset[int]:
         if token is None or hit.key in {"statement", "conditional"}:
             continue
         for t in (token, reader.clause_head(token)):
-            bare = [c for c in t.children if c.dep_ == "dobj" and c.lower_ in _DEMONSTRATIVES]
-            if any(not list(c.children) for c in bare):
-                out |= {token.i, t.i}
+            for c in t.children:
+                if c.dep_ != "dobj":
+                    continue
+                if c.lower_ in _DEMONSTRATIVES and not list(c.children):
+                    out |= {token.i, t.i}  # "never accept this"
+                elif c.lower_ in _ANAPHORIC_NOUNS and [d.lower_ for d in c.children] in _BARE_DETERMINERS:
+                    out |= {token.i, t.i}  # "rejected the idea": the one just described
     return frozenset(out)
 
 

@@ -9,15 +9,17 @@ Rules (grammar only; who is who comes from the codebook through the actor mentio
   ``"...," X said`` / ``said X`` / ``X told reporters: "..."`` / ``"...," X, a fellow at Y, said`` /
   ``according to X``; the surface rules (the nearest mention in the verb's clause) where the parse gives
   nothing; a short sentence right after the quotation counts (``"Why not?" Putin asked.``);
-* ``"..." — X``: a name right after a dash;
+* ``"..." — X``: a name right after a dash (any dash character); ``"...," X, who chairs the group said``;
 * transcript labels: a quotation that opens with ``NAME:`` is NAME's, without the label;
 * a quotation introduced by a colon (``X had a stern word for them: "..."``) is the words of the subject of
-  the clause before the colon;
+  the clause before the colon, or of the name that is all there is between a dash and the colon
+  (``Analysts agree - X: "..."``);
 * partial quotes: a short quoted fragment is kept only when a reporting or characterising verb in its sentence
   has a speaker (``X described the plan as "not perfect" but "very workable"`` gives two quotes by X);
 * a quotation after another in the same sentence with nobody else named in between, or in the next sentence
   of its paragraph with no reporting verb and nobody named there, continues the one before;
-* block quotes (a paragraph that is only a quotation): the speaker of the block quote before (headings and
+* block quotes (a paragraph that is only a quotation): a signature in the short paragraph below it (``— X``,
+  or a pull quote's ``X, Institute for Y.``), the speaker of the block quote before (headings and
   captions in between are skipped), the speaker introduced by the previous paragraph (ending with a colon, or
   holding a reporting verb), else the most salient person one to three paragraphs back; a quotation alone in
   its sentence inside a paragraph is introduced by the sentence before it in the same way;
@@ -36,6 +38,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from zopa.extract._attribution import (
+    DASHES,
     Attributor,
     MentionRef,
     Span,
@@ -58,12 +61,20 @@ _ADJUNCT_WORDS = 12  # words after the reporting verb of an attribution sentence
 _REPORTED_CLAUSE = re.compile(r"\b(?:that|he|she|they|it|we|i|you)\b", re.IGNORECASE)
 _OBJECT_WORDS = 4  # words of the object between a characterising verb and its label ("called the plan 'X'")
 MAX_BLOCK_LOOKBACK = 3  # paragraphs searched for the person in focus before a block quote
+# what stands before a name that labels a quotation: nothing, a dash, "from" ("More from Jane Roe:")
+_LABEL_LEAD = re.compile(rf"(?:^|[{DASHES}]|\s-{{1,2}}|\bfrom)\s*$", re.IGNORECASE)
+_SIGNATURE_DASH = re.compile(
+    rf"\s*(?:[{DASHES}]|-{{1,2}})\s*"
+)  # a signature's dash opens its paragraph ("-Jane Roe")
+# what may follow the name in a signature: where the person is from or works ("Ohio", "Institute for X")
+_AFFILIATION_ONLY = re.compile(r",(?:\s*(?:[A-Z][\w.'’&-]*|of|for|the|and|at|on|in))+\s*\.?")
+_SIGNATURE_WORDS = 8  # a paragraph signing the block quote above it ("— Jane Roe, the mayor")
 MAX_SUBJECT_WORDS = 10  # words between a quotation and the reporting verb after it ("the editor said")
 _SO_CALLED = re.compile(r"(?:so[- ]called|the\s+(?:word|term|phrase|label)|quote[- ]unquote)\s*$", re.I)
 _CLAUSE_LINK = re.compile(
     r"\b(?:and|but|or|while|because|although|though|which|who|whom|that|if|when)\b", re.IGNORECASE
 )
-_DASH_ATTRIBUTION = re.compile(r"[,.]?\s*[—–]\s*|[,.]?\s+-{1,2}\s+")
+_DASH_ATTRIBUTION = re.compile(rf"[,.]?\s*[{DASHES}]\s*|[,.]?\s+-{{1,2}}\s+")
 _CLAUSE_VERB = re.compile(r"\b(?:who|which|that)\b", re.IGNORECASE)
 _WORDS = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’\-]*")
 # A transcript label opening a quotation: "ROE: Well, look ..." (one to three capitalised words).
@@ -73,9 +84,13 @@ _LABEL = re.compile(
 # Space, and the first of two apostrophes typed for an opening double mark (''Like this,'' she said).
 _LEAD_MARK = " \t\n'"
 _QUOTE_EDGE = " ,'’”\""
-_BARE_NAME_BEFORE = re.compile(r"[\s,'’”\"]*((?:[A-Z][\w'’.-]*\s+){0,2}[A-Z][\w'’-]+)\s*")
-_BARE_NAME_AFTER = re.compile(r"\s+((?:[A-Z][\w'’.-]*\s+){0,2}[A-Z][\w'’-]+)\s*(?:[,.;]|$)")
-_NAME_AFTER_DASH = re.compile(r"((?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w'’-]+)")
+_CAP = "A-ZÀ-ÖØ-ÞĄĆČĎĘĚŁŃŇŐŘŚŠŤŮŰŹŻŽ"  # capitals, accented ones too ("Ángel", "Šimon"), for character classes
+_BARE_NAME_BEFORE = re.compile(rf"[\s,'’”\"]*((?:[{_CAP}][\w'’.-]*\s+){{0,2}}[{_CAP}][\w'’-]+)\s*")
+_BARE_NAME_AFTER = re.compile(rf"\s+((?:[{_CAP}][\w'’.-]*\s+){{0,2}}[{_CAP}][\w'’-]+)\s*(?:[,.;]|$)")
+_NAME_BEFORE_COMMA = re.compile(
+    rf"((?:[{_CAP}][\w'’.-]*\s+){{1,2}}[{_CAP}][\w'’-]+),"
+)  # "Jane Q. Roe, the ..."
+_NAME_AFTER_DASH = re.compile(rf"((?:[{_CAP}][\w.'’-]*\s+){{0,3}}[{_CAP}][\w'’-]+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +148,7 @@ def quotes_in_text(text: str, att: Attributor, *, title: str = "") -> list[Quote
                 attr = _Attribution(labelled, "transcript label", 0.9)
                 kind = "block" if whole else "direct"
             elif whole:
-                attr = _block(att, heading, block_speaker, pi)
+                attr = _signed_below(att, pi) or _block(att, heading, block_speaker, pi)
                 kind = "block"
             else:
                 later = [s for s in sents if s.start >= sent_span.end]
@@ -257,13 +272,33 @@ def _named_then_verb(att: Attributor, lo: int, hi: int) -> _Attribution | None:
     at = lo + (head.end() if head else 0)
     cands = [m for m in att.candidates(at, hi) if m.start >= at and word_count(masked[at : m.start]) <= 2]
     persons = [m for m in cands if m.person]
-    if not persons or not masked[persons[0].end : hi].lstrip().startswith(","):
+    if not persons:
+        bare = _NAME_BEFORE_COMMA.match(masked, at, hi)
+        words = bare.group(1).split() if bare is not None else []
+        lex = att.lex
+        if (
+            bare is None
+            or len(words) < 2
+            or any(w.lower() in lex.not_names or w.lower() in lex.forms for w in words)
+        ):
+            return None
+        persons = [
+            att.person_named(bare.group(1), bare.start(1), bare.end(1))
+        ]  # a name the recogniser missed
+    if not masked[persons[0].end : hi].lstrip().startswith(","):
         return None
     who = persons[0]
     for verb in att.verbs(who.end, hi):
         between = masked[who.end : verb.start]
-        if between.rstrip().endswith(",") and word_count(between) <= 20 and not _CLAUSE_VERB.search(between):
+        if word_count(between) > 20:
+            break
+        if between.rstrip().endswith(",") and not _CLAUSE_VERB.search(between):
             return _Attribution(who, f"quote, name, {verb.form!r}", 0.9)
+        # '"...," Jane Roe, who chairs the group said in a statement.': a relative clause whose closing comma
+        # is missing, then a verb that reports nothing else (it takes only where and when)
+        rest = masked[verb.end : hi]
+        if word_count(rest) <= _ADJUNCT_WORDS and not _REPORTED_CLAUSE.search(rest) and MASK not in rest:
+            return _Attribution(who, f"quote, name, {verb.form!r}", 0.85)
         break
     return None
 
@@ -320,7 +355,7 @@ def _embedded(att: Attributor, mark: QuoteMark, sent: Span) -> bool:
     """The quotation sits inside the reporter's clause ("under the 'peace umbrella' of"), not at the start
     of its sentence or after a colon or a comma ('"It is doable," he said')."""
     before = att.masked[sent.start : mark.open].rstrip(_LEAD_MARK)
-    return bool(before) and before[-1] not in ":,;—–-"
+    return bool(before) and before[-1] not in ":,;-" + DASHES
 
 
 def _after_characterising(
@@ -443,7 +478,7 @@ def _beside(att: Attributor, verb: VerbHit, mark: QuoteMark) -> bool:
         return True
     if verb.start >= mark.after:
         return word_count(att.masked[mark.after : verb.start]) <= 3
-    return not att.masked[verb.end : mark.open].strip(" ,:;—–-'\"‘’“”")
+    return not att.masked[verb.end : mark.open].strip(" ,:;-'\"‘’“”" + DASHES)
 
 
 def _opens_with_report(att: Attributor, sent: Sentence) -> bool:
@@ -487,24 +522,58 @@ def _bare_name(att: Attributor, verb: VerbHit, lo: int, hi: int) -> MentionRef |
 def _dash_speaker(att: Attributor, lo: int, hi: int) -> _Attribution | None:
     """'"...," — Zelenskyy, speaking in Berlin': a name (a mention, else a capitalised name) right after a
     dash that follows the quotation."""
+    dash = _DASH_ATTRIBUTION.match(att.masked, lo, hi)
+    return _speaker_after_dash(att, dash.end(), hi) if dash is not None else None
+
+
+def _speaker_after_dash(att: Attributor, at: int, hi: int) -> _Attribution | None:
+    """The name (a mention, else a capitalised name) at ``at``, right after a dash, that ends its clause."""
     masked = att.masked
-    dash = _DASH_ATTRIBUTION.match(masked, lo, hi)
-    if dash is None:
-        return None
-    after = [m for m in att.candidates(dash.end(), hi) if m.start >= dash.end()]
+    after = [m for m in att.candidates(at, hi) if m.start >= at]
     if (
         after
-        and re.fullmatch(r"\s*(?:the\s+)?", masked[dash.end() : after[0].start], re.IGNORECASE)
+        and re.fullmatch(r"\s*(?:the\s+)?", masked[at : after[0].start], re.IGNORECASE)
         and re.match(r"\s*(?:[,.;(]|$)", masked[after[0].end : hi])
     ):
         return _Attribution(after[0], "quote — speaker", 0.85)
-    name = _NAME_AFTER_DASH.match(masked, dash.end(), hi)
+    name = _NAME_AFTER_DASH.match(masked, at, hi)
     if name is not None and re.match(r"\s*(?:[,.;(]|$)", masked[name.end() : hi]):
         words = name.group(1).split()
         if not any(w.lower() in att.lex.not_names or w.lower() in att.lex.thing_nouns for w in words):
             who = att.person_named(name.group(1), name.start(1), name.end(1))
             return _Attribution(who, "quote — speaker", 0.8)
     return None
+
+
+def _signed_below(att: Attributor, pi: int) -> _Attribution | None:
+    """A block quote signed in the paragraph right after it: a short paragraph that is only a dash and a
+    name ('"..."<new paragraph>— Jane Roe, speaking in Ohio.'), or only a person's name and where they are
+    from or work ('"..."<new paragraph>Jane Roe, Institute for Fiscal Studies.', a pull quote)."""
+    paras = att.seg.paragraphs
+    if pi + 1 >= len(paras):
+        return None
+    nxt = paras[pi + 1]
+    if word_count(nxt.text) > _SIGNATURE_WORDS:
+        return None
+    dash = _SIGNATURE_DASH.match(att.masked, paras[pi].end, nxt.end)
+    if dash is not None:
+        found = _speaker_after_dash(att, dash.end(), nxt.end)
+        return _Attribution(found.speaker, "block: signed — speaker below", 0.85) if found else None
+    persons = [m for m in att.mentions_in(nxt.start, nxt.end) if m.person and m.how != "pronoun"]
+    who: MentionRef | None = persons[0] if persons and persons[0].start == nxt.start else None
+    if who is None:
+        # the signature's sentence was not read for names: two or three capitalised words
+        name = _NAME_AFTER_DASH.match(att.masked, nxt.start, nxt.end)
+        words = name.group(1).split() if name is not None else []
+        if name is None or len(words) < 2 or any(w.lower() in att.lex.not_names for w in words):
+            return None
+        who = att.person_named(name.group(1), name.start(1), name.end(1))
+    rest = att.masked[who.end : nxt.end].strip()
+    if rest.rstrip(".") and not _AFFILIATION_ONLY.fullmatch(rest):
+        return None
+    if not rest.rstrip("."):
+        return None  # a name alone without a dash ("Getty Images.") may be a credit line, not a signature
+    return _Attribution(who, "block: signed — speaker below", 0.8)
 
 
 def _block(
@@ -548,6 +617,20 @@ def _block(
     return None
 
 
+def _name_label(att: Attributor, sent: Span) -> MentionRef | None:
+    """A name that is all there is between a dash (or "from", or the start of the sentence) and the colon
+    ('Analysts agree - Jane Roe: "..."', 'More from Jane Roe: "..."'): a label naming the speaker."""
+    masked = att.masked
+    colon = masked.rfind(":", sent.start, sent.end)
+    if colon < 0 or masked[colon + 1 : sent.end].strip(_LEAD_MARK + MASK):
+        return None
+    people = [m for m in att.candidates(sent.start, colon) if m.person and not masked[m.end : colon].strip()]
+    if not people:
+        return None
+    lead = masked[sent.start : people[-1].start]
+    return people[-1] if _LABEL_LEAD.search(lead) else None
+
+
 def _introducer(att: Attributor, sent: Span) -> MentionRef | None:
     """Who introduces the quotation in a clause ending with a colon: the subject of its reporting verb, else
     the subject of its main verb in the parse, else the first person (or actor) named in it."""
@@ -556,6 +639,9 @@ def _introducer(att: Attributor, sent: Span) -> MentionRef | None:
         who = att.speaker_for_verb(verb, sent.start, sent.end)
         if who is not None:
             return who
+    labelled = _name_label(att, sent)
+    if labelled is not None:
+        return labelled
     got = att.parsed(sent.start)
     if got is not None:
         doc, base = got

@@ -21,7 +21,15 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from zopa.extract._attribution import Attributor, MentionRef, Span, VerbHit, attributor_for, word_count
+from zopa.extract._attribution import (
+    DASHES,
+    Attributor,
+    MentionRef,
+    Span,
+    VerbHit,
+    attributor_for,
+    word_count,
+)
 from zopa.extract._nlp import MASK
 from zopa.records import Statement
 
@@ -100,7 +108,7 @@ def _content(att: Attributor, verb: VerbHit, sent: Span) -> Span | None:
         if re.search(r"(?:^|\b(?:by|while|after|in)\s+)$", lead, re.I):
             comma = masked.find(",", verb.end, end)
             end = comma if comma > 0 else end  # a leading participle clause ends at its comma
-        elif not re.search(r"[,;:—–-]\s*$", lead):
+        elif not re.search(rf"[,;:{DASHES}-]\s*$", lead):
             return None  # "a court ruling declaring ...": a participle modifying a noun, not a report
     first = re.match(r"\s*([A-Za-z]+|\d)", rest)
     if first is not None and (first.group(1).lower() in lex.object_words or first.group(1).isdigit()):

@@ -180,12 +180,13 @@ def _run(
 ) -> BacktestReport:
     from zopa.corroborate import independent_sources
     from zopa.pipeline import analyze
-    from zopa.store import queries
+    from zopa.store.queries import listing
+    from zopa.store.rows import DocumentRow
 
     report = analyze([str(p) for p in paths], db, codebook=codebook)
     problems = tuple(f"{e.source}: {e.problem}" for e in report.errors)
     cutoff = datetime.combine(until, time.max)
-    docs = queries.list_documents(db, include_duplicates=False).items
+    docs = listing(db, DocumentRow).items
     used = sum(1 for d in docs if d.published is not None and d.published <= cutoff)
     after = sum(1 for d in docs if d.published is not None and d.published > cutoff)
     undated = sum(1 for d in docs if d.published is None)

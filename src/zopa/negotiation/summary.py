@@ -120,11 +120,12 @@ def answer_summary(
     stored statement), their ``sources`` and the ``whole`` negotiation built from them with ``options``
     are read from ``db`` and computed when not given."""
     from zopa.corroborate import independent_sources
-    from zopa.store import queries
+    from zopa.store.queries import listing
+    from zopa.store.rows import StoryRow
 
     rows = load_statements(db) if rows is None else rows
     sources = independent_sources(db, rows) if sources is None else sources
-    stories = queries.list_stories(db).items
+    stories = listing(db, StoryRow).items
     undated = _undated(db)
     if not stories:
         only = summarise_story(

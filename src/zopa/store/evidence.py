@@ -9,7 +9,8 @@ NER actors as ``ner:<Name>``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import fields
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -75,14 +76,13 @@ def write_evidence(
     if removed is not None:
         aggregates.evidence_removed(conn, removed, published=published, duplicate=duplicate)
 
-    def rows(table: Any, items: Iterable[Any]) -> list[dict[str, Any]]:
+    def rows(table: Any, items: Sequence[Any]) -> list[dict[str, Any]]:
+        if not items:
+            return []
         columns = set(table.c.keys()) - {"id"}
-        out = []
-        for item in items:
-            row = {k: v for k, v in item.as_dict().items() if k in columns}
-            row["document_id"] = document_id
-            out.append(row)
-        return out
+        # evidence records hold plain values (text, numbers, None): read them as they are, not through as_dict
+        names = [f.name for f in fields(items[0]) if f.name in columns]
+        return [{**{k: getattr(item, k) for k in names}, "document_id": document_id} for item in items]
 
     batches: list[tuple[Any, list[dict[str, Any]]]] = [
         (schema.mentions, rows(schema.mentions, evidence.mentions)),

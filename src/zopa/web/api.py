@@ -3,20 +3,23 @@
 Listings are paginated (``limit``, ``offset``) and return ``{"total", "limit", "offset", "items"}``; filters
 are validated (a bad date, an unknown stance or an out-of-range number is 400 naming the parameter, never a
 500), a missing item is 404.
-Response models are declared so the OpenAPI schema (``/api/v1/openapi.json``) describes every field.
+The response models are the store's own records (:mod:`zopa.store.rows`), so the OpenAPI schema
+(``/api/v1/openapi.json``) describes every field as it is stored; each listing's query parameters are one
+model that becomes the store's :class:`~zopa.store.queries.EvidenceFilter`.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from typing import Annotated, Any, Literal
+from dataclasses import asdict, dataclass, fields
+from datetime import date
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from zopa.records import Stance
-from zopa.store import queries
+from zopa.store import queries, rows
 from zopa.store.db import Database
 from zopa.web.forms import parse_day, read_ingest_request, run_ingest
 
@@ -36,8 +39,9 @@ def get_db(request: Request) -> Database:
 DbDep = Annotated[Database, Depends(get_db)]
 # Text filters: bounded, and no NUL character (PostgreSQL text cannot hold one).
 _TEXT = {"max_length": 200, "pattern": r"^[^\x00]*$"}
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")]
-Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip.")]
+Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT, description="Items per page.")]
+Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET, description="Items to skip.")]
+T = TypeVar("T")
 
 
 def _iso_day(value: Any) -> Any:
@@ -48,163 +52,38 @@ Day = Annotated[date, BeforeValidator(_iso_day)]
 # the schema says which years are accepted (1900-2100), so clients and schemathesis know it too
 _YEARS = {"pattern": r"^(19[0-9]{2}|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$"}
 Since = Annotated[
-    Day | None, Query(description="Published on or after this day (YYYY-MM-DD).", json_schema_extra=_YEARS)
+    Day | None, Field(description="Published on or after this day (YYYY-MM-DD).", json_schema_extra=_YEARS)
 ]
 Until = Annotated[
-    Day | None, Query(description="Published on or before this day (YYYY-MM-DD).", json_schema_extra=_YEARS)
+    Day | None, Field(description="Published on or before this day (YYYY-MM-DD).", json_schema_extra=_YEARS)
 ]
-Outlet = Annotated[str | None, Query(description="Outlet name (case-insensitive).", **_TEXT)]
+Outlet = Annotated[str | None, Field(description="Outlet name (case-insensitive).", **_TEXT)]
 DocumentId = Annotated[int, Path(ge=1, le=MAX_ID, description="Document id.")]
-
-
-def _as_utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
-
-
-# zopa stores naive UTC times; the API says so (RFC 3339 with "Z"), as the date-time format requires
-Timestamp = Annotated[datetime, AfterValidator(_as_utc)]
 
 
 class _Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
-class DocumentOut(_Out):
-    id: int
-    source: str
-    title: str
-    outlet: str | None
-    published: Timestamp | None
-    url: str | None
-    format: str
-    duplicate_of: int | None
-    story: int | None
-    story_label: str | None
-    words: int
-    ingested_at: Timestamp
-
-
-class _EvidenceOut(_Out):
-    id: int
-    document: int
-    source: str
-    title: str
-    outlet: str | None
-    published: Timestamp | None
-    start: int
-    end: int
-    extractor: str
-    confidence: float
-
-
-class QuoteOut(_EvidenceOut):
-    speaker: str | None
-    speaker_name: str | None
-    text: str
-    cue: str
-    kind: str
-
-
-class StatementOut(_EvidenceOut):
-    speaker: str | None
-    speaker_name: str | None
-    text: str
-    cue: str
-
-
-class PositionOut(_EvidenceOut):
-    actor: str
-    actor_name: str | None
-    issue: str
-    stance: str
-    value: float | None
-    rejected_value: float | None
-    conditional_on: str | None
-    red_line: bool
-    speaker: str | None
-    speaker_name: str | None
-    evidence: str
-
-
-class EventOut(_EvidenceOut):
-    what: str
-    count: float | None
-    unit: str | None
-    qualifier: str | None
-    place: str | None
-    when: str | None
-    claimed_by: str | None
-
-
-class MentionOut(_EvidenceOut):
-    actor: str
-    actor_name: str | None
-    text: str
-    how: str
-
-
-class StoryOut(_Out):
-    id: int
-    label: str
-    documents: list[int]
-    first_published: Timestamp | None
-    last_published: Timestamp | None
-    titles: list[str]
-    outlets: list[str]
-
-
-class DocumentDetailOut(DocumentOut):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DocumentDetailOut(rows.DocumentRow):
     """A document with its cleaned text and every piece of evidence found in it (spans index ``text``)."""
 
     text: str
-    mentions: list[MentionOut]
-    quotes: list[QuoteOut]
-    statements: list[StatementOut]
-    positions: list[PositionOut]
-    events: list[EventOut]
+    mentions: tuple[rows.MentionRow, ...]
+    quotes: tuple[rows.QuoteRow, ...]
+    statements: tuple[rows.StatementRow, ...]
+    positions: tuple[rows.PositionRow, ...]
+    events: tuple[rows.EventRow, ...]
 
 
-class MatrixCellOut(_Out):
-    actor: str
-    issue: str
-    counts: dict[str, int]
-    total: int
-    stance: str
-    latest: Timestamp | None
-    red_line: bool
+class PageOut(_Out, Generic[T]):
+    """One page of a listing: the ``total`` number of matches and the page's ``items``."""
 
-
-class MatrixOut(_Out):
-    actors: list[str]
-    issues: list[str]
-    actor_names: dict[str, str]
-    cells: list[MatrixCellOut]
-
-
-class _PageOut(_Out):
     total: int
     limit: int
     offset: int
-
-
-class DocumentPage(_PageOut):
-    items: list[DocumentOut]
-
-
-class QuotePage(_PageOut):
-    items: list[QuoteOut]
-
-
-class PositionPage(_PageOut):
-    items: list[PositionOut]
-
-
-class EventPage(_PageOut):
-    items: list[EventOut]
-
-
-class StoryPage(_PageOut):
-    items: list[StoryOut]
+    items: list[T]
 
 
 class ErrorOut(BaseModel):
@@ -214,34 +93,104 @@ class ErrorOut(BaseModel):
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorOut, "description": "No such item"}}
 
 
-def _page(page: queries.Page[Any], limit: int) -> dict[str, Any]:
-    return {"total": page.total, "limit": limit, "offset": page.offset, "items": list(page.items)}
+# --- listing filters: one query model per listing, turned into the store's filter -----------------------
 
 
-@router.get("/documents", response_model=DocumentPage, summary="Documents, newest first")
-def documents(
-    db: DbDep,
-    q: Annotated[str | None, Query(description="Words in title, text, outlet or source.", **_TEXT)] = None,
-    story: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-    outlet: Outlet = None,
-    since: Since = None,
-    until: Until = None,
-    duplicates: Annotated[bool, Query(description="Include near-duplicates.")] = True,
-    limit: Limit = DEFAULT_LIMIT,
-    offset: Offset = 0,
-) -> dict[str, Any]:
-    page = queries.list_documents(
-        db,
-        search=q or None,
-        story=story,
-        outlet=outlet or None,
-        since=since,
-        until=until,
-        include_duplicates=duplicates,
-        limit=limit,
-        offset=offset,
+class _Query(BaseModel):
+    """Query parameters of a listing; ``filter()`` is the store's filter (an empty text means no filter)."""
+
+    def filter(self, **fixed: Any) -> queries.EvidenceFilter:
+        given: dict[str, Any] = {_FIELD.get(k, k): (v or None) if isinstance(v, str) else v for k, v in self}
+        return queries.EvidenceFilter(**given, **fixed)
+
+
+_FIELD = {"q": "search", "duplicates": "include_duplicates"}  # API name -> filter field
+_ID = Field(default=None, ge=1, le=MAX_ID)
+
+
+class _Dated(_Query):
+    outlet: Outlet = None
+    since: Since = None
+    until: Until = None
+
+
+class _Paged(_Query):
+    limit: Limit = DEFAULT_LIMIT
+    offset: Offset = 0
+
+
+# Each listing's own filters, then (the bases listed last come first) outlet and dates, then the page.
+
+
+class _Documents(_Query):
+    q: Annotated[str | None, Field(description="Words in title, text, outlet or source.", **_TEXT)] = None
+    story: Annotated[int | None, _ID] = None
+    duplicates: Annotated[bool, Field(description="Include near-duplicates.")] = True
+
+
+class _Quotes(_Query):
+    speaker: Annotated[str | None, Field(description="Speaker: actor id or name.", **_TEXT)] = None
+    issue: Annotated[str | None, Field(description="Quotes inside a position on this issue.", **_TEXT)] = None
+    document: Annotated[int | None, _ID] = None
+    q: Annotated[str | None, Field(description="Words in the quote.", **_TEXT)] = None
+
+
+class _Matrix(_Query):
+    actor: Annotated[str | None, Field(description="Party (actor id).", **_TEXT)] = None
+    issue: Annotated[str | None, Field(description="Codebook issue id.", **_TEXT)] = None
+
+
+class _Positions(_Matrix):
+    stance: Stance | None = None
+    speaker: Annotated[str | None, Field(description="Speaker (actor id).", **_TEXT)] = None
+    red_line: Annotated[bool | None, Field(description="Only red lines (true) or only others (false).")] = (
+        None
     )
-    return _page(page, limit)
+    document: Annotated[int | None, _ID] = None
+
+
+class _Events(_Query):
+    what: Annotated[str | None, Field(description="Words in what was counted.", **_TEXT)] = None
+    place: Annotated[str | None, Field(**_TEXT)] = None
+    document: Annotated[int | None, _ID] = None
+
+
+class _Stories(_Query):
+    q: Annotated[str | None, Field(description="Words in the story label.", **_TEXT)] = None
+
+
+class DocumentQuery(_Paged, _Dated, _Documents): ...
+
+
+class QuoteQuery(_Paged, _Dated, _Quotes): ...
+
+
+class MatrixQuery(_Dated, _Matrix): ...
+
+
+class PositionQuery(_Paged, _Dated, _Positions): ...
+
+
+class EventQuery(_Paged, _Dated, _Events): ...
+
+
+class StoryQuery(_Paged, _Stories): ...
+
+
+def _out(row: Any) -> dict[str, Any]:
+    """A store record as the response model reads it (a dict: pydantic then marks its times as UTC)."""
+    return asdict(row)
+
+
+def _listed(db: Database, row: type[Any], query: _Query) -> dict[str, Any]:
+    page = queries.listing(db, row, query.filter())
+    items = [_out(item) for item in page.items]
+    return {"total": page.total, "limit": page.limit, "offset": page.offset, "items": items}
+
+
+@router.get("/documents", response_model=PageOut[rows.DocumentRow], summary="Documents, newest first")
+def documents(db: DbDep, query: Annotated[DocumentQuery, Query()]) -> dict[str, Any]:
+    return _listed(db, rows.DocumentRow, query)
 
 
 @router.get(
@@ -253,136 +202,53 @@ def documents(
 def document(db: DbDep, document_id: DocumentId) -> dict[str, Any]:
     evidence = queries.document_evidence(db, document_id)
     doc = evidence.document
-    out = {name: getattr(doc, name) for name in DocumentOut.model_fields}
-    out["text"] = doc.text
-    for kind in ("mentions", "quotes", "statements", "positions", "events"):
-        out[kind] = list(getattr(evidence, kind))
-    return out
+    shown = {f.name: getattr(doc, f.name) for f in fields(rows.DocumentRow)}
+    found = {
+        kind: getattr(evidence, kind) for kind in ("mentions", "quotes", "statements", "positions", "events")
+    }
+    return _out(DocumentDetailOut(**shown, text=doc.text, **found))
 
 
-@router.get("/quotes", response_model=QuotePage, summary="Direct quotes, newest first")
-def quotes(
-    db: DbDep,
-    speaker: Annotated[str | None, Query(description="Speaker: actor id or name.", **_TEXT)] = None,
-    issue: Annotated[
-        str | None, Query(description="Quotes inside a position on this issue.", **_TEXT)
-    ] = None,
-    outlet: Outlet = None,
-    since: Since = None,
-    until: Until = None,
-    document: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-    q: Annotated[str | None, Query(description="Words in the quote.", **_TEXT)] = None,
-    limit: Limit = DEFAULT_LIMIT,
-    offset: Offset = 0,
-) -> dict[str, Any]:
-    page = queries.list_quotes(
-        db,
-        speaker=speaker or None,
-        issue=issue or None,
-        outlet=outlet or None,
-        since=since,
-        until=until,
-        document=document,
-        search=q or None,
-        limit=limit,
-        offset=offset,
-    )
-    return _page(page, limit)
+@router.get("/quotes", response_model=PageOut[rows.QuoteRow], summary="Direct quotes, newest first")
+def quotes(db: DbDep, query: Annotated[QuoteQuery, Query()]) -> dict[str, Any]:
+    return _listed(db, rows.QuoteRow, query)
 
 
-@router.get("/positions", response_model=PositionPage, summary="Positions with their evidence, newest first")
-def positions(
-    db: DbDep,
-    actor: Annotated[str | None, Query(description="Party (actor id).", **_TEXT)] = None,
-    issue: Annotated[str | None, Query(description="Codebook issue id.", **_TEXT)] = None,
-    stance: Annotated[Stance | None, Query()] = None,
-    speaker: Annotated[str | None, Query(description="Speaker (actor id).", **_TEXT)] = None,
-    red_line: Annotated[
-        bool | None, Query(description="Only red lines (true) or only others (false).")
-    ] = None,
-    outlet: Outlet = None,
-    since: Since = None,
-    until: Until = None,
-    document: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-    limit: Limit = DEFAULT_LIMIT,
-    offset: Offset = 0,
-) -> dict[str, Any]:
-    page = queries.list_positions(
-        db,
-        actor=actor or None,
-        issue=issue or None,
-        stance=stance,
-        speaker=speaker or None,
-        red_line=red_line,
-        outlet=outlet or None,
-        since=since,
-        until=until,
-        document=document,
-        limit=limit,
-        offset=offset,
-    )
-    return _page(page, limit)
+@router.get(
+    "/positions",
+    response_model=PageOut[rows.PositionRow],
+    summary="Positions with their evidence, newest first",
+)
+def positions(db: DbDep, query: Annotated[PositionQuery, Query()]) -> dict[str, Any]:
+    return _listed(db, rows.PositionRow, query)
 
 
-@router.get("/positions/matrix", response_model=MatrixOut, summary="The party x issue matrix")
-def positions_matrix(
-    request: Request,
-    db: DbDep,
-    actor: Annotated[str | None, Query(**_TEXT)] = None,
-    issue: Annotated[str | None, Query(**_TEXT)] = None,
-    outlet: Outlet = None,
-    since: Since = None,
-    until: Until = None,
-) -> queries.PositionMatrix:
-    if not (actor or issue or outlet or since or until):
-        matrix: queries.PositionMatrix = request.app.state.cache.get(
+@router.get("/positions/matrix", response_model=rows.PositionMatrix, summary="The party x issue matrix")
+def positions_matrix(request: Request, db: DbDep, query: Annotated[MatrixQuery, Query()]) -> dict[str, Any]:
+    where = query.filter()
+    if where == queries.EvidenceFilter():
+        matrix: rows.PositionMatrix = request.app.state.cache.get(
             "matrix", lambda: queries.position_matrix(db)
         )
-        return matrix
-    return queries.position_matrix(
-        db, actor=actor or None, issue=issue or None, outlet=outlet or None, since=since, until=until
-    )
+        return _out(matrix)
+    return _out(queries.position_matrix(db, where))
 
 
-@router.get("/events", response_model=EventPage, summary="Reported figures, newest first")
-def events(
-    db: DbDep,
-    what: Annotated[str | None, Query(description="Words in what was counted.", **_TEXT)] = None,
-    place: Annotated[str | None, Query(**_TEXT)] = None,
-    outlet: Outlet = None,
-    since: Since = None,
-    until: Until = None,
-    document: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-    limit: Limit = DEFAULT_LIMIT,
-    offset: Offset = 0,
-) -> dict[str, Any]:
-    page = queries.list_events(
-        db,
-        what=what or None,
-        place=place or None,
-        outlet=outlet or None,
-        since=since,
-        until=until,
-        document=document,
-        limit=limit,
-        offset=offset,
-    )
-    return _page(page, limit)
+@router.get("/events", response_model=PageOut[rows.EventRow], summary="Reported figures, newest first")
+def events(db: DbDep, query: Annotated[EventQuery, Query()]) -> dict[str, Any]:
+    return _listed(db, rows.EventRow, query)
 
 
-@router.get("/stories", response_model=StoryPage, summary="Stories (articles on one event), newest first")
-def stories(
-    db: DbDep,
-    q: Annotated[str | None, Query(description="Words in the story label.", **_TEXT)] = None,
-    limit: Limit = DEFAULT_LIMIT,
-    offset: Offset = 0,
-) -> dict[str, Any]:
-    return _page(queries.list_stories(db, search=q or None, limit=limit, offset=offset), limit)
+@router.get(
+    "/stories", response_model=PageOut[rows.StoryRow], summary="Stories (articles on one event), newest first"
+)
+def stories(db: DbDep, query: Annotated[StoryQuery, Query()]) -> dict[str, Any]:
+    return _listed(db, rows.StoryRow, query)
 
 
-@router.get("/stories/{story_id}", response_model=StoryOut, responses=NOT_FOUND, summary="One story")
-def story(db: DbDep, story_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> queries.StoryRow:
-    return queries.get_story(db, story_id)
+@router.get("/stories/{story_id}", response_model=rows.StoryRow, responses=NOT_FOUND, summary="One story")
+def story(db: DbDep, story_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> dict[str, Any]:
+    return _out(queries.get_story(db, story_id))
 
 
 class OutcomeOut(_Out):

@@ -17,12 +17,14 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
+from zopa.errors import InputError
 from zopa.negotiation.analysis import AnalysisOptions
 from zopa.presentation import chart_markup, environment
 from zopa.presentation.charts import negotiation_charts
-from zopa.records import STANCES
-from zopa.store import queries
+from zopa.store import queries, summaries
 from zopa.store.db import Database
+from zopa.store.queries import EvidenceFilter, listing
+from zopa.store.rows import DocumentRow, EventRow, EvidenceRow, PositionRow, QuoteRow, StatementRow, StoryRow
 from zopa.web import negotiation as negotiation_page
 from zopa.web.api import MAX_DRAWS, MAX_ID, MAX_ITERATIVE_DRAWS, MAX_OFFSET
 from zopa.web.forms import parse_day, read_ingest_request, run_ingest
@@ -112,6 +114,31 @@ def _offset(params: Mapping[str, str]) -> int:
     return _int(params, "offset", low=0, high=MAX_OFFSET) or 0
 
 
+_FIELD = {"q": "search"}  # form field -> filter field
+
+
+def _filter(params: Mapping[str, str], *names: str, **fixed: Any) -> EvidenceFilter:
+    """The store's filter from a page's form fields ``names`` (texts; days for ``since`` and ``until``; the
+    page's ``offset``) and ``fixed`` values; 400 naming the field on a bad value."""
+    given: dict[str, Any] = {}
+    for name in names:
+        if name == "offset":
+            given[name] = _offset(params)
+        else:
+            given[_FIELD.get(name, name)] = (
+                _day(params, name) if name in ("since", "until") else _text(params, name)
+            )
+    try:
+        return EvidenceFilter(**given, **fixed)
+    except InputError as exc:
+        raise HTTPException(400, str(exc)) from None
+
+
+def _shown(params: Mapping[str, str], *names: str) -> dict[str, str]:
+    """The form fields as the filter form shows them again."""
+    return {name: params.get(name, "").strip() for name in names}
+
+
 def _linker(path: str, params: Mapping[str, str]) -> Callable[[int], str]:
     kept = {k: v for k, v in params.items() if k != "offset" and v}
 
@@ -129,49 +156,28 @@ def _linker(path: str, params: Mapping[str, str]) -> Callable[[int], str]:
 def overview(request: Request) -> Response:
     params = request.query_params
     db = _db(request)
-    search = _text(params, "q")
-    outlet = _text(params, "outlet")
-    since, until = _day(params, "since"), _day(params, "until")
-    offset = _offset(params)
-    docs = queries.list_documents(
-        db, search=search, outlet=outlet, since=since, until=until, limit=PAGE_SIZE, offset=offset
+    unfiltered = EvidenceFilter(include_duplicates=True, limit=PAGE_SIZE)
+    where = _filter(
+        params, "q", "outlet", "since", "until", "offset", include_duplicates=True, limit=PAGE_SIZE
     )
-    filtered = any((search, outlet, since, until, offset))
     return render(
         request,
         "overview.html",
         nav="Overview",
         title="Overview",
-        stories=cached(request, "stories", lambda: queries.list_stories(db, limit=10))
-        if not filtered
+        stories=cached(request, "stories", lambda: listing(db, StoryRow, EvidenceFilter(limit=10)))
+        if where == unfiltered
         else None,
-        stats=cached(request, "stats", lambda: queries.stats(db)),
-        documents=docs,
-        outlets=cached(request, "outlets", lambda: queries.list_outlets(db)),
-        filters={
-            "q": search or "",
-            "outlet": outlet or "",
-            "since": params.get("since", ""),
-            "until": params.get("until", ""),
-        },
+        stats=cached(request, "stats", lambda: summaries.stats(db)),
+        documents=listing(db, DocumentRow, where),
+        outlets=cached(request, "outlets", lambda: summaries.list_outlets(db)),
+        filters=_shown(params, "q", "outlet", "since", "until"),
         page_url=_linker("/", params),
     )
 
 
 def _highlights(evidence: queries.DocumentEvidence) -> list[Highlight]:
-    marks: list[Highlight] = []
-    for s in evidence.statements:
-        who = s.speaker_name or s.speaker or "unknown speaker"
-        marks.append(
-            Highlight(
-                key=f"statement-{s.id}",
-                kind="statement",
-                start=s.start,
-                end=s.end,
-                title=f"Reported speech by {who} ({s.cue})",
-                data={"speaker": s.speaker or "", "speaker-name": who},
-            )
-        )
+    marks = [_said("statement", s, "Reported speech by {who} ({cue})") for s in evidence.statements]
     for p in evidence.positions:
         parts = [f"Position: {p.actor_name or p.actor} — {p.stance} on {p.issue}"]
         if p.value is not None:
@@ -183,27 +189,9 @@ def _highlights(evidence: queries.DocumentEvidence) -> list[Highlight]:
         if p.speaker:
             parts.append(f"said by {p.speaker_name or p.speaker}")
         marks.append(
-            Highlight(
-                key=f"position-{p.id}",
-                kind="position",
-                start=p.start,
-                end=p.end,
-                title="; ".join(parts),
-                data={"actor": p.actor, "issue": p.issue, "stance": p.stance},
-            )
+            _mark("position", p, "; ".join(parts), {"actor": p.actor, "issue": p.issue, "stance": p.stance})
         )
-    for q in evidence.quotes:
-        who = q.speaker_name or q.speaker or "unknown speaker"
-        marks.append(
-            Highlight(
-                key=f"quote-{q.id}",
-                kind="quote",
-                start=q.start,
-                end=q.end,
-                title=f"Quote by {who} (found by: {q.cue})",
-                data={"speaker": q.speaker or "", "speaker-name": who},
-            )
-        )
+    marks.extend(_said("quote", q, "Quote by {who} (found by: {cue})") for q in evidence.quotes)
     for e in evidence.events:
         figure = f"{e.count:g}" if e.count is not None else "figure"
         qualified = f"{e.qualifier} {figure}" if e.qualifier else figure
@@ -214,17 +202,23 @@ def _highlights(evidence: queries.DocumentEvidence) -> list[Highlight]:
             parts.append(f"when: {e.when}")
         if e.claimed_by:
             parts.append(f"claimed by {e.claimed_by}")
-        marks.append(
-            Highlight(
-                key=f"event-{e.id}",
-                kind="event",
-                start=e.start,
-                end=e.end,
-                title="; ".join(parts),
-                data={"count": f"{e.count:g}" if e.count is not None else "", "what": e.what},
-            )
-        )
+        count = f"{e.count:g}" if e.count is not None else ""
+        marks.append(_mark("event", e, "; ".join(parts), {"count": count, "what": e.what}))
     return marks
+
+
+def _mark(kind: str, item: EvidenceRow, title: str, data: dict[str, str]) -> Highlight:
+    return Highlight(
+        key=f"{kind}-{item.id}", kind=kind, start=item.start, end=item.end, title=title, data=data
+    )
+
+
+def _said(kind: str, said: StatementRow, title: str) -> Highlight:
+    """The mark of a statement or a quote: ``title`` with its speaker (``{who}``) and cue (``{cue}``)."""
+    who = said.speaker_name or said.speaker or "unknown speaker"
+    return _mark(
+        kind, said, title.format(who=who, cue=said.cue), {"speaker": said.speaker or "", "speaker-name": who}
+    )
 
 
 @router.get("/documents/{document_id}", response_class=HTMLResponse)
@@ -252,20 +246,19 @@ def story(request: Request, story_id: int) -> Response:
         raise HTTPException(404, f"story {story_id}: no such story")
     db = _db(request)
     found = queries.get_story(db, story_id)
-    docs = queries.list_documents(db, story=story_id, limit=200)
+    docs = listing(db, DocumentRow, EvidenceFilter(story=story_id, include_duplicates=True, limit=200))
     return render(request, "story.html", nav="Overview", title=found.label, story=found, documents=docs)
 
 
 @router.get("/positions", response_class=HTMLResponse)
 def positions(request: Request) -> Response:
     params = request.query_params
-    outlet = _text(params, "outlet")
-    since, until = _day(params, "since"), _day(params, "until")
+    where = _filter(params, "outlet", "since", "until")
     db = _db(request)
-    if outlet is None and since is None and until is None:
+    if where == EvidenceFilter():
         matrix = cached(request, "matrix", lambda: queries.position_matrix(db))
     else:
-        matrix = queries.position_matrix(db, outlet=outlet, since=since, until=until)
+        matrix = queries.position_matrix(db, where)
     cells = {(c.actor, c.issue): c for c in matrix.cells}
     return render(
         request,
@@ -274,100 +267,63 @@ def positions(request: Request) -> Response:
         title="Positions",
         matrix=matrix,
         cells=cells,
-        filters={"outlet": outlet or "", "since": params.get("since", ""), "until": params.get("until", "")},
+        filters=_shown(params, "outlet", "since", "until"),
     )
 
 
 @router.get("/positions/evidence", response_class=HTMLResponse)
 def position_evidence(request: Request) -> Response:
     params = request.query_params
-    actor, issue = _text(params, "actor"), _text(params, "issue")
-    stance = _text(params, "stance")
-    if stance is not None and stance not in STANCES:
-        raise HTTPException(400, f"stance: {stance!r} is not one of {', '.join(STANCES)}")
-    offset = _offset(params)
-    found = queries.list_positions(
-        _db(request), actor=actor, issue=issue, stance=stance, limit=PAGE_SIZE, offset=offset
-    )
+    where = _filter(params, "actor", "issue", "stance", "offset", limit=PAGE_SIZE)
     return render(
         request,
         "evidence.html",
         nav="Positions",
         title="Evidence",
-        actor=actor,
-        issue=issue,
-        stance=stance,
-        positions=found,
+        actor=where.actor,
+        issue=where.issue,
+        stance=where.stance,
+        positions=listing(_db(request), PositionRow, where),
         page_url=_linker("/positions/evidence", params),
+    )
+
+
+def _listing_page(
+    request: Request, name: str, row: type[Any], fields: tuple[str, ...], **context: Any
+) -> Response:
+    """The page ``/<name>``: a page of one listing (template ``<name>.html``, the items as ``name``) under its
+    filter form (``fields``)."""
+    params = request.query_params
+    where = _filter(params, *fields, "offset", limit=PAGE_SIZE)
+    context[name] = listing(_db(request), row, where)
+    return render(
+        request,
+        f"{name}.html",
+        nav=name.title(),
+        title=name.title(),
+        filters=_shown(params, *fields),
+        page_url=_linker(f"/{name}", params),
+        **context,
     )
 
 
 @router.get("/quotes", response_class=HTMLResponse)
 def quotes(request: Request) -> Response:
-    params = request.query_params
     db = _db(request)
-    filters = {name: _text(params, name) for name in ("speaker", "issue", "outlet", "q")}
-    since, until = _day(params, "since"), _day(params, "until")
-    offset = _offset(params)
-    found = queries.list_quotes(
-        db,
-        speaker=filters["speaker"],
-        issue=filters["issue"],
-        outlet=filters["outlet"],
-        search=filters["q"],
-        since=since,
-        until=until,
-        limit=PAGE_SIZE,
-        offset=offset,
-    )
-    return render(
+    return _listing_page(
         request,
-        "quotes.html",
-        nav="Quotes",
-        title="Quotes",
-        quotes=found,
-        filters={
-            **{k: v or "" for k, v in filters.items()},
-            "since": params.get("since", ""),
-            "until": params.get("until", ""),
-        },
-        speakers=cached(request, "speakers", lambda: queries.list_speakers(db)),
+        "quotes",
+        QuoteRow,
+        ("speaker", "issue", "outlet", "q", "since", "until"),
+        speakers=cached(request, "speakers", lambda: summaries.list_speakers(db)),
         issues=cached(request, "matrix", lambda: queries.position_matrix(db)).issues,
-        outlets=cached(request, "outlets", lambda: queries.list_outlets(db)),
-        page_url=_linker("/quotes", params),
+        outlets=cached(request, "outlets", lambda: summaries.list_outlets(db)),
     )
 
 
 @router.get("/events", response_class=HTMLResponse)
 def events(request: Request) -> Response:
-    params = request.query_params
-    what, place, outlet = _text(params, "what"), _text(params, "place"), _text(params, "outlet")
-    since, until = _day(params, "since"), _day(params, "until")
-    found = queries.list_events(
-        _db(request),
-        what=what,
-        place=place,
-        outlet=outlet,
-        since=since,
-        until=until,
-        limit=PAGE_SIZE,
-        offset=_offset(params),
-    )
-    return render(
-        request,
-        "events.html",
-        nav="Events",
-        title="Events",
-        events=found,
-        filters={
-            "what": what or "",
-            "place": place or "",
-            "outlet": outlet or "",
-            "since": params.get("since", ""),
-            "until": params.get("until", ""),
-        },
-        page_url=_linker("/events", params),
-    )
+    return _listing_page(request, "events", EventRow, ("what", "place", "outlet", "since", "until"))
 
 
 @router.get("/api", response_class=HTMLResponse)

@@ -1,34 +1,25 @@
 """Ingest from the web: uploaded files, pasted text and a feed or article URL, analysed like ``zopa analyze``.
 
-Uploads are parsed from memory (``zopa.ingest.read_memory``): the name a browser sends is only a label (it
-becomes the document's ``source`` as ``upload:<name>`` after being reduced to a plain file name) and never
-reaches the file system. A URL goes through the pipeline's fetcher (http and https only). Each document is
-extracted with the codebook and stored with its evidence in one transaction
-(``zopa.pipeline.analyze_articles``).
+Everything goes through the pipeline's own ingest path (``zopa.pipeline.analyze_articles``, the path of
+``zopa analyze``): the same reading, size limit, de-duplication, one transaction per document and the kept
+views refreshed at the end. Uploads are read from memory (``zopa.ingest.memory_item``): the name a browser
+sends is only a label (its extension gives the format; it becomes the document's ``source`` as
+``upload:<name>`` after being reduced to a plain file name) and never reaches the file system. A URL goes
+through the pipeline's fetcher (http and https only).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING
 
 from zopa.errors import InputError
-from zopa.ingest import (
-    FEED_SUFFIXES,
-    HTML_SUFFIXES,
-    JSONL_SUFFIXES,
-    TEXT_SUFFIXES,
-    Fetcher,
-    make_article,
-    read_inputs,
-    read_memory,
-)
-from zopa.pipeline import AnalyzeOptions, AnalyzeReport, InputProblem, analyze_articles
-from zopa.records import Article
+from zopa.ingest import Fetcher, make_article, memory_item
+from zopa.pipeline import AnalyzeOptions, AnalyzeReport, Source, analyze_articles
 
 if TYPE_CHECKING:
     from zopa.codebook import Codebook
@@ -63,51 +54,13 @@ def upload_label(filename: str) -> str:
     return f"upload:{name or 'unnamed'}"
 
 
-def _format_of(filename: str) -> str | None:
-    suffix = PurePosixPath(filename.lower()).suffix
-    for fmt, suffixes in (
-        ("text", TEXT_SUFFIXES),
-        ("html", HTML_SUFFIXES),
-        ("jsonl", JSONL_SUFFIXES),
-        ("feed", FEED_SUFFIXES),
-    ):
-        if suffix in suffixes:
-            return fmt
-    return None  # sniffed from the content
-
-
-def ingest_web(
-    db: Database,
-    *,
-    codebook: Codebook,
-    uploads: Sequence[Upload] = (),
-    pasted: Pasted | None = None,
-    url: str | None = None,
-    options: AnalyzeOptions | None = None,
-) -> AnalyzeReport:
-    """Analyse what a web form or API call sent: files, pasted text and/or one http(s) URL (a feed or an
-    article). Unreadable inputs are reported in ``errors``; the others are stored with their evidence.
-    Only the new documents are extracted (unlike ``analyze``, stored documents are left as they are)."""
-    options = options or AnalyzeOptions()
-    if not uploads and pasted is None and not url:
-        raise InputError("ingest", "nothing to ingest: send a file, paste text or give a feed URL")
-    articles: list[Article] = []
-    errors: list[InputProblem] = []
-    for upload in uploads:
-        label = upload_label(upload.filename)
-        if len(upload.data) > options.max_bytes:
-            errors.append(
-                InputProblem(source=label, problem=f"larger than the limit of {options.max_bytes} bytes")
-            )
-            continue
-        for result in read_memory(upload.data, source=label, fmt=_format_of(upload.filename)):
-            if isinstance(result, InputError):  # one bad line or entry: the upload's other articles go on
-                errors.append(InputProblem(source=result.source, problem=result.problem))
-            else:
-                articles.append(result)
+def web_inputs(uploads: Sequence[Upload], pasted: Pasted | None, url: str | None) -> list[Source]:
+    """What a form sent, as the pipeline's inputs: each upload in memory (named ``upload:<name>``), the
+    pasted text as an article, the URL; a pasted text or URL that cannot be used as its problem."""
+    inputs: list[Source] = [memory_item(u.filename, u.data, source=upload_label(u.filename)) for u in uploads]
     if pasted is not None:
         try:
-            articles.append(
+            inputs.append(
                 make_article(
                     source="pasted",
                     title=pasted.title,
@@ -120,22 +73,29 @@ def ingest_web(
                 )
             )
         except InputError as exc:
-            errors.append(InputProblem(source="pasted", problem=exc.problem))
-
-    if url:
-        if not url.lower().startswith(("http://", "https://")):
-            errors.append(
-                InputProblem(source=url[:200], problem="only http:// and https:// URLs can be fetched")
-            )
-        else:
-            for result in read_inputs([url], options.read_options()):
-                if isinstance(result, InputError):
-                    errors.append(InputProblem(source=result.source, problem=result.problem))
-                else:
-                    articles.append(result)
-
-    report = analyze_articles(articles, db, codebook=codebook, options=options)
-    return replace(report, ingest=replace(report.ingest, errors=tuple(errors) + report.ingest.errors))
+            inputs.append(exc)
+    if url:  # never a path: only a web address is fetched
+        http = url.lower().startswith(("http://", "https://"))
+        inputs.append(url if http else InputError(url[:200], "only http:// and https:// URLs can be fetched"))
+    return inputs
 
 
-__all__ = ["Fetcher", "Pasted", "Upload", "ingest_web", "upload_label"]
+def ingest_web(
+    db: Database,
+    *,
+    codebook: Codebook,
+    uploads: Sequence[Upload] = (),
+    pasted: Pasted | None = None,
+    url: str | None = None,
+    options: AnalyzeOptions | None = None,
+) -> AnalyzeReport:
+    """Analyse what a web form or API call sent: files, pasted text and/or one http(s) URL (a feed or an
+    article), through the pipeline's own path (:func:`zopa.pipeline.analyze_articles`). Unreadable inputs
+    are reported in ``errors``; the others are stored with their evidence. Only the new documents are
+    extracted (unlike ``analyze``, stored documents are left as they are)."""
+    if not uploads and pasted is None and not url:
+        raise InputError("ingest", "nothing to ingest: send a file, paste text or give a feed URL")
+    return analyze_articles(web_inputs(uploads, pasted, url), db, codebook=codebook, options=options)
+
+
+__all__ = ["Fetcher", "Pasted", "Upload", "ingest_web", "upload_label", "web_inputs"]

@@ -1,0 +1,61 @@
+"""Parsing several articles in one batch, and the entity recogniser skipped on sentences that cannot name
+anyone, give the evidence that parsing one article at a time with every component gives (short texts of
+our own)."""
+
+from __future__ import annotations
+
+import pytest
+
+import zopa.extract._nlp as nlp_layer
+from evidence_fixtures import article, mini_codebook
+from zopa.extract import extract, extract_many
+from zopa.extract._nlp import load_nlp, may_name_entity
+
+TEXTS = [
+    "Putin said Russia would keep fighting. The talks ended without a deal. But he said the offer stood.",
+    '"We will never give up our land," Zelenskyy told reporters. It was late. He added that the army held.',
+    "The mediator, Jane Roe of the Halden Institute, said both sides wanted a ceasefire.\n\n"
+    "However, it was unclear when the talks would resume. She said they might start in May.",
+    "Moscow rejects Kyiv's demand for a full withdrawal, the Kremlin said on Monday.",
+]
+
+
+def _same(a: object, b: object) -> bool:
+    return a.as_dict() == b.as_dict()  # type: ignore[attr-defined]
+
+
+def test_a_batch_of_articles_gives_each_article_its_own_evidence() -> None:
+    book = mini_codebook()
+    one_by_one = [extract(article(t), book) for t in TEXTS]
+    together = extract_many([article(t) for t in TEXTS], book)
+    assert all(_same(a, b) for a, b in zip(one_by_one, together, strict=True))
+    assert sum(len(e.quotes) + len(e.statements) for e in one_by_one) >= 5  # there is evidence to compare
+
+
+def test_skipping_the_recogniser_loses_no_evidence(monkeypatch: pytest.MonkeyPatch) -> None:
+    book = mini_codebook()
+    selective = [extract(article(t), book) for t in TEXTS]
+    monkeypatch.setattr(nlp_layer, "may_name_entity", lambda doc: True)  # the recogniser on every sentence
+    everywhere = [extract(article(t), book) for t in TEXTS]
+    assert all(_same(a, b) for a, b in zip(selective, everywhere, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "named"),
+    [
+        ("The talks ended without a deal.", False),
+        ("But he said the offer stood.", False),
+        ("However, it was unclear when the talks would resume.", False),
+        ("Roe said the talks would resume.", True),  # a name opening the sentence
+        ("May said she would stay on.", True),  # a name that is also a word
+        ("US officials said the talks ended.", True),
+        ("the envoy met Jane Roe.", True),
+        ("Russian officials said nothing.", True),  # a nationality opens it
+    ],
+)
+def test_sentences_that_can_name_someone(sentence: str, named: bool) -> None:
+    doc = load_nlp()(sentence)
+    assert may_name_entity(doc) is named
+    if not named:  # nothing the extractors keep is lost: no entity with a capital
+        kept = {"PERSON", "ORG", "GPE", "NORP"}
+        assert not [e for e in doc.ents if e.label_ in kept and e.text[:1].isupper()]
