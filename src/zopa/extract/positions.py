@@ -1320,7 +1320,7 @@ def find_positions(
             reporter = speaker or _speaker_for(sentence, reported)
             pointing = _refers_back(_Sentence(ctx, cues, sentence, speaker, reporter, bodies))
             if pointing:
-                # "China will never accept this": the issue the sentences just before named
+                # "we will never accept it": the issue the sentences just before named
                 out.extend(
                     _sentence_positions(ctx, cues, sentence, recent[1], speaker, reporter, bodies, pointing)
                 )
