@@ -362,7 +362,7 @@ def test_swapping_prisoners_is_accepting_an_exchange_of_that_size() -> None:
     }
     assert swap == {("ukraine", "accept", 50.0), ("russia", "accept", 50.0)}
     # a noun is no action: talking about an exchange accepts nothing
-    talked = triples("The two delegations talked about a ceasefire and a prisoner exchange.")
+    talked = triples("The two delegations talked about a ceasefire and a swap of prisoners.")
     assert not any(stance == "accept" for _, _, stance in talked)
 
 
@@ -390,14 +390,14 @@ def test_a_stance_on_this_takes_the_issue_named_just_before() -> None:
     body = (
         "Moscow announced on Monday that it wants Ukraine to give up Kherson region. "
         "Kyiv called the announcement an insult.\n\n"
-        "“Ukraine will never accept this,” a Ukrainian spokesperson said."
+        "“Ukraine will never accept it,” a Ukrainian spokesperson said."
     )
     found = positions(body)
     demanded = {p.issue for p in found if p.actor == "russia" and p.stance == "demand"}
     rejected = [(p.issue, p.stance, p.red_line) for p in found if p.actor == "ukraine"]
     assert demanded and rejected == [(issue, "reject", True) for issue in sorted(demanded)]
     # too far back, or a "that" opening a clause: no issue to point to
-    far = "Moscow wants Kherson region. It said so twice. It said so again. Kyiv will never accept this."
+    far = "Moscow wants Kherson region. It said so twice. It said so again. Kyiv will never accept it."
     assert not any(p.actor == "ukraine" for p in positions(far))
 
 

@@ -69,7 +69,7 @@ _CUE_STANCES = ("threat", "reject", "demand", "offer", "accept", "plan", "statem
 _FIRST_PERSON = frozenset({"i", "we", "us", "me", "our", "my", "ours"})
 _HYPOTHETICAL = frozenset({"can", "could", "might", "may", "ca"})
 _FUTURE = frozenset({"will", "would", "shall", "'ll", "’ll", "wo"})
-# Time frames ("after the talks", "following a ceasefire"): when the stance holds, not what it is about
+# Time frames ("after the talks", "after a truce"): when the stance holds, not what it is about
 _TIME_PREPS = frozenset({"after", "following", "before", "during", "since", "amid", "ahead"})
 _HISTORY = frozenset({"previously", "earlier", "formerly", "once", "originally"})
 _DEONTIC_AUX = frozenset({"must", "should"})
@@ -204,7 +204,7 @@ def compiled_cues(codebook: Codebook) -> CompiledCues:
 
 def may_hold_position(cues: CompiledCues, text: str) -> bool:
     """Whether a sentence can hold a position: an issue cue plus a stance cue or a speech verb, or a stance
-    cue on something named before ("Kyiv rejected the idea")."""
+    cue on something named before ("Kyiv turned down the idea")."""
     if not cues.issues.search(text):
         return bool(_BACK_REFERENCE.search(text) and cues.any_stance.search(text))
     return bool((cues.speech and cues.speech.search(text)) or cues.any_stance.search(text))
@@ -445,7 +445,7 @@ class _Sentence:
                 preds.append(_Predicate(token, token, stance, None, confidence=0.6))
             elif (
                 token.dep_ in _VERBAL
-                and token.tag_.startswith("VB")  # "a prisoner exchange": the noun is no action
+                and token.tag_.startswith("VB")  # "a swap of prisoners": the noun is no action
                 and not self._past_perfect(token)
                 and self._main_line(token)
             ):
@@ -902,7 +902,7 @@ class _Sentence:
             tokens |= {noun.i}
             for c in noun.children:
                 if c.dep_ in {"compound", "amod", "nummod", "nmod"}:
-                    tokens |= {x.i for x in c.subtree}  # "the 20-point plan": its number too
+                    tokens |= {x.i for x in c.subtree}  # "the 12-point plan": its number too
         for other in others:
             if (
                 other is pred
@@ -1306,28 +1306,27 @@ def find_positions(
     reported = _speaker_spans(statements)
     bodies: dict[str, str] = {}  # "spokesperson" -> its party, as the article introduces them
     out: list[Position] = []
-    recent: tuple[int, list[_Hit]] | None = None  # the last sentence that named an issue, and its cues
+    recent: Sentence | None = None  # the last sentence that named an issue
     for sentence in ctx.sentences:
         paragraph = ctx.paragraphs[sentence.paragraph]
         if paragraph.heading:
             continue
-        issues = _issue_hits(cues, sentence.text, sentence.start)
         if not (paragraph.bullet or sentence.index in ctx.candidates):
-            recent = (sentence.index, issues) if issues else recent
+            recent = sentence if cues.issues.search(sentence.text) else recent
             continue  # a position needs cues that make a sentence a candidate (list items: their lead-in)
-        if not issues and recent is not None and sentence.index - recent[0] <= _POINTING_BACK:
-            speaker = _speaker_for(sentence, quoted)
-            reporter = speaker or _speaker_for(sentence, reported)
-            pointing = _refers_back(_Sentence(ctx, cues, sentence, speaker, reporter, bodies))
-            if pointing:
-                # "we will never accept it": the issue the sentences just before named
-                out.extend(
-                    _sentence_positions(ctx, cues, sentence, recent[1], speaker, reporter, bodies, pointing)
-                )
-            continue
+        issues = _issue_hits(cues, sentence.text, sentence.start)
         if not issues:
+            if recent is not None and sentence.index - recent.index <= _POINTING_BACK:
+                speaker = _speaker_for(sentence, quoted)
+                reporter = speaker or _speaker_for(sentence, reported)
+                pointing = _refers_back(_Sentence(ctx, cues, sentence, speaker, reporter, bodies))
+                if pointing:  # "we will never accept it": the issue the sentences just before named
+                    earlier = _issue_hits(cues, recent.text, recent.start)
+                    out.extend(
+                        _sentence_positions(ctx, cues, sentence, earlier, speaker, reporter, bodies, pointing)
+                    )
             continue
-        recent = (sentence.index, issues)
+        recent = sentence
         if paragraph.bullet:
             listed = _list_context(ctx, paragraph, cues)
             if listed is not None:
@@ -1353,7 +1352,7 @@ _BACK_REFERENCE = re.compile(
 
 
 def _refers_back(reader: _Sentence) -> frozenset[int]:
-    """Stance cues (their tokens) whose object is a bare demonstrative or "it" ("will never accept this",
+    """Stance cues (their tokens) whose object is a bare demonstrative or "it" ("will never accept it",
     "rejected that"): what they are about was named before."""
     out: set[int] = set()
     for hit in _stance_hits(reader.cues, reader.sentence.text, reader.base):
@@ -1365,9 +1364,9 @@ def _refers_back(reader: _Sentence) -> frozenset[int]:
                 if c.dep_ != "dobj":
                     continue
                 if c.lower_ in _DEMONSTRATIVES and not list(c.children):
-                    out |= {token.i, t.i}  # "never accept this"
+                    out |= {token.i, t.i}  # "never accept it"
                 elif c.lower_ in _ANAPHORIC_NOUNS and [d.lower_ for d in c.children] in _BARE_DETERMINERS:
-                    out |= {token.i, t.i}  # "rejected the idea": the one just described
+                    out |= {token.i, t.i}  # "turned down the idea": the one just described
     return frozenset(out)
 
 
