@@ -897,7 +897,7 @@ class _Sentence:
         else:
             tokens = {t.i for t in root.subtree}
         if root.dep_ in {"acl", "relcl"}:
-            # "the 20-point plan, agreed by both sides": the noun the clause describes is its content
+            # "the 12-point plan, agreed by both sides": the noun the clause describes is its content
             noun = root.head
             tokens |= {noun.i}
             for c in noun.children:
