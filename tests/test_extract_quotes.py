@@ -838,3 +838,54 @@ def test_speaker_after_a_horizontal_bar_with_an_accented_name() -> None:
         "“I have never seen a campaign like this one in my whole life.” ― Ángel Ruiz, 34, Tucson"
     )
     assert quotes(text)[0][1] == "ner:Ángel Ruiz"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Ben Okafor visited the plant. “Nobody here wants another strike this season,” Okafor rejoined.",
+            "ner:Ben Okafor",
+        ),
+        (
+            "Marta Quill toured the harbour. “We cannot wait for the ferry to be rebuilt,” an irritated "
+            "Quill retaliated.",
+            "ner:Marta Quill",
+        ),
+        ("“We cannot wait for the ferry to be rebuilt,” rejoined Marta Quill.", "ner:Marta Quill"),
+        ("“We cannot wait for the ferry to be rebuilt,” Marta Quill pressed on Monday.", "ner:Marta Quill"),
+    ],
+)
+def test_uncommon_verb_in_the_attribution_slot(text: str, speaker: str) -> None:
+    """'"...," Roe rejoined.': a speaker and a verb alone after the quotation report it, whatever the verb."""
+    assert quotes(text)[0][1] == speaker
+
+
+def test_uncommon_verb_before_the_quotation() -> None:
+    text = "During the town meeting, Marta Quill cracked, “I have never seen a road this full of holes.”"
+    assert [(q.speaker, q.cue) for q in find_quotes(context(text))] == [
+        ("ner:Marta Quill", "'cracked' then quote")
+    ]
+
+
+def test_a_verb_with_its_own_object_or_a_crowd_is_no_attribution_slot() -> None:
+    assert (
+        quotes("“We cannot wait for the ferry to be rebuilt,” Marta Quill pressed the mayor.")[0][1] is None
+    )
+    assert quotes("“We cannot wait for the ferry to be rebuilt,” the crowd roared.")[0][1] is None
+
+
+def test_name_cut_at_an_abbreviated_title() -> None:
+    """'said Army Capt. Jane Roe': the recogniser's "Army Capt" is a title, and the person follows it."""
+    text = "“The new barracks are far too small for us,” said Army Capt. Daniel Moreno, who served abroad."
+    assert quotes(text)[0][1] == "ner:Daniel Moreno"
+
+
+def test_uncommon_verb_in_the_attribution_slot_without_a_parse() -> None:
+    for text in (
+        "“We cannot wait for the ferry to be rebuilt,” an irritated Marta Quill retaliated.",
+        "“We cannot wait for the ferry to be rebuilt,” rejoined Marta Quill.",
+    ):
+        at = text.index("Marta Quill")
+        att = Attributor(text, [MentionRef("ner:Marta Quill", at, at + len("Marta Quill"), "ner", True)])
+        assert [q.speaker for q in quotes_in_text(text, att)] == ["ner:Marta Quill"]

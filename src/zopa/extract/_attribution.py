@@ -431,6 +431,9 @@ class Attributor:
             return None  # "said the senior Roe adviser": the adviser spoke, not Roe
         # "said Council President John Doe": the name after a title wins over the title; "said Ruritanian
         # Democrat John Doe", "said party leader John Doe": a person after a name that only qualifies them
+        named = self.person_after_title(first)
+        if named is not None:
+            return named
         for nxt in cands[1:3]:
             between = self.masked[first.end : nxt.start]
             if nxt.person and first.how == "title" and not between.strip():
@@ -438,6 +441,19 @@ class Attributor:
             if nxt.person and not first.person and self._qualifies(between):
                 return nxt
         return first
+
+    def person_after_title(self, mention: MentionRef) -> MentionRef | None:
+        """A name the recogniser cut at an abbreviated title ("Army Capt." + "Jane Roe"): the person named
+        right after a mention that is not a person and ends with a title or role word."""
+        if mention.person:
+            return None
+        last = _WORD.findall(self.text[mention.start : mention.end])[-1:]
+        if not last or last[0].lower().rstrip(".") not in self.lex.roles:
+            return None
+        after = [m for m in self.mentions_in(mention.end, mention.end + 80) if m.start >= mention.end]
+        if after and after[0].person and not self.masked[mention.end : after[0].start].strip(" ."):
+            return after[0]
+        return None
 
     def _qualifies(self, between: str) -> bool:
         """The words between two names make the first a qualifier of the second: nothing, or up to three
@@ -617,6 +633,9 @@ class Attributor:
                     return found
         if on_head:
             found = on_head[0]
+            cut = self.person_after_title(found)
+            if cut is not None:
+                return cut
             if found.how == "title":
                 # "Council President John Doe": the name after the title wins
                 after = [m for m in phrase if m.start >= found.end and m.person and m.how != "pronoun"]

@@ -52,6 +52,8 @@ from zopa.extract._nlp import MASK, QuoteMark, Sentence
 from zopa.records import Quote
 
 if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
     from zopa.extract._nlp import DocContext
 
 EXTRACTOR = "quotes.v2"
@@ -83,6 +85,12 @@ _LABEL = re.compile(
 )
 # Space, and the first of two apostrophes typed for an opening double mark (''Like this,'' she said).
 _LEAD_MARK = " \t\n'"
+_FINITE = frozenset({"VBD", "VBZ", "VBP"})  # tags of a verb that can report: past, present
+_NOT_SLOT_VERBS = frozenset({"be", "have", "do", "get", "seem", "appear", "become", "remain", "go", "come"})
+_SLOT_OBJECTS = frozenset({"dobj", "ccomp", "xcomp", "attr", "acomp", "oprd", "dative"})
+_PAST = re.compile(r"\s*([a-z]{3,}ed)\s+")  # "retorted " before the name
+_PAST_TRAIL = re.compile(r"\s+(?:[a-z]+ly\s+)?([a-z]{3,}ed)\s*[.!?]?\s*")  # " then retorted." after it
+_SLOT_LEAD = re.compile(r"(?:(?:an?|the)\s+(?:[a-z-]+\s+){0,2})?")  # "an angry " before the name
 _QUOTE_EDGE = " ,'’”\""
 _CAP = "A-ZÀ-ÖØ-ÞĄĆČĎĘĚŁŃŇŐŘŚŠŤŮŰŹŻŽ"  # capitals, accented ones too ("Ángel", "Šimon"), for character classes
 _BARE_NAME_BEFORE = re.compile(rf"[\s,'’”\"]*((?:[{_CAP}][\w'’.-]*\s+){{0,2}}[{_CAP}][\w'’-]+)\s*")
@@ -430,6 +438,9 @@ def _inline(
         speaker = att.speaker_for_verb(verb, right_lo, right_hi) or _bare_name(att, verb, right_lo, right_hi)
         if speaker is not None:
             return _Attribution(speaker, f"quote then {verb.form!r}", 0.9)
+    slot = _verb_in_slot(att, right_lo, right_hi)
+    if slot is not None:
+        return slot
     left_lo = sent.start
     if k > 0 and marks[k - 1].close >= sent.start:
         left_lo = marks[k - 1].after
@@ -439,10 +450,122 @@ def _inline(
         speaker = att.speaker_for_verb(verb, sent.start, mark.open)
         if speaker is not None:
             return _Attribution(speaker, f"{verb.form!r} then quote", 0.85)
+    slot = _verb_before_quote(att, left_lo, mark)
+    if slot is not None:
+        return slot
     subject = _sentence_subject(att, sent, mark)
     if subject is not None:
         return _Attribution(subject, "subject of the sentence", 0.6)
     return None
+
+
+def _slot_verb(token: Token, base: int, lo: int, hi: int) -> bool:
+    """A finite verb of its own (not "is", "has", "does" or an auxiliary) that can stand in the
+    attribution's slot, without an object or a clause of its own in [lo, hi) (the quotation is its
+    object)."""
+    return (
+        token.tag_ in _FINITE
+        and token.lemma_.lower() not in _NOT_SLOT_VERBS
+        and token.dep_ not in ("aux", "auxpass")
+        and not any(c.dep_ in _SLOT_OBJECTS and lo <= base + c.idx < hi for c in token.children)
+    )
+
+
+def _slot_speaker(att: Attributor, doc: Doc, base: int, subject: Token | None) -> MentionRef | None:
+    """The person (or codebook actor) a subject in the attribution slot names."""
+    if subject is None or att.seg.quoted(base + subject.idx):
+        return None
+    found = att.subject_actor(doc, base, subject)
+    if found is not None and (found.person or not found.actor.startswith("ner:")):
+        return found
+    return None
+
+
+def _verb_in_slot(att: Attributor, lo: int, hi: int) -> _Attribution | None:
+    """'"...," an angry Roe retorted.' or '"...," rejoined Roe.': what follows the quotation is only a
+    speaker and a verb (with at most where and when), the shape of an attribution, so the verb reports the
+    quotation whatever its lemma (the grammar's list cannot hold every verb of speech)."""
+    masked = att.masked
+    head = re.match(r"[\s,]*", masked[lo:hi])
+    at = lo + (head.end() if head else 0)
+    if at >= hi or MASK in masked[at:hi] or not masked[at].isalpha():
+        return None
+    got = att.parsed(at)
+    if got is None:
+        return _surface_slot(att, at, hi)
+    doc, base = got
+    tokens = [t for t in doc if at <= base + t.idx < hi and not t.is_punct]
+    verb = next((t for t in tokens if is_verb(t)), None)
+    if verb is None or not _slot_verb(verb, base, at, hi):
+        return None
+    subject = att.subject_token(verb, base)
+    if subject is None:
+        return None
+    if subject.i < verb.i:  # "Roe retorted": the subject's phrase is all there is before the verb
+        if base + subject.left_edge.idx != at or any(
+            not t.is_punct and t.dep_ not in ("advmod", "neg") for t in doc[subject.right_edge.i + 1 : verb.i]
+        ):
+            return None
+    elif base + verb.idx != at:  # "retorted Roe": the verb comes first
+        return None
+    last = doc[max(verb.i, subject.right_edge.i)]
+    rest = masked[base + last.idx + len(last.text) : hi]
+    if word_count(rest) > _ADJUNCT_WORDS or _REPORTED_CLAUSE.search(rest):
+        return None
+    speaker = _slot_speaker(att, doc, base, subject)
+    return _Attribution(speaker, f"quote then {verb.lower_!r}", 0.8) if speaker is not None else None
+
+
+def _surface_slot(att: Attributor, at: int, hi: int) -> _Attribution | None:
+    """:func:`_verb_in_slot` where the sentence is not parsed: a name and a regular past tense ("Roe
+    retorted"), or the past tense and a name ("retorted Roe"), then the end of the sentence."""
+    masked = att.masked
+    cands = [
+        m for m in att.candidates(at, hi) if m.start >= at and (m.person or not m.actor.startswith("ner:"))
+    ]
+    if not cands:
+        return None
+    who = cands[0]
+    before = masked[at : who.start]
+    after = masked[who.end : hi]
+    verb = _PAST.fullmatch(before) if before.strip() else None
+    if verb is not None and re.fullmatch(r"\s*[.!?]?\s*", after):
+        form = verb.group(1).lower()
+    else:
+        lead = _SLOT_LEAD.fullmatch(before)
+        trail = _PAST_TRAIL.fullmatch(after)
+        if lead is None or trail is None:
+            return None
+        form = trail.group(1).lower()
+    if form in att.lex.not_names or att.lex.is_verb_form(form):
+        return None
+    return _Attribution(who, f"quote then {form!r}", 0.75)
+
+
+def _verb_before_quote(att: Attributor, lo: int, mark: QuoteMark) -> _Attribution | None:
+    """'During the debate, Roe cracked, "..."': a verb of the main clause right before the comma or colon
+    that opens the quotation reports it, whatever its lemma, when its subject is a person."""
+    masked = att.masked
+    before = masked[lo : mark.open].rstrip(_LEAD_MARK)
+    if not before.endswith((",", ":")):
+        return None
+    got = att.parsed(mark.open)
+    if got is None:
+        return None
+    doc, base = got
+    edge = lo + len(before) - 1
+    tokens = [t for t in doc if lo <= base + t.idx < edge and not t.is_punct]
+    if not tokens or not is_verb(tokens[-1]):
+        return None
+    verb = tokens[-1]
+    if (
+        not _slot_verb(verb, base, lo, mark.open)
+        or verb.dep_ in ("advcl", "relcl", "acl")
+        or any(c.dep_ == "mark" for c in verb.children)
+    ):
+        return None  # "When Roe arrived, ...": a clause about something else
+    speaker = _slot_speaker(att, doc, base, att.subject_token(verb, base))
+    return _Attribution(speaker, f"{verb.lower_!r} then quote", 0.75) if speaker is not None else None
 
 
 def _sentence_subject(att: Attributor, sent: Span, mark: QuoteMark) -> MentionRef | None:
