@@ -889,3 +889,24 @@ def test_uncommon_verb_in_the_attribution_slot_without_a_parse() -> None:
         at = text.index("Marta Quill")
         att = Attributor(text, [MentionRef("ner:Marta Quill", at, at + len("Marta Quill"), "ner", True)])
         assert [q.speaker for q in quotes_in_text(text, att)] == ["ner:Marta Quill"]
+
+
+def test_relative_clause_name_is_not_the_speaker() -> None:
+    """'Roe, who gave money to Doe, said': Doe is inside the clause about Roe."""
+    text = "Of the mayor, Harold Finch, who gave money to Marta Quill, said, “He is decent but weak.”"
+    assert quotes(text)[0][1] == "ner:Harold Finch"
+
+
+def test_name_missed_by_the_recogniser_after_a_qualifier() -> None:
+    text = (
+        "“The committee has wasted months on this,” said Oversight ranking Democrat Elena Vasquez (D-Ore.)."
+    )
+    assert quotes(text)[0][1] == "ner:Elena Vasquez"
+
+
+@pytest.mark.parametrize(
+    "opening", ["Speaking to Michael Brown, the official said", "In an interview with Michael Brown, he said"]
+)
+def test_the_one_spoken_to_in_an_opening_phrase_is_not_the_speaker(opening: str) -> None:
+    text = f"The talks resumed on Monday.\n\n{opening} the port “will not close while the talks go on.”"
+    assert quotes(text)[0][1] is None

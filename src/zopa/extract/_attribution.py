@@ -64,6 +64,10 @@ _PASSIVE_GAP = re.compile(r"\b(?:was|were|is|are|been|being|be|get|gets|got)\s+(
 _BARE_PRONOUN = re.compile(r"\b(?:he|she|they|it|i|we|you)\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’\-.]*")
 _ANY_WORD = re.compile(r"[A-Za-z]+")
+_RELATIVE_OPEN = re.compile(r"\s*,\s*(?:who|whom|whose|which)\b[^,;:]*")  # ", who gave money to "
+# how a phrase without a subject opens a sentence: a participle or a preposition ("Speaking to", "In an
+# interview with", "Asked by")
+_OPENING = re.compile(r"\s*(?:[A-Z][a-z]+(?:ing|ed)\b|(?:In|At|On|During|After|Before|With|From)\b)")
 _ROLE_GAP = re.compile(r"\s+(?:[a-z][\w-]*\s+){1,3}")  # lower-case words between two names
 _DETERMINERS = frozenset({"a", "an", "the", "another", "one", "this", "that"})
 _COMPLEMENTIZER = re.compile(r"\b(?:that|if|whether|how|why|what)\b", re.IGNORECASE)
@@ -374,9 +378,14 @@ class Attributor:
         if not cands:
             return None
         best = cands[-1]
+        gap = masked[best.end : verb.start]
+        if gap.lstrip().startswith(",") and MASK not in gap:
+            # "Roe, who gave money to Doe, said": Doe is inside the relative clause about Roe
+            for m in reversed(cands[:-1]):
+                if m.person and _RELATIVE_OPEN.fullmatch(masked, m.end, best.start):
+                    return m
         if self.modifier(best):
             return None  # "the Acme clerk wrote": not Acme
-        gap = masked[best.end : verb.start]
         if _BARE_PRONOUN.search(gap):
             return None  # "charges he threatened": the subject is a pronoun we cannot resolve
         if _PASSIVE_GAP.search(gap):
@@ -691,6 +700,8 @@ class Attributor:
         names = [
             t for t in head.subtree if t.dep_ in ("compound", "nsubj", "nsubjpass") and t.text[:1].isupper()
         ]
+        if names and (names[-1] is not head or len(names) > 3):
+            names = self._name_run(doc, base, head)
         if names and names[-1] is head and 1 <= len(names) <= 3 and _NAME_WORD.fullmatch(head.text):
             words = [t.text for t in names]
             if not any(w.lower() in lex.not_names or w.lower() in lex.thing_nouns for w in words):
@@ -700,6 +711,31 @@ class Attributor:
                 if head.i > 0 or not who.actor.startswith("ner:") or who.actor[4:] != " ".join(words):
                     return who
         return None
+
+    def _name_run(self, doc: Doc, base: int, head: Token) -> list[Token]:
+        """The capitalised words right before ``head`` that name with it a person the recogniser missed,
+        without a name it found for something else before them ("Oversight ranking Democrat Jane Roe
+        (D-Ohio)": Jane Roe); two or three words, else none."""
+        roles = self.lex.roles
+        if not head.text[:1].isupper() or head.lower_.rstrip(".") in roles:
+            return []
+        run = [head]
+        j = head.i - 1
+        while j >= 0 and len(run) < 3:
+            t = doc[j]
+            if (
+                t.dep_ != "compound"
+                or not _NAME_WORD.fullmatch(t.text)
+                or not t.text[:1].isupper()
+                or t.lower_ in roles
+            ):
+                break
+            at = base + t.idx
+            if any(m.start <= at < m.end for m in self.mentions_in(max(0, at - 80), at + 80)):
+                break
+            run.insert(0, t)
+            j -= 1
+        return run if len(run) >= 2 else []
 
     def _entity_person(self, doc: Doc, base: int, token: Token) -> MentionRef | None:
         for ent in doc.ents:
@@ -1060,6 +1096,8 @@ class Salience:
                     continue
                 if sent.index == last and inside_from is not None and m.start < inside_from:
                     continue  # 'Roe "is unfit," he said': Roe is in the words he said
+                if sent.index == last and not ref.weight and self._in_opening_phrase(sent, m, offset):
+                    continue  # "Speaking to Roe, he said": the one spoken to is not the speaker
                 if gender is not None and self.gender(m.actor) not in (None, gender):
                     continue
                 distance = last - sent.index
@@ -1079,6 +1117,18 @@ class Salience:
             for a in best
         ]
         return sorted(scored, key=lambda x: (-x[0], -x[1].start))
+
+    def _in_opening_phrase(self, sent: Sentence, m: MentionRef, offset: int) -> bool:
+        """The mention lies in a short phrase without a subject of its own that opens the sentence and ends
+        with a comma before ``offset`` ("Speaking to Roe,", "In an interview with Roe,")."""
+        masked = self.att.masked
+        comma = masked.find(",", m.end, offset)
+        if comma < 0 or word_count(masked[sent.start : comma]) > 8:
+            return False
+        lead = masked[sent.start : m.start]
+        if _BARE_PRONOUN.search(lead) or self.att.mentions_in(sent.start, m.start):
+            return False  # "When she met Roe, he said": a clause with a subject of its own
+        return not self.att.verbs(sent.start, comma) and bool(_OPENING.match(lead))
 
     def _gender_fits(self, actor: str, gender: str | None) -> bool:
         """The text gives the person the pronoun's gender (not merely no gender)."""
