@@ -910,3 +910,53 @@ def test_name_missed_by_the_recogniser_after_a_qualifier() -> None:
 def test_the_one_spoken_to_in_an_opening_phrase_is_not_the_speaker(opening: str) -> None:
     text = f"The talks resumed on Monday.\n\n{opening} the port “will not close while the talks go on.”"
     assert quotes(text)[0][1] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "named", "speaker"),
+    [
+        (
+            "Kevin Wallace toured the mill towns. Surveying the empty mills, Wallace concludes: “Nobody did"
+            " this to them. They did it to themselves.”",
+            "Kevin Wallace",
+            "ner:Kevin Wallace",
+        ),
+        (
+            "The talks went on. Paul Rainer said, “These images have no place in a campaign.”",
+            "",
+            "ner:Paul Rainer",
+        ),
+        ("The talks went on. Rainer said, “These images have no place in a campaign.”", "", None),
+    ],
+)
+def test_bare_name_before_the_verb_without_a_parse(text: str, named: str, speaker: str | None) -> None:
+    """'Roe concludes: "..."' in a sentence that was not parsed: the capitalised name opening the clause; a
+    lone word only when it names someone named before."""
+    at = text.find(named) if named else -1
+    refs = [MentionRef(f"ner:{named}", at, at + len(named), "ner", True)] if named else []
+    assert [q.speaker for q in quotes_in_text(text, Attributor(text, refs))] == [speaker]
+
+
+def test_a_letter_from_a_body_is_its_words() -> None:
+    """'A letter from X obtained by Y warns that "..."': the words are X's, not those of who obtained them."""
+    text = (
+        "The veterans group complained twice in January. A March 3 letter from the Harbour Veterans Guild"
+        " obtained by The Associated Press warns that “any further use of the emblem will be handled by our"
+        " lawyers.”"
+    )
+    assert quotes(text)[0][1] == "ner:Harbour Veterans Guild"
+
+
+def test_roundup_label_after_a_dash_names_the_speaker() -> None:
+    """'HEADLINE - Jane Roe and John Doe: "..."': the label before the colon, not the headline's words."""
+    text = (
+        "The polls closed at eight.\n\nIOWA POLLS NOT WRONG, JUST EARLY - Mara Ellison and Tobias Renk:"
+        " “Although the polls missed the result, they caught the late trend.”"
+    )
+    assert quotes(text)[0][1] == "ner:Tobias Renk"
+
+
+def test_roundup_label_the_recogniser_missed() -> None:
+    text = "Voters were asked. Samples lean to engaged voters - Pew Ranstad: “All the samples lean that way.”"
+    att = Attributor(text, [])
+    assert [q.speaker for q in quotes_in_text(text, att)] == ["ner:Pew Ranstad"]

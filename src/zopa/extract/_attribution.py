@@ -661,6 +661,15 @@ class Attributor:
                     owner = self.mentions_in(base + poss.left_edge.idx, base + poss.idx + len(poss.text) + 2)
                     if owner and (lower in lex.speech_nouns or not owner[-1].person):
                         return owner[-1]
+            if lower in lex.speech_nouns:
+                # "a letter from the legion", "a statement from the ministry": whose words they are
+                for prep in head.children:
+                    if prep.dep_ == "prep" and prep.lower_ == "from":
+                        for obj in prep.children:
+                            at = base + obj.idx
+                            owner = [m for m in phrase if m.start <= at < m.end]
+                            if owner:
+                                return owner[0]
             if lower in lex.speaks_for:
                 # "a spokesman for the campaign", "the spokesman of the Kremlin"
                 for prep in head.children:

@@ -62,6 +62,7 @@ TERM_WORDS = 2  # a fragment this short is a quoted term unless a characterising
 _ADJUNCT_WORDS = 12  # words after the reporting verb of an attribution sentence ("in an email on Monday")
 _REPORTED_CLAUSE = re.compile(r"\b(?:that|he|she|they|it|we|i|you)\b", re.IGNORECASE)
 _OBJECT_WORDS = 4  # words of the object between a characterising verb and its label ("called the plan 'X'")
+_SENTENCE_SUBJECT = "subject of the sentence"  # the cue of the weakest inline attribution
 MAX_BLOCK_LOOKBACK = 3  # paragraphs searched for the person in focus before a block quote
 # what stands before a name that labels a quotation: nothing, a dash, "from" ("More from Jane Roe:")
 _LABEL_LEAD = re.compile(rf"(?:^|[{DASHES}]|\s-{{1,2}}|\bfrom)\s*$", re.IGNORECASE)
@@ -93,8 +94,19 @@ _PAST_TRAIL = re.compile(r"\s+(?:[a-z]+ly\s+)?([a-z]{3,}ed)\s*[.!?]?\s*")  # " t
 _SLOT_LEAD = re.compile(r"(?:(?:an?|the)\s+(?:[a-z-]+\s+){0,2})?")  # "an angry " before the name
 _QUOTE_EDGE = " ,'’”\""
 _CAP = "A-ZÀ-ÖØ-ÞĄĆČĎĘĚŁŃŇŐŘŚŠŤŮŰŹŻŽ"  # capitals, accented ones too ("Ángel", "Šimon"), for character classes
+# a label after a dash: one to four capitalised words, two names joined by "and" ("- Jane Roe and John Doe")
+_DASH_LABEL = re.compile(
+    rf"(?:[{DASHES}]|\s-{{1,2}})\s*((?:[{_CAP}][\w'’.-]*\s+(?:and\s+)?){{0,4}}[{_CAP}][a-z][\w'’-]*)\s*$"
+)
 _BARE_NAME_BEFORE = re.compile(rf"[\s,'’”\"]*((?:[{_CAP}][\w'’.-]*\s+){{0,2}}[{_CAP}][\w'’-]+)\s*")
 _BARE_NAME_AFTER = re.compile(rf"\s+((?:[{_CAP}][\w'’.-]*\s+){{0,2}}[{_CAP}][\w'’-]+)\s*(?:[,.;]|$)")
+# the name opening a clause right before its verb: at the start, or after an opening phrase's comma
+_BARE_SUBJECT = re.compile(
+    rf"(?:^|,)\s*((?:[{_CAP}][\w'’.-]*\s+){{0,2}}[{_CAP}][\w'’-]+)\s+(?:[a-z]+ly\s+)?$"
+)
+_NOT_A_NAME_START = frozenset(
+    {"the", "a", "an", "this", "that", "he", "she", "they", "it", "we", "i", "but", "and"}
+)
 _NAME_BEFORE_COMMA = re.compile(
     rf"((?:[{_CAP}][\w'’.-]*\s+){{1,2}}[{_CAP}][\w'’-]+),"
 )  # "Jane Q. Roe, the ..."
@@ -169,8 +181,10 @@ def quotes_in_text(text: str, att: Attributor, *, title: str = "") -> list[Quote
                 intro = sent_span
                 if k > 0 and marks[k - 1].after > sent_span.start:
                     intro = Span(marks[k - 1].after, sent_span.end)
-                if attr is None and not fragment and (alone or _ends_with_colon(att, intro, mark)):
-                    attr = _introduced(att, intro, mark, heading, block_speaker, pi, alone)
+                # a colon introducing the quotation names its speaker before a sentence subject does
+                weak = attr is None or attr.cue == _SENTENCE_SUBJECT
+                if weak and not fragment and (alone or _ends_with_colon(att, intro, mark)):
+                    attr = _introduced(att, intro, mark, heading, block_speaker, pi, alone) or attr
                 if words[0][0].islower():
                     kind = "partial"  # embedded in the reporter's sentence
             if len(words) == 1 and not whole:
@@ -447,7 +461,7 @@ def _inline(
     for verb in _speakers_first(reversed(att.verbs(left_lo, mark.open))):
         if not _beside(att, verb, mark):
             continue
-        speaker = att.speaker_for_verb(verb, sent.start, mark.open)
+        speaker = att.speaker_for_verb(verb, sent.start, mark.open) or _bare_subject(att, verb, left_lo)
         if speaker is not None:
             return _Attribution(speaker, f"{verb.form!r} then quote", 0.85)
     slot = _verb_before_quote(att, left_lo, mark)
@@ -455,7 +469,7 @@ def _inline(
         return slot
     subject = _sentence_subject(att, sent, mark)
     if subject is not None:
-        return _Attribution(subject, "subject of the sentence", 0.6)
+        return _Attribution(subject, _SENTENCE_SUBJECT, 0.6)
     return None
 
 
@@ -642,6 +656,28 @@ def _bare_name(att: Attributor, verb: VerbHit, lo: int, hi: int) -> MentionRef |
     return att.person_named(found.group(1), found.start(1), found.end(1))
 
 
+def _bare_subject(att: Attributor, verb: VerbHit, lo: int) -> MentionRef | None:
+    """'Roe concludes: "..."' or 'In Ohio, Jane Roe said, "..."' where no mention covers the name (its
+    sentence was not parsed): the capitalised name right before the verb, opening the clause; one word only
+    when it names a person named before."""
+    found = _BARE_SUBJECT.search(att.masked[lo : verb.start])
+    if found is None:
+        return None
+    name, start, end = found.group(1), lo + found.start(1), lo + found.end(1)
+    words = name.split()
+    lex = att.lex
+    if any(
+        w.lower() in lex.not_names or w.lower() in lex.thing_nouns or w.lower() in lex.forms for w in words
+    ):
+        return None
+    if words[-1].lower().rstrip(".") in lex.roles or words[0].lower() in _NOT_A_NAME_START:
+        return None
+    if att.mentions_in(start, end):
+        return None  # a mention that named no one
+    who = att.person_named(name, start, end)
+    return who if len(words) > 1 or who.actor[4:] != name else None
+
+
 def _dash_speaker(att: Attributor, lo: int, hi: int) -> _Attribution | None:
     """'"...," — Zelenskyy, speaking in Berlin': a name (a mention, else a capitalised name) right after a
     dash that follows the quotation."""
@@ -747,11 +783,20 @@ def _name_label(att: Attributor, sent: Span) -> MentionRef | None:
     colon = masked.rfind(":", sent.start, sent.end)
     if colon < 0 or masked[colon + 1 : sent.end].strip(_LEAD_MARK + MASK):
         return None
-    people = [m for m in att.candidates(sent.start, colon) if m.person and not masked[m.end : colon].strip()]
-    if not people:
+    named = [m for m in att.candidates(sent.start, colon) if not masked[m.end : colon].strip()]
+    people = [m for m in named if m.person] or [m for m in named if not m.actor.startswith("ner:")]
+    if people:
+        lead = masked[sent.start : people[-1].start]
+        return people[-1] if _LABEL_LEAD.search(lead) else None
+    # 'POLLS WERE EARLY - Jane Roe and John Doe: "..."': names the recogniser missed (a roundup's labels)
+    bare = _DASH_LABEL.search(masked[sent.start : colon])
+    if bare is None or named:
         return None
-    lead = masked[sent.start : people[-1].start]
-    return people[-1] if _LABEL_LEAD.search(lead) else None
+    words = bare.group(1).split()
+    if any(w.lower() in att.lex.not_names or w.lower() in att.lex.thing_nouns for w in words):
+        return None
+    start = sent.start + bare.start(1)
+    return att.person_named(bare.group(1), start, start + len(bare.group(1)))
 
 
 def _introducer(att: Attributor, sent: Span) -> MentionRef | None:
@@ -759,7 +804,7 @@ def _introducer(att: Attributor, sent: Span) -> MentionRef | None:
     the subject of its main verb in the parse, else the first person (or actor) named in it."""
     verbs: list[VerbHit] = att.verbs(sent.start, sent.end)
     for verb in reversed(verbs):
-        who = att.speaker_for_verb(verb, sent.start, sent.end)
+        who = att.speaker_for_verb(verb, sent.start, sent.end) or _bare_subject(att, verb, sent.start)
         if who is not None:
             return who
     labelled = _name_label(att, sent)
