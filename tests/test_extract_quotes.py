@@ -14,6 +14,7 @@ from zopa.extract._attribution import Attributor, MentionRef, attributor_for, le
 from zopa.extract._nlp import DocContext, segment
 from zopa.extract.actors import resolve_mentions
 from zopa.extract.quotes import find_quotes, quotes_in_text
+from zopa.records import Mention
 
 
 def quotes(text: str, title: str = "Test article") -> list[tuple[str, str | None]]:
@@ -960,3 +961,19 @@ def test_roundup_label_the_recogniser_missed() -> None:
     text = "Voters were asked. Samples lean to engaged voters - Pew Ranstad: “All the samples lean that way.”"
     att = Attributor(text, [])
     assert [q.speaker for q in quotes_in_text(text, att)] == ["ner:Pew Ranstad"]
+
+
+def test_a_name_read_as_a_body_that_the_text_titles_is_a_person() -> None:
+    """The selective recogniser read only the later sentence and called "Kasich" an organisation there; the
+    text calls him "Gov. Kasich" elsewhere, so "he" goes to him, not to the last person it labelled one."""
+    text = (
+        "Gov. Kasich spoke first. Senator Cruz attacked the plan. “It will never pass,” Cruz said.\n\nKasich"
+        " took a different tack, continuing with his upbeat theme. “You have to unite people,” he said."
+    )
+    ctx = context(text)
+    later = text.index("Kasich took")
+    kasich = Mention(actor="ner:Kasich", text="Kasich", start=later, end=later + 6, how="ner")
+    ctx.mentions = [m for m in ctx.mentions if "Kasich" not in m.actor] + [kasich]
+    ctx.ner_labels = {**ctx.ner_labels, (later, later + 6): "ORG"}
+    ctx._attributor = None
+    assert [q.speaker for q in find_quotes(ctx)] == ["ner:Cruz", "ner:Kasich"]

@@ -74,6 +74,8 @@ _COMPLEMENTIZER = re.compile(r"\b(?:that|if|whether|how|why|what)\b", re.IGNOREC
 _FULL_NAME = re.compile(r"\b[A-Z][a-z'’-]+\s+(?:[A-Z]\.\s+)?[A-Z][a-z'’-]+")  # "Jane Doe", "Jane Q. Doe"
 # Penn Treebank tags of the tagger: a verb, and the tags that make a verb form a noun or an adjective
 _NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS", "JJ", "JJR", "JJS", "CD"})
+# labels the recogniser gives a person's name it misread ("Roe took ..." as an organisation); not a place
+_PERSON_LIKE_LABELS = frozenset({"ORG", "", "PRODUCT", "WORK_OF_ART"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
 _NAMING = frozenset({"named", "called"})  # "a worker named Jane Roe": the participle that names a noun
@@ -1282,6 +1284,25 @@ def _described_as_people(text: str, mentions: Iterable[Mention], lex: Lexicon) -
     return out
 
 
+def _titled_people(
+    text: str, mentions: Iterable[Mention], labels: dict[str, str], grammar: Grammar
+) -> set[str]:
+    """Names the entity recogniser called a body where it read them ("Roe took a different tack": an
+    organisation) that the text gives an honorific elsewhere ("Gov. Roe", "Mrs. Roe"): people."""
+    out: set[str] = set()
+    names = {m.actor for m in mentions if m.how == "ner" and labels.get(m.actor, "") in _PERSON_LIKE_LABELS}
+    if not names:
+        return out
+    titles = "|".join(re.escape(w.rstrip(".").capitalize()) for w in grammar.honorifics)
+    for actor in names:
+        name = actor[4:]
+        if _NAME_WORD.fullmatch(name.split()[-1]) and re.search(
+            rf"\b(?:{titles})\.?\s+(?:[A-Z][a-z'’-]*\s+|[A-Z]\.\s+){{0,2}}{re.escape(name)}\b", text
+        ):
+            out.add(actor)
+    return out
+
+
 def attributor_for(ctx: DocContext) -> Attributor:
     """The context's :class:`Attributor` (built once): its mentions, segmentation, grammar and parses."""
     cached = ctx._attributor
@@ -1291,6 +1312,7 @@ def attributor_for(ctx: DocContext) -> Attributor:
     kinds = {a.id: a.kind for a in ctx.codebook.actors}
 
     described = _described_as_people(ctx.text, ctx.mentions, lexicon(ctx.codebook.grammar))
+    described |= _titled_people(ctx.text, ctx.mentions, labels, ctx.codebook.grammar)
 
     def person(actor: str) -> bool:
         if actor.startswith("ner:"):
