@@ -479,3 +479,29 @@ def test_a_planned_or_proposed_measure_belongs_to_the_party_it_names() -> None:
         trade_codebook(),
     ).positions if p.issue == "port-fees"]
     assert ("united-states", "plan") in {(p.actor, p.stance) for p in fees}
+
+
+def test_a_list_of_parties_parsed_as_an_appositive_all_act() -> None:
+    found = triples("Britain, Ukraine and Russia will hold talks in Vienna next month.")
+    assert {(a, s) for a, i, s in found if i == "talks-process"} == {
+        ("united-kingdom", "plan"),
+        ("ukraine", "plan"),
+        ("russia", "plan"),
+    }
+    # an appositive that is no list names one party
+    one = triples("Sergei Lavrov, the foreign minister of Russia, will hold talks with Kyiv.")
+    assert {a for a, i, _ in one if i == "talks-process"} == {"russia"}
+
+
+def test_an_announced_action_without_a_stance_word_is_a_plan() -> None:
+    found = triples("Russia and Ukraine will hold talks in Vienna next month.")
+    assert {(a, s) for a, i, s in found if i == "talks-process"} == {("russia", "plan"), ("ukraine", "plan")}
+
+
+def test_an_assessment_of_a_proposal_is_its_acceptance_or_rejection() -> None:
+    liked = triples("Zelenskyy called the ceasefire proposal encouraging.")
+    assert ("ukraine", "ceasefire", "accept") in liked
+    scorned = triples("The Kremlin described the ceasefire proposal as absurd.")
+    assert ("russia", "ceasefire", "reject") in scorned
+    assert not any(s == "accept" for _, _, s in scorned)
+

@@ -213,7 +213,14 @@ def may_hold_position(cues: CompiledCues, text: str) -> bool:
 def may_hold_action(cues: CompiledCues, text: str) -> bool:
     """Whether a sentence names an issue and an action a party may take on it ("China will lower its
     tariffs"): a candidate when it also names a codebook actor."""
-    return bool(cues.actions is not None and cues.actions.search(text) and cues.issues.search(text))
+    return bool(
+        ((cues.actions is not None and cues.actions.search(text)) or _FUTURE_VERB.search(text))
+        and cues.issues.search(text)
+    )
+
+
+# "will hold talks", "are going to send": an action announced for later is a plan of its subject
+_FUTURE_VERB = re.compile(r"\b(?:will|shall|going to)\s+(?:not\s+)?(?:\w+ly\s+)?[a-z]{3,}\b|\w[’']ll\b")
 
 
 def _issue_hits(cues: CompiledCues, text: str, base: int) -> list[_Hit]:
@@ -337,6 +344,9 @@ class _Sentence:
         """(party, person) for each actor a subject names: the mention at its head, or those of coordinated
         subjects ("Trump and Xi"); None when the subject is not an actor."""
         heads = [subj, *[c for c in subj.conjuncts if c.i > subj.i]]
+        for c in subj.children:
+            if c.dep_ == "appos" and any(g.dep_ == "cc" for g in c.children):
+                heads += [c, *c.conjuncts]  # "the U.S., Ukraine and Russia" parsed as a name + appositive
         out: list[tuple[str, str | None]] = []
         for head in heads:
             at = self.start_of(head)
