@@ -505,3 +505,9 @@ def test_an_assessment_of_a_proposal_is_its_acceptance_or_rejection() -> None:
     assert ("russia", "ceasefire", "reject") in scorned
     assert not any(s == "accept" for _, _, s in scorned)
 
+
+
+def test_each_of_two_coordinated_actions_keeps_its_issue() -> None:
+    # "meet" names the talks itself, beside a specific issue in the other branch
+    found = triples("Russia refused to sign the ceasefire or to meet Zelenskyy.")
+    assert {("russia", "ceasefire", "reject"), ("russia", "talks-process", "reject")} <= found

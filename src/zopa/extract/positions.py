@@ -1123,9 +1123,12 @@ def _own_action(reader: _Sentence, hit: _Hit, others: Sequence[_Hit]) -> bool:
     token = reader.token_at(hit.start)
     while token is not None and token.dep_ in {"compound", "amod"} and token.head.i != token.i:
         token = token.head
-    if token is None or token.dep_ != "dobj":
+    if token is not None and token.tag_.startswith("VB"):
+        verb = token  # the cue is the action itself ("to sign X or to meet Zelenskyy")
+    elif token is None or token.dep_ != "dobj":
         return False
-    verb = token.head
+    else:
+        verb = token.head
     if verb.dep_ != "conj" and not any(c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"} for c in verb.children):
         return False
     phrase = {t.i for t in verb.subtree} - {
