@@ -511,3 +511,33 @@ def test_each_of_two_coordinated_actions_keeps_its_issue() -> None:
     # "meet" names the talks itself, beside a specific issue in the other branch
     found = triples("Russia refused to sign the ceasefire or to meet Zelenskyy.")
     assert {("russia", "ceasefire", "reject"), ("russia", "talks-process", "reject")} <= found
+
+
+def test_neither_nor_subjects_negate_their_verb() -> None:
+    found = triples("Neither Kyiv nor Moscow has agreed to the ceasefire.")
+    assert {("ukraine", "ceasefire", "reject"), ("russia", "ceasefire", "reject")} <= found
+    assert not any(s == "accept" for _, _, s in found)
+
+
+def test_what_a_party_is_accused_or_thanked_for_is_the_objects_doing() -> None:
+    found = triples("Moscow accused Kyiv of blocking the ceasefire.")
+    assert not any(a == "russia" for a, _, _ in found)
+    # a reflexive object is the subject itself
+    own = triples("Britain has committed itself to deploying troops in Ukraine.")
+    assert {a for a, i, _ in own if i == "foreign-troops"} == {"united-kingdom"}
+
+
+def test_a_stance_without_an_issue_does_not_take_one_from_another_stance() -> None:
+    found = triples("European leaders welcomed the agreement but said sanctions should remain in place.")
+    assert ("european-union", "sanctions", "demand") in found
+    assert ("european-union", "sanctions", "accept") not in found
+
+
+def test_a_coordinated_clause_with_its_own_subject_is_not_the_first_clauses_content() -> None:
+    body = (
+        "Zelenskyy conceded that some points trouble him, but Kyiv has managed to remove the requirement for"
+        " Ukraine to withdraw from the Donetsk region."
+    )
+    found = triples(body)
+    assert ("ukraine", "donetsk-control", "reject") in found
+    assert ("ukraine", "donetsk-control", "offer") not in found

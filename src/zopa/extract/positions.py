@@ -603,6 +603,19 @@ class _Sentence:
                     return "none"
             if t.head.i == t.i:
                 break
+            if pred.cue is None and t.dep_ == "pcomp" and not subjects and t.head.head.i != t.head.i:
+                # "accused Kyiv of blocking a deal", "thanked Beijing for easing curbs": the object acts
+                # "committed themselves to deploying": the subject acts
+                reflexive = ("self", "selves")
+                objects = [
+                    c for c in t.head.head.children if c.dep_ == "dobj" and not c.lower_.endswith(reflexive)
+                ]
+                if objects:
+                    got = self.actors_of(objects[0])
+                    if not got:
+                        return "none"
+                    pred.holders, pred.holder_verb = got, t
+                    return "ok"
             if t.dep_ == "xcomp" and not subjects:
                 # "convinced the union to accept": the object does it; "urged it to accept": what is urged
                 objects = [c for c in t.head.children if c.dep_ == "dobj"]
@@ -864,6 +877,14 @@ class _Sentence:
             det = [c for c in t.children if c.dep_ == "det" and c.lower_ == "no"]
             if det:
                 return True
+            # "neither Kyiv nor Moscow has agreed": the subject's "neither" negates the verb
+            if any(
+                g.dep_ in {"preconj", "det"} and g.lower_ == "neither"
+                for c in t.children
+                if c.dep_ in _SUBJECT_DEPS
+                for g in c.children
+            ):
+                return True
         # "fails to accept", "refused to consider": a negating verb right above
         above = pred.head.head
         if above.i != pred.head.i and pred.head.dep_ == "xcomp":
@@ -929,6 +950,13 @@ class _Sentence:
         for t in list(self.doc):
             if t.i in tokens and t.dep_ == "prep" and t.lower_ in _TIME_PREPS and t.i != root.i:
                 tokens -= {x.i for x in t.subtree}
+            elif (
+                t.i in tokens
+                and t.dep_ == "conj"
+                and t.head.i == root.i
+                and any(c.dep_ in _SUBJECT_DEPS for c in t.children)
+            ):
+                tokens -= {x.i for x in t.subtree}  # "..., but Kyiv has removed X": a clause of its own
         return tokens - pred.condition
 
     @staticmethod
@@ -1049,7 +1077,18 @@ def _sentence_claims(
         if not in_scope and not in_condition:
             if pred.cue is None or len({party for p in kept for party, _ in p.holders}) > 1:
                 continue
-            in_scope = _nearest(issues, pred.cue)  # a lone stance cue: the issue cued nearest to it
+            # an issue in a coordinated clause with a stance of its own is that stance's
+            own = _branch(pred.head)
+            mine = {t.i for t in reader.doc[own].subtree} if own >= 0 else set()
+            elsewhere: set[int] = set()
+            for o in preds:
+                other = _branch(o.head)
+                if o is not pred and o.cue is not None and other != own:
+                    top = reader.doc[other] if other >= 0 else o.head
+                    elsewhere |= {t.i for t in top.subtree} - mine
+            in_scope = _nearest(  # a lone stance cue: the issue cued nearest to it
+                [h for h, t in issue_tokens if t is None or t.i not in elsewhere], pred.cue
+            )
             near = reader.token_at(in_scope[0].start) if in_scope else None
             if near is not None:  # its point: from the clause the issue is named in
                 verb = near
