@@ -541,3 +541,10 @@ def test_a_coordinated_clause_with_its_own_subject_is_not_the_first_clauses_cont
     found = triples(body)
     assert ("ukraine", "donetsk-control", "reject") in found
     assert ("ukraine", "donetsk-control", "offer") not in found
+
+
+def test_freezing_the_front_line_is_the_territorial_question() -> None:
+    found = {(p.actor, p.issue, p.stance, p.value) for p in positions(
+        "Kyiv says it is ready to freeze the front line if it receives security guarantees."
+    )}
+    assert ("ukraine", "donetsk-control", "conditional", 50.0) in found
