@@ -548,3 +548,13 @@ def test_freezing_the_front_line_is_the_territorial_question() -> None:
         "Kyiv says it is ready to freeze the front line if it receives security guarantees."
     )}
     assert ("ukraine", "donetsk-control", "conditional", 50.0) in found
+
+
+def test_a_noun_summing_up_the_clause_before_it_carries_that_clauses_issue() -> None:
+    found = triples("Moscow is demanding that Kyiv cede all of Donetsk, a condition Ukraine has rejected.")
+    assert {("russia", "donetsk-control", "demand"), ("ukraine", "donetsk-control", "reject")} <= found
+
+
+def test_calling_troops_a_legitimate_target_is_a_threat() -> None:
+    found = triples("Moscow said any European peacekeepers sent to Ukraine would be a legitimate target.")
+    assert ("russia", "foreign-troops", "threat") in found

@@ -957,6 +957,11 @@ class _Sentence:
                 and any(c.dep_ in _SUBJECT_DEPS for c in t.children)
             ):
                 tokens -= {x.i for x in t.subtree}  # "..., but Kyiv has removed X": a clause of its own
+        if root.dep_ in {"acl", "relcl"} and root.head.lower_ in _ANAPHORIC_NOUNS:
+            # "X must cede Donetsk, a condition Kyiv rejects": the noun sums up the clause before it
+            comma = root.head.left_edge.i - 1
+            if comma > 0 and self.doc[comma].text in {",", "–", "—", "-"}:
+                tokens |= set(range(comma))
         return tokens - pred.condition
 
     @staticmethod
@@ -1393,7 +1398,10 @@ def find_positions(
 _POINTING_BACK = 2  # sentences a "this" may reach back for its issue
 _DEMONSTRATIVES = frozenset({"this", "that", "these", "those", "it"})
 _BARE_DETERMINERS = (["the"], ["this"], ["that"])
-_ANAPHORIC_NOUNS = frozenset({"idea", "proposal", "offer", "plan", "demand", "move", "suggestion", "request"})
+_ANAPHORIC_NOUNS = frozenset(
+    {"idea", "proposal", "offer", "plan", "demand", "move", "suggestion", "request", "condition", "claim"}
+    | {"step"}
+)
 # the words of such an object, for choosing sentences before any parse ("that" only where a clause ends)
 _BACK_REFERENCE = re.compile(
     r"\b(?:(?:this|these|those|it|that)(?=\s*(?:[.,;:!?\"”’)]|$))|(?:the|this|that) (?:"
