@@ -558,3 +558,9 @@ def test_a_noun_summing_up_the_clause_before_it_carries_that_clauses_issue() -> 
 def test_calling_troops_a_legitimate_target_is_a_threat() -> None:
     found = triples("Moscow said any European peacekeepers sent to Ukraine would be a legitimate target.")
     assert ("russia", "foreign-troops", "threat") in found
+
+
+def test_an_issue_cue_does_not_stretch_over_another_issues_words() -> None:
+    body = "Beijing refused to restart purchases of U.S. soybeans until tariffs are lifted."
+    found = extract(Article(source="t", title="", text=body, raw=body), trade_codebook()).positions
+    assert ("china", "farm-purchases", "reject") in {(p.actor, p.issue, p.stance) for p in found}
