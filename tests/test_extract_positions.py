@@ -564,3 +564,10 @@ def test_an_issue_cue_does_not_stretch_over_another_issues_words() -> None:
     body = "Beijing refused to restart purchases of U.S. soybeans until tariffs are lifted."
     found = extract(Article(source="t", title="", text=body, raw=body), trade_codebook()).positions
     assert ("china", "farm-purchases", "reject") in {(p.actor, p.issue, p.stance) for p in found}
+
+
+def test_seizing_more_land_if_talks_fail_is_the_no_deal_threat() -> None:
+    found = {(p.actor, p.issue, p.stance, p.value) for p in positions(
+        "Putin warned that Russia would seize more territory if Kyiv refused the deal."
+    )}
+    assert ("russia", "no-deal-alternative", "threat", 100.0) in found
