@@ -571,3 +571,15 @@ def test_seizing_more_land_if_talks_fail_is_the_no_deal_threat() -> None:
         "Putin warned that Russia would seize more territory if Kyiv refused the deal."
     )}
     assert ("russia", "no-deal-alternative", "threat", 100.0) in found
+
+
+def test_a_forecast_of_a_stance_is_no_stance() -> None:
+    assert triples("Moscow is expected to reject the ceasefire proposal.") == set()
+    assert triples("Kyiv is unlikely to accept the ceasefire, analysts said.") == set()
+    # the active verb is the party's own expectation of the other: a demand
+    assert ("russia", "donetsk-control", "demand") in triples("Moscow expects Kyiv to withdraw from Donetsk.")
+
+
+def test_refusing_to_give_up_land_rejects_its_surrender() -> None:
+    found = {(p.actor, p.stance, p.value) for p in positions("Kyiv's position is that it will not give up Donetsk.")}
+    assert ("ukraine", "reject", 100.0) in found

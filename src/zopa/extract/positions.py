@@ -900,6 +900,11 @@ class _Sentence:
             return False
         lo, hi = self.span_of([pred.head.left_edge, pred.head])
         lo = min(lo, self.start_of(pred.token))
+        if pred.head.dep_ == "xcomp":  # "Kyiv is expected to reject": the verb above hedges the clause
+            lo = min(lo, self.start_of(pred.head.head.left_edge))
+        after = max(pred.head.i, pred.token.i) + 1  # "is expected" needs its "to"
+        if after < len(self.doc):
+            hi = max(hi, self.span_of([self.doc[after]])[1])
         return bool(self.cues.hedges.search(self.ctx.text, lo, max(hi, self.start_of(pred.token) + 1)))
 
     def condition_of(self, pred: _Predicate) -> set[int]:
