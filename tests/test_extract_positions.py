@@ -581,5 +581,6 @@ def test_a_forecast_of_a_stance_is_no_stance() -> None:
 
 
 def test_refusing_to_give_up_land_rejects_its_surrender() -> None:
-    found = {(p.actor, p.stance, p.value) for p in positions("Kyiv's position is that it will not give up Donetsk.")}
+    said = positions("Kyiv's position is that it won't give up Donetsk.")
+    found = {(p.actor, p.stance, p.value) for p in said}
     assert ("ukraine", "reject", 100.0) in found

@@ -900,8 +900,10 @@ class _Sentence:
             return False
         lo, hi = self.span_of([pred.head.left_edge, pred.head])
         lo = min(lo, self.start_of(pred.token))
-        if pred.head.dep_ == "xcomp":  # "Kyiv is expected to reject": the verb above hedges the clause
-            lo = min(lo, self.start_of(pred.head.head.left_edge))
+        top = pred.head
+        while top.dep_ in {"xcomp", "acomp"} and top.head.i != top.i:
+            top = top.head  # "Kyiv is expected (unlikely) to reject": the words above hedge the clause
+        lo = min(lo, self.start_of(top.left_edge))
         after = max(pred.head.i, pred.token.i) + 1  # "is expected" needs its "to"
         if after < len(self.doc):
             hi = max(hi, self.span_of([self.doc[after]])[1])
