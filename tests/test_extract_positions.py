@@ -584,3 +584,9 @@ def test_refusing_to_give_up_land_rejects_its_surrender() -> None:
     said = positions("Kyiv's position is that it won't give up Donetsk.")
     found = {(p.actor, p.stance, p.value) for p in said}
     assert ("ukraine", "reject", 100.0) in found
+
+
+def test_a_catch_all_word_inside_a_longer_cue_is_part_of_it() -> None:
+    body = "Putin said military force would be used if talks fail to deliver outcomes acceptable to Moscow."
+    found = [p for p in positions(body) if p.issue == "no-deal-alternative"]
+    assert [(p.actor, p.stance, p.conditional_on) for p in found] == [("russia", "threat", None)]

@@ -229,8 +229,16 @@ def _issue_hits(cues: CompiledCues, text: str, base: int) -> list[_Hit]:
         for issue, m in cues.issues.finditer(text)
         if m.end() > m.start()
     ]
-    # a cue whose gap words run over another issue's cue ("U.S. soybeans until tariffs") is no cue
-    hits = [h for h in hits if not any(o.key != h.key and h.start < o.start and o.end < h.end for o in hits)]
+    # a cue whose gap words run over a specific issue's cue ("U.S. soybeans until tariffs") is no cue; a
+    # catch-all word inside a longer cue is part of it ("if talks fail")
+    hits = [
+        h
+        for h in hits
+        if not any(
+            o.key != h.key and o.key not in cues.catch_all and h.start < o.start and o.end < h.end
+            for o in hits
+        )
+    ]
     hits.sort(key=lambda h: (-(h.end - h.start), h.start))
     kept: list[_Hit] = []
     for h in hits:  # overlapping cues: the longer one wins
