@@ -178,10 +178,10 @@ def _form_table(codebook: Codebook) -> _FormTable:
         for metonym in actor.metonyms:
             core = _title_core(metonym) if metonym[:4].lower() == "the " else metonym
             # datelines write places in capitals: "MOSCOW (Reuters) -"
-            forms = {core, core.upper()} if " " not in core and len(core) > 3 else {core}
+            spellings = {core, core.upper()} if " " not in core and len(core) > 3 else {core}
             if core[:1].islower():
-                forms.add(core[:1].upper() + core[1:])  # "Management offered ..."
-            for form in forms:
+                spellings.add(core[:1].upper() + core[1:])  # "Management offered ..."
+            for form in spellings:
                 exact.setdefault(form, []).append(_Form(actor.id, "metonym", None))
                 literal.append(form)
         for adjective in actor.adjectives:
