@@ -101,3 +101,18 @@ def test_a_lower_case_alias_or_metonym_opening_a_sentence_is_its_actor(codebook:
         ("authority", "wages", "offer"),
         ("union", "wages", "reject"),
     }
+
+
+def test_provided_that_the_other_side_acts_is_a_condition_even_when_parsed_as_a_participle(
+    codebook: Codebook,
+) -> None:
+    body = "The union says it will accept a 4% raise provided the authority drops its pension demands."
+    found = extract(Article(source="t", title="", text=body, raw=body), codebook).positions
+    wages = [p for p in found if p.issue == "wages"]
+    assert [(p.actor, p.stance, p.conditional_on) for p in wages] == [("union", "conditional", "pensions")]
+    # "provided" as a verb of its own is no condition
+    gave = "The authority provided the union with a new offer on pensions."
+    assert all(
+        p.stance != "conditional"
+        for p in extract(Article(source="t", title="", text=gave, raw=gave), codebook).positions
+    )
