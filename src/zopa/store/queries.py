@@ -189,14 +189,29 @@ def _counted(name: str) -> Any:
 
 
 def _paged(
-    db: Database, stmt: Select[Any], count_stmt: Select[Any], where: EvidenceFilter, convert: Any
+    db: Database,
+    stmt: Select[Any],
+    count_stmt: Select[Any],
+    where: EvidenceFilter,
+    convert: Any,
+    read: Callable[[ColumnElement[bool] | None], Select[Any]] | None = None,
 ) -> Page[Any]:
+    """One page of ``stmt`` and the total ``count_stmt`` gives. With ``read``, ``stmt`` selects only the ids
+    of the listed table and a page is read in two steps: its ids first (through narrow indexes, so the
+    rows outside the page are never read whole), then ``read(the id is one of them)``; without a limit,
+    ``read(None)`` is the whole listing."""
+    if read is not None and where.limit is None:
+        stmt, read = read(None), None
     if where.limit is not None:
         stmt = stmt.limit(where.limit)
     if where.offset:
         stmt = stmt.offset(where.offset)
     with db.connect() as conn:
         total = conn.execute(count_stmt).scalar_one()
+        if read is not None:
+            key = stmt.selected_columns[0]
+            ids = conn.execute(stmt).scalars().all()
+            stmt = read(key.in_(ids))
         items = tuple(convert(row) for row in conn.execute(stmt).mappings())
     return Page(items=items, total=int(total), limit=where.limit, offset=where.offset)
 
@@ -232,9 +247,12 @@ class _Evidence:
     def page(self, db: Database, where: EvidenceFilter) -> Page[Any]:
         """One page, newest document first, and the exact total.
 
-        Without a ``selective`` evidence filter the join walks documents in ``published`` order
-        (``document_id = d.id + 0`` rules out looking documents up by id from every evidence row, so SQLite
-        reads ix_documents_published and stops after the page instead of sorting all evidence). The total
+        The page's ids are picked first, reading only the filter's index and ix_documents_listed (a
+        document's id, date and duplicate flag), then only those rows are read whole with their
+        document's title and the actors' names. Without a ``selective`` evidence filter the join walks
+        documents in ``published`` order (``document_id = d.id + 0`` rules out looking documents up by id
+        from every evidence row, so SQLite reads ix_documents_published and stops after the page instead of
+        sorting all evidence). The total
         counts the evidence table alone (minus the evidence of near-duplicates, found through
         ix_documents_duplicate_of) instead of joining every row to its document."""
         table, doc_conds, dup, own = (
@@ -243,19 +261,26 @@ class _Evidence:
             _duplicates(where),
             self.conds(db, where),
         )
-        joined = table.join(d, table.c.document_id == (d.c.id if self.selective(where) else d.c.id + 0))
+        kept = and_(True, *doc_conds, *dup, *own)
+        order = (d.c.published.desc().nulls_last(), d.c.id.desc(), table.c.start, table.c.id)
+        walk = table.join(d, table.c.document_id == (d.c.id if self.selective(where) else d.c.id + 0))
+        picked = select(table.c.id).select_from(walk).where(kept).order_by(*order)
+        joined = table.join(d, table.c.document_id == d.c.id)
         names = []
         for name in self.named:
             actor = a.alias(f"{table.name}_{name}")
             joined = joined.outerjoin(actor, actor.c.id == table.c[name])
             names.append(actor.c.name.label(f"{name}_name"))
         shown = [d.c.source, d.c.title, d.c.outlet, d.c.published]
-        stmt = (
+        shown_rows = (
             select(table, *(c.label(f"doc_{c.name}") for c in shown), *names)
             .select_from(joined)
-            .where(and_(True, *doc_conds, *dup, *own))
-            .order_by(d.c.published.desc().nulls_last(), d.c.id.desc(), table.c.start, table.c.id)
+            .order_by(*order)
         )
+
+        def read(page: ColumnElement[bool] | None) -> Select[Any]:
+            return shown_rows.where(kept if page is None else page)
+
         mine = and_(True, *own)
         count: Select[Any]
         if doc_conds:
@@ -277,14 +302,14 @@ class _Evidence:
                     .scalar_subquery()
                 )
                 count = select(total - duplicated)
-        return _paged(db, stmt, count, where, _converter(self.row, _DOCUMENT_COLUMNS))
+        return _paged(db, picked, count, where, _converter(self.row, _DOCUMENT_COLUMNS), read)
 
 
 def _quote_conds(db: Database, where: EvidenceFilter) -> list[ColumnElement[bool]]:
     q, p = schema.quotes, schema.positions
     conds: list[ColumnElement[bool]] = []
     if where.speaker:
-        # the id itself or any actor with that name: resolved first so ix_quotes_speaker serves the filter
+        # the id itself or any actor with that name: resolved first, so ix_quotes_speaker_listed serves it
         conds.append(q.c.speaker.in_(_actor_ids(db, where.speaker)))
     if where.issue:  # quotes that overlap the evidence of a position on that issue in the same document
         conds.append(
@@ -337,7 +362,7 @@ _EVIDENCE_KINDS = {
         PositionRow,
         ("actor", "speaker"),
         _position_conds,
-        lambda where: bool(where.actor or where.issue),
+        lambda where: bool(where.actor or where.issue or where.speaker),
     ),
     "events": _Evidence(schema.events, EventRow, (), _event_conds),
     "statements": _Evidence(schema.statements, StatementRow, ("speaker",)),
