@@ -58,6 +58,7 @@ from zopa.store.rows import (
     PositionRow,
     QuoteRow,
     StatementRow,
+    StoryPage,
     StoryRow,
 )
 
@@ -489,15 +490,28 @@ def _stories(db: Database, where: EvidenceFilter) -> Page[StoryRow]:
     return Page(items=items, total=page.total, limit=page.limit, offset=page.offset)
 
 
-def get_story(db: Database, story_id: int) -> StoryRow:
+def story_page(db: Database, story_id: int, *, limit: int | None = 50, offset: int = 0) -> StoryPage:
+    """One story's header and one page of its articles, newest first (``limit`` and ``offset``); the header
+    is counted from ix_documents_story_newest in one query, not from its articles. :class:`NotFoundError`
+    if there is no story with that id."""
+    s = schema.stories
     with db.connect() as conn:
-        found = conn.execute(select(schema.stories.c.id).where(schema.stories.c.id == story_id)).first()
+        found = conn.execute(select(s).where(s.c.id == story_id)).mappings().first()
+        per_outlet = conn.execute(
+            select(d.c.outlet, func.count()).where(d.c.story_id == story_id).group_by(d.c.outlet)
+        ).all()
     if found is None:
         raise NotFoundError(f"story {story_id}: no such story")
-    for story in listing(db, StoryRow).items:
-        if story.id == story_id:
-            return story
-    raise NotFoundError(f"story {story_id}: no such story")
+    where = EvidenceFilter(story=story_id, include_duplicates=True, limit=limit, offset=offset)
+    return StoryPage(
+        id=found["id"],
+        label=found["label"],
+        first_published=found["first_published"],
+        last_published=found["last_published"],
+        articles=sum(int(n) for _, n in per_outlet),
+        outlets=tuple(sorted(str(outlet) for outlet, _ in per_outlet if outlet)),
+        documents=listing(db, DocumentRow, where),
+    )
 
 
 _LISTINGS: dict[str, Callable[[Database, EvidenceFilter], Page[Any]]] = {
@@ -593,8 +607,8 @@ __all__ = [
     "document_evidence",
     "find_document",
     "get_document",
-    "get_story",
     "list_actors",
     "listing",
     "position_matrix",
+    "story_page",
 ]

@@ -57,7 +57,8 @@ documents = Table(
     Column("words", Integer, nullable=False, default=0),
     Column("ingested_at", DateTime, nullable=False),
     Index("ix_documents_published", "published"),
-    Index("ix_documents_story_newest", "story_id", "published", "id"),  # a story's articles, newest first
+    # a story's articles newest first, its count and outlets without reading an article (migration 0011)
+    Index("ix_documents_story_newest", "story_id", "published", "id", "outlet"),
     # what a listing reads of a document to pick its page (the join, the order, the duplicate flag), so a
     # filtered listing does not read whole articles (migration 0011)
     Index("ix_documents_listed", "id", "published", "duplicate_of"),
@@ -193,8 +194,13 @@ extraction_runs = Table(
     Column("run_at", DateTime, nullable=False),
 )
 
-EVIDENCE_TABLES = {"mentions": mentions, "quotes": quotes, "statements": statements, "positions": positions,
-                   "events": events}
+EVIDENCE_TABLES = {
+    "mentions": mentions,
+    "quotes": quotes,
+    "statements": statements,
+    "positions": positions,
+    "events": events,
+}
 
 # The codebooks that built the database's evidence, newest last: commands that read the evidence use the
 # newest one unless told otherwise (its whole content is kept, so the file may move or change).

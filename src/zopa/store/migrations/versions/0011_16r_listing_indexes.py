@@ -44,7 +44,7 @@ REPLACED = (
         "ix_documents_story",
         ["story_id"],
         "ix_documents_story_newest",
-        ["story_id", "published", "id"],
+        ["story_id", "published", "id", "outlet"],
     ),
 )
 ADDED = (
