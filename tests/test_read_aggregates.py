@@ -169,16 +169,17 @@ def _plans(db: Database, call: Callable[[], Any]) -> str:
     return "\n---\n".join(out)
 
 
-def _filled(db_url: str) -> Database:
-    rng = random.Random(3)
+def _filled(db_url: str, *, first: int = 0, last: int = 30, analyse: bool = True) -> Database:
+    rng = random.Random(3 + first)
     db = open_db(db_url)
-    for n in range(30):
+    for n in range(first, last):
         article = _article(n, rng, datetime(2025, 1, 1) + timedelta(hours=n))
         with db.transaction() as conn:
             doc = insert_document(conn, article)
         replace_evidence(db, doc, _evidence(rng, article.text), codebook_hash="cb1")
-    with db.connect() as conn:
-        conn.execute(text("ANALYZE"))
+    if analyse:
+        with db.connect() as conn:
+            conn.execute(text("ANALYZE"))
     return db
 
 
@@ -224,7 +225,7 @@ def test_listings_walk_documents_newest_first_without_sorting_them(db_url: str) 
     db = _filled(db_url)
     plan = _plans(
         db, lambda: queries.listing(db, DocumentRow, EvidenceFilter(limit=5, include_duplicates=True))
-    ).split("\n---\n")[-1]
+    )  # the page's ids picked in order, then their rows read by id
     if db.dialect == "sqlite":
         assert "ix_documents_published" in plan and "TEMP B-TREE" not in plan, plan
     else:
@@ -289,8 +290,32 @@ def test_filtered_listings_read_an_index_that_matches_filter_and_order(db_url: s
         usable = {index} if db.dialect == "sqlite" else same_table
         assert any(i in plans for i in usable), (name, plans)
         assert not _scans(plans, db.dialect), (name, plans)
+        if db.dialect == "sqlite" and row is not DocumentRow:  # the page picked without reading articles
+            assert "ix_documents_listed" in plans, (name, plans)
     db.close()
 
 
 def _fields(where: EvidenceFilter) -> dict[str, Any]:
     return {f: getattr(where, f) for f in where.__dataclass_fields__}
+
+
+def test_sqlite_statistics_are_gathered_once_the_articles_double(sqlite_url: str) -> None:
+    """Regression (issue 16): with no planner statistics SQLite reads each listed document by its row (the
+    whole article) to order a filtered page; with them it reads ix_documents_listed."""
+    db = _filled(sqlite_url, last=12, analyse=False)
+
+    def plan() -> str:
+        return _plans(db, lambda: queries.listing(db, QuoteRow, EvidenceFilter(speaker="beltia", limit=3)))
+
+    assert "ix_documents_listed" not in plan()
+    with db.transaction() as conn:
+        assert not aggregates.keep_statistics(conn)  # 12 articles: below the default
+        assert aggregates.keep_statistics(conn, least=10)
+    assert "ix_documents_listed" in plan()
+    with db.transaction() as conn:
+        assert not aggregates.keep_statistics(conn, least=10)  # gathered at 12
+    db.close()
+    db = _filled(sqlite_url, first=12, last=24, analyse=False)
+    with db.transaction() as conn:
+        assert aggregates.keep_statistics(conn, least=10)  # doubled
+    db.close()

@@ -389,6 +389,31 @@ def shared_quote_ids(conn: Connection) -> set[int]:
     return {int(r[0]) for r in found}
 
 
+STATISTICS_FROM = 1_000
+"""Articles from which SQLite's planner statistics are kept (below, any plan reads little)."""
+
+
+def keep_statistics(conn: Connection, *, least: int = STATISTICS_FROM) -> bool:
+    """SQLite: gather the query planner's statistics (ANALYZE, sampled) when there are none yet or the
+    articles have doubled since, once there are ``least`` articles. Without them SQLite looks a listed
+    document up by its row instead of through ix_documents_listed, and so reads every matching article
+    whole to pick a filtered page. PostgreSQL's autovacuum keeps its own. Whether it ran."""
+    if conn.dialect.name != "sqlite":
+        return False
+    documents = counts(conn).get("documents", 0)
+    analysed = 0
+    if conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
+        stat = conn.exec_driver_sql(
+            "SELECT stat FROM sqlite_stat1 WHERE idx = 'ix_documents_listed'"
+        ).scalar()
+        analysed = int(str(stat).split()[0]) if stat else 0
+    if documents < least or documents < 2 * analysed:
+        return False
+    conn.exec_driver_sql("PRAGMA analysis_limit = 1000")  # rows read per index: sampled, so quick
+    conn.exec_driver_sql("ANALYZE")
+    return True
+
+
 def counts(conn: Connection) -> dict[str, int]:
     """Every maintained row count by name (see :func:`count_names`)."""
     return {str(r[0]): int(r[1]) for r in conn.execute(select(rc.c.name, rc.c.rows))}

@@ -199,8 +199,8 @@ def _paged(
 ) -> Page[Any]:
     """One page of ``stmt`` and the total ``count_stmt`` gives. With ``read``, ``stmt`` selects only the ids
     of the listed table and a page is read in two steps: its ids first (through narrow indexes, so the
-    rows outside the page are never read whole), then ``read(the id is one of them)``; without a limit,
-    ``read(None)`` is the whole listing."""
+    rows outside the page are never read whole), then ``read(the id is one of them)``, in any order (rows
+    are put in the ids' order here); without a limit, ``read(None)`` is the whole listing, ordered."""
     if read is not None and where.limit is None:
         stmt, read = read(None), None
     if where.limit is not None:
@@ -209,11 +209,15 @@ def _paged(
         stmt = stmt.offset(where.offset)
     with db.connect() as conn:
         total = conn.execute(count_stmt).scalar_one()
-        if read is not None:
-            key = stmt.selected_columns[0]
+        if read is None:
+            found = list(conn.execute(stmt).mappings())
+        else:
             ids = conn.execute(stmt).scalars().all()
-            stmt = read(key.in_(ids))
-        items = tuple(convert(row) for row in conn.execute(stmt).mappings())
+            rank = {key: n for n, key in enumerate(ids)}  # the page's order, without sorting it again
+            found = sorted(
+                conn.execute(read(stmt.selected_columns[0].in_(ids))).mappings(), key=lambda r: rank[r["id"]]
+            )
+        items = tuple(convert(row) for row in found)
     return Page(items=items, total=int(total), limit=where.limit, offset=where.offset)
 
 
@@ -273,14 +277,10 @@ class _Evidence:
             joined = joined.outerjoin(actor, actor.c.id == table.c[name])
             names.append(actor.c.name.label(f"{name}_name"))
         shown = [d.c.source, d.c.title, d.c.outlet, d.c.published]
-        shown_rows = (
-            select(table, *(c.label(f"doc_{c.name}") for c in shown), *names)
-            .select_from(joined)
-            .order_by(*order)
-        )
+        shown_rows = select(table, *(c.label(f"doc_{c.name}") for c in shown), *names).select_from(joined)
 
         def read(page: ColumnElement[bool] | None) -> Select[Any]:
-            return shown_rows.where(kept if page is None else page)
+            return shown_rows.where(page) if page is not None else shown_rows.where(kept).order_by(*order)
 
         mine = and_(True, *own)
         count: Select[Any]
@@ -390,12 +390,21 @@ def _documents(db: Database, where: EvidenceFilter) -> Page[DocumentRow]:
     if where.search:
         conds.append(_text_search(db, where.search))
     order = (d.c.published.desc().nulls_last(), d.c.id.desc())
-    stmt = _document_select().where(and_(True, *conds)).order_by(*order)
-    count: Select[Any] = select(func.count()).select_from(d).where(and_(True, *conds))
+    kept = and_(True, *conds)
+    picked = select(d.c.id).where(kept).order_by(*order)  # through ix_documents_listed: no article read
+
+    def read(page: ColumnElement[bool] | None) -> Select[Any]:
+        return (
+            _document_select().where(page)
+            if page is not None
+            else _document_select().where(kept).order_by(*order)
+        )
+
+    count: Select[Any] = select(func.count()).select_from(d).where(kept)
     if _document_conds(where) == [] and not where.search:  # every document: the maintained counts
         duplicates = 0 if where.include_duplicates else _counted("duplicates")
         count = select(_counted("documents") - duplicates)
-    return _paged(db, stmt, count, where, _document_row)
+    return _paged(db, picked, count, where, _document_row, read)
 
 
 def _text_search(db: Database, search: str) -> ColumnElement[bool]:

@@ -59,6 +59,11 @@ def upgrade() -> None:
         op.drop_index(old, table_name=table)
     for table, name, columns in ADDED:
         op.create_index(name, table, columns)
+    if (
+        op.get_bind().dialect.name == "sqlite"
+    ):  # statistics for the new indexes, or the planner passes them by
+        op.execute("PRAGMA analysis_limit = 1000")
+        op.execute("ANALYZE")
 
 
 def downgrade() -> None:
