@@ -189,6 +189,10 @@ def _counted(name: str) -> Any:
     return select(func.coalesce(func.max(rc.c.rows), 0)).where(rc.c.name == name).scalar_subquery()
 
 
+PICKED_AT_MOST = 1_000
+"""Pages up to this size pick their ids first (a longer list of ids would be too many SQL parameters)."""
+
+
 def _paged(
     db: Database,
     stmt: Select[Any],
@@ -200,8 +204,9 @@ def _paged(
     """One page of ``stmt`` and the total ``count_stmt`` gives. With ``read``, ``stmt`` selects only the ids
     of the listed table and a page is read in two steps: its ids first (through narrow indexes, so the
     rows outside the page are never read whole), then ``read(the id is one of them)``, in any order (rows
-    are put in the ids' order here); without a limit, ``read(None)`` is the whole listing, ordered."""
-    if read is not None and where.limit is None:
+    are put in the ids' order here); without a limit (or past :data:`PICKED_AT_MOST`), ``read(None)`` is
+    the whole listing, ordered."""
+    if read is not None and (where.limit is None or where.limit > PICKED_AT_MOST):
         stmt, read = read(None), None
     if where.limit is not None:
         stmt = stmt.limit(where.limit)
@@ -257,9 +262,9 @@ class _Evidence:
         document's title and the actors' names. Without a ``selective`` evidence filter the join walks
         documents in ``published`` order (``document_id = d.id + 0`` rules out looking documents up by id
         from every evidence row, so SQLite reads ix_documents_published and stops after the page instead of
-        sorting all evidence). The total
-        counts the evidence table alone (minus the evidence of near-duplicates, found through
-        ix_documents_duplicate_of) instead of joining every row to its document."""
+        sorting all evidence). The total counts the evidence table alone (minus the evidence of
+        near-duplicates, found through ix_documents_duplicate_of) instead of joining every row to its
+        document."""
         table, doc_conds, dup, own = (
             self.table,
             _document_conds(where),
@@ -270,17 +275,20 @@ class _Evidence:
         order = (d.c.published.desc().nulls_last(), d.c.id.desc(), table.c.start, table.c.id)
         walk = table.join(d, table.c.document_id == (d.c.id if self.selective(where) else d.c.id + 0))
         picked = select(table.c.id).select_from(walk).where(kept).order_by(*order)
-        joined = table.join(d, table.c.document_id == d.c.id)
-        names = []
-        for name in self.named:
-            actor = a.alias(f"{table.name}_{name}")
-            joined = joined.outerjoin(actor, actor.c.id == table.c[name])
-            names.append(actor.c.name.label(f"{name}_name"))
-        shown = [d.c.source, d.c.title, d.c.outlet, d.c.published]
-        shown_rows = select(table, *(c.label(f"doc_{c.name}") for c in shown), *names).select_from(joined)
+
+        def shown(joined: Any) -> Select[Any]:  # the rows with their document and the actors' names
+            names = []
+            for name in self.named:
+                actor = a.alias(f"{table.name}_{name}")
+                joined = joined.outerjoin(actor, actor.c.id == table.c[name])
+                names.append(actor.c.name.label(f"{name}_name"))
+            of_document = [d.c.source, d.c.title, d.c.outlet, d.c.published]
+            return select(table, *(c.label(f"doc_{c.name}") for c in of_document), *names).select_from(joined)
 
         def read(page: ColumnElement[bool] | None) -> Select[Any]:
-            return shown_rows.where(page) if page is not None else shown_rows.where(kept).order_by(*order)
+            if page is None:
+                return shown(walk).where(kept).order_by(*order)
+            return shown(table.join(d, table.c.document_id == d.c.id)).where(page)
 
         mine = and_(True, *own)
         count: Select[Any]
