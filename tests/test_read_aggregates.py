@@ -308,14 +308,16 @@ def test_sqlite_statistics_are_gathered_once_the_articles_double(sqlite_url: str
         return _plans(db, lambda: queries.listing(db, QuoteRow, EvidenceFilter(speaker="beltia", limit=3)))
 
     assert "ix_documents_listed" not in plan()
+    with db.connect() as conn:
+        assert not aggregates.statistics_due(conn)  # 12 articles: below the default
+        assert aggregates.statistics_due(conn, least=10)
     with db.transaction() as conn:
-        assert not aggregates.keep_statistics(conn)  # 12 articles: below the default
-        assert aggregates.keep_statistics(conn, least=10)
+        aggregates.gather_statistics(conn)
     assert "ix_documents_listed" in plan()
-    with db.transaction() as conn:
-        assert not aggregates.keep_statistics(conn, least=10)  # gathered at 12
+    with db.connect() as conn:
+        assert not aggregates.statistics_due(conn, least=10)  # gathered at 12
     db.close()
     db = _filled(sqlite_url, first=12, last=24, analyse=False)
-    with db.transaction() as conn:
-        assert aggregates.keep_statistics(conn, least=10)  # doubled
+    with db.connect() as conn:
+        assert aggregates.statistics_due(conn, least=10)  # doubled
     db.close()
