@@ -558,3 +558,35 @@ def test_a_noun_summing_up_the_clause_before_it_carries_that_clauses_issue() -> 
 def test_calling_troops_a_legitimate_target_is_a_threat() -> None:
     found = triples("Moscow said any European peacekeepers sent to Ukraine would be a legitimate target.")
     assert ("russia", "foreign-troops", "threat") in found
+
+
+def test_an_issue_cue_does_not_stretch_over_another_issues_words() -> None:
+    body = "Beijing refused to restart purchases of U.S. soybeans until tariffs are lifted."
+    found = extract(Article(source="t", title="", text=body, raw=body), trade_codebook()).positions
+    assert ("china", "farm-purchases", "reject") in {(p.actor, p.issue, p.stance) for p in found}
+
+
+def test_seizing_more_land_if_talks_fail_is_the_no_deal_threat() -> None:
+    found = {(p.actor, p.issue, p.stance, p.value) for p in positions(
+        "Putin warned that Russia would seize more territory if Kyiv refused the deal."
+    )}
+    assert ("russia", "no-deal-alternative", "threat", 100.0) in found
+
+
+def test_a_forecast_of_a_stance_is_no_stance() -> None:
+    assert triples("Moscow is expected to reject the ceasefire proposal.") == set()
+    assert triples("Kyiv is unlikely to accept the ceasefire, analysts said.") == set()
+    # the active verb is the party's own expectation of the other: a demand
+    assert ("russia", "donetsk-control", "demand") in triples("Moscow expects Kyiv to withdraw from Donetsk.")
+
+
+def test_refusing_to_give_up_land_rejects_its_surrender() -> None:
+    said = positions("Kyiv's position is that it won't give up Donetsk.")
+    found = {(p.actor, p.stance, p.value) for p in said}
+    assert ("ukraine", "reject", 100.0) in found
+
+
+def test_a_catch_all_word_inside_a_longer_cue_is_part_of_it() -> None:
+    body = "Putin said military force would be used if talks fail to deliver outcomes acceptable to Moscow."
+    found = [p for p in positions(body) if p.issue == "no-deal-alternative"]
+    assert [(p.actor, p.stance, p.conditional_on) for p in found] == [("russia", "threat", None)]
