@@ -529,6 +529,10 @@ class _Sentence:
         token = pred.token
         if self.in_condition(token):
             return "condition"  # "if Kyiv pulls back", "as soon as Kyiv declares": not a stance of its own
+        if pred.stance in {"threat", "plan"} and pred.head.dep_ == "acl":
+            above = by_token.get(pred.head.head.i)
+            if above is not None and above is not pred and above.cue is not None:
+                return "content"  # "rejected demands to halt the offensive": what is demanded, no threat
         if pred.cue is not None and _participle_modifier(token):
             # "the planned U.S. port fees", "the proposed EU sanctions": the party the noun names
             noun = token.head
