@@ -479,3 +479,107 @@ def test_a_planned_or_proposed_measure_belongs_to_the_party_it_names() -> None:
         trade_codebook(),
     ).positions if p.issue == "port-fees"]
     assert ("united-states", "plan") in {(p.actor, p.stance) for p in fees}
+
+
+def test_a_list_of_parties_parsed_as_an_appositive_all_act() -> None:
+    found = triples("Britain, Ukraine and Russia will hold talks in Vienna next month.")
+    assert {(a, s) for a, i, s in found if i == "talks-process"} == {
+        ("united-kingdom", "plan"),
+        ("ukraine", "plan"),
+        ("russia", "plan"),
+    }
+    # an appositive that is no list names one party
+    one = triples("Sergei Lavrov, the foreign minister of Russia, will hold talks with Kyiv.")
+    assert {a for a, i, _ in one if i == "talks-process"} == {"russia"}
+
+
+def test_an_announced_action_without_a_stance_word_is_a_plan() -> None:
+    found = triples("Russia and Ukraine will hold talks in Vienna next month.")
+    assert {(a, s) for a, i, s in found if i == "talks-process"} == {("russia", "plan"), ("ukraine", "plan")}
+
+
+def test_an_assessment_of_a_proposal_is_its_acceptance_or_rejection() -> None:
+    liked = triples("Zelenskyy called the ceasefire proposal encouraging.")
+    assert ("ukraine", "ceasefire", "accept") in liked
+    scorned = triples("The Kremlin described the ceasefire proposal as absurd.")
+    assert ("russia", "ceasefire", "reject") in scorned
+    assert not any(s == "accept" for _, _, s in scorned)
+
+
+
+def test_each_of_two_coordinated_actions_keeps_its_issue() -> None:
+    # "meet" names the talks itself, beside a specific issue in the other branch
+    found = triples("Russia refused to sign the ceasefire or to meet Zelenskyy.")
+    assert {("russia", "ceasefire", "reject"), ("russia", "talks-process", "reject")} <= found
+
+
+def test_neither_nor_subjects_negate_their_verb() -> None:
+    found = triples("Neither Kyiv nor Moscow has agreed to the ceasefire.")
+    assert {("ukraine", "ceasefire", "reject"), ("russia", "ceasefire", "reject")} <= found
+    assert not any(s == "accept" for _, _, s in found)
+
+
+def test_what_a_party_is_accused_or_thanked_for_is_the_objects_doing() -> None:
+    found = triples("Moscow accused Kyiv of blocking the ceasefire.")
+    assert not any(a == "russia" for a, _, _ in found)
+    # a reflexive object is the subject itself
+    own = triples("Britain has committed itself to deploying troops in Ukraine.")
+    assert {a for a, i, _ in own if i == "foreign-troops"} == {"united-kingdom"}
+
+
+def test_a_stance_without_an_issue_does_not_take_one_from_another_stance() -> None:
+    found = triples("European leaders welcomed the agreement but said sanctions should remain in place.")
+    assert ("european-union", "sanctions", "demand") in found
+    assert ("european-union", "sanctions", "accept") not in found
+
+
+def test_a_coordinated_clause_with_its_own_subject_is_not_the_first_clauses_content() -> None:
+    body = (
+        "Zelenskyy conceded that some points trouble him, but Kyiv has managed to remove the requirement for"
+        " Ukraine to withdraw from the Donetsk region."
+    )
+    found = triples(body)
+    assert ("ukraine", "donetsk-control", "reject") in found
+    assert ("ukraine", "donetsk-control", "offer") not in found
+
+
+def test_freezing_the_front_line_is_the_territorial_question() -> None:
+    found = {(p.actor, p.issue, p.stance, p.value) for p in positions(
+        "Kyiv says it is ready to freeze the front line if it receives security guarantees."
+    )}
+    assert ("ukraine", "donetsk-control", "conditional", 50.0) in found
+
+
+def test_a_noun_summing_up_the_clause_before_it_carries_that_clauses_issue() -> None:
+    found = triples("Moscow is demanding that Kyiv cede all of Donetsk, a condition Ukraine has rejected.")
+    assert {("russia", "donetsk-control", "demand"), ("ukraine", "donetsk-control", "reject")} <= found
+
+
+def test_calling_troops_a_legitimate_target_is_a_threat() -> None:
+    found = triples("Moscow said any European peacekeepers sent to Ukraine would be a legitimate target.")
+    assert ("russia", "foreign-troops", "threat") in found
+
+
+def test_an_issue_cue_does_not_stretch_over_another_issues_words() -> None:
+    body = "Beijing refused to restart purchases of U.S. soybeans until tariffs are lifted."
+    found = extract(Article(source="t", title="", text=body, raw=body), trade_codebook()).positions
+    assert ("china", "farm-purchases", "reject") in {(p.actor, p.issue, p.stance) for p in found}
+
+
+def test_seizing_more_land_if_talks_fail_is_the_no_deal_threat() -> None:
+    found = {(p.actor, p.issue, p.stance, p.value) for p in positions(
+        "Putin warned that Russia would seize more territory if Kyiv refused the deal."
+    )}
+    assert ("russia", "no-deal-alternative", "threat", 100.0) in found
+
+
+def test_a_forecast_of_a_stance_is_no_stance() -> None:
+    assert triples("Moscow is expected to reject the ceasefire proposal.") == set()
+    assert triples("Kyiv is unlikely to accept the ceasefire, analysts said.") == set()
+    # the active verb is the party's own expectation of the other: a demand
+    assert ("russia", "donetsk-control", "demand") in triples("Moscow expects Kyiv to withdraw from Donetsk.")
+
+
+def test_refusing_to_give_up_land_rejects_its_surrender() -> None:
+    found = {(p.actor, p.stance, p.value) for p in positions("Kyiv's position is that it will not give up Donetsk.")}
+    assert ("ukraine", "reject", 100.0) in found

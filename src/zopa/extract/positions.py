@@ -213,7 +213,14 @@ def may_hold_position(cues: CompiledCues, text: str) -> bool:
 def may_hold_action(cues: CompiledCues, text: str) -> bool:
     """Whether a sentence names an issue and an action a party may take on it ("China will lower its
     tariffs"): a candidate when it also names a codebook actor."""
-    return bool(cues.actions is not None and cues.actions.search(text) and cues.issues.search(text))
+    return bool(
+        ((cues.actions is not None and cues.actions.search(text)) or _FUTURE_VERB.search(text))
+        and cues.issues.search(text)
+    )
+
+
+# "will hold talks", "are going to send": an action announced for later is a plan of its subject
+_FUTURE_VERB = re.compile(r"\b(?:will|shall|going to)\s+(?:not\s+)?(?:\w+ly\s+)?[a-z]{3,}\b|\w[’']ll\b")
 
 
 def _issue_hits(cues: CompiledCues, text: str, base: int) -> list[_Hit]:
@@ -222,6 +229,8 @@ def _issue_hits(cues: CompiledCues, text: str, base: int) -> list[_Hit]:
         for issue, m in cues.issues.finditer(text)
         if m.end() > m.start()
     ]
+    # a cue whose gap words run over another issue's cue ("U.S. soybeans until tariffs") is no cue
+    hits = [h for h in hits if not any(o.key != h.key and h.start < o.start and o.end < h.end for o in hits)]
     hits.sort(key=lambda h: (-(h.end - h.start), h.start))
     kept: list[_Hit] = []
     for h in hits:  # overlapping cues: the longer one wins
@@ -337,6 +346,9 @@ class _Sentence:
         """(party, person) for each actor a subject names: the mention at its head, or those of coordinated
         subjects ("Trump and Xi"); None when the subject is not an actor."""
         heads = [subj, *[c for c in subj.conjuncts if c.i > subj.i]]
+        for c in subj.children:
+            if c.dep_ == "appos" and any(g.dep_ == "cc" for g in c.children):
+                heads += [c, *c.conjuncts]  # "the U.S., Ukraine and Russia" parsed as a name + appositive
         out: list[tuple[str, str | None]] = []
         for head in heads:
             at = self.start_of(head)
@@ -593,6 +605,19 @@ class _Sentence:
                     return "none"
             if t.head.i == t.i:
                 break
+            if pred.cue is None and t.dep_ == "pcomp" and not subjects and t.head.head.i != t.head.i:
+                # "accused Kyiv of blocking a deal", "thanked Beijing for easing curbs": the object acts
+                # "committed themselves to deploying": the subject acts
+                reflexive = ("self", "selves")
+                objects = [
+                    c for c in t.head.head.children if c.dep_ == "dobj" and not c.lower_.endswith(reflexive)
+                ]
+                if objects:
+                    got = self.actors_of(objects[0])
+                    if not got:
+                        return "none"
+                    pred.holders, pred.holder_verb = got, t
+                    return "ok"
             if t.dep_ == "xcomp" and not subjects:
                 # "convinced the union to accept": the object does it; "urged it to accept": what is urged
                 objects = [c for c in t.head.children if c.dep_ == "dobj"]
@@ -854,6 +879,14 @@ class _Sentence:
             det = [c for c in t.children if c.dep_ == "det" and c.lower_ == "no"]
             if det:
                 return True
+            # "neither Kyiv nor Moscow has agreed": the subject's "neither" negates the verb
+            if any(
+                g.dep_ in {"preconj", "det"} and g.lower_ == "neither"
+                for c in t.children
+                if c.dep_ in _SUBJECT_DEPS
+                for g in c.children
+            ):
+                return True
         # "fails to accept", "refused to consider": a negating verb right above
         above = pred.head.head
         if above.i != pred.head.i and pred.head.dep_ == "xcomp":
@@ -867,6 +900,11 @@ class _Sentence:
             return False
         lo, hi = self.span_of([pred.head.left_edge, pred.head])
         lo = min(lo, self.start_of(pred.token))
+        if pred.head.dep_ == "xcomp":  # "Kyiv is expected to reject": the verb above hedges the clause
+            lo = min(lo, self.start_of(pred.head.head.left_edge))
+        after = max(pred.head.i, pred.token.i) + 1  # "is expected" needs its "to"
+        if after < len(self.doc):
+            hi = max(hi, self.span_of([self.doc[after]])[1])
         return bool(self.cues.hedges.search(self.ctx.text, lo, max(hi, self.start_of(pred.token) + 1)))
 
     def condition_of(self, pred: _Predicate) -> set[int]:
@@ -919,6 +957,18 @@ class _Sentence:
         for t in list(self.doc):
             if t.i in tokens and t.dep_ == "prep" and t.lower_ in _TIME_PREPS and t.i != root.i:
                 tokens -= {x.i for x in t.subtree}
+            elif (
+                t.i in tokens
+                and t.dep_ == "conj"
+                and t.head.i == root.i
+                and any(c.dep_ in _SUBJECT_DEPS for c in t.children)
+            ):
+                tokens -= {x.i for x in t.subtree}  # "..., but Kyiv has removed X": a clause of its own
+        if root.dep_ in {"acl", "relcl"} and root.head.lower_ in _ANAPHORIC_NOUNS:
+            # "X must cede Donetsk, a condition Kyiv rejects": the noun sums up the clause before it
+            comma = root.head.left_edge.i - 1
+            if comma > 0 and self.doc[comma].text in {",", "–", "—", "-"}:
+                tokens |= set(range(comma))
         return tokens - pred.condition
 
     @staticmethod
@@ -1039,7 +1089,18 @@ def _sentence_claims(
         if not in_scope and not in_condition:
             if pred.cue is None or len({party for p in kept for party, _ in p.holders}) > 1:
                 continue
-            in_scope = _nearest(issues, pred.cue)  # a lone stance cue: the issue cued nearest to it
+            # an issue in a coordinated clause with a stance of its own is that stance's
+            own = _branch(pred.head)
+            mine = {t.i for t in reader.doc[own].subtree} if own >= 0 else set()
+            elsewhere: set[int] = set()
+            for o in preds:
+                other = _branch(o.head)
+                if o is not pred and o.cue is not None and other != own:
+                    top = reader.doc[other] if other >= 0 else o.head
+                    elsewhere |= {t.i for t in top.subtree} - mine
+            in_scope = _nearest(  # a lone stance cue: the issue cued nearest to it
+                [h for h, t in issue_tokens if t is None or t.i not in elsewhere], pred.cue
+            )
             near = reader.token_at(in_scope[0].start) if in_scope else None
             if near is not None:  # its point: from the clause the issue is named in
                 verb = near
@@ -1113,9 +1174,12 @@ def _own_action(reader: _Sentence, hit: _Hit, others: Sequence[_Hit]) -> bool:
     token = reader.token_at(hit.start)
     while token is not None and token.dep_ in {"compound", "amod"} and token.head.i != token.i:
         token = token.head
-    if token is None or token.dep_ != "dobj":
+    if token is not None and token.tag_.startswith("VB"):
+        verb = token  # the cue is the action itself ("to sign X or to meet Zelenskyy")
+    elif token is None or token.dep_ != "dobj":
         return False
-    verb = token.head
+    else:
+        verb = token.head
     if verb.dep_ != "conj" and not any(c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"} for c in verb.children):
         return False
     phrase = {t.i for t in verb.subtree} - {
@@ -1341,7 +1405,10 @@ def find_positions(
 _POINTING_BACK = 2  # sentences a "this" may reach back for its issue
 _DEMONSTRATIVES = frozenset({"this", "that", "these", "those", "it"})
 _BARE_DETERMINERS = (["the"], ["this"], ["that"])
-_ANAPHORIC_NOUNS = frozenset({"idea", "proposal", "offer", "plan", "demand", "move", "suggestion", "request"})
+_ANAPHORIC_NOUNS = frozenset(
+    {"idea", "proposal", "offer", "plan", "demand", "move", "suggestion", "request", "condition", "claim"}
+    | {"step"}
+)
 # the words of such an object, for choosing sentences before any parse ("that" only where a clause ends)
 _BACK_REFERENCE = re.compile(
     r"\b(?:(?:this|these|those|it|that)(?=\s*(?:[.,;:!?\"”’)]|$))|(?:the|this|that) (?:"
