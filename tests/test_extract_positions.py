@@ -581,5 +581,18 @@ def test_a_forecast_of_a_stance_is_no_stance() -> None:
 
 
 def test_refusing_to_give_up_land_rejects_its_surrender() -> None:
-    found = {(p.actor, p.stance, p.value) for p in positions("Kyiv's position is that it will not give up Donetsk.")}
+    said = positions("Kyiv's position is that it won't give up Donetsk.")
+    found = {(p.actor, p.stance, p.value) for p in said}
     assert ("ukraine", "reject", 100.0) in found
+
+
+def test_a_catch_all_word_inside_a_longer_cue_is_part_of_it() -> None:
+    body = "Putin said military force would be used if talks fail to deliver outcomes acceptable to Moscow."
+    found = [p for p in positions(body) if p.issue == "no-deal-alternative"]
+    assert [(p.actor, p.stance, p.conditional_on) for p in found] == [("russia", "threat", None)]
+
+
+def test_an_action_a_stance_noun_asks_for_is_no_threat_of_its_holder() -> None:
+    found = triples("Moscow rejected British demands to halt its strikes on Kyiv.")
+    assert ("russia", "ceasefire", "reject") in found
+    assert not any(s == "threat" for _, _, s in found)

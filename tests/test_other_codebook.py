@@ -88,3 +88,31 @@ def test_quote_and_events_in_a_labour_dispute(evidence) -> None:  # type: ignore
 def test_no_russia_ukraine_knowledge_leaks_into_the_labour_codebook(evidence) -> None:  # type: ignore[no-untyped-def]
     actors = {m.actor for m in evidence.mentions if not m.actor.startswith("ner:")}
     assert actors <= {"union", "authority", "city", "maria-okafor", "daniel-weiss", "lena-park"}
+
+
+def test_a_lower_case_alias_or_metonym_opening_a_sentence_is_its_actor(codebook: Codebook) -> None:
+    body = (
+        "The union is demanding a 9% raise."
+        " Management has offered a 4% raise, which union leaders called insulting."
+    )
+    found = extract(Article(source="t", title="", text=body, raw=body), codebook).positions
+    assert {(p.actor, p.issue, p.stance) for p in found} >= {
+        ("union", "wages", "demand"),
+        ("authority", "wages", "offer"),
+        ("union", "wages", "reject"),
+    }
+
+
+def test_provided_that_the_other_side_acts_is_a_condition_even_when_parsed_as_a_participle(
+    codebook: Codebook,
+) -> None:
+    body = "The union says it will accept a 4% raise provided the authority drops its pension demands."
+    found = extract(Article(source="t", title="", text=body, raw=body), codebook).positions
+    wages = [p for p in found if p.issue == "wages"]
+    assert [(p.actor, p.stance, p.conditional_on) for p in wages] == [("union", "conditional", "pensions")]
+    # "provided" as a verb of its own is no condition
+    gave = "The authority provided the union with a new offer on pensions."
+    assert all(
+        p.stance != "conditional"
+        for p in extract(Article(source="t", title="", text=gave, raw=gave), codebook).positions
+    )

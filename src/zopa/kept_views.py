@@ -471,7 +471,13 @@ def refresh(db: Database, codebook: Codebook | None = None) -> None:
     """Compute and keep every view for the data as it is now (the end of an ingest or analysis), read as
     the dashboard reads this database by default (:func:`reading`; ``codebook``: the one just used, which
     saves parsing it again when it is that one). Only the parts written since a view was kept are
-    recomputed (the module docstring)."""
+    recomputed (the module docstring). SQLite's planner statistics are gathered again when the articles
+    have doubled (:func:`zopa.store.aggregates.statistics_due`)."""
+    with db.connect() as conn:
+        due = aggregates.statistics_due(conn)
+    if due:
+        with db.transaction() as conn:
+            aggregates.gather_statistics(conn)
     try:
         read = reading(db)
         if codebook is not None and read.key == _hash(codebook):

@@ -171,12 +171,17 @@ def _form_table(codebook: Codebook) -> _FormTable:
     titles: list[str] = []  # title keys, matched case-insensitively with an optional "the"
     for actor in codebook.actors:
         for name in (actor.name, *actor.aliases):
-            exact.setdefault(name, []).append(_Form(actor.id, "alias", None))
-            literal.append(name)
+            # a lower-case alias opens a sentence capitalised ("the union" -> "The union wants ...")
+            for form in {name, name[:1].upper() + name[1:]} if name[:1].islower() else {name}:
+                exact.setdefault(form, []).append(_Form(actor.id, "alias", None))
+                literal.append(form)
         for metonym in actor.metonyms:
             core = _title_core(metonym) if metonym[:4].lower() == "the " else metonym
             # datelines write places in capitals: "MOSCOW (Reuters) -"
-            for form in {core, core.upper()} if " " not in core and len(core) > 3 else {core}:
+            spellings = {core, core.upper()} if " " not in core and len(core) > 3 else {core}
+            if core[:1].islower():
+                spellings.add(core[:1].upper() + core[1:])  # "Management offered ..."
+            for form in spellings:
                 exact.setdefault(form, []).append(_Form(actor.id, "metonym", None))
                 literal.append(form)
         for adjective in actor.adjectives:

@@ -68,6 +68,8 @@ _RANK = {s: i for i, s in enumerate(STANCE_ORDER)}
 _CUE_STANCES = ("threat", "reject", "demand", "offer", "accept", "plan", "statement")
 _FIRST_PERSON = frozenset({"i", "we", "us", "me", "our", "my", "ours"})
 _HYPOTHETICAL = frozenset({"can", "could", "might", "may", "ca"})
+_FINITE_TAGS = frozenset({"VBZ", "VBP", "VBD", "MD"})
+_NOUN_PHRASE_STARTS = frozenset({"DT", "NNP", "NNPS", "NN", "NNS", "PRP", "PRP$", "JJ", "CD"})
 _FUTURE = frozenset({"will", "would", "shall", "'ll", "’ll", "wo"})
 # Time frames ("after the talks", "after a truce"): when the stance holds, not what it is about
 _TIME_PREPS = frozenset({"after", "following", "before", "during", "since", "amid", "ahead"})
@@ -229,8 +231,16 @@ def _issue_hits(cues: CompiledCues, text: str, base: int) -> list[_Hit]:
         for issue, m in cues.issues.finditer(text)
         if m.end() > m.start()
     ]
-    # a cue whose gap words run over another issue's cue ("U.S. soybeans until tariffs") is no cue
-    hits = [h for h in hits if not any(o.key != h.key and h.start < o.start and o.end < h.end for o in hits)]
+    # a cue whose gap words run over a specific issue's cue ("U.S. soybeans until tariffs") is no cue; a
+    # catch-all word inside a longer cue is part of it ("if talks fail")
+    hits = [
+        h
+        for h in hits
+        if not any(
+            o.key != h.key and o.key not in cues.catch_all and h.start < o.start and o.end < h.end
+            for o in hits
+        )
+    ]
     hits.sort(key=lambda h: (-(h.end - h.start), h.start))
     kept: list[_Hit] = []
     for h in hits:  # overlapping cues: the longer one wins
@@ -519,6 +529,10 @@ class _Sentence:
         token = pred.token
         if self.in_condition(token):
             return "condition"  # "if Kyiv pulls back", "as soon as Kyiv declares": not a stance of its own
+        if pred.stance in {"threat", "plan"} and pred.head.dep_ == "acl":
+            above = by_token.get(pred.head.head.i)
+            if above is not None and above is not pred and above.cue is not None:
+                return "content"  # "rejected demands to halt the offensive": what is demanded, no threat
         if pred.cue is not None and _participle_modifier(token):
             # "the planned U.S. port fees", "the proposed EU sanctions": the party the noun names
             noun = token.head
@@ -848,6 +862,24 @@ class _Sentence:
                 start = self.start_of(t)
                 if pattern.match(text, start) and text[start : start + 2].lower() != "if":
                     out[t.i] = {x.i for x in t.subtree}
+        for t in self.doc:
+            # "accept a raise provided the authority drops X", parsed as a participle: the words up to the
+            # clause's end, when they hold a finite verb and "provided" is no verb of its own
+            if (
+                t.lower_ in {"provided", "providing"}
+                and t.dep_ in {"acl", "advcl", "amod", "prep", "advmod"}
+                and not any(c.dep_ in _SUBJECT_DEPS for c in t.children)
+                and not any(t.i in clause for clause in out.values())
+                and t.i + 1 < len(self.doc)
+                and self.doc[t.i + 1].lower_ not in {"to", "by", "with", "for", "in", "on"}
+            ):
+                stops = (x.i for x in self.doc[t.i + 1 :] if x.text in {",", ";", ":", "."})
+                end = next(stops, len(self.doc))
+                first = t.i + 2 if self.doc[t.i + 1].lower_ == "that" else t.i + 1
+                # "provided [the authority] drops": a noun phrase, then a finite verb
+                opens = first < end and self.doc[first].tag_ in _NOUN_PHRASE_STARTS
+                if opens and any(self.doc[j].tag_ in _FINITE_TAGS for j in range(first + 1, end)):
+                    out[t.i] = set(range(t.i, end))
         return out
 
     def _has_condition(self, t: Any) -> bool:
@@ -900,8 +932,10 @@ class _Sentence:
             return False
         lo, hi = self.span_of([pred.head.left_edge, pred.head])
         lo = min(lo, self.start_of(pred.token))
-        if pred.head.dep_ == "xcomp":  # "Kyiv is expected to reject": the verb above hedges the clause
-            lo = min(lo, self.start_of(pred.head.head.left_edge))
+        top = pred.head
+        while top.dep_ in {"xcomp", "acomp"} and top.head.i != top.i:
+            top = top.head  # "Kyiv is expected (unlikely) to reject": the words above hedge the clause
+        lo = min(lo, self.start_of(top.left_edge))
         after = max(pred.head.i, pred.token.i) + 1  # "is expected" needs its "to"
         if after < len(self.doc):
             hi = max(hi, self.span_of([self.doc[after]])[1])

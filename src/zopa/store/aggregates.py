@@ -389,6 +389,35 @@ def shared_quote_ids(conn: Connection) -> set[int]:
     return {int(r[0]) for r in found}
 
 
+STATISTICS_FROM = 1_000
+"""Articles from which SQLite's planner statistics are kept (below, any plan reads little)."""
+
+
+def statistics_due(conn: Connection, *, least: int = STATISTICS_FROM) -> bool:
+    """SQLite: whether the query planner's statistics should be gathered (:func:`gather_statistics`): there
+    are ``least`` articles and no statistics yet, or the articles have doubled since. Without them SQLite
+    looks a listed document up by its row instead of through ix_documents_listed, and so reads every
+    matching article whole to pick a filtered page. PostgreSQL's autovacuum keeps its own: never due."""
+    if conn.dialect.name != "sqlite":
+        return False
+    documents = counts(conn).get("documents", 0)
+    analysed = 0
+    if conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
+        stat = conn.exec_driver_sql(
+            "SELECT stat FROM sqlite_stat1 WHERE idx = 'ix_documents_listed'"
+        ).scalar()
+        analysed = int(str(stat).split()[0]) if stat else 0
+    return documents >= least and documents >= 2 * analysed
+
+
+def gather_statistics(conn: Connection) -> None:
+    """SQLite's planner statistics for ix_documents_listed alone, from a sample (quick at any size). Only
+    that index: statistics on the others change plans that were chosen without them (with them SQLite
+    takes ``duplicate_of IS NULL``, true of nearly every article, for a selective lookup)."""
+    conn.exec_driver_sql("PRAGMA analysis_limit = 1000")
+    conn.exec_driver_sql("ANALYZE ix_documents_listed")
+
+
 def counts(conn: Connection) -> dict[str, int]:
     """Every maintained row count by name (see :func:`count_names`)."""
     return {str(r[0]): int(r[1]) for r in conn.execute(select(rc.c.name, rc.c.rows))}

@@ -58,6 +58,7 @@ from zopa.store.rows import (
     PositionRow,
     QuoteRow,
     StatementRow,
+    StoryPage,
     StoryRow,
 )
 
@@ -188,16 +189,40 @@ def _counted(name: str) -> Any:
     return select(func.coalesce(func.max(rc.c.rows), 0)).where(rc.c.name == name).scalar_subquery()
 
 
+PICKED_AT_MOST = 1_000
+"""Pages up to this size pick their ids first (a longer list of ids would be too many SQL parameters)."""
+
+
 def _paged(
-    db: Database, stmt: Select[Any], count_stmt: Select[Any], where: EvidenceFilter, convert: Any
+    db: Database,
+    stmt: Select[Any],
+    count_stmt: Select[Any],
+    where: EvidenceFilter,
+    convert: Any,
+    read: Callable[[ColumnElement[bool] | None], Select[Any]] | None = None,
 ) -> Page[Any]:
+    """One page of ``stmt`` and the total ``count_stmt`` gives. With ``read``, ``stmt`` selects only the ids
+    of the listed table and a page is read in two steps: its ids first (through narrow indexes, so the
+    rows outside the page are never read whole), then ``read(the id is one of them)``, in any order (rows
+    are put in the ids' order here); without a limit (or past :data:`PICKED_AT_MOST`), ``read(None)`` is
+    the whole listing, ordered."""
+    if read is not None and (where.limit is None or where.limit > PICKED_AT_MOST):
+        stmt, read = read(None), None
     if where.limit is not None:
         stmt = stmt.limit(where.limit)
     if where.offset:
         stmt = stmt.offset(where.offset)
     with db.connect() as conn:
         total = conn.execute(count_stmt).scalar_one()
-        items = tuple(convert(row) for row in conn.execute(stmt).mappings())
+        if read is None:
+            found = list(conn.execute(stmt).mappings())
+        else:
+            ids = conn.execute(stmt).scalars().all()
+            rank = {key: n for n, key in enumerate(ids)}  # the page's order, without sorting it again
+            found = sorted(
+                conn.execute(read(stmt.selected_columns[0].in_(ids))).mappings(), key=lambda r: rank[r["id"]]
+            )
+        items = tuple(convert(row) for row in found)
     return Page(items=items, total=int(total), limit=where.limit, offset=where.offset)
 
 
@@ -232,30 +257,39 @@ class _Evidence:
     def page(self, db: Database, where: EvidenceFilter) -> Page[Any]:
         """One page, newest document first, and the exact total.
 
-        Without a ``selective`` evidence filter the join walks documents in ``published`` order
-        (``document_id = d.id + 0`` rules out looking documents up by id from every evidence row, so SQLite
-        reads ix_documents_published and stops after the page instead of sorting all evidence). The total
-        counts the evidence table alone (minus the evidence of near-duplicates, found through
-        ix_documents_duplicate_of) instead of joining every row to its document."""
+        The page's ids are picked first, reading only the filter's index and ix_documents_listed (a
+        document's id, date and duplicate flag), then only those rows are read whole with their
+        document's title and the actors' names. Without a ``selective`` evidence filter the join walks
+        documents in ``published`` order (``document_id = d.id + 0`` rules out looking documents up by id
+        from every evidence row, so SQLite reads ix_documents_published and stops after the page instead of
+        sorting all evidence). The total counts the evidence table alone (minus the evidence of
+        near-duplicates, found through ix_documents_duplicate_of) instead of joining every row to its
+        document."""
         table, doc_conds, dup, own = (
             self.table,
             _document_conds(where),
             _duplicates(where),
             self.conds(db, where),
         )
-        joined = table.join(d, table.c.document_id == (d.c.id if self.selective(where) else d.c.id + 0))
-        names = []
-        for name in self.named:
-            actor = a.alias(f"{table.name}_{name}")
-            joined = joined.outerjoin(actor, actor.c.id == table.c[name])
-            names.append(actor.c.name.label(f"{name}_name"))
-        shown = [d.c.source, d.c.title, d.c.outlet, d.c.published]
-        stmt = (
-            select(table, *(c.label(f"doc_{c.name}") for c in shown), *names)
-            .select_from(joined)
-            .where(and_(True, *doc_conds, *dup, *own))
-            .order_by(d.c.published.desc().nulls_last(), d.c.id.desc(), table.c.start, table.c.id)
-        )
+        kept = and_(True, *doc_conds, *dup, *own)
+        order = (d.c.published.desc().nulls_last(), d.c.id.desc(), table.c.start, table.c.id)
+        walk = table.join(d, table.c.document_id == (d.c.id if self.selective(where) else d.c.id + 0))
+        picked = select(table.c.id).select_from(walk).where(kept).order_by(*order)
+
+        def shown(joined: Any) -> Select[Any]:  # the rows with their document and the actors' names
+            names = []
+            for name in self.named:
+                actor = a.alias(f"{table.name}_{name}")
+                joined = joined.outerjoin(actor, actor.c.id == table.c[name])
+                names.append(actor.c.name.label(f"{name}_name"))
+            of_document = [d.c.source, d.c.title, d.c.outlet, d.c.published]
+            return select(table, *(c.label(f"doc_{c.name}") for c in of_document), *names).select_from(joined)
+
+        def read(page: ColumnElement[bool] | None) -> Select[Any]:
+            if page is None:
+                return shown(walk).where(kept).order_by(*order)
+            return shown(table.join(d, table.c.document_id == d.c.id)).where(page)
+
         mine = and_(True, *own)
         count: Select[Any]
         if doc_conds:
@@ -277,14 +311,14 @@ class _Evidence:
                     .scalar_subquery()
                 )
                 count = select(total - duplicated)
-        return _paged(db, stmt, count, where, _converter(self.row, _DOCUMENT_COLUMNS))
+        return _paged(db, picked, count, where, _converter(self.row, _DOCUMENT_COLUMNS), read)
 
 
 def _quote_conds(db: Database, where: EvidenceFilter) -> list[ColumnElement[bool]]:
     q, p = schema.quotes, schema.positions
     conds: list[ColumnElement[bool]] = []
     if where.speaker:
-        # the id itself or any actor with that name: resolved first so ix_quotes_speaker serves the filter
+        # the id itself or any actor with that name: resolved first, so ix_quotes_speaker_listed serves it
         conds.append(q.c.speaker.in_(_actor_ids(db, where.speaker)))
     if where.issue:  # quotes that overlap the evidence of a position on that issue in the same document
         conds.append(
@@ -337,7 +371,7 @@ _EVIDENCE_KINDS = {
         PositionRow,
         ("actor", "speaker"),
         _position_conds,
-        lambda where: bool(where.actor or where.issue),
+        lambda where: bool(where.actor or where.issue or where.speaker),
     ),
     "events": _Evidence(schema.events, EventRow, (), _event_conds),
     "statements": _Evidence(schema.statements, StatementRow, ("speaker",)),
@@ -364,12 +398,21 @@ def _documents(db: Database, where: EvidenceFilter) -> Page[DocumentRow]:
     if where.search:
         conds.append(_text_search(db, where.search))
     order = (d.c.published.desc().nulls_last(), d.c.id.desc())
-    stmt = _document_select().where(and_(True, *conds)).order_by(*order)
-    count: Select[Any] = select(func.count()).select_from(d).where(and_(True, *conds))
+    kept = and_(True, *conds)
+    picked = select(d.c.id).where(kept).order_by(*order)  # through ix_documents_listed: no article read
+
+    def read(page: ColumnElement[bool] | None) -> Select[Any]:
+        return (
+            _document_select().where(page)
+            if page is not None
+            else _document_select().where(kept).order_by(*order)
+        )
+
+    count: Select[Any] = select(func.count()).select_from(d).where(kept)
     if _document_conds(where) == [] and not where.search:  # every document: the maintained counts
         duplicates = 0 if where.include_duplicates else _counted("duplicates")
         count = select(_counted("documents") - duplicates)
-    return _paged(db, stmt, count, where, _document_row)
+    return _paged(db, picked, count, where, _document_row, read)
 
 
 def _text_search(db: Database, search: str) -> ColumnElement[bool]:
@@ -464,15 +507,28 @@ def _stories(db: Database, where: EvidenceFilter) -> Page[StoryRow]:
     return Page(items=items, total=page.total, limit=page.limit, offset=page.offset)
 
 
-def get_story(db: Database, story_id: int) -> StoryRow:
+def story_page(db: Database, story_id: int, *, limit: int | None = 50, offset: int = 0) -> StoryPage:
+    """One story's header and one page of its articles, newest first (``limit`` and ``offset``); the header
+    is counted from ix_documents_story_newest in one query, not from its articles. :class:`NotFoundError`
+    if there is no story with that id."""
+    s = schema.stories
     with db.connect() as conn:
-        found = conn.execute(select(schema.stories.c.id).where(schema.stories.c.id == story_id)).first()
+        found = conn.execute(select(s).where(s.c.id == story_id)).mappings().first()
+        per_outlet = conn.execute(
+            select(d.c.outlet, func.count()).where(d.c.story_id == story_id).group_by(d.c.outlet)
+        ).all()
     if found is None:
         raise NotFoundError(f"story {story_id}: no such story")
-    for story in listing(db, StoryRow).items:
-        if story.id == story_id:
-            return story
-    raise NotFoundError(f"story {story_id}: no such story")
+    where = EvidenceFilter(story=story_id, include_duplicates=True, limit=limit, offset=offset)
+    return StoryPage(
+        id=found["id"],
+        label=found["label"],
+        first_published=found["first_published"],
+        last_published=found["last_published"],
+        articles=sum(int(n) for _, n in per_outlet),
+        outlets=tuple(sorted(str(outlet) for outlet, _ in per_outlet if outlet)),
+        documents=listing(db, DocumentRow, where),
+    )
 
 
 _LISTINGS: dict[str, Callable[[Database, EvidenceFilter], Page[Any]]] = {
@@ -568,8 +624,8 @@ __all__ = [
     "document_evidence",
     "find_document",
     "get_document",
-    "get_story",
     "list_actors",
     "listing",
     "position_matrix",
+    "story_page",
 ]

@@ -140,6 +140,20 @@ class StoryRow(_Row):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class StoryPage(_Row):
+    """One story: its header (``articles``, the number of its articles, near-duplicates included, and their
+    ``outlets``, counted in one query) and one page of its articles, newest first (``documents``)."""
+
+    id: int
+    label: str
+    first_published: Timestamp | None
+    last_published: Timestamp | None
+    articles: int
+    outlets: tuple[str, ...]
+    documents: Page[DocumentRow]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ActorRow(_Row):
     id: str
     name: str

@@ -57,7 +57,11 @@ documents = Table(
     Column("words", Integer, nullable=False, default=0),
     Column("ingested_at", DateTime, nullable=False),
     Index("ix_documents_published", "published"),
-    Index("ix_documents_story", "story_id"),
+    # a story's articles newest first, its count and outlets without reading an article (migration 0011)
+    Index("ix_documents_story_newest", "story_id", "published", "id", "outlet"),
+    # what a listing reads of a document to pick its page (the join, the order, the duplicate flag), so a
+    # filtered listing does not read whole articles (migration 0011)
+    Index("ix_documents_listed", "id", "published", "duplicate_of"),
     Index("ix_documents_duplicate_of", "duplicate_of"),
 )
 
@@ -131,7 +135,7 @@ quotes = Table(
     Column("cue", Text, nullable=False),
     Column("kind", String(16), nullable=False),
     Index("ix_quotes_document", "document_id"),
-    Index("ix_quotes_speaker", "speaker"),
+    Index("ix_quotes_speaker_listed", "speaker", "document_id", "start"),
 )
 
 statements = Table(
@@ -158,8 +162,10 @@ positions = Table(
     Column("speaker", String(200), nullable=True),
     Column("evidence", Text, nullable=False),
     Index("ix_positions_document", "document_id"),
-    Index("ix_positions_actor_issue", "actor", "issue"),
-    Index("ix_positions_issue", "issue"),
+    # each filter with the columns that join and order its listing (migration 0011)
+    Index("ix_positions_pair_listed", "actor", "issue", "document_id", "start"),
+    Index("ix_positions_issue_listed", "issue", "document_id", "start"),
+    Index("ix_positions_speaker_listed", "speaker", "document_id", "start"),
 )
 
 events = Table(
@@ -188,8 +194,13 @@ extraction_runs = Table(
     Column("run_at", DateTime, nullable=False),
 )
 
-EVIDENCE_TABLES = {"mentions": mentions, "quotes": quotes, "statements": statements, "positions": positions,
-                   "events": events}
+EVIDENCE_TABLES = {
+    "mentions": mentions,
+    "quotes": quotes,
+    "statements": statements,
+    "positions": positions,
+    "events": events,
+}
 
 # The codebooks that built the database's evidence, newest last: commands that read the evidence use the
 # newest one unless told otherwise (its whole content is kept, so the file may move or change).

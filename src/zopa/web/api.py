@@ -246,9 +246,16 @@ def stories(db: DbDep, query: Annotated[StoryQuery, Query()]) -> dict[str, Any]:
     return _listed(db, rows.StoryRow, query)
 
 
-@router.get("/stories/{story_id}", response_model=rows.StoryRow, responses=NOT_FOUND, summary="One story")
-def story(db: DbDep, story_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> dict[str, Any]:
-    return _out(queries.get_story(db, story_id))
+@router.get(
+    "/stories/{story_id}",
+    response_model=rows.StoryPage,
+    responses=NOT_FOUND,
+    summary="One story: its article count and outlets, and a page of its articles, newest first",
+)
+def story(
+    db: DbDep, story_id: Annotated[int, Path(ge=1, le=MAX_ID)], page: Annotated[_Paged, Query()]
+) -> dict[str, Any]:
+    return _out(queries.story_page(db, story_id, limit=page.limit, offset=page.offset))
 
 
 class OutcomeOut(_Out):

@@ -244,10 +244,16 @@ def article(request: Request, document_id: int) -> Response:
 def story(request: Request, story_id: int) -> Response:
     if not 1 <= story_id <= MAX_ID:
         raise HTTPException(404, f"story {story_id}: no such story")
-    db = _db(request)
-    found = queries.get_story(db, story_id)
-    docs = listing(db, DocumentRow, EvidenceFilter(story=story_id, include_duplicates=True, limit=200))
-    return render(request, "story.html", nav="Overview", title=found.label, story=found, documents=docs)
+    offset = _offset(request.query_params)
+    found = queries.story_page(_db(request), story_id, limit=PAGE_SIZE, offset=offset)
+    return render(
+        request,
+        "story.html",
+        nav="Overview",
+        title=found.label,
+        story=found,
+        page_url=_linker(f"/stories/{story_id}", request.query_params),
+    )
 
 
 @router.get("/positions", response_class=HTMLResponse)
