@@ -596,3 +596,13 @@ def test_an_action_a_stance_noun_asks_for_is_no_threat_of_its_holder() -> None:
     found = triples("Moscow rejected British demands to halt its strikes on Kyiv.")
     assert ("russia", "ceasefire", "reject") in found
     assert not any(s == "threat" for _, _, s in found)
+
+
+def test_a_sides_people_named_in_the_plural_are_that_side() -> None:
+    found = triples('"The Russians want us to leave Donetsk," Zelenskyy said.')
+    assert ("russia", "donetsk-control", "demand") in found
+    assert ("ukraine", "donetsk-control", "demand") not in found
+
+
+def test_ready_for_a_thing_offers_it() -> None:
+    assert ("ukraine", "ceasefire", "offer") in triples('Zelenskyy said: "We are ready for a ceasefire."')

@@ -187,6 +187,10 @@ def _form_table(codebook: Codebook) -> _FormTable:
         for adjective in actor.adjectives:
             exact.setdefault(adjective, []).append(_Form(actor.id, "adjective", None))
             literal.append(adjective)
+            if adjective.endswith("an") and adjective[:1].isupper():
+                # the people for their side: "the Americans want us to leave", "the Russians refused"
+                exact.setdefault(adjective + "s", []).append(_Form(actor.id, "metonym", None))
+                literal.append(adjective + "s")
         for title in actor.titles:
             key = title_key(title.title)
             folded.setdefault(key, []).append(_Form(actor.id, "title", title))
