@@ -63,6 +63,7 @@ def _child(mode: str, folder: Path, db: Path) -> None:
 
 # (module, attribute, stage): what --stages times, in the order printed; the spaCy parse is one stage
 _STAGES = (
+    ("zopa.store.db", "open_db", "database open (migrations on a new one)"),
     ("zopa.store.codebooks", "codebook_for", "codebook load"),
     ("zopa.extract._nlp", "load_nlp", "spaCy model load"),
     ("zopa.extract._nlp", "segment", "segmentation"),
@@ -77,6 +78,8 @@ _STAGES = (
     ("zopa.pipeline", "key_terms", "story key terms"),
     ("zopa.pipeline", "store_batch", "store writes (documents, evidence, stories)"),
     ("zopa.pipeline", "refresh_views", "kept-view refresh"),
+    ("zopa.kept_views", "kept_summary", "answer summary"),
+    ("zopa.negotiation.summary", "answer_summary", "answer summary"),
 )
 
 
@@ -117,7 +120,7 @@ def _stages(folder: Path, db: Path) -> None:
     print(f"zopa analyze stage by stage: {total:.2f} CPU s in all", file=sys.stderr)
     print(f"  {'imports of the zopa command':44} {imported:6.2f} CPU s {100 * imported / total:5.1f}%",
           file=sys.stderr)
-    for _, _, stage in _STAGES:
+    for stage in dict.fromkeys(stage for _, _, stage in _STAGES):  # each once, in order
         print(f"  {stage:44} {spent.get(stage, 0.0):6.2f} CPU s {100 * spent.get(stage, 0.0) / total:5.1f}%",
               file=sys.stderr)
     rest = total - imported - sum(spent.values())

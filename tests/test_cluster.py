@@ -1,7 +1,7 @@
 """Engines: batched writes (several documents per transaction, each in its own savepoint) store exactly what
-the one-document-per-transaction local run stores; extraction and Monte Carlo on Ray give the same results
-as the local run. The Ray tests skip when Ray is not installed, except under CI=true (``.ci/run`` installs
-the 'ray' extra), where they fail."""
+the local run (one transaction per window of articles) stores; extraction and Monte Carlo on Ray give the
+same results as the local run. The Ray tests skip when Ray is not installed, except under CI=true
+(``.ci/run`` installs the 'ray' extra), where they fail."""
 
 from __future__ import annotations
 
@@ -106,6 +106,36 @@ def test_a_bad_article_in_a_batch_rolls_back_only_itself(
     bad = report.ingest.errors[0].source
     assert bad not in {d["source"] for d in export["documents"]}
     assert all(p["source"] != bad for p in export["positions"])
+
+
+class _Unreadable(LocalEngine):
+    """The local engine, where one named article cannot be prepared (an input problem inside a window)."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+
+    def prepare(
+        self, articles: Iterable[Article], options: IngestOptions, codebook: Codebook | None
+    ) -> Iterator[Prepared | InputProblem]:
+        for item in super().prepare(articles, options, codebook):
+            if isinstance(item, Prepared) and item.article.source == self.source:
+                yield InputProblem(source=self.source, problem="cannot be read (this test)")
+            else:
+                yield item
+
+
+def test_a_problem_inside_a_write_batch_keeps_each_outcome_in_its_input_place(
+    articles: list[Path], codebook: Codebook, sqlite_url: str
+) -> None:
+    first, stored, bad, *rest = (str(p) for p in articles[:6])
+    with open_db(sqlite_url) as db:
+        analyze([stored], db, codebook=codebook)
+        options = AnalyzeOptions(engine=_Unreadable(bad))
+        report = analyze([first, stored, bad, *rest], db, codebook=codebook, options=options)
+    # written in one batch after the problem: the outcomes still follow the inputs (the stored one second)
+    assert [o.source for o in report.ingest.documents] == [first, stored, *rest]
+    assert [o.status for o in report.ingest.documents][:2] == ["added", "duplicate"]
+    assert [e.source for e in report.ingest.errors] == [bad]
 
 
 def test_extraction_on_ray_stores_what_the_local_run_stores(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
-from zopa.dedupe import content_hash, fingerprint, lsh_params, similarity
+from zopa.dedupe import content_hash, fingerprint, lsh_params, minhash, shingles, similarity
 from zopa.pipeline import IngestOptions, ingest
 from zopa.store import schema
 from zopa.store.db import open_db
@@ -23,6 +25,35 @@ ARTICLE = (
     "where transport ministers are expected to join the negotiators for the first time since March. "
     "Ferry operators on both sides have lost passengers since the dispute began last autumn."
 )
+
+
+@pytest.mark.parametrize("text", ["", "one", "two words", ARTICLE, ARTICLE.replace("ferry", "Fähre") * 3])
+def test_minhash_signature_is_datasketchs(text: str) -> None:
+    from datasketch import MinHash
+
+    grams = shingles(text)
+    reference = MinHash(num_perm=128)
+    reference.update_batch(list(grams))
+    assert np.array_equal(minhash(grams, 128), reference.hashvalues)
+    assert minhash(grams, 128).dtype == reference.hashvalues.dtype
+
+
+@pytest.mark.parametrize("num_perm", [16, 128, 256])
+def test_lsh_bands_and_rows_are_datasketchs(num_perm: int) -> None:
+    from datasketch.lsh import _optimal_param
+
+    for threshold in (0.05, 0.3, 0.5, 0.7, 0.8, 0.85, 0.9, 0.99):
+        lsh_params.cache_clear()  # computed here, not read from another test's call
+        assert lsh_params(threshold, num_perm) == tuple(_optimal_param(threshold, num_perm, 0.5, 0.5))
+
+
+def test_fingerprinting_needs_no_scipy() -> None:
+    import subprocess
+    import sys
+
+    check = "import sys, zopa.dedupe as d; d.fingerprint('a b c'); print('scipy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_content_hash_ignores_case_spacing_and_line_breaks() -> None:

@@ -59,3 +59,19 @@ def test_sentences_that_can_name_someone(sentence: str, named: bool) -> None:
     if not named:  # nothing the extractors keep is lost: no entity with a capital
         kept = {"PERSON", "ORG", "GPE", "NORP"}
         assert not [e for e in doc.ents if e.label_ in kept and e.text[:1].isupper()]
+
+
+def test_the_excluded_components_change_no_parse() -> None:
+    """The attribute ruler and lemmatizer are excluded (never loaded), not only disabled: the tags,
+    dependencies and entities are those of the whole pipeline with the two switched off."""
+    import spacy
+
+    disabled = spacy.load(nlp_layer.MODEL_NAME, disable=["attribute_ruler", "lemmatizer"])
+    excluded = load_nlp()
+    assert not {"attribute_ruler", "lemmatizer"} & set(excluded.component_names)
+    for text in TEXTS:
+        a, b = disabled(text), excluded(text)
+        assert [(t.text, t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_) for t in a] == [
+            (t.text, t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_) for t in b
+        ]
+        assert [(t.lemma_, t.pos_) for t in b] == [("", "")] * len(b)  # nothing reads either

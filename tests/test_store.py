@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import re
 import sqlite3
+import subprocess
+import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -120,6 +122,38 @@ def test_open_db_applies_migrations_once(db_url: str) -> None:
     again = open_db(db_url)  # already at head: nothing to do, nothing lost
     assert current_revision(again) == head_revision()
     again.close()
+
+
+def test_shipped_migrations_read_without_alembic_are_alembics() -> None:
+    from zopa.store import db as store_db
+
+    assert store_db._shipped() == store_db._shipped_by_alembic()
+    assert store_db._heads() == {head_revision()}
+
+
+def test_opening_a_current_database_needs_no_alembic(sqlite_url: str) -> None:
+    open_db(sqlite_url).close()  # created and migrated here
+    check = (
+        "import sys; from zopa.store.db import open_db, current_revision; "
+        f"db = open_db({sqlite_url!r}); print(current_revision(db), 'alembic' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == [head_revision(), "False"]
+
+
+def test_an_old_database_is_still_migrated(sqlite_url: str) -> None:
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from zopa.store.db import _alembic_config
+
+    engine = create_engine(f"sqlite:///{sqlite_url}")
+    with engine.begin() as conn:  # a database an early zopa left: the first migration only
+        command.upgrade(_alembic_config(conn), "0001")
+    engine.dispose()
+    db = open_db(sqlite_url)
+    assert current_revision(db) == head_revision() != "0001"
+    db.close()
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_url: str) -> None:

@@ -114,7 +114,7 @@ class Engine(Protocol):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AnalyzeOptions(IngestOptions):
     """Ingest options plus extraction: ``force_extract`` re-runs extraction on every stored document;
-    ``engine`` prepares articles elsewhere (None: in this process, one transaction per document)."""
+    ``engine`` prepares articles elsewhere (None: in this process, :class:`LocalEngine`)."""
 
     force_extract: bool = False
     extract_options: Any = None  # zopa.extract.ExtractOptions (e.g. parse_all=True: the benchmark baseline)
@@ -402,13 +402,14 @@ def prepare_or_report(
 
 class LocalEngine:
     """Articles prepared in this process, ``window`` at a time (their sentences parsed in one batch, which
-    costs less per sentence), each stored in its own transaction. The next window is read after the last
-    one is stored, so an article already stored is not extracted again (a copy inside one window is, and
-    is then stored as a duplicate)."""
+    costs less per sentence), a window's articles stored in one transaction (each in its own savepoint:
+    whole or absent; one commit per window costs less than one per article). The next window is read
+    after the last one is stored, so an article already stored is not extracted again (a copy inside one
+    window is, and is then stored as a duplicate)."""
 
-    write_batch = 1
-    writers = 1
     window = 8
+    write_batch = window
+    writers = 1
 
     def prepare(
         self, articles: Iterable[Article], options: IngestOptions, codebook: Codebook | None
@@ -520,38 +521,40 @@ def _write(
         return store_batch(db, batch, options, codebook=codebook, codebook_hash=codebook_hash)
 
     pool = ThreadPoolExecutor(max_workers=engine.writers) if engine.writers > 1 else None
-    pending: list[tuple[list[Prepared], Future[list[DocumentOutcome | InputProblem]]]] = []
+    # results held for the next write, problems too, so outcomes are recorded in the order of the results
+    pending: list[tuple[list[Prepared | InputProblem], Future[list[DocumentOutcome | InputProblem]]]] = []
+
+    def record(held: list[Prepared | InputProblem], stored: list[DocumentOutcome | InputProblem]) -> None:
+        outcomes = iter(stored)
+        for item in held:
+            written.add(item, item if isinstance(item, InputProblem) else next(outcomes))
+
+    def write(held: list[Prepared | InputProblem]) -> None:
+        batch = [item for item in held if isinstance(item, Prepared)]
+        if pool is None:
+            record(held, store(batch) if batch else [])
+        else:
+            pending.append((held, pool.submit(store, batch)))
+            collect(2 * engine.writers)  # bounded: at most two batches queued per writer
 
     def collect(limit: int) -> None:
         while len(pending) > limit:
-            batch, future = pending.pop(0)
-            for prepared, outcome in zip(batch, future.result(), strict=True):
-                written.add(prepared, outcome)
+            held, future = pending.pop(0)
+            record(held, future.result())
 
     try:
-        batch: list[Prepared] = []
+        held: list[Prepared | InputProblem] = []
         for item in stream:
-            if isinstance(item, InputProblem):
-                written.add(item, item)
-                continue
-            batch.append(item)
-            extracted += 1
-            if options.progress is not None and not isinstance(engine, LocalEngine):
-                options.progress("extract", extracted, None, item.article.source)  # results as they arrive
-            if len(batch) >= engine.write_batch:
-                if pool is None:
-                    for prepared, outcome in zip(batch, store(batch), strict=True):
-                        written.add(prepared, outcome)
-                else:
-                    pending.append((batch, pool.submit(store, batch)))
-                    collect(2 * engine.writers)  # bounded: at most two batches queued per writer
-                batch = []
-        if batch:
-            if pool is None:
-                for prepared, outcome in zip(batch, store(batch), strict=True):
-                    written.add(prepared, outcome)
-            else:
-                pending.append((batch, pool.submit(store, batch)))
+            held.append(item)
+            if isinstance(item, Prepared):
+                extracted += 1
+                if options.progress is not None and not isinstance(engine, LocalEngine):
+                    options.progress("extract", extracted, None, item.article.source)  # as they arrive
+            if len(held) >= engine.write_batch:  # a local window's results are written together
+                write(held)
+                held = []
+        if held:
+            write(held)
         collect(0)
     finally:
         if pool is not None:
