@@ -621,7 +621,7 @@ class _Sentence:
                 break
             if pred.cue is None and t.dep_ == "pcomp" and not subjects and t.head.head.i != t.head.i:
                 # "accused Kyiv of blocking a deal", "thanked Beijing for easing curbs": the object acts
-                # "committed themselves to deploying": the subject acts
+                # "pledged itself to sending troops": a reflexive object is the subject
                 reflexive = ("self", "selves")
                 objects = [
                     c for c in t.head.head.children if c.dep_ == "dobj" and not c.lower_.endswith(reflexive)
