@@ -606,3 +606,16 @@ def test_a_sides_people_named_in_the_plural_are_that_side() -> None:
 
 def test_ready_for_a_thing_offers_it() -> None:
     assert ("ukraine", "ceasefire", "offer") in triples('Zelenskyy said: "We are ready for a ceasefire."')
+
+
+def test_a_fronted_for_names_whose_red_line_it_is() -> None:
+    found = triples("For Russia, NATO membership for Ukraine is a red line.")
+    assert ("russia", "nato-membership", "demand") in found
+    assert not any(a == "ukraine" for a, _, _ in found)
+    kyiv = triples("For Kyiv, giving up Donetsk is out of the question.")
+    assert ("ukraine", "donetsk-control", "reject") in kyiv
+
+
+def test_a_partys_condition_stated_with_a_copula_is_its_demand() -> None:
+    found = triples("Moscow's key condition is that Kyiv abandon its NATO ambitions.")
+    assert ("russia", "nato-membership", "demand") in found

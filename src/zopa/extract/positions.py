@@ -573,6 +573,9 @@ class _Sentence:
                 return "hedged"  # "could consider", "may accept": but "could resume ... if" is an offer
             subjects = [c for c in t.children if c.dep_ in _SUBJECT_DEPS]
             agent = [g for c in t.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+            if pred.cue is not None and subjects and (got := self._fronted_for(t, subjects[0])):
+                pred.holders, pred.holder_verb = got, t
+                return "ok"  # "For Moscow, NATO membership for Kyiv is a red line"
             if subjects and skip_subject:
                 skip_subject = False  # the one asked to act, not the one asking
             elif agent and (got := self.actors_of(agent[0])):
@@ -652,6 +655,15 @@ class _Sentence:
             pred.confidence = min(pred.confidence, 0.6)
             return "ok"
         return "none"
+
+    def _fronted_for(self, verb: Any, subject: Any) -> list[tuple[str, str | None]] | None:
+        """The actor of a "for" phrase before the subject, which names whose view the clause states."""
+        for c in verb.children:
+            if c.dep_ == "prep" and c.lower_ == "for" and c.i < subject.i:
+                objects = [g for g in c.children if g.dep_ == "pobj"]
+                if objects:
+                    return self.actors_of(objects[0])
+        return None
 
     def retraction(self, pred: _Predicate) -> tuple[Any, list[tuple[str, str | None]] | None] | None:
         """For a stance noun that its verb takes back ("dropped its demand for X", "gave up the claim to"):
@@ -1228,7 +1240,8 @@ def _own_action(reader: _Sentence, hit: _Hit, others: Sequence[_Hit]) -> bool:
 
 def _participle_modifier(token: Any) -> bool:
     """A participle before a noun ("the planned fees", "the proposed sanctions")."""
-    return bool(token.dep_ == "amod" and token.tag_ in {"VBN", "JJ"} and token.lower_.endswith("ed"))
+    participle = token.lower_.endswith("ed") and len(token) > 4  # not "a red line"
+    return bool(token.dep_ == "amod" and token.tag_ in {"VBN", "JJ"} and participle)
 
 
 def _complement_of(token: Any, head: Any) -> bool:
