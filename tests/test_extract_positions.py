@@ -619,3 +619,16 @@ def test_a_fronted_for_names_whose_red_line_it_is() -> None:
 def test_a_partys_condition_stated_with_a_copula_is_its_demand() -> None:
     found = triples("Moscow's key condition is that Kyiv abandon its NATO ambitions.")
     assert ("russia", "nato-membership", "demand") in found
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("Washington floated the idea of a demilitarised zone in Donetsk.", ("united-states", "offer")),
+        ("Moscow pushed back against the British proposal for peacekeepers.", ("russia", "reject")),
+        ("Russia balked at the British demand for an unconditional ceasefire.", ("russia", "reject")),
+        ("Germany threw its weight behind the ceasefire plan.", ("germany", "accept")),
+    ],
+)
+def test_idioms_of_stance(body: str, expected: tuple[str, str]) -> None:
+    assert expected in {(a, s) for a, _, s in triples(body)}
