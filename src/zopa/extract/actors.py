@@ -151,6 +151,12 @@ class ActorResolver:
         return out
 
 
+def _with_opening_capital(forms: set[str]) -> set[str]:
+    """The forms, and a lower-case one as it opens a sentence ("the union" -> "The union wants ...",
+    "management" -> "Management offered ...")."""
+    return forms | {f[:1].upper() + f[1:] for f in forms if f[:1].islower()}
+
+
 @dataclass
 class _FormTable:
     exact: dict[str, list[_Form]]  # case-sensitive forms: names, aliases, metonyms, adjectives
@@ -171,17 +177,14 @@ def _form_table(codebook: Codebook) -> _FormTable:
     titles: list[str] = []  # title keys, matched case-insensitively with an optional "the"
     for actor in codebook.actors:
         for name in (actor.name, *actor.aliases):
-            # a lower-case alias opens a sentence capitalised ("the union" -> "The union wants ...")
-            for form in {name, name[:1].upper() + name[1:]} if name[:1].islower() else {name}:
+            for form in _with_opening_capital({name}):
                 exact.setdefault(form, []).append(_Form(actor.id, "alias", None))
                 literal.append(form)
         for metonym in actor.metonyms:
             core = _title_core(metonym) if metonym[:4].lower() == "the " else metonym
             # datelines write places in capitals: "MOSCOW (Reuters) -"
             spellings = {core, core.upper()} if " " not in core and len(core) > 3 else {core}
-            if core[:1].islower():
-                spellings.add(core[:1].upper() + core[1:])  # "Management offered ..."
-            for form in spellings:
+            for form in _with_opening_capital(spellings):
                 exact.setdefault(form, []).append(_Form(actor.id, "metonym", None))
                 literal.append(form)
         for adjective in actor.adjectives:

@@ -212,6 +212,10 @@ def may_hold_position(cues: CompiledCues, text: str) -> bool:
     return bool((cues.speech and cues.speech.search(text)) or cues.any_stance.search(text))
 
 
+# "will hold talks", "are going to send": an action announced for later is a plan of its subject
+_FUTURE_VERB = re.compile(r"\b(?:will|shall|going to)\s+(?:not\s+)?(?:\w+ly\s+)?[a-z]{3,}\b|\w[’']ll\b")
+
+
 def may_hold_action(cues: CompiledCues, text: str) -> bool:
     """Whether a sentence names an issue and an action a party may take on it ("China will lower its
     tariffs"): a candidate when it also names a codebook actor."""
@@ -219,10 +223,6 @@ def may_hold_action(cues: CompiledCues, text: str) -> bool:
         ((cues.actions is not None and cues.actions.search(text)) or _FUTURE_VERB.search(text))
         and cues.issues.search(text)
     )
-
-
-# "will hold talks", "are going to send": an action announced for later is a plan of its subject
-_FUTURE_VERB = re.compile(r"\b(?:will|shall|going to)\s+(?:not\s+)?(?:\w+ly\s+)?[a-z]{3,}\b|\w[’']ll\b")
 
 
 def _issue_hits(cues: CompiledCues, text: str, base: int) -> list[_Hit]:
@@ -1453,8 +1453,10 @@ _POINTING_BACK = 2  # sentences a "this" may reach back for its issue
 _DEMONSTRATIVES = frozenset({"this", "that", "these", "those", "it"})
 _BARE_DETERMINERS = (["the"], ["this"], ["that"])
 _ANAPHORIC_NOUNS = frozenset(
-    {"idea", "proposal", "offer", "plan", "demand", "move", "suggestion", "request", "condition", "claim"}
-    | {"step"}
+    {
+        *("idea", "proposal", "offer", "plan", "demand", "move"),
+        *("suggestion", "request", "condition", "claim", "step"),
+    }
 )
 # the words of such an object, for choosing sentences before any parse ("that" only where a clause ends)
 _BACK_REFERENCE = re.compile(
