@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from functools import cache
 
@@ -253,3 +254,22 @@ def test_another_first_name_before_a_codebook_surname_is_another_person() -> Non
 def test_a_capitalised_common_word_before_a_codebook_surname_is_not_a_first_name() -> None:
     ctx = context("Talks\n\nMaybe Trump will change his mind on the deal, officials said.")
     assert [(m.text, m.actor) for m in ctx.mentions if "Trump" in m.text] == [("Trump", "trump")]
+
+
+_WORDS_FOR_NAMES = ["Doe", "Jane", "Mr", "Mrs", "Ms", ".", " ", "\n", ",", '"', "“", "!", "O'", "Doe-Roe", "doe", "McDoe", "_"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS_FOR_NAMES), max_size=24), st.sampled_from(["Doe", "Roe.", "Doe-Roe"]))
+def test_words_before_a_surname_as_one_pattern_per_surname_finds_them(pieces: list[str], name: str) -> None:
+    """The words found once per text before a surname (a first name, an honorific) are those one pattern per
+    surname finds (matches not overlapping, a word boundary after the name)."""
+    from zopa.extract import actors
+
+    text = "".join(pieces)
+    for pattern, one_per_name in (
+        (actors._FIRST_BEFORE, r"(?<![.!?\n“\"] )(?<!^)\b([A-Z][a-z]+)\s+"),
+        (actors._HONORIFIC_BEFORE, r"\b(Mr|Mrs|Ms)\.?\s+"),
+    ):
+        expected = re.findall(one_per_name + re.escape(name) + r"\b", text, re.MULTILINE)
+        assert actors._before_name(actors._words_before(pattern, text), text, name) == expected

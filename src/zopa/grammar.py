@@ -20,10 +20,10 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from zopa.safe_regex import check_cue
+from zopa.yamlfile import yaml_data
 
 GRAMMAR_FILE = Path(__file__).parent / "data" / "grammar-en.yaml"
 STANCE_KEYS = (
@@ -173,7 +173,7 @@ def default_grammar() -> Grammar:
 @cache
 def default_grammar_data() -> dict[str, Any]:
     """The default English grammar as plain data (read once)."""
-    data = yaml.safe_load(GRAMMAR_FILE.read_text(encoding="utf-8"))
+    data = yaml_data(GRAMMAR_FILE.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise ValueError(f"{GRAMMAR_FILE}: not a grammar")
     return data

@@ -608,16 +608,48 @@ def _shared_surnames(ctx: DocContext, by_surname: dict[str, list[tuple[int, str]
     from zopa.extract._attribution import lexicon
 
     roles = lexicon(ctx.codebook.grammar).roles
+    # what may stand before a surname, found once per text rather than by one pattern per surname
+    firsts_at = _words_before(_FIRST_BEFORE, ctx.text)
+    honorifics_at = _words_before(_HONORIFIC_BEFORE, ctx.text)
     out = set()
     for name, owners in by_surname.items():
         firsts = {actor[4:].split()[0] for _, actor in owners}
-        pattern = r"(?<![.!?\n“\"] )(?<!^)\b([A-Z][a-z]+)\s+" + re.escape(name) + r"\b"
-        firsts |= {w for w in re.findall(pattern, ctx.text, re.MULTILINE) if w.lower() not in roles}
-        honorifics = {
-            h.lower() for h in re.findall(r"\b(Mr|Mrs|Ms)\.?\s+" + re.escape(name) + r"\b", ctx.text)
-        }
+        firsts |= {w for w in _before_name(firsts_at, ctx.text, name) if w.lower() not in roles}
+        honorifics = {h.lower() for h in _before_name(honorifics_at, ctx.text, name)}
         if len(firsts) > 1 or ("mr" in honorifics and honorifics & {"mrs", "ms"}):
             out.add(name)
+    return out
+
+
+# a capitalised word before a name, not opening a sentence or a line; an honorific before a name
+_FIRST_BEFORE = re.compile(r"(?<![.!?\n“\"] )(?<!^)\b([A-Z][a-z]+)\s+", re.MULTILINE)
+_HONORIFIC_BEFORE = re.compile(r"\b(Mr|Mrs|Ms)\.?\s+")
+
+
+def _words_before(pattern: re.Pattern[str], text: str) -> dict[int, tuple[int, str]]:
+    """Where each match of ``pattern`` ends (where a name after it starts) -> (its start, its word)."""
+    return {m.end(): (m.start(), m.group(1)) for m in pattern.finditer(text)}
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # what \w matches in a str pattern
+
+
+def _before_name(words_at: dict[int, tuple[int, str]], text: str, name: str) -> list[str]:
+    """The words of :func:`_words_before` that stand right before ``name`` (followed by a word boundary),
+    matches not overlapping, left to right: what ``re.findall(PATTERN + re.escape(name) + r"\b", text)``
+    gives, without compiling a pattern for each name."""
+    out: list[str] = []
+    taken_to = 0  # findall's matches do not overlap
+    at = text.find(name) if name else -1
+    while at >= 0:
+        end = at + len(name)
+        found = words_at.get(at)
+        boundary = (end > 0 and _is_word_char(text[end - 1])) != (end < len(text) and _is_word_char(text[end]))
+        if found is not None and boundary and found[0] >= taken_to:
+            out.append(found[1])
+            taken_to = end
+        at = text.find(name, at + 1)
     return out
 
 
