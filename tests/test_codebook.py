@@ -271,3 +271,39 @@ def test_yaml_read_with_libyaml_is_what_pyyaml_reads() -> None:
     ]
     for text in texts:
         assert _fast_yaml(text) == _plain_yaml(text)
+
+
+def _verb_forms_script():  # type: ignore[no-untyped-def]
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "verb_forms.py"
+    spec = importlib.util.spec_from_file_location("zopa_verb_forms_script", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_shipped_verb_forms_are_lemminflects_for_every_shipped_lemma() -> None:
+    """The shipped inflection table is what LemmInflect (the version installed) gives for every verb lemma of
+    the grammar and the shipped codebooks, written as scripts/verb_forms.py writes it: a changed verb list
+    or LemmInflect fails here until the table is written again."""
+    from zopa.grammar import VERB_FORMS_FILE
+
+    script = _verb_forms_script()
+    assert VERB_FORMS_FILE.read_text(encoding="utf-8") == script.render(script.table())
+
+
+def test_verb_forms_outside_the_shipped_table_or_of_another_lemminflect_come_from_lemminflect(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import importlib.metadata
+
+    from zopa import grammar
+
+    assert "retweet" not in grammar._shipped_forms()
+    assert grammar.verb_forms("Retweet") == grammar.inflect("retweet")
+    assert "retweeted" in grammar.verb_forms("retweet")
+    assert grammar.verb_forms("call  on") == grammar._shipped_forms()["call on"] == grammar.inflect("call on")
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "0.0.1")
+    assert grammar._shipped_forms.__wrapped__() == {}  # type: ignore[attr-defined]

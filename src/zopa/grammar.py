@@ -16,6 +16,7 @@ recognises "branded" and "call on" recognises "called on" without typed lists of
 
 from __future__ import annotations
 
+import json
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -222,11 +223,53 @@ def merged_grammar_data(extension: object) -> dict[str, Any]:
     return out
 
 
+# Lists of verb lemmas that are inflected (:func:`verb_forms`)
+VERB_FIELDS = (
+    "speech_verbs",
+    "characterising_verbs",
+    "concession_verbs",
+    "escalation_verbs",
+    "object_demand_verbs",
+    "retract_verbs",
+    "event_verbs",
+    "event_claim_verbs",
+)
+# Every inflection of the verb lemmas that zopa's grammar and shipped codebooks list, as LemmInflect gives
+# them (written by scripts/verb_forms.py, checked against LemmInflect by the tests): loading LemmInflect's
+# tables costs about 0.3 CPU s at each start, and most runs need no other verb.
+VERB_FORMS_FILE = Path(__file__).parent / "data" / "verb-forms-en.json"
+
+
+@cache
+def _shipped_forms() -> dict[str, tuple[str, ...]]:
+    """The shipped inflections by lemma, when the LemmInflect installed is the version that made them (else
+    none: each lemma is inflected by the installed one)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        data = json.loads(VERB_FORMS_FILE.read_text(encoding="utf-8"))
+        installed = version("lemminflect")
+    except (FileNotFoundError, PackageNotFoundError):
+        return {}
+    if data.get("lemminflect") != installed:
+        return {}
+    return {lemma: tuple(forms) for lemma, forms in data["forms"].items()}
+
+
 @lru_cache(maxsize=4096)
 def verb_forms(lemma: str) -> tuple[str, ...]:
     """Every inflection of a verb lemma, lower case; a multi-word lemma inflects its first word ("call on"
     -> "calls on", "called on", ...); phrases that do not start with a verb ("according to") stay as
-    they are."""
+    they are. The shipped table answers for the lemmas it holds; LemmInflect for any other."""
+    words = lemma.lower().split()
+    if not words:
+        return ()
+    shipped = _shipped_forms().get(" ".join(words))
+    return shipped if shipped is not None else inflect(" ".join(words))
+
+
+def inflect(lemma: str) -> tuple[str, ...]:
+    """:func:`verb_forms` computed by LemmInflect (its tables, or its rules for a verb outside them)."""
     from lemminflect import getAllInflections, getAllInflectionsOOV
 
     words = lemma.lower().split()
