@@ -273,11 +273,11 @@ def test_yaml_read_with_libyaml_is_what_pyyaml_reads() -> None:
         assert _fast_yaml(text) == _plain_yaml(text)
 
 
-def _verb_forms_script():  # type: ignore[no-untyped-def]
+def _tables_script():  # type: ignore[no-untyped-def]
     import importlib.util
 
-    path = Path(__file__).resolve().parents[1] / "scripts" / "verb_forms.py"
-    spec = importlib.util.spec_from_file_location("zopa_verb_forms_script", path)
+    path = Path(__file__).resolve().parents[1] / "scripts" / "grammar_tables.py"
+    spec = importlib.util.spec_from_file_location("zopa_grammar_tables_script", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -286,12 +286,12 @@ def _verb_forms_script():  # type: ignore[no-untyped-def]
 
 def test_shipped_verb_forms_are_lemminflects_for_every_shipped_lemma() -> None:
     """The shipped inflection table is what LemmInflect (the version installed) gives for every verb lemma of
-    the grammar and the shipped codebooks, written as scripts/verb_forms.py writes it: a changed verb list
-    or LemmInflect fails here until the table is written again."""
+    the grammar and the shipped codebooks, written as scripts/grammar_tables.py writes it: a changed verb
+    list or LemmInflect fails here until the table is written again."""
     from zopa.grammar import VERB_FORMS_FILE
 
-    script = _verb_forms_script()
-    assert VERB_FORMS_FILE.read_text(encoding="utf-8") == script.render(script.table())
+    script = _tables_script()
+    assert VERB_FORMS_FILE.read_text(encoding="utf-8") == script.render(script.verb_forms_table())
 
 
 def test_verb_forms_outside_the_shipped_table_or_of_another_lemminflect_come_from_lemminflect(
@@ -307,3 +307,33 @@ def test_verb_forms_outside_the_shipped_table_or_of_another_lemminflect_come_fro
     assert grammar.verb_forms("call  on") == grammar._shipped_forms()["call on"] == grammar.inflect("call on")
     monkeypatch.setattr(importlib.metadata, "version", lambda name: "0.0.1")
     assert grammar._shipped_forms.__wrapped__() == {}  # type: ignore[attr-defined]
+
+
+def test_checked_cues_are_the_shipped_cues_the_checker_passes() -> None:
+    """The table of cues checked ahead of time holds exactly the shipped grammar's and codebooks' cues that
+    check_cue passes, under the key of this checker (its source, this Python): a changed cue list or
+    checker fails here until scripts/grammar_tables.py writes it again (another Python does not use it)."""
+    import json
+
+    from zopa import safe_regex
+
+    shipped = json.loads(safe_regex.CHECKED_FILE.read_text(encoding="utf-8"))
+    if shipped["checker"] != safe_regex.checker_key():
+        assert safe_regex._checked() == frozenset()
+        return
+    script = _tables_script()
+    assert safe_regex.CHECKED_FILE.read_text(encoding="utf-8") == script.render(script.checked_cues_table())
+    assert safe_regex._checked() == frozenset(shipped["cues"]) != frozenset()
+
+
+def test_cues_outside_the_checked_table_or_under_another_checker_are_checked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from zopa import safe_regex
+
+    with pytest.raises(ValueError, match="unsafe on hostile text"):
+        safe_regex.check_cue(r"(\w+\s?)*$")
+    with pytest.raises(ValueError, match="empty string"):
+        safe_regex.check_cue(r"(?:ceasefire)?")
+    monkeypatch.setattr(safe_regex, "checker_key", lambda: "another checker")
+    assert safe_regex._checked.__wrapped__() == frozenset()  # type: ignore[attr-defined]

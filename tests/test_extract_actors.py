@@ -256,7 +256,10 @@ def test_a_capitalised_common_word_before_a_codebook_surname_is_not_a_first_name
     assert [(m.text, m.actor) for m in ctx.mentions if "Trump" in m.text] == [("Trump", "trump")]
 
 
-_WORDS_FOR_NAMES = ["Doe", "Jane", "Mr", "Mrs", "Ms", ".", " ", "\n", ",", '"', "“", "!", "O'", "Doe-Roe", "doe", "McDoe", "_"]
+_WORDS_FOR_NAMES = [
+    "Doe", "Jane", "Mr", "Mrs", "Ms", ".", " ", "\n", ",", '"', "“", "!", "O'", "Doe-Roe", "doe", "McDoe",
+    "_",
+]
 
 
 @settings(max_examples=300, deadline=None)

@@ -18,9 +18,13 @@ back-references are read as matching the empty string; a bounded repeat of more 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import string
+import sys
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 try:  # Python 3.11+
@@ -253,9 +257,41 @@ def backtracking_risk(pattern: str, flags: int = 0) -> str | None:
     return None
 
 
+# The cues of zopa's grammar and shipped codebooks that check_cue passed, written by
+# scripts/grammar_tables.py for this file's exact source under one Python version (its regular-expression
+# parser): checking them again at each start costs about 0.2 CPU s. Any other cue, and every cue once this
+# file or the Python version changes, is checked.
+CHECKED_FILE = Path(__file__).parent / "data" / "checked-cues.json"
+
+
+def checker_key() -> str:
+    """What a verdict of :func:`check_cue` depends on: this file's source and the Python version."""
+    source = Path(__file__).read_bytes()
+    version = f"python {sys.version_info[0]}.{sys.version_info[1]}".encode()
+    return hashlib.sha256(source + b"\0" + version).hexdigest()[:16]
+
+
+@cache
+def _checked() -> frozenset[str]:
+    try:
+        data = json.loads(CHECKED_FILE.read_text(encoding="utf-8"))
+        if data.get("checker") == checker_key():
+            return frozenset(data["cues"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass  # no table (or an unreadable one): every cue is checked
+    return frozenset()
+
+
 def check_cue(cue: str) -> str:
     """A pattern a codebook or grammar gives (matched case-insensitively): valid, not able to backtrack
     exponentially, not matching the empty string; else ValueError saying which (pydantic reports it)."""
+    if cue in _checked():
+        return cue
+    return check_cue_now(cue)
+
+
+def check_cue_now(cue: str) -> str:
+    """:func:`check_cue`, always computed."""
     try:
         re.compile(cue, re.IGNORECASE)
     except re.error as exc:
@@ -268,4 +304,4 @@ def check_cue(cue: str) -> str:
     return cue
 
 
-__all__ = ["backtracking_risk", "check_cue"]
+__all__ = ["backtracking_risk", "check_cue", "check_cue_now"]

@@ -90,13 +90,12 @@ def may_name_entity(doc: Doc) -> bool:
     name they keep (a person, organisation, place or nationality) holds a capital letter, so a sentence
     whose only capital opens a closed-class first word ("The", "But", "He") holds none, and the
     recogniser (about 60% of the parse time) is not run on it."""
-    words = [t for t in doc if not t.is_punct and not t.is_space]
-    if not words:
+    first = next((t for t in doc if not t.is_punct and not t.is_space), None)
+    if first is None:
         return False
-    rest = doc.text[words[0].idx + len(words[0].text) :]
+    rest = doc.text[first.idx + len(first.text) :]
     if rest != rest.lower():  # a capital after the first word (any script)
         return True
-    first = words[0]
     return first.text != first.text.lower() and first.tag_ not in _FUNCTION_TAGS
 
 

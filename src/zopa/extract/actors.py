@@ -241,12 +241,7 @@ def add_ner_mentions(ctx: DocContext, indices: Iterable[int]) -> list[Mention]:
     taken = [(m.start, m.end) for m in ctx.mentions]
     for i in sorted(indices):
         sentence = ctx.sentences[i]
-        # a name inside an issue cue is what is negotiated ("Crimea", "Donetsk"), not who negotiates
-        topics = [
-            (sentence.start + m.start(), sentence.start + m.end())
-            for issue, m in cues.issues.finditer(sentence.text)
-            if issue not in cues.catch_all
-        ]
+        topics: list[tuple[int, int]] | None = None  # the sentence's issue cues, found when first needed
         doc = ctx.doc(i)
         for ent in doc.ents:
             if ent.label_ not in _NER_LABELS:
@@ -273,6 +268,13 @@ def add_ner_mentions(ctx: DocContext, indices: Iterable[int]) -> list[Mention]:
                 continue
             if ent.label_ in ("PERSON", "ORG") and _names_a_thing(doc, ent, things, people):
                 continue
+            if topics is None:
+                # a name inside an issue cue is what is negotiated ("Crimea", "Donetsk"), not who negotiates
+                topics = [
+                    (sentence.start + m.start(), sentence.start + m.end())
+                    for issue, m in cues.issues.finditer(sentence.text)
+                    if issue not in cues.catch_all
+                ]
             if any(s <= start and end <= e for s, e in topics):
                 continue
             overlap = [(s, e) for s, e in taken if s < end and start < e]
@@ -376,22 +378,39 @@ def _spelled_otherwise(codebook: Codebook, name: str) -> str | None:
     return cached[1][name]
 
 
-def _spelling_of(codebook: Codebook, name: str) -> str | None:
-    words = name.split()
-    if not words or len(words[-1]) < 4:
-        return None
-    fits = set()
+_PERSON_NAMES: dict[int, tuple[Codebook, dict[str, list[tuple[str, list[str]]]]]] = {}
+
+
+def _person_names(codebook: Codebook) -> dict[str, list[tuple[str, list[str]]]]:
+    """The words of each codebook person's name and aliases, by the first letter of the surname (two
+    spellings of a surname share it): (actor id, words)."""
+    cached = _PERSON_NAMES.get(id(codebook))
+    if cached is not None and cached[0] is codebook:
+        return cached[1]
+    out: dict[str, list[tuple[str, list[str]]]] = {}
     for actor in codebook.actors:
         if actor.kind != "person":
             continue
         for known in (actor.name, *actor.aliases):
             parts = known.split()
-            if not parts or not _same_surname(words[-1], parts[-1]):
-                continue
-            if len(words) > 1 and len(parts) > 1 and _same_first_name(words[0], parts[0]):
-                fits.add(actor.id)
-            elif len(words) == 1 and len(words[0]) == len(parts[-1]):
-                fits.add(actor.id)  # a surname alone: a transliteration of the same length ("-ski", "-sky")
+            if parts:
+                out.setdefault(parts[-1].lower()[:1], []).append((actor.id, parts))
+    _PERSON_NAMES[id(codebook)] = (codebook, out)
+    return out
+
+
+def _spelling_of(codebook: Codebook, name: str) -> str | None:
+    words = name.split()
+    if not words or len(words[-1]) < 4:
+        return None
+    fits = set()
+    for actor_id, parts in _person_names(codebook).get(words[-1].lower()[:1], []):
+        if not _same_surname(words[-1], parts[-1]):
+            continue
+        if len(words) > 1 and len(parts) > 1 and _same_first_name(words[0], parts[0]):
+            fits.add(actor_id)
+        elif len(words) == 1 and len(words[0]) == len(parts[-1]):
+            fits.add(actor_id)  # a surname alone: a transliteration of the same length ("-ski", "-sky")
     return fits.pop() if len(fits) == 1 else None
 
 
@@ -645,7 +664,7 @@ def _before_name(words_at: dict[int, tuple[int, str]], text: str, name: str) -> 
     while at >= 0:
         end = at + len(name)
         found = words_at.get(at)
-        boundary = (end > 0 and _is_word_char(text[end - 1])) != (end < len(text) and _is_word_char(text[end]))
+        boundary = _is_word_char(text[end - 1]) != (end < len(text) and _is_word_char(text[end]))
         if found is not None and boundary and found[0] >= taken_to:
             out.append(found[1])
             taken_to = end
