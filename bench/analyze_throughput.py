@@ -18,9 +18,11 @@ Printed: CPU and wall seconds per process, articles per CPU-second, the ratio of
 zopa (same run, so the machine's load affects both), and what selective parsing loses: the quotes, positions
 and events the full parse finds that zopa does not (and the reverse), counted from the two databases.
 ``--stages`` adds one more ``zopa analyze`` process timed stage by stage (CPU seconds spent in each, not
-counting what it calls that is listed too): where the time goes.
+counting what it calls that is listed too): where the time goes. ``--against TREE`` adds ``against``: the
+same ``zopa analyze`` run from another checkout's ``src`` (say a worktree of main), interleaved with the
+others, with the ratio of the two and whether they store the same quotes, positions and events.
 
-Usage: python bench/analyze_throughput.py [--articles DIR] [--runs 2] [--stages]
+Usage: python bench/analyze_throughput.py [--articles DIR] [--runs 2] [--stages] [--against TREE]
        [--modes zopa,full-parse,spacy,spacy-1blas]
 Default DIR: ../shared/benchmarks/polnear/dev/articles (84 articles of 2016 US election news).
 """
@@ -65,9 +67,9 @@ def _child(mode: str, folder: Path, db: Path) -> None:
 _STAGES = (
     ("zopa.store.db", "open_db", "database open (migrations on a new one)"),
     ("zopa.store.codebooks", "codebook_for", "codebook load"),
-    ("zopa.extract._nlp", "load_nlp", "spaCy model load"),
+    ("zopa.extract._nlp", "load_nlp", "spaCy import and model load"),
     ("zopa.extract._nlp", "segment", "segmentation"),
-    ("zopa.extract", "candidate_sentences", "candidate selection (+ first spaCy import)"),
+    ("zopa.extract", "candidate_sentences", "candidate selection (and the cue patterns)"),
     ("zopa.extract._nlp", "parse_sentences", "spaCy parse (tagger, parser, NER)"),
     ("zopa.extract.actors", "resolve_mentions", "actor mentions"),
     ("zopa.extract.quotes", "find_quotes", "quotes"),
@@ -141,7 +143,7 @@ def _timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, fl
 
 
 def _command(mode: str, folder: Path, db: Path) -> list[str]:
-    if mode == "zopa":
+    if mode in ("zopa", "against"):
         entry = "import sys; from zopa.cli import main; sys.argv[0] = 'zopa'; main()"
         return [sys.executable, "-c", entry, "analyze", str(folder), "--db", str(db)]
     return [sys.executable, __file__, "--child", mode, "--articles", str(folder), "--db", str(db)]
@@ -177,6 +179,7 @@ def main() -> int:
     parser.add_argument("--child", choices=("full-parse", "spacy", "spacy-1blas", "stages"))
     parser.add_argument("--stages", action="store_true", help="also time one zopa analyze stage by stage")
     parser.add_argument("--db", type=Path)
+    parser.add_argument("--against", type=Path, help="another zopa checkout to time beside this one")
     args = parser.parse_args()
     if args.child == "stages":
         _stages(args.articles, args.db)
@@ -190,6 +193,10 @@ def main() -> int:
     n = len(list(args.articles.glob("*.txt")))
     words = sum(len(p.read_text(encoding="utf-8").split()) for p in args.articles.glob("*.txt"))
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    if args.against is not None:
+        if not (args.against / "src" / "zopa").is_dir():
+            raise SystemExit(f"{args.against}: not a zopa checkout (no src/zopa)")
+        modes = ["against", *modes]
     print(f"{n} articles, {words} words from {args.articles}; {args.runs} runs of each process "
           f"(run 1 cold, later runs warm); CPU = user + system seconds of the whole process")
     cpu: dict[str, list[float]] = {m: [] for m in modes}
@@ -199,6 +206,8 @@ def main() -> int:
             for mode in modes:  # interleaved, so a change in the machine's load falls on every mode
                 db = Path(tmp) / f"{mode}-{run}.db"
                 env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"} if mode == "spacy-1blas" else None
+                if mode == "against":
+                    env = {**os.environ, "PYTHONPATH": str(args.against.resolve() / "src")}
                 seconds, wall = _timed(_command(mode, args.articles, db), env)
                 cpu[mode].append(seconds)
                 dbs[mode] = db
@@ -215,6 +224,14 @@ def main() -> int:
             for label in ("cold", "warm"):
                 z, s = (_pick(cpu["zopa"], label), _pick(cpu[base], label))
                 print(f"  {base} over all text / zopa analyze ({label}): {s / z:.2f}x")
+        if "zopa" in cpu and "against" in cpu:
+            for label in ("cold", "warm"):
+                z, a = (_pick(cpu["zopa"], label), _pick(cpu["against"], label))
+                print(f"  zopa analyze / the one in {args.against} ({label}): {z / a:.2f} of its CPU time")
+            each = ", ".join(f"{z / a:.2f}" for z, a in zip(cpu["zopa"], cpu["against"], strict=True))
+            print(f"    run by run: {each}")
+            same = _evidence(dbs["zopa"]) == _evidence(dbs["against"])
+            print(f"  the two store {'the same' if same else 'DIFFERENT'} quotes, positions and events")
         if "zopa" in dbs and "full-parse" in dbs:
             sel, full = _evidence(dbs["zopa"]), _evidence(dbs["full-parse"])
             print("what selective parsing loses (items only the full parse stores, and the reverse):")

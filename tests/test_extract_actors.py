@@ -276,3 +276,13 @@ def test_words_before_a_surname_as_one_pattern_per_surname_finds_them(pieces: li
     ):
         expected = re.findall(one_per_name + re.escape(name) + r"\b", text, re.MULTILINE)
         assert actors._before_name(actors._words_before(pattern, text), text, name) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text("abcdeklnorst", max_size=10), st.text("abcdeklnorst", max_size=10), st.sampled_from([0.5, 0.85]))
+def test_name_similarity_is_sequence_matchers_ratio(a: str, b: str, least: float) -> None:
+    from difflib import SequenceMatcher
+
+    from zopa.extract.actors import _similar
+
+    assert _similar(a, b, least) == (SequenceMatcher(None, a, b).ratio() >= least)

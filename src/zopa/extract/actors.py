@@ -342,7 +342,7 @@ def _same_first_name(a: str, b: str) -> bool:
     a, b = a.lower().rstrip("."), b.lower().rstrip(".")
     if not a or not b or a[0] != b[0]:
         return False
-    return len(a) == 1 or len(b) == 1 or SequenceMatcher(None, a, b).ratio() >= _FIRST_NAME_SIMILARITY
+    return len(a) == 1 or len(b) == 1 or _similar(a, b, _FIRST_NAME_SIMILARITY)
 
 
 def _same_surname(a: str, b: str) -> bool:
@@ -350,11 +350,14 @@ def _same_surname(a: str, b: str) -> bool:
     a, b = a.lower(), b.lower()
     if a == b:
         return True
-    return (
-        a[:1] == b[:1]
-        and abs(len(a) - len(b)) <= 2
-        and SequenceMatcher(None, a, b).ratio() >= _SURNAME_SIMILARITY
-    )
+    return a[:1] == b[:1] and abs(len(a) - len(b)) <= 2 and _similar(a, b, _SURNAME_SIMILARITY)
+
+
+def _similar(a: str, b: str, least: float) -> bool:
+    """``SequenceMatcher(None, a, b).ratio() >= least``, its cheaper upper bounds tried first (a pair they
+    put below ``least`` is below it)."""
+    matcher = SequenceMatcher(None, a, b)
+    return matcher.real_quick_ratio() >= least and matcher.quick_ratio() >= least and matcher.ratio() >= least
 
 
 _FIRST_NAME_SIMILARITY = 0.5
