@@ -279,7 +279,9 @@ def test_words_before_a_surname_as_one_pattern_per_surname_finds_them(pieces: li
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.text("abcdeklnorst", max_size=10), st.text("abcdeklnorst", max_size=10), st.sampled_from([0.5, 0.85]))
+@given(
+    st.text("abcdeklnorst", max_size=10), st.text("abcdeklnorst", max_size=10), st.sampled_from([0.5, 0.85])
+)
 def test_name_similarity_is_sequence_matchers_ratio(a: str, b: str, least: float) -> None:
     from difflib import SequenceMatcher
 
