@@ -632,3 +632,38 @@ def test_a_partys_condition_stated_with_a_copula_is_its_demand() -> None:
 )
 def test_idioms_of_stance(body: str, expected: tuple[str, str]) -> None:
     assert expected in {(a, s) for a, _, s in triples(body)}
+
+
+def test_a_title_nobody_holds_on_the_date_still_names_its_side() -> None:
+    # undated: no known person holds "Russia's foreign minister", but the side is known
+    found = triples("Russia's foreign minister said the talks must include Europe.", day=None)
+    assert ("russia", "talks-process", "demand") in found
+    found = triples("The Ukrainian foreign minister said a ceasefire must come first.", day=None)
+    assert ("ukraine", "ceasefire", "demand") in found
+
+
+def test_there_can_be_no_x_rejects_it() -> None:
+    found = triples("Lavrov said there can be no talks with Kyiv now.")
+    assert ("russia", "talks-process", "reject") in found
+    # "cannot" is a negator of its own: the cue that holds it is not turned into an acceptance
+    cannot = triples("The Kremlin made it clear that there cannot be any talks while the raids go on.")
+    assert ("russia", "talks-process", "reject") in cannot
+    assert ("russia", "talks-process", "accept") not in cannot
+    # a forecast is not a refusal
+    assert not any(s == "reject" for _, _, s in triples("An aide said there will be no talks this week."))
+
+
+def test_a_partys_stated_goal_of_a_thing_is_its_demand() -> None:
+    found = triples("Moscow restated its goal of a neutral status for Ukraine.")
+    assert ("russia", "nato-membership", "demand") in found
+
+
+def test_if_and_when_opens_a_condition() -> None:
+    found = triples("Paris said France would back talks if and when Russia is ready to stop the war.")
+    assert ("france", "talks-process", "conditional") in found
+    assert ("france", "talks-process", "accept") not in found
+
+
+def test_a_scheduled_meeting_of_the_parties_is_their_plan() -> None:
+    found = triples("Ukrainian and Russian delegations are due to hold talks in Istanbul on Monday.")
+    assert {("ukraine", "talks-process", "plan"), ("russia", "talks-process", "plan")} <= found

@@ -139,6 +139,14 @@ class CompiledCues:
     retract_forms: frozenset[str]  # "dropped", "gave up": they take back the stance noun they govern
 
 
+def _plural(noun: str) -> str:
+    if noun.endswith("s"):
+        return noun
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + "s"
+
+
 def _alternation(patterns: Sequence[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
 
@@ -161,6 +169,8 @@ def compiled_cues(codebook: Codebook) -> CompiledCues:
     }
     grammar = codebook.grammar
     sc = grammar.stance_cues
+    # each body noun with its plural ("delegations", "ministries"), so the grammar lists one form
+    bodies = {form for w in grammar.body_nouns for form in (w, _plural(w))}
     speech_forms = sorted(forms_of(grammar.speech_verbs))
     speech = (
         re.compile(r"\b(?:" + _trie_regex(speech_forms) + r")\b", re.IGNORECASE) if speech_forms else None
@@ -183,9 +193,9 @@ def compiled_cues(codebook: Codebook) -> CompiledCues:
         speech_forms=frozenset(f for f in speech_forms if " " not in f),
         any_stance=CueSet(("any", getattr(sc, key)) for key in (*_CUE_STANCES, "conditional", "red_line")),
         body_nouns=re.compile(
-            r"\s+(?:[\w-]+\s+){0,2}(?:" + _trie_regex(list(grammar.body_nouns)) + r")\b", re.IGNORECASE
+            r"\s+(?:[\w-]+\s+){0,2}(?:" + _trie_regex(sorted(bodies)) + r")\b", re.IGNORECASE
         ),
-        body_words=frozenset(w for w in grammar.body_nouns if " " not in w),
+        body_words=frozenset(w for w in bodies if " " not in w),
         document_words=frozenset(w for w in (*grammar.document_nouns, *grammar.speech_nouns) if " " not in w),
         speech_noun_words=frozenset(w for w in grammar.speech_nouns if " " not in w),
         object_demand_forms=frozenset(forms_of(grammar.object_demand_verbs)),
@@ -436,7 +446,9 @@ class _Sentence:
             token = self.token_at(hit.start)
             if token is None:
                 continue
-            if token.dep_ in {"cc", "mark", "prep", "det"}:
+            if token.dep_ == "expl":
+                token = token.head  # "there can be no talks": the verb the expletive opens
+            elif token.dep_ in {"cc", "mark", "prep", "det"}:
                 # "or face", "unless": the cue's verb carries it, not its conjunction
                 last = self.token_at(hit.end - 1)
                 if last is not None and last.i > token.i:
@@ -569,7 +581,12 @@ class _Sentence:
         first_person = False
         t = pred.head
         for _ in range(12):
-            if pred.stance != "threat" and self._hypothetical(t) and not self._has_condition(t):
+            if (
+                pred.stance != "threat"
+                and self._hypothetical(t)
+                and not self._has_condition(t)
+                and not self._modal_in_cue(pred, t)
+            ):
                 return "hedged"  # "could consider", "may accept": but "could resume ... if" is an offer
             subjects = [c for c in t.children if c.dep_ in _SUBJECT_DEPS]
             agent = [g for c in t.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
@@ -655,6 +672,13 @@ class _Sentence:
             pred.confidence = min(pred.confidence, 0.6)
             return "ok"
         return "none"
+
+    def _modal_in_cue(self, pred: _Predicate, verb: Any) -> bool:
+        """The verb's modal is part of the cue ("there can be no talks"): the cue says what it means."""
+        cue = pred.cue
+        return cue is not None and any(
+            c.dep_ == "aux" and cue.start <= self.start_of(c) < cue.end for c in verb.children
+        )
 
     def _fronted_for(self, verb: Any, subject: Any) -> list[tuple[str, str | None]] | None:
         """The actor of a "for" phrase before the subject, which names whose view the clause states."""
@@ -862,6 +886,8 @@ class _Sentence:
         for t in self.doc:
             if t.dep_ in {"advcl", "ccomp", "pcomp", "conj"}:
                 marks = [c for c in t.children if c.dep_ == "mark" and c.i < t.i]
+                if not marks and t.left_edge.tag_ == "WRB" and t.left_edge.head.i == t.i:
+                    marks = [t.left_edge]  # "if and when Russia is ready": the parser hangs "if" elsewhere
                 if marks:
                     # the marker with the words before it: "as soon as", "only after", "provided that"
                     end = self.start_of(marks[0]) + len(marks[0].text)
