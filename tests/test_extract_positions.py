@@ -667,3 +667,24 @@ def test_if_and_when_opens_a_condition() -> None:
 def test_a_scheduled_meeting_of_the_parties_is_their_plan() -> None:
     found = triples("Ukrainian and Russian delegations are due to hold talks in Istanbul on Monday.")
     assert {("ukraine", "talks-process", "plan"), ("russia", "talks-process", "plan")} <= found
+
+
+def test_an_assessment_for_a_party_is_that_partys() -> None:
+    found = triples("The summit's ceasefire plan is unacceptable for Moscow, a diplomat said.")
+    assert ("russia", "ceasefire", "reject") in found
+    # "opposed to X": X is what is opposed, not who opposes
+    opposed = triples("Ukraine is opposed to Washington's idea of a ceasefire on the current lines.")
+    assert ("ukraine", "ceasefire", "reject") in opposed
+    assert not any(a == "united-states" for a, _, _ in opposed)
+
+
+def test_getting_rid_of_anothers_demand_rejects_it() -> None:
+    found = triples("Kyiv got rid of the demand that Ukraine renounce its NATO bid.")
+    assert ("ukraine", "nato-membership", "reject") in found
+    assert ("ukraine", "nato-membership", "demand") not in found
+
+
+def test_frustration_over_a_measure_rejects_it() -> None:
+    found = triples("Zelensky voiced frustration with the plan to tie a ceasefire to sanctions relief.")
+    assert ("ukraine", "sanctions", "reject") in found
+    assert ("ukraine", "sanctions", "plan") not in found  # the plan is what frustrates, not his

@@ -71,6 +71,8 @@ _HYPOTHETICAL = frozenset({"can", "could", "might", "may", "ca"})
 _FINITE_TAGS = frozenset({"VBZ", "VBP", "VBD", "MD"})
 _NOUN_PHRASE_STARTS = frozenset({"DT", "NNP", "NNPS", "NN", "NNS", "PRP", "PRP$", "JJ", "CD"})
 _FUTURE = frozenset({"will", "would", "shall", "'ll", "’ll", "wo"})
+# Prepositions that take a stance noun's object ("frustration with X", "support for X")
+_NOUN_PREPS = frozenset({"with", "over", "about", "to", "for", "of", "on", "against", "at", "toward"})
 # Time frames ("after the talks", "after a truce"): when the stance holds, not what it is about
 _TIME_PREPS = frozenset({"after", "following", "before", "during", "since", "amid", "ahead"})
 _HISTORY = frozenset({"previously", "earlier", "formerly", "once", "originally"})
@@ -559,6 +561,12 @@ class _Sentence:
             if token.dep_ in _OBJECT_DEPS:
                 governor = token.head if token.dep_ != "pobj" else token.head.head
                 other = by_token.get(governor.i) or by_token.get(self.clause_head(governor).i)
+                weak = other is None or other.cue is None or other.stance == "statement"
+                if token.dep_ == "pobj" and weak:
+                    # "voiced frustration with the plan to ...": the light verb's stance noun governs it
+                    objects = (c for c in governor.children if c.dep_ == "dobj" and c.i < token.i)
+                    nouns = (by_token.get(c.i) for c in objects)
+                    other = next((n for n in nouns if n is not None and n.cue is not None), other)
                 stance_above = other is not None and other.cue is not None and other.stance != "statement"
                 if stance_above and other is not pred:
                     pred.content_of = governor.i
@@ -576,6 +584,14 @@ class _Sentence:
             if got:
                 pred.holders = got
                 return "ok"
+        if (
+            pred.cue is not None
+            and token.tag_ == "JJ"
+            and not token.lower_.endswith("ed")  # "opposed to X", "committed to X": X is what, not who
+            and (got := self._experiencer(token))
+        ):
+            pred.holders, pred.holder_verb = got, pred.head
+            return "ok"  # "the plan is unacceptable for Moscow", "acceptable to both sides"
         deontic = pred.cue is not None and self.deontic(pred)
         skip_subject = deontic
         first_person = False
@@ -673,6 +689,15 @@ class _Sentence:
             return "ok"
         return "none"
 
+    def _experiencer(self, adjective: Any) -> list[tuple[str, str | None]] | None:
+        """The actor an assessing adjective is "for" or "to": whose judgement it is."""
+        for prep in adjective.children:
+            if prep.dep_ == "prep" and prep.lower_ in {"for", "to"}:
+                objects = [c for c in prep.children if c.dep_ == "pobj"]
+                if objects and (got := self.actors_of(objects[0], head_only=True)):
+                    return got
+        return None
+
     def _modal_in_cue(self, pred: _Predicate, verb: Any) -> bool:
         """The verb's modal is part of the cue ("there can be no talks"): the cue says what it means."""
         cue = pred.cue
@@ -702,8 +727,18 @@ class _Sentence:
             return None
         after = self.doc[verb.i + 1].lower_ if verb.i + 1 < len(self.doc) else ""
         phrase = f"{verb.lower_} {after}"
-        if verb.lower_ not in self.cues.retract_forms and phrase not in self.cues.retract_forms and not any(
-            f.startswith(phrase + " ") for f in self.cues.retract_forms
+        # the words from the verb (or the auxiliary right before it: "got rid of") to the preposition
+        before = self.doc[verb.i - 1] if verb.i > 0 else verb
+        starts = [verb] + ([before] if before.dep_ in {"aux", "auxpass"} and before.head.i == verb.i else [])
+        spans = {" ".join(t.lower_ for t in self.doc[s.i : token.head.i + 1]) for s in starts}
+        if token.dep_ != "pobj" or token.head.i <= verb.i:
+            spans = set()
+        forms = self.cues.retract_forms
+        if (
+            verb.lower_ not in forms
+            and phrase not in forms
+            and not any(f.startswith(phrase + " ") for f in forms)
+            and not spans & forms
         ):
             return None
         t = verb
@@ -1006,6 +1041,12 @@ class _Sentence:
             tokens = {t.i for t in root.head.subtree}  # "the planned U.S. port fees": the whole noun phrase
         else:
             tokens = {t.i for t in root.subtree}
+        if root.dep_ == "dobj" and root.tag_.startswith("NN") and pred.cue is not None:
+            # "voiced frustration with X", "expressed support for X": the parser hangs the noun's
+            # phrase on the light verb
+            for c in root.head.children:
+                if c.dep_ == "prep" and c.i > root.i and c.lower_ in _NOUN_PREPS:
+                    tokens |= {x.i for x in c.subtree}
         if root.dep_ in {"acl", "relcl"}:
             # "the 12-point plan, agreed by both sides": the noun the clause describes is its content
             noun = root.head
