@@ -564,8 +564,8 @@ class _Sentence:
                 weak = other is None or other.cue is None or other.stance == "statement"
                 if token.dep_ == "pobj" and weak:
                     # "voiced frustration with the plan to ...": the light verb's stance noun governs it
-                    objects = (c for c in governor.children if c.dep_ == "dobj" and c.i < token.i)
-                    nouns = (by_token.get(c.i) for c in objects)
+                    light = (c for c in governor.children if c.dep_ == "dobj" and c.i < token.i)
+                    nouns = (by_token.get(c.i) for c in light)
                     other = next((n for n in nouns if n is not None and n.cue is not None), other)
                 stance_above = other is not None and other.cue is not None and other.stance != "statement"
                 if stance_above and other is not pred:
