@@ -688,3 +688,10 @@ def test_frustration_over_a_measure_rejects_it() -> None:
     found = triples("Zelensky voiced frustration with the plan to tie a ceasefire to sanctions relief.")
     assert ("ukraine", "sanctions", "reject") in found
     assert ("ukraine", "sanctions", "plan") not in found  # the plan is what frustrates, not his
+
+
+def test_a_partys_adjective_owns_the_offer_it_qualifies() -> None:
+    found = triples("Merz called the American offer of security guarantees remarkable.")
+    assert ("united-states", "security-guarantees", "offer") in found
+    assert ("germany", "security-guarantees", "accept") in found
+    assert ("germany", "security-guarantees", "offer") not in found

@@ -101,6 +101,7 @@ _NUMBER = re.compile(
     r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(\s*(?:thousand|million|billion|bn|mn|m)\b)?",
     re.IGNORECASE,
 )
+_NEXT_WORDS = re.compile(r"\s+([\w-]+)(?:\s+([\w-]+))?")
 _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 _POINT_REACHED = re.compile(r"\b(?:to|at)\s+(?:\w+\s+)?$")
 _LAST_WORDS = re.compile(r"(?:\w+\s+){0,2}\w+$")
@@ -328,9 +329,15 @@ class _Sentence:
 
     # -- tokens and characters ---------------------------------------------------------------------------
     def _counts(self, m: Mention) -> bool:
+        """A party's adjective counts before a body ("Russian officials") or a document or stance noun it
+        owns ("the American offer", "the Ukrainian peace plan"), not before a place or thing."""
         if m.how != "adjective":
             return True
-        return bool(self.cues.body_nouns.match(self.ctx.text, m.end, self.sentence.end))
+        text, end = self.ctx.text, self.sentence.end
+        if self.cues.body_nouns.match(text, m.end, end):
+            return True
+        owned = _NEXT_WORDS.match(text, m.end, end)
+        return owned is not None and any(w.lower() in self.cues.document_words for w in owned.groups() if w)
 
     def token_at(self, offset: int) -> Any:
         import bisect
