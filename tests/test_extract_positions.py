@@ -695,3 +695,25 @@ def test_a_partys_adjective_owns_the_offer_it_qualifies() -> None:
     assert ("united-states", "security-guarantees", "offer") in found
     assert ("germany", "security-guarantees", "accept") in found
     assert ("germany", "security-guarantees", "offer") not in found
+
+
+def test_what_a_demand_asks_another_to_accept_is_the_demand() -> None:
+    found = triples("Moscow demanded that Ukraine accept the ceasefire.")
+    assert ("russia", "ceasefire", "demand") in found
+    assert ("ukraine", "ceasefire", "accept") not in found
+    # an indicative clause is a report of the other's stance, not what is demanded
+    reported = triples("Moscow insists that Ukraine rejects the ceasefire.")
+    assert ("ukraine", "ceasefire", "reject") in reported
+
+
+def test_it_would_be_good_for_another_to_act_is_a_demand() -> None:
+    found = triples("Putin said it would be better for Kyiv to withdraw from Donetsk.")
+    assert ("russia", "donetsk-control", "demand") in found
+    assert not any(a == "ukraine" for a, _, _ in found)
+
+
+def test_a_stated_purpose_or_an_expected_meeting_is_a_plan() -> None:
+    quoted = triples('Umerov spoke on Friday. "The aim of our delegation is to discuss a ceasefire," Umerov said.')
+    assert ("ukraine", "ceasefire", "plan") in quoted
+    assert ("ukraine", "talks-process", "plan") in triples("Kyiv expects another round of talks on Monday.")
+    assert ("ukraine", "talks-process", "plan") in triples("A Ukrainian delegation is en route to Geneva for talks.")

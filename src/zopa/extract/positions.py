@@ -455,8 +455,11 @@ class _Sentence:
             token = self.token_at(hit.start)
             if token is None:
                 continue
-            if token.dep_ == "expl":
-                token = token.head  # "there can be no talks": the verb the expletive opens
+            if token.dep_ == "expl" or (
+                token.dep_ == "nsubj" and token.head.i > token.i and self.start_of(token.head) < hit.end
+            ):
+                # "there can be no talks", "the goal of the talks is to ...": the verb the cue runs over
+                token = token.head
             elif token.dep_ in {"cc", "mark", "prep", "det"}:
                 # "or face", "unless": the cue's verb carries it, not its conjunction
                 last = self.token_at(hit.end - 1)
@@ -550,6 +553,8 @@ class _Sentence:
         token = pred.token
         if self.in_condition(token):
             return "condition"  # "if Kyiv pulls back", "as soon as Kyiv declares": not a stance of its own
+        if pred.cue is not None and pred.stance != "demand" and self._demanded(pred, by_token):
+            return "content"  # "Moscow demanded that Kyiv accept the plan": what is demanded, no acceptance
         if pred.stance in {"threat", "plan"} and pred.head.dep_ == "acl":
             above = by_token.get(pred.head.head.i)
             if above is not None and above is not pred and above.cue is not None:
@@ -635,6 +640,8 @@ class _Sentence:
                         return "ok"
                     first_person = True  # a quotation's "I" or "we": the subject of the reporting verb above
                 got = None if first else self.actors_of(subj)
+                if got is None and pred.cue is not None and pred.cue.start <= self.start_of(subj) < pred.cue.end:
+                    got = self._cue_noun_owner(subj)  # "the purpose of our talks is to ...": ours
                 if got is None and subj.lower_ in _SUBJECT_PRONOUNS:
                     got = self._pronoun(subj)
                 if (
@@ -695,6 +702,30 @@ class _Sentence:
             pred.confidence = min(pred.confidence, 0.6)
             return "ok"
         return "none"
+
+    def _cue_noun_owner(self, noun: Any) -> list[tuple[str, str | None]] | None:
+        """The owner of a cue's subject noun, or of the noun its "of" names ("the goal of our talks")."""
+        got = self.noun_owner(noun, list(noun.children))
+        for prep in (c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"):
+            for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                got = got or self.noun_owner(obj, list(obj.children))
+        return got
+
+    @staticmethod
+    def _demanded(pred: _Predicate, by_token: dict[int, _Predicate]) -> bool:
+        """The predicate's verb, in its base form, completes a demand ("demanded that Kyiv accept", "it is
+        vital for Kyiv to accept"): the clause is what is asked of another, not a stance of its own."""
+        verb = pred.head
+        if verb.dep_ not in {"ccomp", "advcl"} or verb.head.i == verb.i:
+            return False
+        # the base form: "VB", or "VBP" after a singular noun ("that Ukraine accept", not "accepts")
+        singular = any(c.dep_ == "nsubj" and c.tag_ in {"NN", "NNP"} for c in verb.children)
+        if verb.tag_ != "VB" and not (verb.tag_ == "VBP" and singular):
+            return False
+        above = by_token.get(verb.head.i)
+        if above is None or above is pred or above.cue is None or above.stance != "demand":
+            return False
+        return not any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children)  # "said X would accept"
 
     def _experiencer(self, adjective: Any) -> list[tuple[str, str | None]] | None:
         """The actor an assessing adjective is "for" or "to": whose judgement it is."""
