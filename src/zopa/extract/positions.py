@@ -640,7 +640,8 @@ class _Sentence:
                         return "ok"
                     first_person = True  # a quotation's "I" or "we": the subject of the reporting verb above
                 got = None if first else self.actors_of(subj)
-                if got is None and pred.cue is not None and pred.cue.start <= self.start_of(subj) < pred.cue.end:
+                in_cue = pred.cue is not None and pred.cue.start <= self.start_of(subj) < pred.cue.end
+                if got is None and in_cue:
                     got = self._cue_noun_owner(subj)  # "the purpose of our talks is to ...": ours
                 if got is None and subj.lower_ in _SUBJECT_PRONOUNS:
                     got = self._pronoun(subj)
