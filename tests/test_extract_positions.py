@@ -718,3 +718,8 @@ def test_a_stated_purpose_or_an_expected_meeting_is_a_plan() -> None:
     plan = ("ukraine", "talks-process", "plan")
     assert plan in triples("Kyiv expects another round of talks on Monday.")
     assert plan in triples("A Ukrainian delegation is en route to Geneva for talks.")
+
+
+def test_fighting_until_the_other_side_withdraws_demands_its_withdrawal() -> None:
+    found = triples("Kyiv says it will keep fighting until Putin's troops withdraw.")
+    assert ("ukraine", "territorial-legitimacy", "demand") in found
