@@ -325,9 +325,8 @@ def test_checked_cues_are_the_shipped_cues_the_checker_passes() -> None:
         assert safe_regex._checked() == frozenset()
         return
     script = _tables_script()
-    assert safe_regex.CHECKED_FILE.read_text(encoding="utf-8") == script.render(script.checked_cues_table()), (
-        _REWRITE
-    )
+    shipped_text = safe_regex.CHECKED_FILE.read_text(encoding="utf-8")
+    assert shipped_text == script.render(script.checked_cues_table()), _REWRITE
     assert safe_regex._checked() == frozenset(shipped["cues"]) != frozenset()
 
 
