@@ -107,87 +107,21 @@ def read_yaml(path: str | Path, *, what: str, error: Callable[[str, str], ZopaEr
         raise error(str(path), f"not UTF-8 text (save the {what} file as UTF-8)") from None
     except OSError as exc:
         raise error(str(path), f"cannot read it ({exc.strerror})") from None
+    loader = None
     try:
-        node, data = _load(text)
+        loader = yaml.SafeLoader(text)  # refuses control characters already (a ReaderError)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(path)
         raise error(where, f"not valid YAML: {plain_problem(exc)}") from None
     except RecursionError:
         raise error(str(path), "not valid YAML: nested too deeply") from None
-    return YamlFile(path, data, _marks(node))
-
-
-# libyaml's parser (about ten times faster than PyYAML's own) where PyYAML was built with it. It recurses
-# in C: a text that could nest deeper than _C_SAFE_DEPTH is left to PyYAML's (which stops at Python's
-# recursion limit), and a tree deeper than _PLAIN_DEPTH is read again by it so that it fails as it did.
-_FAST_LOADER: type[yaml.SafeLoader] | None = getattr(yaml, "CSafeLoader", None)
-_C_SAFE_DEPTH = 5_000
-_PLAIN_DEPTH = 64
-
-
-def _load(text: str) -> tuple[yaml.Node | None, Any]:
-    """The node tree and the data of a YAML text, as PyYAML's own SafeLoader reads it (what it accepts and
-    every problem it reports), read by libyaml where the two agree: a text that libyaml refuses, that holds a
-    character PyYAML refuses, or that nests deeply is read by PyYAML's parser."""
-    if (
-        _FAST_LOADER is not None
-        and not yaml.reader.Reader.NON_PRINTABLE.search(text)
-        and _nesting_bound(text) <= _C_SAFE_DEPTH
-    ):
-        try:
-            node, data = _load_with(_FAST_LOADER, text)
-        except yaml.YAMLError:
-            pass  # read again below, for PyYAML's own account of the problem
-        else:
-            if _depth(node) <= _PLAIN_DEPTH:
-                return node, data
-    return _load_with(yaml.SafeLoader, text)
-
-
-def yaml_data(text: str) -> Any:
-    """The data of a YAML text zopa ships or trusts, read as :func:`read_yaml` reads a file (errors are
-    PyYAML's)."""
-    return _load(text)[1]
-
-
-def _load_with(loader_class: type[yaml.SafeLoader], text: str) -> tuple[yaml.Node | None, Any]:
-    loader = loader_class(text)  # PyYAML's refuses control characters already (a ReaderError)
-    try:
-        node = loader.get_single_node()
-        return node, loader.construct_document(node) if node is not None else None
     finally:
-        loader.dispose()
-
-
-def _nesting_bound(text: str) -> int:
-    """More than the depth any YAML node tree of ``text`` can have: a block collection nests in one that is
-    indented less (or, a sequence in a mapping, as much), so block depth is at most twice the longest line;
-    a flow collection needs an opening bracket."""
-    longest = max((len(line) for line in text.splitlines()), default=0)
-    return 2 * longest + text.count("[") + text.count("{") + 2
-
-
-def _depth(node: yaml.Node | None) -> int:
-    """How deep PyYAML's parser recurses for this tree: each node counted where it is defined (in document
-    order; an alias to it is not walked again)."""
-    deepest = 0
-    seen: set[int] = set()
-    stack = [(node, 1)] if node is not None else []
-    while stack:
-        current, depth = stack.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        deepest = max(deepest, depth)
-        if isinstance(current, yaml.MappingNode):
-            parts = [part for pair in current.value for part in pair]
-        elif isinstance(current, yaml.SequenceNode):
-            parts = list(current.value)
-        else:
-            continue
-        stack.extend((part, depth + 1) for part in reversed(parts))  # the first child is walked first
-    return deepest
+        if loader is not None:
+            loader.dispose()
+    return YamlFile(path, data, _marks(node))
 
 
 # "actors[3].speaks_for[0].party: ..." at the start of a validator's message: the field it is about
