@@ -723,3 +723,9 @@ def test_a_stated_purpose_or_an_expected_meeting_is_a_plan() -> None:
 def test_fighting_until_the_other_side_withdraws_demands_its_withdrawal() -> None:
     found = triples("Kyiv says it will keep fighting until Putin's troops withdraw.")
     assert ("ukraine", "territorial-legitimacy", "demand") in found
+
+
+def test_a_demand_a_without_phrase_excludes_is_no_demand() -> None:
+    found = triples("The Ukrainian delegation will hold talks with Russia without preconditions.")
+    assert ("ukraine", "talks-process", "plan") in found
+    assert not any(s in {"demand", "reject"} for _, _, s in found)

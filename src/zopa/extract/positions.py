@@ -553,6 +553,8 @@ class _Sentence:
         token = pred.token
         if self.in_condition(token):
             return "condition"  # "if Kyiv pulls back", "as soon as Kyiv declares": not a stance of its own
+        if pred.cue is not None and token.tag_.startswith("NN") and self._without(token):
+            return "none"  # "talks without preconditions": no demand, and no refusal either
         if pred.cue is not None and pred.stance != "demand" and self._demanded(pred, by_token):
             return "content"  # "Moscow demanded that Kyiv accept the plan": what is demanded, no acceptance
         if pred.stance in {"threat", "plan"} and pred.head.dep_ == "acl":
@@ -703,6 +705,15 @@ class _Sentence:
             pred.confidence = min(pred.confidence, 0.6)
             return "ok"
         return "none"
+
+    @staticmethod
+    def _without(noun: Any) -> bool:
+        """The noun is what a "without" phrase excludes ("without preconditions", "without setting any
+        conditions")."""
+        head = noun.head
+        if noun.dep_ == "dobj" and head.dep_ == "pcomp":
+            head = head.head
+        return noun.dep_ in {"pobj", "dobj"} and head.lower_ == "without"
 
     def _cue_noun_owner(self, noun: Any) -> list[tuple[str, str | None]] | None:
         """The owner of a cue's subject noun, or of the noun its "of" names ("the goal of our talks")."""
