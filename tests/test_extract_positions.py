@@ -729,3 +729,17 @@ def test_a_demand_a_without_phrase_excludes_is_no_demand() -> None:
     found = triples("The Ukrainian delegation will hold talks with Russia without preconditions.")
     assert ("ukraine", "talks-process", "plan") in found
     assert not any(s in {"demand", "reject"} for _, _, s in found)
+
+
+def test_a_lone_stance_takes_no_issue_from_its_time_frame() -> None:
+    assert triples("The Kremlin does not want to reveal its position before the talks, a spokesman said.") == set()
+
+
+def test_a_negated_act_without_a_stance_word_is_no_refusal() -> None:
+    found = triples("The Kremlin confirmed the talks but did not provide a start time for the meeting.")
+    assert ("russia", "talks-process", "reject") not in found
+
+
+def test_will_not_before_a_copula_is_an_assessment_not_a_refusal() -> None:
+    found = triples('Medinsky said a treaty on security guarantees "will not be a simple matter".')
+    assert ("russia", "security-guarantees", "reject") not in found

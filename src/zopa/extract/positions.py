@@ -1231,6 +1231,8 @@ def _sentence_claims(
         if reader.hedged(pred) and not pred.condition:
             continue
         pred.negated = reader.negated(pred)
+        if pred.negated and pred.cue is None and pred.stance != "statement":
+            continue  # "did not provide a start time", "has not lifted sanctions": no act, and no refusal
         kept.append(pred)
     agreeing = [p for p in kept if p.cue is not None and p.stance == "accept" and not p.negated]
     kept = [
@@ -1261,6 +1263,9 @@ def _sentence_claims(
                 if o is not pred and o.cue is not None and other != own:
                     top = reader.doc[other] if other >= 0 else o.head
                     elsewhere |= {t.i for t in top.subtree} - mine
+            for t in reader.doc:  # a time frame ("before talks") is when, not what: the scope left it out
+                if t.dep_ == "prep" and t.lower_ in _TIME_PREPS and t.i != pred.token.i:
+                    elsewhere |= {x.i for x in t.subtree}
             in_scope = _nearest(  # a lone stance cue: the issue cued nearest to it
                 [h for h, t in issue_tokens if t is None or t.i not in elsewhere], pred.cue
             )
