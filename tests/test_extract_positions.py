@@ -757,3 +757,10 @@ def test_yes_but_and_in_principle_make_an_acceptance_conditional() -> None:
     # another party's demand after the "but" leaves the acceptance as it is
     other = triples("Kyiv accepted the ceasefire, but Moscow demanded that Kyiv recognise its annexations.")
     assert ("ukraine", "ceasefire", "accept") in other
+
+
+def test_an_undated_title_is_the_holder_the_article_names() -> None:
+    text = 'Vladimir Putin spoke on Wednesday.\n\nThe Russian president said: "Kyiv must leave Donetsk."'
+    article = Article(source="t", title="", text=text, raw=text)
+    found = extract(article, codebook())
+    assert [q.speaker for q in found.quotes] == ["putin"]

@@ -1357,7 +1357,8 @@ def _yes_but(text: str, claims: list[_Claim]) -> list[_Claim]:
         ]
         if demands or _IN_PRINCIPLE.search(near):
             c.stance = "conditional"
-            c.conditional_on = c.conditional_on or next((d.issue for d in demands if d.issue != c.issue), None)
+            other = next((d.issue for d in demands if d.issue != c.issue), None)
+            c.conditional_on = c.conditional_on or other
     return claims
 
 
