@@ -764,3 +764,13 @@ def test_an_undated_title_is_the_holder_the_article_names() -> None:
     article = Article(source="t", title="", text=text, raw=text)
     found = extract(article, codebook())
     assert [q.speaker for q in found.quotes] == ["putin"]
+
+
+def test_a_condition_inside_a_without_phrase_is_not_the_offers() -> None:
+    found = positions(
+        "Washington offered a NATO-style guarantee to Kyiv, without saying how far it would go if Russia attacks."
+    )
+    offers = {(p.actor, p.issue, p.stance) for p in found}
+    assert ("united-states", "security-guarantees", "offer") in offers
+    # and a "NATO-style" guarantee is not NATO's
+    assert not any(a == "nato" for a, _, _ in offers)
