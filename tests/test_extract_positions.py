@@ -768,7 +768,7 @@ def test_an_undated_title_is_the_holder_the_article_names() -> None:
 
 def test_a_condition_inside_a_without_phrase_is_not_the_offers() -> None:
     found = positions(
-        "Washington offered a NATO-style guarantee to Kyiv, without saying how far it would go if Russia attacks."
+        "Washington offered a NATO-style guarantee to Kyiv, without saying how far it goes if Russia attacks."
     )
     offers = {(p.actor, p.issue, p.stance) for p in found}
     assert ("united-states", "security-guarantees", "offer") in offers
