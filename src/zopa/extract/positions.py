@@ -72,6 +72,7 @@ _FINITE_TAGS = frozenset({"VBZ", "VBP", "VBD", "MD"})
 _NOUN_PHRASE_STARTS = frozenset({"DT", "NNP", "NNPS", "NN", "NNS", "PRP", "PRP$", "JJ", "CD"})
 _FUTURE = frozenset({"will", "would", "shall", "'ll", "’ll", "wo"})
 # Prepositions that take a stance noun's object ("frustration with X", "support for X")
+_LIKENESS = frozenset({"style", "like", "type"})
 _NOUN_PREPS = frozenset({"with", "over", "about", "to", "for", "of", "on", "against", "at", "toward"})
 # Time frames ("after the talks", "after a truce"): when the stance holds, not what it is about
 _TIME_PREPS = frozenset({"after", "following", "before", "during", "since", "amid", "ahead"})
@@ -553,6 +554,8 @@ class _Sentence:
         token = pred.token
         if self.in_condition(token):
             return "condition"  # "if Kyiv pulls back", "as soon as Kyiv declares": not a stance of its own
+        if pred.cue is not None and token.tag_.startswith("NN") and self._without(token):
+            return "none"  # "talks without preconditions": no demand, and no refusal either
         if pred.cue is not None and pred.stance != "demand" and self._demanded(pred, by_token):
             return "content"  # "Moscow demanded that Kyiv accept the plan": what is demanded, no acceptance
         if pred.stance in {"threat", "plan"} and pred.head.dep_ == "acl":
@@ -704,6 +707,15 @@ class _Sentence:
             return "ok"
         return "none"
 
+    @staticmethod
+    def _without(noun: Any) -> bool:
+        """The noun is what a "without" phrase excludes ("without preconditions", "without setting any
+        conditions")."""
+        head = noun.head
+        if noun.dep_ == "dobj" and head.dep_ == "pcomp":
+            head = head.head
+        return noun.dep_ in {"pobj", "dobj"} and head.lower_ == "without"
+
     def _cue_noun_owner(self, noun: Any) -> list[tuple[str, str | None]] | None:
         """The owner of a cue's subject noun, or of the noun its "of" names ("the goal of our talks")."""
         got = self.noun_owner(noun, list(noun.children))
@@ -832,6 +844,8 @@ class _Sentence:
         """Who a noun cue belongs to: its possessor or modifier ("Kyiv's demand", "the EU proposal"), else
         the actor of its "by"/"from" phrase ("a proposal by France", "demands from Moscow")."""
         for child in children:
+            if child.lower_.rsplit("-", 1)[-1] in _LIKENESS:
+                continue  # "a NATO-style guarantee" is like NATO's, not NATO's
             if child.dep_ in {"poss", "compound", "amod", "nmod"} and child.i < token.i:
                 got = self._possessor(child)
                 if got:
@@ -1063,9 +1077,20 @@ class _Sentence:
             clause |= {x.i for x in verb.subtree}
         out: set[int] = set()
         for head, tokens in self.conditions.items():
-            if head in clause:
+            if head in clause and not self._framed(self.doc[head], pred.head):
                 out |= tokens
         return out
+
+    @staticmethod
+    def _framed(token: Any, top: Any) -> bool:
+        """The token lies in a "without ..." or time phrase below ``top`` ("offered a guarantee, without
+        saying how far it would go if ..."): a condition there is not the predicate's."""
+        t = token
+        while t.i != top.i and t.head.i != t.i:
+            if t.dep_ == "prep" and (t.lower_ == "without" or t.lower_ in _TIME_PREPS):
+                return True
+            t = t.head
+        return False
 
     def scope(self, pred: _Predicate, others: list[_Predicate]) -> set[int]:
         """Token indices of the predicate's clause, without the clauses of other holders inside it and
@@ -1220,6 +1245,8 @@ def _sentence_claims(
         if reader.hedged(pred) and not pred.condition:
             continue
         pred.negated = reader.negated(pred)
+        if pred.negated and pred.cue is None and pred.stance != "statement":
+            continue  # "did not provide a start time", "has not lifted sanctions": no act, and no refusal
         kept.append(pred)
     agreeing = [p for p in kept if p.cue is not None and p.stance == "accept" and not p.negated]
     kept = [
@@ -1250,6 +1277,9 @@ def _sentence_claims(
                 if o is not pred and o.cue is not None and other != own:
                     top = reader.doc[other] if other >= 0 else o.head
                     elsewhere |= {t.i for t in top.subtree} - mine
+            for t in reader.doc:  # a time frame ("before talks") is when, not what: the scope left it out
+                if t.dep_ == "prep" and t.lower_ in _TIME_PREPS and t.i != pred.token.i:
+                    elsewhere |= {x.i for x in t.subtree}
             in_scope = _nearest(  # a lone stance cue: the issue cued nearest to it
                 [h for h, t in issue_tokens if t is None or t.i not in elsewhere], pred.cue
             )
@@ -1317,6 +1347,32 @@ def _sentence_claims(
                         round(pred.confidence * 0.8, 3),
                     )
                 )
+    return _yes_but(reader.doc.text, claims)
+
+
+_IN_PRINCIPLE = re.compile(r"\bin principle\b", re.IGNORECASE)
+_BUT = re.compile(r"\b(?:but|however|provided)\b", re.IGNORECASE)
+
+
+def _yes_but(text: str, claims: list[_Claim]) -> list[_Claim]:
+    """An acceptance "in principle", or one that a "but" clause of the same party's demands qualifies ("we
+    agree with the truce, but it must lead to lasting peace"), is conditional on those demands."""
+    for c in claims:
+        if c.stance != "accept" or c.negated:
+            continue
+        near = text[c.cue_start : c.cue_start + 40]
+        demands = [
+            d
+            for d in claims
+            if d.party == c.party
+            and d.stance == "demand"
+            and d.cue_start > c.cue_start
+            and _BUT.search(text, c.cue_start, d.cue_start)
+        ]
+        if demands or _IN_PRINCIPLE.search(near):
+            c.stance = "conditional"
+            other = next((d.issue for d in demands if d.issue != c.issue), None)
+            c.conditional_on = c.conditional_on or other
     return claims
 
 
