@@ -38,6 +38,12 @@ templates = Jinja2Templates(env=environment())
 router = APIRouter(include_in_schema=False)
 
 
+def compile_templates() -> None:
+    """Compile every template now (Jinja keeps them), not on the first request of each page."""
+    for name in templates.env.list_templates(extensions=["html"]):
+        templates.env.get_template(name)
+
+
 def _db(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
