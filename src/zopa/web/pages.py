@@ -24,7 +24,7 @@ from zopa.presentation.charts import negotiation_charts
 from zopa.store import queries, summaries
 from zopa.store.db import Database
 from zopa.store.queries import EvidenceFilter, listing
-from zopa.store.rows import DocumentRow, EventRow, EvidenceRow, PositionRow, QuoteRow, StatementRow, StoryRow
+from zopa.store.rows import DocumentRow, EventRow, EvidenceRow, PositionRow, QuoteRow, StatementRow
 from zopa.web import negotiation as negotiation_page
 from zopa.web.api import MAX_DRAWS, MAX_ID, MAX_ITERATIVE_DRAWS, MAX_OFFSET
 from zopa.web.forms import parse_day, read_ingest_request, run_ingest
@@ -171,7 +171,7 @@ def overview(request: Request) -> Response:
         "overview.html",
         nav="Overview",
         title="Overview",
-        stories=cached(request, "stories", lambda: listing(db, StoryRow, EvidenceFilter(limit=10)))
+        stories=cached(request, "stories", lambda: queries.story_headers(db, limit=10))
         if where == unfiltered
         else None,
         stats=cached(request, "stats", lambda: summaries.stats(db)),
