@@ -56,6 +56,17 @@ def test_prepared_pages_compile_no_template(sqlite_url: str, monkeypatch: pytest
     assert compiled == []
 
 
+def test_prepare_leaves_start_up_to_no_garbage_collection(sqlite_url: str) -> None:
+    import gc
+
+    build_web_db(sqlite_url)[0].close()
+    app = create_app(sqlite_url)
+    before = gc.get_freeze_count()
+    prepare(app)
+    app.state.db.close()
+    assert gc.get_freeze_count() > before
+
+
 def test_the_openapi_schema_is_generated_once_per_process(
     sqlite_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
