@@ -631,8 +631,8 @@ def kept_items(
         where.append(items.c.issue == issue)
     if since is not None:
         where.append(items.c.day >= since)
-    hit, totals = kept_view(conn, _totals(name)) if len(where) == 2 else (False, None)
-    if hit:
+    hit, totals = kept_view(conn, _totals(name)) if len(where) == 2 else (False, {})
+    if hit:  # unfiltered: the numbers kept with the view
         total = int(totals.get(kind, 0))
     else:  # filtered, or kept before the totals were
         total = int(conn.execute(select(func.count()).select_from(items).where(*where)).scalar_one())
