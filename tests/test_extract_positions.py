@@ -744,3 +744,23 @@ def test_a_negated_act_without_a_stance_word_is_no_refusal() -> None:
 def test_will_not_before_a_copula_is_an_assessment_not_a_refusal() -> None:
     found = triples('Medinsky said a treaty on security guarantees "will not be a simple matter".')
     assert ("russia", "security-guarantees", "reject") not in found
+
+
+def test_yes_but_and_in_principle_make_an_acceptance_conditional() -> None:
+    principle = positions("Moscow agrees in principle with the ceasefire proposal, a Kremlin aide said.")
+    assert ("russia", "ceasefire", "conditional") in {(p.actor, p.issue, p.stance) for p in principle}
+    found = positions(
+        '"We accept the ceasefire, but it must address the root causes of the conflict," Lavrov said.'
+    )
+    accepted = [p for p in found if p.actor == "russia" and p.issue == "ceasefire" and p.stance != "demand"]
+    assert [(p.stance, p.conditional_on) for p in accepted] == [("conditional", "root-causes")]
+    # another party's demand after the "but" leaves the acceptance as it is
+    other = triples("Kyiv accepted the ceasefire, but Moscow demanded that Kyiv recognise its annexations.")
+    assert ("ukraine", "ceasefire", "accept") in other
+
+
+def test_an_undated_title_is_the_holder_the_article_names() -> None:
+    text = 'Vladimir Putin spoke on Wednesday.\n\nThe Russian president said: "Kyiv must leave Donetsk."'
+    article = Article(source="t", title="", text=text, raw=text)
+    found = extract(article, codebook())
+    assert [q.speaker for q in found.quotes] == ["putin"]

@@ -1333,6 +1333,32 @@ def _sentence_claims(
                         round(pred.confidence * 0.8, 3),
                     )
                 )
+    return _yes_but(reader.doc.text, claims)
+
+
+_IN_PRINCIPLE = re.compile(r"\bin principle\b", re.IGNORECASE)
+_BUT = re.compile(r"\b(?:but|however|provided)\b", re.IGNORECASE)
+
+
+def _yes_but(text: str, claims: list[_Claim]) -> list[_Claim]:
+    """An acceptance "in principle", or one that a "but" clause of the same party's demands qualifies ("we
+    agree with the truce, but it must lead to lasting peace"), is conditional on those demands."""
+    for c in claims:
+        if c.stance != "accept" or c.negated:
+            continue
+        near = text[c.cue_start : c.cue_start + 40]
+        demands = [
+            d
+            for d in claims
+            if d.party == c.party
+            and d.stance == "demand"
+            and d.cue_start > c.cue_start
+            and _BUT.search(text, c.cue_start, d.cue_start)
+        ]
+        if demands or _IN_PRINCIPLE.search(near):
+            c.stance = "conditional"
+            other = next((d.issue for d in demands if d.issue != c.issue), None)
+            c.conditional_on = c.conditional_on or other
     return claims
 
 
