@@ -277,7 +277,9 @@ def rebuild(conn: Connection) -> None:
     for name, table in schema.EVIDENCE_TABLES.items():
         counts[name] = conn.execute(select(func.count()).select_from(table)).scalar_one()
         counts[f"{name}{DUPLICATE_SUFFIX}"] = conn.execute(
-            select(func.count()).select_from(table.join(d, table.c.document_id == d.c.id)).where(~not_dup)
+            select(func.count())
+            .select_from(table.join(d, table.c.document_id == d.c.id))
+            .where(~not_dup)
         ).scalar_one()
     conn.execute(insert(rc), [{"name": name, "rows": int(counts[name])} for name in count_names()])
     conn.execute(

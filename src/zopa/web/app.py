@@ -218,8 +218,7 @@ def _build_routes(app: FastAPI) -> None:
     for route in app.router.routes:
         contexts = getattr(route, "effective_route_contexts", None)  # an included router
         if contexts is not None:
-            for _ in contexts():
-                pass
+            list(contexts())
 
 
 def prepare(app: FastAPI) -> None:
