@@ -785,3 +785,8 @@ def test_a_former_holder_of_a_title_is_not_its_side() -> None:
 def test_a_quoted_issue_named_as_the_time_frame_is_no_statement_on_it() -> None:
     found = triples('"Following a ceasefire, Britain will set up military hubs in Ukraine," Starmer said.')
     assert not any(i == "ceasefire" for _, i, _ in found)
+
+
+def test_a_necessity_split_by_its_attribution_is_a_demand() -> None:
+    found = triples("Putin spoke on Friday. It is essential, he said, that Ukraine leaves Donetsk.")
+    assert ("russia", "donetsk-control", "demand") in found
