@@ -76,6 +76,9 @@ def _title_piece(ch: str) -> str:
     return re.escape(ch)
 
 
+_PAST_HOLDER = re.compile(r"(?:\bformer\s+|\bex-|\bthen-)$", re.IGNORECASE)
+
+
 class ActorResolver:
     """Maps surface forms to codebook actor ids at one date; finds codebook mentions in text."""
 
@@ -138,7 +141,9 @@ class ActorResolver:
             return out
         untimed: dict[str, _Form | None] = {}
         for m in self._table.pattern.finditer(text, start, end):
-            form = self.lookup_form(m.group()) or self._untimed_title(m.group(), text, untimed)
+            form = self.lookup_form(m.group())
+            if form is None and not _PAST_HOLDER.search(text, max(0, m.start() - 12), m.start()):
+                form = self._untimed_title(m.group(), text, untimed)  # not "the former secretary of state"
             if form is None:
                 continue  # a title nobody holds at this date, of no one side
             s, e = m.start(), m.end()

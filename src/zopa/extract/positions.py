@@ -1077,12 +1077,12 @@ class _Sentence:
             clause |= {x.i for x in verb.subtree}
         out: set[int] = set()
         for head, tokens in self.conditions.items():
-            if head in clause and not self._framed(self.doc[head], pred.head):
+            if head in clause and not self.framed(self.doc[head], pred.head):
                 out |= tokens
         return out
 
     @staticmethod
-    def _framed(token: Any, top: Any) -> bool:
+    def framed(token: Any, top: Any) -> bool:
         """The token lies in a "without ..." or time phrase below ``top`` ("offered a guarantee, without
         saying how far it would go if ..."): a condition there is not the predicate's."""
         t = token
@@ -1691,6 +1691,10 @@ def _sentence_positions(
         party = ctx.party_of(speaker)
         known = ctx.codebook.actor_by_id.get(party or "")
         if known is not None and known.is_party:
+            # not an issue named as the time frame ("following a ceasefire, we will ...")
+            frame = _Sentence(ctx, cues, sentence, speaker, reporter, bodies)
+            tokens = [(h, frame.token_at(h.start)) for h in issues]
+            issues = [h for h, t in tokens if t is None or not frame.framed(t, t.sent.root)]
             specific = [h for h in issues if h.key not in cues.catch_all] or issues
             claims = [
                 _Claim(
