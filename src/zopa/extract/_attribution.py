@@ -77,6 +77,8 @@ _NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS", "JJ", "JJR", "JJS", "CD"})
 # labels the recogniser gives a person's name it misread ("Roe took ..." as an organisation); not a place
 _PERSON_LIKE_LABELS = frozenset({"ORG", "", "PRODUCT", "WORK_OF_ART"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+_NAME_AFTER_COMMA = re.compile(r"\s*((?:[A-Z][\w'’-]*\.?\s+){1,3}[A-Z][\w'’-]+)")  # ", Jane Q. Roe"
+_PHRASE_END = re.compile(r"\s*(?:[,.;]|$)")
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
 _NAMING = frozenset({"named", "called"})  # "a worker named Jane Roe": the participle that names a noun
 _NAMED_HEADS = _SUBJECT_DEPS | {"appos"}  # the noun it names: the subject, or (misparsed) in apposition
@@ -703,6 +705,10 @@ class Attributor:
         found = self._entity_person(doc, base, head)
         if found is not None:
             return found
+        if lower in lex.person_nouns:
+            named = self._named_after_role(head_at + len(head.text))
+            if named is not None:
+                return named  # "The envoy at the time, Jane Roe, said": the name wins over the role
         if lower in lex.person_nouns and any(c.lower_ == "the" for c in head.children):
             described = self.salience.described(lower, head_at)  # "the senator said"
             if described is not None:
@@ -722,6 +728,33 @@ class Attributor:
                 if head.i > 0 or not who.actor.startswith("ner:") or who.actor[4:] != " ".join(words):
                     return who
         return None
+
+    def _named_after_role(self, at: int) -> MentionRef | None:
+        """The person named right after a role noun ending at ``at``, set off by a comma after a few words
+        that complete the role ("The editor I spoke to, Jane Roe, said", "wrote the envoy at the time,
+        Jane Q. Roe."): a person mention, else two to four capitalised words, ending the phrase."""
+        masked = self.masked
+        sent = self.seg.sentence_at(at - 1)
+        limit = min(sent.end if sent is not None else len(masked), at + 160)
+        comma = masked.find(",", at, limit)
+        if comma < 0 or word_count(masked[at:comma]) > 6 or MASK in masked[at:comma]:
+            return None
+        if any(m.person for m in self.mentions_in(at, comma)):
+            return None  # "the aide to Roe, ...": a person inside the role's words
+        start = comma + 1
+        after = [m for m in self.mentions_in(start, limit) if m.start >= start and m.how != "pronoun"]
+        if after and after[0].person and not masked[start : after[0].start].strip():
+            end, who = after[0].end, after[0]
+        else:
+            name = _NAME_AFTER_COMMA.match(masked, start, limit)
+            if name is None or any(
+                w.lower() in self.lex.not_names or w.lower().rstrip(".") in self.lex.roles
+                for w in name.group(1).split()
+            ):
+                return None
+            end = name.end(1)
+            who = self.person_named(name.group(1), name.start(1), end)
+        return who if _PHRASE_END.match(masked, end, limit) or end >= limit else None
 
     def _name_run(self, doc: Doc, base: int, head: Token) -> list[Token]:
         """The capitalised words right before ``head`` that name with it a person the recogniser missed,
@@ -847,6 +880,10 @@ _REPEATED = 5.0  # for each further mention of the same person in the window
 _GENDER_MATCH = 15.0  # the text gives the person the pronoun's gender: "she" is more likely her than him
 _EMBEDDED_FACTOR = 0.5  # "Putin's plan", "the letter of X": less salient than the head of the phrase
 _PARAGRAPHS_BACK = 2  # paragraphs before the pronoun's own that are searched
+_TOPIC_LEAD = re.compile(r"\s*(?:(?:and|but)\s+)?as\s+(?:for|to)\s+", re.IGNORECASE)  # "As for Roe,"
+# what may stand before a sentence's subject, and the labels a misparse gives that subject
+_OPENING_LINK = re.compile(r"\s*(?:(?:and|but|so|yet|or|still|now|then)\s+)?", re.IGNORECASE)
+_MISPARSED_OPENING = frozenset({"npadvmod", "dep", "nmod", "ROOT"})
 _PARAGRAPH_DECAY = 0.7  # a paragraph break is a step back in the discourse
 
 
@@ -942,12 +979,19 @@ class Salience:
 
     def _role(self, sent: Sentence, m: MentionRef) -> float:
         att = self.att
+        lead = att.masked[sent.start : m.start]
+        if _TOPIC_LEAD.fullmatch(lead) and att.masked.startswith(",", m.end):
+            return _SPEAKER_BONUS  # "As for Roe, she said ...": the topic set up for what follows
         got = att.token_at(m.end - 1)
         if got is not None:
             token, base = got
             while token.dep_ in ("compound", "flat") and token.head.i != token.i:
                 token = token.head
             dep = token.dep_
+            if dep in _MISPARSED_OPENING and _OPENING_LINK.fullmatch(lead):
+                # "And Roe, for all her doubts, seems to agree": a name opening its sentence that the
+                # parse hangs on a verb inside the parenthesis is the sentence's subject
+                return _SUBJECT_BONUS
             if dep == "appos" and token.head.dep_ in _SUBJECT_DEPS:
                 token, dep = token.head, token.head.dep_
             named = token.head
@@ -988,7 +1032,6 @@ class Salience:
             gap = att.masked[verbs_before[-1].end : m.start]
             if word_count(gap) <= 3 and MASK not in gap:
                 return _SPEAKER_BONUS
-        lead = att.masked[sent.start : m.start]
         if "," in lead:
             opening = _WORD.findall(lead)
             adjunct = bool(opening) and (
@@ -1147,10 +1190,14 @@ class Salience:
 
     def _quoted_clause_start(self, sent: Sentence, offset: int) -> int | None:
         """Where the reported clause begins when the pronoun at ``offset`` follows a quotation right away
-        ('Roe "is unfit," he said'): the start of its sentence; else None."""
+        ('Roe "is unfit," he said'): the start of its sentence; else None. A quotation introduced by a comma
+        or a colon ('Roe weighed in, telling them: "...," he said') leaves the words before it the
+        reporter's."""
         seg = self.att.seg
         before = [q for q in seg.quotes_in(sent.paragraph) if sent.start <= q.open and q.after <= offset]
         if not before or seg.masked[before[-1].after : offset].strip(" ,.;:!?-" + DASHES):
+            return None
+        if seg.masked[sent.start : before[0].open].rstrip(" \t\n'").endswith((",", ":")):
             return None
         return before[0].open
 
@@ -1303,6 +1350,22 @@ def _titled_people(
     return out
 
 
+def _people_by_usage(text: str, mentions: Iterable[Mention], labels: dict[str, str]) -> set[str]:
+    """Names the entity recogniser called a body ("Roe said." read as an organisation) that the text
+    treats as a person: "Roe, who ..." (a relative pronoun for people), "Roe, 52, ..." (an age)."""
+    out: set[str] = set()
+    for actor in {m.actor for m in mentions if m.how == "ner"}:
+        name = actor[4:]
+        words = name.split()
+        if labels.get(actor, "") not in _PERSON_LIKE_LABELS or not 1 <= len(words) <= 3:
+            continue
+        if not all(_NAME_WORD.fullmatch(w) and w[0].isupper() and not w.isupper() for w in words):
+            continue  # "CNN", "Fox News Poll 2016": not the shape of a person's name
+        if re.search(rf"\b{re.escape(name)},\s+(?:who\b|\d{{1,3}},)", text):
+            out.add(actor)
+    return out
+
+
 def attributor_for(ctx: DocContext) -> Attributor:
     """The context's :class:`Attributor` (built once): its mentions, segmentation, grammar and parses."""
     cached = ctx._attributor
@@ -1313,6 +1376,7 @@ def attributor_for(ctx: DocContext) -> Attributor:
 
     described = _described_as_people(ctx.text, ctx.mentions, lexicon(ctx.codebook.grammar))
     described |= _titled_people(ctx.text, ctx.mentions, labels, ctx.codebook.grammar)
+    described |= _people_by_usage(ctx.text, ctx.mentions, labels)
 
     def person(actor: str) -> bool:
         if actor.startswith("ner:"):

@@ -188,6 +188,10 @@ def quotes_in_text(text: str, att: Attributor, *, title: str = "") -> list[Quote
                 if words[0][0].islower():
                     kind = "partial"  # embedded in the reporter's sentence
             if len(words) == 1 and not whole:
+                if attr is not None and attr.speaker is not None and attr.confidence >= 0.85:
+                    # '"Safety," said Roe. "Safety for everyone."': the word is not kept as a quote, but
+                    # the quotation after it continues the words of its speaker
+                    prev_attr, prev_sent = attr, sent
                 continue  # one quoted word is a label or a scare quote ("a 'treaty'"), not someone's words
             if fragment and not whole:
                 if attr is None or attr.speaker is None:

@@ -1,0 +1,67 @@
+"""Who a pronoun, a role or a bare name in an attribution refers to, on short texts of our own (issue 12)."""
+
+from __future__ import annotations
+
+from evidence_fixtures import context
+from zopa.extract._attribution import _people_by_usage
+from zopa.extract.quotes import find_quotes
+from zopa.records import Mention
+
+
+def speakers(text: str) -> list[tuple[str, str | None]]:
+    return [(q.text, q.speaker) for q in find_quotes(context(text))]
+
+
+def test_pronoun_after_as_for_refers_to_the_topic_not_the_last_speaker() -> None:
+    text = (
+        "Gregory Hale, the union's lawyer, said the offer was late.\n\n"
+        "As for Martin Oduya, he said, “We will sign nothing before the members vote on it.”"
+    )
+    assert speakers(text)[-1][1] == "ner:Martin Oduya"
+
+
+def test_name_before_a_quotation_introduced_by_a_comma_is_not_in_the_quoted_words() -> None:
+    # 'Roe "is unfit," he said' leaves Roe out of the pronoun's candidates; a quotation introduced by a comma
+    # after the name's own clause does not
+    text = (
+        "Ruth Calder said the vote would be close.\n\n"
+        "Amelia Stone weighed in as well, telling a radio host on Sunday, “Both plans can work for the county,”"
+        " she said."
+    )
+    assert speakers(text)[-1][1] == "ner:Amelia Stone"
+
+
+def test_name_opening_its_sentence_is_its_subject_when_the_parse_misreads_it() -> None:
+    # the parse hangs "Brandt" on the verb inside the parenthesis; he is still who the sentence is about
+    text = (
+        "Karl Brandt chairs the transport committee.\n\n"
+        "Leon Miller said: “The tunnel is years late and nobody will say why.”\n\n"
+        "And Brandt, for all the progress he helped wrangle from the council, seems to agree. "
+        "“We can finish the tunnel by June,” he said."
+    )
+    assert speakers(text)[-1] == ("We can finish the tunnel by June", "ner:Karl Brandt")
+
+
+def test_one_word_quotation_hands_its_speaker_to_the_quotation_after_it() -> None:
+    text = "Putin spoke at length on Tuesday about the budget. “Patience,” said Hollis. “Patience and some courage from all of us.”"
+    assert speakers(text) == [("Patience and some courage from all of us.", "ner:Hollis")]
+
+
+def test_name_after_a_role_and_a_comma_wins_over_the_role() -> None:
+    text = (
+        "Putin arrived in the afternoon.\n\n"
+        "“The deal is dead for now,” wrote the envoy at the time, Harriet Q. Oyelaran."
+    )
+    assert speakers(text)[-1][1] == "ner:Harriet Q. Oyelaran"
+
+
+def test_a_relative_who_or_an_age_makes_a_name_a_person() -> None:
+    def mention(name: str, start: int) -> Mention:
+        return Mention(actor=f"ner:{name}", text=name, start=start, end=start + len(name), how="ner")
+
+    text = "Quill, who chairs the board, left. Marlow, 52, stayed. Acme, which owns it, and CNN, who knows, too."
+    names = ["Quill", "Marlow", "Acme", "CNN"]
+    mentions = [mention(n, text.index(n)) for n in names]
+    labels = {f"ner:{n}": "ORG" for n in names}
+    assert _people_by_usage(text, mentions, labels) == {"ner:Quill", "ner:Marlow"}
+    assert _people_by_usage(text, mentions, {**labels, "ner:Quill": "GPE"}) == {"ner:Marlow"}
