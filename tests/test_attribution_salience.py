@@ -65,3 +65,19 @@ def test_a_relative_who_or_an_age_makes_a_name_a_person() -> None:
     labels = {f"ner:{n}": "ORG" for n in names}
     assert _people_by_usage(text, mentions, labels) == {"ner:Quill", "ner:Marlow"}
     assert _people_by_usage(text, mentions, {**labels, "ner:Quill": "GPE"}) == {"ner:Marlow"}
+
+
+def test_attribution_right_after_the_quotation_wins_over_a_later_verb() -> None:
+    text = (
+        "“I never promised a new bridge, not once,” Carla Mendes said, after Omar Bell said on the radio"
+        " that she had."
+    )
+    assert speakers(text) == [("I never promised a new bridge, not once", "ner:Carla Mendes")]
+
+
+def test_attribution_right_after_the_quotation_wins_over_a_verb_before_it() -> None:
+    text = (
+        "The budget office disputes the figures, and the mayor denies them — “who would believe numbers like"
+        " these?” asked Irene Okafor, a councillor for the east ward."
+    )
+    assert speakers(text)[0][1] == "ner:Irene Okafor"

@@ -988,7 +988,7 @@ class Salience:
             while token.dep_ in ("compound", "flat") and token.head.i != token.i:
                 token = token.head
             dep = token.dep_
-            if dep in _MISPARSED_OPENING and _OPENING_LINK.fullmatch(lead):
+            if dep in _MISPARSED_OPENING and _OPENING_LINK.fullmatch(lead) and att.masked.startswith(",", m.end):
                 # "And Roe, for all her doubts, seems to agree": a name opening its sentence that the
                 # parse hangs on a verb inside the parenthesis is the sentence's subject
                 return _SUBJECT_BONUS

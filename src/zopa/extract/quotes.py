@@ -440,6 +440,11 @@ def _inline(
     for verb in att.governing_verbs(*mark.inner):
         if not _beside(att, verb, mark):
             continue
+        near = _slot_after(att, mark, right_lo, right_hi)
+        if near is not None and near[0].start != verb.start:
+            # '"...," Roe said, after Doe said ...' or '... Doe denies — "...?" asked Roe': the parse hangs
+            # the quotation on another verb, but the attribution right after it names the speaker
+            return _Attribution(near[1], f"quote then {near[0].form!r}", 0.9)
         speaker = att.parsed_subject(verb)
         if speaker is not None:
             cue = f"quote then {verb.form!r}" if verb.start >= mark.after else f"{verb.form!r} then quote"
@@ -474,6 +479,24 @@ def _inline(
     subject = _sentence_subject(att, sent, mark)
     if subject is not None:
         return _Attribution(subject, _SENTENCE_SUBJECT, 0.6)
+    return None
+
+
+def _slot_after(att: Attributor, mark: QuoteMark, lo: int, hi: int) -> tuple[VerbHit, MentionRef] | None:
+    """The reporting verb right after a quotation that closes its clause ('"...," Roe said', '"...?" asked
+    Roe'), with its speaker: at most three words between them, the quotation's own punctuation inside it."""
+    masked = att.masked
+    inner = att.text[mark.inner[0] : mark.inner[1]].rstrip(_LEAD_MARK + "’”\"")
+    if not inner.endswith((",", "?", "!")):
+        return None
+    for verb in att.verbs(lo, hi):
+        lead = masked[lo : verb.start]
+        if word_count(lead) > 3 or MASK in lead or _CLAUSE_LINK.search(lead) or "," in lead:
+            return None
+        if not _beside(att, verb, mark):
+            return None
+        speaker = att.speaker_for_verb(verb, lo, hi)
+        return (verb, speaker) if speaker is not None else None
     return None
 
 
