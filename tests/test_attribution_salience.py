@@ -81,3 +81,32 @@ def test_attribution_right_after_the_quotation_wins_over_a_verb_before_it() -> N
         " these?” asked Irene Okafor, a councillor for the east ward."
     )
     assert speakers(text)[0][1] == "ner:Irene Okafor"
+
+
+def test_pull_quote_whose_closing_mark_takes_in_its_signature() -> None:
+    text = (
+        "The council met on Monday to discuss the budget.\n"
+        '"Nobody in this town should pay more for water than for bread.\n'
+        'Ingrid Salo, Northern Water Trust."\n'
+        "The vote is due next week."
+    )
+    assert speakers(text) == [("Nobody in this town should pay more for water than for bread.", "ner:Ingrid Salo")]
+
+
+def test_pull_quote_signed_with_a_title_and_a_name() -> None:
+    text = (
+        "The council met on Monday to discuss the budget. Putin was not mentioned.\n"
+        '"Nobody in this town should pay more for water than for bread.\n'
+        'Ill. Sen. Ingrid Salo."\n'
+        "The vote is due next week."
+    )
+    assert speakers(text)[0][1] == "ner:Ingrid Salo"
+
+
+def test_sentence_after_the_quotation_with_a_clause_of_time_names_the_speaker() -> None:
+    text = (
+        "Putin watched from the front row.\n\n"
+        "“The great county of Lake is proud to cast its votes for the next governor, Ada Quist!”"
+        " Senator Pavel Brenner said as he opened the roll call."
+    )
+    assert speakers(text)[0][1] == "ner:Pavel Brenner"

@@ -61,6 +61,8 @@ FRAGMENT_WORDS = 4  # a quotation of at most this many words is a fragment: it n
 TERM_WORDS = 2  # a fragment this short is a quoted term unless a characterising verb takes it ("call it 'X'")
 _ADJUNCT_WORDS = 12  # words after the reporting verb of an attribution sentence ("in an email on Monday")
 _REPORTED_CLAUSE = re.compile(r"\b(?:that|he|she|they|it|we|i|you)\b", re.IGNORECASE)
+# a clause of time or manner right after an attribution's verb ("said as he left", "said quietly while")
+_CIRCUMSTANCE = re.compile(r"\s+(?:[a-z]+ly\s+)?(?:as|while|when|after|before|upon)\s", re.IGNORECASE)
 _OBJECT_WORDS = 4  # words of the object between a characterising verb and its label ("called the plan 'X'")
 _SENTENCE_SUBJECT = "subject of the sentence"  # the cue of the weakest inline attribution
 MAX_BLOCK_LOOKBACK = 3  # paragraphs searched for the person in focus before a block quote
@@ -654,6 +656,8 @@ def _opens_with_report(att: Attributor, sent: Sentence) -> bool:
     rest = att.masked[verbs[0].end : sent.end]
     if rest.lstrip().startswith((",", ".", ";")):
         return True  # the verb takes no words of its own ("Roe went on, as if she had not heard.")
+    if _CIRCUMSTANCE.match(rest) and MASK not in rest:
+        return True  # "Roe said as she left the hall.": when she said it, not what
     # only the attribution and its circumstances: no reported clause of its own ("... said he would ...")
     return word_count(rest) <= _ADJUNCT_WORDS and not _REPORTED_CLAUSE.search(rest)
 
@@ -747,17 +751,29 @@ def _signed_below(att: Attributor, pi: int) -> _Attribution | None:
         return _Attribution(found.speaker, "block: signed — speaker below", 0.85) if found else None
     persons = [m for m in att.mentions_in(nxt.start, nxt.end) if m.person and m.how != "pronoun"]
     who: MentionRef | None = persons[0] if persons and persons[0].start == nxt.start else None
+    titled = False
+    if who is None and persons:
+        lead = att.text[nxt.start : persons[0].start].split()
+        roles = att.lex.roles
+        if lead and all(w.endswith(".") or w.lower().rstrip(".") in roles for w in lead):
+            who, titled = persons[0], True  # "S.C. Sen. Jane Roe."
     if who is None:
-        # the signature's sentence was not read for names: two or three capitalised words
+        # the signature's sentence was not read for names: two or three capitalised words, perhaps after
+        # a title ("Sen. Jane Roe.")
         name = _NAME_AFTER_DASH.match(att.masked, nxt.start, nxt.end)
         words = name.group(1).split() if name is not None else []
         if name is None or len(words) < 2 or any(w.lower() in att.lex.not_names for w in words):
             return None
-        who = att.person_named(name.group(1), name.start(1), name.end(1))
-    rest = att.masked[who.end : nxt.end].strip()
+        bare = att.lex.person_name(name.group(1))
+        titled = bare != name.group(1) and len(bare.split()) >= 2
+        start = name.start(1) + name.group(1).rfind(bare) if titled else name.start(1)
+        who = att.person_named(bare, start, start + len(bare)) if titled else None
+        who = who or att.person_named(name.group(1), name.start(1), name.end(1))
+    # the closing mark of a pull quote that takes its signature in ('"...<new paragraph>Jane Roe, Ohio."')
+    rest = att.masked[who.end : nxt.end].strip().rstrip(_QUOTE_EDGE + MASK).strip()
     if rest.rstrip(".") and not _AFFILIATION_ONLY.fullmatch(rest):
         return None
-    if not rest.rstrip("."):
+    if not rest.rstrip(".") and not titled:
         return None  # a name alone without a dash ("Getty Images.") may be a credit line, not a signature
     return _Attribution(who, "block: signed — speaker below", 0.8)
 
