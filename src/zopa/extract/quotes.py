@@ -754,9 +754,8 @@ def _signed_below(att: Attributor, pi: int) -> _Attribution | None:
     titled = False
     if who is None and persons:
         lead = att.text[nxt.start : persons[0].start].split()
-        roles = att.lex.roles
-        if lead and all(w.endswith(".") or w.lower().rstrip(".") in roles for w in lead):
-            who, titled = persons[0], True  # "S.C. Sen. Jane Roe."
+        if lead and all(w.endswith(".") for w in lead):
+            who, titled = persons[0], True  # abbreviated titles: "S.C. Sen. Jane Roe." ("Dean" may be a name)
     if who is None:
         # the signature's sentence was not read for names: two or three capitalised words, perhaps after
         # a title ("Sen. Jane Roe.")
