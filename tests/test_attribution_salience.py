@@ -110,3 +110,17 @@ def test_sentence_after_the_quotation_with_a_clause_of_time_names_the_speaker() 
         " Senator Pavel Brenner said as he opened the roll call."
     )
     assert speakers(text)[0][1] == "ner:Pavel Brenner"
+
+
+def test_the_board_said_refers_to_the_board_named_before() -> None:
+    text = (
+        "The Lake County Board of Elections met on Friday to rule on the petition.\n\n"
+        "“The candidate meets every requirement of the county charter,” the board said."
+    )
+    assert speakers(text)[0][1] == "ner:Lake County Board of Elections"
+    # the noun must head the body's name: "the state" is not the State Water Office
+    text = (
+        "The State Water Office met on Friday to rule on the petition.\n\n"
+        "“The candidate meets every requirement of the county charter,” the state said."
+    )
+    assert speakers(text)[0][1] != "ner:State Water Office"

@@ -705,6 +705,10 @@ class Attributor:
         found = self._entity_person(doc, base, head)
         if found is not None:
             return found
+        if head.tag_ == "NN" and lower not in lex.person_nouns and any(c.lower_ == "the" for c in head.children):
+            body = self.salience.named_body(head.text, head_at)  # "the board said": the Board of X
+            if body is not None:
+                return body
         if lower in lex.person_nouns:
             named = self._named_after_role(head_at + len(head.text))
             if named is not None:
@@ -1234,6 +1238,23 @@ class Salience:
                 return MentionRef(opening[0].actor, offset, offset + 2, "pronoun", False)
         return None
 
+    def named_body(self, noun: str, offset: int) -> MentionRef | None:
+        """The body a definite noun refers back to ("the board", "the ministry"): the last body named before
+        ``offset`` in this paragraph or the two before whose name the noun heads ("the Lake County Board of
+        Elections", "the Foreign Ministry"; not "the state" for "the State Department")."""
+        att = self.att
+        word = noun.lower()
+        for sent in reversed(self._window(offset, _PARAGRAPHS_BACK)):
+            bodies = [
+                m
+                for m in att.mentions_in(sent.start, min(sent.end, offset))
+                if not m.person and m.how != "pronoun" and not att.seg.quoted(m.start)
+            ]
+            for m in reversed(bodies):
+                if word in _head_words(att.text[m.start : m.end]):
+                    return MentionRef(m.actor, offset, offset + len(noun), "description", False)
+        return None
+
     def spoken_for(self, offset: int) -> MentionRef | None:
         """The body a spokesperson mentioned at ``offset`` speaks for: the one named with a spokesperson's
         noun last before it in this paragraph or the two before ("a spokesperson for the ministry", "the
@@ -1296,6 +1317,15 @@ class Salience:
         if not roles:
             return None
         return noun in roles
+
+
+def _head_words(name: str) -> set[str]:
+    """The lower-cased words that can head a body's name: the last, and the one before "of" or "for"
+    ("Board" in "Board of Elections", "Ministry" in "Foreign Ministry")."""
+    words = [w.lower() for w in _WORD.findall(name)]
+    heads = {words[-1]} if words else set()
+    heads.update(w for w, nxt in zip(words, words[1:], strict=False) if nxt in ("of", "for"))
+    return heads
 
 
 def _main_clause(verb: Token) -> bool:
