@@ -25,8 +25,8 @@ def test_name_before_a_quotation_introduced_by_a_comma_is_not_in_the_quoted_word
     # after the name's own clause does not
     text = (
         "Ruth Calder said the vote would be close.\n\n"
-        "Amelia Stone weighed in as well, telling a radio host on Sunday, “Both plans can work for the county,”"
-        " she said."
+        "Amelia Stone weighed in as well, telling a radio host on Sunday,"
+        " “Both plans can work for the county,” she said."
     )
     assert speakers(text)[-1][1] == "ner:Amelia Stone"
 
@@ -43,7 +43,10 @@ def test_name_opening_its_sentence_is_its_subject_when_the_parse_misreads_it() -
 
 
 def test_one_word_quotation_hands_its_speaker_to_the_quotation_after_it() -> None:
-    text = "Putin spoke at length on Tuesday about the budget. “Patience,” said Hollis. “Patience and some courage from all of us.”"
+    text = (
+        "Putin spoke at length on Tuesday about the budget."
+        " “Patience,” said Hollis. “Patience and some courage from all of us.”"
+    )
     assert speakers(text) == [("Patience and some courage from all of us.", "ner:Hollis")]
 
 
@@ -59,7 +62,7 @@ def test_a_relative_who_or_an_age_makes_a_name_a_person() -> None:
     def mention(name: str, start: int) -> Mention:
         return Mention(actor=f"ner:{name}", text=name, start=start, end=start + len(name), how="ner")
 
-    text = "Quill, who chairs the board, left. Marlow, 52, stayed. Acme, which owns it, and CNN, who knows, too."
+    text = "Quill, who chairs the board, left. Marlow, 52, stayed. Acme, which owns it, and CNN, who knew."
     names = ["Quill", "Marlow", "Acme", "CNN"]
     mentions = [mention(n, text.index(n)) for n in names]
     labels = {f"ner:{n}": "ORG" for n in names}
@@ -90,7 +93,8 @@ def test_pull_quote_whose_closing_mark_takes_in_its_signature() -> None:
         'Ingrid Salo, Northern Water Trust."\n'
         "The vote is due next week."
     )
-    assert speakers(text) == [("Nobody in this town should pay more for water than for bread.", "ner:Ingrid Salo")]
+    words = "Nobody in this town should pay more for water than for bread."
+    assert speakers(text) == [(words, "ner:Ingrid Salo")]
 
 
 def test_pull_quote_signed_with_a_title_and_a_name() -> None:

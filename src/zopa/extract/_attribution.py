@@ -30,6 +30,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from zopa.extract._nlp import MASK, Segmentation, Sentence, segment
@@ -705,14 +706,15 @@ class Attributor:
         found = self._entity_person(doc, base, head)
         if found is not None:
             return found
-        if head.tag_ == "NN" and lower not in lex.person_nouns and any(c.lower_ == "the" for c in head.children):
+        definite = any(c.lower_ == "the" for c in head.children)
+        if head.tag_ == "NN" and lower not in lex.person_nouns and definite:
             body = self.salience.named_body(head.text, head_at)  # "the board said": the Board of X
             if body is not None:
                 return body
         if lower in lex.person_nouns:
-            named = self._named_after_role(head_at + len(head.text))
-            if named is not None:
-                return named  # "The envoy at the time, Jane Roe, said": the name wins over the role
+            after_role = self._named_after_role(head_at + len(head.text))
+            if after_role is not None:
+                return after_role  # "The envoy at the time, Jane Roe, said": the name wins over the role
         if lower in lex.person_nouns and any(c.lower_ == "the" for c in head.children):
             described = self.salience.described(lower, head_at)  # "the senator said"
             if described is not None:
@@ -992,7 +994,8 @@ class Salience:
             while token.dep_ in ("compound", "flat") and token.head.i != token.i:
                 token = token.head
             dep = token.dep_
-            if dep in _MISPARSED_OPENING and _OPENING_LINK.fullmatch(lead) and att.masked.startswith(",", m.end):
+            opens = bool(_OPENING_LINK.fullmatch(lead)) and att.masked.startswith(",", m.end)
+            if dep in _MISPARSED_OPENING and opens:
                 # "And Roe, for all her doubts, seems to agree": a name opening its sentence that the
                 # parse hangs on a verb inside the parenthesis is the sentence's subject
                 return _SUBJECT_BONUS
@@ -1324,7 +1327,7 @@ def _head_words(name: str) -> set[str]:
     ("Board" in "Board of Elections", "Ministry" in "Foreign Ministry")."""
     words = [w.lower() for w in _WORD.findall(name)]
     heads = {words[-1]} if words else set()
-    heads.update(w for w, nxt in zip(words, words[1:], strict=False) if nxt in ("of", "for"))
+    heads.update(w for w, nxt in pairwise(words) if nxt in ("of", "for"))
     return heads
 
 
@@ -1390,7 +1393,7 @@ def _people_by_usage(text: str, mentions: Iterable[Mention], labels: dict[str, s
         if labels.get(actor, "") not in _PERSON_LIKE_LABELS or not 1 <= len(words) <= 3:
             continue
         if not all(_NAME_WORD.fullmatch(w) and w[0].isupper() and not w.isupper() for w in words):
-            continue  # "CNN", "Fox News Poll 2016": not the shape of a person's name
+            continue  # "CNN", "Poll 2016": not the shape of a person's name
         if re.search(rf"\b{re.escape(name)},\s+(?:who\b|\d{{1,3}},)", text):
             out.add(actor)
     return out

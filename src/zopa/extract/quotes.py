@@ -488,7 +488,7 @@ def _slot_after(att: Attributor, mark: QuoteMark, lo: int, hi: int) -> tuple[Ver
     """The reporting verb right after a quotation that closes its clause ('"...," Roe said', '"...?" asked
     Roe'), with its speaker: at most three words between them, the quotation's own punctuation inside it."""
     masked = att.masked
-    inner = att.text[mark.inner[0] : mark.inner[1]].rstrip(_LEAD_MARK + "’”\"")
+    inner = att.text[mark.inner[0] : mark.inner[1]].rstrip(_LEAD_MARK + '’”"')
     if not inner.endswith((",", "?", "!")):
         return None
     for verb in att.verbs(lo, hi):
