@@ -38,6 +38,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from zopa.extract._attribution import (
+    _NAME_WORD,
     DASHES,
     Attributor,
     MentionRef,
@@ -521,7 +522,28 @@ def _slot_speaker(att: Attributor, doc: Doc, base: int, subject: Token | None) -
     found = att.subject_actor(doc, base, subject)
     if found is not None and (found.person or not found.actor.startswith("ner:")):
         return found
+    if subject.i == 0 and (found is None or found.actor.startswith("ner:")):
+        # '"...?" Roe pressed.' split off as a sentence of its own: its first word is no sentence opening
+        # but the name in the attribution's slot
+        return _slot_name(att, base, list(subject.subtree))
     return None
+
+
+def _slot_name(att: Attributor, base: int, tokens: list[Token]) -> MentionRef | None:
+    """One to three capitalised words that are all there is of a subject in the attribution slot, as a
+    person ("Roe", "Jane Roe"); not a role, a common word or a word of the speech lexicon."""
+    words = [t.text for t in tokens]
+    lex = att.lex
+    if not 1 <= len(words) <= 3 or not all(_NAME_WORD.fullmatch(w) and w[0].isupper() for w in words):
+        return None
+    if any(
+        w.lower() in lex.not_names or w.lower() in lex.thing_nouns or w.lower().rstrip(".") in lex.roles
+        or w.lower() in lex.forms
+        for w in words
+    ):
+        return None
+    start = base + tokens[0].idx
+    return att.person_named(" ".join(words), start, base + tokens[-1].idx + len(tokens[-1].text))
 
 
 def _verb_in_slot(att: Attributor, lo: int, hi: int) -> _Attribution | None:
@@ -539,6 +561,11 @@ def _verb_in_slot(att: Attributor, lo: int, hi: int) -> _Attribution | None:
     doc, base = got
     tokens = [t for t in doc if at <= base + t.idx < hi and not t.is_punct]
     verb = next((t for t in tokens if is_verb(t)), None)
+    if verb is None and len(tokens) >= 2 and tokens[-1].lower_ in att.lex.forms and tokens[-1].tag_ == "NNS":
+        # '"...," Roe notes.': the tagger read the reporting verb as a plural noun ("notes", "answers")
+        rest = att.masked[base + tokens[-1].idx + len(tokens[-1].text) : hi]
+        who = _slot_name(att, base, tokens[:-1]) if not rest.strip(" .") else None
+        return _Attribution(who, f"quote then {tokens[-1].lower_!r}", 0.8) if who is not None else None
     if verb is None or not _slot_verb(verb, base, at, hi):
         return None
     subject = att.subject_token(verb, base)
