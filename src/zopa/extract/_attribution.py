@@ -13,13 +13,15 @@ found with the codebook (``Mention.actor`` is a codebook id or ``"ner:<Name>"``)
   conjoined verbs, "went on to say", "saying", relative clauses, "according to X", the agent of a passive),
   resolved to a mention: a person named in apposition to a role noun ("Their press aide, John Doe,
   said"), the possessor of a speech noun ("the envoy's remarks indicate"), the body a spokesman speaks for, a
-  person entity, or a capitalised name; elsewhere, the nearest mention before the verb in its clause or
-  right after it.
+  person entity, or a capitalised name, a person named after a role and a comma ("the envoy at the time,
+  John Doe"), the body named before whose name a definite noun heads ("the board": "the Board of
+  Elections"); elsewhere, the nearest mention before the verb in its clause or right after it.
 * A pronoun (he/she) or a definite role description ("the senator") resolves to the most salient compatible
   person of its paragraph and the two before (:class:`Salience`): mentions inside quotations never count;
   a speaker (the subject of a reporting verb) outranks a subject, a subject any other mention, a recent
   sentence an older one; a person whose gender the text gives (an honorific, a gendered noun, a pronoun
-  that refers back to them in their own sentence) is compatible only with a pronoun of that gender.
+  that refers back to them in their own sentence) is compatible only with a pronoun of that gender;
+  "As for X," makes X the topic a pronoun after it refers to.
 
 Offsets are character offsets into the document text.
 """
