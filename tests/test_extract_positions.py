@@ -632,3 +632,100 @@ def test_a_partys_condition_stated_with_a_copula_is_its_demand() -> None:
 )
 def test_idioms_of_stance(body: str, expected: tuple[str, str]) -> None:
     assert expected in {(a, s) for a, _, s in triples(body)}
+
+
+def test_a_title_nobody_holds_on_the_date_still_names_its_side() -> None:
+    # undated: no known person holds "Russia's foreign minister", but the side is known
+    found = triples("Russia's foreign minister said the talks must include Europe.", day=None)
+    assert ("russia", "talks-process", "demand") in found
+    found = triples("The Ukrainian foreign minister said a ceasefire must come first.", day=None)
+    assert ("ukraine", "ceasefire", "demand") in found
+
+
+def test_there_can_be_no_x_rejects_it() -> None:
+    found = triples("Lavrov said there can be no talks with Kyiv now.")
+    assert ("russia", "talks-process", "reject") in found
+    # "cannot" is a negator of its own: the cue that holds it is not turned into an acceptance
+    cannot = triples("The Kremlin made it clear that there cannot be any talks while the raids go on.")
+    assert ("russia", "talks-process", "reject") in cannot
+    assert ("russia", "talks-process", "accept") not in cannot
+    # a forecast is not a refusal
+    assert not any(s == "reject" for _, _, s in triples("An aide said there will be no talks this week."))
+
+
+def test_a_partys_stated_goal_of_a_thing_is_its_demand() -> None:
+    found = triples("Moscow restated its goal of a neutral status for Ukraine.")
+    assert ("russia", "nato-membership", "demand") in found
+
+
+def test_if_and_when_opens_a_condition() -> None:
+    found = triples("Paris said France would back talks if and when Russia is ready to stop the war.")
+    assert ("france", "talks-process", "conditional") in found
+    assert ("france", "talks-process", "accept") not in found
+
+
+def test_a_scheduled_meeting_of_the_parties_is_their_plan() -> None:
+    found = triples("Ukrainian and Russian delegations are due to hold talks in Istanbul on Monday.")
+    assert {("ukraine", "talks-process", "plan"), ("russia", "talks-process", "plan")} <= found
+
+
+def test_an_assessment_for_a_party_is_that_partys() -> None:
+    found = triples("The summit's ceasefire plan is unacceptable for Moscow, a diplomat said.")
+    assert ("russia", "ceasefire", "reject") in found
+    # "opposed to X": X is what is opposed, not who opposes
+    opposed = triples("Ukraine is opposed to Washington's idea of a ceasefire on the current lines.")
+    assert ("ukraine", "ceasefire", "reject") in opposed
+    assert not any(a == "united-states" for a, _, _ in opposed)
+
+
+def test_getting_rid_of_anothers_demand_rejects_it() -> None:
+    found = triples("Kyiv got rid of the demand that Ukraine renounce its NATO bid.")
+    assert ("ukraine", "nato-membership", "reject") in found
+    assert ("ukraine", "nato-membership", "demand") not in found
+
+
+def test_frustration_over_a_measure_rejects_it() -> None:
+    found = triples("Zelensky voiced frustration with the plan to tie a ceasefire to sanctions relief.")
+    assert ("ukraine", "sanctions", "reject") in found
+    assert ("ukraine", "sanctions", "plan") not in found  # the plan is what frustrates, not his
+
+
+def test_a_partys_adjective_owns_the_offer_it_qualifies() -> None:
+    found = triples("Merz called the American offer of security guarantees remarkable.")
+    assert ("united-states", "security-guarantees", "offer") in found
+    assert ("germany", "security-guarantees", "accept") in found
+    assert ("germany", "security-guarantees", "offer") not in found
+
+
+def test_what_a_demand_asks_another_to_accept_is_the_demand() -> None:
+    found = triples("Moscow demanded that Ukraine accept the ceasefire.")
+    assert ("russia", "ceasefire", "demand") in found
+    assert ("ukraine", "ceasefire", "accept") not in found
+    # an indicative clause is a report of the other's stance, not what is demanded
+    reported = triples("Moscow insists that Ukraine rejects the ceasefire.")
+    assert ("ukraine", "ceasefire", "reject") in reported
+
+
+def test_it_would_be_good_for_another_to_act_is_a_demand() -> None:
+    found = triples("Putin said it would be better for Kyiv to withdraw from Donetsk.")
+    assert ("russia", "donetsk-control", "demand") in found
+    assert not any(a == "ukraine" for a, _, _ in found)
+
+
+def test_a_stated_purpose_or_an_expected_meeting_is_a_plan() -> None:
+    quoted = triples('Umerov spoke. "The aim of our delegation is to discuss a ceasefire," Umerov said.')
+    assert ("ukraine", "ceasefire", "plan") in quoted
+    plan = ("ukraine", "talks-process", "plan")
+    assert plan in triples("Kyiv expects another round of talks on Monday.")
+    assert plan in triples("A Ukrainian delegation is en route to Geneva for talks.")
+
+
+def test_fighting_until_the_other_side_withdraws_demands_its_withdrawal() -> None:
+    found = triples("Kyiv says it will keep fighting until Putin's troops withdraw.")
+    assert ("ukraine", "territorial-legitimacy", "demand") in found
+
+
+def test_a_demand_a_without_phrase_excludes_is_no_demand() -> None:
+    found = triples("The Ukrainian delegation will hold talks with Russia without preconditions.")
+    assert ("ukraine", "talks-process", "plan") in found
+    assert not any(s in {"demand", "reject"} for _, _, s in found)

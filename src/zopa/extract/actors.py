@@ -107,6 +107,16 @@ class ActorResolver:
             picked = self._pick(forms) if forms else None
         return picked
 
+    def _side_of_title(self, surface: str) -> _Form | None:
+        """A title nobody is known to hold on the article's date (an undated article, a date outside the
+        codebook's periods) still names the side its holders speak for: "Russia's foreign minister said" is
+        Russia, though not a known person."""
+        forms = self._table.folded.get(title_key(_POSSESSIVE.sub("", surface.strip())), [])
+        actors = self.codebook.actor_by_id
+        sides = {actors[f.actor].party_on(None) for f in forms if f.how == "title" and f.actor in actors}
+        side = sides.pop() if len(sides) == 1 else None
+        return _Form(side, "metonym", None) if side is not None else None
+
     def lookup(self, surface: str) -> str | None:
         form = self.lookup_form(surface)
         return form.actor if form else None
@@ -118,9 +128,9 @@ class ActorResolver:
         if self._table.pattern is None:
             return out
         for m in self._table.pattern.finditer(text, start, end):
-            form = self.lookup_form(m.group())
+            form = self.lookup_form(m.group()) or self._side_of_title(m.group())
             if form is None:
-                continue  # a title nobody holds at this date
+                continue  # a title nobody holds at this date, of no one side
             s, e = m.start(), m.end()
             if form.how == "title" and text[s : s + 4].lower() == "the ":
                 pass  # keep "the" in the span of "the Russian president"

@@ -71,6 +71,8 @@ _HYPOTHETICAL = frozenset({"can", "could", "might", "may", "ca"})
 _FINITE_TAGS = frozenset({"VBZ", "VBP", "VBD", "MD"})
 _NOUN_PHRASE_STARTS = frozenset({"DT", "NNP", "NNPS", "NN", "NNS", "PRP", "PRP$", "JJ", "CD"})
 _FUTURE = frozenset({"will", "would", "shall", "'ll", "’ll", "wo"})
+# Prepositions that take a stance noun's object ("frustration with X", "support for X")
+_NOUN_PREPS = frozenset({"with", "over", "about", "to", "for", "of", "on", "against", "at", "toward"})
 # Time frames ("after the talks", "after a truce"): when the stance holds, not what it is about
 _TIME_PREPS = frozenset({"after", "following", "before", "during", "since", "amid", "ahead"})
 _HISTORY = frozenset({"previously", "earlier", "formerly", "once", "originally"})
@@ -99,6 +101,7 @@ _NUMBER = re.compile(
     r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(\s*(?:thousand|million|billion|bn|mn|m)\b)?",
     re.IGNORECASE,
 )
+_NEXT_WORDS = re.compile(r"\s+([\w-]+)(?:\s+([\w-]+))?")
 _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 _POINT_REACHED = re.compile(r"\b(?:to|at)\s+(?:\w+\s+)?$")
 _LAST_WORDS = re.compile(r"(?:\w+\s+){0,2}\w+$")
@@ -139,6 +142,14 @@ class CompiledCues:
     retract_forms: frozenset[str]  # "dropped", "gave up": they take back the stance noun they govern
 
 
+def _plural(noun: str) -> str:
+    if noun.endswith("s"):
+        return noun
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + "s"
+
+
 def _alternation(patterns: Sequence[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
 
@@ -161,6 +172,8 @@ def compiled_cues(codebook: Codebook) -> CompiledCues:
     }
     grammar = codebook.grammar
     sc = grammar.stance_cues
+    # each body noun with its plural ("delegations", "ministries"), so the grammar lists one form
+    bodies = {form for w in grammar.body_nouns for form in (w, _plural(w))}
     speech_forms = sorted(forms_of(grammar.speech_verbs))
     speech = (
         re.compile(r"\b(?:" + _trie_regex(speech_forms) + r")\b", re.IGNORECASE) if speech_forms else None
@@ -183,9 +196,9 @@ def compiled_cues(codebook: Codebook) -> CompiledCues:
         speech_forms=frozenset(f for f in speech_forms if " " not in f),
         any_stance=CueSet(("any", getattr(sc, key)) for key in (*_CUE_STANCES, "conditional", "red_line")),
         body_nouns=re.compile(
-            r"\s+(?:[\w-]+\s+){0,2}(?:" + _trie_regex(list(grammar.body_nouns)) + r")\b", re.IGNORECASE
+            r"\s+(?:[\w-]+\s+){0,2}(?:" + _trie_regex(sorted(bodies)) + r")\b", re.IGNORECASE
         ),
-        body_words=frozenset(w for w in grammar.body_nouns if " " not in w),
+        body_words=frozenset(w for w in bodies if " " not in w),
         document_words=frozenset(w for w in (*grammar.document_nouns, *grammar.speech_nouns) if " " not in w),
         speech_noun_words=frozenset(w for w in grammar.speech_nouns if " " not in w),
         object_demand_forms=frozenset(forms_of(grammar.object_demand_verbs)),
@@ -316,9 +329,15 @@ class _Sentence:
 
     # -- tokens and characters ---------------------------------------------------------------------------
     def _counts(self, m: Mention) -> bool:
+        """A party's adjective counts before a body ("Russian officials") or a document or stance noun it
+        owns ("the American offer", "the Ukrainian peace plan"), not before a place or thing."""
         if m.how != "adjective":
             return True
-        return bool(self.cues.body_nouns.match(self.ctx.text, m.end, self.sentence.end))
+        text, end = self.ctx.text, self.sentence.end
+        if self.cues.body_nouns.match(text, m.end, end):
+            return True
+        owned = _NEXT_WORDS.match(text, m.end, end)
+        return owned is not None and any(w.lower() in self.cues.document_words for w in owned.groups() if w)
 
     def token_at(self, offset: int) -> Any:
         import bisect
@@ -436,7 +455,12 @@ class _Sentence:
             token = self.token_at(hit.start)
             if token is None:
                 continue
-            if token.dep_ in {"cc", "mark", "prep", "det"}:
+            if token.dep_ == "expl" or (
+                token.dep_ == "nsubj" and token.head.i > token.i and self.start_of(token.head) < hit.end
+            ):
+                # "there can be no talks", "the goal of the talks is to ...": the verb the cue runs over
+                token = token.head
+            elif token.dep_ in {"cc", "mark", "prep", "det"}:
                 # "or face", "unless": the cue's verb carries it, not its conjunction
                 last = self.token_at(hit.end - 1)
                 if last is not None and last.i > token.i:
@@ -529,6 +553,10 @@ class _Sentence:
         token = pred.token
         if self.in_condition(token):
             return "condition"  # "if Kyiv pulls back", "as soon as Kyiv declares": not a stance of its own
+        if pred.cue is not None and token.tag_.startswith("NN") and self._without(token):
+            return "none"  # "talks without preconditions": no demand, and no refusal either
+        if pred.cue is not None and pred.stance != "demand" and self._demanded(pred, by_token):
+            return "content"  # "Moscow demanded that Kyiv accept the plan": what is demanded, no acceptance
         if pred.stance in {"threat", "plan"} and pred.head.dep_ == "acl":
             above = by_token.get(pred.head.head.i)
             if above is not None and above is not pred and above.cue is not None:
@@ -547,6 +575,12 @@ class _Sentence:
             if token.dep_ in _OBJECT_DEPS:
                 governor = token.head if token.dep_ != "pobj" else token.head.head
                 other = by_token.get(governor.i) or by_token.get(self.clause_head(governor).i)
+                weak = other is None or other.cue is None or other.stance == "statement"
+                if token.dep_ == "pobj" and weak:
+                    # "voiced frustration with the plan to ...": the light verb's stance noun governs it
+                    light = (c for c in governor.children if c.dep_ == "dobj" and c.i < token.i)
+                    nouns = (by_token.get(c.i) for c in light)
+                    other = next((n for n in nouns if n is not None and n.cue is not None), other)
                 stance_above = other is not None and other.cue is not None and other.stance != "statement"
                 if stance_above and other is not pred:
                     pred.content_of = governor.i
@@ -564,12 +598,25 @@ class _Sentence:
             if got:
                 pred.holders = got
                 return "ok"
+        if (
+            pred.cue is not None
+            and token.tag_ == "JJ"
+            and not token.lower_.endswith("ed")  # "opposed to X", "committed to X": X is what, not who
+            and (got := self._experiencer(token))
+        ):
+            pred.holders, pred.holder_verb = got, pred.head
+            return "ok"  # "the plan is unacceptable for Moscow", "acceptable to both sides"
         deontic = pred.cue is not None and self.deontic(pred)
         skip_subject = deontic
         first_person = False
         t = pred.head
         for _ in range(12):
-            if pred.stance != "threat" and self._hypothetical(t) and not self._has_condition(t):
+            if (
+                pred.stance != "threat"
+                and self._hypothetical(t)
+                and not self._has_condition(t)
+                and not self._modal_in_cue(pred, t)
+            ):
                 return "hedged"  # "could consider", "may accept": but "could resume ... if" is an offer
             subjects = [c for c in t.children if c.dep_ in _SUBJECT_DEPS]
             agent = [g for c in t.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
@@ -595,6 +642,9 @@ class _Sentence:
                         return "ok"
                     first_person = True  # a quotation's "I" or "we": the subject of the reporting verb above
                 got = None if first else self.actors_of(subj)
+                in_cue = pred.cue is not None and pred.cue.start <= self.start_of(subj) < pred.cue.end
+                if got is None and in_cue:
+                    got = self._cue_noun_owner(subj)  # "the purpose of our talks is to ...": ours
                 if got is None and subj.lower_ in _SUBJECT_PRONOUNS:
                     got = self._pronoun(subj)
                 if (
@@ -656,6 +706,55 @@ class _Sentence:
             return "ok"
         return "none"
 
+    @staticmethod
+    def _without(noun: Any) -> bool:
+        """The noun is what a "without" phrase excludes ("without preconditions", "without setting any
+        conditions")."""
+        head = noun.head
+        if noun.dep_ == "dobj" and head.dep_ == "pcomp":
+            head = head.head
+        return noun.dep_ in {"pobj", "dobj"} and head.lower_ == "without"
+
+    def _cue_noun_owner(self, noun: Any) -> list[tuple[str, str | None]] | None:
+        """The owner of a cue's subject noun, or of the noun its "of" names ("the goal of our talks")."""
+        got = self.noun_owner(noun, list(noun.children))
+        for prep in (c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"):
+            for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                got = got or self.noun_owner(obj, list(obj.children))
+        return got
+
+    @staticmethod
+    def _demanded(pred: _Predicate, by_token: dict[int, _Predicate]) -> bool:
+        """The predicate's verb, in its base form, completes a demand ("demanded that Kyiv accept", "it is
+        vital for Kyiv to accept"): the clause is what is asked of another, not a stance of its own."""
+        verb = pred.head
+        if verb.dep_ not in {"ccomp", "advcl"} or verb.head.i == verb.i:
+            return False
+        # the base form: "VB", or "VBP" after a singular noun ("that Ukraine accept", not "accepts")
+        singular = any(c.dep_ == "nsubj" and c.tag_ in {"NN", "NNP"} for c in verb.children)
+        if verb.tag_ != "VB" and not (verb.tag_ == "VBP" and singular):
+            return False
+        above = by_token.get(verb.head.i)
+        if above is None or above is pred or above.cue is None or above.stance != "demand":
+            return False
+        return not any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children)  # "said X would accept"
+
+    def _experiencer(self, adjective: Any) -> list[tuple[str, str | None]] | None:
+        """The actor an assessing adjective is "for" or "to": whose judgement it is."""
+        for prep in adjective.children:
+            if prep.dep_ == "prep" and prep.lower_ in {"for", "to"}:
+                objects = [c for c in prep.children if c.dep_ == "pobj"]
+                if objects and (got := self.actors_of(objects[0], head_only=True)):
+                    return got
+        return None
+
+    def _modal_in_cue(self, pred: _Predicate, verb: Any) -> bool:
+        """The verb's modal is part of the cue ("there can be no talks"): the cue says what it means."""
+        cue = pred.cue
+        return cue is not None and any(
+            c.dep_ == "aux" and cue.start <= self.start_of(c) < cue.end for c in verb.children
+        )
+
     def _fronted_for(self, verb: Any, subject: Any) -> list[tuple[str, str | None]] | None:
         """The actor of a "for" phrase before the subject, which names whose view the clause states."""
         for c in verb.children:
@@ -678,8 +777,18 @@ class _Sentence:
             return None
         after = self.doc[verb.i + 1].lower_ if verb.i + 1 < len(self.doc) else ""
         phrase = f"{verb.lower_} {after}"
-        if verb.lower_ not in self.cues.retract_forms and phrase not in self.cues.retract_forms and not any(
-            f.startswith(phrase + " ") for f in self.cues.retract_forms
+        # the words from the verb (or the auxiliary right before it: "got rid of") to the preposition
+        before = self.doc[verb.i - 1] if verb.i > 0 else verb
+        starts = [verb] + ([before] if before.dep_ in {"aux", "auxpass"} and before.head.i == verb.i else [])
+        spans = {" ".join(t.lower_ for t in self.doc[s.i : token.head.i + 1]) for s in starts}
+        if token.dep_ != "pobj" or token.head.i <= verb.i:
+            spans = set()
+        forms = self.cues.retract_forms
+        if (
+            verb.lower_ not in forms
+            and phrase not in forms
+            and not any(f.startswith(phrase + " ") for f in forms)
+            and not spans & forms
         ):
             return None
         t = verb
@@ -862,6 +971,8 @@ class _Sentence:
         for t in self.doc:
             if t.dep_ in {"advcl", "ccomp", "pcomp", "conj"}:
                 marks = [c for c in t.children if c.dep_ == "mark" and c.i < t.i]
+                if not marks and t.left_edge.tag_ == "WRB" and t.left_edge.head.i == t.i:
+                    marks = [t.left_edge]  # "if and when Russia is ready": the parser hangs "if" elsewhere
                 if marks:
                     # the marker with the words before it: "as soon as", "only after", "provided that"
                     end = self.start_of(marks[0]) + len(marks[0].text)
@@ -980,6 +1091,12 @@ class _Sentence:
             tokens = {t.i for t in root.head.subtree}  # "the planned U.S. port fees": the whole noun phrase
         else:
             tokens = {t.i for t in root.subtree}
+        if root.dep_ == "dobj" and root.tag_.startswith("NN") and pred.cue is not None:
+            # "voiced frustration with X", "expressed support for X": the parser hangs the noun's
+            # phrase on the light verb
+            for c in root.head.children:
+                if c.dep_ == "prep" and c.i > root.i and c.lower_ in _NOUN_PREPS:
+                    tokens |= {x.i for x in c.subtree}
         if root.dep_ in {"acl", "relcl"}:
             # "the 12-point plan, agreed by both sides": the noun the clause describes is its content
             noun = root.head
