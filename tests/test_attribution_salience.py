@@ -145,3 +145,11 @@ def test_reporting_verb_the_tagger_reads_as_a_plural_noun() -> None:
 def test_name_in_the_slot_after_a_question_split_off_as_its_own_sentence() -> None:
     text = "“Would the fee be negotiable for small farms?” Vasquez pressed. “Maybe for the first year.”"
     assert [s for _, s in speakers(text)] == ["ner:Vasquez", "ner:Vasquez"]
+
+
+def test_a_name_before_a_clause_with_its_own_subject_is_not_that_verb_s_speaker() -> None:
+    text = (
+        "“We will win this county,” Mara Lind said on Sunday in Dayton as the crowd roared.\n\n"
+        "“Nobody thought we could do it, and here we are.”"
+    )
+    assert [s for _, s in speakers(text)] == ["ner:Mara Lind", "ner:Mara Lind"]

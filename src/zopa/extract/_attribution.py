@@ -64,6 +64,7 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 _OF_AFFILIATION = re.compile(r"(?<=\w)\s+of(?:\s+.*)?$")
 _NAME_SUFFIX = re.compile(r",?\s+(?:Jr|Sr|II|III|IV)\.?$")
 _PASSIVE_GAP = re.compile(r"\b(?:was|were|is|are|been|being|be|get|gets|got)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+_NEW_CLAUSE = re.compile(r"\b(?:as|while|when|whereas|because)\s+(?:the|a|an|his|her|their|its)\s", re.IGNORECASE)
 _BARE_PRONOUN = re.compile(r"\b(?:he|she|they|it|i|we|you)\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’\-.]*")
 _ANY_WORD = re.compile(r"[A-Za-z]+")
@@ -397,6 +398,8 @@ class Attributor:
             return None  # "charges he threatened": the subject is a pronoun we cannot resolve
         if _PASSIVE_GAP.search(gap):
             return None  # "Putin was asked": the subject was spoken to
+        if _NEW_CLAUSE.search(gap):
+            return None  # "Roe spoke in Ohio as the crowd roared": the verb has a subject of its own
         if (
             "," in gap
             and _WORD.search(gap[gap.rfind(",") + 1 :])
