@@ -8,9 +8,10 @@ Rules (grammar only; who is who comes from the codebook through the actor mentio
   "called on", "sings", "according to"), and that verb's subject as the speaker (see ``_attribution``):
   ``"...," X said`` / ``said X`` / ``X told reporters: "..."`` / ``"...," X, a fellow at Y, said`` /
   ``according to X``; the surface rules (the nearest mention in the verb's clause) where the parse gives
-  nothing; a short sentence right after the quotation counts (``"Why not?" Putin asked.``, also with a clause of
-  time: ``... Roe said as he left.``); the attribution right after the quotation wins over another verb the
-  parse hangs it on (``"...," Roe said, after Doe said ...``); a reporting verb tagged as a noun in that slot
+  nothing; a short sentence right after the quotation counts (``"Why not?" Putin asked.``, also with a
+  clause of time: ``... Roe said as he left.``); the attribution right after the quotation wins over another
+  verb the parse hangs it on (``"...," Roe said, after Doe said ...``); a reporting verb tagged as a noun in
+  that slot
   (``"...," Roe notes.``) still reports it;
 * ``"..." — X``: a name right after a dash (any dash character); ``"...," X, who chairs the group said``;
 * transcript labels: a quotation that opens with ``NAME:`` is NAME's, without the label;
@@ -22,8 +23,8 @@ Rules (grammar only; who is who comes from the codebook through the actor mentio
 * a quotation after another in the same sentence with nobody else named in between, or in the next sentence
   of its paragraph with no reporting verb and nobody named there, continues the one before;
 * block quotes (a paragraph that is only a quotation): a signature in the short paragraph below it (``— X``,
-  or a pull quote's ``X, Institute for Y.``, with or without the closing mark, or after abbreviated titles), the speaker of the block quote before (headings and
-  captions in between are skipped), the speaker introduced by the previous paragraph (ending with a colon, or
+  or a pull quote's ``X, Institute for Y.``, with or without the closing mark, or after abbreviated titles),
+  the speaker of the block quote before (headings and captions in between are skipped), the speaker introduced by the previous paragraph (ending with a colon, or
   holding a reporting verb), else the most salient person one to three paragraphs back; a quotation alone in
   its sentence inside a paragraph is introduced by the sentence before it in the same way;
 * pronouns and role descriptions ("the senator") resolve to the most salient compatible person
