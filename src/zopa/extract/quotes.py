@@ -11,8 +11,7 @@ Rules (grammar only; who is who comes from the codebook through the actor mentio
   nothing; a short sentence right after the quotation counts (``"Why not?" Putin asked.``, also with a
   clause of time: ``... Roe said as he left.``); the attribution right after the quotation wins over another
   verb the parse hangs it on (``"...," Roe said, after Doe said ...``); a reporting verb tagged as a noun in
-  that slot
-  (``"...," Roe notes.``) still reports it;
+  that slot (``"...," Roe notes.``) still reports it;
 * ``"..." — X``: a name right after a dash (any dash character); ``"...," X, who chairs the group said``;
 * transcript labels: a quotation that opens with ``NAME:`` is NAME's, without the label;
 * a quotation introduced by a colon (``X had a stern word for them: "..."``) is the words of the subject of
@@ -24,8 +23,8 @@ Rules (grammar only; who is who comes from the codebook through the actor mentio
   of its paragraph with no reporting verb and nobody named there, continues the one before;
 * block quotes (a paragraph that is only a quotation): a signature in the short paragraph below it (``— X``,
   or a pull quote's ``X, Institute for Y.``, with or without the closing mark, or after abbreviated titles),
-  the speaker of the block quote before (headings and captions in between are skipped), the speaker introduced by the previous paragraph (ending with a colon, or
-  holding a reporting verb), else the most salient person one to three paragraphs back; a quotation alone in
+  the speaker of the block quote before (headings and captions in between are skipped), the speaker
+  introduced by the previous paragraph (ending with a colon, or holding a reporting verb), else the most salient person one to three paragraphs back; a quotation alone in
   its sentence inside a paragraph is introduced by the sentence before it in the same way;
 * pronouns and role descriptions ("the senator") resolve to the most salient compatible person
   (``_attribution.Salience``), never to someone named only inside a quotation; a one-word quotation is no
