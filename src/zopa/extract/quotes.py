@@ -24,8 +24,9 @@ Rules (grammar only; who is who comes from the codebook through the actor mentio
 * block quotes (a paragraph that is only a quotation): a signature in the short paragraph below it (``— X``,
   or a pull quote's ``X, Institute for Y.``, with or without the closing mark, or after abbreviated titles),
   the speaker of the block quote before (headings and captions in between are skipped), the speaker
-  introduced by the previous paragraph (ending with a colon, or holding a reporting verb), else the most salient person one to three paragraphs back; a quotation alone in
-  its sentence inside a paragraph is introduced by the sentence before it in the same way;
+  introduced by the previous paragraph (ending with a colon, or holding a reporting verb), else the most
+  salient person one to three paragraphs back; a quotation alone in its sentence inside a paragraph is
+  introduced by the sentence before it in the same way;
 * pronouns and role descriptions ("the senator") resolve to the most salient compatible person
   (``_attribution.Salience``), never to someone named only inside a quotation; a one-word quotation is no
   quote but hands its speaker on to the quotation after it (``"Safety," said Roe. "Safety for all."``);
