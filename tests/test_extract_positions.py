@@ -729,3 +729,31 @@ def test_a_demand_a_without_phrase_excludes_is_no_demand() -> None:
     found = triples("The Ukrainian delegation will hold talks with Russia without preconditions.")
     assert ("ukraine", "talks-process", "plan") in found
     assert not any(s in {"demand", "reject"} for _, _, s in found)
+
+
+def test_a_lone_stance_takes_no_issue_from_its_time_frame() -> None:
+    found = triples("The Kremlin does not want to reveal its position before the talks, a spokesman said.")
+    assert found == set()
+
+
+def test_a_negated_act_without_a_stance_word_is_no_refusal() -> None:
+    found = triples("The Kremlin confirmed the talks but did not provide a start time for the meeting.")
+    assert ("russia", "talks-process", "reject") not in found
+
+
+def test_will_not_before_a_copula_is_an_assessment_not_a_refusal() -> None:
+    found = triples('Medinsky said a treaty on security guarantees "will not be a simple matter".')
+    assert ("russia", "security-guarantees", "reject") not in found
+
+
+def test_yes_but_and_in_principle_make_an_acceptance_conditional() -> None:
+    principle = positions("Moscow agrees in principle with the ceasefire proposal, a Kremlin aide said.")
+    assert ("russia", "ceasefire", "conditional") in {(p.actor, p.issue, p.stance) for p in principle}
+    found = positions(
+        '"We accept the ceasefire, but it must address the root causes of the conflict," Lavrov said.'
+    )
+    accepted = [p for p in found if p.actor == "russia" and p.issue == "ceasefire" and p.stance != "demand"]
+    assert [(p.stance, p.conditional_on) for p in accepted] == [("conditional", "root-causes")]
+    # another party's demand after the "but" leaves the acceptance as it is
+    other = triples("Kyiv accepted the ceasefire, but Moscow demanded that Kyiv recognise its annexations.")
+    assert ("ukraine", "ceasefire", "accept") in other

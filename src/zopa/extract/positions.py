@@ -1231,6 +1231,8 @@ def _sentence_claims(
         if reader.hedged(pred) and not pred.condition:
             continue
         pred.negated = reader.negated(pred)
+        if pred.negated and pred.cue is None and pred.stance != "statement":
+            continue  # "did not provide a start time", "has not lifted sanctions": no act, and no refusal
         kept.append(pred)
     agreeing = [p for p in kept if p.cue is not None and p.stance == "accept" and not p.negated]
     kept = [
@@ -1261,6 +1263,9 @@ def _sentence_claims(
                 if o is not pred and o.cue is not None and other != own:
                     top = reader.doc[other] if other >= 0 else o.head
                     elsewhere |= {t.i for t in top.subtree} - mine
+            for t in reader.doc:  # a time frame ("before talks") is when, not what: the scope left it out
+                if t.dep_ == "prep" and t.lower_ in _TIME_PREPS and t.i != pred.token.i:
+                    elsewhere |= {x.i for x in t.subtree}
             in_scope = _nearest(  # a lone stance cue: the issue cued nearest to it
                 [h for h, t in issue_tokens if t is None or t.i not in elsewhere], pred.cue
             )
@@ -1328,6 +1333,31 @@ def _sentence_claims(
                         round(pred.confidence * 0.8, 3),
                     )
                 )
+    return _yes_but(reader.doc.text, claims)
+
+
+_IN_PRINCIPLE = re.compile(r"\bin principle\b", re.IGNORECASE)
+_BUT = re.compile(r"\b(?:but|however|provided)\b", re.IGNORECASE)
+
+
+def _yes_but(text: str, claims: list[_Claim]) -> list[_Claim]:
+    """An acceptance "in principle", or one that a "but" clause of the same party's demands qualifies ("we
+    agree with the truce, but it must lead to lasting peace"), is conditional on those demands."""
+    for c in claims:
+        if c.stance != "accept" or c.negated:
+            continue
+        near = text[c.cue_start : c.cue_start + 40]
+        demands = [
+            d
+            for d in claims
+            if d.party == c.party
+            and d.stance == "demand"
+            and d.cue_start > c.cue_start
+            and _BUT.search(text, c.cue_start, d.cue_start)
+        ]
+        if demands or _IN_PRINCIPLE.search(near):
+            c.stance = "conditional"
+            c.conditional_on = c.conditional_on or next((d.issue for d in demands if d.issue != c.issue), None)
     return claims
 
 
