@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from evidence_fixtures import context
+from evidence_fixtures import article, context, mini_codebook
 from zopa.extract._attribution import Attributor, VerbHit, _people_by_usage
+from zopa.extract._nlp import DocContext
+from zopa.extract.actors import resolve_mentions
 from zopa.extract.quotes import find_quotes
 from zopa.records import Mention
 
@@ -153,3 +157,16 @@ def test_a_name_before_a_clause_with_its_own_subject_is_not_that_verb_s_speaker(
         "“Nobody thought we could do it, and here we are.”"
     )
     assert [s for _, s in speakers(text)] == ["ner:Mara Lind", "ner:Mara Lind"]
+
+
+def test_a_title_in_an_undated_article_refers_to_its_holder_in_focus() -> None:
+    # undated: "the Russian president" names no holder by the date, only his side; the text named Putin
+    # just before, who holds that title at some date
+    text = (
+        "Vladimir Putin spoke for an hour.\n\n"
+        "Addressing the generals, the Russian president made clear: “We will finish what we started.”"
+    )
+    ctx = DocContext.build(replace(article(text), published=None), mini_codebook())
+    ctx.candidates = frozenset(range(len(ctx.sentences)))
+    resolve_mentions(ctx, ctx.candidates)
+    assert [q.speaker for q in find_quotes(ctx)] == ["putin"]
