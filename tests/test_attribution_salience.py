@@ -170,3 +170,15 @@ def test_a_title_in_an_undated_article_refers_to_its_holder_in_focus() -> None:
     ctx.candidates = frozenset(range(len(ctx.sentences)))
     resolve_mentions(ctx, ctx.candidates)
     assert [q.speaker for q in find_quotes(ctx)] == ["putin"]
+
+
+def test_a_title_in_an_undated_article_refers_to_a_person_named_with_its_role() -> None:
+    # nobody the codebook knows is in focus; the text named a person with the title's role noun
+    text = (
+        "Former Russian President Ivan Sokolov toured the shipyard.\n\n"
+        "Addressing the workers, the Russian president made clear: “We will finish what we started.”"
+    )
+    ctx = DocContext.build(replace(article(text), published=None), mini_codebook())
+    ctx.candidates = frozenset(range(len(ctx.sentences)))
+    resolve_mentions(ctx, ctx.candidates)
+    assert [q.speaker for q in find_quotes(ctx)] == ["ner:Ivan Sokolov"]

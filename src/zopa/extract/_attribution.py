@@ -542,7 +542,12 @@ class Attributor:
         for _, ref in self.salience.ranked(mention.start):
             if ref.actor in holders:
                 return MentionRef(ref.actor, mention.start, mention.end, "title", True)
-        return mention
+        # a person the text named with the title's role noun ("former Secretary of State Jane Roe ... the
+        # former secretary of state said"), though the codebook does not know them
+        words = [w.lower().rstrip(".") for w in _WORD.findall(self.text[mention.start : mention.end])]
+        noun = next((w for w in words if w in self.lex.person_nouns), None)
+        found = self.salience.described(noun, mention.start, strict=True) if noun else None
+        return MentionRef(found.actor, mention.start, mention.end, "title", True) if found else mention
 
     def person_named(self, name: str, start: int, end: int) -> MentionRef:
         """A person by name: the codebook or NER person named before whose name ends with it (a surname;
@@ -1308,9 +1313,10 @@ class Salience:
                     return MentionRef(m.actor, offset, offset + 1, "description", False)
         return None
 
-    def described(self, noun: str, offset: int) -> MentionRef | None:
+    def described(self, noun: str, offset: int, *, strict: bool = False) -> MentionRef | None:
         """The most salient person a role description fits ("the senator": a person named with "senator" or
-        "Sen." before, or in an appositive holding it)."""
+        "Sen." before, or in an appositive holding it); unless ``strict``, the person in focus when the
+        text names nobody with that noun."""
         att = self.att
         fits: set[str] = set()
         noun = noun.lower()
@@ -1326,7 +1332,7 @@ class Salience:
         for _, m in ranked:
             if m.actor in fits:
                 return m
-        if fits or not ranked:
+        if fits or not ranked or strict:
             return None  # the description fits someone else, out of focus
         # nobody was named with that noun: the person in focus, when the text gives them no other role
         top = ranked[0][1]
