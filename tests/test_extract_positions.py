@@ -757,3 +757,36 @@ def test_yes_but_and_in_principle_make_an_acceptance_conditional() -> None:
     # another party's demand after the "but" leaves the acceptance as it is
     other = triples("Kyiv accepted the ceasefire, but Moscow demanded that Kyiv recognise its annexations.")
     assert ("ukraine", "ceasefire", "accept") in other
+
+
+def test_an_undated_title_is_the_holder_the_article_names() -> None:
+    text = 'Vladimir Putin spoke on Wednesday.\n\nThe Russian president said: "Kyiv must leave Donetsk."'
+    article = Article(source="t", title="", text=text, raw=text)
+    found = extract(article, codebook())
+    assert [q.speaker for q in found.quotes] == ["putin"]
+
+
+def test_a_condition_inside_a_without_phrase_is_not_the_offers() -> None:
+    found = positions(
+        "Washington offered a NATO-style guarantee to Kyiv, without saying how far it goes if Russia attacks."
+    )
+    offers = {(p.actor, p.issue, p.stance) for p in found}
+    assert ("united-states", "security-guarantees", "offer") in offers
+    # and a "NATO-style" guarantee is not NATO's
+    assert not any(a == "nato" for a, _, _ in offers)
+
+
+def test_a_former_holder_of_a_title_is_not_its_side() -> None:
+    text = 'Jane Roe spoke on Monday. The former secretary of state said she wanted "to speak to voters".'
+    found = extract(Article(source="t", title="", text=text, raw=text), codebook())
+    assert [q.speaker for q in found.quotes] == ["ner:Jane Roe"]
+
+
+def test_a_quoted_issue_named_as_the_time_frame_is_no_statement_on_it() -> None:
+    found = triples('"Following a ceasefire, Britain will set up military hubs in Ukraine," Starmer said.')
+    assert not any(i == "ceasefire" for _, i, _ in found)
+
+
+def test_a_necessity_split_by_its_attribution_is_a_demand() -> None:
+    found = triples("Putin spoke on Friday. It is essential, he said, that Ukraine leaves Donetsk.")
+    assert ("russia", "donetsk-control", "demand") in found

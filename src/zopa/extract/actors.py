@@ -76,6 +76,9 @@ def _title_piece(ch: str) -> str:
     return re.escape(ch)
 
 
+_PAST_HOLDER = re.compile(r"(?:\bformer\s+|\bex-|\bthen-)$", re.IGNORECASE)
+
+
 class ActorResolver:
     """Maps surface forms to codebook actor ids at one date; finds codebook mentions in text."""
 
@@ -107,15 +110,24 @@ class ActorResolver:
             picked = self._pick(forms) if forms else None
         return picked
 
-    def _side_of_title(self, surface: str) -> _Form | None:
+    def _untimed_title(self, surface: str, text: str, seen: dict[str, _Form | None]) -> _Form | None:
         """A title nobody is known to hold on the article's date (an undated article, a date outside the
-        codebook's periods) still names the side its holders speak for: "Russia's foreign minister said" is
-        Russia, though not a known person."""
-        forms = self._table.folded.get(title_key(_POSSESSIVE.sub("", surface.strip())), [])
+        codebook's periods): the one of its holders the article names ("Vladimir Putin ... the Russian
+        president"), else the side all its holders speak for ("Russia's foreign minister said" is Russia,
+        though no known person)."""
+        key = title_key(_POSSESSIVE.sub("", surface.strip()))
+        if key in seen:
+            return seen[key]
         actors = self.codebook.actor_by_id
-        sides = {actors[f.actor].party_on(None) for f in forms if f.how == "title" and f.actor in actors}
+        forms = self._table.folded.get(key, [])
+        holders = sorted({f.actor for f in forms if f.how == "title" and f.actor in actors})
+        names = {a: (actors[a].name, *actors[a].aliases) for a in holders}
+        named = [a for a in holders if any(re.search(r"\b" + re.escape(n) + r"\b", text) for n in names[a])]
+        sides = {actors[a].party_on(None) for a in holders}
         side = sides.pop() if len(sides) == 1 else None
-        return _Form(side, "metonym", None) if side is not None else None
+        who = named[0] if len(named) == 1 else side
+        seen[key] = _Form(who, "title", None) if who is not None else None
+        return seen[key]
 
     def lookup(self, surface: str) -> str | None:
         form = self.lookup_form(surface)
@@ -127,8 +139,11 @@ class ActorResolver:
         out: list[Mention] = []
         if self._table.pattern is None:
             return out
+        untimed: dict[str, _Form | None] = {}
         for m in self._table.pattern.finditer(text, start, end):
-            form = self.lookup_form(m.group()) or self._side_of_title(m.group())
+            form = self.lookup_form(m.group())
+            if form is None and not _PAST_HOLDER.search(text, max(0, m.start() - 12), m.start()):
+                form = self._untimed_title(m.group(), text, untimed)  # not "the former secretary of state"
             if form is None:
                 continue  # a title nobody holds at this date, of no one side
             s, e = m.start(), m.end()

@@ -72,6 +72,7 @@ _FINITE_TAGS = frozenset({"VBZ", "VBP", "VBD", "MD"})
 _NOUN_PHRASE_STARTS = frozenset({"DT", "NNP", "NNPS", "NN", "NNS", "PRP", "PRP$", "JJ", "CD"})
 _FUTURE = frozenset({"will", "would", "shall", "'ll", "’ll", "wo"})
 # Prepositions that take a stance noun's object ("frustration with X", "support for X")
+_LIKENESS = frozenset({"style", "like", "type"})
 _NOUN_PREPS = frozenset({"with", "over", "about", "to", "for", "of", "on", "against", "at", "toward"})
 # Time frames ("after the talks", "after a truce"): when the stance holds, not what it is about
 _TIME_PREPS = frozenset({"after", "following", "before", "during", "since", "amid", "ahead"})
@@ -843,6 +844,8 @@ class _Sentence:
         """Who a noun cue belongs to: its possessor or modifier ("Kyiv's demand", "the EU proposal"), else
         the actor of its "by"/"from" phrase ("a proposal by France", "demands from Moscow")."""
         for child in children:
+            if child.lower_.rsplit("-", 1)[-1] in _LIKENESS:
+                continue  # "a NATO-style guarantee" is like NATO's, not NATO's
             if child.dep_ in {"poss", "compound", "amod", "nmod"} and child.i < token.i:
                 got = self._possessor(child)
                 if got:
@@ -1074,9 +1077,20 @@ class _Sentence:
             clause |= {x.i for x in verb.subtree}
         out: set[int] = set()
         for head, tokens in self.conditions.items():
-            if head in clause:
+            if head in clause and not self.framed(self.doc[head], pred.head):
                 out |= tokens
         return out
+
+    @staticmethod
+    def framed(token: Any, top: Any) -> bool:
+        """The token lies in a "without ..." or time phrase below ``top`` ("offered a guarantee, without
+        saying how far it would go if ..."): a condition there is not the predicate's."""
+        t = token
+        while t.i != top.i and t.head.i != t.i:
+            if t.dep_ == "prep" and (t.lower_ == "without" or t.lower_ in _TIME_PREPS):
+                return True
+            t = t.head
+        return False
 
     def scope(self, pred: _Predicate, others: list[_Predicate]) -> set[int]:
         """Token indices of the predicate's clause, without the clauses of other holders inside it and
@@ -1357,7 +1371,8 @@ def _yes_but(text: str, claims: list[_Claim]) -> list[_Claim]:
         ]
         if demands or _IN_PRINCIPLE.search(near):
             c.stance = "conditional"
-            c.conditional_on = c.conditional_on or next((d.issue for d in demands if d.issue != c.issue), None)
+            other = next((d.issue for d in demands if d.issue != c.issue), None)
+            c.conditional_on = c.conditional_on or other
     return claims
 
 
@@ -1676,6 +1691,10 @@ def _sentence_positions(
         party = ctx.party_of(speaker)
         known = ctx.codebook.actor_by_id.get(party or "")
         if known is not None and known.is_party:
+            # not an issue named as the time frame ("following a ceasefire, we will ...")
+            frame = _Sentence(ctx, cues, sentence, speaker, reporter, bodies)
+            tokens = [(h, frame.token_at(h.start)) for h in issues]
+            issues = [h for h, t in tokens if t is None or not frame.framed(t, t.sent.root)]
             specific = [h for h in issues if h.key not in cues.catch_all] or issues
             claims = [
                 _Claim(
