@@ -159,19 +159,6 @@ def test_a_name_before_a_clause_with_its_own_subject_is_not_that_verb_s_speaker(
     assert [s for _, s in speakers(text)] == ["ner:Mara Lind", "ner:Mara Lind"]
 
 
-def test_a_title_in_an_undated_article_refers_to_its_holder_in_focus() -> None:
-    # undated: "the Russian president" names no holder by the date, only his side; the text named Putin
-    # just before, who holds that title at some date
-    text = (
-        "Vladimir Putin spoke for an hour.\n\n"
-        "Addressing the generals, the Russian president made clear: “We will finish what we started.”"
-    )
-    ctx = DocContext.build(replace(article(text), published=None), mini_codebook())
-    ctx.candidates = frozenset(range(len(ctx.sentences)))
-    resolve_mentions(ctx, ctx.candidates)
-    assert [q.speaker for q in find_quotes(ctx)] == ["putin"]
-
-
 def test_a_title_in_an_undated_article_refers_to_a_person_named_with_its_role() -> None:
     # nobody the codebook knows is in focus; the text named a person with the title's role noun
     text = (

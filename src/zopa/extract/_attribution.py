@@ -61,7 +61,6 @@ _GENDER_PRONOUNS = {
 }
 _GENDERED_PRONOUN = re.compile(r"\b(?:he|she|his|her|him|himself|herself)\b", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s?$")
-_POSSESSIVE_END = re.compile(r"['’]s?\s*$")
 _OF_AFFILIATION = re.compile(r"(?<=\w)\s+of(?:\s+.*)?$")
 _NAME_SUFFIX = re.compile(r",?\s+(?:Jr|Sr|II|III|IV)\.?$")
 _PASSIVE_GAP = re.compile(r"\b(?:was|were|is|are|been|being|be|get|gets|got)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
@@ -231,11 +230,8 @@ class Attributor:
         segmentation: Segmentation | None = None,
         grammar: Grammar | None = None,
         parse: Parser | None = None,
-        title_holders: dict[int, frozenset[str]] | None = None,
     ) -> None:
         self.text = text
-        # start of a title mention that names only its side -> the people who hold that title at some date
-        self.title_holders = title_holders or {}
         self.seg = segmentation if segmentation is not None else segment(text, grammar)
         self.masked = self.seg.masked
         self.lex = lexicon(grammar)
@@ -519,7 +515,7 @@ class Attributor:
         """The verb's subject: from the parse where the sentence is parsed and the surface subject is not
         right before the verb, else on the surface."""
         found = self._speaker_for_verb(verb, lo, hi)
-        return self.holder_in_focus(found) if found is not None else None
+        return self.role_in_focus(found) if found is not None else None
 
     def _speaker_for_verb(self, verb: VerbHit, lo: int, hi: int) -> MentionRef | None:
         if verb.lemma in ("according to", "in the words of"):
@@ -532,18 +528,12 @@ class Attributor:
             return parsed
         return before or self.subject_after(verb, hi)
 
-    def holder_in_focus(self, mention: MentionRef) -> MentionRef:
-        """A title that names only its side (nobody is known to hold it on the article's date, as in an
-        undated article) refers to the most salient person before it who holds that title at some date
-        ("Vladimir Putin ... the Russian president made clear"); else the mention as it is."""
-        holders = self.title_holders.get(mention.start)
-        if mention.person or not holders:
+    def role_in_focus(self, mention: MentionRef) -> MentionRef:
+        """A title that names only its side (nobody the codebook knows holds it on the article's date, and
+        none of its holders is named) refers to a person the text named with the title's role noun ("former
+        Secretary of State Jane Roe ... the secretary of state said"); else the mention as it is."""
+        if mention.how != "title" or mention.person:
             return mention
-        for _, ref in self.salience.ranked(mention.start):
-            if ref.actor in holders:
-                return MentionRef(ref.actor, mention.start, mention.end, "title", True)
-        # a person the text named with the title's role noun ("former Secretary of State Jane Roe ... the
-        # former secretary of state said"), though the codebook does not know them
         words = [w.lower().rstrip(".") for w in _WORD.findall(self.text[mention.start : mention.end])]
         noun = next((w for w in words if w in self.lex.person_nouns), None)
         found = self.salience.described(noun, mention.start, strict=True) if noun else None
@@ -677,7 +667,7 @@ class Attributor:
                 if found is not None:
                     return found
         if on_head:
-            found = self.holder_in_focus(on_head[0])
+            found = self.role_in_focus(on_head[0])
             cut = self.person_after_title(found)
             if cut is not None:
                 return cut
@@ -1431,29 +1421,6 @@ def _people_by_usage(text: str, mentions: Iterable[Mention], labels: dict[str, s
     return out
 
 
-def _side_titles(ctx: DocContext) -> dict[int, frozenset[str]]:
-    """Title mentions that name only a side (no holder known on the article's date): their start -> the
-    codebook people who hold that title at some date."""
-    from zopa.extract.actors import title_key
-
-    holders: dict[str, set[str]] = {}
-    for actor in ctx.codebook.actors:
-        if actor.kind == "person":
-            for title in actor.titles:
-                holders.setdefault(title_key(title.title), set()).add(actor.id)
-    if not holders:
-        return {}
-    out: dict[int, frozenset[str]] = {}
-    for m in ctx.mentions:
-        side = ctx.codebook.actor_by_id.get(m.actor)
-        if side is None or side.kind == "person":
-            continue
-        key = title_key(_POSSESSIVE_END.sub("", m.text))
-        if key in holders:
-            out[m.start] = frozenset(holders[key])
-    return out
-
-
 def attributor_for(ctx: DocContext) -> Attributor:
     """The context's :class:`Attributor` (built once): its mentions, segmentation, grammar and parses."""
     cached = ctx._attributor
@@ -1478,7 +1445,6 @@ def attributor_for(ctx: DocContext) -> Attributor:
         segmentation=ctx.segmentation,
         grammar=ctx.codebook.grammar,
         parse=parser_for(ctx),
-        title_holders=_side_titles(ctx),
     )
     ctx._attributor = (ctx.mentions, att)
     return att
