@@ -7,8 +7,10 @@ near-duplicates, stories, the word index and the aggregates kept at write time a
 requests every page and API call in-process (httpx against the ASGI app: the application's latency, without
 the network) and prints p50/p95 per route:
 
-* **cold, after a restart**: each sample is the first request of a freshly created app (a new connection
-  pool, so no SQLite page cache and no cached aggregate); on PostgreSQL the server is restarted too (its
+* **cold, after a restart**: each sample is the first request of a freshly created app, once it has done
+  what ``zopa serve`` does before it listens (``zopa.web.app.prepare``: templates compiled and the OpenAPI
+  schema generated, once per process; the CPU that start-up takes is printed); a new connection pool, so
+  no SQLite page cache and no cached aggregate; on PostgreSQL the server is restarted too (its
   shared buffers empty). The operating system's file cache is dropped as well where this machine allows it
   (``/proc/sys/vm/drop_caches``, root outside a container); the output says whether it was.
 * **cold, after an ingest**: each sample is the first request after one more article was stored (every
@@ -16,18 +18,24 @@ the network) and prints p50/p95 per route:
   printed);
 * **warm**: after two warm-up requests.
 
+With ``--processes N`` it times real restarts instead: each sample a new Python process that imports zopa,
+starts the app (``create_app``, then ``prepare``; the OS file cache dropped first) and answers one request,
+the CPU of each step printed.
+
 Target: p95 < 200 ms for every route.
 
     python3 bench/web_latency.py --documents 100000                                    # SQLite
     python3 bench/web_latency.py --documents 100000 --postgres                         # a private server
     python3 bench/web_latency.py --db postgresql+psycopg://u@host/zopa --documents 1000000 --keep
     python3 bench/web_latency.py --db /tmp/big.db --keep --skip-build   # time an existing database again
+    python3 bench/web_latency.py --db /tmp/big.db --keep --skip-build --processes 3   # real restarts
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import shutil
@@ -49,7 +57,7 @@ from zopa.codebook import default_codebook_path, load_codebook
 from zopa.pipeline import AnalyzeOptions, Prepared, prepare_article, refresh_views, store_batch
 from zopa.records import STANCES, Article, EventFact, Evidence, Mention, Position, Quote, Statement
 from zopa.store.db import open_db
-from zopa.web.app import create_app
+from zopa.web.app import create_app, prepare
 
 TARGET_P95_MS = 200.0
 PARTIES = [
@@ -292,9 +300,15 @@ async def _get(client: httpx.AsyncClient, url: str, route: str = "", kind: str =
     return elapsed
 
 
+STARTUP: list[float] = []  # CPU milliseconds of each new app's start-up (create_app, then prepare)
+
+
 @contextmanager
 def _client(url: str) -> Iterator[tuple[Any, httpx.AsyncClient]]:
+    c0 = time.process_time()
     app = create_app(url)
+    prepare(app)  # as ``zopa serve`` does before it listens
+    STARTUP.append((time.process_time() - c0) * 1000)
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench", timeout=600)
     try:
         yield app, client
@@ -410,6 +424,52 @@ def measure(
     return out, dropped
 
 
+_PROCESS = """
+import asyncio, json, sys, time
+c0 = time.process_time()
+import httpx
+from zopa.web.app import create_app, prepare
+c1 = time.process_time()
+try:
+    open("/proc/sys/vm/drop_caches", "w").write("3\\n")
+except OSError:
+    pass
+c2 = time.process_time()
+app = create_app(sys.argv[1])
+prepare(app)
+c3 = time.process_time()
+client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench")
+status = asyncio.run(client.get(sys.argv[2])).status_code
+c4 = time.process_time()
+print(json.dumps({"status": status, "import": c1 - c0, "start": c3 - c2, "first": c4 - c3}))
+"""
+
+
+def process_restarts(url: str, documents: int, samples: int, only: list[str] | None) -> str:
+    """Restarts as they really are: each sample a new Python process that imports zopa, starts the app
+    (``create_app``, then ``prepare``) and answers one request; CPU milliseconds of each step, p50."""
+    with open_db(url) as db, db.connect() as conn:
+        stories = [int(r[0]) for r in conn.exec_driver_sql("SELECT id FROM stories ORDER BY id LIMIT 2000")]
+    table = routes(random.Random(11), documents, stories or [1])
+    lines = [f"{'route':28} {'import':>8} {'start-up':>9} {'first request':>14}  (CPU ms, p50 of {samples})"]
+    for name, next_url in table.items():
+        if only and not any(word in name for word in only):
+            continue
+        steps: dict[str, list[float]] = {"import": [], "start": [], "first": []}
+        for _ in range(samples):
+            done = subprocess.run(
+                [sys.executable, "-c", _PROCESS, url, next_url()], capture_output=True, text=True, check=True
+            )
+            found = json.loads(done.stdout)
+            if found["status"] != 200:
+                raise SystemExit(f"{name}: HTTP {found['status']}")
+            for step in steps:
+                steps[step].append(found[step] * 1000)
+        p50 = {step: statistics.median(values) for step, values in steps.items()}
+        lines.append(f"{name:28} {p50['import']:8.0f} {p50['start']:9.0f} {p50['first']:14.0f}")
+    return "\n".join(lines)
+
+
 def ingest_costs(url: str, n: int) -> str:
     """``n`` one-article ingests into ``url``, each ending with the refresh of the kept views: their cost."""
     with open_db(url) as db, db.connect() as conn:
@@ -447,18 +507,18 @@ def report(name: str, timings: dict[str, dict[str, list[float]]]) -> float:
     for route, kinds in timings.items():
         cells = []
         over = []
-        for kind in ("restart", "ingest", "warm"):
-            samples = kinds[kind]
+        for kind, width in (("restart", 11), ("ingest", 11), ("warm", 9)):
+            samples = kinds.get(kind, [])
+            if not samples:  # none of this kind asked for (--cold 0, --after-ingest 0, --warm 0)
+                cells += [f"{'-':>{width}}", f"{'-':>8}"]
+                continue
             p95 = percentile(samples, 0.95)
             worst = max(worst, p95)
-            cells += [statistics.median(samples), p95]
+            cells += [f"{statistics.median(samples):{width}.1f}", f"{p95:8.1f}"]
             if p95 >= TARGET_P95_MS:
                 over.append(kind)
         flag = f"  over {TARGET_P95_MS:.0f} ms: {', '.join(over)}" if over else ""
-        print(
-            f"{route:28} {cells[0]:11.1f} {cells[1]:8.1f} {cells[2]:11.1f} {cells[3]:8.1f} "
-            f"{cells[4]:9.1f} {cells[5]:8.1f}{flag}"
-        )
+        print(f"{route:28} {' '.join(cells)}{flag}")
     return worst
 
 
@@ -483,6 +543,12 @@ def main(argv: list[str] | None = None) -> int:
         default=0,
         help="time this many one-article ingests (and the refresh each ends with) instead of the routes",
     )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=0,
+        help="time this many real restarts per route (a new Python process each) instead",
+    )
     args = parser.parse_args(argv)
     load_codebook(default_codebook_path())  # imported and parsed before any timing
     folder = Path(tempfile.mkdtemp(prefix="zopa-web-bench-"))
@@ -493,6 +559,9 @@ def main(argv: list[str] | None = None) -> int:
         if not args.skip_build:
             print(f"building {args.documents:,} articles into {kind} ({url}), {BATCH} per transaction")
             print(generate(url, args.documents).line())
+        if args.processes:
+            print(process_restarts(url, args.documents, args.processes, args.route))
+            return 0
         if args.ingests:
             print(ingest_costs(url, args.ingests))
             return 0
@@ -516,6 +585,12 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"\nworst p95 {worst:.1f} ms (target {TARGET_P95_MS:.0f} ms)")
         report("the same requests, CPU milliseconds of this process (the wait for a core left out)", CPU)
+        first, *rest = STARTUP
+        print(
+            f"start-up of each app (create_app, then prepare, as `zopa serve` runs before it listens): "
+            f"CPU p50 {statistics.median(rest or [first]):.0f} ms, max {max(rest or [first]):.0f} ms; "
+            f"the process's first {first:.0f} ms (templates compiled, OpenAPI schema generated)"
+        )
         print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     finally:
         if server is not None:

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import event, insert
 
 from tracking_fixtures import CODEBOOK, STORIES, articles
 from zopa import kept_views
@@ -198,6 +198,32 @@ def test_the_changes_page_lists_one_page_of_the_kept_view(sqlite_url: str, codeb
     app.state.db.close()
 
 
+def test_an_unfiltered_changes_page_counts_nothing(sqlite_url: str, codebook: Codebook) -> None:
+    """Regression (issue 16, a cold /changes spent most of its SQL counting the listing): the number of
+    shifts and of contradictions is kept with the view, so only a filtered page counts its matches."""
+    with open_db(sqlite_url) as db:
+        assert analyze_articles(articles(), db, codebook=codebook).ok
+        read = kept_views.reading_of(codebook)
+        kept_views.changes_page(db, read)  # computed and kept
+        seen: list[str] = []
+
+        def record(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool) -> None:
+            seen.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        page = kept_views.changes_page(db, read, limit=1)
+        counted = [s for s in seen if "count(" in s.lower()]
+        seen.clear()
+        actor = next(iter(page.overview.actors))
+        filtered = kept_views.changes_page(db, read, actor=actor, limit=1)
+        event.remove(db.engine, "before_cursor_execute", record)
+        assert page.shifts.total > len(page.shifts.items) > 0  # more than one page
+        assert counted == []
+        assert any("count(" in s.lower() for s in seen)  # a filtered page still counts its matches
+        assert page == _fresh_page(db, codebook, limit=1)
+        assert filtered == _fresh_page(db, codebook, limit=1, actor=actor)
+
+
 # --- incremental refresh (migration 0010) -------------------------------------------------------------------
 
 ACTORS = [f"party-{n}" for n in range(6)]
@@ -264,7 +290,6 @@ def test_a_refresh_recomputes_only_what_an_ingest_touched(
 ) -> None:
     """Into 300 stored articles over 30 parties and issues, one more article: the refresh recomputes its
     party and issue and the misattributed quotes, writes only their rows, and equals a fresh computation."""
-    from sqlalchemy import event
 
     import zopa.corroborate
     import zopa.shifts

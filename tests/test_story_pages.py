@@ -15,7 +15,7 @@ from zopa.store import queries
 from zopa.store.db import Database, open_db
 from zopa.store.documents import insert_document
 from zopa.store.queries import EvidenceFilter
-from zopa.store.rows import DocumentRow
+from zopa.store.rows import DocumentRow, StoryRow
 from zopa.web.app import create_app
 
 OUTLETS = ["North Times", "South Post", None]
@@ -69,6 +69,26 @@ def test_a_story_page_counts_its_articles_and_reads_one_page_of_them(db_url: str
     # a page of 5: for 25 of these 60 rows SQLite would rather scan the table
     plans = _plans(db, lambda: queries.story_page(db, 1, limit=5, offset=25))
     assert "ix_documents_story_newest" in plans and not _scans(plans, db.dialect), plans
+    db.close()
+
+
+def test_the_overview_counts_its_stories_without_reading_their_articles(db_url: str) -> None:
+    """Regression (issue 16): the overview's story list read every article of its ten stories (ids, titles
+    and outlets) to show two numbers; it counts them from the index now."""
+    db = _story_db(db_url)
+    headers = queries.story_headers(db, limit=10)
+    stories = queries.listing(db, StoryRow, EvidenceFilter(limit=10)).items
+    assert [h.id for h in headers] == [s.id for s in stories]  # the same stories, newest first
+    assert [(h.articles, h.outlets) for h in headers] == [(len(s.documents), s.outlets) for s in stories]
+    assert headers[0].articles + headers[1].articles == 60
+    assert queries.story_headers(db, limit=1) == headers[:1]
+    plans = _plans(db, lambda: queries.story_headers(db, limit=10))
+    assert "ix_documents_story_newest" in plans and not _scans(plans, db.dialect), plans
+    app = create_app(db_url)
+    with web_client(app) as client:
+        html = client.get("/").text
+    app.state.db.close()
+    assert f'<a href="/stories/1">ferry talks</a></td><td>{IN_STORY}</td>' in html
     db.close()
 
 

@@ -537,7 +537,7 @@ def keep_view(
     without, everything. Nothing is stored (False) when a write has raised the version since."""
     if data_version(conn) != version:
         return False
-    conn.execute(delete(views).where(views.c.name == name))
+    conn.execute(delete(views).where(views.c.name.in_([name, _totals(name)])))
     if replace is None:
         conn.execute(delete(items).where(items.c.view == name))
         conn.execute(delete(parts_t).where(parts_t.c.view == name))
@@ -570,7 +570,20 @@ def keep_view(
     found = [{"view": name, "part": part, "value": _dumps(v)} for part, v in sorted((parts or {}).items())]
     for start in range(0, len(found), 1000):
         conn.execute(insert(parts_t), found[start : start + 1000])
+    totals = {
+        str(kind): int(n)
+        for kind, n in conn.execute(
+            select(items.c.kind, func.count()).where(items.c.view == name).group_by(items.c.kind)
+        )
+    }
+    if totals:  # counted here once, so an unfiltered page does not count its listing on every request
+        conn.execute(insert(views), {"name": _totals(name), "version": version, "value": _dumps(totals)})
     return True
+
+
+def _totals(name: str) -> str:
+    """The name under which the number of items of each kind in view ``name``'s listing is kept."""
+    return f"{name}#totals"
 
 
 def kept_listing(conn: Connection, name: str, *, leave_out: Collection[str] = ()) -> list[KeptItem]:
@@ -620,7 +633,11 @@ def kept_items(
         where.append(items.c.issue == issue)
     if since is not None:
         where.append(items.c.day >= since)
-    total = int(conn.execute(select(func.count()).select_from(items).where(*where)).scalar_one())
+    hit, totals = kept_view(conn, _totals(name)) if len(where) == 2 else (False, {})
+    if hit:  # unfiltered: the numbers kept with the view
+        total = int(totals.get(kind, 0))
+    else:  # filtered, or kept before the totals were
+        total = int(conn.execute(select(func.count()).select_from(items).where(*where)).scalar_one())
     found = conn.execute(
         select(items.c.value)
         .where(*where)

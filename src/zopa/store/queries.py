@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import (
     Boolean,
+    Connection,
     Integer,
     Select,
     Table,
@@ -58,6 +59,7 @@ from zopa.store.rows import (
     PositionRow,
     QuoteRow,
     StatementRow,
+    StoryHeader,
     StoryPage,
     StoryRow,
 )
@@ -477,11 +479,14 @@ def document_evidence(db: Database, document_id: int) -> DocumentEvidence:
 # --- stories ---------------------------------------------------------------------------------------------
 
 
+_STORIES_NEWEST = (schema.stories.c.last_published.desc().nulls_last(), schema.stories.c.id.desc())
+
+
 def _stories(db: Database, where: EvidenceFilter) -> Page[StoryRow]:
     """Stories (groups of documents on one event), newest first, each with its documents' ids and titles."""
     s = schema.stories
     conds = [s.c.label.icontains(where.search, autoescape=True)] if where.search else []
-    stmt = select(s).where(and_(True, *conds)).order_by(s.c.last_published.desc().nulls_last(), s.c.id.desc())
+    stmt = select(s).where(and_(True, *conds)).order_by(*_STORIES_NEWEST)
     page = _paged(db, stmt, select(func.count()).select_from(s).where(and_(True, *conds)), where, dict)
     members: dict[int, list[Any]] = defaultdict(list)
     if page.items:
@@ -507,6 +512,39 @@ def _stories(db: Database, where: EvidenceFilter) -> Page[StoryRow]:
     return Page(items=items, total=page.total, limit=page.limit, offset=page.offset)
 
 
+def _headers(conn: Connection, stories: list[Any]) -> list[StoryHeader]:
+    """The headers of ``stories`` (rows of the stories table), their articles and outlets counted in one
+    query from ix_documents_story_newest."""
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    if stories:
+        for story_id, outlet, n in conn.execute(
+            select(d.c.story_id, d.c.outlet, func.count())
+            .where(d.c.story_id.in_([s["id"] for s in stories]))
+            .group_by(d.c.story_id, d.c.outlet)
+        ):
+            counts[int(story_id)][outlet] = int(n)
+    return [
+        StoryHeader(
+            id=s["id"],
+            label=s["label"],
+            first_published=s["first_published"],
+            last_published=s["last_published"],
+            articles=sum(counts[s["id"]].values()),
+            outlets=tuple(sorted(str(outlet) for outlet in counts[s["id"]] if outlet)),
+        )
+        for s in stories
+    ]
+
+
+def story_headers(db: Database, *, limit: int = 10) -> tuple[StoryHeader, ...]:
+    """The newest ``limit`` stories with their numbers of articles and outlets (the dashboard's overview),
+    none of their articles read."""
+    s = schema.stories
+    with db.connect() as conn:
+        found = list(conn.execute(select(s).order_by(*_STORIES_NEWEST).limit(limit)).mappings())
+        return tuple(_headers(conn, found))
+
+
 def story_page(db: Database, story_id: int, *, limit: int | None = 50, offset: int = 0) -> StoryPage:
     """One story's header and one page of its articles, newest first (``limit`` and ``offset``); the header
     is counted from ix_documents_story_newest in one query, not from its articles. :class:`NotFoundError`
@@ -514,19 +552,12 @@ def story_page(db: Database, story_id: int, *, limit: int | None = 50, offset: i
     s = schema.stories
     with db.connect() as conn:
         found = conn.execute(select(s).where(s.c.id == story_id)).mappings().first()
-        per_outlet = conn.execute(
-            select(d.c.outlet, func.count()).where(d.c.story_id == story_id).group_by(d.c.outlet)
-        ).all()
-    if found is None:
-        raise NotFoundError(f"story {story_id}: no such story")
+        if found is None:
+            raise NotFoundError(f"story {story_id}: no such story")
+        (header,) = _headers(conn, [found])
     where = EvidenceFilter(story=story_id, include_duplicates=True, limit=limit, offset=offset)
     return StoryPage(
-        id=found["id"],
-        label=found["label"],
-        first_published=found["first_published"],
-        last_published=found["last_published"],
-        articles=sum(int(n) for _, n in per_outlet),
-        outlets=tuple(sorted(str(outlet) for outlet, _ in per_outlet if outlet)),
+        **{f.name: getattr(header, f.name) for f in fields(StoryHeader)},
         documents=listing(db, DocumentRow, where),
     )
 

@@ -140,9 +140,9 @@ class StoryRow(_Row):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class StoryPage(_Row):
-    """One story: its header (``articles``, the number of its articles, near-duplicates included, and their
-    ``outlets``, counted in one query) and one page of its articles, newest first (``documents``)."""
+class StoryHeader(_Row):
+    """A story as a list shows it: ``articles``, the number of its articles (near-duplicates included), and
+    their ``outlets``, counted from an index, not read from the articles."""
 
     id: int
     label: str
@@ -150,6 +150,12 @@ class StoryPage(_Row):
     last_published: Timestamp | None
     articles: int
     outlets: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoryPage(StoryHeader):
+    """One story: its header and one page of its articles, newest first (``documents``)."""
+
     documents: Page[DocumentRow]
 
 

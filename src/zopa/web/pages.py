@@ -24,7 +24,7 @@ from zopa.presentation.charts import negotiation_charts
 from zopa.store import queries, summaries
 from zopa.store.db import Database
 from zopa.store.queries import EvidenceFilter, listing
-from zopa.store.rows import DocumentRow, EventRow, EvidenceRow, PositionRow, QuoteRow, StatementRow, StoryRow
+from zopa.store.rows import DocumentRow, EventRow, EvidenceRow, PositionRow, QuoteRow, StatementRow
 from zopa.web import negotiation as negotiation_page
 from zopa.web.api import MAX_DRAWS, MAX_ID, MAX_ITERATIVE_DRAWS, MAX_OFFSET
 from zopa.web.forms import parse_day, read_ingest_request, run_ingest
@@ -36,6 +36,12 @@ PAGE_SIZE = 25
 templates = Jinja2Templates(env=environment())
 
 router = APIRouter(include_in_schema=False)
+
+
+def compile_templates() -> None:
+    """Compile every template now (Jinja keeps them), not on the first request of each page."""
+    for name in templates.env.list_templates(extensions=["html"]):
+        templates.env.get_template(name)
 
 
 def _db(request: Request) -> Database:
@@ -165,7 +171,7 @@ def overview(request: Request) -> Response:
         "overview.html",
         nav="Overview",
         title="Overview",
-        stories=cached(request, "stories", lambda: listing(db, StoryRow, EvidenceFilter(limit=10)))
+        stories=cached(request, "stories", lambda: queries.story_headers(db, limit=10))
         if where == unfiltered
         else None,
         stats=cached(request, "stats", lambda: summaries.stats(db)),
