@@ -112,8 +112,10 @@ _BARE_NAME_AFTER = re.compile(rf"\s+((?:[{_CAP}][\w'’.-]*\s+){{0,2}}[{_CAP}][\
 _BARE_SUBJECT = re.compile(
     rf"(?:^|,)\s*((?:[{_CAP}][\w'’.-]*\s+){{0,2}}[{_CAP}][\w'’-]+)\s+(?:[a-z]+ly\s+)?$"
 )
+# function words that never open a name ("Not Perfect told reporters" is no Mr Perfect)
 _NOT_A_NAME_START = frozenset(
-    {"the", "a", "an", "this", "that", "he", "she", "they", "it", "we", "i", "but", "and"}
+    {"the", "a", "an", "this", "that", "he", "she", "they", "it", "we", "i", "but", "and", "not", "no", "nor",
+     "never", "or", "if", "so", "yes"}
 )
 _NAME_BEFORE_COMMA = re.compile(
     rf"((?:[{_CAP}][\w'’.-]*\s+){{1,2}}[{_CAP}][\w'’-]+),"
@@ -716,6 +718,8 @@ def _bare_name(att: Attributor, verb: VerbHit, lo: int, hi: int) -> MentionRef |
         return None
     if words[-1].lower().rstrip(".") in lex.roles or att.mentions_in(found.start(1), found.end(1)):
         return None  # a role ("the Senator said") or a mention that named no one
+    if words[0].lower() in _NOT_A_NAME_START:
+        return None
     return att.person_named(found.group(1), found.start(1), found.end(1))
 
 
