@@ -977,3 +977,11 @@ def test_a_name_read_as_a_body_that_the_text_titles_is_a_person() -> None:
     ctx.ner_labels = {**ctx.ner_labels, (later, later + 6): "ORG"}
     ctx._attributor = None
     assert [q.speaker for q in find_quotes(ctx)] == ["ner:Cruz", "ner:Kasich"]
+
+
+def test_a_capitalised_function_word_opens_no_bare_name() -> None:
+    # no mention covers the words and no parse: "Not Perfect" is no person, whatever its capitals
+    text = "“The talks went well,” Not Perfect told reporters."
+    assert not any(q.speaker for q in quotes_in_text(text, Attributor(text, [])))
+    named = "“The talks went well,” Jane Roe told reporters."
+    assert [q.speaker for q in quotes_in_text(named, Attributor(named, []))] == ["ner:Jane Roe"]

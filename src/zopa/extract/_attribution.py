@@ -13,13 +13,15 @@ found with the codebook (``Mention.actor`` is a codebook id or ``"ner:<Name>"``)
   conjoined verbs, "went on to say", "saying", relative clauses, "according to X", the agent of a passive),
   resolved to a mention: a person named in apposition to a role noun ("Their press aide, John Doe,
   said"), the possessor of a speech noun ("the envoy's remarks indicate"), the body a spokesman speaks for, a
-  person entity, or a capitalised name; elsewhere, the nearest mention before the verb in its clause or
-  right after it.
+  person entity, or a capitalised name, a person named after a role and a comma ("the envoy at the time,
+  John Doe"), the body named before whose name a definite noun heads ("the board": "the Board of
+  Elections"); elsewhere, the nearest mention before the verb in its clause or right after it.
 * A pronoun (he/she) or a definite role description ("the senator") resolves to the most salient compatible
   person of its paragraph and the two before (:class:`Salience`): mentions inside quotations never count;
   a speaker (the subject of a reporting verb) outranks a subject, a subject any other mention, a recent
   sentence an older one; a person whose gender the text gives (an honorific, a gendered noun, a pronoun
-  that refers back to them in their own sentence) is compatible only with a pronoun of that gender.
+  that refers back to them in their own sentence) is compatible only with a pronoun of that gender;
+  "As for X," makes X the topic a pronoun after it refers to.
 
 Offsets are character offsets into the document text.
 """
@@ -30,6 +32,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from zopa.extract._nlp import MASK, Segmentation, Sentence, segment
@@ -61,6 +64,8 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 _OF_AFFILIATION = re.compile(r"(?<=\w)\s+of(?:\s+.*)?$")
 _NAME_SUFFIX = re.compile(r",?\s+(?:Jr|Sr|II|III|IV)\.?$")
 _PASSIVE_GAP = re.compile(r"\b(?:was|were|is|are|been|being|be|get|gets|got)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+# a subordinate clause with a subject of its own ("as the crowd roared")
+_NEW_CLAUSE = re.compile(r"\b(?:as|while|when|whereas|because)\s+(?:the|a|an|his|her|their|its)\s", re.I)
 _BARE_PRONOUN = re.compile(r"\b(?:he|she|they|it|i|we|you)\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F][\w'’\-.]*")
 _ANY_WORD = re.compile(r"[A-Za-z]+")
@@ -77,6 +82,8 @@ _NOUN_TAGS = frozenset({"NN", "NNS", "NNP", "NNPS", "JJ", "JJR", "JJS", "CD"})
 # labels the recogniser gives a person's name it misread ("Roe took ..." as an organisation); not a place
 _PERSON_LIKE_LABELS = frozenset({"ORG", "", "PRODUCT", "WORK_OF_ART"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+_NAME_AFTER_COMMA = re.compile(r"\s*((?:[A-Z][\w'’-]*\.?\s+){1,3}[A-Z][\w'’-]+)")  # ", Jane Q. Roe"
+_PHRASE_END = re.compile(r"\s*(?:[,.;]|$)")
 _RELATIVE = frozenset({"who", "that", "which", "whom"})
 _NAMING = frozenset({"named", "called"})  # "a worker named Jane Roe": the participle that names a noun
 _NAMED_HEADS = _SUBJECT_DEPS | {"appos"}  # the noun it names: the subject, or (misparsed) in apposition
@@ -392,6 +399,8 @@ class Attributor:
             return None  # "charges he threatened": the subject is a pronoun we cannot resolve
         if _PASSIVE_GAP.search(gap):
             return None  # "Putin was asked": the subject was spoken to
+        if _NEW_CLAUSE.search(gap):
+            return None  # "Roe spoke in Ohio as the crowd roared": the verb has a subject of its own
         if (
             "," in gap
             and _WORD.search(gap[gap.rfind(",") + 1 :])
@@ -505,6 +514,10 @@ class Attributor:
     def speaker_for_verb(self, verb: VerbHit, lo: int, hi: int) -> MentionRef | None:
         """The verb's subject: from the parse where the sentence is parsed and the surface subject is not
         right before the verb, else on the surface."""
+        found = self._speaker_for_verb(verb, lo, hi)
+        return self.role_in_focus(found) if found is not None else None
+
+    def _speaker_for_verb(self, verb: VerbHit, lo: int, hi: int) -> MentionRef | None:
         if verb.lemma in ("according to", "in the words of"):
             return self.parsed_subject(verb) or self.subject_after(verb, hi)
         before = self.subject_before(verb, lo)
@@ -514,6 +527,17 @@ class Attributor:
         if parsed is not None:
             return parsed
         return before or self.subject_after(verb, hi)
+
+    def role_in_focus(self, mention: MentionRef) -> MentionRef:
+        """A title that names only its side (nobody the codebook knows holds it on the article's date, and
+        none of its holders is named) refers to a person the text named with the title's role noun ("former
+        Secretary of State Jane Roe ... the secretary of state said"); else the mention as it is."""
+        if mention.how != "title" or mention.person:
+            return mention
+        words = [w.lower().rstrip(".") for w in _WORD.findall(self.text[mention.start : mention.end])]
+        noun = next((w for w in words if w in self.lex.person_nouns), None)
+        found = self.salience.described(noun, mention.start, strict=True) if noun else None
+        return MentionRef(found.actor, mention.start, mention.end, "title", True) if found else mention
 
     def person_named(self, name: str, start: int, end: int) -> MentionRef:
         """A person by name: the codebook or NER person named before whose name ends with it (a surname;
@@ -643,7 +667,7 @@ class Attributor:
                 if found is not None:
                     return found
         if on_head:
-            found = on_head[0]
+            found = self.role_in_focus(on_head[0])
             cut = self.person_after_title(found)
             if cut is not None:
                 return cut
@@ -703,6 +727,15 @@ class Attributor:
         found = self._entity_person(doc, base, head)
         if found is not None:
             return found
+        definite = any(c.lower_ == "the" for c in head.children)
+        if head.tag_ == "NN" and lower not in lex.person_nouns and definite:
+            body = self.salience.named_body(head.text, head_at)  # "the board said": the Board of X
+            if body is not None:
+                return body
+        if lower in lex.person_nouns:
+            after_role = self._named_after_role(head_at + len(head.text))
+            if after_role is not None:
+                return after_role  # "The envoy at the time, Jane Roe, said": the name wins over the role
         if lower in lex.person_nouns and any(c.lower_ == "the" for c in head.children):
             described = self.salience.described(lower, head_at)  # "the senator said"
             if described is not None:
@@ -722,6 +755,33 @@ class Attributor:
                 if head.i > 0 or not who.actor.startswith("ner:") or who.actor[4:] != " ".join(words):
                     return who
         return None
+
+    def _named_after_role(self, at: int) -> MentionRef | None:
+        """The person named right after a role noun ending at ``at``, set off by a comma after a few words
+        that complete the role ("The editor I spoke to, Jane Roe, said", "wrote the envoy at the time,
+        Jane Q. Roe."): a person mention, else two to four capitalised words, ending the phrase."""
+        masked = self.masked
+        sent = self.seg.sentence_at(at - 1)
+        limit = min(sent.end if sent is not None else len(masked), at + 160)
+        comma = masked.find(",", at, limit)
+        if comma < 0 or word_count(masked[at:comma]) > 6 or MASK in masked[at:comma]:
+            return None
+        if any(m.person for m in self.mentions_in(at, comma)):
+            return None  # "the aide to Roe, ...": a person inside the role's words
+        start = comma + 1
+        after = [m for m in self.mentions_in(start, limit) if m.start >= start and m.how != "pronoun"]
+        if after and after[0].person and not masked[start : after[0].start].strip():
+            end, who = after[0].end, after[0]
+        else:
+            name = _NAME_AFTER_COMMA.match(masked, start, limit)
+            if name is None or any(
+                w.lower() in self.lex.not_names or w.lower().rstrip(".") in self.lex.roles
+                for w in name.group(1).split()
+            ):
+                return None
+            end = name.end(1)
+            who = self.person_named(name.group(1), name.start(1), end)
+        return who if _PHRASE_END.match(masked, end, limit) or end >= limit else None
 
     def _name_run(self, doc: Doc, base: int, head: Token) -> list[Token]:
         """The capitalised words right before ``head`` that name with it a person the recogniser missed,
@@ -847,6 +907,10 @@ _REPEATED = 5.0  # for each further mention of the same person in the window
 _GENDER_MATCH = 15.0  # the text gives the person the pronoun's gender: "she" is more likely her than him
 _EMBEDDED_FACTOR = 0.5  # "Putin's plan", "the letter of X": less salient than the head of the phrase
 _PARAGRAPHS_BACK = 2  # paragraphs before the pronoun's own that are searched
+_TOPIC_LEAD = re.compile(r"\s*(?:(?:and|but)\s+)?as\s+(?:for|to)\s+", re.IGNORECASE)  # "As for Roe,"
+# what may stand before a sentence's subject, and the labels a misparse gives that subject
+_OPENING_LINK = re.compile(r"\s*(?:(?:and|but|so|yet|or|still|now|then)\s+)?", re.IGNORECASE)
+_MISPARSED_OPENING = frozenset({"npadvmod", "dep", "nmod", "ROOT"})
 _PARAGRAPH_DECAY = 0.7  # a paragraph break is a step back in the discourse
 
 
@@ -942,12 +1006,20 @@ class Salience:
 
     def _role(self, sent: Sentence, m: MentionRef) -> float:
         att = self.att
+        lead = att.masked[sent.start : m.start]
+        if _TOPIC_LEAD.fullmatch(lead) and att.masked.startswith(",", m.end):
+            return _SPEAKER_BONUS  # "As for Roe, she said ...": the topic set up for what follows
         got = att.token_at(m.end - 1)
         if got is not None:
             token, base = got
             while token.dep_ in ("compound", "flat") and token.head.i != token.i:
                 token = token.head
             dep = token.dep_
+            opens = bool(_OPENING_LINK.fullmatch(lead)) and att.masked.startswith(",", m.end)
+            if dep in _MISPARSED_OPENING and opens:
+                # "And Roe, for all her doubts, seems to agree": a name opening its sentence that the
+                # parse hangs on a verb inside the parenthesis is the sentence's subject
+                return _SUBJECT_BONUS
             if dep == "appos" and token.head.dep_ in _SUBJECT_DEPS:
                 token, dep = token.head, token.head.dep_
             named = token.head
@@ -988,7 +1060,6 @@ class Salience:
             gap = att.masked[verbs_before[-1].end : m.start]
             if word_count(gap) <= 3 and MASK not in gap:
                 return _SPEAKER_BONUS
-        lead = att.masked[sent.start : m.start]
         if "," in lead:
             opening = _WORD.findall(lead)
             adjunct = bool(opening) and (
@@ -1147,10 +1218,14 @@ class Salience:
 
     def _quoted_clause_start(self, sent: Sentence, offset: int) -> int | None:
         """Where the reported clause begins when the pronoun at ``offset`` follows a quotation right away
-        ('Roe "is unfit," he said'): the start of its sentence; else None."""
+        ('Roe "is unfit," he said'): the start of its sentence; else None. A quotation introduced by a comma
+        or a colon ('Roe weighed in, telling them: "...," he said') leaves the words before it the
+        reporter's."""
         seg = self.att.seg
         before = [q for q in seg.quotes_in(sent.paragraph) if sent.start <= q.open and q.after <= offset]
         if not before or seg.masked[before[-1].after : offset].strip(" ,.;:!?-" + DASHES):
+            return None
+        if seg.masked[sent.start : before[0].open].rstrip(" \t\n'").endswith((",", ":")):
             return None
         return before[0].open
 
@@ -1187,6 +1262,23 @@ class Salience:
                 return MentionRef(opening[0].actor, offset, offset + 2, "pronoun", False)
         return None
 
+    def named_body(self, noun: str, offset: int) -> MentionRef | None:
+        """The body a definite noun refers back to ("the board", "the ministry"): the last body named before
+        ``offset`` in this paragraph or the two before whose name the noun heads ("the Lake County Board of
+        Elections", "the Foreign Ministry"; not "the state" for "the State Department")."""
+        att = self.att
+        word = noun.lower()
+        for sent in reversed(self._window(offset, _PARAGRAPHS_BACK)):
+            bodies = [
+                m
+                for m in att.mentions_in(sent.start, min(sent.end, offset))
+                if not m.person and m.how != "pronoun" and not att.seg.quoted(m.start)
+            ]
+            for m in reversed(bodies):
+                if word in _head_words(att.text[m.start : m.end]):
+                    return MentionRef(m.actor, offset, offset + len(noun), "description", False)
+        return None
+
     def spoken_for(self, offset: int) -> MentionRef | None:
         """The body a spokesperson mentioned at ``offset`` speaks for: the one named with a spokesperson's
         noun last before it in this paragraph or the two before ("a spokesperson for the ministry", "the
@@ -1211,9 +1303,10 @@ class Salience:
                     return MentionRef(m.actor, offset, offset + 1, "description", False)
         return None
 
-    def described(self, noun: str, offset: int) -> MentionRef | None:
+    def described(self, noun: str, offset: int, *, strict: bool = False) -> MentionRef | None:
         """The most salient person a role description fits ("the senator": a person named with "senator" or
-        "Sen." before, or in an appositive holding it)."""
+        "Sen." before, or in an appositive holding it); unless ``strict``, the person in focus when the
+        text names nobody with that noun."""
         att = self.att
         fits: set[str] = set()
         noun = noun.lower()
@@ -1229,7 +1322,7 @@ class Salience:
         for _, m in ranked:
             if m.actor in fits:
                 return m
-        if fits or not ranked:
+        if fits or not ranked or strict:
             return None  # the description fits someone else, out of focus
         # nobody was named with that noun: the person in focus, when the text gives them no other role
         top = ranked[0][1]
@@ -1249,6 +1342,15 @@ class Salience:
         if not roles:
             return None
         return noun in roles
+
+
+def _head_words(name: str) -> set[str]:
+    """The lower-cased words that can head a body's name: the last, and the one before "of" or "for"
+    ("Board" in "Board of Elections", "Ministry" in "Foreign Ministry")."""
+    words = [w.lower() for w in _WORD.findall(name)]
+    heads = {words[-1]} if words else set()
+    heads.update(w for w, nxt in pairwise(words) if nxt in ("of", "for"))
+    return heads
 
 
 def _main_clause(verb: Token) -> bool:
@@ -1303,6 +1405,22 @@ def _titled_people(
     return out
 
 
+def _people_by_usage(text: str, mentions: Iterable[Mention], labels: dict[str, str]) -> set[str]:
+    """Names the entity recogniser called a body ("Roe said." read as an organisation) that the text
+    treats as a person: "Roe, who ..." (a relative pronoun for people), "Roe, 52, ..." (an age)."""
+    out: set[str] = set()
+    for actor in {m.actor for m in mentions if m.how == "ner"}:
+        name = actor[4:]
+        words = name.split()
+        if labels.get(actor, "") not in _PERSON_LIKE_LABELS or not 1 <= len(words) <= 3:
+            continue
+        if not all(_NAME_WORD.fullmatch(w) and w[0].isupper() and not w.isupper() for w in words):
+            continue  # "CNN", "Poll 2016": not the shape of a person's name
+        if re.search(rf"\b{re.escape(name)},\s+(?:who\b|\d{{1,3}},)", text):
+            out.add(actor)
+    return out
+
+
 def attributor_for(ctx: DocContext) -> Attributor:
     """The context's :class:`Attributor` (built once): its mentions, segmentation, grammar and parses."""
     cached = ctx._attributor
@@ -1313,6 +1431,7 @@ def attributor_for(ctx: DocContext) -> Attributor:
 
     described = _described_as_people(ctx.text, ctx.mentions, lexicon(ctx.codebook.grammar))
     described |= _titled_people(ctx.text, ctx.mentions, labels, ctx.codebook.grammar)
+    described |= _people_by_usage(ctx.text, ctx.mentions, labels)
 
     def person(actor: str) -> bool:
         if actor.startswith("ner:"):
@@ -1321,7 +1440,11 @@ def attributor_for(ctx: DocContext) -> Attributor:
 
     refs = [MentionRef(m.actor, m.start, m.end, m.how, person(m.actor)) for m in ctx.mentions]
     att = Attributor(
-        ctx.text, refs, segmentation=ctx.segmentation, grammar=ctx.codebook.grammar, parse=parser_for(ctx)
+        ctx.text,
+        refs,
+        segmentation=ctx.segmentation,
+        grammar=ctx.codebook.grammar,
+        parse=parser_for(ctx),
     )
     ctx._attributor = (ctx.mentions, att)
     return att

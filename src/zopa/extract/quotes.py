@@ -8,7 +8,10 @@ Rules (grammar only; who is who comes from the codebook through the actor mentio
   "called on", "sings", "according to"), and that verb's subject as the speaker (see ``_attribution``):
   ``"...," X said`` / ``said X`` / ``X told reporters: "..."`` / ``"...," X, a fellow at Y, said`` /
   ``according to X``; the surface rules (the nearest mention in the verb's clause) where the parse gives
-  nothing; a short sentence right after the quotation counts (``"Why not?" Putin asked.``);
+  nothing; a short sentence right after the quotation counts (``"Why not?" Putin asked.``, also with a
+  clause of time: ``... Roe said as he left.``); the attribution right after the quotation wins over another
+  verb the parse hangs it on (``"...," Roe said, after Doe said ...``); a reporting verb tagged as a noun in
+  that slot (``"...," Roe notes.``) still reports it;
 * ``"..." — X``: a name right after a dash (any dash character); ``"...," X, who chairs the group said``;
 * transcript labels: a quotation that opens with ``NAME:`` is NAME's, without the label;
 * a quotation introduced by a colon (``X had a stern word for them: "..."``) is the words of the subject of
@@ -19,12 +22,14 @@ Rules (grammar only; who is who comes from the codebook through the actor mentio
 * a quotation after another in the same sentence with nobody else named in between, or in the next sentence
   of its paragraph with no reporting verb and nobody named there, continues the one before;
 * block quotes (a paragraph that is only a quotation): a signature in the short paragraph below it (``— X``,
-  or a pull quote's ``X, Institute for Y.``), the speaker of the block quote before (headings and
-  captions in between are skipped), the speaker introduced by the previous paragraph (ending with a colon, or
-  holding a reporting verb), else the most salient person one to three paragraphs back; a quotation alone in
-  its sentence inside a paragraph is introduced by the sentence before it in the same way;
+  or a pull quote's ``X, Institute for Y.``, with or without the closing mark, or after abbreviated titles),
+  the speaker of the block quote before (headings and captions in between are skipped), the speaker
+  introduced by the previous paragraph (ending with a colon, or holding a reporting verb), else the most
+  salient person one to three paragraphs back; a quotation alone in its sentence inside a paragraph is
+  introduced by the sentence before it in the same way;
 * pronouns and role descriptions ("the senator") resolve to the most salient compatible person
-  (``_attribution.Salience``), never to someone named only inside a quotation;
+  (``_attribution.Salience``), never to someone named only inside a quotation; a one-word quotation is no
+  quote but hands its speaker on to the quotation after it (``"Safety," said Roe. "Safety for all."``);
 * not quotes: quotations in headings and headlines (short lines without final punctuation), short fragments
   with no speaker cue (scare quotes such as This is what "negotiations" look like), fragments after
   "so-called", and quoted titles (Title Case).
@@ -38,6 +43,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from zopa.extract._attribution import (
+    _NAME_WORD,
     DASHES,
     Attributor,
     MentionRef,
@@ -61,6 +67,8 @@ FRAGMENT_WORDS = 4  # a quotation of at most this many words is a fragment: it n
 TERM_WORDS = 2  # a fragment this short is a quoted term unless a characterising verb takes it ("call it 'X'")
 _ADJUNCT_WORDS = 12  # words after the reporting verb of an attribution sentence ("in an email on Monday")
 _REPORTED_CLAUSE = re.compile(r"\b(?:that|he|she|they|it|we|i|you)\b", re.IGNORECASE)
+# a clause of time or manner right after an attribution's verb ("said as he left", "said quietly while")
+_CIRCUMSTANCE = re.compile(r"\s+(?:[a-z]+ly\s+)?(?:as|while|when|after|before|upon)\s", re.IGNORECASE)
 _OBJECT_WORDS = 4  # words of the object between a characterising verb and its label ("called the plan 'X'")
 _SENTENCE_SUBJECT = "subject of the sentence"  # the cue of the weakest inline attribution
 MAX_BLOCK_LOOKBACK = 3  # paragraphs searched for the person in focus before a block quote
@@ -104,8 +112,10 @@ _BARE_NAME_AFTER = re.compile(rf"\s+((?:[{_CAP}][\w'’.-]*\s+){{0,2}}[{_CAP}][\
 _BARE_SUBJECT = re.compile(
     rf"(?:^|,)\s*((?:[{_CAP}][\w'’.-]*\s+){{0,2}}[{_CAP}][\w'’-]+)\s+(?:[a-z]+ly\s+)?$"
 )
+# function words that never open a name ("Not Perfect told reporters" is no Mr Perfect)
 _NOT_A_NAME_START = frozenset(
-    {"the", "a", "an", "this", "that", "he", "she", "they", "it", "we", "i", "but", "and"}
+    {"the", "a", "an", "this", "that", "he", "she", "they", "it", "we", "i", "but", "and", "not", "no", "nor",
+     "never", "or", "if", "so", "yes"}
 )
 _NAME_BEFORE_COMMA = re.compile(
     rf"((?:[{_CAP}][\w'’.-]*\s+){{1,2}}[{_CAP}][\w'’-]+),"
@@ -188,6 +198,10 @@ def quotes_in_text(text: str, att: Attributor, *, title: str = "") -> list[Quote
                 if words[0][0].islower():
                     kind = "partial"  # embedded in the reporter's sentence
             if len(words) == 1 and not whole:
+                if attr is not None and attr.speaker is not None and attr.confidence >= 0.85:
+                    # '"Safety," said Roe. "Safety for everyone."': the word is not kept as a quote, but
+                    # the quotation after it continues the words of its speaker
+                    prev_attr, prev_sent = attr, sent
                 continue  # one quoted word is a label or a scare quote ("a 'treaty'"), not someone's words
             if fragment and not whole:
                 if attr is None or attr.speaker is None:
@@ -436,6 +450,11 @@ def _inline(
     for verb in att.governing_verbs(*mark.inner):
         if not _beside(att, verb, mark):
             continue
+        near = _slot_after(att, mark, right_lo, right_hi)
+        if near is not None and near[0].start != verb.start:
+            # '"...," Roe said, after Doe said ...' or '... Doe denies — "...?" asked Roe': the parse hangs
+            # the quotation on another verb, but the attribution right after it names the speaker
+            return _Attribution(near[1], f"quote then {near[0].form!r}", 0.9)
         speaker = att.parsed_subject(verb)
         if speaker is not None:
             cue = f"quote then {verb.form!r}" if verb.start >= mark.after else f"{verb.form!r} then quote"
@@ -473,6 +492,24 @@ def _inline(
     return None
 
 
+def _slot_after(att: Attributor, mark: QuoteMark, lo: int, hi: int) -> tuple[VerbHit, MentionRef] | None:
+    """The reporting verb right after a quotation that closes its clause ('"...," Roe said', '"...?" asked
+    Roe'), with its speaker: at most three words between them, the quotation's own punctuation inside it."""
+    masked = att.masked
+    inner = att.text[mark.inner[0] : mark.inner[1]].rstrip(_LEAD_MARK + '’”"')
+    if not inner.endswith((",", "?", "!")):
+        return None
+    for verb in att.verbs(lo, hi):
+        lead = masked[lo : verb.start]
+        if word_count(lead) > 3 or MASK in lead or _CLAUSE_LINK.search(lead) or "," in lead:
+            return None
+        if not _beside(att, verb, mark):
+            return None
+        speaker = att.speaker_for_verb(verb, lo, hi)
+        return (verb, speaker) if speaker is not None else None
+    return None
+
+
 def _slot_verb(token: Token, base: int, lo: int, hi: int) -> bool:
     """A finite verb of its own (not "is", "has", "does" or an auxiliary) that can stand in the
     attribution's slot, without an object or a clause of its own in [lo, hi) (the quotation is its
@@ -492,7 +529,28 @@ def _slot_speaker(att: Attributor, doc: Doc, base: int, subject: Token | None) -
     found = att.subject_actor(doc, base, subject)
     if found is not None and (found.person or not found.actor.startswith("ner:")):
         return found
+    if subject.i == 0 and (found is None or found.actor.startswith("ner:")):
+        # '"...?" Roe pressed.' split off as a sentence of its own: its first word is no sentence opening
+        # but the name in the attribution's slot
+        return _slot_name(att, base, list(subject.subtree))
     return None
+
+
+def _slot_name(att: Attributor, base: int, tokens: list[Token]) -> MentionRef | None:
+    """One to three capitalised words that are all there is of a subject in the attribution slot, as a
+    person ("Roe", "Jane Roe"); not a role, a common word or a word of the speech lexicon."""
+    words = [t.text for t in tokens]
+    lex = att.lex
+    if not 1 <= len(words) <= 3 or not all(_NAME_WORD.fullmatch(w) and w[0].isupper() for w in words):
+        return None
+    if any(
+        w.lower() in lex.not_names or w.lower() in lex.thing_nouns or w.lower().rstrip(".") in lex.roles
+        or w.lower() in lex.forms
+        for w in words
+    ):
+        return None
+    start = base + tokens[0].idx
+    return att.person_named(" ".join(words), start, base + tokens[-1].idx + len(tokens[-1].text))
 
 
 def _verb_in_slot(att: Attributor, lo: int, hi: int) -> _Attribution | None:
@@ -510,6 +568,11 @@ def _verb_in_slot(att: Attributor, lo: int, hi: int) -> _Attribution | None:
     doc, base = got
     tokens = [t for t in doc if at <= base + t.idx < hi and not t.is_punct]
     verb = next((t for t in tokens if is_verb(t)), None)
+    if verb is None and len(tokens) >= 2 and tokens[-1].lower_ in att.lex.forms and tokens[-1].tag_ == "NNS":
+        # '"...," Roe notes.': the tagger read the reporting verb as a plural noun ("notes", "answers")
+        rest = att.masked[base + tokens[-1].idx + len(tokens[-1].text) : hi]
+        who = _slot_name(att, base, tokens[:-1]) if not rest.strip(" .") else None
+        return _Attribution(who, f"quote then {tokens[-1].lower_!r}", 0.8) if who is not None else None
     if verb is None or not _slot_verb(verb, base, at, hi):
         return None
     subject = att.subject_token(verb, base)
@@ -627,6 +690,8 @@ def _opens_with_report(att: Attributor, sent: Sentence) -> bool:
     rest = att.masked[verbs[0].end : sent.end]
     if rest.lstrip().startswith((",", ".", ";")):
         return True  # the verb takes no words of its own ("Roe went on, as if she had not heard.")
+    if _CIRCUMSTANCE.match(rest) and MASK not in rest:
+        return True  # "Roe said as she left the hall.": when she said it, not what
     # only the attribution and its circumstances: no reported clause of its own ("... said he would ...")
     return word_count(rest) <= _ADJUNCT_WORDS and not _REPORTED_CLAUSE.search(rest)
 
@@ -653,6 +718,8 @@ def _bare_name(att: Attributor, verb: VerbHit, lo: int, hi: int) -> MentionRef |
         return None
     if words[-1].lower().rstrip(".") in lex.roles or att.mentions_in(found.start(1), found.end(1)):
         return None  # a role ("the Senator said") or a mention that named no one
+    if words[0].lower() in _NOT_A_NAME_START:
+        return None
     return att.person_named(found.group(1), found.start(1), found.end(1))
 
 
@@ -720,17 +787,28 @@ def _signed_below(att: Attributor, pi: int) -> _Attribution | None:
         return _Attribution(found.speaker, "block: signed — speaker below", 0.85) if found else None
     persons = [m for m in att.mentions_in(nxt.start, nxt.end) if m.person and m.how != "pronoun"]
     who: MentionRef | None = persons[0] if persons and persons[0].start == nxt.start else None
+    titled = False
+    if who is None and persons:
+        lead = att.text[nxt.start : persons[0].start].split()
+        if lead and all(w.endswith(".") for w in lead):
+            who, titled = persons[0], True  # abbreviated titles: "S.C. Sen. Jane Roe." ("Dean" may be a name)
     if who is None:
-        # the signature's sentence was not read for names: two or three capitalised words
+        # the signature's sentence was not read for names: two or three capitalised words, perhaps after
+        # a title ("Sen. Jane Roe.")
         name = _NAME_AFTER_DASH.match(att.masked, nxt.start, nxt.end)
         words = name.group(1).split() if name is not None else []
         if name is None or len(words) < 2 or any(w.lower() in att.lex.not_names for w in words):
             return None
-        who = att.person_named(name.group(1), name.start(1), name.end(1))
-    rest = att.masked[who.end : nxt.end].strip()
+        bare = att.lex.person_name(name.group(1))
+        titled = bare != name.group(1) and len(bare.split()) >= 2
+        start = name.start(1) + name.group(1).rfind(bare) if titled else name.start(1)
+        who = att.person_named(bare, start, start + len(bare)) if titled else None
+        who = who or att.person_named(name.group(1), name.start(1), name.end(1))
+    # the closing mark of a pull quote that takes its signature in ('"...<new paragraph>Jane Roe, Ohio."')
+    rest = att.masked[who.end : nxt.end].strip().rstrip(_QUOTE_EDGE + MASK).strip()
     if rest.rstrip(".") and not _AFFILIATION_ONLY.fullmatch(rest):
         return None
-    if not rest.rstrip("."):
+    if not rest.rstrip(".") and not titled:
         return None  # a name alone without a dash ("Getty Images.") may be a credit line, not a signature
     return _Attribution(who, "block: signed — speaker below", 0.8)
 
