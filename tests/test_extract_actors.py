@@ -254,3 +254,13 @@ def test_another_first_name_before_a_codebook_surname_is_another_person() -> Non
 def test_a_capitalised_common_word_before_a_codebook_surname_is_not_a_first_name() -> None:
     ctx = context("Talks\n\nMaybe Trump will change his mind on the deal, officials said.")
     assert [(m.text, m.actor) for m in ctx.mentions if "Trump" in m.text] == [("Trump", "trump")]
+
+
+def test_a_place_or_people_inside_a_longer_name_is_that_name() -> None:
+    ctx = context('Talks\n\n"The talks will fail," David French wrote in the Washington Post on Monday.')
+    actors = {actor for _, actor, _ in found(ctx)}
+    assert "ner:David French" in actors
+    assert not actors & {"france", "united-states"}
+    # a party's own body keeps its party
+    ministry = context("Talks\n\nThe French Foreign Ministry said the talks would continue.")
+    assert "france" in {actor for _, actor, _ in found(ministry)}
