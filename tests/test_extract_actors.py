@@ -257,6 +257,16 @@ def test_a_capitalised_common_word_before_a_codebook_surname_is_not_a_first_name
     assert [(m.text, m.actor) for m in ctx.mentions if "Trump" in m.text] == [("Trump", "trump")]
 
 
+def test_a_place_or_people_inside_a_longer_name_is_that_name() -> None:
+    ctx = context('Talks\n\n"The talks will fail," David French wrote in the Washington Post on Monday.')
+    actors = {actor for _, actor, _ in found(ctx)}
+    assert "ner:David French" in actors
+    assert not actors & {"france", "united-states"}
+    # a party's own body keeps its party
+    ministry = context("Talks\n\nThe French Foreign Ministry said the talks would continue.")
+    assert "france" in {actor for _, actor, _ in found(ministry)}
+
+
 _WORDS_FOR_NAMES = [
     "Doe", "Jane", "Mr", "Mrs", "Ms", ".", " ", "\n", ",", '"', "“", "!", "O'", "Doe-Roe", "doe", "McDoe",
     "_",

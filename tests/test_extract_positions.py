@@ -790,3 +790,11 @@ def test_a_quoted_issue_named_as_the_time_frame_is_no_statement_on_it() -> None:
 def test_a_necessity_split_by_its_attribution_is_a_demand() -> None:
     found = triples("Putin spoke on Friday. It is essential, he said, that Ukraine leaves Donetsk.")
     assert ("russia", "donetsk-control", "demand") in found
+
+
+def test_a_topic_phrase_opening_the_sentence_gives_its_issue() -> None:
+    # two parties in the sentence: no lone stance to take the nearest issue
+    text = "As for the ceasefire, Moscow said Kyiv wants security guarantees and Russia would never agree."
+    found = triples(text)
+    assert ("russia", "ceasefire", "reject") in found
+    assert triples("On Monday, the Kremlin said Russia would never agree.") == set()

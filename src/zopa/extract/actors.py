@@ -344,14 +344,26 @@ def _names_a_thing(doc: Any, ent: Any, things: frozenset[str], people: frozenset
 def _other_person(
     ctx: DocContext, label: str, name: str, start: int, end: int, overlap: list[tuple[int, int]]
 ) -> tuple[int, int] | None:
-    """The codebook mention a longer PERSON entity replaces: one codebook person's surname alias inside a
-    name whose first name is not that person's ("Anna Putin" holding "Putin"), else None."""
-    if label != "PERSON" or len(overlap) != 1 or ctx.resolver.lookup(name) is not None:
+    """The codebook mention a longer entity replaces: one codebook person's surname alias inside a PERSON
+    name whose first name is not that person's ("Anna Putin" holding "Putin"); a place or people's name
+    inside a person's name ("David French", "Tony Paris") or an organisation's that is no body of the
+    party ("The Washington Post"); else None."""
+    if label not in ("PERSON", "ORG") or len(overlap) != 1 or ctx.resolver.lookup(name) is not None:
         return None
     s, e = overlap[0]
     if not (start <= s and e <= end) or (s, e) == (start, end):
         return None
     known = next((m for m in ctx.mentions if (m.start, m.end) == (s, e)), None)
+    if known is not None and known.how in ("metonym", "adjective"):
+        grammar = ctx.codebook.grammar
+        given = ctx.text[start:s].split()
+        if label == "PERSON":
+            named = bool(given) and given[0][:1].isupper() and given[0].lower() not in grammar.title_words
+            return (s, e) if named else None
+        rest = ctx.text[e:end].split()
+        return (s, e) if rest and rest[-1].lower() not in grammar.body_nouns else None
+    if label != "PERSON":
+        return None
     actor = ctx.codebook.actor_by_id.get(known.actor) if known is not None else None
     if actor is None or actor.kind != "person" or known is None or known.how != "alias":
         return None

@@ -72,6 +72,7 @@ _FINITE_TAGS = frozenset({"VBZ", "VBP", "VBD", "MD"})
 _NOUN_PHRASE_STARTS = frozenset({"DT", "NNP", "NNPS", "NN", "NNS", "PRP", "PRP$", "JJ", "CD"})
 _FUTURE = frozenset({"will", "would", "shall", "'ll", "’ll", "wo"})
 # Prepositions that take a stance noun's object ("frustration with X", "support for X")
+_TOPIC_OPENERS = frozenset({"regarding", "concerning", "on", "as", "asked", "about", "turning"})
 _LIKENESS = frozenset({"style", "like", "type"})
 _NOUN_PREPS = frozenset({"with", "over", "about", "to", "for", "of", "on", "against", "at", "toward"})
 # Time frames ("after the talks", "after a truce"): when the stance holds, not what it is about
@@ -707,6 +708,18 @@ class _Sentence:
             return "ok"
         return "none"
 
+    def topic_phrase(self) -> set[int]:
+        """The tokens of a phrase that opens the sentence and names its topic ("Regarding X,", "As for X,",
+        "On X,"), up to its comma: what the clauses after it are about when they name no issue."""
+        first = next((t for t in self.doc if not t.is_punct), None)
+        if first is None or first.lower_ not in _TOPIC_OPENERS:
+            return set()
+        after = self.doc[first.i + 1].lower_ if first.i + 1 < len(self.doc) else ""
+        if first.lower_ == "as" and after not in {"for", "to"}:
+            return set()  # "as for X", "as to X"; not "as talks began"
+        comma = next((t.i for t in self.doc if t.i > first.i and t.text == ","), None)
+        return set(range(first.i, comma)) if comma is not None else set()
+
     @staticmethod
     def _without(noun: Any) -> bool:
         """The noun is what a "without" phrase excludes ("without preconditions", "without setting any
@@ -1260,11 +1273,15 @@ def _sentence_claims(
         )
     ]  # "agreed that both sides should cooperate": what they agree on, not a demand of their own
     issue_tokens = [(h, reader.token_at(h.start)) for h in issues]
+    opening = reader.topic_phrase()
+    topic = [h for h, t in issue_tokens if t is not None and t.i in opening]
     claims: list[_Claim] = []
     for pred in kept:
         scope = reader.scope(pred, kept)
         in_scope = [h for h, t in issue_tokens if t is not None and t.i in scope]
         in_condition = [h for h, t in issue_tokens if t is not None and t.i in pred.condition]
+        if not in_scope and not in_condition and topic:
+            in_scope = topic  # "Regarding the planned fees, the ministry said China will retaliate"
         if not in_scope and not in_condition:
             if pred.cue is None or len({party for p in kept for party, _ in p.holders}) > 1:
                 continue
