@@ -303,3 +303,11 @@ def test_cues_outside_the_checked_table_or_under_another_checker_are_checked(
         safe_regex.check_cue(r"(?:ceasefire)?")
     monkeypatch.setattr(safe_regex, "checker_key", lambda: "another checker")
     assert safe_regex._checked.__wrapped__() == frozenset()  # type: ignore[attr-defined]
+
+
+def test_a_codebook_whose_alias_holds_itself_is_one_clear_error(tmp_path: Path) -> None:
+    # "&x [*x]": a list that contains itself; reading its line marks once looped for ever
+    book = tmp_path / "loop.yaml"
+    book.write_text("name: loop\nactors: &x [*x]\nissues: []\n", encoding="utf-8")
+    with pytest.raises(CodebookError, match=r"loop\.yaml:2:\d+: field actors\.0"):
+        load_codebook(book)

@@ -51,9 +51,13 @@ class YamlFile:
 def _marks(node: yaml.Node | None) -> dict[Loc, tuple[int, int]]:
     out: dict[Loc, tuple[int, int]] = {}
     stack: list[tuple[Loc, yaml.Node]] = [((), node)] if node is not None else []
+    expanded: set[int] = set()  # an alias repeats a node, and may hold itself ("a: &x [1, *x]")
     while stack:
         loc, current = stack.pop()
         out.setdefault(loc, (current.start_mark.line + 1, current.start_mark.column + 1))
+        if id(current) in expanded:
+            continue
+        expanded.add(id(current))
         if isinstance(current, yaml.MappingNode):
             for key, value in current.value:
                 if isinstance(key, yaml.ScalarNode):
