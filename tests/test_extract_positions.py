@@ -798,3 +798,11 @@ def test_a_topic_phrase_opening_the_sentence_gives_its_issue() -> None:
     found = triples(text)
     assert ("russia", "ceasefire", "reject") in found
     assert triples("On Monday, the Kremlin said Russia would never agree.") == set()
+
+
+def test_a_stance_noun_in_the_topic_phrase_is_not_the_subjects() -> None:
+    found = triples("Reacting to the ceasefire proposal, Moscow said Kyiv lied and Russia would never agree.")
+    assert ("russia", "ceasefire", "reject") in found
+    assert ("russia", "ceasefire", "offer") not in found
+    owned = triples("Regarding Kyiv's ceasefire proposal, Moscow said it would never agree.")
+    assert ("ukraine", "ceasefire", "offer") in owned

@@ -72,7 +72,16 @@ _FINITE_TAGS = frozenset({"VBZ", "VBP", "VBD", "MD"})
 _NOUN_PHRASE_STARTS = frozenset({"DT", "NNP", "NNPS", "NN", "NNS", "PRP", "PRP$", "JJ", "CD"})
 _FUTURE = frozenset({"will", "would", "shall", "'ll", "’ll", "wo"})
 # Prepositions that take a stance noun's object ("frustration with X", "support for X")
-_TOPIC_OPENERS = frozenset({"regarding", "concerning", "on", "as", "asked", "about", "turning"})
+# words that open a topic phrase ("Regarding X,", "Reacting to X,", "In response to X,")
+_TOPIC_OPENERS = frozenset(
+    {"regarding", "concerning", "on", "as", "asked", "about", "turning", "reacting", "responding"}
+    | {"commenting", "replying", "in", "with"}
+)
+_TOPIC_SECOND = {
+    "as": {"for", "to"},
+    "in": {"response", "reply", "reaction", "regard"},
+    "with": {"regard", "respect"},
+}
 _LIKENESS = frozenset({"style", "like", "type"})
 _NOUN_PREPS = frozenset({"with", "over", "about", "to", "for", "of", "on", "against", "at", "toward"})
 # Time frames ("after the talks", "after a truce"): when the stance holds, not what it is about
@@ -327,6 +336,7 @@ class _Sentence:
         ends = [self.base + t.idx + len(t.text) for t in self.doc]
         self._token_ends = ends
         self.unless: set[int] = set()  # heads of "unless" clauses: what they qualify is a threat
+        self._topic: set[int] | None = None
         self.conditions = self._condition_heads()
 
     # -- tokens and characters ---------------------------------------------------------------------------
@@ -600,6 +610,8 @@ class _Sentence:
             if got:
                 pred.holders = got
                 return "ok"
+            if token.i in self.topic_phrase():
+                return "none"  # "Reacting to the ceasefire proposal, Moscow said ...": not Moscow's proposal
         if (
             pred.cue is not None
             and token.tag_ == "JJ"
@@ -711,12 +723,17 @@ class _Sentence:
     def topic_phrase(self) -> set[int]:
         """The tokens of a phrase that opens the sentence and names its topic ("Regarding X,", "As for X,",
         "On X,"), up to its comma: what the clauses after it are about when they name no issue."""
+        if self._topic is None:
+            self._topic = self._find_topic_phrase()
+        return self._topic
+
+    def _find_topic_phrase(self) -> set[int]:
         first = next((t for t in self.doc if not t.is_punct), None)
         if first is None or first.lower_ not in _TOPIC_OPENERS:
             return set()
         after = self.doc[first.i + 1].lower_ if first.i + 1 < len(self.doc) else ""
-        if first.lower_ == "as" and after not in {"for", "to"}:
-            return set()  # "as for X", "as to X"; not "as talks began"
+        if first.lower_ in _TOPIC_SECOND and after not in _TOPIC_SECOND[first.lower_]:
+            return set()  # "as for X", "in response to X"; not "as talks began", "in Kyiv"
         comma = next((t.i for t in self.doc if t.i > first.i and t.text == ","), None)
         return set(range(first.i, comma)) if comma is not None else set()
 
