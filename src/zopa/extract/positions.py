@@ -71,8 +71,7 @@ _HYPOTHETICAL = frozenset({"can", "could", "might", "may", "ca"})
 _FINITE_TAGS = frozenset({"VBZ", "VBP", "VBD", "MD"})
 _NOUN_PHRASE_STARTS = frozenset({"DT", "NNP", "NNPS", "NN", "NNS", "PRP", "PRP$", "JJ", "CD"})
 _FUTURE = frozenset({"will", "would", "shall", "'ll", "’ll", "wo"})
-# Prepositions that take a stance noun's object ("frustration with X", "support for X")
-# words that open a topic phrase ("Regarding X,", "Reacting to X,", "In response to X,")
+# Words that open a topic phrase ("Regarding X,", "Reacting to X,", "In response to X,")
 _TOPIC_OPENERS = frozenset(
     {"regarding", "concerning", "on", "as", "asked", "about", "turning", "reacting", "responding"}
     | {"commenting", "replying", "in", "with"}
@@ -82,7 +81,8 @@ _TOPIC_SECOND = {
     "in": {"response", "reply", "reaction", "regard"},
     "with": {"regard", "respect"},
 }
-_LIKENESS = frozenset({"style", "like", "type"})
+_LIKENESS = frozenset({"style", "like", "type"})  # "a NATO-style guarantee": like NATO's
+# Prepositions that take a stance noun's object ("frustration with X", "support for X")
 _NOUN_PREPS = frozenset({"with", "over", "about", "to", "for", "of", "on", "against", "at", "toward"})
 # Time frames ("after the talks", "after a truce"): when the stance holds, not what it is about
 _TIME_PREPS = frozenset({"after", "following", "before", "during", "since", "amid", "ahead"})
