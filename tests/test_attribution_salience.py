@@ -169,3 +169,17 @@ def test_a_title_in_an_undated_article_refers_to_a_person_named_with_its_role() 
     ctx.candidates = frozenset(range(len(ctx.sentences)))
     resolve_mentions(ctx, ctx.candidates)
     assert [q.speaker for q in find_quotes(ctx)] == ["ner:Ivan Sokolov"]
+
+
+def test_a_person_the_text_called_he_is_no_she() -> None:
+    from zopa.codebook import default_codebook_path, load_codebook
+    from zopa.extract import extract
+    from zopa.records import Article
+
+    text = (
+        "Tom Brink won the first round. He is simply not liked by voters. "
+        'Later she said, "Flying is an activity, not an accomplishment."'
+    )
+    book = load_codebook(default_codebook_path())
+    found = extract(Article(source="t", title="", text=text, raw=text), book)
+    assert "ner:Tom Brink" not in [q.speaker for q in found.quotes]

@@ -922,6 +922,12 @@ class _Referent:
     factor: float = 1.0  # less for a possessor or a name inside another noun phrase ("the letter of X")
 
 
+_PRONOUN_GENDER = {
+    **dict.fromkeys(("he", "him", "his"), "male"),
+    **dict.fromkeys(("she", "her", "hers"), "female"),
+}
+
+
 class Salience:
     """Who a pronoun or a role description refers to: the most salient compatible person (see the module
     docstring for the ranking). A person's salience is that of their best mention in the window (recency
@@ -1170,12 +1176,17 @@ class Salience:
         best: dict[str, float] = {}
         count: dict[str, int] = {}
         latest: dict[str, MentionRef] = {}
+        called: dict[str, set[str]] = {}  # the genders of the pronouns already resolved to each person
         for sent in window:
             refs = own if (own is not None and sent.index == last) else self._referents(sent.index)
             for ref in refs:
                 m = ref.mention
                 if m.end > offset or (m.start <= offset < m.end):
                     continue
+                word = self.att.text[m.start : m.end].lower()
+                said = _PRONOUN_GENDER.get(word) if m.how == "pronoun" else None
+                if said is not None:
+                    called.setdefault(m.actor, set()).add(said)
                 if sent.index == last and inside_from is not None and m.start < inside_from:
                     continue  # 'Roe "is unfit," he said': Roe is in the words he said
                 if sent.index == last and not ref.weight and self._in_opening_phrase(sent, m, offset):
@@ -1189,6 +1200,8 @@ class Salience:
                 best[m.actor] = max(best.get(m.actor, 0.0), score)
                 count[m.actor] = count.get(m.actor, 0) + 1
                 latest[m.actor] = m
+        # "John Roe ... He is late. ... she said": a person the text already called "he" is no "she"
+        other = {"male": "female", "female": "male"}.get(gender or "")
         scored = [
             (
                 best[a]
@@ -1197,6 +1210,7 @@ class Salience:
                 latest[a],
             )
             for a in best
+            if not (other in called.get(a, ()) and gender not in called.get(a, ()) and self.gender(a) is None)
         ]
         return sorted(scored, key=lambda x: (-x[0], -x[1].start))
 
