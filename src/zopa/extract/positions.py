@@ -1005,7 +1005,7 @@ class _Sentence:
             if t.dep_ in {"advcl", "ccomp", "pcomp", "conj"}:
                 marks = [c for c in t.children if c.dep_ == "mark" and c.i < t.i]
                 if not marks and t.left_edge.tag_ == "WRB" and t.left_edge.head.i == t.i:
-                    marks = [t.left_edge]  # "if and when Russia is ready": the parser hangs "if" elsewhere
+                    marks = [t.left_edge]  # "if and when Moscow halts": the parser hangs "if" elsewhere
                 if marks:
                     # the marker with the words before it: "as soon as", "only after", "provided that"
                     end = self.start_of(marks[0]) + len(marks[0].text)
@@ -1232,8 +1232,9 @@ def _sentence_claims(
     reporter: str | None,
     bodies: dict[str, str] | None = None,
     focus: frozenset[int] | None = None,
-) -> list[_Claim]:
-    """``focus``: the only predicates (by token) that may state a claim, when the issues come from before."""
+) -> tuple[list[_Claim], _Sentence]:
+    """The claims and the sentence's reader. ``focus``: the only predicates (by token) that may state a claim,
+    when the issues come from before."""
     reader = _Sentence(ctx, cues, sentence, speaker, reporter, bodies)
     preds = reader.predicates()
     if focus is not None:
@@ -1276,7 +1277,7 @@ def _sentence_claims(
             continue
         pred.negated = reader.negated(pred)
         if pred.negated and pred.cue is None and pred.stance != "statement":
-            continue  # "did not provide a start time", "has not lifted sanctions": no act, and no refusal
+            continue  # "has not released the prisoners", "has not lifted sanctions": no act, and no refusal
         kept.append(pred)
     agreeing = [p for p in kept if p.cue is not None and p.stance == "accept" and not p.negated]
     kept = [
@@ -1381,7 +1382,7 @@ def _sentence_claims(
                         round(pred.confidence * 0.8, 3),
                     )
                 )
-    return _yes_but(reader.doc.text, claims)
+    return _yes_but(reader.doc.text, claims), reader
 
 
 _IN_PRINCIPLE = re.compile(r"\bin principle\b", re.IGNORECASE)
@@ -1719,16 +1720,15 @@ def _sentence_positions(
     bodies: dict[str, str] | None = None,
     focus: frozenset[int] | None = None,
 ) -> list[Position]:
-    claims = _sentence_claims(ctx, cues, sentence, issues, speaker, reporter, bodies, focus)
+    claims, reader = _sentence_claims(ctx, cues, sentence, issues, speaker, reporter, bodies, focus)
     if not claims and speaker is not None and focus is None:
         # a sentence of a quotation with no clause of its own: the speaker's statement on its issue
         party = ctx.party_of(speaker)
         known = ctx.codebook.actor_by_id.get(party or "")
         if known is not None and known.is_party:
             # not an issue named as the time frame ("following a ceasefire, we will ...")
-            frame = _Sentence(ctx, cues, sentence, speaker, reporter, bodies)
-            tokens = [(h, frame.token_at(h.start)) for h in issues]
-            issues = [h for h, t in tokens if t is None or not frame.framed(t, t.sent.root)]
+            tokens = [(h, reader.token_at(h.start)) for h in issues]
+            issues = [h for h, t in tokens if t is None or not reader.framed(t, t.sent.root)]
             specific = [h for h in issues if h.key not in cues.catch_all] or issues
             claims = [
                 _Claim(
@@ -1736,7 +1736,6 @@ def _sentence_positions(
                 )
                 for h in specific
             ]
-    reader: _Sentence | None = None
     best: dict[tuple[str, str, int], _Claim] = {}
     for claim in claims:
         key = (claim.party, claim.issue, claim.branch)
@@ -1758,7 +1757,6 @@ def _sentence_positions(
         issue = ctx.codebook.issue_by_id[claim.issue]
         stance = issue.stance_map.get(claim.stance, claim.stance)
         if claim.tokens:
-            reader = reader or _Sentence(ctx, cues, sentence, speaker, reporter, bodies)
             topics = [(h.start, h.end) for h in issues if h.key == claim.issue]
             point = _point(ctx, cues, reader, claim.issue, claim.tokens, claim.stop, topics)
         else:
