@@ -835,3 +835,8 @@ def test_what_a_party_has_yet_to_do_is_no_stance_yet() -> None:
 def test_a_view_in_a_clause_with_a_subject_of_its_own_is_not_the_main_subjects() -> None:
     text = "Washington is quiet, although allies regard its part as crucial to the security guarantees."
     assert not any(a == "united-states" and s == "demand" for a, _, s in triples(text))
+
+
+def test_a_stance_noun_a_future_act_takes_is_what_is_planned() -> None:
+    text = '"Within days we will finalise the support for these security guarantees," Starmer said.'
+    assert triples(text) == {("united-kingdom", "security-guarantees", "plan")}

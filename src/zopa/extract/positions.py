@@ -619,7 +619,9 @@ class _Sentence:
                     light = (c for c in governor.children if c.dep_ == "dobj" and c.i < token.i)
                     nouns = (by_token.get(c.i) for c in light)
                     other = next((n for n in nouns if n is not None and n.cue is not None), other)
-                stance_above = other is not None and other.cue is not None and other.stance != "statement"
+                stance_above = other is not None and other.stance != "statement" and (
+                    other.cue is not None or (other.stance == "plan" and token.dep_ == "dobj")
+                )  # "will finalize the support": what the plan is to do, not a stance taken now
                 if stance_above and other is not pred:
                     pred.content_of = governor.i
                     # the stance stays the outer one's content; a party named as its owner ("the U.S.
