@@ -840,3 +840,16 @@ def test_a_view_in_a_clause_with_a_subject_of_its_own_is_not_the_main_subjects()
 def test_a_stance_noun_a_future_act_takes_is_what_is_planned() -> None:
     text = '"Within days we will finalise the support for these security guarantees," Starmer said.'
     assert triples(text) == {("united-kingdom", "security-guarantees", "plan")}
+
+
+def test_not_expecting_another_to_act_is_no_refusal() -> None:
+    assert triples("Kyiv does not expect Moscow to attend the summit.") == set()
+    unwanted = triples("Kyiv does not want Moscow to attend the summit.")
+    assert ("ukraine", "talks-process", "reject") in unwanted
+
+
+def test_a_stance_on_the_offer_takes_the_issue_named_before_it_in_the_sentence() -> None:
+    text = "Moscow said it was ready for talks, but Kyiv quickly rejected the offer as a stunt."
+    found = triples(text)
+    assert ("russia", "talks-process", "offer") in found
+    assert ("ukraine", "talks-process", "reject") in found

@@ -1321,6 +1321,8 @@ def _sentence_claims(
             pred.stance = "statement"  # "has yet to commit to a role": no stance taken yet, and none refused
         if pred.negated and pred.cue is None and pred.stance != "statement":
             continue  # "has not released the prisoners", "has not lifted sanctions": no act, and no refusal
+        if pred.negated and pred.cue and ctx.text[pred.cue.start : pred.cue.end].lower().startswith("expect"):
+            continue  # "does not expect Moscow to attend": a forecast, not a refusal
         kept.append(pred)
     agreeing = [p for p in kept if p.cue is not None and p.stance == "accept" and not p.negated]
     kept = [
@@ -1337,12 +1339,19 @@ def _sentence_claims(
     opening = reader.topic_phrase()
     topic = [h for h, t in issue_tokens if t is not None and t.i in opening]
     claims: list[_Claim] = []
+    pointing: frozenset[int] | None = None  # stances on "the offer", "the idea" (computed when needed)
     for pred in kept:
         scope = reader.scope(pred, kept)
         in_scope = [h for h, t in issue_tokens if t is not None and t.i in scope]
         in_condition = [h for h, t in issue_tokens if t is not None and t.i in pred.condition]
         if not in_scope and not in_condition and topic:
             in_scope = topic  # "Regarding the planned fees, the ministry said China will retaliate"
+        if not in_scope and not in_condition and pred.cue is not None:
+            if pointing is None:
+                pointing = _refers_back(reader)
+            if pred.token.i in pointing:  # "Putin is open to talks, but Kyiv dismissed the offer"
+                before = [h for h, _ in issue_tokens if h.end <= pred.cue.start]
+                in_scope = before[-1:]
         if not in_scope and not in_condition:
             if pred.cue is None or len({party for p in kept for party, _ in p.holders}) > 1:
                 continue
@@ -1721,8 +1730,10 @@ def _refers_back(reader: _Sentence) -> frozenset[int]:
                     continue
                 if c.lower_ in _DEMONSTRATIVES and not list(c.children):
                     out |= {token.i, t.i}  # "never accept it"
-                elif c.lower_ in _ANAPHORIC_NOUNS and [d.lower_ for d in c.children] in _BARE_DETERMINERS:
-                    out |= {token.i, t.i}  # "turned down the idea": the one just described
+                elif c.lower_ in _ANAPHORIC_NOUNS and [
+                    d.lower_ for d in c.children if d.dep_ != "prep" or d.lower_ != "as"
+                ] in _BARE_DETERMINERS:
+                    out |= {token.i, t.i}  # "turned down the idea (as a ploy)": the one just described
     return frozenset(out)
 
 
