@@ -853,3 +853,11 @@ def test_a_stance_on_the_offer_takes_the_issue_named_before_it_in_the_sentence()
     found = triples(text)
     assert ("russia", "talks-process", "offer") in found
     assert ("ukraine", "talks-process", "reject") in found
+
+
+def test_verbs_that_share_one_object_are_one_clause() -> None:
+    text = "Paris agreed and proposed a plan for a truce."
+    assert {s for a, i, s in triples(text) if a == "france" and i == "ceasefire"} == {"offer"}
+    # two acts, each with its own object, stay two
+    both = triples("Paris accepted the truce and rejected the talks.")
+    assert ("france", "ceasefire", "accept") in both and ("france", "talks-process", "reject") in both

@@ -1247,10 +1247,19 @@ class _Claim:
 def _branch(token: Any) -> int:
     """The token heading the coordinated branch ``token`` lies in (-1: the sentence's main line)."""
     while token.head.i != token.i:
-        if token.dep_ == "conj":
+        if token.dep_ == "conj" and not _shares_object(token):
             return int(token.i)
         token = token.head
     return -1
+
+
+def _shares_object(conj: Any) -> bool:
+    """Nothing of the first verb's own stands between it and its conjunct ("we agreed and proposed a plan"):
+    one clause, whose object the verbs share."""
+    verb = conj.head
+    return verb.tag_.startswith("VB") and all(
+        c.dep_ in {"cc", "punct"} for c in verb.rights if c.i < conj.i
+    )
 
 
 def _leading_parties(ctx: DocContext) -> list[str]:
