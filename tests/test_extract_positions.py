@@ -861,3 +861,10 @@ def test_verbs_that_share_one_object_are_one_clause() -> None:
     # two acts, each with its own object, stay two
     both = triples("Paris accepted the truce and rejected the talks.")
     assert ("france", "ceasefire", "accept") in both and ("france", "talks-process", "reject") in both
+
+
+def test_an_act_under_a_negative_if_is_a_threat() -> None:
+    warned = triples("If Moscow does not free the children, Kyiv will end the prisoner swaps.")
+    assert ("ukraine", "prisoner-exchange", "threat") in warned
+    promised = triples("If Moscow frees the children, Kyiv will resume the prisoner swaps.")
+    assert ("ukraine", "prisoner-exchange", "conditional") in promised

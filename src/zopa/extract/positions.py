@@ -1042,8 +1042,10 @@ class _Sentence:
                     lead = _LAST_WORDS.search(text, max(self.base, end - 24), end)
                     if lead is not None and pattern.search(lead.group()):
                         out[t.i] = {x.i for x in t.subtree}
-                        if marks[0].lower_ == "unless":
-                            self.unless.add(t.i)
+                        if marks[0].lower_ == "unless" or (
+                            marks[0].lower_ == "if" and any(c.dep_ == "neg" for c in t.children)
+                        ):
+                            self.unless.add(t.i)  # "if China does not withdraw them, we will ...": unless
             elif t.dep_ == "prep":
                 start = self.start_of(t)
                 if pattern.match(text, start) and text[start : start + 2].lower() != "if":
@@ -1407,7 +1409,8 @@ def _sentence_claims(
                 if pred.condition:
                     # conditional_on: None when the condition names no other issue ("if promises are kept")
                     cond = condition_issue if condition_issue != hit.key else None
-                    if stance in {"plan", "statement"} and threatening:
+                    acts = stance in {"plan", "statement"} or (stance == "accept" and pred.cue is None)
+                    if threatening and acts:
                         final = "threat"  # "we will strike unless ...": what happens if the other side won't
                     elif stance in {"offer", "accept", "plan", "statement"}:
                         final = "conditional"
