@@ -868,3 +868,9 @@ def test_an_act_under_a_negative_if_is_a_threat() -> None:
     assert ("ukraine", "prisoner-exchange", "threat") in warned
     promised = triples("If Moscow frees the children, Kyiv will resume the prisoner swaps.")
     assert ("ukraine", "prisoner-exchange", "conditional") in promised
+
+
+def test_what_parties_agree_to_seek_is_accepted_not_demanded() -> None:
+    found = triples("Kyiv and Moscow agreed to seek a truce.")
+    assert ("ukraine", "ceasefire", "accept") in found and ("russia", "ceasefire", "accept") in found
+    assert not any(s == "demand" for _, _, s in found)

@@ -1342,10 +1342,10 @@ def _sentence_claims(
         if not (
             p.stance == "demand"
             and p.cue is not None
-            and reader.deontic(p)
+            and (reader.deontic(p) or p.head.dep_ == "xcomp")
             and any(a.holders == p.holders and _complement_of(p.head, a.head) for a in agreeing)
         )
-    ]  # "agreed that both sides should cooperate": what they agree on, not a demand of their own
+    ]  # "agreed that both sides should cooperate", "agreed to seek a truce": what they agree on
     issue_tokens = [(h, reader.token_at(h.start)) for h in issues]
     opening = reader.topic_phrase()
     topic = [h for h, t in issue_tokens if t is not None and t.i in opening]
