@@ -874,3 +874,11 @@ def test_what_parties_agree_to_seek_is_accepted_not_demanded() -> None:
     found = triples("Kyiv and Moscow agreed to seek a truce.")
     assert ("ukraine", "ceasefire", "accept") in found and ("russia", "ceasefire", "accept") in found
     assert not any(s == "demand" for _, _, s in found)
+
+
+def test_announcing_a_measure_plans_it() -> None:
+    unveiled = triples("Washington unveiled fresh sanctions on Russian banks.")
+    assert ("united-states", "sanctions", "plan") in unveiled
+    # announcing what someone else will do stays a report
+    reported = triples("Washington announced that Brussels would lift sanctions.")
+    assert ("united-states", "sanctions", "plan") not in reported

@@ -151,6 +151,7 @@ class CompiledCues:
     action_lemmas: dict[str, str]  # word form -> "concession" | "escalation"
     actions: re.Pattern[str] | None  # any form of those verbs
     object_demand_forms: frozenset[str]  # "claim": a demand when its object is a thing
+    object_plan_forms: frozenset[str]  # "announce": a plan when its object is a measure, not words
     retract_forms: frozenset[str]  # "dropped", "gave up": they take back the stance noun they govern
     mute_forms: frozenset[str]  # "comment", "disclose": a refusal of them is a refusal to speak
     reception_forms: frozenset[str]  # "studied", "responded to": their object is another's stance noun
@@ -216,6 +217,7 @@ def compiled_cues(codebook: Codebook) -> CompiledCues:
         document_words=frozenset(w for w in (*grammar.document_nouns, *grammar.speech_nouns) if " " not in w),
         speech_noun_words=frozenset(w for w in grammar.speech_nouns if " " not in w),
         object_demand_forms=frozenset(forms_of(grammar.object_demand_verbs)),
+        object_plan_forms=frozenset(forms_of(grammar.object_plan_verbs)),
         retract_forms=frozenset(forms_of(grammar.retract_verbs)),
         mute_forms=frozenset(f for f in forms_of(grammar.mute_verbs) if " " not in f),
         reception_forms=frozenset(forms_of(grammar.reception_verbs)),
@@ -498,7 +500,7 @@ class _Sentence:
             if token.i in taken:
                 continue
             low = token.lower_
-            if low in cues.speech_forms and token.dep_ in _VERBAL:
+            if (low in cues.speech_forms or low in cues.object_plan_forms) and token.dep_ in _VERBAL:
                 if self._concessive(token):
                     continue  # "while acknowledging that talks are preferable, he ...": a frame, not a stance
                 stance = "statement"
@@ -508,6 +510,10 @@ class _Sentence:
                     and (token.dep_ == "relcl" or any(c.dep_ == "dobj" for c in token.children))
                 ):
                     stance = "demand"  # "the land the state claims": a claim to a thing, not a report
+                elif low in cues.object_plan_forms and any(
+                    c.dep_ == "dobj" and c.lower_ not in cues.document_words for c in token.children
+                ):
+                    stance = "plan"  # "announced new export controls": its own measure, not a report
                 preds.append(_Predicate(token, token, stance, None, confidence=0.6))
             elif (
                 token.dep_ in _VERBAL
