@@ -882,3 +882,7 @@ def test_announcing_a_measure_plans_it() -> None:
     # announcing what someone else will do stays a report
     reported = triples("Washington announced that Brussels would lift sanctions.")
     assert ("united-states", "sanctions", "plan") not in reported
+
+
+def test_a_stance_noun_coming_from_a_party_is_that_partys() -> None:
+    assert ("china", "talks-process", "demand") in triples("Calls for talks have come from Beijing.")

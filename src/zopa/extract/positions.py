@@ -916,7 +916,10 @@ class _Sentence:
                 got = self._possessor(child)
                 if got:
                     return got
-        for prep in token.children:
+        preps = list(token.children)
+        if token.dep_ == "nsubj":
+            preps += [c for c in token.head.children if c.lower_ == "from"]  # "calls came from Beijing"
+        for prep in preps:
             if prep.dep_ == "prep" and prep.lower_ in {"by", "from"} and prep.i > token.i:
                 objects = [c for c in prep.children if c.dep_ == "pobj"]
                 got = self.actors_of(objects[0]) if objects else None
