@@ -886,3 +886,8 @@ def test_announcing_a_measure_plans_it() -> None:
 
 def test_a_stance_noun_coming_from_a_party_is_that_partys() -> None:
     assert ("china", "talks-process", "demand") in triples("Calls for talks have come from Beijing.")
+
+
+def test_continuing_the_military_operation_is_the_no_deal_alternative() -> None:
+    found = triples("The Kremlin said it is ready to continue its military operation until its aims are met.")
+    assert ("russia", "no-deal-alternative", "threat") in found
