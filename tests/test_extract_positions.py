@@ -891,3 +891,9 @@ def test_a_stance_noun_coming_from_a_party_is_that_partys() -> None:
 def test_continuing_the_military_operation_is_the_no_deal_alternative() -> None:
     found = triples("The Kremlin said it is ready to continue its military operation until its aims are met.")
     assert ("russia", "no-deal-alternative", "threat") in found
+
+
+def test_no_hurry_for_a_meeting_is_no_refusal_of_it() -> None:
+    unhurried = triples("Lavrov said there should be no rush to a summit.")
+    assert unhurried == {("russia", "talks-process", "statement")}
+    assert ("russia", "talks-process", "reject") in triples("Lavrov said there can be no summit.")

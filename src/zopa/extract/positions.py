@@ -1264,6 +1264,20 @@ def _branch(token: Any) -> int:
     return -1
 
 
+_PACE_NOUNS = frozenset({"urgency", "rush", "hurry", "haste"})
+
+
+def _unhurried(head: Any, negated: bool) -> bool:
+    """ "There should not be any urgency for a meeting", "there should be no rush to a summit": the
+    negation is of the pace, not of the meeting."""
+    return any(c.dep_ == "expl" for c in head.children) and any(
+        c.dep_ in {"attr", "nsubj"}
+        and c.lower_ in _PACE_NOUNS
+        and (negated or any(d.lower_ == "no" for d in c.children))
+        for c in head.children
+    )
+
+
 def _shares_object(conj: Any) -> bool:
     """Nothing of the first verb's own stands between it and its conjunct ("we agreed and proposed a plan"):
     one clause, whose object the verbs share."""
@@ -1337,6 +1351,8 @@ def _sentence_claims(
         if reader.hedged(pred) and not pred.condition:
             continue
         pred.negated = reader.negated(pred)
+        if _unhurried(pred.head, pred.negated):
+            pred.stance, pred.negated = "statement", False  # "there is no urgency for a summit": when, not if
         if reader.pending(pred):
             pred.stance = "statement"  # "has yet to commit to a role": no stance taken yet, and none refused
         if pred.negated and pred.cue is None and pred.stance != "statement":
