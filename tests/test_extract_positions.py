@@ -897,3 +897,8 @@ def test_no_hurry_for_a_meeting_is_no_refusal_of_it() -> None:
     unhurried = triples("Lavrov said there should be no rush to a summit.")
     assert unhurried == {("russia", "talks-process", "statement")}
     assert ("russia", "talks-process", "reject") in triples("Lavrov said there can be no summit.")
+
+
+def test_a_quoted_condition_with_no_verb_of_saying_is_demanded() -> None:
+    found = triples('Lavrov on Monday: "Peace will be possible only if Kyiv halts the fighting."')
+    assert found == {("russia", "ceasefire", "demand")}

@@ -1278,6 +1278,11 @@ def _unhurried(head: Any, negated: bool) -> bool:
     )
 
 
+def _token_in(reader: _Sentence, hit: _Hit, tokens: set[int]) -> bool:
+    token = reader.token_at(hit.start)
+    return token is not None and token.i in tokens
+
+
 def _shares_object(conj: Any) -> bool:
     """Nothing of the first verb's own stands between it and its conjunct ("we agreed and proposed a plan"):
     one clause, whose object the verbs share."""
@@ -1821,10 +1826,19 @@ def _sentence_positions(
             tokens = [(h, reader.token_at(h.start)) for h in issues]
             issues = [h for h, t in tokens if t is None or not reader.framed(t, t.sent.root)]
             specific = [h for h in issues if h.key not in cues.catch_all] or issues
+            person = speaker if ctx.is_person(speaker) else None
+            # "a settlement is possible only if Kyiv stops fighting": what the condition asks is demanded,
+            # and the rest is offered on it
+            condition = {i for clause in reader.conditions.values() for i in clause}
+            asked = [
+                h for h in specific if h.key not in cues.catch_all and _token_in(reader, h, condition)
+            ]
+            on = asked[0].key if asked else None
+            rest = "conditional" if on else "statement"
             claims = [
-                _Claim(
-                    known.id, speaker if ctx.is_person(speaker) else None, "statement", h.key, set(), 0, 0.5
-                )
+                _Claim(known.id, person, "demand", h.key, set(), 0, 0.4)
+                if h in asked
+                else _Claim(known.id, person, rest, h.key, set(), 0, 0.5, conditional_on=on)
                 for h in specific
             ]
     best: dict[tuple[str, str, int], _Claim] = {}
