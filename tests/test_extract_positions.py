@@ -910,3 +910,15 @@ def test_stopping_talks_or_a_deal_refuses_it() -> None:
     # stopping a measure is still a concession, and restarting the talks accepts them
     assert ("russia", "other-territory", "accept") in triples("Russia withdrew its troops from Kherson.")
     assert triples("Moscow resumed the talks.") == {("russia", "talks-process", "accept")}
+
+
+def test_an_accusation_objects_to_a_move_it_reports_and_gives_the_accused_no_stance() -> None:
+    found = triples("Kyiv accused Moscow of imposing new sanctions on Ukrainian grain.")
+    assert found == {("ukraine", "sanctions", "reject")}
+    # another wrong alleged is a statement; the accused holds nothing for it
+    alleged = triples("Kyiv alleged that Russia blocked the prisoner swaps.")
+    assert alleged == {("ukraine", "prisoner-exchange", "statement")}
+
+
+def test_blocking_or_stalling_an_exchange_refuses_it() -> None:
+    assert triples("Russia blocked the prisoner swaps.") == {("russia", "prisoner-exchange", "reject")}
