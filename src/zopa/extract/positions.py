@@ -1486,7 +1486,8 @@ def _sentence_claims(
                 if pred.condition:
                     # conditional_on: None when the condition names no other issue ("if promises are kept")
                     cond = condition_issue if condition_issue != hit.key else None
-                    acts = stance in {"plan", "statement"} or (stance == "accept" and pred.cue is None)
+                    acted = stance in {"accept", "reject"} and pred.cue is None  # "will end the swaps"
+                    acts = stance in {"plan", "statement"} or acted
                     if threatening and acts:
                         final = "threat"  # "we will strike unless ...": what happens if the other side won't
                     elif stance in {"offer", "accept", "plan", "statement"}:
