@@ -923,3 +923,14 @@ def test_an_accusation_objects_to_a_move_it_reports_and_gives_the_accused_no_sta
 
 def test_blocking_or_stalling_an_exchange_refuses_it() -> None:
     assert triples("Russia blocked the prisoner swaps.") == {("russia", "prisoner-exchange", "reject")}
+
+
+def test_his_after_a_persons_quotation_is_the_speaker() -> None:
+    text = (
+        "Zelensky addressed the assembly on Monday.\n"
+        "In a speech, he said the world must answer. \u201cDoes the charter still hold?\n"
+        "\u201cIn our towns and in many other places, the answer is grief.\n"
+        "\u201cThe world cannot look away any longer. Too many have died.\u201d\n"
+        "His peace formula calls for the withdrawal of Russian troops."
+    )
+    assert ("ukraine", "territorial-legitimacy", "demand") in triples(text)

@@ -53,6 +53,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from zopa.codebook import Codebook, Measure
+from zopa.extract._attribution import attributor_for
 from zopa.extract._cues import CueSet
 from zopa.extract._cues import trie_regex as _trie_regex
 from zopa.extract._nlp import DocContext, Paragraph, Sentence
@@ -337,8 +338,10 @@ class _Sentence:
         speaker: str | None,
         reporter: str | None,
         bodies: dict[str, str] | None = None,
+        quoted_before: str | None = None,
     ) -> None:
         self.ctx = ctx
+        self.quoted_before = quoted_before  # the speaker of a quotation just before (see ``_person_pronoun``)
         self.cues = cues
         self.bodies = bodies if bodies is not None else {}
         self.sentence = sentence
@@ -1063,7 +1066,12 @@ class _Sentence:
         ):
             # the actor pass resolves "he"/"she"; the owner of a document ("his plan calls for ...") is
             # resolved here the same way: the most salient person of that gender in focus
-            person = self.ctx.person_in_focus(at, gender="male" if token.lower_ == "his" else "female")
+            gender = "male" if token.lower_ == "his" else "female"
+            person = self.ctx.person_in_focus(at, gender=gender)
+            if person is None and self.quoted_before and self.ctx.is_person(self.quoted_before):
+                # nobody named since, but a person's quotation just ended: its speaker
+                known = attributor_for(self.ctx).salience.gender(self.quoted_before)
+                person = self.quoted_before if known in (None, gender) else None
             party = self._party(person) if person is not None else None
             return [(party, person)] if party else None
         return None
@@ -1359,10 +1367,11 @@ def _sentence_claims(
     reporter: str | None,
     bodies: dict[str, str] | None = None,
     focus: frozenset[int] | None = None,
+    quoted_before: str | None = None,
 ) -> tuple[list[_Claim], _Sentence]:
     """The claims and the sentence's reader. ``focus``: the only predicates (by token) that may state a claim,
     when the issues come from before."""
-    reader = _Sentence(ctx, cues, sentence, speaker, reporter, bodies)
+    reader = _Sentence(ctx, cues, sentence, speaker, reporter, bodies, quoted_before)
     preds = reader.predicates()
     if focus is not None:
         preds = [p for p in preds if p.token.i in focus or p.head.i in focus]
@@ -1784,8 +1793,20 @@ def find_positions(
                 continue
         speaker = _speaker_for(sentence, quoted)
         reporter = speaker or _speaker_for(sentence, reported)
-        out.extend(_sentence_positions(ctx, cues, sentence, issues, speaker, reporter, bodies))
+        before = None if speaker else _quoted_before(ctx, sentence, quoted)
+        out.extend(_sentence_positions(ctx, cues, sentence, issues, speaker, reporter, bodies, None, before))
     return _threatened_outcomes(ctx.codebook, out)
+
+
+def _quoted_before(ctx: DocContext, sentence: Sentence, spans: list[tuple[int, int, str]]) -> str | None:
+    """The speaker of the quotation that ends last before the sentence, in its paragraph or the one before
+    ('"... The world has seen too much blood." His plan calls for ...': his)."""
+    ended = [(end, speaker) for start, end, speaker in spans if end <= sentence.start]
+    if not ended:
+        return None
+    end, speaker = max(ended)
+    at = ctx.sentence_at(max(end - 1, 0))
+    return speaker if at is not None and sentence.paragraph - at.paragraph <= 1 else None
 
 
 _POINTING_BACK = 2  # sentences a "this" may reach back for its issue
@@ -1863,8 +1884,11 @@ def _sentence_positions(
     reporter: str | None,
     bodies: dict[str, str] | None = None,
     focus: frozenset[int] | None = None,
+    quoted_before: str | None = None,
 ) -> list[Position]:
-    claims, reader = _sentence_claims(ctx, cues, sentence, issues, speaker, reporter, bodies, focus)
+    claims, reader = _sentence_claims(
+        ctx, cues, sentence, issues, speaker, reporter, bodies, focus, quoted_before
+    )
     if not claims and speaker is not None and focus is None:
         # a sentence of a quotation with no clause of its own: the speaker's statement on its issue
         party = ctx.party_of(speaker)
