@@ -1386,18 +1386,40 @@ def _appositive(text: str, end: int) -> list[str]:
     return [w.lower().rstrip(".") for w in _WORD.findall(body)]
 
 
-def _described_as_people(text: str, mentions: Iterable[Mention], lex: Lexicon) -> set[str]:
+def _described_as_people(
+    text: str, mentions: Iterable[Mention], lex: Lexicon, labels: dict[str, str] | None = None
+) -> set[str]:
     """Names the entity recogniser did not call people that the text introduces as one: a first name and a
-    surname with an appositive that opens with a person's noun ("Jane Roe, an Iranian journalist, said")."""
+    surname with an appositive that opens with a person's noun ("Jane Roe, an Iranian journalist, said"); a
+    surname alone (read as a body, not a place) whose appositive is headed by a person's noun ("Roe, a
+    retired nurse who ..."; not "Acme, a firm whose owner ...")."""
     out: set[str] = set()
     for m in mentions:
         words = m.actor[4:].split() if m.actor.startswith("ner:") else []
-        if not 2 <= len(words) <= 3 or not all(_NAME_WORD.fullmatch(w) and w[0].isupper() for w in words):
+        if not 1 <= len(words) <= 3 or not all(_NAME_WORD.fullmatch(w) and w[0].isupper() for w in words):
             continue
-        appositive = _appositive(text, m.end)[:4]
-        if appositive and appositive[0] in _DETERMINERS and any(w in lex.person_nouns for w in appositive):
-            out.add(m.actor)
+        appositive = _appositive(text, m.end)[:6]
+        if not appositive or appositive[0] not in _DETERMINERS:
+            continue
+        if len(words) >= 2:
+            if any(w in lex.person_nouns for w in appositive[:4]):
+                out.add(m.actor)
+        elif labels is not None and labels.get(m.actor, "") in _PERSON_LIKE_LABELS and not words[0].isupper():
+            head = _appositive_head(appositive)
+            if head is not None and head in lex.person_nouns:
+                out.add(m.actor)
     return out
+
+
+def _appositive_head(words: list[str]) -> str | None:
+    """The noun heading an appositive's first noun phrase: its last word before a relative pronoun or a
+    preposition ("an Ohio farmer who ...": farmer; "a firm whose owner": firm)."""
+    head = None
+    for w in words[1:]:
+        if w in _RELATIVE or w in ("whose", "of", "for", "at", "from", "in", "with", "and", "on", "to", "by"):
+            break
+        head = w
+    return head
 
 
 def _titled_people(
@@ -1443,7 +1465,7 @@ def attributor_for(ctx: DocContext) -> Attributor:
     labels = ctx.ner_labels_by_actor  # built once here: ctx.is_person rebuilds it on every call
     kinds = {a.id: a.kind for a in ctx.codebook.actors}
 
-    described = _described_as_people(ctx.text, ctx.mentions, lexicon(ctx.codebook.grammar))
+    described = _described_as_people(ctx.text, ctx.mentions, lexicon(ctx.codebook.grammar), labels)
     described |= _titled_people(ctx.text, ctx.mentions, labels, ctx.codebook.grammar)
     described |= _people_by_usage(ctx.text, ctx.mentions, labels)
 
