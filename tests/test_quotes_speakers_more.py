@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from evidence_fixtures import article, mini_codebook
+from evidence_fixtures import article, context, mini_codebook
 from zopa.extract import candidate_sentences
-from zopa.extract._attribution import _described_as_people, lexicon
+from zopa.extract._attribution import Attributor, MentionRef, _described_as_people, lexicon, parser_for
 from zopa.extract._nlp import DocContext
 from zopa.extract.actors import resolve_mentions
-from zopa.extract.quotes import find_quotes
+from zopa.extract.quotes import find_quotes, quotes_in_text
 from zopa.records import Mention
 
 
@@ -40,7 +40,8 @@ def mention(text: str, name: str) -> Mention:
 def test_a_surname_whose_appositive_is_headed_by_a_person_noun_is_a_person() -> None:
     text = (
         "Dunmore, a retired teacher who runs the shop, spoke first. Acme, a firm whose owner lives abroad, "
-        "did not. Kessel, a farmer, stayed home. Brandt, the village, voted. Corran, an old friend of hers, came."
+        "did not. Kessel, a farmer, stayed home. Brandt, the village, voted. "
+        "Corran, an old friend of hers, came."
     )
     names = ["Dunmore", "Acme", "Kessel", "Brandt", "Corran"]
     mentions = [mention(text, n) for n in names]
@@ -48,3 +49,55 @@ def test_a_surname_whose_appositive_is_headed_by_a_person_noun_is_a_person() -> 
     labels["ner:Kessel"] = "GPE"  # a place the recogniser is sure of stays a place
     found = _described_as_people(text, mentions, lexicon(), labels)
     assert found == {"ner:Dunmore", "ner:Corran"}
+
+
+def test_a_name_with_a_relative_clause_that_reports_is_the_one_who_spoke() -> None:
+    text = (
+        "The levy was backed on Monday by Marta Ilves, the council's treasurer, who said the budget could "
+        "bear it, and opposed by Pavel Dorn.\n\n"
+        "“We can afford this and more,” she said."
+    )
+    assert [(q.text, q.speaker) for q in find_quotes(pipeline_context(text))] == [
+        ("We can afford this and more", "ner:Marta Ilves")
+    ]
+
+
+def test_a_participle_after_a_comma_takes_the_subject_of_its_clause_not_the_nearest_name() -> None:
+    # on the surface (no parse): the person opening the clause speaks, not the name before the comma
+    text = (
+        "Ilse Varga spoke for an hour in Tallinn, telling the crowd: “Nobody here will pay twice.” "
+        "Ilse Varga met Tomas Reid, warning him: “The second bill will not pass.” "
+        "Before Dora Fenn's visit to the port, Tomas Reid spoke in Tallinn, telling them: “The fees stay.”"
+    )
+    names = {
+        "Ilse Varga": "ner:Ilse Varga",
+        "Tallinn": "ner:Tallinn",
+        "Tomas Reid": "ner:Tomas Reid",
+        "Dora Fenn": "ner:Dora Fenn",
+    }
+    refs = [
+        MentionRef(actor, start, start + len(name), "ner", actor != "ner:Tallinn")
+        for name, actor in names.items()
+        for start in [i for i in range(len(text)) if text.startswith(name, i)]
+    ]
+    found = quotes_in_text(text, Attributor(text, refs))
+    assert [(q.text, q.speaker) for q in found] == [
+        ("Nobody here will pay twice.", "ner:Ilse Varga"),
+        ("The second bill will not pass.", "ner:Ilse Varga"),
+        ("The fees stay.", "ner:Tomas Reid"),  # not the owner of a visit
+    ]
+
+
+def test_a_spokesman_for_a_name_the_recogniser_missed_speaks_for_that_name() -> None:
+    text = (
+        "A spokeswoman for the Kremlin said on Monday that the talks would wait.\n\n"
+        "A spokesman for Velmora Freight declined to name the cause but said in a statement that “the "
+        "trucks will roll again by Friday.”"
+    )
+    ctx = context(text)
+    kremlin = text.index("the Kremlin")
+    refs = [MentionRef("russia", kremlin, kremlin + len("the Kremlin"), "metonym", False)]  # Velmora: missed
+    att = Attributor(text, refs, segmentation=ctx.segmentation, parse=parser_for(ctx))
+    assert [(q.text, q.speaker) for q in quotes_in_text(text, att)] == [
+        ("the trucks will roll again by Friday.", "ner:Velmora Freight")
+    ]

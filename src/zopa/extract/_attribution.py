@@ -388,6 +388,13 @@ class Attributor:
             return None
         best = cands[-1]
         gap = masked[best.end : verb.start]
+        if "," in gap and verb.form.split()[0].endswith("ing"):
+            # "Roe spoke in Ohio, telling the crowd": a participle after a comma has the subject of the
+            # clause it follows, not the nearest name
+            persons = [
+                m for m in cands if m.person and not self.modifier(m) and not _is_possessive(self.text, m.end)
+            ]
+            return persons[0] if persons else None
         if gap.lstrip().startswith(",") and MASK not in gap:
             # "Roe, who gave money to Doe, said": Doe is inside the relative clause about Roe
             for m in reversed(cands[:-1]):
@@ -705,6 +712,15 @@ class Attributor:
                             owner = [m for m in phrase if m.start <= at < m.end and not m.person]
                             if owner:
                                 return owner[0]
+                            if any(m.start <= at < m.end for m in phrase):
+                                continue  # "a spokesman for Jane Roe": no body of its own
+                            proper = _proper_name(obj)
+                            if proper is not None:
+                                # "a spokesman for Acme Mills", a name the recogniser left out: that body, not
+                                # one named with a spokesman earlier
+                                start = base + proper[0].idx
+                                end = base + proper[-1].idx + len(proper[-1].text)
+                                return MentionRef(f"ner:{self.text[start:end]}", start, end, "ner", False)
             if lower in lex.speaks_for:
                 # "the ministry spokesperson", "a Kremlin spokesman": the body named before the noun
                 for child in head.children:
@@ -872,6 +888,18 @@ def _nearest_subjects(verb: Token, children: list[Token]) -> list[Token]:
     return subjects
 
 
+def _proper_name(token: Token) -> list[Token] | None:
+    """The capitalised words of a proper noun and its compounds ("Acme Mills" from "Mills"), or None when
+    the token is no proper noun."""
+    if token.tag_ not in ("NNP", "NNPS") or not token.text[:1].isupper():
+        return None
+    words = [t for t in token.lefts if t.dep_ == "compound" and t.text[:1].isupper()]
+    run = [*words, token]
+    if any(b.i != a.i + 1 for a, b in pairwise(run)):
+        return [token]
+    return run
+
+
 def _depth_exceeded(token: Token, limit: int = 12) -> bool:
     """Guards the climb from a speech noun to its owner against a parse that loops through many levels."""
     return sum(1 for _ in token.ancestors) > limit
@@ -1028,6 +1056,8 @@ class Salience:
                 return _SUBJECT_BONUS
             if dep == "appos" and token.head.dep_ in _SUBJECT_DEPS:
                 token, dep = token.head, token.head.dep_
+            if self._speaks_in_relative(sent, token):
+                return _SPEAKER_BONUS  # "... backed by Jane Roe, who said ...": Roe is the one who spoke
             named = token.head
             if named.lower_ in _NAMING and named.dep_ == "acl" and named.head.dep_ in _NAMED_HEADS:
                 return _SUBJECT_BONUS  # "a worker named Jane Roe has ...": Roe is who the sentence is about
@@ -1076,6 +1106,21 @@ class Salience:
         if word_count(lead) <= 3 and MASK not in lead:
             return _SUBJECT_BONUS
         return 0.0
+
+    def _speaks_in_relative(self, sent: Sentence, token: Token) -> bool:
+        """A relative clause on the name (or on its appositive) has a reporting verb whose subject is the
+        relative pronoun ("Jane Roe, the party's treasurer, who said ...")."""
+        reporters = {h.token for h in self.att._sentence_verbs(sent) if h.token >= 0}
+        if not reporters:
+            return False
+        nouns = [token, *(c for c in token.children if c.dep_ == "appos")]
+        for noun in nouns:
+            for clause in noun.children:
+                if clause.dep_ != "relcl" or clause.i not in reporters:
+                    continue
+                if any(c.dep_ in _SUBJECT_DEPS and c.lower_ in ("who", "that") for c in clause.children):
+                    return True
+        return False
 
     # -- gender ----------------------------------------------------------------------------------------
     def gender(self, actor: str) -> str | None:
