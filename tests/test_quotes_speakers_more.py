@@ -101,3 +101,14 @@ def test_a_spokesman_for_a_name_the_recogniser_missed_speaks_for_that_name() -> 
     assert [(q.text, q.speaker) for q in quotes_in_text(text, att)] == [
         ("the trucks will roll again by Friday.", "ner:Velmora Freight")
     ]
+
+
+def test_the_person_a_there_is_sentence_turns_to_is_in_focus() -> None:
+    text = (
+        "Rolf Anker ran the campaign office for two years.\n\n"
+        "Then there is Jan Oduya.\n\n"
+        "“I never asked to be the face of this,” he said."
+    )
+    assert [(q.text, q.speaker) for q in find_quotes(context(text))] == [
+        ("I never asked to be the face of this", "ner:Jan Oduya")
+    ]

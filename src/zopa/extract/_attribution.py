@@ -1058,6 +1058,8 @@ class Salience:
                 token, dep = token.head, token.head.dep_
             if self._speaks_in_relative(sent, token):
                 return _SPEAKER_BONUS  # "... backed by Jane Roe, who said ...": Roe is the one who spoke
+            if dep == "attr" and any(c.dep_ == "expl" for c in token.head.children):
+                return _SUBJECT_BONUS  # "Then there is Roe.": the person the text turns to
             named = token.head
             if named.lower_ in _NAMING and named.dep_ == "acl" and named.head.dep_ in _NAMED_HEADS:
                 return _SUBJECT_BONUS  # "a worker named Jane Roe has ...": Roe is who the sentence is about
