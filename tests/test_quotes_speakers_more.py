@@ -67,16 +67,18 @@ def test_a_participle_after_a_comma_takes_the_subject_of_its_clause_not_the_near
     text = (
         "Ilse Varga spoke for an hour in Tallinn, telling the crowd: “Nobody here will pay twice.” "
         "Ilse Varga met Tomas Reid, warning him: “The second bill will not pass.” "
-        "Before Dora Fenn's visit to the port, Tomas Reid spoke in Tallinn, telling them: “The fees stay.”"
+        "Before Dora Fenn's visit to the port, Tomas Reid spoke in Tallinn, telling them: “The fees stay.” "
+        "Acme Freight shut its depot in Tallinn, saying: “Costs rose too fast.”"
     )
     names = {
         "Ilse Varga": "ner:Ilse Varga",
         "Tallinn": "ner:Tallinn",
         "Tomas Reid": "ner:Tomas Reid",
         "Dora Fenn": "ner:Dora Fenn",
+        "Acme Freight": "ner:Acme Freight",
     }
     refs = [
-        MentionRef(actor, start, start + len(name), "ner", actor != "ner:Tallinn")
+        MentionRef(actor, start, start + len(name), "ner", actor not in ("ner:Tallinn", "ner:Acme Freight"))
         for name, actor in names.items()
         for start in [i for i in range(len(text)) if text.startswith(name, i)]
     ]
@@ -85,6 +87,7 @@ def test_a_participle_after_a_comma_takes_the_subject_of_its_clause_not_the_near
         ("Nobody here will pay twice.", "ner:Ilse Varga"),
         ("The second bill will not pass.", "ner:Ilse Varga"),
         ("The fees stay.", "ner:Tomas Reid"),  # not the owner of a visit
+        ("Costs rose too fast.", "ner:Acme Freight"),  # a body opening the clause
     ]
 
 
@@ -112,3 +115,14 @@ def test_the_person_a_there_is_sentence_turns_to_is_in_focus() -> None:
     assert [(q.text, q.speaker) for q in find_quotes(context(text))] == [
         ("I never asked to be the face of this", "ner:Jan Oduya")
     ]
+
+
+def test_a_name_two_unparsed_sentences_back_past_a_candidate_is_read_for_a_pronoun() -> None:
+    text = (
+        "Lena Marsh came from Leeds to the rally on Sunday.\n\n"
+        "Others in the crowd said they were worried about the fees.\n\n"
+        "She grew up in the north of the county.\n\n"
+        "“Nobody here can pay that much,” she said."
+    )
+    found = [(q.text, q.speaker) for q in find_quotes(pipeline_context(text))]
+    assert found == [("Nobody here can pay that much", "ner:Lena Marsh")]

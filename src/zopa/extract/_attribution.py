@@ -15,10 +15,12 @@ found with the codebook (``Mention.actor`` is a codebook id or ``"ner:<Name>"``)
   said"), the possessor of a speech noun ("the envoy's remarks indicate"), the body a spokesman speaks for, a
   person entity, or a capitalised name, a person named after a role and a comma ("the envoy at the time,
   John Doe"), the body named before whose name a definite noun heads ("the board": "the Board of
-  Elections"); elsewhere, the nearest mention before the verb in its clause or right after it.
+  Elections"); elsewhere, the nearest mention before the verb in its clause or right after it (for a
+  participle after a comma, the mention opening its clause: "Roe spoke in Ohio, telling ...").
 * A pronoun (he/she) or a definite role description ("the senator") resolves to the most salient compatible
   person of its paragraph and the two before (:class:`Salience`): mentions inside quotations never count;
-  a speaker (the subject of a reporting verb) outranks a subject, a subject any other mention, a recent
+  a speaker (the subject of a reporting verb, or a name whose relative clause reports: "Roe, who said")
+  outranks a subject (or the person a "there is" sentence turns to), a subject any other mention, a recent
   sentence an older one; a person whose gender the text gives (an honorific, a gendered noun, a pronoun
   that refers back to them in their own sentence) is compatible only with a pronoun of that gender;
   "As for X," makes X the topic a pronoun after it refers to.
@@ -391,9 +393,10 @@ class Attributor:
         if "," in gap and verb.form.split()[0].endswith("ing"):
             # "Roe spoke in Ohio, telling the crowd": a participle after a comma has the subject of the
             # clause it follows, not the nearest name
-            persons = [
-                m for m in cands if m.person and not self.modifier(m) and not _is_possessive(self.text, m.end)
-            ]
+            heads = [m for m in cands if not self.modifier(m) and not _is_possessive(self.text, m.end)]
+            if heads and word_count(masked[lo : heads[0].start]) <= 2:
+                return heads[0]  # the body or person opening the clause ("The board met, saying ...")
+            persons = [m for m in heads if m.person]
             return persons[0] if persons else None
         if gap.lstrip().startswith(",") and MASK not in gap:
             # "Roe, who gave money to Doe, said": Doe is inside the relative clause about Roe
