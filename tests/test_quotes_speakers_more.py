@@ -67,18 +67,16 @@ def test_a_participle_after_a_comma_takes_the_subject_of_its_clause_not_the_near
     text = (
         "Ilse Varga spoke for an hour in Tallinn, telling the crowd: “Nobody here will pay twice.” "
         "Ilse Varga met Tomas Reid, warning him: “The second bill will not pass.” "
-        "Before Dora Fenn's visit to the port, Tomas Reid spoke in Tallinn, telling them: “The fees stay.” "
-        "Acme Freight shut its depot in Tallinn, saying: “Costs rose too fast.”"
+        "Before Dora Fenn's visit to the port, Tomas Reid spoke in Tallinn, telling them: “The fees stay.”"
     )
     names = {
         "Ilse Varga": "ner:Ilse Varga",
         "Tallinn": "ner:Tallinn",
         "Tomas Reid": "ner:Tomas Reid",
         "Dora Fenn": "ner:Dora Fenn",
-        "Acme Freight": "ner:Acme Freight",
     }
     refs = [
-        MentionRef(actor, start, start + len(name), "ner", actor not in ("ner:Tallinn", "ner:Acme Freight"))
+        MentionRef(actor, start, start + len(name), "ner", actor != "ner:Tallinn")
         for name, actor in names.items()
         for start in [i for i in range(len(text)) if text.startswith(name, i)]
     ]
@@ -87,7 +85,6 @@ def test_a_participle_after_a_comma_takes_the_subject_of_its_clause_not_the_near
         ("Nobody here will pay twice.", "ner:Ilse Varga"),
         ("The second bill will not pass.", "ner:Ilse Varga"),
         ("The fees stay.", "ner:Tomas Reid"),  # not the owner of a visit
-        ("Costs rose too fast.", "ner:Acme Freight"),  # a body opening the clause
     ]
 
 

@@ -393,10 +393,9 @@ class Attributor:
         if "," in gap and verb.form.split()[0].endswith("ing"):
             # "Roe spoke in Ohio, telling the crowd": a participle after a comma has the subject of the
             # clause it follows, not the nearest name
-            heads = [m for m in cands if not self.modifier(m) and not _is_possessive(self.text, m.end)]
-            if heads and word_count(masked[lo : heads[0].start]) <= 2:
-                return heads[0]  # the body or person opening the clause ("The board met, saying ...")
-            persons = [m for m in heads if m.person]
+            persons = [
+                m for m in cands if m.person and not self.modifier(m) and not _is_possessive(self.text, m.end)
+            ]
             return persons[0] if persons else None
         if gap.lstrip().startswith(",") and MASK not in gap:
             # "Roe, who gave money to Doe, said": Doe is inside the relative clause about Roe
