@@ -148,13 +148,16 @@ class CompiledCues:
     body_words: frozenset[str]
     document_words: frozenset[str]  # "plan", "statement": their owner holds what they say
     speech_noun_words: frozenset[str]  # "comment", "assessment": what is said, not what is offered
-    action_lemmas: dict[str, str]  # word form -> "concession" | "escalation"
+    action_lemmas: dict[str, str]  # word form -> "concession" | "escalation" | "halting"
     actions: re.Pattern[str] | None  # any form of those verbs
     object_demand_forms: frozenset[str]  # "claim": a demand when its object is a thing
     object_plan_forms: frozenset[str]  # "announce": a plan when its object is a measure, not words
+    accusation_forms: frozenset[str]  # "alleged", "accused": a rejection of what they report
     retract_forms: frozenset[str]  # "dropped", "gave up": they take back the stance noun they govern
     mute_forms: frozenset[str]  # "comment", "disclose": a refusal of them is a refusal to speak
     reception_forms: frozenset[str]  # "studied", "responded to": their object is another's stance noun
+    halting_forms: frozenset[str]  # "suspended", "pulled out": stopping an accord refuses it
+    accord_words: frozenset[str]  # "talks", "deal": what halting verbs break off
 
 
 def _plural(noun: str) -> str:
@@ -194,6 +197,7 @@ def compiled_cues(codebook: Codebook) -> CompiledCues:
         re.compile(r"\b(?:" + _trie_regex(speech_forms) + r")\b", re.IGNORECASE) if speech_forms else None
     )
     actions = {
+        **{f: "halting" for f in forms_of(grammar.halting_verbs)},
         **{f: "escalation" for f in forms_of(grammar.escalation_verbs)},
         **{f: "concession" for f in forms_of(grammar.concession_verbs)},
     }
@@ -218,9 +222,12 @@ def compiled_cues(codebook: Codebook) -> CompiledCues:
         speech_noun_words=frozenset(w for w in grammar.speech_nouns if " " not in w),
         object_demand_forms=frozenset(forms_of(grammar.object_demand_verbs)),
         object_plan_forms=frozenset(forms_of(grammar.object_plan_verbs)),
+        accusation_forms=frozenset(forms_of(grammar.accusation_verbs)),
         retract_forms=frozenset(forms_of(grammar.retract_verbs)),
         mute_forms=frozenset(f for f in forms_of(grammar.mute_verbs) if " " not in f),
         reception_forms=frozenset(forms_of(grammar.reception_verbs)),
+        halting_forms=frozenset(forms_of(grammar.halting_verbs)),
+        accord_words=frozenset(grammar.accord_nouns),
         action_lemmas=actions,
         actions=(
             re.compile(r"\b(?:" + _trie_regex(sorted(actions)) + r")\b", re.IGNORECASE) if actions else None
@@ -344,6 +351,7 @@ class _Sentence:
         self._token_ends = ends
         self.unless: set[int] = set()  # heads of "unless" clauses: what they qualify is a threat
         self.unsaid: set[int] = set()  # what a refusal to speak leaves unsaid (see ``_mute``)
+        self.alleged: set[int] = set()  # what an accusation reports of the other side
         self._topic: set[int] | None = None
         self.conditions = self._condition_heads()
 
@@ -514,6 +522,13 @@ class _Sentence:
                     c.dep_ == "dobj" and c.lower_ not in cues.document_words for c in token.children
                 ):
                     stance = "plan"  # "announced new export controls": its own measure, not a report
+                elif low in cues.accusation_forms:
+                    # what it reports is alleged, no stance of the accused; a move away alleged is objected to
+                    for c in token.children:
+                        if c.dep_ in {"ccomp", "prep"}:
+                            self.alleged |= {t.i for t in c.subtree}
+                    if self._escalation_reported(token):
+                        stance = "reject"  # "alleges that the U.S. blocked exports": an objection to it
                 preds.append(_Predicate(token, token, stance, None, confidence=0.6))
             elif (
                 token.dep_ in _VERBAL
@@ -524,11 +539,43 @@ class _Sentence:
                 lemma = cues.action_lemmas.get(low) or cues.action_lemmas.get(
                     f"{low} {token.nbor(1).lower_}" if token.i + 1 < len(self.doc) else ""
                 )
-                if lemma == "concession":
+                if self._halts_accord(token):
+                    # "postponed the talks", "withdrew from the deal": no concession, a refusal of it
+                    preds.append(_Predicate(token, token, "reject", None, confidence=0.55))
+                elif lemma == "concession":
                     preds.append(_Predicate(token, token, "accept", None, confidence=0.55))
                 elif lemma == "escalation" or self._future_action(token):
                     preds.append(_Predicate(token, token, "plan", None, confidence=0.55))
         return preds
+
+    def _escalation_reported(self, verb: Any) -> bool:
+        """What the verb reports is a move away by its doer ("... that the U.S. blocked exports", "accused
+        Beijing of imposing curbs"), not some other wrong ("of stalling talks")."""
+        lemmas, accords = self.cues.action_lemmas, self.cues.accord_words
+        return any(
+            t.i != verb.i
+            and t.tag_.startswith("VB")
+            and lemmas.get(t.lower_) == "escalation"
+            and not any(o.dep_ == "dobj" and o.lower_ in accords for o in t.children)  # "blocked the talks"
+            for c in verb.children
+            if c.dep_ in {"ccomp", "prep"}
+            for t in c.subtree
+        )
+
+    def _halts_accord(self, verb: Any) -> bool:
+        """A verb that stops something, with talks or an agreement as its object ("suspended its participation
+        in the deal", "pulled out of the accord", "the talks were called off")."""
+        forms = self.cues.halting_forms
+        nxt = verb.nbor(1).lower_ if verb.i + 1 < len(self.doc) else ""
+        if verb.lower_ not in forms and f"{verb.lower_} {nxt}" not in forms:
+            return False
+        objects = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}]
+        links = [c for c in verb.children if c.dep_ in {"prep", "prt"}]  # "out of the deal"
+        links += [g for c in links for g in c.children if g.dep_ == "prep"]
+        objects += [g for c in links for g in c.children if g.dep_ == "pobj"]
+        for obj in list(objects):  # "its participation in the deal"
+            objects += [g for c in obj.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+        return any(o.lower_ in self.cues.accord_words for o in objects)
 
     def _received(self, noun: Any) -> bool:
         """The noun is what a verb of receiving or answering takes: "is studying the proposal", "responded to
@@ -1330,7 +1377,7 @@ def _sentence_claims(
     for pred in preds:
         if pred.cue is None and pred.stance != "statement" and _under(pred.head, cue_heads):
             continue  # "demanded that the union give way": the action is what is demanded
-        if pred.token.i in retract_verbs or pred.token.i in reader.unsaid:
+        if pred.token.i in retract_verbs or pred.token.i in reader.unsaid or pred.token.i in reader.alleged:
             continue  # "dropped" in "dropped its demand": the noun says what is taken back
         if id(pred) in retracted:
             # a demand taken back: the holder's own states no point any more; another's, removed by the
@@ -1439,7 +1486,8 @@ def _sentence_claims(
                 if pred.condition:
                     # conditional_on: None when the condition names no other issue ("if promises are kept")
                     cond = condition_issue if condition_issue != hit.key else None
-                    acts = stance in {"plan", "statement"} or (stance == "accept" and pred.cue is None)
+                    acted = stance in {"accept", "reject"} and pred.cue is None  # "will end the swaps"
+                    acts = stance in {"plan", "statement"} or acted
                     if threatening and acts:
                         final = "threat"  # "we will strike unless ...": what happens if the other side won't
                     elif stance in {"offer", "accept", "plan", "statement"}:
