@@ -61,11 +61,20 @@ def candidate_sentences(ctx: DocContext) -> frozenset[int]:
     someone who can be its speaker, an issue cue with a stance cue or speech verb, or an issue cue with an
     action verb and a codebook actor ("Beijing will cut its duties")."""
     cues = positions.compiled_cues(ctx.codebook)
+    seg = ctx.segmentation
+    # a quotation opens in it (also one typed with two apostrophes, ''like this'', that QUOTE_CHARS lacks)
+    opened = {
+        s.index
+        for p in range(len(ctx.paragraphs))
+        for q in seg.quotes_in(p)
+        if (s := seg.sentence_at(q.open)) is not None
+    }
     out: set[int] = set()
     for s in ctx.sentences:
         text = s.text
         if (
-            any(ch in text for ch in QUOTE_CHARS)
+            s.index in opened
+            or any(ch in text for ch in QUOTE_CHARS)
             or (text.rstrip().endswith(":") and not ctx.paragraphs[s.paragraph].heading)
             or (cues.speech is not None and cues.speech.search(text) and _SPEAKER_LIKE.search(text))
             or positions.may_hold_position(cues, text)

@@ -15,10 +15,12 @@ found with the codebook (``Mention.actor`` is a codebook id or ``"ner:<Name>"``)
   said"), the possessor of a speech noun ("the envoy's remarks indicate"), the body a spokesman speaks for, a
   person entity, or a capitalised name, a person named after a role and a comma ("the envoy at the time,
   John Doe"), the body named before whose name a definite noun heads ("the board": "the Board of
-  Elections"); elsewhere, the nearest mention before the verb in its clause or right after it.
+  Elections"); elsewhere, the nearest mention before the verb in its clause or right after it (for a
+  participle after a comma, the mention opening its clause: "Roe spoke in Ohio, telling ...").
 * A pronoun (he/she) or a definite role description ("the senator") resolves to the most salient compatible
   person of its paragraph and the two before (:class:`Salience`): mentions inside quotations never count;
-  a speaker (the subject of a reporting verb) outranks a subject, a subject any other mention, a recent
+  a speaker (the subject of a reporting verb, or a name whose relative clause reports: "Roe, who said")
+  outranks a subject (or the person a "there is" sentence turns to), a subject any other mention, a recent
   sentence an older one; a person whose gender the text gives (an honorific, a gendered noun, a pronoun
   that refers back to them in their own sentence) is compatible only with a pronoun of that gender;
   "As for X," makes X the topic a pronoun after it refers to.
@@ -388,6 +390,13 @@ class Attributor:
             return None
         best = cands[-1]
         gap = masked[best.end : verb.start]
+        if "," in gap and verb.form.split()[0].endswith("ing"):
+            # "Roe spoke in Ohio, telling the crowd": a participle after a comma has the subject of the
+            # clause it follows, not the nearest name
+            persons = [
+                m for m in cands if m.person and not self.modifier(m) and not _is_possessive(self.text, m.end)
+            ]
+            return persons[0] if persons else None
         if gap.lstrip().startswith(",") and MASK not in gap:
             # "Roe, who gave money to Doe, said": Doe is inside the relative clause about Roe
             for m in reversed(cands[:-1]):
@@ -705,6 +714,15 @@ class Attributor:
                             owner = [m for m in phrase if m.start <= at < m.end and not m.person]
                             if owner:
                                 return owner[0]
+                            if any(m.start <= at < m.end for m in phrase):
+                                continue  # "a spokesman for Jane Roe": no body of its own
+                            proper = _proper_name(obj)
+                            if proper is not None:
+                                # "a spokesman for Acme Mills", a name the recogniser left out: that body, not
+                                # one named with a spokesman earlier
+                                start = base + proper[0].idx
+                                end = base + proper[-1].idx + len(proper[-1].text)
+                                return MentionRef(f"ner:{self.text[start:end]}", start, end, "ner", False)
             if lower in lex.speaks_for:
                 # "the ministry spokesperson", "a Kremlin spokesman": the body named before the noun
                 for child in head.children:
@@ -872,6 +890,18 @@ def _nearest_subjects(verb: Token, children: list[Token]) -> list[Token]:
     return subjects
 
 
+def _proper_name(token: Token) -> list[Token] | None:
+    """The capitalised words of a proper noun and its compounds ("Acme Mills" from "Mills"), or None when
+    the token is no proper noun."""
+    if token.tag_ not in ("NNP", "NNPS") or not token.text[:1].isupper():
+        return None
+    words = [t for t in token.lefts if t.dep_ == "compound" and t.text[:1].isupper()]
+    run = [*words, token]
+    if any(b.i != a.i + 1 for a, b in pairwise(run)):
+        return [token]
+    return run
+
+
 def _depth_exceeded(token: Token, limit: int = 12) -> bool:
     """Guards the climb from a speech noun to its owner against a parse that loops through many levels."""
     return sum(1 for _ in token.ancestors) > limit
@@ -1028,6 +1058,10 @@ class Salience:
                 return _SUBJECT_BONUS
             if dep == "appos" and token.head.dep_ in _SUBJECT_DEPS:
                 token, dep = token.head, token.head.dep_
+            if self._speaks_in_relative(sent, token):
+                return _SPEAKER_BONUS  # "... backed by Jane Roe, who said ...": Roe is the one who spoke
+            if dep == "attr" and any(c.dep_ == "expl" for c in token.head.children):
+                return _SUBJECT_BONUS  # "Then there is Roe.": the person the text turns to
             named = token.head
             if named.lower_ in _NAMING and named.dep_ == "acl" and named.head.dep_ in _NAMED_HEADS:
                 return _SUBJECT_BONUS  # "a worker named Jane Roe has ...": Roe is who the sentence is about
@@ -1076,6 +1110,21 @@ class Salience:
         if word_count(lead) <= 3 and MASK not in lead:
             return _SUBJECT_BONUS
         return 0.0
+
+    def _speaks_in_relative(self, sent: Sentence, token: Token) -> bool:
+        """A relative clause on the name (or on its appositive) has a reporting verb whose subject is the
+        relative pronoun ("Jane Roe, the party's treasurer, who said ...")."""
+        reporters = {h.token for h in self.att._sentence_verbs(sent) if h.token >= 0}
+        if not reporters:
+            return False
+        nouns = [token, *(c for c in token.children if c.dep_ == "appos")]
+        for noun in nouns:
+            for clause in noun.children:
+                if clause.dep_ != "relcl" or clause.i not in reporters:
+                    continue
+                if any(c.dep_ in _SUBJECT_DEPS and c.lower_ in ("who", "that") for c in clause.children):
+                    return True
+        return False
 
     # -- gender ----------------------------------------------------------------------------------------
     def gender(self, actor: str) -> str | None:
@@ -1386,18 +1435,40 @@ def _appositive(text: str, end: int) -> list[str]:
     return [w.lower().rstrip(".") for w in _WORD.findall(body)]
 
 
-def _described_as_people(text: str, mentions: Iterable[Mention], lex: Lexicon) -> set[str]:
+def _described_as_people(
+    text: str, mentions: Iterable[Mention], lex: Lexicon, labels: dict[str, str] | None = None
+) -> set[str]:
     """Names the entity recogniser did not call people that the text introduces as one: a first name and a
-    surname with an appositive that opens with a person's noun ("Jane Roe, an Iranian journalist, said")."""
+    surname with an appositive that opens with a person's noun ("Jane Roe, an Iranian journalist, said"); a
+    surname alone (read as a body, not a place) whose appositive is headed by a person's noun ("Roe, a
+    retired nurse who ..."; not "Acme, a firm whose owner ...")."""
     out: set[str] = set()
     for m in mentions:
         words = m.actor[4:].split() if m.actor.startswith("ner:") else []
-        if not 2 <= len(words) <= 3 or not all(_NAME_WORD.fullmatch(w) and w[0].isupper() for w in words):
+        if not 1 <= len(words) <= 3 or not all(_NAME_WORD.fullmatch(w) and w[0].isupper() for w in words):
             continue
-        appositive = _appositive(text, m.end)[:4]
-        if appositive and appositive[0] in _DETERMINERS and any(w in lex.person_nouns for w in appositive):
-            out.add(m.actor)
+        appositive = _appositive(text, m.end)[:6]
+        if not appositive or appositive[0] not in _DETERMINERS:
+            continue
+        if len(words) >= 2:
+            if any(w in lex.person_nouns for w in appositive[:4]):
+                out.add(m.actor)
+        elif labels is not None and labels.get(m.actor, "") in _PERSON_LIKE_LABELS and not words[0].isupper():
+            head = _appositive_head(appositive)
+            if head is not None and head in lex.person_nouns:
+                out.add(m.actor)
     return out
+
+
+def _appositive_head(words: list[str]) -> str | None:
+    """The noun heading an appositive's first noun phrase: its last word before a relative pronoun or a
+    preposition ("an Ohio farmer who ...": farmer; "a firm whose owner": firm)."""
+    head = None
+    for w in words[1:]:
+        if w in _RELATIVE or w in ("whose", "of", "for", "at", "from", "in", "with", "and", "on", "to", "by"):
+            break
+        head = w
+    return head
 
 
 def _titled_people(
@@ -1443,7 +1514,7 @@ def attributor_for(ctx: DocContext) -> Attributor:
     labels = ctx.ner_labels_by_actor  # built once here: ctx.is_person rebuilds it on every call
     kinds = {a.id: a.kind for a in ctx.codebook.actors}
 
-    described = _described_as_people(ctx.text, ctx.mentions, lexicon(ctx.codebook.grammar))
+    described = _described_as_people(ctx.text, ctx.mentions, lexicon(ctx.codebook.grammar), labels)
     described |= _titled_people(ctx.text, ctx.mentions, labels, ctx.codebook.grammar)
     described |= _people_by_usage(ctx.text, ctx.mentions, labels)
 

@@ -791,7 +791,8 @@ _FOCUS_BACK = 2  # sentences before a quotation attributed to "he"/"she" that ar
 def antecedent_sentences(ctx: DocContext, parsed: Iterable[int]) -> list[int]:
     """Sentences that are not candidates but may name whom a "he said" or "she said" refers to: the
     sentences just before a candidate sentence that holds a quotation and a pronoun outside it ("Jane Roe,
-    55, has worked at the plant for years. 'We are worried,' she said.")."""
+    55, has worked at the plant for years. 'We are worried,' she said."), the nearest ``_FOCUS_BACK`` that
+    are not parsed already (a candidate between them is)."""
     parsed = set(parsed)
     seg = ctx.segmentation
     out: set[int] = set()
@@ -801,9 +802,15 @@ def antecedent_sentences(ctx: DocContext, parsed: Iterable[int]) -> list[int]:
             continue
         if not any(not seg.quoted(sent.start + m.start()) for m in _PRONOUN.finditer(sent.text)):
             continue
-        for j in range(i - 1, max(-1, i - 1 - _FOCUS_BACK), -1):
-            if j not in parsed and not ctx.paragraphs[seg.sentences[j].paragraph].heading:
-                out.add(j)
+        # the nearest sentences before it that are not parsed already (a candidate in between is parsed)
+        taken = 0
+        for j in range(i - 1, max(-1, i - 1 - 2 * _FOCUS_BACK), -1):
+            if taken == _FOCUS_BACK:
+                break
+            if j in parsed or ctx.paragraphs[seg.sentences[j].paragraph].heading:
+                continue
+            out.add(j)
+            taken += 1
     return sorted(out)
 
 
