@@ -310,3 +310,12 @@ def test_unknown_speaker_matches_by_surname() -> None:
     assert score_article(gold, evidence, mini_codebook()).scores["quotes"] == Score(tp=1, fp=0, fn=0)
     other = Evidence(quotes=(_quote("We have seen this before", "ner:Andrii Kovalenko"),))
     assert score_article(gold, other, mini_codebook()).scores["quotes"] == Score(tp=0, fp=1, fn=1)
+
+
+def test_a_speaker_matches_one_of_joint_speakers_and_a_titled_surname() -> None:
+    from zopa.evaluate import _same_speaker
+
+    assert _same_speaker("ner:Ann Roe and Bo Lind", "ner:Bo Lind")
+    assert _same_speaker("ner:Senator Lind", "ner:Bo K. Lind")
+    assert not _same_speaker("ner:Ann Lind", "ner:Bo Lind")  # two people of one family
+    assert not _same_speaker("ner:Ann Roe and Bo Lind", "ner:Cy Dahl")
