@@ -743,7 +743,7 @@ def test_a_negated_act_without_a_stance_word_is_no_refusal() -> None:
 
 
 def test_will_not_before_a_copula_is_an_assessment_not_a_refusal() -> None:
-    found = triples('Medinsky said a treaty on security guarantees "will not be a simple matter".')
+    found = triples('Medinsky said a pact on security guarantees "will not be an easy task".')
     assert ("russia", "security-guarantees", "reject") not in found
 
 
