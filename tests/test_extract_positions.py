@@ -806,3 +806,71 @@ def test_a_stance_noun_in_the_topic_phrase_is_not_the_subjects() -> None:
     assert ("russia", "ceasefire", "offer") not in found
     owned = triples("Regarding Kyiv's ceasefire proposal, Moscow said it would never agree.")
     assert ("ukraine", "ceasefire", "offer") in owned
+
+
+def test_a_refusal_to_speak_is_no_refusal_of_what_it_is_about() -> None:
+    silent = triples("The Kremlin declined to comment on the truce offer.")
+    assert silent == {("russia", "ceasefire", "statement")}
+    asked = triples("Lavrov refused to say whether Moscow would sign up to a ceasefire.")
+    assert asked == {("russia", "ceasefire", "statement")}
+    # what it would not confirm is no one's stance
+    assert triples("The Kremlin would not confirm that the truce had been agreed.") == set()
+    # refusing to negotiate an issue still refuses it
+    assert ("russia", "ceasefire", "reject") in triples("Moscow refused to discuss a ceasefire.")
+
+
+def test_a_proposal_another_side_answers_or_studies_is_not_its_own() -> None:
+    assert ("russia", "ceasefire", "offer") not in triples("Moscow is studying the truce proposal.")
+    answered = triples("The Kremlin replied to the truce proposal on Sunday.")
+    assert answered == {("russia", "ceasefire", "statement")}
+    assert ("russia", "ceasefire", "offer") in triples("Moscow put forward a truce proposal.")
+
+
+def test_what_a_party_has_yet_to_do_is_no_stance_yet() -> None:
+    pending = triples("Washington is yet to sign up to the ceasefire.")
+    assert pending == {("united-states", "ceasefire", "statement")}
+    assert triples("Kyiv has yet to accept the truce.") == {("ukraine", "ceasefire", "statement")}
+
+
+def test_a_view_in_a_clause_with_a_subject_of_its_own_is_not_the_main_subjects() -> None:
+    text = "Washington is quiet, although allies regard its part as crucial to the security guarantees."
+    assert not any(a == "united-states" and s == "demand" for a, _, s in triples(text))
+
+
+def test_a_stance_noun_a_future_act_takes_is_what_is_planned() -> None:
+    text = '"Within days we will finalise the support for these security guarantees," Starmer said.'
+    assert triples(text) == {("united-kingdom", "security-guarantees", "plan")}
+
+
+def test_not_expecting_another_to_act_is_no_refusal() -> None:
+    assert triples("Kyiv does not expect Moscow to attend the summit.") == set()
+    unwanted = triples("Kyiv does not want Moscow to attend the summit.")
+    assert ("ukraine", "talks-process", "reject") in unwanted
+
+
+def test_a_stance_on_the_offer_takes_the_issue_named_before_it_in_the_sentence() -> None:
+    text = "Moscow said it was ready for talks, but Kyiv quickly rejected the offer as a stunt."
+    found = triples(text)
+    assert ("russia", "talks-process", "offer") in found
+    assert ("ukraine", "talks-process", "reject") in found
+
+
+def test_verbs_that_share_one_object_are_one_clause() -> None:
+    text = "Paris agreed and proposed a plan for a truce."
+    assert {s for a, i, s in triples(text) if a == "france" and i == "ceasefire"} == {"offer"}
+    # two acts, each with its own object, stay two
+    both = triples("Paris accepted the truce and rejected the talks.")
+    assert ("france", "ceasefire", "accept") in both and ("france", "talks-process", "reject") in both
+
+
+def test_an_act_under_a_negative_if_is_a_threat() -> None:
+    warned = triples("If Moscow does not free the children, Kyiv will end the prisoner swaps.")
+    assert ("ukraine", "prisoner-exchange", "threat") in warned
+    promised = triples("If Moscow frees the children, Kyiv will resume the prisoner swaps.")
+    assert ("ukraine", "prisoner-exchange", "conditional") in promised
+
+
+def test_what_parties_agree_to_seek_is_accepted_not_demanded() -> None:
+    found = triples("Kyiv and Moscow agreed to seek a truce.")
+    assert ("ukraine", "ceasefire", "accept") in found and ("russia", "ceasefire", "accept") in found
+    assert not any(s == "demand" for _, _, s in found)

@@ -63,6 +63,8 @@ LIST_FIELDS = (
     "escalation_verbs",
     "object_demand_verbs",
     "retract_verbs",
+    "mute_verbs",
+    "reception_verbs",
     "document_nouns",
     "negators",
     "hedges",
@@ -136,6 +138,8 @@ class Grammar(_Model):
     escalation_verbs: tuple[str, ...] = ()  # lemmas: a party's action away from it (plan)
     object_demand_verbs: tuple[str, ...] = ()  # speech verbs that demand a noun object ("claims the land")
     retract_verbs: tuple[str, ...] = ()  # lemmas that take back a stance noun ("dropped its demand")
+    mute_verbs: tuple[str, ...] = ()  # lemmas: refusing them is refusing to speak ("declined to comment")
+    reception_verbs: tuple[str, ...] = ()  # lemmas: their object is another's ("studied the proposal")
     document_nouns: tuple[str, ...] = ()  # "plan", "proposal": a party's document states its positions
     stance_cues: StanceCues = StanceCues()
     negators: tuple[str, ...] = ()  # patterns
@@ -155,7 +159,8 @@ class Grammar(_Model):
 
     @field_validator(
         *SPEECH_FIELDS, "event_verbs", "body_nouns", "concession_verbs", "escalation_verbs",
-        "object_demand_verbs", "retract_verbs", "document_nouns", "event_qualifiers", "event_claim_verbs",
+        "object_demand_verbs", "retract_verbs", "mute_verbs",
+        "reception_verbs", "document_nouns", "event_qualifiers", "event_claim_verbs",
     )
     @classmethod
     def _words(cls, words: tuple[str, ...]) -> tuple[str, ...]:
@@ -235,6 +240,8 @@ VERB_FIELDS = (
     "escalation_verbs",
     "object_demand_verbs",
     "retract_verbs",
+    "mute_verbs",
+    "reception_verbs",
     "event_verbs",
     "event_claim_verbs",
 )

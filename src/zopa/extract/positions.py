@@ -98,6 +98,7 @@ _VERBAL = frozenset(
 _NOMINAL = frozenset(
     {"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "npadvmod", "ROOT", "dep"}
 )
+_HAVE_BE = frozenset({"has", "have", "had", "is", "are", "was", "were"})
 _OBJECT_DEPS = frozenset({"dobj", "pobj", "attr", "oprd", "nsubjpass"})
 _RELATIVE = frozenset({"that", "which", "who", "whom"})
 _POSSESSIVE_PRONOUNS = frozenset({"its", "their", "his", "her"})
@@ -151,6 +152,8 @@ class CompiledCues:
     actions: re.Pattern[str] | None  # any form of those verbs
     object_demand_forms: frozenset[str]  # "claim": a demand when its object is a thing
     retract_forms: frozenset[str]  # "dropped", "gave up": they take back the stance noun they govern
+    mute_forms: frozenset[str]  # "comment", "disclose": a refusal of them is a refusal to speak
+    reception_forms: frozenset[str]  # "studied", "responded to": their object is another's stance noun
 
 
 def _plural(noun: str) -> str:
@@ -214,6 +217,8 @@ def compiled_cues(codebook: Codebook) -> CompiledCues:
         speech_noun_words=frozenset(w for w in grammar.speech_nouns if " " not in w),
         object_demand_forms=frozenset(forms_of(grammar.object_demand_verbs)),
         retract_forms=frozenset(forms_of(grammar.retract_verbs)),
+        mute_forms=frozenset(f for f in forms_of(grammar.mute_verbs) if " " not in f),
+        reception_forms=frozenset(forms_of(grammar.reception_verbs)),
         action_lemmas=actions,
         actions=(
             re.compile(r"\b(?:" + _trie_regex(sorted(actions)) + r")\b", re.IGNORECASE) if actions else None
@@ -336,6 +341,7 @@ class _Sentence:
         ends = [self.base + t.idx + len(t.text) for t in self.doc]
         self._token_ends = ends
         self.unless: set[int] = set()  # heads of "unless" clauses: what they qualify is a threat
+        self.unsaid: set[int] = set()  # what a refusal to speak leaves unsaid (see ``_mute``)
         self._topic: set[int] | None = None
         self.conditions = self._condition_heads()
 
@@ -484,6 +490,8 @@ class _Sentence:
                 for c in token.children
             ):
                 stance = "statement"  # "offered a view": words, not a deal
+            elif stance == "reject" and self._mute(token, head):
+                stance = "statement"  # "declined to comment on the offer": no answer, and no refusal of it
             preds.append(_Predicate(token, head, stance, hit))
             taken |= {token.i, head.i}
         for token in self.doc:
@@ -515,6 +523,24 @@ class _Sentence:
                 elif lemma == "escalation" or self._future_action(token):
                     preds.append(_Predicate(token, token, "plan", None, confidence=0.55))
         return preds
+
+    def _received(self, noun: Any) -> bool:
+        """The noun is what a verb of receiving or answering takes: "is studying the proposal", "responded to
+        the offer" (another side's)."""
+        forms = self.cues.reception_forms
+        if noun.dep_ == "dobj":
+            return noun.head.lower_ in forms
+        if noun.dep_ == "pobj" and noun.head.head.i != noun.head.i:
+            return f"{noun.head.head.lower_} {noun.head.lower_}" in forms
+        return False
+
+    def _mute(self, token: Any, head: Any) -> bool:
+        """The refusal governs a verb of saying: "would not comment", "declined to say whether ..."."""
+        verbs = [head] if head.i != token.i else [c for c in token.children if c.dep_ == "xcomp"]
+        mute = [v for v in verbs if v.lower_ in self.cues.mute_forms]
+        for v in mute:  # what it will not say is no one's stance ("won't confirm that a truce was agreed")
+            self.unsaid |= {t.i for t in v.subtree if t.i != v.i}
+        return bool(mute)
 
     @staticmethod
     def clause_head(token: Any) -> Any:
@@ -593,7 +619,9 @@ class _Sentence:
                     light = (c for c in governor.children if c.dep_ == "dobj" and c.i < token.i)
                     nouns = (by_token.get(c.i) for c in light)
                     other = next((n for n in nouns if n is not None and n.cue is not None), other)
-                stance_above = other is not None and other.cue is not None and other.stance != "statement"
+                stance_above = other is not None and other.stance != "statement" and (
+                    other.cue is not None or (other.stance == "plan" and token.dep_ == "dobj")
+                )  # "will finalize the support": what the plan is to do, not a stance taken now
                 if stance_above and other is not pred:
                     pred.content_of = governor.i
                     # the stance stays the outer one's content; a party named as its owner ("the U.S.
@@ -610,7 +638,7 @@ class _Sentence:
             if got:
                 pred.holders = got
                 return "ok"
-            if token.i in self.topic_phrase():
+            if token.i in self.topic_phrase() or self._received(token):
                 return "none"  # "Reacting to the ceasefire proposal, Moscow said ...": not Moscow's proposal
         if (
             pred.cue is not None
@@ -680,9 +708,11 @@ class _Sentence:
                 if not first_person and (
                     (subj.dep_ != "nsubjpass" and t.dep_ not in {"ccomp", "xcomp", "advcl"})
                     or (subj.dep_ == "nsubjpass" and t.dep_ == "advcl")
+                    or (t.dep_ == "advcl" and subj.tag_.startswith("NN"))
                 ):
                     # "the proposal fails to ...": the subject is not an actor; "while initiatives are
-                    # welcomed, leaders ...": a passive without its agent in a clause of its own
+                    # welcomed, leaders ...": a passive without its agent in a clause of its own;
+                    # "..., although most allies regard it as crucial": the allies' view
                     return "none"
             if t.head.i == t.i:
                 break
@@ -1012,8 +1042,10 @@ class _Sentence:
                     lead = _LAST_WORDS.search(text, max(self.base, end - 24), end)
                     if lead is not None and pattern.search(lead.group()):
                         out[t.i] = {x.i for x in t.subtree}
-                        if marks[0].lower_ == "unless":
-                            self.unless.add(t.i)
+                        if marks[0].lower_ == "unless" or (
+                            marks[0].lower_ == "if" and any(c.dep_ == "neg" for c in t.children)
+                        ):
+                            self.unless.add(t.i)  # "if China does not withdraw them, we will ...": unless
             elif t.dep_ == "prep":
                 start = self.start_of(t)
                 if pattern.match(text, start) and text[start : start + 2].lower() != "if":
@@ -1080,6 +1112,17 @@ class _Sentence:
         if above.i != pred.head.i and pred.head.dep_ == "xcomp":
             phrase = self.ctx.text[self.start_of(above) : self.start_of(pred.head)]
             if self.cues.negators and self.cues.negators.match(phrase):
+                return True
+        return False
+
+    @staticmethod
+    def pending(pred: _Predicate) -> bool:
+        """ "Has yet to agree", "is yet to accept": the act is still to come."""
+        for t in (pred.token, pred.head):
+            above = t.head
+            if t.dep_ == "xcomp" and above.lower_ in _HAVE_BE and any(
+                c.dep_ == "advmod" and c.lower_ == "yet" for c in above.children
+            ):
                 return True
         return False
 
@@ -1206,10 +1249,19 @@ class _Claim:
 def _branch(token: Any) -> int:
     """The token heading the coordinated branch ``token`` lies in (-1: the sentence's main line)."""
     while token.head.i != token.i:
-        if token.dep_ == "conj":
+        if token.dep_ == "conj" and not _shares_object(token):
             return int(token.i)
         token = token.head
     return -1
+
+
+def _shares_object(conj: Any) -> bool:
+    """Nothing of the first verb's own stands between it and its conjunct ("we agreed and proposed a plan"):
+    one clause, whose object the verbs share."""
+    verb = conj.head
+    return verb.tag_.startswith("VB") and all(
+        c.dep_ in {"cc", "punct"} for c in verb.rights if c.i < conj.i
+    )
 
 
 def _leading_parties(ctx: DocContext) -> list[str]:
@@ -1250,7 +1302,7 @@ def _sentence_claims(
     for pred in preds:
         if pred.cue is None and pred.stance != "statement" and _under(pred.head, cue_heads):
             continue  # "demanded that the union give way": the action is what is demanded
-        if pred.token.i in retract_verbs:
+        if pred.token.i in retract_verbs or pred.token.i in reader.unsaid:
             continue  # "dropped" in "dropped its demand": the noun says what is taken back
         if id(pred) in retracted:
             # a demand taken back: the holder's own states no point any more; another's, removed by the
@@ -1276,8 +1328,12 @@ def _sentence_claims(
         if reader.hedged(pred) and not pred.condition:
             continue
         pred.negated = reader.negated(pred)
+        if reader.pending(pred):
+            pred.stance = "statement"  # "has yet to commit to a role": no stance taken yet, and none refused
         if pred.negated and pred.cue is None and pred.stance != "statement":
             continue  # "has not released the prisoners", "has not lifted sanctions": no act, and no refusal
+        if pred.negated and pred.cue and ctx.text[pred.cue.start : pred.cue.end].lower().startswith("expect"):
+            continue  # "does not expect Moscow to attend": a forecast, not a refusal
         kept.append(pred)
     agreeing = [p for p in kept if p.cue is not None and p.stance == "accept" and not p.negated]
     kept = [
@@ -1286,20 +1342,27 @@ def _sentence_claims(
         if not (
             p.stance == "demand"
             and p.cue is not None
-            and reader.deontic(p)
+            and (reader.deontic(p) or p.head.dep_ == "xcomp")
             and any(a.holders == p.holders and _complement_of(p.head, a.head) for a in agreeing)
         )
-    ]  # "agreed that both sides should cooperate": what they agree on, not a demand of their own
+    ]  # "agreed that both sides should cooperate", "agreed to seek a truce": what they agree on
     issue_tokens = [(h, reader.token_at(h.start)) for h in issues]
     opening = reader.topic_phrase()
     topic = [h for h, t in issue_tokens if t is not None and t.i in opening]
     claims: list[_Claim] = []
+    pointing: frozenset[int] | None = None  # stances on "the offer", "the idea" (computed when needed)
     for pred in kept:
         scope = reader.scope(pred, kept)
         in_scope = [h for h, t in issue_tokens if t is not None and t.i in scope]
         in_condition = [h for h, t in issue_tokens if t is not None and t.i in pred.condition]
         if not in_scope and not in_condition and topic:
             in_scope = topic  # "Regarding the planned fees, the ministry said China will retaliate"
+        if not in_scope and not in_condition and pred.cue is not None:
+            if pointing is None:
+                pointing = _refers_back(reader)
+            if pred.token.i in pointing:  # "Putin is open to talks, but Kyiv dismissed the offer"
+                before = [h for h, _ in issue_tokens if h.end <= pred.cue.start]
+                in_scope = before[-1:]
         if not in_scope and not in_condition:
             if pred.cue is None or len({party for p in kept for party, _ in p.holders}) > 1:
                 continue
@@ -1346,7 +1409,8 @@ def _sentence_claims(
                 if pred.condition:
                     # conditional_on: None when the condition names no other issue ("if promises are kept")
                     cond = condition_issue if condition_issue != hit.key else None
-                    if stance in {"plan", "statement"} and threatening:
+                    acts = stance in {"plan", "statement"} or (stance == "accept" and pred.cue is None)
+                    if threatening and acts:
                         final = "threat"  # "we will strike unless ...": what happens if the other side won't
                     elif stance in {"offer", "accept", "plan", "statement"}:
                         final = "conditional"
@@ -1678,8 +1742,10 @@ def _refers_back(reader: _Sentence) -> frozenset[int]:
                     continue
                 if c.lower_ in _DEMONSTRATIVES and not list(c.children):
                     out |= {token.i, t.i}  # "never accept it"
-                elif c.lower_ in _ANAPHORIC_NOUNS and [d.lower_ for d in c.children] in _BARE_DETERMINERS:
-                    out |= {token.i, t.i}  # "turned down the idea": the one just described
+                elif c.lower_ in _ANAPHORIC_NOUNS and [
+                    d.lower_ for d in c.children if d.dep_ != "prep" or d.lower_ != "as"
+                ] in _BARE_DETERMINERS:
+                    out |= {token.i, t.i}  # "turned down the idea (as a ploy)": the one just described
     return frozenset(out)
 
 
