@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy.optimize import minimize
 
 from zopa.errors import ModelInputError
 from zopa.models._spatial import weighted_mean
@@ -163,8 +164,6 @@ def _solve_joint(
     first_enough: bool = False,
 ) -> tuple[np.ndarray | None, float, np.ndarray]:
     """Maximise sum beta log(u - d) over the box. Returns (x or None if no zone, objective, gains at best)."""
-    from scipy.optimize import minimize  # here, not at the top: SciPy's optimiser costs 0.4 CPU s to import
-
     bounds = [tuple(b) for b in box]
 
     def gains(x: np.ndarray) -> np.ndarray:
@@ -245,8 +244,6 @@ def _solve_split(
     prob: _Problem, d: np.ndarray, beta: np.ndarray, box: np.ndarray, starts: list[np.ndarray]
 ) -> tuple[np.ndarray | None, float, np.ndarray]:
     """Every actor adopts its own position; utility = mean utility over the adopted positions."""
-    from scipy.optimize import minimize  # here, not at the top: SciPy's optimiser costs 0.4 CPU s to import
-
     na, ni = prob.p.shape
     bounds = [tuple(b) for b in np.tile(box, (na, 1))]
 
