@@ -874,3 +874,26 @@ def test_what_parties_agree_to_seek_is_accepted_not_demanded() -> None:
     found = triples("Kyiv and Moscow agreed to seek a truce.")
     assert ("ukraine", "ceasefire", "accept") in found and ("russia", "ceasefire", "accept") in found
     assert not any(s == "demand" for _, _, s in found)
+
+
+def test_announcing_a_measure_plans_it() -> None:
+    unveiled = triples("Washington unveiled fresh sanctions on Russian banks.")
+    assert ("united-states", "sanctions", "plan") in unveiled
+    # announcing what someone else will do stays a report
+    reported = triples("Washington announced that Brussels would lift sanctions.")
+    assert ("united-states", "sanctions", "plan") not in reported
+
+
+def test_a_stance_noun_coming_from_a_party_is_that_partys() -> None:
+    assert ("china", "talks-process", "demand") in triples("Calls for talks have come from Beijing.")
+
+
+def test_continuing_the_military_operation_is_the_no_deal_alternative() -> None:
+    found = triples("The Kremlin said it is ready to continue its military operation until its aims are met.")
+    assert ("russia", "no-deal-alternative", "threat") in found
+
+
+def test_no_hurry_for_a_meeting_is_no_refusal_of_it() -> None:
+    unhurried = triples("Lavrov said there should be no rush to a summit.")
+    assert unhurried == {("russia", "talks-process", "statement")}
+    assert ("russia", "talks-process", "reject") in triples("Lavrov said there can be no summit.")

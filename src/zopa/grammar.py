@@ -62,6 +62,7 @@ LIST_FIELDS = (
     "concession_verbs",
     "escalation_verbs",
     "object_demand_verbs",
+    "object_plan_verbs",
     "retract_verbs",
     "mute_verbs",
     "reception_verbs",
@@ -137,6 +138,7 @@ class Grammar(_Model):
     concession_verbs: tuple[str, ...] = ()  # lemmas: a party's action toward the other side (accept)
     escalation_verbs: tuple[str, ...] = ()  # lemmas: a party's action away from it (plan)
     object_demand_verbs: tuple[str, ...] = ()  # speech verbs that demand a noun object ("claims the land")
+    object_plan_verbs: tuple[str, ...] = ()  # speech verbs that plan a noun object ("announced new curbs")
     retract_verbs: tuple[str, ...] = ()  # lemmas that take back a stance noun ("dropped its demand")
     mute_verbs: tuple[str, ...] = ()  # lemmas: refusing them is refusing to speak ("declined to comment")
     reception_verbs: tuple[str, ...] = ()  # lemmas: their object is another's ("studied the proposal")
@@ -159,7 +161,7 @@ class Grammar(_Model):
 
     @field_validator(
         *SPEECH_FIELDS, "event_verbs", "body_nouns", "concession_verbs", "escalation_verbs",
-        "object_demand_verbs", "retract_verbs", "mute_verbs",
+        "object_demand_verbs", "object_plan_verbs", "retract_verbs", "mute_verbs",
         "reception_verbs", "document_nouns", "event_qualifiers", "event_claim_verbs",
     )
     @classmethod
@@ -239,6 +241,7 @@ VERB_FIELDS = (
     "concession_verbs",
     "escalation_verbs",
     "object_demand_verbs",
+    "object_plan_verbs",
     "retract_verbs",
     "mute_verbs",
     "reception_verbs",

@@ -151,6 +151,7 @@ class CompiledCues:
     action_lemmas: dict[str, str]  # word form -> "concession" | "escalation"
     actions: re.Pattern[str] | None  # any form of those verbs
     object_demand_forms: frozenset[str]  # "claim": a demand when its object is a thing
+    object_plan_forms: frozenset[str]  # "announce": a plan when its object is a measure, not words
     retract_forms: frozenset[str]  # "dropped", "gave up": they take back the stance noun they govern
     mute_forms: frozenset[str]  # "comment", "disclose": a refusal of them is a refusal to speak
     reception_forms: frozenset[str]  # "studied", "responded to": their object is another's stance noun
@@ -216,6 +217,7 @@ def compiled_cues(codebook: Codebook) -> CompiledCues:
         document_words=frozenset(w for w in (*grammar.document_nouns, *grammar.speech_nouns) if " " not in w),
         speech_noun_words=frozenset(w for w in grammar.speech_nouns if " " not in w),
         object_demand_forms=frozenset(forms_of(grammar.object_demand_verbs)),
+        object_plan_forms=frozenset(forms_of(grammar.object_plan_verbs)),
         retract_forms=frozenset(forms_of(grammar.retract_verbs)),
         mute_forms=frozenset(f for f in forms_of(grammar.mute_verbs) if " " not in f),
         reception_forms=frozenset(forms_of(grammar.reception_verbs)),
@@ -498,7 +500,7 @@ class _Sentence:
             if token.i in taken:
                 continue
             low = token.lower_
-            if low in cues.speech_forms and token.dep_ in _VERBAL:
+            if (low in cues.speech_forms or low in cues.object_plan_forms) and token.dep_ in _VERBAL:
                 if self._concessive(token):
                     continue  # "while acknowledging that talks are preferable, he ...": a frame, not a stance
                 stance = "statement"
@@ -508,6 +510,10 @@ class _Sentence:
                     and (token.dep_ == "relcl" or any(c.dep_ == "dobj" for c in token.children))
                 ):
                     stance = "demand"  # "the land the state claims": a claim to a thing, not a report
+                elif low in cues.object_plan_forms and any(
+                    c.dep_ == "dobj" and c.lower_ not in cues.document_words for c in token.children
+                ):
+                    stance = "plan"  # "announced new export controls": its own measure, not a report
                 preds.append(_Predicate(token, token, stance, None, confidence=0.6))
             elif (
                 token.dep_ in _VERBAL
@@ -910,7 +916,10 @@ class _Sentence:
                 got = self._possessor(child)
                 if got:
                     return got
-        for prep in token.children:
+        preps = list(token.children)
+        if token.dep_ == "nsubj":
+            preps += [c for c in token.head.children if c.lower_ == "from"]  # "calls came from Beijing"
+        for prep in preps:
             if prep.dep_ == "prep" and prep.lower_ in {"by", "from"} and prep.i > token.i:
                 objects = [c for c in prep.children if c.dep_ == "pobj"]
                 got = self.actors_of(objects[0]) if objects else None
@@ -1255,6 +1264,20 @@ def _branch(token: Any) -> int:
     return -1
 
 
+_PACE_NOUNS = frozenset({"urgency", "rush", "hurry", "haste"})
+
+
+def _unhurried(head: Any, negated: bool) -> bool:
+    """ "There should not be any urgency for a meeting", "there should be no rush to a summit": the
+    negation is of the pace, not of the meeting."""
+    return any(c.dep_ == "expl" for c in head.children) and any(
+        c.dep_ in {"attr", "nsubj"}
+        and c.lower_ in _PACE_NOUNS
+        and (negated or any(d.lower_ == "no" for d in c.children))
+        for c in head.children
+    )
+
+
 def _shares_object(conj: Any) -> bool:
     """Nothing of the first verb's own stands between it and its conjunct ("we agreed and proposed a plan"):
     one clause, whose object the verbs share."""
@@ -1328,6 +1351,8 @@ def _sentence_claims(
         if reader.hedged(pred) and not pred.condition:
             continue
         pred.negated = reader.negated(pred)
+        if _unhurried(pred.head, pred.negated):
+            pred.stance, pred.negated = "statement", False  # "there is no urgency for a summit": when, not if
         if reader.pending(pred):
             pred.stance = "statement"  # "has yet to commit to a role": no stance taken yet, and none refused
         if pred.negated and pred.cue is None and pred.stance != "statement":
