@@ -897,3 +897,16 @@ def test_no_hurry_for_a_meeting_is_no_refusal_of_it() -> None:
     unhurried = triples("Lavrov said there should be no rush to a summit.")
     assert unhurried == {("russia", "talks-process", "statement")}
     assert ("russia", "talks-process", "reject") in triples("Lavrov said there can be no summit.")
+
+
+def test_a_quoted_condition_with_no_verb_of_saying_is_demanded() -> None:
+    found = triples('Lavrov on Monday: "Peace will be possible only if Kyiv halts the fighting."')
+    assert found == {("russia", "ceasefire", "demand")}
+
+
+def test_stopping_talks_or_a_deal_refuses_it() -> None:
+    assert triples("Moscow postponed the peace talks.") == {("russia", "talks-process", "reject")}
+    assert triples("Russia pulled out of the grain deal.") == {("russia", "talks-process", "reject")}
+    # stopping a measure is still a concession, and restarting the talks accepts them
+    assert ("russia", "other-territory", "accept") in triples("Russia withdrew its troops from Kherson.")
+    assert triples("Moscow resumed the talks.") == {("russia", "talks-process", "accept")}

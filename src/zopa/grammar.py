@@ -66,6 +66,8 @@ LIST_FIELDS = (
     "retract_verbs",
     "mute_verbs",
     "reception_verbs",
+    "halting_verbs",
+    "accord_nouns",
     "document_nouns",
     "negators",
     "hedges",
@@ -142,6 +144,8 @@ class Grammar(_Model):
     retract_verbs: tuple[str, ...] = ()  # lemmas that take back a stance noun ("dropped its demand")
     mute_verbs: tuple[str, ...] = ()  # lemmas: refusing them is refusing to speak ("declined to comment")
     reception_verbs: tuple[str, ...] = ()  # lemmas: their object is another's ("studied the proposal")
+    halting_verbs: tuple[str, ...] = ()  # lemmas: stopping an accord noun refuses it ("postponed the talks")
+    accord_nouns: tuple[str, ...] = ()  # talks and agreements (word forms), as opposed to measures
     document_nouns: tuple[str, ...] = ()  # "plan", "proposal": a party's document states its positions
     stance_cues: StanceCues = StanceCues()
     negators: tuple[str, ...] = ()  # patterns
@@ -162,7 +166,8 @@ class Grammar(_Model):
     @field_validator(
         *SPEECH_FIELDS, "event_verbs", "body_nouns", "concession_verbs", "escalation_verbs",
         "object_demand_verbs", "object_plan_verbs", "retract_verbs", "mute_verbs",
-        "reception_verbs", "document_nouns", "event_qualifiers", "event_claim_verbs",
+        "reception_verbs", "halting_verbs", "accord_nouns", "document_nouns", "event_qualifiers",
+        "event_claim_verbs",
     )
     @classmethod
     def _words(cls, words: tuple[str, ...]) -> tuple[str, ...]:
@@ -245,6 +250,7 @@ VERB_FIELDS = (
     "retract_verbs",
     "mute_verbs",
     "reception_verbs",
+    "halting_verbs",
     "event_verbs",
     "event_claim_verbs",
 )

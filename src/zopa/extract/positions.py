@@ -148,13 +148,15 @@ class CompiledCues:
     body_words: frozenset[str]
     document_words: frozenset[str]  # "plan", "statement": their owner holds what they say
     speech_noun_words: frozenset[str]  # "comment", "assessment": what is said, not what is offered
-    action_lemmas: dict[str, str]  # word form -> "concession" | "escalation"
+    action_lemmas: dict[str, str]  # word form -> "concession" | "escalation" | "halting"
     actions: re.Pattern[str] | None  # any form of those verbs
     object_demand_forms: frozenset[str]  # "claim": a demand when its object is a thing
     object_plan_forms: frozenset[str]  # "announce": a plan when its object is a measure, not words
     retract_forms: frozenset[str]  # "dropped", "gave up": they take back the stance noun they govern
     mute_forms: frozenset[str]  # "comment", "disclose": a refusal of them is a refusal to speak
     reception_forms: frozenset[str]  # "studied", "responded to": their object is another's stance noun
+    halting_forms: frozenset[str]  # "suspended", "pulled out": stopping an accord refuses it
+    accord_words: frozenset[str]  # "talks", "deal": what halting verbs break off
 
 
 def _plural(noun: str) -> str:
@@ -194,6 +196,7 @@ def compiled_cues(codebook: Codebook) -> CompiledCues:
         re.compile(r"\b(?:" + _trie_regex(speech_forms) + r")\b", re.IGNORECASE) if speech_forms else None
     )
     actions = {
+        **{f: "halting" for f in forms_of(grammar.halting_verbs)},
         **{f: "escalation" for f in forms_of(grammar.escalation_verbs)},
         **{f: "concession" for f in forms_of(grammar.concession_verbs)},
     }
@@ -221,6 +224,8 @@ def compiled_cues(codebook: Codebook) -> CompiledCues:
         retract_forms=frozenset(forms_of(grammar.retract_verbs)),
         mute_forms=frozenset(f for f in forms_of(grammar.mute_verbs) if " " not in f),
         reception_forms=frozenset(forms_of(grammar.reception_verbs)),
+        halting_forms=frozenset(forms_of(grammar.halting_verbs)),
+        accord_words=frozenset(grammar.accord_nouns),
         action_lemmas=actions,
         actions=(
             re.compile(r"\b(?:" + _trie_regex(sorted(actions)) + r")\b", re.IGNORECASE) if actions else None
@@ -524,11 +529,29 @@ class _Sentence:
                 lemma = cues.action_lemmas.get(low) or cues.action_lemmas.get(
                     f"{low} {token.nbor(1).lower_}" if token.i + 1 < len(self.doc) else ""
                 )
-                if lemma == "concession":
+                if self._halts_accord(token):
+                    # "postponed the talks", "withdrew from the deal": no concession, a refusal of it
+                    preds.append(_Predicate(token, token, "reject", None, confidence=0.55))
+                elif lemma == "concession":
                     preds.append(_Predicate(token, token, "accept", None, confidence=0.55))
                 elif lemma == "escalation" or self._future_action(token):
                     preds.append(_Predicate(token, token, "plan", None, confidence=0.55))
         return preds
+
+    def _halts_accord(self, verb: Any) -> bool:
+        """A verb that stops something, with talks or an agreement as its object ("suspended its participation
+        in the deal", "pulled out of the accord", "the talks were called off")."""
+        forms = self.cues.halting_forms
+        nxt = verb.nbor(1).lower_ if verb.i + 1 < len(self.doc) else ""
+        if verb.lower_ not in forms and f"{verb.lower_} {nxt}" not in forms:
+            return False
+        objects = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}]
+        links = [c for c in verb.children if c.dep_ in {"prep", "prt"}]  # "out of the deal"
+        links += [g for c in links for g in c.children if g.dep_ == "prep"]
+        objects += [g for c in links for g in c.children if g.dep_ == "pobj"]
+        for obj in list(objects):  # "its participation in the deal"
+            objects += [g for c in obj.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+        return any(o.lower_ in self.cues.accord_words for o in objects)
 
     def _received(self, noun: Any) -> bool:
         """The noun is what a verb of receiving or answering takes: "is studying the proposal", "responded to
@@ -1278,6 +1301,11 @@ def _unhurried(head: Any, negated: bool) -> bool:
     )
 
 
+def _token_in(reader: _Sentence, hit: _Hit, tokens: set[int]) -> bool:
+    token = reader.token_at(hit.start)
+    return token is not None and token.i in tokens
+
+
 def _shares_object(conj: Any) -> bool:
     """Nothing of the first verb's own stands between it and its conjunct ("we agreed and proposed a plan"):
     one clause, whose object the verbs share."""
@@ -1821,10 +1849,19 @@ def _sentence_positions(
             tokens = [(h, reader.token_at(h.start)) for h in issues]
             issues = [h for h, t in tokens if t is None or not reader.framed(t, t.sent.root)]
             specific = [h for h in issues if h.key not in cues.catch_all] or issues
+            person = speaker if ctx.is_person(speaker) else None
+            # "a settlement is possible only if Kyiv stops fighting": what the condition asks is demanded,
+            # and the rest is offered on it
+            condition = {i for clause in reader.conditions.values() for i in clause}
+            asked = [
+                h for h in specific if h.key not in cues.catch_all and _token_in(reader, h, condition)
+            ]
+            on = asked[0].key if asked else None
+            rest = "conditional" if on else "statement"
             claims = [
-                _Claim(
-                    known.id, speaker if ctx.is_person(speaker) else None, "statement", h.key, set(), 0, 0.5
-                )
+                _Claim(known.id, person, "demand", h.key, set(), 0, 0.4)
+                if h in asked
+                else _Claim(known.id, person, rest, h.key, set(), 0, 0.5, conditional_on=on)
                 for h in specific
             ]
     best: dict[tuple[str, str, int], _Claim] = {}
