@@ -520,8 +520,9 @@ def test_neither_nor_subjects_negate_their_verb() -> None:
 
 
 def test_what_a_party_is_accused_or_thanked_for_is_the_objects_doing() -> None:
+    # an accusation is the accuser's word: no stance of the accused's
     found = triples("Moscow accused Kyiv of blocking the ceasefire.")
-    assert not any(a == "russia" for a, _, _ in found)
+    assert found == {("russia", "ceasefire", "statement")}
     # a reflexive object is the subject itself
     own = triples("Britain has committed itself to deploying troops in Ukraine.")
     assert {a for a, i, _ in own if i == "foreign-troops"} == {"united-kingdom"}
@@ -910,3 +911,15 @@ def test_stopping_talks_or_a_deal_refuses_it() -> None:
     # stopping a measure is still a concession, and restarting the talks accepts them
     assert ("russia", "other-territory", "accept") in triples("Russia withdrew its troops from Kherson.")
     assert triples("Moscow resumed the talks.") == {("russia", "talks-process", "accept")}
+
+
+def test_an_accusation_objects_to_a_move_it_reports_and_gives_the_accused_no_stance() -> None:
+    found = triples("Kyiv accused Moscow of imposing new sanctions on Ukrainian grain.")
+    assert found == {("ukraine", "sanctions", "reject")}
+    # another wrong alleged is a statement; the accused holds nothing for it
+    alleged = triples("Kyiv alleged that Russia blocked the prisoner swaps.")
+    assert alleged == {("ukraine", "prisoner-exchange", "statement")}
+
+
+def test_blocking_or_stalling_an_exchange_refuses_it() -> None:
+    assert triples("Russia blocked the prisoner swaps.") == {("russia", "prisoner-exchange", "reject")}

@@ -63,6 +63,7 @@ LIST_FIELDS = (
     "escalation_verbs",
     "object_demand_verbs",
     "object_plan_verbs",
+    "accusation_verbs",
     "retract_verbs",
     "mute_verbs",
     "reception_verbs",
@@ -141,6 +142,7 @@ class Grammar(_Model):
     escalation_verbs: tuple[str, ...] = ()  # lemmas: a party's action away from it (plan)
     object_demand_verbs: tuple[str, ...] = ()  # speech verbs that demand a noun object ("claims the land")
     object_plan_verbs: tuple[str, ...] = ()  # speech verbs that plan a noun object ("announced new curbs")
+    accusation_verbs: tuple[str, ...] = ()  # speech verbs that reject what they report ("alleges that ...")
     retract_verbs: tuple[str, ...] = ()  # lemmas that take back a stance noun ("dropped its demand")
     mute_verbs: tuple[str, ...] = ()  # lemmas: refusing them is refusing to speak ("declined to comment")
     reception_verbs: tuple[str, ...] = ()  # lemmas: their object is another's ("studied the proposal")
@@ -165,7 +167,8 @@ class Grammar(_Model):
 
     @field_validator(
         *SPEECH_FIELDS, "event_verbs", "body_nouns", "concession_verbs", "escalation_verbs",
-        "object_demand_verbs", "object_plan_verbs", "retract_verbs", "mute_verbs",
+        "object_demand_verbs", "object_plan_verbs", "accusation_verbs", "retract_verbs",
+        "mute_verbs",
         "reception_verbs", "halting_verbs", "accord_nouns", "document_nouns", "event_qualifiers",
         "event_claim_verbs",
     )
@@ -247,6 +250,7 @@ VERB_FIELDS = (
     "escalation_verbs",
     "object_demand_verbs",
     "object_plan_verbs",
+    "accusation_verbs",
     "retract_verbs",
     "mute_verbs",
     "reception_verbs",

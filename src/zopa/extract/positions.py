@@ -152,6 +152,7 @@ class CompiledCues:
     actions: re.Pattern[str] | None  # any form of those verbs
     object_demand_forms: frozenset[str]  # "claim": a demand when its object is a thing
     object_plan_forms: frozenset[str]  # "announce": a plan when its object is a measure, not words
+    accusation_forms: frozenset[str]  # "alleged", "accused": a rejection of what they report
     retract_forms: frozenset[str]  # "dropped", "gave up": they take back the stance noun they govern
     mute_forms: frozenset[str]  # "comment", "disclose": a refusal of them is a refusal to speak
     reception_forms: frozenset[str]  # "studied", "responded to": their object is another's stance noun
@@ -221,6 +222,7 @@ def compiled_cues(codebook: Codebook) -> CompiledCues:
         speech_noun_words=frozenset(w for w in grammar.speech_nouns if " " not in w),
         object_demand_forms=frozenset(forms_of(grammar.object_demand_verbs)),
         object_plan_forms=frozenset(forms_of(grammar.object_plan_verbs)),
+        accusation_forms=frozenset(forms_of(grammar.accusation_verbs)),
         retract_forms=frozenset(forms_of(grammar.retract_verbs)),
         mute_forms=frozenset(f for f in forms_of(grammar.mute_verbs) if " " not in f),
         reception_forms=frozenset(forms_of(grammar.reception_verbs)),
@@ -349,6 +351,7 @@ class _Sentence:
         self._token_ends = ends
         self.unless: set[int] = set()  # heads of "unless" clauses: what they qualify is a threat
         self.unsaid: set[int] = set()  # what a refusal to speak leaves unsaid (see ``_mute``)
+        self.alleged: set[int] = set()  # what an accusation reports of the other side
         self._topic: set[int] | None = None
         self.conditions = self._condition_heads()
 
@@ -519,6 +522,13 @@ class _Sentence:
                     c.dep_ == "dobj" and c.lower_ not in cues.document_words for c in token.children
                 ):
                     stance = "plan"  # "announced new export controls": its own measure, not a report
+                elif low in cues.accusation_forms:
+                    # what it reports is alleged, no stance of the accused; a move away alleged is objected to
+                    for c in token.children:
+                        if c.dep_ in {"ccomp", "prep"}:
+                            self.alleged |= {t.i for t in c.subtree}
+                    if self._escalation_reported(token):
+                        stance = "reject"  # "alleges that the U.S. blocked exports": an objection to it
                 preds.append(_Predicate(token, token, stance, None, confidence=0.6))
             elif (
                 token.dep_ in _VERBAL
@@ -537,6 +547,20 @@ class _Sentence:
                 elif lemma == "escalation" or self._future_action(token):
                     preds.append(_Predicate(token, token, "plan", None, confidence=0.55))
         return preds
+
+    def _escalation_reported(self, verb: Any) -> bool:
+        """What the verb reports is a move away by its doer ("... that the U.S. blocked exports", "accused
+        Beijing of imposing curbs"), not some other wrong ("of stalling talks")."""
+        lemmas, accords = self.cues.action_lemmas, self.cues.accord_words
+        return any(
+            t.i != verb.i
+            and t.tag_.startswith("VB")
+            and lemmas.get(t.lower_) == "escalation"
+            and not any(o.dep_ == "dobj" and o.lower_ in accords for o in t.children)  # "blocked the talks"
+            for c in verb.children
+            if c.dep_ in {"ccomp", "prep"}
+            for t in c.subtree
+        )
 
     def _halts_accord(self, verb: Any) -> bool:
         """A verb that stops something, with talks or an agreement as its object ("suspended its participation
@@ -1353,7 +1377,7 @@ def _sentence_claims(
     for pred in preds:
         if pred.cue is None and pred.stance != "statement" and _under(pred.head, cue_heads):
             continue  # "demanded that the union give way": the action is what is demanded
-        if pred.token.i in retract_verbs or pred.token.i in reader.unsaid:
+        if pred.token.i in retract_verbs or pred.token.i in reader.unsaid or pred.token.i in reader.alleged:
             continue  # "dropped" in "dropped its demand": the noun says what is taken back
         if id(pred) in retracted:
             # a demand taken back: the holder's own states no point any more; another's, removed by the
@@ -1462,7 +1486,8 @@ def _sentence_claims(
                 if pred.condition:
                     # conditional_on: None when the condition names no other issue ("if promises are kept")
                     cond = condition_issue if condition_issue != hit.key else None
-                    acts = stance in {"plan", "statement"} or (stance == "accept" and pred.cue is None)
+                    acted = stance in {"accept", "reject"} and pred.cue is None  # "will end the swaps"
+                    acts = stance in {"plan", "statement"} or acted
                     if threatening and acts:
                         final = "threat"  # "we will strike unless ...": what happens if the other side won't
                     elif stance in {"offer", "accept", "plan", "statement"}:
