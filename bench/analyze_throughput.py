@@ -18,9 +18,11 @@ Printed: CPU and wall seconds per process, articles per CPU-second, the ratio of
 zopa (same run, so the machine's load affects both), and what selective parsing loses: the quotes, positions
 and events the full parse finds that zopa does not (and the reverse), counted from the two databases.
 ``--stages`` adds one more ``zopa analyze`` process timed stage by stage (CPU seconds spent in each, not
-counting what it calls that is listed too): where the time goes. ``--against TREE`` adds ``against``: the
-same ``zopa analyze`` run from another checkout's ``src`` (say a worktree of main), interleaved with the
-others, with the ratio of the two and whether they store the same quotes, positions and events.
+counting what it calls that is listed too): where the time goes, and spaCy's own share (import, model,
+parse), whose ratio to the baseline bounds what any saving elsewhere can reach. ``--against TREE`` adds
+``against``: the same ``zopa analyze`` run from another checkout's ``src`` (say a worktree of main),
+interleaved with the others, with the ratio of the two and whether they store the same quotes, positions
+and events.
 
 Usage: python bench/analyze_throughput.py [--articles DIR] [--runs 2] [--stages] [--against TREE]
        [--modes zopa,full-parse,spacy,spacy-1blas]
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import sqlite3
 import subprocess
@@ -85,6 +88,9 @@ _STAGES = (
 )
 
 
+_SPACY_STAGES = ("spaCy import and model load", "spaCy parse (tagger, parser, NER)")
+
+
 def _stages(folder: Path, db: Path) -> None:
     """One ``zopa analyze`` with each stage's own CPU seconds counted (the body of ``--child stages``)."""
     import importlib
@@ -128,6 +134,10 @@ def _stages(folder: Path, db: Path) -> None:
     rest = total - imported - sum(spent.values())
     print(f"  {'the rest (other imports, reading, the CLI)':44} {rest:6.2f} CPU s {100 * rest / total:5.1f}%",
           file=sys.stderr)
+    own = sum(spent.get(stage, 0.0) for stage in _SPACY_STAGES)
+    print(f"  spaCy's own work (import, model, parse) {own:.2f} CPU s ({100 * own / total:.1f}%), everything "
+          f"else {total - own:.2f} CPU s", file=sys.stderr)
+    db.with_suffix(".json").write_text(json.dumps({"total": total, "spacy": own}), encoding="utf-8")
 
 
 def _timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
@@ -246,6 +256,11 @@ def main() -> int:
                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True,
             )
             print(proc.stderr.rstrip())
+            own = json.loads((Path(tmp) / "stages.json").read_text(encoding="utf-8"))["spacy"]
+            if "spacy" in cpu and own > 0:  # what zopa would be with every stage but spaCy's at zero
+                for label in ("cold", "warm"):
+                    print(f"  bound ({label}): spaCy over all text / spaCy's own work in zopa analyze "
+                          f"{_pick(cpu['spacy'], label) / own:.2f}x, {n / own:.1f} articles/CPU-s at most")
     return 0
 
 

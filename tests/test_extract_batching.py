@@ -62,16 +62,17 @@ def test_sentences_that_can_name_someone(sentence: str, named: bool) -> None:
 
 
 def test_the_excluded_components_change_no_parse() -> None:
-    """The attribute ruler and lemmatizer are excluded (never loaded), not only disabled: the tags,
-    dependencies and entities are those of the whole pipeline with the two switched off."""
+    """The attribute ruler, the lemmatizer and the sentence recogniser (shipped disabled) are excluded (never
+    loaded), not only disabled: the tags, dependencies, sentence starts and entities are those of the whole
+    pipeline with the three switched off."""
     import spacy
 
-    disabled = spacy.load(nlp_layer.MODEL_NAME, disable=["attribute_ruler", "lemmatizer"])
+    disabled = spacy.load(nlp_layer.MODEL_NAME, disable=["attribute_ruler", "lemmatizer", "senter"])
     excluded = load_nlp()
-    assert not {"attribute_ruler", "lemmatizer"} & set(excluded.component_names)
+    assert not {"attribute_ruler", "lemmatizer", "senter"} & set(excluded.component_names)
     for text in TEXTS:
         a, b = disabled(text), excluded(text)
-        assert [(t.text, t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_) for t in a] == [
-            (t.text, t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_) for t in b
+        assert [(t.text, t.tag_, t.dep_, t.head.i, t.is_sent_start, t.ent_iob_, t.ent_type_) for t in a] == [
+            (t.text, t.tag_, t.dep_, t.head.i, t.is_sent_start, t.ent_iob_, t.ent_type_) for t in b
         ]
         assert [(t.lemma_, t.pos_) for t in b] == [("", "")] * len(b)  # nothing reads either

@@ -24,10 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, func, insert, select, update
-from sqlalchemy.dialects import postgresql as pg_dialect
-from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from zopa.store import schema
+from zopa.store.db import dialect_insert
 
 DEFAULT_WINDOW_DAYS = 7
 DEFAULT_THRESHOLD = 0.2
@@ -146,8 +145,7 @@ def _upsert_counts(conn: Connection, terms: list[str]) -> None:
         return
     rows = [{"term": t, "documents": 1} for t in terms]
     table = schema.term_counts
-    insert_for: Any = pg_dialect.insert if conn.dialect.name == "postgresql" else sqlite_dialect.insert
-    stmt = insert_for(table)
+    stmt = dialect_insert(conn, table)
     conn.execute(
         stmt.on_conflict_do_update(index_elements=["term"], set_={"documents": table.c.documents + 1}), rows
     )

@@ -34,6 +34,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -243,6 +244,7 @@ class Attributor:
         self._persons = [m for m in self.mentions if m.person and m.how != "pronoun"]
         self._person_starts = [m.start for m in self._persons]
         self._verb_cache: dict[int, list[VerbHit]] = {}
+        self._token_spans: dict[int, tuple[Doc, list[int], list[int]]] = {}  # for token_at
         self.salience = Salience(self)
 
     # -- parses ----------------------------------------------------------------------------------------
@@ -256,10 +258,13 @@ class Attributor:
         if got is None:
             return None
         doc, base = got
-        for token in doc:
-            if base + token.idx <= offset < base + token.idx + len(token.text):
-                return token, base
-        return None
+        cached = self._token_spans.get(base)
+        if cached is None or cached[0] is not doc:  # each token's start and end, found once per sentence
+            cached = (doc, [t.idx for t in doc], [t.idx + len(t.text) for t in doc])
+            self._token_spans[base] = cached
+        _, starts, ends = cached
+        i = bisect_right(starts, offset - base) - 1  # tokens do not overlap: only this one can cover it
+        return (doc[i], base) if i >= 0 and offset - base < ends[i] else None
 
     # -- reporting verbs -------------------------------------------------------------------------------
     def verbs(self, lo: int, hi: int) -> list[VerbHit]:
@@ -1480,14 +1485,48 @@ def _titled_people(
     names = {m.actor for m in mentions if m.how == "ner" and labels.get(m.actor, "") in _PERSON_LIKE_LABELS}
     if not names:
         return out
-    titles = "|".join(re.escape(w.rstrip(".").capitalize()) for w in grammar.honorifics)
+    # where a titled name may start: after an honorific and up to two capitalised words or initials
+    # ("Gov. Roe", "Gov. Jane Roe", "Gov. Jane Q. Roe"); spaces are taken whole (a name never opens with one)
+    opening, titles, word = _title_patterns(grammar.honorifics)
+    starts: set[int] = set()
+    for m in opening.finditer(text):
+        for title in titles:  # each honorific that matches here (one may be the start of another)
+            found = title.match(text, m.start())
+            if found is None:
+                continue
+            at = found.end()
+            starts.add(at)
+            for _ in range(2):
+                step = word.match(text, at)
+                if step is None:
+                    break
+                at = step.end()
+                starts.add(at)
     for actor in names:
         name = actor[4:]
-        if _NAME_WORD.fullmatch(name.split()[-1]) and re.search(
-            rf"\b(?:{titles})\.?\s+(?:[A-Z][a-z'’-]*\s+|[A-Z]\.\s+){{0,2}}{re.escape(name)}\b", text
+        if _NAME_WORD.fullmatch(name.split()[-1]) and any(
+            text.startswith(name, at) and not _word_char_at(text, at + len(name)) for at in starts
         ):
             out.add(actor)
     return out
+
+
+@lru_cache(maxsize=8)
+def _title_patterns(
+    honorifics: tuple[str, ...],
+) -> tuple[re.Pattern[str], tuple[re.Pattern[str], ...], re.Pattern[str]]:
+    """Where an honorific opens (a lookahead), each honorific with its spaces ("Gov. "), and a capitalised
+    word or an initial with its spaces (compiled once per grammar, not once per name)."""
+    # none: the bare spaces before a name (what an empty alternation of honorifics matches)
+    forms = [re.escape(w.rstrip(".").capitalize()) for w in honorifics] or [""]
+    opening = re.compile(rf"\b(?=(?:{'|'.join(forms)})\.?\s)")
+    titles = tuple(re.compile(rf"{form}\.?\s+") for form in forms)
+    return opening, titles, re.compile(r"[A-Z][a-z'’-]*\s+|[A-Z]\.\s+")
+
+
+def _word_char_at(text: str, i: int) -> bool:
+    """Whether ``text[i]`` is a word character (what ``\\b`` after a name looks at)."""
+    return i < len(text) and (text[i].isalnum() or text[i] == "_")
 
 
 def _people_by_usage(text: str, mentions: Iterable[Mention], labels: dict[str, str]) -> set[str]:

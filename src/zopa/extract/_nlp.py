@@ -65,8 +65,9 @@ _OPENING = {"“": "”", "„": "“", "«": "»", '"': '"', "‘": "’", "'":
 # (subjects, objects, clauses) and named entities. A verb's lemma comes from the grammar's inflection tables
 # (LemmInflect), so the attribute ruler and the lemmatizer are left out: they cost about a quarter of the
 # parse time and add nothing for the lexicon's verbs. Excluded rather than disabled, so their tables are not
-# loaded either (a disabled component is still loaded: about 0.15 CPU s at each start).
-_EXCLUDED = ("attribute_ruler", "lemmatizer")
+# loaded either (a disabled component is still loaded: about 0.15 CPU s at each start); so is the sentence
+# recogniser the package ships disabled (sentences come from the segmenter).
+_EXCLUDED = ("attribute_ruler", "lemmatizer", "senter")
 
 
 @lru_cache(maxsize=1)

@@ -38,6 +38,7 @@ from sqlalchemy import Connection, Integer, and_, bindparam, case, cast, delete,
 from zopa.errors import StorageError
 from zopa.records import Evidence
 from zopa.store import schema
+from zopa.store.db import dialect_insert
 
 rc = schema.row_counts
 cells = schema.position_cells
@@ -129,15 +130,19 @@ def _speakers_of(items: Iterable[Any]) -> Counter[str]:
 
 
 def _add_speakers(conn: Connection, counts: Mapping[str, int], sign: int) -> None:
-    for speaker, n in sorted(counts.items()):
-        found = conn.execute(select(speakers.c.quotes).where(speakers.c.speaker == speaker)).scalar()
-        total = (found or 0) + sign * n
-        if found is None:
-            conn.execute(insert(speakers), {"speaker": speaker, "quotes": total})
-        elif total <= 0:
-            conn.execute(delete(speakers).where(speakers.c.speaker == speaker))
-        else:
-            conn.execute(update(speakers).where(speakers.c.speaker == speaker).values(quotes=total))
+    """Add ``sign`` times each speaker's count in one statement (a speaker not counted yet starts at it);
+    a speaker left with no quotes is dropped."""
+    if not counts:
+        return
+    stmt = dialect_insert(conn, speakers)
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["speaker"], set_={"quotes": speakers.c.quotes + stmt.excluded.quotes}
+        ),
+        [{"speaker": speaker, "quotes": sign * n} for speaker, n in sorted(counts.items())],
+    )
+    if sign < 0:
+        conn.execute(delete(speakers).where(speakers.c.speaker.in_(sorted(counts)), speakers.c.quotes <= 0))
 
 
 class Removal:
@@ -324,10 +329,12 @@ QUOTES_PAIR = ("", "")  # the row that stands for the quotes (a write of quotes)
 def pairs_written(conn: Connection, pairs: Iterable[tuple[str, str]]) -> None:
     """The positions of these (party, issue) pairs were written at the current data version."""
     version = data_version(conn)
-    for actor, issue in sorted(pairs):
-        key = and_(pair_versions.c.actor == actor, pair_versions.c.issue == issue)
-        if conn.execute(update(pair_versions).where(key).values(version=version)).rowcount == 0:
-            conn.execute(insert(pair_versions), {"actor": actor, "issue": issue, "version": version})
+    rows = [{"actor": actor, "issue": issue, "version": version} for actor, issue in sorted(set(pairs))]
+    if not rows:
+        return
+    stmt = dialect_insert(conn, pair_versions)
+    newer = {"version": stmt.excluded.version}
+    conn.execute(stmt.on_conflict_do_update(index_elements=["actor", "issue"], set_=newer), rows)
 
 
 def everything_changed(conn: Connection) -> None:

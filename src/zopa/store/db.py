@@ -31,7 +31,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, Table, create_engine, event, inspect, text
+from sqlalchemy.dialects import postgresql as pg_dialect
+from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, SQLAlchemyError
 
@@ -89,6 +91,13 @@ class Database:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def dialect_insert(conn: Connection, table: Table) -> Any:
+    """An INSERT into ``table`` in ``conn``'s dialect, so it can take ``on_conflict_do_update`` or
+    ``on_conflict_do_nothing`` (SQLite and PostgreSQL, the two databases :func:`open_db` opens)."""
+    insert_for = pg_dialect.insert if conn.dialect.name == "postgresql" else sqlite_dialect.insert
+    return insert_for(table)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -15,12 +15,11 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, delete, insert, select
-from sqlalchemy.dialects import postgresql as pg_dialect
-from sqlalchemy.dialects import sqlite as sqlite_dialect
 
 from zopa.errors import NotFoundError
 from zopa.records import Evidence
 from zopa.store import aggregates, schema
+from zopa.store.db import dialect_insert
 
 if TYPE_CHECKING:
     from zopa.codebook import Codebook
@@ -147,18 +146,8 @@ def record_actors(conn: Connection, actor_ids: Iterable[str], *, codebook: Codeb
             rows.append({"id": actor_id, "name": actor.name, "kind": actor.kind, "origin": "codebook"})
         else:
             rows.append({"id": actor_id, "name": actor_id, "kind": "unknown", "origin": "codebook"})
-    if not rows:
-        return
-    dialect = conn.dialect.name
-    if dialect == "postgresql":
-        conn.execute(pg_dialect.insert(schema.actors).on_conflict_do_nothing(), rows)
-    elif dialect == "sqlite":
-        conn.execute(sqlite_dialect.insert(schema.actors).on_conflict_do_nothing(), rows)
-    else:  # pragma: no cover - only the two dialects above are supported by open_db
-        existing = set(conn.execute(select(schema.actors.c.id)).scalars())
-        fresh = [r for r in rows if r["id"] not in existing]
-        if fresh:
-            conn.execute(insert(schema.actors), fresh)
+    if rows:
+        conn.execute(dialect_insert(conn, schema.actors).on_conflict_do_nothing(), rows)
 
 
 def record_codebook_actors(db: Database, codebook: Codebook) -> None:
