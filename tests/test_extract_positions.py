@@ -934,3 +934,8 @@ def test_his_after_a_persons_quotation_is_the_speaker() -> None:
         "His peace formula calls for the withdrawal of Russian troops."
     )
     assert ("ukraine", "territorial-legitimacy", "demand") in triples(text)
+
+
+def test_what_a_party_has_to_accept_is_demanded_not_accepted() -> None:
+    assert triples("Kyiv will have to accept the truce.") == set()
+    assert triples("Kyiv has to accept the truce, Moscow said.") == {("russia", "ceasefire", "demand")}

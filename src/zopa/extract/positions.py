@@ -100,6 +100,7 @@ _NOMINAL = frozenset(
     {"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "npadvmod", "ROOT", "dep"}
 )
 _HAVE_BE = frozenset({"has", "have", "had", "is", "are", "was", "were"})
+_NECESSITY = frozenset({"has", "have", "had", "having", "need", "needs", "needed"})
 _OBJECT_DEPS = frozenset({"dobj", "pobj", "attr", "oprd", "nsubjpass"})
 _RELATIVE = frozenset({"that", "which", "who", "whom"})
 _POSSESSIVE_PRONOUNS = frozenset({"its", "their", "his", "her"})
@@ -1084,7 +1085,16 @@ class _Sentence:
             return True
         # "X must drop barriers or face penalties": the second verb shares the first one's "must"
         heads = [pred.head] + ([pred.head.head] if pred.head.dep_ == "conj" else [])
-        return any(c.dep_ == "aux" and c.lower_ in _DEONTIC_AUX for h in heads for c in h.children)
+        if any(c.dep_ == "aux" and c.lower_ in _DEONTIC_AUX for h in heads for c in h.children):
+            return True
+        # "Kyiv has to accept", "will need to agree": the verb is the complement of a necessity
+        head = pred.head
+        return (
+            head.dep_ == "xcomp"
+            and head.head.lower_ in _NECESSITY
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in head.children)
+            and not self.pending(pred)  # "has yet to commit": not a necessity
+        )
 
     def _condition_heads(self) -> dict[int, set[int]]:
         """Condition clauses of the sentence: head token index -> the clause's token indices. A clause with
