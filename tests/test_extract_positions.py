@@ -911,6 +911,8 @@ def test_stopping_talks_or_a_deal_refuses_it() -> None:
     # stopping a measure is still a concession, and restarting the talks accepts them
     assert ("russia", "other-territory", "accept") in triples("Russia withdrew its troops from Kherson.")
     assert triples("Moscow resumed the talks.") == {("russia", "talks-process", "accept")}
+    # what the war is to end with is no accord broken off
+    assert not any(s == "reject" for _, _, s in triples("Kyiv will end the war through talks."))
 
 
 def test_an_accusation_objects_to_a_move_it_reports_and_gives_the_accused_no_stance() -> None:

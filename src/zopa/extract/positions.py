@@ -100,6 +100,7 @@ _NOMINAL = frozenset(
     {"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "npadvmod", "ROOT", "dep"}
 )
 _HAVE_BE = frozenset({"has", "have", "had", "is", "are", "was", "were"})
+_LEAVING = frozenset({"from", "of", "out"})  # the prepositions of what a halting verb leaves
 _NECESSITY = frozenset({"has", "have", "had", "having", "need", "needs", "needed"})
 _OBJECT_DEPS = frozenset({"dobj", "pobj", "attr", "oprd", "nsubjpass"})
 _RELATIVE = frozenset({"that", "which", "who", "whom"})
@@ -574,8 +575,9 @@ class _Sentence:
         if verb.lower_ not in forms and f"{verb.lower_} {nxt}" not in forms:
             return False
         objects = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}]
-        links = [c for c in verb.children if c.dep_ in {"prep", "prt"}]  # "out of the deal"
-        links += [g for c in links for g in c.children if g.dep_ == "prep"]
+        # "out of the deal", "from the talks"; not "ended the war with an agreement"
+        links = [c for c in verb.children if c.dep_ in {"prep", "prt"} and c.lower_ in _LEAVING]
+        links += [g for c in links for g in c.children if g.dep_ == "prep" and g.lower_ in _LEAVING]
         objects += [g for c in links for g in c.children if g.dep_ == "pobj"]
         for obj in list(objects):  # "its participation in the deal"
             objects += [g for c in obj.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
