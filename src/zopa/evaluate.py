@@ -55,7 +55,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from difflib import SequenceMatcher
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +62,7 @@ import yaml
 
 from zopa.codebook import Codebook
 from zopa.errors import AnnotationError, InputError
-from zopa.grammar import default_grammar
+from zopa.extract._attribution import lexicon
 from zopa.records import STANCES, Article, Evidence
 
 SET_METRICS = ("quote_text", "quotes", "positions", "stances", "red_lines", "conditionals", "events")
@@ -468,28 +467,14 @@ def _same_speaker(gold: str | None, found: str | None, body_party: str | None = 
         return True
     if gold is None or found is None or not (gold.startswith("ner:") and found.startswith("ner:")):
         return False
-    b = _untitled(found[4:])
-    # a joint speaker ("Jim Roe and Ann Doe") is either of them; a title is no part of the name
+    names = lexicon()  # a title is no part of the name ("Representative Brooks": Brooks)
+    b = names.person_name(found[4:]).split()
+    # a joint speaker ("Jim Roe and Ann Doe") is either of them
     for name in re.split(r"\s+(?:and|&)\s+", gold[4:]):
-        a = _untitled(name)
+        a = names.person_name(name).split()
         if a and b and a[-1] == b[-1] and (len(a) == 1 or len(b) == 1 or a == b):
             return True
     return False
-
-
-@lru_cache(maxsize=1)
-def _title_words() -> frozenset[str]:
-    g = default_grammar()
-    return frozenset(w.lower() for w in (*g.title_words, *g.person_nouns, *g.honorifics))
-
-
-def _untitled(name: str) -> list[str]:
-    """The name's words without the titles before it ("Representative Brooks": Brooks)."""
-    words = name.split()
-    titles = _title_words()
-    while len(words) > 1 and (words[0].lower() in titles or words[0].lower().rstrip(".") in titles):
-        words = words[1:]
-    return words
 
 
 def _match_pairs(

@@ -227,7 +227,7 @@ def compiled_cues(codebook: Codebook) -> CompiledCues:
         object_plan_forms=frozenset(forms_of(grammar.object_plan_verbs)),
         accusation_forms=frozenset(forms_of(grammar.accusation_verbs)),
         retract_forms=frozenset(forms_of(grammar.retract_verbs)),
-        mute_forms=frozenset(f for f in forms_of(grammar.mute_verbs) if " " not in f),
+        mute_forms=frozenset(forms_of(grammar.mute_verbs)),
         reception_forms=frozenset(forms_of(grammar.reception_verbs)),
         halting_forms=frozenset(forms_of(grammar.halting_verbs)),
         accord_words=frozenset(grammar.accord_nouns),
@@ -555,7 +555,7 @@ class _Sentence:
 
     def _escalation_reported(self, verb: Any) -> bool:
         """What the verb reports is a move away by its doer ("... that the U.S. blocked exports", "accused
-        Beijing of imposing curbs"), not some other wrong ("of stalling talks")."""
+        Beijing of imposing curbs"), not some other wrong ("of dragging out the talks")."""
         lemmas, accords = self.cues.action_lemmas, self.cues.accord_words
         return any(
             t.i != verb.i
@@ -594,7 +594,8 @@ class _Sentence:
         return False
 
     def _mute(self, token: Any, head: Any) -> bool:
-        """The refusal governs a verb of saying: "would not comment", "declined to say whether ..."."""
+        """The refusal governs a verb of saying ("would not comment", "declined to say if ..."); what that
+        verb would have said is recorded in ``unsaid``."""
         verbs = [head] if head.i != token.i else [c for c in token.children if c.dep_ == "xcomp"]
         mute = [v for v in verbs if v.lower_ in self.cues.mute_forms]
         for v in mute:  # what it will not say is no one's stance ("won't confirm that a truce was agreed")
@@ -678,8 +679,10 @@ class _Sentence:
                     light = (c for c in governor.children if c.dep_ == "dobj" and c.i < token.i)
                     nouns = (by_token.get(c.i) for c in light)
                     other = next((n for n in nouns if n is not None and n.cue is not None), other)
-                stance_above = other is not None and other.stance != "statement" and (
-                    other.cue is not None or (other.stance == "plan" and token.dep_ == "dobj")
+                stance_above = (
+                    other is not None
+                    and other.stance != "statement"
+                    and (other.cue is not None or (other.stance == "plan" and token.dep_ == "dobj"))
                 )  # "will finalize the support": what the plan is to do, not a stance taken now
                 if stance_above and other is not pred:
                     pred.content_of = governor.i
@@ -1095,7 +1098,7 @@ class _Sentence:
             head.dep_ == "xcomp"
             and head.head.lower_ in _NECESSITY
             and any(c.dep_ == "aux" and c.lower_ == "to" for c in head.children)
-            and not self.pending(pred)  # "has yet to commit": not a necessity
+            and not self.pending(pred)  # "has yet to sign": not a necessity
         )
 
     def _condition_heads(self) -> dict[int, set[int]]:
@@ -1196,8 +1199,10 @@ class _Sentence:
         """ "Has yet to agree", "is yet to accept": the act is still to come."""
         for t in (pred.token, pred.head):
             above = t.head
-            if t.dep_ == "xcomp" and above.lower_ in _HAVE_BE and any(
-                c.dep_ == "advmod" and c.lower_ == "yet" for c in above.children
+            if (
+                t.dep_ == "xcomp"
+                and above.lower_ in _HAVE_BE
+                and any(c.dep_ == "advmod" and c.lower_ == "yet" for c in above.children)
             ):
                 return True
         return False
@@ -1335,7 +1340,7 @@ _PACE_NOUNS = frozenset({"urgency", "rush", "hurry", "haste"})
 
 
 def _unhurried(head: Any, negated: bool) -> bool:
-    """ "There should not be any urgency for a meeting", "there should be no rush to a summit": the
+    """ "There need not be any haste about a summit", "there should be no rush to a summit": the
     negation is of the pace, not of the meeting."""
     return any(c.dep_ == "expl" for c in head.children) and any(
         c.dep_ in {"attr", "nsubj"}
@@ -1354,9 +1359,7 @@ def _shares_object(conj: Any) -> bool:
     """Nothing of the first verb's own stands between it and its conjunct ("we agreed and proposed a plan"):
     one clause, whose object the verbs share."""
     verb = conj.head
-    return verb.tag_.startswith("VB") and all(
-        c.dep_ in {"cc", "punct"} for c in verb.rights if c.i < conj.i
-    )
+    return verb.tag_.startswith("VB") and all(c.dep_ in {"cc", "punct"} for c in verb.rights if c.i < conj.i)
 
 
 def _leading_parties(ctx: DocContext) -> list[str]:
@@ -1427,7 +1430,7 @@ def _sentence_claims(
         if _unhurried(pred.head, pred.negated):
             pred.stance, pred.negated = "statement", False  # "there is no urgency for a summit": when, not if
         if reader.pending(pred):
-            pred.stance = "statement"  # "has yet to commit to a role": no stance taken yet, and none refused
+            pred.stance = "statement"  # "is yet to sign up to the truce": no stance yet, and none refused
         if pred.negated and pred.cue is None and pred.stance != "statement":
             continue  # "has not released the prisoners", "has not lifted sanctions": no act, and no refusal
         if pred.negated and pred.cue and ctx.text[pred.cue.start : pred.cue.end].lower().startswith("expect"):
@@ -1588,9 +1591,7 @@ def _own_action(reader: _Sentence, hit: _Hit, others: Sequence[_Hit]) -> bool:
         verb = token.head
     if verb.dep_ != "conj" and not any(c.dep_ == "conj" and c.pos_ in {"VERB", "AUX"} for c in verb.children):
         return False
-    phrase = {t.i for t in verb.subtree} - {
-        t.i for c in verb.children if c.dep_ == "conj" for t in c.subtree
-    }
+    phrase = {t.i for t in verb.subtree} - {t.i for c in verb.children if c.dep_ == "conj" for t in c.subtree}
     for other in others:
         at = reader.token_at(other.start)
         if at is not None and at.i in phrase:
@@ -1853,9 +1854,11 @@ def _refers_back(reader: _Sentence) -> frozenset[int]:
                     continue
                 if c.lower_ in _DEMONSTRATIVES and not list(c.children):
                     out |= {token.i, t.i}  # "never accept it"
-                elif c.lower_ in _ANAPHORIC_NOUNS and [
-                    d.lower_ for d in c.children if d.dep_ != "prep" or d.lower_ != "as"
-                ] in _BARE_DETERMINERS:
+                elif (
+                    c.lower_ in _ANAPHORIC_NOUNS
+                    and [d.lower_ for d in c.children if d.dep_ != "prep" or d.lower_ != "as"]
+                    in _BARE_DETERMINERS
+                ):
                     out |= {token.i, t.i}  # "turned down the idea (as a ploy)": the one just described
     return frozenset(out)
 
@@ -1914,9 +1917,7 @@ def _sentence_positions(
             # "a settlement is possible only if Kyiv stops fighting": what the condition asks is demanded,
             # and the rest is offered on it
             condition = {i for clause in reader.conditions.values() for i in clause}
-            asked = [
-                h for h in specific if h.key not in cues.catch_all and _token_in(reader, h, condition)
-            ]
+            asked = [h for h in specific if h.key not in cues.catch_all and _token_in(reader, h, condition)]
             on = asked[0].key if asked else None
             rest = "conditional" if on else "statement"
             claims = [
