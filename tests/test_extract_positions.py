@@ -941,3 +941,51 @@ def test_his_after_a_persons_quotation_is_the_speaker() -> None:
 def test_what_a_party_has_to_accept_is_demanded_not_accepted() -> None:
     assert triples("Kyiv will have to accept the truce.") == set()
     assert triples("Kyiv has to accept the truce, Moscow said.") == {("russia", "ceasefire", "demand")}
+
+
+def test_a_stance_noun_that_names_a_group_or_modifies_a_noun_is_no_stance() -> None:
+    assert triples("Moscow met opposition leaders to discuss the ceasefire.") == set()
+    assert triples("Kyiv held talks on the ceasefire with the Belarusian opposition.") == set()
+    # owned, or against something, it is one
+    assert triples("Putin's opposition to the ceasefire is firm.") == {("russia", "ceasefire", "reject")}
+
+
+def test_one_asked_or_told_in_the_passive_holds_nothing_of_it() -> None:
+    assert triples("Kyiv was told to accept the ceasefire.") == set()
+    assert triples("Kyiv was urged to accept the ceasefire.") == set()
+    assert triples("Kyiv was asked by Moscow to accept the ceasefire.") == {("russia", "ceasefire", "demand")}
+    # a report of the subject's own stance stays its stance
+    assert triples("Kyiv was reported to have agreed to the ceasefire.") == {
+        ("ukraine", "ceasefire", "accept")
+    }
+
+
+def test_what_a_non_party_object_is_pressed_to_do_is_no_ones_act() -> None:
+    text = (
+        "Moscow pressured the striking dockworkers of the Odesa port and their union to accept the ceasefire."
+    )
+    assert not any(stance == "accept" for _, _, stance in triples(text))
+
+
+def test_they_after_they_is_the_party_before_both() -> None:
+    text = (
+        "Kyiv and Paris held a meeting on Monday.\n"
+        "They said that the truce talks were useful.\n\n"
+        'They added that they "remain committed to the ceasefire."'
+    )
+    assert ("ukraine", "ceasefire", "accept") in triples(text)
+
+
+def test_an_agentless_passive_report_is_no_ones_statement() -> None:
+    # any sentence and any named party, as on a negotiation no codebook covers yet
+    shipped = codebook()
+    generic = Codebook(
+        name="generic",
+        actors=(),
+        issues=(Issue(id="any", label="anything", cues=(r"\w+",), catch_all=True),),
+        grammar=shipped.grammar,
+        open_parties=True,
+    )
+    text = "Serbia lifted a curfew in the province, and the province was reported quiet on Sunday."
+    found = extract(Article(source="t", title="", text=text, raw=text), generic).positions
+    assert [(p.actor, p.stance) for p in found] == [("ner:Serbia", "accept")]

@@ -90,6 +90,7 @@ _TIME_PREPS = frozenset({"after", "following", "before", "during", "since", "ami
 _HISTORY = frozenset({"previously", "earlier", "formerly", "once", "originally"})
 _DEONTIC_AUX = frozenset({"must", "should"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+_TELLING = frozenset({"told", "asked", "instructed", "advised", "ordered", "warned", "invited"})
 # Dependencies through which a predicate's word stands for its clause: "ready" (acomp) for "is ready to",
 # "must" (aux) for its verb, "non-negotiable" (acomp) for "is non-negotiable".
 _TO_CLAUSE = frozenset({"aux", "auxpass", "neg", "acomp", "attr", "oprd", "prt", "advmod", "mark", "amod"})
@@ -498,6 +499,8 @@ class _Sentence:
                 last = self.token_at(hit.end - 1)
                 if last is not None and last.i > token.i:
                     token = last
+            if token.dep_ == "compound" and token.tag_.startswith("NN"):
+                continue  # "opposition leaders", "the threat level": the noun it describes is what is meant
             head = self.clause_head(token)
             stance = hit.key
             if stance == "offer" and any(
@@ -516,6 +519,10 @@ class _Sentence:
             if (low in cues.speech_forms or low in cues.object_plan_forms) and token.dep_ in _VERBAL:
                 if self._concessive(token):
                     continue  # "while acknowledging that talks are preferable, he ...": a frame, not a stance
+                if any(c.dep_ == "auxpass" for c in token.children) and not any(
+                    c.dep_ == "agent" for c in token.children
+                ):
+                    continue  # "the town was reported calm", "Kyiv was told to wait": no one says it here
                 stance = "statement"
                 if (
                     low in cues.object_demand_forms
@@ -639,6 +646,18 @@ class _Sentence:
             for c in token.children
         )
 
+    def _asked_passive(self, verb: Any) -> bool:
+        """A demand verb or a verb of telling in the passive with no agent: "was told to", "is being urged
+        to" (not "was reported to have agreed": that reports the subject's own stance)."""
+        if not any(c.dep_ == "auxpass" for c in verb.children) or any(
+            c.dep_ == "agent" for c in verb.children
+        ):
+            return False
+        start = self.start_of(verb)
+        hits = _stance_hits(self.cues, self.sentence.text, self.base)
+        asked = any(h.key == "demand" and h.start <= start < h.end for h in hits)
+        return asked or verb.lower_ in _TELLING
+
     @staticmethod
     def _future_action(token: Any) -> bool:
         aux = [c.lower_ for c in token.children if c.dep_ in {"aux", "auxpass"}]
@@ -651,6 +670,8 @@ class _Sentence:
         token = pred.token
         if self.in_condition(token):
             return "condition"  # "if Kyiv pulls back", "as soon as Kyiv declares": not a stance of its own
+        if pred.stance == "demand" and token.tag_ == "VBN" and self._asked_passive(token):
+            return "none"  # "Kyiv was urged to ...": by someone unnamed, and Kyiv asks nothing
         if pred.cue is not None and token.tag_.startswith("NN") and self._without(token):
             return "none"  # "talks without preconditions": no demand, and no refusal either
         if pred.cue is not None and pred.stance != "demand" and self._demanded(pred, by_token):
@@ -791,10 +812,14 @@ class _Sentence:
                         return "none"
                     pred.holders, pred.holder_verb = got, t
                     return "ok"
+            if t.dep_ == "xcomp" and not subjects and self._asked_passive(t.head):
+                return "content"  # "Kyiv was told to accept the truce": what someone asks of Kyiv
             if t.dep_ == "xcomp" and not subjects:
                 # "convinced the union to accept": the object does it; "urged it to accept": what is urged
                 objects = [c for c in t.head.children if c.dep_ == "dobj"]
                 got = self.actors_of(objects[0]) if objects else None
+                if objects and not got and objects[0].pos_ != "PRON":
+                    return "none"  # "pressed the workers to call off the strike": theirs, and no party's
                 if got:
                     above = by_token.get(t.head.i)
                     if above is not None and above is not pred and above.cue is not None:
@@ -1020,9 +1045,10 @@ class _Sentence:
                 return [(party, None)]
         return self._previous_subject()
 
-    def _previous_subject(self) -> list[tuple[str, str | None]] | None:
+    def _previous_subject(self, depth: int = 0) -> list[tuple[str, str | None]] | None:
         """ "It rejected ..." opening a sentence: the subject of the sentence before, when that is a party
-        (within the paragraph or the one before, and only when that sentence was parsed)."""
+        (within the paragraph or the one before, and only when that sentence was parsed); when that subject
+        is "they" or "it" in turn, the one it stands for."""
         index = self.sentence.index
         if index == 0:
             return None
@@ -1035,6 +1061,8 @@ class _Sentence:
         for root in (t for t in before.doc if t.dep_ == "ROOT"):
             for subj in (c for c in root.children if c.dep_ in _SUBJECT_DEPS):
                 got = before.actors_of(subj, head_only=True)  # "Putin's refusal ... It": not Putin
+                if got is None and depth < 2 and subj.lower_ in {"they", "it"}:
+                    got = before._previous_subject(depth + 1)  # "They said ... They added ..."
                 if got:
                     return [(party, None) for party, _ in got]
         return None
