@@ -439,18 +439,22 @@ def test_rejecting_the_idea_rejects_the_one_just_proposed() -> None:
     assert not any(actor == "ukraine" for actor, _, _ in waited)
 
 
-def test_with_open_parties_any_named_party_may_act() -> None:
-    shipped = codebook()
-    open_book = Codebook(
+@cache
+def open_codebook() -> Codebook:
+    """Any sentence and any named party, as on a negotiation no codebook covers yet."""
+    return Codebook(
         name="open",
         description="any named party",
         actors=(),
         issues=(Issue(id="any", label="anything", cues=(r"\w+",), catch_all=True),),
-        grammar=shipped.grammar,
+        grammar=codebook().grammar,
         open_parties=True,
     )
+
+
+def test_with_open_parties_any_named_party_may_act() -> None:
     body = "Portugal lifted its curfew on the islands on Sunday."
-    found = extract(Article(source="t", title="", text=body, raw=body), open_book).positions
+    found = extract(Article(source="t", title="", text=body, raw=body), open_codebook()).positions
     assert [(p.actor, p.stance) for p in found] == [("ner:Portugal", "accept")]
 
 
@@ -977,15 +981,6 @@ def test_they_after_they_is_the_party_before_both() -> None:
 
 
 def test_an_agentless_passive_report_is_no_ones_statement() -> None:
-    # any sentence and any named party, as on a negotiation no codebook covers yet
-    shipped = codebook()
-    generic = Codebook(
-        name="generic",
-        actors=(),
-        issues=(Issue(id="any", label="anything", cues=(r"\w+",), catch_all=True),),
-        grammar=shipped.grammar,
-        open_parties=True,
-    )
     text = "Serbia lifted a curfew in the province, and the province was reported quiet on Sunday."
-    found = extract(Article(source="t", title="", text=text, raw=text), generic).positions
+    found = extract(Article(source="t", title="", text=text, raw=text), open_codebook()).positions
     assert [(p.actor, p.stance) for p in found] == [("ner:Serbia", "accept")]
