@@ -984,3 +984,12 @@ def test_an_agentless_passive_report_is_no_ones_statement() -> None:
     text = "Serbia lifted a curfew in the province, and the province was reported quiet on Sunday."
     found = extract(Article(source="t", title="", text=text, raw=text), open_codebook()).positions
     assert [(p.actor, p.stance) for p in found] == [("ner:Serbia", "accept")]
+
+
+def test_a_stance_said_is_not_also_a_bare_statement_of_the_same_party() -> None:
+    text = (
+        "Portugal will send 500 tons of grain to families fleeing the floods in Madeira, "
+        "the Food Agency (FA) said on Monday."
+    )
+    found = extract(Article(source="t", title="", text=text, raw=text), open_codebook()).positions
+    assert [(p.actor, p.stance) for p in found] == [("ner:Portugal", "plan")]

@@ -1968,9 +1968,12 @@ def _sentence_positions(
             seen.conditional_on = seen.conditional_on or claim.conditional_on
     out: list[Position] = []
     kept: set[tuple[str, str, str]] = set()
+    stated = {(c.party, c.issue) for c in best.values() if c.stance != "statement"}
     for claim in best.values():
         if (claim.party, claim.issue, claim.stance) in kept:
             continue  # the same stance in two branches of the sentence: once
+        if claim.stance == "statement" and (claim.party, claim.issue) in stated:
+            continue  # "Israel will pull out, a spokesman said": the stance said, not a bare statement
         kept.add((claim.party, claim.issue, claim.stance))
         issue = ctx.codebook.issue_by_id[claim.issue]
         stance = issue.stance_map.get(claim.stance, claim.stance)
