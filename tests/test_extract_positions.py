@@ -993,3 +993,18 @@ def test_a_stance_said_is_not_also_a_bare_statement_of_the_same_party() -> None:
     )
     found = extract(Article(source="t", title="", text=text, raw=text), open_codebook()).positions
     assert [(p.actor, p.stance) for p in found] == [("ner:Portugal", "plan")]
+
+
+def test_a_rate_taken_away_goes_to_none() -> None:
+    def values(body: str) -> set[tuple[str, str, float | None]]:
+        found = extract(Article(source="t", title="", text=body, raw=body), trade_codebook()).positions
+        return {(p.actor, p.issue, p.value) for p in found}
+
+    asked = values("Washington will raise its tariffs unless Beijing scraps its 40% duty on U.S. goods.")
+    assert ("united-states", "china-tariffs-on-us", 0.0) in asked
+    lifted = values("The 40% levy on U.S. goods was lifted by Beijing.")
+    assert ("china", "china-tariffs-on-us", 0.0) in lifted
+    # a rate it is cut to is where it goes
+    assert ("united-states", "us-tariffs-on-china", 12.0) in values(
+        "Washington will cut the tariff on Chinese goods to 10%."
+    )

@@ -119,6 +119,7 @@ _NUMBER = re.compile(
 )
 _NEXT_WORDS = re.compile(r"\s+([\w-]+)(?:\s+([\w-]+))?")
 _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
+_PERCENT = re.compile(r"\s?(?:%|per ?cent)", re.IGNORECASE)
 _POINT_REACHED = re.compile(r"\b(?:to|at)\s+(?:\w+\s+)?$")
 _LAST_WORDS = re.compile(r"(?:\w+\s+){0,2}\w+$")
 _SCALE = {"thousand": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9}
@@ -161,6 +162,7 @@ class CompiledCues:
     mute_forms: frozenset[str]  # "comment", "disclose": a refusal of them is a refusal to speak
     reception_forms: frozenset[str]  # "studied", "responded to": their object is another's stance noun
     halting_forms: frozenset[str]  # "suspended", "pulled out": stopping an accord refuses it
+    removal_forms: frozenset[str]  # "lifted", "scrapped": a rate they take away goes to none
     accord_words: frozenset[str]  # "talks", "deal": what halting verbs break off
 
 
@@ -231,6 +233,7 @@ def compiled_cues(codebook: Codebook) -> CompiledCues:
         mute_forms=frozenset(forms_of(grammar.mute_verbs)),
         reception_forms=frozenset(forms_of(grammar.reception_verbs)),
         halting_forms=frozenset(forms_of(grammar.halting_verbs)),
+        removal_forms=frozenset(forms_of(grammar.removal_verbs)),
         accord_words=frozenset(grammar.accord_nouns),
         action_lemmas=actions,
         actions=(
@@ -1728,6 +1731,8 @@ def _point(
                 scale = (m.group(2) or "").strip().lower()
                 quantity *= _SCALE.get(scale, 1.0)
                 after_to = bool(_POINT_REACHED.search(text[max(0, m.start() - 16) : m.start()]))
+                if _PERCENT.match(text, m.end()) and _removed(reader, cues, m.start()):
+                    quantity, after_to = 0.0, True  # "withdraw its 34% tariff": the rate goes, to none
                 found.append((measure[0].value_of(quantity), after_to, m.start()))
         if found:
             # "cut to 30% from 145%", "from 80% to 60%": the figure after "to" is where it goes, else the
@@ -1755,6 +1760,21 @@ def _point(
     if not values:
         return None
     return values[0] if len(values) == 1 else float(statistics.median(values))
+
+
+def _removed(reader: _Sentence, cues: CompiledCues, at: int) -> bool:
+    """The figure at ``at`` is the rate of a measure a removal verb takes away: "lift the 34% tariff",
+    "the 25% levy was scrapped" (not "cut the tariff to 10%": that names where it goes)."""
+    token = reader.token_at(at)
+    for _ in range(4):
+        if token is None or token.head.i == token.i:
+            return False
+        if token.dep_ in {"dobj", "nsubjpass"} and token.head.lower_ in cues.removal_forms:
+            return True
+        if token.dep_ not in {"nummod", "compound", "amod", "nmod", "quantmod", "npadvmod", "punct"}:
+            return False
+        token = token.head
+    return False
 
 
 def _negated_word(
