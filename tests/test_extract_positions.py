@@ -1008,3 +1008,8 @@ def test_a_rate_taken_away_goes_to_none() -> None:
     assert ("united-states", "us-tariffs-on-china", 12.0) in values(
         "Washington will cut the tariff on Chinese goods to 10%."
     )
+
+
+def test_they_after_a_subject_that_is_no_party_is_not_a_party_named_in_the_object() -> None:
+    text = "The separatists rejected a Ukrainian peace plan and said they opposed the ceasefire."
+    assert not any(stance == "reject" for _, _, stance in triples(text))

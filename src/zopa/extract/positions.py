@@ -1031,12 +1031,15 @@ class _Sentence:
         if token.lower_ in {"he", "she", "his", "her"}:
             return self._person_pronoun(token)
         t = token.head
+        plural = token.lower_ in {"they", "their", "them"}
         for _ in range(6):
             for c in t.children:
                 if c.dep_ in _SUBJECT_DEPS and c.i != token.i and c.i < token.i:
                     got = self.actors_of(c)
                     if got:
                         return got
+                    if c.tag_ == ("NNS" if plural else "NN"):
+                        return None  # "the rebels rejected X's plan and said they ...": the rebels, no party
             if t.head.i == t.i:
                 break
             t = t.head
