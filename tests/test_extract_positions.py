@@ -1013,3 +1013,11 @@ def test_a_rate_taken_away_goes_to_none() -> None:
 def test_they_after_a_subject_that_is_no_party_is_not_a_party_named_in_the_object() -> None:
     text = "The separatists rejected a Ukrainian peace plan and said they opposed the ceasefire."
     assert not any(stance == "reject" for _, _, stance in triples(text))
+
+
+def test_a_minister_titled_without_a_country_speaks_for_the_one_party_whose_ministry_is_named() -> None:
+    said = "Deputy Defence Minister Pavel Lomov said the ceasefire had to hold."
+    one = f"The Russian Defence Ministry announced the move on Tuesday.\n\n{said}"
+    assert triples(one) == {("russia", "ceasefire", "demand")}
+    two = f"The Russian Defence Ministry and the Ukrainian Defence Ministry announced the move.\n\n{said}"
+    assert triples(two) == set()
