@@ -1021,3 +1021,9 @@ def test_a_minister_titled_without_a_country_speaks_for_the_one_party_whose_mini
     assert triples(one) == {("russia", "ceasefire", "demand")}
     two = f"The Russian Defence Ministry and the Ukrainian Defence Ministry announced the move.\n\n{said}"
     assert triples(two) == set()
+
+
+def test_with_open_parties_a_peoples_adjective_is_the_country_it_names() -> None:
+    body = "Serbia lifted the curfew, and the Serbian government said the province was calm."
+    found = extract(Article(source="t", title="", text=body, raw=body), open_codebook()).positions
+    assert {p.actor for p in found} == {"ner:Serbia"}

@@ -752,6 +752,26 @@ def link_affiliations(ctx: DocContext) -> None:
             party = _ministry_party(ctx, m.start) or party
         if party is not None:
             ctx.affiliations[m.actor] = party
+    _link_demonyms(ctx)
+
+
+_DEMONYM_ENDINGS = ("n", "an", "ian", "i", "ese", "ish")
+
+
+def _link_demonyms(ctx: DocContext) -> None:
+    """A people's adjective the recogniser found ("Serbian", "Israeli") stands for the country the article
+    names ("Serbia", "Israel"): one party, not two."""
+    labels = ctx.ner_labels_by_actor
+    countries = {a.removeprefix("ner:"): a for a, label in labels.items() if label == "GPE"}
+    for actor, label in labels.items():
+        if label != "NORP" or actor in ctx.affiliations:
+            continue
+        word = actor.removeprefix("ner:")
+        for name, country in countries.items():
+            bases = {name, name[:-1]} if name[-1:] in "aeiouy" else {name}
+            if any(word == base + end for base in bases for end in _DEMONYM_ENDINGS):
+                ctx.affiliations[actor] = country
+                break
 
 
 _MINISTER_BEFORE = re.compile(r"\b([A-Z][a-z]+)\s+Minister\s+$")
