@@ -1027,3 +1027,10 @@ def test_with_open_parties_a_peoples_adjective_is_the_country_it_names() -> None
     body = "Serbia lifted the curfew, and the Serbian government said the province was calm."
     found = extract(Article(source="t", title="", text=body, raw=body), open_codebook()).positions
     assert {p.actor for p in found} == {"ner:Serbia"}
+
+
+def test_a_move_away_under_a_condition_is_a_threat_and_a_concession_under_one_an_offer() -> None:
+    assert ("russia", "other-territory", "threat") in triples("Russia will seize Kherson if the talks fail.")
+    assert ("russia", "sanctions", "conditional") in triples(
+        "Russia will lift its sanctions on Ukrainian grain if the talks succeed."
+    )

@@ -1536,7 +1536,9 @@ def _sentence_claims(
         condition_issue = next((h.key for h in in_condition if h.key not in cues.catch_all), None)
         condition_issue = condition_issue or (in_condition[0].key if in_condition else None)
         red = _red_line(ctx, cues, reader, pred, scope)
-        threatening = any(head in pred.condition for head in reader.unless)
+        threatening = any(head in pred.condition for head in reader.unless) or (
+            pred.cue is None and pred.condition and cues.action_lemmas.get(pred.token.lower_) == "escalation"
+        )  # "will strike the sites if the talks fail": a move away the other side is to prevent
         for party, person in pred.holders:
             for hit in in_scope:
                 final = stance
