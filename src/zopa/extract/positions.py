@@ -90,6 +90,7 @@ _TIME_PREPS = frozenset({"after", "following", "before", "during", "since", "ami
 _HISTORY = frozenset({"previously", "earlier", "formerly", "once", "originally"})
 _DEONTIC_AUX = frozenset({"must", "should"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+_PROHIBITING = frozenset({"must", "should"})  # "must not join": the negation is what is demanded
 _TELLING = frozenset({"told", "asked", "instructed", "advised", "ordered", "warned", "invited"})
 # Dependencies through which a predicate's word stands for its clause: "ready" (acomp) for "is ready to",
 # "must" (aux) for its verb, "non-negotiable" (acomp) for "is non-negotiable".
@@ -330,6 +331,7 @@ class _Predicate:
     content_of: int | None = None  # index of the stance predicate this one is the object of
     condition: set[int] = field(default_factory=set)  # token indices of its condition clause
     conditional_cue: bool = False
+    prohibits: bool = False  # "must not": a demand whose own negation is what it asks
     confidence: float = 0.8
 
 
@@ -1469,6 +1471,9 @@ def _sentence_claims(
             continue  # "has not released the prisoners", "has not lifted sanctions": no act, and no refusal
         if pred.negated and pred.cue and ctx.text[pred.cue.start : pred.cue.end].lower().startswith("expect"):
             continue  # "does not expect Moscow to attend": a forecast, not a refusal
+        if pred.negated and pred.cue and ctx.text[pred.cue.start : pred.cue.end].lower() in _PROHIBITING:
+            # "Kyiv must not join NATO": what is demanded is the negated act, the point at the other end
+            pred.negated, pred.prohibits = False, True
         kept.append(pred)
     agreeing = [p for p in kept if p.cue is not None and p.stance == "accept" and not p.negated]
     kept = [
@@ -1537,7 +1542,10 @@ def _sentence_claims(
         condition_issue = condition_issue or (in_condition[0].key if in_condition else None)
         red = _red_line(ctx, cues, reader, pred, scope)
         threatening = any(head in pred.condition for head in reader.unless) or (
-            pred.cue is None and pred.condition and cues.action_lemmas.get(pred.token.lower_) == "escalation"
+            pred.cue is None
+            and pred.stance == "plan"
+            and pred.condition
+            and cues.action_lemmas.get(pred.token.lower_) == "escalation"
         )  # "will strike the sites if the talks fail": a move away the other side is to prevent
         for party, person in pred.holders:
             for hit in in_scope:
@@ -1564,7 +1572,7 @@ def _sentence_claims(
                         red,
                         cond,
                         pred.negated,
-                        frozenset({pred.token.i, pred.head.i}),
+                        frozenset({pred.token.i} if pred.prohibits else {pred.token.i, pred.head.i}),
                         _branch(pred.head),
                     )
                 )
@@ -1753,6 +1761,8 @@ def _point(
         for lo, hi in runs:
             for m in pattern.finditer(text, lo, hi):
                 token = reader.token_at(m.start())
+                if token is not None and token.dep_ == "neg" and token.head.i in stop:
+                    continue  # "will never join": that "never" is the rejection, not a point
                 own_negation = bool(cues.negators and cues.negators.search(m.group()))  # "no layoffs"
                 if not own_negation and token is not None and _negated_word(token, cues, text, reader, stop):
                     if value in (0.0, 100.0):
@@ -1794,6 +1804,8 @@ def _negated_word(
     while len(heads) < 3 and heads[-1].head.i != heads[-1].i and heads[-1].head.i not in stop:
         heads.append(heads[-1].head)
     for t in heads[:2]:
+        if t.i in stop:
+            continue  # "will not lift the sanctions": that "not" is the rejection itself
         if any(c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no") for c in t.children):
             return True
     reject = cues.stances.patterns("reject")
