@@ -1052,3 +1052,23 @@ def test_a_refusal_in_the_holders_own_not_or_never_turns_down_the_act_it_negates
 def test_what_a_party_says_must_not_happen_is_demanded_at_the_other_end() -> None:
     found = positions("Moscow insists Kyiv must not join NATO.")
     assert {(p.actor, p.stance, p.value) for p in found} == {("russia", "demand", 100.0)}
+
+
+def test_not_ruling_a_move_out_is_no_refusal_of_it() -> None:
+    assert triples("Brussels has not ruled out new sanctions.") == {("european-union", "sanctions", "statement")}
+
+
+def test_denying_a_report_is_a_statement_and_denying_a_request_refuses_it() -> None:
+    assert triples("Moscow denied that it had blocked the prisoner swaps.") == {
+        ("russia", "prisoner-exchange", "statement")
+    }
+    assert triples("Moscow denied Kyiv's request for a prisoner exchange.") >= {
+        ("russia", "prisoner-exchange", "reject")
+    }
+
+
+def test_leaving_the_talks_refuses_them_and_threatening_to_is_a_threat() -> None:
+    assert triples("Russia left the peace talks on Monday.") == {("russia", "talks-process", "reject")}
+    assert triples("Russia will walk away from the peace talks if Kyiv attacks Crimea.") >= {
+        ("russia", "talks-process", "threat")
+    }

@@ -102,7 +102,7 @@ _NOMINAL = frozenset(
     {"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "npadvmod", "ROOT", "dep"}
 )
 _HAVE_BE = frozenset({"has", "have", "had", "is", "are", "was", "were"})
-_LEAVING = frozenset({"from", "of", "out"})  # the prepositions of what a halting verb leaves
+_LEAVING = frozenset({"from", "of", "out", "away"})  # what a halting verb leaves: "out of", "away from"
 _NECESSITY = frozenset({"has", "have", "had", "having", "need", "needs", "needed"})
 _OBJECT_DEPS = frozenset({"dobj", "pobj", "attr", "oprd", "nsubjpass"})
 _RELATIVE = frozenset({"that", "which", "who", "whom"})
@@ -588,7 +588,7 @@ class _Sentence:
             return False
         objects = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}]
         # "out of the deal", "from the talks"; not "ended the war with an agreement"
-        links = [c for c in verb.children if c.dep_ in {"prep", "prt"} and c.lower_ in _LEAVING]
+        links = [c for c in verb.children if c.dep_ in {"prep", "prt", "advmod"} and c.lower_ in _LEAVING]
         links += [g for c in links for g in c.children if g.dep_ == "prep" and g.lower_ in _LEAVING]
         objects += [g for c in links for g in c.children if g.dep_ == "pobj"]
         for obj in list(objects):  # "its participation in the deal"
@@ -1207,6 +1207,8 @@ class _Sentence:
         if pred.cue is not None:
             own = self.ctx.text[pred.cue.start : pred.cue.end]
             if self.cues.negators and self.cues.negators.search(own):
+                if any(c.dep_ == "neg" and not self._in_cue(pred, c) for c in pred.token.children):
+                    pred.stance = "statement"  # "has not ruled out sanctions": a refusal withheld, no stance
                 return False
         for t in {pred.token.i: pred.token, pred.head.i: pred.head}.values():
             if any(c.dep_ == "neg" for c in t.children):
@@ -1229,6 +1231,10 @@ class _Sentence:
             if self.cues.negators and self.cues.negators.match(phrase):
                 return True
         return False
+
+    def _in_cue(self, pred: _Predicate, token: Any) -> bool:
+        assert pred.cue is not None
+        return pred.cue.start <= self.start_of(token) < pred.cue.end
 
     @staticmethod
     def pending(pred: _Predicate) -> bool:
@@ -1543,9 +1549,11 @@ def _sentence_claims(
         red = _red_line(ctx, cues, reader, pred, scope)
         threatening = any(head in pred.condition for head in reader.unless) or (
             pred.cue is None
-            and pred.stance == "plan"
             and pred.condition
-            and cues.action_lemmas.get(pred.token.lower_) == "escalation"
+            and (
+                (pred.stance == "plan" and cues.action_lemmas.get(pred.token.lower_) == "escalation")
+                or pred.stance == "reject"  # "would leave the talks if ...": breaking them off
+            )
         )  # "will strike the sites if the talks fail": a move away the other side is to prevent
         for party, person in pred.holders:
             for hit in in_scope:
