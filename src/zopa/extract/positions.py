@@ -758,14 +758,14 @@ class _Sentence:
             ):
                 return "hedged"  # "could consider", "may accept": but "could resume ... if" is an offer
             subjects = [c for c in t.children if c.dep_ in _SUBJECT_DEPS]
-            if pred.cue is not None and pred.stance in {"reject", "accept"} and subjects:
-                if t is pred.head and self._judged_stance(subjects[0]):
-                    # "the union's demand is a non-starter": what is judged (its content this verdict's
-                    # too), not its judge
-                    judged = by_token.get(subjects[0].i)
-                    if judged is not None and judged is not pred:
-                        judged.content_of = t.i
-                    subjects = []
+            verdict = pred.cue is not None and pred.stance in {"reject", "accept"} and t is pred.head
+            if verdict and subjects and self._judged_stance(subjects[0]):
+                # "the union's demand is a non-starter": what is judged (its content this verdict's too),
+                # not its judge
+                judged = by_token.get(subjects[0].i)
+                if judged is not None and judged is not pred:
+                    judged.content_of = t.i
+                subjects = []
             agent = [g for c in t.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
             if pred.cue is not None and subjects and (got := self._fronted_for(t, subjects[0])):
                 pred.holders, pred.holder_verb = got, t
