@@ -852,12 +852,27 @@ class _Sentence:
             if t.dep_ in {"ccomp", "xcomp"} and pred.stance != "threat" and hypothetical_above:
                 return "hedged"  # "she cannot get Kyiv to agree ...": a hypothetical about another
             t = t.head
+        got = self._according_to(pred.head)
+        if got:
+            pred.holders = got  # "According to the Kremlin, Kyiv must withdraw": the Kremlin's demand
+            return "ok"
         got = self.first_person()  # a cue inside a quotation or a report with no subject of its own
         if got:
             pred.holders = got
             pred.confidence = min(pred.confidence, 0.6)
             return "ok"
         return "none"
+
+    def _according_to(self, head: Any) -> list[tuple[str, str | None]] | None:
+        """The source of an "according to X" phrase on the clause or one above it."""
+        above = {t.i for t in (head, *head.ancestors)}
+        for t in self.doc:
+            if t.lower_ == "according" and t.head.i in above:
+                to = [c for c in t.children if c.lower_ == "to"]
+                source = [g for c in to for g in c.children if g.dep_ == "pobj"]
+                if source:
+                    return self.actors_of(source[0])
+        return None
 
     def topic_phrase(self) -> set[int]:
         """The tokens of a phrase that opens the sentence and names its topic ("Regarding X,", "As for X,",
