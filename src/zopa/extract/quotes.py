@@ -114,9 +114,35 @@ _BARE_SUBJECT = re.compile(
 )
 # function words that never open a name ("Not Perfect told reporters" is no Mr Perfect)
 _NOT_A_NAME_START = frozenset(
-    {"the", "a", "an", "this", "that", "he", "she", "they", "it", "we", "i", "but", "and", "not", "no", "nor",
-     "never", "or", "if", "so", "yes"}
+    {
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "he",
+        "she",
+        "they",
+        "it",
+        "we",
+        "i",
+        "but",
+        "and",
+        "not",
+        "no",
+        "nor",
+        "never",
+        "or",
+        "if",
+        "so",
+        "yes",
+    }
 )
+_ASIDE = re.compile(
+    rf"[\s,]*(?:[{DASHES}]|-{{1,2}})\s"
+)  # a dash opening the reporter's aside after a quotation
+# the name opening the sentence of an attribution ("Jane Roe pressed.")
+_OPENING_NAME = re.compile(rf"\s*((?:[{_CAP}][\w'’.-]*\s+){{0,2}}[{_CAP}][\w'’-]+)(?=\s)")
 _NAME_BEFORE_COMMA = re.compile(
     rf"((?:[{_CAP}][\w'’.-]*\s+){{1,2}}[{_CAP}][\w'’-]+),"
 )  # "Jane Q. Roe, the ..."
@@ -289,9 +315,31 @@ def _continues(
         return _Attribution(prev.speaker, "continues the quotation before", 0.8)
     if sent is None or prev_sent is None or sent.index != prev_sent.index + 1:
         return None
-    if att.verbs(sent.start, sent.end) or any(m.person for m in att.candidates(sent.start, sent.end)):
-        return None  # a reporting verb or a person of its own: not a continuation
+    if att.verbs(sent.start, sent.end):
+        return None  # a reporting verb of its own: not a continuation
+    # the speaker named again ('"...," which Roe thinks ...') is no one of its own
+    people = [m for m in att.candidates(sent.start, sent.end) if m.person and m.actor != prev.speaker.actor]
+    if people and not _after_quoted_clause(att, sent, marks, people):
+        return None  # a person of its own: not a continuation
     return _Attribution(prev.speaker, "continues the quotation before", 0.75)
+
+
+def _after_quoted_clause(
+    att: Attributor, sent: Sentence, marks: list[QuoteMark], people: list[MentionRef]
+) -> bool:
+    """The persons named outside the quotation marks only come after its closing mark, where the words
+    finish the quoted clause without a verb ('"Nobody ever trusted" Jane Roe.': its object) or open an
+    aside with a dash ('"..." - a point Jane Roe disputes'): no one there says the quotation."""
+    closes = [q.after for q in marks if sent.start <= q.open < sent.end]
+    if not closes or any(m.start < closes[-1] for m in people):
+        return False
+    if _ASIDE.match(att.masked, closes[-1], sent.end):
+        return True
+    got = att.parsed(closes[-1])
+    if got is None:
+        return False
+    doc, base = got
+    return not any(is_verb(t) for t in doc if closes[-1] <= base + t.idx < sent.end)
 
 
 def _ends_with_colon(att: Attributor, sent: Span, mark: QuoteMark) -> bool:
@@ -544,7 +592,9 @@ def _slot_name(att: Attributor, base: int, tokens: list[Token]) -> MentionRef | 
     if not 1 <= len(words) <= 3 or not all(_NAME_WORD.fullmatch(w) and w[0].isupper() for w in words):
         return None
     if any(
-        w.lower() in lex.not_names or w.lower() in lex.thing_nouns or w.lower().rstrip(".") in lex.roles
+        w.lower() in lex.not_names
+        or w.lower() in lex.thing_nouns
+        or w.lower().rstrip(".") in lex.roles
         or w.lower() in lex.forms
         for w in words
     ):
@@ -600,9 +650,9 @@ def _surface_slot(att: Attributor, at: int, hi: int) -> _Attribution | None:
     cands = [
         m for m in att.candidates(at, hi) if m.start >= at and (m.person or not m.actor.startswith("ner:"))
     ]
-    if not cands:
+    who = cands[0] if cands else _unread_name(att, at, hi)
+    if who is None:
         return None
-    who = cands[0]
     before = masked[at : who.start]
     after = masked[who.end : hi]
     verb = _PAST.fullmatch(before) if before.strip() else None
@@ -617,6 +667,25 @@ def _surface_slot(att: Attributor, at: int, hi: int) -> _Attribution | None:
     if form in att.lex.not_names or att.lex.is_verb_form(form):
         return None
     return _Attribution(who, f"quote then {form!r}", 0.75)
+
+
+def _unread_name(att: Attributor, at: int, hi: int) -> MentionRef | None:
+    """The capitalised name opening an attribution whose sentence was not read for names ('"...?" Jane
+    Roe pressed.'): a person's name, not a word the grammar knows as something else."""
+    found = _OPENING_NAME.match(att.masked, at, hi)
+    if found is None:
+        return None
+    words = found.group(1).split()
+    lex = att.lex
+    if words[0].lower() in _NOT_A_NAME_START or words[-1].lower().rstrip(".") in lex.roles:
+        return None
+    if any(
+        w.lower() in lex.not_names or w.lower() in lex.thing_nouns or w.lower() in lex.forms for w in words
+    ):
+        return None
+    who = att.person_named(found.group(1), found.start(1), found.end(1))
+    # one word is a name only when it names a person named before ("Everyone laughed." is no Mr Everyone)
+    return who if len(words) > 1 or who.actor[4:] != found.group(1) else None
 
 
 def _verb_before_quote(att: Attributor, lo: int, mark: QuoteMark) -> _Attribution | None:
