@@ -207,3 +207,27 @@ def test_a_name_read_as_a_body_that_said_he_is_the_person_he_refers_to() -> None
     assert [(q.text, q.speaker) for q in find_quotes(pipeline_context(text))] == [
         ("a simple extension of the levy.", "ner:Okonkwo")
     ]
+
+
+def test_a_name_in_the_object_of_a_verb_joined_by_and_to_the_reporting_verb_is_no_speaker() -> None:
+    text = (
+        "Tomas Ekberg spoke to the farmers for an hour.\n\n"
+        "He then adopted a fake Southern accent and joked, “But I am just going to make it easier for them "
+        "to mock me.”"
+    )
+    assert [q.speaker for q in find_quotes(pipeline_context(text))] == ["ner:Tomas Ekberg"]
+
+
+def test_the_one_a_clause_of_when_asked_names_was_asked_and_does_not_speak() -> None:
+    text = (
+        "Any charge would involve Attorney General Jane Roe, who told Congress when asked last month about "
+        "the inquiry: “The matter is in the hands of career agents, and they will follow the evidence.”"
+    )
+    assert [q.speaker for q in find_quotes(pipeline_context(text))] == ["ner:Jane Roe"]
+
+
+def test_a_comma_typed_against_the_opening_mark_leaves_the_reporting_verb_a_word_of_its_own() -> None:
+    text = "Lena Brook said the depot would stay open.\n\nBrook said,“Look, nobody wants the line to close.”"
+    assert [(q.text, q.speaker) for q in find_quotes(pipeline_context(text))] == [
+        ("Look, nobody wants the line to close.", "ner:Lena Brook")
+    ]

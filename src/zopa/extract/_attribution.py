@@ -67,6 +67,9 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 _OF_AFFILIATION = re.compile(r"(?<=\w)\s+of(?:\s+.*)?$")
 _NAME_SUFFIX = re.compile(r",?\s+(?:Jr|Sr|II|III|IV)\.?$")
 _PASSIVE_GAP = re.compile(r"\b(?:was|were|is|are|been|being|be|get|gets|got)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+# a clause without a subject of its own right before the verb ("told Congress when asked"): who was asked
+_ELLIPTIC_GAP = re.compile(r"\b(?:when|if|as|once|unless|until|after|before|while)\s+$", re.IGNORECASE)
+_AND_GAP = re.compile(r"\s(?:and|or|but)\s+(?:then\s+)?$", re.IGNORECASE)  # "... accent and joked"
 # a subordinate clause with a subject of its own ("as the crowd roared")
 _NEW_CLAUSE = re.compile(r"\b(?:as|while|when|whereas|because)\s+(?:the|a|an|his|her|their|its)\s", re.I)
 _BARE_PRONOUN = re.compile(r"\b(?:he|she|they|it|i|we|you)\b", re.IGNORECASE)
@@ -414,8 +417,10 @@ class Attributor:
             return None  # "the Acme clerk wrote": not Acme
         if _BARE_PRONOUN.search(gap):
             return None  # "charges he threatened": the subject is a pronoun we cannot resolve
-        if _PASSIVE_GAP.search(gap):
-            return None  # "Putin was asked": the subject was spoken to
+        if _PASSIVE_GAP.search(gap) or _ELLIPTIC_GAP.search(gap):
+            return None  # "Putin was asked", "told Putin when asked": the subject was spoken to
+        if self._object_then_and(best, gap):
+            return None  # "put on a Texan drawl and joked": the name is in what the verb before it took
         if _NEW_CLAUSE.search(gap):
             return None  # "Roe spoke in Ohio as the crowd roared": the verb has a subject of its own
         if (
@@ -445,6 +450,16 @@ class Attributor:
                 if m.person and appositive and between.lstrip().startswith(",") and between.count(",") == 1:
                     return m
         return best
+
+    def _object_then_and(self, mention: MentionRef, gap: str) -> bool:
+        """The gap between the mention and the reporting verb ends with "and" after a noun the mention
+        qualifies ("a fake Texan drawl and joked"): the verb is joined to another verb, whose object holds
+        the mention; not "Roe nodded and said" (a verb before "and")."""
+        joined = _AND_GAP.search(gap)
+        if joined is None or not gap[: joined.start()].strip():
+            return False  # "Roe and Doe said"
+        got = self.token_at(mention.end + joined.start() - 1)
+        return got is not None and got[0].tag_.startswith("NN")
 
     def subject_after(self, verb: VerbHit, hi: int) -> MentionRef | None:
         """Inverted order: ``said Putin``, ``according to the Kremlin``, ``added the Russian president``:
