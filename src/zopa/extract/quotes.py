@@ -7,11 +7,13 @@ Rules (grammar only; who is who comes from the codebook through the actor mentio
 * the reporting verb the quotation hangs on in the parse of its sentence (by lemma: "said", "tweeted",
   "called on", "sings", "according to"), and that verb's subject as the speaker (see ``_attribution``):
   ``"...," X said`` / ``said X`` / ``X told reporters: "..."`` / ``"...," X, a fellow at Y, said`` /
-  ``according to X``; the surface rules (the nearest mention in the verb's clause) where the parse gives
-  nothing; a short sentence right after the quotation counts (``"Why not?" Putin asked.``, also with a
-  clause of time: ``... Roe said as he left.``); the attribution right after the quotation wins over another
-  verb the parse hangs it on (``"...," Roe said, after Doe said ...``); a reporting verb tagged as a noun in
-  that slot (``"...," Roe notes.``) still reports it;
+  ``according to X`` / ``said Air Force 1st Lt. X`` (a rank between the verb and the name); the surface
+  rules (the nearest mention in the verb's clause) where the parse gives nothing; a short sentence right
+  after the quotation counts (``"Why not?" Putin asked.``, any verb with a name in a sentence not read for
+  names: ``"Why?" Jane Roe pressed.``, also with a clause of time: ``... Roe said as he left.``); the
+  attribution right after the quotation wins over another verb the parse hangs it on (``"...," Roe said,
+  after Doe said ...``); a reporting verb tagged as a noun in that slot (``"...," Roe notes.``) still reports
+  it;
 * ``"..." — X``: a name right after a dash (any dash character); ``"...," X, who chairs the group said``;
 * transcript labels: a quotation that opens with ``NAME:`` is NAME's, without the label;
 * a quotation introduced by a colon (``X had a stern word for them: "..."``) is the words of the subject of
@@ -20,7 +22,9 @@ Rules (grammar only; who is who comes from the codebook through the actor mentio
 * partial quotes: a short quoted fragment is kept only when a reporting or characterising verb in its sentence
   has a speaker (``X described the plan as "not perfect" but "very workable"`` gives two quotes by X);
 * a quotation after another in the same sentence with nobody else named in between, or in the next sentence
-  of its paragraph with no reporting verb and nobody named there, continues the one before;
+  of its paragraph with no reporting verb and nobody named there, continues the one before (a name after its
+  closing mark that only ends the quoted clause, ``"Nobody ever trusted" X.``, one in a dash aside, and the
+  speaker named again do not count);
 * block quotes (a paragraph that is only a quotation): a signature in the short paragraph below it (``— X``,
   or a pull quote's ``X, Institute for Y.``, with or without the closing mark, or after abbreviated titles),
   the speaker of the block quote before (headings and captions in between are skipped), the speaker
