@@ -70,12 +70,22 @@ _OPENING = {"“": "”", "„": "“", "«": "»", '"': '"', "‘": "’", "'":
 _EXCLUDED = ("attribute_ruler", "lemmatizer", "senter")
 
 
+# A comma or colon typed without a space before an opening quotation mark ('said,"Look'): the tokenizer
+# would keep the verb, the punctuation and the first quoted word as one token
+_GLUED_QUOTE_INFIXES = (r"(?<=[^\W\d_])[,:;](?=[“\"‘])", r"(?<=[,:;])[“\"‘](?=[^\W\d_])")
+
+
 @lru_cache(maxsize=1)
 def load_nlp() -> Language:
     """The spaCy pipeline (loaded once per process): tagger, parser and named-entity recogniser."""
     import spacy
+    from spacy.util import compile_infix_regex
 
-    return spacy.load(MODEL_NAME, exclude=list(_EXCLUDED))
+    nlp = spacy.load(MODEL_NAME, exclude=list(_EXCLUDED))
+    tokenizer: Any = nlp.tokenizer
+    infixes = [*(nlp.Defaults.infixes or ()), *_GLUED_QUOTE_INFIXES]
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    return nlp
 
 
 _PARSE_BATCH = 128  # sentences per spaCy batch (larger batches cost less per sentence; 128 is past the gain)
