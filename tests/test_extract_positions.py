@@ -1090,5 +1090,5 @@ def test_according_to_a_party_its_demand() -> None:
 
 
 def test_every_inflection_of_cede_places_the_surrender() -> None:
-    found = {(p.actor, p.stance, p.value) for p in positions("Kyiv has repeatedly rejected ceding the Donbas.")}
-    assert found == {("ukraine", "reject", 0.0)}
+    said = positions("Kyiv has repeatedly rejected ceding the Donbas.")
+    assert {(p.actor, p.stance, p.value) for p in said} == {("ukraine", "reject", 0.0)}
