@@ -506,6 +506,8 @@ class _Sentence:
                     token = last
             if token.dep_ == "compound" and token.tag_.startswith("NN"):
                 continue  # "opposition leaders", "the threat level": the noun it describes is what is meant
+            if hit.key == "threat" and self._stops_a_measure(hit):
+                continue  # "will suspend the 24% tariff": a concession (the action below), no threat
             head = self.clause_head(token)
             stance = hit.key
             if stance == "offer" and any(
@@ -578,6 +580,17 @@ class _Sentence:
             if c.dep_ in {"ccomp", "prep"}
             for t in c.subtree
         )
+
+    def _stops_a_measure(self, hit: _Hit) -> bool:
+        """A threat cue's verb stops something ("will suspend", "would halt") that is a measure, not talks or
+        an agreement: "would suspend the exchanges" threatens, "will suspend the tariff" concedes."""
+        verb = self.token_at(hit.end - 1)
+        if verb is None or not verb.tag_.startswith("VB"):
+            return False
+        low = verb.lower_
+        if low not in self.cues.halting_forms or self.cues.action_lemmas.get(low) != "concession":
+            return False
+        return any(c.dep_ == "dobj" for c in verb.children) and not self._halts_accord(verb)
 
     def _halts_accord(self, verb: Any) -> bool:
         """A verb that stops something, with talks or an agreement as its object ("suspended its participation
