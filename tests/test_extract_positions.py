@@ -1095,13 +1095,13 @@ def test_every_inflection_of_cede_places_the_surrender() -> None:
 
 
 def test_suspending_a_measure_concedes_and_suspending_an_accord_threatens() -> None:
-    assert triples("Russia would suspend the prisoner exchanges.") == {("russia", "prisoner-exchange", "threat")}
-    assert triples("Moscow will suspend its sanctions on Ukrainian grain.") == {("russia", "sanctions", "accept")}
+    exchanges = triples("Russia would suspend the prisoner exchanges.")
+    assert exchanges == {("russia", "prisoner-exchange", "threat")}
+    sanctions = triples("Moscow will suspend its sanctions on Ukrainian grain.")
+    assert sanctions == {("russia", "sanctions", "accept")}
 
 
 def test_a_rate_on_us_goods_is_the_chinese_tariff() -> None:
-    found = extract(
-        Article(source="t", title="", text="Beijing will suspend the 24% extra tariff on U.S. goods.", raw="x"),
-        trade_codebook(),
-    ).positions
+    body = "Beijing will suspend the 24% extra tariff on U.S. goods."
+    found = extract(Article(source="t", title="", text=body, raw=body), trade_codebook()).positions
     assert {(p.issue, p.stance) for p in found} == {("china-tariffs-on-us", "accept")}
