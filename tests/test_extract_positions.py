@@ -1105,3 +1105,15 @@ def test_a_rate_on_us_goods_is_the_chinese_tariff() -> None:
     body = "Beijing will suspend the 24% extra tariff on U.S. goods."
     found = extract(Article(source="t", title="", text=body, raw=body), trade_codebook()).positions
     assert {(p.issue, p.stance) for p in found} == {("china-tariffs-on-us", "accept")}
+
+
+def test_not_being_against_talks_is_no_refusal_of_them() -> None:
+    found = triples("Lavrov said Moscow was not against peace talks.")
+    assert ("russia", "talks-process", "reject") not in found
+    assert triples("Moscow is against any ceasefire.") == {("russia", "ceasefire", "reject")}
+
+
+def test_withdrew_places_the_withdrawal_as_withdraw_does() -> None:
+    said = positions("Peskov said there could be no ceasefire until Kyiv withdrew from Donetsk.")
+    found = {(p.actor, p.issue, p.stance, p.value) for p in said}
+    assert ("russia", "donetsk-control", "demand", 100.0) in found
