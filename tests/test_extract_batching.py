@@ -76,3 +76,23 @@ def test_the_excluded_components_change_no_parse() -> None:
             (t.text, t.tag_, t.dep_, t.head.i, t.is_sent_start, t.ent_iob_, t.ent_type_) for t in b
         ]
         assert [(t.lemma_, t.pos_) for t in b] == [("", "")] * len(b)  # nothing reads either
+
+
+def test_the_encoders_multiply_with_numpy_and_parse_as_with_blis() -> None:
+    """The token encoders of every component multiply matrices with NumPy's BLAS, not thinc's BLIS (slow
+    where it falls back to generic kernels), and every tag, dependency and entity is the one a pipeline
+    loaded with thinc's default BLIS ops gives."""
+    import spacy
+
+    nlp = load_nlp()
+    with_blis = spacy.load(nlp_layer.MODEL_NAME, exclude=["attribute_ruler", "lemmatizer", "senter"])
+    for pipeline, blis in ((nlp, False), (with_blis, True)):
+        encoders = [
+            node for _, pipe in pipeline.pipeline for node in pipe.model.walk() if node.name == "maxout"
+        ]
+        assert encoders and all(node.ops.use_blis is blis for node in encoders)
+    sentences = [s for text in TEXTS for s in text.split(". ")]
+    for a, b in zip(with_blis.pipe(sentences), nlp.pipe(sentences), strict=True):
+        assert [(t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_) for t in a] == [
+            (t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_) for t in b
+        ]

@@ -72,10 +72,16 @@ _EXCLUDED = ("attribute_ruler", "lemmatizer", "senter")
 
 @lru_cache(maxsize=1)
 def load_nlp() -> Language:
-    """The spaCy pipeline (loaded once per process): tagger, parser and named-entity recogniser."""
-    import spacy
+    """The spaCy pipeline (loaded once per process): tagger, parser and named-entity recogniser.
 
-    return spacy.load(MODEL_NAME, exclude=list(_EXCLUDED))
+    Its layers multiply matrices with NumPy's BLAS rather than thinc's default BLIS: NumPy's picks kernels for
+    the processor it runs on, and where BLIS falls back to generic ones the token encoders cost up to twice
+    as much; the parses are the same (``tests/test_nlp.py``)."""
+    import spacy
+    from thinc.api import use_ops
+
+    with use_ops("numpy", use_blis=False):  # the ops each layer keeps are made as the model loads
+        return spacy.load(MODEL_NAME, exclude=list(_EXCLUDED))
 
 
 _PARSE_BATCH = 128  # sentences per spaCy batch (larger batches cost less per sentence; 128 is past the gain)
