@@ -96,3 +96,16 @@ def test_the_encoders_multiply_with_numpy_and_parse_as_with_blis() -> None:
         assert [(t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_) for t in a] == [
             (t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_) for t in b
         ]
+
+
+def test_a_cue_set_matches_a_text_once_and_gives_the_same_matches_again() -> None:
+    """Selection, mentions and positions all match the issue cues in the same sentence: the cue set runs
+    its patterns on a text once and gives the same (key, match) pairs each time it is asked again."""
+    from zopa.extract._cues import CueSet
+
+    cues = CueSet([("fees", [r"\bfees?\b", r"\bport (?:fees|charges)\b"]), ("wages", [r"\bwages?\b"])])
+    text = "The union wants higher wages and lower port fees."
+    first = [(key, m.span()) for key, m in cues.finditer(text)]
+    assert first == [("fees", (44, 48)), ("fees", (39, 48)), ("wages", (23, 28))]
+    cues._patterns = {}  # the patterns are not run again for this text
+    assert [(key, m.span()) for key, m in cues.finditer(text)] == first
