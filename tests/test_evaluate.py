@@ -318,4 +318,7 @@ def test_a_speaker_matches_one_of_joint_speakers_and_a_titled_surname() -> None:
     assert _same_speaker("ner:Ann Roe and Bo Lind", "ner:Bo Lind")
     assert _same_speaker("ner:Senator Lind", "ner:Bo K. Lind")
     assert not _same_speaker("ner:Ann Lind", "ner:Bo Lind")  # two people of one family
+    assert not _same_speaker("ner:Jon Lind", "ner:Jan Lind")
+    # one name transliterated two ways is one person
+    assert _same_speaker("ner:Oleksandr Lind", "ner:Olexandr Lind")
     assert not _same_speaker("ner:Ann Roe and Bo Lind", "ner:Cy Dahl")

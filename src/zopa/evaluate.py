@@ -472,9 +472,16 @@ def _same_speaker(gold: str | None, found: str | None, body_party: str | None = 
     # a joint speaker ("Jim Roe and Ann Doe") is either of them
     for name in re.split(r"\s+(?:and|&)\s+", gold[4:]):
         a = names.person_name(name).split()
-        if a and b and a[-1] == b[-1] and (len(a) == 1 or len(b) == 1 or a == b):
+        if a and b and a[-1] == b[-1] and (len(a) == 1 or len(b) == 1 or _same_given(a[:-1], b[:-1])):
             return True
     return False
+
+
+def _same_given(a: list[str], b: list[str]) -> bool:
+    """The same given names, or one spelled two ways ("Alexander" and "Alexandr", "Dmitry" and
+    "Dmitri"): transliterations of one name, not two people of one family ("Ann" and "Bo")."""
+    x, y = " ".join(a).lower(), " ".join(b).lower()
+    return x == y or (x[:1] == y[:1] and SequenceMatcher(None, x, y).ratio() >= 0.8)
 
 
 def _match_pairs(

@@ -68,6 +68,7 @@ LIST_FIELDS = (
     "mute_verbs",
     "reception_verbs",
     "halting_verbs",
+    "removal_verbs",
     "accord_nouns",
     "document_nouns",
     "negators",
@@ -147,6 +148,7 @@ class Grammar(_Model):
     mute_verbs: tuple[str, ...] = ()  # lemmas: refusing them is refusing to speak ("declined to comment")
     reception_verbs: tuple[str, ...] = ()  # lemmas: their object is another's ("studied the proposal")
     halting_verbs: tuple[str, ...] = ()  # lemmas: stopping an accord noun refuses it ("postponed the talks")
+    removal_verbs: tuple[str, ...] = ()  # lemmas: taking a rate away ("lifted the 34% tariff") leaves none
     accord_nouns: tuple[str, ...] = ()  # talks and agreements (word forms), as opposed to measures
     document_nouns: tuple[str, ...] = ()  # "plan", "proposal": a party's document states its positions
     stance_cues: StanceCues = StanceCues()
@@ -168,9 +170,8 @@ class Grammar(_Model):
     @field_validator(
         *SPEECH_FIELDS, "event_verbs", "body_nouns", "concession_verbs", "escalation_verbs",
         "object_demand_verbs", "object_plan_verbs", "accusation_verbs", "retract_verbs",
-        "mute_verbs",
-        "reception_verbs", "halting_verbs", "accord_nouns", "document_nouns", "event_qualifiers",
-        "event_claim_verbs",
+        "mute_verbs", "reception_verbs", "halting_verbs", "removal_verbs", "accord_nouns", "document_nouns",
+        "event_qualifiers", "event_claim_verbs",
     )
     @classmethod
     def _words(cls, words: tuple[str, ...]) -> tuple[str, ...]:
@@ -255,6 +256,7 @@ VERB_FIELDS = (
     "mute_verbs",
     "reception_verbs",
     "halting_verbs",
+    "removal_verbs",
     "event_verbs",
     "event_claim_verbs",
 )

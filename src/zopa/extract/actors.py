@@ -747,8 +747,49 @@ def link_affiliations(ctx: DocContext) -> None:
                 if _AFFILIATION_AFTER.match(ctx.text[m.end : nxt.start]):
                     party = _party_only(ctx, nxt.actor)
                     break
+        if (party is None or party.startswith("ner:")) and label == "PERSON":
+            # "Deputy Defence Minister X", "Defence" taken for an organisation: the party whose ministry it is
+            party = _ministry_party(ctx, m.start) or party
         if party is not None:
             ctx.affiliations[m.actor] = party
+    _link_demonyms(ctx)
+
+
+_DEMONYM_ENDINGS = ("n", "an", "ian", "i", "ese", "ish")
+
+
+def _link_demonyms(ctx: DocContext) -> None:
+    """A people's adjective the recogniser found ("Serbian", "Israeli") stands for the country the article
+    names ("Serbia", "Israel"): one party, not two."""
+    labels = ctx.ner_labels_by_actor
+    countries = {a.removeprefix("ner:"): a for a, label in labels.items() if label == "GPE"}
+    for actor, label in labels.items():
+        if label != "NORP" or actor in ctx.affiliations:
+            continue
+        word = actor.removeprefix("ner:")
+        for name, country in countries.items():
+            bases = {name, name[:-1]} if name[-1:] in "aeiouy" else {name}
+            if any(word == base + end for base in bases for end in _DEMONYM_ENDINGS):
+                ctx.affiliations[actor] = country
+                break
+
+
+_MINISTER_BEFORE = re.compile(r"\b([A-Z][a-z]+)\s+Minister\s+$")
+
+
+def _ministry_party(ctx: DocContext, at: int) -> str | None:
+    """ "Defence Minister X" with no country: the one party whose defence ministry the article names ("the
+    Russian Defence Ministry", "Russia's defence ministry"); none when it names two."""
+    title = _MINISTER_BEFORE.search(ctx.text, max(0, at - 40), at)
+    if title is None:
+        return None
+    ministry = re.compile(r"(?:['’]s)?\s+" + re.escape(title.group(1)) + r"\s+ministry\b", re.IGNORECASE)
+    parties = {
+        party
+        for m in ctx.mentions
+        if ministry.match(ctx.text, m.end) and (party := _party_only(ctx, m.actor)) is not None
+    }
+    return parties.pop() if len(parties) == 1 else None
 
 
 def _party_only(ctx: DocContext, actor: str) -> str | None:

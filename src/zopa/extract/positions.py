@@ -90,6 +90,7 @@ _TIME_PREPS = frozenset({"after", "following", "before", "during", "since", "ami
 _HISTORY = frozenset({"previously", "earlier", "formerly", "once", "originally"})
 _DEONTIC_AUX = frozenset({"must", "should"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+_TELLING = frozenset({"told", "asked", "instructed", "advised", "ordered", "warned", "invited"})
 # Dependencies through which a predicate's word stands for its clause: "ready" (acomp) for "is ready to",
 # "must" (aux) for its verb, "non-negotiable" (acomp) for "is non-negotiable".
 _TO_CLAUSE = frozenset({"aux", "auxpass", "neg", "acomp", "attr", "oprd", "prt", "advmod", "mark", "amod"})
@@ -118,6 +119,7 @@ _NUMBER = re.compile(
 )
 _NEXT_WORDS = re.compile(r"\s+([\w-]+)(?:\s+([\w-]+))?")
 _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
+_PERCENT = re.compile(r"\s?(?:%|per ?cent)", re.IGNORECASE)
 _POINT_REACHED = re.compile(r"\b(?:to|at)\s+(?:\w+\s+)?$")
 _LAST_WORDS = re.compile(r"(?:\w+\s+){0,2}\w+$")
 _SCALE = {"thousand": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9}
@@ -160,6 +162,7 @@ class CompiledCues:
     mute_forms: frozenset[str]  # "comment", "disclose": a refusal of them is a refusal to speak
     reception_forms: frozenset[str]  # "studied", "responded to": their object is another's stance noun
     halting_forms: frozenset[str]  # "suspended", "pulled out": stopping an accord refuses it
+    removal_forms: frozenset[str]  # "lifted", "scrapped": a rate they take away goes to none
     accord_words: frozenset[str]  # "talks", "deal": what halting verbs break off
 
 
@@ -230,6 +233,7 @@ def compiled_cues(codebook: Codebook) -> CompiledCues:
         mute_forms=frozenset(forms_of(grammar.mute_verbs)),
         reception_forms=frozenset(forms_of(grammar.reception_verbs)),
         halting_forms=frozenset(forms_of(grammar.halting_verbs)),
+        removal_forms=frozenset(forms_of(grammar.removal_verbs)),
         accord_words=frozenset(grammar.accord_nouns),
         action_lemmas=actions,
         actions=(
@@ -498,6 +502,8 @@ class _Sentence:
                 last = self.token_at(hit.end - 1)
                 if last is not None and last.i > token.i:
                     token = last
+            if token.dep_ == "compound" and token.tag_.startswith("NN"):
+                continue  # "opposition leaders", "the threat level": the noun it describes is what is meant
             head = self.clause_head(token)
             stance = hit.key
             if stance == "offer" and any(
@@ -516,6 +522,10 @@ class _Sentence:
             if (low in cues.speech_forms or low in cues.object_plan_forms) and token.dep_ in _VERBAL:
                 if self._concessive(token):
                     continue  # "while acknowledging that talks are preferable, he ...": a frame, not a stance
+                if any(c.dep_ == "auxpass" for c in token.children) and not any(
+                    c.dep_ == "agent" for c in token.children
+                ):
+                    continue  # "the town was reported calm", "Kyiv was told to wait": no one says it here
                 stance = "statement"
                 if (
                     low in cues.object_demand_forms
@@ -639,6 +649,18 @@ class _Sentence:
             for c in token.children
         )
 
+    def _asked_passive(self, verb: Any) -> bool:
+        """A demand verb or a verb of telling in the passive with no agent: "was told to", "is being urged
+        to" (not "was reported to have agreed": that reports the subject's own stance)."""
+        if not any(c.dep_ == "auxpass" for c in verb.children) or any(
+            c.dep_ == "agent" for c in verb.children
+        ):
+            return False
+        start = self.start_of(verb)
+        hits = _stance_hits(self.cues, self.sentence.text, self.base)
+        asked = any(h.key == "demand" and h.start <= start < h.end for h in hits)
+        return asked or verb.lower_ in _TELLING
+
     @staticmethod
     def _future_action(token: Any) -> bool:
         aux = [c.lower_ for c in token.children if c.dep_ in {"aux", "auxpass"}]
@@ -651,6 +673,8 @@ class _Sentence:
         token = pred.token
         if self.in_condition(token):
             return "condition"  # "if Kyiv pulls back", "as soon as Kyiv declares": not a stance of its own
+        if pred.stance == "demand" and token.tag_ == "VBN" and self._asked_passive(token):
+            return "none"  # "Kyiv was urged to ...": by someone unnamed, and Kyiv asks nothing
         if pred.cue is not None and token.tag_.startswith("NN") and self._without(token):
             return "none"  # "talks without preconditions": no demand, and no refusal either
         if pred.cue is not None and pred.stance != "demand" and self._demanded(pred, by_token):
@@ -791,10 +815,14 @@ class _Sentence:
                         return "none"
                     pred.holders, pred.holder_verb = got, t
                     return "ok"
+            if t.dep_ == "xcomp" and not subjects and self._asked_passive(t.head):
+                return "content"  # "Kyiv was told to accept the truce": what someone asks of Kyiv
             if t.dep_ == "xcomp" and not subjects:
                 # "convinced the union to accept": the object does it; "urged it to accept": what is urged
                 objects = [c for c in t.head.children if c.dep_ == "dobj"]
                 got = self.actors_of(objects[0]) if objects else None
+                if objects and not got and objects[0].pos_ != "PRON":
+                    return "none"  # "pressed the workers to call off the strike": theirs, and no party's
                 if got:
                     above = by_token.get(t.head.i)
                     if above is not None and above is not pred and above.cue is not None:
@@ -1003,12 +1031,15 @@ class _Sentence:
         if token.lower_ in {"he", "she", "his", "her"}:
             return self._person_pronoun(token)
         t = token.head
+        plural = token.lower_ in {"they", "their", "them"}
         for _ in range(6):
             for c in t.children:
                 if c.dep_ in _SUBJECT_DEPS and c.i != token.i and c.i < token.i:
                     got = self.actors_of(c)
                     if got:
                         return got
+                    if c.tag_ == ("NNS" if plural else "NN"):
+                        return None  # "the rebels rejected X's plan and said they ...": the rebels, no party
             if t.head.i == t.i:
                 break
             t = t.head
@@ -1020,9 +1051,10 @@ class _Sentence:
                 return [(party, None)]
         return self._previous_subject()
 
-    def _previous_subject(self) -> list[tuple[str, str | None]] | None:
+    def _previous_subject(self, depth: int = 0) -> list[tuple[str, str | None]] | None:
         """ "It rejected ..." opening a sentence: the subject of the sentence before, when that is a party
-        (within the paragraph or the one before, and only when that sentence was parsed)."""
+        (within the paragraph or the one before, and only when that sentence was parsed); when that subject
+        is "they" or "it" in turn, the one it stands for."""
         index = self.sentence.index
         if index == 0:
             return None
@@ -1035,6 +1067,8 @@ class _Sentence:
         for root in (t for t in before.doc if t.dep_ == "ROOT"):
             for subj in (c for c in root.children if c.dep_ in _SUBJECT_DEPS):
                 got = before.actors_of(subj, head_only=True)  # "Putin's refusal ... It": not Putin
+                if got is None and depth < 2 and subj.lower_ in {"they", "it"}:
+                    got = before._previous_subject(depth + 1)  # "They said ... They added ..."
                 if got:
                     return [(party, None) for party, _ in got]
         return None
@@ -1700,6 +1734,8 @@ def _point(
                 scale = (m.group(2) or "").strip().lower()
                 quantity *= _SCALE.get(scale, 1.0)
                 after_to = bool(_POINT_REACHED.search(text[max(0, m.start() - 16) : m.start()]))
+                if _PERCENT.match(text, m.end()) and _removed(reader, cues, m.start()):
+                    quantity, after_to = 0.0, True  # "withdraw its 34% tariff": the rate goes, to none
                 found.append((measure[0].value_of(quantity), after_to, m.start()))
         if found:
             # "cut to 30% from 145%", "from 80% to 60%": the figure after "to" is where it goes, else the
@@ -1727,6 +1763,21 @@ def _point(
     if not values:
         return None
     return values[0] if len(values) == 1 else float(statistics.median(values))
+
+
+def _removed(reader: _Sentence, cues: CompiledCues, at: int) -> bool:
+    """The figure at ``at`` is the rate of a measure a removal verb takes away: "lift the 34% tariff",
+    "the 25% levy was scrapped" (not "cut the tariff to 10%": that names where it goes)."""
+    token = reader.token_at(at)
+    for _ in range(4):
+        if token is None or token.head.i == token.i:
+            return False
+        if token.dep_ in {"dobj", "nsubjpass"} and token.head.lower_ in cues.removal_forms:
+            return True
+        if token.dep_ not in {"nummod", "compound", "amod", "nmod", "quantmod", "npadvmod", "punct"}:
+            return False
+        token = token.head
+    return False
 
 
 def _negated_word(
@@ -1940,9 +1991,12 @@ def _sentence_positions(
             seen.conditional_on = seen.conditional_on or claim.conditional_on
     out: list[Position] = []
     kept: set[tuple[str, str, str]] = set()
+    stated = {(c.party, c.issue) for c in best.values() if c.stance != "statement"}
     for claim in best.values():
         if (claim.party, claim.issue, claim.stance) in kept:
             continue  # the same stance in two branches of the sentence: once
+        if claim.stance == "statement" and (claim.party, claim.issue) in stated:
+            continue  # "Israel will pull out, a spokesman said": the stance said, not a bare statement
         kept.add((claim.party, claim.issue, claim.stance))
         issue = ctx.codebook.issue_by_id[claim.issue]
         stance = issue.stance_map.get(claim.stance, claim.stance)
