@@ -157,6 +157,17 @@ def test_a_misspelt_codebook_field_gets_did_you_mean(
     )
 
 
+def test_a_field_of_another_kind_of_entry_is_not_offered_as_its_own_correction(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = tmp_path / "talks.yaml"
+    book.write_text(MINIMAL.replace("    capability: 0.5", "    titles: [{title: the chief, party: north}]"))
+    _, _, err = run_cli(["codebook", "validate", str(book)], capsys, monkeypatch)
+    line = one_line(err)
+    assert "field actors.0.titles.0.party: 'party' is not a field here" in line
+    assert "did you mean 'party'" not in line
+
+
 @pytest.mark.parametrize(
     ("command", "what"),
     [

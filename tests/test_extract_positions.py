@@ -587,8 +587,9 @@ def test_a_forecast_of_a_stance_is_no_stance() -> None:
 
 def test_refusing_to_give_up_land_rejects_its_surrender() -> None:
     said = positions("Kyiv's position is that it won't give up Donetsk.")
-    found = {(p.actor, p.stance, p.value) for p in said}
-    assert ("ukraine", "reject", 100.0) in found
+    found = {(p.actor, p.stance, p.value, p.rejected_value) for p in said}
+    # the surrender (100) is what it turns down; keeping the region (0) is its own point
+    assert ("ukraine", "reject", 0.0, 100.0) in found
 
 
 def test_a_catch_all_word_inside_a_longer_cue_is_part_of_it() -> None:
@@ -1027,3 +1028,48 @@ def test_with_open_parties_a_peoples_adjective_is_the_country_it_names() -> None
     body = "Serbia lifted the curfew, and the Serbian government said the province was calm."
     found = extract(Article(source="t", title="", text=body, raw=body), open_codebook()).positions
     assert {p.actor for p in found} == {"ner:Serbia"}
+
+
+def test_a_move_away_under_a_condition_is_a_threat_and_a_concession_under_one_an_offer() -> None:
+    assert ("russia", "other-territory", "threat") in triples("Russia will seize Kherson if the talks fail.")
+    assert ("russia", "sanctions", "conditional") in triples(
+        "Russia will lift its sanctions on Ukrainian grain if the talks succeed."
+    )
+
+
+def test_a_refusal_in_the_holders_own_not_or_never_turns_down_the_act_it_negates() -> None:
+    def found(body: str) -> set[tuple[str, str, str, float | None]]:
+        return {(p.actor, p.issue, p.stance, p.value) for p in positions(body)}
+
+    # the "not" is the refusal: not a second negation of the point
+    assert found("The EU will not lift the sanctions on Russia.") == {
+        ("european-union", "sanctions", "reject", 0.0)
+    }
+    assert found("Ukraine will not join NATO.") == {("ukraine", "nato-membership", "reject", 100.0)}
+    assert ("ukraine", "nato-membership", "reject", 100.0) in found("Ukraine will never join NATO.")
+
+
+def test_what_a_party_says_must_not_happen_is_demanded_at_the_other_end() -> None:
+    found = positions("Moscow insists Kyiv must not join NATO.")
+    assert {(p.actor, p.stance, p.value) for p in found} == {("russia", "demand", 100.0)}
+
+
+def test_not_ruling_a_move_out_is_no_refusal_of_it() -> None:
+    found = triples("Brussels has not ruled out new sanctions.")
+    assert found == {("european-union", "sanctions", "statement")}
+
+
+def test_denying_a_report_is_a_statement_and_denying_a_request_refuses_it() -> None:
+    assert triples("Moscow denied that it had blocked the prisoner swaps.") == {
+        ("russia", "prisoner-exchange", "statement")
+    }
+    assert triples("Moscow denied Kyiv's request for a prisoner exchange.") >= {
+        ("russia", "prisoner-exchange", "reject")
+    }
+
+
+def test_leaving_the_talks_refuses_them_and_threatening_to_is_a_threat() -> None:
+    assert triples("Russia left the peace talks on Monday.") == {("russia", "talks-process", "reject")}
+    assert triples("Russia will walk away from the peace talks if Kyiv attacks Crimea.") >= {
+        ("russia", "talks-process", "threat")
+    }

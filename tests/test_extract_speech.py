@@ -154,3 +154,23 @@ def test_subject_is_not_taken_across_a_clause() -> None:
 def test_possessive_with_a_modified_speech_noun() -> None:
     text = "Putin’s latest comments make clear that Moscow will keep up the pressure for years."
     assert statements(text) == [("putin", "make clear", "Moscow will keep up the pressure for years")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The army will leave the port towns by spring, Peskov said on Monday.",
+        "The army will leave the port towns by spring, said Peskov.",
+        "The army will leave the port towns by spring, said Peskov, adding that more would follow.",
+        "The army will leave the port towns by spring, Peskov said, adding that more would follow.",
+    ],
+)
+def test_a_report_attributed_at_its_end_is_what_comes_before_the_comma(text: str) -> None:
+    assert ("peskov", "The army will leave the port towns by spring") in [
+        (s, c) for s, _, c in statements(text)
+    ]
+
+
+def test_an_attribution_after_a_report_with_its_own_speaker_adds_no_statement() -> None:
+    found = statements("Peskov warned that the army would stay, the Kremlin reported.")
+    assert [s for s, _, _ in found] == ["peskov"]

@@ -172,8 +172,12 @@ def field_problem(
                 'a text that holds a comma in quotes (meaning: "a, b")'
             )
         else:
-            close = difflib.get_close_matches(key, sorted(set(fields)), n=1, cutoff=0.6)
-            msg = f"'{key}' is not a field here" + (f" (did you mean '{close[0]}'?)" if close else "")
+            known = set(fields)
+            close = difflib.get_close_matches(key, sorted(known - {key}), n=1, cutoff=0.6)
+            if key in known:  # a field of another kind of entry ("party" in a title, not in speaks_for)
+                msg = f"'{key}' is not a field here (it belongs to another kind of entry in this file)"
+            else:
+                msg = f"'{key}' is not a field here" + (f" (did you mean '{close[0]}'?)" if close else "")
     elif err["type"] == "missing":
         msg = "missing (it is required)"
     where = lines.where(loc) if lines is not None else source

@@ -5,8 +5,8 @@ Stages, in order, each a versioned extractor:
 1. segmentation into paragraphs and sentences (``_nlp.segment``);
 2. actor mentions (``actors.v1``): codebook forms everywhere, then named entities in the sentences that can
    hold evidence, then "he"/"she";
-3. direct quotes with speakers (``quotes.v1``) and reported speech (``speech.v1``);
-4. positions (``positions.v1``), using the speakers of quotes and statements;
+3. direct quotes with speakers (``quotes.v2``) and reported speech (``speech.v2``);
+4. positions (``positions.v2``), using the speakers of quotes and statements;
 5. event figures (``events.v2``), claimed by the speakers of the quotes and statements that hold them.
 
 Selective parsing: spaCy runs only on sentences that can hold evidence (a quotation mark, a speech verb, an

@@ -90,6 +90,7 @@ _TIME_PREPS = frozenset({"after", "following", "before", "during", "since", "ami
 _HISTORY = frozenset({"previously", "earlier", "formerly", "once", "originally"})
 _DEONTIC_AUX = frozenset({"must", "should"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+_PROHIBITING = frozenset({"must", "should"})  # "must not join": the negation is what is demanded
 _TELLING = frozenset({"told", "asked", "instructed", "advised", "ordered", "warned", "invited"})
 # Dependencies through which a predicate's word stands for its clause: "ready" (acomp) for "is ready to",
 # "must" (aux) for its verb, "non-negotiable" (acomp) for "is non-negotiable".
@@ -101,7 +102,7 @@ _NOMINAL = frozenset(
     {"nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "npadvmod", "ROOT", "dep"}
 )
 _HAVE_BE = frozenset({"has", "have", "had", "is", "are", "was", "were"})
-_LEAVING = frozenset({"from", "of", "out"})  # the prepositions of what a halting verb leaves
+_LEAVING = frozenset({"from", "of", "out", "away"})  # what a halting verb leaves: "out of", "away from"
 _NECESSITY = frozenset({"has", "have", "had", "having", "need", "needs", "needed"})
 _OBJECT_DEPS = frozenset({"dobj", "pobj", "attr", "oprd", "nsubjpass"})
 _RELATIVE = frozenset({"that", "which", "who", "whom"})
@@ -330,6 +331,7 @@ class _Predicate:
     content_of: int | None = None  # index of the stance predicate this one is the object of
     condition: set[int] = field(default_factory=set)  # token indices of its condition clause
     conditional_cue: bool = False
+    prohibits: bool = False  # "must not": a demand whose own negation is what it asks
     confidence: float = 0.8
 
 
@@ -586,7 +588,7 @@ class _Sentence:
             return False
         objects = [c for c in verb.children if c.dep_ in {"dobj", "nsubjpass"}]
         # "out of the deal", "from the talks"; not "ended the war with an agreement"
-        links = [c for c in verb.children if c.dep_ in {"prep", "prt"} and c.lower_ in _LEAVING]
+        links = [c for c in verb.children if c.dep_ in {"prep", "prt", "advmod"} and c.lower_ in _LEAVING]
         links += [g for c in links for g in c.children if g.dep_ == "prep" and g.lower_ in _LEAVING]
         objects += [g for c in links for g in c.children if g.dep_ == "pobj"]
         for obj in list(objects):  # "its participation in the deal"
@@ -1205,6 +1207,8 @@ class _Sentence:
         if pred.cue is not None:
             own = self.ctx.text[pred.cue.start : pred.cue.end]
             if self.cues.negators and self.cues.negators.search(own):
+                if any(c.dep_ == "neg" and not self._in_cue(pred, c) for c in pred.token.children):
+                    pred.stance = "statement"  # "has not ruled out sanctions": a refusal withheld, no stance
                 return False
         for t in {pred.token.i: pred.token, pred.head.i: pred.head}.values():
             if any(c.dep_ == "neg" for c in t.children):
@@ -1227,6 +1231,10 @@ class _Sentence:
             if self.cues.negators and self.cues.negators.match(phrase):
                 return True
         return False
+
+    def _in_cue(self, pred: _Predicate, token: Any) -> bool:
+        assert pred.cue is not None
+        return pred.cue.start <= self.start_of(token) < pred.cue.end
 
     @staticmethod
     def pending(pred: _Predicate) -> bool:
@@ -1469,6 +1477,9 @@ def _sentence_claims(
             continue  # "has not released the prisoners", "has not lifted sanctions": no act, and no refusal
         if pred.negated and pred.cue and ctx.text[pred.cue.start : pred.cue.end].lower().startswith("expect"):
             continue  # "does not expect Moscow to attend": a forecast, not a refusal
+        if pred.negated and pred.cue and ctx.text[pred.cue.start : pred.cue.end].lower() in _PROHIBITING:
+            # "Kyiv must not join NATO": what is demanded is the negated act, the point at the other end
+            pred.negated, pred.prohibits = False, True
         kept.append(pred)
     agreeing = [p for p in kept if p.cue is not None and p.stance == "accept" and not p.negated]
     kept = [
@@ -1536,7 +1547,14 @@ def _sentence_claims(
         condition_issue = next((h.key for h in in_condition if h.key not in cues.catch_all), None)
         condition_issue = condition_issue or (in_condition[0].key if in_condition else None)
         red = _red_line(ctx, cues, reader, pred, scope)
-        threatening = any(head in pred.condition for head in reader.unless)
+        threatening = any(head in pred.condition for head in reader.unless) or (
+            pred.cue is None
+            and pred.condition
+            and (
+                (pred.stance == "plan" and cues.action_lemmas.get(pred.token.lower_) == "escalation")
+                or pred.stance == "reject"  # "would leave the talks if ...": breaking them off
+            )
+        )  # "will strike the sites if the talks fail": a move away the other side is to prevent
         for party, person in pred.holders:
             for hit in in_scope:
                 final = stance
@@ -1562,7 +1580,7 @@ def _sentence_claims(
                         red,
                         cond,
                         pred.negated,
-                        frozenset({pred.token.i, pred.head.i}),
+                        frozenset({pred.token.i} if pred.prohibits else {pred.token.i, pred.head.i}),
                         _branch(pred.head),
                     )
                 )
@@ -1751,6 +1769,8 @@ def _point(
         for lo, hi in runs:
             for m in pattern.finditer(text, lo, hi):
                 token = reader.token_at(m.start())
+                if token is not None and token.dep_ == "neg" and token.head.i in stop:
+                    continue  # "will never join": that "never" is the rejection, not a point
                 own_negation = bool(cues.negators and cues.negators.search(m.group()))  # "no layoffs"
                 if not own_negation and token is not None and _negated_word(token, cues, text, reader, stop):
                     if value in (0.0, 100.0):
@@ -1792,6 +1812,8 @@ def _negated_word(
     while len(heads) < 3 and heads[-1].head.i != heads[-1].i and heads[-1].head.i not in stop:
         heads.append(heads[-1].head)
     for t in heads[:2]:
+        if t.i in stop:
+            continue  # "will not lift the sanctions": that "not" is the rejection itself
         if any(c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no") for c in t.children):
             return True
     reject = cues.stances.patterns("reject")

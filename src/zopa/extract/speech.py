@@ -7,6 +7,8 @@ A statement is a reporting verb with a speaker and a complement, outside quotati
 * ``X framed / described / portrayed <something> as <content>``;
 * ``X vowed / pledged / promised / threatened / urged ... to <content>``, ``X accused <someone> of``,
   ``X called for <content>``;
+* ``<content>, X said (on Monday).`` and ``<content>, said X.``: an attribution at the end takes what comes
+  before its comma, unless that has a reporting verb of its own;
 * ``X: <content>`` is left to direct quotes; a complement that is mostly a quotation is a quote, not a
   statement.
 
@@ -67,13 +69,14 @@ def statements_in_text(text: str, att: Attributor) -> list[Statement]:
                 if _ATTRIBUTES_QUOTE.search(masked[sent.start : verb.start]):
                     continue  # '"...," said X': the verb attributes a direct quote
                 span = Span(sent.start, sent.end)
-                content = _content(att, verb, span)
+                ending = _attributed_at_end(att, verb, span)
+                content = ending[0] if ending is not None else _content(att, verb, span)
                 if content is None:
                     continue
                 body = masked[content.start : content.end]
                 if body.count(MASK) * 2 > len(body) or word_count(body) < MIN_CONTENT_WORDS:
                     continue
-                speaker = _speaker(att, verb, span, content)
+                speaker = ending[1] if ending is not None else _speaker(att, verb, span, content)
                 if speaker is None:
                     continue
                 covered_until = content.end
@@ -89,6 +92,40 @@ def statements_in_text(text: str, att: Attributor) -> list[Statement]:
                     )
                 )
     return out
+
+
+def _attributed_at_end(att: Attributor, verb: VerbHit, sent: Span) -> tuple[Span, MentionRef] | None:
+    """ "<content>, the Kremlin said (on Monday)." and "<content>, said a spokesman for X.": the report comes
+    before the comma, its speaker right before or right after the verb."""
+    masked = att.masked
+    comma = masked.rfind(",", sent.start, verb.start)
+    if comma < 0 or verb.form.endswith("ing") or MASK in masked[comma : sent.end]:
+        return None
+    between = masked[comma + 1 : verb.start]
+    after_comma = masked.find(",", verb.end, sent.end)
+    stop = after_comma if after_comma >= 0 else sent.end
+    rest = masked[verb.end : stop].strip().rstrip(".!?").strip()
+    if _THAT.search(rest) or word_count(between) > 6:
+        return None
+    if between.strip():  # "..., the Kremlin said (on Tuesday)."
+        first = rest.split(maxsplit=1)[0].lower() if rest else ""
+        participle = re.match(r",\s*\w+ing\b", masked[after_comma:]) if after_comma >= 0 else None
+        if (after_comma >= 0 and participle is None) or (
+            rest and (word_count(rest) > 4 or first not in att.lex.adjunct_starts)
+        ):
+            return None  # "..., Peskov said, and the talks ...": more than an attribution follows
+        speaker = att.subject_before(verb, comma + 1)
+    else:  # "..., said a spokesman for the president(, adding ...)."
+        if not rest or word_count(rest) > 12:
+            return None
+        after = att.candidates(verb.end, stop)
+        speaker = after[0] if after else None
+    content = _trim(masked, sent.start, comma)
+    if speaker is None or content is None:
+        return None
+    if any(v.lemma not in att.lex.frame_only for v in att.verbs(content.start, content.end)):
+        return None  # "a spokesman criticised the move, Bloomberg reported": the report has its own speaker
+    return content, speaker
 
 
 def _content(att: Attributor, verb: VerbHit, sent: Span) -> Span | None:
