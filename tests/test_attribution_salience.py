@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from evidence_fixtures import article, context, mini_codebook
-from zopa.extract._attribution import Attributor, VerbHit, _people_by_usage
+from zopa.extract._attribution import Attributor, VerbHit, _people_by_usage, lexicon
 from zopa.extract._nlp import DocContext
 from zopa.extract.actors import resolve_mentions
 from zopa.extract.quotes import find_quotes
@@ -72,8 +72,19 @@ def test_a_relative_who_or_an_age_makes_a_name_a_person() -> None:
     names = ["Quill", "Marlow", "Acme", "CNN"]
     mentions = [mention(n, text.index(n)) for n in names]
     labels = {f"ner:{n}": "ORG" for n in names}
-    assert _people_by_usage(text, mentions, labels) == {"ner:Quill", "ner:Marlow"}
-    assert _people_by_usage(text, mentions, {**labels, "ner:Quill": "GPE"}) == {"ner:Marlow"}
+    assert _people_by_usage(text, mentions, labels, lexicon()) == {"ner:Quill", "ner:Marlow"}
+    assert _people_by_usage(text, mentions, {**labels, "ner:Quill": "GPE"}, lexicon()) == {"ner:Marlow"}
+
+
+def test_a_name_that_said_he_or_she_is_a_person_and_one_that_said_it_is_not() -> None:
+    text = "Okonkwo said he would stay. Acme said it would go. Delgado admitted she was tired."
+    names = ["Okonkwo", "Acme", "Delgado"]
+    mentions = [
+        Mention(actor=f"ner:{n}", text=n, start=text.index(n), end=text.index(n) + len(n), how="ner")
+        for n in names
+    ]
+    labels = {f"ner:{n}": "ORG" for n in names}
+    assert _people_by_usage(text, mentions, labels, lexicon()) == {"ner:Okonkwo", "ner:Delgado"}
 
 
 def test_attribution_right_after_the_quotation_wins_over_the_verb_the_parse_hangs_it_on(

@@ -1073,3 +1073,17 @@ def test_leaving_the_talks_refuses_them_and_threatening_to_is_a_threat() -> None
     assert triples("Russia will walk away from the peace talks if Kyiv attacks Crimea.") >= {
         ("russia", "talks-process", "threat")
     }
+
+
+def test_a_verdict_on_a_partys_demand_is_the_judges_and_the_demand_stays_its_owners() -> None:
+    found = triples("Kyiv's demand for a ceasefire is absurd, Lavrov said.")
+    assert found == {("ukraine", "ceasefire", "demand"), ("russia", "ceasefire", "reject")}
+
+
+def test_according_to_a_party_its_demand() -> None:
+    assert triples("According to the Kremlin, Kyiv must withdraw from Donetsk.") == {
+        ("russia", "donetsk-control", "demand")
+    }
+    assert triples("Kyiv must withdraw from Donetsk, according to Peskov.") == {
+        ("russia", "donetsk-control", "demand")
+    }

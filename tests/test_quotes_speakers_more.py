@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from evidence_fixtures import article, context, mini_codebook
 from zopa.extract import candidate_sentences
 from zopa.extract._attribution import Attributor, MentionRef, _described_as_people, lexicon, parser_for
@@ -123,3 +125,109 @@ def test_a_name_two_unparsed_sentences_back_past_a_candidate_is_read_for_a_prono
     )
     found = [(q.text, q.speaker) for q in find_quotes(pipeline_context(text))]
     assert found == [("Nobody here can pay that much", "ner:Lena Marsh")]
+
+
+@pytest.mark.parametrize(
+    "rank",
+    [
+        "Air Force 2nd Lt.",  # an ordinal between the service the recogniser named and the name
+        "Air Force 1st Lt.",  # the full stop of the rank ends no sentence
+        "Coast Guard 1st Lt.",  # the person after a service and a rank speaks, not the service
+    ],
+)
+def test_the_person_named_after_a_military_rank_is_the_speaker(rank: str) -> None:
+    text = f"“I did not expect so many of us to come home,” said {rank} Maria Olsen."
+    assert [(q.text, q.speaker) for q in find_quotes(pipeline_context(text))] == [
+        ("I did not expect so many of us to come home", "ner:Maria Olsen")
+    ]
+
+
+def test_a_name_and_an_unlisted_verb_in_an_unparsed_sentence_after_a_question_report_it() -> None:
+    text = "“Why would anyone want to stay here now?” Ana Rivera pressed."
+    assert [(q.text, q.speaker) for q in find_quotes(pipeline_context(text))] == [
+        ("Why would anyone want to stay here now?", "ner:Ana Rivera")
+    ]
+
+
+def test_a_name_that_only_ends_the_quoted_clause_does_not_stop_a_continuation() -> None:
+    text = (
+        "“Nothing will change for the workers,” Lena Brook added. "
+        "“Nobody in this town has ever really trusted” Karl Brandt."
+    )
+    assert [(q.text, q.speaker) for q in find_quotes(pipeline_context(text))] == [
+        ("Nothing will change for the workers", "ner:Lena Brook"),
+        ("Nobody in this town has ever really trusted", "ner:Lena Brook"),
+    ]
+
+
+def test_a_name_with_a_clause_of_its_own_after_the_quotation_stops_a_continuation() -> None:
+    text = (
+        "“Nothing will change for the workers,” Lena Brook added. "
+        "“Nobody in this town has ever really trusted” Karl Brandt, who ran the mill."
+    )
+    found = [(q.text, q.speaker) for q in find_quotes(pipeline_context(text))]
+    assert found[1] == ("Nobody in this town has ever really trusted", None)
+
+
+def test_a_name_in_an_aside_after_a_dash_does_not_stop_a_continuation() -> None:
+    text = (
+        "“Nothing will change for the workers,” said Lena Brook, who chairs the union. "
+        "“Nobody in this town has ever trusted the board” - a point Karl Brandt disputes."
+    )
+    found = [(q.text, q.speaker) for q in find_quotes(pipeline_context(text))]
+    assert found[1] == ("Nobody in this town has ever trusted the board", "ner:Lena Brook")
+
+
+def test_the_speaker_named_again_after_the_quotation_does_not_stop_a_continuation() -> None:
+    text = (
+        "“Nothing will change for the workers,” said Lena Brook, who chairs the union. "
+        "“Nobody in this town has ever trusted the board,” which Brook thinks will cost the mill dearly."
+    )
+    found = [(q.text, q.speaker) for q in find_quotes(pipeline_context(text))]
+    assert found[1] == ("Nobody in this town has ever trusted the board", "ner:Lena Brook")
+
+
+def test_he_after_a_quotation_can_be_the_subject_of_the_reporting_verb_opening_its_sentence() -> None:
+    text = (
+        "Karl Brandt won the vote in Leeds. Brandt said he would fight on.\n\n"
+        "Brandt spokesman Rolf Anker said that the team will stress the contrast between Brandt and Ekberg "
+        'to show that Brandt has "the steadiness the job needs," he said.'
+    )
+    assert [(q.text, q.speaker) for q in find_quotes(pipeline_context(text))] == [
+        ("the steadiness the job needs", "ner:Rolf Anker")
+    ]
+
+
+def test_a_name_read_as_a_body_that_said_he_is_the_person_he_refers_to() -> None:
+    text = (
+        "Karl Brandt met the board on Monday and said the plan was sound.\n\n"
+        "But Okonkwo said he does not think the calendar matters. If the vote slips now, he said, the "
+        'council can still pass "a simple extension of the levy."'
+    )
+    assert [(q.text, q.speaker) for q in find_quotes(pipeline_context(text))] == [
+        ("a simple extension of the levy.", "ner:Okonkwo")
+    ]
+
+
+def test_a_name_in_the_object_of_a_verb_joined_by_and_to_the_reporting_verb_is_no_speaker() -> None:
+    text = (
+        "Tomas Ekberg spoke to the farmers for an hour.\n\n"
+        "He then adopted a fake Southern accent and joked, “But I am just going to make it easier for them "
+        "to mock me.”"
+    )
+    assert [q.speaker for q in find_quotes(pipeline_context(text))] == ["ner:Tomas Ekberg"]
+
+
+def test_the_one_a_clause_of_when_asked_names_was_asked_and_does_not_speak() -> None:
+    text = (
+        "Any charge would involve Attorney General Jane Roe, who told Congress when asked last month about "
+        "the inquiry: “The matter is in the hands of career agents, and they will follow the evidence.”"
+    )
+    assert [q.speaker for q in find_quotes(pipeline_context(text))] == ["ner:Jane Roe"]
+
+
+def test_a_comma_typed_against_the_opening_mark_leaves_the_reporting_verb_a_word_of_its_own() -> None:
+    text = "Lena Brook said the depot would stay open.\n\nBrook said,“Look, nobody wants the line to close.”"
+    assert [(q.text, q.speaker) for q in find_quotes(pipeline_context(text))] == [
+        ("Look, nobody wants the line to close.", "ner:Lena Brook")
+    ]

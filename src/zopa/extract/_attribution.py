@@ -67,6 +67,9 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 _OF_AFFILIATION = re.compile(r"(?<=\w)\s+of(?:\s+.*)?$")
 _NAME_SUFFIX = re.compile(r",?\s+(?:Jr|Sr|II|III|IV)\.?$")
 _PASSIVE_GAP = re.compile(r"\b(?:was|were|is|are|been|being|be|get|gets|got)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+# a clause without a subject of its own right before the verb ("told Congress when asked"): who was asked
+_ELLIPTIC_GAP = re.compile(r"\b(?:when|if|as|once|unless|until|after|before|while)\s+$", re.IGNORECASE)
+_AND_GAP = re.compile(r"\s(?:and|or|but)\s+(?:then\s+)?$", re.IGNORECASE)  # "... accent and joked"
 # a subordinate clause with a subject of its own ("as the crowd roared")
 _NEW_CLAUSE = re.compile(r"\b(?:as|while|when|whereas|because)\s+(?:the|a|an|his|her|their|its)\s", re.I)
 _BARE_PRONOUN = re.compile(r"\b(?:he|she|they|it|i|we|you)\b", re.IGNORECASE)
@@ -76,6 +79,8 @@ _RELATIVE_OPEN = re.compile(r"\s*,\s*(?:who|whom|whose|which)\b[^,;:]*")  # ", w
 # how a phrase without a subject opens a sentence: a participle or a preposition ("Speaking to", "In an
 # interview with", "Asked by")
 _OPENING = re.compile(r"\s*(?:[A-Z][a-z]+(?:ing|ed)\b|(?:In|At|On|During|After|Before|With|From)\b)")
+_ABBREVIATED = re.compile(r"\b([A-Za-z]+)\.")  # a word and its full stop
+_ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b")  # part of a rank or a title ("1st Lt.", "3rd District")
 _ROLE_GAP = re.compile(r"\s+(?:[a-z][\w-]*\s+){1,3}")  # lower-case words between two names
 _DETERMINERS = frozenset({"a", "an", "the", "another", "one", "this", "that"})
 _COMPLEMENTIZER = re.compile(r"\b(?:that|if|whether|how|why|what)\b", re.IGNORECASE)
@@ -141,6 +146,7 @@ class Lexicon:
         self.not_names = frozenset(grammar.not_names)
         self.adjunct_starts = frozenset(grammar.adjunct_starts)
         self.object_words = frozenset(grammar.object_words)
+        self.abbreviations = frozenset(grammar.abbreviations)
         roles = (*grammar.person_nouns, *grammar.speaks_for_nouns, *grammar.honorifics, *grammar.title_words)
         self.roles = frozenset(w.rstrip(".") for w in roles)
         self.gender_words = {
@@ -411,8 +417,10 @@ class Attributor:
             return None  # "the Acme clerk wrote": not Acme
         if _BARE_PRONOUN.search(gap):
             return None  # "charges he threatened": the subject is a pronoun we cannot resolve
-        if _PASSIVE_GAP.search(gap):
-            return None  # "Putin was asked": the subject was spoken to
+        if _PASSIVE_GAP.search(gap) or _ELLIPTIC_GAP.search(gap):
+            return None  # "Putin was asked", "told Putin when asked": the subject was spoken to
+        if self._object_then_and(best, gap):
+            return None  # "put on a Texan drawl and joked": the name is in what the verb before it took
         if _NEW_CLAUSE.search(gap):
             return None  # "Roe spoke in Ohio as the crowd roared": the verb has a subject of its own
         if (
@@ -443,6 +451,16 @@ class Attributor:
                     return m
         return best
 
+    def _object_then_and(self, mention: MentionRef, gap: str) -> bool:
+        """The gap between the mention and the reporting verb ends with "and" after a noun the mention
+        qualifies ("a fake Texan drawl and joked"): the verb is joined to another verb, whose object holds
+        the mention; not "Roe nodded and said" (a verb before "and")."""
+        joined = _AND_GAP.search(gap)
+        if joined is None or not gap[: joined.start()].strip():
+            return False  # "Roe and Doe said"
+        got = self.token_at(mention.end + joined.start() - 1)
+        return got is not None and got[0].tag_.startswith("NN")
+
     def subject_after(self, verb: VerbHit, hi: int) -> MentionRef | None:
         """Inverted order: ``said Putin``, ``according to the Kremlin``, ``added the Russian president``:
         only right after a quotation or a comma ("... told Trump" names whom he told)."""
@@ -457,7 +475,9 @@ class Attributor:
             return None
         first = cands[0]
         gap = self.masked[verb.end : first.start]
-        if MASK in gap or re.search(r"[,;:.!?]", gap) or len(_WORD.findall(gap)) > 4:
+        # the full stop of an abbreviated rank is no sentence mark ("said Air Force 1st Lt. Jane Roe")
+        bare = _ABBREVIATED.sub(lambda m: m.group(1) if self._abbreviated(m.group(1)) else m.group(0), gap)
+        if MASK in gap or re.search(r"[,;:.!?]", bare) or len(_WORD.findall(gap)) > 4:
             return None
         if _COMPLEMENTIZER.search(gap):
             return None  # "said that Roe ...": Roe is in what was said
@@ -478,24 +498,32 @@ class Attributor:
 
     def person_after_title(self, mention: MentionRef) -> MentionRef | None:
         """A name the recogniser cut at an abbreviated title ("Army Capt." + "Jane Roe"): the person named
-        right after a mention that is not a person and ends with a title or role word."""
+        right after a mention that is not a person and ends with a title or role word, or after a mention and
+        a rank of its own ("Coast Guard" + "1st Lt." + "Jane Roe")."""
         if mention.person:
             return None
-        last = _WORD.findall(self.text[mention.start : mention.end])[-1:]
-        if not last or last[0].lower().rstrip(".") not in self.lex.roles:
-            return None
         after = [m for m in self.mentions_in(mention.end, mention.end + 80) if m.start >= mention.end]
-        if after and after[0].person and not self.masked[mention.end : after[0].start].strip(" ."):
+        if not after or not after[0].person:
+            return None
+        between = self.masked[mention.end : after[0].start]
+        last = _WORD.findall(self.text[mention.start : mention.end])[-1:]
+        if last and last[0].lower().rstrip(".") in self.lex.roles and not between.strip(" ."):
             return after[0]
-        return None
+        rank = [w for w in _WORD.findall(between) if w.lower().rstrip(".") in self.lex.roles]
+        return after[0] if rank and between.strip() and self._qualifies(between) else None
 
     def _qualifies(self, between: str) -> bool:
         """The words between two names make the first a qualifier of the second: nothing, or up to three
         capitalised words and role nouns ("party leader")."""
-        words = _WORD.findall(between)
-        if re.search(r"[,;:(]", between) or len(words) > 3:
+        words = _WORD.findall(_ORDINAL.sub("", between))
+        if re.search(r"[,;:(]", between) or len(words) + len(_ORDINAL.findall(between)) > 3:
             return False
         return all(w[0].isupper() or w.lower().rstrip(".") in self.lex.roles for w in words)
+
+    def _abbreviated(self, word: str) -> bool:
+        """The word is an abbreviation or a role that may end with a full stop ("Lt.", "Gov.")."""
+        lower = word.lower()
+        return lower in self.lex.roles or lower in self.lex.abbreviations
 
     def modifier(self, mention: MentionRef) -> bool:
         """The mention only qualifies the noun after it ("a Putin aide", "the Roe backer", "a Ruritania
@@ -1226,7 +1254,7 @@ class Salience:
             return []
         last = window[-1].index
         here = window[-1].paragraph
-        inside_from = self._quoted_clause_start(window[-1], offset)
+        reported = self._quoted_clause(window[-1], offset)
         best: dict[str, float] = {}
         count: dict[str, int] = {}
         latest: dict[str, MentionRef] = {}
@@ -1241,7 +1269,7 @@ class Salience:
                 said = _PRONOUN_GENDER.get(word) if m.how == "pronoun" else None
                 if said is not None:
                     called.setdefault(m.actor, set()).add(said)
-                if sent.index == last and inside_from is not None and m.start < inside_from:
+                if sent.index == last and reported is not None and reported[0] <= m.start < reported[1]:
                     continue  # 'Roe "is unfit," he said': Roe is in the words he said
                 if sent.index == last and not ref.weight and self._in_opening_phrase(sent, m, offset):
                     continue  # "Speaking to Roe, he said": the one spoken to is not the speaker
@@ -1284,18 +1312,20 @@ class Salience:
         """The text gives the person the pronoun's gender (not merely no gender)."""
         return gender is not None and self.gender(actor) == gender
 
-    def _quoted_clause_start(self, sent: Sentence, offset: int) -> int | None:
-        """Where the reported clause begins when the pronoun at ``offset`` follows a quotation right away
-        ('Roe "is unfit," he said'): the start of its sentence; else None. A quotation introduced by a comma
-        or a colon ('Roe weighed in, telling them: "...," he said') leaves the words before it the
-        reporter's."""
+    def _quoted_clause(self, sent: Sentence, offset: int) -> tuple[int, int] | None:
+        """Where the reported clause lies when the pronoun at ``offset`` follows a quotation right away
+        ('Roe "is unfit," he said'): from the start of its sentence to the quotation; else None. A quotation
+        introduced by a comma or a colon ('Roe weighed in, telling them: "...," he said') leaves the words
+        before it the reporter's; so does a reporting verb of the sentence's own before it ('Roe said that
+        Doe has "X," he said': only the words after the verb are reported, and Roe may be who "he" is)."""
         seg = self.att.seg
         before = [q for q in seg.quotes_in(sent.paragraph) if sent.start <= q.open and q.after <= offset]
         if not before or seg.masked[before[-1].after : offset].strip(" ,.;:!?-" + DASHES):
             return None
         if seg.masked[sent.start : before[0].open].rstrip(" \t\n'").endswith((",", ":")):
             return None
-        return before[0].open
+        verbs = self.att.verbs(sent.start, before[0].open)
+        return (verbs[0].end if verbs else sent.start, before[0].open)
 
     def ranked(
         self, offset: int, *, gender: str | None = None, paragraphs_back: int = _PARAGRAPHS_BACK
@@ -1529,9 +1559,12 @@ def _word_char_at(text: str, i: int) -> bool:
     return i < len(text) and (text[i].isalnum() or text[i] == "_")
 
 
-def _people_by_usage(text: str, mentions: Iterable[Mention], labels: dict[str, str]) -> set[str]:
+def _people_by_usage(
+    text: str, mentions: Iterable[Mention], labels: dict[str, str], lex: Lexicon
+) -> set[str]:
     """Names the entity recogniser called a body ("Roe said." read as an organisation) that the text
-    treats as a person: "Roe, who ..." (a relative pronoun for people), "Roe, 52, ..." (an age)."""
+    treats as a person: "Roe, who ..." (a relative pronoun for people), "Roe, 52, ..." (an age), "Roe said
+    he ..." (a reporting verb whose clause opens with a man's or a woman's pronoun: a body says "it")."""
     out: set[str] = set()
     for actor in {m.actor for m in mentions if m.how == "ner"}:
         name = actor[4:]
@@ -1541,6 +1574,10 @@ def _people_by_usage(text: str, mentions: Iterable[Mention], labels: dict[str, s
         if not all(_NAME_WORD.fullmatch(w) and w[0].isupper() and not w.isupper() for w in words):
             continue  # "CNN", "Poll 2016": not the shape of a person's name
         if re.search(rf"\b{re.escape(name)},\s+(?:who\b|\d{{1,3}},)", text):
+            out.add(actor)
+            continue
+        said = re.finditer(rf"\b{re.escape(name)}\s+([a-z]+)\s+(?:that\s+)?(?:he|she)\b", text)
+        if any(lex.forms.get(m.group(1)) in lex.lemmas for m in said):
             out.add(actor)
     return out
 
@@ -1555,7 +1592,7 @@ def attributor_for(ctx: DocContext) -> Attributor:
 
     described = _described_as_people(ctx.text, ctx.mentions, lexicon(ctx.codebook.grammar), labels)
     described |= _titled_people(ctx.text, ctx.mentions, labels, ctx.codebook.grammar)
-    described |= _people_by_usage(ctx.text, ctx.mentions, labels)
+    described |= _people_by_usage(ctx.text, ctx.mentions, labels, lexicon(ctx.codebook.grammar))
 
     def person(actor: str) -> bool:
         if actor.startswith("ner:"):

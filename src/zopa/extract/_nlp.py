@@ -70,18 +70,28 @@ _OPENING = {"“": "”", "„": "“", "«": "»", '"': '"', "‘": "’", "'":
 _EXCLUDED = ("attribute_ruler", "lemmatizer", "senter")
 
 
+# A comma or colon typed without a space before an opening quotation mark ('said,"Look'): the tokenizer
+# would keep the verb, the punctuation and the first quoted word as one token
+_GLUED_QUOTE_INFIXES = (r"(?<=[^\W\d_])[,:;](?=[“\"‘])", r"(?<=[,:;])[“\"‘](?=[^\W\d_])")
+
+
 @lru_cache(maxsize=1)
 def load_nlp() -> Language:
     """The spaCy pipeline (loaded once per process): tagger, parser and named-entity recogniser.
 
     Its layers multiply matrices with NumPy's BLAS rather than thinc's default BLIS: NumPy's picks kernels for
     the processor it runs on, and where BLIS falls back to generic ones the token encoders cost up to twice
-    as much; the parses are the same (``tests/test_nlp.py``)."""
+    as much; the parses are the same (``tests/test_extract_batching.py``)."""
     import spacy
+    from spacy.util import compile_infix_regex
     from thinc.api import use_ops
 
     with use_ops("numpy", use_blis=False):  # the ops each layer keeps are made as the model loads
-        return spacy.load(MODEL_NAME, exclude=list(_EXCLUDED))
+        nlp = spacy.load(MODEL_NAME, exclude=list(_EXCLUDED))
+    tokenizer: Any = nlp.tokenizer
+    infixes = [*(nlp.Defaults.infixes or ()), *_GLUED_QUOTE_INFIXES]
+    tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    return nlp
 
 
 _PARSE_BATCH = 128  # sentences per spaCy batch (larger batches cost less per sentence; 128 is past the gain)

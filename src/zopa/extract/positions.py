@@ -651,6 +651,15 @@ class _Sentence:
             for c in token.children
         )
 
+    def _judged_stance(self, subj: Any) -> bool:
+        """The subject names a stance or a document ("the union's demand", "Kyiv's plan"), so a verdict on it
+        ("is a non-starter", "is acceptable") is not its owner's."""
+        if not subj.tag_.startswith("NN") or not any(c.dep_ == "poss" for c in subj.children):
+            return False
+        at = self.start_of(subj)
+        hits = _stance_hits(self.cues, self.sentence.text, self.base)
+        return subj.lower_ in self.cues.document_words or any(h.start <= at < h.end for h in hits)
+
     def _asked_passive(self, verb: Any) -> bool:
         """A demand verb or a verb of telling in the passive with no agent: "was told to", "is being urged
         to" (not "was reported to have agreed": that reports the subject's own stance)."""
@@ -749,6 +758,14 @@ class _Sentence:
             ):
                 return "hedged"  # "could consider", "may accept": but "could resume ... if" is an offer
             subjects = [c for c in t.children if c.dep_ in _SUBJECT_DEPS]
+            verdict = pred.cue is not None and pred.stance in {"reject", "accept"} and t is pred.head
+            if verdict and subjects and self._judged_stance(subjects[0]):
+                # "the union's demand is a non-starter": what is judged (its content this verdict's too),
+                # not its judge
+                judged = by_token.get(subjects[0].i)
+                if judged is not None and judged is not pred:
+                    judged.content_of = t.i
+                subjects = []
             agent = [g for c in t.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
             if pred.cue is not None and subjects and (got := self._fronted_for(t, subjects[0])):
                 pred.holders, pred.holder_verb = got, t
@@ -835,12 +852,27 @@ class _Sentence:
             if t.dep_ in {"ccomp", "xcomp"} and pred.stance != "threat" and hypothetical_above:
                 return "hedged"  # "she cannot get Kyiv to agree ...": a hypothetical about another
             t = t.head
+        got = self._according_to(pred.head)
+        if got:
+            pred.holders = got  # "According to the Kremlin, Kyiv must withdraw": the Kremlin's demand
+            return "ok"
         got = self.first_person()  # a cue inside a quotation or a report with no subject of its own
         if got:
             pred.holders = got
             pred.confidence = min(pred.confidence, 0.6)
             return "ok"
         return "none"
+
+    def _according_to(self, head: Any) -> list[tuple[str, str | None]] | None:
+        """The source of an "according to X" phrase on the clause or one above it."""
+        above = {t.i for t in (head, *head.ancestors)}
+        for t in self.doc:
+            if t.lower_ == "according" and t.head.i in above:
+                to = [c for c in t.children if c.lower_ == "to"]
+                source = [g for c in to for g in c.children if g.dep_ == "pobj"]
+                if source:
+                    return self.actors_of(source[0])
+        return None
 
     def topic_phrase(self) -> set[int]:
         """The tokens of a phrase that opens the sentence and names its topic ("Regarding X,", "As for X,",

@@ -7,11 +7,13 @@ Rules (grammar only; who is who comes from the codebook through the actor mentio
 * the reporting verb the quotation hangs on in the parse of its sentence (by lemma: "said", "tweeted",
   "called on", "sings", "according to"), and that verb's subject as the speaker (see ``_attribution``):
   ``"...," X said`` / ``said X`` / ``X told reporters: "..."`` / ``"...," X, a fellow at Y, said`` /
-  ``according to X``; the surface rules (the nearest mention in the verb's clause) where the parse gives
-  nothing; a short sentence right after the quotation counts (``"Why not?" Putin asked.``, also with a
-  clause of time: ``... Roe said as he left.``); the attribution right after the quotation wins over another
-  verb the parse hangs it on (``"...," Roe said, after Doe said ...``); a reporting verb tagged as a noun in
-  that slot (``"...," Roe notes.``) still reports it;
+  ``according to X`` / ``said Air Force 1st Lt. X`` (a rank between the verb and the name); the surface
+  rules (the nearest mention in the verb's clause) where the parse gives nothing; a short sentence right
+  after the quotation counts (``"Why not?" Putin asked.``, any verb with a name in a sentence not read for
+  names: ``"Why?" Jane Roe pressed.``, also with a clause of time: ``... Roe said as he left.``); the
+  attribution right after the quotation wins over another verb the parse hangs it on (``"...," Roe said,
+  after Doe said ...``); a reporting verb tagged as a noun in that slot (``"...," Roe notes.``) still reports
+  it;
 * ``"..." — X``: a name right after a dash (any dash character); ``"...," X, who chairs the group said``;
 * transcript labels: a quotation that opens with ``NAME:`` is NAME's, without the label;
 * a quotation introduced by a colon (``X had a stern word for them: "..."``) is the words of the subject of
@@ -20,7 +22,9 @@ Rules (grammar only; who is who comes from the codebook through the actor mentio
 * partial quotes: a short quoted fragment is kept only when a reporting or characterising verb in its sentence
   has a speaker (``X described the plan as "not perfect" but "very workable"`` gives two quotes by X);
 * a quotation after another in the same sentence with nobody else named in between, or in the next sentence
-  of its paragraph with no reporting verb and nobody named there, continues the one before;
+  of its paragraph with no reporting verb and nobody named there, continues the one before (a name after its
+  closing mark that only ends the quoted clause, ``"Nobody ever trusted" X.``, one in a dash aside, and the
+  speaker named again do not count);
 * block quotes (a paragraph that is only a quotation): a signature in the short paragraph below it (``— X``,
   or a pull quote's ``X, Institute for Y.``, with or without the closing mark, or after abbreviated titles),
   the speaker of the block quote before (headings and captions in between are skipped), the speaker
@@ -114,9 +118,35 @@ _BARE_SUBJECT = re.compile(
 )
 # function words that never open a name ("Not Perfect told reporters" is no Mr Perfect)
 _NOT_A_NAME_START = frozenset(
-    {"the", "a", "an", "this", "that", "he", "she", "they", "it", "we", "i", "but", "and", "not", "no", "nor",
-     "never", "or", "if", "so", "yes"}
+    {
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "he",
+        "she",
+        "they",
+        "it",
+        "we",
+        "i",
+        "but",
+        "and",
+        "not",
+        "no",
+        "nor",
+        "never",
+        "or",
+        "if",
+        "so",
+        "yes",
+    }
 )
+_ASIDE = re.compile(
+    rf"[\s,]*(?:[{DASHES}]|-{{1,2}})\s"
+)  # a dash opening the reporter's aside after a quotation
+# the name opening the sentence of an attribution ("Jane Roe pressed.")
+_OPENING_NAME = re.compile(rf"\s*((?:[{_CAP}][\w'’.-]*\s+){{0,2}}[{_CAP}][\w'’-]+)(?=\s)")
 _NAME_BEFORE_COMMA = re.compile(
     rf"((?:[{_CAP}][\w'’.-]*\s+){{1,2}}[{_CAP}][\w'’-]+),"
 )  # "Jane Q. Roe, the ..."
@@ -289,9 +319,31 @@ def _continues(
         return _Attribution(prev.speaker, "continues the quotation before", 0.8)
     if sent is None or prev_sent is None or sent.index != prev_sent.index + 1:
         return None
-    if att.verbs(sent.start, sent.end) or any(m.person for m in att.candidates(sent.start, sent.end)):
-        return None  # a reporting verb or a person of its own: not a continuation
+    if att.verbs(sent.start, sent.end):
+        return None  # a reporting verb of its own: not a continuation
+    # the speaker named again ('"...," which Roe thinks ...') is no one of its own
+    people = [m for m in att.candidates(sent.start, sent.end) if m.person and m.actor != prev.speaker.actor]
+    if people and not _after_quoted_clause(att, sent, marks, people):
+        return None  # a person of its own: not a continuation
     return _Attribution(prev.speaker, "continues the quotation before", 0.75)
+
+
+def _after_quoted_clause(
+    att: Attributor, sent: Sentence, marks: list[QuoteMark], people: list[MentionRef]
+) -> bool:
+    """The persons named outside the quotation marks only come after its closing mark, where the words
+    finish the quoted clause without a verb ('"Nobody ever trusted" Jane Roe.': its object) or open an
+    aside with a dash ('"..." - a point Jane Roe disputes'): no one there says the quotation."""
+    closes = [q.after for q in marks if sent.start <= q.open < sent.end]
+    if not closes or any(m.start < closes[-1] for m in people):
+        return False
+    if _ASIDE.match(att.masked, closes[-1], sent.end):
+        return True
+    got = att.parsed(closes[-1])
+    if got is None:
+        return False
+    doc, base = got
+    return not any(is_verb(t) for t in doc if closes[-1] <= base + t.idx < sent.end)
 
 
 def _ends_with_colon(att: Attributor, sent: Span, mark: QuoteMark) -> bool:
@@ -544,7 +596,9 @@ def _slot_name(att: Attributor, base: int, tokens: list[Token]) -> MentionRef | 
     if not 1 <= len(words) <= 3 or not all(_NAME_WORD.fullmatch(w) and w[0].isupper() for w in words):
         return None
     if any(
-        w.lower() in lex.not_names or w.lower() in lex.thing_nouns or w.lower().rstrip(".") in lex.roles
+        w.lower() in lex.not_names
+        or w.lower() in lex.thing_nouns
+        or w.lower().rstrip(".") in lex.roles
         or w.lower() in lex.forms
         for w in words
     ):
@@ -600,9 +654,9 @@ def _surface_slot(att: Attributor, at: int, hi: int) -> _Attribution | None:
     cands = [
         m for m in att.candidates(at, hi) if m.start >= at and (m.person or not m.actor.startswith("ner:"))
     ]
-    if not cands:
+    who = cands[0] if cands else _unread_name(att, at, hi)
+    if who is None:
         return None
-    who = cands[0]
     before = masked[at : who.start]
     after = masked[who.end : hi]
     verb = _PAST.fullmatch(before) if before.strip() else None
@@ -617,6 +671,25 @@ def _surface_slot(att: Attributor, at: int, hi: int) -> _Attribution | None:
     if form in att.lex.not_names or att.lex.is_verb_form(form):
         return None
     return _Attribution(who, f"quote then {form!r}", 0.75)
+
+
+def _unread_name(att: Attributor, at: int, hi: int) -> MentionRef | None:
+    """The capitalised name opening an attribution whose sentence was not read for names ('"...?" Jane
+    Roe pressed.'): a person's name, not a word the grammar knows as something else."""
+    found = _OPENING_NAME.match(att.masked, at, hi)
+    if found is None:
+        return None
+    words = found.group(1).split()
+    lex = att.lex
+    if words[0].lower() in _NOT_A_NAME_START or words[-1].lower().rstrip(".") in lex.roles:
+        return None
+    if any(
+        w.lower() in lex.not_names or w.lower() in lex.thing_nouns or w.lower() in lex.forms for w in words
+    ):
+        return None
+    who = att.person_named(found.group(1), found.start(1), found.end(1))
+    # one word is a name only when it names a person named before ("Everyone laughed." is no Mr Everyone)
+    return who if len(words) > 1 or who.actor[4:] != found.group(1) else None
 
 
 def _verb_before_quote(att: Attributor, lo: int, mark: QuoteMark) -> _Attribution | None:
