@@ -13,7 +13,7 @@ import yaml
 
 from cli_helpers import run_cli
 from zopa.codebook import Codebook, load_codebook, parse_codebook
-from zopa.codebook_tools import codebook_warnings, cue_problem, skeleton
+from zopa.codebook_tools import codebook_warnings, cue_problem, inflection_gap, skeleton
 from zopa.extract.actors import ActorResolver, title_key
 from zopa.grammar import default_grammar_data
 from zopa.trial import try_text
@@ -207,6 +207,16 @@ def test_shipped_codebooks_and_default_grammar_raise_no_warnings() -> None:
     for stance, cues in default_grammar_data()["stance_cues"].items():
         for cue in cues:
             assert cue_problem(cue) is None, (stance, cue)
+            assert inflection_gap(cue) is None, (stance, cue)
+
+
+def test_a_verb_stem_kept_with_its_final_e_misses_its_ing_form() -> None:
+    assert inflection_gap(r"\bpause\w*\b") == (
+        "matches 'pause' but not 'pausing': write '\\bpaus(?:e|es|ed|ing)\\b' or '\\bpaus\\w*\\b'"
+    )
+    assert inflection_gap(r"\bpaus(?:e|es|ed|ing)\b") is None
+    assert inflection_gap(r"\bfree\w*\b") is None  # "freeing" keeps the e
+    assert inflection_gap(r"\bimmediate\w*\b") is None  # no verb
 
 
 @pytest.mark.parametrize(

@@ -1087,3 +1087,8 @@ def test_according_to_a_party_its_demand() -> None:
     assert triples("Kyiv must withdraw from Donetsk, according to Peskov.") == {
         ("russia", "donetsk-control", "demand")
     }
+
+
+def test_every_inflection_of_cede_places_the_surrender() -> None:
+    said = positions("Kyiv has repeatedly rejected ceding the Donbas.")
+    assert {(p.actor, p.stance, p.value) for p in said} == {("ukraine", "reject", 0.0)}

@@ -231,3 +231,23 @@ def test_a_comma_typed_against_the_opening_mark_leaves_the_reporting_verb_a_word
     assert [(q.text, q.speaker) for q in find_quotes(pipeline_context(text))] == [
         ("Look, nobody wants the line to close.", "ner:Lena Brook")
     ]
+
+
+def test_a_later_bare_spokesperson_speaks_for_the_body_a_ministry_spokesperson_was_introduced_for() -> None:
+    text = (
+        "Ukraine's defence ministry said on Monday that it would hold the line near the river.\n\n"
+        "A ministry spokesperson said the shelling had eased, Reuters reported.\n\n"
+        "\u201cWe will not move back,\u201d the spokesperson said.\n\n"
+        '"The truce is a trick and the front will hold," the spokesperson added.'
+    )
+    speakers = {q.text: q.speaker for q in find_quotes(pipeline_context(text))}
+    assert speakers["The truce is a trick and the front will hold"] == "ukraine"
+
+
+def test_a_body_named_at_the_end_of_one_paragraph_is_no_spokesperson_of_the_next() -> None:
+    text = (
+        "Kyiv said the talks would resume, despite pressure from Moscow.\n\n"
+        "A ministry spokesperson said: \u201cThe truce is holding along the whole front line.\u201d"
+    )
+    speakers = [q.speaker for q in find_quotes(pipeline_context(text))]
+    assert speakers != ["russia"]

@@ -100,7 +100,8 @@ def codebook_warnings(codebook: Codebook, lines: YamlFile | None = None) -> list
             problem = cue_problem(cue)
             if problem is None:
                 reachable = True
-            else:
+                problem = inflection_gap(cue)
+            if problem is not None:
                 found.append((("issues", i, "cues", j), f"cue '{_shown(cue)}' {problem}"))
         if not reachable:
             why = "has no cues" if not issue.cues else "has no cue that can match"
@@ -111,7 +112,7 @@ def codebook_warnings(codebook: Codebook, lines: YamlFile | None = None) -> list
             )
         for j, anchor in enumerate(issue.anchors):
             for k, cue in enumerate(anchor.cues):
-                problem = cue_problem(cue)
+                problem = cue_problem(cue) or inflection_gap(cue)
                 if problem is not None:
                     found.append((("issues", i, "anchors", j, "cues", k), f"cue '{_shown(cue)}' {problem}"))
         values = [a.value for a in issue.anchors]
@@ -191,6 +192,34 @@ def cue_problem(cue: str, *, alone: bool = False) -> str | None:
     )
 
 
+_STEM_E = re.compile(r"\\b([a-z]+e)\\w\*")  # "\bpause\w*": a stem that keeps its final e
+
+
+def inflection_gap(cue: str) -> str | None:
+    """A stem written with its final "e" before ``\\w*`` ('\\bpause\\w*') misses the "-ing" form
+    ("pausing"); None when the cue matches that form or has no such stem."""
+    stem = _STEM_E.search(cue)
+    if stem is None:
+        return None
+    from lemminflect import getAllInflections  # only a verb has the form ("immediate" has none)
+
+    word = stem.group(1)
+    forms = getAllInflections(word, upos="VERB").get("VBG")
+    if not forms:
+        return None
+    form = forms[0]
+    try:
+        if re.search(cue, f"They said {form} it.", re.IGNORECASE):
+            return None
+    except re.error:
+        return None
+    stem_only = word[:-1]
+    return (
+        f"matches '{word}' but not '{form}': write '\\b{stem_only}(?:e|es|ed|ing)\\b' or "
+        f"'\\b{stem_only}\\w*\\b'"
+    )
+
+
 class _Unsupported(Exception):
     pass
 
@@ -230,8 +259,10 @@ def _examples(items: Iterable[tuple[Any, Any]]) -> list[str]:
             inner = _examples(sub)
             counts = sorted({lo, min(lo + 1, hi)} | ({1} if lo == 0 and hi >= 1 else set()))
             options = [inner[0] * n for n in counts] + [x * max(lo, 1) for x in inner[1:]]
-        elif op is c.AT or op is c.ASSERT_NOT or (op is c.ASSERT and av[0] < 0):
-            options = [""]  # boundaries, look-behinds and negative look-aheads: the context decides
+        elif op is c.ASSERT and av[0] < 0:
+            options = _examples(av[1])  # a look-behind: the text it needs stands before the match
+        elif op is c.AT or op is c.ASSERT_NOT:
+            options = [""]  # boundaries and negative look-arounds: the context decides
         else:
             raise _Unsupported(str(op))
         outs = [o + x for o in outs for x in dict.fromkeys(options)][:_MAX_EXAMPLES]

@@ -970,6 +970,7 @@ _REPEATED = 5.0  # for each further mention of the same person in the window
 _GENDER_MATCH = 15.0  # the text gives the person the pronoun's gender: "she" is more likely her than him
 _EMBEDDED_FACTOR = 0.5  # "Putin's plan", "the letter of X": less salient than the head of the phrase
 _PARAGRAPHS_BACK = 2  # paragraphs before the pronoun's own that are searched
+_ROLE_OF_BODY = re.compile(r"\b([a-z]+)\s+spokes(?:man|woman|person|people)\b")  # "a ministry spokesperson"
 _TOPIC_LEAD = re.compile(r"\s*(?:(?:and|but)\s+)?as\s+(?:for|to)\s+", re.IGNORECASE)  # "As for Roe,"
 # what may stand before a sentence's subject, and the labels a misparse gives that subject
 _OPENING_LINK = re.compile(r"\s*(?:(?:and|but|so|yet|or|still|now|then)\s+)?", re.IGNORECASE)
@@ -1377,7 +1378,7 @@ class Salience:
                     return MentionRef(m.actor, offset, offset + len(noun), "description", False)
         return None
 
-    def spoken_for(self, offset: int) -> MentionRef | None:
+    def spoken_for(self, offset: int, depth: int = 0) -> MentionRef | None:
         """The body a spokesperson mentioned at ``offset`` speaks for: the one named with a spokesperson's
         noun last before it in this paragraph or the two before ("a spokesperson for the ministry", "the
         ministry's spokesman", "a Kremlin spokesman")."""
@@ -1390,8 +1391,11 @@ class Salience:
                 if not m.person and not att.seg.quoted(m.start)
             ]
             for m in reversed(bodies):
-                after = [w.lower() for w in _WORD.findall(att.masked[m.end : m.end + 40])[:3]]
-                before = [w.lower() for w in _WORD.findall(att.masked[max(0, m.start - 30) : m.start])[-3:]]
+                # within the sentence: "... US tariffs. A ministry spokesperson" is no US spokesperson
+                after = [w.lower() for w in _WORD.findall(att.masked[m.end : min(m.end + 40, sent.end)])[:3]]
+                before = [
+                    w.lower() for w in _WORD.findall(att.masked[max(sent.start, m.start - 30) : m.start])[-3:]
+                ]
                 if before and before[-1] == "the":
                     before = before[:-1]
                 spokesman_for = (
@@ -1399,6 +1403,14 @@ class Salience:
                 )
                 if spokesman_for or any(w in lex.speaks_for for w in after):
                     return MentionRef(m.actor, offset, offset + 1, "description", False)
+            if depth == 0:
+                # the role introduced earlier with a body noun of its own ("A ministry spokesperson said",
+                # two paragraphs on from "China's commerce ministry"): whom it spoke for there
+                for found in _ROLE_OF_BODY.finditer(att.masked, sent.start, min(sent.end, offset)):
+                    if found.group(1).lower() in lex.speaks_for and not att.seg.quoted(found.start()):
+                        body = self.spoken_for(found.start(), depth + 1)
+                        if body is not None:
+                            return MentionRef(body.actor, offset, offset + 1, "description", False)
         return None
 
     def described(self, noun: str, offset: int, *, strict: bool = False) -> MentionRef | None:
