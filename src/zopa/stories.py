@@ -53,7 +53,7 @@ _TOKEN = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
 _WORD_CHAR = re.compile(r"\w")
 _SENTENCE_END_MARKS = ".!?:;…"
 _CLOSERS = "\"'”’)]"
-_OPENERS = "\"“‘(•*-–—"
+_OPENERS = '"“‘(•*-–—'
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +62,13 @@ class StoryMatch:
     score: float
 
 
+_POSSESSIVE_ENDINGS = ("'s", "’s", "'", "’")  # longest first: "Roe's" loses "'s", "States'" its "'"
+
+
 def _strip_possessive(token: str) -> str:
-    for suffix in ("'s", "’s", "'", "’"):
+    if not token.endswith(_POSSESSIVE_ENDINGS):  # most tokens: one test
+        return token
+    for suffix in _POSSESSIVE_ENDINGS:
         if token.endswith(suffix):
             return token[: -len(suffix)]
     return token

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
 
 _LITERAL = re.compile(r"[A-Za-z0-9' -]")
 
@@ -138,6 +139,17 @@ def trie_regex(words: list[str], piece: Callable[[str], str] | None = None) -> s
     return build(trie)
 
 
+_MEMO_TEXTS = 4096  # texts a cue set remembers what it found in (more than an article's sentences)
+_T = TypeVar("_T")
+
+
+def _remember(memo: dict[str, _T], text: str, found: _T) -> _T:
+    if len(memo) >= _MEMO_TEXTS:
+        memo.clear()  # a new batch of articles: the old texts are not asked about again
+    memo[text] = found
+    return found
+
+
 class CueSet:
     """Named groups of case-insensitive cue patterns, matched through their trigger words."""
 
@@ -168,21 +180,30 @@ class CueSet:
             for n in range(2, len(word) + 1):
                 closure |= self._by_trigger.get(word[:n], set())
             self._closure[word] = frozenset(closure)
+        # the same sentence is matched by several stages (candidate selection, mentions, positions): what a
+        # text holds is found once and remembered, for the last few thousand texts
+        self._active_of: dict[str, frozenset[tuple[str, int]]] = {}
+        self._matches_of: dict[str, tuple[tuple[str, re.Match[str]], ...]] = {}
 
-    def _active(self, text: str) -> set[tuple[str, int]]:
+    def _active(self, text: str) -> frozenset[tuple[str, int]]:
+        found = self._active_of.get(text)
+        if found is not None:
+            return found
         active = set(self._always)
-        if self._finder is None:
-            return active
-        for m in self._finder.finditer(text):
-            # the finder takes the longest trigger; shorter triggers it starts with count too
-            active |= self._closure.get(m.group().lower(), frozenset())
-        return active
+        if self._finder is not None:
+            for m in self._finder.finditer(text):
+                # the finder takes the longest trigger; shorter triggers it starts with count too
+                active |= self._closure.get(m.group().lower(), frozenset())
+        return _remember(self._active_of, text, frozenset(active))
 
     def finditer(self, text: str) -> Iterator[tuple[str, re.Match[str]]]:
         """(key, match) for every match of every pattern, grouped by key in declaration order."""
-        for key, index in sorted(self._active(text), key=lambda ki: (self._order[ki[0]], ki[1])):
-            for m in self._patterns[key][index].finditer(text):
-                yield key, m
+        found = self._matches_of.get(text)
+        if found is None:
+            active = sorted(self._active(text), key=lambda ki: (self._order[ki[0]], ki[1]))
+            found = tuple((key, m) for key, i in active for m in self._patterns[key][i].finditer(text))
+            _remember(self._matches_of, text, found)
+        return iter(found)
 
     def search(self, text: str) -> bool:
         """Whether any pattern matches."""

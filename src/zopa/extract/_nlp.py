@@ -77,11 +77,17 @@ _GLUED_QUOTE_INFIXES = (r"(?<=[^\W\d_])[,:;](?=[“\"‘])", r"(?<=[,:;])[“\"�
 
 @lru_cache(maxsize=1)
 def load_nlp() -> Language:
-    """The spaCy pipeline (loaded once per process): tagger, parser and named-entity recogniser."""
+    """The spaCy pipeline (loaded once per process): tagger, parser and named-entity recogniser.
+
+    Its layers multiply matrices with NumPy's BLAS rather than thinc's default BLIS: NumPy's picks kernels for
+    the processor it runs on, and where BLIS falls back to generic ones the token encoders cost up to twice
+    as much; the parses are the same (``tests/test_extract_batching.py``)."""
     import spacy
     from spacy.util import compile_infix_regex
+    from thinc.api import use_ops
 
-    nlp = spacy.load(MODEL_NAME, exclude=list(_EXCLUDED))
+    with use_ops("numpy", use_blis=False):  # the ops each layer keeps are made as the model loads
+        nlp = spacy.load(MODEL_NAME, exclude=list(_EXCLUDED))
     tokenizer: Any = nlp.tokenizer
     infixes = [*(nlp.Defaults.infixes or ()), *_GLUED_QUOTE_INFIXES]
     tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
