@@ -404,9 +404,10 @@ def test_a_stance_on_this_takes_the_issue_named_just_before() -> None:
 def test_negation_inside_a_contraction_and_a_subject_that_is_no_one() -> None:
     found = triples("Russia wants Donetsk. Ukraine won’t give it up.")
     assert ("ukraine", "donetsk-control", "reject") in found
-    assert not any(p.actor == "ukraine" and p.stance == "offer" for p in positions(
-        "Nobody has offered Ukraine membership in NATO, Zelensky said."
-    ))
+    assert not any(
+        p.actor == "ukraine" and p.stance == "offer"
+        for p in positions("Nobody has offered Ukraine membership in NATO, Zelensky said.")
+    )
 
 
 @cache
@@ -478,10 +479,14 @@ def test_a_planned_or_proposed_measure_belongs_to_the_party_it_names() -> None:
     assert not any(actor == "russia" and stance != "plan" for actor, _, stance in found)
     sanctions = triples("The proposed EU sanctions were discussed in Brussels.")
     assert ("european-union", "sanctions", "offer") in sanctions
-    fees = [p for p in extract(
-        Article(source="t", title="", text="Beijing criticised the planned U.S. port fees.", raw="x"),
-        trade_codebook(),
-    ).positions if p.issue == "port-fees"]
+    fees = [
+        p
+        for p in extract(
+            Article(source="t", title="", text="Beijing criticised the planned U.S. port fees.", raw="x"),
+            trade_codebook(),
+        ).positions
+        if p.issue == "port-fees"
+    ]
     assert ("united-states", "plan") in {(p.actor, p.stance) for p in fees}
 
 
@@ -508,7 +513,6 @@ def test_an_assessment_of_a_proposal_is_its_acceptance_or_rejection() -> None:
     scorned = triples("The Kremlin described the ceasefire proposal as absurd.")
     assert ("russia", "ceasefire", "reject") in scorned
     assert not any(s == "accept" for _, _, s in scorned)
-
 
 
 def test_each_of_two_coordinated_actions_keeps_its_issue() -> None:
@@ -549,9 +553,12 @@ def test_a_coordinated_clause_with_its_own_subject_is_not_the_first_clauses_cont
 
 
 def test_freezing_the_front_line_is_the_territorial_question() -> None:
-    found = {(p.actor, p.issue, p.stance, p.value) for p in positions(
-        "Kyiv says it is ready to freeze the front line if it receives security guarantees."
-    )}
+    found = {
+        (p.actor, p.issue, p.stance, p.value)
+        for p in positions(
+            "Kyiv says it is ready to freeze the front line if it receives security guarantees."
+        )
+    }
     assert ("ukraine", "donetsk-control", "conditional", 50.0) in found
 
 
@@ -572,9 +579,10 @@ def test_an_issue_cue_does_not_stretch_over_another_issues_words() -> None:
 
 
 def test_seizing_more_land_if_talks_fail_is_the_no_deal_threat() -> None:
-    found = {(p.actor, p.issue, p.stance, p.value) for p in positions(
-        "Putin warned that Russia would seize more territory if Kyiv refused the deal."
-    )}
+    found = {
+        (p.actor, p.issue, p.stance, p.value)
+        for p in positions("Putin warned that Russia would seize more territory if Kyiv refused the deal.")
+    }
     assert ("russia", "no-deal-alternative", "threat", 100.0) in found
 
 
@@ -1066,6 +1074,11 @@ def test_denying_a_report_is_a_statement_and_denying_a_request_refuses_it() -> N
     assert triples("Moscow denied Kyiv's request for a prisoner exchange.") >= {
         ("russia", "prisoner-exchange", "reject")
     }
+    landing = extract(
+        Article(source="t", title="", text=(t := "Portugal denied the ships landing rights."), raw=t),
+        open_codebook(),
+    )
+    assert {p.stance for p in landing.positions} == {"reject"}
 
 
 def test_leaving_the_talks_refuses_them_and_threatening_to_is_a_threat() -> None:
@@ -1099,6 +1112,16 @@ def test_suspending_a_measure_concedes_and_suspending_an_accord_threatens() -> N
     assert exchanges == {("russia", "prisoner-exchange", "threat")}
     sanctions = triples("Moscow will suspend its sanctions on Ukrainian grain.")
     assert sanctions == {("russia", "sanctions", "accept")}
+
+    # stopping what helps the other side is a threat
+    def stances(body: str) -> set[str]:
+        return {
+            p.stance
+            for p in extract(Article(source="t", title="", text=body, raw=body), open_codebook()).positions
+        }
+
+    assert stances("Portugal would halt its aid to the islands.") == {"threat"}
+    assert stances("Portugal will halt its attacks on the islands.") == {"accept"}
 
 
 def test_a_rate_on_us_goods_is_the_chinese_tariff() -> None:

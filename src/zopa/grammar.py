@@ -70,6 +70,7 @@ LIST_FIELDS = (
     "halting_verbs",
     "removal_verbs",
     "accord_nouns",
+    "measure_nouns",
     "document_nouns",
     "negators",
     "hedges",
@@ -150,6 +151,7 @@ class Grammar(_Model):
     halting_verbs: tuple[str, ...] = ()  # lemmas: stopping an accord noun refuses it ("postponed the talks")
     removal_verbs: tuple[str, ...] = ()  # lemmas: taking a rate away ("lifted the 34% tariff") leaves none
     accord_nouns: tuple[str, ...] = ()  # talks and agreements (word forms), as opposed to measures
+    measure_nouns: tuple[str, ...] = ()  # measures against the other side ("tariffs"): stopping them concedes
     document_nouns: tuple[str, ...] = ()  # "plan", "proposal": a party's document states its positions
     stance_cues: StanceCues = StanceCues()
     negators: tuple[str, ...] = ()  # patterns
@@ -170,7 +172,8 @@ class Grammar(_Model):
     @field_validator(
         *SPEECH_FIELDS, "event_verbs", "body_nouns", "concession_verbs", "escalation_verbs",
         "object_demand_verbs", "object_plan_verbs", "accusation_verbs", "retract_verbs",
-        "mute_verbs", "reception_verbs", "halting_verbs", "removal_verbs", "accord_nouns", "document_nouns",
+        "mute_verbs", "reception_verbs", "halting_verbs", "removal_verbs", "accord_nouns", "measure_nouns",
+        "document_nouns",
         "event_qualifiers", "event_claim_verbs",
     )
     @classmethod

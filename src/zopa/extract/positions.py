@@ -165,6 +165,7 @@ class CompiledCues:
     halting_forms: frozenset[str]  # "suspended", "pulled out": stopping an accord refuses it
     removal_forms: frozenset[str]  # "lifted", "scrapped": a rate they take away goes to none
     accord_words: frozenset[str]  # "talks", "deal": what halting verbs break off
+    measure_words: frozenset[str]  # "tariffs", "strikes": what halting verbs concede by stopping
 
 
 def _plural(noun: str) -> str:
@@ -236,6 +237,7 @@ def compiled_cues(codebook: Codebook) -> CompiledCues:
         halting_forms=frozenset(forms_of(grammar.halting_verbs)),
         removal_forms=frozenset(forms_of(grammar.removal_verbs)),
         accord_words=frozenset(grammar.accord_nouns),
+        measure_words=frozenset(grammar.measure_nouns),
         action_lemmas=actions,
         actions=(
             re.compile(r"\b(?:" + _trie_regex(sorted(actions)) + r")\b", re.IGNORECASE) if actions else None
@@ -582,15 +584,15 @@ class _Sentence:
         )
 
     def _stops_a_measure(self, hit: _Hit) -> bool:
-        """A threat cue's verb stops something ("will suspend", "would halt") that is a measure, not talks or
-        an agreement: "would suspend the exchanges" threatens, "will suspend the tariff" concedes."""
+        """A threat cue's verb stops ("will suspend", "would halt") a measure against the other side: "will
+        suspend the tariff" concedes, where "would suspend the exchanges" or "would halt aid" threatens."""
         verb = self.token_at(hit.end - 1)
         if verb is None or not verb.tag_.startswith("VB"):
             return False
         low = verb.lower_
         if low not in self.cues.halting_forms or self.cues.action_lemmas.get(low) != "concession":
             return False
-        return any(c.dep_ == "dobj" for c in verb.children) and not self._halts_accord(verb)
+        return any(c.dep_ == "dobj" and c.lower_ in self.cues.measure_words for c in verb.children)
 
     def _halts_accord(self, verb: Any) -> bool:
         """A verb that stops something, with talks or an agreement as its object ("suspended its participation
