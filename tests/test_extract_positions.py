@@ -990,7 +990,7 @@ def test_they_after_they_is_the_party_before_both() -> None:
 
 
 def test_an_agentless_passive_report_is_no_ones_statement() -> None:
-    text = "Serbia lifted a curfew in the province, and the province was reported quiet on Sunday."
+    text = "Serbia lifted a curfew in the north, and the region was reported calm by Monday."
     found = extract(Article(source="t", title="", text=text, raw=text), open_codebook()).positions
     assert [(p.actor, p.stance) for p in found] == [("ner:Serbia", "accept")]
 

@@ -201,7 +201,7 @@ def test_he_after_a_quotation_can_be_the_subject_of_the_reporting_verb_opening_i
 def test_a_name_read_as_a_body_that_said_he_is_the_person_he_refers_to() -> None:
     text = (
         "Karl Brandt met the board on Monday and said the plan was sound.\n\n"
-        "But Okonkwo said he does not think the calendar matters. If the vote slips now, he said, the "
+        "But Okonkwo said he doubts that the calendar matters. If the vote slips now, he said, the "
         'council can still pass "a simple extension of the levy."'
     )
     assert [(q.text, q.speaker) for q in find_quotes(pipeline_context(text))] == [
@@ -212,15 +212,15 @@ def test_a_name_read_as_a_body_that_said_he_is_the_person_he_refers_to() -> None
 def test_a_name_in_the_object_of_a_verb_joined_by_and_to_the_reporting_verb_is_no_speaker() -> None:
     text = (
         "Tomas Ekberg spoke to the farmers for an hour.\n\n"
-        "He then adopted a fake Southern accent and joked, “But I am just going to make it easier for them "
-        "to mock me.”"
+        "He put on a mock rural drawl and quipped, “Well, I may as well hand them the jokes myself, "
+        "then.”"
     )
     assert [q.speaker for q in find_quotes(pipeline_context(text))] == ["ner:Tomas Ekberg"]
 
 
 def test_the_one_a_clause_of_when_asked_names_was_asked_and_does_not_speak() -> None:
     text = (
-        "Any charge would involve Attorney General Jane Roe, who told Congress when asked last month about "
+        "Any charge would involve Attorney General Jane Roe, who told the senators when pressed in May about "
         "the inquiry: “The matter is in the hands of career agents, and they will follow the evidence.”"
     )
     assert [q.speaker for q in find_quotes(pipeline_context(text))] == ["ner:Jane Roe"]

@@ -67,9 +67,9 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 _OF_AFFILIATION = re.compile(r"(?<=\w)\s+of(?:\s+.*)?$")
 _NAME_SUFFIX = re.compile(r",?\s+(?:Jr|Sr|II|III|IV)\.?$")
 _PASSIVE_GAP = re.compile(r"\b(?:was|were|is|are|been|being|be|get|gets|got)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
-# a clause without a subject of its own right before the verb ("told Congress when asked"): who was asked
+# a subjectless clause right before the verb ("told the senators when pressed"): who was pressed
 _ELLIPTIC_GAP = re.compile(r"\b(?:when|if|as|once|unless|until|after|before|while)\s+$", re.IGNORECASE)
-_AND_GAP = re.compile(r"\s(?:and|or|but)\s+(?:then\s+)?$", re.IGNORECASE)  # "... accent and joked"
+_AND_GAP = re.compile(r"\s(?:and|or|but)\s+(?:then\s+)?$", re.IGNORECASE)  # "... drawl and quipped"
 # a subordinate clause with a subject of its own ("as the crowd roared")
 _NEW_CLAUSE = re.compile(r"\b(?:as|while|when|whereas|because)\s+(?:the|a|an|his|her|their|its)\s", re.I)
 _BARE_PRONOUN = re.compile(r"\b(?:he|she|they|it|i|we|you)\b", re.IGNORECASE)
