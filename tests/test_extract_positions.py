@@ -453,9 +453,13 @@ def open_codebook() -> Codebook:
     )
 
 
+def open_positions(body: str) -> list[Position]:
+    return extract(Article(source="t", title="", text=body, raw=body), open_codebook()).positions
+
+
 def test_with_open_parties_any_named_party_may_act() -> None:
     body = "Portugal lifted its curfew on the islands on Sunday."
-    found = extract(Article(source="t", title="", text=body, raw=body), open_codebook()).positions
+    found = open_positions(body)
     assert [(p.actor, p.stance) for p in found] == [("ner:Portugal", "accept")]
 
 
@@ -991,7 +995,7 @@ def test_they_after_they_is_the_party_before_both() -> None:
 
 def test_an_agentless_passive_report_is_no_ones_statement() -> None:
     text = "Serbia lifted a curfew in the north, and the region was reported calm by Monday."
-    found = extract(Article(source="t", title="", text=text, raw=text), open_codebook()).positions
+    found = open_positions(text)
     assert [(p.actor, p.stance) for p in found] == [("ner:Serbia", "accept")]
 
 
@@ -1000,7 +1004,7 @@ def test_a_stance_said_is_not_also_a_bare_statement_of_the_same_party() -> None:
         "Portugal will send 500 tons of grain to families fleeing the floods in Madeira, "
         "the Food Agency (FA) said on Monday."
     )
-    found = extract(Article(source="t", title="", text=text, raw=text), open_codebook()).positions
+    found = open_positions(text)
     assert [(p.actor, p.stance) for p in found] == [("ner:Portugal", "plan")]
 
 
@@ -1034,7 +1038,7 @@ def test_a_minister_titled_without_a_country_speaks_for_the_one_party_whose_mini
 
 def test_with_open_parties_a_peoples_adjective_is_the_country_it_names() -> None:
     body = "Serbia lifted the curfew, and the Serbian government said the province was calm."
-    found = extract(Article(source="t", title="", text=body, raw=body), open_codebook()).positions
+    found = open_positions(body)
     assert {p.actor for p in found} == {"ner:Serbia"}
 
 
@@ -1074,11 +1078,8 @@ def test_denying_a_report_is_a_statement_and_denying_a_request_refuses_it() -> N
     assert triples("Moscow denied Kyiv's request for a prisoner exchange.") >= {
         ("russia", "prisoner-exchange", "reject")
     }
-    landing = extract(
-        Article(source="t", title="", text=(t := "Portugal denied the ships landing rights."), raw=t),
-        open_codebook(),
-    )
-    assert {p.stance for p in landing.positions} == {"reject"}
+    landing = open_positions("Portugal denied the ships landing rights.")
+    assert {p.stance for p in landing} == {"reject"}
 
 
 def test_leaving_the_talks_refuses_them_and_threatening_to_is_a_threat() -> None:
@@ -1115,10 +1116,7 @@ def test_suspending_a_measure_concedes_and_suspending_an_accord_threatens() -> N
 
     # stopping what helps the other side is a threat
     def stances(body: str) -> set[str]:
-        return {
-            p.stance
-            for p in extract(Article(source="t", title="", text=body, raw=body), open_codebook()).positions
-        }
+        return {p.stance for p in open_positions(body)}
 
     assert stances("Portugal would halt its aid to the islands.") == {"threat"}
     assert stances("Portugal will halt its attacks on the islands.") == {"accept"}

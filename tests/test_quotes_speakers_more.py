@@ -233,12 +233,12 @@ def test_a_comma_typed_against_the_opening_mark_leaves_the_reporting_verb_a_word
     ]
 
 
-def test_a_later_bare_spokesperson_speaks_for_the_body_a_ministry_spokesperson_was_introduced_for() -> None:
+def test_a_later_bare_spokeswoman_speaks_for_the_body_she_was_introduced_for() -> None:
     text = (
-        "Ukraine's defence ministry said on Monday that it would hold the line near the river.\n\n"
-        "A ministry spokesperson said the shelling had eased, Reuters reported.\n\n"
-        "\u201cWe will not move back,\u201d the spokesperson said.\n\n"
-        '"The truce is a trick and the front will hold," the spokesperson added.'
+        "Ukraine's embassy in Rome said on Monday that it would hold the line near the river.\n\n"
+        "An embassy spokeswoman said the shelling had eased, Reuters reported.\n\n"
+        "\u201cWe will not move back,\u201d the spokeswoman said.\n\n"
+        '"The truce is a trick and the front will hold," the spokeswoman added.'
     )
     speakers = {q.text: q.speaker for q in find_quotes(pipeline_context(text))}
     assert speakers["The truce is a trick and the front will hold"] == "ukraine"
@@ -247,7 +247,7 @@ def test_a_later_bare_spokesperson_speaks_for_the_body_a_ministry_spokesperson_w
 def test_a_body_named_at_the_end_of_one_paragraph_is_no_spokesperson_of_the_next() -> None:
     text = (
         "Kyiv said the talks would resume, despite pressure from Moscow.\n\n"
-        "A ministry spokesperson said: \u201cThe truce is holding along the whole front line.\u201d"
+        "An embassy spokeswoman said: \u201cThe truce is holding along the whole front line.\u201d"
     )
     speakers = [q.speaker for q in find_quotes(pipeline_context(text))]
     assert speakers != ["russia"]

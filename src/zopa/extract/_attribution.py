@@ -970,7 +970,7 @@ _REPEATED = 5.0  # for each further mention of the same person in the window
 _GENDER_MATCH = 15.0  # the text gives the person the pronoun's gender: "she" is more likely her than him
 _EMBEDDED_FACTOR = 0.5  # "Putin's plan", "the letter of X": less salient than the head of the phrase
 _PARAGRAPHS_BACK = 2  # paragraphs before the pronoun's own that are searched
-_ROLE_OF_BODY = re.compile(r"\b([a-z]+)\s+spokes(?:man|woman|person|people)\b")  # "a ministry spokesperson"
+_ROLE_OF_BODY = re.compile(r"\b([a-z]+)\s+spokes(?:man|woman|person|people)\b")  # "an embassy spokeswoman"
 _TOPIC_LEAD = re.compile(r"\s*(?:(?:and|but)\s+)?as\s+(?:for|to)\s+", re.IGNORECASE)  # "As for Roe,"
 # what may stand before a sentence's subject, and the labels a misparse gives that subject
 _OPENING_LINK = re.compile(r"\s*(?:(?:and|but|so|yet|or|still|now|then)\s+)?", re.IGNORECASE)
@@ -1391,7 +1391,7 @@ class Salience:
                 if not m.person and not att.seg.quoted(m.start)
             ]
             for m in reversed(bodies):
-                # within the sentence: "... US tariffs. A ministry spokesperson" is no US spokesperson
+                # within the sentence: "... US tariffs. An embassy spokeswoman" is no US one
                 after = [w.lower() for w in _WORD.findall(att.masked[m.end : min(m.end + 40, sent.end)])[:3]]
                 before = [
                     w.lower() for w in _WORD.findall(att.masked[max(sent.start, m.start - 30) : m.start])[-3:]
@@ -1404,8 +1404,8 @@ class Salience:
                 if spokesman_for or any(w in lex.speaks_for for w in after):
                     return MentionRef(m.actor, offset, offset + 1, "description", False)
             if depth == 0:
-                # the role introduced earlier with a body noun of its own ("A ministry spokesperson said",
-                # two paragraphs on from "China's commerce ministry"): whom it spoke for there
+                # the role introduced earlier with a body noun of its own ("An embassy spokeswoman said",
+                # two paragraphs on from "Ukraine's embassy in Rome"): whom it spoke for there
                 for found in _ROLE_OF_BODY.finditer(att.masked, sent.start, min(sent.end, offset)):
                     if found.group(1).lower() in lex.speaks_for and not att.seg.quoted(found.start()):
                         body = self.spoken_for(found.start(), depth + 1)

@@ -366,7 +366,14 @@ class _Sentence:
         self.unsaid: set[int] = set()  # what a refusal to speak leaves unsaid (see ``_mute``)
         self.alleged: set[int] = set()  # what an accusation reports of the other side
         self._topic: set[int] | None = None
+        self._hits: list[_Hit] | None = None
         self.conditions = self._condition_heads()
+
+    def stance_hits(self) -> list[_Hit]:
+        """The sentence's stance cues, matched once for every rule that asks."""
+        if self._hits is None:
+            self._hits = _stance_hits(self.cues, self.sentence.text, self.base)
+        return self._hits
 
     # -- tokens and characters ---------------------------------------------------------------------------
     def _counts(self, m: Mention) -> bool:
@@ -489,10 +496,10 @@ class _Sentence:
 
     # -- predicates ------------------------------------------------------------------------------------
     def predicates(self) -> list[_Predicate]:
-        cues, text = self.cues, self.sentence.text
+        cues = self.cues
         preds: list[_Predicate] = []
         taken: set[int] = set()
-        for hit in _stance_hits(cues, text, self.base):
+        for hit in self.stance_hits():
             token = self.token_at(hit.start)
             if token is None:
                 continue
@@ -672,7 +679,7 @@ class _Sentence:
         if not subj.tag_.startswith("NN") or not any(c.dep_ == "poss" for c in subj.children):
             return False
         at = self.start_of(subj)
-        hits = _stance_hits(self.cues, self.sentence.text, self.base)
+        hits = self.stance_hits()
         return subj.lower_ in self.cues.document_words or any(h.start <= at < h.end for h in hits)
 
     def _asked_passive(self, verb: Any) -> bool:
@@ -683,7 +690,7 @@ class _Sentence:
         ):
             return False
         start = self.start_of(verb)
-        hits = _stance_hits(self.cues, self.sentence.text, self.base)
+        hits = self.stance_hits()
         asked = any(h.key == "demand" and h.start <= start < h.end for h in hits)
         return asked or verb.lower_ in _TELLING
 
@@ -1964,7 +1971,7 @@ def _refers_back(reader: _Sentence) -> frozenset[int]:
     """Stance cues (their tokens) whose object is a bare demonstrative or "it" ("will never accept it",
     "rejected that"): what they are about was named before."""
     out: set[int] = set()
-    for hit in _stance_hits(reader.cues, reader.sentence.text, reader.base):
+    for hit in reader.stance_hits():
         token = reader.token_at(hit.start)
         if token is None or hit.key in {"statement", "conditional"}:
             continue
